@@ -32,7 +32,7 @@ pub use crate::session::Session;
 pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
 pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
-pub use crate::{operation_errors, operation_type, string_enum, structure, union, Error};
+pub use crate::{operation_errors, operation_type, setter, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, EventStream, Map};
 pub use core::future::Future;
 
@@ -40,6 +40,18 @@ pub use core::future::Future;
 /// no dependency on tokio of their own.
 pub async fn sleep(duration: std::time::Duration) {
     tokio::time::sleep(duration).await;
+}
+
+/// A new builder of operation `B` on `client`: the body of every generated client method (one
+/// short line each, the operation's static named once, by its `operation_type!`).
+#[inline]
+pub fn builder<B: crate::client::OperationType>(client: &ClientHandle) -> B {
+    B::from_call(Call::new(client, B::operation()))
+}
+
+/// A resource parameter (`Param { target, source }` in one short line, as resource specs list many).
+pub const fn param(target: &'static str, source: Source) -> Param {
+    Param { target, source }
 }
 
 /// A body member with no traits (short, because generated schemas call it once per member).

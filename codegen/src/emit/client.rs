@@ -76,23 +76,24 @@ pub fn client_items(svc: &Service, ops: &[&Operation]) -> TokenStream {
 fn client_method(op: &Operation) -> TokenStream {
     let builder = ident(&builder_name(op));
     let method = ident(&op.method_name);
-    let op_static = ident(&op.static_name);
+    // A deprecated operation's method is itself deprecated.
     let dep = deprecated(&op.deprecated);
-    // A deprecated operation's method is itself deprecated; its body may still name the static.
-    let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+    // The summary, for the method list of `Client`'s page, and a link to the builder, whose page
+    // has the whole text. The link ends a one-line summary rather than adding a paragraph; a
+    // longer one (a list, a code block) keeps it apart, where it cannot end up inside them.
     let summary = first_paragraph(&op.docs);
-    let method_docs = docs(&format!(
-        "{summary}{}Returns the [`{}`] builder: set the input, then `send().await` (or `send_blocking()`).",
-        if summary.is_empty() { "" } else { "\n\n" },
-        builder_name(op)
-    ));
+    let link = format!("Returns [`{}`]: set the input, then `send().await` (or `send_blocking()`).", builder_name(op));
+    let method_docs = docs(&match summary.as_str() {
+        "" => link,
+        s if s.contains('\n') => format!("{summary}\n\n{link}"),
+        _ => format!("{summary} {link}"),
+    });
     quote! {
         #method_docs
         #dep
-        #allow
         #[inline]
         pub fn #method(&self) -> #builder {
-            #builder(rt::Call::new(&self.handle, &op::#op_static))
+            rt::builder(&self.handle)
         }
     }
 }
@@ -110,9 +111,6 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
         format!("The `{}` operation.\n\n{}", op.wire_name, op.docs)
     });
     let setters = op.input.map(|id| setters(svc, op, id)).unwrap_or_default();
-    // `CallResult`'s error parameter defaults to `NoErrors`, which keeps most lines short.
-    let result =
-        if op.errors.is_empty() { quote!(rt::CallResult<#output>) } else { quote!(rt::CallResult<#output, #errors>) };
     let paginator = op.paginator.as_ref().map(|p| {
         let item = match p.item {
             Some((id, false)) => value_type_in(svc, id, &quote!(t::)),
@@ -157,51 +155,28 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     let op_static = ident(&op.static_name);
-    // The operation as a type (`Stubber::add_response::<GetObject>`): one macro line per
-    // operation. A deprecated operation's static may be named here too.
+    // The operation as a type (`Stubber::add_response::<GetObject>`) and the methods every
+    // builder shares (`send`, `presign`, ...): one macro line per operation. A deprecated
+    // operation's static may be named here too.
     let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+    // Setters, paginator and waiters; an operation with none of them gets no `impl` block.
+    let mut methods = quote!(#setters #paginator #(#waiters)*);
+    if !methods.is_empty() {
+        methods = quote!(impl #builder { #methods });
+    }
     quote! {
         #builder_docs
         pub struct #builder(pub(crate) rt::Call<#input, #output, #errors>);
 
         rt::operation_type!(#allow #builder, #input, #output, #errors, op::#op_static);
 
-        impl #builder {
-            #setters
-            /// Sends the request. A service error carries this operation's modeled error, if any, in
-            /// [`CallError::modeled`](rt::CallError::modeled).
-            #[inline]
-            pub fn send(self) -> impl rt::Future<Output = #result> {
-                self.0.send()
-            }
-            /// Sends the request and waits for the answer, without an async runtime.
-            #[inline]
-            pub fn send_blocking(self) -> #result {
-                self.0.send_blocking()
-            }
-            /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-            #[inline]
-            pub fn presign(self, expires_in: ::std::time::Duration) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-                self.0.presign(expires_in)
-            }
-            /// [`presign`](Self::presign) without an async runtime.
-            #[inline]
-            pub fn presign_blocking(self, expires_in: ::std::time::Duration) -> Result<rt::PresignedRequest, rt::Error> {
-                self.0.presign_blocking(expires_in)
-            }
-            /// The underlying call, with the input built so far.
-            #[inline]
-            pub fn into_call(self) -> rt::Call<#input, #output, #errors> {
-                self.0
-            }
-            #paginator
-            #(#waiters)*
-        }
+        #methods
     }
 }
 
 /// One setter per member of the input structure, and for list and map members a single-entry
 /// setter (`push_tags(tag)`, `insert_item(key, value)`); names from `naming::builder_setters`.
+/// Each is one `rt::setter!` line, which writes the function and its docs.
 fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
     let Kind::Structure(s) = &svc.shapes[input].kind else { return quote!() };
     let kinds: Vec<(&str, naming::SetterKind)> = s
@@ -209,8 +184,8 @@ fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
         .iter()
         .map(|m| {
             let kind = match (collection_param(svc, m), &svc.shapes[m.target].kind) {
-                (Some(_), Kind::List { .. }) => naming::SetterKind::List,
-                (Some(_), Kind::Map { .. }) => naming::SetterKind::Map,
+                (true, Kind::List { .. }) => naming::SetterKind::List,
+                (true, Kind::Map { .. }) => naming::SetterKind::Map,
                 _ => naming::SetterKind::Plain,
             };
             (m.rust_name.as_str(), kind)
@@ -219,122 +194,71 @@ fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
     let mut reserved: Vec<&str> = BUILDER_METHODS.to_vec();
     reserved.extend(op.waiters.iter().map(|w| w.method_name.as_str()));
     let names = naming::builder_setters(&kinds, &reserved);
-    let mut out = TokenStream::new();
-    for (m, names) in s.members.iter().zip(names) {
-        let field = ident(&m.rust_name);
+    let input = ident(&svc.shapes[input].rust_name);
+    let entries = s.members.iter().zip(names).map(|(m, names)| {
         let name = ident(&names.set);
+        // The field is named only where the setter's name differs from it (`set_send`).
+        let field = (names.set != m.rust_name).then(|| {
+            let field = ident(&m.rust_name);
+            quote!(as #field)
+        });
         let target = &svc.shapes[m.target];
-        let t = member_value_type(svc, m, &quote!(t::));
-        let summary = first_paragraph(&m.docs);
-        let doc = docs(&if summary.is_empty() { format!("Sets `{}`.", m.wire_name) } else { summary });
-        let dep = deprecated(&m.deprecated);
         // Deprecated members can still be set; the attribute warns the caller, not this code.
-        let allow = if m.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+        let attrs = match &m.deprecated {
+            Some(_) => {
+                let dep = deprecated(&m.deprecated);
+                quote!(#dep #[allow(deprecated)])
+            }
+            None => quote!(),
+        };
+        let single = names.single.as_deref().map(ident);
         // List and map members take any iterable and add to what the builder holds (the
         // runtime's `Items` / `Entries`), so a `HashMap`, an array or one `[entry]` all fit.
-        if let Some(param) = collection_param(svc, m) {
-            out.extend(quote! {
-                #doc
-                #dep
-                #allow
-                #[inline]
-                pub fn #name(mut self, value: #param) -> Self {
-                    value.add_to(&mut self.0.input_mut().#field);
-                    self
-                }
-            });
-            if let Some(single) = names.single {
-                out.extend(single_setter(svc, m, &single, &names.set, quote!(#dep #allow)));
+        let (kind, types) = match &target.kind {
+            Kind::List { member, sparse, .. } if collection_param(svc, m) => {
+                let item = element_type(svc, member, *sparse);
+                (quote!(items), quote!(#item))
             }
-            continue;
-        }
-        let (param, conv) = match &target.kind {
-            Kind::Prim(Prim::String | Prim::BigInteger | Prim::BigDecimal) => {
-                (quote!(impl Into<String>), quote!(value.into()))
+            Kind::Map { key, value, sparse, .. } if collection_param(svc, m) => {
+                let k = element_type(svc, key, false);
+                let v = element_type(svc, value, *sparse);
+                (quote!(entries), quote!(#k, #v))
             }
-            Kind::Prim(Prim::Blob) => (quote!(impl Into<rt::Blob>), quote!(value.into())),
-            Kind::Prim(Prim::StreamingBlob) => (quote!(impl Into<rt::ByteStream>), quote!(value.into())),
-            Kind::Enum(_) => (quote!(impl Into<#t>), quote!(value.into())),
-            _ => (quote!(#t), quote!(value)),
+            Kind::Prim(Prim::String | Prim::BigInteger | Prim::BigDecimal) => (into(m), quote!(String)),
+            Kind::Prim(Prim::Blob) => (into(m), quote!(rt::Blob)),
+            Kind::Prim(Prim::StreamingBlob) => (into(m), quote!(rt::ByteStream)),
+            Kind::Enum(_) => (into(m), member_value_type(svc, m, &quote!(t::))),
+            _ => {
+                let t = member_value_type(svc, m, &quote!(t::));
+                let kind = if m.boxed {
+                    quote!(val_box)
+                } else if m.flags.required {
+                    quote!(val_req)
+                } else {
+                    quote!(val_opt)
+                };
+                (kind, t)
+            }
         };
-        let assign = if m.boxed {
-            quote!(Some(Box::new(#conv)))
-        } else if m.flags.required {
-            conv
-        } else {
-            quote!(Some(#conv))
-        };
-        out.extend(quote! {
-            #doc
-            #dep
-            #allow
-            #[inline]
-            pub fn #name(mut self, value: #param) -> Self {
-                self.0.input_mut().#field = #assign;
-                self
-            }
-        });
-    }
-    out
+        quote!(rt::setter!(#attrs #kind #input #name #field (#types) #single);)
+    });
+    quote!(#(#entries)*)
 }
 
-/// The single-entry setter of a list member (`push_tags(item)`) or a map member
-/// (`insert_item(key, value)`, a key given again replaces): one doc line pointing at the
-/// member's many-entry setter `set`, and one runtime call.
-fn single_setter(svc: &Service, m: &Member, name: &str, set: &str, attrs: TokenStream) -> TokenStream {
-    let field = ident(&m.rust_name);
-    let name = ident(name);
-    match &svc.shapes[m.target].kind {
-        Kind::List { member, sparse, .. } => {
-            let item = element_type(svc, member, *sparse);
-            let doc = docs(&format!("Adds one element to `{}`; see [`{set}`](Self::{set}).", m.wire_name));
-            quote! {
-                #doc
-                #attrs
-                #[inline]
-                pub fn #name(mut self, item: impl Into<#item>) -> Self {
-                    rt::push(&mut self.0.input_mut().#field, item);
-                    self
-                }
-            }
-        }
-        Kind::Map { key, value, sparse, .. } => {
-            let k = element_type(svc, key, false);
-            let v = element_type(svc, value, *sparse);
-            let doc = docs(&format!("Adds one entry to `{}`; see [`{set}`](Self::{set}).", m.wire_name));
-            quote! {
-                #doc
-                #attrs
-                #[inline]
-                pub fn #name(mut self, key: impl Into<#k>, value: impl Into<#v>) -> Self {
-                    rt::insert(&mut self.0.input_mut().#field, key, value);
-                    self
-                }
-            }
-        }
-        _ => quote!(),
+/// The `setter!` kind of a member whose setter takes `impl Into<T>`.
+fn into(m: &Member) -> TokenStream {
+    // A boxed member is recursive, so an aggregate: never a string, blob or enum.
+    if m.flags.required {
+        quote!(into_req)
+    } else {
+        quote!(into_opt)
     }
 }
 
-/// The parameter type of a list or map member's setter (`impl rt::Items<T>`,
-/// `impl rt::Entries<K, V>`); `None` for other members, and for boxed (recursive) ones, which keep
-/// their plain setter.
-fn collection_param(svc: &Service, m: &Member) -> Option<TokenStream> {
-    if m.boxed || m.flags.event_stream {
-        return None;
-    }
-    match &svc.shapes[m.target].kind {
-        Kind::List { member, sparse, .. } => {
-            let item = element_type(svc, member, *sparse);
-            Some(quote!(impl rt::Items<#item>))
-        }
-        Kind::Map { key, value, sparse, .. } => {
-            let k = element_type(svc, key, false);
-            let v = element_type(svc, value, *sparse);
-            Some(quote!(impl rt::Entries<#k, #v>))
-        }
-        _ => None,
-    }
+/// Whether a list or map member's setter takes `impl rt::Items<T>` / `impl rt::Entries<K, V>`:
+/// not for boxed (recursive) ones, which keep their plain setter, nor event streams.
+fn collection_param(svc: &Service, m: &Member) -> bool {
+    !m.boxed && !m.flags.event_stream && matches!(&svc.shapes[m.target].kind, Kind::List { .. } | Kind::Map { .. })
 }
 
 /// A list's or map's element type (`Option<T>` when the collection is sparse).

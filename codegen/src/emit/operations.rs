@@ -19,7 +19,12 @@ fn schema_ref(svc: &Service, id: Option<ShapeId>) -> TokenStream {
 
 /// The items of one operation.
 pub fn operation_items(svc: &Service, op: &Operation) -> TokenStream {
-    let doc = docs(&op.docs);
+    // The operation's text is on its builder; the static links there instead of repeating it
+    // (a relative path, so a service emitted as a module of a larger crate resolves it too).
+    let doc = docs(&format!(
+        "The runtime's description of [`{0}`](super::super::client::{0}): HTTP binding, errors, auth.",
+        super::client::builder_name(op)
+    ));
     let dep = deprecated(&op.deprecated);
     let name = ident(&op.static_name);
     let wire = &op.wire_name;

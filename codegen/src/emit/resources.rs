@@ -327,6 +327,7 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
         let Some(waiter) = op.waiters.iter().find(|x| x.name == w.waiter) else { continue };
         let op_static = ident(&op.static_name);
         let waiter_static = ident(&waiter.static_name);
+        // `rt::param` is a call, which is only promoted to `'static` in a const context.
         let params = params(&w.params);
         let input = io_type_in(svc, op.input, &quote!(t::));
         let output = io_type_in(svc, op.output, &quote!(t::));
@@ -343,7 +344,7 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
             #allow
             #[inline]
             pub fn #m(&self) -> rt::Waiter<#input, #output, #errors> {
-                rt::Waiter::new(self.0.waiter_call(&[#params], &op::#op_static), &op::#waiter_static)
+                rt::Waiter::new(self.0.waiter_call(const { &[#params] }, &op::#op_static), &op::#waiter_static)
             }
         });
     }
@@ -490,7 +491,7 @@ fn params(params: &[ResParam]) -> TokenStream {
     let items = params.iter().map(|p| {
         let target = &p.target;
         let s = source(&p.source);
-        quote!(rt::Param { target: #target, source: #s })
+        quote!(rt::param(#target, #s))
     });
     quote!(#(#items),*)
 }

@@ -7,21 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization.
-    ///
-    /// Returns the [`ActivateOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization. Returns [`ActivateOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_organizations_access(&self) -> ActivateOrganizationsAccess {
-        ActivateOrganizationsAccess(
-            rt::Call::new(&self.handle, &op::ACTIVATE_ORGANIZATIONS_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations.
-    ///
-    /// Returns the [`ActivateType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations. Returns [`ActivateType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_type(&self) -> ActivateType {
-        ActivateType(rt::Call::new(&self.handle, &op::ACTIVATE_TYPE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ActivateOrganizationsAccess` operation.
@@ -39,58 +33,6 @@ rt::operation_type!(
     t::ActivateOrganizationsAccessOutput, e::ActivateOrganizationsAccessError,
     op::ACTIVATE_ORGANIZATIONS_ACCESS
 );
-impl ActivateOrganizationsAccess {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ActivateOrganizationsAccessOutput,
-            e::ActivateOrganizationsAccessError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ActivateOrganizationsAccessOutput,
-        e::ActivateOrganizationsAccessError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ActivateOrganizationsAccessInput,
-        t::ActivateOrganizationsAccessOutput,
-        e::ActivateOrganizationsAccessError,
-    > {
-        self.0
-    }
-}
 /// The `ActivateType` operation.
 ///
 /// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations.
@@ -112,104 +54,14 @@ rt::operation_type!(
     op::ACTIVATE_TYPE
 );
 impl ActivateType {
-    /// The extension type.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the public extension.
-    #[inline]
-    pub fn public_type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_type_arn = Some(value.into());
-        self
-    }
-    /// The ID of the extension publisher.
-    #[inline]
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().publisher_id = Some(value.into());
-        self
-    }
-    /// The name of the extension.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// An alias to assign to the public extension in this account and Region. If you specify an alias for the extension, CloudFormation treats the alias as the extension type name within this account and Region. You must use the alias to refer to the extension in your templates, API calls, and CloudFormation console.
-    #[inline]
-    pub fn type_name_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name_alias = Some(value.into());
-        self
-    }
-    /// Whether to automatically update the extension in this account and Region when a new *minor* version is published by the extension publisher. Major versions released by the publisher must be manually updated.
-    #[inline]
-    pub fn auto_update(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_update = Some(value);
-        self
-    }
-    /// Contains logging configuration information for an extension.
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// The name of the IAM execution role to use to activate the extension.
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = Some(value.into());
-        self
-    }
-    /// Manually updates a previously-activated type to a new major or minor version, if available. You can also use this parameter to update the value of `AutoUpdate`.
-    #[inline]
-    pub fn version_bump(mut self, value: impl Into<t::VersionBump>) -> Self {
-        self.0.input_mut().version_bump = Some(value.into());
-        self
-    }
-    /// The major version of this extension you want to activate, if multiple major versions are available. The default is the latest major version. CloudFormation uses the latest available *minor* version of the major version selected.
-    #[inline]
-    pub fn major_version(mut self, value: i64) -> Self {
-        self.0.input_mut().major_version = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ActivateTypeOutput, e::ActivateTypeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ActivateTypeOutput, e::ActivateTypeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ActivateTypeInput, t::ActivateTypeOutput, e::ActivateTypeError> {
-        self.0
-    }
+    rt::setter!(into_opt ActivateTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt ActivateTypeInput public_type_arn(String));
+    rt::setter!(into_opt ActivateTypeInput publisher_id(String));
+    rt::setter!(into_opt ActivateTypeInput type_name(String));
+    rt::setter!(into_opt ActivateTypeInput type_name_alias(String));
+    rt::setter!(val_opt ActivateTypeInput auto_update(bool));
+    rt::setter!(val_opt ActivateTypeInput logging_config(t::LoggingConfig));
+    rt::setter!(into_opt ActivateTypeInput execution_role_arn(String));
+    rt::setter!(into_opt ActivateTypeInput version_bump(t::VersionBump));
+    rt::setter!(val_opt ActivateTypeInput major_version(i64));
 }

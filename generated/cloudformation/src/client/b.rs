@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region.
-    ///
-    /// Returns the [`BatchDescribeTypeConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region. Returns [`BatchDescribeTypeConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_describe_type_configurations(&self) -> BatchDescribeTypeConfigurations {
-        BatchDescribeTypeConfigurations(
-            rt::Call::new(&self.handle, &op::BATCH_DESCRIBE_TYPE_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchDescribeTypeConfigurations` operation.
@@ -35,72 +31,9 @@ rt::operation_type!(
     op::BATCH_DESCRIBE_TYPE_CONFIGURATIONS
 );
 impl BatchDescribeTypeConfigurations {
-    /// The list of identifiers for the desired extension configurations.
-    #[inline]
-    pub fn type_configuration_identifiers(
-        mut self,
-        value: impl rt::Items<t::TypeConfigurationIdentifier>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().type_configuration_identifiers);
-        self
-    }
-    /// Adds one element to `TypeConfigurationIdentifiers`; see [`type_configuration_identifiers`](Self::type_configuration_identifiers).
-    #[inline]
-    pub fn push_type_configuration_identifiers(
-        mut self,
-        item: impl Into<t::TypeConfigurationIdentifier>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().type_configuration_identifiers, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::BatchDescribeTypeConfigurationsOutput,
-            e::BatchDescribeTypeConfigurationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::BatchDescribeTypeConfigurationsOutput,
-        e::BatchDescribeTypeConfigurationsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::BatchDescribeTypeConfigurationsInput,
-        t::BatchDescribeTypeConfigurationsOutput,
-        e::BatchDescribeTypeConfigurationsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items BatchDescribeTypeConfigurationsInput
+        type_configuration_identifiers(t::TypeConfigurationIdentifier)
+        push_type_configuration_identifiers
+    );
 }

@@ -7,65 +7,45 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration.
-    ///
-    /// Returns the [`CancelUpdateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration. Returns [`CancelUpdateStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_update_stack(&self) -> CancelUpdateStack {
-        CancelUpdateStack(rt::Call::new(&self.handle, &op::CANCEL_UPDATE_STACK))
+        rt::builder(&self.handle)
     }
-    /// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again.
-    ///
-    /// Returns the [`ContinueUpdateRollback`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again. Returns [`ContinueUpdateRollback`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn continue_update_rollback(&self) -> ContinueUpdateRollback {
-        ContinueUpdateRollback(
-            rt::Call::new(&self.handle, &op::CONTINUE_UPDATE_ROLLBACK),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack.
-    ///
-    /// Returns the [`CreateChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack. Returns [`CreateChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_change_set(&self) -> CreateChangeSet {
-        CreateChangeSet(rt::Call::new(&self.handle, &op::CREATE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
-    /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
-    ///
-    /// Returns the [`CreateGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action. Returns [`CreateGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_generated_template(&self) -> CreateGeneratedTemplate {
-        CreateGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::CREATE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation.
-    ///
-    /// Returns the [`CreateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation. Returns [`CreateStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack(&self) -> CreateStack {
-        CreateStack(rt::Call::new(&self.handle, &op::CREATE_STACK))
+        rt::builder(&self.handle)
     }
-    /// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`.
-    ///
-    /// Returns the [`CreateStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`. Returns [`CreateStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack_instances(&self) -> CreateStackInstances {
-        CreateStackInstances(rt::Call::new(&self.handle, &op::CREATE_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
-    /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
-    ///
-    /// Returns the [`CreateStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected. Returns [`CreateStackRefactor`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack_refactor(&self) -> CreateStackRefactor {
-        CreateStackRefactor(rt::Call::new(&self.handle, &op::CREATE_STACK_REFACTOR))
+        rt::builder(&self.handle)
     }
-    /// Creates a StackSet.
-    ///
-    /// Returns the [`CreateStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a StackSet. Returns [`CreateStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack_set(&self) -> CreateStackSet {
-        CreateStackSet(rt::Call::new(&self.handle, &op::CREATE_STACK_SET))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelUpdateStack` operation.
@@ -81,54 +61,8 @@ rt::operation_type!(
     op::CANCEL_UPDATE_STACK
 );
 impl CancelUpdateStack {
-    /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// A unique identifier for this `CancelUpdateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to cancel an update on a stack with the same name. You might retry `CancelUpdateStack` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CancelUpdateStackError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CancelUpdateStackError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError> {
-        self.0
-    }
+    rt::setter!(into_req CancelUpdateStackInput stack_name(String));
+    rt::setter!(into_opt CancelUpdateStackInput client_request_token(String));
 }
 /// The `ContinueUpdateRollback` operation.
 ///
@@ -152,92 +86,14 @@ rt::operation_type!(
     op::CONTINUE_UPDATE_ROLLBACK
 );
 impl ContinueUpdateRollback {
-    /// The name or the unique ID of the stack that you want to continue rolling back.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to roll back the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// A list of the logical IDs of the resources that CloudFormation skips during the continue update rollback operation. You can specify only resources that are in the `UPDATE_FAILED` state because a rollback failed. You can't specify resources that are in the `UPDATE_FAILED` state for other reasons, for example, because an update was canceled. To check why a resource update failed, use the DescribeStackResources action, and view the resource status reason.
-    #[inline]
-    pub fn resources_to_skip(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources_to_skip);
-        self
-    }
-    /// Adds one element to `ResourcesToSkip`; see [`resources_to_skip`](Self::resources_to_skip).
-    #[inline]
-    pub fn push_resources_to_skip(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resources_to_skip, item);
-        self
-    }
-    /// A unique identifier for this `ContinueUpdateRollback` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to continue the rollback to a stack with the same name. You might retry `ContinueUpdateRollback` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Specifies whether CloudFormation forces the rollback to continue by skipping resources currently in the `UPDATE_FAILED` state. Use this instead of listing each resource individually in `ResourcesToSkip`. Only resources that entered the `UPDATE_FAILED` state because a rollback failed are skipped. If you don't specify a value, the default is `false` and CloudFormation doesn't skip any resources.
-    #[inline]
-    pub fn force_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().force_rollback = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ContinueUpdateRollbackOutput,
-            e::ContinueUpdateRollbackError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ContinueUpdateRollbackOutput,
-        e::ContinueUpdateRollbackError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ContinueUpdateRollbackInput,
-        t::ContinueUpdateRollbackOutput,
-        e::ContinueUpdateRollbackError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ContinueUpdateRollbackInput stack_name(String));
+    rt::setter!(into_opt ContinueUpdateRollbackInput role_arn(String));
+    rt::setter!(
+        items ContinueUpdateRollbackInput resources_to_skip(String)
+        push_resources_to_skip
+    );
+    rt::setter!(into_opt ContinueUpdateRollbackInput client_request_token(String));
+    rt::setter!(val_opt ContinueUpdateRollbackInput force_rollback(bool));
 }
 /// The `CreateChangeSet` operation.
 ///
@@ -260,224 +116,37 @@ rt::operation_type!(
     e::CreateChangeSetError, op::CREATE_CHANGE_SET
 );
 impl CreateChangeSet {
-    /// The name or the unique ID of the stack for which you are creating a change set. CloudFormation generates the change set by comparing this stack's information with the information that you submit, such as a modified template or different parameter input values.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// A structure that contains the body of the revised template, with a minimum length of 1 byte and a maximum length of 51,200 bytes. CloudFormation generates the change set by comparing this template with the template of the stack that you specified.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of the file that contains the revised template. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. CloudFormation generates the change set by comparing this template with the stack that you specified. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Whether to reuse the template that's associated with the stack to create the change set.
-    #[inline]
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.0.input_mut().use_previous_template = Some(value);
-        self
-    }
-    /// A list of `Parameter` structures that specify input parameters for the change set. For more information, see the Parameter data type.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
-    #[inline]
-    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes when executing the change set. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
-    #[inline]
-    pub fn rollback_configuration(mut self, value: t::RollbackConfiguration) -> Self {
-        self.0.input_mut().rollback_configuration = Some(value);
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of Amazon SNS topics that CloudFormation associates with the stack. To remove all associated notification topics, specify an empty list.
-    #[inline]
-    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().notification_arns);
-        self
-    }
-    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
-    #[inline]
-    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().notification_arns, item);
-        self
-    }
-    /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to resources in the stack. You can specify a maximum of 50 tags.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// The name of the change set. The name must be unique among all change sets that are associated with the specified stack.
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// A unique identifier for this `CreateChangeSet` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create another change set with the same name. You might retry `CreateChangeSet` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A description to help you identify this change set.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The type of change set operation. To create a change set for a new stack, specify `CREATE`. To create a change set for an existing stack, specify `UPDATE`. To create a change set for an import operation, specify `IMPORT`.
-    #[inline]
-    pub fn change_set_type(mut self, value: impl Into<t::ChangeSetType>) -> Self {
-        self.0.input_mut().change_set_type = Some(value.into());
-        self
-    }
-    /// The resources to import into your stack.
-    #[inline]
-    pub fn resources_to_import(
-        mut self,
-        value: impl rt::Items<t::ResourceToImport>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resources_to_import);
-        self
-    }
-    /// Adds one element to `ResourcesToImport`; see [`resources_to_import`](Self::resources_to_import).
-    #[inline]
-    pub fn push_resources_to_import(
-        mut self,
-        item: impl Into<t::ResourceToImport>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resources_to_import, item);
-        self
-    }
-    /// Creates a change set for the all nested stacks specified in the template. The default behavior of this action is set to `False`. To include nested sets in a change set, specify `True`.
-    #[inline]
-    pub fn include_nested_stacks(mut self, value: bool) -> Self {
-        self.0.input_mut().include_nested_stacks = Some(value);
-        self
-    }
-    /// Determines what action will be taken if stack creation fails. If this parameter is specified, the `DisableRollback` parameter to the [ExecuteChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html) API operation must not be specified. This must be one of these values:
-    #[inline]
-    pub fn on_stack_failure(mut self, value: impl Into<t::OnStackFailure>) -> Self {
-        self.0.input_mut().on_stack_failure = Some(value.into());
-        self
-    }
-    /// Indicates if the change set auto-imports resources that already exist. For more information, see [Import Amazon Web Services resources into a CloudFormation stack automatically](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html) in the *CloudFormation User Guide*.
-    #[inline]
-    pub fn import_existing_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().import_existing_resources = Some(value);
-        self
-    }
-    /// Determines how CloudFormation handles configuration drift during deployment.
-    #[inline]
-    pub fn deployment_mode(mut self, value: impl Into<t::DeploymentMode>) -> Self {
-        self.0.input_mut().deployment_mode = Some(value.into());
-        self
-    }
-    /// The deployment configuration for this stack operation, including the deployment mode.
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Set to `true` to disable pre-deployment validations in changeset or stack operations.
-    #[inline]
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_validation = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateChangeSetOutput, e::CreateChangeSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateChangeSetOutput, e::CreateChangeSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateChangeSetInput,
-        t::CreateChangeSetOutput,
-        e::CreateChangeSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateChangeSetInput stack_name(String));
+    rt::setter!(into_opt CreateChangeSetInput template_body(String));
+    rt::setter!(into_opt CreateChangeSetInput template_url(String));
+    rt::setter!(val_opt CreateChangeSetInput use_previous_template(bool));
+    rt::setter!(items CreateChangeSetInput parameters(t::Parameter) push_parameters);
+    rt::setter!(
+        items CreateChangeSetInput capabilities(t::Capability) push_capabilities
+    );
+    rt::setter!(items CreateChangeSetInput resource_types(String) push_resource_types);
+    rt::setter!(into_opt CreateChangeSetInput role_arn(String));
+    rt::setter!(
+        val_opt CreateChangeSetInput rollback_configuration(t::RollbackConfiguration)
+    );
+    rt::setter!(
+        items CreateChangeSetInput notification_arns(String) push_notification_arns
+    );
+    rt::setter!(items CreateChangeSetInput tags(t::Tag) push_tags);
+    rt::setter!(into_req CreateChangeSetInput change_set_name(String));
+    rt::setter!(into_opt CreateChangeSetInput client_token(String));
+    rt::setter!(into_opt CreateChangeSetInput description(String));
+    rt::setter!(into_opt CreateChangeSetInput change_set_type(t::ChangeSetType));
+    rt::setter!(
+        items CreateChangeSetInput resources_to_import(t::ResourceToImport)
+        push_resources_to_import
+    );
+    rt::setter!(val_opt CreateChangeSetInput include_nested_stacks(bool));
+    rt::setter!(into_opt CreateChangeSetInput on_stack_failure(t::OnStackFailure));
+    rt::setter!(val_opt CreateChangeSetInput import_existing_resources(bool));
+    rt::setter!(into_opt CreateChangeSetInput deployment_mode(t::DeploymentMode));
+    rt::setter!(val_opt CreateChangeSetInput deployment_config(t::DeploymentConfig));
+    rt::setter!(val_opt CreateChangeSetInput disable_validation(bool));
 }
 /// The `CreateGeneratedTemplate` operation.
 ///
@@ -495,86 +164,16 @@ rt::operation_type!(
     op::CREATE_GENERATED_TEMPLATE
 );
 impl CreateGeneratedTemplate {
-    /// An optional list of resources to be included in the generated template.
-    #[inline]
-    pub fn resources(mut self, value: impl rt::Items<t::ResourceDefinition>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(mut self, item: impl Into<t::ResourceDefinition>) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// The name assigned to the generated template.
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
-    /// An optional name or ARN of a stack to use as the base stack for the generated template.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// The configuration details of the generated template, including the `DeletionPolicy` and `UpdateReplacePolicy`.
-    #[inline]
-    pub fn template_configuration(mut self, value: t::TemplateConfiguration) -> Self {
-        self.0.input_mut().template_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateGeneratedTemplateOutput,
-            e::CreateGeneratedTemplateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateGeneratedTemplateOutput,
-        e::CreateGeneratedTemplateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateGeneratedTemplateInput,
-        t::CreateGeneratedTemplateOutput,
-        e::CreateGeneratedTemplateError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items CreateGeneratedTemplateInput resources(t::ResourceDefinition)
+        push_resources
+    );
+    rt::setter!(into_req CreateGeneratedTemplateInput generated_template_name(String));
+    rt::setter!(into_opt CreateGeneratedTemplateInput stack_name(String));
+    rt::setter!(
+        val_opt CreateGeneratedTemplateInput
+        template_configuration(t::TemplateConfiguration)
+    );
 }
 /// The `CreateStack` operation.
 ///
@@ -589,196 +188,28 @@ rt::operation_type!(
     op::CREATE_STACK
 );
 impl CreateStack {
-    /// The name that's associated with the stack. The name must be unique in the Region in which you are creating the stack.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// A list of `Parameter` structures that specify input parameters for the stack. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Set to `true` to disable rollback of the stack if stack creation failed. You can specify either `DisableRollback` or `OnFailure`, but not both.
-    #[inline]
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_rollback = Some(value);
-        self
-    }
-    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
-    #[inline]
-    pub fn rollback_configuration(mut self, value: t::RollbackConfiguration) -> Self {
-        self.0.input_mut().rollback_configuration = Some(value);
-        self
-    }
-    /// The amount of time that can pass before the stack status becomes `CREATE_FAILED`; if `DisableRollback` is not set or is set to `false`, the stack will be rolled back.
-    #[inline]
-    pub fn timeout_in_minutes(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout_in_minutes = Some(value);
-        self
-    }
-    /// The Amazon SNS topic ARNs to publish stack related events. You can find your Amazon SNS topic ARNs using the Amazon SNS console or your Command Line Interface (CLI).
-    #[inline]
-    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().notification_arns);
-        self
-    }
-    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
-    #[inline]
-    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().notification_arns, item);
-        self
-    }
-    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
-    #[inline]
-    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to create the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Determines what action will be taken if stack creation fails. This must be one of: `DO_NOTHING`, `ROLLBACK`, or `DELETE`. You can specify either `OnFailure` or `DisableRollback`, but not both.
-    #[inline]
-    pub fn on_failure(mut self, value: impl Into<t::OnFailure>) -> Self {
-        self.0.input_mut().on_failure = Some(value.into());
-        self
-    }
-    /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*. You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
-    #[inline]
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_body = Some(value.into());
-        self
-    }
-    /// Location of a file that contains the stack policy. The URL must point to a policy (maximum size: 16 KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
-    #[inline]
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_url = Some(value.into());
-        self
-    }
-    /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to the resources created in the stack. A maximum number of 50 tags can be specified.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// A unique identifier for this `CreateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create a stack with the same name. You might retry `CreateStack` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Whether to enable termination protection on the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect CloudFormation stacks from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*. Termination protection is deactivated on stacks by default.
-    #[inline]
-    pub fn enable_termination_protection(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_termination_protection = Some(value);
-        self
-    }
-    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
-    /// The deployment configuration for this stack operation, including the deployment mode.
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Set to `true` to disable pre-deployment validations in changeset or stack operations.
-    #[inline]
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_validation = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateStackOutput, e::CreateStackError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateStackOutput, e::CreateStackError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateStackInput, t::CreateStackOutput, e::CreateStackError> {
-        self.0
-    }
+    rt::setter!(into_req CreateStackInput stack_name(String));
+    rt::setter!(into_opt CreateStackInput template_body(String));
+    rt::setter!(into_opt CreateStackInput template_url(String));
+    rt::setter!(items CreateStackInput parameters(t::Parameter) push_parameters);
+    rt::setter!(val_opt CreateStackInput disable_rollback(bool));
+    rt::setter!(
+        val_opt CreateStackInput rollback_configuration(t::RollbackConfiguration)
+    );
+    rt::setter!(val_opt CreateStackInput timeout_in_minutes(i32));
+    rt::setter!(items CreateStackInput notification_arns(String) push_notification_arns);
+    rt::setter!(items CreateStackInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items CreateStackInput resource_types(String) push_resource_types);
+    rt::setter!(into_opt CreateStackInput role_arn(String));
+    rt::setter!(into_opt CreateStackInput on_failure(t::OnFailure));
+    rt::setter!(into_opt CreateStackInput stack_policy_body(String));
+    rt::setter!(into_opt CreateStackInput stack_policy_url(String));
+    rt::setter!(items CreateStackInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateStackInput client_request_token(String));
+    rt::setter!(val_opt CreateStackInput enable_termination_protection(bool));
+    rt::setter!(val_opt CreateStackInput retain_except_on_create(bool));
+    rt::setter!(val_opt CreateStackInput deployment_config(t::DeploymentConfig));
+    rt::setter!(val_opt CreateStackInput disable_validation(bool));
 }
 /// The `CreateStackInstances` operation.
 ///
@@ -802,122 +233,22 @@ rt::operation_type!(
     e::CreateStackInstancesError, op::CREATE_STACK_INSTANCES
 );
 impl CreateStackInstances {
-    /// The name or unique ID of the StackSet that you want to create stack instances from.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// \[Self-managed permissions\] The account IDs of one or more Amazon Web Services accounts that you want to create stack instances in the specified Region(s) for.
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// \[Service-managed permissions\] The Organizations accounts in which to create stack instances in the specified Amazon Web Services Regions.
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// The names of one or more Amazon Web Services Regions where you want to create stack instances using the specified Amazon Web Services accounts.
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// A list of StackSet parameters whose values you want to override in the selected stack instances.
-    #[inline]
-    pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameter_overrides);
-        self
-    }
-    /// Adds one element to `ParameterOverrides`; see [`parameter_overrides`](Self::parameter_overrides).
-    #[inline]
-    pub fn push_parameter_overrides(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameter_overrides, item);
-        self
-    }
-    /// Preferences for how CloudFormation performs this StackSet operation.
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// The unique identifier for this StackSet operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateStackInstancesOutput,
-            e::CreateStackInstancesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateStackInstancesOutput, e::CreateStackInstancesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateStackInstancesInput,
-        t::CreateStackInstancesOutput,
-        e::CreateStackInstancesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateStackInstancesInput stack_set_name(String));
+    rt::setter!(items CreateStackInstancesInput accounts(String) push_accounts);
+    rt::setter!(
+        val_opt CreateStackInstancesInput deployment_targets(t::DeploymentTargets)
+    );
+    rt::setter!(items CreateStackInstancesInput regions(String) push_regions);
+    rt::setter!(
+        items CreateStackInstancesInput parameter_overrides(t::Parameter)
+        push_parameter_overrides
+    );
+    rt::setter!(
+        val_opt CreateStackInstancesInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt CreateStackInstancesInput operation_id(String));
+    rt::setter!(into_opt CreateStackInstancesInput call_as(t::CallAs));
 }
 /// The `CreateStackRefactor` operation.
 ///
@@ -934,94 +265,16 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_STACK_REFACTOR
 );
 impl CreateStackRefactor {
-    /// A description to help you identify the stack refactor.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Determines if a new stack is created with the refactor.
-    #[inline]
-    pub fn enable_stack_creation(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_stack_creation = Some(value);
-        self
-    }
-    /// The mappings for the stack resource `Source` and stack resource `Destination`.
-    #[inline]
-    pub fn resource_mappings(
-        mut self,
-        value: impl rt::Items<t::ResourceMapping>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_mappings);
-        self
-    }
-    /// Adds one element to `ResourceMappings`; see [`resource_mappings`](Self::resource_mappings).
-    #[inline]
-    pub fn push_resource_mappings(
-        mut self,
-        item: impl Into<t::ResourceMapping>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resource_mappings, item);
-        self
-    }
-    /// The stacks being refactored.
-    #[inline]
-    pub fn stack_definitions(
-        mut self,
-        value: impl rt::Items<t::StackDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_definitions);
-        self
-    }
-    /// Adds one element to `StackDefinitions`; see [`stack_definitions`](Self::stack_definitions).
-    #[inline]
-    pub fn push_stack_definitions(
-        mut self,
-        item: impl Into<t::StackDefinition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stack_definitions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateStackRefactorOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateStackRefactorOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateStackRefactorInput,
-        t::CreateStackRefactorOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateStackRefactorInput description(String));
+    rt::setter!(val_opt CreateStackRefactorInput enable_stack_creation(bool));
+    rt::setter!(
+        items CreateStackRefactorInput resource_mappings(t::ResourceMapping)
+        push_resource_mappings
+    );
+    rt::setter!(
+        items CreateStackRefactorInput stack_definitions(t::StackDefinition)
+        push_stack_definitions
+    );
 }
 /// The `CreateStackSet` operation.
 ///
@@ -1038,156 +291,19 @@ rt::operation_type!(
     e::CreateStackSetError, op::CREATE_STACK_SET
 );
 impl CreateStackSet {
-    /// The name to associate with the StackSet. The name must be unique in the Region where you create your StackSet.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// A description of the StackSet. You can use the description to identify the StackSet's purpose or other important information.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The structure that contains the template body, with a minimum length of 1 byte and a maximum length of 51,200 bytes.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of a file that contains the template body. The URL must point to a template (maximum size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. S3 static website URLs are not supported.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// The stack ID you are importing into a new StackSet. Specify the Amazon Resource Name (ARN) of the stack.
-    #[inline]
-    pub fn stack_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_id = Some(value.into());
-        self
-    }
-    /// The input parameters for the StackSet template.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// In some cases, you must explicitly acknowledge that your StackSet template contains certain capabilities in order for CloudFormation to create the StackSet and related stack instances.
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. A maximum number of 50 tags can be specified.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM role to use to create this StackSet.
-    #[inline]
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().administration_role_arn = Some(value.into());
-        self
-    }
-    /// The name of the IAM execution role to use to create the StackSet. If you do not specify an execution role, CloudFormation uses the `AWSCloudFormationStackSetExecutionRole` role for the StackSet operation.
-    #[inline]
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_name = Some(value.into());
-        self
-    }
-    /// Describes how the IAM roles required for StackSet operations are created. By default, `SELF-MANAGED` is specified.
-    #[inline]
-    pub fn permission_model(mut self, value: impl Into<t::PermissionModels>) -> Self {
-        self.0.input_mut().permission_model = Some(value.into());
-        self
-    }
-    /// Describes whether StackSets automatically deploys to Organizations accounts that are added to the target organization or organizational unit (OU). For more information, see [Enable or disable automatic deployments for StackSets in Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html) in the *CloudFormation User Guide*.
-    #[inline]
-    pub fn auto_deployment(mut self, value: t::AutoDeployment) -> Self {
-        self.0.input_mut().auto_deployment = Some(value);
-        self
-    }
-    /// Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// A unique identifier for this `CreateStackSet` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create another StackSet with the same name. You might retry `CreateStackSet` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Describes whether CloudFormation performs non-conflicting operations concurrently and queues conflicting operations.
-    #[inline]
-    pub fn managed_execution(mut self, value: t::ManagedExecution) -> Self {
-        self.0.input_mut().managed_execution = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateStackSetOutput, e::CreateStackSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateStackSetOutput, e::CreateStackSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateStackSetInput,
-        t::CreateStackSetOutput,
-        e::CreateStackSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateStackSetInput stack_set_name(String));
+    rt::setter!(into_opt CreateStackSetInput description(String));
+    rt::setter!(into_opt CreateStackSetInput template_body(String));
+    rt::setter!(into_opt CreateStackSetInput template_url(String));
+    rt::setter!(into_opt CreateStackSetInput stack_id(String));
+    rt::setter!(items CreateStackSetInput parameters(t::Parameter) push_parameters);
+    rt::setter!(items CreateStackSetInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items CreateStackSetInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateStackSetInput administration_role_arn(String));
+    rt::setter!(into_opt CreateStackSetInput execution_role_name(String));
+    rt::setter!(into_opt CreateStackSetInput permission_model(t::PermissionModels));
+    rt::setter!(val_opt CreateStackSetInput auto_deployment(t::AutoDeployment));
+    rt::setter!(into_opt CreateStackSetInput call_as(t::CallAs));
+    rt::setter!(into_opt CreateStackSetInput client_request_token(String));
+    rt::setter!(val_opt CreateStackSetInput managed_execution(t::ManagedExecution));
 }

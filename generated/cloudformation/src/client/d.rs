@@ -7,127 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization.
-    ///
-    /// Returns the [`DeactivateOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization. Returns [`DeactivateOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_organizations_access(&self) -> DeactivateOrganizationsAccess {
-        DeactivateOrganizationsAccess(
-            rt::Call::new(&self.handle, &op::DEACTIVATE_ORGANIZATIONS_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it.
-    ///
-    /// Returns the [`DeactivateType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it. Returns [`DeactivateType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_type(&self) -> DeactivateType {
-        DeactivateType(rt::Call::new(&self.handle, &op::DEACTIVATE_TYPE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set.
-    ///
-    /// Returns the [`DeleteChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set. Returns [`DeleteChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_change_set(&self) -> DeleteChangeSet {
-        DeleteChangeSet(rt::Call::new(&self.handle, &op::DELETE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
-    /// Deleted a generated template.
-    ///
-    /// Returns the [`DeleteGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deleted a generated template. Returns [`DeleteGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_generated_template(&self) -> DeleteGeneratedTemplate {
-        DeleteGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::DELETE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
-    ///
-    /// Returns the [`DeleteStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully. Returns [`DeleteStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stack(&self) -> DeleteStack {
-        DeleteStack(rt::Call::new(&self.handle, &op::DELETE_STACK))
+        rt::builder(&self.handle)
     }
-    /// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions.
-    ///
-    /// Returns the [`DeleteStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions. Returns [`DeleteStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stack_instances(&self) -> DeleteStackInstances {
-        DeleteStackInstances(rt::Call::new(&self.handle, &op::DELETE_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
-    /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
-    ///
-    /// Returns the [`DeleteStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances. Returns [`DeleteStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stack_set(&self) -> DeleteStackSet {
-        DeleteStackSet(rt::Call::new(&self.handle, &op::DELETE_STACK_SET))
+        rt::builder(&self.handle)
     }
-    /// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations.
-    ///
-    /// Returns the [`DeregisterType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations. Returns [`DeregisterType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_type(&self) -> DeregisterType {
-        DeregisterType(rt::Call::new(&self.handle, &op::DEREGISTER_TYPE))
+        rt::builder(&self.handle)
     }
-    /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`DescribeAccountLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*. Returns [`DescribeAccountLimits`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_account_limits(&self) -> DescribeAccountLimits {
-        DescribeAccountLimits(rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_LIMITS))
+        rt::builder(&self.handle)
     }
-    /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`DescribeChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*. Returns [`DescribeChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_change_set(&self) -> DescribeChangeSet {
-        DescribeChangeSet(rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
-    /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
-    ///
-    /// Returns the [`DescribeChangeSetHooks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set. Returns [`DescribeChangeSetHooks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_change_set_hooks(&self) -> DescribeChangeSetHooks {
-        DescribeChangeSetHooks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET_HOOKS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment.
-    ///
-    /// Returns the [`DescribeEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment. Returns [`DescribeEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_events(&self) -> DescribeEvents {
-        DescribeEvents(rt::Call::new(&self.handle, &op::DESCRIBE_EVENTS))
+        rt::builder(&self.handle)
     }
-    /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
-    ///
-    /// Returns the [`DescribeGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action. Returns [`DescribeGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_generated_template(&self) -> DescribeGeneratedTemplate {
-        DescribeGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::DESCRIBE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
-    ///
-    /// Returns the [`DescribeOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account. Returns [`DescribeOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_organizations_access(&self) -> DescribeOrganizationsAccess {
-        DescribeOrganizationsAccess(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ORGANIZATIONS_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns information about a CloudFormation extension publisher.
-    ///
-    /// Returns the [`DescribePublisher`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a CloudFormation extension publisher. Returns [`DescribePublisher`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_publisher(&self) -> DescribePublisher {
-        DescribePublisher(rt::Call::new(&self.handle, &op::DESCRIBE_PUBLISHER))
+        rt::builder(&self.handle)
     }
-    /// Describes details of a resource scan.
-    ///
-    /// Returns the [`DescribeResourceScan`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes details of a resource scan. Returns [`DescribeResourceScan`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_resource_scan(&self) -> DescribeResourceScan {
-        DescribeResourceScan(rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_SCAN))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateOrganizationsAccess` operation.
@@ -145,58 +103,6 @@ rt::operation_type!(
     t::DeactivateOrganizationsAccessOutput, e::DeactivateOrganizationsAccessError,
     op::DEACTIVATE_ORGANIZATIONS_ACCESS
 );
-impl DeactivateOrganizationsAccess {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeactivateOrganizationsAccessOutput,
-            e::DeactivateOrganizationsAccessError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeactivateOrganizationsAccessOutput,
-        e::DeactivateOrganizationsAccessError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeactivateOrganizationsAccessInput,
-        t::DeactivateOrganizationsAccessOutput,
-        e::DeactivateOrganizationsAccessError,
-    > {
-        self.0
-    }
-}
 /// The `DeactivateType` operation.
 ///
 /// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it.
@@ -218,68 +124,9 @@ rt::operation_type!(
     e::DeactivateTypeError, op::DEACTIVATE_TYPE
 );
 impl DeactivateType {
-    /// The type name of the extension in this account and Region. If you specified a type name alias when enabling the extension, use the type name alias.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The extension type.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) for the extension in this account and Region.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeactivateTypeOutput, e::DeactivateTypeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeactivateTypeOutput, e::DeactivateTypeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeactivateTypeInput,
-        t::DeactivateTypeOutput,
-        e::DeactivateTypeError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DeactivateTypeInput type_name(String));
+    rt::setter!(into_opt DeactivateTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt DeactivateTypeInput arn(String));
 }
 /// The `DeleteChangeSet` operation.
 ///
@@ -300,62 +147,8 @@ rt::operation_type!(
     e::DeleteChangeSetError, op::DELETE_CHANGE_SET
 );
 impl DeleteChangeSet {
-    /// The name or Amazon Resource Name (ARN) of the change set that you want to delete.
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// If you specified the name of a change set to delete, specify the stack name or Amazon Resource Name (ARN) that's associated with it.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteChangeSetOutput, e::DeleteChangeSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteChangeSetOutput, e::DeleteChangeSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteChangeSetInput,
-        t::DeleteChangeSetOutput,
-        e::DeleteChangeSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteChangeSetInput change_set_name(String));
+    rt::setter!(into_opt DeleteChangeSetInput stack_name(String));
 }
 /// The `DeleteGeneratedTemplate` operation.
 ///
@@ -372,56 +165,7 @@ rt::operation_type!(
     e::DeleteGeneratedTemplateError, op::DELETE_GENERATED_TEMPLATE
 );
 impl DeleteGeneratedTemplate {
-    /// The name or Amazon Resource Name (ARN) of a generated template.
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteGeneratedTemplateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteGeneratedTemplateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteGeneratedTemplateInput,
-        rt::Unit,
-        e::DeleteGeneratedTemplateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteGeneratedTemplateInput generated_template_name(String));
 }
 /// The `DeleteStack` operation.
 ///
@@ -435,84 +179,12 @@ rt::operation_type!(
     DeleteStack, t::DeleteStackInput, rt::Unit, e::DeleteStackError, op::DELETE_STACK
 );
 impl DeleteStack {
-    /// The name or the unique stack ID that's associated with the stack.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// For stacks in the `DELETE_FAILED` state, a list of resource logical IDs that are associated with the resources you want to retain. During deletion, CloudFormation deletes the stack but doesn't delete the retained resources.
-    #[inline]
-    pub fn retain_resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().retain_resources);
-        self
-    }
-    /// Adds one element to `RetainResources`; see [`retain_resources`](Self::retain_resources).
-    #[inline]
-    pub fn push_retain_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().retain_resources, item);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to delete the stack. CloudFormation uses the role's credentials to make calls on your behalf.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// A unique identifier for this `DeleteStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to delete a stack with the same name. You might retry `DeleteStack` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Specifies the deletion mode for the stack. Possible values are:
-    #[inline]
-    pub fn deletion_mode(mut self, value: impl Into<t::DeletionMode>) -> Self {
-        self.0.input_mut().deletion_mode = Some(value.into());
-        self
-    }
-    /// The deployment configuration for this stack operation, including the deployment mode.
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteStackError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteStackError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteStackInput, rt::Unit, e::DeleteStackError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteStackInput stack_name(String));
+    rt::setter!(items DeleteStackInput retain_resources(String) push_retain_resources);
+    rt::setter!(into_opt DeleteStackInput role_arn(String));
+    rt::setter!(into_opt DeleteStackInput client_request_token(String));
+    rt::setter!(into_opt DeleteStackInput deletion_mode(t::DeletionMode));
+    rt::setter!(val_opt DeleteStackInput deployment_config(t::DeploymentConfig));
 }
 /// The `DeleteStackInstances` operation.
 ///
@@ -536,116 +208,19 @@ rt::operation_type!(
     e::DeleteStackInstancesError, op::DELETE_STACK_INSTANCES
 );
 impl DeleteStackInstances {
-    /// The name or unique ID of the StackSet that you want to delete stack instances for.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// \[Self-managed permissions\] The account IDs of the Amazon Web Services accounts that you want to delete stack instances for.
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// \[Service-managed permissions\] The Organizations accounts from which to delete stack instances.
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// The Amazon Web Services Regions where you want to delete StackSet instances.
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// Preferences for how CloudFormation performs this StackSet operation.
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// Removes the stack instances from the specified StackSet, but doesn't delete the stacks. You can't reassociate a retained stack or add an existing, saved stack to a new stack set.
-    #[inline]
-    pub fn retain_stacks(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_stacks = value;
-        self
-    }
-    /// The unique identifier for this StackSet operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteStackInstancesOutput,
-            e::DeleteStackInstancesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteStackInstancesOutput, e::DeleteStackInstancesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteStackInstancesInput,
-        t::DeleteStackInstancesOutput,
-        e::DeleteStackInstancesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteStackInstancesInput stack_set_name(String));
+    rt::setter!(items DeleteStackInstancesInput accounts(String) push_accounts);
+    rt::setter!(
+        val_opt DeleteStackInstancesInput deployment_targets(t::DeploymentTargets)
+    );
+    rt::setter!(items DeleteStackInstancesInput regions(String) push_regions);
+    rt::setter!(
+        val_opt DeleteStackInstancesInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(val_req DeleteStackInstancesInput retain_stacks(bool));
+    rt::setter!(into_opt DeleteStackInstancesInput operation_id(String));
+    rt::setter!(into_opt DeleteStackInstancesInput call_as(t::CallAs));
 }
 /// The `DeleteStackSet` operation.
 ///
@@ -662,62 +237,8 @@ rt::operation_type!(
     e::DeleteStackSetError, op::DELETE_STACK_SET
 );
 impl DeleteStackSet {
-    /// The name or unique ID of the StackSet that you're deleting. You can obtain this value by running ListStackSets.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteStackSetOutput, e::DeleteStackSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteStackSetOutput, e::DeleteStackSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteStackSetInput,
-        t::DeleteStackSetOutput,
-        e::DeleteStackSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteStackSetInput stack_set_name(String));
+    rt::setter!(into_opt DeleteStackSetInput call_as(t::CallAs));
 }
 /// The `DeregisterType` operation.
 ///
@@ -742,74 +263,10 @@ rt::operation_type!(
     e::DeregisterTypeError, op::DEREGISTER_TYPE
 );
 impl DeregisterType {
-    /// The Amazon Resource Name (ARN) of the extension.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// The kind of extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The name of the extension.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeregisterTypeOutput, e::DeregisterTypeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeregisterTypeOutput, e::DeregisterTypeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterTypeInput,
-        t::DeregisterTypeOutput,
-        e::DeregisterTypeError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DeregisterTypeInput arn(String));
+    rt::setter!(into_opt DeregisterTypeInput type_(t::RegistryType));
+    rt::setter!(into_opt DeregisterTypeInput type_name(String));
+    rt::setter!(into_opt DeregisterTypeInput version_id(String));
 }
 /// The `DescribeAccountLimits` operation.
 ///
@@ -826,52 +283,7 @@ rt::operation_type!(
     rt::NoErrors, op::DESCRIBE_ACCOUNT_LIMITS
 );
 impl DescribeAccountLimits {
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAccountLimitsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAccountLimitsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAccountLimitsInput,
-        t::DescribeAccountLimitsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeAccountLimitsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -901,74 +313,10 @@ rt::operation_type!(
     e::DescribeChangeSetError, op::DESCRIBE_CHANGE_SET
 );
 impl DescribeChangeSet {
-    /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If `true`, the returned changes include detailed changes in the property values.
-    #[inline]
-    pub fn include_property_values(mut self, value: bool) -> Self {
-        self.0.input_mut().include_property_values = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeChangeSetOutput, e::DescribeChangeSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeChangeSetOutput, e::DescribeChangeSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeChangeSetInput,
-        t::DescribeChangeSetOutput,
-        e::DescribeChangeSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeChangeSetInput change_set_name(String));
+    rt::setter!(into_opt DescribeChangeSetInput stack_name(String));
+    rt::setter!(into_opt DescribeChangeSetInput next_token(String));
+    rt::setter!(val_opt DescribeChangeSetInput include_property_values(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1012,80 +360,10 @@ rt::operation_type!(
     op::DESCRIBE_CHANGE_SET_HOOKS
 );
 impl DescribeChangeSetHooks {
-    /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// If you specified the name of a change set, specify the stack name or stack ID (ARN) of the change set you want to describe.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If specified, lists only the Hooks related to the specified `LogicalResourceId`.
-    #[inline]
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().logical_resource_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeChangeSetHooksOutput,
-            e::DescribeChangeSetHooksError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeChangeSetHooksOutput,
-        e::DescribeChangeSetHooksError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeChangeSetHooksInput,
-        t::DescribeChangeSetHooksOutput,
-        e::DescribeChangeSetHooksError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeChangeSetHooksInput change_set_name(String));
+    rt::setter!(into_opt DescribeChangeSetHooksInput stack_name(String));
+    rt::setter!(into_opt DescribeChangeSetHooksInput next_token(String));
+    rt::setter!(into_opt DescribeChangeSetHooksInput logical_resource_id(String));
 }
 /// The `DescribeEvents` operation.
 ///
@@ -1109,72 +387,11 @@ rt::operation_type!(
     op::DESCRIBE_EVENTS
 );
 impl DescribeEvents {
-    /// The name or unique stack ID for which you want to retrieve events. If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// The name or Amazon Resource Name (ARN) of the change set for which you want to retrieve events.
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = Some(value.into());
-        self
-    }
-    /// The unique identifier of the operation for which you want to retrieve events.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// Filters to apply when retrieving events.
-    #[inline]
-    pub fn filters(mut self, value: t::EventFilter) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeEventsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeEventsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt DescribeEventsInput stack_name(String));
+    rt::setter!(into_opt DescribeEventsInput change_set_name(String));
+    rt::setter!(into_opt DescribeEventsInput operation_id(String));
+    rt::setter!(val_opt DescribeEventsInput filters(t::EventFilter));
+    rt::setter!(into_opt DescribeEventsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1205,62 +422,7 @@ rt::operation_type!(
     op::DESCRIBE_GENERATED_TEMPLATE
 );
 impl DescribeGeneratedTemplate {
-    /// The name or Amazon Resource Name (ARN) of a generated template.
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeGeneratedTemplateOutput,
-            e::DescribeGeneratedTemplateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeGeneratedTemplateOutput,
-        e::DescribeGeneratedTemplateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeGeneratedTemplateInput,
-        t::DescribeGeneratedTemplateOutput,
-        e::DescribeGeneratedTemplateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeGeneratedTemplateInput generated_template_name(String));
 }
 /// The `DescribeOrganizationsAccess` operation.
 ///
@@ -1278,62 +440,7 @@ rt::operation_type!(
     op::DESCRIBE_ORGANIZATIONS_ACCESS
 );
 impl DescribeOrganizationsAccess {
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeOrganizationsAccessOutput,
-            e::DescribeOrganizationsAccessError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeOrganizationsAccessOutput,
-        e::DescribeOrganizationsAccessError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeOrganizationsAccessInput,
-        t::DescribeOrganizationsAccessOutput,
-        e::DescribeOrganizationsAccessError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeOrganizationsAccessInput call_as(t::CallAs));
 }
 /// The `DescribePublisher` operation.
 ///
@@ -1357,56 +464,7 @@ rt::operation_type!(
     e::DescribePublisherError, op::DESCRIBE_PUBLISHER
 );
 impl DescribePublisher {
-    /// The ID of the extension publisher.
-    #[inline]
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().publisher_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribePublisherOutput, e::DescribePublisherError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribePublisherOutput, e::DescribePublisherError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribePublisherInput,
-        t::DescribePublisherOutput,
-        e::DescribePublisherError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribePublisherInput publisher_id(String));
 }
 /// The `DescribeResourceScan` operation.
 ///
@@ -1423,57 +481,550 @@ rt::operation_type!(
     e::DescribeResourceScanError, op::DESCRIBE_RESOURCE_SCAN
 );
 impl DescribeResourceScan {
-    /// The Amazon Resource Name (ARN) of the resource scan.
+    rt::setter!(into_req DescribeResourceScanInput resource_scan_id(String));
+}
+impl super::Client {
+    /// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html). Returns [`DescribeStackDriftDetectionStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_scan_id = value.into();
-        self
+    pub fn describe_stack_drift_detection_status(
+        &self,
+    ) -> DescribeStackDriftDetectionStatus {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*. Returns [`DescribeStackEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
+    pub fn describe_stack_events(&self) -> DescribeStackEvents {
+        rt::builder(&self.handle)
+    }
+    /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region. Returns [`DescribeStackInstance`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_instance(&self) -> DescribeStackInstance {
+        rt::builder(&self.handle)
+    }
+    /// Describes the stack refactor status. Returns [`DescribeStackRefactor`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_refactor(&self) -> DescribeStackRefactor {
+        rt::builder(&self.handle)
+    }
+    /// Returns a description of the specified resource in the specified stack. Returns [`DescribeStackResource`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_resource(&self) -> DescribeStackResource {
+        rt::builder(&self.handle)
+    }
+    /// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift. Returns [`DescribeStackResourceDrifts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_resource_drifts(&self) -> DescribeStackResourceDrifts {
+        rt::builder(&self.handle)
+    }
+    /// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned. Returns [`DescribeStackResources`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_resources(&self) -> DescribeStackResources {
+        rt::builder(&self.handle)
+    }
+    /// Returns the description of the specified StackSet. Returns [`DescribeStackSet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_set(&self) -> DescribeStackSet {
+        rt::builder(&self.handle)
+    }
+    /// Returns the description of the specified StackSet operation. Returns [`DescribeStackSetOperation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_set_operation(&self) -> DescribeStackSetOperation {
+        rt::builder(&self.handle)
+    }
+    /// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*. Returns [`DescribeStacks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stacks(&self) -> DescribeStacks {
+        rt::builder(&self.handle)
+    }
+    /// Returns detailed information about an extension from the CloudFormation registry in your current account and Region. Returns [`DescribeType`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_type(&self) -> DescribeType {
+        rt::builder(&self.handle)
+    }
+    /// Returns information about an extension's registration, including its current status and type and version identifiers. Returns [`DescribeTypeRegistration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_type_registration(&self) -> DescribeTypeRegistration {
+        rt::builder(&self.handle)
+    }
+    /// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html). Returns [`DetectStackDrift`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detect_stack_drift(&self) -> DetectStackDrift {
+        rt::builder(&self.handle)
+    }
+    /// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html). Returns [`DetectStackResourceDrift`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detect_stack_resource_drift(&self) -> DetectStackResourceDrift {
+        rt::builder(&self.handle)
+    }
+    /// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html). Returns [`DetectStackSetDrift`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detect_stack_set_drift(&self) -> DetectStackSetDrift {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeStackDriftDetectionStatus` operation.
+///
+/// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+///
+/// Use DetectStackDrift to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
+pub struct DescribeStackDriftDetectionStatus(
+    pub(crate) rt::Call<
+        t::DescribeStackDriftDetectionStatusInput,
+        t::DescribeStackDriftDetectionStatusOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStackDriftDetectionStatus, t::DescribeStackDriftDetectionStatusInput,
+    t::DescribeStackDriftDetectionStatusOutput, rt::NoErrors,
+    op::DESCRIBE_STACK_DRIFT_DETECTION_STATUS
+);
+impl DescribeStackDriftDetectionStatus {
+    rt::setter!(
+        into_req DescribeStackDriftDetectionStatusInput stack_drift_detection_id(String)
+    );
+}
+/// The `DescribeStackEvents` operation.
+///
+/// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
+///
+/// **Note:** You can list events for stacks that have failed to create or have been deleted by specifying the unique stack identifier (stack ID).
+pub struct DescribeStackEvents(
+    pub(crate) rt::Call<
+        t::DescribeStackEventsInput,
+        t::DescribeStackEventsOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStackEvents, t::DescribeStackEventsInput, t::DescribeStackEventsOutput,
+    rt::NoErrors, op::DESCRIBE_STACK_EVENTS
+);
+impl DescribeStackEvents {
+    rt::setter!(into_req DescribeStackEventsInput stack_name(String));
+    rt::setter!(into_opt DescribeStackEventsInput next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeResourceScanOutput,
-            e::DescribeResourceScanError,
-        >,
+    ) -> rt::Paginator<
+        t::DescribeStackEventsInput,
+        t::DescribeStackEventsOutput,
+        rt::NoErrors,
+        t::StackEvent,
     > {
-        self.0.send()
+        rt::Paginator::new(self.0, &op::DESCRIBE_STACK_EVENTS_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+}
+/// The `DescribeStackInstance` operation.
+///
+/// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
+///
+/// For a list of stack instances that are associated with a specific StackSet, use ListStackInstances.
+pub struct DescribeStackInstance(
+    pub(crate) rt::Call<
+        t::DescribeStackInstanceInput,
+        t::DescribeStackInstanceOutput,
+        e::DescribeStackInstanceError,
+    >,
+);
+rt::operation_type!(
+    DescribeStackInstance, t::DescribeStackInstanceInput, t::DescribeStackInstanceOutput,
+    e::DescribeStackInstanceError, op::DESCRIBE_STACK_INSTANCE
+);
+impl DescribeStackInstance {
+    rt::setter!(into_req DescribeStackInstanceInput stack_set_name(String));
+    rt::setter!(into_req DescribeStackInstanceInput stack_instance_account(String));
+    rt::setter!(into_req DescribeStackInstanceInput stack_instance_region(String));
+    rt::setter!(into_opt DescribeStackInstanceInput call_as(t::CallAs));
+}
+/// The `DescribeStackRefactor` operation.
+///
+/// Describes the stack refactor status.
+pub struct DescribeStackRefactor(
+    pub(crate) rt::Call<
+        t::DescribeStackRefactorInput,
+        t::DescribeStackRefactorOutput,
+        e::DescribeStackRefactorError,
+    >,
+);
+rt::operation_type!(
+    DescribeStackRefactor, t::DescribeStackRefactorInput, t::DescribeStackRefactorOutput,
+    e::DescribeStackRefactorError, op::DESCRIBE_STACK_REFACTOR
+);
+impl DescribeStackRefactor {
+    rt::setter!(into_req DescribeStackRefactorInput stack_refactor_id(String));
+    /// Wait until the stack refactor status is CREATE\_COMPLETE.
+    ///
+    /// Calls `DescribeStackRefactor` until the `StackRefactorCreateComplete` waiter's acceptors decide (boto3's `get_waiter("stack_refactor_create_complete")`): every 5 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_REFACTOR_CREATE_COMPLETE_WAITER`](crate::operations::STACK_REFACTOR_CREATE_COMPLETE_WAITER).
     #[inline]
-    pub fn send_blocking(
+    pub fn wait_until_stack_refactor_create_complete(
         self,
-    ) -> rt::CallResult<t::DescribeResourceScanOutput, e::DescribeResourceScanError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeResourceScanInput,
-        t::DescribeResourceScanOutput,
-        e::DescribeResourceScanError,
+    ) -> rt::Waiter<
+        t::DescribeStackRefactorInput,
+        t::DescribeStackRefactorOutput,
+        e::DescribeStackRefactorError,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::STACK_REFACTOR_CREATE_COMPLETE_WAITER)
     }
+    /// Wait until the stack refactor status is EXECUTE\_COMPLETE.
+    ///
+    /// Calls `DescribeStackRefactor` until the `StackRefactorExecuteComplete` waiter's acceptors decide (boto3's `get_waiter("stack_refactor_execute_complete")`): every 15 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_REFACTOR_EXECUTE_COMPLETE_WAITER`](crate::operations::STACK_REFACTOR_EXECUTE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_refactor_execute_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStackRefactorInput,
+        t::DescribeStackRefactorOutput,
+        e::DescribeStackRefactorError,
+    > {
+        rt::Waiter::new(self.0, &op::STACK_REFACTOR_EXECUTE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeStackResource` operation.
+///
+/// Returns a description of the specified resource in the specified stack.
+///
+/// For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted.
+pub struct DescribeStackResource(
+    pub(crate) rt::Call<
+        t::DescribeStackResourceInput,
+        t::DescribeStackResourceOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStackResource, t::DescribeStackResourceInput, t::DescribeStackResourceOutput,
+    rt::NoErrors, op::DESCRIBE_STACK_RESOURCE
+);
+impl DescribeStackResource {
+    rt::setter!(into_req DescribeStackResourceInput stack_name(String));
+    rt::setter!(into_req DescribeStackResourceInput logical_resource_id(String));
+}
+/// The `DescribeStackResourceDrifts` operation.
+///
+/// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift.
+///
+/// For a given stack, there will be one `StackResourceDrift` for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that don't currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+///
+/// Use DetectStackResourceDrift to detect drift on individual resources, or DetectStackDrift to detect drift on all supported resources for a given stack.
+pub struct DescribeStackResourceDrifts(
+    pub(crate) rt::Call<
+        t::DescribeStackResourceDriftsInput,
+        t::DescribeStackResourceDriftsOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStackResourceDrifts, t::DescribeStackResourceDriftsInput,
+    t::DescribeStackResourceDriftsOutput, rt::NoErrors,
+    op::DESCRIBE_STACK_RESOURCE_DRIFTS
+);
+impl DescribeStackResourceDrifts {
+    rt::setter!(into_req DescribeStackResourceDriftsInput stack_name(String));
+    rt::setter!(
+        items DescribeStackResourceDriftsInput
+        stack_resource_drift_status_filters(t::StackResourceDriftStatus)
+        push_stack_resource_drift_status_filters
+    );
+    rt::setter!(into_opt DescribeStackResourceDriftsInput next_token(String));
+    rt::setter!(val_opt DescribeStackResourceDriftsInput max_results(i32));
+}
+/// The `DescribeStackResources` operation.
+///
+/// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned.
+///
+/// **Note:** Only the first 100 resources will be returned. If your stack has more resources than this, you should use `ListStackResources` instead.
+///
+/// For deleted stacks, `DescribeStackResources` returns resource information for up to 90 days after the stack has been deleted.
+///
+/// You must specify either `StackName` or `PhysicalResourceId`, but not both. In addition, you can specify `LogicalResourceId` to filter the returned result. For more information about resources, the `LogicalResourceId` and `PhysicalResourceId`, see the [CloudFormation User Guide](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/).
+///
+/// **Note:** A `ValidationError` is returned if you specify both `StackName` and `PhysicalResourceId` in the same request.
+pub struct DescribeStackResources(
+    pub(crate) rt::Call<
+        t::DescribeStackResourcesInput,
+        t::DescribeStackResourcesOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStackResources, t::DescribeStackResourcesInput,
+    t::DescribeStackResourcesOutput, rt::NoErrors, op::DESCRIBE_STACK_RESOURCES
+);
+impl DescribeStackResources {
+    rt::setter!(into_opt DescribeStackResourcesInput stack_name(String));
+    rt::setter!(into_opt DescribeStackResourcesInput logical_resource_id(String));
+    rt::setter!(into_opt DescribeStackResourcesInput physical_resource_id(String));
+}
+/// The `DescribeStackSet` operation.
+///
+/// Returns the description of the specified StackSet.
+///
+/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
+pub struct DescribeStackSet(
+    pub(crate) rt::Call<
+        t::DescribeStackSetInput,
+        t::DescribeStackSetOutput,
+        e::DescribeStackSetError,
+    >,
+);
+rt::operation_type!(
+    DescribeStackSet, t::DescribeStackSetInput, t::DescribeStackSetOutput,
+    e::DescribeStackSetError, op::DESCRIBE_STACK_SET
+);
+impl DescribeStackSet {
+    rt::setter!(into_req DescribeStackSetInput stack_set_name(String));
+    rt::setter!(into_opt DescribeStackSetInput call_as(t::CallAs));
+}
+/// The `DescribeStackSetOperation` operation.
+///
+/// Returns the description of the specified StackSet operation.
+///
+/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
+pub struct DescribeStackSetOperation(
+    pub(crate) rt::Call<
+        t::DescribeStackSetOperationInput,
+        t::DescribeStackSetOperationOutput,
+        e::DescribeStackSetOperationError,
+    >,
+);
+rt::operation_type!(
+    DescribeStackSetOperation, t::DescribeStackSetOperationInput,
+    t::DescribeStackSetOperationOutput, e::DescribeStackSetOperationError,
+    op::DESCRIBE_STACK_SET_OPERATION
+);
+impl DescribeStackSetOperation {
+    rt::setter!(into_req DescribeStackSetOperationInput stack_set_name(String));
+    rt::setter!(into_req DescribeStackSetOperationInput operation_id(String));
+    rt::setter!(into_opt DescribeStackSetOperationInput call_as(t::CallAs));
+}
+/// The `DescribeStacks` operation.
+///
+/// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
+///
+/// **Note:** If the stack doesn't exist, a `ValidationError` is returned.
+pub struct DescribeStacks(
+    pub(crate) rt::Call<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeStacks, t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors,
+    op::DESCRIBE_STACKS
+);
+impl DescribeStacks {
+    rt::setter!(into_opt DescribeStacksInput stack_name(String));
+    rt::setter!(into_opt DescribeStacksInput next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStacksInput,
+        t::DescribeStacksOutput,
+        rt::NoErrors,
+        t::Stack,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STACKS_PAGINATOR)
+    }
+    /// Calls `DescribeStacks` until the `StackExists` waiter's acceptors decide (boto3's `get_waiter("stack_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_EXISTS_WAITER`](crate::operations::STACK_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_stack_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_EXISTS_WAITER)
+    }
+    /// Wait until stack status is CREATE\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackCreateComplete` waiter's acceptors decide (boto3's `get_waiter("stack_create_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_CREATE_COMPLETE_WAITER`](crate::operations::STACK_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_create_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_CREATE_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is DELETE\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("stack_delete_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_DELETE_COMPLETE_WAITER`](crate::operations::STACK_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_delete_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_DELETE_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is UPDATE\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackUpdateComplete` waiter's acceptors decide (boto3's `get_waiter("stack_update_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_UPDATE_COMPLETE_WAITER`](crate::operations::STACK_UPDATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_update_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_UPDATE_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is IMPORT\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackImportComplete` waiter's acceptors decide (boto3's `get_waiter("stack_import_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_IMPORT_COMPLETE_WAITER`](crate::operations::STACK_IMPORT_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_import_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_IMPORT_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is UPDATE\_ROLLBACK\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackRollbackComplete` waiter's acceptors decide (boto3's `get_waiter("stack_rollback_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_ROLLBACK_COMPLETE_WAITER`](crate::operations::STACK_ROLLBACK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_rollback_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_ROLLBACK_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeType` operation.
+///
+/// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
+///
+/// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.
+///
+/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
+pub struct DescribeType(
+    pub(crate) rt::Call<
+        t::DescribeTypeInput,
+        t::DescribeTypeOutput,
+        e::DescribeTypeError,
+    >,
+);
+rt::operation_type!(
+    DescribeType, t::DescribeTypeInput, t::DescribeTypeOutput, e::DescribeTypeError,
+    op::DESCRIBE_TYPE
+);
+impl DescribeType {
+    rt::setter!(into_opt DescribeTypeInput type_(t::RegistryType));
+    rt::setter!(into_opt DescribeTypeInput type_name(String));
+    rt::setter!(into_opt DescribeTypeInput arn(String));
+    rt::setter!(into_opt DescribeTypeInput version_id(String));
+    rt::setter!(into_opt DescribeTypeInput publisher_id(String));
+    rt::setter!(into_opt DescribeTypeInput public_version_number(String));
+}
+/// The `DescribeTypeRegistration` operation.
+///
+/// Returns information about an extension's registration, including its current status and type and version identifiers.
+///
+/// When you initiate a registration request using RegisterType, you can then use DescribeTypeRegistration to monitor the progress of that registration request.
+///
+/// Once the registration request has completed, use DescribeType to return detailed information about an extension.
+pub struct DescribeTypeRegistration(
+    pub(crate) rt::Call<
+        t::DescribeTypeRegistrationInput,
+        t::DescribeTypeRegistrationOutput,
+        e::DescribeTypeRegistrationError,
+    >,
+);
+rt::operation_type!(
+    DescribeTypeRegistration, t::DescribeTypeRegistrationInput,
+    t::DescribeTypeRegistrationOutput, e::DescribeTypeRegistrationError,
+    op::DESCRIBE_TYPE_REGISTRATION
+);
+impl DescribeTypeRegistration {
+    rt::setter!(into_req DescribeTypeRegistrationInput registration_token(String));
+    /// Wait until type registration is COMPLETE.
+    ///
+    /// Calls `DescribeTypeRegistration` until the `TypeRegistrationComplete` waiter's acceptors decide (boto3's `get_waiter("type_registration_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`TYPE_REGISTRATION_COMPLETE_WAITER`](crate::operations::TYPE_REGISTRATION_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_type_registration_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeTypeRegistrationInput,
+        t::DescribeTypeRegistrationOutput,
+        e::DescribeTypeRegistrationError,
+    > {
+        rt::Waiter::new(self.0, &op::TYPE_REGISTRATION_COMPLETE_WAITER)
+    }
+}
+/// The `DetectStackDrift` operation.
+///
+/// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+///
+/// Use `DetectStackDrift` to detect drift on all supported resources for a given stack, or DetectStackResourceDrift to detect drift on individual resources.
+///
+/// For a list of stack resources that currently support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+///
+/// `DetectStackDrift` can take up to several minutes, depending on the number of resources contained within the stack. Use DescribeStackDriftDetectionStatus to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
+///
+/// When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform `DetectStackDrift` directly on the nested stack itself.
+pub struct DetectStackDrift(
+    pub(crate) rt::Call<
+        t::DetectStackDriftInput,
+        t::DetectStackDriftOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetectStackDrift, t::DetectStackDriftInput, t::DetectStackDriftOutput, rt::NoErrors,
+    op::DETECT_STACK_DRIFT
+);
+impl DetectStackDrift {
+    rt::setter!(into_req DetectStackDriftInput stack_name(String));
+    rt::setter!(
+        items DetectStackDriftInput logical_resource_ids(String)
+        push_logical_resource_ids
+    );
+}
+/// The `DetectStackResourceDrift` operation.
+///
+/// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+///
+/// Use `DetectStackResourceDrift` to detect drift on individual resources, or DetectStackDrift to detect drift on all resources in a given stack that support drift detection.
+///
+/// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+pub struct DetectStackResourceDrift(
+    pub(crate) rt::Call<
+        t::DetectStackResourceDriftInput,
+        t::DetectStackResourceDriftOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetectStackResourceDrift, t::DetectStackResourceDriftInput,
+    t::DetectStackResourceDriftOutput, rt::NoErrors, op::DETECT_STACK_RESOURCE_DRIFT
+);
+impl DetectStackResourceDrift {
+    rt::setter!(into_req DetectStackResourceDriftInput stack_name(String));
+    rt::setter!(into_req DetectStackResourceDriftInput logical_resource_id(String));
+}
+/// The `DetectStackSetDrift` operation.
+///
+/// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html).
+///
+/// `DetectStackSetDrift` returns the `OperationId` of the StackSet drift detection operation. Use this operation id with DescribeStackSetOperation to monitor the progress of the drift detection operation. The drift detection operation may take some time, depending on the number of stack instances included in the StackSet, in addition to the number of resources included in each stack.
+///
+/// Once the operation has completed, use the following actions to return drift information:
+///
+/// - Use DescribeStackSet to return detailed information about the stack set, including detailed information about the last *completed* drift operation performed on the StackSet. (Information about drift operations that are in progress isn't included.)
+/// - Use ListStackInstances to return a list of stack instances belonging to the StackSet, including the drift status and last drift time checked of each instance.
+/// - Use DescribeStackInstance to return detailed information about a specific stack instance, including its drift status and last drift time checked.
+///
+/// You can only run a single drift detection operation on a given StackSet at one time.
+///
+/// To stop a drift detection StackSet operation, use StopStackSetOperation.
+pub struct DetectStackSetDrift(
+    pub(crate) rt::Call<
+        t::DetectStackSetDriftInput,
+        t::DetectStackSetDriftOutput,
+        e::DetectStackSetDriftError,
+    >,
+);
+rt::operation_type!(
+    DetectStackSetDrift, t::DetectStackSetDriftInput, t::DetectStackSetDriftOutput,
+    e::DetectStackSetDriftError, op::DETECT_STACK_SET_DRIFT
+);
+impl DetectStackSetDrift {
+    rt::setter!(into_req DetectStackSetDriftInput stack_set_name(String));
+    rt::setter!(
+        val_opt DetectStackSetDriftInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt DetectStackSetDriftInput operation_id(String));
+    rt::setter!(into_opt DetectStackSetDriftInput call_as(t::CallAs));
 }

@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
-    ///
-    /// Returns the [`EstimateTemplateCost`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template. Returns [`EstimateTemplateCost`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn estimate_template_cost(&self) -> EstimateTemplateCost {
-        EstimateTemplateCost(rt::Call::new(&self.handle, &op::ESTIMATE_TEMPLATE_COST))
+        rt::builder(&self.handle)
     }
-    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update.
-    ///
-    /// Returns the [`ExecuteChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update. Returns [`ExecuteChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_change_set(&self) -> ExecuteChangeSet {
-        ExecuteChangeSet(rt::Call::new(&self.handle, &op::EXECUTE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
-    /// Executes the stack refactor operation.
-    ///
-    /// Returns the [`ExecuteStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Executes the stack refactor operation. Returns [`ExecuteStackRefactor`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_stack_refactor(&self) -> ExecuteStackRefactor {
-        ExecuteStackRefactor(rt::Call::new(&self.handle, &op::EXECUTE_STACK_REFACTOR))
+        rt::builder(&self.handle)
     }
 }
 /// The `EstimateTemplateCost` operation.
@@ -44,70 +38,11 @@ rt::operation_type!(
     rt::NoErrors, op::ESTIMATE_TEMPLATE_COST
 );
 impl EstimateTemplateCost {
-    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// A list of `Parameter` structures that specify input parameters.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EstimateTemplateCostOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EstimateTemplateCostOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EstimateTemplateCostInput,
-        t::EstimateTemplateCostOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt EstimateTemplateCostInput template_body(String));
+    rt::setter!(into_opt EstimateTemplateCostInput template_url(String));
+    rt::setter!(
+        items EstimateTemplateCostInput parameters(t::Parameter) push_parameters
+    );
 }
 /// The `ExecuteChangeSet` operation.
 ///
@@ -130,80 +65,11 @@ rt::operation_type!(
     e::ExecuteChangeSetError, op::EXECUTE_CHANGE_SET
 );
 impl ExecuteChangeSet {
-    /// The name or Amazon Resource Name (ARN) of the change set that you want use to update the specified stack.
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = value.into();
-        self
-    }
-    /// If you specified the name of a change set, specify the stack name or Amazon Resource Name (ARN) that's associated with the change set you want to execute.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// A unique identifier for this `ExecuteChangeSet` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to execute a change set to update a stack with the same name. You might retry `ExecuteChangeSet` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Preserves the state of previously provisioned resources when an operation fails. This parameter can't be specified when the `OnStackFailure` parameter to the [CreateChangeSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html) API operation was specified.
-    #[inline]
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_rollback = Some(value);
-        self
-    }
-    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ExecuteChangeSetOutput, e::ExecuteChangeSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ExecuteChangeSetOutput, e::ExecuteChangeSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExecuteChangeSetInput,
-        t::ExecuteChangeSetOutput,
-        e::ExecuteChangeSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ExecuteChangeSetInput change_set_name(String));
+    rt::setter!(into_opt ExecuteChangeSetInput stack_name(String));
+    rt::setter!(into_opt ExecuteChangeSetInput client_request_token(String));
+    rt::setter!(val_opt ExecuteChangeSetInput disable_rollback(bool));
+    rt::setter!(val_opt ExecuteChangeSetInput retain_except_on_create(bool));
 }
 /// The `ExecuteStackRefactor` operation.
 ///
@@ -216,44 +82,5 @@ rt::operation_type!(
     op::EXECUTE_STACK_REFACTOR
 );
 impl ExecuteStackRefactor {
-    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
-    #[inline]
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_refactor_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ExecuteStackRefactorInput stack_refactor_id(String));
 }

@@ -7,40 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned.
-    ///
-    /// Returns the [`GetGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned. Returns [`GetGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_generated_template(&self) -> GetGeneratedTemplate {
-        GetGeneratedTemplate(rt::Call::new(&self.handle, &op::GET_GENERATED_TEMPLATE))
+        rt::builder(&self.handle)
     }
-    /// Retrieves detailed information and remediation guidance for a Hook invocation result.
-    ///
-    /// Returns the [`GetHookResult`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves detailed information and remediation guidance for a Hook invocation result. Returns [`GetHookResult`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hook_result(&self) -> GetHookResult {
-        GetHookResult(rt::Call::new(&self.handle, &op::GET_HOOK_RESULT))
+        rt::builder(&self.handle)
     }
-    /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
-    ///
-    /// Returns the [`GetStackPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned. Returns [`GetStackPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_stack_policy(&self) -> GetStackPolicy {
-        GetStackPolicy(rt::Call::new(&self.handle, &op::GET_STACK_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Returns the template body for a specified stack. You can get the template for running or deleted stacks.
-    ///
-    /// Returns the [`GetTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the template body for a specified stack. You can get the template for running or deleted stacks. Returns [`GetTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_template(&self) -> GetTemplate {
-        GetTemplate(rt::Call::new(&self.handle, &op::GET_TEMPLATE))
+        rt::builder(&self.handle)
     }
-    /// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet.
-    ///
-    /// Returns the [`GetTemplateSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet. Returns [`GetTemplateSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_template_summary(&self) -> GetTemplateSummary {
-        GetTemplateSummary(rt::Call::new(&self.handle, &op::GET_TEMPLATE_SUMMARY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetGeneratedTemplate` operation.
@@ -58,65 +48,8 @@ rt::operation_type!(
     e::GetGeneratedTemplateError, op::GET_GENERATED_TEMPLATE
 );
 impl GetGeneratedTemplate {
-    /// The language to use to retrieve for the generated template. Supported values are:
-    #[inline]
-    pub fn format(mut self, value: impl Into<t::TemplateFormat>) -> Self {
-        self.0.input_mut().format = Some(value.into());
-        self
-    }
-    /// The name or Amazon Resource Name (ARN) of the generated template. The format is `arn:${Partition}:cloudformation:${Region}:${Account}:generatedtemplate/${Id}`. For example, `arn:aws:cloudformation:us-east-1:123456789012:generatedtemplate/2e8465c1-9a80-43ea-a3a3-4f2d692fe6dc`.
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetGeneratedTemplateOutput,
-            e::GetGeneratedTemplateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetGeneratedTemplateOutput, e::GetGeneratedTemplateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetGeneratedTemplateInput,
-        t::GetGeneratedTemplateOutput,
-        e::GetGeneratedTemplateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt GetGeneratedTemplateInput format(t::TemplateFormat));
+    rt::setter!(into_req GetGeneratedTemplateInput generated_template_name(String));
 }
 /// The `GetHookResult` operation.
 ///
@@ -135,52 +68,7 @@ rt::operation_type!(
     op::GET_HOOK_RESULT
 );
 impl GetHookResult {
-    /// The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the [ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html) operation.
-    #[inline]
-    pub fn hook_result_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hook_result_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetHookResultOutput, e::GetHookResultError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHookResultOutput, e::GetHookResultError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetHookResultInput, t::GetHookResultOutput, e::GetHookResultError> {
-        self.0
-    }
+    rt::setter!(into_opt GetHookResultInput hook_result_id(String));
 }
 /// The `GetStackPolicy` operation.
 ///
@@ -193,48 +81,7 @@ rt::operation_type!(
     op::GET_STACK_POLICY
 );
 impl GetStackPolicy {
-    /// The name or unique stack ID that's associated with the stack whose policy you want to get.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetStackPolicyOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetStackPolicyOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetStackPolicyInput stack_name(String));
 }
 /// The `GetTemplate` operation.
 ///
@@ -251,64 +98,9 @@ rt::operation_type!(
     op::GET_TEMPLATE
 );
 impl GetTemplate {
-    /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// The name or Amazon Resource Name (ARN) of a change set for which CloudFormation returns the associated template. If you specify a name, you must also specify the `StackName`.
-    #[inline]
-    pub fn change_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().change_set_name = Some(value.into());
-        self
-    }
-    /// For templates that include transforms, the stage of the template that CloudFormation returns. To get the user-submitted template, specify `Original`. To get the template after CloudFormation has processed all transforms, specify `Processed`.
-    #[inline]
-    pub fn template_stage(mut self, value: impl Into<t::TemplateStage>) -> Self {
-        self.0.input_mut().template_stage = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetTemplateOutput, e::GetTemplateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetTemplateOutput, e::GetTemplateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError> {
-        self.0
-    }
+    rt::setter!(into_opt GetTemplateInput stack_name(String));
+    rt::setter!(into_opt GetTemplateInput change_set_name(String));
+    rt::setter!(into_opt GetTemplateInput template_stage(t::TemplateStage));
 }
 /// The `GetTemplateSummary` operation.
 ///
@@ -329,84 +121,12 @@ rt::operation_type!(
     e::GetTemplateSummaryError, op::GET_TEMPLATE_SUMMARY
 );
 impl GetTemplateSummary {
-    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// The name or the stack ID that's associated with the stack, which aren't always interchangeable. For running stacks, you can specify either the stack's name or its unique stack ID. For deleted stack, you must specify the unique stack ID.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = Some(value.into());
-        self
-    }
-    /// The name or unique ID of the StackSet from which the stack was created.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Specifies options for the `GetTemplateSummary` API action.
-    #[inline]
-    pub fn template_summary_config(mut self, value: t::TemplateSummaryConfig) -> Self {
-        self.0.input_mut().template_summary_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetTemplateSummaryOutput, e::GetTemplateSummaryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetTemplateSummaryOutput, e::GetTemplateSummaryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTemplateSummaryInput,
-        t::GetTemplateSummaryOutput,
-        e::GetTemplateSummaryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt GetTemplateSummaryInput template_body(String));
+    rt::setter!(into_opt GetTemplateSummaryInput template_url(String));
+    rt::setter!(into_opt GetTemplateSummaryInput stack_name(String));
+    rt::setter!(into_opt GetTemplateSummaryInput stack_set_name(String));
+    rt::setter!(into_opt GetTemplateSummaryInput call_as(t::CallAs));
+    rt::setter!(
+        val_opt GetTemplateSummaryInput template_summary_config(t::TemplateSummaryConfig)
+    );
 }

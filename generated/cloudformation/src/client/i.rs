@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Import existing stacks into a new StackSets. Use the stack import operation to import up to 10 stacks into a new StackSet in the same account as the source stack or in a different administrator account and Region, by specifying the stack ID of the stack you intend to import.
-    ///
-    /// Returns the [`ImportStacksToStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Import existing stacks into a new StackSets. Use the stack import operation to import up to 10 stacks into a new StackSet in the same account as the source stack or in a different administrator account and Region, by specifying the stack ID of the stack you intend to import. Returns [`ImportStacksToStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_stacks_to_stack_set(&self) -> ImportStacksToStackSet {
-        ImportStacksToStackSet(
-            rt::Call::new(&self.handle, &op::IMPORT_STACKS_TO_STACK_SET),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ImportStacksToStackSet` operation.
@@ -33,111 +29,17 @@ rt::operation_type!(
     op::IMPORT_STACKS_TO_STACK_SET
 );
 impl ImportStacksToStackSet {
-    /// The name of the StackSet. The name must be unique in the Region where you create your StackSet.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// The IDs of the stacks you are importing into a StackSet. You import up to 10 stacks per StackSet at a time.
-    #[inline]
-    pub fn stack_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_ids);
-        self
-    }
-    /// Adds one element to `StackIds`; see [`stack_ids`](Self::stack_ids).
-    #[inline]
-    pub fn push_stack_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().stack_ids, item);
-        self
-    }
-    /// The Amazon S3 URL which contains list of stack ids to be inputted.
-    #[inline]
-    pub fn stack_ids_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_ids_url = Some(value.into());
-        self
-    }
-    /// The list of OU ID's to which the imported stacks must be mapped as deployment targets.
-    #[inline]
-    pub fn organizational_unit_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().organizational_unit_ids);
-        self
-    }
-    /// Adds one element to `OrganizationalUnitIds`; see [`organizational_unit_ids`](Self::organizational_unit_ids).
-    #[inline]
-    pub fn push_organizational_unit_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().organizational_unit_ids, item);
-        self
-    }
-    /// The user-specified preferences for how CloudFormation performs a StackSet operation.
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// A unique, user defined, identifier for the StackSet operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ImportStacksToStackSetOutput,
-            e::ImportStacksToStackSetError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ImportStacksToStackSetOutput,
-        e::ImportStacksToStackSetError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ImportStacksToStackSetInput,
-        t::ImportStacksToStackSetOutput,
-        e::ImportStacksToStackSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ImportStacksToStackSetInput stack_set_name(String));
+    rt::setter!(items ImportStacksToStackSetInput stack_ids(String) push_stack_ids);
+    rt::setter!(into_opt ImportStacksToStackSetInput stack_ids_url(String));
+    rt::setter!(
+        items ImportStacksToStackSetInput organizational_unit_ids(String)
+        push_organizational_unit_ids
+    );
+    rt::setter!(
+        val_opt ImportStacksToStackSetInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt ImportStacksToStackSetInput operation_id(String));
+    rt::setter!(into_opt ImportStacksToStackSetInput call_as(t::CallAs));
 }

@@ -7,139 +7,91 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state.
-    ///
-    /// Returns the [`ListChangeSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state. Returns [`ListChangeSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_change_sets(&self) -> ListChangeSets {
-        ListChangeSets(rt::Call::new(&self.handle, &op::LIST_CHANGE_SETS))
+        rt::builder(&self.handle)
     }
-    /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
-    ///
-    /// Returns the [`ListExports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function. Returns [`ListExports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_exports(&self) -> ListExports {
-        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
+        rt::builder(&self.handle)
     }
-    /// Lists your generated templates in this Region.
-    ///
-    /// Returns the [`ListGeneratedTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your generated templates in this Region. Returns [`ListGeneratedTemplates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_generated_templates(&self) -> ListGeneratedTemplates {
-        ListGeneratedTemplates(
-            rt::Call::new(&self.handle, &op::LIST_GENERATED_TEMPLATES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*.
-    ///
-    /// Returns the [`ListHookResults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*. Returns [`ListHookResults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hook_results(&self) -> ListHookResults {
-        ListHookResults(rt::Call::new(&self.handle, &op::LIST_HOOK_RESULTS))
+        rt::builder(&self.handle)
     }
-    /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports.
-    ///
-    /// Returns the [`ListImports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports. Returns [`ListImports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_imports(&self) -> ListImports {
-        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
+        rt::builder(&self.handle)
     }
-    /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
-    ///
-    /// Returns the [`ListResourceScanRelatedResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation. Returns [`ListResourceScanRelatedResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_scan_related_resources(
         &self,
     ) -> ListResourceScanRelatedResources {
-        ListResourceScanRelatedResources(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RELATED_RESOURCES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
-    ///
-    /// Returns the [`ListResourceScanResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation. Returns [`ListResourceScanResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_scan_resources(&self) -> ListResourceScanResources {
-        ListResourceScanResources(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RESOURCES),
-        )
+        rt::builder(&self.handle)
     }
-    /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
-    ///
-    /// Returns the [`ListResourceScans`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans. Returns [`ListResourceScans`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_scans(&self) -> ListResourceScans {
-        ListResourceScans(rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCANS))
+        rt::builder(&self.handle)
     }
-    /// Returns drift information for resources in a stack instance.
-    ///
-    /// Returns the [`ListStackInstanceResourceDrifts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns drift information for resources in a stack instance. Returns [`ListStackInstanceResourceDrifts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_instance_resource_drifts(
         &self,
     ) -> ListStackInstanceResourceDrifts {
-        ListStackInstanceResourceDrifts(
-            rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCE_RESOURCE_DRIFTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
-    ///
-    /// Returns the [`ListStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status. Returns [`ListStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_instances(&self) -> ListStackInstances {
-        ListStackInstances(rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
-    /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
-    ///
-    /// Returns the [`ListStackRefactorActions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action. Returns [`ListStackRefactorActions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_refactor_actions(&self) -> ListStackRefactorActions {
-        ListStackRefactorActions(
-            rt::Call::new(&self.handle, &op::LIST_STACK_REFACTOR_ACTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists all account stack refactor operations and their statuses.
-    ///
-    /// Returns the [`ListStackRefactors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all account stack refactor operations and their statuses. Returns [`ListStackRefactors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_refactors(&self) -> ListStackRefactors {
-        ListStackRefactors(rt::Call::new(&self.handle, &op::LIST_STACK_REFACTORS))
+        rt::builder(&self.handle)
     }
-    /// Returns descriptions of all resources of the specified stack.
-    ///
-    /// Returns the [`ListStackResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns descriptions of all resources of the specified stack. Returns [`ListStackResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_resources(&self) -> ListStackResources {
-        ListStackResources(rt::Call::new(&self.handle, &op::LIST_STACK_RESOURCES))
+        rt::builder(&self.handle)
     }
-    /// Returns summary information about deployment targets for a StackSet.
-    ///
-    /// Returns the [`ListStackSetAutoDeploymentTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summary information about deployment targets for a StackSet. Returns [`ListStackSetAutoDeploymentTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_set_auto_deployment_targets(
         &self,
     ) -> ListStackSetAutoDeploymentTargets {
-        ListStackSetAutoDeploymentTargets(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns summary information about the results of a StackSet operation.
-    ///
-    /// Returns the [`ListStackSetOperationResults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summary information about the results of a StackSet operation. Returns [`ListStackSetOperationResults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_set_operation_results(&self) -> ListStackSetOperationResults {
-        ListStackSetOperationResults(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATION_RESULTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns summary information about operations performed on a StackSet.
-    ///
-    /// Returns the [`ListStackSetOperations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summary information about operations performed on a StackSet. Returns [`ListStackSetOperations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_set_operations(&self) -> ListStackSetOperations {
-        ListStackSetOperations(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListChangeSets` operation.
@@ -153,54 +105,8 @@ rt::operation_type!(
     op::LIST_CHANGE_SETS
 );
 impl ListChangeSets {
-    /// The name or the Amazon Resource Name (ARN) of the stack for which you want to list change sets.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListChangeSetsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListChangeSetsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ListChangeSetsInput stack_name(String));
+    rt::setter!(into_opt ListChangeSetsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -228,46 +134,7 @@ rt::operation_type!(
     op::LIST_EXPORTS
 );
 impl ListExports {
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListExportsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListExportsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListExportsInput, t::ListExportsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ListExportsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -297,58 +164,8 @@ rt::operation_type!(
     t::ListGeneratedTemplatesOutput, rt::NoErrors, op::LIST_GENERATED_TEMPLATES
 );
 impl ListGeneratedTemplates {
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. By default the `ListGeneratedTemplates` API action will return at most 50 results in each response. The maximum value is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListGeneratedTemplatesOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListGeneratedTemplatesOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListGeneratedTemplatesInput,
-        t::ListGeneratedTemplatesOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListGeneratedTemplatesInput next_token(String));
+    rt::setter!(val_opt ListGeneratedTemplatesInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -385,83 +202,11 @@ rt::operation_type!(
     e::ListHookResultsError, op::LIST_HOOK_RESULTS
 );
 impl ListHookResults {
-    /// Filters results by target type. Currently, only `CHANGE_SET` and `CLOUD_CONTROL` are supported filter options.
-    #[inline]
-    pub fn target_type(
-        mut self,
-        value: impl Into<t::ListHookResultsTargetType>,
-    ) -> Self {
-        self.0.input_mut().target_type = Some(value.into());
-        self
-    }
-    /// Filters results by the unique identifier of the target the Hook was invoked against.
-    #[inline]
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_id = Some(value.into());
-        self
-    }
-    /// Filters results by the ARN of the Hook. Can be used alone or in combination with `Status`.
-    #[inline]
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_arn = Some(value.into());
-        self
-    }
-    /// Filters results by the status of Hook invocations. Can only be used in combination with `TypeArn`. Valid values are:
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::HookStatus>) -> Self {
-        self.0.input_mut().status = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListHookResultsOutput, e::ListHookResultsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListHookResultsOutput, e::ListHookResultsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHookResultsInput,
-        t::ListHookResultsOutput,
-        e::ListHookResultsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListHookResultsInput target_type(t::ListHookResultsTargetType));
+    rt::setter!(into_opt ListHookResultsInput target_id(String));
+    rt::setter!(into_opt ListHookResultsInput type_arn(String));
+    rt::setter!(into_opt ListHookResultsInput status(t::HookStatus));
+    rt::setter!(into_opt ListHookResultsInput next_token(String));
 }
 /// The `ListImports` operation.
 ///
@@ -476,52 +221,8 @@ rt::operation_type!(
     op::LIST_IMPORTS
 );
 impl ListImports {
-    /// The name of the exported output value. CloudFormation returns the stack names that are importing this value.
-    #[inline]
-    pub fn export_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().export_name = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListImportsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListImportsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ListImportsInput export_name(String));
+    rt::setter!(into_opt ListImportsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -547,92 +248,13 @@ rt::operation_type!(
     op::LIST_RESOURCE_SCAN_RELATED_RESOURCES
 );
 impl ListResourceScanRelatedResources {
-    /// The Amazon Resource Name (ARN) of the resource scan.
-    #[inline]
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_scan_id = value.into();
-        self
-    }
-    /// The list of resources for which you want to get the related resources. Up to 100 resources can be provided.
-    #[inline]
-    pub fn resources(
-        mut self,
-        value: impl rt::Items<t::ScannedResourceIdentifier>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(
-        mut self,
-        item: impl Into<t::ScannedResourceIdentifier>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. By default the `ListResourceScanRelatedResources` API action will return up to 100 results in each response. The maximum value is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListResourceScanRelatedResourcesOutput,
-            e::ListResourceScanRelatedResourcesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListResourceScanRelatedResourcesOutput,
-        e::ListResourceScanRelatedResourcesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListResourceScanRelatedResourcesInput,
-        t::ListResourceScanRelatedResourcesOutput,
-        e::ListResourceScanRelatedResourcesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListResourceScanRelatedResourcesInput resource_scan_id(String));
+    rt::setter!(
+        items ListResourceScanRelatedResourcesInput
+        resources(t::ScannedResourceIdentifier) push_resources
+    );
+    rt::setter!(into_opt ListResourceScanRelatedResourcesInput next_token(String));
+    rt::setter!(val_opt ListResourceScanRelatedResourcesInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -663,98 +285,13 @@ rt::operation_type!(
     op::LIST_RESOURCE_SCAN_RESOURCES
 );
 impl ListResourceScanResources {
-    /// The Amazon Resource Name (ARN) of the resource scan.
-    #[inline]
-    pub fn resource_scan_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_scan_id = value.into();
-        self
-    }
-    /// If specified, the returned resources will have the specified resource identifier (or one of them in the case where the resource has multiple identifiers).
-    #[inline]
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_identifier = Some(value.into());
-        self
-    }
-    /// If specified, the returned resources will be of any of the resource types with the specified prefix.
-    #[inline]
-    pub fn resource_type_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_type_prefix = Some(value.into());
-        self
-    }
-    /// If specified, the returned resources will have a matching tag key.
-    #[inline]
-    pub fn tag_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tag_key = Some(value.into());
-        self
-    }
-    /// If specified, the returned resources will have a matching tag value.
-    #[inline]
-    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tag_value = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. By default the `ListResourceScanResources` API action will return at most 100 results in each response. The maximum value is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListResourceScanResourcesOutput,
-            e::ListResourceScanResourcesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListResourceScanResourcesOutput,
-        e::ListResourceScanResourcesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListResourceScanResourcesInput,
-        t::ListResourceScanResourcesOutput,
-        e::ListResourceScanResourcesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListResourceScanResourcesInput resource_scan_id(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput resource_identifier(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput resource_type_prefix(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput tag_key(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput tag_value(String));
+    rt::setter!(into_opt ListResourceScanResourcesInput next_token(String));
+    rt::setter!(val_opt ListResourceScanResourcesInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -784,60 +321,9 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_RESOURCE_SCANS
 );
 impl ListResourceScans {
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can use for the `NextToken` parameter to get the next set of results. The default value is 10. The maximum value is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The scan type that you want to get summary information about. The default is `FULL`.
-    #[inline]
-    pub fn scan_type_filter(mut self, value: impl Into<t::ScanType>) -> Self {
-        self.0.input_mut().scan_type_filter = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListResourceScansOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListResourceScansOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListResourceScansInput, t::ListResourceScansOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ListResourceScansInput next_token(String));
+    rt::setter!(val_opt ListResourceScansInput max_results(i32));
+    rt::setter!(into_opt ListResourceScansInput scan_type_filter(t::ScanType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -870,116 +356,22 @@ rt::operation_type!(
     op::LIST_STACK_INSTANCE_RESOURCE_DRIFTS
 );
 impl ListStackInstanceResourceDrifts {
-    /// The name or unique ID of the StackSet that you want to list drifted resources for.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The resource drift status of the stack instance.
-    #[inline]
-    pub fn stack_instance_resource_drift_statuses(
-        mut self,
-        value: impl rt::Items<t::StackResourceDriftStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_instance_resource_drift_statuses);
-        self
-    }
-    /// Adds one element to `StackInstanceResourceDriftStatuses`; see [`stack_instance_resource_drift_statuses`](Self::stack_instance_resource_drift_statuses).
-    #[inline]
-    pub fn push_stack_instance_resource_drift_statuses(
-        mut self,
-        item: impl Into<t::StackResourceDriftStatus>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stack_instance_resource_drift_statuses, item);
-        self
-    }
-    /// The name of the Amazon Web Services account that you want to list resource drifts for.
-    #[inline]
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_account = value.into();
-        self
-    }
-    /// The name of the Region where you want to list resource drifts.
-    #[inline]
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_region = value.into();
-        self
-    }
-    /// The unique ID of the drift operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = value.into();
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListStackInstanceResourceDriftsOutput,
-            e::ListStackInstanceResourceDriftsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListStackInstanceResourceDriftsOutput,
-        e::ListStackInstanceResourceDriftsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackInstanceResourceDriftsInput,
-        t::ListStackInstanceResourceDriftsOutput,
-        e::ListStackInstanceResourceDriftsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStackInstanceResourceDriftsInput stack_set_name(String));
+    rt::setter!(into_opt ListStackInstanceResourceDriftsInput next_token(String));
+    rt::setter!(val_opt ListStackInstanceResourceDriftsInput max_results(i32));
+    rt::setter!(
+        items ListStackInstanceResourceDriftsInput
+        stack_instance_resource_drift_statuses(t::StackResourceDriftStatus)
+        push_stack_instance_resource_drift_statuses
+    );
+    rt::setter!(
+        into_req ListStackInstanceResourceDriftsInput stack_instance_account(String)
+    );
+    rt::setter!(
+        into_req ListStackInstanceResourceDriftsInput stack_instance_region(String)
+    );
+    rt::setter!(into_req ListStackInstanceResourceDriftsInput operation_id(String));
+    rt::setter!(into_opt ListStackInstanceResourceDriftsInput call_as(t::CallAs));
 }
 /// The `ListStackInstances` operation.
 ///
@@ -996,98 +388,15 @@ rt::operation_type!(
     e::ListStackInstancesError, op::LIST_STACK_INSTANCES
 );
 impl ListStackInstances {
-    /// The name or unique ID of the StackSet that you want to list stack instances for.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The filter to apply to stack instances
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::StackInstanceFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::StackInstanceFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The name of the Amazon Web Services account that you want to list stack instances for.
-    #[inline]
-    pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_account = Some(value.into());
-        self
-    }
-    /// The name of the Region where you want to list stack instances.
-    #[inline]
-    pub fn stack_instance_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_instance_region = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListStackInstancesOutput, e::ListStackInstancesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListStackInstancesOutput, e::ListStackInstancesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackInstancesInput,
-        t::ListStackInstancesOutput,
-        e::ListStackInstancesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStackInstancesInput stack_set_name(String));
+    rt::setter!(into_opt ListStackInstancesInput next_token(String));
+    rt::setter!(val_opt ListStackInstancesInput max_results(i32));
+    rt::setter!(
+        items ListStackInstancesInput filters(t::StackInstanceFilter) push_filters
+    );
+    rt::setter!(into_opt ListStackInstancesInput stack_instance_account(String));
+    rt::setter!(into_opt ListStackInstancesInput stack_instance_region(String));
+    rt::setter!(into_opt ListStackInstancesInput call_as(t::CallAs));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1117,64 +426,9 @@ rt::operation_type!(
     t::ListStackRefactorActionsOutput, rt::NoErrors, op::LIST_STACK_REFACTOR_ACTIONS
 );
 impl ListStackRefactorActions {
-    /// The ID associated with the stack refactor created from the CreateStackRefactor action.
-    #[inline]
-    pub fn stack_refactor_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_refactor_id = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackRefactorActionsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListStackRefactorActionsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackRefactorActionsInput,
-        t::ListStackRefactorActionsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStackRefactorActionsInput stack_refactor_id(String));
+    rt::setter!(into_opt ListStackRefactorActionsInput next_token(String));
+    rt::setter!(val_opt ListStackRefactorActionsInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1204,76 +458,13 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_STACK_REFACTORS
 );
 impl ListStackRefactors {
-    /// Execution status to use as a filter. Specify one or more execution status codes to list only stack refactors with the specified execution status codes.
-    #[inline]
-    pub fn execution_status_filter(
-        mut self,
-        value: impl rt::Items<t::StackRefactorExecutionStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().execution_status_filter);
-        self
-    }
-    /// Adds one element to `ExecutionStatusFilter`; see [`execution_status_filter`](Self::execution_status_filter).
-    #[inline]
-    pub fn push_execution_status_filter(
-        mut self,
-        item: impl Into<t::StackRefactorExecutionStatus>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().execution_status_filter, item);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackRefactorsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListStackRefactorsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackRefactorsInput,
-        t::ListStackRefactorsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items ListStackRefactorsInput
+        execution_status_filter(t::StackRefactorExecutionStatus)
+        push_execution_status_filter
+    );
+    rt::setter!(into_opt ListStackRefactorsInput next_token(String));
+    rt::setter!(val_opt ListStackRefactorsInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1305,58 +496,8 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_STACK_RESOURCES
 );
 impl ListStackResources {
-    /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackResourcesOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListStackResourcesOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackResourcesInput,
-        t::ListStackResourcesOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStackResourcesInput stack_name(String));
+    rt::setter!(into_opt ListStackResourcesInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1387,80 +528,10 @@ rt::operation_type!(
     e::ListStackSetAutoDeploymentTargetsError, op::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS
 );
 impl ListStackSetAutoDeploymentTargets {
-    /// The name or unique ID of the StackSet that you want to get automatic deployment targets for.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListStackSetAutoDeploymentTargetsOutput,
-            e::ListStackSetAutoDeploymentTargetsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListStackSetAutoDeploymentTargetsOutput,
-        e::ListStackSetAutoDeploymentTargetsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackSetAutoDeploymentTargetsInput,
-        t::ListStackSetAutoDeploymentTargetsOutput,
-        e::ListStackSetAutoDeploymentTargetsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStackSetAutoDeploymentTargetsInput stack_set_name(String));
+    rt::setter!(into_opt ListStackSetAutoDeploymentTargetsInput next_token(String));
+    rt::setter!(val_opt ListStackSetAutoDeploymentTargetsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetAutoDeploymentTargetsInput call_as(t::CallAs));
 }
 /// The `ListStackSetOperationResults` operation.
 ///
@@ -1480,98 +551,15 @@ rt::operation_type!(
     op::LIST_STACK_SET_OPERATION_RESULTS
 );
 impl ListStackSetOperationResults {
-    /// The name or unique ID of the StackSet that you want to get operation results for.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// The ID of the StackSet operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// The filter to apply to operation results.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::OperationResultFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::OperationResultFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListStackSetOperationResultsOutput,
-            e::ListStackSetOperationResultsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListStackSetOperationResultsOutput,
-        e::ListStackSetOperationResultsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackSetOperationResultsInput,
-        t::ListStackSetOperationResultsOutput,
-        e::ListStackSetOperationResultsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStackSetOperationResultsInput stack_set_name(String));
+    rt::setter!(into_req ListStackSetOperationResultsInput operation_id(String));
+    rt::setter!(into_opt ListStackSetOperationResultsInput next_token(String));
+    rt::setter!(val_opt ListStackSetOperationResultsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetOperationResultsInput call_as(t::CallAs));
+    rt::setter!(
+        items ListStackSetOperationResultsInput filters(t::OperationResultFilter)
+        push_filters
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1604,80 +592,10 @@ rt::operation_type!(
     op::LIST_STACK_SET_OPERATIONS
 );
 impl ListStackSetOperations {
-    /// The name or unique ID of the StackSet that you want to get operation summaries for.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListStackSetOperationsOutput,
-            e::ListStackSetOperationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListStackSetOperationsOutput,
-        e::ListStackSetOperationsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStackSetOperationsInput,
-        t::ListStackSetOperationsOutput,
-        e::ListStackSetOperationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStackSetOperationsInput stack_set_name(String));
+    rt::setter!(into_opt ListStackSetOperationsInput next_token(String));
+    rt::setter!(val_opt ListStackSetOperationsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetOperationsInput call_as(t::CallAs));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1693,40 +611,30 @@ impl ListStackSetOperations {
     }
 }
 impl super::Client {
-    /// Returns summary information about StackSets that are associated with the user.
-    ///
-    /// Returns the [`ListStackSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summary information about StackSets that are associated with the user. Returns [`ListStackSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_sets(&self) -> ListStackSets {
-        ListStackSets(rt::Call::new(&self.handle, &op::LIST_STACK_SETS))
+        rt::builder(&self.handle)
     }
-    /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
-    ///
-    /// Returns the [`ListStacks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted). Returns [`ListStacks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stacks(&self) -> ListStacks {
-        ListStacks(rt::Call::new(&self.handle, &op::LIST_STACKS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of registration tokens for the specified extension(s).
-    ///
-    /// Returns the [`ListTypeRegistrations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of registration tokens for the specified extension(s). Returns [`ListTypeRegistrations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_type_registrations(&self) -> ListTypeRegistrations {
-        ListTypeRegistrations(rt::Call::new(&self.handle, &op::LIST_TYPE_REGISTRATIONS))
+        rt::builder(&self.handle)
     }
-    /// Returns summary information about the versions of an extension.
-    ///
-    /// Returns the [`ListTypeVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summary information about the versions of an extension. Returns [`ListTypeVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_type_versions(&self) -> ListTypeVersions {
-        ListTypeVersions(rt::Call::new(&self.handle, &op::LIST_TYPE_VERSIONS))
+        rt::builder(&self.handle)
     }
-    /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
-    ///
-    /// Returns the [`ListTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers. Returns [`ListTypes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_types(&self) -> ListTypes {
-        ListTypes(rt::Call::new(&self.handle, &op::LIST_TYPES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListStackSets` operation.
@@ -1746,66 +654,10 @@ rt::operation_type!(
     op::LIST_STACK_SETS
 );
 impl ListStackSets {
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The status of the StackSets that you want to get summary information about.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StackSetStatus>) -> Self {
-        self.0.input_mut().status = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackSetsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListStackSetsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ListStackSetsInput next_token(String));
+    rt::setter!(val_opt ListStackSetsInput max_results(i32));
+    rt::setter!(into_opt ListStackSetsInput status(t::StackSetStatus));
+    rt::setter!(into_opt ListStackSetsInput call_as(t::CallAs));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1830,58 +682,11 @@ rt::operation_type!(
     ListStacks, t::ListStacksInput, t::ListStacksOutput, rt::NoErrors, op::LIST_STACKS
 );
 impl ListStacks {
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Stack status to use as a filter. Specify one or more stack status codes to list only stacks with the specified status codes. For a complete list of stack status codes, see the `StackStatus` parameter of the Stack data type.
-    #[inline]
-    pub fn stack_status_filter(mut self, value: impl rt::Items<t::StackStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().stack_status_filter);
-        self
-    }
-    /// Adds one element to `StackStatusFilter`; see [`stack_status_filter`](Self::stack_status_filter).
-    #[inline]
-    pub fn push_stack_status_filter(mut self, item: impl Into<t::StackStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().stack_status_filter, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListStacksOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListStacksOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListStacksInput, t::ListStacksOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ListStacksInput next_token(String));
+    rt::setter!(
+        items ListStacksInput stack_status_filter(t::StackStatus)
+        push_stack_status_filter
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1911,92 +716,15 @@ rt::operation_type!(
     e::ListTypeRegistrationsError, op::LIST_TYPE_REGISTRATIONS
 );
 impl ListTypeRegistrations {
-    /// The kind of extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The name of the extension.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the extension.
-    #[inline]
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_arn = Some(value.into());
-        self
-    }
-    /// The current status of the extension registration request.
-    #[inline]
-    pub fn registration_status_filter(
-        mut self,
-        value: impl Into<t::RegistrationStatus>,
-    ) -> Self {
-        self.0.input_mut().registration_status_filter = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTypeRegistrationsOutput,
-            e::ListTypeRegistrationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTypeRegistrationsOutput, e::ListTypeRegistrationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTypeRegistrationsInput,
-        t::ListTypeRegistrationsOutput,
-        e::ListTypeRegistrationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListTypeRegistrationsInput type_(t::RegistryType));
+    rt::setter!(into_opt ListTypeRegistrationsInput type_name(String));
+    rt::setter!(into_opt ListTypeRegistrationsInput type_arn(String));
+    rt::setter!(
+        into_opt ListTypeRegistrationsInput
+        registration_status_filter(t::RegistrationStatus)
+    );
+    rt::setter!(val_opt ListTypeRegistrationsInput max_results(i32));
+    rt::setter!(into_opt ListTypeRegistrationsInput next_token(String));
 }
 /// The `ListTypeVersions` operation.
 ///
@@ -2013,92 +741,13 @@ rt::operation_type!(
     e::ListTypeVersionsError, op::LIST_TYPE_VERSIONS
 );
 impl ListTypeVersions {
-    /// The kind of the extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The name of the extension for which you want version summary information.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the extension for which you want version summary information.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The deprecation status of the extension versions that you want to get summary information about.
-    #[inline]
-    pub fn deprecated_status(mut self, value: impl Into<t::DeprecatedStatus>) -> Self {
-        self.0.input_mut().deprecated_status = Some(value.into());
-        self
-    }
-    /// The publisher ID of the extension publisher.
-    #[inline]
-    pub fn publisher_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().publisher_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTypeVersionsOutput, e::ListTypeVersionsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTypeVersionsOutput, e::ListTypeVersionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTypeVersionsInput,
-        t::ListTypeVersionsOutput,
-        e::ListTypeVersionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListTypeVersionsInput type_(t::RegistryType));
+    rt::setter!(into_opt ListTypeVersionsInput type_name(String));
+    rt::setter!(into_opt ListTypeVersionsInput arn(String));
+    rt::setter!(val_opt ListTypeVersionsInput max_results(i32));
+    rt::setter!(into_opt ListTypeVersionsInput next_token(String));
+    rt::setter!(into_opt ListTypeVersionsInput deprecated_status(t::DeprecatedStatus));
+    rt::setter!(into_opt ListTypeVersionsInput publisher_id(String));
 }
 /// The `ListTypes` operation.
 ///
@@ -2110,86 +759,13 @@ rt::operation_type!(
     ListTypes, t::ListTypesInput, t::ListTypesOutput, e::ListTypesError, op::LIST_TYPES
 );
 impl ListTypes {
-    /// The scope at which the extensions are visible and usable in CloudFormation operations.
-    #[inline]
-    pub fn visibility(mut self, value: impl Into<t::Visibility>) -> Self {
-        self.0.input_mut().visibility = Some(value.into());
-        self
-    }
-    /// For resource types, the provisioning behavior of the resource type. CloudFormation determines the provisioning type during registration, based on the types of handlers in the schema handler package submitted.
-    #[inline]
-    pub fn provisioning_type(mut self, value: impl Into<t::ProvisioningType>) -> Self {
-        self.0.input_mut().provisioning_type = Some(value.into());
-        self
-    }
-    /// The deprecation status of the extension that you want to get summary information about.
-    #[inline]
-    pub fn deprecated_status(mut self, value: impl Into<t::DeprecatedStatus>) -> Self {
-        self.0.input_mut().deprecated_status = Some(value.into());
-        self
-    }
-    /// The type of extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Filter criteria to use in determining which extensions to return.
-    #[inline]
-    pub fn filters(mut self, value: t::TypeFilters) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to be returned with a single call. If the number of available results exceeds this maximum, the response includes a `NextToken` value that you can assign to the `NextToken` request parameter to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTypesOutput, e::ListTypesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListTypesOutput, e::ListTypesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListTypesInput, t::ListTypesOutput, e::ListTypesError> {
-        self.0
-    }
+    rt::setter!(into_opt ListTypesInput visibility(t::Visibility));
+    rt::setter!(into_opt ListTypesInput provisioning_type(t::ProvisioningType));
+    rt::setter!(into_opt ListTypesInput deprecated_status(t::DeprecatedStatus));
+    rt::setter!(into_opt ListTypesInput type_(t::RegistryType));
+    rt::setter!(val_opt ListTypesInput filters(t::TypeFilters));
+    rt::setter!(val_opt ListTypesInput max_results(i32));
+    rt::setter!(into_opt ListTypesInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Publishes the specified extension to the CloudFormation registry as a public extension in this Region. Public extensions are available for use by all CloudFormation users. For more information about publishing extensions, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
-    ///
-    /// Returns the [`PublishType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Publishes the specified extension to the CloudFormation registry as a public extension in this Region. Public extensions are available for use by all CloudFormation users. For more information about publishing extensions, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*. Returns [`PublishType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_type(&self) -> PublishType {
-        PublishType(rt::Call::new(&self.handle, &op::PUBLISH_TYPE))
+        rt::builder(&self.handle)
     }
 }
 /// The `PublishType` operation.
@@ -28,68 +26,8 @@ rt::operation_type!(
     op::PUBLISH_TYPE
 );
 impl PublishType {
-    /// The type of the extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the extension.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// The name of the extension.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The version number to assign to this version of the extension.
-    #[inline]
-    pub fn public_version_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_version_number = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PublishTypeOutput, e::PublishTypeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PublishTypeOutput, e::PublishTypeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PublishTypeInput, t::PublishTypeOutput, e::PublishTypeError> {
-        self.0
-    }
+    rt::setter!(into_opt PublishTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt PublishTypeInput arn(String));
+    rt::setter!(into_opt PublishTypeInput type_name(String));
+    rt::setter!(into_opt PublishTypeInput public_version_number(String));
 }

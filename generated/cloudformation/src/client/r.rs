@@ -7,40 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Reports progress of a resource handler to CloudFormation.
-    ///
-    /// Returns the [`RecordHandlerProgress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Reports progress of a resource handler to CloudFormation. Returns [`RecordHandlerProgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn record_handler_progress(&self) -> RecordHandlerProgress {
-        RecordHandlerProgress(rt::Call::new(&self.handle, &op::RECORD_HANDLER_PROGRESS))
+        rt::builder(&self.handle)
     }
-    /// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions.
-    ///
-    /// Returns the [`RegisterPublisher`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions. Returns [`RegisterPublisher`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_publisher(&self) -> RegisterPublisher {
-        RegisterPublisher(rt::Call::new(&self.handle, &op::REGISTER_PUBLISHER))
+        rt::builder(&self.handle)
     }
-    /// Registers an extension with the CloudFormation service. Registering an extension makes it available for use in CloudFormation templates in your Amazon Web Services account, and includes:
-    ///
-    /// Returns the [`RegisterType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers an extension with the CloudFormation service. Registering an extension makes it available for use in CloudFormation templates in your Amazon Web Services account, and includes: Returns [`RegisterType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_type(&self) -> RegisterType {
-        RegisterType(rt::Call::new(&self.handle, &op::REGISTER_TYPE))
+        rt::builder(&self.handle)
     }
-    /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
-    ///
-    /// Returns the [`RemoveAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls. Returns [`RemoveAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_alias(&self) -> RemoveAlias {
-        RemoveAlias(rt::Call::new(&self.handle, &op::REMOVE_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the DescribeStacks operation.
-    ///
-    /// Returns the [`RollbackStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the DescribeStacks operation. Returns [`RollbackStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn rollback_stack(&self) -> RollbackStack {
-        RollbackStack(rt::Call::new(&self.handle, &op::ROLLBACK_STACK))
+        rt::builder(&self.handle)
     }
 }
 /// The `RecordHandlerProgress` operation.
@@ -60,98 +50,17 @@ rt::operation_type!(
     e::RecordHandlerProgressError, op::RECORD_HANDLER_PROGRESS
 );
 impl RecordHandlerProgress {
-    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
-    #[inline]
-    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bearer_token = value.into();
-        self
-    }
-    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
-    #[inline]
-    pub fn operation_status(mut self, value: impl Into<t::OperationStatus>) -> Self {
-        self.0.input_mut().operation_status = value.into();
-        self
-    }
-    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
-    #[inline]
-    pub fn current_operation_status(
-        mut self,
-        value: impl Into<t::OperationStatus>,
-    ) -> Self {
-        self.0.input_mut().current_operation_status = Some(value.into());
-        self
-    }
-    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
-    #[inline]
-    pub fn status_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_message = Some(value.into());
-        self
-    }
-    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
-    #[inline]
-    pub fn error_code(mut self, value: impl Into<t::HandlerErrorCode>) -> Self {
-        self.0.input_mut().error_code = Some(value.into());
-        self
-    }
-    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
-    #[inline]
-    pub fn resource_model(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_model = Some(value.into());
-        self
-    }
-    /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::RecordHandlerProgressOutput,
-            e::RecordHandlerProgressError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RecordHandlerProgressOutput, e::RecordHandlerProgressError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RecordHandlerProgressInput,
-        t::RecordHandlerProgressOutput,
-        e::RecordHandlerProgressError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RecordHandlerProgressInput bearer_token(String));
+    rt::setter!(
+        into_req RecordHandlerProgressInput operation_status(t::OperationStatus)
+    );
+    rt::setter!(
+        into_opt RecordHandlerProgressInput current_operation_status(t::OperationStatus)
+    );
+    rt::setter!(into_opt RecordHandlerProgressInput status_message(String));
+    rt::setter!(into_opt RecordHandlerProgressInput error_code(t::HandlerErrorCode));
+    rt::setter!(into_opt RecordHandlerProgressInput resource_model(String));
+    rt::setter!(into_opt RecordHandlerProgressInput client_request_token(String));
 }
 /// The `RegisterPublisher` operation.
 ///
@@ -170,62 +79,8 @@ rt::operation_type!(
     e::RegisterPublisherError, op::REGISTER_PUBLISHER
 );
 impl RegisterPublisher {
-    /// Whether you accept the [Terms and Conditions](https://cloudformation-registry-documents.s3.amazonaws.com/Terms_and_Conditions_for_AWS_CloudFormation_Registry_Publishers.pdf) for publishing extensions in the CloudFormation registry. You must accept the terms and conditions in order to register to publish public extensions to the CloudFormation registry.
-    #[inline]
-    pub fn accept_terms_and_conditions(mut self, value: bool) -> Self {
-        self.0.input_mut().accept_terms_and_conditions = Some(value);
-        self
-    }
-    /// If you are using a Bitbucket or GitHub account for identity verification, the Amazon Resource Name (ARN) for your connection to that account.
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterPublisherOutput, e::RegisterPublisherError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterPublisherOutput, e::RegisterPublisherError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterPublisherInput,
-        t::RegisterPublisherOutput,
-        e::RegisterPublisherError,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt RegisterPublisherInput accept_terms_and_conditions(bool));
+    rt::setter!(into_opt RegisterPublisherInput connection_arn(String));
 }
 /// The `RegisterType` operation.
 ///
@@ -254,82 +109,12 @@ rt::operation_type!(
     op::REGISTER_TYPE
 );
 impl RegisterType {
-    /// The kind of extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The name of the extension being registered.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = value.into();
-        self
-    }
-    /// A URL to the S3 bucket that contains the extension project package that contains the necessary files for the extension you want to register.
-    #[inline]
-    pub fn schema_handler_package(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schema_handler_package = value.into();
-        self
-    }
-    /// Specifies logging configuration information for an extension.
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM role for CloudFormation to assume when invoking the extension.
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = Some(value.into());
-        self
-    }
-    /// A unique identifier that acts as an idempotency key for this registration request. Specifying a client request token prevents CloudFormation from generating more than one version of an extension from the same registration request, even if the request is submitted multiple times.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterTypeOutput, e::RegisterTypeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterTypeOutput, e::RegisterTypeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RegisterTypeInput, t::RegisterTypeOutput, e::RegisterTypeError> {
-        self.0
-    }
+    rt::setter!(into_opt RegisterTypeInput type_(t::RegistryType));
+    rt::setter!(into_req RegisterTypeInput type_name(String));
+    rt::setter!(into_req RegisterTypeInput schema_handler_package(String));
+    rt::setter!(val_opt RegisterTypeInput logging_config(t::LoggingConfig));
+    rt::setter!(into_opt RegisterTypeInput execution_role_arn(String));
+    rt::setter!(into_opt RegisterTypeInput client_request_token(String));
 }
 /// The `RemoveAlias` operation.
 ///
@@ -339,44 +124,7 @@ rt::operation_type!(
     RemoveAlias, t::RemoveAliasInput, rt::Unit, rt::NoErrors, op::REMOVE_ALIAS
 );
 impl RemoveAlias {
-    /// The alias name to remove.
-    #[inline]
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alias_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::RemoveAliasInput, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req RemoveAliasInput alias_name(String));
 }
 /// The `RollbackStack` operation.
 ///
@@ -403,74 +151,9 @@ rt::operation_type!(
     op::ROLLBACK_STACK
 );
 impl RollbackStack {
-    /// The name that's associated with the stack.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to rollback the stack.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// A unique identifier for this `RollbackStack` request.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
-    /// The deployment configuration for this stack operation, including the deployment mode.
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RollbackStackOutput, e::RollbackStackError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RollbackStackOutput, e::RollbackStackError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RollbackStackInput, t::RollbackStackOutput, e::RollbackStackError> {
-        self.0
-    }
+    rt::setter!(into_req RollbackStackInput stack_name(String));
+    rt::setter!(into_opt RollbackStackInput role_arn(String));
+    rt::setter!(into_opt RollbackStackInput client_request_token(String));
+    rt::setter!(val_opt RollbackStackInput retain_except_on_create(bool));
+    rt::setter!(val_opt RollbackStackInput deployment_config(t::DeploymentConfig));
 }

@@ -7,54 +7,40 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Assigns an alias to an existing stack. An alias is an alternative name for a stack that can be used in place of the stack name in any CloudFormation API call that accepts the `StackName` parameter. This enables you to effectively rename a stack without recreating it.
-    ///
-    /// Returns the [`SetAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Assigns an alias to an existing stack. An alias is an alternative name for a stack that can be used in place of the stack name in any CloudFormation API call that accepts the `StackName` parameter. This enables you to effectively rename a stack without recreating it. Returns [`SetAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_alias(&self) -> SetAlias {
-        SetAlias(rt::Call::new(&self.handle, &op::SET_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// Sets a stack policy for a specified stack.
-    ///
-    /// Returns the [`SetStackPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets a stack policy for a specified stack. Returns [`SetStackPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_stack_policy(&self) -> SetStackPolicy {
-        SetStackPolicy(rt::Call::new(&self.handle, &op::SET_STACK_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region.
-    ///
-    /// Returns the [`SetTypeConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region. Returns [`SetTypeConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_type_configuration(&self) -> SetTypeConfiguration {
-        SetTypeConfiguration(rt::Call::new(&self.handle, &op::SET_TYPE_CONFIGURATION))
+        rt::builder(&self.handle)
     }
-    /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
-    ///
-    /// Returns the [`SetTypeDefaultVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations. Returns [`SetTypeDefaultVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_type_default_version(&self) -> SetTypeDefaultVersion {
-        SetTypeDefaultVersion(rt::Call::new(&self.handle, &op::SET_TYPE_DEFAULT_VERSION))
+        rt::builder(&self.handle)
     }
-    /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
-    ///
-    /// Returns the [`SignalResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance. Returns [`SignalResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn signal_resource(&self) -> SignalResource {
-        SignalResource(rt::Call::new(&self.handle, &op::SIGNAL_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
-    ///
-    /// Returns the [`StartResourceScan`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action. Returns [`StartResourceScan`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_resource_scan(&self) -> StartResourceScan {
-        StartResourceScan(rt::Call::new(&self.handle, &op::START_RESOURCE_SCAN))
+        rt::builder(&self.handle)
     }
-    /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
-    ///
-    /// Returns the [`StopStackSetOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete. Returns [`StopStackSetOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_stack_set_operation(&self) -> StopStackSetOperation {
-        StopStackSetOperation(rt::Call::new(&self.handle, &op::STOP_STACK_SET_OPERATION))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetAlias` operation.
@@ -69,52 +55,8 @@ rt::operation_type!(
     SetAlias, t::SetAliasInput, rt::Unit, e::SetAliasError, op::SET_ALIAS
 );
 impl SetAlias {
-    /// The name or unique stack ID of the stack to assign an alias to.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// The alias to assign to the stack. The alias can then be used in place of the stack name in any API call that accepts `StackName`.
-    #[inline]
-    pub fn alias_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alias_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SetAliasError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SetAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::SetAliasInput, rt::Unit, e::SetAliasError> {
-        self.0
-    }
+    rt::setter!(into_req SetAliasInput stack_name(String));
+    rt::setter!(into_req SetAliasInput alias_name(String));
 }
 /// The `SetStackPolicy` operation.
 ///
@@ -126,56 +68,9 @@ rt::operation_type!(
     SetStackPolicy, t::SetStackPolicyInput, rt::Unit, rt::NoErrors, op::SET_STACK_POLICY
 );
 impl SetStackPolicy {
-    /// The name or unique stack ID that you want to associate a policy with.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*. You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
-    #[inline]
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_body = Some(value.into());
-        self
-    }
-    /// Location of a file that contains the stack policy. The URL must point to a policy (maximum size: 16 KB) located in an Amazon S3 bucket in the same Amazon Web Services Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
-    #[inline]
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_url = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::SetStackPolicyInput, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req SetStackPolicyInput stack_name(String));
+    rt::setter!(into_opt SetStackPolicyInput stack_policy_body(String));
+    rt::setter!(into_opt SetStackPolicyInput stack_policy_url(String));
 }
 /// The `SetTypeConfiguration` operation.
 ///
@@ -200,83 +95,11 @@ rt::operation_type!(
     e::SetTypeConfigurationError, op::SET_TYPE_CONFIGURATION
 );
 impl SetTypeConfiguration {
-    /// The Amazon Resource Name (ARN) for the extension in this account and Region.
-    #[inline]
-    pub fn type_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_arn = Some(value.into());
-        self
-    }
-    /// The configuration data for the extension in this account and Region.
-    #[inline]
-    pub fn configuration(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().configuration = value.into();
-        self
-    }
-    /// An alias by which to refer to this extension configuration data.
-    #[inline]
-    pub fn configuration_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().configuration_alias = Some(value.into());
-        self
-    }
-    /// The name of the extension.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The type of extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::SetTypeConfigurationOutput,
-            e::SetTypeConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SetTypeConfigurationOutput, e::SetTypeConfigurationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetTypeConfigurationInput,
-        t::SetTypeConfigurationOutput,
-        e::SetTypeConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt SetTypeConfigurationInput type_arn(String));
+    rt::setter!(into_req SetTypeConfigurationInput configuration(String));
+    rt::setter!(into_opt SetTypeConfigurationInput configuration_alias(String));
+    rt::setter!(into_opt SetTypeConfigurationInput type_name(String));
+    rt::setter!(into_opt SetTypeConfigurationInput type_(t::ThirdPartyType));
 }
 /// The `SetTypeDefaultVersion` operation.
 ///
@@ -293,77 +116,10 @@ rt::operation_type!(
     e::SetTypeDefaultVersionError, op::SET_TYPE_DEFAULT_VERSION
 );
 impl SetTypeDefaultVersion {
-    /// The Amazon Resource Name (ARN) of the extension for which you want version summary information.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// The kind of extension.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::RegistryType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The name of the extension.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The ID of a specific version of the extension. The version ID is the value at the end of the Amazon Resource Name (ARN) assigned to the extension version when it is registered.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::SetTypeDefaultVersionOutput,
-            e::SetTypeDefaultVersionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SetTypeDefaultVersionOutput, e::SetTypeDefaultVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetTypeDefaultVersionInput,
-        t::SetTypeDefaultVersionOutput,
-        e::SetTypeDefaultVersionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt SetTypeDefaultVersionInput arn(String));
+    rt::setter!(into_opt SetTypeDefaultVersionInput type_(t::RegistryType));
+    rt::setter!(into_opt SetTypeDefaultVersionInput type_name(String));
+    rt::setter!(into_opt SetTypeDefaultVersionInput version_id(String));
 }
 /// The `SignalResource` operation.
 ///
@@ -375,62 +131,10 @@ rt::operation_type!(
     SignalResource, t::SignalResourceInput, rt::Unit, rt::NoErrors, op::SIGNAL_RESOURCE
 );
 impl SignalResource {
-    /// The stack name or unique stack ID that includes the resource that you want to signal.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// The logical ID of the resource that you want to signal. The logical ID is the name of the resource that given in the template.
-    #[inline]
-    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().logical_resource_id = value.into();
-        self
-    }
-    /// A unique ID of the signal. When you signal Amazon EC2 instances or Auto Scaling groups, specify the instance ID that you are signaling as the unique ID. If you send multiple signals to a single resource (such as signaling a wait condition), each signal requires a different unique ID.
-    #[inline]
-    pub fn unique_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().unique_id = value.into();
-        self
-    }
-    /// The status of the signal, which is either success or failure. A failure signal causes CloudFormation to immediately fail the stack creation or update.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::ResourceSignalStatus>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::SignalResourceInput, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req SignalResourceInput stack_name(String));
+    rt::setter!(into_req SignalResourceInput logical_resource_id(String));
+    rt::setter!(into_req SignalResourceInput unique_id(String));
+    rt::setter!(into_req SignalResourceInput status(t::ResourceSignalStatus));
 }
 /// The `StartResourceScan` operation.
 ///
@@ -447,68 +151,10 @@ rt::operation_type!(
     e::StartResourceScanError, op::START_RESOURCE_SCAN
 );
 impl StartResourceScan {
-    /// A unique identifier for this `StartResourceScan` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to start a new resource scan.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// The scan filters to use.
-    #[inline]
-    pub fn scan_filters(mut self, value: impl rt::Items<t::ScanFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().scan_filters);
-        self
-    }
-    /// Adds one element to `ScanFilters`; see [`scan_filters`](Self::scan_filters).
-    #[inline]
-    pub fn push_scan_filters(mut self, item: impl Into<t::ScanFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().scan_filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartResourceScanOutput, e::StartResourceScanError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartResourceScanOutput, e::StartResourceScanError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartResourceScanInput,
-        t::StartResourceScanOutput,
-        e::StartResourceScanError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt StartResourceScanInput client_request_token(String));
+    rt::setter!(
+        items StartResourceScanInput scan_filters(t::ScanFilter) push_scan_filters
+    );
 }
 /// The `StopStackSetOperation` operation.
 ///
@@ -525,69 +171,7 @@ rt::operation_type!(
     e::StopStackSetOperationError, op::STOP_STACK_SET_OPERATION
 );
 impl StopStackSetOperation {
-    /// The name or unique ID of the StackSet that you want to stop the operation for.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// The ID of the stack operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = value.into();
-        self
-    }
-    /// Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account. Valid only if the StackSet uses service-managed permissions.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::StopStackSetOperationOutput,
-            e::StopStackSetOperationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StopStackSetOperationOutput, e::StopStackSetOperationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StopStackSetOperationInput,
-        t::StopStackSetOperationOutput,
-        e::StopStackSetOperationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req StopStackSetOperationInput stack_set_name(String));
+    rt::setter!(into_req StopStackSetOperationInput operation_id(String));
+    rt::setter!(into_opt StopStackSetOperationInput call_as(t::CallAs));
 }

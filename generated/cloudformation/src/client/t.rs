@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Tests a registered extension to make sure it meets all necessary requirements for being published in the CloudFormation registry.
-    ///
-    /// Returns the [`TestType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Tests a registered extension to make sure it meets all necessary requirements for being published in the CloudFormation registry. Returns [`TestType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_type(&self) -> TestType {
-        TestType(rt::Call::new(&self.handle, &op::TEST_TYPE))
+        rt::builder(&self.handle)
     }
 }
 /// The `TestType` operation.
@@ -38,70 +36,9 @@ rt::operation_type!(
     TestType, t::TestTypeInput, t::TestTypeOutput, e::TestTypeError, op::TEST_TYPE
 );
 impl TestType {
-    /// The Amazon Resource Name (ARN) of the extension.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = Some(value.into());
-        self
-    }
-    /// The type of the extension to test.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ThirdPartyType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The name of the extension to test.
-    #[inline]
-    pub fn type_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_name = Some(value.into());
-        self
-    }
-    /// The version of the extension to test.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// The S3 bucket to which CloudFormation delivers the contract test execution logs.
-    #[inline]
-    pub fn log_delivery_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_delivery_bucket = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::TestTypeOutput, e::TestTypeError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::TestTypeOutput, e::TestTypeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TestTypeInput, t::TestTypeOutput, e::TestTypeError> {
-        self.0
-    }
+    rt::setter!(into_opt TestTypeInput arn(String));
+    rt::setter!(into_opt TestTypeInput type_(t::ThirdPartyType));
+    rt::setter!(into_opt TestTypeInput type_name(String));
+    rt::setter!(into_opt TestTypeInput version_id(String));
+    rt::setter!(into_opt TestTypeInput log_delivery_bucket(String));
 }

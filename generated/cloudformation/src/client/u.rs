@@ -7,44 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action.
-    ///
-    /// Returns the [`UpdateGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action. Returns [`UpdateGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_generated_template(&self) -> UpdateGeneratedTemplate {
-        UpdateGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::UPDATE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action.
-    ///
-    /// Returns the [`UpdateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action. Returns [`UpdateStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack(&self) -> UpdateStack {
-        UpdateStack(rt::Call::new(&self.handle, &op::UPDATE_STACK))
+        rt::builder(&self.handle)
     }
-    /// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region.
-    ///
-    /// Returns the [`UpdateStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. Returns [`UpdateStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack_instances(&self) -> UpdateStackInstances {
-        UpdateStackInstances(rt::Call::new(&self.handle, &op::UPDATE_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
-    /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions.
-    ///
-    /// Returns the [`UpdateStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions. Returns [`UpdateStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack_set(&self) -> UpdateStackSet {
-        UpdateStackSet(rt::Call::new(&self.handle, &op::UPDATE_STACK_SET))
+        rt::builder(&self.handle)
     }
-    /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`UpdateTerminationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*. Returns [`UpdateTerminationProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_termination_protection(&self) -> UpdateTerminationProtection {
-        UpdateTerminationProtection(
-            rt::Call::new(&self.handle, &op::UPDATE_TERMINATION_PROTECTION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateGeneratedTemplate` operation.
@@ -63,107 +49,22 @@ rt::operation_type!(
     op::UPDATE_GENERATED_TEMPLATE
 );
 impl UpdateGeneratedTemplate {
-    /// The name or Amazon Resource Name (ARN) of a generated template.
-    #[inline]
-    pub fn generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().generated_template_name = value.into();
-        self
-    }
-    /// An optional new name to assign to the generated template.
-    #[inline]
-    pub fn new_generated_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_generated_template_name = Some(value.into());
-        self
-    }
-    /// An optional list of resources to be added to the generated template.
-    #[inline]
-    pub fn add_resources(
-        mut self,
-        value: impl rt::Items<t::ResourceDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_resources);
-        self
-    }
-    /// Adds one element to `AddResources`; see [`add_resources`](Self::add_resources).
-    #[inline]
-    pub fn push_add_resources(mut self, item: impl Into<t::ResourceDefinition>) -> Self {
-        rt::push(&mut self.0.input_mut().add_resources, item);
-        self
-    }
-    /// A list of logical ids for resources to remove from the generated template.
-    #[inline]
-    pub fn remove_resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_resources);
-        self
-    }
-    /// Adds one element to `RemoveResources`; see [`remove_resources`](Self::remove_resources).
-    #[inline]
-    pub fn push_remove_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_resources, item);
-        self
-    }
-    /// If `true`, update the resource properties in the generated template with their current live state. This feature is useful when the resource properties in your generated a template does not reflect the live state of the resource properties. This happens when a user update the resource properties after generating a template.
-    #[inline]
-    pub fn refresh_all_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().refresh_all_resources = Some(value);
-        self
-    }
-    /// The configuration details of the generated template, including the `DeletionPolicy` and `UpdateReplacePolicy`.
-    #[inline]
-    pub fn template_configuration(mut self, value: t::TemplateConfiguration) -> Self {
-        self.0.input_mut().template_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateGeneratedTemplateOutput,
-            e::UpdateGeneratedTemplateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateGeneratedTemplateOutput,
-        e::UpdateGeneratedTemplateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateGeneratedTemplateInput,
-        t::UpdateGeneratedTemplateOutput,
-        e::UpdateGeneratedTemplateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateGeneratedTemplateInput generated_template_name(String));
+    rt::setter!(
+        into_opt UpdateGeneratedTemplateInput new_generated_template_name(String)
+    );
+    rt::setter!(
+        items UpdateGeneratedTemplateInput add_resources(t::ResourceDefinition)
+        push_add_resources
+    );
+    rt::setter!(
+        items UpdateGeneratedTemplateInput remove_resources(String) push_remove_resources
+    );
+    rt::setter!(val_opt UpdateGeneratedTemplateInput refresh_all_resources(bool));
+    rt::setter!(
+        val_opt UpdateGeneratedTemplateInput
+        template_configuration(t::TemplateConfiguration)
+    );
 }
 /// The `UpdateStack` operation.
 ///
@@ -180,196 +81,28 @@ rt::operation_type!(
     op::UPDATE_STACK
 );
 impl UpdateStack {
-    /// The name or unique stack ID of the stack to update.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of a file that contains the template body. The URL must point to a template that's located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Reuse the existing template that is associated with the stack that you are updating.
-    #[inline]
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.0.input_mut().use_previous_template = Some(value);
-        self
-    }
-    /// Structure that contains the temporary overriding stack policy body. You can specify either the `StackPolicyDuringUpdateBody` or the `StackPolicyDuringUpdateURL` parameter, but not both.
-    #[inline]
-    pub fn stack_policy_during_update_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_during_update_body = Some(value.into());
-        self
-    }
-    /// Location of a file that contains the temporary overriding stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
-    #[inline]
-    pub fn stack_policy_during_update_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_during_update_url = Some(value.into());
-        self
-    }
-    /// A list of `Parameter` structures that specify input parameters for the stack. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the stack.
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
-    #[inline]
-    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to update the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// The rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
-    #[inline]
-    pub fn rollback_configuration(mut self, value: t::RollbackConfiguration) -> Self {
-        self.0.input_mut().rollback_configuration = Some(value);
-        self
-    }
-    /// Structure that contains a new stack policy body. You can specify either the `StackPolicyBody` or the `StackPolicyURL` parameter, but not both.
-    #[inline]
-    pub fn stack_policy_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_body = Some(value.into());
-        self
-    }
-    /// Location of a file that contains the updated stack policy. The URL must point to a policy (max size: 16KB) located in an S3 bucket in the same Region as the stack. The location for an Amazon S3 bucket must start with `https://`. URLs from S3 static websites are not supported.
-    #[inline]
-    pub fn stack_policy_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_policy_url = Some(value.into());
-        self
-    }
-    /// Amazon Simple Notification Service topic Amazon Resource Names (ARNs) that CloudFormation associates with the stack. Specify an empty list to remove all notification topics.
-    #[inline]
-    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().notification_arns);
-        self
-    }
-    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
-    #[inline]
-    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().notification_arns, item);
-        self
-    }
-    /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to supported resources in the stack. You can specify a maximum number of 50 tags.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Preserve the state of previously provisioned resources when an operation fails.
-    #[inline]
-    pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_rollback = Some(value);
-        self
-    }
-    /// A unique identifier for this `UpdateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to update a stack with the same name. You might retry `UpdateStack` requests to ensure that CloudFormation successfully received them.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// When set to `true`, newly created resources are deleted when the operation rolls back. This includes newly created resources marked with a deletion policy of `Retain`.
-    #[inline]
-    pub fn retain_except_on_create(mut self, value: bool) -> Self {
-        self.0.input_mut().retain_except_on_create = Some(value);
-        self
-    }
-    /// The deployment configuration for this stack operation, including the deployment mode.
-    #[inline]
-    pub fn deployment_config(mut self, value: t::DeploymentConfig) -> Self {
-        self.0.input_mut().deployment_config = Some(value);
-        self
-    }
-    /// Set to `true` to disable pre-deployment validations in changeset or stack operations.
-    #[inline]
-    pub fn disable_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_validation = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateStackOutput, e::UpdateStackError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateStackOutput, e::UpdateStackError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateStackInput stack_name(String));
+    rt::setter!(into_opt UpdateStackInput template_body(String));
+    rt::setter!(into_opt UpdateStackInput template_url(String));
+    rt::setter!(val_opt UpdateStackInput use_previous_template(bool));
+    rt::setter!(into_opt UpdateStackInput stack_policy_during_update_body(String));
+    rt::setter!(into_opt UpdateStackInput stack_policy_during_update_url(String));
+    rt::setter!(items UpdateStackInput parameters(t::Parameter) push_parameters);
+    rt::setter!(items UpdateStackInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items UpdateStackInput resource_types(String) push_resource_types);
+    rt::setter!(into_opt UpdateStackInput role_arn(String));
+    rt::setter!(
+        val_opt UpdateStackInput rollback_configuration(t::RollbackConfiguration)
+    );
+    rt::setter!(into_opt UpdateStackInput stack_policy_body(String));
+    rt::setter!(into_opt UpdateStackInput stack_policy_url(String));
+    rt::setter!(items UpdateStackInput notification_arns(String) push_notification_arns);
+    rt::setter!(items UpdateStackInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt UpdateStackInput disable_rollback(bool));
+    rt::setter!(into_opt UpdateStackInput client_request_token(String));
+    rt::setter!(val_opt UpdateStackInput retain_except_on_create(bool));
+    rt::setter!(val_opt UpdateStackInput deployment_config(t::DeploymentConfig));
+    rt::setter!(val_opt UpdateStackInput disable_validation(bool));
 }
 /// The `UpdateStackInstances` operation.
 ///
@@ -399,122 +132,22 @@ rt::operation_type!(
     e::UpdateStackInstancesError, op::UPDATE_STACK_INSTANCES
 );
 impl UpdateStackInstances {
-    /// The name or unique ID of the StackSet associated with the stack instances.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// \[Self-managed permissions\] The account IDs of one or more Amazon Web Services accounts in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// \[Service-managed permissions\] The Organizations accounts in which you want to update parameter values for stack instances. If your update targets OUs, the overridden parameter values only apply to the accounts that are currently in the target OUs and their child OUs. Accounts added to the target OUs and their child OUs in the future won't use the overridden values.
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// The names of one or more Amazon Web Services Regions in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// A list of input parameters whose values you want to update for the specified stack instances.
-    #[inline]
-    pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameter_overrides);
-        self
-    }
-    /// Adds one element to `ParameterOverrides`; see [`parameter_overrides`](Self::parameter_overrides).
-    #[inline]
-    pub fn push_parameter_overrides(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameter_overrides, item);
-        self
-    }
-    /// Preferences for how CloudFormation performs this StackSet operation.
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// The unique identifier for this StackSet operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateStackInstancesOutput,
-            e::UpdateStackInstancesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateStackInstancesOutput, e::UpdateStackInstancesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStackInstancesInput,
-        t::UpdateStackInstancesOutput,
-        e::UpdateStackInstancesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateStackInstancesInput stack_set_name(String));
+    rt::setter!(items UpdateStackInstancesInput accounts(String) push_accounts);
+    rt::setter!(
+        val_opt UpdateStackInstancesInput deployment_targets(t::DeploymentTargets)
+    );
+    rt::setter!(items UpdateStackInstancesInput regions(String) push_regions);
+    rt::setter!(
+        items UpdateStackInstancesInput parameter_overrides(t::Parameter)
+        push_parameter_overrides
+    );
+    rt::setter!(
+        val_opt UpdateStackInstancesInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt UpdateStackInstancesInput operation_id(String));
+    rt::setter!(into_opt UpdateStackInstancesInput call_as(t::CallAs));
 }
 /// The `UpdateStackSet` operation.
 ///
@@ -540,197 +173,28 @@ rt::operation_type!(
     e::UpdateStackSetError, op::UPDATE_STACK_SET
 );
 impl UpdateStackSet {
-    /// The name or unique ID of the StackSet that you want to update.
-    #[inline]
-    pub fn stack_set_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_set_name = value.into();
-        self
-    }
-    /// A brief description of updates that you are making.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The structure that contains the template body, with a minimum length of 1 byte and a maximum length of 51,200 bytes.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of a file that contains the template body. The URL must point to a template (maximum size: 1 MB) that is located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`. S3 static website URLs are not supported.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Use the existing template that's associated with the StackSet that you're updating.
-    #[inline]
-    pub fn use_previous_template(mut self, value: bool) -> Self {
-        self.0.input_mut().use_previous_template = Some(value);
-        self
-    }
-    /// A list of input parameters for the StackSet template.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the StackSet and its associated stack instances.
-    #[inline]
-    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
-        value.add_to(&mut self.0.input_mut().capabilities);
-        self
-    }
-    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
-    #[inline]
-    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
-        rt::push(&mut self.0.input_mut().capabilities, item);
-        self
-    }
-    /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. You can specify a maximum number of 50 tags.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Preferences for how CloudFormation performs this StackSet operation.
-    #[inline]
-    pub fn operation_preferences(
-        mut self,
-        value: t::StackSetOperationPreferences,
-    ) -> Self {
-        self.0.input_mut().operation_preferences = Some(value);
-        self
-    }
-    /// \[Self-managed permissions\] The Amazon Resource Name (ARN) of the IAM role to use to update this StackSet.
-    #[inline]
-    pub fn administration_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().administration_role_arn = Some(value.into());
-        self
-    }
-    /// \[Self-managed permissions\] The name of the IAM execution role to use to update the stack set. If you do not specify an execution role, CloudFormation uses the `AWSCloudFormationStackSetExecutionRole` role for the StackSet operation.
-    #[inline]
-    pub fn execution_role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_name = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] The Organizations accounts in which to update associated stack instances.
-    #[inline]
-    pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
-        self.0.input_mut().deployment_targets = Some(value);
-        self
-    }
-    /// Describes how the IAM roles required for StackSet operations are created. You cannot modify `PermissionModel` if there are stack instances associated with your stack set.
-    #[inline]
-    pub fn permission_model(mut self, value: impl Into<t::PermissionModels>) -> Self {
-        self.0.input_mut().permission_model = Some(value.into());
-        self
-    }
-    /// \[Service-managed permissions\] Describes whether StackSets automatically deploys to Organizations accounts that are added to a target organization or organizational unit (OU). For more information, see [Enable or disable automatic deployments for StackSets in Organizations](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html) in the *CloudFormation User Guide*.
-    #[inline]
-    pub fn auto_deployment(mut self, value: t::AutoDeployment) -> Self {
-        self.0.input_mut().auto_deployment = Some(value);
-        self
-    }
-    /// The unique ID for this StackSet operation.
-    #[inline]
-    pub fn operation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().operation_id = Some(value.into());
-        self
-    }
-    /// \[Self-managed permissions\] The accounts in which to update associated stack instances. If you specify accounts, you must also specify the Amazon Web Services Regions in which to update StackSet instances.
-    #[inline]
-    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().accounts);
-        self
-    }
-    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
-    #[inline]
-    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().accounts, item);
-        self
-    }
-    /// The Amazon Web Services Regions in which to update associated stack instances. If you specify Regions, you must also specify accounts in which to update StackSet instances.
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
-    #[inline]
-    pub fn call_as(mut self, value: impl Into<t::CallAs>) -> Self {
-        self.0.input_mut().call_as = Some(value.into());
-        self
-    }
-    /// Describes whether CloudFormation performs non-conflicting operations concurrently and queues conflicting operations.
-    #[inline]
-    pub fn managed_execution(mut self, value: t::ManagedExecution) -> Self {
-        self.0.input_mut().managed_execution = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateStackSetOutput, e::UpdateStackSetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateStackSetOutput, e::UpdateStackSetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStackSetInput,
-        t::UpdateStackSetOutput,
-        e::UpdateStackSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateStackSetInput stack_set_name(String));
+    rt::setter!(into_opt UpdateStackSetInput description(String));
+    rt::setter!(into_opt UpdateStackSetInput template_body(String));
+    rt::setter!(into_opt UpdateStackSetInput template_url(String));
+    rt::setter!(val_opt UpdateStackSetInput use_previous_template(bool));
+    rt::setter!(items UpdateStackSetInput parameters(t::Parameter) push_parameters);
+    rt::setter!(items UpdateStackSetInput capabilities(t::Capability) push_capabilities);
+    rt::setter!(items UpdateStackSetInput tags(t::Tag) push_tags);
+    rt::setter!(
+        val_opt UpdateStackSetInput
+        operation_preferences(t::StackSetOperationPreferences)
+    );
+    rt::setter!(into_opt UpdateStackSetInput administration_role_arn(String));
+    rt::setter!(into_opt UpdateStackSetInput execution_role_name(String));
+    rt::setter!(val_opt UpdateStackSetInput deployment_targets(t::DeploymentTargets));
+    rt::setter!(into_opt UpdateStackSetInput permission_model(t::PermissionModels));
+    rt::setter!(val_opt UpdateStackSetInput auto_deployment(t::AutoDeployment));
+    rt::setter!(into_opt UpdateStackSetInput operation_id(String));
+    rt::setter!(items UpdateStackSetInput accounts(String) push_accounts);
+    rt::setter!(items UpdateStackSetInput regions(String) push_regions);
+    rt::setter!(into_opt UpdateStackSetInput call_as(t::CallAs));
+    rt::setter!(val_opt UpdateStackSetInput managed_execution(t::ManagedExecution));
 }
 /// The `UpdateTerminationProtection` operation.
 ///
@@ -749,56 +213,8 @@ rt::operation_type!(
     t::UpdateTerminationProtectionOutput, rt::NoErrors, op::UPDATE_TERMINATION_PROTECTION
 );
 impl UpdateTerminationProtection {
-    /// Whether to enable termination protection on the specified stack.
-    #[inline]
-    pub fn enable_termination_protection(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_termination_protection = value;
-        self
-    }
-    /// The name or unique ID of the stack for which you want to set termination protection.
-    #[inline]
-    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stack_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UpdateTerminationProtectionOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UpdateTerminationProtectionOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTerminationProtectionInput,
-        t::UpdateTerminationProtectionOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        val_req UpdateTerminationProtectionInput enable_termination_protection(bool)
+    );
+    rt::setter!(into_req UpdateTerminationProtectionInput stack_name(String));
 }

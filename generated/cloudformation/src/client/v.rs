@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Validates a specified template. CloudFormation first checks if the template is valid JSON. If it isn't, CloudFormation checks if the template is valid YAML. If both these checks fail, CloudFormation returns a template validation error.
-    ///
-    /// Returns the [`ValidateTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Validates a specified template. CloudFormation first checks if the template is valid JSON. If it isn't, CloudFormation checks if the template is valid YAML. If both these checks fail, CloudFormation returns a template validation error. Returns [`ValidateTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn validate_template(&self) -> ValidateTemplate {
-        ValidateTemplate(rt::Call::new(&self.handle, &op::VALIDATE_TEMPLATE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ValidateTemplate` operation.
@@ -30,52 +28,6 @@ rt::operation_type!(
     op::VALIDATE_TEMPLATE
 );
 impl ValidateTemplate {
-    /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
-    #[inline]
-    pub fn template_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_body = Some(value.into());
-        self
-    }
-    /// The URL of a file that contains the template body. The URL must point to a template (max size: 1 MB) that is located in an Amazon S3 bucket or a Systems Manager document. The location for an Amazon S3 bucket must start with `https://`.
-    #[inline]
-    pub fn template_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_url = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ValidateTemplateOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ValidateTemplateOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ValidateTemplateInput, t::ValidateTemplateOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ValidateTemplateInput template_body(String));
+    rt::setter!(into_opt ValidateTemplateInput template_url(String));
 }

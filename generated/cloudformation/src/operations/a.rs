@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization.
+/// The runtime's description of [`ActivateOrganizationsAccess`](super::super::client::ActivateOrganizationsAccess): HTTP binding, errors, auth.
 pub static ACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
         "ActivateOrganizationsAccess",
         "POST",
@@ -12,13 +12,7 @@ pub static ACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_OPERATION_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("ActivateOrganizationsAccessResult");
-/// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations.
-///
-/// After you activate an extension, you can use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html) to set specific properties for the extension.
-///
-/// To see which extensions have been activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html). To see configuration details for an extension, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
-///
-/// For more information, see [Activate a third-party public extension in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public-activate-extension.html) in the *CloudFormation User Guide*. For information about creating Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
+/// The runtime's description of [`ActivateType`](super::super::client::ActivateType): HTTP binding, errors, auth.
 pub static ACTIVATE_TYPE: rt::Operation = rt::Operation::new(
         "ActivateType",
         "POST",

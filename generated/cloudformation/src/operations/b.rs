@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region.
-///
-/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`BatchDescribeTypeConfigurations`](super::super::client::BatchDescribeTypeConfigurations): HTTP binding, errors, auth.
 pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "BatchDescribeTypeConfigurations",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration.
-///
-/// **Note:** You can cancel only stacks that are in the `UPDATE_IN_PROGRESS` state.
+/// The runtime's description of [`CancelUpdateStack`](super::super::client::CancelUpdateStack): HTTP binding, errors, auth.
 pub static CANCEL_UPDATE_STACK: rt::Operation = rt::Operation::new(
         "CancelUpdateStack",
         "POST",
@@ -13,13 +11,7 @@ pub static CANCEL_UPDATE_STACK: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::TOKEN_ALREADY_EXISTS_EXCEPTION]);
-/// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again.
-///
-/// A stack enters the `UPDATE_ROLLBACK_FAILED` state when CloudFormation can't roll back all changes after a failed stack update. For example, this might occur when a stack attempts to roll back to an old database that was deleted outside of CloudFormation. Because CloudFormation doesn't know the instance was deleted, it assumes the instance still exists and attempts to roll back to it, causing the update rollback to fail.
-///
-/// For more information, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*. For information for troubleshooting a failed update rollback, see [Update rollback failed](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed).
-///
-/// `ForceRollback` and `ResourcesToSkip` are mutually exclusive. For details, see ContinueUpdateRollbackInput$ForceRollback.
+/// The runtime's description of [`ContinueUpdateRollback`](super::super::client::ContinueUpdateRollback): HTTP binding, errors, auth.
 pub static CONTINUE_UPDATE_ROLLBACK: rt::Operation = rt::Operation::new(
         "ContinueUpdateRollback",
         "POST",
@@ -29,13 +21,7 @@ pub static CONTINUE_UPDATE_ROLLBACK: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::TOKEN_ALREADY_EXISTS_EXCEPTION])
     .result_wrapper("ContinueUpdateRollbackResult");
-/// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack.
-///
-/// To create a change set for a stack that doesn't exist, for the `ChangeSetType` parameter, specify `CREATE`. To create a change set for an existing stack, specify `UPDATE` for the `ChangeSetType` parameter. To create a change set for an import operation, specify `IMPORT` for the `ChangeSetType` parameter. After the `CreateChangeSet` call successfully completes, CloudFormation starts creating the change set. To check the status of the change set or to review it, use the DescribeChangeSet action.
-///
-/// When you are satisfied with the changes the change set will make, execute the change set by using the ExecuteChangeSet action. CloudFormation doesn't make changes until you execute the change set.
-///
-/// To create a change set for the entire stack hierarchy, set `IncludeNestedStacks` to `True`.
+/// The runtime's description of [`CreateChangeSet`](super::super::client::CreateChangeSet): HTTP binding, errors, auth.
 pub static CREATE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "CreateChangeSet",
         "POST",
@@ -51,7 +37,7 @@ pub static CREATE_CHANGE_SET: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateChangeSetResult");
-/// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
+/// The runtime's description of [`CreateGeneratedTemplate`](super::super::client::CreateGeneratedTemplate): HTTP binding, errors, auth.
 pub static CREATE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "CreateGeneratedTemplate",
         "POST",
@@ -67,9 +53,7 @@ pub static CREATE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateGeneratedTemplateResult");
-/// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation.
-///
-/// For more information about creating a stack and monitoring stack progress, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`CreateStack`](super::super::client::CreateStack): HTTP binding, errors, auth.
 pub static CREATE_STACK: rt::Operation = rt::Operation::new(
         "CreateStack",
         "POST",
@@ -86,14 +70,7 @@ pub static CREATE_STACK: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateStackResult");
-/// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`.
-///
-/// **Note:** The maximum number of organizational unit (OUs) supported by a `CreateStackInstances` operation is 50.
-///
-/// If you need more than 50, consider the following options:
-///
-/// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
-/// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
+/// The runtime's description of [`CreateStackInstances`](super::super::client::CreateStackInstances): HTTP binding, errors, auth.
 pub static CREATE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         "CreateStackInstances",
         "POST",
@@ -112,7 +89,7 @@ pub static CREATE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateStackInstancesResult");
-/// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
+/// The runtime's description of [`CreateStackRefactor`](super::super::client::CreateStackRefactor): HTTP binding, errors, auth.
 pub static CREATE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
         "CreateStackRefactor",
         "POST",
@@ -121,7 +98,7 @@ pub static CREATE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
         &t::CREATE_STACK_REFACTOR_OUTPUT,
     )
     .result_wrapper("CreateStackRefactorResult");
-/// Creates a StackSet.
+/// The runtime's description of [`CreateStackSet`](super::super::client::CreateStackSet): HTTP binding, errors, auth.
 pub static CREATE_STACK_SET: rt::Operation = rt::Operation::new(
         "CreateStackSet",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization.
+/// The runtime's description of [`DeactivateOrganizationsAccess`](super::super::client::DeactivateOrganizationsAccess): HTTP binding, errors, auth.
 pub static DEACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
         "DeactivateOrganizationsAccess",
         "POST",
@@ -12,13 +12,7 @@ pub static DEACTIVATE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_OPERATION_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("DeactivateOrganizationsAccessResult");
-/// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it.
-///
-/// Deactivating an extension deletes the configuration details that are associated with it. To temporarily disable a CloudFormation Hook instead, you can use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html).
-///
-/// Once deactivated, an extension can't be used in any CloudFormation operation. This includes stack update operations where the stack template includes the extension, even if no updates are being made to the extension. In addition, deactivated extensions aren't automatically updated if a new version of the extension is released.
-///
-/// To see which extensions are currently activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html).
+/// The runtime's description of [`DeactivateType`](super::super::client::DeactivateType): HTTP binding, errors, auth.
 pub static DEACTIVATE_TYPE: rt::Operation = rt::Operation::new(
         "DeactivateType",
         "POST",
@@ -29,11 +23,7 @@ pub static DEACTIVATE_TYPE: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DeactivateTypeResult");
-/// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set.
-///
-/// If the call successfully completes, CloudFormation successfully deleted the change set.
-///
-/// If `IncludeNestedStacks` specifies `True` during the creation of the nested change set, then `DeleteChangeSet` will delete all change sets that belong to the stacks hierarchy and will also delete all change sets for nested stacks with the status of `REVIEW_IN_PROGRESS`.
+/// The runtime's description of [`DeleteChangeSet`](super::super::client::DeleteChangeSet): HTTP binding, errors, auth.
 pub static DELETE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "DeleteChangeSet",
         "POST",
@@ -43,7 +33,7 @@ pub static DELETE_CHANGE_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_CHANGE_SET_STATUS_EXCEPTION])
     .result_wrapper("DeleteChangeSetResult");
-/// Deleted a generated template.
+/// The runtime's description of [`DeleteGeneratedTemplate`](super::super::client::DeleteGeneratedTemplate): HTTP binding, errors, auth.
 pub static DELETE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "DeleteGeneratedTemplate",
         "POST",
@@ -57,9 +47,7 @@ pub static DELETE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_RESOURCES_LIMIT_EXCEEDED_EXCEPTION,
         ],
     );
-/// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
-///
-/// For more information about deleting a stack, see [Delete a stack from the CloudFormation console](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`DeleteStack`](super::super::client::DeleteStack): HTTP binding, errors, auth.
 pub static DELETE_STACK: rt::Operation = rt::Operation::new(
         "DeleteStack",
         "POST",
@@ -68,14 +56,7 @@ pub static DELETE_STACK: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::TOKEN_ALREADY_EXISTS_EXCEPTION]);
-/// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions.
-///
-/// **Note:** The maximum number of organizational unit (OUs) supported by a `DeleteStackInstances` operation is 50.
-///
-/// If you need more than 50, consider the following options:
-///
-/// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
-/// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
+/// The runtime's description of [`DeleteStackInstances`](super::super::client::DeleteStackInstances): HTTP binding, errors, auth.
 pub static DELETE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         "DeleteStackInstances",
         "POST",
@@ -93,7 +74,7 @@ pub static DELETE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteStackInstancesResult");
-/// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
+/// The runtime's description of [`DeleteStackSet`](super::super::client::DeleteStackSet): HTTP binding, errors, auth.
 pub static DELETE_STACK_SET: rt::Operation = rt::Operation::new(
         "DeleteStackSet",
         "POST",
@@ -103,15 +84,7 @@ pub static DELETE_STACK_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_EMPTY_EXCEPTION, &t::OPERATION_IN_PROGRESS_EXCEPTION])
     .result_wrapper("DeleteStackSetResult");
-/// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations.
-///
-/// To deregister an entire extension, you must individually deregister all active versions of that extension. If an extension has only a single active version, deregistering that version results in the extension itself being deregistered and marked as deprecated in the registry.
-///
-/// You can't deregister the default version of an extension if there are other active version of that extension. If you do deregister the default version of an extension, the extension type itself is deregistered as well and marked as deprecated.
-///
-/// To view the deprecation status of an extension or extension version, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
-///
-/// For more information, see [Remove third-party private extensions from your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-private-deregister-extension.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`DeregisterType`](super::super::client::DeregisterType): HTTP binding, errors, auth.
 pub static DEREGISTER_TYPE: rt::Operation = rt::Operation::new(
         "DeregisterType",
         "POST",
@@ -122,7 +95,7 @@ pub static DEREGISTER_TYPE: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DeregisterTypeResult");
-/// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`DescribeAccountLimits`](super::super::client::DescribeAccountLimits): HTTP binding, errors, auth.
 pub static DESCRIBE_ACCOUNT_LIMITS: rt::Operation = rt::Operation::new(
         "DescribeAccountLimits",
         "POST",
@@ -137,7 +110,7 @@ pub static DESCRIBE_ACCOUNT_LIMITS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorS
         &["NextToken"],
     )
     .result_key(&["AccountLimits"]);
-/// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`DescribeChangeSet`](super::super::client::DescribeChangeSet): HTTP binding, errors, auth.
 pub static DESCRIBE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "DescribeChangeSet",
         "POST",
@@ -203,7 +176,7 @@ pub static CHANGE_SET_CREATE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::n
         ),
     ],
 );
-/// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
+/// The runtime's description of [`DescribeChangeSetHooks`](super::super::client::DescribeChangeSetHooks): HTTP binding, errors, auth.
 pub static DESCRIBE_CHANGE_SET_HOOKS: rt::Operation = rt::Operation::new(
         "DescribeChangeSetHooks",
         "POST",
@@ -213,18 +186,7 @@ pub static DESCRIBE_CHANGE_SET_HOOKS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CHANGE_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeChangeSetHooksResult");
-/// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment.
-///
-/// An operation is any action performed on a stack, including stack lifecycle actions (Create, Update, Delete, Rollback), change set creation, nested stack creation, and automatic rollbacks triggered by failures. Each operation has a unique identifier (Operation ID) and represents a discrete change attempt on the stack.
-///
-/// Returns different types of events including:
-///
-/// - **Progress events** - Status updates during stack operation execution.
-/// - **Validation errors** - Failures from CloudFormation Early Validations.
-/// - **Provisioning errors** - Resource creation and update failures.
-/// - **Hook invocation errors** - Failures from CloudFormation Hook during stack operations.
-///
-/// **Note:** One of `ChangeSetName`, `OperationId` or `StackName` must be specified as input.
+/// The runtime's description of [`DescribeEvents`](super::super::client::DescribeEvents): HTTP binding, errors, auth.
 pub static DESCRIBE_EVENTS: rt::Operation = rt::Operation::new(
         "DescribeEvents",
         "POST",
@@ -239,7 +201,7 @@ pub static DESCRIBE_EVENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
         &["NextToken"],
     )
     .result_key(&["OperationEvents"]);
-/// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
+/// The runtime's description of [`DescribeGeneratedTemplate`](super::super::client::DescribeGeneratedTemplate): HTTP binding, errors, auth.
 pub static DESCRIBE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "DescribeGeneratedTemplate",
         "POST",
@@ -249,7 +211,7 @@ pub static DESCRIBE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeGeneratedTemplateResult");
-/// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
+/// The runtime's description of [`DescribeOrganizationsAccess`](super::super::client::DescribeOrganizationsAccess): HTTP binding, errors, auth.
 pub static DESCRIBE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
         "DescribeOrganizationsAccess",
         "POST",
@@ -259,14 +221,7 @@ pub static DESCRIBE_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_OPERATION_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeOrganizationsAccessResult");
-/// Returns information about a CloudFormation extension publisher.
-///
-/// If you don't supply a `PublisherId`, and you have registered as an extension publisher, `DescribePublisher` returns information about your own publisher account.
-///
-/// For more information about registering as a publisher, see:
-///
-/// - [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html)
-/// - [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*
+/// The runtime's description of [`DescribePublisher`](super::super::client::DescribePublisher): HTTP binding, errors, auth.
 pub static DESCRIBE_PUBLISHER: rt::Operation = rt::Operation::new(
         "DescribePublisher",
         "POST",
@@ -277,7 +232,7 @@ pub static DESCRIBE_PUBLISHER: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DescribePublisherResult");
-/// Describes details of a resource scan.
+/// The runtime's description of [`DescribeResourceScan`](super::super::client::DescribeResourceScan): HTTP binding, errors, auth.
 pub static DESCRIBE_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
         "DescribeResourceScan",
         "POST",
@@ -287,9 +242,7 @@ pub static DESCRIBE_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_SCAN_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeResourceScanResult");
-/// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
-///
-/// Use DetectStackDrift to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
+/// The runtime's description of [`DescribeStackDriftDetectionStatus`](super::super::client::DescribeStackDriftDetectionStatus): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS: rt::Operation = rt::Operation::new(
         "DescribeStackDriftDetectionStatus",
         "POST",
@@ -298,9 +251,7 @@ pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS: rt::Operation = rt::Operation:
         &t::DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT,
     )
     .result_wrapper("DescribeStackDriftDetectionStatusResult");
-/// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
-///
-/// **Note:** You can list events for stacks that have failed to create or have been deleted by specifying the unique stack identifier (stack ID).
+/// The runtime's description of [`DescribeStackEvents`](super::super::client::DescribeStackEvents): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_EVENTS: rt::Operation = rt::Operation::new(
         "DescribeStackEvents",
         "POST",
@@ -315,9 +266,7 @@ pub static DESCRIBE_STACK_EVENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
         &["NextToken"],
     )
     .result_key(&["StackEvents"]);
-/// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
-///
-/// For a list of stack instances that are associated with a specific StackSet, use ListStackInstances.
+/// The runtime's description of [`DescribeStackInstance`](super::super::client::DescribeStackInstance): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_INSTANCE: rt::Operation = rt::Operation::new(
         "DescribeStackInstance",
         "POST",
@@ -327,7 +276,7 @@ pub static DESCRIBE_STACK_INSTANCE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION, &t::STACK_INSTANCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackInstanceResult");
-/// Describes the stack refactor status.
+/// The runtime's description of [`DescribeStackRefactor`](super::super::client::DescribeStackRefactor): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
         "DescribeStackRefactor",
         "POST",
@@ -390,9 +339,7 @@ pub static STACK_REFACTOR_EXECUTE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSp
         ),
     ],
 );
-/// Returns a description of the specified resource in the specified stack.
-///
-/// For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted.
+/// The runtime's description of [`DescribeStackResource`](super::super::client::DescribeStackResource): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_RESOURCE: rt::Operation = rt::Operation::new(
         "DescribeStackResource",
         "POST",
@@ -401,11 +348,7 @@ pub static DESCRIBE_STACK_RESOURCE: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_RESOURCE_OUTPUT,
     )
     .result_wrapper("DescribeStackResourceResult");
-/// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift.
-///
-/// For a given stack, there will be one `StackResourceDrift` for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that don't currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
-///
-/// Use DetectStackResourceDrift to detect drift on individual resources, or DetectStackDrift to detect drift on all supported resources for a given stack.
+/// The runtime's description of [`DescribeStackResourceDrifts`](super::super::client::DescribeStackResourceDrifts): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_RESOURCE_DRIFTS: rt::Operation = rt::Operation::new(
         "DescribeStackResourceDrifts",
         "POST",
@@ -414,15 +357,7 @@ pub static DESCRIBE_STACK_RESOURCE_DRIFTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT,
     )
     .result_wrapper("DescribeStackResourceDriftsResult");
-/// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned.
-///
-/// **Note:** Only the first 100 resources will be returned. If your stack has more resources than this, you should use `ListStackResources` instead.
-///
-/// For deleted stacks, `DescribeStackResources` returns resource information for up to 90 days after the stack has been deleted.
-///
-/// You must specify either `StackName` or `PhysicalResourceId`, but not both. In addition, you can specify `LogicalResourceId` to filter the returned result. For more information about resources, the `LogicalResourceId` and `PhysicalResourceId`, see the [CloudFormation User Guide](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/).
-///
-/// **Note:** A `ValidationError` is returned if you specify both `StackName` and `PhysicalResourceId` in the same request.
+/// The runtime's description of [`DescribeStackResources`](super::super::client::DescribeStackResources): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         "DescribeStackResources",
         "POST",
@@ -431,9 +366,7 @@ pub static DESCRIBE_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_RESOURCES_OUTPUT,
     )
     .result_wrapper("DescribeStackResourcesResult");
-/// Returns the description of the specified StackSet.
-///
-/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
+/// The runtime's description of [`DescribeStackSet`](super::super::client::DescribeStackSet): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_SET: rt::Operation = rt::Operation::new(
         "DescribeStackSet",
         "POST",
@@ -443,9 +376,7 @@ pub static DESCRIBE_STACK_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackSetResult");
-/// Returns the description of the specified StackSet operation.
-///
-/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
+/// The runtime's description of [`DescribeStackSetOperation`](super::super::client::DescribeStackSetOperation): HTTP binding, errors, auth.
 pub static DESCRIBE_STACK_SET_OPERATION: rt::Operation = rt::Operation::new(
         "DescribeStackSetOperation",
         "POST",
@@ -455,9 +386,7 @@ pub static DESCRIBE_STACK_SET_OPERATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackSetOperationResult");
-/// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
-///
-/// **Note:** If the stack doesn't exist, a `ValidationError` is returned.
+/// The runtime's description of [`DescribeStacks`](super::super::client::DescribeStacks): HTTP binding, errors, auth.
 pub static DESCRIBE_STACKS: rt::Operation = rt::Operation::new(
         "DescribeStacks",
         "POST",
@@ -846,11 +775,7 @@ pub static STACK_ROLLBACK_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
-///
-/// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.
-///
-/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`DescribeType`](super::super::client::DescribeType): HTTP binding, errors, auth.
 pub static DESCRIBE_TYPE: rt::Operation = rt::Operation::new(
         "DescribeType",
         "POST",
@@ -861,11 +786,7 @@ pub static DESCRIBE_TYPE: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DescribeTypeResult");
-/// Returns information about an extension's registration, including its current status and type and version identifiers.
-///
-/// When you initiate a registration request using RegisterType, you can then use DescribeTypeRegistration to monitor the progress of that registration request.
-///
-/// Once the registration request has completed, use DescribeType to return detailed information about an extension.
+/// The runtime's description of [`DescribeTypeRegistration`](super::super::client::DescribeTypeRegistration): HTTP binding, errors, auth.
 pub static DESCRIBE_TYPE_REGISTRATION: rt::Operation = rt::Operation::new(
         "DescribeTypeRegistration",
         "POST",
@@ -895,15 +816,7 @@ pub static TYPE_REGISTRATION_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::n
         ),
     ],
 );
-/// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
-///
-/// Use `DetectStackDrift` to detect drift on all supported resources for a given stack, or DetectStackResourceDrift to detect drift on individual resources.
-///
-/// For a list of stack resources that currently support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
-///
-/// `DetectStackDrift` can take up to several minutes, depending on the number of resources contained within the stack. Use DescribeStackDriftDetectionStatus to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
-///
-/// When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform `DetectStackDrift` directly on the nested stack itself.
+/// The runtime's description of [`DetectStackDrift`](super::super::client::DetectStackDrift): HTTP binding, errors, auth.
 pub static DETECT_STACK_DRIFT: rt::Operation = rt::Operation::new(
         "DetectStackDrift",
         "POST",
@@ -912,11 +825,7 @@ pub static DETECT_STACK_DRIFT: rt::Operation = rt::Operation::new(
         &t::DETECT_STACK_DRIFT_OUTPUT,
     )
     .result_wrapper("DetectStackDriftResult");
-/// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
-///
-/// Use `DetectStackResourceDrift` to detect drift on individual resources, or DetectStackDrift to detect drift on all resources in a given stack that support drift detection.
-///
-/// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
+/// The runtime's description of [`DetectStackResourceDrift`](super::super::client::DetectStackResourceDrift): HTTP binding, errors, auth.
 pub static DETECT_STACK_RESOURCE_DRIFT: rt::Operation = rt::Operation::new(
         "DetectStackResourceDrift",
         "POST",
@@ -925,19 +834,7 @@ pub static DETECT_STACK_RESOURCE_DRIFT: rt::Operation = rt::Operation::new(
         &t::DETECT_STACK_RESOURCE_DRIFT_OUTPUT,
     )
     .result_wrapper("DetectStackResourceDriftResult");
-/// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html).
-///
-/// `DetectStackSetDrift` returns the `OperationId` of the StackSet drift detection operation. Use this operation id with DescribeStackSetOperation to monitor the progress of the drift detection operation. The drift detection operation may take some time, depending on the number of stack instances included in the StackSet, in addition to the number of resources included in each stack.
-///
-/// Once the operation has completed, use the following actions to return drift information:
-///
-/// - Use DescribeStackSet to return detailed information about the stack set, including detailed information about the last *completed* drift operation performed on the StackSet. (Information about drift operations that are in progress isn't included.)
-/// - Use ListStackInstances to return a list of stack instances belonging to the StackSet, including the drift status and last drift time checked of each instance.
-/// - Use DescribeStackInstance to return detailed information about a specific stack instance, including its drift status and last drift time checked.
-///
-/// You can only run a single drift detection operation on a given StackSet at one time.
-///
-/// To stop a drift detection StackSet operation, use StopStackSetOperation.
+/// The runtime's description of [`DetectStackSetDrift`](super::super::client::DetectStackSetDrift): HTTP binding, errors, auth.
 pub static DETECT_STACK_SET_DRIFT: rt::Operation = rt::Operation::new(
         "DetectStackSetDrift",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
+/// The runtime's description of [`EstimateTemplateCost`](super::super::client::EstimateTemplateCost): HTTP binding, errors, auth.
 pub static ESTIMATE_TEMPLATE_COST: rt::Operation = rt::Operation::new(
         "EstimateTemplateCost",
         "POST",
@@ -11,13 +11,7 @@ pub static ESTIMATE_TEMPLATE_COST: rt::Operation = rt::Operation::new(
         &t::ESTIMATE_TEMPLATE_COST_OUTPUT,
     )
     .result_wrapper("EstimateTemplateCostResult");
-/// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update.
-///
-/// When you execute a change set, CloudFormation deletes all other change sets associated with the stack because they aren't valid for the updated stack.
-///
-/// If a stack policy is associated with the stack, CloudFormation enforces the policy during the update. You can't specify a temporary stack policy that overrides the current policy.
-///
-/// To create a change set for the entire stack hierarchy, `IncludeNestedStacks` must have been set to `True`.
+/// The runtime's description of [`ExecuteChangeSet`](super::super::client::ExecuteChangeSet): HTTP binding, errors, auth.
 pub static EXECUTE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "ExecuteChangeSet",
         "POST",
@@ -34,7 +28,7 @@ pub static EXECUTE_CHANGE_SET: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ExecuteChangeSetResult");
-/// Executes the stack refactor operation.
+/// The runtime's description of [`ExecuteStackRefactor`](super::super::client::ExecuteStackRefactor): HTTP binding, errors, auth.
 pub static EXECUTE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
     "ExecuteStackRefactor",
     "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned.
+/// The runtime's description of [`GetGeneratedTemplate`](super::super::client::GetGeneratedTemplate): HTTP binding, errors, auth.
 pub static GET_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "GetGeneratedTemplate",
         "POST",
@@ -12,9 +12,7 @@ pub static GET_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION])
     .result_wrapper("GetGeneratedTemplateResult");
-/// Retrieves detailed information and remediation guidance for a Hook invocation result.
-///
-/// If the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult` operation must have `kms:Decrypt` permissions. For more information, see [KMS key policy and permissions for encrypting CloudFormation Hooks results at rest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html) in the *CloudFormation Hooks User Guide*.
+/// The runtime's description of [`GetHookResult`](super::super::client::GetHookResult): HTTP binding, errors, auth.
 pub static GET_HOOK_RESULT: rt::Operation = rt::Operation::new(
         "GetHookResult",
         "POST",
@@ -24,7 +22,7 @@ pub static GET_HOOK_RESULT: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::HOOK_RESULT_NOT_FOUND_EXCEPTION])
     .result_wrapper("GetHookResultResult");
-/// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
+/// The runtime's description of [`GetStackPolicy`](super::super::client::GetStackPolicy): HTTP binding, errors, auth.
 pub static GET_STACK_POLICY: rt::Operation = rt::Operation::new(
         "GetStackPolicy",
         "POST",
@@ -33,11 +31,7 @@ pub static GET_STACK_POLICY: rt::Operation = rt::Operation::new(
         &t::GET_STACK_POLICY_OUTPUT,
     )
     .result_wrapper("GetStackPolicyResult");
-/// Returns the template body for a specified stack. You can get the template for running or deleted stacks.
-///
-/// For deleted stacks, `GetTemplate` returns the template for up to 90 days after the stack has been deleted.
-///
-/// **Note:** If the template doesn't exist, a `ValidationError` is returned.
+/// The runtime's description of [`GetTemplate`](super::super::client::GetTemplate): HTTP binding, errors, auth.
 pub static GET_TEMPLATE: rt::Operation = rt::Operation::new(
         "GetTemplate",
         "POST",
@@ -47,11 +41,7 @@ pub static GET_TEMPLATE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CHANGE_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("GetTemplateResult");
-/// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet.
-///
-/// You can use the `GetTemplateSummary` action when you submit a template, or you can get template information for a StackSet, or a running or deleted stack.
-///
-/// For deleted stacks, `GetTemplateSummary` returns the template information for up to 90 days after the stack has been deleted. If the template doesn't exist, a `ValidationError` is returned.
+/// The runtime's description of [`GetTemplateSummary`](super::super::client::GetTemplateSummary): HTTP binding, errors, auth.
 pub static GET_TEMPLATE_SUMMARY: rt::Operation = rt::Operation::new(
         "GetTemplateSummary",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Import existing stacks into a new StackSets. Use the stack import operation to import up to 10 stacks into a new StackSet in the same account as the source stack or in a different administrator account and Region, by specifying the stack ID of the stack you intend to import.
+/// The runtime's description of [`ImportStacksToStackSet`](super::super::client::ImportStacksToStackSet): HTTP binding, errors, auth.
 pub static IMPORT_STACKS_TO_STACK_SET: rt::Operation = rt::Operation::new(
         "ImportStacksToStackSet",
         "POST",

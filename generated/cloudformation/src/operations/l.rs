@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state.
+/// The runtime's description of [`ListChangeSets`](super::super::client::ListChangeSets): HTTP binding, errors, auth.
 pub static LIST_CHANGE_SETS: rt::Operation = rt::Operation::new(
         "ListChangeSets",
         "POST",
@@ -17,9 +17,7 @@ pub static LIST_CHANGE_SETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
         &["NextToken"],
     )
     .result_key(&["Summaries"]);
-/// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
-///
-/// For more information, see [Get exported outputs from a deployed CloudFormation stack](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
+/// The runtime's description of [`ListExports`](super::super::client::ListExports): HTTP binding, errors, auth.
 pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         "ListExports",
         "POST",
@@ -34,7 +32,7 @@ pub static LIST_EXPORTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
         &["NextToken"],
     )
     .result_key(&["Exports"]);
-/// Lists your generated templates in this Region.
+/// The runtime's description of [`ListGeneratedTemplates`](super::super::client::ListGeneratedTemplates): HTTP binding, errors, auth.
 pub static LIST_GENERATED_TEMPLATES: rt::Operation = rt::Operation::new(
         "ListGeneratedTemplates",
         "POST",
@@ -50,14 +48,7 @@ pub static LIST_GENERATED_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["Summaries"]);
-/// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*.
-///
-/// This operation supports the following parameter combinations:
-///
-/// - No parameters: Returns all Hook invocation summaries.
-/// - `TypeArn` only: Returns summaries for a specific Hook.
-/// - `TypeArn` and `Status`: Returns summaries for a specific Hook filtered by status.
-/// - `TargetId` and `TargetType`: Returns summaries for a specific Hook invocation target.
+/// The runtime's description of [`ListHookResults`](super::super::client::ListHookResults): HTTP binding, errors, auth.
 pub static LIST_HOOK_RESULTS: rt::Operation = rt::Operation::new(
         "ListHookResults",
         "POST",
@@ -67,9 +58,7 @@ pub static LIST_HOOK_RESULTS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::HOOK_RESULT_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListHookResultsResult");
-/// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports.
-///
-/// For more information about importing an exported output value, see the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
+/// The runtime's description of [`ListImports`](super::super::client::ListImports): HTTP binding, errors, auth.
 pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         "ListImports",
         "POST",
@@ -84,7 +73,7 @@ pub static LIST_IMPORTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
         &["NextToken"],
     )
     .result_key(&["Imports"]);
-/// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
+/// The runtime's description of [`ListResourceScanRelatedResources`](super::super::client::ListResourceScanRelatedResources): HTTP binding, errors, auth.
 pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES: rt::Operation = rt::Operation::new(
         "ListResourceScanRelatedResources",
         "POST",
@@ -103,7 +92,7 @@ pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_PAGINATOR: rt::PaginatorSpec = r
     )
     .limit_key("MaxResults")
     .result_key(&["RelatedResources"]);
-/// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
+/// The runtime's description of [`ListResourceScanResources`](super::super::client::ListResourceScanResources): HTTP binding, errors, auth.
 pub static LIST_RESOURCE_SCAN_RESOURCES: rt::Operation = rt::Operation::new(
         "ListResourceScanResources",
         "POST",
@@ -122,7 +111,7 @@ pub static LIST_RESOURCE_SCAN_RESOURCES_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["Resources"]);
-/// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
+/// The runtime's description of [`ListResourceScans`](super::super::client::ListResourceScans): HTTP binding, errors, auth.
 pub static LIST_RESOURCE_SCANS: rt::Operation = rt::Operation::new(
         "ListResourceScans",
         "POST",
@@ -138,9 +127,7 @@ pub static LIST_RESOURCE_SCANS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     )
     .limit_key("MaxResults")
     .result_key(&["ResourceScanSummaries"]);
-/// Returns drift information for resources in a stack instance.
-///
-/// **Note:** `ListStackInstanceResourceDrifts` returns drift information for the most recent drift detection operation. If an operation is in progress, it may only return partial results.
+/// The runtime's description of [`ListStackInstanceResourceDrifts`](super::super::client::ListStackInstanceResourceDrifts): HTTP binding, errors, auth.
 pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS: rt::Operation = rt::Operation::new(
         "ListStackInstanceResourceDrifts",
         "POST",
@@ -156,7 +143,7 @@ pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS: rt::Operation = rt::Operation::n
         ],
     )
     .result_wrapper("ListStackInstanceResourceDriftsResult");
-/// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
+/// The runtime's description of [`ListStackInstances`](super::super::client::ListStackInstances): HTTP binding, errors, auth.
 pub static LIST_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         "ListStackInstances",
         "POST",
@@ -173,7 +160,7 @@ pub static LIST_STACK_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["Summaries"]);
-/// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
+/// The runtime's description of [`ListStackRefactorActions`](super::super::client::ListStackRefactorActions): HTTP binding, errors, auth.
 pub static LIST_STACK_REFACTOR_ACTIONS: rt::Operation = rt::Operation::new(
         "ListStackRefactorActions",
         "POST",
@@ -189,7 +176,7 @@ pub static LIST_STACK_REFACTOR_ACTIONS_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["StackRefactorActions"]);
-/// Lists all account stack refactor operations and their statuses.
+/// The runtime's description of [`ListStackRefactors`](super::super::client::ListStackRefactors): HTTP binding, errors, auth.
 pub static LIST_STACK_REFACTORS: rt::Operation = rt::Operation::new(
         "ListStackRefactors",
         "POST",
@@ -205,9 +192,7 @@ pub static LIST_STACK_REFACTORS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["StackRefactorSummaries"]);
-/// Returns descriptions of all resources of the specified stack.
-///
-/// For deleted stacks, ListStackResources returns resource information for up to 90 days after the stack has been deleted.
+/// The runtime's description of [`ListStackResources`](super::super::client::ListStackResources): HTTP binding, errors, auth.
 pub static LIST_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         "ListStackResources",
         "POST",
@@ -222,7 +207,7 @@ pub static LIST_STACK_RESOURCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
         &["NextToken"],
     )
     .result_key(&["StackResourceSummaries"]);
-/// Returns summary information about deployment targets for a StackSet.
+/// The runtime's description of [`ListStackSetAutoDeploymentTargets`](super::super::client::ListStackSetAutoDeploymentTargets): HTTP binding, errors, auth.
 pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS: rt::Operation = rt::Operation::new(
         "ListStackSetAutoDeploymentTargets",
         "POST",
@@ -232,9 +217,7 @@ pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS: rt::Operation = rt::Operation
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackSetAutoDeploymentTargetsResult");
-/// Returns summary information about the results of a StackSet operation.
-///
-/// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
+/// The runtime's description of [`ListStackSetOperationResults`](super::super::client::ListStackSetOperationResults): HTTP binding, errors, auth.
 pub static LIST_STACK_SET_OPERATION_RESULTS: rt::Operation = rt::Operation::new(
         "ListStackSetOperationResults",
         "POST",
@@ -251,9 +234,7 @@ pub static LIST_STACK_SET_OPERATION_RESULTS_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("MaxResults")
     .result_key(&["Summaries"]);
-/// Returns summary information about operations performed on a StackSet.
-///
-/// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
+/// The runtime's description of [`ListStackSetOperations`](super::super::client::ListStackSetOperations): HTTP binding, errors, auth.
 pub static LIST_STACK_SET_OPERATIONS: rt::Operation = rt::Operation::new(
         "ListStackSetOperations",
         "POST",
@@ -270,13 +251,7 @@ pub static LIST_STACK_SET_OPERATIONS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["Summaries"]);
-/// Returns summary information about StackSets that are associated with the user.
-///
-/// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
-///
-/// - \[Self-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to your Amazon Web Services account, `ListStackSets` returns all self-managed StackSets in your Amazon Web Services account.
-/// - \[Service-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to the organization's management account, `ListStackSets` returns all StackSets in the management account.
-/// - \[Service-managed permissions\] If you set the `CallAs` parameter to `DELEGATED_ADMIN` while signed in to your member account, `ListStackSets` returns all StackSets with service-managed permissions in the management account.
+/// The runtime's description of [`ListStackSets`](super::super::client::ListStackSets): HTTP binding, errors, auth.
 pub static LIST_STACK_SETS: rt::Operation = rt::Operation::new(
         "ListStackSets",
         "POST",
@@ -292,7 +267,7 @@ pub static LIST_STACK_SETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
     )
     .limit_key("MaxResults")
     .result_key(&["Summaries"]);
-/// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
+/// The runtime's description of [`ListStacks`](super::super::client::ListStacks): HTTP binding, errors, auth.
 pub static LIST_STACKS: rt::Operation = rt::Operation::new(
         "ListStacks",
         "POST",
@@ -307,7 +282,7 @@ pub static LIST_STACKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
         &["NextToken"],
     )
     .result_key(&["StackSummaries"]);
-/// Returns a list of registration tokens for the specified extension(s).
+/// The runtime's description of [`ListTypeRegistrations`](super::super::client::ListTypeRegistrations): HTTP binding, errors, auth.
 pub static LIST_TYPE_REGISTRATIONS: rt::Operation = rt::Operation::new(
         "ListTypeRegistrations",
         "POST",
@@ -318,7 +293,7 @@ pub static LIST_TYPE_REGISTRATIONS: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("ListTypeRegistrationsResult");
-/// Returns summary information about the versions of an extension.
+/// The runtime's description of [`ListTypeVersions`](super::super::client::ListTypeVersions): HTTP binding, errors, auth.
 pub static LIST_TYPE_VERSIONS: rt::Operation = rt::Operation::new(
         "ListTypeVersions",
         "POST",
@@ -329,7 +304,7 @@ pub static LIST_TYPE_VERSIONS: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("ListTypeVersionsResult");
-/// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
+/// The runtime's description of [`ListTypes`](super::super::client::ListTypes): HTTP binding, errors, auth.
 pub static LIST_TYPES: rt::Operation = rt::Operation::new(
         "ListTypes",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Publishes the specified extension to the CloudFormation registry as a public extension in this Region. Public extensions are available for use by all CloudFormation users. For more information about publishing extensions, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
-///
-/// To publish an extension, you must be registered as a publisher with CloudFormation. For more information, see [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html).
+/// The runtime's description of [`PublishType`](super::super::client::PublishType): HTTP binding, errors, auth.
 pub static PUBLISH_TYPE: rt::Operation = rt::Operation::new(
         "PublishType",
         "POST",

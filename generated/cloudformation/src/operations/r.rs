@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Reports progress of a resource handler to CloudFormation.
-///
-/// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). Don't use this API in your code.
+/// The runtime's description of [`RecordHandlerProgress`](super::super::client::RecordHandlerProgress): HTTP binding, errors, auth.
 pub static RECORD_HANDLER_PROGRESS: rt::Operation = rt::Operation::new(
         "RecordHandlerProgress",
         "POST",
@@ -20,9 +18,7 @@ pub static RECORD_HANDLER_PROGRESS: rt::Operation = rt::Operation::new(
     )
     .flags(rt::IDEMPOTENT)
     .result_wrapper("RecordHandlerProgressResult");
-/// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions.
-///
-/// For information about requirements for registering as a public extension publisher, see [Prerequisite: Registering your account to publish CloudFormation extensions](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-prereqs) in the *CloudFormation Command Line Interface (CLI) User Guide*.
+/// The runtime's description of [`RegisterPublisher`](super::super::client::RegisterPublisher): HTTP binding, errors, auth.
 pub static REGISTER_PUBLISHER: rt::Operation = rt::Operation::new(
         "RegisterPublisher",
         "POST",
@@ -33,19 +29,7 @@ pub static REGISTER_PUBLISHER: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("RegisterPublisherResult");
-/// Registers an extension with the CloudFormation service. Registering an extension makes it available for use in CloudFormation templates in your Amazon Web Services account, and includes:
-///
-/// - Validating the extension schema.
-/// - Determining which handlers, if any, have been specified for the extension.
-/// - Making the extension available for use in your account.
-///
-/// For more information about how to develop extensions and ready them for registration, see [Creating resource types using the CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-types.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
-///
-/// You can have a maximum of 50 resource extension versions registered at a time. This maximum is per account and per Region. Use [DeregisterType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeregisterType.html) to deregister specific extension versions if necessary.
-///
-/// Once you have initiated a registration request using RegisterType, you can use DescribeTypeRegistration to monitor the progress of the registration request.
-///
-/// Once you have registered a private extension in your account and Region, use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html) to specify configuration properties for the extension. For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`RegisterType`](super::super::client::RegisterType): HTTP binding, errors, auth.
 pub static REGISTER_TYPE: rt::Operation = rt::Operation::new(
         "RegisterType",
         "POST",
@@ -56,7 +40,7 @@ pub static REGISTER_TYPE: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("RegisterTypeResult");
-/// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
+/// The runtime's description of [`RemoveAlias`](super::super::client::RemoveAlias): HTTP binding, errors, auth.
 pub static REMOVE_ALIAS: rt::Operation = rt::Operation::new(
     "RemoveAlias",
     "POST",
@@ -64,17 +48,7 @@ pub static REMOVE_ALIAS: rt::Operation = rt::Operation::new(
     &t::REMOVE_ALIAS_INPUT,
     &rt::UNIT,
 );
-/// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the DescribeStacks operation.
-///
-/// Rolls back the specified stack to the last known stable state from `CREATE_FAILED` or `UPDATE_FAILED` stack statuses.
-///
-/// This operation will delete a stack if it doesn't contain a last known stable state. A last known stable state includes any status in a `*_COMPLETE`. This includes the following stack statuses.
-///
-/// - `CREATE_COMPLETE`
-/// - `UPDATE_COMPLETE`
-/// - `UPDATE_ROLLBACK_COMPLETE`
-/// - `IMPORT_COMPLETE`
-/// - `IMPORT_ROLLBACK_COMPLETE`
+/// The runtime's description of [`RollbackStack`](super::super::client::RollbackStack): HTTP binding, errors, auth.
 pub static ROLLBACK_STACK: rt::Operation = rt::Operation::new(
         "RollbackStack",
         "POST",

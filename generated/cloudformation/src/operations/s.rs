@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Assigns an alias to an existing stack. An alias is an alternative name for a stack that can be used in place of the stack name in any CloudFormation API call that accepts the `StackName` parameter. This enables you to effectively rename a stack without recreating it.
-///
-/// After setting an alias, both the original stack name and the alias resolve to the same stack. Setting an alias does not change the stack's ARN, physical resource IDs, or any deployed resources.
-///
-/// **Note:** Each stack can have at most one alias. To change a stack's alias, first remove the existing alias using RemoveAlias, then set a new one.
+/// The runtime's description of [`SetAlias`](super::super::client::SetAlias): HTTP binding, errors, auth.
 pub static SET_ALIAS: rt::Operation = rt::Operation::new(
         "SetAlias",
         "POST",
@@ -15,7 +11,7 @@ pub static SET_ALIAS: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION, &t::ALREADY_EXISTS_EXCEPTION]);
-/// Sets a stack policy for a specified stack.
+/// The runtime's description of [`SetStackPolicy`](super::super::client::SetStackPolicy): HTTP binding, errors, auth.
 pub static SET_STACK_POLICY: rt::Operation = rt::Operation::new(
     "SetStackPolicy",
     "POST",
@@ -23,15 +19,7 @@ pub static SET_STACK_POLICY: rt::Operation = rt::Operation::new(
     &t::SET_STACK_POLICY_INPUT,
     &rt::UNIT,
 );
-/// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region.
-///
-/// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
-///
-/// To view the current configuration data for an extension, refer to the `ConfigurationSchema` element of [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
-///
-/// **Important:** It's strongly recommended that you use dynamic references to restrict sensitive configuration definitions, such as third-party credentials. For more information, see [Specify values stored in other services using dynamic references](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html) in the *CloudFormation User Guide*.
-///
-/// For more information about setting the configuration data for resource types, see [Defining the account-level configuration of an extension](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-model.html#resource-type-howto-configuration) in the *CloudFormation Command Line Interface (CLI) User Guide*. For more information about setting the configuration data for Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
+/// The runtime's description of [`SetTypeConfiguration`](super::super::client::SetTypeConfiguration): HTTP binding, errors, auth.
 pub static SET_TYPE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "SetTypeConfiguration",
         "POST",
@@ -41,7 +29,7 @@ pub static SET_TYPE_CONFIGURATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .result_wrapper("SetTypeConfigurationResult");
-/// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
+/// The runtime's description of [`SetTypeDefaultVersion`](super::super::client::SetTypeDefaultVersion): HTTP binding, errors, auth.
 pub static SET_TYPE_DEFAULT_VERSION: rt::Operation = rt::Operation::new(
         "SetTypeDefaultVersion",
         "POST",
@@ -52,7 +40,7 @@ pub static SET_TYPE_DEFAULT_VERSION: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION, &t::TYPE_NOT_FOUND_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("SetTypeDefaultVersionResult");
-/// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
+/// The runtime's description of [`SignalResource`](super::super::client::SignalResource): HTTP binding, errors, auth.
 pub static SIGNAL_RESOURCE: rt::Operation = rt::Operation::new(
     "SignalResource",
     "POST",
@@ -60,7 +48,7 @@ pub static SIGNAL_RESOURCE: rt::Operation = rt::Operation::new(
     &t::SIGNAL_RESOURCE_INPUT,
     &rt::UNIT,
 );
-/// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
+/// The runtime's description of [`StartResourceScan`](super::super::client::StartResourceScan): HTTP binding, errors, auth.
 pub static START_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
         "StartResourceScan",
         "POST",
@@ -75,7 +63,7 @@ pub static START_RESOURCE_SCAN: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("StartResourceScanResult");
-/// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
+/// The runtime's description of [`StopStackSetOperation`](super::super::client::StopStackSetOperation): HTTP binding, errors, auth.
 pub static STOP_STACK_SET_OPERATION: rt::Operation = rt::Operation::new(
         "StopStackSetOperation",
         "POST",

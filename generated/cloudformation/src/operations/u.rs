@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action.
+/// The runtime's description of [`UpdateGeneratedTemplate`](super::super::client::UpdateGeneratedTemplate): HTTP binding, errors, auth.
 pub static UPDATE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "UpdateGeneratedTemplate",
         "POST",
@@ -18,11 +18,7 @@ pub static UPDATE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UpdateGeneratedTemplateResult");
-/// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action.
-///
-/// To get a copy of the template for an existing stack, you can use the GetTemplate action.
-///
-/// For more information about updating a stack and monitoring the progress of the update, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
+/// The runtime's description of [`UpdateStack`](super::super::client::UpdateStack): HTTP binding, errors, auth.
 pub static UPDATE_STACK: rt::Operation = rt::Operation::new(
         "UpdateStack",
         "POST",
@@ -34,20 +30,7 @@ pub static UPDATE_STACK: rt::Operation = rt::Operation::new(
         &[&t::INSUFFICIENT_CAPABILITIES_EXCEPTION, &t::TOKEN_ALREADY_EXISTS_EXCEPTION],
     )
     .result_wrapper("UpdateStackResult");
-/// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region.
-///
-/// You can only update stack instances in Amazon Web Services Regions and accounts where they already exist; to create additional stack instances, use [CreateStackInstances](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html).
-///
-/// During StackSet updates, any parameters overridden for a stack instance aren't updated, but retain their overridden value.
-///
-/// You can only update the parameter *values* that are specified in the StackSet. To add or delete a parameter itself, use [UpdateStackSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html) to update the StackSet template. If you add a parameter to a template, before you can override the parameter value specified in the StackSet you must first use [UpdateStackSet](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html) to update all stack instances with the updated template and parameter value specified in the StackSet. Once a stack instance has been updated with the new parameter, you can then override the parameter value using `UpdateStackInstances`.
-///
-/// **Note:** The maximum number of organizational unit (OUs) supported by a `UpdateStackInstances` operation is 50.
-///
-/// If you need more than 50, consider the following options:
-///
-/// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
-/// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
+/// The runtime's description of [`UpdateStackInstances`](super::super::client::UpdateStackInstances): HTTP binding, errors, auth.
 pub static UPDATE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         "UpdateStackInstances",
         "POST",
@@ -66,16 +49,7 @@ pub static UPDATE_STACK_INSTANCES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UpdateStackInstancesResult");
-/// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions.
-///
-/// Even if the StackSet operation created by updating the StackSet fails (completely or partially, below or above a specified failure tolerance), the StackSet is updated with your changes. Subsequent CreateStackInstances calls on the specified StackSet use the updated StackSet.
-///
-/// **Note:** The maximum number of organizational unit (OUs) supported by a `UpdateStackSet` operation is 50.
-///
-/// If you need more than 50, consider the following options:
-///
-/// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
-/// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
+/// The runtime's description of [`UpdateStackSet`](super::super::client::UpdateStackSet): HTTP binding, errors, auth.
 pub static UPDATE_STACK_SET: rt::Operation = rt::Operation::new(
         "UpdateStackSet",
         "POST",
@@ -94,9 +68,7 @@ pub static UPDATE_STACK_SET: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UpdateStackSetResult");
-/// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
-///
-/// For [nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html), termination protection is set on the root stack and can't be changed directly on the nested stack.
+/// The runtime's description of [`UpdateTerminationProtection`](super::super::client::UpdateTerminationProtection): HTTP binding, errors, auth.
 pub static UPDATE_TERMINATION_PROTECTION: rt::Operation = rt::Operation::new(
         "UpdateTerminationProtection",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Validates a specified template. CloudFormation first checks if the template is valid JSON. If it isn't, CloudFormation checks if the template is valid YAML. If both these checks fail, CloudFormation returns a template validation error.
+/// The runtime's description of [`ValidateTemplate`](super::super::client::ValidateTemplate): HTTP binding, errors, auth.
 pub static VALIDATE_TEMPLATE: rt::Operation = rt::Operation::new(
         "ValidateTemplate",
         "POST",

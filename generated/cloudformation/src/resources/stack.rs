@@ -26,50 +26,25 @@ static STACK: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_STACKS,
         input: rt::new_shape::<t::DescribeStacksInput>,
         output: rt::new_shape::<t::DescribeStacksOutput>,
-        params: &[
-            rt::Param {
-                target: "StackName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("StackName", rt::Source::Identifier(0usize))],
         path: "Stacks[0]",
         select: None,
     }),
 };
 static STACK_CANCEL_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "StackName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("StackName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static STACK_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "StackName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("StackName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static STACK_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "StackName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("StackName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static STACK_EVENTS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "StackName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("StackName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("StackEvents[].EventId")],
         path: Some("StackEvents[]"),
@@ -77,12 +52,7 @@ static STACK_EVENTS: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::DESCRIBE_STACK_EVENTS_PAGINATOR),
 };
 static STACK_RESOURCE_SUMMARIES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "StackName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("StackName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::RequestParameter("StackName"),

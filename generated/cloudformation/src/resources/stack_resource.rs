@@ -27,14 +27,8 @@ static STACK_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::DescribeStackResourceInput>,
         output: rt::new_shape::<t::DescribeStackResourceOutput>,
         params: &[
-            rt::Param {
-                target: "LogicalResourceId",
-                source: rt::Source::Identifier(1usize),
-            },
-            rt::Param {
-                target: "StackName",
-                source: rt::Source::Identifier(0usize),
-            },
+            rt::param("LogicalResourceId", rt::Source::Identifier(1usize)),
+            rt::param("StackName", rt::Source::Identifier(0usize)),
         ],
         path: "StackResourceDetail",
         select: None,

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Associates an Amazon Web Services Key Management Service (Amazon Web Services KMS) customer managed key with the specified dataset. After this operation completes, all data published to the dataset is encrypted at rest using the specified KMS key. Callers must have `kms:Decrypt` permission on the key to read the encrypted data.
-    ///
-    /// Returns the [`AssociateDatasetKmsKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates an Amazon Web Services Key Management Service (Amazon Web Services KMS) customer managed key with the specified dataset. After this operation completes, all data published to the dataset is encrypted at rest using the specified KMS key. Callers must have `kms:Decrypt` permission on the key to read the encrypted data. Returns [`AssociateDatasetKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_dataset_kms_key(&self) -> AssociateDatasetKmsKey {
-        AssociateDatasetKmsKey(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_DATASET_KMS_KEY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateDatasetKmsKey` operation.
@@ -54,66 +50,6 @@ rt::operation_type!(
     op::ASSOCIATE_DATASET_KMS_KEY
 );
 impl AssociateDatasetKmsKey {
-    /// Specifies the identifier of the dataset that you want to associate the KMS key with. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
-    #[inline]
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dataset_identifier = value.into();
-        self
-    }
-    /// Specifies the Amazon Resource Name (ARN) of the customer managed KMS key to associate with the dataset. The key must be a symmetric encryption KMS key (`SYMMETRIC_DEFAULT`) in the same Amazon Web Services Region as the dataset.
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AssociateDatasetKmsKeyOutput,
-            e::AssociateDatasetKmsKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AssociateDatasetKmsKeyOutput,
-        e::AssociateDatasetKmsKeyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateDatasetKmsKeyInput,
-        t::AssociateDatasetKmsKeyOutput,
-        e::AssociateDatasetKmsKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AssociateDatasetKmsKeyInput dataset_identifier(String));
+    rt::setter!(into_req AssociateDatasetKmsKeyInput kms_key_arn(String));
 }

@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a resource metrics configuration for an Amazon Web Services resource. After you create a configuration, Amazon CloudWatch collects detailed metrics for that resource.
-    ///
-    /// Returns the [`CreateResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a resource metrics configuration for an Amazon Web Services resource. After you create a configuration, Amazon CloudWatch collects detailed metrics for that resource. Returns [`CreateResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_resource_metrics_configuration(
         &self,
     ) -> CreateResourceMetricsConfiguration {
-        CreateResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateResourceMetricsConfiguration` operation.
@@ -41,78 +37,9 @@ rt::operation_type!(
     e::CreateResourceMetricsConfigurationError, op::CREATE_RESOURCE_METRICS_CONFIGURATION
 );
 impl CreateResourceMetricsConfiguration {
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to enable detailed monitoring for.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Specifies which metrics Amazon CloudWatch collects for the resource. If you omit this parameter, Amazon CloudWatch collects all available detailed metrics for the resource.
-    #[inline]
-    pub fn metric_selections(
-        mut self,
-        value: impl rt::Items<t::ResourceMetricSelection>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_selections);
-        self
-    }
-    /// Adds one element to `MetricSelections`; see [`metric_selections`](Self::metric_selections).
-    #[inline]
-    pub fn push_metric_selections(
-        mut self,
-        item: impl Into<t::ResourceMetricSelection>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_selections, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateResourceMetricsConfigurationOutput,
-            e::CreateResourceMetricsConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateResourceMetricsConfigurationOutput,
-        e::CreateResourceMetricsConfigurationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateResourceMetricsConfigurationInput,
-        t::CreateResourceMetricsConfigurationOutput,
-        e::CreateResourceMetricsConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateResourceMetricsConfigurationInput resource_arn(String));
+    rt::setter!(
+        items CreateResourceMetricsConfigurationInput
+        metric_selections(t::ResourceMetricSelection) push_metric_selections
+    );
 }

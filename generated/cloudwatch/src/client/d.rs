@@ -7,131 +7,89 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a specific alarm mute rule.
-    ///
-    /// Returns the [`DeleteAlarmMuteRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a specific alarm mute rule. Returns [`DeleteAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_alarm_mute_rule(&self) -> DeleteAlarmMuteRule {
-        DeleteAlarmMuteRule(rt::Call::new(&self.handle, &op::DELETE_ALARM_MUTE_RULE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted.
-    ///
-    /// Returns the [`DeleteAlarms`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted. Returns [`DeleteAlarms`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_alarms(&self) -> DeleteAlarms {
-        DeleteAlarms(rt::Call::new(&self.handle, &op::DELETE_ALARMS))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
-    ///
-    /// Returns the [`DeleteAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*. Returns [`DeleteAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_anomaly_detector(&self) -> DeleteAnomalyDetector {
-        DeleteAnomalyDetector(rt::Call::new(&self.handle, &op::DELETE_ANOMALY_DETECTOR))
+        rt::builder(&self.handle)
     }
-    /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
-    ///
-    /// Returns the [`DeleteDashboards`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible. Returns [`DeleteDashboards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_dashboards(&self) -> DeleteDashboards {
-        DeleteDashboards(rt::Call::new(&self.handle, &op::DELETE_DASHBOARDS))
+        rt::builder(&self.handle)
     }
-    /// Permanently deletes the specified Contributor Insights rules.
-    ///
-    /// Returns the [`DeleteInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Permanently deletes the specified Contributor Insights rules. Returns [`DeleteInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_insight_rules(&self) -> DeleteInsightRules {
-        DeleteInsightRules(rt::Call::new(&self.handle, &op::DELETE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
-    /// Deletes a metric data query definition.
-    ///
-    /// Returns the [`DeleteMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a metric data query definition. Returns [`DeleteMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_data_query_definition(
         &self,
     ) -> DeleteMetricDataQueryDefinition {
-        DeleteMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::DELETE_METRIC_DATA_QUERY_DEFINITION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Permanently deletes the metric stream that you specify.
-    ///
-    /// Returns the [`DeleteMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Permanently deletes the metric stream that you specify. Returns [`DeleteMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_stream(&self) -> DeleteMetricStream {
-        DeleteMetricStream(rt::Call::new(&self.handle, &op::DELETE_METRIC_STREAM))
+        rt::builder(&self.handle)
     }
-    /// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted.
-    ///
-    /// Returns the [`DeleteResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted. Returns [`DeleteResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_metrics_configuration(
         &self,
     ) -> DeleteResourceMetricsConfiguration {
-        DeleteResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
-    ///
-    /// Returns the [`DescribeAlarmContributors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state. Returns [`DescribeAlarmContributors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarm_contributors(&self) -> DescribeAlarmContributors {
-        DescribeAlarmContributors(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_CONTRIBUTORS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned.
-    ///
-    /// Returns the [`DescribeAlarmHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned. Returns [`DescribeAlarmHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarm_history(&self) -> DescribeAlarmHistory {
-        DescribeAlarmHistory(rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_HISTORY))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
-    ///
-    /// Returns the [`DescribeAlarms`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action. Returns [`DescribeAlarms`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarms(&self) -> DescribeAlarms {
-        DescribeAlarms(rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
-    ///
-    /// Returns the [`DescribeAlarmsForMetric`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit. Returns [`DescribeAlarmsForMetric`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarms_for_metric(&self) -> DescribeAlarmsForMetric {
-        DescribeAlarmsForMetric(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS_FOR_METRIC),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
-    ///
-    /// Returns the [`DescribeAnomalyDetectors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account. Returns [`DescribeAnomalyDetectors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_anomaly_detectors(&self) -> DescribeAnomalyDetectors {
-        DescribeAnomalyDetectors(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ANOMALY_DETECTORS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of all the Contributor Insights rules in your account.
-    ///
-    /// Returns the [`DescribeInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of all the Contributor Insights rules in your account. Returns [`DescribeInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_insight_rules(&self) -> DescribeInsightRules {
-        DescribeInsightRules(rt::Call::new(&self.handle, &op::DESCRIBE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
-    /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
-    ///
-    /// Returns the [`DisableAlarmActions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes. Returns [`DisableAlarmActions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_alarm_actions(&self) -> DisableAlarmActions {
-        DisableAlarmActions(rt::Call::new(&self.handle, &op::DISABLE_ALARM_ACTIONS))
+        rt::builder(&self.handle)
     }
-    /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
-    ///
-    /// Returns the [`DisableInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs. Returns [`DisableInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_insight_rules(&self) -> DisableInsightRules {
-        DisableInsightRules(rt::Call::new(&self.handle, &op::DISABLE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAlarmMuteRule` operation.
@@ -153,46 +111,7 @@ rt::operation_type!(
     op::DELETE_ALARM_MUTE_RULE
 );
 impl DeleteAlarmMuteRule {
-    /// The name of the alarm mute rule to delete.
-    #[inline]
-    pub fn alarm_mute_rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_mute_rule_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAlarmMuteRuleInput alarm_mute_rule_name(String));
 }
 /// The `DeleteAlarms` operation.
 ///
@@ -212,54 +131,7 @@ rt::operation_type!(
     DeleteAlarms, t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError, op::DELETE_ALARMS
 );
 impl DeleteAlarms {
-    /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteAlarmsError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteAlarmsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError> {
-        self.0
-    }
+    rt::setter!(items DeleteAlarmsInput alarm_names(String) push_alarm_names);
 }
 /// The `DeleteAnomalyDetector` operation.
 ///
@@ -276,117 +148,31 @@ rt::operation_type!(
     e::DeleteAnomalyDetectorError, op::DELETE_ANOMALY_DETECTOR
 );
 impl DeleteAnomalyDetector {
-    /// Specifies the unique identifier of the anomaly detector to delete. If you specify this parameter, you do not need to specify a metric to identify the detector.
-    #[inline]
-    pub fn anomaly_detector_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_id = Some(value.into());
-        self
-    }
-    /// The namespace associated with the anomaly detection model to delete.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// The metric name associated with the anomaly detection model to delete.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// The metric dimensions associated with the anomaly detection model to delete.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// The statistic associated with the anomaly detection model to delete.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stat = Some(value.into());
-        self
-    }
-    /// A single metric anomaly detector to be deleted.
-    #[inline]
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        value: t::SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().single_metric_anomaly_detector = Some(value);
-        self
-    }
-    /// The metric math anomaly detector to be deleted.
-    #[inline]
-    pub fn metric_math_anomaly_detector(
-        mut self,
-        value: t::MetricMathAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().metric_math_anomaly_detector = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteAnomalyDetectorOutput,
-            e::DeleteAnomalyDetectorError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteAnomalyDetectorOutput, e::DeleteAnomalyDetectorError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteAnomalyDetectorInput,
-        t::DeleteAnomalyDetectorOutput,
-        e::DeleteAnomalyDetectorError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DeleteAnomalyDetectorInput anomaly_detector_id(String));
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt DeleteAnomalyDetectorInput namespace(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt DeleteAnomalyDetectorInput metric_name(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        items DeleteAnomalyDetectorInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt DeleteAnomalyDetectorInput stat(String)
+    );
+    rt::setter!(
+        val_opt DeleteAnomalyDetectorInput
+        single_metric_anomaly_detector(t::SingleMetricAnomalyDetector)
+    );
+    rt::setter!(
+        val_opt DeleteAnomalyDetectorInput
+        metric_math_anomaly_detector(t::MetricMathAnomalyDetector)
+    );
 }
 /// The `DeleteDashboards` operation.
 ///
@@ -403,62 +189,9 @@ rt::operation_type!(
     e::DeleteDashboardsError, op::DELETE_DASHBOARDS
 );
 impl DeleteDashboards {
-    /// The dashboards to be deleted. This parameter is required.
-    #[inline]
-    pub fn dashboard_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().dashboard_names);
-        self
-    }
-    /// Adds one element to `DashboardNames`; see [`dashboard_names`](Self::dashboard_names).
-    #[inline]
-    pub fn push_dashboard_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().dashboard_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteDashboardsOutput, e::DeleteDashboardsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteDashboardsOutput, e::DeleteDashboardsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDashboardsInput,
-        t::DeleteDashboardsOutput,
-        e::DeleteDashboardsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items DeleteDashboardsInput dashboard_names(String) push_dashboard_names
+    );
 }
 /// The `DeleteInsightRules` operation.
 ///
@@ -477,62 +210,7 @@ rt::operation_type!(
     e::DeleteInsightRulesError, op::DELETE_INSIGHT_RULES
 );
 impl DeleteInsightRules {
-    /// An array of the rule names to delete. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
-    #[inline]
-    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().rule_names);
-        self
-    }
-    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
-    #[inline]
-    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().rule_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteInsightRulesOutput, e::DeleteInsightRulesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteInsightRulesOutput, e::DeleteInsightRulesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteInsightRulesInput,
-        t::DeleteInsightRulesOutput,
-        e::DeleteInsightRulesError,
-    > {
-        self.0
-    }
+    rt::setter!(items DeleteInsightRulesInput rule_names(String) push_rule_names);
 }
 /// The `DeleteMetricDataQueryDefinition` operation.
 ///
@@ -556,56 +234,7 @@ rt::operation_type!(
     op::DELETE_METRIC_DATA_QUERY_DEFINITION
 );
 impl DeleteMetricDataQueryDefinition {
-    /// The ID of the metric data query definition to delete.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteMetricDataQueryDefinitionOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteMetricDataQueryDefinitionOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMetricDataQueryDefinitionInput,
-        t::DeleteMetricDataQueryDefinitionOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteMetricDataQueryDefinitionInput id(String));
 }
 /// The `DeleteMetricStream` operation.
 ///
@@ -622,56 +251,7 @@ rt::operation_type!(
     e::DeleteMetricStreamError, op::DELETE_METRIC_STREAM
 );
 impl DeleteMetricStream {
-    /// The name of the metric stream to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteMetricStreamOutput, e::DeleteMetricStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteMetricStreamOutput, e::DeleteMetricStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMetricStreamInput,
-        t::DeleteMetricStreamOutput,
-        e::DeleteMetricStreamError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteMetricStreamInput name(String));
 }
 /// The `DeleteResourceMetricsConfiguration` operation.
 ///
@@ -693,62 +273,7 @@ rt::operation_type!(
     e::DeleteResourceMetricsConfigurationError, op::DELETE_RESOURCE_METRICS_CONFIGURATION
 );
 impl DeleteResourceMetricsConfiguration {
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to delete the resource metrics configuration for.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteResourceMetricsConfigurationOutput,
-            e::DeleteResourceMetricsConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteResourceMetricsConfigurationOutput,
-        e::DeleteResourceMetricsConfigurationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteResourceMetricsConfigurationInput,
-        t::DeleteResourceMetricsConfigurationOutput,
-        e::DeleteResourceMetricsConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteResourceMetricsConfigurationInput resource_arn(String));
 }
 /// The `DescribeAlarmContributors` operation.
 ///
@@ -766,68 +291,8 @@ rt::operation_type!(
     op::DESCRIBE_ALARM_CONTRIBUTORS
 );
 impl DescribeAlarmContributors {
-    /// The name of the alarm for which to retrieve contributor information.
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// The token returned by a previous call to indicate that there is more data available.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeAlarmContributorsOutput,
-            e::DescribeAlarmContributorsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeAlarmContributorsOutput,
-        e::DescribeAlarmContributorsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAlarmContributorsInput,
-        t::DescribeAlarmContributorsOutput,
-        e::DescribeAlarmContributorsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeAlarmContributorsInput alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmContributorsInput next_token(String));
 }
 /// The `DescribeAlarmHistory` operation.
 ///
@@ -848,113 +313,19 @@ rt::operation_type!(
     e::DescribeAlarmHistoryError, op::DESCRIBE_ALARM_HISTORY
 );
 impl DescribeAlarmHistory {
-    /// The name of the alarm.
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = Some(value.into());
-        self
-    }
-    /// The unique identifier of a specific alarm contributor to filter the alarm history results.
-    #[inline]
-    pub fn alarm_contributor_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_contributor_id = Some(value.into());
-        self
-    }
-    /// Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned.
-    #[inline]
-    pub fn alarm_types(mut self, value: impl rt::Items<t::AlarmType>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_types);
-        self
-    }
-    /// Adds one element to `AlarmTypes`; see [`alarm_types`](Self::alarm_types).
-    #[inline]
-    pub fn push_alarm_types(mut self, item: impl Into<t::AlarmType>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_types, item);
-        self
-    }
-    /// The type of alarm histories to retrieve.
-    #[inline]
-    pub fn history_item_type(mut self, value: impl Into<t::HistoryItemType>) -> Self {
-        self.0.input_mut().history_item_type = Some(value.into());
-        self
-    }
-    /// The starting date to retrieve alarm history.
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// The ending date to retrieve alarm history.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// The maximum number of alarm history records to retrieve.
-    #[inline]
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.0.input_mut().max_records = Some(value);
-        self
-    }
-    /// The token returned by a previous call to indicate that there is more data available.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specified whether to return the newest or oldest alarm history first. Specify `TimestampDescending` to have the newest event history returned first, and specify `TimestampAscending` to have the oldest history returned first.
-    #[inline]
-    pub fn scan_by(mut self, value: impl Into<t::ScanBy>) -> Self {
-        self.0.input_mut().scan_by = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeAlarmHistoryOutput,
-            e::DescribeAlarmHistoryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeAlarmHistoryOutput, e::DescribeAlarmHistoryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAlarmHistoryInput,
-        t::DescribeAlarmHistoryOutput,
-        e::DescribeAlarmHistoryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeAlarmHistoryInput alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmHistoryInput alarm_contributor_id(String));
+    rt::setter!(
+        items DescribeAlarmHistoryInput alarm_types(t::AlarmType) push_alarm_types
+    );
+    rt::setter!(
+        into_opt DescribeAlarmHistoryInput history_item_type(t::HistoryItemType)
+    );
+    rt::setter!(val_opt DescribeAlarmHistoryInput start_date(rt::DateTime));
+    rt::setter!(val_opt DescribeAlarmHistoryInput end_date(rt::DateTime));
+    rt::setter!(val_opt DescribeAlarmHistoryInput max_records(i32));
+    rt::setter!(into_opt DescribeAlarmHistoryInput next_token(String));
+    rt::setter!(into_opt DescribeAlarmHistoryInput scan_by(t::ScanBy));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -986,116 +357,15 @@ rt::operation_type!(
     e::DescribeAlarmsError, op::DESCRIBE_ALARMS
 );
 impl DescribeAlarms {
-    /// The names of the alarms to retrieve information about.
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
-    /// An alarm name prefix. If you specify this parameter, you receive information about all alarms that have names that start with this prefix.
-    #[inline]
-    pub fn alarm_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned, even if composite alarms or log alarms exist in the account.
-    #[inline]
-    pub fn alarm_types(mut self, value: impl rt::Items<t::AlarmType>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_types);
-        self
-    }
-    /// Adds one element to `AlarmTypes`; see [`alarm_types`](Self::alarm_types).
-    #[inline]
-    pub fn push_alarm_types(mut self, item: impl Into<t::AlarmType>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_types, item);
-        self
-    }
-    /// If you use this parameter and specify the name of a composite alarm, the operation returns information about the "children" alarms of the alarm you specify. These are the metric alarms and composite alarms referenced in the `AlarmRule` field of the composite alarm that you specify in `ChildrenOfAlarmName`. Information about the composite alarm that you name in `ChildrenOfAlarmName` is not returned.
-    #[inline]
-    pub fn children_of_alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().children_of_alarm_name = Some(value.into());
-        self
-    }
-    /// If you use this parameter and specify the name of a metric or composite alarm, the operation returns information about the "parent" alarms of the alarm you specify. These are the composite alarms that have `AlarmRule` parameters that reference the alarm named in `ParentsOfAlarmName`. Information about the alarm that you specify in `ParentsOfAlarmName` is not returned.
-    #[inline]
-    pub fn parents_of_alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parents_of_alarm_name = Some(value.into());
-        self
-    }
-    /// Specify this parameter to receive information only about alarms that are currently in the state that you specify.
-    #[inline]
-    pub fn state_value(mut self, value: impl Into<t::StateValue>) -> Self {
-        self.0.input_mut().state_value = Some(value.into());
-        self
-    }
-    /// Use this parameter to filter the results of the operation to only those alarms that use a certain alarm action. For example, you could specify the ARN of an SNS topic to find all alarms that send notifications to that topic.
-    #[inline]
-    pub fn action_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action_prefix = Some(value.into());
-        self
-    }
-    /// The maximum number of alarm descriptions to retrieve.
-    #[inline]
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.0.input_mut().max_records = Some(value);
-        self
-    }
-    /// The token returned by a previous call to indicate that there is more data available.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeAlarmsOutput, e::DescribeAlarmsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeAlarmsOutput, e::DescribeAlarmsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAlarmsInput,
-        t::DescribeAlarmsOutput,
-        e::DescribeAlarmsError,
-    > {
-        self.0
-    }
+    rt::setter!(items DescribeAlarmsInput alarm_names(String) push_alarm_names);
+    rt::setter!(into_opt DescribeAlarmsInput alarm_name_prefix(String));
+    rt::setter!(items DescribeAlarmsInput alarm_types(t::AlarmType) push_alarm_types);
+    rt::setter!(into_opt DescribeAlarmsInput children_of_alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmsInput parents_of_alarm_name(String));
+    rt::setter!(into_opt DescribeAlarmsInput state_value(t::StateValue));
+    rt::setter!(into_opt DescribeAlarmsInput action_prefix(String));
+    rt::setter!(val_opt DescribeAlarmsInput max_records(i32));
+    rt::setter!(into_opt DescribeAlarmsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1160,94 +430,15 @@ rt::operation_type!(
     t::DescribeAlarmsForMetricOutput, rt::NoErrors, op::DESCRIBE_ALARMS_FOR_METRIC
 );
 impl DescribeAlarmsForMetric {
-    /// The name of the metric.
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = value.into();
-        self
-    }
-    /// The namespace of the metric.
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = value.into();
-        self
-    }
-    /// The statistic for the metric, other than percentiles. For percentile statistics, use `ExtendedStatistics`.
-    #[inline]
-    pub fn statistic(mut self, value: impl Into<t::Statistic>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
-        self
-    }
-    /// The percentile statistic for the metric. Specify a value between p0.0 and p100.
-    #[inline]
-    pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().extended_statistic = Some(value.into());
-        self
-    }
-    /// The dimensions associated with the metric. If the metric has any associated dimensions, you must specify them in order for the call to succeed.
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// The period, in seconds, over which the statistic is applied.
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = Some(value);
-        self
-    }
-    /// The unit for the metric.
-    #[inline]
-    pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
-        self.0.input_mut().unit = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAlarmsForMetricOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAlarmsForMetricOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAlarmsForMetricInput,
-        t::DescribeAlarmsForMetricOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeAlarmsForMetricInput metric_name(String));
+    rt::setter!(into_req DescribeAlarmsForMetricInput namespace(String));
+    rt::setter!(into_opt DescribeAlarmsForMetricInput statistic(t::Statistic));
+    rt::setter!(into_opt DescribeAlarmsForMetricInput extended_statistic(String));
+    rt::setter!(
+        items DescribeAlarmsForMetricInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(val_opt DescribeAlarmsForMetricInput period(i32));
+    rt::setter!(into_opt DescribeAlarmsForMetricInput unit(t::StandardUnit));
 }
 /// The `DescribeAnomalyDetectors` operation.
 ///
@@ -1265,122 +456,21 @@ rt::operation_type!(
     op::DESCRIBE_ANOMALY_DETECTORS
 );
 impl DescribeAnomalyDetectors {
-    /// Specifies the unique identifiers of the anomaly detectors to describe. You can specify up to 50 identifiers. If you specify this parameter, you cannot also specify the `Namespace`, `MetricName`, `Dimensions`, or `AnomalyDetectorTypes` metric filters.
-    #[inline]
-    pub fn anomaly_detector_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().anomaly_detector_ids);
-        self
-    }
-    /// Adds one element to `AnomalyDetectorIds`; see [`anomaly_detector_ids`](Self::anomaly_detector_ids).
-    #[inline]
-    pub fn push_anomaly_detector_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().anomaly_detector_ids, item);
-        self
-    }
-    /// Use the token returned by the previous operation to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in one operation. The maximum value that you can specify is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Limits the results to only the anomaly detection models that are associated with the specified namespace.
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// Limits the results to only the anomaly detection models that are associated with the specified metric name. If there are multiple metrics with this name in different namespaces that have anomaly detection models, they're all returned.
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Limits the results to only the anomaly detection models that are associated with the specified metric dimensions. If there are multiple metrics that have these dimensions and have anomaly detection models associated, they're all returned.
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// The anomaly detector types to request when using `DescribeAnomalyDetectorsInput`. If empty, defaults to `SINGLE_METRIC`.
-    #[inline]
-    pub fn anomaly_detector_types(
-        mut self,
-        value: impl rt::Items<t::AnomalyDetectorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().anomaly_detector_types);
-        self
-    }
-    /// Adds one element to `AnomalyDetectorTypes`; see [`anomaly_detector_types`](Self::anomaly_detector_types).
-    #[inline]
-    pub fn push_anomaly_detector_types(
-        mut self,
-        item: impl Into<t::AnomalyDetectorType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().anomaly_detector_types, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeAnomalyDetectorsOutput,
-            e::DescribeAnomalyDetectorsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeAnomalyDetectorsOutput,
-        e::DescribeAnomalyDetectorsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAnomalyDetectorsInput,
-        t::DescribeAnomalyDetectorsOutput,
-        e::DescribeAnomalyDetectorsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items DescribeAnomalyDetectorsInput anomaly_detector_ids(String)
+        push_anomaly_detector_ids
+    );
+    rt::setter!(into_opt DescribeAnomalyDetectorsInput next_token(String));
+    rt::setter!(val_opt DescribeAnomalyDetectorsInput max_results(i32));
+    rt::setter!(into_opt DescribeAnomalyDetectorsInput namespace(String));
+    rt::setter!(into_opt DescribeAnomalyDetectorsInput metric_name(String));
+    rt::setter!(
+        items DescribeAnomalyDetectorsInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(
+        items DescribeAnomalyDetectorsInput
+        anomaly_detector_types(t::AnomalyDetectorType) push_anomaly_detector_types
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1412,65 +502,8 @@ rt::operation_type!(
     e::DescribeInsightRulesError, op::DESCRIBE_INSIGHT_RULES
 );
 impl DescribeInsightRules {
-    /// Include this value, if it was returned by the previous operation, to get the next set of rules.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in one operation. If you omit this parameter, the default of 500 is used.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeInsightRulesOutput,
-            e::DescribeInsightRulesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeInsightRulesOutput, e::DescribeInsightRulesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInsightRulesInput,
-        t::DescribeInsightRulesOutput,
-        e::DescribeInsightRulesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeInsightRulesInput next_token(String));
+    rt::setter!(val_opt DescribeInsightRulesInput max_results(i32));
 }
 /// The `DisableAlarmActions` operation.
 ///
@@ -1483,52 +516,7 @@ rt::operation_type!(
     op::DISABLE_ALARM_ACTIONS
 );
 impl DisableAlarmActions {
-    /// The names of the alarms.
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(items DisableAlarmActionsInput alarm_names(String) push_alarm_names);
 }
 /// The `DisableInsightRules` operation.
 ///
@@ -1545,75 +533,13 @@ rt::operation_type!(
     e::DisableInsightRulesError, op::DISABLE_INSIGHT_RULES
 );
 impl DisableInsightRules {
-    /// An array of the rule names to disable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
-    #[inline]
-    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().rule_names);
-        self
-    }
-    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
-    #[inline]
-    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().rule_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DisableInsightRulesOutput,
-            e::DisableInsightRulesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DisableInsightRulesOutput, e::DisableInsightRulesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableInsightRulesInput,
-        t::DisableInsightRulesOutput,
-        e::DisableInsightRulesError,
-    > {
-        self.0
-    }
+    rt::setter!(items DisableInsightRulesInput rule_names(String) push_rule_names);
 }
 impl super::Client {
-    /// Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
-    ///
-    /// Returns the [`DisassociateDatasetKmsKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch. Returns [`DisassociateDatasetKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_dataset_kms_key(&self) -> DisassociateDatasetKmsKey {
-        DisassociateDatasetKmsKey(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_DATASET_KMS_KEY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DisassociateDatasetKmsKey` operation.
@@ -1642,60 +568,5 @@ rt::operation_type!(
     op::DISASSOCIATE_DATASET_KMS_KEY
 );
 impl DisassociateDatasetKmsKey {
-    /// Specifies the identifier of the dataset from which to remove the KMS key association. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
-    #[inline]
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dataset_identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DisassociateDatasetKmsKeyOutput,
-            e::DisassociateDatasetKmsKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DisassociateDatasetKmsKeyOutput,
-        e::DisassociateDatasetKmsKeyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateDatasetKmsKeyInput,
-        t::DisassociateDatasetKmsKeyOutput,
-        e::DisassociateDatasetKmsKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DisassociateDatasetKmsKeyInput dataset_identifier(String));
 }

@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Enables the actions for the specified alarms.
-    ///
-    /// Returns the [`EnableAlarmActions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables the actions for the specified alarms. Returns [`EnableAlarmActions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_alarm_actions(&self) -> EnableAlarmActions {
-        EnableAlarmActions(rt::Call::new(&self.handle, &op::ENABLE_ALARM_ACTIONS))
+        rt::builder(&self.handle)
     }
-    /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
-    ///
-    /// Returns the [`EnableInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data. Returns [`EnableInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_insight_rules(&self) -> EnableInsightRules {
-        EnableInsightRules(rt::Call::new(&self.handle, &op::ENABLE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableAlarmActions` operation.
@@ -33,52 +29,7 @@ rt::operation_type!(
     op::ENABLE_ALARM_ACTIONS
 );
 impl EnableAlarmActions {
-    /// The names of the alarms.
-    #[inline]
-    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_names);
-        self
-    }
-    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
-    #[inline]
-    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(items EnableAlarmActionsInput alarm_names(String) push_alarm_names);
 }
 /// The `EnableInsightRules` operation.
 ///
@@ -95,60 +46,5 @@ rt::operation_type!(
     e::EnableInsightRulesError, op::ENABLE_INSIGHT_RULES
 );
 impl EnableInsightRules {
-    /// An array of the rule names to enable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
-    #[inline]
-    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().rule_names);
-        self
-    }
-    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
-    #[inline]
-    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().rule_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableInsightRulesOutput, e::EnableInsightRulesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableInsightRulesOutput, e::EnableInsightRulesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableInsightRulesInput,
-        t::EnableInsightRulesOutput,
-        e::EnableInsightRulesError,
-    > {
-        self.0
-    }
+    rt::setter!(items EnableInsightRulesInput rule_names(String) push_rule_names);
 }

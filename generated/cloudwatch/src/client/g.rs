@@ -7,86 +7,60 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves details for a specific alarm mute rule.
-    ///
-    /// Returns the [`GetAlarmMuteRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details for a specific alarm mute rule. Returns [`GetAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_alarm_mute_rule(&self) -> GetAlarmMuteRule {
-        GetAlarmMuteRule(rt::Call::new(&self.handle, &op::GET_ALARM_MUTE_RULE))
+        rt::builder(&self.handle)
     }
-    /// Displays the details of the dashboard that you specify.
-    ///
-    /// Returns the [`GetDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Displays the details of the dashboard that you specify. Returns [`GetDashboard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dashboard(&self) -> GetDashboard {
-        GetDashboard(rt::Call::new(&self.handle, &op::GET_DASHBOARD))
+        rt::builder(&self.handle)
     }
-    /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it.
-    ///
-    /// Returns the [`GetDataset`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it. Returns [`GetDataset`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dataset(&self) -> GetDataset {
-        GetDataset(rt::Call::new(&self.handle, &op::GET_DATASET))
+        rt::builder(&self.handle)
     }
-    /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group.
-    ///
-    /// Returns the [`GetInsightRuleReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group. Returns [`GetInsightRuleReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_insight_rule_report(&self) -> GetInsightRuleReport {
-        GetInsightRuleReport(rt::Call::new(&self.handle, &op::GET_INSIGHT_RULE_REPORT))
+        rt::builder(&self.handle)
     }
-    /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions.
-    ///
-    /// Returns the [`GetMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions. Returns [`GetMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_data(&self) -> GetMetricData {
-        GetMetricData(rt::Call::new(&self.handle, &op::GET_METRIC_DATA))
+        rt::builder(&self.handle)
     }
-    /// Returns a metric data query definition, including its expression.
-    ///
-    /// Returns the [`GetMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a metric data query definition, including its expression. Returns [`GetMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_data_query_definition(&self) -> GetMetricDataQueryDefinition {
-        GetMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::GET_METRIC_DATA_QUERY_DEFINITION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets statistics for the specified metric.
-    ///
-    /// Returns the [`GetMetricStatistics`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets statistics for the specified metric. Returns [`GetMetricStatistics`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_statistics(&self) -> GetMetricStatistics {
-        GetMetricStatistics(rt::Call::new(&self.handle, &op::GET_METRIC_STATISTICS))
+        rt::builder(&self.handle)
     }
-    /// Returns information about the metric stream that you specify.
-    ///
-    /// Returns the [`GetMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the metric stream that you specify. Returns [`GetMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_stream(&self) -> GetMetricStream {
-        GetMetricStream(rt::Call::new(&self.handle, &op::GET_METRIC_STREAM))
+        rt::builder(&self.handle)
     }
-    /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard.
-    ///
-    /// Returns the [`GetMetricWidgetImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard. Returns [`GetMetricWidgetImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_widget_image(&self) -> GetMetricWidgetImage {
-        GetMetricWidgetImage(rt::Call::new(&self.handle, &op::GET_METRIC_WIDGET_IMAGE))
+        rt::builder(&self.handle)
     }
-    /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
-    ///
-    /// Returns the [`GetOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html). Returns [`GetOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_otel_enrichment(&self) -> GetOTelEnrichment {
-        GetOTelEnrichment(rt::Call::new(&self.handle, &op::GET_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
-    ///
-    /// Returns the [`GetResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated. Returns [`GetResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_metrics_configuration(&self) -> GetResourceMetricsConfiguration {
-        GetResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::GET_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAlarmMuteRule` operation.
@@ -116,56 +90,7 @@ rt::operation_type!(
     e::GetAlarmMuteRuleError, op::GET_ALARM_MUTE_RULE
 );
 impl GetAlarmMuteRule {
-    /// The name of the alarm mute rule to retrieve.
-    #[inline]
-    pub fn alarm_mute_rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_mute_rule_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAlarmMuteRuleOutput, e::GetAlarmMuteRuleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAlarmMuteRuleOutput, e::GetAlarmMuteRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAlarmMuteRuleInput,
-        t::GetAlarmMuteRuleOutput,
-        e::GetAlarmMuteRuleError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAlarmMuteRuleInput alarm_mute_rule_name(String));
     /// Calls `GetAlarmMuteRule` until the `AlarmMuteRuleExists` waiter's acceptors decide (boto3's `get_waiter("alarm_mute_rule_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ALARM_MUTE_RULE_EXISTS_WAITER`](crate::operations::ALARM_MUTE_RULE_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_alarm_mute_rule_exists(
@@ -197,52 +122,7 @@ rt::operation_type!(
     op::GET_DASHBOARD
 );
 impl GetDashboard {
-    /// The name of the dashboard to be described.
-    #[inline]
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDashboardOutput, e::GetDashboardError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDashboardOutput, e::GetDashboardError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDashboardInput, t::GetDashboardOutput, e::GetDashboardError> {
-        self.0
-    }
+    rt::setter!(into_req GetDashboardInput dashboard_name(String));
 }
 /// The `GetDataset` operation.
 ///
@@ -259,52 +139,7 @@ rt::operation_type!(
     op::GET_DATASET
 );
 impl GetDataset {
-    /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
-    #[inline]
-    pub fn dataset_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dataset_identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDatasetOutput, e::GetDatasetError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDatasetOutput, e::GetDatasetError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError> {
-        self.0
-    }
+    rt::setter!(into_req GetDatasetInput dataset_identifier(String));
 }
 /// The `GetInsightRuleReport` operation.
 ///
@@ -331,101 +166,13 @@ rt::operation_type!(
     e::GetInsightRuleReportError, op::GET_INSIGHT_RULE_REPORT
 );
 impl GetInsightRuleReport {
-    /// The name of the rule that you want to see data from.
-    #[inline]
-    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_name = value.into();
-        self
-    }
-    /// The start time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The end time of the data to use in the report. When used in a raw HTTP Query API, it is formatted as `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// The period, in seconds, to use for the statistics in the `InsightRuleMetricDatapoint` results.
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = value;
-        self
-    }
-    /// The maximum number of contributors to include in the report. The range is 1 to 100. If you omit this, the default of 10 is used.
-    #[inline]
-    pub fn max_contributor_count(mut self, value: i32) -> Self {
-        self.0.input_mut().max_contributor_count = Some(value);
-        self
-    }
-    /// Specifies which metrics to use for aggregation of contributor values for the report. You can specify one or more of the following metrics:
-    #[inline]
-    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metrics);
-        self
-    }
-    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
-    #[inline]
-    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().metrics, item);
-        self
-    }
-    /// Determines what statistic to use to rank the contributors. Valid values are `Sum` and `Maximum`.
-    #[inline]
-    pub fn order_by(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().order_by = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetInsightRuleReportOutput,
-            e::GetInsightRuleReportError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetInsightRuleReportOutput, e::GetInsightRuleReportError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInsightRuleReportInput,
-        t::GetInsightRuleReportOutput,
-        e::GetInsightRuleReportError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetInsightRuleReportInput rule_name(String));
+    rt::setter!(val_req GetInsightRuleReportInput start_time(rt::DateTime));
+    rt::setter!(val_req GetInsightRuleReportInput end_time(rt::DateTime));
+    rt::setter!(val_req GetInsightRuleReportInput period(i32));
+    rt::setter!(val_opt GetInsightRuleReportInput max_contributor_count(i32));
+    rt::setter!(items GetInsightRuleReportInput metrics(String) push_metrics);
+    rt::setter!(into_opt GetInsightRuleReportInput order_by(String));
 }
 /// The `GetMetricData` operation.
 ///
@@ -463,100 +210,16 @@ rt::operation_type!(
     op::GET_METRIC_DATA
 );
 impl GetMetricData {
-    /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
-    #[inline]
-    pub fn metric_data_queries(
-        mut self,
-        value: impl rt::Items<t::MetricDataQuery>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_data_queries);
-        self
-    }
-    /// Adds one element to `MetricDataQueries`; see [`metric_data_queries`](Self::metric_data_queries).
-    #[inline]
-    pub fn push_metric_data_queries(
-        mut self,
-        item: impl Into<t::MetricDataQuery>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_data_queries, item);
-        self
-    }
-    /// The time stamp indicating the earliest data to be returned.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The time stamp indicating the latest data to be returned.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// Include this value, if it was returned by the previous `GetMetricData` operation, to get the next set of data points.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The order in which data points should be returned. `TimestampDescending` returns the newest data first and paginates when the `MaxDatapoints` limit is reached. `TimestampAscending` returns the oldest data first and paginates when the `MaxDatapoints` limit is reached.
-    #[inline]
-    pub fn scan_by(mut self, value: impl Into<t::ScanBy>) -> Self {
-        self.0.input_mut().scan_by = Some(value.into());
-        self
-    }
-    /// The maximum number of data points the request should return before paginating. If you omit this, the default of 100,800 is used.
-    #[inline]
-    pub fn max_datapoints(mut self, value: i32) -> Self {
-        self.0.input_mut().max_datapoints = Some(value);
-        self
-    }
-    /// This structure includes the `Timezone` parameter, which you can use to specify your time zone so that the labels of returned data display the correct time for your time zone.
-    #[inline]
-    pub fn label_options(mut self, value: t::LabelOptions) -> Self {
-        self.0.input_mut().label_options = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMetricDataOutput, e::GetMetricDataError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMetricDataOutput, e::GetMetricDataError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetMetricDataInput, t::GetMetricDataOutput, e::GetMetricDataError> {
-        self.0
-    }
+    rt::setter!(
+        items GetMetricDataInput metric_data_queries(t::MetricDataQuery)
+        push_metric_data_queries
+    );
+    rt::setter!(val_req GetMetricDataInput start_time(rt::DateTime));
+    rt::setter!(val_req GetMetricDataInput end_time(rt::DateTime));
+    rt::setter!(into_opt GetMetricDataInput next_token(String));
+    rt::setter!(into_opt GetMetricDataInput scan_by(t::ScanBy));
+    rt::setter!(val_opt GetMetricDataInput max_datapoints(i32));
+    rt::setter!(val_opt GetMetricDataInput label_options(t::LabelOptions));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -591,62 +254,7 @@ rt::operation_type!(
     op::GET_METRIC_DATA_QUERY_DEFINITION
 );
 impl GetMetricDataQueryDefinition {
-    /// The ID of the metric data query definition to retrieve.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetMetricDataQueryDefinitionOutput,
-            e::GetMetricDataQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetMetricDataQueryDefinitionOutput,
-        e::GetMetricDataQueryDefinitionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricDataQueryDefinitionInput,
-        t::GetMetricDataQueryDefinitionOutput,
-        e::GetMetricDataQueryDefinitionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetMetricDataQueryDefinitionInput id(String));
 }
 /// The `GetMetricStatistics` operation.
 ///
@@ -687,125 +295,18 @@ rt::operation_type!(
     e::GetMetricStatisticsError, op::GET_METRIC_STATISTICS
 );
 impl GetMetricStatistics {
-    /// The namespace of the metric, with or without spaces.
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = value.into();
-        self
-    }
-    /// The name of the metric, with or without spaces.
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = value.into();
-        self
-    }
-    /// The dimensions. If the metric contains multiple dimensions, you must include a value for each dimension. CloudWatch treats each unique combination of dimensions as a separate metric. If a specific combination of dimensions was not published, you can't retrieve statistics for it. You must specify the same dimensions that were used when the metrics were created. For an example, see [Dimension Combinations](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#dimension-combinations) in the *Amazon CloudWatch User Guide*. For more information about specifying dimensions, see [Publishing Metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html) in the *Amazon CloudWatch User Guide*.
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// The time stamp that determines the first data point to return. Start times are evaluated relative to the time that CloudWatch receives the request.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The time stamp that determines the last data point to return.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a `PutMetricData` call that includes a `StorageResolution` of 1 second.
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = value;
-        self
-    }
-    /// The metric statistics, other than percentile. For percentile statistics, use `ExtendedStatistics`. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both.
-    #[inline]
-    pub fn statistics(mut self, value: impl rt::Items<t::Statistic>) -> Self {
-        value.add_to(&mut self.0.input_mut().statistics);
-        self
-    }
-    /// Adds one element to `Statistics`; see [`statistics`](Self::statistics).
-    #[inline]
-    pub fn push_statistics(mut self, item: impl Into<t::Statistic>) -> Self {
-        rt::push(&mut self.0.input_mut().statistics, item);
-        self
-    }
-    /// The percentile statistics. Specify values between p0.0 and p100. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both. Percentile statistics are not available for metrics when any of the metric values are negative numbers.
-    #[inline]
-    pub fn extended_statistics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().extended_statistics);
-        self
-    }
-    /// Adds one element to `ExtendedStatistics`; see [`extended_statistics`](Self::extended_statistics).
-    #[inline]
-    pub fn push_extended_statistics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().extended_statistics, item);
-        self
-    }
-    /// The unit for a given metric. If you omit `Unit`, all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.
-    #[inline]
-    pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
-        self.0.input_mut().unit = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetMetricStatisticsOutput,
-            e::GetMetricStatisticsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMetricStatisticsOutput, e::GetMetricStatisticsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricStatisticsInput,
-        t::GetMetricStatisticsOutput,
-        e::GetMetricStatisticsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetMetricStatisticsInput namespace(String));
+    rt::setter!(into_req GetMetricStatisticsInput metric_name(String));
+    rt::setter!(items GetMetricStatisticsInput dimensions(t::Dimension) push_dimensions);
+    rt::setter!(val_req GetMetricStatisticsInput start_time(rt::DateTime));
+    rt::setter!(val_req GetMetricStatisticsInput end_time(rt::DateTime));
+    rt::setter!(val_req GetMetricStatisticsInput period(i32));
+    rt::setter!(items GetMetricStatisticsInput statistics(t::Statistic) push_statistics);
+    rt::setter!(
+        items GetMetricStatisticsInput extended_statistics(String)
+        push_extended_statistics
+    );
+    rt::setter!(into_opt GetMetricStatisticsInput unit(t::StandardUnit));
 }
 /// The `GetMetricStream` operation.
 ///
@@ -822,56 +323,7 @@ rt::operation_type!(
     e::GetMetricStreamError, op::GET_METRIC_STREAM
 );
 impl GetMetricStream {
-    /// The name of the metric stream to retrieve information about.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMetricStreamOutput, e::GetMetricStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMetricStreamOutput, e::GetMetricStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricStreamInput,
-        t::GetMetricStreamOutput,
-        e::GetMetricStreamError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetMetricStreamInput name(String));
 }
 /// The `GetMetricWidgetImage` operation.
 ///
@@ -897,58 +349,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_METRIC_WIDGET_IMAGE
 );
 impl GetMetricWidgetImage {
-    /// A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one `MetricWidget` parameter in each `GetMetricWidgetImage` call.
-    #[inline]
-    pub fn metric_widget(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_widget = value.into();
-        self
-    }
-    /// The format of the resulting image. Only PNG images are supported.
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().output_format = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetMetricWidgetImageOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetMetricWidgetImageOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMetricWidgetImageInput,
-        t::GetMetricWidgetImageOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetMetricWidgetImageInput metric_widget(String));
+    rt::setter!(into_opt GetMetricWidgetImageInput output_format(String));
 }
 /// The `GetOTelEnrichment` operation.
 ///
@@ -964,44 +366,6 @@ rt::operation_type!(
     GetOTelEnrichment, t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput,
     rt::NoErrors, op::GET_O_TEL_ENRICHMENT
 );
-impl GetOTelEnrichment {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetOTelEnrichmentOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetOTelEnrichmentOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput, rt::NoErrors> {
-        self.0
-    }
-}
 /// The `GetResourceMetricsConfiguration` operation.
 ///
 /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
@@ -1022,60 +386,5 @@ rt::operation_type!(
     op::GET_RESOURCE_METRICS_CONFIGURATION
 );
 impl GetResourceMetricsConfiguration {
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to retrieve the resource metrics configuration for.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetResourceMetricsConfigurationOutput,
-            e::GetResourceMetricsConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetResourceMetricsConfigurationOutput,
-        e::GetResourceMetricsConfigurationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourceMetricsConfigurationInput,
-        t::GetResourceMetricsConfigurationOutput,
-        e::GetResourceMetricsConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetResourceMetricsConfigurationInput resource_arn(String));
 }

@@ -7,58 +7,40 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists alarm mute rules in your Amazon Web Services account and region.
-    ///
-    /// Returns the [`ListAlarmMuteRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists alarm mute rules in your Amazon Web Services account and region. Returns [`ListAlarmMuteRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_alarm_mute_rules(&self) -> ListAlarmMuteRules {
-        ListAlarmMuteRules(rt::Call::new(&self.handle, &op::LIST_ALARM_MUTE_RULES))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
-    ///
-    /// Returns the [`ListDashboards`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed. Returns [`ListDashboards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_dashboards(&self) -> ListDashboards {
-        ListDashboards(rt::Call::new(&self.handle, &op::LIST_DASHBOARDS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list that contains the number of managed Contributor Insights rules in your account.
-    ///
-    /// Returns the [`ListManagedInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list that contains the number of managed Contributor Insights rules in your account. Returns [`ListManagedInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_managed_insight_rules(&self) -> ListManagedInsightRules {
-        ListManagedInsightRules(
-            rt::Call::new(&self.handle, &op::LIST_MANAGED_INSIGHT_RULES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the metric data query definitions in your account and Region.
-    ///
-    /// Returns the [`ListMetricDataQueryDefinitions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the metric data query definitions in your account and Region. Returns [`ListMetricDataQueryDefinitions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_metric_data_query_definitions(&self) -> ListMetricDataQueryDefinitions {
-        ListMetricDataQueryDefinitions(
-            rt::Call::new(&self.handle, &op::LIST_METRIC_DATA_QUERY_DEFINITIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of metric streams in this account.
-    ///
-    /// Returns the [`ListMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of metric streams in this account. Returns [`ListMetricStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_metric_streams(&self) -> ListMetricStreams {
-        ListMetricStreams(rt::Call::new(&self.handle, &op::LIST_METRIC_STREAMS))
+        rt::builder(&self.handle)
     }
-    /// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data.
-    ///
-    /// Returns the [`ListMetrics`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data. Returns [`ListMetrics`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_metrics(&self) -> ListMetrics {
-        ListMetrics(rt::Call::new(&self.handle, &op::LIST_METRICS))
+        rt::builder(&self.handle)
     }
-    /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAlarmMuteRules` operation.
@@ -84,80 +66,12 @@ rt::operation_type!(
     e::ListAlarmMuteRulesError, op::LIST_ALARM_MUTE_RULES
 );
 impl ListAlarmMuteRules {
-    /// Filter results to show only mute rules that target the specified alarm name.
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = Some(value.into());
-        self
-    }
-    /// Filter results to show only mute rules with the specified statuses. Valid values are `SCHEDULED`, `ACTIVE`, or `EXPIRED`.
-    #[inline]
-    pub fn statuses(mut self, value: impl rt::Items<t::AlarmMuteRuleStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().statuses);
-        self
-    }
-    /// Adds one element to `Statuses`; see [`statuses`](Self::statuses).
-    #[inline]
-    pub fn push_statuses(mut self, item: impl Into<t::AlarmMuteRuleStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().statuses, item);
-        self
-    }
-    /// The maximum number of mute rules to return in one call. The default is 50.
-    #[inline]
-    pub fn max_records(mut self, value: i32) -> Self {
-        self.0.input_mut().max_records = Some(value);
-        self
-    }
-    /// The token returned from a previous call to indicate where to continue retrieving results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAlarmMuteRulesOutput, e::ListAlarmMuteRulesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAlarmMuteRulesOutput, e::ListAlarmMuteRulesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAlarmMuteRulesInput,
-        t::ListAlarmMuteRulesOutput,
-        e::ListAlarmMuteRulesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListAlarmMuteRulesInput alarm_name(String));
+    rt::setter!(
+        items ListAlarmMuteRulesInput statuses(t::AlarmMuteRuleStatus) push_statuses
+    );
+    rt::setter!(val_opt ListAlarmMuteRulesInput max_records(i32));
+    rt::setter!(into_opt ListAlarmMuteRulesInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -191,62 +105,8 @@ rt::operation_type!(
     e::ListDashboardsError, op::LIST_DASHBOARDS
 );
 impl ListDashboards {
-    /// If you specify this parameter, only the dashboards with names starting with the specified string are listed. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, ".", "-", and "\_".
-    #[inline]
-    pub fn dashboard_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_name_prefix = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call to indicate that there is more data available.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListDashboardsOutput, e::ListDashboardsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListDashboardsOutput, e::ListDashboardsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListDashboardsInput,
-        t::ListDashboardsOutput,
-        e::ListDashboardsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListDashboardsInput dashboard_name_prefix(String));
+    rt::setter!(into_opt ListDashboardsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -277,74 +137,9 @@ rt::operation_type!(
     op::LIST_MANAGED_INSIGHT_RULES
 );
 impl ListManagedInsightRules {
-    /// The ARN of an Amazon Web Services resource that has managed Contributor Insights rules.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Include this value to get the next set of rules if the value was returned by the previous operation.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in one operation. If you omit this parameter, the default number is used. The default number is `100`.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListManagedInsightRulesOutput,
-            e::ListManagedInsightRulesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListManagedInsightRulesOutput,
-        e::ListManagedInsightRulesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListManagedInsightRulesInput,
-        t::ListManagedInsightRulesOutput,
-        e::ListManagedInsightRulesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListManagedInsightRulesInput resource_arn(String));
+    rt::setter!(into_opt ListManagedInsightRulesInput next_token(String));
+    rt::setter!(val_opt ListManagedInsightRulesInput max_results(i32));
 }
 /// The `ListMetricDataQueryDefinitions` operation.
 ///
@@ -370,62 +165,8 @@ rt::operation_type!(
     op::LIST_METRIC_DATA_QUERY_DEFINITIONS
 );
 impl ListMetricDataQueryDefinitions {
-    /// The maximum number of metric data query definitions to return in one call. The default is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned by a previous call to indicate where to continue retrieving results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListMetricDataQueryDefinitionsOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListMetricDataQueryDefinitionsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMetricDataQueryDefinitionsInput,
-        t::ListMetricDataQueryDefinitionsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ListMetricDataQueryDefinitionsInput max_results(i32));
+    rt::setter!(into_opt ListMetricDataQueryDefinitionsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -455,62 +196,8 @@ rt::operation_type!(
     e::ListMetricStreamsError, op::LIST_METRIC_STREAMS
 );
 impl ListMetricStreams {
-    /// Include this value, if it was returned by the previous call, to get the next set of metric streams.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in one operation.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListMetricStreamsOutput, e::ListMetricStreamsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListMetricStreamsOutput, e::ListMetricStreamsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMetricStreamsInput,
-        t::ListMetricStreamsOutput,
-        e::ListMetricStreamsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListMetricStreamsInput next_token(String));
+    rt::setter!(val_opt ListMetricStreamsInput max_results(i32));
 }
 /// The `ListMetrics` operation.
 ///
@@ -531,94 +218,13 @@ rt::operation_type!(
     op::LIST_METRICS
 );
 impl ListMetrics {
-    /// The metric namespace to filter against. Only the namespace that matches exactly will be returned.
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// The name of the metric to filter against. Only the metrics with names that match exactly will be returned.
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// The dimensions to filter against. Only the dimension with names that match exactly will be returned. If you specify one dimension name and a metric has that dimension and also other dimensions, it will be returned.
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::DimensionFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::DimensionFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// The token returned by a previous call to indicate that there is more data available.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// To filter the results to show only metrics that have had data points published in the past three hours, specify this parameter with a value of `PT3H`. This is the only valid value for this parameter.
-    #[inline]
-    pub fn recently_active(mut self, value: impl Into<t::RecentlyActive>) -> Self {
-        self.0.input_mut().recently_active = Some(value.into());
-        self
-    }
-    /// If you are using this operation in a monitoring account, specify `true` to include metrics from source accounts in the returned data.
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// When you use this operation in a monitoring account, use this field to return metrics only from one source account. To do so, specify that source account ID in this field, and also specify `true` for `IncludeLinkedAccounts`.
-    #[inline]
-    pub fn owning_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().owning_account = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListMetricsOutput, e::ListMetricsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListMetricsOutput, e::ListMetricsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError> {
-        self.0
-    }
+    rt::setter!(into_opt ListMetricsInput namespace(String));
+    rt::setter!(into_opt ListMetricsInput metric_name(String));
+    rt::setter!(items ListMetricsInput dimensions(t::DimensionFilter) push_dimensions);
+    rt::setter!(into_opt ListMetricsInput next_token(String));
+    rt::setter!(into_opt ListMetricsInput recently_active(t::RecentlyActive));
+    rt::setter!(val_opt ListMetricsInput include_linked_accounts(bool));
+    rt::setter!(into_opt ListMetricsInput owning_account(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -648,57 +254,5 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The ARN of the CloudWatch resource that you want to view tags for.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceOutput,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceOutput, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceInput,
-        t::ListTagsForResourceOutput,
-        e::ListTagsForResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourceInput resource_arn(String));
 }

@@ -7,86 +7,60 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates or updates an alarm mute rule.
-    ///
-    /// Returns the [`PutAlarmMuteRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates an alarm mute rule. Returns [`PutAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_alarm_mute_rule(&self) -> PutAlarmMuteRule {
-        PutAlarmMuteRule(rt::Call::new(&self.handle, &op::PUT_ALARM_MUTE_RULE))
+        rt::builder(&self.handle)
     }
-    /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
-    ///
-    /// Returns the [`PutAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed. Returns [`PutAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_anomaly_detector(&self) -> PutAnomalyDetector {
-        PutAnomalyDetector(rt::Call::new(&self.handle, &op::PUT_ANOMALY_DETECTOR))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met.
-    ///
-    /// Returns the [`PutCompositeAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met. Returns [`PutCompositeAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_composite_alarm(&self) -> PutCompositeAlarm {
-        PutCompositeAlarm(rt::Call::new(&self.handle, &op::PUT_COMPOSITE_ALARM))
+        rt::builder(&self.handle)
     }
-    /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
-    ///
-    /// Returns the [`PutDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here. Returns [`PutDashboard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_dashboard(&self) -> PutDashboard {
-        PutDashboard(rt::Call::new(&self.handle, &op::PUT_DASHBOARD))
+        rt::builder(&self.handle)
     }
-    /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
-    ///
-    /// Returns the [`PutInsightRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html). Returns [`PutInsightRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_insight_rule(&self) -> PutInsightRule {
-        PutInsightRule(rt::Call::new(&self.handle, &op::PUT_INSIGHT_RULE))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
-    ///
-    /// Returns the [`PutLogAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state. Returns [`PutLogAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_alarm(&self) -> PutLogAlarm {
-        PutLogAlarm(rt::Call::new(&self.handle, &op::PUT_LOG_ALARM))
+        rt::builder(&self.handle)
     }
-    /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
-    ///
-    /// Returns the [`PutManagedInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules. Returns [`PutManagedInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_managed_insight_rules(&self) -> PutManagedInsightRules {
-        PutManagedInsightRules(
-            rt::Call::new(&self.handle, &op::PUT_MANAGED_INSIGHT_RULES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
-    ///
-    /// Returns the [`PutMetricAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html). Returns [`PutMetricAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_alarm(&self) -> PutMetricAlarm {
-        PutMetricAlarm(rt::Call::new(&self.handle, &op::PUT_METRIC_ALARM))
+        rt::builder(&self.handle)
     }
-    /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
-    ///
-    /// Returns the [`PutMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html). Returns [`PutMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_data(&self) -> PutMetricData {
-        PutMetricData(rt::Call::new(&self.handle, &op::PUT_METRIC_DATA))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a metric data query definition.
-    ///
-    /// Returns the [`PutMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a metric data query definition. Returns [`PutMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_data_query_definition(&self) -> PutMetricDataQueryDefinition {
-        PutMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::PUT_METRIC_DATA_QUERY_DEFINITION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
-    ///
-    /// Returns the [`PutMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions. Returns [`PutMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_stream(&self) -> PutMetricStream {
-        PutMetricStream(rt::Call::new(&self.handle, &op::PUT_METRIC_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAlarmMuteRule` operation.
@@ -114,90 +88,13 @@ rt::operation_type!(
     op::PUT_ALARM_MUTE_RULE
 );
 impl PutAlarmMuteRule {
-    /// The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description of the alarm mute rule that helps you identify its purpose.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The configuration that defines when and how long alarms should be muted.
-    #[inline]
-    pub fn rule(mut self, value: t::Rule) -> Self {
-        self.0.input_mut().rule = value;
-        self
-    }
-    /// Specifies which alarms this rule applies to.
-    #[inline]
-    pub fn mute_targets(mut self, value: t::MuteTargets) -> Self {
-        self.0.input_mut().mute_targets = Some(value);
-        self
-    }
-    /// A list of key-value pairs to associate with the alarm mute rule. You can use tags to categorize and manage your mute rules.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// The date and time after which the mute rule takes effect, specified as a timestamp in ISO 8601 format (for example, `2026-04-15T08:00:00Z`). If not specified, the mute rule takes effect immediately upon creation and the mutes are applied as per the schedule expression.
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// The date and time when the mute rule expires and is no longer evaluated, specified as a timestamp in ISO 8601 format (for example, `2026-12-31T23:59:59Z`). After this time, the rule status becomes EXPIRED and will no longer mute the targeted alarms.
-    #[inline]
-    pub fn expire_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expire_date = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutAlarmMuteRuleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutAlarmMuteRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError> {
-        self.0
-    }
+    rt::setter!(into_req PutAlarmMuteRuleInput name(String));
+    rt::setter!(into_opt PutAlarmMuteRuleInput description(String));
+    rt::setter!(val_req PutAlarmMuteRuleInput rule(t::Rule));
+    rt::setter!(val_opt PutAlarmMuteRuleInput mute_targets(t::MuteTargets));
+    rt::setter!(items PutAlarmMuteRuleInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt PutAlarmMuteRuleInput start_date(rt::DateTime));
+    rt::setter!(val_opt PutAlarmMuteRuleInput expire_date(rt::DateTime));
 }
 /// The `PutAnomalyDetector` operation.
 ///
@@ -218,120 +115,36 @@ rt::operation_type!(
     e::PutAnomalyDetectorError, op::PUT_ANOMALY_DETECTOR
 );
 impl PutAnomalyDetector {
-    /// The namespace of the metric to create the anomaly detection model for.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// The name of the metric to create the anomaly detection model for.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// The metric dimensions to create the anomaly detection model for.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// The statistic to use for the metric and the anomaly detection model.
-    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn stat(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stat = Some(value.into());
-        self
-    }
-    /// The configuration specifies details about how the anomaly detection model is to be trained, including time ranges to exclude when training and updating the model. You can specify as many as 10 time ranges.
-    #[inline]
-    pub fn configuration(mut self, value: t::AnomalyDetectorConfiguration) -> Self {
-        self.0.input_mut().configuration = Some(value);
-        self
-    }
-    /// Use this object to include parameters to provide information about your metric to CloudWatch to help it build more accurate anomaly detection models. Currently, it includes the `PeriodicSpikes` parameter.
-    #[inline]
-    pub fn metric_characteristics(mut self, value: t::MetricCharacteristics) -> Self {
-        self.0.input_mut().metric_characteristics = Some(value);
-        self
-    }
-    /// A single metric anomaly detector to be created.
-    #[inline]
-    pub fn single_metric_anomaly_detector(
-        mut self,
-        value: t::SingleMetricAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().single_metric_anomaly_detector = Some(value);
-        self
-    }
-    /// The metric math anomaly detector to be created.
-    #[inline]
-    pub fn metric_math_anomaly_detector(
-        mut self,
-        value: t::MetricMathAnomalyDetector,
-    ) -> Self {
-        self.0.input_mut().metric_math_anomaly_detector = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutAnomalyDetectorOutput, e::PutAnomalyDetectorError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutAnomalyDetectorOutput, e::PutAnomalyDetectorError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAnomalyDetectorInput,
-        t::PutAnomalyDetectorOutput,
-        e::PutAnomalyDetectorError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt PutAnomalyDetectorInput namespace(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt PutAnomalyDetectorInput metric_name(String)
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        items PutAnomalyDetectorInput dimensions(t::Dimension) push_dimensions
+    );
+    rt::setter!(
+        #[deprecated(note = "Use SingleMetricAnomalyDetector.")] #[allow(deprecated)]
+        into_opt PutAnomalyDetectorInput stat(String)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput configuration(t::AnomalyDetectorConfiguration)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput metric_characteristics(t::MetricCharacteristics)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput
+        single_metric_anomaly_detector(t::SingleMetricAnomalyDetector)
+    );
+    rt::setter!(
+        val_opt PutAnomalyDetectorInput
+        metric_math_anomaly_detector(t::MetricMathAnomalyDetector)
+    );
 }
 /// The `PutCompositeAlarm` operation.
 ///
@@ -369,138 +182,23 @@ rt::operation_type!(
     op::PUT_COMPOSITE_ALARM
 );
 impl PutCompositeAlarm {
-    /// Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is `TRUE`.
-    #[inline]
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().actions_enabled = Some(value);
-        self
-    }
-    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_actions);
-        self
-    }
-    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
-    #[inline]
-    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_actions, item);
-        self
-    }
-    /// The description for the composite alarm.
-    #[inline]
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_description = Some(value.into());
-        self
-    }
-    /// The name for the composite alarm. This name must be unique within the Region.
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// An expression that specifies which other alarms are to be evaluated to determine this composite alarm's state. For each alarm that you reference, you designate a function that specifies whether that alarm needs to be in ALARM state, OK state, or INSUFFICIENT\_DATA state. You can use operators (AND, OR and NOT) to combine multiple functions in a single expression. You can use parenthesis to logically group the functions in your expression.
-    #[inline]
-    pub fn alarm_rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_rule = value.into();
-        self
-    }
-    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
-        self
-    }
-    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
-    #[inline]
-    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
-        self
-    }
-    /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ok_actions);
-        self
-    }
-    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
-    #[inline]
-    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ok_actions, item);
-        self
-    }
-    /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state. `ActionsSuppressor` can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm.
-    #[inline]
-    pub fn actions_suppressor(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().actions_suppressor = Some(value.into());
-        self
-    }
-    /// The maximum time in seconds that the composite alarm waits for the suppressor alarm to go into the `ALARM` state. After this time, the composite alarm performs its actions.
-    #[inline]
-    pub fn actions_suppressor_wait_period(mut self, value: i32) -> Self {
-        self.0.input_mut().actions_suppressor_wait_period = Some(value);
-        self
-    }
-    /// The maximum time in seconds that the composite alarm waits after suppressor alarm goes out of the `ALARM` state. After this time, the composite alarm performs its actions.
-    #[inline]
-    pub fn actions_suppressor_extension_period(mut self, value: i32) -> Self {
-        self.0.input_mut().actions_suppressor_extension_period = Some(value);
-        self
-    }
-    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
-    #[inline]
-    pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
-        self.0.input_mut().action_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutCompositeAlarmError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutCompositeAlarmError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError> {
-        self.0
-    }
+    rt::setter!(val_opt PutCompositeAlarmInput actions_enabled(bool));
+    rt::setter!(items PutCompositeAlarmInput alarm_actions(String) push_alarm_actions);
+    rt::setter!(into_opt PutCompositeAlarmInput alarm_description(String));
+    rt::setter!(into_req PutCompositeAlarmInput alarm_name(String));
+    rt::setter!(into_req PutCompositeAlarmInput alarm_rule(String));
+    rt::setter!(
+        items PutCompositeAlarmInput insufficient_data_actions(String)
+        push_insufficient_data_actions
+    );
+    rt::setter!(items PutCompositeAlarmInput ok_actions(String) push_ok_actions);
+    rt::setter!(items PutCompositeAlarmInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt PutCompositeAlarmInput actions_suppressor(String));
+    rt::setter!(val_opt PutCompositeAlarmInput actions_suppressor_wait_period(i32));
+    rt::setter!(val_opt PutCompositeAlarmInput actions_suppressor_extension_period(i32));
+    rt::setter!(
+        val_opt PutCompositeAlarmInput action_configuration(t::ActionConfiguration)
+    );
 }
 /// The `PutDashboard` operation.
 ///
@@ -523,70 +221,9 @@ rt::operation_type!(
     op::PUT_DASHBOARD
 );
 impl PutDashboard {
-    /// The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "\_". This parameter is required.
-    #[inline]
-    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_name = value.into();
-        self
-    }
-    /// The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard. This parameter is required.
-    #[inline]
-    pub fn dashboard_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dashboard_body = value.into();
-        self
-    }
-    /// A list of key-value pairs to associate with the dashboard. You can associate as many as 50 tags with a dashboard.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutDashboardOutput, e::PutDashboardError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutDashboardOutput, e::PutDashboardError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutDashboardInput, t::PutDashboardOutput, e::PutDashboardError> {
-        self.0
-    }
+    rt::setter!(into_req PutDashboardInput dashboard_name(String));
+    rt::setter!(into_req PutDashboardInput dashboard_body(String));
+    rt::setter!(items PutDashboardInput tags(t::Tag) push_tags);
 }
 /// The `PutInsightRule` operation.
 ///
@@ -605,86 +242,11 @@ rt::operation_type!(
     e::PutInsightRuleError, op::PUT_INSIGHT_RULE
 );
 impl PutInsightRule {
-    /// A unique name for the rule.
-    #[inline]
-    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_name = value.into();
-        self
-    }
-    /// The state of the rule. Valid values are ENABLED and DISABLED.
-    #[inline]
-    pub fn rule_state(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_state = Some(value.into());
-        self
-    }
-    /// The definition of the rule, as a JSON object. For details on the valid syntax, see [Contributor Insights Rule Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-RuleSyntax.html).
-    #[inline]
-    pub fn rule_definition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule_definition = value.into();
-        self
-    }
-    /// A list of key-value pairs to associate with the Contributor Insights rule. You can associate as many as 50 tags with a rule.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Specify `true` to have this rule evaluate log events after they have been transformed by [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html). If you specify `true`, then the log events in log groups that have transformers will be evaluated by Contributor Insights after being transformed. Log groups that don't have transformers will still have their original log events evaluated by Contributor Insights.
-    #[inline]
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutInsightRuleOutput, e::PutInsightRuleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutInsightRuleOutput, e::PutInsightRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutInsightRuleInput,
-        t::PutInsightRuleOutput,
-        e::PutInsightRuleError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutInsightRuleInput rule_name(String));
+    rt::setter!(into_opt PutInsightRuleInput rule_state(String));
+    rt::setter!(into_req PutInsightRuleInput rule_definition(String));
+    rt::setter!(items PutInsightRuleInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt PutInsightRuleInput apply_on_transformed_logs(bool));
 }
 /// The `PutLogAlarm` operation.
 ///
@@ -706,174 +268,29 @@ rt::operation_type!(
     PutLogAlarm, t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError, op::PUT_LOG_ALARM
 );
 impl PutLogAlarm {
-    /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// The description for the alarm.
-    #[inline]
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_description = Some(value.into());
-        self
-    }
-    /// The configuration of the underlying CloudWatch Logs scheduled query that this alarm evaluates, including the query string, log groups, schedule, and aggregation expression.
-    #[inline]
-    pub fn scheduled_query_configuration(
-        mut self,
-        value: t::ScheduledQueryConfiguration,
-    ) -> Self {
-        self.0.input_mut().scheduled_query_configuration = value;
-        self
-    }
-    /// The number of log lines from the most recent scheduled query execution to include in alarm action notifications. Valid range is 0 through 50. The default is 0, which means no log lines are included.
-    #[inline]
-    pub fn action_log_line_count(mut self, value: i32) -> Self {
-        self.0.input_mut().action_log_line_count = Some(value);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an IAM role that CloudWatch assumes to retrieve log events for inclusion in alarm action notifications. Required when `ActionLogLineCount` is greater than 0.
-    #[inline]
-    pub fn action_log_line_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action_log_line_role_arn = Some(value.into());
-        self
-    }
-    /// Indicates whether actions should be executed during any changes to the alarm state. The default is `true`.
-    #[inline]
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().actions_enabled = Some(value);
-        self
-    }
-    /// The actions to execute when this alarm transitions to the `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ok_actions);
-        self
-    }
-    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
-    #[inline]
-    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ok_actions, item);
-        self
-    }
-    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_actions);
-        self
-    }
-    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
-    #[inline]
-    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_actions, item);
-        self
-    }
-    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
-        self
-    }
-    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
-    #[inline]
-    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
-        self
-    }
-    /// The number of most recent scheduled query results to evaluate against the threshold (the N in M-of-N evaluation). Valid range is 1 through 100.
-    #[inline]
-    pub fn query_results_to_evaluate(mut self, value: i32) -> Self {
-        self.0.input_mut().query_results_to_evaluate = value;
-        self
-    }
-    /// The number of query results, out of the most recent `QueryResultsToEvaluate` results, that must breach the threshold to trigger the alarm to transition to `ALARM` (the M in M-of-N evaluation). Must be less than or equal to `QueryResultsToEvaluate`.
-    #[inline]
-    pub fn query_results_to_alarm(mut self, value: i32) -> Self {
-        self.0.input_mut().query_results_to_alarm = value;
-        self
-    }
-    /// The value to compare with the aggregated query result.
-    #[inline]
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.0.input_mut().threshold = value;
-        self
-    }
-    /// The arithmetic operation to use when comparing the aggregated query result and the threshold. The aggregated query result is used as the first operand. Valid values are `GreaterThanThreshold`, `GreaterThanOrEqualToThreshold`, `LessThanThreshold`, and `LessThanOrEqualToThreshold`.
-    #[inline]
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<t::ComparisonOperator>,
-    ) -> Self {
-        self.0.input_mut().comparison_operator = value.into();
-        self
-    }
-    /// Sets how this alarm is to handle missing data points. Valid values are `breaching`, `notBreaching`, `ignore`, and `missing`. If this parameter is omitted, the default behavior of `missing` is used.
-    #[inline]
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().treat_missing_data = Some(value.into());
-        self
-    }
-    /// A list of key-value pairs to associate with the alarm. You can use tags to categorize and manage your alarms.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing data.
-    #[inline]
-    pub fn warm_up_configuration(mut self, value: t::WarmUpConfiguration) -> Self {
-        self.0.input_mut().warm_up_configuration = Some(value);
-        self
-    }
-    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
-    #[inline]
-    pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
-        self.0.input_mut().action_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutLogAlarmError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutLogAlarmError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError> {
-        self.0
-    }
+    rt::setter!(into_req PutLogAlarmInput alarm_name(String));
+    rt::setter!(into_opt PutLogAlarmInput alarm_description(String));
+    rt::setter!(
+        val_req PutLogAlarmInput
+        scheduled_query_configuration(t::ScheduledQueryConfiguration)
+    );
+    rt::setter!(val_opt PutLogAlarmInput action_log_line_count(i32));
+    rt::setter!(into_opt PutLogAlarmInput action_log_line_role_arn(String));
+    rt::setter!(val_opt PutLogAlarmInput actions_enabled(bool));
+    rt::setter!(items PutLogAlarmInput ok_actions(String) push_ok_actions);
+    rt::setter!(items PutLogAlarmInput alarm_actions(String) push_alarm_actions);
+    rt::setter!(
+        items PutLogAlarmInput insufficient_data_actions(String)
+        push_insufficient_data_actions
+    );
+    rt::setter!(val_req PutLogAlarmInput query_results_to_evaluate(i32));
+    rt::setter!(val_req PutLogAlarmInput query_results_to_alarm(i32));
+    rt::setter!(val_req PutLogAlarmInput threshold(f64));
+    rt::setter!(into_req PutLogAlarmInput comparison_operator(t::ComparisonOperator));
+    rt::setter!(into_opt PutLogAlarmInput treat_missing_data(String));
+    rt::setter!(items PutLogAlarmInput tags(t::Tag) push_tags);
+    rt::setter!(val_opt PutLogAlarmInput warm_up_configuration(t::WarmUpConfiguration));
+    rt::setter!(val_opt PutLogAlarmInput action_configuration(t::ActionConfiguration));
 }
 /// The `PutManagedInsightRules` operation.
 ///
@@ -891,68 +308,10 @@ rt::operation_type!(
     op::PUT_MANAGED_INSIGHT_RULES
 );
 impl PutManagedInsightRules {
-    /// A list of `ManagedRules` to enable.
-    #[inline]
-    pub fn managed_rules(mut self, value: impl rt::Items<t::ManagedRule>) -> Self {
-        value.add_to(&mut self.0.input_mut().managed_rules);
-        self
-    }
-    /// Adds one element to `ManagedRules`; see [`managed_rules`](Self::managed_rules).
-    #[inline]
-    pub fn push_managed_rules(mut self, item: impl Into<t::ManagedRule>) -> Self {
-        rt::push(&mut self.0.input_mut().managed_rules, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutManagedInsightRulesOutput,
-            e::PutManagedInsightRulesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutManagedInsightRulesOutput,
-        e::PutManagedInsightRulesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutManagedInsightRulesInput,
-        t::PutManagedInsightRulesOutput,
-        e::PutManagedInsightRulesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items PutManagedInsightRulesInput managed_rules(t::ManagedRule)
+        push_managed_rules
+    );
 }
 /// The `PutMetricAlarm` operation.
 ///
@@ -987,246 +346,42 @@ rt::operation_type!(
     op::PUT_METRIC_ALARM
 );
 impl PutMetricAlarm {
-    /// The name for the alarm. This name must be unique within the Region.
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// The description for the alarm.
-    #[inline]
-    pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_description = Some(value.into());
-        self
-    }
-    /// Indicates whether actions should be executed during any changes to the alarm state. The default is `TRUE`.
-    #[inline]
-    pub fn actions_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().actions_enabled = Some(value);
-        self
-    }
-    /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
-    #[inline]
-    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ok_actions);
-        self
-    }
-    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
-    #[inline]
-    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ok_actions, item);
-        self
-    }
-    /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
-    #[inline]
-    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().alarm_actions);
-        self
-    }
-    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
-    #[inline]
-    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().alarm_actions, item);
-        self
-    }
-    /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
-    #[inline]
-    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
-        self
-    }
-    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
-    #[inline]
-    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
-        self
-    }
-    /// The name for the metric associated with the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// The namespace for the metric associated specified in `MetricName`.
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = Some(value.into());
-        self
-    }
-    /// The statistic for the metric specified in `MetricName`, other than percentile. For percentile statistics, use `ExtendedStatistic`. When you call `PutMetricAlarm` and specify a `MetricName`, you must specify either `Statistic` or `ExtendedStatistic,` but not both.
-    #[inline]
-    pub fn statistic(mut self, value: impl Into<t::Statistic>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
-        self
-    }
-    /// The extended statistic for the metric specified in `MetricName`. When you call `PutMetricAlarm` and specify a `MetricName`, you must specify either `Statistic` or `ExtendedStatistic` but not both.
-    #[inline]
-    pub fn extended_statistic(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().extended_statistic = Some(value.into());
-        self
-    }
-    /// The dimensions for the metric specified in `MetricName`.
-    #[inline]
-    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
-        value.add_to(&mut self.0.input_mut().dimensions);
-        self
-    }
-    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
-    #[inline]
-    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
-        rt::push(&mut self.0.input_mut().dimensions, item);
-        self
-    }
-    /// The length, in seconds, used each time the metric specified in `MetricName` is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = Some(value);
-        self
-    }
-    /// The unit of measure for the statistic. For example, the units for the Amazon EC2 NetworkIn metric are Bytes because NetworkIn tracks the number of bytes that an instance receives on all network interfaces. You can also specify a unit when you create a custom metric. Units help provide conceptual meaning to your data. Metric data points that specify a unit of measure, such as Percent, are aggregated separately. If you are creating an alarm based on a metric math expression, you can specify the unit for each metric (if needed) within the objects in the `Metrics` array.
-    #[inline]
-    pub fn unit(mut self, value: impl Into<t::StandardUnit>) -> Self {
-        self.0.input_mut().unit = Some(value.into());
-        self
-    }
-    /// The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N.
-    #[inline]
-    pub fn evaluation_periods(mut self, value: i32) -> Self {
-        self.0.input_mut().evaluation_periods = Some(value);
-        self
-    }
-    /// The number of data points that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M. For more information, see [Evaluating an Alarm](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *Amazon CloudWatch User Guide*.
-    #[inline]
-    pub fn datapoints_to_alarm(mut self, value: i32) -> Self {
-        self.0.input_mut().datapoints_to_alarm = Some(value);
-        self
-    }
-    /// The value against which the specified statistic is compared.
-    #[inline]
-    pub fn threshold(mut self, value: f64) -> Self {
-        self.0.input_mut().threshold = Some(value);
-        self
-    }
-    /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
-    #[inline]
-    pub fn comparison_operator(
-        mut self,
-        value: impl Into<t::ComparisonOperator>,
-    ) -> Self {
-        self.0.input_mut().comparison_operator = Some(value.into());
-        self
-    }
-    /// Sets how this alarm is to handle missing data points. If `TreatMissingData` is omitted, the default behavior of `missing` is used. For more information, see [Configuring How CloudWatch Alarms Treats Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
-    #[inline]
-    pub fn treat_missing_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().treat_missing_data = Some(value.into());
-        self
-    }
-    /// Used only for alarms based on percentiles. If you specify `ignore`, the alarm state does not change during periods with too few data points to be statistically significant. If you specify `evaluate` or omit this parameter, the alarm is always evaluated and possibly changes state no matter how many data points are available. For more information, see [Percentile-Based CloudWatch Alarms and Low Data Samples](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#percentiles-with-low-samples).
-    #[inline]
-    pub fn evaluate_low_sample_count_percentile(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().evaluate_low_sample_count_percentile = Some(value.into());
-        self
-    }
-    /// An array of `MetricDataQuery` structures that enable you to create an alarm based on the result of a metric math expression. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
-    #[inline]
-    pub fn metrics(mut self, value: impl rt::Items<t::MetricDataQuery>) -> Self {
-        value.add_to(&mut self.0.input_mut().metrics);
-        self
-    }
-    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
-    #[inline]
-    pub fn push_metrics(mut self, item: impl Into<t::MetricDataQuery>) -> Self {
-        rt::push(&mut self.0.input_mut().metrics, item);
-        self
-    }
-    /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// If this is an alarm based on an anomaly detection model, make this value match the ID of the `ANOMALY_DETECTION_BAND` function.
-    #[inline]
-    pub fn threshold_metric_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().threshold_metric_id = Some(value.into());
-        self
-    }
-    /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. Specify either a sliding window or a wall clock window. If you omit this parameter, the alarm uses a sliding window.
-    #[inline]
-    pub fn evaluation_window(mut self, value: t::EvaluationWindow) -> Self {
-        self.0.input_mut().evaluation_window = Some(value);
-        self
-    }
-    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing metrics.
-    #[inline]
-    pub fn warm_up_configuration(mut self, value: t::WarmUpConfiguration) -> Self {
-        self.0.input_mut().warm_up_configuration = Some(value);
-        self
-    }
-    /// The evaluation criteria for the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
-    #[inline]
-    pub fn evaluation_criteria(mut self, value: t::EvaluationCriteria) -> Self {
-        self.0.input_mut().evaluation_criteria = Some(value);
-        self
-    }
-    /// The frequency, in seconds, at which the alarm is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
-    #[inline]
-    pub fn evaluation_interval(mut self, value: i32) -> Self {
-        self.0.input_mut().evaluation_interval = Some(value);
-        self
-    }
-    /// Settings that change the content of the notifications and events that the alarm sends when its state changes. These settings apply to the alarm's actions, whichever state triggers them.
-    #[inline]
-    pub fn action_configuration(mut self, value: t::ActionConfiguration) -> Self {
-        self.0.input_mut().action_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricAlarmError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricAlarmError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError> {
-        self.0
-    }
+    rt::setter!(into_req PutMetricAlarmInput alarm_name(String));
+    rt::setter!(into_opt PutMetricAlarmInput alarm_description(String));
+    rt::setter!(val_opt PutMetricAlarmInput actions_enabled(bool));
+    rt::setter!(items PutMetricAlarmInput ok_actions(String) push_ok_actions);
+    rt::setter!(items PutMetricAlarmInput alarm_actions(String) push_alarm_actions);
+    rt::setter!(
+        items PutMetricAlarmInput insufficient_data_actions(String)
+        push_insufficient_data_actions
+    );
+    rt::setter!(into_opt PutMetricAlarmInput metric_name(String));
+    rt::setter!(into_opt PutMetricAlarmInput namespace(String));
+    rt::setter!(into_opt PutMetricAlarmInput statistic(t::Statistic));
+    rt::setter!(into_opt PutMetricAlarmInput extended_statistic(String));
+    rt::setter!(items PutMetricAlarmInput dimensions(t::Dimension) push_dimensions);
+    rt::setter!(val_opt PutMetricAlarmInput period(i32));
+    rt::setter!(into_opt PutMetricAlarmInput unit(t::StandardUnit));
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_periods(i32));
+    rt::setter!(val_opt PutMetricAlarmInput datapoints_to_alarm(i32));
+    rt::setter!(val_opt PutMetricAlarmInput threshold(f64));
+    rt::setter!(into_opt PutMetricAlarmInput comparison_operator(t::ComparisonOperator));
+    rt::setter!(into_opt PutMetricAlarmInput treat_missing_data(String));
+    rt::setter!(
+        into_opt PutMetricAlarmInput evaluate_low_sample_count_percentile(String)
+    );
+    rt::setter!(items PutMetricAlarmInput metrics(t::MetricDataQuery) push_metrics);
+    rt::setter!(items PutMetricAlarmInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt PutMetricAlarmInput threshold_metric_id(String));
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_window(t::EvaluationWindow));
+    rt::setter!(
+        val_opt PutMetricAlarmInput warm_up_configuration(t::WarmUpConfiguration)
+    );
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_criteria(t::EvaluationCriteria));
+    rt::setter!(val_opt PutMetricAlarmInput evaluation_interval(i32));
+    rt::setter!(
+        val_opt PutMetricAlarmInput action_configuration(t::ActionConfiguration)
+    );
 }
 /// The `PutMetricData` operation.
 ///
@@ -1258,84 +413,13 @@ rt::operation_type!(
     op::PUT_METRIC_DATA
 );
 impl PutMetricData {
-    /// The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported.
-    #[inline]
-    pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().namespace = value.into();
-        self
-    }
-    /// The data for the metrics. Use this parameter if your metrics do not contain associated entities. The array can include no more than 1000 metrics per call.
-    #[inline]
-    pub fn metric_data(mut self, value: impl rt::Items<t::MetricDatum>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_data);
-        self
-    }
-    /// Adds one element to `MetricData`; see [`metric_data`](Self::metric_data).
-    #[inline]
-    pub fn push_metric_data(mut self, item: impl Into<t::MetricDatum>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_data, item);
-        self
-    }
-    /// Data for metrics that contain associated entity information. You can include up to two `EntityMetricData` objects, each of which can contain a single `Entity` and associated metrics.
-    #[inline]
-    pub fn entity_metric_data(
-        mut self,
-        value: impl rt::Items<t::EntityMetricData>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entity_metric_data);
-        self
-    }
-    /// Adds one element to `EntityMetricData`; see [`entity_metric_data`](Self::entity_metric_data).
-    #[inline]
-    pub fn push_entity_metric_data(
-        mut self,
-        item: impl Into<t::EntityMetricData>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entity_metric_data, item);
-        self
-    }
-    /// Whether to accept valid metric data when an invalid entity is sent.
-    #[inline]
-    pub fn strict_entity_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().strict_entity_validation = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricDataError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricDataError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError> {
-        self.0
-    }
+    rt::setter!(into_req PutMetricDataInput namespace(String));
+    rt::setter!(items PutMetricDataInput metric_data(t::MetricDatum) push_metric_data);
+    rt::setter!(
+        items PutMetricDataInput entity_metric_data(t::EntityMetricData)
+        push_entity_metric_data
+    );
+    rt::setter!(val_opt PutMetricDataInput strict_entity_validation(bool));
 }
 /// The `PutMetricDataQueryDefinition` operation.
 ///
@@ -1367,92 +451,11 @@ rt::operation_type!(
     op::PUT_METRIC_DATA_QUERY_DEFINITION
 );
 impl PutMetricDataQueryDefinition {
-    /// The ID of the metric data query definition to update. Omit this parameter to create a definition. CloudWatch then generates the ID and returns it in the response.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = Some(value.into());
-        self
-    }
-    /// The name of the metric data query definition. Use slashes (`/`) to organize definitions into folders, for example `team/web/latency`. The path must meet the following requirements:
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = value.into();
-        self
-    }
-    /// The query expression, in the language that `Type` specifies. CloudWatch doesn't validate or run the expression when you save it.
-    #[inline]
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expression = value.into();
-        self
-    }
-    /// The language of the expression. Valid values are the following:
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::QueryType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// A list of key-value pairs to associate with the metric data query definition. You can use tags to categorize definitions and to control access to them. Tags are applied only when the request creates a definition, that is, when you omit `Id`. To change the tags of an existing definition, use `TagResource` and `UntagResource`.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutMetricDataQueryDefinitionOutput,
-            e::PutMetricDataQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutMetricDataQueryDefinitionOutput,
-        e::PutMetricDataQueryDefinitionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutMetricDataQueryDefinitionInput,
-        t::PutMetricDataQueryDefinitionOutput,
-        e::PutMetricDataQueryDefinitionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt PutMetricDataQueryDefinitionInput id(String));
+    rt::setter!(into_req PutMetricDataQueryDefinitionInput path(String));
+    rt::setter!(into_req PutMetricDataQueryDefinitionInput expression(String));
+    rt::setter!(into_req PutMetricDataQueryDefinitionInput type_(t::QueryType));
+    rt::setter!(items PutMetricDataQueryDefinitionInput tags(t::Tag) push_tags);
 }
 /// The `PutMetricStream` operation.
 ///
@@ -1485,147 +488,25 @@ rt::operation_type!(
     e::PutMetricStreamError, op::PUT_METRIC_STREAM
 );
 impl PutMetricStream {
-    /// If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// If you specify this parameter, the stream sends only the metrics from the metric namespaces that you specify here.
-    #[inline]
-    pub fn include_filters(
-        mut self,
-        value: impl rt::Items<t::MetricStreamFilter>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().include_filters);
-        self
-    }
-    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
-    #[inline]
-    pub fn push_include_filters(
-        mut self,
-        item: impl Into<t::MetricStreamFilter>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().include_filters, item);
-        self
-    }
-    /// If you specify this parameter, the stream sends metrics from all metric namespaces except for the namespaces that you specify here.
-    #[inline]
-    pub fn exclude_filters(
-        mut self,
-        value: impl rt::Items<t::MetricStreamFilter>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclude_filters);
-        self
-    }
-    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
-    #[inline]
-    pub fn push_exclude_filters(
-        mut self,
-        item: impl Into<t::MetricStreamFilter>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().exclude_filters, item);
-        self
-    }
-    /// The ARN of the Amazon Kinesis Data Firehose delivery stream to use for this metric stream. This Amazon Kinesis Data Firehose delivery stream must already exist and must be in the same account as the metric stream.
-    #[inline]
-    pub fn firehose_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().firehose_arn = value.into();
-        self
-    }
-    /// The ARN of an IAM role that this metric stream will use to access Amazon Kinesis Data Firehose resources. This IAM role must already exist and must be in the same account as the metric stream. This IAM role must include the following permissions:
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// The output format for the stream. Valid values are `json`, `opentelemetry1.0`, and `opentelemetry0.7`. For more information about metric stream output formats, see [Metric streams output formats](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats.html).
-    #[inline]
-    pub fn output_format(
-        mut self,
-        value: impl Into<t::MetricStreamOutputFormat>,
-    ) -> Self {
-        self.0.input_mut().output_format = value.into();
-        self
-    }
-    /// A list of key-value pairs to associate with the metric stream. You can associate as many as 50 tags with a metric stream.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. You can use this parameter to have the metric stream also send additional statistics in the stream. This array can have up to 100 members.
-    #[inline]
-    pub fn statistics_configurations(
-        mut self,
-        value: impl rt::Items<t::MetricStreamStatisticsConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().statistics_configurations);
-        self
-    }
-    /// Adds one element to `StatisticsConfigurations`; see [`statistics_configurations`](Self::statistics_configurations).
-    #[inline]
-    pub fn push_statistics_configurations(
-        mut self,
-        item: impl Into<t::MetricStreamStatisticsConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().statistics_configurations, item);
-        self
-    }
-    /// If you are creating a metric stream in a monitoring account, specify `true` to include metrics from source accounts in the metric stream.
-    #[inline]
-    pub fn include_linked_accounts_metrics(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts_metrics = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutMetricStreamOutput, e::PutMetricStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutMetricStreamOutput, e::PutMetricStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutMetricStreamInput,
-        t::PutMetricStreamOutput,
-        e::PutMetricStreamError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutMetricStreamInput name(String));
+    rt::setter!(
+        items PutMetricStreamInput include_filters(t::MetricStreamFilter)
+        push_include_filters
+    );
+    rt::setter!(
+        items PutMetricStreamInput exclude_filters(t::MetricStreamFilter)
+        push_exclude_filters
+    );
+    rt::setter!(into_req PutMetricStreamInput firehose_arn(String));
+    rt::setter!(into_req PutMetricStreamInput role_arn(String));
+    rt::setter!(
+        into_req PutMetricStreamInput output_format(t::MetricStreamOutputFormat)
+    );
+    rt::setter!(items PutMetricStreamInput tags(t::Tag) push_tags);
+    rt::setter!(
+        items PutMetricStreamInput
+        statistics_configurations(t::MetricStreamStatisticsConfiguration)
+        push_statistics_configurations
+    );
+    rt::setter!(val_opt PutMetricStreamInput include_linked_accounts_metrics(bool));
 }

@@ -7,40 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Temporarily sets the state of an alarm for testing purposes. When the updated state differs from the previous value, the action configured for the appropriate state is invoked. For example, if your alarm is configured to send an Amazon SNS message when an alarm is triggered, temporarily changing the alarm state to `ALARM` sends an SNS message.
-    ///
-    /// Returns the [`SetAlarmState`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Temporarily sets the state of an alarm for testing purposes. When the updated state differs from the previous value, the action configured for the appropriate state is invoked. For example, if your alarm is configured to send an Amazon SNS message when an alarm is triggered, temporarily changing the alarm state to `ALARM` sends an SNS message. Returns [`SetAlarmState`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_alarm_state(&self) -> SetAlarmState {
-        SetAlarmState(rt::Call::new(&self.handle, &op::SET_ALARM_STATE))
+        rt::builder(&self.handle)
     }
-    /// Starts the streaming of metrics for one or more of your metric streams.
-    ///
-    /// Returns the [`StartMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts the streaming of metrics for one or more of your metric streams. Returns [`StartMetricStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_metric_streams(&self) -> StartMetricStreams {
-        StartMetricStreams(rt::Call::new(&self.handle, &op::START_METRIC_STREAMS))
+        rt::builder(&self.handle)
     }
-    /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL.
-    ///
-    /// Returns the [`StartOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL. Returns [`StartOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_otel_enrichment(&self) -> StartOTelEnrichment {
-        StartOTelEnrichment(rt::Call::new(&self.handle, &op::START_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
-    /// Stops the streaming of metrics for one or more of your metric streams.
-    ///
-    /// Returns the [`StopMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops the streaming of metrics for one or more of your metric streams. Returns [`StopMetricStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_metric_streams(&self) -> StopMetricStreams {
-        StopMetricStreams(rt::Call::new(&self.handle, &op::STOP_METRIC_STREAMS))
+        rt::builder(&self.handle)
     }
-    /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
-    ///
-    /// Returns the [`StopOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL. Returns [`StopOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_otel_enrichment(&self) -> StopOTelEnrichment {
-        StopOTelEnrichment(rt::Call::new(&self.handle, &op::STOP_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetAlarmState` operation.
@@ -60,66 +50,10 @@ rt::operation_type!(
     op::SET_ALARM_STATE
 );
 impl SetAlarmState {
-    /// The name of the alarm.
-    #[inline]
-    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().alarm_name = value.into();
-        self
-    }
-    /// The value of the state.
-    #[inline]
-    pub fn state_value(mut self, value: impl Into<t::StateValue>) -> Self {
-        self.0.input_mut().state_value = value.into();
-        self
-    }
-    /// The reason that this alarm is set to this specific state, in text format.
-    #[inline]
-    pub fn state_reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().state_reason = value.into();
-        self
-    }
-    /// The reason that this alarm is set to this specific state, in JSON format.
-    #[inline]
-    pub fn state_reason_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().state_reason_data = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SetAlarmStateError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SetAlarmStateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError> {
-        self.0
-    }
+    rt::setter!(into_req SetAlarmStateInput alarm_name(String));
+    rt::setter!(into_req SetAlarmStateInput state_value(t::StateValue));
+    rt::setter!(into_req SetAlarmStateInput state_reason(String));
+    rt::setter!(into_opt SetAlarmStateInput state_reason_data(String));
 }
 /// The `StartMetricStreams` operation.
 ///
@@ -136,62 +70,7 @@ rt::operation_type!(
     e::StartMetricStreamsError, op::START_METRIC_STREAMS
 );
 impl StartMetricStreams {
-    /// The array of the names of metric streams to start streaming.
-    #[inline]
-    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().names);
-        self
-    }
-    /// Adds one element to `Names`; see [`names`](Self::names).
-    #[inline]
-    pub fn push_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartMetricStreamsOutput, e::StartMetricStreamsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartMetricStreamsOutput, e::StartMetricStreamsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartMetricStreamsInput,
-        t::StartMetricStreamsOutput,
-        e::StartMetricStreamsError,
-    > {
-        self.0
-    }
+    rt::setter!(items StartMetricStreamsInput names(String) push_names);
 }
 /// The `StartOTelEnrichment` operation.
 ///
@@ -212,89 +91,14 @@ rt::operation_type!(
     e::StartOTelEnrichmentError, op::START_O_TEL_ENRICHMENT
 );
 impl StartOTelEnrichment {
-    /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
-    #[inline]
-    pub fn include_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().include_filters);
-        self
-    }
-    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
-    #[inline]
-    pub fn push_include_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().include_filters, item);
-        self
-    }
-    /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
-    #[inline]
-    pub fn exclude_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclude_filters);
-        self
-    }
-    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
-    #[inline]
-    pub fn push_exclude_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().exclude_filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::StartOTelEnrichmentOutput,
-            e::StartOTelEnrichmentError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartOTelEnrichmentOutput, e::StartOTelEnrichmentError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartOTelEnrichmentInput,
-        t::StartOTelEnrichmentOutput,
-        e::StartOTelEnrichmentError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items StartOTelEnrichmentInput include_filters(t::OTelEnrichmentMetricSelector)
+        push_include_filters
+    );
+    rt::setter!(
+        items StartOTelEnrichmentInput exclude_filters(t::OTelEnrichmentMetricSelector)
+        push_exclude_filters
+    );
 }
 /// The `StopMetricStreams` operation.
 ///
@@ -311,62 +115,7 @@ rt::operation_type!(
     e::StopMetricStreamsError, op::STOP_METRIC_STREAMS
 );
 impl StopMetricStreams {
-    /// The array of the names of metric streams to stop streaming.
-    #[inline]
-    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().names);
-        self
-    }
-    /// Adds one element to `Names`; see [`names`](Self::names).
-    #[inline]
-    pub fn push_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StopMetricStreamsOutput, e::StopMetricStreamsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StopMetricStreamsOutput, e::StopMetricStreamsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StopMetricStreamsInput,
-        t::StopMetricStreamsOutput,
-        e::StopMetricStreamsError,
-    > {
-        self.0
-    }
+    rt::setter!(items StopMetricStreamsInput names(String) push_names);
 }
 /// The `StopOTelEnrichment` operation.
 ///
@@ -382,45 +131,3 @@ rt::operation_type!(
     StopOTelEnrichment, t::StopOTelEnrichmentInput, t::StopOTelEnrichmentOutput,
     rt::NoErrors, op::STOP_O_TEL_ENRICHMENT
 );
-impl StopOTelEnrichment {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::StopOTelEnrichmentOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::StopOTelEnrichmentOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StopOTelEnrichmentInput,
-        t::StopOTelEnrichmentOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}

@@ -7,30 +7,22 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
-    ///
-    /// Returns the [`UpdateOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html). Returns [`UpdateOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_otel_enrichment(&self) -> UpdateOTelEnrichment {
-        UpdateOTelEnrichment(rt::Call::new(&self.handle, &op::UPDATE_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
-    /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
-    ///
-    /// Returns the [`UpdateResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them. Returns [`UpdateResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_resource_metrics_configuration(
         &self,
     ) -> UpdateResourceMetricsConfiguration {
-        UpdateResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.
@@ -48,64 +40,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The ARN of the CloudWatch resource that you're removing tags from.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The list of tag keys to remove from the resource.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UntagResourceOutput, e::UntagResourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UntagResourceOutput, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceInput, t::UntagResourceOutput, e::UntagResourceError> {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceInput resource_arn(String));
+    rt::setter!(items UntagResourceInput tag_keys(String) push_tag_keys);
 }
 /// The `UpdateOTelEnrichment` operation.
 ///
@@ -124,89 +60,14 @@ rt::operation_type!(
     e::UpdateOTelEnrichmentError, op::UPDATE_O_TEL_ENRICHMENT
 );
 impl UpdateOTelEnrichment {
-    /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
-    #[inline]
-    pub fn include_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().include_filters);
-        self
-    }
-    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
-    #[inline]
-    pub fn push_include_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().include_filters, item);
-        self
-    }
-    /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
-    #[inline]
-    pub fn exclude_filters(
-        mut self,
-        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclude_filters);
-        self
-    }
-    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
-    #[inline]
-    pub fn push_exclude_filters(
-        mut self,
-        item: impl Into<t::OTelEnrichmentMetricSelector>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().exclude_filters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateOTelEnrichmentOutput,
-            e::UpdateOTelEnrichmentError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateOTelEnrichmentOutput, e::UpdateOTelEnrichmentError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateOTelEnrichmentInput,
-        t::UpdateOTelEnrichmentOutput,
-        e::UpdateOTelEnrichmentError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items UpdateOTelEnrichmentInput include_filters(t::OTelEnrichmentMetricSelector)
+        push_include_filters
+    );
+    rt::setter!(
+        items UpdateOTelEnrichmentInput exclude_filters(t::OTelEnrichmentMetricSelector)
+        push_exclude_filters
+    );
 }
 /// The `UpdateResourceMetricsConfiguration` operation.
 ///
@@ -230,78 +91,9 @@ rt::operation_type!(
     e::UpdateResourceMetricsConfigurationError, op::UPDATE_RESOURCE_METRICS_CONFIGURATION
 );
 impl UpdateResourceMetricsConfiguration {
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to update the resource metrics configuration for.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Specifies which metrics Amazon CloudWatch collects for the resource. The selections that you provide completely replace any existing metric selections.
-    #[inline]
-    pub fn metric_selections(
-        mut self,
-        value: impl rt::Items<t::ResourceMetricSelection>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_selections);
-        self
-    }
-    /// Adds one element to `MetricSelections`; see [`metric_selections`](Self::metric_selections).
-    #[inline]
-    pub fn push_metric_selections(
-        mut self,
-        item: impl Into<t::ResourceMetricSelection>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_selections, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateResourceMetricsConfigurationOutput,
-            e::UpdateResourceMetricsConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateResourceMetricsConfigurationOutput,
-        e::UpdateResourceMetricsConfigurationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateResourceMetricsConfigurationInput,
-        t::UpdateResourceMetricsConfigurationOutput,
-        e::UpdateResourceMetricsConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateResourceMetricsConfigurationInput resource_arn(String));
+    rt::setter!(
+        items UpdateResourceMetricsConfigurationInput
+        metric_selections(t::ResourceMetricSelection) push_metric_selections
+    );
 }

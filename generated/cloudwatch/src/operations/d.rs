@@ -2,15 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes a specific alarm mute rule.
-///
-/// When you delete a mute rule, any alarms that are currently being muted by that rule are immediately unmuted. If those alarms are in an ALARM state, their configured actions will trigger.
-///
-/// This operation is idempotent. If you delete a mute rule that does not exist, the operation succeeds without returning an error.
-///
-/// **Permissions**
-///
-/// To delete a mute rule, you need the `cloudwatch:DeleteAlarmMuteRule` permission on the alarm mute rule resource.
+/// The runtime's description of [`DeleteAlarmMuteRule`](super::super::client::DeleteAlarmMuteRule): HTTP binding, errors, auth.
 pub static DELETE_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
     "DeleteAlarmMuteRule",
     "POST",
@@ -18,15 +10,7 @@ pub static DELETE_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
     &t::DELETE_ALARM_MUTE_RULE_INPUT,
     &rt::UNIT,
 );
-/// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted.
-///
-/// If you specify any incorrect alarm names, the alarms you specify with correct names are still deleted. Other syntax errors might result in no alarms being deleted. To confirm that alarms were deleted successfully, you can use the [DescribeAlarms](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html) operation after using `DeleteAlarms`.
-///
-/// **Note:** It is possible to create a loop or cycle of composite alarms, where composite alarm A depends on composite alarm B, and composite alarm B also depends on composite alarm A. In this scenario, you can't delete any composite alarm that is part of the cycle because there is always still a composite alarm that depends on that alarm that you want to delete.
-///
-/// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
-///
-/// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
+/// The runtime's description of [`DeleteAlarms`](super::super::client::DeleteAlarms): HTTP binding, errors, auth.
 pub static DELETE_ALARMS: rt::Operation = rt::Operation::new(
         "DeleteAlarms",
         "POST",
@@ -35,7 +19,7 @@ pub static DELETE_ALARMS: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND, &t::RESOURCE_CONFLICT]);
-/// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
+/// The runtime's description of [`DeleteAnomalyDetector`](super::super::client::DeleteAnomalyDetector): HTTP binding, errors, auth.
 pub static DELETE_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "DeleteAnomalyDetector",
         "POST",
@@ -53,7 +37,7 @@ pub static DELETE_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteAnomalyDetectorResult");
-/// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
+/// The runtime's description of [`DeleteDashboards`](super::super::client::DeleteDashboards): HTTP binding, errors, auth.
 pub static DELETE_DASHBOARDS: rt::Operation = rt::Operation::new(
         "DeleteDashboards",
         "POST",
@@ -69,9 +53,7 @@ pub static DELETE_DASHBOARDS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteDashboardsResult");
-/// Permanently deletes the specified Contributor Insights rules.
-///
-/// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
+/// The runtime's description of [`DeleteInsightRules`](super::super::client::DeleteInsightRules): HTTP binding, errors, auth.
 pub static DELETE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "DeleteInsightRules",
         "POST",
@@ -86,13 +68,7 @@ pub static DELETE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteInsightRulesResult");
-/// Deletes a metric data query definition.
-///
-/// This operation is idempotent. If the definition doesn't exist, the operation succeeds without returning an error.
-///
-/// **Permissions**
-///
-/// To delete a definition, you need the `cloudwatch:DeleteMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
+/// The runtime's description of [`DeleteMetricDataQueryDefinition`](super::super::client::DeleteMetricDataQueryDefinition): HTTP binding, errors, auth.
 pub static DELETE_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "DeleteMetricDataQueryDefinition",
         "POST",
@@ -102,7 +78,7 @@ pub static DELETE_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::n
     )
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DeleteMetricDataQueryDefinitionResult");
-/// Permanently deletes the metric stream that you specify.
+/// The runtime's description of [`DeleteMetricStream`](super::super::client::DeleteMetricStream): HTTP binding, errors, auth.
 pub static DELETE_METRIC_STREAM: rt::Operation = rt::Operation::new(
         "DeleteMetricStream",
         "POST",
@@ -118,11 +94,7 @@ pub static DELETE_METRIC_STREAM: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteMetricStreamResult");
-/// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted.
-///
-/// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. Verify that the resource ARN is correct.
-///
-/// To delete a resource metrics configuration, you must have the `cloudwatch:DeleteResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
+/// The runtime's description of [`DeleteResourceMetricsConfiguration`](super::super::client::DeleteResourceMetricsConfiguration): HTTP binding, errors, auth.
 pub static DELETE_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteResourceMetricsConfiguration",
         "POST",
@@ -132,7 +104,7 @@ pub static DELETE_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation:
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DeleteResourceMetricsConfigurationResult");
-/// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
+/// The runtime's description of [`DescribeAlarmContributors`](super::super::client::DescribeAlarmContributors): HTTP binding, errors, auth.
 pub static DESCRIBE_ALARM_CONTRIBUTORS: rt::Operation = rt::Operation::new(
         "DescribeAlarmContributors",
         "POST",
@@ -142,11 +114,7 @@ pub static DESCRIBE_ALARM_CONTRIBUTORS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN, &t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeAlarmContributorsResult");
-/// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned.
-///
-/// CloudWatch retains the history of an alarm even if you delete the alarm.
-///
-/// To use this operation and return information about a composite alarm, you must be signed on with the `cloudwatch:DescribeAlarmHistory` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarmHistory` permission has a narrower scope.
+/// The runtime's description of [`DescribeAlarmHistory`](super::super::client::DescribeAlarmHistory): HTTP binding, errors, auth.
 pub static DESCRIBE_ALARM_HISTORY: rt::Operation = rt::Operation::new(
         "DescribeAlarmHistory",
         "POST",
@@ -163,9 +131,7 @@ pub static DESCRIBE_ALARM_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     )
     .limit_key("MaxRecords")
     .result_key(&["AlarmHistoryItems"]);
-/// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
-///
-/// To use this operation and return information about composite alarms, you must be signed on with the `cloudwatch:DescribeAlarms` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarms` permission has a narrower scope.
+/// The runtime's description of [`DescribeAlarms`](super::super::client::DescribeAlarms): HTTP binding, errors, auth.
 pub static DESCRIBE_ALARMS: rt::Operation = rt::Operation::new(
         "DescribeAlarms",
         "POST",
@@ -227,9 +193,7 @@ pub static LOG_ALARM_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
-///
-/// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.
+/// The runtime's description of [`DescribeAlarmsForMetric`](super::super::client::DescribeAlarmsForMetric): HTTP binding, errors, auth.
 pub static DESCRIBE_ALARMS_FOR_METRIC: rt::Operation = rt::Operation::new(
         "DescribeAlarmsForMetric",
         "POST",
@@ -238,7 +202,7 @@ pub static DESCRIBE_ALARMS_FOR_METRIC: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_ALARMS_FOR_METRIC_OUTPUT,
     )
     .result_wrapper("DescribeAlarmsForMetricResult");
-/// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
+/// The runtime's description of [`DescribeAnomalyDetectors`](super::super::client::DescribeAnomalyDetectors): HTTP binding, errors, auth.
 pub static DESCRIBE_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
         "DescribeAnomalyDetectors",
         "POST",
@@ -262,9 +226,7 @@ pub static DESCRIBE_ANOMALY_DETECTORS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["AnomalyDetectors"]);
-/// Returns a list of all the Contributor Insights rules in your account.
-///
-/// For more information about Contributor Insights, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
+/// The runtime's description of [`DescribeInsightRules`](super::super::client::DescribeInsightRules): HTTP binding, errors, auth.
 pub static DESCRIBE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "DescribeInsightRules",
         "POST",
@@ -274,7 +236,7 @@ pub static DESCRIBE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN])
     .result_wrapper("DescribeInsightRulesResult");
-/// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
+/// The runtime's description of [`DisableAlarmActions`](super::super::client::DisableAlarmActions): HTTP binding, errors, auth.
 pub static DISABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     "DisableAlarmActions",
     "POST",
@@ -282,7 +244,7 @@ pub static DISABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     &t::DISABLE_ALARM_ACTIONS_INPUT,
     &rt::UNIT,
 );
-/// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
+/// The runtime's description of [`DisableInsightRules`](super::super::client::DisableInsightRules): HTTP binding, errors, auth.
 pub static DISABLE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "DisableInsightRules",
         "POST",
@@ -297,17 +259,7 @@ pub static DISABLE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DisableInsightRulesResult");
-/// Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
-///
-/// Only the `default` dataset is supported. To call this operation, the dataset must currently have a customer managed KMS key associated with it. If the dataset has no associated KMS key, the operation fails with `ResourceNotFoundException`.
-///
-/// Amazon CloudWatch performs a dry-run `kms:Decrypt` call on the currently associated key as part of this operation. The caller must have `kms:Decrypt` permission on the currently associated key. If the key is accessible but the caller lacks `kms:Decrypt` permission, the operation fails with `AccessDeniedException`.
-///
-/// **Note:** If the currently associated key has been deleted, is scheduled for deletion, is pending import, is unavailable, or has been disabled, Amazon CloudWatch does not require `kms:Decrypt` permission on that key and the disassociation proceeds. If the key was only disabled, consider re-enabling it instead of disassociating, because re-enabling allows Amazon CloudWatch to resume decrypting your existing metric data.
-///
-/// **Important:** Disassociating a KMS key from a dataset does not immediately remove the `kms:Decrypt` requirement on data plane operations. For up to three hours after disassociation, callers must continue to have `kms:Decrypt` permission on the previously associated key. Some data might still be encrypted with that key during this window. After this enforcement window elapses, the `kms:Decrypt` requirement is lifted.
-///
-/// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
+/// The runtime's description of [`DisassociateDatasetKmsKey`](super::super::client::DisassociateDatasetKmsKey): HTTP binding, errors, auth.
 pub static DISASSOCIATE_DATASET_KMS_KEY: rt::Operation = rt::Operation::new(
         "DisassociateDatasetKmsKey",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Enables the actions for the specified alarms.
+/// The runtime's description of [`EnableAlarmActions`](super::super::client::EnableAlarmActions): HTTP binding, errors, auth.
 pub static ENABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     "EnableAlarmActions",
     "POST",
@@ -10,7 +10,7 @@ pub static ENABLE_ALARM_ACTIONS: rt::Operation = rt::Operation::new(
     &t::ENABLE_ALARM_ACTIONS_INPUT,
     &rt::UNIT,
 );
-/// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
+/// The runtime's description of [`EnableInsightRules`](super::super::client::EnableInsightRules): HTTP binding, errors, auth.
 pub static ENABLE_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "EnableInsightRules",
         "POST",

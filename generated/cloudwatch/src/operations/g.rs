@@ -2,19 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Retrieves details for a specific alarm mute rule.
-///
-/// This operation returns complete information about the mute rule, including its configuration, status, targeted alarms, and metadata.
-///
-/// The returned status indicates the current state of the mute rule:
-///
-/// - **SCHEDULED**: The mute rule is configured and will become active in the future
-/// - **ACTIVE**: The mute rule is currently muting alarm actions
-/// - **EXPIRED**: The mute rule has passed its expiration date and will no longer become active
-///
-/// **Permissions**
-///
-/// To retrieve details for a mute rule, you need the `cloudwatch:GetAlarmMuteRule` permission on the alarm mute rule resource.
+/// The runtime's description of [`GetAlarmMuteRule`](super::super::client::GetAlarmMuteRule): HTTP binding, errors, auth.
 pub static GET_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
         "GetAlarmMuteRule",
         "POST",
@@ -37,11 +25,7 @@ pub static ALARM_MUTE_RULE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Status(404u16)),
     ],
 );
-/// Displays the details of the dashboard that you specify.
-///
-/// To copy an existing dashboard, use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard` to create the copy.
-///
-/// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `GetDashboard` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `GetDashboard` in any other enabled Region, or retry after propagation completes.
+/// The runtime's description of [`GetDashboard`](super::super::client::GetDashboard): HTTP binding, errors, auth.
 pub static GET_DASHBOARD: rt::Operation = rt::Operation::new(
         "GetDashboard",
         "POST",
@@ -57,11 +41,7 @@ pub static GET_DASHBOARD: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetDashboardResult");
-/// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it.
-///
-/// Only the `default` dataset is supported. The `default` dataset is implicit for every account in every Region — you can call `GetDataset` for it without first creating it. If no customer managed KMS key has been associated with the dataset, the response omits the `KmsKeyArn` field, indicating that data is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
-///
-/// To associate a customer managed KMS key with a dataset, use [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html). To remove the association, use [DisassociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisassociateDatasetKmsKey.html).
+/// The runtime's description of [`GetDataset`](super::super::client::GetDataset): HTTP binding, errors, auth.
 pub static GET_DATASET: rt::Operation = rt::Operation::new(
         "GetDataset",
         "POST",
@@ -72,17 +52,7 @@ pub static GET_DATASET: rt::Operation = rt::Operation::new(
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .flags(rt::READONLY)
     .result_wrapper("GetDatasetResult");
-/// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group.
-///
-/// You can also optionally return one or more statistics about each data point in the time series. These statistics can include the following:
-///
-/// - `UniqueContributors` -- the number of unique contributors for each data point.
-/// - `MaxContributorValue` -- the value of the top contributor for each data point. The identity of the contributor might change for each data point in the graph. If this rule aggregates by COUNT, the top contributor for each data point is the contributor with the most occurrences in that period. If the rule aggregates by SUM, the top contributor is the contributor with the highest sum in the log field specified by the rule's `Value`, during that period.
-/// - `SampleCount` -- the number of data points matched by the rule.
-/// - `Sum` -- the sum of the values from all contributors during the time period represented by that data point.
-/// - `Minimum` -- the minimum value from a single observation during the time period represented by that data point.
-/// - `Maximum` -- the maximum value from a single observation during the time period represented by that data point.
-/// - `Average` -- the average value from all contributors during the time period represented by that data point.
+/// The runtime's description of [`GetInsightRuleReport`](super::super::client::GetInsightRuleReport): HTTP binding, errors, auth.
 pub static GET_INSIGHT_RULE_REPORT: rt::Operation = rt::Operation::new(
         "GetInsightRuleReport",
         "POST",
@@ -98,28 +68,7 @@ pub static GET_INSIGHT_RULE_REPORT: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetInsightRuleReportResult");
-/// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions.
-///
-/// A `GetMetricData` operation that does not include a query can retrieve as many as 500 different metrics in a single request, with a total of as many as 100,800 data points. You can also optionally perform metric math expressions on the values of the returned statistics, to create new time series that represent new insights into your data. For example, using Lambda metrics, you could divide the Errors metric by the Invocations metric to get an error rate time series. For more information about metric math expressions, see [Metric Math Syntax and Functions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *Amazon CloudWatch User Guide*.
-///
-/// If you include a Metrics Insights query, each `GetMetricData` operation can include only one query. But the same `GetMetricData` operation can also retrieve other metrics. Metrics Insights queries can query the most recent two weeks of metric data. For alarm condition evaluations, Metrics Insights queries can query only the most recent three hours of metric data. For more information about Metrics Insights, see [Query your metrics with CloudWatch Metrics Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/query_with_cloudwatch-metrics-insights.html).
-///
-/// Calls to the `GetMetricData` API have a different pricing structure than calls to `GetMetricStatistics`. For more information about pricing, see [Amazon CloudWatch Pricing](https://aws.amazon.com/cloudwatch/pricing/).
-///
-/// Amazon CloudWatch retains metric data as follows:
-///
-/// - Data points with a period of less than 60 seconds are available for 3 hours. These data points are high-resolution metrics and are available only for custom metrics that have been defined with a `StorageResolution` of 1.
-/// - Data points with a period of 60 seconds (1-minute) are available for 15 days.
-/// - Data points with a period of 300 seconds (5-minute) are available for 63 days.
-/// - Data points with a period of 3600 seconds (1 hour) are available for 455 days (15 months).
-///
-/// Data points that are initially published with a shorter period are aggregated together for long-term storage. For example, if you collect data using a period of 1 minute, the data remains available for 15 days with 1-minute resolution. After 15 days, this data is still available, but is aggregated and retrievable only with a resolution of 5 minutes. After 63 days, the data is further aggregated and is available with a resolution of 1 hour.
-///
-/// If you omit `Unit` in your request, all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.
-///
-/// **Using Metrics Insights queries with metric math**
-///
-/// You can't mix a Metric Insights query and metric math syntax in the same expression, but you can reference results from a Metrics Insights query within other Metric math expressions. A Metrics Insights query without a **GROUP BY** clause returns a single time-series (TS), and can be used as input for a metric math expression that expects a single time series. A Metrics Insights query with a **GROUP BY** clause returns an array of time-series (TS\[\]), and can be used as input for a metric math expression that expects an array of time series.
+/// The runtime's description of [`GetMetricData`](super::super::client::GetMetricData): HTTP binding, errors, auth.
 pub static GET_METRIC_DATA: rt::Operation = rt::Operation::new(
         "GetMetricData",
         "POST",
@@ -136,11 +85,7 @@ pub static GET_METRIC_DATA_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
     )
     .limit_key("MaxDatapoints")
     .result_key(&["MetricDataResults", "Messages"]);
-/// Returns a metric data query definition, including its expression.
-///
-/// **Permissions**
-///
-/// To get a definition, you need the `cloudwatch:GetMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
+/// The runtime's description of [`GetMetricDataQueryDefinition`](super::super::client::GetMetricDataQueryDefinition): HTTP binding, errors, auth.
 pub static GET_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "GetMetricDataQueryDefinition",
         "POST",
@@ -151,31 +96,7 @@ pub static GET_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .flags(rt::READONLY)
     .result_wrapper("GetMetricDataQueryDefinitionResult");
-/// Gets statistics for the specified metric.
-///
-/// The maximum number of data points returned from a single call is 1,440. If you request more than 1,440 data points, CloudWatch returns an error. To reduce the number of data points, you can narrow the specified time range and make multiple requests across adjacent time ranges, or you can increase the specified period. Data points are not returned in chronological order.
-///
-/// CloudWatch aggregates data points based on the length of the period that you specify. For example, if you request statistics with a one-hour period, CloudWatch aggregates all data points with time stamps that fall within each one-hour period. Therefore, the number of values aggregated by CloudWatch is larger than the number of data points returned.
-///
-/// CloudWatch needs raw data points to calculate percentile statistics. If you publish data using a statistic set instead, you can only retrieve percentile statistics for this data if one of the following conditions is true:
-///
-/// - The SampleCount value of the statistic set is 1.
-/// - The Min and the Max values of the statistic set are equal.
-///
-/// Percentile statistics are not available for metrics when any of the metric values are negative numbers.
-///
-/// Amazon CloudWatch retains metric data as follows:
-///
-/// - Data points with a period of less than 60 seconds are available for 3 hours. These data points are high-resolution metrics and are available only for custom metrics that have been defined with a `StorageResolution` of 1.
-/// - Data points with a period of 60 seconds (1-minute) are available for 15 days.
-/// - Data points with a period of 300 seconds (5-minute) are available for 63 days.
-/// - Data points with a period of 3600 seconds (1 hour) are available for 455 days (15 months).
-///
-/// Data points that are initially published with a shorter period are aggregated together for long-term storage. For example, if you collect data using a period of 1 minute, the data remains available for 15 days with 1-minute resolution. After 15 days, this data is still available, but is aggregated and retrievable only with a resolution of 5 minutes. After 63 days, the data is further aggregated and is available with a resolution of 1 hour.
-///
-/// CloudWatch started retaining 5-minute and 1-hour metric data as of July 9, 2016.
-///
-/// For information about metrics and dimensions supported by Amazon Web Services services, see the [Amazon CloudWatch Metrics and Dimensions Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
+/// The runtime's description of [`GetMetricStatistics`](super::super::client::GetMetricStatistics): HTTP binding, errors, auth.
 pub static GET_METRIC_STATISTICS: rt::Operation = rt::Operation::new(
         "GetMetricStatistics",
         "POST",
@@ -192,7 +113,7 @@ pub static GET_METRIC_STATISTICS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetMetricStatisticsResult");
-/// Returns information about the metric stream that you specify.
+/// The runtime's description of [`GetMetricStream`](super::super::client::GetMetricStream): HTTP binding, errors, auth.
 pub static GET_METRIC_STREAM: rt::Operation = rt::Operation::new(
         "GetMetricStream",
         "POST",
@@ -210,16 +131,7 @@ pub static GET_METRIC_STREAM: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetMetricStreamResult");
-/// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard.
-///
-/// **Note:** `GetMetricWidgetImage` is not available in the Amazon Web Services GovCloud (US) Regions. In those Regions, calls to this operation fail. For the list of Amazon CloudWatch features that are not available in Amazon Web Services GovCloud (US), see [Amazon CloudWatch in Amazon Web Services GovCloud (US)](https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-cw.html).
-///
-/// The graph you retrieve can include all CloudWatch metric graph features, including metric math and horizontal and vertical annotations.
-///
-/// There is a limit of 20 transactions per second for this API. Each `GetMetricWidgetImage` action has the following limits:
-///
-/// - As many as 100 metrics in the graph.
-/// - Up to 100 KB uncompressed payload.
+/// The runtime's description of [`GetMetricWidgetImage`](super::super::client::GetMetricWidgetImage): HTTP binding, errors, auth.
 pub static GET_METRIC_WIDGET_IMAGE: rt::Operation = rt::Operation::new(
         "GetMetricWidgetImage",
         "POST",
@@ -228,7 +140,7 @@ pub static GET_METRIC_WIDGET_IMAGE: rt::Operation = rt::Operation::new(
         &t::GET_METRIC_WIDGET_IMAGE_OUTPUT,
     )
     .result_wrapper("GetMetricWidgetImageResult");
-/// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
+/// The runtime's description of [`GetOTelEnrichment`](super::super::client::GetOTelEnrichment): HTTP binding, errors, auth.
 pub static GET_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
         "GetOTelEnrichment",
         "POST",
@@ -237,11 +149,7 @@ pub static GET_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
         &t::GET_O_TEL_ENRICHMENT_OUTPUT,
     )
     .result_wrapper("GetOTelEnrichmentResult");
-/// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
-///
-/// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html).
-///
-/// To retrieve a resource metrics configuration, you must have the `cloudwatch:GetResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
+/// The runtime's description of [`GetResourceMetricsConfiguration`](super::super::client::GetResourceMetricsConfiguration): HTTP binding, errors, auth.
 pub static GET_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetResourceMetricsConfiguration",
         "POST",

@@ -2,15 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Lists alarm mute rules in your Amazon Web Services account and region.
-///
-/// You can filter the results by alarm name to find all mute rules targeting a specific alarm, or by status to find rules that are scheduled, active, or expired.
-///
-/// This operation supports pagination for accounts with many mute rules. Use the `MaxRecords` and `NextToken` parameters to retrieve results in multiple calls.
-///
-/// **Permissions**
-///
-/// To list mute rules, you need the `cloudwatch:ListAlarmMuteRules` permission.
+/// The runtime's description of [`ListAlarmMuteRules`](super::super::client::ListAlarmMuteRules): HTTP binding, errors, auth.
 pub static LIST_ALARM_MUTE_RULES: rt::Operation = rt::Operation::new(
         "ListAlarmMuteRules",
         "POST",
@@ -27,11 +19,7 @@ pub static LIST_ALARM_MUTE_RULES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxRecords")
     .result_key(&["AlarmMuteRuleSummaries"]);
-/// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
-///
-/// `ListDashboards` returns up to 1000 results on one page. If there are more than 1000 dashboards, you can call `ListDashboards` again and include the value you received for `NextToken` in the first call, to receive the next 1000 results.
-///
-/// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `ListDashboards` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `ListDashboards` in any other enabled Region, or retry after propagation completes.
+/// The runtime's description of [`ListDashboards`](super::super::client::ListDashboards): HTTP binding, errors, auth.
 pub static LIST_DASHBOARDS: rt::Operation = rt::Operation::new(
         "ListDashboards",
         "POST",
@@ -47,7 +35,7 @@ pub static LIST_DASHBOARDS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
         &["NextToken"],
     )
     .result_key(&["DashboardEntries"]);
-/// Returns a list that contains the number of managed Contributor Insights rules in your account.
+/// The runtime's description of [`ListManagedInsightRules`](super::super::client::ListManagedInsightRules): HTTP binding, errors, auth.
 pub static LIST_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "ListManagedInsightRules",
         "POST",
@@ -63,15 +51,7 @@ pub static LIST_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListManagedInsightRulesResult");
-/// Lists the metric data query definitions in your account and Region.
-///
-/// The results are summaries that don't include the expression. To get the full definition, call `GetMetricDataQueryDefinition` with its ID.
-///
-/// This operation supports pagination. Use the `MaxResults` and `NextToken` parameters to retrieve results in multiple calls.
-///
-/// **Permissions**
-///
-/// To list definitions, you need the `cloudwatch:ListMetricDataQueryDefinitions` permission. This permission applies to all definitions in the account and Region. The results aren't filtered by tags.
+/// The runtime's description of [`ListMetricDataQueryDefinitions`](super::super::client::ListMetricDataQueryDefinitions): HTTP binding, errors, auth.
 pub static LIST_METRIC_DATA_QUERY_DEFINITIONS: rt::Operation = rt::Operation::new(
         "ListMetricDataQueryDefinitions",
         "POST",
@@ -88,7 +68,7 @@ pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("MaxResults")
     .result_key(&["Items"]);
-/// Returns a list of metric streams in this account.
+/// The runtime's description of [`ListMetricStreams`](super::super::client::ListMetricStreams): HTTP binding, errors, auth.
 pub static LIST_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         "ListMetricStreams",
         "POST",
@@ -105,15 +85,7 @@ pub static LIST_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListMetricStreamsResult");
-/// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data.
-///
-/// Up to 500 results are returned for any one call. To retrieve additional results, use the returned token with subsequent calls.
-///
-/// After you create a metric, allow up to 15 minutes for the metric to appear. To see metric statistics sooner, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view metrics from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-///
-/// `ListMetrics` doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
+/// The runtime's description of [`ListMetrics`](super::super::client::ListMetrics): HTTP binding, errors, auth.
 pub static LIST_METRICS: rt::Operation = rt::Operation::new(
         "ListMetrics",
         "POST",
@@ -129,7 +101,7 @@ pub static LIST_METRICS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
         &["NextToken"],
     )
     .result_key(&["Metrics", "OwningAccounts"]);
-/// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
+/// The runtime's description of [`ListTagsForResource`](super::super::client::ListTagsForResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",

@@ -2,21 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates or updates an alarm mute rule.
-///
-/// Alarm mute rules automatically mute alarm actions during predefined time windows. When a mute rule is active, targeted alarms continue to evaluate metrics and transition between states, but their configured actions (such as Amazon SNS notifications or Auto Scaling actions) are muted.
-///
-/// You can create mute rules with recurring schedules using `cron` expressions or one-time mute windows using `at` expressions. Each mute rule can target up to 100 specific alarms by name.
-///
-/// If you specify a rule name that already exists, this operation updates the existing rule with the new configuration.
-///
-/// **Permissions**
-///
-/// To create or update a mute rule, you must have the `cloudwatch:PutAlarmMuteRule` permission on two types of resources: the alarm mute rule resource itself, and each alarm that the rule targets.
-///
-/// For example, If you want to allow a user to create mute rules that target only specific alarms named "WebServerCPUAlarm" and "DatabaseConnectionAlarm", you would create an IAM policy with one statement granting `cloudwatch:PutAlarmMuteRule` on the alarm mute rule resource (`arn:aws:cloudwatch:[REGION]:123456789012:alarm-mute-rule:*`), and another statement granting `cloudwatch:PutAlarmMuteRule` on the targeted alarm resources (`arn:aws:cloudwatch:[REGION]:123456789012:alarm:WebServerCPUAlarm` and `arn:aws:cloudwatch:[REGION]:123456789012:alarm:DatabaseConnectionAlarm`).
-///
-/// You can also use IAM policy conditions to allow targeting alarms based on resource tags. For example, you can restrict users to create/update mute rules to only target alarms that have a specific tag key-value pair, such as `Team=TeamA`.
+/// The runtime's description of [`PutAlarmMuteRule`](super::super::client::PutAlarmMuteRule): HTTP binding, errors, auth.
 pub static PUT_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
         "PutAlarmMuteRule",
         "POST",
@@ -25,11 +11,7 @@ pub static PUT_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT]);
-/// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
-///
-/// If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. You can specify the account ID in the object you specify in the `SingleMetricAnomalyDetector` parameter.
-///
-/// For more information, see [CloudWatch Anomaly Detection](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html).
+/// The runtime's description of [`PutAnomalyDetector`](super::super::client::PutAnomalyDetector): HTTP binding, errors, auth.
 pub static PUT_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "PutAnomalyDetector",
         "POST",
@@ -47,32 +29,7 @@ pub static PUT_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutAnomalyDetectorResult");
-/// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met.
-///
-/// The alarms specified in a composite alarm's rule expression can include metric alarms and other composite alarms. The rule expression of a composite alarm can include as many as 100 underlying alarms. Any single alarm can be included in the rule expressions of as many as 150 composite alarms.
-///
-/// Using composite alarms can reduce alarm noise. You can create multiple metric alarms, and also create a composite alarm and set up alerts only for the composite alarm. For example, you could create a composite alarm that goes into ALARM state only when more than one of the underlying metric alarms are in ALARM state.
-///
-/// Composite alarms can take the following actions:
-///
-/// - Notify Amazon SNS topics.
-/// - Invoke Lambda functions.
-/// - Create OpsItems in Systems Manager Ops Center.
-/// - Create incidents in Systems Manager Incident Manager.
-///
-/// **Note:** It is possible to create a loop or cycle of composite alarms, where composite alarm A depends on composite alarm B, and composite alarm B also depends on composite alarm A. In this scenario, you can't delete any composite alarm that is part of the cycle because there is always still a composite alarm that depends on that alarm that you want to delete.
-///
-/// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
-///
-/// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
-///
-/// When this operation creates an alarm, the alarm state is immediately set to `INSUFFICIENT_DATA`. The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed. For a composite alarm, this initial time after creation is the only time that the alarm can be in `INSUFFICIENT_DATA` state.
-///
-/// When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm.
-///
-/// To use this operation, you must be signed on with the `cloudwatch:PutCompositeAlarm` permission that is scoped to `*`. You can't create a composite alarms if your `cloudwatch:PutCompositeAlarm` permission has a narrower scope.
-///
-/// If you are an IAM user, you must have `iam:CreateServiceLinkedRole` to create a composite alarm that has Systems Manager OpsItem actions.
+/// The runtime's description of [`PutCompositeAlarm`](super::super::client::PutCompositeAlarm): HTTP binding, errors, auth.
 pub static PUT_COMPOSITE_ALARM: rt::Operation = rt::Operation::new(
         "PutCompositeAlarm",
         "POST",
@@ -81,13 +38,7 @@ pub static PUT_COMPOSITE_ALARM: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT]);
-/// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
-///
-/// All dashboards in your account are global, not region-specific.
-///
-/// A simple way to create a dashboard using `PutDashboard` is to copy an existing dashboard. To copy an existing dashboard using the console, you can load the dashboard and then use the View/edit source command in the Actions menu to display the JSON block for that dashboard. Another way to copy a dashboard is to use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard`.
-///
-/// When you create a dashboard with `PutDashboard`, a good practice is to add a text widget at the top of the dashboard with a message that the dashboard was created by script and should not be changed in the console. This message could also point console users to the location of the `DashboardBody` script or the CloudFormation template used to create the dashboard.
+/// The runtime's description of [`PutDashboard`](super::super::client::PutDashboard): HTTP binding, errors, auth.
 pub static PUT_DASHBOARD: rt::Operation = rt::Operation::new(
         "PutDashboard",
         "POST",
@@ -103,9 +54,7 @@ pub static PUT_DASHBOARD: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutDashboardResult");
-/// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
-///
-/// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
+/// The runtime's description of [`PutInsightRule`](super::super::client::PutInsightRule): HTTP binding, errors, auth.
 pub static PUT_INSIGHT_RULE: rt::Operation = rt::Operation::new(
         "PutInsightRule",
         "POST",
@@ -121,17 +70,7 @@ pub static PUT_INSIGHT_RULE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutInsightRuleResult");
-/// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
-///
-/// When you create a log alarm, the operation creates a service-managed CloudWatch Logs scheduled query that runs the query string you provide on the schedule you configure. Each scheduled query execution returns one or more aggregated values determined by the `AggregationExpression`, and each aggregated value is compared against the alarm `Threshold` to determine the alarm state. The alarm uses M-out-of-N evaluation: if `QueryResultsToAlarm` out of the most recent `QueryResultsToEvaluate` query results breach the threshold, the alarm transitions to `ALARM`.
-///
-/// Log alarms support the alarm states (`OK`, `ALARM`, `INSUFFICIENT_DATA`). Configure transition actions using `OKActions`, `AlarmActions`, and `InsufficientDataActions`.
-///
-/// If you call this operation with the name of an existing log alarm, the operation replaces the previous configuration of that alarm.
-///
-/// **Permissions**
-///
-/// To create or update a log alarm, you must have the `cloudwatch:PutLogAlarm` permission. The IAM role specified in `ScheduledQueryRoleARN` must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set `ActionLogLineCount`, the role specified in `ActionLogLineRoleArn` must grant permission to retrieve log events for inclusion in alarm notifications.
+/// The runtime's description of [`PutLogAlarm`](super::super::client::PutLogAlarm): HTTP binding, errors, auth.
 pub static PUT_LOG_ALARM: rt::Operation = rt::Operation::new(
         "PutLogAlarm",
         "POST",
@@ -140,7 +79,7 @@ pub static PUT_LOG_ALARM: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT, &t::RESOURCE_CONFLICT]);
-/// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
+/// The runtime's description of [`PutManagedInsightRules`](super::super::client::PutManagedInsightRules): HTTP binding, errors, auth.
 pub static PUT_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "PutManagedInsightRules",
         "POST",
@@ -155,29 +94,7 @@ pub static PUT_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutManagedInsightRulesResult");
-/// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
-///
-/// Alarms based on anomaly detection models cannot have Auto Scaling actions.
-///
-/// When this operation creates an alarm, the alarm state is immediately set to `INSUFFICIENT_DATA`. For PromQL alarms, the alarm state is instead immediately set to `OK`. The alarm is then evaluated and its state is set appropriately. Any actions associated with the new state are then executed.
-///
-/// When you update an existing alarm, its state is left unchanged, but the update completely overwrites the previous configuration of the alarm.
-///
-/// If you are an IAM user, you must have Amazon EC2 permissions for some alarm operations:
-///
-/// - The `iam:CreateServiceLinkedRole` permission for all alarms with EC2 actions
-/// - The `iam:CreateServiceLinkedRole` permissions to create an alarm with Systems Manager OpsItem or response plan actions.
-///
-/// The first time you create an alarm in the Amazon Web Services Management Console, the CLI, or by using the PutMetricAlarm API, CloudWatch creates the necessary service-linked role for you. The service-linked roles are called `AWSServiceRoleForCloudWatchEvents` and `AWSServiceRoleForCloudWatchAlarms_ActionSSM`. For more information, see [Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role).
-///
-/// Each `PutMetricAlarm` action has a maximum uncompressed payload of 120 KB.
-///
-/// **Cross-account alarms**
-///
-/// You can set an alarm on metrics in the current account, or in another account. To create a cross-account alarm that watches a metric in a different account, you must have completed the following pre-requisites:
-///
-/// - The account where the metrics are located (the *sharing account*) must already have a sharing role named **CloudWatch-CrossAccountSharingRole**. If it does not already have this role, you must create it using the instructions in **Set up a sharing account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region). The policy for that role must grant access to the ID of the account where you are creating the alarm.
-/// - The account where you are creating the alarm (the *monitoring account*) must already have a service-linked role named **AWSServiceRoleForCloudWatchCrossAccount** to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in **Set up a monitoring account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region).
+/// The runtime's description of [`PutMetricAlarm`](super::super::client::PutMetricAlarm): HTTP binding, errors, auth.
 pub static PUT_METRIC_ALARM: rt::Operation = rt::Operation::new(
         "PutMetricAlarm",
         "POST",
@@ -186,26 +103,7 @@ pub static PUT_METRIC_ALARM: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_FAULT]);
-/// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
-///
-/// You can publish metrics with associated entity data (so that related telemetry can be found and viewed together), or publish metric data by itself. To send entity data with your metrics, use the `EntityMetricData` parameter. To send metrics without entity data, use the `MetricData` parameter. The `EntityMetricData` structure includes `MetricData` structures for the metric data.
-///
-/// You can publish either individual values in the `Value` field, or arrays of values and the number of times each value occurred during the period by using the `Values` and `Counts` fields in the `MetricData` structure. Using the `Values` and `Counts` method enables you to publish up to 150 values per metric with one `PutMetricData` request, and supports retrieving percentile statistics on this data.
-///
-/// Each `PutMetricData` request is limited to 1 MB in size for HTTP POST requests. You can send a payload compressed by gzip. Each request is also limited to no more than 1000 different metrics (across both the `MetricData` and `EntityMetricData` properties).
-///
-/// Although the `Value` parameter accepts numbers of type `Double`, CloudWatch rejects values that are either too small or too large. Values must be in the range of -2^360 to 2^360. In addition, special values (for example, NaN, +Infinity, -Infinity) are not supported.
-///
-/// You can use up to 30 dimensions per metric to further clarify what data the metric collects. Each dimension consists of a Name and Value pair. For more information about specifying dimensions, see [Publishing Metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html) in the *Amazon CloudWatch User Guide*.
-///
-/// You specify the time stamp to be associated with each data point. You can specify time stamps that are as much as two weeks before the current date, and as much as 2 hours after the current day and time.
-///
-/// Data points with time stamps from 24 hours ago or longer can take at least 48 hours to become available for [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) from the time they are submitted. Data points with time stamps between 3 and 24 hours ago can take as much as 2 hours to become available for [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
-///
-/// CloudWatch needs raw data points to calculate percentile statistics. If you publish data using a statistic set instead, you can only retrieve percentile statistics for this data if one of the following conditions is true:
-///
-/// - The `SampleCount` value of the statistic set is 1 and `Min`, `Max`, and `Sum` are all equal.
-/// - The `Min` and `Max` are equal, and `Sum` is equal to `Min` multiplied by `SampleCount`.
+/// The runtime's description of [`PutMetricData`](super::super::client::PutMetricData): HTTP binding, errors, auth.
 pub static PUT_METRIC_DATA: rt::Operation = rt::Operation::new(
         "PutMetricData",
         "POST",
@@ -222,21 +120,7 @@ pub static PUT_METRIC_DATA: rt::Operation = rt::Operation::new(
         ],
     )
     .compression(&["gzip"]);
-/// Creates or updates a metric data query definition.
-///
-/// A metric data query definition saves a metric query so that you can reuse it later. It includes the query expression, the query language, and a path that names the definition and can organize it into folders. When you save a definition, CloudWatch doesn't validate or run its expression.
-///
-/// To create a definition, omit `Id`. CloudWatch generates the ID and returns it. To update a definition, specify its `Id`. An update replaces the path, expression, and type, and keeps the creation time.
-///
-/// The path must be unique in your account and Region. If another definition already uses the path, the request fails with a `ConflictException`.
-///
-/// You can have up to 1,000 metric data query definitions in each Region of your account. A request that would create more fails with a `LimitExceededException`.
-///
-/// **Permissions**
-///
-/// To create or update a definition, you need the `cloudwatch:PutMetricDataQueryDefinition` permission on the metric data query definition resource. The resource ARN has the format `arn:aws:cloudwatch:Region:account-id:metric-query-definition/Id`.
-///
-/// To add tags when you create a definition, you also need the `cloudwatch:TagResource` permission. You can use the `aws:RequestTag/${TagKey}` and `aws:TagKeys` condition keys to control which tags can be added.
+/// The runtime's description of [`PutMetricDataQueryDefinition`](super::super::client::PutMetricDataQueryDefinition): HTTP binding, errors, auth.
 pub static PUT_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "PutMetricDataQueryDefinition",
         "POST",
@@ -253,23 +137,7 @@ pub static PUT_METRIC_DATA_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
     )
     .flags(rt::IDEMPOTENT)
     .result_wrapper("PutMetricDataQueryDefinitionResult");
-/// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
-///
-/// For more information, see [Using Metric Streams](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Metric-Streams.html).
-///
-/// To create a metric stream, you must be signed in to an account that has the `iam:PassRole` permission and either the `CloudWatchFullAccess` policy or the `cloudwatch:PutMetricStream` permission.
-///
-/// When you create or update a metric stream, you choose one of the following:
-///
-/// - Stream metrics from all metric namespaces in the account.
-/// - Stream metrics from all metric namespaces in the account, except for the namespaces that you list in `ExcludeFilters`.
-/// - Stream metrics from only the metric namespaces that you list in `IncludeFilters`.
-///
-/// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. You can use the `StatisticsConfigurations` parameter to have the metric stream send additional statistics in the stream. Streaming additional statistics incurs additional costs. For more information, see [Amazon CloudWatch Pricing](https://aws.amazon.com/cloudwatch/pricing/).
-///
-/// When you use `PutMetricStream` to create a new metric stream, the stream is created in the `running` state. If you use it to update an existing stream, the state of the stream is not changed.
-///
-/// If you are using CloudWatch cross-account observability and you create a metric stream in a monitoring account, you can choose whether to include metrics from source accounts in the stream. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+/// The runtime's description of [`PutMetricStream`](super::super::client::PutMetricStream): HTTP binding, errors, auth.
 pub static PUT_METRIC_STREAM: rt::Operation = rt::Operation::new(
         "PutMetricStream",
         "POST",

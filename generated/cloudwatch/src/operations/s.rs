@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Temporarily sets the state of an alarm for testing purposes. When the updated state differs from the previous value, the action configured for the appropriate state is invoked. For example, if your alarm is configured to send an Amazon SNS message when an alarm is triggered, temporarily changing the alarm state to `ALARM` sends an SNS message.
-///
-/// Metric alarms returns to their actual state quickly, often within seconds. Because the metric alarm state change happens quickly, it is typically only visible in the alarm's **History** tab in the Amazon CloudWatch console or through [DescribeAlarmHistory](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html).
-///
-/// If you use `SetAlarmState` on a composite alarm, the composite alarm is not guaranteed to return to its actual state. It returns to its actual state only once any of its children alarms change state. It is also reevaluated if you update its configuration.
-///
-/// If an alarm triggers EC2 Auto Scaling policies or application Auto Scaling policies, you must include information in the `StateReasonData` parameter to enable the policy to take the correct action.
+/// The runtime's description of [`SetAlarmState`](super::super::client::SetAlarmState): HTTP binding, errors, auth.
 pub static SET_ALARM_STATE: rt::Operation = rt::Operation::new(
         "SetAlarmState",
         "POST",
@@ -17,7 +11,7 @@ pub static SET_ALARM_STATE: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND, &t::INVALID_FORMAT_FAULT]);
-/// Starts the streaming of metrics for one or more of your metric streams.
+/// The runtime's description of [`StartMetricStreams`](super::super::client::StartMetricStreams): HTTP binding, errors, auth.
 pub static START_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         "StartMetricStreams",
         "POST",
@@ -33,11 +27,7 @@ pub static START_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("StartMetricStreamsResult");
-/// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL.
-///
-/// Before calling this operation, you must enable resource tags on telemetry for your account. For more information, see [Enable resource tags on telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/EnableResourceTagsOnTelemetry.html).
-///
-/// Optionally, `IncludeFilters` and `ExcludeFilters` limit enrichment to a subset of the account's metrics. These filters are stored only when this operation starts enrichment. Calling `StartOTelEnrichment` for an account where enrichment is already running has no effect and does not modify the filters that are applied. To change them, use [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
+/// The runtime's description of [`StartOTelEnrichment`](super::super::client::StartOTelEnrichment): HTTP binding, errors, auth.
 pub static START_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
         "StartOTelEnrichment",
         "POST",
@@ -47,7 +37,7 @@ pub static START_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::VALIDATION_EXCEPTION])
     .result_wrapper("StartOTelEnrichmentResult");
-/// Stops the streaming of metrics for one or more of your metric streams.
+/// The runtime's description of [`StopMetricStreams`](super::super::client::StopMetricStreams): HTTP binding, errors, auth.
 pub static STOP_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         "StopMetricStreams",
         "POST",
@@ -63,7 +53,7 @@ pub static STOP_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("StopMetricStreamsResult");
-/// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
+/// The runtime's description of [`StopOTelEnrichment`](super::super::client::StopOTelEnrichment): HTTP binding, errors, auth.
 pub static STOP_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
         "StopOTelEnrichment",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",
@@ -20,9 +20,7 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UntagResourceResult");
-/// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
-///
-/// The filters in the request completely replace the stored filters; they are not merged with them. `IncludeFilters` and `ExcludeFilters` are replaced as a pair, so a request that specifies only `IncludeFilters` also clears the stored `ExcludeFilters`, and a request that specifies neither clears both.
+/// The runtime's description of [`UpdateOTelEnrichment`](super::super::client::UpdateOTelEnrichment): HTTP binding, errors, auth.
 pub static UPDATE_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
         "UpdateOTelEnrichment",
         "POST",
@@ -32,13 +30,7 @@ pub static UPDATE_O_TEL_ENRICHMENT: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::VALIDATION_EXCEPTION, &t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("UpdateOTelEnrichmentResult");
-/// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
-///
-/// If you omit `MetricSelections`, Amazon CloudWatch removes any existing metric selection filter and collects all available detailed metrics for the resource.
-///
-/// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html).
-///
-/// To update a resource metrics configuration, you must have the `cloudwatch:UpdateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
+/// The runtime's description of [`UpdateResourceMetricsConfiguration`](super::super::client::UpdateResourceMetricsConfiguration): HTTP binding, errors, auth.
 pub static UPDATE_RESOURCE_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "UpdateResourceMetricsConfiguration",
         "POST",

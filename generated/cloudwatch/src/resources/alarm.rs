@@ -26,59 +26,29 @@ static ALARM: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_ALARMS,
         input: rt::new_shape::<t::DescribeAlarmsInput>,
         output: rt::new_shape::<t::DescribeAlarmsOutput>,
-        params: &[
-            rt::Param {
-                target: "AlarmNames[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("AlarmNames[0]", rt::Source::Identifier(0usize))],
         path: "MetricAlarms[0]",
         select: None,
     }),
 };
 static ALARM_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmNames[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmNames[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ALARM_DESCRIBE_HISTORY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ALARM_DISABLE_ACTIONS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmNames[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmNames[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ALARM_ENABLE_ACTIONS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmNames[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmNames[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ALARM_SET_STATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ALARM_METRIC: rt::ResourceRef = rt::ResourceRef {
@@ -86,28 +56,13 @@ static ALARM_METRIC: rt::ResourceRef = rt::ResourceRef {
     path: None,
 };
 static ALARM_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmNames[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmNames[]", rt::Source::Identifier(0usize))],
 };
 static ALARM_BATCH_DISABLE_ACTIONS: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmNames[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmNames[]", rt::Source::Identifier(0usize))],
 };
 static ALARM_BATCH_ENABLE_ACTIONS: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "AlarmNames[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AlarmNames[]", rt::Source::Identifier(0usize))],
 };
 impl rt::IsResource for Alarm {
     type Data = t::MetricAlarm;

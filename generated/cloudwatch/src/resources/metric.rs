@@ -27,14 +27,8 @@ static METRIC: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::ListMetricsInput>,
         output: rt::new_shape::<t::ListMetricsOutput>,
         params: &[
-            rt::Param {
-                target: "MetricName",
-                source: rt::Source::Identifier(1usize),
-            },
-            rt::Param {
-                target: "Namespace",
-                source: rt::Source::Identifier(0usize),
-            },
+            rt::param("MetricName", rt::Source::Identifier(1usize)),
+            rt::param("Namespace", rt::Source::Identifier(0usize)),
         ],
         path: "Metrics[0]",
         select: None,
@@ -42,27 +36,15 @@ static METRIC: rt::ResourceSpec = rt::ResourceSpec {
 };
 static METRIC_GET_STATISTICS: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Namespace",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "MetricName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Namespace", rt::Source::Identifier(0usize)),
+        rt::param("MetricName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static METRIC_PUT_ALARM: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Namespace",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "MetricName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Namespace", rt::Source::Identifier(0usize)),
+        rt::param("MetricName", rt::Source::Identifier(1usize)),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::RequestParameter("AlarmName")],
@@ -71,27 +53,15 @@ static METRIC_PUT_ALARM: rt::ActionSpec = rt::ActionSpec {
 };
 static METRIC_PUT_DATA: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Namespace",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "MetricData[].MetricName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Namespace", rt::Source::Identifier(0usize)),
+        rt::param("MetricData[].MetricName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static METRIC_ALARMS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Namespace",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "MetricName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Namespace", rt::Source::Identifier(0usize)),
+        rt::param("MetricName", rt::Source::Identifier(1usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("MetricAlarms[].AlarmName")],

@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using PartiQL. Each read statement in a `BatchExecuteStatement` must specify an equality condition on all key attributes. This enforces that each `SELECT` statement in a batch returns at most a single item. For more information, see [Running batch operations with PartiQL for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.multiplestatements.batching.html) .
-    ///
-    /// Returns the [`BatchExecuteStatement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using PartiQL. Each read statement in a `BatchExecuteStatement` must specify an equality condition on all key attributes. This enforces that each `SELECT` statement in a batch returns at most a single item. For more information, see [Running batch operations with PartiQL for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.multiplestatements.batching.html) . Returns [`BatchExecuteStatement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_execute_statement(&self) -> BatchExecuteStatement {
-        BatchExecuteStatement(rt::Call::new(&self.handle, &op::BATCH_EXECUTE_STATEMENT))
+        rt::builder(&self.handle)
     }
-    /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key.
-    ///
-    /// Returns the [`BatchGetItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key. Returns [`BatchGetItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_get_item(&self) -> BatchGetItem {
-        BatchGetItem(rt::Call::new(&self.handle, &op::BATCH_GET_ITEM))
+        rt::builder(&self.handle)
     }
-    /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
-    ///
-    /// Returns the [`BatchWriteItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html). Returns [`BatchWriteItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_write_item(&self) -> BatchWriteItem {
-        BatchWriteItem(rt::Call::new(&self.handle, &op::BATCH_WRITE_ITEM))
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchExecuteStatement` operation.
@@ -48,77 +42,14 @@ rt::operation_type!(
     e::BatchExecuteStatementError, op::BATCH_EXECUTE_STATEMENT
 );
 impl BatchExecuteStatement {
-    /// The list of PartiQL statements representing the batch to run.
-    #[inline]
-    pub fn statements(
-        mut self,
-        value: impl rt::Items<t::BatchStatementRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().statements);
-        self
-    }
-    /// Adds one element to `Statements`; see [`statements`](Self::statements).
-    #[inline]
-    pub fn push_statements(mut self, item: impl Into<t::BatchStatementRequest>) -> Self {
-        rt::push(&mut self.0.input_mut().statements, item);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::BatchExecuteStatementOutput,
-            e::BatchExecuteStatementError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchExecuteStatementOutput, e::BatchExecuteStatementError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::BatchExecuteStatementInput,
-        t::BatchExecuteStatementOutput,
-        e::BatchExecuteStatementError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items BatchExecuteStatementInput statements(t::BatchStatementRequest)
+        push_statements
+    );
+    rt::setter!(
+        into_opt BatchExecuteStatementInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `BatchGetItem` operation.
 ///
@@ -157,74 +88,13 @@ rt::operation_type!(
     op::BATCH_GET_ITEM
 );
 impl BatchGetItem {
-    /// A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem` request.
-    #[inline]
-    pub fn request_items(
-        mut self,
-        value: impl rt::Entries<String, t::KeysAndAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().request_items);
-        self
-    }
-    /// Adds one entry to `RequestItems`; see [`request_items`](Self::request_items).
-    #[inline]
-    pub fn insert_request_items(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::KeysAndAttributes>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().request_items, key, value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::BatchGetItemOutput, e::BatchGetItemError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchGetItemOutput, e::BatchGetItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::BatchGetItemInput, t::BatchGetItemOutput, e::BatchGetItemError> {
-        self.0
-    }
+    rt::setter!(
+        entries BatchGetItemInput request_items(String, t::KeysAndAttributes)
+        insert_request_items
+    );
+    rt::setter!(
+        into_opt BatchGetItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `BatchWriteItem` operation.
 ///
@@ -268,85 +138,15 @@ rt::operation_type!(
     e::BatchWriteItemError, op::BATCH_WRITE_ITEM
 );
 impl BatchWriteItem {
-    /// A map of one or more table names or table ARNs and, for each table, a list of operations to be performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:
-    #[inline]
-    pub fn request_items(
-        mut self,
-        value: impl rt::Entries<String, Vec<t::WriteRequest>>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().request_items);
-        self
-    }
-    /// Adds one entry to `RequestItems`; see [`request_items`](Self::request_items).
-    #[inline]
-    pub fn insert_request_items(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<Vec<t::WriteRequest>>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().request_items, key, value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::BatchWriteItemOutput, e::BatchWriteItemError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchWriteItemOutput, e::BatchWriteItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::BatchWriteItemInput,
-        t::BatchWriteItemOutput,
-        e::BatchWriteItemError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        entries BatchWriteItemInput request_items(String, Vec < t::WriteRequest >)
+        insert_request_items
+    );
+    rt::setter!(
+        into_opt BatchWriteItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt BatchWriteItemInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
 }

@@ -7,33 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status.
-    ///
-    /// Returns the [`CancelBulkOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status. Returns [`CancelBulkOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_bulk_operation(&self) -> CancelBulkOperation {
-        CancelBulkOperation(rt::Call::new(&self.handle, &op::CANCEL_BULK_OPERATION))
+        rt::builder(&self.handle)
     }
-    /// Creates a backup for an existing table.
-    ///
-    /// Returns the [`CreateBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a backup for an existing table. Returns [`CreateBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_backup(&self) -> CreateBackup {
-        CreateBackup(rt::Call::new(&self.handle, &op::CREATE_BACKUP))
+        rt::builder(&self.handle)
     }
-    /// Creates a global table from an existing table. A global table creates a replication relationship between two or more DynamoDB tables with the same table name in the provided Regions.
-    ///
-    /// Returns the [`CreateGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a global table from an existing table. A global table creates a replication relationship between two or more DynamoDB tables with the same table name in the provided Regions. Returns [`CreateGlobalTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_global_table(&self) -> CreateGlobalTable {
-        CreateGlobalTable(rt::Call::new(&self.handle, &op::CREATE_GLOBAL_TABLE))
+        rt::builder(&self.handle)
     }
-    /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions.
-    ///
-    /// Returns the [`CreateTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions. Returns [`CreateTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_table(&self) -> CreateTable {
-        CreateTable(rt::Call::new(&self.handle, &op::CREATE_TABLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelBulkOperation` operation.
@@ -51,59 +43,7 @@ rt::operation_type!(
     e::CancelBulkOperationError, op::CANCEL_BULK_OPERATION
 );
 impl CancelBulkOperation {
-    /// The Amazon Resource Name (ARN) of the bulk operation to cancel.
-    #[inline]
-    pub fn bulk_operation_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bulk_operation_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CancelBulkOperationOutput,
-            e::CancelBulkOperationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelBulkOperationOutput, e::CancelBulkOperationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelBulkOperationInput,
-        t::CancelBulkOperationOutput,
-        e::CancelBulkOperationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CancelBulkOperationInput bulk_operation_arn(String));
 }
 /// The `CreateBackup` operation.
 ///
@@ -137,58 +77,8 @@ rt::operation_type!(
     op::CREATE_BACKUP
 );
 impl CreateBackup {
-    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Specified name for the backup.
-    #[inline]
-    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateBackupOutput, e::CreateBackupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateBackupOutput, e::CreateBackupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateBackupInput, t::CreateBackupOutput, e::CreateBackupError> {
-        self.0
-    }
+    rt::setter!(into_req CreateBackupInput table_name(String));
+    rt::setter!(into_req CreateBackupInput backup_name(String));
 }
 /// The `CreateGlobalTable` operation.
 ///
@@ -230,68 +120,10 @@ rt::operation_type!(
     e::CreateGlobalTableError, op::CREATE_GLOBAL_TABLE
 );
 impl CreateGlobalTable {
-    /// The global table name.
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// The Regions where the global table needs to be created.
-    #[inline]
-    pub fn replication_group(mut self, value: impl rt::Items<t::Replica>) -> Self {
-        value.add_to(&mut self.0.input_mut().replication_group);
-        self
-    }
-    /// Adds one element to `ReplicationGroup`; see [`replication_group`](Self::replication_group).
-    #[inline]
-    pub fn push_replication_group(mut self, item: impl Into<t::Replica>) -> Self {
-        rt::push(&mut self.0.input_mut().replication_group, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateGlobalTableOutput, e::CreateGlobalTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateGlobalTableOutput, e::CreateGlobalTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateGlobalTableInput,
-        t::CreateGlobalTableOutput,
-        e::CreateGlobalTableError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateGlobalTableInput global_table_name(String));
+    rt::setter!(
+        items CreateGlobalTableInput replication_group(t::Replica) push_replication_group
+    );
 }
 /// The `CreateTable` operation.
 ///
@@ -310,209 +142,38 @@ rt::operation_type!(
     op::CREATE_TABLE
 );
 impl CreateTable {
-    /// An array of attributes that describe the key schema for the table and indexes.
-    #[inline]
-    pub fn attribute_definitions(
-        mut self,
-        value: impl rt::Items<t::AttributeDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_definitions);
-        self
-    }
-    /// Adds one element to `AttributeDefinitions`; see [`attribute_definitions`](Self::attribute_definitions).
-    #[inline]
-    pub fn push_attribute_definitions(
-        mut self,
-        item: impl Into<t::AttributeDefinition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_definitions, item);
-        self
-    }
-    /// The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Specifies the attributes that make up the primary key for a table or an index. The attributes in `KeySchema` must also be defined in the `AttributeDefinitions` array. For more information, see [Data Model](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn key_schema(mut self, value: impl rt::Items<t::KeySchemaElement>) -> Self {
-        value.add_to(&mut self.0.input_mut().key_schema);
-        self
-    }
-    /// Adds one element to `KeySchema`; see [`key_schema`](Self::key_schema).
-    #[inline]
-    pub fn push_key_schema(mut self, item: impl Into<t::KeySchemaElement>) -> Self {
-        rt::push(&mut self.0.input_mut().key_schema, item);
-        self
-    }
-    /// One or more local secondary indexes (the maximum is 5) to be created on the table. Each index is scoped to a given partition key value. There is a 10 GB size limit per partition key value; otherwise, the size of a local secondary index is unconstrained.
-    #[inline]
-    pub fn local_secondary_indexes(
-        mut self,
-        value: impl rt::Items<t::LocalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_secondary_indexes);
-        self
-    }
-    /// Adds one element to `LocalSecondaryIndexes`; see [`local_secondary_indexes`](Self::local_secondary_indexes).
-    #[inline]
-    pub fn push_local_secondary_indexes(
-        mut self,
-        item: impl Into<t::LocalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_secondary_indexes, item);
-        self
-    }
-    /// One or more global secondary indexes (the maximum is 20) to be created on the table. Each global secondary index in the array includes the following:
-    #[inline]
-    pub fn global_secondary_indexes(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_indexes);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexes`; see [`global_secondary_indexes`](Self::global_secondary_indexes).
-    #[inline]
-    pub fn push_global_secondary_indexes(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_indexes, item);
-        self
-    }
-    /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
-    #[inline]
-    pub fn billing_mode(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode = Some(value.into());
-        self
-    }
-    /// Represents the provisioned throughput settings for a specified table or index. The settings can be modified using the `UpdateTable` operation.
-    #[inline]
-    pub fn provisioned_throughput(mut self, value: t::ProvisionedThroughput) -> Self {
-        self.0.input_mut().provisioned_throughput = Some(value);
-        self
-    }
-    /// The settings for DynamoDB Streams on the table. These settings consist of:
-    #[inline]
-    pub fn stream_specification(mut self, value: t::StreamSpecification) -> Self {
-        self.0.input_mut().stream_specification = Some(value);
-        self
-    }
-    /// Represents the settings used to enable server-side encryption.
-    #[inline]
-    pub fn sse_specification(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// A list of key-value pairs to label the table. For more information, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
-    #[inline]
-    pub fn table_class(mut self, value: impl Into<t::TableClass>) -> Self {
-        self.0.input_mut().table_class = Some(value.into());
-        self
-    }
-    /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Represents the warm throughput (in read units per second and write units per second) for creating a table.
-    #[inline]
-    pub fn warm_throughput(mut self, value: t::WarmThroughput) -> Self {
-        self.0.input_mut().warm_throughput = Some(value);
-        self
-    }
-    /// An Amazon Web Services resource-based policy document in JSON format that will be attached to the table.
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = Some(value.into());
-        self
-    }
-    /// Sets the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[inline]
-    pub fn on_demand_throughput(mut self, value: t::OnDemandThroughput) -> Self {
-        self.0.input_mut().on_demand_throughput = Some(value);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the source table used for the creation of a multi-account global table.
-    #[inline]
-    pub fn global_table_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_source_arn = Some(value.into());
-        self
-    }
-    /// Controls the settings synchronization mode for the global table. For multi-account global tables, this parameter is required and the only supported value is ENABLED. For same-account global tables, this parameter is set to ENABLED\_WITH\_OVERRIDES.
-    #[inline]
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<t::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.0.input_mut().global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-    /// One or more vector indexes to be created on the table. Each vector index enables similarity search on a vector attribute. Each element in the list consists of:
-    #[inline]
-    pub fn vector_indexes(mut self, value: impl rt::Items<t::VectorIndex>) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_indexes);
-        self
-    }
-    /// Adds one element to `VectorIndexes`; see [`vector_indexes`](Self::vector_indexes).
-    #[inline]
-    pub fn push_vector_indexes(mut self, item: impl Into<t::VectorIndex>) -> Self {
-        rt::push(&mut self.0.input_mut().vector_indexes, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateTableOutput, e::CreateTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateTableOutput, e::CreateTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateTableInput, t::CreateTableOutput, e::CreateTableError> {
-        self.0
-    }
+    rt::setter!(
+        items CreateTableInput attribute_definitions(t::AttributeDefinition)
+        push_attribute_definitions
+    );
+    rt::setter!(into_req CreateTableInput table_name(String));
+    rt::setter!(items CreateTableInput key_schema(t::KeySchemaElement) push_key_schema);
+    rt::setter!(
+        items CreateTableInput local_secondary_indexes(t::LocalSecondaryIndex)
+        push_local_secondary_indexes
+    );
+    rt::setter!(
+        items CreateTableInput global_secondary_indexes(t::GlobalSecondaryIndex)
+        push_global_secondary_indexes
+    );
+    rt::setter!(into_opt CreateTableInput billing_mode(t::BillingMode));
+    rt::setter!(
+        val_opt CreateTableInput provisioned_throughput(t::ProvisionedThroughput)
+    );
+    rt::setter!(val_opt CreateTableInput stream_specification(t::StreamSpecification));
+    rt::setter!(val_opt CreateTableInput sse_specification(t::SseSpecification));
+    rt::setter!(items CreateTableInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateTableInput table_class(t::TableClass));
+    rt::setter!(val_opt CreateTableInput deletion_protection_enabled(bool));
+    rt::setter!(val_opt CreateTableInput warm_throughput(t::WarmThroughput));
+    rt::setter!(into_opt CreateTableInput resource_policy(String));
+    rt::setter!(val_opt CreateTableInput on_demand_throughput(t::OnDemandThroughput));
+    rt::setter!(into_opt CreateTableInput global_table_source_arn(String));
+    rt::setter!(
+        into_opt CreateTableInput
+        global_table_settings_replication_mode(t::GlobalTableSettingsReplicationMode)
+    );
+    rt::setter!(
+        items CreateTableInput vector_indexes(t::VectorIndex) push_vector_indexes
+    );
 }

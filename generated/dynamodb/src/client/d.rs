@@ -7,127 +7,87 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes an existing backup of a table.
-    ///
-    /// Returns the [`DeleteBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an existing backup of a table. Returns [`DeleteBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_backup(&self) -> DeleteBackup {
-        DeleteBackup(rt::Call::new(&self.handle, &op::DELETE_BACKUP))
+        rt::builder(&self.handle)
     }
-    /// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value.
-    ///
-    /// Returns the [`DeleteItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value. Returns [`DeleteItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_item(&self) -> DeleteItem {
-        DeleteItem(rt::Call::new(&self.handle, &op::DELETE_ITEM))
+        rt::builder(&self.handle)
     }
-    /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the resource-based policy attached to the resource, which can be a table or stream. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
-    ///
-    /// Returns the [`DeleteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned. Returns [`DeleteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_table(&self) -> DeleteTable {
-        DeleteTable(rt::Call::new(&self.handle, &op::DELETE_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Describes an existing backup of a table.
-    ///
-    /// Returns the [`DescribeBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes an existing backup of a table. Returns [`DescribeBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_backup(&self) -> DescribeBackup {
-        DescribeBackup(rt::Call::new(&self.handle, &op::DESCRIBE_BACKUP))
+        rt::builder(&self.handle)
     }
-    /// Describes the specified bulk operation.
-    ///
-    /// Returns the [`DescribeBulkOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified bulk operation. Returns [`DescribeBulkOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_bulk_operation(&self) -> DescribeBulkOperation {
-        DescribeBulkOperation(rt::Call::new(&self.handle, &op::DESCRIBE_BULK_OPERATION))
+        rt::builder(&self.handle)
     }
-    /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
-    ///
-    /// Returns the [`DescribeContinuousBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED. Returns [`DescribeContinuousBackups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_continuous_backups(&self) -> DescribeContinuousBackups {
-        DescribeContinuousBackups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONTINUOUS_BACKUPS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns information about contributor insights for a given table or global secondary index.
-    ///
-    /// Returns the [`DescribeContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about contributor insights for a given table or global secondary index. Returns [`DescribeContributorInsights`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_contributor_insights(&self) -> DescribeContributorInsights {
-        DescribeContributorInsights(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONTRIBUTOR_INSIGHTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
-    ///
-    /// Returns the [`DescribeEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints). Returns [`DescribeEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_endpoints(&self) -> DescribeEndpoints {
-        DescribeEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_ENDPOINTS))
+        rt::builder(&self.handle)
     }
-    /// Describes an existing table export.
-    ///
-    /// Returns the [`DescribeExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes an existing table export. Returns [`DescribeExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_export(&self) -> DescribeExport {
-        DescribeExport(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT))
+        rt::builder(&self.handle)
     }
-    /// Returns information about the specified global table.
-    ///
-    /// Returns the [`DescribeGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the specified global table. Returns [`DescribeGlobalTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_global_table(&self) -> DescribeGlobalTable {
-        DescribeGlobalTable(rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Describes Region-specific settings for a global table.
-    ///
-    /// Returns the [`DescribeGlobalTableSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes Region-specific settings for a global table. Returns [`DescribeGlobalTableSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_global_table_settings(&self) -> DescribeGlobalTableSettings {
-        DescribeGlobalTableSettings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Represents the properties of the import.
-    ///
-    /// Returns the [`DescribeImport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Represents the properties of the import. Returns [`DescribeImport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_import(&self) -> DescribeImport {
-        DescribeImport(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT))
+        rt::builder(&self.handle)
     }
-    /// Returns information about the status of Kinesis streaming.
-    ///
-    /// Returns the [`DescribeKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the status of Kinesis streaming. Returns [`DescribeKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_kinesis_streaming_destination(
         &self,
     ) -> DescribeKinesisStreamingDestination {
-        DescribeKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::DESCRIBE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there.
-    ///
-    /// Returns the [`DescribeLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there. Returns [`DescribeLimits`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_limits(&self) -> DescribeLimits {
-        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
+        rt::builder(&self.handle)
     }
-    /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
-    ///
-    /// Returns the [`DescribeTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table. Returns [`DescribeTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_table(&self) -> DescribeTable {
-        DescribeTable(rt::Call::new(&self.handle, &op::DESCRIBE_TABLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteBackup` operation.
@@ -147,52 +107,7 @@ rt::operation_type!(
     op::DELETE_BACKUP
 );
 impl DeleteBackup {
-    /// The ARN associated with the backup.
-    #[inline]
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteBackupOutput, e::DeleteBackupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteBackupOutput, e::DeleteBackupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBackupInput, t::DeleteBackupOutput, e::DeleteBackupError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBackupInput backup_arn(String));
 }
 /// The `DeleteItem` operation.
 ///
@@ -211,173 +126,34 @@ rt::operation_type!(
     op::DELETE_ITEM
 );
 impl DeleteItem {
-    /// The name of the table from which to delete the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to delete.
-    #[inline]
-    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().key);
-        self
-    }
-    /// Adds one entry to `Key`; see [`key`](Self::key).
-    #[inline]
-    pub fn insert_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().key, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn expected(
-        mut self,
-        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expected);
-        self
-    }
-    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
-    #[inline]
-    pub fn insert_expected(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::ExpectedAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expected, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were deleted. For `DeleteItem`, the valid values are:
-    #[inline]
-    pub fn return_values(mut self, value: impl Into<t::ReturnValue>) -> Self {
-        self.0.input_mut().return_values = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// A condition that must be satisfied in order for a conditional `DeleteItem` to succeed.
-    #[inline]
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().condition_expression = Some(value.into());
-        self
-    }
-    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// One or more values that can be substituted in an expression.
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// An optional parameter that returns the item attributes for a `DeleteItem` operation that failed a condition check.
-    #[inline]
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<t::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteItemOutput, e::DeleteItemError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteItemOutput, e::DeleteItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteItemInput table_name(String));
+    rt::setter!(entries DeleteItemInput key(String, t::AttributeValue) insert_key);
+    rt::setter!(
+        entries DeleteItemInput expected(String, t::ExpectedAttributeValue)
+        insert_expected
+    );
+    rt::setter!(into_opt DeleteItemInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(into_opt DeleteItemInput return_values(t::ReturnValue));
+    rt::setter!(
+        into_opt DeleteItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt DeleteItemInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
+    rt::setter!(into_opt DeleteItemInput condition_expression(String));
+    rt::setter!(
+        entries DeleteItemInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries DeleteItemInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(
+        into_opt DeleteItemInput
+        return_values_on_condition_check_failure(t::ReturnValuesOnConditionCheckFailure)
+    );
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -400,65 +176,8 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed. The resources you can specify include tables and streams. If you remove the policy of a table, it will also remove the permissions for the table's indexes defined in that policy document. This is because index permissions are defined in the table's policy.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// A string value that you can use to conditionally delete your policy. When you provide an expected revision ID, if the revision ID of the existing policy on the resource doesn't match or if there's no policy attached to the resource, the request will fail and return a `PolicyNotFoundException`.
-    #[inline]
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteResourcePolicyOutput,
-            e::DeleteResourcePolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteResourcePolicyOutput, e::DeleteResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteResourcePolicyInput,
-        t::DeleteResourcePolicyOutput,
-        e::DeleteResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyInput expected_revision_id(String));
 }
 /// The `DeleteTable` operation.
 ///
@@ -479,52 +198,7 @@ rt::operation_type!(
     op::DELETE_TABLE
 );
 impl DeleteTable {
-    /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTableOutput, e::DeleteTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTableOutput, e::DeleteTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteTableInput table_name(String));
 }
 /// The `DescribeBackup` operation.
 ///
@@ -543,56 +217,7 @@ rt::operation_type!(
     e::DescribeBackupError, op::DESCRIBE_BACKUP
 );
 impl DescribeBackup {
-    /// The Amazon Resource Name (ARN) associated with the backup.
-    #[inline]
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeBackupOutput, e::DescribeBackupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeBackupOutput, e::DescribeBackupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeBackupInput,
-        t::DescribeBackupOutput,
-        e::DescribeBackupError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeBackupInput backup_arn(String));
 }
 /// The `DescribeBulkOperation` operation.
 ///
@@ -609,59 +234,7 @@ rt::operation_type!(
     e::DescribeBulkOperationError, op::DESCRIBE_BULK_OPERATION
 );
 impl DescribeBulkOperation {
-    /// The Amazon Resource Name (ARN) of the bulk operation to describe.
-    #[inline]
-    pub fn bulk_operation_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bulk_operation_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeBulkOperationOutput,
-            e::DescribeBulkOperationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeBulkOperationOutput, e::DescribeBulkOperationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeBulkOperationInput,
-        t::DescribeBulkOperationOutput,
-        e::DescribeBulkOperationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeBulkOperationInput bulk_operation_arn(String));
     /// Wait until a bulk operation is completed.
     ///
     /// Calls `DescribeBulkOperation` until the `BulkOperationCompleted` waiter's acceptors decide (boto3's `get_waiter("bulk_operation_completed")`): every 20 s, at most 180 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BULK_OPERATION_COMPLETED_WAITER`](crate::operations::BULK_OPERATION_COMPLETED_WAITER).
@@ -698,62 +271,7 @@ rt::operation_type!(
     op::DESCRIBE_CONTINUOUS_BACKUPS
 );
 impl DescribeContinuousBackups {
-    /// Name of the table for which the customer wants to check the continuous backups and point in time recovery settings.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeContinuousBackupsOutput,
-            e::DescribeContinuousBackupsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeContinuousBackupsOutput,
-        e::DescribeContinuousBackupsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeContinuousBackupsInput,
-        t::DescribeContinuousBackupsOutput,
-        e::DescribeContinuousBackupsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeContinuousBackupsInput table_name(String));
 }
 /// The `DescribeContributorInsights` operation.
 ///
@@ -771,68 +289,8 @@ rt::operation_type!(
     op::DESCRIBE_CONTRIBUTOR_INSIGHTS
 );
 impl DescribeContributorInsights {
-    /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The name of the global secondary index to describe, if applicable.
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeContributorInsightsOutput,
-            e::DescribeContributorInsightsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeContributorInsightsOutput,
-        e::DescribeContributorInsightsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeContributorInsightsInput,
-        t::DescribeContributorInsightsOutput,
-        e::DescribeContributorInsightsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeContributorInsightsInput table_name(String));
+    rt::setter!(into_opt DescribeContributorInsightsInput index_name(String));
     /// Calls `DescribeContributorInsights` until the `ContributorInsightsEnabled` waiter's acceptors decide (boto3's `get_waiter("contributor_insights_enabled")`): every 20 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONTRIBUTOR_INSIGHTS_ENABLED_WAITER`](crate::operations::CONTRIBUTOR_INSIGHTS_ENABLED_WAITER).
     #[inline]
     pub fn wait_until_contributor_insights_enabled(
@@ -859,48 +317,6 @@ rt::operation_type!(
     DescribeEndpoints, t::DescribeEndpointsRequest, t::DescribeEndpointsResponse,
     rt::NoErrors, op::DESCRIBE_ENDPOINTS
 );
-impl DescribeEndpoints {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeEndpointsResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DescribeEndpointsResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeEndpointsRequest,
-        t::DescribeEndpointsResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
 /// The `DescribeExport` operation.
 ///
 /// Describes an existing table export.
@@ -916,56 +332,7 @@ rt::operation_type!(
     e::DescribeExportError, op::DESCRIBE_EXPORT
 );
 impl DescribeExport {
-    /// The Amazon Resource Name (ARN) associated with the export.
-    #[inline]
-    pub fn export_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().export_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeExportOutput, e::DescribeExportError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeExportOutput, e::DescribeExportError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportInput,
-        t::DescribeExportOutput,
-        e::DescribeExportError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeExportInput export_arn(String));
     /// Calls `DescribeExport` until the `ExportCompleted` waiter's acceptors decide (boto3's `get_waiter("export_completed")`): every 20 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_COMPLETED_WAITER`](crate::operations::EXPORT_COMPLETED_WAITER).
     #[inline]
     pub fn wait_until_export_completed(
@@ -997,59 +364,7 @@ rt::operation_type!(
     e::DescribeGlobalTableError, op::DESCRIBE_GLOBAL_TABLE
 );
 impl DescribeGlobalTable {
-    /// The name of the global table.
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeGlobalTableOutput,
-            e::DescribeGlobalTableError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeGlobalTableOutput, e::DescribeGlobalTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeGlobalTableInput,
-        t::DescribeGlobalTableOutput,
-        e::DescribeGlobalTableError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeGlobalTableInput global_table_name(String));
 }
 /// The `DescribeGlobalTableSettings` operation.
 ///
@@ -1071,62 +386,7 @@ rt::operation_type!(
     op::DESCRIBE_GLOBAL_TABLE_SETTINGS
 );
 impl DescribeGlobalTableSettings {
-    /// The name of the global table to describe.
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeGlobalTableSettingsOutput,
-            e::DescribeGlobalTableSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeGlobalTableSettingsOutput,
-        e::DescribeGlobalTableSettingsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeGlobalTableSettingsInput,
-        t::DescribeGlobalTableSettingsOutput,
-        e::DescribeGlobalTableSettingsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeGlobalTableSettingsInput global_table_name(String));
 }
 /// The `DescribeImport` operation.
 ///
@@ -1143,56 +403,7 @@ rt::operation_type!(
     e::DescribeImportError, op::DESCRIBE_IMPORT
 );
 impl DescribeImport {
-    /// The Amazon Resource Name (ARN) associated with the table you're importing to.
-    #[inline]
-    pub fn import_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeImportOutput, e::DescribeImportError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeImportOutput, e::DescribeImportError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportInput,
-        t::DescribeImportOutput,
-        e::DescribeImportError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeImportInput import_arn(String));
     /// Calls `DescribeImport` until the `ImportCompleted` waiter's acceptors decide (boto3's `get_waiter("import_completed")`): every 20 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMPORT_COMPLETED_WAITER`](crate::operations::IMPORT_COMPLETED_WAITER).
     #[inline]
     pub fn wait_until_import_completed(
@@ -1222,62 +433,7 @@ rt::operation_type!(
     op::DESCRIBE_KINESIS_STREAMING_DESTINATION
 );
 impl DescribeKinesisStreamingDestination {
-    /// The name of the table being described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeKinesisStreamingDestinationOutput,
-            e::DescribeKinesisStreamingDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeKinesisStreamingDestinationOutput,
-        e::DescribeKinesisStreamingDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeKinesisStreamingDestinationInput,
-        t::DescribeKinesisStreamingDestinationOutput,
-        e::DescribeKinesisStreamingDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeKinesisStreamingDestinationInput table_name(String));
     /// Calls `DescribeKinesisStreamingDestination` until the `KinesisStreamingDestinationActive` waiter's acceptors decide (boto3's `get_waiter("kinesis_streaming_destination_active")`): every 20 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER`](crate::operations::KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER).
     #[inline]
     pub fn wait_until_kinesis_streaming_destination_active(
@@ -1329,52 +485,6 @@ rt::operation_type!(
     DescribeLimits, t::DescribeLimitsInput, t::DescribeLimitsOutput,
     e::DescribeLimitsError, op::DESCRIBE_LIMITS
 );
-impl DescribeLimits {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeLimitsOutput, e::DescribeLimitsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeLimitsOutput, e::DescribeLimitsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLimitsInput,
-        t::DescribeLimitsOutput,
-        e::DescribeLimitsError,
-    > {
-        self.0
-    }
-}
 /// The `DescribeTable` operation.
 ///
 /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
@@ -1392,52 +502,7 @@ rt::operation_type!(
     op::DESCRIBE_TABLE
 );
 impl DescribeTable {
-    /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeTableOutput, e::DescribeTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeTableOutput, e::DescribeTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeTableInput, t::DescribeTableOutput, e::DescribeTableError> {
-        self.0
-    }
+    rt::setter!(into_req DescribeTableInput table_name(String));
     /// Calls `DescribeTable` until the `TableExists` waiter's acceptors decide (boto3's `get_waiter("table_exists")`): every 20 s, at most 25 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`TABLE_EXISTS_WAITER`](crate::operations::TABLE_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_table_exists(
@@ -1462,34 +527,24 @@ impl DescribeTable {
     }
 }
 impl super::Client {
-    /// Describes auto scaling settings across replicas of the global table at once.
-    ///
-    /// Returns the [`DescribeTableReplicaAutoScaling`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes auto scaling settings across replicas of the global table at once. Returns [`DescribeTableReplicaAutoScaling`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_table_replica_auto_scaling(
         &self,
     ) -> DescribeTableReplicaAutoScaling {
-        DescribeTableReplicaAutoScaling(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TABLE_REPLICA_AUTO_SCALING),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gives a description of the Time to Live (TTL) status on the specified table.
-    ///
-    /// Returns the [`DescribeTimeToLive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gives a description of the Time to Live (TTL) status on the specified table. Returns [`DescribeTimeToLive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_time_to_live(&self) -> DescribeTimeToLive {
-        DescribeTimeToLive(rt::Call::new(&self.handle, &op::DESCRIBE_TIME_TO_LIVE))
+        rt::builder(&self.handle)
     }
-    /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
-    ///
-    /// Returns the [`DisableKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources. Returns [`DisableKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_kinesis_streaming_destination(
         &self,
     ) -> DisableKinesisStreamingDestination {
-        DisableKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::DISABLE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeTableReplicaAutoScaling` operation.
@@ -1508,62 +563,7 @@ rt::operation_type!(
     op::DESCRIBE_TABLE_REPLICA_AUTO_SCALING
 );
 impl DescribeTableReplicaAutoScaling {
-    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeTableReplicaAutoScalingOutput,
-            e::DescribeTableReplicaAutoScalingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeTableReplicaAutoScalingOutput,
-        e::DescribeTableReplicaAutoScalingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTableReplicaAutoScalingInput,
-        t::DescribeTableReplicaAutoScalingOutput,
-        e::DescribeTableReplicaAutoScalingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeTableReplicaAutoScalingInput table_name(String));
 }
 /// The `DescribeTimeToLive` operation.
 ///
@@ -1580,56 +580,7 @@ rt::operation_type!(
     e::DescribeTimeToLiveError, op::DESCRIBE_TIME_TO_LIVE
 );
 impl DescribeTimeToLive {
-    /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeTimeToLiveOutput, e::DescribeTimeToLiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeTimeToLiveOutput, e::DescribeTimeToLiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTimeToLiveInput,
-        t::DescribeTimeToLiveOutput,
-        e::DescribeTimeToLiveError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeTimeToLiveInput table_name(String));
 }
 /// The `DisableKinesisStreamingDestination` operation.
 ///
@@ -1647,75 +598,10 @@ rt::operation_type!(
     op::DISABLE_KINESIS_STREAMING_DESTINATION
 );
 impl DisableKinesisStreamingDestination {
-    /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The ARN for a Kinesis data stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// The source for the Kinesis streaming information that is being enabled.
-    #[inline]
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: t::EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.0.input_mut().enable_kinesis_streaming_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::KinesisStreamingDestinationOutput,
-            e::DisableKinesisStreamingDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::KinesisStreamingDestinationOutput,
-        e::DisableKinesisStreamingDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::KinesisStreamingDestinationInput,
-        t::KinesisStreamingDestinationOutput,
-        e::DisableKinesisStreamingDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req KinesisStreamingDestinationInput table_name(String));
+    rt::setter!(into_req KinesisStreamingDestinationInput stream_arn(String));
+    rt::setter!(
+        val_opt KinesisStreamingDestinationInput
+        enable_kinesis_streaming_configuration(t::EnableKinesisStreamingConfiguration)
+    );
 }

@@ -7,39 +7,27 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during the enable workflow. If this operation doesn't return results immediately, use DescribeKinesisStreamingDestination to check if streaming to the Kinesis data stream is ACTIVE.
-    ///
-    /// Returns the [`EnableKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during the enable workflow. If this operation doesn't return results immediately, use DescribeKinesisStreamingDestination to check if streaming to the Kinesis data stream is ACTIVE. Returns [`EnableKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_kinesis_streaming_destination(
         &self,
     ) -> EnableKinesisStreamingDestination {
-        EnableKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::ENABLE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL.
-    ///
-    /// Returns the [`ExecuteStatement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL. Returns [`ExecuteStatement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_statement(&self) -> ExecuteStatement {
-        ExecuteStatement(rt::Call::new(&self.handle, &op::EXECUTE_STATEMENT))
+        rt::builder(&self.handle)
     }
-    /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL.
-    ///
-    /// Returns the [`ExecuteTransaction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL. Returns [`ExecuteTransaction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_transaction(&self) -> ExecuteTransaction {
-        ExecuteTransaction(rt::Call::new(&self.handle, &op::EXECUTE_TRANSACTION))
+        rt::builder(&self.handle)
     }
-    /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
-    ///
-    /// Returns the [`ExportTableToPointInTime`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window. Returns [`ExportTableToPointInTime`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn export_table_to_point_in_time(&self) -> ExportTableToPointInTime {
-        ExportTableToPointInTime(
-            rt::Call::new(&self.handle, &op::EXPORT_TABLE_TO_POINT_IN_TIME),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableKinesisStreamingDestination` operation.
@@ -58,77 +46,12 @@ rt::operation_type!(
     op::ENABLE_KINESIS_STREAMING_DESTINATION
 );
 impl EnableKinesisStreamingDestination {
-    /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The ARN for a Kinesis data stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// The source for the Kinesis streaming information that is being enabled.
-    #[inline]
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: t::EnableKinesisStreamingConfiguration,
-    ) -> Self {
-        self.0.input_mut().enable_kinesis_streaming_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::KinesisStreamingDestinationOutput,
-            e::EnableKinesisStreamingDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::KinesisStreamingDestinationOutput,
-        e::EnableKinesisStreamingDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::KinesisStreamingDestinationInput,
-        t::KinesisStreamingDestinationOutput,
-        e::EnableKinesisStreamingDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req KinesisStreamingDestinationInput table_name(String));
+    rt::setter!(into_req KinesisStreamingDestinationInput stream_arn(String));
+    rt::setter!(
+        val_opt KinesisStreamingDestinationInput
+        enable_kinesis_streaming_configuration(t::EnableKinesisStreamingConfiguration)
+    );
 }
 /// The `ExecuteStatement` operation.
 ///
@@ -149,104 +72,21 @@ rt::operation_type!(
     e::ExecuteStatementError, op::EXECUTE_STATEMENT
 );
 impl ExecuteStatement {
-    /// The PartiQL statement representing the operation to run.
-    #[inline]
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement = value.into();
-        self
-    }
-    /// The parameters for the PartiQL statement, if any.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::AttributeValue>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used; otherwise, an eventually consistent read is used.
-    #[inline]
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.0.input_mut().consistent_read = Some(value);
-        self
-    }
-    /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, along with a key in `LastEvaluatedKey` to apply in a subsequent operation so you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// An optional parameter that returns the item attributes for an `ExecuteStatement` operation that failed a condition check.
-    #[inline]
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<t::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ExecuteStatementOutput, e::ExecuteStatementError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ExecuteStatementOutput, e::ExecuteStatementError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExecuteStatementInput,
-        t::ExecuteStatementOutput,
-        e::ExecuteStatementError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ExecuteStatementInput statement(String));
+    rt::setter!(
+        items ExecuteStatementInput parameters(t::AttributeValue) push_parameters
+    );
+    rt::setter!(val_opt ExecuteStatementInput consistent_read(bool));
+    rt::setter!(into_opt ExecuteStatementInput next_token(String));
+    rt::setter!(
+        into_opt ExecuteStatementInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(val_opt ExecuteStatementInput limit(i32));
+    rt::setter!(
+        into_opt ExecuteStatementInput
+        return_values_on_condition_check_failure(t::ReturnValuesOnConditionCheckFailure)
+    );
 }
 /// The `ExecuteTransaction` operation.
 ///
@@ -265,83 +105,15 @@ rt::operation_type!(
     e::ExecuteTransactionError, op::EXECUTE_TRANSACTION
 );
 impl ExecuteTransaction {
-    /// The list of PartiQL statements representing the transaction to run.
-    #[inline]
-    pub fn transact_statements(
-        mut self,
-        value: impl rt::Items<t::ParameterizedStatement>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transact_statements);
-        self
-    }
-    /// Adds one element to `TransactStatements`; see [`transact_statements`](Self::transact_statements).
-    #[inline]
-    pub fn push_transact_statements(
-        mut self,
-        item: impl Into<t::ParameterizedStatement>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().transact_statements, item);
-        self
-    }
-    /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response. For more information, see [TransactGetItems](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html) and [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ExecuteTransactionOutput, e::ExecuteTransactionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ExecuteTransactionOutput, e::ExecuteTransactionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExecuteTransactionInput,
-        t::ExecuteTransactionOutput,
-        e::ExecuteTransactionError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items ExecuteTransactionInput transact_statements(t::ParameterizedStatement)
+        push_transact_statements
+    );
+    rt::setter!(into_opt ExecuteTransactionInput client_request_token(String));
+    rt::setter!(
+        into_opt ExecuteTransactionInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `ExportTableToPointInTime` operation.
 ///
@@ -359,129 +131,24 @@ rt::operation_type!(
     op::EXPORT_TABLE_TO_POINT_IN_TIME
 );
 impl ExportTableToPointInTime {
-    /// The Amazon Resource Name (ARN) associated with the table to export.
-    #[inline]
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_arn = value.into();
-        self
-    }
-    /// Time in the past from which to export table data, counted in seconds from the start of the Unix epoch. The table export will be a snapshot of the table's state at this point in time.
-    #[inline]
-    pub fn export_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().export_time = Some(value);
-        self
-    }
-    /// Providing a `ClientToken` makes the call to `ExportTableToPointInTimeInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The name of the Amazon S3 bucket to export the snapshot to.
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = value.into();
-        self
-    }
-    /// The ID of the Amazon Web Services account that owns the bucket the export will be stored in.
-    #[inline]
-    pub fn s3_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_owner = Some(value.into());
-        self
-    }
-    /// The Amazon S3 bucket prefix to use as the file name and path of the exported snapshot.
-    #[inline]
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_prefix = Some(value.into());
-        self
-    }
-    /// Type of encryption used on the bucket where export data will be stored. Valid values for `S3SseAlgorithm` are:
-    #[inline]
-    pub fn s3_sse_algorithm(mut self, value: impl Into<t::S3SseAlgorithm>) -> Self {
-        self.0.input_mut().s3_sse_algorithm = Some(value.into());
-        self
-    }
-    /// The ID of the KMS managed key used to encrypt the S3 bucket where export data will be stored (if applicable).
-    #[inline]
-    pub fn s3_sse_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_sse_kms_key_id = Some(value.into());
-        self
-    }
-    /// The format for the exported data. Valid values for `ExportFormat` are `DYNAMODB_JSON` or `ION`.
-    #[inline]
-    pub fn export_format(mut self, value: impl Into<t::ExportFormat>) -> Self {
-        self.0.input_mut().export_format = Some(value.into());
-        self
-    }
-    /// Choice of whether to execute as a full export or incremental export. Valid values are FULL\_EXPORT or INCREMENTAL\_EXPORT. The default value is FULL\_EXPORT. If INCREMENTAL\_EXPORT is provided, the IncrementalExportSpecification must also be used.
-    #[inline]
-    pub fn export_type(mut self, value: impl Into<t::ExportType>) -> Self {
-        self.0.input_mut().export_type = Some(value.into());
-        self
-    }
-    /// Optional object containing the parameters specific to an incremental export.
-    #[inline]
-    pub fn incremental_export_specification(
-        mut self,
-        value: t::IncrementalExportSpecification,
-    ) -> Self {
-        self.0.input_mut().incremental_export_specification = Some(value);
-        self
-    }
-    /// The criteria used to filter which items are included in the point-in-time export. When you specify this parameter, only items that match the key conditions and filter expressions are exported.
-    #[inline]
-    pub fn filter_specification(mut self, value: t::FilterSpecification) -> Self {
-        self.0.input_mut().filter_specification = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ExportTableToPointInTimeOutput,
-            e::ExportTableToPointInTimeError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ExportTableToPointInTimeOutput,
-        e::ExportTableToPointInTimeError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExportTableToPointInTimeInput,
-        t::ExportTableToPointInTimeOutput,
-        e::ExportTableToPointInTimeError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ExportTableToPointInTimeInput table_arn(String));
+    rt::setter!(val_opt ExportTableToPointInTimeInput export_time(rt::DateTime));
+    rt::setter!(into_opt ExportTableToPointInTimeInput client_token(String));
+    rt::setter!(into_req ExportTableToPointInTimeInput s3_bucket(String));
+    rt::setter!(into_opt ExportTableToPointInTimeInput s3_bucket_owner(String));
+    rt::setter!(into_opt ExportTableToPointInTimeInput s3_prefix(String));
+    rt::setter!(
+        into_opt ExportTableToPointInTimeInput s3_sse_algorithm(t::S3SseAlgorithm)
+    );
+    rt::setter!(into_opt ExportTableToPointInTimeInput s3_sse_kms_key_id(String));
+    rt::setter!(into_opt ExportTableToPointInTimeInput export_format(t::ExportFormat));
+    rt::setter!(into_opt ExportTableToPointInTimeInput export_type(t::ExportType));
+    rt::setter!(
+        val_opt ExportTableToPointInTimeInput
+        incremental_export_specification(t::IncrementalExportSpecification)
+    );
+    rt::setter!(
+        val_opt ExportTableToPointInTimeInput
+        filter_specification(t::FilterSpecification)
+    );
 }

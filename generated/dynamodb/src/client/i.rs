@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Imports table data from an S3 bucket.
-    ///
-    /// Returns the [`ImportTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Imports table data from an S3 bucket. Returns [`ImportTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_table(&self) -> ImportTable {
-        ImportTable(rt::Call::new(&self.handle, &op::IMPORT_TABLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ImportTable` operation.
@@ -26,86 +24,14 @@ rt::operation_type!(
     op::IMPORT_TABLE
 );
 impl ImportTable {
-    /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The S3 bucket that provides the source for the import.
-    #[inline]
-    pub fn s3_bucket_source(mut self, value: t::S3BucketSource) -> Self {
-        self.0.input_mut().s3_bucket_source = value;
-        self
-    }
-    /// The format of the source data. Valid values for `ImportFormat` are `CSV`, `DYNAMODB_JSON` or `ION`.
-    #[inline]
-    pub fn input_format(mut self, value: impl Into<t::InputFormat>) -> Self {
-        self.0.input_mut().input_format = value.into();
-        self
-    }
-    /// Additional properties that specify how the input is formatted,
-    #[inline]
-    pub fn input_format_options(mut self, value: t::InputFormatOptions) -> Self {
-        self.0.input_mut().input_format_options = Some(value);
-        self
-    }
-    /// Type of compression to be used on the input coming from the imported table.
-    #[inline]
-    pub fn input_compression_type(
-        mut self,
-        value: impl Into<t::InputCompressionType>,
-    ) -> Self {
-        self.0.input_mut().input_compression_type = Some(value.into());
-        self
-    }
-    /// Parameters for the table to import the data into.
-    #[inline]
-    pub fn table_creation_parameters(
-        mut self,
-        value: t::TableCreationParameters,
-    ) -> Self {
-        self.0.input_mut().table_creation_parameters = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ImportTableOutput, e::ImportTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ImportTableOutput, e::ImportTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportTableInput, t::ImportTableOutput, e::ImportTableError> {
-        self.0
-    }
+    rt::setter!(into_opt ImportTableInput client_token(String));
+    rt::setter!(val_req ImportTableInput s3_bucket_source(t::S3BucketSource));
+    rt::setter!(into_req ImportTableInput input_format(t::InputFormat));
+    rt::setter!(val_opt ImportTableInput input_format_options(t::InputFormatOptions));
+    rt::setter!(
+        into_opt ImportTableInput input_compression_type(t::InputCompressionType)
+    );
+    rt::setter!(
+        val_req ImportTableInput table_creation_parameters(t::TableCreationParameters)
+    );
 }

@@ -7,63 +7,45 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made with Amazon Web Services Backup. To list these backups for a given table, specify `TableName`. `ListBackups` returns a paginated list of results with at most 1 MB worth of items in a page. You can also specify a maximum number of entries to be returned in a page.
-    ///
-    /// Returns the [`ListBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made with Amazon Web Services Backup. To list these backups for a given table, specify `TableName`. `ListBackups` returns a paginated list of results with at most 1 MB worth of items in a page. You can also specify a maximum number of entries to be returned in a page. Returns [`ListBackups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_backups(&self) -> ListBackups {
-        ListBackups(rt::Call::new(&self.handle, &op::LIST_BACKUPS))
+        rt::builder(&self.handle)
     }
-    /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
-    ///
-    /// Returns the [`ListBulkOperations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results. Returns [`ListBulkOperations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bulk_operations(&self) -> ListBulkOperations {
-        ListBulkOperations(rt::Call::new(&self.handle, &op::LIST_BULK_OPERATIONS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
-    ///
-    /// Returns the [`ListContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes. Returns [`ListContributorInsights`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_contributor_insights(&self) -> ListContributorInsights {
-        ListContributorInsights(
-            rt::Call::new(&self.handle, &op::LIST_CONTRIBUTOR_INSIGHTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
-    ///
-    /// Returns the [`ListExports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`. Returns [`ListExports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_exports(&self) -> ListExports {
-        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
+        rt::builder(&self.handle)
     }
-    /// Lists all global tables that have a replica in the specified Region.
-    ///
-    /// Returns the [`ListGlobalTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all global tables that have a replica in the specified Region. Returns [`ListGlobalTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_global_tables(&self) -> ListGlobalTables {
-        ListGlobalTables(rt::Call::new(&self.handle, &op::LIST_GLOBAL_TABLES))
+        rt::builder(&self.handle)
     }
-    /// Lists completed imports within the past 90 days.
-    ///
-    /// Returns the [`ListImports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists completed imports within the past 90 days. Returns [`ListImports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_imports(&self) -> ListImports {
-        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
+        rt::builder(&self.handle)
     }
-    /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
-    ///
-    /// Returns the [`ListTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names. Returns [`ListTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tables(&self) -> ListTables {
-        ListTables(rt::Call::new(&self.handle, &op::LIST_TABLES))
+        rt::builder(&self.handle)
     }
-    /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
-    ///
-    /// Returns the [`ListTagsOfResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account. Returns [`ListTagsOfResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_of_resource(&self) -> ListTagsOfResource {
-        ListTagsOfResource(rt::Call::new(&self.handle, &op::LIST_TAGS_OF_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListBackups` operation.
@@ -83,82 +65,12 @@ rt::operation_type!(
     op::LIST_BACKUPS
 );
 impl ListBackups {
-    /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = Some(value.into());
-        self
-    }
-    /// Maximum number of backups to return at once.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Only backups created after this time are listed. `TimeRangeLowerBound` is inclusive.
-    #[inline]
-    pub fn time_range_lower_bound(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().time_range_lower_bound = Some(value);
-        self
-    }
-    /// Only backups created before this time are listed. `TimeRangeUpperBound` is exclusive.
-    #[inline]
-    pub fn time_range_upper_bound(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().time_range_upper_bound = Some(value);
-        self
-    }
-    /// `LastEvaluatedBackupArn` is the Amazon Resource Name (ARN) of the backup last evaluated when the current page of results was returned, inclusive of the current page of results. This value may be specified as the `ExclusiveStartBackupArn` of a new `ListBackups` operation in order to fetch the next page of results.
-    #[inline]
-    pub fn exclusive_start_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_backup_arn = Some(value.into());
-        self
-    }
-    /// The backups from the table specified by `BackupType` are listed.
-    #[inline]
-    pub fn backup_type(mut self, value: impl Into<t::BackupTypeFilter>) -> Self {
-        self.0.input_mut().backup_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListBackupsOutput, e::ListBackupsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListBackupsOutput, e::ListBackupsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError> {
-        self.0
-    }
+    rt::setter!(into_opt ListBackupsInput table_name(String));
+    rt::setter!(val_opt ListBackupsInput limit(i32));
+    rt::setter!(val_opt ListBackupsInput time_range_lower_bound(rt::DateTime));
+    rt::setter!(val_opt ListBackupsInput time_range_upper_bound(rt::DateTime));
+    rt::setter!(into_opt ListBackupsInput exclusive_start_backup_arn(String));
+    rt::setter!(into_opt ListBackupsInput backup_type(t::BackupTypeFilter));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -188,58 +100,8 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_BULK_OPERATIONS
 );
 impl ListBulkOperations {
-    /// The maximum number of bulk operation summaries to return in one page. If you don't specify a value, DynamoDB uses 10.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// An optional string that, if supplied, must be copied from the output of a previous call to `ListBulkOperations`. When provided in this manner, the API fetches the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListBulkOperationsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListBulkOperationsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListBulkOperationsInput,
-        t::ListBulkOperationsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ListBulkOperationsInput max_results(i32));
+    rt::setter!(into_opt ListBulkOperationsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -270,74 +132,9 @@ rt::operation_type!(
     op::LIST_CONTRIBUTOR_INSIGHTS
 );
 impl ListContributorInsights {
-    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = Some(value.into());
-        self
-    }
-    /// A token to for the desired page, if there is one.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Maximum number of results to return per page.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListContributorInsightsOutput,
-            e::ListContributorInsightsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListContributorInsightsOutput,
-        e::ListContributorInsightsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListContributorInsightsInput,
-        t::ListContributorInsightsOutput,
-        e::ListContributorInsightsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListContributorInsightsInput table_name(String));
+    rt::setter!(into_opt ListContributorInsightsInput next_token(String));
+    rt::setter!(val_opt ListContributorInsightsInput max_results(i32));
 }
 /// The `ListExports` operation.
 ///
@@ -350,64 +147,9 @@ rt::operation_type!(
     op::LIST_EXPORTS
 );
 impl ListExports {
-    /// The Amazon Resource Name (ARN) associated with the exported table.
-    #[inline]
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_arn = Some(value.into());
-        self
-    }
-    /// Maximum number of results to return per page.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// An optional string that, if supplied, must be copied from the output of a previous call to `ListExports`. When provided in this manner, the API fetches the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListExportsOutput, e::ListExportsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListExportsOutput, e::ListExportsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListExportsInput, t::ListExportsOutput, e::ListExportsError> {
-        self.0
-    }
+    rt::setter!(into_opt ListExportsInput table_arn(String));
+    rt::setter!(val_opt ListExportsInput max_results(i32));
+    rt::setter!(into_opt ListExportsInput next_token(String));
 }
 /// The `ListGlobalTables` operation.
 ///
@@ -428,71 +170,11 @@ rt::operation_type!(
     e::ListGlobalTablesError, op::LIST_GLOBAL_TABLES
 );
 impl ListGlobalTables {
-    /// The first global table name that this operation will evaluate.
-    #[inline]
-    pub fn exclusive_start_global_table_name(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().exclusive_start_global_table_name = Some(value.into());
-        self
-    }
-    /// The maximum number of table names to return, if the parameter is not specified DynamoDB defaults to 100.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Lists the global tables in a specific Region.
-    #[inline]
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().region_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListGlobalTablesOutput, e::ListGlobalTablesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListGlobalTablesOutput, e::ListGlobalTablesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListGlobalTablesInput,
-        t::ListGlobalTablesOutput,
-        e::ListGlobalTablesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_opt ListGlobalTablesInput exclusive_start_global_table_name(String)
+    );
+    rt::setter!(val_opt ListGlobalTablesInput limit(i32));
+    rt::setter!(into_opt ListGlobalTablesInput region_name(String));
 }
 /// The `ListImports` operation.
 ///
@@ -505,64 +187,9 @@ rt::operation_type!(
     op::LIST_IMPORTS
 );
 impl ListImports {
-    /// The Amazon Resource Name (ARN) associated with the table that was imported to.
-    #[inline]
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_arn = Some(value.into());
-        self
-    }
-    /// The number of `ImportSummary`objects returned in a single page.
-    #[inline]
-    pub fn page_size(mut self, value: i32) -> Self {
-        self.0.input_mut().page_size = Some(value);
-        self
-    }
-    /// An optional string that, if supplied, must be copied from the output of a previous call to `ListImports`. When provided in this manner, the API fetches the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListImportsOutput, e::ListImportsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListImportsOutput, e::ListImportsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListImportsInput, t::ListImportsOutput, e::ListImportsError> {
-        self.0
-    }
+    rt::setter!(into_opt ListImportsInput table_arn(String));
+    rt::setter!(val_opt ListImportsInput page_size(i32));
+    rt::setter!(into_opt ListImportsInput next_token(String));
 }
 /// The `ListTables` operation.
 ///
@@ -575,58 +202,8 @@ rt::operation_type!(
     op::LIST_TABLES
 );
 impl ListTables {
-    /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName` in a previous operation, so that you can obtain the next page of results.
-    #[inline]
-    pub fn exclusive_start_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_table_name = Some(value.into());
-        self
-    }
-    /// A maximum number of table names to return. If this parameter is not specified, the limit is 100.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTablesOutput, e::ListTablesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTablesOutput, e::ListTablesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListTablesInput, t::ListTablesOutput, e::ListTablesError> {
-        self.0
-    }
+    rt::setter!(into_opt ListTablesInput exclusive_start_table_name(String));
+    rt::setter!(val_opt ListTablesInput limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -658,62 +235,8 @@ rt::operation_type!(
     e::ListTagsOfResourceError, op::LIST_TAGS_OF_RESOURCE
 );
 impl ListTagsOfResource {
-    /// The Amazon DynamoDB resource with tags to be listed. This value is an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// An optional string that, if supplied, must be copied from the output of a previous call to ListTagOfResource. When provided in this manner, this API fetches the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTagsOfResourceOutput, e::ListTagsOfResourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsOfResourceOutput, e::ListTagsOfResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsOfResourceInput,
-        t::ListTagsOfResourceOutput,
-        e::ListTagsOfResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsOfResourceInput resource_arn(String));
+    rt::setter!(into_opt ListTagsOfResourceInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// You must provide the name of the partition key attribute and a single value for that attribute. `Query` returns all items with that partition key value. Optionally, you can provide a sort key attribute and use a comparison operator to refine the search results.
-    ///
-    /// Returns the [`Query`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You must provide the name of the partition key attribute and a single value for that attribute. `Query` returns all items with that partition key value. Optionally, you can provide a sort key attribute and use a comparison operator to refine the search results. Returns [`Query`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn query(&self) -> Query {
-        Query(rt::Call::new(&self.handle, &op::QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `Query` operation.
@@ -37,219 +35,36 @@ impl super::Client {
 pub struct Query(pub(crate) rt::Call<t::QueryInput, t::QueryOutput, e::QueryError>);
 rt::operation_type!(Query, t::QueryInput, t::QueryOutput, e::QueryError, op::QUERY);
 impl Query {
-    /// The name of the table containing the requested items. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The name of an index to query. This index can be any local secondary index or global secondary index on the table. Note that if you use the `IndexName` parameter, you must also provide `TableName.`
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
-    /// The attributes to be returned in the result. You can retrieve all item attributes, specific item attributes, the count of matching items, or in the case of an index, some or all of the attributes projected into the index.
-    #[inline]
-    pub fn select(mut self, value: impl Into<t::Select>) -> Self {
-        self.0.input_mut().select = Some(value.into());
-        self
-    }
-    /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes_to_get);
-        self
-    }
-    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
-    #[inline]
-    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().attributes_to_get, item);
-        self
-    }
-    /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Query and Scan](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
-    #[inline]
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.0.input_mut().consistent_read = Some(value);
-        self
-    }
-    /// This is a legacy parameter. Use `KeyConditionExpression` instead. For more information, see [KeyConditions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.KeyConditions.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn key_conditions(
-        mut self,
-        value: impl rt::Entries<String, t::Condition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().key_conditions);
-        self
-    }
-    /// Adds one entry to `KeyConditions`; see [`key_conditions`](Self::key_conditions).
-    #[inline]
-    pub fn insert_key_conditions(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::Condition>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().key_conditions, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [QueryFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.QueryFilter.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn query_filter(
-        mut self,
-        value: impl rt::Entries<String, t::Condition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().query_filter);
-        self
-    }
-    /// Adds one entry to `QueryFilter`; see [`query_filter`](Self::query_filter).
-    #[inline]
-    pub fn insert_query_filter(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::Condition>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().query_filter, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Specifies the order for index traversal: If `true` (default), the traversal is performed in ascending order; if `false`, the traversal is performed in descending order.
-    #[inline]
-    pub fn scan_index_forward(mut self, value: bool) -> Self {
-        self.0.input_mut().scan_index_forward = Some(value);
-        self
-    }
-    /// The primary key of the first item that this operation will evaluate. Use the value that was returned for `LastEvaluatedKey` in the previous operation.
-    #[inline]
-    pub fn exclusive_start_key(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclusive_start_key);
-        self
-    }
-    /// Adds one entry to `ExclusiveStartKey`; see [`exclusive_start_key`](Self::exclusive_start_key).
-    #[inline]
-    pub fn insert_exclusive_start_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().exclusive_start_key, key, value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
-    #[inline]
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().projection_expression = Some(value.into());
-        self
-    }
-    /// A string that contains conditions that DynamoDB applies after the `Query` operation, but before the data is returned to you. Items that do not satisfy the `FilterExpression` criteria are not returned.
-    #[inline]
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_expression = Some(value.into());
-        self
-    }
-    /// The condition that specifies the key values for items to be retrieved by the `Query` action.
-    #[inline]
-    pub fn key_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_condition_expression = Some(value.into());
-        self
-    }
-    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// One or more values that can be substituted in an expression.
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::QueryOutput, e::QueryError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::QueryOutput, e::QueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::QueryInput, t::QueryOutput, e::QueryError> {
-        self.0
-    }
+    rt::setter!(into_req QueryInput table_name(String));
+    rt::setter!(into_opt QueryInput index_name(String));
+    rt::setter!(into_opt QueryInput select(t::Select));
+    rt::setter!(items QueryInput attributes_to_get(String) push_attributes_to_get);
+    rt::setter!(val_opt QueryInput limit(i32));
+    rt::setter!(val_opt QueryInput consistent_read(bool));
+    rt::setter!(
+        entries QueryInput key_conditions(String, t::Condition) insert_key_conditions
+    );
+    rt::setter!(
+        entries QueryInput query_filter(String, t::Condition) insert_query_filter
+    );
+    rt::setter!(into_opt QueryInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(val_opt QueryInput scan_index_forward(bool));
+    rt::setter!(
+        entries QueryInput exclusive_start_key(String, t::AttributeValue)
+        insert_exclusive_start_key
+    );
+    rt::setter!(into_opt QueryInput return_consumed_capacity(t::ReturnConsumedCapacity));
+    rt::setter!(into_opt QueryInput projection_expression(String));
+    rt::setter!(into_opt QueryInput filter_expression(String));
+    rt::setter!(into_opt QueryInput key_condition_expression(String));
+    rt::setter!(
+        entries QueryInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries QueryInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -7,23 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
-    ///
-    /// Returns the [`RestoreTableFromBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account. Returns [`RestoreTableFromBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_table_from_backup(&self) -> RestoreTableFromBackup {
-        RestoreTableFromBackup(
-            rt::Call::new(&self.handle, &op::RESTORE_TABLE_FROM_BACKUP),
-        )
+        rt::builder(&self.handle)
     }
-    /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
-    ///
-    /// Returns the [`RestoreTableToPointInTime`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account. Returns [`RestoreTableToPointInTime`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_table_to_point_in_time(&self) -> RestoreTableToPointInTime {
-        RestoreTableToPointInTime(
-            rt::Call::new(&self.handle, &op::RESTORE_TABLE_TO_POINT_IN_TIME),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `RestoreTableFromBackup` operation.
@@ -53,152 +45,37 @@ rt::operation_type!(
     op::RESTORE_TABLE_FROM_BACKUP
 );
 impl RestoreTableFromBackup {
-    /// The name of the new table to which the backup must be restored.
-    #[inline]
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_table_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) associated with the backup.
-    #[inline]
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().backup_arn = value.into();
-        self
-    }
-    /// The billing mode of the restored table.
-    #[inline]
-    pub fn billing_mode_override(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode_override = Some(value.into());
-        self
-    }
-    /// List of global secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
-    #[inline]
-    pub fn global_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_override);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexOverride`; see [`global_secondary_index_override`](Self::global_secondary_index_override).
-    #[inline]
-    pub fn push_global_secondary_index_override(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_override, item);
-        self
-    }
-    /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
-    #[inline]
-    pub fn local_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::LocalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_secondary_index_override);
-        self
-    }
-    /// Adds one element to `LocalSecondaryIndexOverride`; see [`local_secondary_index_override`](Self::local_secondary_index_override).
-    #[inline]
-    pub fn push_local_secondary_index_override(
-        mut self,
-        item: impl Into<t::LocalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_secondary_index_override, item);
-        self
-    }
-    /// Provisioned throughput settings for the restored table.
-    #[inline]
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: t::ProvisionedThroughput,
-    ) -> Self {
-        self.0.input_mut().provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    #[inline]
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: t::OnDemandThroughput,
-    ) -> Self {
-        self.0.input_mut().on_demand_throughput_override = Some(value);
-        self
-    }
-    /// The new server-side encryption settings for the restored table.
-    #[inline]
-    pub fn sse_specification_override(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification_override = Some(value);
-        self
-    }
-    /// The vector indexes for the restored table. If not specified, all vector indexes from the backup are restored. The indexes provided must match existing vector indexes from the backup. You can choose to exclude some or all of the vector indexes at the time of restore.
-    #[inline]
-    pub fn vector_index_override(
-        mut self,
-        value: impl rt::Items<t::VectorIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_index_override);
-        self
-    }
-    /// Adds one element to `VectorIndexOverride`; see [`vector_index_override`](Self::vector_index_override).
-    #[inline]
-    pub fn push_vector_index_override(
-        mut self,
-        item: impl Into<t::VectorIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().vector_index_override, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::RestoreTableFromBackupOutput,
-            e::RestoreTableFromBackupError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::RestoreTableFromBackupOutput,
-        e::RestoreTableFromBackupError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreTableFromBackupInput,
-        t::RestoreTableFromBackupOutput,
-        e::RestoreTableFromBackupError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RestoreTableFromBackupInput target_table_name(String));
+    rt::setter!(into_req RestoreTableFromBackupInput backup_arn(String));
+    rt::setter!(
+        into_opt RestoreTableFromBackupInput billing_mode_override(t::BillingMode)
+    );
+    rt::setter!(
+        items RestoreTableFromBackupInput
+        global_secondary_index_override(t::GlobalSecondaryIndex)
+        push_global_secondary_index_override
+    );
+    rt::setter!(
+        items RestoreTableFromBackupInput
+        local_secondary_index_override(t::LocalSecondaryIndex)
+        push_local_secondary_index_override
+    );
+    rt::setter!(
+        val_opt RestoreTableFromBackupInput
+        provisioned_throughput_override(t::ProvisionedThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableFromBackupInput
+        on_demand_throughput_override(t::OnDemandThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableFromBackupInput
+        sse_specification_override(t::SseSpecification)
+    );
+    rt::setter!(
+        items RestoreTableFromBackupInput vector_index_override(t::VectorIndex)
+        push_vector_index_override
+    );
 }
 /// The `RestoreTableToPointInTime` operation.
 ///
@@ -235,168 +112,38 @@ rt::operation_type!(
     op::RESTORE_TABLE_TO_POINT_IN_TIME
 );
 impl RestoreTableToPointInTime {
-    /// The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn source_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_table_arn = Some(value.into());
-        self
-    }
-    /// Name of the source table that is being restored.
-    #[inline]
-    pub fn source_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_table_name = Some(value.into());
-        self
-    }
-    /// The name of the new table to which it must be restored to.
-    #[inline]
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_table_name = value.into();
-        self
-    }
-    /// Restore the table to the latest possible time. `LatestRestorableDateTime` is typically 5 minutes before the current time.
-    #[inline]
-    pub fn use_latest_restorable_time(mut self, value: bool) -> Self {
-        self.0.input_mut().use_latest_restorable_time = Some(value);
-        self
-    }
-    /// Time in the past to restore the table to.
-    #[inline]
-    pub fn restore_date_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().restore_date_time = Some(value);
-        self
-    }
-    /// The billing mode of the restored table.
-    #[inline]
-    pub fn billing_mode_override(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode_override = Some(value.into());
-        self
-    }
-    /// List of global secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
-    #[inline]
-    pub fn global_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_override);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexOverride`; see [`global_secondary_index_override`](Self::global_secondary_index_override).
-    #[inline]
-    pub fn push_global_secondary_index_override(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_override, item);
-        self
-    }
-    /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
-    #[inline]
-    pub fn local_secondary_index_override(
-        mut self,
-        value: impl rt::Items<t::LocalSecondaryIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().local_secondary_index_override);
-        self
-    }
-    /// Adds one element to `LocalSecondaryIndexOverride`; see [`local_secondary_index_override`](Self::local_secondary_index_override).
-    #[inline]
-    pub fn push_local_secondary_index_override(
-        mut self,
-        item: impl Into<t::LocalSecondaryIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().local_secondary_index_override, item);
-        self
-    }
-    /// Provisioned throughput settings for the restored table.
-    #[inline]
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: t::ProvisionedThroughput,
-    ) -> Self {
-        self.0.input_mut().provisioned_throughput_override = Some(value);
-        self
-    }
-    /// Sets `OnDemandThroughputOverride`.
-    #[inline]
-    pub fn on_demand_throughput_override(
-        mut self,
-        value: t::OnDemandThroughput,
-    ) -> Self {
-        self.0.input_mut().on_demand_throughput_override = Some(value);
-        self
-    }
-    /// The new server-side encryption settings for the restored table.
-    #[inline]
-    pub fn sse_specification_override(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification_override = Some(value);
-        self
-    }
-    /// The vector indexes for the restored table. If not specified, all vector indexes from the source table are restored. The indexes provided must match existing vector indexes from the source table. You can choose to exclude some or all of the vector indexes at the time of restore.
-    #[inline]
-    pub fn vector_index_override(
-        mut self,
-        value: impl rt::Items<t::VectorIndex>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_index_override);
-        self
-    }
-    /// Adds one element to `VectorIndexOverride`; see [`vector_index_override`](Self::vector_index_override).
-    #[inline]
-    pub fn push_vector_index_override(
-        mut self,
-        item: impl Into<t::VectorIndex>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().vector_index_override, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::RestoreTableToPointInTimeOutput,
-            e::RestoreTableToPointInTimeError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::RestoreTableToPointInTimeOutput,
-        e::RestoreTableToPointInTimeError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreTableToPointInTimeInput,
-        t::RestoreTableToPointInTimeOutput,
-        e::RestoreTableToPointInTimeError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt RestoreTableToPointInTimeInput source_table_arn(String));
+    rt::setter!(into_opt RestoreTableToPointInTimeInput source_table_name(String));
+    rt::setter!(into_req RestoreTableToPointInTimeInput target_table_name(String));
+    rt::setter!(val_opt RestoreTableToPointInTimeInput use_latest_restorable_time(bool));
+    rt::setter!(val_opt RestoreTableToPointInTimeInput restore_date_time(rt::DateTime));
+    rt::setter!(
+        into_opt RestoreTableToPointInTimeInput billing_mode_override(t::BillingMode)
+    );
+    rt::setter!(
+        items RestoreTableToPointInTimeInput
+        global_secondary_index_override(t::GlobalSecondaryIndex)
+        push_global_secondary_index_override
+    );
+    rt::setter!(
+        items RestoreTableToPointInTimeInput
+        local_secondary_index_override(t::LocalSecondaryIndex)
+        push_local_secondary_index_override
+    );
+    rt::setter!(
+        val_opt RestoreTableToPointInTimeInput
+        provisioned_throughput_override(t::ProvisionedThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableToPointInTimeInput
+        on_demand_throughput_override(t::OnDemandThroughput)
+    );
+    rt::setter!(
+        val_opt RestoreTableToPointInTimeInput
+        sse_specification_override(t::SseSpecification)
+    );
+    rt::setter!(
+        items RestoreTableToPointInTimeInput vector_index_override(t::VectorIndex)
+        push_vector_index_override
+    );
 }

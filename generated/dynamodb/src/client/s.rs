@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// The `Scan` operation returns one or more items and item attributes by accessing every item in a table or a secondary index. To have DynamoDB return fewer items, you can provide a `FilterExpression` operation.
-    ///
-    /// Returns the [`Scan`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `Scan` operation returns one or more items and item attributes by accessing every item in a table or a secondary index. To have DynamoDB return fewer items, you can provide a `FilterExpression` operation. Returns [`Scan`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn scan(&self) -> Scan {
-        Scan(rt::Call::new(&self.handle, &op::SCAN))
+        rt::builder(&self.handle)
     }
-    /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index.
-    ///
-    /// Returns the [`SearchVectors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index. Returns [`SearchVectors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_vectors(&self) -> SearchVectors {
-        SearchVectors(rt::Call::new(&self.handle, &op::SEARCH_VECTORS))
+        rt::builder(&self.handle)
     }
-    /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets.
-    ///
-    /// Returns the [`StartBulkPutItems`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets. Returns [`StartBulkPutItems`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_bulk_put_items(&self) -> StartBulkPutItems {
-        StartBulkPutItems(rt::Call::new(&self.handle, &op::START_BULK_PUT_ITEMS))
+        rt::builder(&self.handle)
     }
 }
 /// The `Scan` operation.
@@ -47,197 +41,31 @@ impl super::Client {
 pub struct Scan(pub(crate) rt::Call<t::ScanInput, t::ScanOutput, e::ScanError>);
 rt::operation_type!(Scan, t::ScanInput, t::ScanOutput, e::ScanError, op::SCAN);
 impl Scan {
-    /// The name of the table containing the requested items or if you provide `IndexName`, the name of the table to which that index belongs.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The name of a secondary index to scan. This index can be any local secondary index or global secondary index. Note that if you use the `IndexName` parameter, you must also provide `TableName`.
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
-    /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes_to_get);
-        self
-    }
-    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
-    #[inline]
-    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().attributes_to_get, item);
-        self
-    }
-    /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Working with Queries](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The attributes to be returned in the result. You can retrieve all item attributes, specific item attributes, the count of matching items, or in the case of an index, some or all of the attributes projected into the index.
-    #[inline]
-    pub fn select(mut self, value: impl Into<t::Select>) -> Self {
-        self.0.input_mut().select = Some(value.into());
-        self
-    }
-    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ScanFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ScanFilter.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn scan_filter(mut self, value: impl rt::Entries<String, t::Condition>) -> Self {
-        value.add_to(&mut self.0.input_mut().scan_filter);
-        self
-    }
-    /// Adds one entry to `ScanFilter`; see [`scan_filter`](Self::scan_filter).
-    #[inline]
-    pub fn insert_scan_filter(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::Condition>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().scan_filter, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// The primary key of the first item that this operation will evaluate. Use the value that was returned for `LastEvaluatedKey` in the previous operation.
-    #[inline]
-    pub fn exclusive_start_key(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().exclusive_start_key);
-        self
-    }
-    /// Adds one entry to `ExclusiveStartKey`; see [`exclusive_start_key`](Self::exclusive_start_key).
-    #[inline]
-    pub fn insert_exclusive_start_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().exclusive_start_key, key, value);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// For a parallel `Scan` request, `TotalSegments` represents the total number of segments into which the `Scan` operation will be divided. The value of `TotalSegments` corresponds to the number of application workers that will perform the parallel scan. For example, if you want to use four application threads to scan a table or an index, specify a `TotalSegments` value of 4.
-    #[inline]
-    pub fn total_segments(mut self, value: i32) -> Self {
-        self.0.input_mut().total_segments = Some(value);
-        self
-    }
-    /// For a parallel `Scan` request, `Segment` identifies an individual segment to be scanned by an application worker.
-    #[inline]
-    pub fn segment(mut self, value: i32) -> Self {
-        self.0.input_mut().segment = Some(value);
-        self
-    }
-    /// A string that identifies one or more attributes to retrieve from the specified table or index. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
-    #[inline]
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().projection_expression = Some(value.into());
-        self
-    }
-    /// A string that contains conditions that DynamoDB applies after the `Scan` operation, but before the data is returned to you. Items that do not satisfy the `FilterExpression` criteria are not returned.
-    #[inline]
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_expression = Some(value.into());
-        self
-    }
-    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// One or more values that can be substituted in an expression.
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// A Boolean value that determines the read consistency model during the scan:
-    #[inline]
-    pub fn consistent_read(mut self, value: bool) -> Self {
-        self.0.input_mut().consistent_read = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ScanOutput, e::ScanError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ScanOutput, e::ScanError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::ScanInput, t::ScanOutput, e::ScanError> {
-        self.0
-    }
+    rt::setter!(into_req ScanInput table_name(String));
+    rt::setter!(into_opt ScanInput index_name(String));
+    rt::setter!(items ScanInput attributes_to_get(String) push_attributes_to_get);
+    rt::setter!(val_opt ScanInput limit(i32));
+    rt::setter!(into_opt ScanInput select(t::Select));
+    rt::setter!(entries ScanInput scan_filter(String, t::Condition) insert_scan_filter);
+    rt::setter!(into_opt ScanInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(
+        entries ScanInput exclusive_start_key(String, t::AttributeValue)
+        insert_exclusive_start_key
+    );
+    rt::setter!(into_opt ScanInput return_consumed_capacity(t::ReturnConsumedCapacity));
+    rt::setter!(val_opt ScanInput total_segments(i32));
+    rt::setter!(val_opt ScanInput segment(i32));
+    rt::setter!(into_opt ScanInput projection_expression(String));
+    rt::setter!(into_opt ScanInput filter_expression(String));
+    rt::setter!(
+        entries ScanInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries ScanInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(val_opt ScanInput consistent_read(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -273,135 +101,25 @@ rt::operation_type!(
     op::SEARCH_VECTORS
 );
 impl SearchVectors {
-    /// The name or Amazon Resource Name (ARN) of the table containing the vector index.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The name of the vector index to search. The index must be in the `ACTIVE` state.
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = value.into();
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// One or more substitution tokens for attribute names in an expression. Use the `#` character in an expression to dereference an attribute name.
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// One or more values that can be substituted in an expression. Use the `:` character in an expression to dereference an attribute value.
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// A string that identifies one or more attributes to retrieve from the index. Separate attribute names with commas. If not specified, the operation returns all attributes projected into the vector index.
-    #[inline]
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().projection_expression = Some(value.into());
-        self
-    }
-    /// The search vector to compare against the indexed vectors. Each element is a 32-bit IEEE-754 floating point number, provided in DynamoDB list format.
-    #[inline]
-    pub fn search_vector(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().search_vector);
-        self
-    }
-    /// Adds one element to `SearchVector`; see [`search_vector`](Self::search_vector).
-    #[inline]
-    pub fn push_search_vector(mut self, item: impl Into<t::AttributeValue>) -> Self {
-        rt::push(&mut self.0.input_mut().search_vector, item);
-        self
-    }
-    /// A condition expression used to filter the vector search results. The expression can reference attributes defined in the vector index search schema, including `HASH` and `INLINE_FILTER` key elements.
-    #[inline]
-    pub fn search_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().search_condition_expression = Some(value.into());
-        self
-    }
-    /// The number of most similar results to return.
-    #[inline]
-    pub fn top_k(mut self, value: i32) -> Self {
-        self.0.input_mut().top_k = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SearchVectorsOutput, e::SearchVectorsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SearchVectorsOutput, e::SearchVectorsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SearchVectorsInput, t::SearchVectorsOutput, e::SearchVectorsError> {
-        self.0
-    }
+    rt::setter!(into_req SearchVectorsInput table_name(String));
+    rt::setter!(into_req SearchVectorsInput index_name(String));
+    rt::setter!(
+        into_opt SearchVectorsInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        entries SearchVectorsInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries SearchVectorsInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(into_opt SearchVectorsInput projection_expression(String));
+    rt::setter!(
+        items SearchVectorsInput search_vector(t::AttributeValue) push_search_vector
+    );
+    rt::setter!(into_opt SearchVectorsInput search_condition_expression(String));
+    rt::setter!(val_req SearchVectorsInput top_k(i32));
 }
 /// The `StartBulkPutItems` operation.
 ///
@@ -418,87 +136,16 @@ rt::operation_type!(
     e::StartBulkPutItemsError, op::START_BULK_PUT_ITEMS
 );
 impl StartBulkPutItems {
-    /// A unique, case-sensitive identifier that ensures the bulk operation starts no more than one time. During the 8 hours after the initial request, repeated requests that use the same token and parameters return the same bulk operation. If a request reuses the token with different parameters, DynamoDB returns an `IdempotentParameterMismatchException`. If you omit the token, an Amazon Web Services SDK automatically generates one.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The Amazon S3 location, data format, and compression settings for the input objects.
-    #[inline]
-    pub fn input_s3_configuration(mut self, value: t::InputS3Configuration) -> Self {
-        self.0.input_mut().input_s3_configuration = value;
-        self
-    }
-    /// The Amazon S3 location, encryption settings, and output types for the bulk operation.
-    #[inline]
-    pub fn output_s3_configuration(mut self, value: t::OutputS3Configuration) -> Self {
-        self.0.input_mut().output_s3_configuration = value;
-        self
-    }
-    /// The name or ARN of the existing DynamoDB table that receives the items.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The maximum rate, in write request units per second, at which the bulk operation attempts to write. The value must be at least 1,024. With this setting, you limit only the bulk operation; the table's provisioned or on-demand capacity settings don't change. The actual write rate can be lower.
-    #[inline]
-    pub fn max_write_request_units(mut self, value: i64) -> Self {
-        self.0.input_mut().max_write_request_units = Some(value);
-        self
-    }
-    /// The performance tier for the bulk operation. Valid values are `STANDARD` and `ACCELERATED`. If you don't specify a value, the operation uses `STANDARD`.
-    #[inline]
-    pub fn performance_tier(
-        mut self,
-        value: impl Into<t::BulkOperationPerformanceTier>,
-    ) -> Self {
-        self.0.input_mut().performance_tier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartBulkPutItemsOutput, e::StartBulkPutItemsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartBulkPutItemsOutput, e::StartBulkPutItemsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartBulkPutItemsInput,
-        t::StartBulkPutItemsOutput,
-        e::StartBulkPutItemsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt StartBulkPutItemsInput client_token(String));
+    rt::setter!(
+        val_req StartBulkPutItemsInput input_s3_configuration(t::InputS3Configuration)
+    );
+    rt::setter!(
+        val_req StartBulkPutItemsInput output_s3_configuration(t::OutputS3Configuration)
+    );
+    rt::setter!(into_req StartBulkPutItemsInput table_name(String));
+    rt::setter!(val_opt StartBulkPutItemsInput max_write_request_units(i64));
+    rt::setter!(
+        into_opt StartBulkPutItemsInput performance_tier(t::BulkOperationPerformanceTier)
+    );
 }

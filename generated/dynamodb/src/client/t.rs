@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these user-defined tags so that they appear on the Billing and Cost Management console for cost allocation tracking. You can call TagResource up to five times per second, per account.
-    ///
-    /// Returns the [`TagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these user-defined tags so that they appear on the Billing and Cost Management console for cost allocation tracking. You can call TagResource up to five times per second, per account. Returns [`TagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_resource(&self) -> TagResource {
-        TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB.
-    ///
-    /// Returns the [`TransactGetItems`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB. Returns [`TransactGetItems`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn transact_get_items(&self) -> TransactGetItems {
-        TransactGetItems(rt::Call::new(&self.handle, &op::TRANSACT_GET_ITEMS))
+        rt::builder(&self.handle)
     }
-    /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB.
-    ///
-    /// Returns the [`TransactWriteItems`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB. Returns [`TransactWriteItems`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn transact_write_items(&self) -> TransactWriteItems {
-        TransactWriteItems(rt::Call::new(&self.handle, &op::TRANSACT_WRITE_ITEMS))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagResource` operation.
@@ -44,60 +38,8 @@ rt::operation_type!(
     TagResource, t::TagResourceInput, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The tags to be assigned to the Amazon DynamoDB resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError> {
-        self.0
-    }
+    rt::setter!(into_req TagResourceInput resource_arn(String));
+    rt::setter!(items TagResourceInput tags(t::Tag) push_tags);
 }
 /// The `TransactGetItems` operation.
 ///
@@ -121,71 +63,14 @@ rt::operation_type!(
     e::TransactGetItemsError, op::TRANSACT_GET_ITEMS
 );
 impl TransactGetItems {
-    /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get` structure.
-    #[inline]
-    pub fn transact_items(mut self, value: impl rt::Items<t::TransactGetItem>) -> Self {
-        value.add_to(&mut self.0.input_mut().transact_items);
-        self
-    }
-    /// Adds one element to `TransactItems`; see [`transact_items`](Self::transact_items).
-    #[inline]
-    pub fn push_transact_items(mut self, item: impl Into<t::TransactGetItem>) -> Self {
-        rt::push(&mut self.0.input_mut().transact_items, item);
-        self
-    }
-    /// A value of `TOTAL` causes consumed capacity information to be returned, and a value of `NONE` prevents that information from being returned. No other value is valid.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TransactGetItemsOutput, e::TransactGetItemsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TransactGetItemsOutput, e::TransactGetItemsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TransactGetItemsInput,
-        t::TransactGetItemsOutput,
-        e::TransactGetItemsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items TransactGetItemsInput transact_items(t::TransactGetItem)
+        push_transact_items
+    );
+    rt::setter!(
+        into_opt TransactGetItemsInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
 }
 /// The `TransactWriteItems` operation.
 ///
@@ -218,87 +103,17 @@ rt::operation_type!(
     e::TransactWriteItemsError, op::TRANSACT_WRITE_ITEMS
 );
 impl TransactWriteItems {
-    /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`, or `Delete` object. These can operate on items in different tables, but the tables must reside in the same Amazon Web Services account and Region, and no two of them can operate on the same item.
-    #[inline]
-    pub fn transact_items(
-        mut self,
-        value: impl rt::Items<t::TransactWriteItem>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transact_items);
-        self
-    }
-    /// Adds one element to `TransactItems`; see [`transact_items`](Self::transact_items).
-    #[inline]
-    pub fn push_transact_items(mut self, item: impl Into<t::TransactWriteItem>) -> Self {
-        rt::push(&mut self.0.input_mut().transact_items, item);
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections (if any), that were modified during the operation and are returned in the response. If set to `NONE` (the default), no statistics are returned.
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// Providing a `ClientRequestToken` makes the call to `TransactWriteItems` idempotent, meaning that multiple identical calls have the same effect as one single call.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TransactWriteItemsOutput, e::TransactWriteItemsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TransactWriteItemsOutput, e::TransactWriteItemsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TransactWriteItemsInput,
-        t::TransactWriteItemsOutput,
-        e::TransactWriteItemsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items TransactWriteItemsInput transact_items(t::TransactWriteItem)
+        push_transact_items
+    );
+    rt::setter!(
+        into_opt TransactWriteItemsInput
+        return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt TransactWriteItemsInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
+    rt::setter!(into_opt TransactWriteItemsInput client_request_token(String));
 }

@@ -7,87 +7,57 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
-    ///
-    /// Returns the [`UpdateContinuousBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED. Returns [`UpdateContinuousBackups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_continuous_backups(&self) -> UpdateContinuousBackups {
-        UpdateContinuousBackups(
-            rt::Call::new(&self.handle, &op::UPDATE_CONTINUOUS_BACKUPS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
-    ///
-    /// Returns the [`UpdateContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table. Returns [`UpdateContributorInsights`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_contributor_insights(&self) -> UpdateContributorInsights {
-        UpdateContributorInsights(
-            rt::Call::new(&self.handle, &op::UPDATE_CONTRIBUTOR_INSIGHTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
-    ///
-    /// Returns the [`UpdateGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units. Returns [`UpdateGlobalTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_global_table(&self) -> UpdateGlobalTable {
-        UpdateGlobalTable(rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Updates settings for a global table.
-    ///
-    /// Returns the [`UpdateGlobalTableSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates settings for a global table. Returns [`UpdateGlobalTableSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_global_table_settings(&self) -> UpdateGlobalTableSettings {
-        UpdateGlobalTableSettings(
-            rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
-    ///
-    /// Returns the [`UpdateItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values). Returns [`UpdateItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_item(&self) -> UpdateItem {
-        UpdateItem(rt::Call::new(&self.handle, &op::UPDATE_ITEM))
+        rt::builder(&self.handle)
     }
-    /// The command to update the Kinesis stream destination.
-    ///
-    /// Returns the [`UpdateKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The command to update the Kinesis stream destination. Returns [`UpdateKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_kinesis_streaming_destination(
         &self,
     ) -> UpdateKinesisStreamingDestination {
-        UpdateKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::UPDATE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
-    ///
-    /// Returns the [`UpdateTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table. Returns [`UpdateTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_table(&self) -> UpdateTable {
-        UpdateTable(rt::Call::new(&self.handle, &op::UPDATE_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Updates auto scaling settings on your global tables at once.
-    ///
-    /// Returns the [`UpdateTableReplicaAutoScaling`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates auto scaling settings on your global tables at once. Returns [`UpdateTableReplicaAutoScaling`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_table_replica_auto_scaling(&self) -> UpdateTableReplicaAutoScaling {
-        UpdateTableReplicaAutoScaling(
-            rt::Call::new(&self.handle, &op::UPDATE_TABLE_REPLICA_AUTO_SCALING),
-        )
+        rt::builder(&self.handle)
     }
-    /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
-    ///
-    /// Returns the [`UpdateTimeToLive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`. Returns [`UpdateTimeToLive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_time_to_live(&self) -> UpdateTimeToLive {
-        UpdateTimeToLive(rt::Call::new(&self.handle, &op::UPDATE_TIME_TO_LIVE))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.
@@ -106,60 +76,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// A list of tag keys. Existing tags of the resource whose keys are members of this list will be removed from the DynamoDB resource.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError> {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceInput resource_arn(String));
+    rt::setter!(items UntagResourceInput tag_keys(String) push_tag_keys);
 }
 /// The `UpdateContinuousBackups` operation.
 ///
@@ -181,71 +99,11 @@ rt::operation_type!(
     op::UPDATE_CONTINUOUS_BACKUPS
 );
 impl UpdateContinuousBackups {
-    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Represents the settings used to enable point in time recovery.
-    #[inline]
-    pub fn point_in_time_recovery_specification(
-        mut self,
-        value: t::PointInTimeRecoverySpecification,
-    ) -> Self {
-        self.0.input_mut().point_in_time_recovery_specification = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateContinuousBackupsOutput,
-            e::UpdateContinuousBackupsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateContinuousBackupsOutput,
-        e::UpdateContinuousBackupsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateContinuousBackupsInput,
-        t::UpdateContinuousBackupsOutput,
-        e::UpdateContinuousBackupsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateContinuousBackupsInput table_name(String));
+    rt::setter!(
+        val_req UpdateContinuousBackupsInput
+        point_in_time_recovery_specification(t::PointInTimeRecoverySpecification)
+    );
 }
 /// The `UpdateContributorInsights` operation.
 ///
@@ -263,86 +121,16 @@ rt::operation_type!(
     op::UPDATE_CONTRIBUTOR_INSIGHTS
 );
 impl UpdateContributorInsights {
-    /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The global secondary index name, if applicable.
-    #[inline]
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().index_name = Some(value.into());
-        self
-    }
-    /// Represents the contributor insights action.
-    #[inline]
-    pub fn contributor_insights_action(
-        mut self,
-        value: impl Into<t::ContributorInsightsAction>,
-    ) -> Self {
-        self.0.input_mut().contributor_insights_action = value.into();
-        self
-    }
-    /// Specifies whether to track all access and throttled events or throttled events only for the DynamoDB table or index.
-    #[inline]
-    pub fn contributor_insights_mode(
-        mut self,
-        value: impl Into<t::ContributorInsightsMode>,
-    ) -> Self {
-        self.0.input_mut().contributor_insights_mode = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateContributorInsightsOutput,
-            e::UpdateContributorInsightsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateContributorInsightsOutput,
-        e::UpdateContributorInsightsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateContributorInsightsInput,
-        t::UpdateContributorInsightsOutput,
-        e::UpdateContributorInsightsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateContributorInsightsInput table_name(String));
+    rt::setter!(into_opt UpdateContributorInsightsInput index_name(String));
+    rt::setter!(
+        into_req UpdateContributorInsightsInput
+        contributor_insights_action(t::ContributorInsightsAction)
+    );
+    rt::setter!(
+        into_opt UpdateContributorInsightsInput
+        contributor_insights_mode(t::ContributorInsightsMode)
+    );
 }
 /// The `UpdateGlobalTable` operation.
 ///
@@ -373,68 +161,11 @@ rt::operation_type!(
     e::UpdateGlobalTableError, op::UPDATE_GLOBAL_TABLE
 );
 impl UpdateGlobalTable {
-    /// The global table name.
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// A list of Regions that should be added or removed from the global table.
-    #[inline]
-    pub fn replica_updates(mut self, value: impl rt::Items<t::ReplicaUpdate>) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_updates);
-        self
-    }
-    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
-    #[inline]
-    pub fn push_replica_updates(mut self, item: impl Into<t::ReplicaUpdate>) -> Self {
-        rt::push(&mut self.0.input_mut().replica_updates, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateGlobalTableOutput, e::UpdateGlobalTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateGlobalTableOutput, e::UpdateGlobalTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateGlobalTableInput,
-        t::UpdateGlobalTableOutput,
-        e::UpdateGlobalTableError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateGlobalTableInput global_table_name(String));
+    rt::setter!(
+        items UpdateGlobalTableInput replica_updates(t::ReplicaUpdate)
+        push_replica_updates
+    );
 }
 /// The `UpdateGlobalTableSettings` operation.
 ///
@@ -456,136 +187,27 @@ rt::operation_type!(
     op::UPDATE_GLOBAL_TABLE_SETTINGS
 );
 impl UpdateGlobalTableSettings {
-    /// The name of the global table
-    #[inline]
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().global_table_name = value.into();
-        self
-    }
-    /// The billing mode of the global table. If `GlobalTableBillingMode` is not specified, the global table defaults to `PROVISIONED` capacity billing mode.
-    #[inline]
-    pub fn global_table_billing_mode(
-        mut self,
-        value: impl Into<t::BillingMode>,
-    ) -> Self {
-        self.0.input_mut().global_table_billing_mode = Some(value.into());
-        self
-    }
-    /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException.`
-    #[inline]
-    pub fn global_table_provisioned_write_capacity_units(mut self, value: i64) -> Self {
-        self.0.input_mut().global_table_provisioned_write_capacity_units = Some(value);
-        self
-    }
-    /// Auto scaling settings for managing provisioned write capacity for the global table.
-    #[inline]
-    pub fn global_table_provisioned_write_capacity_auto_scaling_settings_update(
-        mut self,
-        value: t::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self
-            .0
-            .input_mut()
-            .global_table_provisioned_write_capacity_auto_scaling_settings_update = Some(
-            value,
-        );
-        self
-    }
-    /// Represents the settings of a global secondary index for a global table that will be modified.
-    #[inline]
-    pub fn global_table_global_secondary_index_settings_update(
-        mut self,
-        value: impl rt::Items<t::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
-    ) -> Self {
-        value
-            .add_to(
-                &mut self
-                    .0
-                    .input_mut()
-                    .global_table_global_secondary_index_settings_update,
-            );
-        self
-    }
-    /// Adds one element to `GlobalTableGlobalSecondaryIndexSettingsUpdate`; see [`global_table_global_secondary_index_settings_update`](Self::global_table_global_secondary_index_settings_update).
-    #[inline]
-    pub fn push_global_table_global_secondary_index_settings_update(
-        mut self,
-        item: impl Into<t::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
-    ) -> Self {
-        rt::push(
-            &mut self.0.input_mut().global_table_global_secondary_index_settings_update,
-            item,
-        );
-        self
-    }
-    /// Represents the settings for a global table in a Region that will be modified.
-    #[inline]
-    pub fn replica_settings_update(
-        mut self,
-        value: impl rt::Items<t::ReplicaSettingsUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_settings_update);
-        self
-    }
-    /// Adds one element to `ReplicaSettingsUpdate`; see [`replica_settings_update`](Self::replica_settings_update).
-    #[inline]
-    pub fn push_replica_settings_update(
-        mut self,
-        item: impl Into<t::ReplicaSettingsUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().replica_settings_update, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateGlobalTableSettingsOutput,
-            e::UpdateGlobalTableSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateGlobalTableSettingsOutput,
-        e::UpdateGlobalTableSettingsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateGlobalTableSettingsInput,
-        t::UpdateGlobalTableSettingsOutput,
-        e::UpdateGlobalTableSettingsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateGlobalTableSettingsInput global_table_name(String));
+    rt::setter!(
+        into_opt UpdateGlobalTableSettingsInput global_table_billing_mode(t::BillingMode)
+    );
+    rt::setter!(
+        val_opt UpdateGlobalTableSettingsInput
+        global_table_provisioned_write_capacity_units(i64)
+    );
+    rt::setter!(
+        val_opt UpdateGlobalTableSettingsInput
+        global_table_provisioned_write_capacity_auto_scaling_settings_update(t::AutoScalingSettingsUpdate)
+    );
+    rt::setter!(
+        items UpdateGlobalTableSettingsInput
+        global_table_global_secondary_index_settings_update(t::GlobalTableGlobalSecondaryIndexSettingsUpdate)
+        push_global_table_global_secondary_index_settings_update
+    );
+    rt::setter!(
+        items UpdateGlobalTableSettingsInput
+        replica_settings_update(t::ReplicaSettingsUpdate) push_replica_settings_update
+    );
 }
 /// The `UpdateItem` operation.
 ///
@@ -600,198 +222,39 @@ rt::operation_type!(
     op::UPDATE_ITEM
 );
 impl UpdateItem {
-    /// The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute.
-    #[inline]
-    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
-        value.add_to(&mut self.0.input_mut().key);
-        self
-    }
-    /// Adds one entry to `Key`; see [`key`](Self::key).
-    #[inline]
-    pub fn insert_key(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().key, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `UpdateExpression` instead. For more information, see [AttributeUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn attribute_updates(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValueUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_updates);
-        self
-    }
-    /// Adds one entry to `AttributeUpdates`; see [`attribute_updates`](Self::attribute_updates).
-    #[inline]
-    pub fn insert_attribute_updates(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValueUpdate>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attribute_updates, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn expected(
-        mut self,
-        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expected);
-        self
-    }
-    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
-    #[inline]
-    pub fn insert_expected(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::ExpectedAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expected, key, value);
-        self
-    }
-    /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
-    #[inline]
-    pub fn conditional_operator(
-        mut self,
-        value: impl Into<t::ConditionalOperator>,
-    ) -> Self {
-        self.0.input_mut().conditional_operator = Some(value.into());
-        self
-    }
-    /// Use `ReturnValues` if you want to get the item attributes as they appear before or after they are successfully updated. For `UpdateItem`, the valid values are:
-    #[inline]
-    pub fn return_values(mut self, value: impl Into<t::ReturnValue>) -> Self {
-        self.0.input_mut().return_values = Some(value.into());
-        self
-    }
-    /// Sets `ReturnConsumedCapacity`.
-    #[inline]
-    pub fn return_consumed_capacity(
-        mut self,
-        value: impl Into<t::ReturnConsumedCapacity>,
-    ) -> Self {
-        self.0.input_mut().return_consumed_capacity = Some(value.into());
-        self
-    }
-    /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
-    #[inline]
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<t::ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.0.input_mut().return_item_collection_metrics = Some(value.into());
-        self
-    }
-    /// An expression that defines one or more attributes to be updated, the action to be performed on them, and new values for them.
-    #[inline]
-    pub fn update_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().update_expression = Some(value.into());
-        self
-    }
-    /// A condition that must be satisfied in order for a conditional update to succeed.
-    #[inline]
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().condition_expression = Some(value.into());
-        self
-    }
-    /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
-    #[inline]
-    pub fn expression_attribute_names(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_names);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
-    #[inline]
-    pub fn insert_expression_attribute_names(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
-        self
-    }
-    /// One or more values that can be substituted in an expression.
-    #[inline]
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl rt::Entries<String, t::AttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().expression_attribute_values);
-        self
-    }
-    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
-    #[inline]
-    pub fn insert_expression_attribute_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::AttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
-        self
-    }
-    /// An optional parameter that returns the item attributes for an `UpdateItem` operation that failed a condition check.
-    #[inline]
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<t::ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.0.input_mut().return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateItemOutput, e::UpdateItemError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateItemOutput, e::UpdateItemError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateItemInput table_name(String));
+    rt::setter!(entries UpdateItemInput key(String, t::AttributeValue) insert_key);
+    rt::setter!(
+        entries UpdateItemInput attribute_updates(String, t::AttributeValueUpdate)
+        insert_attribute_updates
+    );
+    rt::setter!(
+        entries UpdateItemInput expected(String, t::ExpectedAttributeValue)
+        insert_expected
+    );
+    rt::setter!(into_opt UpdateItemInput conditional_operator(t::ConditionalOperator));
+    rt::setter!(into_opt UpdateItemInput return_values(t::ReturnValue));
+    rt::setter!(
+        into_opt UpdateItemInput return_consumed_capacity(t::ReturnConsumedCapacity)
+    );
+    rt::setter!(
+        into_opt UpdateItemInput
+        return_item_collection_metrics(t::ReturnItemCollectionMetrics)
+    );
+    rt::setter!(into_opt UpdateItemInput update_expression(String));
+    rt::setter!(into_opt UpdateItemInput condition_expression(String));
+    rt::setter!(
+        entries UpdateItemInput expression_attribute_names(String, String)
+        insert_expression_attribute_names
+    );
+    rt::setter!(
+        entries UpdateItemInput expression_attribute_values(String, t::AttributeValue)
+        insert_expression_attribute_values
+    );
+    rt::setter!(
+        into_opt UpdateItemInput
+        return_values_on_condition_check_failure(t::ReturnValuesOnConditionCheckFailure)
+    );
 }
 /// The `UpdateKinesisStreamingDestination` operation.
 ///
@@ -809,77 +272,12 @@ rt::operation_type!(
     e::UpdateKinesisStreamingDestinationError, op::UPDATE_KINESIS_STREAMING_DESTINATION
 );
 impl UpdateKinesisStreamingDestination {
-    /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) for the Kinesis stream input.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// The command to update the Kinesis stream configuration.
-    #[inline]
-    pub fn update_kinesis_streaming_configuration(
-        mut self,
-        value: t::UpdateKinesisStreamingConfiguration,
-    ) -> Self {
-        self.0.input_mut().update_kinesis_streaming_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateKinesisStreamingDestinationOutput,
-            e::UpdateKinesisStreamingDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateKinesisStreamingDestinationOutput,
-        e::UpdateKinesisStreamingDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateKinesisStreamingDestinationInput,
-        t::UpdateKinesisStreamingDestinationOutput,
-        e::UpdateKinesisStreamingDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateKinesisStreamingDestinationInput table_name(String));
+    rt::setter!(into_req UpdateKinesisStreamingDestinationInput stream_arn(String));
+    rt::setter!(
+        val_opt UpdateKinesisStreamingDestinationInput
+        update_kinesis_streaming_configuration(t::UpdateKinesisStreamingConfiguration)
+    );
 }
 /// The `UpdateTable` operation.
 ///
@@ -906,214 +304,47 @@ rt::operation_type!(
     op::UPDATE_TABLE
 );
 impl UpdateTable {
-    /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
-    #[inline]
-    pub fn attribute_definitions(
-        mut self,
-        value: impl rt::Items<t::AttributeDefinition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_definitions);
-        self
-    }
-    /// Adds one element to `AttributeDefinitions`; see [`attribute_definitions`](Self::attribute_definitions).
-    #[inline]
-    pub fn push_attribute_definitions(
-        mut self,
-        item: impl Into<t::AttributeDefinition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_definitions, item);
-        self
-    }
-    /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Controls how you are charged for read and write throughput and how you manage capacity. When switching from pay-per-request to provisioned capacity, initial provisioned capacity values must be set. The initial provisioned capacity values are estimated based on the consumed read and write capacity of your table and global secondary indexes over the past 30 minutes.
-    #[inline]
-    pub fn billing_mode(mut self, value: impl Into<t::BillingMode>) -> Self {
-        self.0.input_mut().billing_mode = Some(value.into());
-        self
-    }
-    /// The new provisioned throughput settings for the specified table or index.
-    #[inline]
-    pub fn provisioned_throughput(mut self, value: t::ProvisionedThroughput) -> Self {
-        self.0.input_mut().provisioned_throughput = Some(value);
-        self
-    }
-    /// An array of one or more global secondary indexes for the table. For each index in the array, you can request one action:
-    #[inline]
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndexUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexUpdates`; see [`global_secondary_index_updates`](Self::global_secondary_index_updates).
-    #[inline]
-    pub fn push_global_secondary_index_updates(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndexUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
-        self
-    }
-    /// Represents the DynamoDB Streams configuration for the table.
-    #[inline]
-    pub fn stream_specification(mut self, value: t::StreamSpecification) -> Self {
-        self.0.input_mut().stream_specification = Some(value);
-        self
-    }
-    /// The new server-side encryption settings for the specified table.
-    #[inline]
-    pub fn sse_specification(mut self, value: t::SseSpecification) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// A list of replica update actions (create, delete, update, or disassociate) for the table.
-    #[inline]
-    pub fn replica_updates(
-        mut self,
-        value: impl rt::Items<t::ReplicationGroupUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_updates);
-        self
-    }
-    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
-    #[inline]
-    pub fn push_replica_updates(
-        mut self,
-        item: impl Into<t::ReplicationGroupUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().replica_updates, item);
-        self
-    }
-    /// The table class of the table to be updated. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
-    #[inline]
-    pub fn table_class(mut self, value: impl Into<t::TableClass>) -> Self {
-        self.0.input_mut().table_class = Some(value.into());
-        self
-    }
-    /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Specifies the consistency mode for a new global table. This parameter is only valid when you create a global table by specifying one or more [Create](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html#DDB-Type-ReplicationGroupUpdate-Create) actions in the [ReplicaUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html#DDB-UpdateTable-request-ReplicaUpdates) action list.
-    #[inline]
-    pub fn multi_region_consistency(
-        mut self,
-        value: impl Into<t::MultiRegionConsistency>,
-    ) -> Self {
-        self.0.input_mut().multi_region_consistency = Some(value.into());
-        self
-    }
-    /// A list of witness updates for a MRSC global table. A witness provides a cost-effective alternative to a full replica in a MRSC global table by maintaining replicated change data written to global table replicas. You cannot perform read or write operations on a witness. For each witness, you can request one action:
-    #[inline]
-    pub fn global_table_witness_updates(
-        mut self,
-        value: impl rt::Items<t::GlobalTableWitnessGroupUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_table_witness_updates);
-        self
-    }
-    /// Adds one element to `GlobalTableWitnessUpdates`; see [`global_table_witness_updates`](Self::global_table_witness_updates).
-    #[inline]
-    pub fn push_global_table_witness_updates(
-        mut self,
-        item: impl Into<t::GlobalTableWitnessGroupUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_table_witness_updates, item);
-        self
-    }
-    /// Updates the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[inline]
-    pub fn on_demand_throughput(mut self, value: t::OnDemandThroughput) -> Self {
-        self.0.input_mut().on_demand_throughput = Some(value);
-        self
-    }
-    /// Represents the warm throughput (in read units per second and write units per second) for updating a table.
-    #[inline]
-    pub fn warm_throughput(mut self, value: t::WarmThroughput) -> Self {
-        self.0.input_mut().warm_throughput = Some(value);
-        self
-    }
-    /// Controls the settings replication mode for a global table replica. This attribute can be defined using UpdateTable operation only on a regional table with values:
-    #[inline]
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<t::GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.0.input_mut().global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-    /// Specifies whether disassociation protection is enabled (`true`) or disabled (`false`) for the local replica of a multi-Region eventual consistency (MREC) global table using Version 2019.11.21.
-    #[inline]
-    pub fn disassociation_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().disassociation_protection_enabled = Some(value);
-        self
-    }
-    /// A list of vector indexes to be added to or removed from the table. You can add or remove one vector index for each `UpdateTable` operation.
-    #[inline]
-    pub fn vector_index_updates(
-        mut self,
-        value: impl rt::Items<t::VectorIndexUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().vector_index_updates);
-        self
-    }
-    /// Adds one element to `VectorIndexUpdates`; see [`vector_index_updates`](Self::vector_index_updates).
-    #[inline]
-    pub fn push_vector_index_updates(
-        mut self,
-        item: impl Into<t::VectorIndexUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().vector_index_updates, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateTableOutput, e::UpdateTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateTableOutput, e::UpdateTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError> {
-        self.0
-    }
+    rt::setter!(
+        items UpdateTableInput attribute_definitions(t::AttributeDefinition)
+        push_attribute_definitions
+    );
+    rt::setter!(into_req UpdateTableInput table_name(String));
+    rt::setter!(into_opt UpdateTableInput billing_mode(t::BillingMode));
+    rt::setter!(
+        val_opt UpdateTableInput provisioned_throughput(t::ProvisionedThroughput)
+    );
+    rt::setter!(
+        items UpdateTableInput
+        global_secondary_index_updates(t::GlobalSecondaryIndexUpdate)
+        push_global_secondary_index_updates
+    );
+    rt::setter!(val_opt UpdateTableInput stream_specification(t::StreamSpecification));
+    rt::setter!(val_opt UpdateTableInput sse_specification(t::SseSpecification));
+    rt::setter!(
+        items UpdateTableInput replica_updates(t::ReplicationGroupUpdate)
+        push_replica_updates
+    );
+    rt::setter!(into_opt UpdateTableInput table_class(t::TableClass));
+    rt::setter!(val_opt UpdateTableInput deletion_protection_enabled(bool));
+    rt::setter!(
+        into_opt UpdateTableInput multi_region_consistency(t::MultiRegionConsistency)
+    );
+    rt::setter!(
+        items UpdateTableInput
+        global_table_witness_updates(t::GlobalTableWitnessGroupUpdate)
+        push_global_table_witness_updates
+    );
+    rt::setter!(val_opt UpdateTableInput on_demand_throughput(t::OnDemandThroughput));
+    rt::setter!(val_opt UpdateTableInput warm_throughput(t::WarmThroughput));
+    rt::setter!(
+        into_opt UpdateTableInput
+        global_table_settings_replication_mode(t::GlobalTableSettingsReplicationMode)
+    );
+    rt::setter!(val_opt UpdateTableInput disassociation_protection_enabled(bool));
+    rt::setter!(
+        items UpdateTableInput vector_index_updates(t::VectorIndexUpdate)
+        push_vector_index_updates
+    );
 }
 /// The `UpdateTableReplicaAutoScaling` operation.
 ///
@@ -1131,107 +362,20 @@ rt::operation_type!(
     op::UPDATE_TABLE_REPLICA_AUTO_SCALING
 );
 impl UpdateTableReplicaAutoScaling {
-    /// Represents the auto scaling settings of the global secondary indexes of the replica to be updated.
-    #[inline]
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: impl rt::Items<t::GlobalSecondaryIndexAutoScalingUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
-        self
-    }
-    /// Adds one element to `GlobalSecondaryIndexUpdates`; see [`global_secondary_index_updates`](Self::global_secondary_index_updates).
-    #[inline]
-    pub fn push_global_secondary_index_updates(
-        mut self,
-        item: impl Into<t::GlobalSecondaryIndexAutoScalingUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
-        self
-    }
-    /// The name of the global table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Sets `ProvisionedWriteCapacityAutoScalingUpdate`.
-    #[inline]
-    pub fn provisioned_write_capacity_auto_scaling_update(
-        mut self,
-        value: t::AutoScalingSettingsUpdate,
-    ) -> Self {
-        self.0.input_mut().provisioned_write_capacity_auto_scaling_update = Some(value);
-        self
-    }
-    /// Represents the auto scaling settings of replicas of the table that will be modified.
-    #[inline]
-    pub fn replica_updates(
-        mut self,
-        value: impl rt::Items<t::ReplicaAutoScalingUpdate>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replica_updates);
-        self
-    }
-    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
-    #[inline]
-    pub fn push_replica_updates(
-        mut self,
-        item: impl Into<t::ReplicaAutoScalingUpdate>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().replica_updates, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateTableReplicaAutoScalingOutput,
-            e::UpdateTableReplicaAutoScalingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateTableReplicaAutoScalingOutput,
-        e::UpdateTableReplicaAutoScalingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTableReplicaAutoScalingInput,
-        t::UpdateTableReplicaAutoScalingOutput,
-        e::UpdateTableReplicaAutoScalingError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items UpdateTableReplicaAutoScalingInput
+        global_secondary_index_updates(t::GlobalSecondaryIndexAutoScalingUpdate)
+        push_global_secondary_index_updates
+    );
+    rt::setter!(into_req UpdateTableReplicaAutoScalingInput table_name(String));
+    rt::setter!(
+        val_opt UpdateTableReplicaAutoScalingInput
+        provisioned_write_capacity_auto_scaling_update(t::AutoScalingSettingsUpdate)
+    );
+    rt::setter!(
+        items UpdateTableReplicaAutoScalingInput
+        replica_updates(t::ReplicaAutoScalingUpdate) push_replica_updates
+    );
 }
 /// The `UpdateTimeToLive` operation.
 ///
@@ -1260,63 +404,9 @@ rt::operation_type!(
     e::UpdateTimeToLiveError, op::UPDATE_TIME_TO_LIVE
 );
 impl UpdateTimeToLive {
-    /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-    #[inline]
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_name = value.into();
-        self
-    }
-    /// Represents the settings used to enable or disable Time to Live for the specified table.
-    #[inline]
-    pub fn time_to_live_specification(
-        mut self,
-        value: t::TimeToLiveSpecification,
-    ) -> Self {
-        self.0.input_mut().time_to_live_specification = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateTimeToLiveOutput, e::UpdateTimeToLiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateTimeToLiveOutput, e::UpdateTimeToLiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTimeToLiveInput,
-        t::UpdateTimeToLiveOutput,
-        e::UpdateTimeToLiveError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateTimeToLiveInput table_name(String));
+    rt::setter!(
+        val_req UpdateTimeToLiveInput
+        time_to_live_specification(t::TimeToLiveSpecification)
+    );
 }

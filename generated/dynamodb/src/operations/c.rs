@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status.
+/// The runtime's description of [`CancelBulkOperation`](super::super::client::CancelBulkOperation): HTTP binding, errors, auth.
 pub static CANCEL_BULK_OPERATION: rt::Operation = rt::Operation::new(
         "CancelBulkOperation",
         "POST",
@@ -12,24 +12,7 @@ pub static CANCEL_BULK_OPERATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Creates a backup for an existing table.
-///
-/// Each time you create an on-demand backup, the entire table data is backed up. There is no limit to the number of on-demand backups that can be taken.
-///
-/// When you create an on-demand backup, a time marker of the request is cataloged, and the backup is created asynchronously, by applying all changes until the time of the request to the last full table snapshot. Backup requests are processed instantaneously and become available for restore within minutes.
-///
-/// You can call `CreateBackup` at a maximum rate of 50 times per second.
-///
-/// All backups in DynamoDB work without consuming any provisioned throughput on the table.
-///
-/// If you submit a backup request on 2018-12-14 at 14:25:00, the backup is guaranteed to contain all data committed to the table up to 14:24:00, and data committed after 14:26:00 will not be. The backup might contain data modifications made between 14:24:00 and 14:26:00. On-demand backup does not support causal consistency.
-///
-/// Along with data, the following are also included on the backups:
-///
-/// - Global secondary indexes (GSIs)
-/// - Local secondary indexes (LSIs)
-/// - Streams
-/// - Provisioned read and write capacity
+/// The runtime's description of [`CreateBackup`](super::super::client::CreateBackup): HTTP binding, errors, auth.
 pub static CREATE_BACKUP: rt::Operation = rt::Operation::new(
         "CreateBackup",
         "POST",
@@ -48,32 +31,7 @@ pub static CREATE_BACKUP: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Creates a global table from an existing table. A global table creates a replication relationship between two or more DynamoDB tables with the same table name in the provided Regions.
-///
-/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
-///
-/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-///
-/// If you want to add a new replica table to a global table, each of the following conditions must be true:
-///
-/// - The table must have the same primary key as all of the other replicas.
-/// - The table must have the same name as all of the other replicas.
-/// - The table must have DynamoDB Streams enabled, with the stream containing both the new and the old images of the item.
-/// - None of the replica tables in the global table can contain any data.
-///
-/// If global secondary indexes are specified, then the following conditions must also be met:
-///
-/// - The global secondary indexes must have the same name.
-/// - The global secondary indexes must have the same hash key and sort key (if present).
-///
-/// If local secondary indexes are specified, then the following conditions must also be met:
-///
-/// - The local secondary indexes must have the same name.
-/// - The local secondary indexes must have the same hash key and sort key (if present).
-///
-/// **Important:** Write capacity settings should be set consistently across your replica tables and secondary indexes. DynamoDB strongly recommends enabling auto scaling to manage the write capacity settings for all of your global tables replicas and indexes.
-///
-/// If you prefer to manage write capacity settings manually, you should provision equal replicated write capacity units to your replica tables. You should also provision equal replicated write capacity units to matching secondary indexes across your global table.
+/// The runtime's description of [`CreateGlobalTable`](super::super::client::CreateGlobalTable): HTTP binding, errors, auth.
 pub static CREATE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         "CreateGlobalTable",
         "POST",
@@ -90,13 +48,7 @@ pub static CREATE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions.
-///
-/// `CreateTable` is an asynchronous operation. Upon receiving a `CreateTable` request, DynamoDB immediately returns a response with a `TableStatus` of `CREATING`. After the table is created, DynamoDB sets the `TableStatus` to `ACTIVE`. You can perform read and write operations only on an `ACTIVE` table.
-///
-/// You can optionally define secondary indexes on the new table, as part of the `CreateTable` operation. If you want to create multiple tables with secondary indexes on them, you must create the tables sequentially. Only one table with secondary indexes can be in the `CREATING` state at any given time.
-///
-/// You can use the `DescribeTable` action to check the table status.
+/// The runtime's description of [`CreateTable`](super::super::client::CreateTable): HTTP binding, errors, auth.
 pub static CREATE_TABLE: rt::Operation = rt::Operation::new(
         "CreateTable",
         "POST",

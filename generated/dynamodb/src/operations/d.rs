@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes an existing backup of a table.
-///
-/// You can call `DeleteBackup` at a maximum rate of 10 times per second.
+/// The runtime's description of [`DeleteBackup`](super::super::client::DeleteBackup): HTTP binding, errors, auth.
 pub static DELETE_BACKUP: rt::Operation = rt::Operation::new(
         "DeleteBackup",
         "POST",
@@ -21,13 +19,7 @@ pub static DELETE_BACKUP: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value.
-///
-/// In addition to deleting an item, you can also return the item's attribute values in the same operation, using the `ReturnValues` parameter.
-///
-/// Unless you specify conditions, the `DeleteItem` is an idempotent operation; running it multiple times on the same item or attribute does *not* result in an error response.
-///
-/// Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted.
+/// The runtime's description of [`DeleteItem`](super::super::client::DeleteItem): HTTP binding, errors, auth.
 pub static DELETE_ITEM: rt::Operation = rt::Operation::new(
         "DeleteItem",
         "POST",
@@ -49,13 +41,7 @@ pub static DELETE_ITEM: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Deletes the resource-based policy attached to the resource, which can be a table or stream.
-///
-/// `DeleteResourcePolicy` is an idempotent operation; running it multiple times on the same resource *doesn't* result in an error response, unless you specify an `ExpectedRevisionId`, which will then return a `PolicyNotFoundException`.
-///
-/// **Important:** To make sure that you don't inadvertently lock yourself out of your own resources, the root principal in your Amazon Web Services account can perform `DeleteResourcePolicy` requests, even if your resource-based policy explicitly denies the root principal's access.
-///
-/// **Note:** `DeleteResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after running the `DeleteResourcePolicy` request, DynamoDB might still return the deleted policy. This is because the policy for your resource might not have been deleted yet. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
+/// The runtime's description of [`DeleteResourcePolicy`](super::super::client::DeleteResourcePolicy): HTTP binding, errors, auth.
 pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteResourcePolicy",
         "POST",
@@ -73,15 +59,7 @@ pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
-///
-/// **Note:** DynamoDB might continue to accept data read and write operations, such as `GetItem` and `PutItem`, on a table in the `DELETING` state until the table deletion is complete. For the full list of table states, see [TableStatus](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html#DDB-Type-TableDescription-TableStatus).
-///
-/// When you delete a table, any indexes on that table are also deleted.
-///
-/// If you have DynamoDB Streams enabled on the table, then the corresponding stream on that table goes into the `DISABLED` state, and the stream is automatically deleted after 24 hours.
-///
-/// Use the `DescribeTable` action to check the status of the table.
+/// The runtime's description of [`DeleteTable`](super::super::client::DeleteTable): HTTP binding, errors, auth.
 pub static DELETE_TABLE: rt::Operation = rt::Operation::new(
         "DeleteTable",
         "POST",
@@ -98,9 +76,7 @@ pub static DELETE_TABLE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Describes an existing backup of a table.
-///
-/// You can call `DescribeBackup` at a maximum rate of 10 times per second.
+/// The runtime's description of [`DescribeBackup`](super::super::client::DescribeBackup): HTTP binding, errors, auth.
 pub static DESCRIBE_BACKUP: rt::Operation = rt::Operation::new(
         "DescribeBackup",
         "POST",
@@ -110,7 +86,7 @@ pub static DESCRIBE_BACKUP: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::BACKUP_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Describes the specified bulk operation.
+/// The runtime's description of [`DescribeBulkOperation`](super::super::client::DescribeBulkOperation): HTTP binding, errors, auth.
 pub static DESCRIBE_BULK_OPERATION: rt::Operation = rt::Operation::new(
         "DescribeBulkOperation",
         "POST",
@@ -161,13 +137,7 @@ pub static BULK_OPERATION_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new
         ),
     ],
 );
-/// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
-///
-/// After continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
-///
-/// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days.
-///
-/// You can call `DescribeContinuousBackups` at a maximum rate of 10 times per second.
+/// The runtime's description of [`DescribeContinuousBackups`](super::super::client::DescribeContinuousBackups): HTTP binding, errors, auth.
 pub static DESCRIBE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
         "DescribeContinuousBackups",
         "POST",
@@ -177,7 +147,7 @@ pub static DESCRIBE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::TABLE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Returns information about contributor insights for a given table or global secondary index.
+/// The runtime's description of [`DescribeContributorInsights`](super::super::client::DescribeContributorInsights): HTTP binding, errors, auth.
 pub static DESCRIBE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         "DescribeContributorInsights",
         "POST",
@@ -205,7 +175,7 @@ pub static CONTRIBUTOR_INSIGHTS_ENABLED_WAITER: rt::WaiterSpec = rt::WaiterSpec:
         ),
     ],
 );
-/// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
+/// The runtime's description of [`DescribeEndpoints`](super::super::client::DescribeEndpoints): HTTP binding, errors, auth.
 pub static DESCRIBE_ENDPOINTS: rt::Operation = rt::Operation::new(
         "DescribeEndpoints",
         "POST",
@@ -214,7 +184,7 @@ pub static DESCRIBE_ENDPOINTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_ENDPOINTS_RESPONSE,
     )
     .flags(rt::ENDPOINT_OPERATION);
-/// Describes an existing table export.
+/// The runtime's description of [`DescribeExport`](super::super::client::DescribeExport): HTTP binding, errors, auth.
 pub static DESCRIBE_EXPORT: rt::Operation = rt::Operation::new(
         "DescribeExport",
         "POST",
@@ -254,11 +224,7 @@ pub static EXPORT_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Returns information about the specified global table.
-///
-/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
-///
-/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
+/// The runtime's description of [`DescribeGlobalTable`](super::super::client::DescribeGlobalTable): HTTP binding, errors, auth.
 pub static DESCRIBE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         "DescribeGlobalTable",
         "POST",
@@ -268,11 +234,7 @@ pub static DESCRIBE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR, &t::GLOBAL_TABLE_NOT_FOUND_EXCEPTION])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Describes Region-specific settings for a global table.
-///
-/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
-///
-/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
+/// The runtime's description of [`DescribeGlobalTableSettings`](super::super::client::DescribeGlobalTableSettings): HTTP binding, errors, auth.
 pub static DESCRIBE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
         "DescribeGlobalTableSettings",
         "POST",
@@ -282,7 +244,7 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::GLOBAL_TABLE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Represents the properties of the import.
+/// The runtime's description of [`DescribeImport`](super::super::client::DescribeImport): HTTP binding, errors, auth.
 pub static DESCRIBE_IMPORT: rt::Operation = rt::Operation::new(
         "DescribeImport",
         "POST",
@@ -324,7 +286,7 @@ pub static IMPORT_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Returns information about the status of Kinesis streaming.
+/// The runtime's description of [`DescribeKinesisStreamingDestination`](super::super::client::DescribeKinesisStreamingDestination): HTTP binding, errors, auth.
 pub static DESCRIBE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "DescribeKinesisStreamingDestination",
         "POST",
@@ -359,32 +321,7 @@ pub static KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER: rt::WaiterSpec = rt::Wai
         ),
     ],
 );
-/// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there.
-///
-/// When you establish an Amazon Web Services account, the account has initial quotas on the maximum read capacity units and write capacity units that you can provision across all of your DynamoDB tables in a given Region. Also, there are per-table quotas that apply when you create a table there. For more information, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) page in the *Amazon DynamoDB Developer Guide*.
-///
-/// Although you can increase these quotas by filing a case at [Amazon Web Services Support Center](https://console.aws.amazon.com/support/home#/), obtaining the increase is not instantaneous. The `DescribeLimits` action lets you write code to compare the capacity you are currently using to those quotas imposed by your account so that you have enough time to apply for an increase before you hit a quota.
-///
-/// For example, you could use one of the Amazon Web Services SDKs to do the following:
-///
-/// 1. Call `DescribeLimits` for a particular Region to obtain your current account quotas on provisioned capacity there.
-/// 2. Create a variable to hold the aggregate read capacity units provisioned for all your tables in that Region, and one to hold the aggregate write capacity units. Zero them both.
-/// 3. Call `ListTables` to obtain a list of all your DynamoDB tables.
-/// 4. For each table name listed by `ListTables`, do the following:
-///    - Call `DescribeTable` with the table name.
-///    - Use the data returned by `DescribeTable` to add the read capacity units and write capacity units provisioned for the table itself to your variables.
-///    - If the table has one or more global secondary indexes (GSIs), loop over these GSIs and add their provisioned capacity values to your variables as well.
-/// 5. Report the account quotas for that Region returned by `DescribeLimits`, along with the total current provisioned capacity levels you have calculated.
-///
-/// This will let you see whether you are getting close to your account-level quotas.
-///
-/// The per-table quotas apply only when you are creating a new table. They restrict the sum of the provisioned capacity of the new table itself and all its global secondary indexes.
-///
-/// For existing tables and their GSIs, DynamoDB doesn't let you increase provisioned capacity extremely rapidly, but the only quota that applies is that the aggregate provisioned capacity over all your tables and GSIs cannot exceed either of the per-account quotas.
-///
-/// **Note:** `DescribeLimits` should only be called periodically. You can expect throttling errors if you call it more than once in a minute.
-///
-/// The `DescribeLimits` Request element has no content.
+/// The runtime's description of [`DescribeLimits`](super::super::client::DescribeLimits): HTTP binding, errors, auth.
 pub static DESCRIBE_LIMITS: rt::Operation = rt::Operation::new(
         "DescribeLimits",
         "POST",
@@ -394,9 +331,7 @@ pub static DESCRIBE_LIMITS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
-///
-/// **Note:** If you issue a `DescribeTable` request immediately after a `CreateTable` request, DynamoDB might return a `ResourceNotFoundException`. This is because `DescribeTable` uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the `DescribeTable` request again.
+/// The runtime's description of [`DescribeTable`](super::super::client::DescribeTable): HTTP binding, errors, auth.
 pub static DESCRIBE_TABLE: rt::Operation = rt::Operation::new(
         "DescribeTable",
         "POST",
@@ -439,7 +374,7 @@ pub static TABLE_NOT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes auto scaling settings across replicas of the global table at once.
+/// The runtime's description of [`DescribeTableReplicaAutoScaling`](super::super::client::DescribeTableReplicaAutoScaling): HTTP binding, errors, auth.
 pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::new(
         "DescribeTableReplicaAutoScaling",
         "POST",
@@ -448,7 +383,7 @@ pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::n
         &t::DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// Gives a description of the Time to Live (TTL) status on the specified table.
+/// The runtime's description of [`DescribeTimeToLive`](super::super::client::DescribeTimeToLive): HTTP binding, errors, auth.
 pub static DESCRIBE_TIME_TO_LIVE: rt::Operation = rt::Operation::new(
         "DescribeTimeToLive",
         "POST",
@@ -458,7 +393,7 @@ pub static DESCRIBE_TIME_TO_LIVE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
+/// The runtime's description of [`DisableKinesisStreamingDestination`](super::super::client::DisableKinesisStreamingDestination): HTTP binding, errors, auth.
 pub static DISABLE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "DisableKinesisStreamingDestination",
         "POST",

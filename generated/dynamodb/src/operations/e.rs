@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during the enable workflow. If this operation doesn't return results immediately, use DescribeKinesisStreamingDestination to check if streaming to the Kinesis data stream is ACTIVE.
+/// The runtime's description of [`EnableKinesisStreamingDestination`](super::super::client::EnableKinesisStreamingDestination): HTTP binding, errors, auth.
 pub static ENABLE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "EnableKinesisStreamingDestination",
         "POST",
@@ -19,11 +19,7 @@ pub static ENABLE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL.
-///
-/// For PartiQL reads (`SELECT` statement), if the total number of processed items exceeds the maximum dataset size limit of 1 MB, the read stops and results are returned to the user as a `LastEvaluatedKey` value to continue the read in a subsequent operation. If the filter criteria in `WHERE` clause does not match any data, the read will return an empty result set.
-///
-/// A single `SELECT` statement response can return up to the maximum number of items (if using the Limit parameter) or a maximum of 1 MB of data (and then apply any filtering to the results using `WHERE` clause). If `LastEvaluatedKey` is present in the response, you need to paginate the result set. If `NextToken` is present, you need to paginate the result set and include `NextToken`.
+/// The runtime's description of [`ExecuteStatement`](super::super::client::ExecuteStatement): HTTP binding, errors, auth.
 pub static EXECUTE_STATEMENT: rt::Operation = rt::Operation::new(
         "ExecuteStatement",
         "POST",
@@ -44,9 +40,7 @@ pub static EXECUTE_STATEMENT: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL.
-///
-/// **Note:** The entire transaction must consist of either read statements or write statements, you cannot mix both in one transaction. The EXISTS function is an exception and can be used to check the condition of specific attributes of the item in a similar manner to `ConditionCheck` in the [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-apis-txwriteitems) API.
+/// The runtime's description of [`ExecuteTransaction`](super::super::client::ExecuteTransaction): HTTP binding, errors, auth.
 pub static EXECUTE_TRANSACTION: rt::Operation = rt::Operation::new(
         "ExecuteTransaction",
         "POST",
@@ -66,7 +60,7 @@ pub static EXECUTE_TRANSACTION: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
+/// The runtime's description of [`ExportTableToPointInTime`](super::super::client::ExportTableToPointInTime): HTTP binding, errors, auth.
 pub static EXPORT_TABLE_TO_POINT_IN_TIME: rt::Operation = rt::Operation::new(
         "ExportTableToPointInTime",
         "POST",

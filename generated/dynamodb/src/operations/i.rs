@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Imports table data from an S3 bucket.
+/// The runtime's description of [`ImportTable`](super::super::client::ImportTable): HTTP binding, errors, auth.
 pub static IMPORT_TABLE: rt::Operation = rt::Operation::new(
         "ImportTable",
         "POST",

@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made with Amazon Web Services Backup. To list these backups for a given table, specify `TableName`. `ListBackups` returns a paginated list of results with at most 1 MB worth of items in a page. You can also specify a maximum number of entries to be returned in a page.
-///
-/// In the request, start time is inclusive, but end time is exclusive. Note that these boundaries are for the time at which the original backup was requested.
-///
-/// You can call `ListBackups` a maximum of five times per second.
-///
-/// If you want to retrieve the complete list of backups made with Amazon Web Services Backup, use the [Amazon Web Services Backup list API.](https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html)
+/// The runtime's description of [`ListBackups`](super::super::client::ListBackups): HTTP binding, errors, auth.
 pub static LIST_BACKUPS: rt::Operation = rt::Operation::new(
         "ListBackups",
         "POST",
@@ -25,7 +19,7 @@ pub static LIST_BACKUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("Limit")
     .result_key(&["BackupSummaries"]);
-/// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
+/// The runtime's description of [`ListBulkOperations`](super::super::client::ListBulkOperations): HTTP binding, errors, auth.
 pub static LIST_BULK_OPERATIONS: rt::Operation = rt::Operation::new(
         "ListBulkOperations",
         "POST",
@@ -41,7 +35,7 @@ pub static LIST_BULK_OPERATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["BulkOperationsSummaryList"]);
-/// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
+/// The runtime's description of [`ListContributorInsights`](super::super::client::ListContributorInsights): HTTP binding, errors, auth.
 pub static LIST_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         "ListContributorInsights",
         "POST",
@@ -50,7 +44,7 @@ pub static LIST_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         &t::LIST_CONTRIBUTOR_INSIGHTS_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
+/// The runtime's description of [`ListExports`](super::super::client::ListExports): HTTP binding, errors, auth.
 pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         "ListExports",
         "POST",
@@ -59,11 +53,7 @@ pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_EXPORTS_OUTPUT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// Lists all global tables that have a replica in the specified Region.
-///
-/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
-///
-/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
+/// The runtime's description of [`ListGlobalTables`](super::super::client::ListGlobalTables): HTTP binding, errors, auth.
 pub static LIST_GLOBAL_TABLES: rt::Operation = rt::Operation::new(
         "ListGlobalTables",
         "POST",
@@ -73,7 +63,7 @@ pub static LIST_GLOBAL_TABLES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Lists completed imports within the past 90 days.
+/// The runtime's description of [`ListImports`](super::super::client::ListImports): HTTP binding, errors, auth.
 pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         "ListImports",
         "POST",
@@ -82,7 +72,7 @@ pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_IMPORTS_OUTPUT,
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION]);
-/// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
+/// The runtime's description of [`ListTables`](super::super::client::ListTables): HTTP binding, errors, auth.
 pub static LIST_TABLES: rt::Operation = rt::Operation::new(
         "ListTables",
         "POST",
@@ -99,9 +89,7 @@ pub static LIST_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("Limit")
     .result_key(&["TableNames"]);
-/// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
-///
-/// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
+/// The runtime's description of [`ListTagsOfResource`](super::super::client::ListTagsOfResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_OF_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsOfResource",
         "POST",

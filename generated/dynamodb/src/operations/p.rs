@@ -2,19 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates a new item, or replaces an old item with a new item. If an item that has the same primary key as the new item already exists in the specified table, the new item completely replaces the existing item. You can perform a conditional put operation (add a new item if one with the specified primary key doesn't exist), or replace an existing item if it has certain attribute values. You can return the item's attribute values in the same operation, using the `ReturnValues` parameter.
-///
-/// When you add an item, the primary key attributes are the only required attributes.
-///
-/// Empty String and Binary attribute values are allowed. Attribute values of type String and Binary must have a length greater than zero if the attribute is used as a key attribute for a table or index. Set type attributes cannot be empty.
-///
-/// Invalid Requests with empty values will be rejected with a `ValidationException` exception.
-///
-/// **Note:** To prevent a new item from replacing an existing item, use a conditional expression that contains the `attribute_not_exists` function with the name of the attribute being used as the partition key for the table. Since every record must contain that attribute, the `attribute_not_exists` function will only succeed if no matching item exists.
-///
-/// **Note:** To determine whether `PutItem` overwrote an existing item, use `ReturnValues` set to `ALL_OLD`. If the response includes the `Attributes` element, an existing item was overwritten.
-///
-/// For more information about `PutItem`, see [Working with Items](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html) in the *Amazon DynamoDB Developer Guide*.
+/// The runtime's description of [`PutItem`](super::super::client::PutItem): HTTP binding, errors, auth.
 pub static PUT_ITEM: rt::Operation = rt::Operation::new(
         "PutItem",
         "POST",
@@ -36,11 +24,7 @@ pub static PUT_ITEM: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Attaches a resource-based policy document to the resource, which can be a table or stream. When you attach a resource-based policy using this API, the policy application is [*eventually consistent*](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html) .
-///
-/// `PutResourcePolicy` is an idempotent operation; running it multiple times on the same resource using the same policy document will return the same revision ID. If you specify an `ExpectedRevisionId` that doesn't match the current policy's `RevisionId`, the `PolicyNotFoundException` will be returned.
-///
-/// **Note:** `PutResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after a `PutResourcePolicy` request, DynamoDB might return your previous policy, if there was one, or return the `PolicyNotFoundException`. This is because `GetResourcePolicy` uses an eventually consistent query, and the metadata for your policy or table might not be available at that moment. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
+/// The runtime's description of [`PutResourcePolicy`](super::super::client::PutResourcePolicy): HTTP binding, errors, auth.
 pub static PUT_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "PutResourcePolicy",
         "POST",

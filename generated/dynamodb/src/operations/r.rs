@@ -2,18 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
-///
-/// You can call `RestoreTableFromBackup` at a maximum rate of 10 times per second.
-///
-/// You must manually set up the following on the restored table:
-///
-/// - Auto scaling policies
-/// - IAM policies
-/// - Amazon CloudWatch metrics and alarms
-/// - Tags
-/// - Stream settings
-/// - Time to Live (TTL) settings
+/// The runtime's description of [`RestoreTableFromBackup`](super::super::client::RestoreTableFromBackup): HTTP binding, errors, auth.
 pub static RESTORE_TABLE_FROM_BACKUP: rt::Operation = rt::Operation::new(
         "RestoreTableFromBackup",
         "POST",
@@ -32,26 +21,7 @@ pub static RESTORE_TABLE_FROM_BACKUP: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
-///
-/// When you restore using point in time recovery, DynamoDB restores your table data to the state based on the selected date and time (day:hour:minute:second) to a new table.
-///
-/// Along with data, the following are also included on the new restored table using point in time recovery:
-///
-/// - Global secondary indexes (GSIs)
-/// - Local secondary indexes (LSIs)
-/// - Provisioned read and write capacity
-/// - Encryption settings **Important:** All these settings come from the current settings of the source table at the time of restore.
-///
-/// You must manually set up the following on the restored table:
-///
-/// - Auto scaling policies
-/// - IAM policies
-/// - Amazon CloudWatch metrics and alarms
-/// - Tags
-/// - Stream settings
-/// - Time to Live (TTL) settings
-/// - Point in time recovery settings
+/// The runtime's description of [`RestoreTableToPointInTime`](super::super::client::RestoreTableToPointInTime): HTTP binding, errors, auth.
 pub static RESTORE_TABLE_TO_POINT_IN_TIME: rt::Operation = rt::Operation::new(
         "RestoreTableToPointInTime",
         "POST",

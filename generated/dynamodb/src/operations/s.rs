@@ -2,19 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// The `Scan` operation returns one or more items and item attributes by accessing every item in a table or a secondary index. To have DynamoDB return fewer items, you can provide a `FilterExpression` operation.
-///
-/// If the total size of scanned items exceeds the maximum dataset size limit of 1 MB, the scan completes and results are returned to the user. The `LastEvaluatedKey` value is also returned and the requestor can use the `LastEvaluatedKey` to continue the scan in a subsequent operation. Each scan response also includes number of items that were scanned (ScannedCount) as part of the request. If using a `FilterExpression`, a scan result can result in no items meeting the criteria and the `Count` will result in zero. If you did not use a `FilterExpression` in the scan request, then `Count` is the same as `ScannedCount`.
-///
-/// **Note:** `Count` and `ScannedCount` only return the count of items specific to a single scan request and, unless the table is less than 1MB, do not represent the total number of items in the table.
-///
-/// A single `Scan` operation first reads up to the maximum number of items set (if using the `Limit` parameter) or a maximum of 1 MB of data and then applies any filtering to the results if a `FilterExpression` is provided. If `LastEvaluatedKey` is present in the response, pagination is required to complete the full table scan. For more information, see [Paginating the Results](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Pagination) in the *Amazon DynamoDB Developer Guide*.
-///
-/// `Scan` operations proceed sequentially; however, for faster performance on a large table or secondary index, applications can request a parallel `Scan` operation by providing the `Segment` and `TotalSegments` parameters. For more information, see [Parallel Scan](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.ParallelScan) in the *Amazon DynamoDB Developer Guide*.
-///
-/// By default, a `Scan` uses eventually consistent reads when accessing the items in a table. Therefore, the results from an eventually consistent `Scan` may not include the latest item changes at the time the scan iterates through each item in the table. If you require a strongly consistent read of each item as the scan iterates through the items in the table, you can set the `ConsistentRead` parameter to true. Strong consistency only relates to the consistency of the read at the item level.
-///
-/// **Note:** DynamoDB does not provide snapshot isolation for a scan operation when the `ConsistentRead` parameter is set to true. Thus, a DynamoDB scan operation does not guarantee that all reads in a scan see a consistent snapshot of the table when the scan operation was requested.
+/// The runtime's description of [`Scan`](super::super::client::Scan): HTTP binding, errors, auth.
 pub static SCAN: rt::Operation = rt::Operation::new(
         "Scan",
         "POST",
@@ -40,13 +28,7 @@ pub static SCAN_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("Limit")
     .result_key(&["Items", "Count", "ScannedCount"])
     .non_aggregate_keys(&["ConsumedCapacity"]);
-/// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index.
-///
-/// Score interpretation depends on the distance function:
-///
-/// - `COSINE` - Returns the items with the *k smallest* scores. Scores range from 0 (identical) to 2 (opposite). Lower scores indicate higher similarity.
-/// - `EUCLIDEAN` - Returns the items with the *k smallest* scores. Scores represent the Euclidean distance between vectors. Lower scores indicate higher similarity.
-/// - `DOT_PRODUCT` - Returns the items with the *k highest* scores. Higher scores indicate higher similarity.
+/// The runtime's description of [`SearchVectors`](super::super::client::SearchVectors): HTTP binding, errors, auth.
 pub static SEARCH_VECTORS: rt::Operation = rt::Operation::new(
         "SearchVectors",
         "POST",
@@ -63,7 +45,7 @@ pub static SEARCH_VECTORS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("IsSearchOperation", rt::ParamValue::Bool(true))]);
-/// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets.
+/// The runtime's description of [`StartBulkPutItems`](super::super::client::StartBulkPutItems): HTTP binding, errors, auth.
 pub static START_BULK_PUT_ITEMS: rt::Operation = rt::Operation::new(
         "StartBulkPutItems",
         "POST",

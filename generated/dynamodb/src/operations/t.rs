@@ -2,12 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these user-defined tags so that they appear on the Billing and Cost Management console for cost allocation tracking. You can call TagResource up to five times per second, per account.
-///
-/// - `TagResource` is an asynchronous operation. If you issue a ListTagsOfResource request immediately after a `TagResource` request, DynamoDB might return your previous tag set, if there was one, or an empty tag set. This is because `ListTagsOfResource` uses an eventually consistent query, and the metadata for your tags or table might not be available at that moment. Wait for a few seconds, and then try the `ListTagsOfResource` request again.
-/// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
-///
-/// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
+/// The runtime's description of [`TagResource`](super::super::client::TagResource): HTTP binding, errors, auth.
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",
@@ -24,14 +19,7 @@ pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB.
-///
-/// DynamoDB rejects the entire `TransactGetItems` request if any of the following is true:
-///
-/// - A conflicting operation is in the process of updating an item to be read.
-/// - There is insufficient provisioned capacity for the transaction to be completed.
-/// - There is a user error, such as an invalid data format.
-/// - The aggregate size of the items in the transaction exceeded 4 MB.
+/// The runtime's description of [`TransactGetItems`](super::super::client::TransactGetItems): HTTP binding, errors, auth.
 pub static TRANSACT_GET_ITEMS: rt::Operation = rt::Operation::new(
         "TransactGetItems",
         "POST",
@@ -51,23 +39,7 @@ pub static TRANSACT_GET_ITEMS: rt::Operation = rt::Operation::new(
     )
     .flags(rt::ENDPOINT_DISCOVERY)
     .op_params(&[("ResourceArnList", "TransactItems[*].Get.TableName")]);
-/// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB.
-///
-/// The actions are completed atomically so that either all of them succeed, or all of them fail. They are defined by the following objects:
-///
-/// - `Put` — Initiates a `PutItem` operation to write a new item. This structure specifies the primary key of the item to be written, the name of the table to write it in, an optional condition expression that must be satisfied for the write to succeed, a list of the item's attributes, and a field indicating whether to retrieve the item's attributes if the condition is not met.
-/// - `Update` — Initiates an `UpdateItem` operation to update an existing item. This structure specifies the primary key of the item to be updated, the name of the table where it resides, an optional condition expression that must be satisfied for the update to succeed, an expression that defines one or more attributes to be updated, and a field indicating whether to retrieve the item's attributes if the condition is not met.
-/// - `Delete` — Initiates a `DeleteItem` operation to delete an existing item. This structure specifies the primary key of the item to be deleted, the name of the table where it resides, an optional condition expression that must be satisfied for the deletion to succeed, and a field indicating whether to retrieve the item's attributes if the condition is not met.
-/// - `ConditionCheck` — Applies a condition to an item that is not being modified by the transaction. This structure specifies the primary key of the item to be checked, the name of the table where it resides, a condition expression that must be satisfied for the transaction to succeed, and a field indicating whether to retrieve the item's attributes if the condition is not met.
-///
-/// DynamoDB rejects the entire `TransactWriteItems` request if any of the following is true:
-///
-/// - A condition in one of the condition expressions is not met.
-/// - An ongoing operation is in the process of updating the same item.
-/// - There is insufficient provisioned capacity for the transaction to be completed.
-/// - An item size becomes too large (bigger than 400 KB), a local secondary index (LSI) becomes too large, or a similar validation error occurs because of changes made by the transaction.
-/// - The aggregate size of the items in the transaction exceeds 4 MB.
-/// - There is a user error, such as an invalid data format.
+/// The runtime's description of [`TransactWriteItems`](super::super::client::TransactWriteItems): HTTP binding, errors, auth.
 pub static TRANSACT_WRITE_ITEMS: rt::Operation = rt::Operation::new(
         "TransactWriteItems",
         "POST",

@@ -2,12 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account.
-///
-/// - `UntagResource` is an asynchronous operation. If you issue a ListTagsOfResource request immediately after an `UntagResource` request, DynamoDB might return your previous tag set, if there was one, or an empty tag set. This is because `ListTagsOfResource` uses an eventually consistent query, and the metadata for your tags or table might not be available at that moment. Wait for a few seconds, and then try the `ListTagsOfResource` request again.
-/// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
-///
-/// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",
@@ -24,11 +19,7 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
-///
-/// Once continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
-///
-/// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the `RecoveryPeriodInDays` to any value between 1 and 35 days.
+/// The runtime's description of [`UpdateContinuousBackups`](super::super::client::UpdateContinuousBackups): HTTP binding, errors, auth.
 pub static UPDATE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
         "UpdateContinuousBackups",
         "POST",
@@ -44,7 +35,7 @@ pub static UPDATE_CONTINUOUS_BACKUPS: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
+/// The runtime's description of [`UpdateContributorInsights`](super::super::client::UpdateContributorInsights): HTTP binding, errors, auth.
 pub static UPDATE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         "UpdateContributorInsights",
         "POST",
@@ -53,21 +44,7 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         &t::UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
-/// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
-///
-/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
-///
-/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-///
-/// **Note:** If you are using global tables [Version 2019.11.21](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) (Current) you can use [UpdateTable](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html) instead.
-///
-/// Although you can use `UpdateGlobalTable` to add replicas and remove replicas in a single request, for simplicity we recommend that you issue separate requests for adding or removing replicas.
-///
-/// If global secondary indexes are specified, then the following conditions must also be met:
-///
-/// - The global secondary indexes must have the same name.
-/// - The global secondary indexes must have the same hash key and sort key (if present).
-/// - The global secondary indexes must have the same provisioned and maximum write capacity units.
+/// The runtime's description of [`UpdateGlobalTable`](super::super::client::UpdateGlobalTable): HTTP binding, errors, auth.
 pub static UPDATE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         "UpdateGlobalTable",
         "POST",
@@ -85,11 +62,7 @@ pub static UPDATE_GLOBAL_TABLE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Updates settings for a global table.
-///
-/// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
-///
-/// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
+/// The runtime's description of [`UpdateGlobalTableSettings`](super::super::client::UpdateGlobalTableSettings): HTTP binding, errors, auth.
 pub static UPDATE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
         "UpdateGlobalTableSettings",
         "POST",
@@ -108,9 +81,7 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
-///
-/// You can also return the item's attribute values in the same `UpdateItem` operation using the `ReturnValues` parameter.
+/// The runtime's description of [`UpdateItem`](super::super::client::UpdateItem): HTTP binding, errors, auth.
 pub static UPDATE_ITEM: rt::Operation = rt::Operation::new(
         "UpdateItem",
         "POST",
@@ -132,7 +103,7 @@ pub static UPDATE_ITEM: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// The command to update the Kinesis stream destination.
+/// The runtime's description of [`UpdateKinesisStreamingDestination`](super::super::client::UpdateKinesisStreamingDestination): HTTP binding, errors, auth.
 pub static UPDATE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "UpdateKinesisStreamingDestination",
         "POST",
@@ -149,21 +120,7 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
-///
-/// You can only perform one of the following operations at once:
-///
-/// - Modify the provisioned throughput settings of the table.
-/// - Remove a global secondary index from the table.
-/// - Create a new global secondary index on the table. After the index begins backfilling, you can use `UpdateTable` to perform other operations.
-/// - Enable or disable disassociation protection for the local global table replica.
-/// - Disassociate the local global table replica and keep it as a standalone regional table. The `Disassociate` action must be the only replica update in the request. If the request includes any other update, `UpdateTable` fails with a `ValidationException` and the disassociation does not start.
-///
-/// `UpdateTable` is an asynchronous operation; while it's executing, the table status changes from `ACTIVE` to `UPDATING`. While it's `UPDATING`, you can't issue another `UpdateTable` request. Use `DescribeTable` to monitor the table's status.
-///
-/// To use this operation to disassociate a local replica, you must have the `dynamodb:UpdateTable` and `dynamodb:DisassociateTableReplica` IAM permissions on the local replica. Send disassociation and disassociation protection requests to the replica's Region using credentials for the account that owns the replica. For prerequisites and the procedure, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
-///
-/// To confirm successful disassociation, call `DescribeTable` in the replica's Region and verify that `TableStatus` is `ACTIVE` and `Replicas` is absent or empty. If `TableStatus` returns to `ACTIVE` but the response still includes a `Replicas` list, the disassociation did not complete. Check `ReplicaStatus` for a replication-permission or encryption-access problem, resolve it, and retry.
+/// The runtime's description of [`UpdateTable`](super::super::client::UpdateTable): HTTP binding, errors, auth.
 pub static UPDATE_TABLE: rt::Operation = rt::Operation::new(
         "UpdateTable",
         "POST",
@@ -180,7 +137,7 @@ pub static UPDATE_TABLE: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
-/// Updates auto scaling settings on your global tables at once.
+/// The runtime's description of [`UpdateTableReplicaAutoScaling`](super::super::client::UpdateTableReplicaAutoScaling): HTTP binding, errors, auth.
 pub static UPDATE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::new(
         "UpdateTableReplicaAutoScaling",
         "POST",
@@ -196,19 +153,7 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::new
             &t::INTERNAL_SERVER_ERROR,
         ],
     );
-/// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
-///
-/// TTL compares the current time in epoch time format to the time stored in the TTL attribute of an item. If the epoch time value stored in the attribute is less than the current time, the item is marked as expired and subsequently deleted.
-///
-/// **Note:** The epoch time format is the number of seconds elapsed since 12:00:00 AM January 1, 1970 UTC.
-///
-/// DynamoDB deletes expired items on a best-effort basis to ensure availability of throughput for other data operations.
-///
-/// **Important:** DynamoDB typically deletes expired items within two days of expiration. The exact duration within which an item gets deleted after expiration is specific to the nature of the workload. Items that have expired and not been deleted will still show up in reads, queries, and scans.
-///
-/// As items are deleted, they are removed from any local secondary index and global secondary index immediately in the same eventually consistent way as a standard delete operation.
-///
-/// For more information, see [Time To Live](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html) in the Amazon DynamoDB Developer Guide.
+/// The runtime's description of [`UpdateTimeToLive`](super::super::client::UpdateTimeToLive): HTTP binding, errors, auth.
 pub static UPDATE_TIME_TO_LIVE: rt::Operation = rt::Operation::new(
         "UpdateTimeToLive",
         "POST",

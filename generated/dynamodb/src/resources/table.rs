@@ -26,89 +26,44 @@ static TABLE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_TABLE,
         input: rt::new_shape::<t::DescribeTableInput>,
         output: rt::new_shape::<t::DescribeTableOutput>,
-        params: &[
-            rt::Param {
-                target: "TableName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
         path: "Table",
         select: None,
     }),
 };
 static TABLE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TABLE_DELETE_ITEM: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TABLE_GET_ITEM: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TABLE_PUT_ITEM: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TABLE_QUERY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TABLE_SCAN: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TABLE_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Identifier(0usize)],
         path: Some("TableDescription"),
     }),
 };
 static TABLE_UPDATE_ITEM: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TableName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for Table {
@@ -479,12 +434,7 @@ impl Table {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "TableName",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("TableName", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_TABLE,
                 ),
             &op::TABLE_EXISTS_WAITER,
@@ -503,12 +453,7 @@ impl Table {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "TableName",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("TableName", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_TABLE,
                 ),
             &op::TABLE_NOT_EXISTS_WAITER,

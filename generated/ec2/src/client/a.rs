@@ -5,163 +5,99 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`AcceptAddressTransfer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*. Returns [`AcceptAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_address_transfer(&self) -> AcceptAddressTransfer {
-        AcceptAddressTransfer(rt::Call::new(&self.handle, &op::ACCEPT_ADDRESS_TRANSFER))
+        rt::builder(&self.handle)
     }
-    /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`AcceptCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`AcceptCapacityReservationBillingOwnership`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_capacity_reservation_billing_ownership(
         &self,
     ) -> AcceptCapacityReservationBillingOwnership {
-        AcceptCapacityReservationBillingOwnership(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
-    ///
-    /// Returns the [`AcceptReservedInstancesExchangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call. Returns [`AcceptReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_reserved_instances_exchange_quote(
         &self,
     ) -> AcceptReservedInstancesExchangeQuote {
-        AcceptReservedInstancesExchangeQuote(
-            rt::Call::new(&self.handle, &op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
-    ///
-    /// Returns the [`AcceptTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway. Returns [`AcceptTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_client_vpn_attachment(
         &self,
     ) -> AcceptTransitGatewayClientVpnAttachment {
-        AcceptTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Accepts a request to associate subnets with a transit gateway multicast domain.
-    ///
-    /// Returns the [`AcceptTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a request to associate subnets with a transit gateway multicast domain. Returns [`AcceptTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_multicast_domain_associations(
         &self,
     ) -> AcceptTransitGatewayMulticastDomainAssociations {
-        AcceptTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
-    ///
-    /// Returns the [`AcceptTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state. Returns [`AcceptTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_peering_attachment(
         &self,
     ) -> AcceptTransitGatewayPeeringAttachment {
-        AcceptTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Accepts a request to attach a VPC to a transit gateway.
-    ///
-    /// Returns the [`AcceptTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a request to attach a VPC to a transit gateway. Returns [`AcceptTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_vpc_attachment(
         &self,
     ) -> AcceptTransitGatewayVpcAttachment {
-        AcceptTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Accepts connection requests to your VPC endpoint service.
-    ///
-    /// Returns the [`AcceptVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts connection requests to your VPC endpoint service. Returns [`AcceptVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_vpc_endpoint_connections(&self) -> AcceptVpcEndpointConnections {
-        AcceptVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::ACCEPT_VPC_ENDPOINT_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
-    ///
-    /// Returns the [`AcceptVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests. Returns [`AcceptVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_vpc_peering_connection(&self) -> AcceptVpcPeeringConnection {
-        AcceptVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::ACCEPT_VPC_PEERING_CONNECTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
-    ///
-    /// Returns the [`AdvertiseByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP). Returns [`AdvertiseByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn advertise_byoip_cidr(&self) -> AdvertiseByoipCidr {
-        AdvertiseByoipCidr(rt::Call::new(&self.handle, &op::ADVERTISE_BYOIP_CIDR))
+        rt::builder(&self.handle)
     }
-    /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
-    ///
-    /// Returns the [`AllocateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account. Returns [`AllocateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_address(&self) -> AllocateAddress {
-        AllocateAddress(rt::Call::new(&self.handle, &op::ALLOCATE_ADDRESS))
+        rt::builder(&self.handle)
     }
-    /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
-    ///
-    /// Returns the [`AllocateHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate. Returns [`AllocateHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_hosts(&self) -> AllocateHosts {
-        AllocateHosts(rt::Call::new(&self.handle, &op::ALLOCATE_HOSTS))
+        rt::builder(&self.handle)
     }
-    /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-    ///
-    /// Returns the [`AllocateIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`AllocateIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_ipam_pool_cidr(&self) -> AllocateIpamPoolCidr {
-        AllocateIpamPoolCidr(rt::Call::new(&self.handle, &op::ALLOCATE_IPAM_POOL_CIDR))
+        rt::builder(&self.handle)
     }
-    /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
-    ///
-    /// Returns the [`ApplySecurityGroupsToClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups. Returns [`ApplySecurityGroupsToClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn apply_security_groups_to_client_vpn_target_network(
         &self,
     ) -> ApplySecurityGroupsToClientVpnTargetNetwork {
-        ApplySecurityGroupsToClientVpnTargetNetwork(
-            rt::Call::new(
-                &self.handle,
-                &op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
-    ///
-    /// Returns the [`AssignIpv6Addresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type. Returns [`AssignIpv6Addresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assign_ipv6_addresses(&self) -> AssignIpv6Addresses {
-        AssignIpv6Addresses(rt::Call::new(&self.handle, &op::ASSIGN_IPV6_ADDRESSES))
+        rt::builder(&self.handle)
     }
-    /// Assigns the specified secondary private IP addresses to the specified network interface.
-    ///
-    /// Returns the [`AssignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Assigns the specified secondary private IP addresses to the specified network interface. Returns [`AssignPrivateIpAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddresses {
-        AssignPrivateIpAddresses(
-            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_IP_ADDRESSES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AcceptAddressTransfer` operation.
@@ -179,76 +115,12 @@ rt::operation_type!(
     t::AcceptAddressTransferResult, rt::NoErrors, op::ACCEPT_ADDRESS_TRANSFER
 );
 impl AcceptAddressTransfer {
-    /// The Elastic IP address you are accepting for transfer.
-    #[inline]
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address = value.into();
-        self
-    }
-    /// `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AcceptAddressTransferResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AcceptAddressTransferResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptAddressTransferRequest,
-        t::AcceptAddressTransferResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AcceptAddressTransferRequest address(String));
+    rt::setter!(
+        items AcceptAddressTransferRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt AcceptAddressTransferRequest dry_run(bool));
 }
 /// The `AcceptCapacityReservationBillingOwnership` operation.
 ///
@@ -267,62 +139,11 @@ rt::operation_type!(
     op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
 );
 impl AcceptCapacityReservationBillingOwnership {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Capacity Reservation for which to accept the request.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptCapacityReservationBillingOwnershipResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptCapacityReservationBillingOwnershipResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptCapacityReservationBillingOwnershipRequest,
-        t::AcceptCapacityReservationBillingOwnershipResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt AcceptCapacityReservationBillingOwnershipRequest dry_run(bool));
+    rt::setter!(
+        into_req AcceptCapacityReservationBillingOwnershipRequest
+        capacity_reservation_id(String)
+    );
 }
 /// The `AcceptReservedInstancesExchangeQuote` operation.
 ///
@@ -340,86 +161,15 @@ rt::operation_type!(
     op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE
 );
 impl AcceptReservedInstancesExchangeQuote {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Convertible Reserved Instances to exchange for another Convertible Reserved Instance of the same or higher value.
-    #[inline]
-    pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instance_ids);
-        self
-    }
-    /// Adds one element to `ReservedInstanceIds`; see [`reserved_instance_ids`](Self::reserved_instance_ids).
-    #[inline]
-    pub fn push_reserved_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instance_ids, item);
-        self
-    }
-    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
-    #[inline]
-    pub fn target_configurations(
-        mut self,
-        value: impl rt::Items<t::TargetConfigurationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().target_configurations);
-        self
-    }
-    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
-    #[inline]
-    pub fn push_target_configurations(
-        mut self,
-        item: impl Into<t::TargetConfigurationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().target_configurations, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptReservedInstancesExchangeQuoteResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptReservedInstancesExchangeQuoteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptReservedInstancesExchangeQuoteRequest,
-        t::AcceptReservedInstancesExchangeQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt AcceptReservedInstancesExchangeQuoteRequest dry_run(bool));
+    rt::setter!(
+        items AcceptReservedInstancesExchangeQuoteRequest reserved_instance_ids(String)
+        push_reserved_instance_ids
+    );
+    rt::setter!(
+        items AcceptReservedInstancesExchangeQuoteRequest
+        target_configurations(t::TargetConfigurationRequest) push_target_configurations
+    );
 }
 /// The `AcceptTransitGatewayClientVpnAttachment` operation.
 ///
@@ -438,62 +188,11 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
 );
 impl AcceptTransitGatewayClientVpnAttachment {
-    /// The ID of the Transit Gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayClientVpnAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayClientVpnAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayClientVpnAttachmentRequest,
-        t::AcceptTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req AcceptTransitGatewayClientVpnAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AcceptTransitGatewayClientVpnAttachmentRequest dry_run(bool));
 }
 /// The `AcceptTransitGatewayMulticastDomainAssociations` operation.
 ///
@@ -512,83 +211,21 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl AcceptTransitGatewayMulticastDomainAssociations {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// The ID of the transit gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// The IDs of the subnets to associate with the transit gateway multicast domain.
-    #[inline]
-    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().subnet_ids);
-        self
-    }
-    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
-    #[inline]
-    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().subnet_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayMulticastDomainAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayMulticastDomainAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayMulticastDomainAssociationsRequest,
-        t::AcceptTransitGatewayMulticastDomainAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_opt AcceptTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt AcceptTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items AcceptTransitGatewayMulticastDomainAssociationsRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(
+        val_opt AcceptTransitGatewayMulticastDomainAssociationsRequest dry_run(bool)
+    );
 }
 /// The `AcceptTransitGatewayPeeringAttachment` operation.
 ///
@@ -607,62 +244,11 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl AcceptTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayPeeringAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayPeeringAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayPeeringAttachmentRequest,
-        t::AcceptTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req AcceptTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AcceptTransitGatewayPeeringAttachmentRequest dry_run(bool));
 }
 /// The `AcceptTransitGatewayVpcAttachment` operation.
 ///
@@ -682,62 +268,11 @@ rt::operation_type!(
     op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
 impl AcceptTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptTransitGatewayVpcAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcceptTransitGatewayVpcAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptTransitGatewayVpcAttachmentRequest,
-        t::AcceptTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req AcceptTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AcceptTransitGatewayVpcAttachmentRequest dry_run(bool));
 }
 /// The `AcceptVpcEndpointConnections` operation.
 ///
@@ -755,90 +290,16 @@ rt::operation_type!(
     op::ACCEPT_VPC_ENDPOINT_CONNECTIONS
 );
 impl AcceptVpcEndpointConnections {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC endpoint service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// The IDs of the interface VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
-        self
-    }
-    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
-    #[inline]
-    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
-        self
-    }
-    /// The IDs of the transit gateway attachments to accept. This parameter is supported only for Gateway Load Balancer endpoint services.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
-        self
-    }
-    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
-    #[inline]
-    pub fn push_transit_gateway_attachment_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcceptVpcEndpointConnectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AcceptVpcEndpointConnectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptVpcEndpointConnectionsRequest,
-        t::AcceptVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt AcceptVpcEndpointConnectionsRequest dry_run(bool));
+    rt::setter!(into_req AcceptVpcEndpointConnectionsRequest service_id(String));
+    rt::setter!(
+        items AcceptVpcEndpointConnectionsRequest vpc_endpoint_ids(String)
+        push_vpc_endpoint_ids
+    );
+    rt::setter!(
+        items AcceptVpcEndpointConnectionsRequest transit_gateway_attachment_ids(String)
+        push_transit_gateway_attachment_ids
+    );
 }
 /// The `AcceptVpcPeeringConnection` operation.
 ///
@@ -859,58 +320,10 @@ rt::operation_type!(
     t::AcceptVpcPeeringConnectionResult, rt::NoErrors, op::ACCEPT_VPC_PEERING_CONNECTION
 );
 impl AcceptVpcPeeringConnection {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC peering connection. You must specify this parameter in the request.
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AcceptVpcPeeringConnectionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AcceptVpcPeeringConnectionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptVpcPeeringConnectionRequest,
-        t::AcceptVpcPeeringConnectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt AcceptVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(
+        into_req AcceptVpcPeeringConnectionRequest vpc_peering_connection_id(String)
+    );
 }
 /// The `AdvertiseByoipCidr` operation.
 ///
@@ -933,70 +346,10 @@ rt::operation_type!(
     rt::NoErrors, op::ADVERTISE_BYOIP_CIDR
 );
 impl AdvertiseByoipCidr {
-    /// The address range, in CIDR notation. This must be the exact range that you provisioned. You can't advertise only a portion of the provisioned range.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The public 2-byte or 4-byte ASN that you want to advertise.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// If you have [Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html) enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AdvertiseByoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AdvertiseByoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AdvertiseByoipCidrRequest,
-        t::AdvertiseByoipCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AdvertiseByoipCidrRequest cidr(String));
+    rt::setter!(into_opt AdvertiseByoipCidrRequest asn(String));
+    rt::setter!(val_opt AdvertiseByoipCidrRequest dry_run(bool));
+    rt::setter!(into_opt AdvertiseByoipCidrRequest network_border_group(String));
 }
 /// The `AllocateAddress` operation.
 ///
@@ -1026,102 +379,17 @@ rt::operation_type!(
     op::ALLOCATE_ADDRESS
 );
 impl AllocateAddress {
-    /// The network (`vpc`).
-    #[inline]
-    pub fn domain(mut self, value: impl Into<t::DomainType>) -> Self {
-        self.0.input_mut().domain = Some(value.into());
-        self
-    }
-    /// The Elastic IP address to recover or an IPv4 address from an address pool.
-    #[inline]
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address = Some(value.into());
-        self
-    }
-    /// The ID of an address pool that you own. Use this parameter to let Amazon EC2 select an address from the address pool. To specify a specific address from the address pool, use the `Address` parameter instead.
-    #[inline]
-    pub fn public_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ipv4_pool = Some(value.into());
-        self
-    }
-    /// A unique set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot move between network border groups.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// The ID of a customer-owned address pool. Use this parameter to let Amazon EC2 select an address from the address pool. Alternatively, specify a specific address from the address pool.
-    #[inline]
-    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_owned_ipv4_pool = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Elastic IP address.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see [Allocate sequential Elastic IP addresses from an IPAM pool](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateAddressResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AllocateAddressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AllocateAddressRequest, t::AllocateAddressResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt AllocateAddressRequest domain(t::DomainType));
+    rt::setter!(into_opt AllocateAddressRequest address(String));
+    rt::setter!(into_opt AllocateAddressRequest public_ipv4_pool(String));
+    rt::setter!(into_opt AllocateAddressRequest network_border_group(String));
+    rt::setter!(into_opt AllocateAddressRequest customer_owned_ipv4_pool(String));
+    rt::setter!(
+        items AllocateAddressRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt AllocateAddressRequest ipam_pool_id(String));
+    rt::setter!(val_opt AllocateAddressRequest dry_run(bool));
 }
 /// The `AllocateHosts` operation.
 ///
@@ -1134,138 +402,22 @@ rt::operation_type!(
     op::ALLOCATE_HOSTS
 );
 impl AllocateHosts {
-    /// Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family.
-    #[inline]
-    pub fn instance_family(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_family = Some(value.into());
-        self
-    }
-    /// The tags to apply to the Dedicated Host during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn host_recovery(mut self, value: impl Into<t::HostRecovery>) -> Self {
-        self.0.input_mut().host_recovery = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which to allocate the Dedicated Host. If you specify **OutpostArn**, you can optionally specify **AssetIds**.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see [Host maintenance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn host_maintenance(mut self, value: impl Into<t::HostMaintenance>) -> Self {
-        self.0.input_mut().host_maintenance = Some(value.into());
-        self
-    }
-    /// The IDs of the Outpost hardware assets on which to allocate the Dedicated Hosts. Targeting specific hardware assets on an Outpost can help to minimize latency between your workloads. This parameter is supported only if you specify **OutpostArn**. If you are allocating the Dedicated Hosts in a Region, omit this parameter.
-    #[inline]
-    pub fn asset_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().asset_ids);
-        self
-    }
-    /// Adds one element to `AssetIds`; see [`asset_ids`](Self::asset_ids).
-    #[inline]
-    pub fn push_asset_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().asset_ids, item);
-        self
-    }
-    /// The ID of the Availability Zone.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// The CPU configuration options to apply to the Dedicated Host.
-    #[inline]
-    pub fn cpu_options(mut self, value: t::HostCpuOptionsRequest) -> Self {
-        self.0.input_mut().cpu_options = Some(value);
-        self
-    }
-    /// Indicates whether the host accepts any untargeted instance launches that match its instance type configuration, or if it only accepts Host tenancy instance launches that specify its unique host ID. For more information, see [Understanding auto-placement and affinity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-understanding) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn auto_placement(mut self, value: impl Into<t::AutoPlacement>) -> Self {
-        self.0.input_mut().auto_placement = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Specifies the instance type to be supported by the Dedicated Hosts. If you specify an instance type, the Dedicated Hosts support instances of the specified instance type only.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// The number of Dedicated Hosts to allocate to your account with these parameters. If you are allocating the Dedicated Hosts on an Outpost, and you specify **AssetIds**, you can omit this parameter. In this case, Amazon EC2 allocates a Dedicated Host on each specified hardware asset. If you specify both **AssetIds** and **Quantity**, then the value that you specify for **Quantity** must be equal to the number of asset IDs specified.
-    #[inline]
-    pub fn quantity(mut self, value: i32) -> Self {
-        self.0.input_mut().quantity = Some(value);
-        self
-    }
-    /// The Availability Zone in which to allocate the Dedicated Host.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateHostsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AllocateHostsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt AllocateHostsRequest instance_family(String));
+    rt::setter!(
+        items AllocateHostsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt AllocateHostsRequest host_recovery(t::HostRecovery));
+    rt::setter!(into_opt AllocateHostsRequest outpost_arn(String));
+    rt::setter!(into_opt AllocateHostsRequest host_maintenance(t::HostMaintenance));
+    rt::setter!(items AllocateHostsRequest asset_ids(String) push_asset_ids);
+    rt::setter!(into_opt AllocateHostsRequest availability_zone_id(String));
+    rt::setter!(val_opt AllocateHostsRequest cpu_options(t::HostCpuOptionsRequest));
+    rt::setter!(into_opt AllocateHostsRequest auto_placement(t::AutoPlacement));
+    rt::setter!(into_opt AllocateHostsRequest client_token(String));
+    rt::setter!(into_opt AllocateHostsRequest instance_type(String));
+    rt::setter!(val_opt AllocateHostsRequest quantity(i32));
+    rt::setter!(into_opt AllocateHostsRequest availability_zone(String));
 }
 /// The `AllocateIpamPoolCidr` operation.
 ///
@@ -1286,130 +438,23 @@ rt::operation_type!(
     rt::NoErrors, op::ALLOCATE_IPAM_POOL_CIDR
 );
 impl AllocateIpamPoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool from which you would like to allocate a CIDR.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The CIDR you would like to allocate from the IPAM pool. Note the following:
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// The netmask length of the CIDR you would like to allocate from the IPAM pool. Note the following:
-    #[inline]
-    pub fn netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().netmask_length = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A description for the allocation.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A preview of the next available CIDR in a pool.
-    #[inline]
-    pub fn preview_next_cidr(mut self, value: bool) -> Self {
-        self.0.input_mut().preview_next_cidr = Some(value);
-        self
-    }
-    /// Include a particular CIDR range that can be returned by the pool. Allowed CIDRs are only allowed if using netmask length for allocation.
-    #[inline]
-    pub fn allowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().allowed_cidrs);
-        self
-    }
-    /// Adds one element to `AllowedCidrs`; see [`allowed_cidrs`](Self::allowed_cidrs).
-    #[inline]
-    pub fn push_allowed_cidrs(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().allowed_cidrs, item);
-        self
-    }
-    /// Exclude a particular CIDR range from being returned by the pool. Disallowed CIDRs are only allowed if using netmask length for allocation.
-    #[inline]
-    pub fn disallowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().disallowed_cidrs);
-        self
-    }
-    /// Adds one element to `DisallowedCidrs`; see [`disallowed_cidrs`](Self::disallowed_cidrs).
-    #[inline]
-    pub fn push_disallowed_cidrs(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().disallowed_cidrs, item);
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateIpamPoolCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AllocateIpamPoolCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AllocateIpamPoolCidrRequest,
-        t::AllocateIpamPoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt AllocateIpamPoolCidrRequest dry_run(bool));
+    rt::setter!(into_req AllocateIpamPoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_opt AllocateIpamPoolCidrRequest cidr(String));
+    rt::setter!(val_opt AllocateIpamPoolCidrRequest netmask_length(i32));
+    rt::setter!(into_opt AllocateIpamPoolCidrRequest client_token(String));
+    rt::setter!(into_opt AllocateIpamPoolCidrRequest description(String));
+    rt::setter!(val_opt AllocateIpamPoolCidrRequest preview_next_cidr(bool));
+    rt::setter!(
+        items AllocateIpamPoolCidrRequest allowed_cidrs(String) push_allowed_cidrs
+    );
+    rt::setter!(
+        items AllocateIpamPoolCidrRequest disallowed_cidrs(String) push_disallowed_cidrs
+    );
+    rt::setter!(
+        items AllocateIpamPoolCidrRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
 /// The `ApplySecurityGroupsToClientVpnTargetNetwork` operation.
 ///
@@ -1428,80 +473,20 @@ rt::operation_type!(
     op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK
 );
 impl ApplySecurityGroupsToClientVpnTargetNetwork {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The ID of the VPC in which the associated target network is located.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The IDs of the security groups to apply to the associated target network. Up to 5 security groups can be applied to an associated target network.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ApplySecurityGroupsToClientVpnTargetNetworkResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ApplySecurityGroupsToClientVpnTargetNetworkResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
-        t::ApplySecurityGroupsToClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ApplySecurityGroupsToClientVpnTargetNetworkRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req ApplySecurityGroupsToClientVpnTargetNetworkRequest vpc_id(String)
+    );
+    rt::setter!(
+        items ApplySecurityGroupsToClientVpnTargetNetworkRequest
+        security_group_ids(String) push_security_group_ids
+    );
+    rt::setter!(
+        val_opt ApplySecurityGroupsToClientVpnTargetNetworkRequest dry_run(bool)
+    );
 }
 /// The `AssignIpv6Addresses` operation.
 ///
@@ -1522,88 +507,15 @@ rt::operation_type!(
     rt::NoErrors, op::ASSIGN_IPV6_ADDRESSES
 );
 impl AssignIpv6Addresses {
-    /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. You cannot use this option if you use the `Ipv6Prefixes` option.
-    #[inline]
-    pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_prefix_count = Some(value);
-        self
-    }
-    /// One or more IPv6 prefixes assigned to the network interface. You can't use this option if you use the `Ipv6PrefixCount` option.
-    #[inline]
-    pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
-    #[inline]
-    pub fn push_ipv6_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The IPv6 addresses to be assigned to the network interface. You can't use this option if you're specifying a number of IPv6 addresses.
-    #[inline]
-    pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_addresses);
-        self
-    }
-    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
-    #[inline]
-    pub fn push_ipv6_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
-        self
-    }
-    /// The number of additional IPv6 addresses to assign to the network interface. The specified number of IPv6 addresses are assigned in addition to the existing IPv6 addresses that are already assigned to the network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses.
-    #[inline]
-    pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_address_count = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssignIpv6AddressesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssignIpv6AddressesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssignIpv6AddressesRequest,
-        t::AssignIpv6AddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt AssignIpv6AddressesRequest ipv6_prefix_count(i32));
+    rt::setter!(
+        items AssignIpv6AddressesRequest ipv6_prefixes(String) push_ipv6_prefixes
+    );
+    rt::setter!(into_req AssignIpv6AddressesRequest network_interface_id(String));
+    rt::setter!(
+        items AssignIpv6AddressesRequest ipv6_addresses(String) push_ipv6_addresses
+    );
+    rt::setter!(val_opt AssignIpv6AddressesRequest ipv6_address_count(i32));
 }
 /// The `AssignPrivateIpAddresses` operation.
 ///
@@ -1630,92 +542,1117 @@ rt::operation_type!(
     t::AssignPrivateIpAddressesResult, rt::NoErrors, op::ASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl AssignPrivateIpAddresses {
-    /// One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the `Ipv4PrefixCount` option.
+    rt::setter!(
+        items AssignPrivateIpAddressesRequest ipv4_prefixes(String) push_ipv4_prefixes
+    );
+    rt::setter!(val_opt AssignPrivateIpAddressesRequest ipv4_prefix_count(i32));
+    rt::setter!(into_req AssignPrivateIpAddressesRequest network_interface_id(String));
+    rt::setter!(
+        items AssignPrivateIpAddressesRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt AssignPrivateIpAddressesRequest secondary_private_ip_address_count(i32)
+    );
+    rt::setter!(val_opt AssignPrivateIpAddressesRequest allow_reassignment(bool));
+}
+impl super::Client {
+    /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*. Returns [`AssignPrivateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
-        self
+    pub fn assign_private_nat_gateway_address(&self) -> AssignPrivateNatGatewayAddress {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
+    /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account. Returns [`AssociateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_ipv4_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
-        self
+    pub fn associate_address(&self) -> AssociateAddress {
+        rt::builder(&self.handle)
     }
-    /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. You can't use this option if you use the `Ipv4 Prefixes` option.
+    /// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply: Returns [`AssociateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv4_prefix_count = Some(value);
-        self
+    pub fn associate_application_status_check(&self) -> AssociateApplicationStatusCheck {
+        rt::builder(&self.handle)
     }
-    /// The ID of the network interface.
+    /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`AssociateCapacityReservationBillingOwner`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
+    pub fn associate_capacity_reservation_billing_owner(
+        &self,
+    ) -> AssociateCapacityReservationBillingOwner {
+        rt::builder(&self.handle)
     }
-    /// The IP addresses to be assigned as a secondary private IP address to the network interface. You can't specify this parameter when also specifying a number of secondary IP addresses.
+    /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy. Returns [`AssociateClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
+    pub fn associate_client_vpn_target_network(
+        &self,
+    ) -> AssociateClientVpnTargetNetwork {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC. Returns [`AssociateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
+    pub fn associate_dhcp_options(&self) -> AssociateDhcpOptions {
+        rt::builder(&self.handle)
     }
-    /// The number of secondary IP addresses to assign to the network interface. You can't specify this parameter when also specifying private IP addresses.
+    /// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*. Returns [`AssociateEnclaveCertificateIamRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().secondary_private_ip_address_count = Some(value);
-        self
+    pub fn associate_enclave_certificate_iam_role(
+        &self,
+    ) -> AssociateEnclaveCertificateIamRole {
+        rt::builder(&self.handle)
     }
-    /// Indicates whether to allow an IP address that is already assigned to another network interface or instance to be reassigned to the specified network interface.
+    /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance. Returns [`AssociateIamInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn allow_reassignment(mut self, value: bool) -> Self {
-        self.0.input_mut().allow_reassignment = Some(value);
-        self
+    pub fn associate_iam_instance_profile(&self) -> AssociateIamInstanceProfile {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window. Returns [`AssociateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::AssignPrivateIpAddressesResult>> {
-        self.0.send()
+    pub fn associate_instance_event_window(&self) -> AssociateInstanceEventWindow {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`AssociateIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::AssignPrivateIpAddressesResult> {
-        self.0.send_blocking()
+    pub fn associate_ipam_byoasn(&self) -> AssociateIpamByoasn {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`AssociateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn associate_ipam_resource_discovery(&self) -> AssociateIpamResourceDiscovery {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key. Returns [`AssociateKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn associate_kms_key_id(&self) -> AssociateKmsKeyId {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*. Returns [`AssociateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssignPrivateIpAddressesRequest,
-        t::AssignPrivateIpAddressesResult,
+    pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddress {
+        rt::builder(&self.handle)
+    }
+    /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet. Returns [`AssociateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> AssociateNetworkingFlexCostAllocationPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Associates a route server with a VPC to enable dynamic route updates. Returns [`AssociateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_route_server(&self) -> AssociateRouteServer {
+        rt::builder(&self.handle)
+    }
+    /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets. Returns [`AssociateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_route_table(&self) -> AssociateRouteTable {
+        rt::builder(&self.handle)
+    }
+}
+/// The `AssignPrivateNatGatewayAddress` operation.
+///
+/// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+pub struct AssignPrivateNatGatewayAddress(
+    pub(crate) rt::Call<
+        t::AssignPrivateNatGatewayAddressRequest,
+        t::AssignPrivateNatGatewayAddressResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    AssignPrivateNatGatewayAddress, t::AssignPrivateNatGatewayAddressRequest,
+    t::AssignPrivateNatGatewayAddressResult, rt::NoErrors,
+    op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
+);
+impl AssignPrivateNatGatewayAddress {
+    rt::setter!(into_req AssignPrivateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items AssignPrivateNatGatewayAddressRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt AssignPrivateNatGatewayAddressRequest private_ip_address_count(i32)
+    );
+    rt::setter!(val_opt AssignPrivateNatGatewayAddressRequest dry_run(bool));
+}
+/// The `AssociateAddress` operation.
+///
+/// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
+///
+/// If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account.
+///
+/// \[Subnets in Wavelength Zones\] You can associate an IP address from the telecommunication carrier to the instance or network interface.
+///
+/// You cannot associate an Elastic IP address with an interface in a different network border group.
+///
+/// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
+pub struct AssociateAddress(
+    pub(crate) rt::Call<
+        t::AssociateAddressRequest,
+        t::AssociateAddressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateAddress, t::AssociateAddressRequest, t::AssociateAddressResult,
+    rt::NoErrors, op::ASSOCIATE_ADDRESS
+);
+impl AssociateAddress {
+    rt::setter!(into_opt AssociateAddressRequest allocation_id(String));
+    rt::setter!(into_opt AssociateAddressRequest instance_id(String));
+    rt::setter!(into_opt AssociateAddressRequest public_ip(String));
+    rt::setter!(val_opt AssociateAddressRequest dry_run(bool));
+    rt::setter!(into_opt AssociateAddressRequest network_interface_id(String));
+    rt::setter!(into_opt AssociateAddressRequest private_ip_address(String));
+    rt::setter!(val_opt AssociateAddressRequest allow_reassociation(bool));
+}
+/// The `AssociateApplicationStatusCheck` operation.
+///
+/// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - You must own the application status check. The check must already exist in your account.
+/// - You must not leave tag keys blank.
+/// - You can create a maximum of 50 tag associations for each application status check.
+/// - You can use `DisassociateApplicationStatusCheck` to remove associations.
+/// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
+pub struct AssociateApplicationStatusCheck(
+    pub(crate) rt::Call<
+        t::AssociateApplicationStatusCheckRequest,
+        t::AssociateApplicationStatusCheckResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateApplicationStatusCheck, t::AssociateApplicationStatusCheckRequest,
+    t::AssociateApplicationStatusCheckResult, rt::NoErrors,
+    op::ASSOCIATE_APPLICATION_STATUS_CHECK
+);
+impl AssociateApplicationStatusCheck {
+    rt::setter!(
+        into_req AssociateApplicationStatusCheckRequest
+        application_status_check_id(String)
+    );
+    rt::setter!(
+        items AssociateApplicationStatusCheckRequest
+        target_tag_associations(t::CustomTagKeyValueRequestPair)
+        push_target_tag_associations
+    );
+    rt::setter!(
+        items AssociateApplicationStatusCheckRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(into_opt AssociateApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt AssociateApplicationStatusCheckRequest dry_run(bool));
+}
+/// The `AssociateCapacityReservationBillingOwner` operation.
+///
+/// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+pub struct AssociateCapacityReservationBillingOwner(
+    pub(crate) rt::Call<
+        t::AssociateCapacityReservationBillingOwnerRequest,
+        t::AssociateCapacityReservationBillingOwnerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateCapacityReservationBillingOwner,
+    t::AssociateCapacityReservationBillingOwnerRequest,
+    t::AssociateCapacityReservationBillingOwnerResult, rt::NoErrors,
+    op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
+);
+impl AssociateCapacityReservationBillingOwner {
+    rt::setter!(val_opt AssociateCapacityReservationBillingOwnerRequest dry_run(bool));
+    rt::setter!(
+        into_req AssociateCapacityReservationBillingOwnerRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_req AssociateCapacityReservationBillingOwnerRequest
+        unused_reservation_billing_owner_id(String)
+    );
+}
+/// The `AssociateClientVpnTargetNetwork` operation.
+///
+/// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
+///
+/// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
+pub struct AssociateClientVpnTargetNetwork(
+    pub(crate) rt::Call<
+        t::AssociateClientVpnTargetNetworkRequest,
+        t::AssociateClientVpnTargetNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateClientVpnTargetNetwork, t::AssociateClientVpnTargetNetworkRequest,
+    t::AssociateClientVpnTargetNetworkResult, rt::NoErrors,
+    op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK
+);
+impl AssociateClientVpnTargetNetwork {
+    rt::setter!(
+        into_req AssociateClientVpnTargetNetworkRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(into_opt AssociateClientVpnTargetNetworkRequest subnet_id(String));
+    rt::setter!(into_opt AssociateClientVpnTargetNetworkRequest client_token(String));
+    rt::setter!(val_opt AssociateClientVpnTargetNetworkRequest dry_run(bool));
+    rt::setter!(
+        into_opt AssociateClientVpnTargetNetworkRequest availability_zone(String)
+    );
+    rt::setter!(
+        into_opt AssociateClientVpnTargetNetworkRequest availability_zone_id(String)
+    );
+}
+/// The `AssociateDhcpOptions` operation.
+///
+/// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
+///
+/// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct AssociateDhcpOptions(
+    pub(crate) rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    AssociateDhcpOptions, t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors,
+    op::ASSOCIATE_DHCP_OPTIONS
+);
+impl AssociateDhcpOptions {
+    rt::setter!(into_req AssociateDhcpOptionsRequest dhcp_options_id(String));
+    rt::setter!(into_req AssociateDhcpOptionsRequest vpc_id(String));
+    rt::setter!(val_opt AssociateDhcpOptionsRequest dry_run(bool));
+}
+/// The `AssociateEnclaveCertificateIamRole` operation.
+///
+/// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
+///
+/// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
+///
+/// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
+pub struct AssociateEnclaveCertificateIamRole(
+    pub(crate) rt::Call<
+        t::AssociateEnclaveCertificateIamRoleRequest,
+        t::AssociateEnclaveCertificateIamRoleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateEnclaveCertificateIamRole, t::AssociateEnclaveCertificateIamRoleRequest,
+    t::AssociateEnclaveCertificateIamRoleResult, rt::NoErrors,
+    op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
+);
+impl AssociateEnclaveCertificateIamRole {
+    rt::setter!(
+        into_req AssociateEnclaveCertificateIamRoleRequest certificate_arn(String)
+    );
+    rt::setter!(into_req AssociateEnclaveCertificateIamRoleRequest role_arn(String));
+    rt::setter!(val_opt AssociateEnclaveCertificateIamRoleRequest dry_run(bool));
+}
+/// The `AssociateIamInstanceProfile` operation.
+///
+/// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
+pub struct AssociateIamInstanceProfile(
+    pub(crate) rt::Call<
+        t::AssociateIamInstanceProfileRequest,
+        t::AssociateIamInstanceProfileResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateIamInstanceProfile, t::AssociateIamInstanceProfileRequest,
+    t::AssociateIamInstanceProfileResult, rt::NoErrors,
+    op::ASSOCIATE_IAM_INSTANCE_PROFILE
+);
+impl AssociateIamInstanceProfile {
+    rt::setter!(
+        val_req AssociateIamInstanceProfileRequest
+        iam_instance_profile(t::IamInstanceProfileSpecification)
+    );
+    rt::setter!(into_req AssociateIamInstanceProfileRequest instance_id(String));
+}
+/// The `AssociateInstanceEventWindow` operation.
+///
+/// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct AssociateInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::AssociateInstanceEventWindowRequest,
+        t::AssociateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateInstanceEventWindow, t::AssociateInstanceEventWindowRequest,
+    t::AssociateInstanceEventWindowResult, rt::NoErrors,
+    op::ASSOCIATE_INSTANCE_EVENT_WINDOW
+);
+impl AssociateInstanceEventWindow {
+    rt::setter!(val_opt AssociateInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(
+        into_req AssociateInstanceEventWindowRequest instance_event_window_id(String)
+    );
+    rt::setter!(
+        val_req AssociateInstanceEventWindowRequest
+        association_target(t::InstanceEventWindowAssociationRequest)
+    );
+}
+/// The `AssociateIpamByoasn` operation.
+///
+/// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+///
+/// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
+pub struct AssociateIpamByoasn(
+    pub(crate) rt::Call<
+        t::AssociateIpamByoasnRequest,
+        t::AssociateIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateIpamByoasn, t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult,
+    rt::NoErrors, op::ASSOCIATE_IPAM_BYOASN
+);
+impl AssociateIpamByoasn {
+    rt::setter!(val_opt AssociateIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req AssociateIpamByoasnRequest asn(String));
+    rt::setter!(into_req AssociateIpamByoasnRequest cidr(String));
+}
+/// The `AssociateIpamResourceDiscovery` operation.
+///
+/// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct AssociateIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::AssociateIpamResourceDiscoveryRequest,
+        t::AssociateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateIpamResourceDiscovery, t::AssociateIpamResourceDiscoveryRequest,
+    t::AssociateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY
+);
+impl AssociateIpamResourceDiscovery {
+    rt::setter!(val_opt AssociateIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(into_req AssociateIpamResourceDiscoveryRequest ipam_id(String));
+    rt::setter!(
+        into_req AssociateIpamResourceDiscoveryRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(
+        items AssociateIpamResourceDiscoveryRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt AssociateIpamResourceDiscoveryRequest client_token(String));
+}
+/// The `AssociateKmsKeyId` operation.
+///
+/// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
+///
+/// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
+pub struct AssociateKmsKeyId(
+    pub(crate) rt::Call<
+        t::AssociateKmsKeyIdRequest,
+        t::AssociateKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateKmsKeyId, t::AssociateKmsKeyIdRequest, t::AssociateKmsKeyIdResult,
+    rt::NoErrors, op::ASSOCIATE_KMS_KEY_ID
+);
+impl AssociateKmsKeyId {
+    rt::setter!(into_opt AssociateKmsKeyIdRequest snapshot_id(String));
+    rt::setter!(into_req AssociateKmsKeyIdRequest kms_key_id(String));
+    rt::setter!(val_opt AssociateKmsKeyIdRequest dry_run(bool));
+}
+/// The `AssociateNatGatewayAddress` operation.
+///
+/// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+///
+/// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
+///
+/// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+pub struct AssociateNatGatewayAddress(
+    pub(crate) rt::Call<
+        t::AssociateNatGatewayAddressRequest,
+        t::AssociateNatGatewayAddressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateNatGatewayAddress, t::AssociateNatGatewayAddressRequest,
+    t::AssociateNatGatewayAddressResult, rt::NoErrors, op::ASSOCIATE_NAT_GATEWAY_ADDRESS
+);
+impl AssociateNatGatewayAddress {
+    rt::setter!(into_req AssociateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items AssociateNatGatewayAddressRequest allocation_ids(String)
+        push_allocation_ids
+    );
+    rt::setter!(
+        items AssociateNatGatewayAddressRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(val_opt AssociateNatGatewayAddressRequest dry_run(bool));
+    rt::setter!(into_opt AssociateNatGatewayAddressRequest availability_zone(String));
+    rt::setter!(into_opt AssociateNatGatewayAddressRequest availability_zone_id(String));
+}
+/// The `AssociateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
+///
+/// The following limits apply:
+///
+/// - A request can associate up to 20 resources.
+/// - A policy can have up to 100 active associations.
+/// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
+pub struct AssociateNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::AssociateNetworkingFlexCostAllocationPolicyRequest,
+        t::AssociateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateNetworkingFlexCostAllocationPolicy,
+    t::AssociateNetworkingFlexCostAllocationPolicyRequest,
+    t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl AssociateNetworkingFlexCostAllocationPolicy {
+    rt::setter!(
+        into_req AssociateNetworkingFlexCostAllocationPolicyRequest fca_policy_id(String)
+    );
+    rt::setter!(
+        items AssociateNetworkingFlexCostAllocationPolicyRequest
+        network_resource_ids(String) push_network_resource_ids
+    );
+    rt::setter!(
+        val_opt AssociateNetworkingFlexCostAllocationPolicyRequest
+        network_resource_scope(t::FlexCostAllocationNetworkResourceScope)
+    );
+    rt::setter!(
+        into_opt AssociateNetworkingFlexCostAllocationPolicyRequest client_token(String)
+    );
+    rt::setter!(
+        val_opt AssociateNetworkingFlexCostAllocationPolicyRequest dry_run(bool)
+    );
+}
+/// The `AssociateRouteServer` operation.
+///
+/// Associates a route server with a VPC to enable dynamic route updates.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct AssociateRouteServer(
+    pub(crate) rt::Call<
+        t::AssociateRouteServerRequest,
+        t::AssociateRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateRouteServer, t::AssociateRouteServerRequest, t::AssociateRouteServerResult,
+    rt::NoErrors, op::ASSOCIATE_ROUTE_SERVER
+);
+impl AssociateRouteServer {
+    rt::setter!(into_req AssociateRouteServerRequest route_server_id(String));
+    rt::setter!(into_req AssociateRouteServerRequest vpc_id(String));
+    rt::setter!(val_opt AssociateRouteServerRequest dry_run(bool));
+}
+/// The `AssociateRouteTable` operation.
+///
+/// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct AssociateRouteTable(
+    pub(crate) rt::Call<
+        t::AssociateRouteTableRequest,
+        t::AssociateRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateRouteTable, t::AssociateRouteTableRequest, t::AssociateRouteTableResult,
+    rt::NoErrors, op::ASSOCIATE_ROUTE_TABLE
+);
+impl AssociateRouteTable {
+    rt::setter!(into_opt AssociateRouteTableRequest gateway_id(String));
+    rt::setter!(into_opt AssociateRouteTableRequest public_ipv4_pool(String));
+    rt::setter!(val_opt AssociateRouteTableRequest dry_run(bool));
+    rt::setter!(into_opt AssociateRouteTableRequest subnet_id(String));
+    rt::setter!(into_req AssociateRouteTableRequest route_table_id(String));
+}
+impl super::Client {
+    /// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC. Returns [`AssociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_security_group_vpc(&self) -> AssociateSecurityGroupVpc {
+        rt::builder(&self.handle)
     }
+    /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet. Returns [`AssociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_subnet_cidr_block(&self) -> AssociateSubnetCidrBlock {
+        rt::builder(&self.handle)
+    }
+    /// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain. Returns [`AssociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_transit_gateway_multicast_domain(
+        &self,
+    ) -> AssociateTransitGatewayMulticastDomain {
+        rt::builder(&self.handle)
+    }
+    /// Associates the specified transit gateway attachment with a transit gateway policy table. Returns [`AssociateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_transit_gateway_policy_table(
+        &self,
+    ) -> AssociateTransitGatewayPolicyTable {
+        rt::builder(&self.handle)
+    }
+    /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment. Returns [`AssociateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_transit_gateway_route_table(
+        &self,
+    ) -> AssociateTransitGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Associates a branch network interface with a trunk network interface. Returns [`AssociateTrunkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_trunk_interface(&self) -> AssociateTrunkInterface {
+        rt::builder(&self.handle)
+    }
+    /// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)). Returns [`AssociateVpcCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_vpc_cidr_block(&self) -> AssociateVpcCidrBlock {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`AttachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_classic_link_vpc(&self) -> AttachClassicLinkVpc {
+        rt::builder(&self.handle)
+    }
+    /// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html). Returns [`AttachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_image_watermark(&self) -> AttachImageWatermark {
+        rt::builder(&self.handle)
+    }
+    /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*. Returns [`AttachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_internet_gateway(&self) -> AttachInternetGateway {
+        rt::builder(&self.handle)
+    }
+    /// Attaches a network interface to an instance. Returns [`AttachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_network_interface(&self) -> AttachNetworkInterface {
+        rt::builder(&self.handle)
+    }
+    /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance. Returns [`AttachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_verified_access_trust_provider(
+        &self,
+    ) -> AttachVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
+    }
+    /// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name. Returns [`AttachVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_volume(&self) -> AttachVolume {
+        rt::builder(&self.handle)
+    }
+    /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time. Returns [`AttachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_vpn_gateway(&self) -> AttachVpnGateway {
+        rt::builder(&self.handle)
+    }
+    /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks. Returns [`AuthorizeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_client_vpn_ingress(&self) -> AuthorizeClientVpnIngress {
+        rt::builder(&self.handle)
+    }
+    /// Adds the specified outbound (egress) rules to a security group. Returns [`AuthorizeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_security_group_egress(&self) -> AuthorizeSecurityGroupEgress {
+        rt::builder(&self.handle)
+    }
+}
+/// The `AssociateSecurityGroupVpc` operation.
+///
+/// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
+///
+/// - **Note:** The VPC you want to associate the security group with must be in the same Region.
+/// - You can associate the security group with another VPC if your account owns the VPC or if the VPC was shared with you.
+/// - You must own the security group.
+/// - You cannot use this feature with default security groups.
+/// - You cannot use this feature with the default VPC.
+pub struct AssociateSecurityGroupVpc(
+    pub(crate) rt::Call<
+        t::AssociateSecurityGroupVpcRequest,
+        t::AssociateSecurityGroupVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateSecurityGroupVpc, t::AssociateSecurityGroupVpcRequest,
+    t::AssociateSecurityGroupVpcResult, rt::NoErrors, op::ASSOCIATE_SECURITY_GROUP_VPC
+);
+impl AssociateSecurityGroupVpc {
+    rt::setter!(into_req AssociateSecurityGroupVpcRequest group_id(String));
+    rt::setter!(into_req AssociateSecurityGroupVpcRequest vpc_id(String));
+    rt::setter!(val_opt AssociateSecurityGroupVpcRequest dry_run(bool));
+}
+/// The `AssociateSubnetCidrBlock` operation.
+///
+/// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
+pub struct AssociateSubnetCidrBlock(
+    pub(crate) rt::Call<
+        t::AssociateSubnetCidrBlockRequest,
+        t::AssociateSubnetCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateSubnetCidrBlock, t::AssociateSubnetCidrBlockRequest,
+    t::AssociateSubnetCidrBlockResult, rt::NoErrors, op::ASSOCIATE_SUBNET_CIDR_BLOCK
+);
+impl AssociateSubnetCidrBlock {
+    rt::setter!(into_opt AssociateSubnetCidrBlockRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt AssociateSubnetCidrBlockRequest ipv6_netmask_length(i32));
+    rt::setter!(into_req AssociateSubnetCidrBlockRequest subnet_id(String));
+    rt::setter!(into_opt AssociateSubnetCidrBlockRequest ipv6_cidr_block(String));
+}
+/// The `AssociateTransitGatewayMulticastDomain` operation.
+///
+/// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
+///
+/// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
+pub struct AssociateTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayMulticastDomainRequest,
+        t::AssociateTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayMulticastDomain,
+    t::AssociateTransitGatewayMulticastDomainRequest,
+    t::AssociateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl AssociateTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req AssociateTransitGatewayMulticastDomainRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_req AssociateTransitGatewayMulticastDomainRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items AssociateTransitGatewayMulticastDomainRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(val_opt AssociateTransitGatewayMulticastDomainRequest dry_run(bool));
+}
+/// The `AssociateTransitGatewayPolicyTable` operation.
+///
+/// Associates the specified transit gateway attachment with a transit gateway policy table.
+pub struct AssociateTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayPolicyTableRequest,
+        t::AssociateTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayPolicyTable, t::AssociateTransitGatewayPolicyTableRequest,
+    t::AssociateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl AssociateTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req AssociateTransitGatewayPolicyTableRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req AssociateTransitGatewayPolicyTableRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AssociateTransitGatewayPolicyTableRequest dry_run(bool));
+}
+/// The `AssociateTransitGatewayRouteTable` operation.
+///
+/// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
+pub struct AssociateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::AssociateTransitGatewayRouteTableRequest,
+        t::AssociateTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayRouteTable, t::AssociateTransitGatewayRouteTableRequest,
+    t::AssociateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl AssociateTransitGatewayRouteTable {
+    rt::setter!(
+        into_req AssociateTransitGatewayRouteTableRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req AssociateTransitGatewayRouteTableRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt AssociateTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `AssociateTrunkInterface` operation.
+///
+/// Associates a branch network interface with a trunk network interface.
+///
+/// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
+pub struct AssociateTrunkInterface(
+    pub(crate) rt::Call<
+        t::AssociateTrunkInterfaceRequest,
+        t::AssociateTrunkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateTrunkInterface, t::AssociateTrunkInterfaceRequest,
+    t::AssociateTrunkInterfaceResult, rt::NoErrors, op::ASSOCIATE_TRUNK_INTERFACE
+);
+impl AssociateTrunkInterface {
+    rt::setter!(into_req AssociateTrunkInterfaceRequest branch_interface_id(String));
+    rt::setter!(into_req AssociateTrunkInterfaceRequest trunk_interface_id(String));
+    rt::setter!(val_opt AssociateTrunkInterfaceRequest vlan_id(i32));
+    rt::setter!(val_opt AssociateTrunkInterfaceRequest gre_key(i32));
+    rt::setter!(into_opt AssociateTrunkInterfaceRequest client_token(String));
+    rt::setter!(val_opt AssociateTrunkInterfaceRequest dry_run(bool));
+}
+/// The `AssociateVpcCidrBlock` operation.
+///
+/// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
+///
+/// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
+///
+/// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
+pub struct AssociateVpcCidrBlock(
+    pub(crate) rt::Call<
+        t::AssociateVpcCidrBlockRequest,
+        t::AssociateVpcCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AssociateVpcCidrBlock, t::AssociateVpcCidrBlockRequest,
+    t::AssociateVpcCidrBlockResult, rt::NoErrors, op::ASSOCIATE_VPC_CIDR_BLOCK
+);
+impl AssociateVpcCidrBlock {
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest cidr_block(String));
+    rt::setter!(
+        into_opt AssociateVpcCidrBlockRequest
+        ipv6_cidr_block_network_border_group(String)
+    );
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv6_pool(String));
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv6_cidr_block(String));
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv4_ipam_pool_id(String));
+    rt::setter!(val_opt AssociateVpcCidrBlockRequest ipv4_netmask_length(i32));
+    rt::setter!(into_opt AssociateVpcCidrBlockRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt AssociateVpcCidrBlockRequest ipv6_netmask_length(i32));
+    rt::setter!(into_req AssociateVpcCidrBlockRequest vpc_id(String));
+    rt::setter!(
+        val_opt AssociateVpcCidrBlockRequest amazon_provided_ipv6_cidr_block(bool)
+    );
+}
+/// The `AttachClassicLinkVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Links an EC2-Classic instance to a ClassicLink-enabled VPC through one or more of the VPC security groups. You cannot link an EC2-Classic instance to more than one VPC at a time. You can only link an instance that's in the `running` state. An instance is automatically unlinked from a VPC when it's stopped - you can link it to the VPC again when you restart it.
+///
+/// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
+///
+/// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
+pub struct AttachClassicLinkVpc(
+    pub(crate) rt::Call<
+        t::AttachClassicLinkVpcRequest,
+        t::AttachClassicLinkVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachClassicLinkVpc, t::AttachClassicLinkVpcRequest, t::AttachClassicLinkVpcResult,
+    rt::NoErrors, op::ATTACH_CLASSIC_LINK_VPC
+);
+impl AttachClassicLinkVpc {
+    rt::setter!(val_opt AttachClassicLinkVpcRequest dry_run(bool));
+    rt::setter!(into_req AttachClassicLinkVpcRequest instance_id(String));
+    rt::setter!(into_req AttachClassicLinkVpcRequest vpc_id(String));
+    rt::setter!(items AttachClassicLinkVpcRequest groups(String) push_groups);
+}
+/// The `AttachImageWatermark` operation.
+///
+/// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
+///
+/// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
+pub struct AttachImageWatermark(
+    pub(crate) rt::Call<
+        t::AttachImageWatermarkRequest,
+        t::AttachImageWatermarkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachImageWatermark, t::AttachImageWatermarkRequest, t::AttachImageWatermarkResult,
+    rt::NoErrors, op::ATTACH_IMAGE_WATERMARK
+);
+impl AttachImageWatermark {
+    rt::setter!(into_req AttachImageWatermarkRequest image_id(String));
+    rt::setter!(into_req AttachImageWatermarkRequest watermark_name(String));
+    rt::setter!(val_opt AttachImageWatermarkRequest dry_run(bool));
+}
+/// The `AttachInternetGateway` operation.
+///
+/// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+pub struct AttachInternetGateway(
+    pub(crate) rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    AttachInternetGateway, t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::ATTACH_INTERNET_GATEWAY
+);
+impl AttachInternetGateway {
+    rt::setter!(val_opt AttachInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req AttachInternetGatewayRequest internet_gateway_id(String));
+    rt::setter!(into_req AttachInternetGatewayRequest vpc_id(String));
+}
+/// The `AttachNetworkInterface` operation.
+///
+/// Attaches a network interface to an instance.
+pub struct AttachNetworkInterface(
+    pub(crate) rt::Call<
+        t::AttachNetworkInterfaceRequest,
+        t::AttachNetworkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachNetworkInterface, t::AttachNetworkInterfaceRequest,
+    t::AttachNetworkInterfaceResult, rt::NoErrors, op::ATTACH_NETWORK_INTERFACE
+);
+impl AttachNetworkInterface {
+    rt::setter!(val_opt AttachNetworkInterfaceRequest network_card_index(i32));
+    rt::setter!(
+        val_opt AttachNetworkInterfaceRequest
+        ena_srd_specification(t::EnaSrdSpecification)
+    );
+    rt::setter!(val_opt AttachNetworkInterfaceRequest ena_queue_count(i32));
+    rt::setter!(val_opt AttachNetworkInterfaceRequest dry_run(bool));
+    rt::setter!(into_req AttachNetworkInterfaceRequest network_interface_id(String));
+    rt::setter!(into_req AttachNetworkInterfaceRequest instance_id(String));
+    rt::setter!(val_req AttachNetworkInterfaceRequest device_index(i32));
+}
+/// The `AttachVerifiedAccessTrustProvider` operation.
+///
+/// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
+pub struct AttachVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::AttachVerifiedAccessTrustProviderRequest,
+        t::AttachVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachVerifiedAccessTrustProvider, t::AttachVerifiedAccessTrustProviderRequest,
+    t::AttachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl AttachVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req AttachVerifiedAccessTrustProviderRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        into_req AttachVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(into_opt AttachVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(val_opt AttachVerifiedAccessTrustProviderRequest dry_run(bool));
+}
+/// The `AttachVolume` operation.
+///
+/// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
+///
+/// **Note:** The maximum number of Amazon EBS volumes that you can attach to an instance depends on the instance type. If you exceed the volume attachment limit for an instance type, the attachment request fails with the `AttachmentLimitExceeded` error. For more information, see [Instance volume limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html).
+///
+/// After you attach an EBS volume, you must make it available for use. For more information, see [Make an EBS volume available for use](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html).
+///
+/// If a volume has an Amazon Web Services Marketplace product code:
+///
+/// - The volume can be attached only to a stopped instance.
+/// - Amazon Web Services Marketplace product codes are copied from the volume to the instance.
+/// - You must be subscribed to the product.
+/// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
+///
+/// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
+pub struct AttachVolume(
+    pub(crate) rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+);
+rt::operation_type!(
+    AttachVolume, t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::ATTACH_VOLUME
+);
+impl AttachVolume {
+    rt::setter!(into_req AttachVolumeRequest device(String));
+    rt::setter!(into_req AttachVolumeRequest instance_id(String));
+    rt::setter!(into_req AttachVolumeRequest volume_id(String));
+    rt::setter!(val_opt AttachVolumeRequest ebs_card_index(i32));
+    rt::setter!(val_opt AttachVolumeRequest dry_run(bool));
+}
+/// The `AttachVpnGateway` operation.
+///
+/// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct AttachVpnGateway(
+    pub(crate) rt::Call<
+        t::AttachVpnGatewayRequest,
+        t::AttachVpnGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AttachVpnGateway, t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult,
+    rt::NoErrors, op::ATTACH_VPN_GATEWAY
+);
+impl AttachVpnGateway {
+    rt::setter!(into_req AttachVpnGatewayRequest vpc_id(String));
+    rt::setter!(into_req AttachVpnGatewayRequest vpn_gateway_id(String));
+    rt::setter!(val_opt AttachVpnGatewayRequest dry_run(bool));
+}
+/// The `AuthorizeClientVpnIngress` operation.
+///
+/// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
+pub struct AuthorizeClientVpnIngress(
+    pub(crate) rt::Call<
+        t::AuthorizeClientVpnIngressRequest,
+        t::AuthorizeClientVpnIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeClientVpnIngress, t::AuthorizeClientVpnIngressRequest,
+    t::AuthorizeClientVpnIngressResult, rt::NoErrors, op::AUTHORIZE_CLIENT_VPN_INGRESS
+);
+impl AuthorizeClientVpnIngress {
+    rt::setter!(
+        into_req AuthorizeClientVpnIngressRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(into_req AuthorizeClientVpnIngressRequest target_network_cidr(String));
+    rt::setter!(into_opt AuthorizeClientVpnIngressRequest access_group_id(String));
+    rt::setter!(val_opt AuthorizeClientVpnIngressRequest authorize_all_groups(bool));
+    rt::setter!(into_opt AuthorizeClientVpnIngressRequest description(String));
+    rt::setter!(into_opt AuthorizeClientVpnIngressRequest client_token(String));
+    rt::setter!(val_opt AuthorizeClientVpnIngressRequest dry_run(bool));
+}
+/// The `AuthorizeSecurityGroupEgress` operation.
+///
+/// Adds the specified outbound (egress) rules to a security group.
+///
+/// An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address ranges, the IP address ranges specified by a prefix list, or the instances that are associated with a source security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///
+/// You must specify exactly one of the following destinations: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+pub struct AuthorizeSecurityGroupEgress(
+    pub(crate) rt::Call<
+        t::AuthorizeSecurityGroupEgressRequest,
+        t::AuthorizeSecurityGroupEgressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeSecurityGroupEgress, t::AuthorizeSecurityGroupEgressRequest,
+    t::AuthorizeSecurityGroupEgressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_EGRESS
+);
+impl AuthorizeSecurityGroupEgress {
+    rt::setter!(
+        items AuthorizeSecurityGroupEgressRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt AuthorizeSecurityGroupEgressRequest dry_run(bool));
+    rt::setter!(into_req AuthorizeSecurityGroupEgressRequest group_id(String));
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupEgressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupEgressRequest
+        source_security_group_owner_id(String)
+    );
+    rt::setter!(into_opt AuthorizeSecurityGroupEgressRequest ip_protocol(String));
+    rt::setter!(val_opt AuthorizeSecurityGroupEgressRequest from_port(i32));
+    rt::setter!(val_opt AuthorizeSecurityGroupEgressRequest to_port(i32));
+    rt::setter!(into_opt AuthorizeSecurityGroupEgressRequest cidr_ip(String));
+    rt::setter!(
+        items AuthorizeSecurityGroupEgressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+}
+impl super::Client {
+    /// Adds the specified inbound (ingress) rules to a security group. Returns [`AuthorizeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn authorize_security_group_ingress(&self) -> AuthorizeSecurityGroupIngress {
+        rt::builder(&self.handle)
+    }
+}
+/// The `AuthorizeSecurityGroupIngress` operation.
+///
+/// Adds the specified inbound (ingress) rules to a security group.
+///
+/// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address range, the IP address ranges that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+///
+/// You must specify exactly one of the following sources: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code.
+///
+/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+///
+/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
+///
+/// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+pub struct AuthorizeSecurityGroupIngress(
+    pub(crate) rt::Call<
+        t::AuthorizeSecurityGroupIngressRequest,
+        t::AuthorizeSecurityGroupIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    AuthorizeSecurityGroupIngress, t::AuthorizeSecurityGroupIngressRequest,
+    t::AuthorizeSecurityGroupIngressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_INGRESS
+);
+impl AuthorizeSecurityGroupIngress {
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest cidr_ip(String));
+    rt::setter!(val_opt AuthorizeSecurityGroupIngressRequest from_port(i32));
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest group_id(String));
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest group_name(String));
+    rt::setter!(
+        items AuthorizeSecurityGroupIngressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+    rt::setter!(into_opt AuthorizeSecurityGroupIngressRequest ip_protocol(String));
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupIngressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt AuthorizeSecurityGroupIngressRequest
+        source_security_group_owner_id(String)
+    );
+    rt::setter!(val_opt AuthorizeSecurityGroupIngressRequest to_port(i32));
+    rt::setter!(
+        items AuthorizeSecurityGroupIngressRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt AuthorizeSecurityGroupIngressRequest dry_run(bool));
 }

@@ -5,26 +5,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
-    ///
-    /// Returns the [`BatchModifyIpamRoutingPolicyRegistrations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch. Returns [`BatchModifyIpamRoutingPolicyRegistrations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_modify_ipam_routing_policy_registrations(
         &self,
     ) -> BatchModifyIpamRoutingPolicyRegistrations {
-        BatchModifyIpamRoutingPolicyRegistrations(
-            rt::Call::new(
-                &self.handle,
-                &op::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Bundles an Amazon instance store-backed Windows instance.
-    ///
-    /// Returns the [`BundleInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Bundles an Amazon instance store-backed Windows instance. Returns [`BundleInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn bundle_instance(&self) -> BundleInstance {
-        BundleInstance(rt::Call::new(&self.handle, &op::BUNDLE_INSTANCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchModifyIpamRoutingPolicyRegistrations` operation.
@@ -44,83 +35,18 @@ rt::operation_type!(
     op::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS
 );
 impl BatchModifyIpamRoutingPolicyRegistrations {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The batch modifications to apply, in JSON format.
-    #[inline]
-    pub fn delta_json(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delta_json = value.into();
-        self
-    }
-    /// Forces the batch modification even if individual changes conflict with announced routes. Default: `false`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::BatchModifyIpamRoutingPolicyRegistrationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchModifyIpamRoutingPolicyRegistrationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::BatchModifyIpamRoutingPolicyRegistrationsRequest,
-        t::BatchModifyIpamRoutingPolicyRegistrationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt BatchModifyIpamRoutingPolicyRegistrationsRequest dry_run(bool));
+    rt::setter!(
+        into_req BatchModifyIpamRoutingPolicyRegistrationsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(
+        into_req BatchModifyIpamRoutingPolicyRegistrationsRequest delta_json(String)
+    );
+    rt::setter!(val_opt BatchModifyIpamRoutingPolicyRegistrationsRequest force(bool));
+    rt::setter!(
+        into_opt BatchModifyIpamRoutingPolicyRegistrationsRequest client_token(String)
+    );
 }
 /// The `BundleInstance` operation.
 ///
@@ -137,58 +63,7 @@ rt::operation_type!(
     op::BUNDLE_INSTANCE
 );
 impl BundleInstance {
-    /// The ID of the instance to bundle.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The bucket in which to store the AMI. You can specify a bucket that you already own or a new bucket that Amazon EC2 creates on your behalf. If you specify a bucket that belongs to someone else, Amazon EC2 returns an error.
-    #[inline]
-    pub fn storage(mut self, value: t::Storage) -> Self {
-        self.0.input_mut().storage = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::BundleInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::BundleInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req BundleInstanceRequest instance_id(String));
+    rt::setter!(val_req BundleInstanceRequest storage(t::Storage));
+    rt::setter!(val_opt BundleInstanceRequest dry_run(bool));
 }

@@ -5,133 +5,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Cancels a bundling operation for an instance store-backed Windows instance.
-    ///
-    /// Returns the [`CancelBundleTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels a bundling operation for an instance store-backed Windows instance. Returns [`CancelBundleTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_bundle_task(&self) -> CancelBundleTask {
-        CancelBundleTask(rt::Call::new(&self.handle, &op::CANCEL_BUNDLE_TASK))
+        rt::builder(&self.handle)
     }
-    /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`.
-    ///
-    /// Returns the [`CancelCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`. Returns [`CancelCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_capacity_reservation(&self) -> CancelCapacityReservation {
-        CancelCapacityReservation(
-            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens:
-    ///
-    /// Returns the [`CancelCapacityReservationFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens: Returns [`CancelCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_capacity_reservation_fleets(&self) -> CancelCapacityReservationFleets {
-        CancelCapacityReservationFleets(
-            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION_FLEETS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
-    ///
-    /// Returns the [`CancelConversionTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception. Returns [`CancelConversionTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_conversion_task(&self) -> CancelConversionTask {
-        CancelConversionTask(rt::Call::new(&self.handle, &op::CANCEL_CONVERSION_TASK))
+        rt::builder(&self.handle)
     }
-    /// Cancels the generation of an account status report.
-    ///
-    /// Returns the [`CancelDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the generation of an account status report. Returns [`CancelDeclarativePoliciesReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_declarative_policies_report(&self) -> CancelDeclarativePoliciesReport {
-        CancelDeclarativePoliciesReport(
-            rt::Call::new(&self.handle, &op::CANCEL_DECLARATIVE_POLICIES_REPORT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
-    ///
-    /// Returns the [`CancelExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error. Returns [`CancelExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_export_task(&self) -> CancelExportTask {
-        CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
+        rt::builder(&self.handle)
     }
-    /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CancelImageLaunchPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*. Returns [`CancelImageLaunchPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_image_launch_permission(&self) -> CancelImageLaunchPermission {
-        CancelImageLaunchPermission(
-            rt::Call::new(&self.handle, &op::CANCEL_IMAGE_LAUNCH_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Cancels an in-process import virtual machine or import snapshot task.
-    ///
-    /// Returns the [`CancelImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an in-process import virtual machine or import snapshot task. Returns [`CancelImportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_import_task(&self) -> CancelImportTask {
-        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
+        rt::builder(&self.handle)
     }
-    /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
-    ///
-    /// Returns the [`CancelReservedInstancesListing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace. Returns [`CancelReservedInstancesListing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_reserved_instances_listing(&self) -> CancelReservedInstancesListing {
-        CancelReservedInstancesListing(
-            rt::Call::new(&self.handle, &op::CANCEL_RESERVED_INSTANCES_LISTING),
-        )
+        rt::builder(&self.handle)
     }
-    /// Cancels the specified Spot Fleet requests.
-    ///
-    /// Returns the [`CancelSpotFleetRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified Spot Fleet requests. Returns [`CancelSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_spot_fleet_requests(&self) -> CancelSpotFleetRequests {
-        CancelSpotFleetRequests(
-            rt::Call::new(&self.handle, &op::CANCEL_SPOT_FLEET_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Cancels one or more Spot Instance requests.
-    ///
-    /// Returns the [`CancelSpotInstanceRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels one or more Spot Instance requests. Returns [`CancelSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_spot_instance_requests(&self) -> CancelSpotInstanceRequests {
-        CancelSpotInstanceRequests(
-            rt::Call::new(&self.handle, &op::CANCEL_SPOT_INSTANCE_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
-    ///
-    /// Returns the [`ConfirmProductInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support. Returns [`ConfirmProductInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn confirm_product_instance(&self) -> ConfirmProductInstance {
-        ConfirmProductInstance(
-            rt::Call::new(&self.handle, &op::CONFIRM_PRODUCT_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
-    ///
-    /// Returns the [`CopyFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Copies the specified Amazon FPGA Image (AFI) to the current Region. Returns [`CopyFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_fpga_image(&self) -> CopyFpgaImage {
-        CopyFpgaImage(rt::Call::new(&self.handle, &op::COPY_FPGA_IMAGE))
+        rt::builder(&self.handle)
     }
-    /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
-    ///
-    /// Returns the [`CopyImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region. Returns [`CopyImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_image(&self) -> CopyImage {
-        CopyImage(rt::Call::new(&self.handle, &op::COPY_IMAGE))
+        rt::builder(&self.handle)
     }
-    /// Creates an exact copy of an Amazon EBS snapshot.
-    ///
-    /// Returns the [`CopySnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an exact copy of an Amazon EBS snapshot. Returns [`CopySnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_snapshot(&self) -> CopySnapshot {
-        CopySnapshot(rt::Call::new(&self.handle, &op::COPY_SNAPSHOT))
+        rt::builder(&self.handle)
     }
-    /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
-    ///
-    /// Returns the [`CopyVolumes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html). Returns [`CopyVolumes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_volumes(&self) -> CopyVolumes {
-        CopyVolumes(rt::Call::new(&self.handle, &op::COPY_VOLUMES))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelBundleTask` operation.
@@ -151,54 +103,8 @@ rt::operation_type!(
     rt::NoErrors, op::CANCEL_BUNDLE_TASK
 );
 impl CancelBundleTask {
-    /// The ID of the bundle task.
-    #[inline]
-    pub fn bundle_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bundle_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelBundleTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelBundleTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelBundleTaskRequest, t::CancelBundleTaskResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req CancelBundleTaskRequest bundle_id(String));
+    rt::setter!(val_opt CancelBundleTaskRequest dry_run(bool));
 }
 /// The `CancelCapacityReservation` operation.
 ///
@@ -227,73 +133,15 @@ rt::operation_type!(
     t::CancelCapacityReservationResult, rt::NoErrors, op::CANCEL_CAPACITY_RESERVATION
 );
 impl CancelCapacityReservation {
-    /// The ID of the Capacity Reservation to be cancelled.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies the cancellation charge type to apply when cancelling a future-dated Capacity Reservation during its commitment duration. Possible values include `commitment-wind-down`, which continues billing for the remaining commitment duration without delivering capacity.
-    #[inline]
-    pub fn apply_cancellation_charges(
-        mut self,
-        value: impl Into<t::ApplyCancellationCharges>,
-    ) -> Self {
-        self.0.input_mut().apply_cancellation_charges = Some(value.into());
-        self
-    }
-    /// The ID of the cancellation quote to use for the cancellation. You can generate a cancellation quote by using the `CreateCapacityReservationCancellationQuote` action. The cancellation quote must be in an `active` state.
-    #[inline]
-    pub fn quote_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().quote_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelCapacityReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelCapacityReservationRequest,
-        t::CancelCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req CancelCapacityReservationRequest capacity_reservation_id(String)
+    );
+    rt::setter!(val_opt CancelCapacityReservationRequest dry_run(bool));
+    rt::setter!(
+        into_opt CancelCapacityReservationRequest
+        apply_cancellation_charges(t::ApplyCancellationCharges)
+    );
+    rt::setter!(into_opt CancelCapacityReservationRequest quote_id(String));
 }
 /// The `CancelCapacityReservationFleets` operation.
 ///
@@ -315,74 +163,11 @@ rt::operation_type!(
     op::CANCEL_CAPACITY_RESERVATION_FLEETS
 );
 impl CancelCapacityReservationFleets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Capacity Reservation Fleets to cancel.
-    #[inline]
-    pub fn capacity_reservation_fleet_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_reservation_fleet_ids);
-        self
-    }
-    /// Adds one element to `CapacityReservationFleetIds`; see [`capacity_reservation_fleet_ids`](Self::capacity_reservation_fleet_ids).
-    #[inline]
-    pub fn push_capacity_reservation_fleet_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_reservation_fleet_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelCapacityReservationFleetsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelCapacityReservationFleetsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelCapacityReservationFleetsRequest,
-        t::CancelCapacityReservationFleetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt CancelCapacityReservationFleetsRequest dry_run(bool));
+    rt::setter!(
+        items CancelCapacityReservationFleetsRequest
+        capacity_reservation_fleet_ids(String) push_capacity_reservation_fleet_ids
+    );
 }
 /// The `CancelConversionTask` operation.
 ///
@@ -395,58 +180,9 @@ rt::operation_type!(
     op::CANCEL_CONVERSION_TASK
 );
 impl CancelConversionTask {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the conversion task.
-    #[inline]
-    pub fn conversion_task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().conversion_task_id = value.into();
-        self
-    }
-    /// The reason for canceling the conversion task.
-    #[inline]
-    pub fn reason_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reason_message = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelConversionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt CancelConversionRequest dry_run(bool));
+    rt::setter!(into_req CancelConversionRequest conversion_task_id(String));
+    rt::setter!(into_opt CancelConversionRequest reason_message(String));
 }
 /// The `CancelDeclarativePoliciesReport` operation.
 ///
@@ -468,62 +204,8 @@ rt::operation_type!(
     op::CANCEL_DECLARATIVE_POLICIES_REPORT
 );
 impl CancelDeclarativePoliciesReport {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the report.
-    #[inline]
-    pub fn report_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().report_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelDeclarativePoliciesReportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelDeclarativePoliciesReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelDeclarativePoliciesReportRequest,
-        t::CancelDeclarativePoliciesReportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt CancelDeclarativePoliciesReportRequest dry_run(bool));
+    rt::setter!(into_req CancelDeclarativePoliciesReportRequest report_id(String));
 }
 /// The `CancelExportTask` operation.
 ///
@@ -536,46 +218,7 @@ rt::operation_type!(
     op::CANCEL_EXPORT_TASK
 );
 impl CancelExportTask {
-    /// The ID of the export task. This is the ID returned by the `CreateInstanceExportTask` and `ExportImage` operations.
-    #[inline]
-    pub fn export_task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().export_task_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelExportTaskRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req CancelExportTaskRequest export_task_id(String));
 }
 /// The `CancelImageLaunchPermission` operation.
 ///
@@ -593,58 +236,8 @@ rt::operation_type!(
     op::CANCEL_IMAGE_LAUNCH_PERMISSION
 );
 impl CancelImageLaunchPermission {
-    /// The ID of the AMI that was shared with your Amazon Web Services account.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelImageLaunchPermissionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelImageLaunchPermissionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelImageLaunchPermissionRequest,
-        t::CancelImageLaunchPermissionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CancelImageLaunchPermissionRequest image_id(String));
+    rt::setter!(val_opt CancelImageLaunchPermissionRequest dry_run(bool));
 }
 /// The `CancelImportTask` operation.
 ///
@@ -661,60 +254,9 @@ rt::operation_type!(
     rt::NoErrors, op::CANCEL_IMPORT_TASK
 );
 impl CancelImportTask {
-    /// The reason for canceling the task.
-    #[inline]
-    pub fn cancel_reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cancel_reason = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the import image or import snapshot task to be canceled.
-    #[inline]
-    pub fn import_task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_task_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelImportTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelImportTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelImportTaskRequest, t::CancelImportTaskResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt CancelImportTaskRequest cancel_reason(String));
+    rt::setter!(val_opt CancelImportTaskRequest dry_run(bool));
+    rt::setter!(into_opt CancelImportTaskRequest import_task_id(String));
 }
 /// The `CancelReservedInstancesListing` operation.
 ///
@@ -734,56 +276,10 @@ rt::operation_type!(
     op::CANCEL_RESERVED_INSTANCES_LISTING
 );
 impl CancelReservedInstancesListing {
-    /// The ID of the Reserved Instance listing.
-    #[inline]
-    pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_listing_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelReservedInstancesListingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelReservedInstancesListingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelReservedInstancesListingRequest,
-        t::CancelReservedInstancesListingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req CancelReservedInstancesListingRequest
+        reserved_instances_listing_id(String)
+    );
 }
 /// The `CancelSpotFleetRequests` operation.
 ///
@@ -814,70 +310,12 @@ rt::operation_type!(
     t::CancelSpotFleetRequestsResponse, rt::NoErrors, op::CANCEL_SPOT_FLEET_REQUESTS
 );
 impl CancelSpotFleetRequests {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Spot Fleet requests.
-    #[inline]
-    pub fn spot_fleet_request_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().spot_fleet_request_ids);
-        self
-    }
-    /// Adds one element to `SpotFleetRequestIds`; see [`spot_fleet_request_ids`](Self::spot_fleet_request_ids).
-    #[inline]
-    pub fn push_spot_fleet_request_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().spot_fleet_request_ids, item);
-        self
-    }
-    /// Indicates whether to terminate the associated instances when the Spot Fleet request is canceled. The default is to terminate the instances.
-    #[inline]
-    pub fn terminate_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelSpotFleetRequestsResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelSpotFleetRequestsResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelSpotFleetRequestsRequest,
-        t::CancelSpotFleetRequestsResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt CancelSpotFleetRequestsRequest dry_run(bool));
+    rt::setter!(
+        items CancelSpotFleetRequestsRequest spot_fleet_request_ids(String)
+        push_spot_fleet_request_ids
+    );
+    rt::setter!(val_req CancelSpotFleetRequestsRequest terminate_instances(bool));
 }
 /// The `CancelSpotInstanceRequests` operation.
 ///
@@ -896,64 +334,11 @@ rt::operation_type!(
     t::CancelSpotInstanceRequestsResult, rt::NoErrors, op::CANCEL_SPOT_INSTANCE_REQUESTS
 );
 impl CancelSpotInstanceRequests {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Spot Instance requests.
-    #[inline]
-    pub fn spot_instance_request_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
-        self
-    }
-    /// Adds one element to `SpotInstanceRequestIds`; see [`spot_instance_request_ids`](Self::spot_instance_request_ids).
-    #[inline]
-    pub fn push_spot_instance_request_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().spot_instance_request_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CancelSpotInstanceRequestsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CancelSpotInstanceRequestsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelSpotInstanceRequestsRequest,
-        t::CancelSpotInstanceRequestsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt CancelSpotInstanceRequestsRequest dry_run(bool));
+    rt::setter!(
+        items CancelSpotInstanceRequestsRequest spot_instance_request_ids(String)
+        push_spot_instance_request_ids
+    );
 }
 /// The `ConfirmProductInstance` operation.
 ///
@@ -970,64 +355,9 @@ rt::operation_type!(
     t::ConfirmProductInstanceResult, rt::NoErrors, op::CONFIRM_PRODUCT_INSTANCE
 );
 impl ConfirmProductInstance {
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The product code. This must be a product code that you own.
-    #[inline]
-    pub fn product_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().product_code = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ConfirmProductInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ConfirmProductInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ConfirmProductInstanceRequest,
-        t::ConfirmProductInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ConfirmProductInstanceRequest instance_id(String));
+    rt::setter!(into_req ConfirmProductInstanceRequest product_code(String));
+    rt::setter!(val_opt ConfirmProductInstanceRequest dry_run(bool));
 }
 /// The `CopyFpgaImage` operation.
 ///
@@ -1040,78 +370,12 @@ rt::operation_type!(
     op::COPY_FPGA_IMAGE
 );
 impl CopyFpgaImage {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the source AFI.
-    #[inline]
-    pub fn source_fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_fpga_image_id = value.into();
-        self
-    }
-    /// The description for the new AFI.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The name for the new AFI. The default is the name of the source AFI.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// The Region that contains the source AFI.
-    #[inline]
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_region = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CopyFpgaImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopyFpgaImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt CopyFpgaImageRequest dry_run(bool));
+    rt::setter!(into_req CopyFpgaImageRequest source_fpga_image_id(String));
+    rt::setter!(into_opt CopyFpgaImageRequest description(String));
+    rt::setter!(into_opt CopyFpgaImageRequest name(String));
+    rt::setter!(into_req CopyFpgaImageRequest source_region(String));
+    rt::setter!(into_opt CopyFpgaImageRequest client_token(String));
 }
 /// The `CopyImage` operation.
 ///
@@ -1155,136 +419,23 @@ rt::operation_type!(
     CopyImage, t::CopyImageRequest, t::CopyImageResult, rt::NoErrors, op::COPY_IMAGE
 );
 impl CopyImage {
-    /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html) in the *Amazon EC2 API Reference*.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A description for the new AMI.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Specifies whether to encrypt the snapshots of the copied image.
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// The identifier of the symmetric Key Management Service (KMS) KMS key to use when creating encrypted volumes. If this parameter is not specified, your Amazon Web Services managed KMS key for Amazon EBS is used. If you specify a KMS key, you must also set the encrypted state to `true`.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The name of the new AMI.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The ID of the AMI to copy.
-    #[inline]
-    pub fn source_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_image_id = value.into();
-        self
-    }
-    /// The name of the Region that contains the AMI to copy.
-    #[inline]
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_region = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Outpost for the new AMI.
-    #[inline]
-    pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_outpost_arn = Some(value.into());
-        self
-    }
-    /// Specifies whether to copy your user-defined AMI tags to the new AMI.
-    #[inline]
-    pub fn copy_image_tags(mut self, value: bool) -> Self {
-        self.0.input_mut().copy_image_tags = Some(value);
-        self
-    }
-    /// The tags to apply to the new AMI and new snapshots. You can tag the AMI, the snapshots, or both.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
-    #[inline]
-    pub fn snapshot_copy_completion_duration_minutes(mut self, value: i64) -> Self {
-        self.0.input_mut().snapshot_copy_completion_duration_minutes = Some(value);
-        self
-    }
-    /// The Local Zone for the new AMI (for example, `cn-north-1-pkx-1a`).
-    #[inline]
-    pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_availability_zone = Some(value.into());
-        self
-    }
-    /// The ID of the Local Zone for the new AMI (for example, `cnn1-pkx1-az1`).
-    #[inline]
-    pub fn destination_availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_availability_zone_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CopyImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopyImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt CopyImageRequest client_token(String));
+    rt::setter!(into_opt CopyImageRequest description(String));
+    rt::setter!(val_opt CopyImageRequest encrypted(bool));
+    rt::setter!(into_opt CopyImageRequest kms_key_id(String));
+    rt::setter!(into_req CopyImageRequest name(String));
+    rt::setter!(into_req CopyImageRequest source_image_id(String));
+    rt::setter!(into_req CopyImageRequest source_region(String));
+    rt::setter!(into_opt CopyImageRequest destination_outpost_arn(String));
+    rt::setter!(val_opt CopyImageRequest copy_image_tags(bool));
+    rt::setter!(
+        items CopyImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CopyImageRequest snapshot_copy_completion_duration_minutes(i64));
+    rt::setter!(into_opt CopyImageRequest destination_availability_zone(String));
+    rt::setter!(into_opt CopyImageRequest destination_availability_zone_id(String));
+    rt::setter!(val_opt CopyImageRequest dry_run(bool));
 }
 /// The `CopySnapshot` operation.
 ///
@@ -1311,126 +462,21 @@ rt::operation_type!(
     op::COPY_SNAPSHOT
 );
 impl CopySnapshot {
-    /// A description for the EBS snapshot.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Outpost to which to copy the snapshot.
-    #[inline]
-    pub fn destination_outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_outpost_arn = Some(value.into());
-        self
-    }
-    /// Deprecated.
-    #[inline]
-    pub fn destination_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_region = Some(value.into());
-        self
-    }
-    /// To encrypt a copy of an unencrypted snapshot if encryption by default is not enabled, enable encryption using this parameter. Otherwise, omit this parameter. Copies of encrypted snapshots are encrypted, even if you omit this parameter and encryption by default is not enabled. You cannot set this parameter to false. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Deprecated.
-    #[inline]
-    pub fn presigned_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().presigned_url = Some(value.into());
-        self
-    }
-    /// The ID of the Region that contains the snapshot to be copied.
-    #[inline]
-    pub fn source_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_region = value.into();
-        self
-    }
-    /// The ID of the EBS snapshot to copy.
-    #[inline]
-    pub fn source_snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_snapshot_id = value.into();
-        self
-    }
-    /// The tags to apply to the new snapshot.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// **Note:** Not supported when copying snapshots to or from Local Zones or Outposts.
-    #[inline]
-    pub fn completion_duration_minutes(mut self, value: i32) -> Self {
-        self.0.input_mut().completion_duration_minutes = Some(value);
-        self
-    }
-    /// The Local Zone, for example, `cn-north-1-pkx-1a` to which to copy the snapshot.
-    #[inline]
-    pub fn destination_availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_availability_zone = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CopySnapshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopySnapshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt CopySnapshotRequest description(String));
+    rt::setter!(into_opt CopySnapshotRequest destination_outpost_arn(String));
+    rt::setter!(into_opt CopySnapshotRequest destination_region(String));
+    rt::setter!(val_opt CopySnapshotRequest encrypted(bool));
+    rt::setter!(into_opt CopySnapshotRequest kms_key_id(String));
+    rt::setter!(into_opt CopySnapshotRequest presigned_url(String));
+    rt::setter!(into_req CopySnapshotRequest source_region(String));
+    rt::setter!(into_req CopySnapshotRequest source_snapshot_id(String));
+    rt::setter!(
+        items CopySnapshotRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CopySnapshotRequest completion_duration_minutes(i32));
+    rt::setter!(into_opt CopySnapshotRequest destination_availability_zone(String));
+    rt::setter!(val_opt CopySnapshotRequest dry_run(bool));
 }
 /// The `CopyVolumes` operation.
 ///
@@ -1443,116 +489,1959 @@ rt::operation_type!(
     op::COPY_VOLUMES
 );
 impl CopyVolumes {
-    /// The ID of the source EBS volume to copy.
+    rt::setter!(into_req CopyVolumesRequest source_volume_id(String));
+    rt::setter!(val_opt CopyVolumesRequest iops(i32));
+    rt::setter!(val_opt CopyVolumesRequest size(i32));
+    rt::setter!(into_opt CopyVolumesRequest volume_type(t::VolumeType));
+    rt::setter!(val_opt CopyVolumesRequest dry_run(bool));
+    rt::setter!(
+        items CopyVolumesRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CopyVolumesRequest multi_attach_enabled(bool));
+    rt::setter!(val_opt CopyVolumesRequest throughput(i32));
+    rt::setter!(into_opt CopyVolumesRequest client_token(String));
+    rt::setter!(val_opt CopyVolumesRequest encrypted(bool));
+    rt::setter!(into_opt CopyVolumesRequest kms_key_id(String));
+}
+impl super::Client {
+    /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply: Returns [`CreateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn source_volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_volume_id = value.into();
-        self
+    pub fn create_application_status_check(&self) -> CreateApplicationStatusCheck {
+        rt::builder(&self.handle)
     }
-    /// The number of I/O operations per second (IOPS) to provision for the volume copy. Required for `io1` and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types. Full provisioned IOPS performance can be achieved only once the volume copy is fully initialized.
+    /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization. Returns [`CreateCapacityManagerDataExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn iops(mut self, value: i32) -> Self {
-        self.0.input_mut().iops = Some(value);
-        self
+    pub fn create_capacity_manager_data_export(
+        &self,
+    ) -> CreateCapacityManagerDataExport {
+        rt::builder(&self.handle)
     }
-    /// The size of the volume copy, in GiBs. The size must be equal to or greater than the size of the source volume. If not specified, the size defaults to the size of the source volume.
+    /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration. Returns [`CreateCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn size(mut self, value: i32) -> Self {
-        self.0.input_mut().size = Some(value);
-        self
+    pub fn create_capacity_reservation(&self) -> CreateCapacityReservation {
+        rt::builder(&self.handle)
     }
-    /// The volume type for the volume copy. If not specified, the volume type defaults to `gp2`.
+    /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account. Returns [`CreateCapacityReservationBySplitting`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn volume_type(mut self, value: impl Into<t::VolumeType>) -> Self {
-        self.0.input_mut().volume_type = Some(value.into());
-        self
+    pub fn create_capacity_reservation_by_splitting(
+        &self,
+    ) -> CreateCapacityReservationBySplitting {
+        rt::builder(&self.handle)
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours. Returns [`CreateCapacityReservationCancellationQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn create_capacity_reservation_cancellation_quote(
+        &self,
+    ) -> CreateCapacityReservationCancellationQuote {
+        rt::builder(&self.handle)
     }
-    /// The tags to apply to the volume copy during creation.
+    /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change. Returns [`CreateCapacityReservationDateChangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
+    pub fn create_capacity_reservation_date_change_quote(
+        &self,
+    ) -> CreateCapacityReservationDateChangeQuote {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*. Returns [`CreateCapacityReservationFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
+    pub fn create_capacity_reservation_fleet(&self) -> CreateCapacityReservationFleet {
+        rt::builder(&self.handle)
     }
-    /// Indicates whether to enable Amazon EBS Multi-Attach for the volume copy. If you enable Multi-Attach, you can attach the volume to up to 16 Nitro instances in the same Availability Zone simultaneously. Supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html).
+    /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*. Returns [`CreateCarrierGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn multi_attach_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().multi_attach_enabled = Some(value);
-        self
+    pub fn create_carrier_gateway(&self) -> CreateCarrierGateway {
+        rt::builder(&self.handle)
     }
-    /// The throughput to provision for the volume copy, in MiB/s. Supported for `gp3` volumes only. Omit for all other volume types. Full provisioned throughput performance can be achieved only once the volume copy is fully initialized.
+    /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated. Returns [`CreateClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn throughput(mut self, value: i32) -> Self {
-        self.0.input_mut().throughput = Some(value);
-        self
+    pub fn create_client_vpn_endpoint(&self) -> CreateClientVpnEndpoint {
+        rt::builder(&self.handle)
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks. Returns [`CreateClientVpnRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
+    pub fn create_client_vpn_route(&self) -> CreateClientVpnRoute {
+        rt::builder(&self.handle)
     }
-    /// Indicates whether to encrypt the volume copy. If the source volume is encrypted, the service always encrypts the copy regardless of this value. Set to `true` to encrypt a copy of an unencrypted source volume during the copy operation. If you set `Encrypted` to `true` but do not specify `KmsKeyId`, the service uses the default KMS key for EBS encryption in your account.
+    /// Creates a range of customer-owned IP addresses. Returns [`CreateCoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
+    pub fn create_coip_cidr(&self) -> CreateCoipCidr {
+        rt::builder(&self.handle)
     }
-    /// The identifier of the KMS key to use for encryption of the volume copy. Specify a symmetric encryption KMS key. You can specify a KMS key using the key ID, key ARN, alias name, or alias ARN. If you set `Encrypted` to `true` but do not specify this parameter, the service uses the default KMS key for EBS encryption in your account. For cross-account volume copies, this must be a KMS key in the calling account.
+    /// Creates a pool of customer-owned IP (CoIP) addresses. Returns [`CreateCoipPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
+    pub fn create_coip_pool(&self) -> CreateCoipPool {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT). Returns [`CreateCustomerGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CopyVolumesResult>> {
-        self.0.send()
+    pub fn create_customer_gateway(&self) -> CreateCustomerGateway {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*. Returns [`CreateDefaultSubnet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CopyVolumesResult> {
-        self.0.send_blocking()
+    pub fn create_default_subnet(&self) -> CreateDefaultSubnet {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself. Returns [`CreateDefaultVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn create_default_vpc(&self) -> CreateDefaultVpc {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user. Returns [`CreateDelegateMacVolumeOwnershipTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn create_delegate_mac_volume_ownership_task(
+        &self,
+    ) -> CreateDelegateMacVolumeOwnershipTask {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+}
+/// The `CreateApplicationStatusCheck` operation.
+///
+/// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
+///
+/// - You can create a maximum of 50 application status checks for each account.
+/// - You must associate the check with instances or tags using `AssociateApplicationStatusCheck` before health checks start.
+/// - You must set the `Timeout` value to less than the `Interval` value.
+/// - You must start the `Path` with a forward slash (`/`). Default: `/`.
+/// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
+/// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
+/// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+pub struct CreateApplicationStatusCheck(
+    pub(crate) rt::Call<
+        t::CreateApplicationStatusCheckRequest,
+        t::CreateApplicationStatusCheckResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateApplicationStatusCheck, t::CreateApplicationStatusCheckRequest,
+    t::CreateApplicationStatusCheckResult, rt::NoErrors,
+    op::CREATE_APPLICATION_STATUS_CHECK
+);
+impl CreateApplicationStatusCheck {
+    rt::setter!(
+        items CreateApplicationStatusCheckRequest
+        health_check_paths(t::HealthCheckPathRequestObject) push_health_check_paths
+    );
+    rt::setter!(
+        into_opt CreateApplicationStatusCheckRequest
+        aggregation(t::AggregationStatusEnum)
+    );
+    rt::setter!(
+        into_req CreateApplicationStatusCheckRequest protocol(t::NetworkProtocolEnum)
+    );
+    rt::setter!(val_req CreateApplicationStatusCheckRequest port(i32));
+    rt::setter!(into_opt CreateApplicationStatusCheckRequest path(String));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest device_index(i32));
+    rt::setter!(
+        into_opt CreateApplicationStatusCheckRequest ip_version(t::IpVersionEnum)
+    );
+    rt::setter!(into_opt CreateApplicationStatusCheckRequest ip_scope(t::IpScopeEnum));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest interval(i32));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest timeout(i32));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest failure_threshold(i32));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest success_threshold(i32));
+    rt::setter!(
+        into_opt CreateApplicationStatusCheckRequest status_code_matcher(String)
+    );
+    rt::setter!(
+        val_opt CreateApplicationStatusCheckRequest
+        initialization_grace_period_seconds(i32)
+    );
+    rt::setter!(
+        items CreateApplicationStatusCheckRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt CreateApplicationStatusCheckRequest dry_run(bool));
+}
+/// The `CreateCapacityManagerDataExport` operation.
+///
+/// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
+pub struct CreateCapacityManagerDataExport(
+    pub(crate) rt::Call<
+        t::CreateCapacityManagerDataExportRequest,
+        t::CreateCapacityManagerDataExportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityManagerDataExport, t::CreateCapacityManagerDataExportRequest,
+    t::CreateCapacityManagerDataExportResult, rt::NoErrors,
+    op::CREATE_CAPACITY_MANAGER_DATA_EXPORT
+);
+impl CreateCapacityManagerDataExport {
+    rt::setter!(into_req CreateCapacityManagerDataExportRequest s3_bucket_name(String));
+    rt::setter!(
+        into_opt CreateCapacityManagerDataExportRequest s3_bucket_prefix(String)
+    );
+    rt::setter!(into_req CreateCapacityManagerDataExportRequest schedule(t::Schedule));
+    rt::setter!(
+        into_req CreateCapacityManagerDataExportRequest output_format(t::OutputFormat)
+    );
+    rt::setter!(into_opt CreateCapacityManagerDataExportRequest client_token(String));
+    rt::setter!(val_opt CreateCapacityManagerDataExportRequest dry_run(bool));
+    rt::setter!(
+        items CreateCapacityManagerDataExportRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateCapacityReservation` operation.
+///
+/// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
+///
+/// You can create a Capacity Reservation at any time, and you can choose when it starts. You can create a Capacity Reservation for immediate use or you can request a Capacity Reservation for a future date.
+///
+/// For more information, see [Reserve compute capacity with On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*.
+///
+/// Your request to create a Capacity Reservation could fail if:
+///
+/// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
+/// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
+pub struct CreateCapacityReservation(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationRequest,
+        t::CreateCapacityReservationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservation, t::CreateCapacityReservationRequest,
+    t::CreateCapacityReservationResult, rt::NoErrors, op::CREATE_CAPACITY_RESERVATION
+);
+impl CreateCapacityReservation {
+    rt::setter!(into_opt CreateCapacityReservationRequest client_token(String));
+    rt::setter!(into_req CreateCapacityReservationRequest instance_type(String));
+    rt::setter!(
+        into_req CreateCapacityReservationRequest
+        instance_platform(t::CapacityReservationInstancePlatform)
+    );
+    rt::setter!(into_opt CreateCapacityReservationRequest availability_zone(String));
+    rt::setter!(into_opt CreateCapacityReservationRequest availability_zone_id(String));
+    rt::setter!(
+        into_opt CreateCapacityReservationRequest tenancy(t::CapacityReservationTenancy)
+    );
+    rt::setter!(val_req CreateCapacityReservationRequest instance_count(i32));
+    rt::setter!(val_opt CreateCapacityReservationRequest ebs_optimized(bool));
+    rt::setter!(val_opt CreateCapacityReservationRequest ephemeral_storage(bool));
+    rt::setter!(val_opt CreateCapacityReservationRequest end_date(rt::DateTime));
+    rt::setter!(into_opt CreateCapacityReservationRequest end_date_type(t::EndDateType));
+    rt::setter!(
+        into_opt CreateCapacityReservationRequest
+        instance_match_criteria(t::InstanceMatchCriteria)
+    );
+    rt::setter!(
+        items CreateCapacityReservationRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationRequest dry_run(bool));
+    rt::setter!(into_opt CreateCapacityReservationRequest outpost_arn(String));
+    rt::setter!(into_opt CreateCapacityReservationRequest placement_group_arn(String));
+    rt::setter!(val_opt CreateCapacityReservationRequest start_date(rt::DateTime));
+    rt::setter!(val_opt CreateCapacityReservationRequest commitment_duration(i64));
+    rt::setter!(
+        into_opt CreateCapacityReservationRequest
+        delivery_preference(t::CapacityReservationDeliveryPreference)
+    );
+}
+/// The `CreateCapacityReservationBySplitting` operation.
+///
+/// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
+pub struct CreateCapacityReservationBySplitting(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationBySplittingRequest,
+        t::CreateCapacityReservationBySplittingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationBySplitting, t::CreateCapacityReservationBySplittingRequest,
+    t::CreateCapacityReservationBySplittingResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING
+);
+impl CreateCapacityReservationBySplitting {
+    rt::setter!(val_opt CreateCapacityReservationBySplittingRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateCapacityReservationBySplittingRequest client_token(String)
+    );
+    rt::setter!(
+        into_req CreateCapacityReservationBySplittingRequest
+        source_capacity_reservation_id(String)
+    );
+    rt::setter!(val_req CreateCapacityReservationBySplittingRequest instance_count(i32));
+    rt::setter!(
+        items CreateCapacityReservationBySplittingRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateCapacityReservationCancellationQuote` operation.
+///
+/// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
+pub struct CreateCapacityReservationCancellationQuote(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationCancellationQuoteRequest,
+        t::CreateCapacityReservationCancellationQuoteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationCancellationQuote,
+    t::CreateCapacityReservationCancellationQuoteRequest,
+    t::CreateCapacityReservationCancellationQuoteResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE
+);
+impl CreateCapacityReservationCancellationQuote {
+    rt::setter!(
+        into_req CreateCapacityReservationCancellationQuoteRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationCancellationQuoteRequest client_token(String)
+    );
+    rt::setter!(
+        items CreateCapacityReservationCancellationQuoteRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationCancellationQuoteRequest dry_run(bool));
+}
+/// The `CreateCapacityReservationDateChangeQuote` operation.
+///
+/// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
+///
+/// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
+pub struct CreateCapacityReservationDateChangeQuote(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationDateChangeQuoteRequest,
+        t::CreateCapacityReservationDateChangeQuoteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationDateChangeQuote,
+    t::CreateCapacityReservationDateChangeQuoteRequest,
+    t::CreateCapacityReservationDateChangeQuoteResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE
+);
+impl CreateCapacityReservationDateChangeQuote {
+    rt::setter!(
+        into_req CreateCapacityReservationDateChangeQuoteRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        val_req CreateCapacityReservationDateChangeQuoteRequest
+        new_start_date(rt::DateTime)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationDateChangeQuoteRequest client_token(String)
+    );
+    rt::setter!(
+        items CreateCapacityReservationDateChangeQuoteRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationDateChangeQuoteRequest dry_run(bool));
+}
+/// The `CreateCapacityReservationFleet` operation.
+///
+/// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
+pub struct CreateCapacityReservationFleet(
+    pub(crate) rt::Call<
+        t::CreateCapacityReservationFleetRequest,
+        t::CreateCapacityReservationFleetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCapacityReservationFleet, t::CreateCapacityReservationFleetRequest,
+    t::CreateCapacityReservationFleetResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_FLEET
+);
+impl CreateCapacityReservationFleet {
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest allocation_strategy(String)
+    );
+    rt::setter!(into_opt CreateCapacityReservationFleetRequest client_token(String));
+    rt::setter!(
+        items CreateCapacityReservationFleetRequest
+        instance_type_specifications(t::ReservationFleetInstanceSpecification)
+        push_instance_type_specifications
+    );
+    rt::setter!(
+        val_opt CreateCapacityReservationFleetRequest
+        instance_requirements(t::InstanceRequirementsRequest)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest availability_zone(String)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest availability_zone_id(String)
+    );
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest
+        tenancy(t::FleetCapacityReservationTenancy)
+    );
+    rt::setter!(
+        val_req CreateCapacityReservationFleetRequest total_target_capacity(i32)
+    );
+    rt::setter!(val_opt CreateCapacityReservationFleetRequest end_date(rt::DateTime));
+    rt::setter!(
+        into_opt CreateCapacityReservationFleetRequest
+        instance_match_criteria(t::FleetInstanceMatchCriteria)
+    );
+    rt::setter!(
+        items CreateCapacityReservationFleetRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCapacityReservationFleetRequest dry_run(bool));
+}
+/// The `CreateCarrierGateway` operation.
+///
+/// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
+pub struct CreateCarrierGateway(
+    pub(crate) rt::Call<
+        t::CreateCarrierGatewayRequest,
+        t::CreateCarrierGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCarrierGateway, t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult,
+    rt::NoErrors, op::CREATE_CARRIER_GATEWAY
+);
+impl CreateCarrierGateway {
+    rt::setter!(into_req CreateCarrierGatewayRequest vpc_id(String));
+    rt::setter!(
+        items CreateCarrierGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCarrierGatewayRequest dry_run(bool));
+    rt::setter!(into_opt CreateCarrierGatewayRequest client_token(String));
+}
+/// The `CreateClientVpnEndpoint` operation.
+///
+/// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
+pub struct CreateClientVpnEndpoint(
+    pub(crate) rt::Call<
+        t::CreateClientVpnEndpointRequest,
+        t::CreateClientVpnEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateClientVpnEndpoint, t::CreateClientVpnEndpointRequest,
+    t::CreateClientVpnEndpointResult, rt::NoErrors, op::CREATE_CLIENT_VPN_ENDPOINT
+);
+impl CreateClientVpnEndpoint {
+    rt::setter!(into_opt CreateClientVpnEndpointRequest client_cidr_block(String));
+    rt::setter!(into_req CreateClientVpnEndpointRequest server_certificate_arn(String));
+    rt::setter!(
+        items CreateClientVpnEndpointRequest
+        authentication_options(t::ClientVpnAuthenticationRequest)
+        push_authentication_options
+    );
+    rt::setter!(
+        val_req CreateClientVpnEndpointRequest
+        connection_log_options(t::ConnectionLogOptions)
+    );
+    rt::setter!(
+        items CreateClientVpnEndpointRequest dns_servers(String) push_dns_servers
+    );
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest transport_protocol(t::TransportProtocol)
+    );
+    rt::setter!(val_opt CreateClientVpnEndpointRequest vpn_port(i32));
+    rt::setter!(into_opt CreateClientVpnEndpointRequest description(String));
+    rt::setter!(val_opt CreateClientVpnEndpointRequest split_tunnel(bool));
+    rt::setter!(val_opt CreateClientVpnEndpointRequest dry_run(bool));
+    rt::setter!(into_opt CreateClientVpnEndpointRequest client_token(String));
+    rt::setter!(
+        items CreateClientVpnEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        items CreateClientVpnEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(into_opt CreateClientVpnEndpointRequest vpc_id(String));
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest self_service_portal(t::SelfServicePortal)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        client_connect_options(t::ClientConnectOptions)
+    );
+    rt::setter!(val_opt CreateClientVpnEndpointRequest session_timeout_hours(i32));
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        client_login_banner_options(t::ClientLoginBannerOptions)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        client_route_enforcement_options(t::ClientRouteEnforcementOptions)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest disconnect_on_session_timeout(bool)
+    );
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest
+        endpoint_ip_address_type(t::EndpointIpAddressType)
+    );
+    rt::setter!(
+        into_opt CreateClientVpnEndpointRequest
+        traffic_ip_address_type(t::TrafficIpAddressType)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        transit_gateway_configuration(t::TransitGatewayConfigurationInputStructure)
+    );
+    rt::setter!(
+        val_opt CreateClientVpnEndpointRequest
+        device_posture_options(t::DevicePostureOptions)
+    );
+}
+/// The `CreateClientVpnRoute` operation.
+///
+/// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
+pub struct CreateClientVpnRoute(
+    pub(crate) rt::Call<
+        t::CreateClientVpnRouteRequest,
+        t::CreateClientVpnRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateClientVpnRoute, t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult,
+    rt::NoErrors, op::CREATE_CLIENT_VPN_ROUTE
+);
+impl CreateClientVpnRoute {
+    rt::setter!(into_req CreateClientVpnRouteRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_req CreateClientVpnRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt CreateClientVpnRouteRequest target_vpc_subnet_id(String));
+    rt::setter!(into_opt CreateClientVpnRouteRequest description(String));
+    rt::setter!(into_opt CreateClientVpnRouteRequest client_token(String));
+    rt::setter!(val_opt CreateClientVpnRouteRequest dry_run(bool));
+}
+/// The `CreateCoipCidr` operation.
+///
+/// Creates a range of customer-owned IP addresses.
+pub struct CreateCoipCidr(
+    pub(crate) rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateCoipCidr, t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors,
+    op::CREATE_COIP_CIDR
+);
+impl CreateCoipCidr {
+    rt::setter!(into_req CreateCoipCidrRequest cidr(String));
+    rt::setter!(into_req CreateCoipCidrRequest coip_pool_id(String));
+    rt::setter!(val_opt CreateCoipCidrRequest dry_run(bool));
+}
+/// The `CreateCoipPool` operation.
+///
+/// Creates a pool of customer-owned IP (CoIP) addresses.
+pub struct CreateCoipPool(
+    pub(crate) rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateCoipPool, t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors,
+    op::CREATE_COIP_POOL
+);
+impl CreateCoipPool {
+    rt::setter!(into_req CreateCoipPoolRequest local_gateway_route_table_id(String));
+    rt::setter!(
+        items CreateCoipPoolRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateCoipPoolRequest dry_run(bool));
+}
+/// The `CreateCustomerGateway` operation.
+///
+/// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
+///
+/// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+///
+/// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
+pub struct CreateCustomerGateway(
+    pub(crate) rt::Call<
+        t::CreateCustomerGatewayRequest,
+        t::CreateCustomerGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateCustomerGateway, t::CreateCustomerGatewayRequest,
+    t::CreateCustomerGatewayResult, rt::NoErrors, op::CREATE_CUSTOMER_GATEWAY
+);
+impl CreateCustomerGateway {
+    rt::setter!(val_opt CreateCustomerGatewayRequest bgp_asn(i32));
+    rt::setter!(into_opt CreateCustomerGatewayRequest public_ip(String));
+    rt::setter!(into_opt CreateCustomerGatewayRequest certificate_arn(String));
+    rt::setter!(into_req CreateCustomerGatewayRequest type_(t::GatewayType));
+    rt::setter!(
+        items CreateCustomerGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateCustomerGatewayRequest device_name(String));
+    rt::setter!(into_opt CreateCustomerGatewayRequest ip_address(String));
+    rt::setter!(val_opt CreateCustomerGatewayRequest bgp_asn_extended(i64));
+    rt::setter!(val_opt CreateCustomerGatewayRequest dry_run(bool));
+}
+/// The `CreateDefaultSubnet` operation.
+///
+/// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
+pub struct CreateDefaultSubnet(
+    pub(crate) rt::Call<
+        t::CreateDefaultSubnetRequest,
+        t::CreateDefaultSubnetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDefaultSubnet, t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult,
+    rt::NoErrors, op::CREATE_DEFAULT_SUBNET
+);
+impl CreateDefaultSubnet {
+    rt::setter!(into_opt CreateDefaultSubnetRequest availability_zone(String));
+    rt::setter!(val_opt CreateDefaultSubnetRequest dry_run(bool));
+    rt::setter!(val_opt CreateDefaultSubnetRequest ipv6_native(bool));
+    rt::setter!(into_opt CreateDefaultSubnetRequest availability_zone_id(String));
+}
+/// The `CreateDefaultVpc` operation.
+///
+/// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
+///
+/// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
+pub struct CreateDefaultVpc(
+    pub(crate) rt::Call<
+        t::CreateDefaultVpcRequest,
+        t::CreateDefaultVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDefaultVpc, t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult,
+    rt::NoErrors, op::CREATE_DEFAULT_VPC
+);
+impl CreateDefaultVpc {
+    rt::setter!(val_opt CreateDefaultVpcRequest dry_run(bool));
+}
+/// The `CreateDelegateMacVolumeOwnershipTask` operation.
+///
+/// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
+pub struct CreateDelegateMacVolumeOwnershipTask(
+    pub(crate) rt::Call<
+        t::CreateDelegateMacVolumeOwnershipTaskRequest,
+        t::CreateDelegateMacVolumeOwnershipTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDelegateMacVolumeOwnershipTask, t::CreateDelegateMacVolumeOwnershipTaskRequest,
+    t::CreateDelegateMacVolumeOwnershipTaskResult, rt::NoErrors,
+    op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK
+);
+impl CreateDelegateMacVolumeOwnershipTask {
+    rt::setter!(
+        into_opt CreateDelegateMacVolumeOwnershipTaskRequest client_token(String)
+    );
+    rt::setter!(val_opt CreateDelegateMacVolumeOwnershipTaskRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateDelegateMacVolumeOwnershipTaskRequest instance_id(String)
+    );
+    rt::setter!(
+        into_req CreateDelegateMacVolumeOwnershipTaskRequest mac_credentials(String)
+    );
+    rt::setter!(
+        items CreateDelegateMacVolumeOwnershipTaskRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+impl super::Client {
+    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options. Returns [`CreateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors> {
-        self.0
+    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
+        rt::builder(&self.handle)
     }
+    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance. Returns [`CreateEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_egress_only_internet_gateway(
+        &self,
+    ) -> CreateEgressOnlyInternetGateway {
+        rt::builder(&self.handle)
+    }
+    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity. Returns [`CreateFleet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_fleet(&self) -> CreateFleet {
+        rt::builder(&self.handle)
+    }
+    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC. Returns [`CreateFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_flow_logs(&self) -> CreateFlowLogs {
+        rt::builder(&self.handle)
+    }
+    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP). Returns [`CreateFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_fpga_image(&self) -> CreateFpgaImage {
+        rt::builder(&self.handle)
+    }
+    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped. Returns [`CreateImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_image(&self) -> CreateImage {
+        rt::builder(&self.handle)
+    }
+    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it. Returns [`CreateImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
+        rt::builder(&self.handle)
+    }
+    /// Creates an EC2 Instance Connect Endpoint. Returns [`CreateInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run. Returns [`CreateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
+        rt::builder(&self.handle)
+    }
+    /// Exports a running or stopped instance to an Amazon S3 bucket. Returns [`CreateInstanceExportTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
+        rt::builder(&self.handle)
+    }
+    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway. Returns [`CreateInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
+        rt::builder(&self.handle)
+    }
+    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it. Returns [`CreateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_interruptible_capacity_reservation_allocation(
+        &self,
+    ) -> CreateInterruptibleCapacityReservationAllocation {
+        rt::builder(&self.handle)
+    }
+    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. Returns [`CreateIpam`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam(&self) -> CreateIpam {
+        rt::builder(&self.handle)
+    }
+    /// Create a verification token. Returns [`CreateIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_external_resource_verification_token(
+        &self,
+    ) -> CreateIpamExternalResourceVerificationToken {
+        rt::builder(&self.handle)
+    }
+    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature. Returns [`CreateIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_internet_registry_association(
+        &self,
+    ) -> CreateIpamInternetRegistryAssociation {
+        rt::builder(&self.handle)
+    }
+    /// Creates an IPAM policy. Returns [`CreateIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateDhcpOptions` operation.
+///
+/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+///
+/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
+/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
+/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
+/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
+/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
+/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
+pub struct CreateDhcpOptions(
+    pub(crate) rt::Call<
+        t::CreateDhcpOptionsRequest,
+        t::CreateDhcpOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
+    rt::NoErrors, op::CREATE_DHCP_OPTIONS
+);
+impl CreateDhcpOptions {
+    rt::setter!(
+        items CreateDhcpOptionsRequest dhcp_configurations(t::NewDhcpConfiguration)
+        push_dhcp_configurations
+    );
+    rt::setter!(
+        items CreateDhcpOptionsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateDhcpOptionsRequest dry_run(bool));
+}
+/// The `CreateEgressOnlyInternetGateway` operation.
+///
+/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
+pub struct CreateEgressOnlyInternetGateway(
+    pub(crate) rt::Call<
+        t::CreateEgressOnlyInternetGatewayRequest,
+        t::CreateEgressOnlyInternetGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
+    t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
+    op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY
+);
+impl CreateEgressOnlyInternetGateway {
+    rt::setter!(into_opt CreateEgressOnlyInternetGatewayRequest client_token(String));
+    rt::setter!(val_opt CreateEgressOnlyInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req CreateEgressOnlyInternetGatewayRequest vpc_id(String));
+    rt::setter!(
+        items CreateEgressOnlyInternetGatewayRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateFleet` operation.
+///
+/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
+///
+/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
+///
+/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
+pub struct CreateFleet(
+    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
+    op::CREATE_FLEET
+);
+impl CreateFleet {
+    rt::setter!(val_opt CreateFleetRequest dry_run(bool));
+    rt::setter!(into_opt CreateFleetRequest client_token(String));
+    rt::setter!(val_opt CreateFleetRequest spot_options(t::SpotOptionsRequest));
+    rt::setter!(val_opt CreateFleetRequest on_demand_options(t::OnDemandOptionsRequest));
+    rt::setter!(
+        val_opt CreateFleetRequest
+        reserved_capacity_options(t::ReservedCapacityOptionsRequest)
+    );
+    rt::setter!(
+        into_opt CreateFleetRequest
+        excess_capacity_termination_policy(t::FleetExcessCapacityTerminationPolicy)
+    );
+    rt::setter!(
+        items CreateFleetRequest
+        launch_template_configs(t::FleetLaunchTemplateConfigRequest)
+        push_launch_template_configs
+    );
+    rt::setter!(
+        val_req CreateFleetRequest
+        target_capacity_specification(t::TargetCapacitySpecificationRequest)
+    );
+    rt::setter!(val_opt CreateFleetRequest terminate_instances_with_expiration(bool));
+    rt::setter!(into_opt CreateFleetRequest type_(t::FleetType));
+    rt::setter!(val_opt CreateFleetRequest valid_from(rt::DateTime));
+    rt::setter!(val_opt CreateFleetRequest valid_until(rt::DateTime));
+    rt::setter!(val_opt CreateFleetRequest replace_unhealthy_instances(bool));
+    rt::setter!(
+        items CreateFleetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateFleetRequest context(String));
+}
+/// The `CreateFlowLogs` operation.
+///
+/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
+///
+/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
+///
+/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
+///
+/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
+pub struct CreateFlowLogs(
+    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
+    op::CREATE_FLOW_LOGS
+);
+impl CreateFlowLogs {
+    rt::setter!(val_opt CreateFlowLogsRequest dry_run(bool));
+    rt::setter!(into_opt CreateFlowLogsRequest client_token(String));
+    rt::setter!(into_opt CreateFlowLogsRequest deliver_logs_permission_arn(String));
+    rt::setter!(into_opt CreateFlowLogsRequest deliver_cross_account_role(String));
+    rt::setter!(into_opt CreateFlowLogsRequest log_group_name(String));
+    rt::setter!(items CreateFlowLogsRequest resource_ids(String) push_resource_ids);
+    rt::setter!(into_req CreateFlowLogsRequest resource_type(t::FlowLogsResourceType));
+    rt::setter!(into_opt CreateFlowLogsRequest traffic_type(t::TrafficType));
+    rt::setter!(
+        into_opt CreateFlowLogsRequest log_destination_type(t::LogDestinationType)
+    );
+    rt::setter!(into_opt CreateFlowLogsRequest log_destination(String));
+    rt::setter!(into_opt CreateFlowLogsRequest log_format(String));
+    rt::setter!(
+        items CreateFlowLogsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateFlowLogsRequest max_aggregation_interval(i32));
+    rt::setter!(
+        val_opt CreateFlowLogsRequest destination_options(t::DestinationOptionsRequest)
+    );
+    rt::setter!(
+        items CreateFlowLogsRequest
+        tag_field_specifications(t::TagFieldSpecificationRequest)
+        push_tag_field_specifications
+    );
+}
+/// The `CreateFpgaImage` operation.
+///
+/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
+///
+/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
+///
+/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
+pub struct CreateFpgaImage(
+    pub(crate) rt::Call<
+        t::CreateFpgaImageRequest,
+        t::CreateFpgaImageResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
+    op::CREATE_FPGA_IMAGE
+);
+impl CreateFpgaImage {
+    rt::setter!(val_opt CreateFpgaImageRequest dry_run(bool));
+    rt::setter!(
+        val_req CreateFpgaImageRequest input_storage_location(t::StorageLocation)
+    );
+    rt::setter!(
+        val_opt CreateFpgaImageRequest logs_storage_location(t::StorageLocation)
+    );
+    rt::setter!(into_opt CreateFpgaImageRequest description(String));
+    rt::setter!(into_opt CreateFpgaImageRequest name(String));
+    rt::setter!(into_opt CreateFpgaImageRequest client_token(String));
+    rt::setter!(
+        items CreateFpgaImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateImage` operation.
+///
+/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+///
+/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
+///
+/// The location of the source instance determines where you can create the snapshots of the AMI:
+///
+/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
+/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
+///
+/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateImage(
+    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
+    op::CREATE_IMAGE
+);
+impl CreateImage {
+    rt::setter!(
+        items CreateImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateImageRequest snapshot_location(t::SnapshotLocationEnum));
+    rt::setter!(
+        into_opt CreateImageRequest boot_mode_override(t::BootModeOverrideValues)
+    );
+    rt::setter!(val_opt CreateImageRequest dry_run(bool));
+    rt::setter!(into_req CreateImageRequest instance_id(String));
+    rt::setter!(into_req CreateImageRequest name(String));
+    rt::setter!(into_opt CreateImageRequest description(String));
+    rt::setter!(val_opt CreateImageRequest no_reboot(bool));
+    rt::setter!(
+        items CreateImageRequest block_device_mappings(t::BlockDeviceMapping)
+        push_block_device_mappings
+    );
+}
+/// The `CreateImageUsageReport` operation.
+///
+/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct CreateImageUsageReport(
+    pub(crate) rt::Call<
+        t::CreateImageUsageReportRequest,
+        t::CreateImageUsageReportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateImageUsageReport, t::CreateImageUsageReportRequest,
+    t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
+);
+impl CreateImageUsageReport {
+    rt::setter!(into_req CreateImageUsageReportRequest image_id(String));
+    rt::setter!(val_opt CreateImageUsageReportRequest dry_run(bool));
+    rt::setter!(
+        items CreateImageUsageReportRequest
+        resource_types(t::ImageUsageResourceTypeRequest) push_resource_types
+    );
+    rt::setter!(
+        items CreateImageUsageReportRequest account_ids(String) push_account_ids
+    );
+    rt::setter!(into_opt CreateImageUsageReportRequest client_token(String));
+    rt::setter!(
+        items CreateImageUsageReportRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateInstanceConnectEndpoint` operation.
+///
+/// Creates an EC2 Instance Connect Endpoint.
+///
+/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceConnectEndpoint(
+    pub(crate) rt::Call<
+        t::CreateInstanceConnectEndpointRequest,
+        t::CreateInstanceConnectEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
+    t::CreateInstanceConnectEndpointResult, rt::NoErrors,
+    op::CREATE_INSTANCE_CONNECT_ENDPOINT
+);
+impl CreateInstanceConnectEndpoint {
+    rt::setter!(val_opt CreateInstanceConnectEndpointRequest dry_run(bool));
+    rt::setter!(into_req CreateInstanceConnectEndpointRequest subnet_id(String));
+    rt::setter!(
+        items CreateInstanceConnectEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(val_opt CreateInstanceConnectEndpointRequest preserve_client_ip(bool));
+    rt::setter!(into_opt CreateInstanceConnectEndpointRequest client_token(String));
+    rt::setter!(
+        items CreateInstanceConnectEndpointRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateInstanceConnectEndpointRequest ip_address_type(t::IpAddressType)
+    );
+}
+/// The `CreateInstanceEventWindow` operation.
+///
+/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
+///
+/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
+///
+/// You can create up to 200 event windows per Amazon Web Services Region.
+///
+/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
+///
+/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
+///
+/// Event windows are *not* applicable for:
+///
+/// - Expedited scheduled events and network maintenance events.
+/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::CreateInstanceEventWindowRequest,
+        t::CreateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
+    t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
+);
+impl CreateInstanceEventWindow {
+    rt::setter!(val_opt CreateInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(into_opt CreateInstanceEventWindowRequest name(String));
+    rt::setter!(
+        items CreateInstanceEventWindowRequest
+        time_ranges(t::InstanceEventWindowTimeRangeRequest) push_time_ranges
+    );
+    rt::setter!(into_opt CreateInstanceEventWindowRequest cron_expression(String));
+    rt::setter!(
+        items CreateInstanceEventWindowRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateInstanceExportTask` operation.
+///
+/// Exports a running or stopped instance to an Amazon S3 bucket.
+///
+/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
+pub struct CreateInstanceExportTask(
+    pub(crate) rt::Call<
+        t::CreateInstanceExportTaskRequest,
+        t::CreateInstanceExportTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
+    t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
+);
+impl CreateInstanceExportTask {
+    rt::setter!(
+        items CreateInstanceExportTaskRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateInstanceExportTaskRequest description(String));
+    rt::setter!(into_req CreateInstanceExportTaskRequest instance_id(String));
+    rt::setter!(
+        into_req CreateInstanceExportTaskRequest target_environment(t::ExportEnvironment)
+    );
+    rt::setter!(
+        val_req CreateInstanceExportTaskRequest
+        export_to_s3_task(t::ExportToS3TaskSpecification)
+    );
+}
+/// The `CreateInternetGateway` operation.
+///
+/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
+///
+/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+pub struct CreateInternetGateway(
+    pub(crate) rt::Call<
+        t::CreateInternetGatewayRequest,
+        t::CreateInternetGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInternetGateway, t::CreateInternetGatewayRequest,
+    t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
+);
+impl CreateInternetGateway {
+    rt::setter!(
+        items CreateInternetGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateInternetGatewayRequest dry_run(bool));
+}
+/// The `CreateInterruptibleCapacityReservationAllocation` operation.
+///
+/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
+pub struct CreateInterruptibleCapacityReservationAllocation(
+    pub(crate) rt::Call<
+        t::CreateInterruptibleCapacityReservationAllocationRequest,
+        t::CreateInterruptibleCapacityReservationAllocationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateInterruptibleCapacityReservationAllocation,
+    t::CreateInterruptibleCapacityReservationAllocationRequest,
+    t::CreateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
+    op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
+);
+impl CreateInterruptibleCapacityReservationAllocation {
+    rt::setter!(
+        into_req CreateInterruptibleCapacityReservationAllocationRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        val_req CreateInterruptibleCapacityReservationAllocationRequest
+        instance_count(i32)
+    );
+    rt::setter!(
+        into_opt CreateInterruptibleCapacityReservationAllocationRequest
+        client_token(String)
+    );
+    rt::setter!(
+        val_opt CreateInterruptibleCapacityReservationAllocationRequest dry_run(bool)
+    );
+    rt::setter!(
+        items CreateInterruptibleCapacityReservationAllocationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateInterruptibleCapacityReservationAllocationRequest
+        zero_size_preference(t::ZeroSizePreference)
+    );
+}
+/// The `CreateIpam` operation.
+///
+/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
+///
+/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpam(
+    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
+);
+impl CreateIpam {
+    rt::setter!(val_opt CreateIpamRequest dry_run(bool));
+    rt::setter!(into_opt CreateIpamRequest description(String));
+    rt::setter!(
+        items CreateIpamRequest operating_regions(t::AddIpamOperatingRegion)
+        push_operating_regions
+    );
+    rt::setter!(
+        items CreateIpamRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamRequest client_token(String));
+    rt::setter!(into_opt CreateIpamRequest tier(t::IpamTier));
+    rt::setter!(val_opt CreateIpamRequest enable_private_gua(bool));
+    rt::setter!(into_opt CreateIpamRequest metered_account(t::IpamMeteredAccount));
+}
+/// The `CreateIpamExternalResourceVerificationToken` operation.
+///
+/// Create a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct CreateIpamExternalResourceVerificationToken(
+    pub(crate) rt::Call<
+        t::CreateIpamExternalResourceVerificationTokenRequest,
+        t::CreateIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamExternalResourceVerificationToken,
+    t::CreateIpamExternalResourceVerificationTokenRequest,
+    t::CreateIpamExternalResourceVerificationTokenResult, rt::NoErrors,
+    op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+);
+impl CreateIpamExternalResourceVerificationToken {
+    rt::setter!(
+        val_opt CreateIpamExternalResourceVerificationTokenRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req CreateIpamExternalResourceVerificationTokenRequest ipam_id(String)
+    );
+    rt::setter!(
+        items CreateIpamExternalResourceVerificationTokenRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateIpamExternalResourceVerificationTokenRequest client_token(String)
+    );
+}
+/// The `CreateIpamInternetRegistryAssociation` operation.
+///
+/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
+pub struct CreateIpamInternetRegistryAssociation(
+    pub(crate) rt::Call<
+        t::CreateIpamInternetRegistryAssociationRequest,
+        t::CreateIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamInternetRegistryAssociation,
+    t::CreateIpamInternetRegistryAssociationRequest,
+    t::CreateIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+);
+impl CreateIpamInternetRegistryAssociation {
+    rt::setter!(val_opt CreateIpamInternetRegistryAssociationRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamInternetRegistryAssociationRequest ipam_id(String));
+    rt::setter!(into_req CreateIpamInternetRegistryAssociationRequest rir(t::Rir));
+    rt::setter!(
+        into_req CreateIpamInternetRegistryAssociationRequest organization_handle(String)
+    );
+    rt::setter!(
+        into_opt CreateIpamInternetRegistryAssociationRequest description(String)
+    );
+    rt::setter!(
+        items CreateIpamInternetRegistryAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateIpamInternetRegistryAssociationRequest client_token(String)
+    );
+}
+/// The `CreateIpamPolicy` operation.
+///
+/// Creates an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPolicy(
+    pub(crate) rt::Call<
+        t::CreateIpamPolicyRequest,
+        t::CreateIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
+    rt::NoErrors, op::CREATE_IPAM_POLICY
+);
+impl CreateIpamPolicy {
+    rt::setter!(val_opt CreateIpamPolicyRequest dry_run(bool));
+    rt::setter!(
+        items CreateIpamPolicyRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPolicyRequest client_token(String));
+    rt::setter!(into_req CreateIpamPolicyRequest ipam_id(String));
+}
+impl super::Client {
+    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each. Returns [`CreateIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_pool(&self) -> CreateIpamPool {
+        rt::builder(&self.handle)
+    }
+    /// Creates an IPAM prefix list resolver. Returns [`CreateIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
+        rt::builder(&self.handle)
+    }
+    /// Creates an IPAM prefix list resolver target. Returns [`CreateIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> CreateIpamPrefixListResolverTarget {
+        rt::builder(&self.handle)
+    }
+    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`CreateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
+        rt::builder(&self.handle)
+    }
+    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs. Returns [`CreateIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_routing_policy_registration(
+        &self,
+    ) -> CreateIpamRoutingPolicyRegistration {
+        rt::builder(&self.handle)
+    }
+    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict. Returns [`CreateIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_scope(&self) -> CreateIpamScope {
+        rt::builder(&self.handle)
+    }
+    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error. Returns [`CreateKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_key_pair(&self) -> CreateKeyPair {
+        rt::builder(&self.handle)
+    }
+    /// Creates a launch template. Returns [`CreateLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
+        rt::builder(&self.handle)
+    }
+    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed. Returns [`CreateLaunchTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
+        rt::builder(&self.handle)
+    }
+    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets: Returns [`CreateLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Creates a local gateway route table. Returns [`CreateLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Creates a local gateway route table virtual interface group association. Returns [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        rt::builder(&self.handle)
+    }
+    /// Associates the specified VPC with the specified local gateway route table. Returns [`CreateLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_vpc_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVpcAssociation {
+        rt::builder(&self.handle)
+    }
+    /// Create a virtual interface for a local gateway. Returns [`CreateLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_virtual_interface(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterface {
+        rt::builder(&self.handle)
+    }
+    /// Create a local gateway virtual interface group. Returns [`CreateLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_virtual_interface_group(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterfaceGroup {
+        rt::builder(&self.handle)
+    }
+    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`CreateMacSystemIntegrityProtectionModificationTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_mac_system_integrity_protection_modification_task(
+        &self,
+    ) -> CreateMacSystemIntegrityProtectionModificationTask {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateIpamPool` operation.
+///
+/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
+///
+/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPool(
+    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
+    op::CREATE_IPAM_POOL
+);
+impl CreateIpamPool {
+    rt::setter!(val_opt CreateIpamPoolRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamPoolRequest ipam_scope_id(String));
+    rt::setter!(into_opt CreateIpamPoolRequest locale(String));
+    rt::setter!(into_opt CreateIpamPoolRequest source_ipam_pool_id(String));
+    rt::setter!(into_opt CreateIpamPoolRequest description(String));
+    rt::setter!(into_req CreateIpamPoolRequest address_family(t::AddressFamily));
+    rt::setter!(val_opt CreateIpamPoolRequest auto_import(bool));
+    rt::setter!(val_opt CreateIpamPoolRequest publicly_advertisable(bool));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_min_netmask_length(i32));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_max_netmask_length(i32));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_default_netmask_length(i32));
+    rt::setter!(
+        items CreateIpamPoolRequest allocation_resource_tags(t::RequestIpamResourceTag)
+        push_allocation_resource_tags
+    );
+    rt::setter!(
+        items CreateIpamPoolRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPoolRequest client_token(String));
+    rt::setter!(into_opt CreateIpamPoolRequest aws_service(t::IpamPoolAwsService));
+    rt::setter!(
+        into_opt CreateIpamPoolRequest public_ip_source(t::IpamPoolPublicIpSource)
+    );
+    rt::setter!(
+        val_opt CreateIpamPoolRequest source_resource(t::IpamPoolSourceResourceRequest)
+    );
+}
+/// The `CreateIpamPrefixListResolver` operation.
+///
+/// Creates an IPAM prefix list resolver.
+///
+/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::CreateIpamPrefixListResolverRequest,
+        t::CreateIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
+    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
+);
+impl CreateIpamPrefixListResolver {
+    rt::setter!(val_opt CreateIpamPrefixListResolverRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamPrefixListResolverRequest ipam_id(String));
+    rt::setter!(into_opt CreateIpamPrefixListResolverRequest description(String));
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverRequest address_family(t::AddressFamily)
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverRequest
+        rules(t::IpamPrefixListResolverRuleRequest) push_rules
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPrefixListResolverRequest client_token(String));
+}
+/// The `CreateIpamPrefixListResolverTarget` operation.
+///
+/// Creates an IPAM prefix list resolver target.
+///
+/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::CreateIpamPrefixListResolverTargetRequest,
+        t::CreateIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
+    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl CreateIpamPrefixListResolverTarget {
+    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_region(String)
+    );
+    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest desired_version(i64));
+    rt::setter!(
+        val_req CreateIpamPrefixListResolverTargetRequest track_latest_version(bool)
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverTargetRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPrefixListResolverTargetRequest client_token(String));
+}
+/// The `CreateIpamResourceDiscovery` operation.
+///
+/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct CreateIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::CreateIpamResourceDiscoveryRequest,
+        t::CreateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
+    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::CREATE_IPAM_RESOURCE_DISCOVERY
+);
+impl CreateIpamResourceDiscovery {
+    rt::setter!(val_opt CreateIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest description(String));
+    rt::setter!(
+        items CreateIpamResourceDiscoveryRequest
+        operating_regions(t::AddIpamOperatingRegion) push_operating_regions
+    );
+    rt::setter!(
+        items CreateIpamResourceDiscoveryRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest client_token(String));
+}
+/// The `CreateIpamRoutingPolicyRegistration` operation.
+///
+/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
+pub struct CreateIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::CreateIpamRoutingPolicyRegistrationRequest,
+        t::CreateIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
+    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl CreateIpamRoutingPolicyRegistration {
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateIpamRoutingPolicyRegistrationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_req CreateIpamRoutingPolicyRegistrationRequest cidr(String));
+    rt::setter!(items CreateIpamRoutingPolicyRegistrationRequest asns(String) push_asns);
+    rt::setter!(
+        val_opt CreateIpamRoutingPolicyRegistrationRequest
+        permit_more_specific_announcements(bool)
+    );
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest max_length(i32));
+    rt::setter!(into_opt CreateIpamRoutingPolicyRegistrationRequest description(String));
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest force(bool));
+    rt::setter!(
+        into_opt CreateIpamRoutingPolicyRegistrationRequest client_token(String)
+    );
+}
+/// The `CreateIpamScope` operation.
+///
+/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
+///
+/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamScope(
+    pub(crate) rt::Call<
+        t::CreateIpamScopeRequest,
+        t::CreateIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
+    op::CREATE_IPAM_SCOPE
+);
+impl CreateIpamScope {
+    rt::setter!(val_opt CreateIpamScopeRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamScopeRequest ipam_id(String));
+    rt::setter!(into_opt CreateIpamScopeRequest description(String));
+    rt::setter!(
+        items CreateIpamScopeRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamScopeRequest client_token(String));
+    rt::setter!(
+        val_opt CreateIpamScopeRequest
+        external_authority_configuration(t::ExternalAuthorityConfiguration)
+    );
+}
+/// The `CreateKeyPair` operation.
+///
+/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
+///
+/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
+///
+/// You can have up to 5,000 key pairs per Amazon Web Services Region.
+///
+/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct CreateKeyPair(
+    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
+);
+impl CreateKeyPair {
+    rt::setter!(into_req CreateKeyPairRequest key_name(String));
+    rt::setter!(into_opt CreateKeyPairRequest key_type(t::KeyType));
+    rt::setter!(
+        items CreateKeyPairRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateKeyPairRequest key_format(t::KeyFormat));
+    rt::setter!(val_opt CreateKeyPairRequest dry_run(bool));
+}
+/// The `CreateLaunchTemplate` operation.
+///
+/// Creates a launch template.
+///
+/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
+///
+/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplate(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateRequest,
+        t::CreateLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
+    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
+);
+impl CreateLaunchTemplate {
+    rt::setter!(val_opt CreateLaunchTemplateRequest dry_run(bool));
+    rt::setter!(into_opt CreateLaunchTemplateRequest client_token(String));
+    rt::setter!(into_req CreateLaunchTemplateRequest launch_template_name(String));
+    rt::setter!(into_opt CreateLaunchTemplateRequest version_description(String));
+    rt::setter!(
+        val_req CreateLaunchTemplateRequest
+        launch_template_data(t::RequestLaunchTemplateData)
+    );
+    rt::setter!(val_opt CreateLaunchTemplateRequest operator(t::OperatorRequest));
+    rt::setter!(
+        items CreateLaunchTemplateRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateLaunchTemplateVersion` operation.
+///
+/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
+///
+/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
+///
+/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
+///
+/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplateVersion(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateVersionRequest,
+        t::CreateLaunchTemplateVersionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
+    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
+    op::CREATE_LAUNCH_TEMPLATE_VERSION
+);
+impl CreateLaunchTemplateVersion {
+    rt::setter!(val_opt CreateLaunchTemplateVersionRequest dry_run(bool));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest client_token(String));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest launch_template_id(String));
+    rt::setter!(
+        into_opt CreateLaunchTemplateVersionRequest launch_template_name(String)
+    );
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest source_version(String));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest version_description(String));
+    rt::setter!(
+        val_req CreateLaunchTemplateVersionRequest
+        launch_template_data(t::RequestLaunchTemplateData)
+    );
+    rt::setter!(val_opt CreateLaunchTemplateVersionRequest resolve_alias(bool));
+}
+/// The `CreateLocalGatewayRoute` operation.
+///
+/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
+///
+/// - `LocalGatewayVirtualInterfaceGroupId`
+/// - `NetworkInterfaceId`
+pub struct CreateLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteRequest,
+        t::CreateLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
+    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
+);
+impl CreateLocalGatewayRoute {
+    rt::setter!(into_opt CreateLocalGatewayRouteRequest destination_cidr_block(String));
+    rt::setter!(
+        into_req CreateLocalGatewayRouteRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteRequest dry_run(bool));
+    rt::setter!(into_opt CreateLocalGatewayRouteRequest network_interface_id(String));
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteRequest destination_prefix_list_id(String)
+    );
+}
+/// The `CreateLocalGatewayRouteTable` operation.
+///
+/// Creates a local gateway route table.
+pub struct CreateLocalGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableRequest,
+        t::CreateLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
+    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
+);
+impl CreateLocalGatewayRouteTable {
+    rt::setter!(into_req CreateLocalGatewayRouteTableRequest local_gateway_id(String));
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteTableRequest mode(t::LocalGatewayRouteTableMode)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteTableRequest dry_run(bool));
+}
+/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+///
+/// Creates a local gateway route table virtual interface group association.
+pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        dry_run(bool)
+    );
+}
+/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
+///
+/// Associates the specified VPC with the specified local gateway route table.
+pub struct CreateLocalGatewayRouteTableVpcAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+        t::CreateLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVpcAssociation,
+    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVpcAssociation {
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVpcAssociationRequest
+        local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVpcAssociationRequest vpc_id(String)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableVpcAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteTableVpcAssociationRequest dry_run(bool));
+}
+/// The `CreateLocalGatewayVirtualInterface` operation.
+///
+/// Create a virtual interface for a local gateway.
+pub struct CreateLocalGatewayVirtualInterface(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceRequest,
+        t::CreateLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
+    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+);
+impl CreateLocalGatewayVirtualInterface {
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest outpost_lag_id(String)
+    );
+    rt::setter!(val_req CreateLocalGatewayVirtualInterfaceRequest vlan(i32));
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest local_address(String)
+    );
+    rt::setter!(into_req CreateLocalGatewayVirtualInterfaceRequest peer_address(String));
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn(i32));
+    rt::setter!(
+        items CreateLocalGatewayVirtualInterfaceRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn_extended(i64)
+    );
+}
+/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Create a local gateway virtual interface group.
+pub struct CreateLocalGatewayVirtualInterfaceGroup(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterfaceGroup,
+    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
+impl CreateLocalGatewayVirtualInterfaceGroup {
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceGroupRequest local_gateway_id(String)
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest local_bgp_asn(i32)
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest
+        local_bgp_asn_extended(i64)
+    );
+    rt::setter!(
+        items CreateLocalGatewayVirtualInterfaceGroupRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceGroupRequest dry_run(bool));
+}
+/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
+///
+/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+///
+/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
+///
+/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
+///
+/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
+///
+/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+///
+/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
+pub struct CreateMacSystemIntegrityProtectionModificationTask(
+    pub(crate) rt::Call<
+        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateMacSystemIntegrityProtectionModificationTask,
+    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
+    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
+);
+impl CreateMacSystemIntegrityProtectionModificationTask {
+    rt::setter!(
+        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        client_token(String)
+    );
+    rt::setter!(
+        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
+        instance_id(String)
+    );
+    rt::setter!(
+        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_credentials(String)
+    );
+    rt::setter!(
+        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_system_integrity_protection_configuration(t::MacSystemIntegrityProtectionConfigurationRequest)
+    );
+    rt::setter!(
+        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_system_integrity_protection_status(t::MacSystemIntegrityProtectionSettingStatus)
+    );
+    rt::setter!(
+        items CreateMacSystemIntegrityProtectionModificationTaskRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }

@@ -5,2082 +5,1896 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
-    ///
-    /// Returns the [`CreateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description. Returns [`CreateManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_application_status_check(&self) -> CreateApplicationStatusCheck {
-        CreateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::CREATE_APPLICATION_STATUS_CHECK),
-        )
+    pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixList {
+        rt::builder(&self.handle)
     }
-    /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
-    ///
-    /// Returns the [`CreateCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled. Returns [`CreateMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_manager_data_export(
+    pub fn create_metric_category(&self) -> CreateMetricCategory {
+        rt::builder(&self.handle)
+    }
+    /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway. Returns [`CreateNatGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_nat_gateway(&self) -> CreateNatGateway {
+        rt::builder(&self.handle)
+    }
+    /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC. Returns [`CreateNetworkAcl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_acl(&self) -> CreateNetworkAcl {
+        rt::builder(&self.handle)
+    }
+    /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules. Returns [`CreateNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntry {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Network Access Scope. Returns [`CreateNetworkInsightsAccessScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_insights_access_scope(
         &self,
-    ) -> CreateCapacityManagerDataExport {
-        CreateCapacityManagerDataExport(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_MANAGER_DATA_EXPORT),
-        )
+    ) -> CreateNetworkInsightsAccessScope {
+        rt::builder(&self.handle)
     }
-    /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
-    ///
-    /// Returns the [`CreateCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a path to analyze for reachability. Returns [`CreateNetworkInsightsPath`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation(&self) -> CreateCapacityReservation {
-        CreateCapacityReservation(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION),
-        )
+    pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPath {
+        rt::builder(&self.handle)
     }
-    /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateCapacityReservationBySplitting`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a network interface in the specified subnet. Returns [`CreateNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation_by_splitting(
+    pub fn create_network_interface(&self) -> CreateNetworkInterface {
+        rt::builder(&self.handle)
+    }
+    /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account. Returns [`CreateNetworkInterfacePermission`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_interface_permission(
         &self,
-    ) -> CreateCapacityReservationBySplitting {
-        CreateCapacityReservationBySplitting(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING),
-        )
+    ) -> CreateNetworkInterfacePermission {
+        rt::builder(&self.handle)
     }
-    /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
-    ///
-    /// Returns the [`CreateCapacityReservationCancellationQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways. Returns [`CreateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation_cancellation_quote(
+    pub fn create_networking_flex_cost_allocation_policy(
         &self,
-    ) -> CreateCapacityReservationCancellationQuote {
-        CreateCapacityReservationCancellationQuote(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
-            ),
-        )
+    ) -> CreateNetworkingFlexCostAllocationPolicy {
+        rt::builder(&self.handle)
     }
-    /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
-    ///
-    /// Returns the [`CreateCapacityReservationDateChangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group. Returns [`CreatePlacementGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation_date_change_quote(
+    pub fn create_placement_group(&self) -> CreatePlacementGroup {
+        rt::builder(&self.handle)
+    }
+    /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html). Returns [`CreatePublicIpv4Pool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4Pool {
+        rt::builder(&self.handle)
+    }
+    /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume. Returns [`CreateReplaceRootVolumeTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTask {
+        rt::builder(&self.handle)
+    }
+    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation. Returns [`CreateReservedInstancesListing`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_reserved_instances_listing(&self) -> CreateReservedInstancesListing {
+        rt::builder(&self.handle)
+    }
+    /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html). Returns [`CreateRestoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_restore_image_task(&self) -> CreateRestoreImageTask {
+        rt::builder(&self.handle)
+    }
+    /// Creates a route in a route table within a VPC. Returns [`CreateRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route(&self) -> CreateRoute {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateManagedPrefixList` operation.
+///
+/// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
+pub struct CreateManagedPrefixList(
+    pub(crate) rt::Call<
+        t::CreateManagedPrefixListRequest,
+        t::CreateManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateManagedPrefixList, t::CreateManagedPrefixListRequest,
+    t::CreateManagedPrefixListResult, rt::NoErrors, op::CREATE_MANAGED_PREFIX_LIST
+);
+impl CreateManagedPrefixList {
+    rt::setter!(val_opt CreateManagedPrefixListRequest dry_run(bool));
+    rt::setter!(into_req CreateManagedPrefixListRequest prefix_list_name(String));
+    rt::setter!(
+        items CreateManagedPrefixListRequest entries(t::AddPrefixListEntry) push_entries
+    );
+    rt::setter!(val_req CreateManagedPrefixListRequest max_entries(i32));
+    rt::setter!(
+        items CreateManagedPrefixListRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_req CreateManagedPrefixListRequest address_family(String));
+    rt::setter!(into_opt CreateManagedPrefixListRequest client_token(String));
+}
+/// The `CreateMetricCategory` operation.
+///
+/// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct CreateMetricCategory(
+    pub(crate) rt::Call<
+        t::CreateMetricCategoryRequest,
+        t::CreateMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateMetricCategory, t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult,
+    rt::NoErrors, op::CREATE_METRIC_CATEGORY
+);
+impl CreateMetricCategory {
+    rt::setter!(items CreateMetricCategoryRequest metrics(String) push_metrics);
+    rt::setter!(
+        items CreateMetricCategoryRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateMetricCategoryRequest client_token(String));
+    rt::setter!(val_opt CreateMetricCategoryRequest dry_run(bool));
+}
+/// The `CreateNatGateway` operation.
+///
+/// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
+///
+/// With a public NAT gateway, internet-bound traffic from a private subnet can be routed to the NAT gateway, so that instances in a private subnet can connect to the internet.
+///
+/// With a private NAT gateway, private communication is routed across VPCs and on-premises networks through a transit gateway or virtual private gateway. Common use cases include running large workloads behind a small pool of allowlisted IPv4 addresses, preserving private IPv4 addresses, and communicating between overlapping networks.
+///
+/// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
+///
+/// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+pub struct CreateNatGateway(
+    pub(crate) rt::Call<
+        t::CreateNatGatewayRequest,
+        t::CreateNatGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNatGateway, t::CreateNatGatewayRequest, t::CreateNatGatewayResult,
+    rt::NoErrors, op::CREATE_NAT_GATEWAY
+);
+impl CreateNatGateway {
+    rt::setter!(into_opt CreateNatGatewayRequest availability_mode(t::AvailabilityMode));
+    rt::setter!(into_opt CreateNatGatewayRequest allocation_id(String));
+    rt::setter!(into_opt CreateNatGatewayRequest client_token(String));
+    rt::setter!(val_opt CreateNatGatewayRequest dry_run(bool));
+    rt::setter!(into_opt CreateNatGatewayRequest subnet_id(String));
+    rt::setter!(into_opt CreateNatGatewayRequest vpc_id(String));
+    rt::setter!(
+        items CreateNatGatewayRequest
+        availability_zone_addresses(t::AvailabilityZoneAddress)
+        push_availability_zone_addresses
+    );
+    rt::setter!(
+        items CreateNatGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateNatGatewayRequest connectivity_type(t::ConnectivityType));
+    rt::setter!(into_opt CreateNatGatewayRequest private_ip_address(String));
+    rt::setter!(
+        items CreateNatGatewayRequest secondary_allocation_ids(String)
+        push_secondary_allocation_ids
+    );
+    rt::setter!(
+        items CreateNatGatewayRequest secondary_private_ip_addresses(String)
+        push_secondary_private_ip_addresses
+    );
+    rt::setter!(val_opt CreateNatGatewayRequest secondary_private_ip_address_count(i32));
+}
+/// The `CreateNetworkAcl` operation.
+///
+/// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAcl(
+    pub(crate) rt::Call<
+        t::CreateNetworkAclRequest,
+        t::CreateNetworkAclResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkAcl, t::CreateNetworkAclRequest, t::CreateNetworkAclResult,
+    rt::NoErrors, op::CREATE_NETWORK_ACL
+);
+impl CreateNetworkAcl {
+    rt::setter!(
+        items CreateNetworkAclRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateNetworkAclRequest client_token(String));
+    rt::setter!(val_opt CreateNetworkAclRequest dry_run(bool));
+    rt::setter!(into_req CreateNetworkAclRequest vpc_id(String));
+}
+/// The `CreateNetworkAclEntry` operation.
+///
+/// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
+///
+/// We recommend that you leave room between the rule numbers (for example, 100, 110, 120, ...), and not number them one right after the other (for example, 101, 102, 103, ...). This makes it easier to add a rule between existing ones without having to renumber the rules.
+///
+/// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
+///
+/// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAclEntry(
+    pub(crate) rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateNetworkAclEntry, t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_NETWORK_ACL_ENTRY
+);
+impl CreateNetworkAclEntry {
+    rt::setter!(val_opt CreateNetworkAclEntryRequest dry_run(bool));
+    rt::setter!(into_req CreateNetworkAclEntryRequest network_acl_id(String));
+    rt::setter!(val_req CreateNetworkAclEntryRequest rule_number(i32));
+    rt::setter!(into_req CreateNetworkAclEntryRequest protocol(String));
+    rt::setter!(into_req CreateNetworkAclEntryRequest rule_action(t::RuleAction));
+    rt::setter!(val_req CreateNetworkAclEntryRequest egress(bool));
+    rt::setter!(into_opt CreateNetworkAclEntryRequest cidr_block(String));
+    rt::setter!(into_opt CreateNetworkAclEntryRequest ipv6_cidr_block(String));
+    rt::setter!(val_opt CreateNetworkAclEntryRequest icmp_type_code(t::IcmpTypeCode));
+    rt::setter!(val_opt CreateNetworkAclEntryRequest port_range(t::PortRange));
+}
+/// The `CreateNetworkInsightsAccessScope` operation.
+///
+/// Creates a Network Access Scope.
+///
+/// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
+pub struct CreateNetworkInsightsAccessScope(
+    pub(crate) rt::Call<
+        t::CreateNetworkInsightsAccessScopeRequest,
+        t::CreateNetworkInsightsAccessScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInsightsAccessScope, t::CreateNetworkInsightsAccessScopeRequest,
+    t::CreateNetworkInsightsAccessScopeResult, rt::NoErrors,
+    op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE
+);
+impl CreateNetworkInsightsAccessScope {
+    rt::setter!(
+        items CreateNetworkInsightsAccessScopeRequest
+        match_paths(t::AccessScopePathRequest) push_match_paths
+    );
+    rt::setter!(
+        items CreateNetworkInsightsAccessScopeRequest
+        exclude_paths(t::AccessScopePathRequest) push_exclude_paths
+    );
+    rt::setter!(into_req CreateNetworkInsightsAccessScopeRequest client_token(String));
+    rt::setter!(
+        items CreateNetworkInsightsAccessScopeRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateNetworkInsightsAccessScopeRequest dry_run(bool));
+}
+/// The `CreateNetworkInsightsPath` operation.
+///
+/// Creates a path to analyze for reachability.
+///
+/// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
+pub struct CreateNetworkInsightsPath(
+    pub(crate) rt::Call<
+        t::CreateNetworkInsightsPathRequest,
+        t::CreateNetworkInsightsPathResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInsightsPath, t::CreateNetworkInsightsPathRequest,
+    t::CreateNetworkInsightsPathResult, rt::NoErrors, op::CREATE_NETWORK_INSIGHTS_PATH
+);
+impl CreateNetworkInsightsPath {
+    rt::setter!(into_opt CreateNetworkInsightsPathRequest source_ip(String));
+    rt::setter!(into_opt CreateNetworkInsightsPathRequest destination_ip(String));
+    rt::setter!(into_req CreateNetworkInsightsPathRequest source(String));
+    rt::setter!(into_opt CreateNetworkInsightsPathRequest destination(String));
+    rt::setter!(into_req CreateNetworkInsightsPathRequest protocol(t::Protocol));
+    rt::setter!(val_opt CreateNetworkInsightsPathRequest destination_port(i32));
+    rt::setter!(
+        items CreateNetworkInsightsPathRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateNetworkInsightsPathRequest dry_run(bool));
+    rt::setter!(into_req CreateNetworkInsightsPathRequest client_token(String));
+    rt::setter!(
+        val_opt CreateNetworkInsightsPathRequest filter_at_source(t::PathRequestFilter)
+    );
+    rt::setter!(
+        val_opt CreateNetworkInsightsPathRequest
+        filter_at_destination(t::PathRequestFilter)
+    );
+}
+/// The `CreateNetworkInterface` operation.
+///
+/// Creates a network interface in the specified subnet.
+///
+/// The number of IP addresses you can assign to a network interface varies by instance type.
+///
+/// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
+pub struct CreateNetworkInterface(
+    pub(crate) rt::Call<
+        t::CreateNetworkInterfaceRequest,
+        t::CreateNetworkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInterface, t::CreateNetworkInterfaceRequest,
+    t::CreateNetworkInterfaceResult, rt::NoErrors, op::CREATE_NETWORK_INTERFACE
+);
+impl CreateNetworkInterface {
+    rt::setter!(
+        items CreateNetworkInterfaceRequest
+        ipv4_prefixes(t::Ipv4PrefixSpecificationRequest) push_ipv4_prefixes
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest ipv4_prefix_count(i32));
+    rt::setter!(
+        items CreateNetworkInterfaceRequest
+        ipv6_prefixes(t::Ipv6PrefixSpecificationRequest) push_ipv6_prefixes
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest ipv6_prefix_count(i32));
+    rt::setter!(
+        into_opt CreateNetworkInterfaceRequest
+        interface_type(t::NetworkInterfaceCreationType)
+    );
+    rt::setter!(
+        items CreateNetworkInterfaceRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateNetworkInterfaceRequest client_token(String));
+    rt::setter!(val_opt CreateNetworkInterfaceRequest enable_primary_ipv6(bool));
+    rt::setter!(
+        val_opt CreateNetworkInterfaceRequest
+        connection_tracking_specification(t::ConnectionTrackingSpecificationRequest)
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest operator(t::OperatorRequest));
+    rt::setter!(into_req CreateNetworkInterfaceRequest subnet_id(String));
+    rt::setter!(into_opt CreateNetworkInterfaceRequest description(String));
+    rt::setter!(into_opt CreateNetworkInterfaceRequest private_ip_address(String));
+    rt::setter!(items CreateNetworkInterfaceRequest groups(String) push_groups);
+    rt::setter!(
+        items CreateNetworkInterfaceRequest
+        private_ip_addresses(t::PrivateIpAddressSpecification) push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt CreateNetworkInterfaceRequest secondary_private_ip_address_count(i32)
+    );
+    rt::setter!(
+        items CreateNetworkInterfaceRequest ipv6_addresses(t::InstanceIpv6Address)
+        push_ipv6_addresses
+    );
+    rt::setter!(val_opt CreateNetworkInterfaceRequest ipv6_address_count(i32));
+    rt::setter!(val_opt CreateNetworkInterfaceRequest dry_run(bool));
+}
+/// The `CreateNetworkInterfacePermission` operation.
+///
+/// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
+///
+/// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
+pub struct CreateNetworkInterfacePermission(
+    pub(crate) rt::Call<
+        t::CreateNetworkInterfacePermissionRequest,
+        t::CreateNetworkInterfacePermissionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkInterfacePermission, t::CreateNetworkInterfacePermissionRequest,
+    t::CreateNetworkInterfacePermissionResult, rt::NoErrors,
+    op::CREATE_NETWORK_INTERFACE_PERMISSION
+);
+impl CreateNetworkInterfacePermission {
+    rt::setter!(
+        into_req CreateNetworkInterfacePermissionRequest network_interface_id(String)
+    );
+    rt::setter!(into_opt CreateNetworkInterfacePermissionRequest aws_account_id(String));
+    rt::setter!(into_opt CreateNetworkInterfacePermissionRequest aws_service(String));
+    rt::setter!(
+        into_req CreateNetworkInterfacePermissionRequest
+        permission(t::InterfacePermissionType)
+    );
+    rt::setter!(val_opt CreateNetworkInterfacePermissionRequest dry_run(bool));
+}
+/// The `CreateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
+///
+/// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
+pub struct CreateNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::CreateNetworkingFlexCostAllocationPolicyRequest,
+        t::CreateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateNetworkingFlexCostAllocationPolicy,
+    t::CreateNetworkingFlexCostAllocationPolicyRequest,
+    t::CreateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl CreateNetworkingFlexCostAllocationPolicy {
+    rt::setter!(
+        into_req CreateNetworkingFlexCostAllocationPolicyRequest
+        network_resource_type(t::FlexCostAllocationNetworkResourceType)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest
+        nat_fca_policy_document(t::NatFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest
+        instance_fca_policy_document(t::InstanceFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest
+        pcx_fca_policy_document(t::PcxFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt CreateNetworkingFlexCostAllocationPolicyRequest show_back_enabled(bool)
+    );
+    rt::setter!(
+        into_opt CreateNetworkingFlexCostAllocationPolicyRequest description(String)
+    );
+    rt::setter!(
+        items CreateNetworkingFlexCostAllocationPolicyRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_opt CreateNetworkingFlexCostAllocationPolicyRequest client_token(String)
+    );
+    rt::setter!(val_opt CreateNetworkingFlexCostAllocationPolicyRequest dry_run(bool));
+}
+/// The `CreatePlacementGroup` operation.
+///
+/// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
+///
+/// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct CreatePlacementGroup(
+    pub(crate) rt::Call<
+        t::CreatePlacementGroupRequest,
+        t::CreatePlacementGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreatePlacementGroup, t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult,
+    rt::NoErrors, op::CREATE_PLACEMENT_GROUP
+);
+impl CreatePlacementGroup {
+    rt::setter!(val_opt CreatePlacementGroupRequest partition_count(i32));
+    rt::setter!(
+        items CreatePlacementGroupRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreatePlacementGroupRequest spread_level(t::SpreadLevel));
+    rt::setter!(into_opt CreatePlacementGroupRequest linked_group_id(String));
+    rt::setter!(val_opt CreatePlacementGroupRequest operator(t::OperatorRequest));
+    rt::setter!(into_opt CreatePlacementGroupRequest parent_group_id(String));
+    rt::setter!(val_opt CreatePlacementGroupRequest dry_run(bool));
+    rt::setter!(into_opt CreatePlacementGroupRequest group_name(String));
+    rt::setter!(into_opt CreatePlacementGroupRequest strategy(t::PlacementStrategy));
+}
+/// The `CreatePublicIpv4Pool` operation.
+///
+/// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
+pub struct CreatePublicIpv4Pool(
+    pub(crate) rt::Call<
+        t::CreatePublicIpv4PoolRequest,
+        t::CreatePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreatePublicIpv4Pool, t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult,
+    rt::NoErrors, op::CREATE_PUBLIC_IPV4_POOL
+);
+impl CreatePublicIpv4Pool {
+    rt::setter!(val_opt CreatePublicIpv4PoolRequest dry_run(bool));
+    rt::setter!(
+        items CreatePublicIpv4PoolRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreatePublicIpv4PoolRequest network_border_group(String));
+}
+/// The `CreateReplaceRootVolumeTask` operation.
+///
+/// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
+///
+/// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReplaceRootVolumeTask(
+    pub(crate) rt::Call<
+        t::CreateReplaceRootVolumeTaskRequest,
+        t::CreateReplaceRootVolumeTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateReplaceRootVolumeTask, t::CreateReplaceRootVolumeTaskRequest,
+    t::CreateReplaceRootVolumeTaskResult, rt::NoErrors,
+    op::CREATE_REPLACE_ROOT_VOLUME_TASK
+);
+impl CreateReplaceRootVolumeTask {
+    rt::setter!(into_req CreateReplaceRootVolumeTaskRequest instance_id(String));
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest snapshot_id(String));
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest client_token(String));
+    rt::setter!(val_opt CreateReplaceRootVolumeTaskRequest dry_run(bool));
+    rt::setter!(
+        items CreateReplaceRootVolumeTaskRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest image_id(String));
+    rt::setter!(
+        val_opt CreateReplaceRootVolumeTaskRequest delete_replaced_root_volume(bool)
+    );
+    rt::setter!(
+        val_opt CreateReplaceRootVolumeTaskRequest volume_initialization_rate(i64)
+    );
+    rt::setter!(into_opt CreateReplaceRootVolumeTaskRequest volume_id(String));
+}
+/// The `CreateReservedInstancesListing` operation.
+///
+/// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
+///
+/// **Note:** Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReservedInstancesListing(
+    pub(crate) rt::Call<
+        t::CreateReservedInstancesListingRequest,
+        t::CreateReservedInstancesListingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateReservedInstancesListing, t::CreateReservedInstancesListingRequest,
+    t::CreateReservedInstancesListingResult, rt::NoErrors,
+    op::CREATE_RESERVED_INSTANCES_LISTING
+);
+impl CreateReservedInstancesListing {
+    rt::setter!(
+        into_req CreateReservedInstancesListingRequest reserved_instances_id(String)
+    );
+    rt::setter!(val_req CreateReservedInstancesListingRequest instance_count(i32));
+    rt::setter!(
+        items CreateReservedInstancesListingRequest
+        price_schedules(t::PriceScheduleSpecification) push_price_schedules
+    );
+    rt::setter!(into_req CreateReservedInstancesListingRequest client_token(String));
+}
+/// The `CreateRestoreImageTask` operation.
+///
+/// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateRestoreImageTask(
+    pub(crate) rt::Call<
+        t::CreateRestoreImageTaskRequest,
+        t::CreateRestoreImageTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRestoreImageTask, t::CreateRestoreImageTaskRequest,
+    t::CreateRestoreImageTaskResult, rt::NoErrors, op::CREATE_RESTORE_IMAGE_TASK
+);
+impl CreateRestoreImageTask {
+    rt::setter!(into_req CreateRestoreImageTaskRequest bucket(String));
+    rt::setter!(into_req CreateRestoreImageTaskRequest object_key(String));
+    rt::setter!(into_opt CreateRestoreImageTaskRequest name(String));
+    rt::setter!(
+        items CreateRestoreImageTaskRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateRestoreImageTaskRequest dry_run(bool));
+}
+/// The `CreateRoute` operation.
+///
+/// Creates a route in a route table within a VPC.
+///
+/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list.
+///
+/// When determining how to route traffic, we use the route with the most specific match. For example, traffic is destined for the IPv4 address `192.0.2.3`, and the route table includes the following two IPv4 routes:
+///
+/// - `192.0.2.0/24` (goes to some target A)
+/// - `192.0.2.0/28` (goes to some target B)
+///
+/// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
+///
+/// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRoute(
+    pub(crate) rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateRoute, t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors,
+    op::CREATE_ROUTE
+);
+impl CreateRoute {
+    rt::setter!(into_opt CreateRouteRequest destination_prefix_list_id(String));
+    rt::setter!(into_opt CreateRouteRequest vpc_endpoint_id(String));
+    rt::setter!(into_opt CreateRouteRequest transit_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest local_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest carrier_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest core_network_arn(String));
+    rt::setter!(into_opt CreateRouteRequest odb_network_arn(String));
+    rt::setter!(val_opt CreateRouteRequest dry_run(bool));
+    rt::setter!(into_req CreateRouteRequest route_table_id(String));
+    rt::setter!(into_opt CreateRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt CreateRouteRequest gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest destination_ipv6_cidr_block(String));
+    rt::setter!(into_opt CreateRouteRequest egress_only_internet_gateway_id(String));
+    rt::setter!(into_opt CreateRouteRequest instance_id(String));
+    rt::setter!(into_opt CreateRouteRequest network_interface_id(String));
+    rt::setter!(into_opt CreateRouteRequest vpc_peering_connection_id(String));
+    rt::setter!(into_opt CreateRouteRequest nat_gateway_id(String));
+}
+impl super::Client {
+    /// Creates a new route server to manage dynamic routing in a VPC. Returns [`CreateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server(&self) -> CreateRouteServer {
+        rt::builder(&self.handle)
+    }
+    /// Creates a new endpoint for a route server in a specified subnet. Returns [`CreateRouteServerEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// Creates a new BGP peer for a specified route server endpoint. Returns [`CreateRouteServerPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server_peer(&self) -> CreateRouteServerPeer {
+        rt::builder(&self.handle)
+    }
+    /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet. Returns [`CreateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_table(&self) -> CreateRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Creates a secondary network. Returns [`CreateSecondaryNetwork`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_secondary_network(&self) -> CreateSecondaryNetwork {
+        rt::builder(&self.handle)
+    }
+    /// Creates a secondary subnet in a secondary network. Returns [`CreateSecondarySubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_secondary_subnet(&self) -> CreateSecondarySubnet {
+        rt::builder(&self.handle)
+    }
+    /// Creates a security group. Returns [`CreateSecurityGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_security_group(&self) -> CreateSecurityGroup {
+        rt::builder(&self.handle)
+    }
+    /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance. Returns [`CreateSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshot(&self) -> CreateSnapshot {
+        rt::builder(&self.handle)
+    }
+    /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set. Returns [`CreateSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshots(&self) -> CreateSnapshots {
+        rt::builder(&self.handle)
+    }
+    /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`CreateSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_spot_datafeed_subscription(&self) -> CreateSpotDatafeedSubscription {
+        rt::builder(&self.handle)
+    }
+    /// Stores an AMI as a single object in an Amazon S3 bucket. Returns [`CreateStoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_store_image_task(&self) -> CreateStoreImageTask {
+        rt::builder(&self.handle)
+    }
+    /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block. Returns [`CreateSubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet(&self) -> CreateSubnet {
+        rt::builder(&self.handle)
+    }
+    /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*. Returns [`CreateSubnetCidrReservation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservation {
+        rt::builder(&self.handle)
+    }
+    /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource. Returns [`CreateTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_tags(&self) -> CreateTags {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Traffic Mirror filter. Returns [`CreateTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilter {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Traffic Mirror filter rule. Returns [`CreateTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_filter_rule(&self) -> CreateTrafficMirrorFilterRule {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateRouteServer` operation.
+///
+/// Creates a new route server to manage dynamic routing in a VPC.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServer(
+    pub(crate) rt::Call<
+        t::CreateRouteServerRequest,
+        t::CreateRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteServer, t::CreateRouteServerRequest, t::CreateRouteServerResult,
+    rt::NoErrors, op::CREATE_ROUTE_SERVER
+);
+impl CreateRouteServer {
+    rt::setter!(val_req CreateRouteServerRequest amazon_side_asn(i64));
+    rt::setter!(into_opt CreateRouteServerRequest client_token(String));
+    rt::setter!(val_opt CreateRouteServerRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateRouteServerRequest
+        persist_routes(t::RouteServerPersistRoutesAction)
+    );
+    rt::setter!(val_opt CreateRouteServerRequest persist_routes_duration(i64));
+    rt::setter!(val_opt CreateRouteServerRequest sns_notifications_enabled(bool));
+    rt::setter!(
+        items CreateRouteServerRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateRouteServerEndpoint` operation.
+///
+/// Creates a new endpoint for a route server in a specified subnet.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerEndpoint(
+    pub(crate) rt::Call<
+        t::CreateRouteServerEndpointRequest,
+        t::CreateRouteServerEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteServerEndpoint, t::CreateRouteServerEndpointRequest,
+    t::CreateRouteServerEndpointResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_ENDPOINT
+);
+impl CreateRouteServerEndpoint {
+    rt::setter!(into_req CreateRouteServerEndpointRequest route_server_id(String));
+    rt::setter!(into_req CreateRouteServerEndpointRequest subnet_id(String));
+    rt::setter!(into_opt CreateRouteServerEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateRouteServerEndpointRequest dry_run(bool));
+    rt::setter!(
+        items CreateRouteServerEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateRouteServerPeer` operation.
+///
+/// Creates a new BGP peer for a specified route server endpoint.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerPeer(
+    pub(crate) rt::Call<
+        t::CreateRouteServerPeerRequest,
+        t::CreateRouteServerPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteServerPeer, t::CreateRouteServerPeerRequest,
+    t::CreateRouteServerPeerResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_PEER
+);
+impl CreateRouteServerPeer {
+    rt::setter!(into_req CreateRouteServerPeerRequest route_server_endpoint_id(String));
+    rt::setter!(into_req CreateRouteServerPeerRequest peer_address(String));
+    rt::setter!(
+        val_req CreateRouteServerPeerRequest bgp_options(t::RouteServerBgpOptionsRequest)
+    );
+    rt::setter!(val_opt CreateRouteServerPeerRequest dry_run(bool));
+    rt::setter!(
+        items CreateRouteServerPeerRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateRouteTable` operation.
+///
+/// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteTable(
+    pub(crate) rt::Call<
+        t::CreateRouteTableRequest,
+        t::CreateRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateRouteTable, t::CreateRouteTableRequest, t::CreateRouteTableResult,
+    rt::NoErrors, op::CREATE_ROUTE_TABLE
+);
+impl CreateRouteTable {
+    rt::setter!(
+        items CreateRouteTableRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateRouteTableRequest client_token(String));
+    rt::setter!(val_opt CreateRouteTableRequest dry_run(bool));
+    rt::setter!(into_req CreateRouteTableRequest vpc_id(String));
+}
+/// The `CreateSecondaryNetwork` operation.
+///
+/// Creates a secondary network.
+///
+/// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
+pub struct CreateSecondaryNetwork(
+    pub(crate) rt::Call<
+        t::CreateSecondaryNetworkRequest,
+        t::CreateSecondaryNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecondaryNetwork, t::CreateSecondaryNetworkRequest,
+    t::CreateSecondaryNetworkResult, rt::NoErrors, op::CREATE_SECONDARY_NETWORK
+);
+impl CreateSecondaryNetwork {
+    rt::setter!(into_opt CreateSecondaryNetworkRequest client_token(String));
+    rt::setter!(val_opt CreateSecondaryNetworkRequest dry_run(bool));
+    rt::setter!(into_req CreateSecondaryNetworkRequest ipv4_cidr_block(String));
+    rt::setter!(
+        into_req CreateSecondaryNetworkRequest network_type(t::SecondaryNetworkType)
+    );
+    rt::setter!(
+        items CreateSecondaryNetworkRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateSecondarySubnet` operation.
+///
+/// Creates a secondary subnet in a secondary network.
+///
+/// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
+///
+/// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
+pub struct CreateSecondarySubnet(
+    pub(crate) rt::Call<
+        t::CreateSecondarySubnetRequest,
+        t::CreateSecondarySubnetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecondarySubnet, t::CreateSecondarySubnetRequest,
+    t::CreateSecondarySubnetResult, rt::NoErrors, op::CREATE_SECONDARY_SUBNET
+);
+impl CreateSecondarySubnet {
+    rt::setter!(into_opt CreateSecondarySubnetRequest client_token(String));
+    rt::setter!(into_opt CreateSecondarySubnetRequest availability_zone(String));
+    rt::setter!(into_opt CreateSecondarySubnetRequest availability_zone_id(String));
+    rt::setter!(val_opt CreateSecondarySubnetRequest dry_run(bool));
+    rt::setter!(into_req CreateSecondarySubnetRequest ipv4_cidr_block(String));
+    rt::setter!(into_req CreateSecondarySubnetRequest secondary_network_id(String));
+    rt::setter!(
+        items CreateSecondarySubnetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateSecurityGroup` operation.
+///
+/// Creates a security group.
+///
+/// A security group acts as a virtual firewall for your instance to control inbound and outbound traffic. For more information, see [Amazon EC2 security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html) in the *Amazon EC2 User Guide* and [Security groups for your VPC](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon VPC User Guide*.
+///
+/// When you create a security group, you specify a friendly name of your choice. You can't have two security groups for the same VPC with the same name.
+///
+/// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
+///
+/// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
+///
+/// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+pub struct CreateSecurityGroup(
+    pub(crate) rt::Call<
+        t::CreateSecurityGroupRequest,
+        t::CreateSecurityGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSecurityGroup, t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult,
+    rt::NoErrors, op::CREATE_SECURITY_GROUP
+);
+impl CreateSecurityGroup {
+    rt::setter!(into_req CreateSecurityGroupRequest description(String));
+    rt::setter!(into_req CreateSecurityGroupRequest group_name(String));
+    rt::setter!(into_opt CreateSecurityGroupRequest vpc_id(String));
+    rt::setter!(
+        items CreateSecurityGroupRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateSecurityGroupRequest dry_run(bool));
+}
+/// The `CreateSnapshot` operation.
+///
+/// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
+///
+/// The location of the source EBS volume determines where you can create the snapshot.
+///
+/// - If the source volume is in a Region, you must create the snapshot in the same Region as the volume.
+/// - If the source volume is in a Local Zone, you can create the snapshot in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source volume is on an Outpost, you can create the snapshot on the same Outpost or in its parent Amazon Web Services Region.
+///
+/// When a snapshot is created, any Amazon Web Services Marketplace product codes that are associated with the source volume are propagated to the snapshot.
+///
+/// You can take a snapshot of an attached volume that is in use. However, snapshots only capture data that has been written to your Amazon EBS volume at the time the snapshot command is issued; this might exclude any data that has been cached by any applications or the operating system. If you can pause any file systems on the volume long enough to take a snapshot, your snapshot should be complete. However, if you cannot pause all file writes to the volume, you should unmount the volume from within the instance, issue the snapshot command, and then remount the volume to ensure a consistent and complete snapshot. You may remount and use your volume while the snapshot status is `pending`.
+///
+/// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
+///
+/// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct CreateSnapshot(
+    pub(crate) rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateSnapshot, t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors,
+    op::CREATE_SNAPSHOT
+);
+impl CreateSnapshot {
+    rt::setter!(into_opt CreateSnapshotRequest description(String));
+    rt::setter!(into_opt CreateSnapshotRequest outpost_arn(String));
+    rt::setter!(into_req CreateSnapshotRequest volume_id(String));
+    rt::setter!(
+        items CreateSnapshotRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateSnapshotRequest location(t::SnapshotLocationEnum));
+    rt::setter!(val_opt CreateSnapshotRequest dry_run(bool));
+}
+/// The `CreateSnapshots` operation.
+///
+/// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
+///
+/// The location of the source instance determines where you can create the snapshots.
+///
+/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
+pub struct CreateSnapshots(
+    pub(crate) rt::Call<
+        t::CreateSnapshotsRequest,
+        t::CreateSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSnapshots, t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors,
+    op::CREATE_SNAPSHOTS
+);
+impl CreateSnapshots {
+    rt::setter!(into_opt CreateSnapshotsRequest description(String));
+    rt::setter!(
+        val_req CreateSnapshotsRequest instance_specification(t::InstanceSpecification)
+    );
+    rt::setter!(into_opt CreateSnapshotsRequest outpost_arn(String));
+    rt::setter!(
+        items CreateSnapshotsRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateSnapshotsRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateSnapshotsRequest copy_tags_from_source(t::CopyTagsFromSource)
+    );
+    rt::setter!(into_opt CreateSnapshotsRequest location(t::SnapshotLocationEnum));
+}
+/// The `CreateSpotDatafeedSubscription` operation.
+///
+/// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSpotDatafeedSubscription(
+    pub(crate) rt::Call<
+        t::CreateSpotDatafeedSubscriptionRequest,
+        t::CreateSpotDatafeedSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSpotDatafeedSubscription, t::CreateSpotDatafeedSubscriptionRequest,
+    t::CreateSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::CREATE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl CreateSpotDatafeedSubscription {
+    rt::setter!(val_opt CreateSpotDatafeedSubscriptionRequest dry_run(bool));
+    rt::setter!(into_req CreateSpotDatafeedSubscriptionRequest bucket(String));
+    rt::setter!(into_opt CreateSpotDatafeedSubscriptionRequest prefix(String));
+}
+/// The `CreateStoreImageTask` operation.
+///
+/// Stores an AMI as a single object in an Amazon S3 bucket.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateStoreImageTask(
+    pub(crate) rt::Call<
+        t::CreateStoreImageTaskRequest,
+        t::CreateStoreImageTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateStoreImageTask, t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult,
+    rt::NoErrors, op::CREATE_STORE_IMAGE_TASK
+);
+impl CreateStoreImageTask {
+    rt::setter!(into_req CreateStoreImageTaskRequest image_id(String));
+    rt::setter!(into_req CreateStoreImageTaskRequest bucket(String));
+    rt::setter!(
+        items CreateStoreImageTaskRequest s3_object_tags(t::S3ObjectTag)
+        push_s3_object_tags
+    );
+    rt::setter!(val_opt CreateStoreImageTaskRequest dry_run(bool));
+}
+/// The `CreateSubnet` operation.
+///
+/// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+///
+/// A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC. After you create a subnet, you can't change its CIDR block.
+///
+/// The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP addresses). Amazon Web Services reserves both the first four and the last IPv4 address in each subnet's CIDR block. They're not available for your use.
+///
+/// If you've associated an IPv6 CIDR block with your VPC, you can associate an IPv6 CIDR block with a subnet when you create it.
+///
+/// If you add more than one subnet to a VPC, they're set up in a star topology with a logical router in the middle.
+///
+/// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct CreateSubnet(
+    pub(crate) rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateSubnet, t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors,
+    op::CREATE_SUBNET
+);
+impl CreateSubnet {
+    rt::setter!(
+        items CreateSubnetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateSubnetRequest availability_zone(String));
+    rt::setter!(into_opt CreateSubnetRequest availability_zone_id(String));
+    rt::setter!(into_opt CreateSubnetRequest cidr_block(String));
+    rt::setter!(into_opt CreateSubnetRequest ipv6_cidr_block(String));
+    rt::setter!(into_opt CreateSubnetRequest outpost_arn(String));
+    rt::setter!(into_req CreateSubnetRequest vpc_id(String));
+    rt::setter!(val_opt CreateSubnetRequest ipv6_native(bool));
+    rt::setter!(into_opt CreateSubnetRequest ipv4_ipam_pool_id(String));
+    rt::setter!(val_opt CreateSubnetRequest ipv4_netmask_length(i32));
+    rt::setter!(into_opt CreateSubnetRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt CreateSubnetRequest ipv6_netmask_length(i32));
+    rt::setter!(val_opt CreateSubnetRequest dry_run(bool));
+}
+/// The `CreateSubnetCidrReservation` operation.
+///
+/// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSubnetCidrReservation(
+    pub(crate) rt::Call<
+        t::CreateSubnetCidrReservationRequest,
+        t::CreateSubnetCidrReservationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateSubnetCidrReservation, t::CreateSubnetCidrReservationRequest,
+    t::CreateSubnetCidrReservationResult, rt::NoErrors,
+    op::CREATE_SUBNET_CIDR_RESERVATION
+);
+impl CreateSubnetCidrReservation {
+    rt::setter!(into_req CreateSubnetCidrReservationRequest subnet_id(String));
+    rt::setter!(into_req CreateSubnetCidrReservationRequest cidr(String));
+    rt::setter!(
+        into_req CreateSubnetCidrReservationRequest
+        reservation_type(t::SubnetCidrReservationType)
+    );
+    rt::setter!(into_opt CreateSubnetCidrReservationRequest description(String));
+    rt::setter!(val_opt CreateSubnetCidrReservationRequest dry_run(bool));
+    rt::setter!(
+        items CreateSubnetCidrReservationRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateTags` operation.
+///
+/// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
+///
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateTags(pub(crate) rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    CreateTags, t::CreateTagsRequest, rt::Unit, rt::NoErrors, op::CREATE_TAGS
+);
+impl CreateTags {
+    rt::setter!(val_opt CreateTagsRequest dry_run(bool));
+    rt::setter!(items CreateTagsRequest resources(String) push_resources);
+    rt::setter!(items CreateTagsRequest tags(t::Tag) push_tags);
+}
+/// The `CreateTrafficMirrorFilter` operation.
+///
+/// Creates a Traffic Mirror filter.
+///
+/// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
+///
+/// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
+pub struct CreateTrafficMirrorFilter(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorFilterRequest,
+        t::CreateTrafficMirrorFilterResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorFilter, t::CreateTrafficMirrorFilterRequest,
+    t::CreateTrafficMirrorFilterResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_FILTER
+);
+impl CreateTrafficMirrorFilter {
+    rt::setter!(into_opt CreateTrafficMirrorFilterRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorFilterRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorFilterRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorFilterRequest client_token(String));
+}
+/// The `CreateTrafficMirrorFilterRule` operation.
+///
+/// Creates a Traffic Mirror filter rule.
+///
+/// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
+///
+/// You need the Traffic Mirror filter ID when you create the rule.
+pub struct CreateTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorFilterRuleRequest,
+        t::CreateTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorFilterRule, t::CreateTrafficMirrorFilterRuleRequest,
+    t::CreateTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::CREATE_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl CreateTrafficMirrorFilterRule {
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest
+        traffic_direction(t::TrafficDirection)
+    );
+    rt::setter!(val_req CreateTrafficMirrorFilterRuleRequest rule_number(i32));
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest
+        rule_action(t::TrafficMirrorRuleAction)
+    );
+    rt::setter!(
+        val_opt CreateTrafficMirrorFilterRuleRequest
+        destination_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(
+        val_opt CreateTrafficMirrorFilterRuleRequest
+        source_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(val_opt CreateTrafficMirrorFilterRuleRequest protocol(i32));
+    rt::setter!(
+        into_req CreateTrafficMirrorFilterRuleRequest destination_cidr_block(String)
+    );
+    rt::setter!(into_req CreateTrafficMirrorFilterRuleRequest source_cidr_block(String));
+    rt::setter!(into_opt CreateTrafficMirrorFilterRuleRequest description(String));
+    rt::setter!(val_opt CreateTrafficMirrorFilterRuleRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorFilterRuleRequest client_token(String));
+    rt::setter!(
+        items CreateTrafficMirrorFilterRuleRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+impl super::Client {
+    /// Creates a Traffic Mirror session. Returns [`CreateTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_session(&self) -> CreateTrafficMirrorSession {
+        rt::builder(&self.handle)
+    }
+    /// Creates a target for your Traffic Mirror session. Returns [`CreateTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_target(&self) -> CreateTrafficMirrorTarget {
+        rt::builder(&self.handle)
+    }
+    /// Creates a transit gateway. Returns [`CreateTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway(&self) -> CreateTransitGateway {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect(&self) -> CreateTransitGatewayConnect {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect_peer(
         &self,
-    ) -> CreateCapacityReservationDateChangeQuote {
-        CreateCapacityReservationDateChangeQuote(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
-            ),
-        )
+    ) -> CreateTransitGatewayConnectPeer {
+        rt::builder(&self.handle)
     }
-    /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a metering policy for a transit gateway to track and measure network traffic. Returns [`CreateTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_capacity_reservation_fleet(&self) -> CreateCapacityReservationFleet {
-        CreateCapacityReservationFleet(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_FLEET),
-        )
-    }
-    /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-    ///
-    /// Returns the [`CreateCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_carrier_gateway(&self) -> CreateCarrierGateway {
-        CreateCarrierGateway(rt::Call::new(&self.handle, &op::CREATE_CARRIER_GATEWAY))
-    }
-    /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
-    ///
-    /// Returns the [`CreateClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_client_vpn_endpoint(&self) -> CreateClientVpnEndpoint {
-        CreateClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ENDPOINT),
-        )
-    }
-    /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-    ///
-    /// Returns the [`CreateClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_client_vpn_route(&self) -> CreateClientVpnRoute {
-        CreateClientVpnRoute(rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ROUTE))
-    }
-    /// Creates a range of customer-owned IP addresses.
-    ///
-    /// Returns the [`CreateCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_coip_cidr(&self) -> CreateCoipCidr {
-        CreateCoipCidr(rt::Call::new(&self.handle, &op::CREATE_COIP_CIDR))
-    }
-    /// Creates a pool of customer-owned IP (CoIP) addresses.
-    ///
-    /// Returns the [`CreateCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_coip_pool(&self) -> CreateCoipPool {
-        CreateCoipPool(rt::Call::new(&self.handle, &op::CREATE_COIP_POOL))
-    }
-    /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
-    ///
-    /// Returns the [`CreateCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_customer_gateway(&self) -> CreateCustomerGateway {
-        CreateCustomerGateway(rt::Call::new(&self.handle, &op::CREATE_CUSTOMER_GATEWAY))
-    }
-    /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`CreateDefaultSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_default_subnet(&self) -> CreateDefaultSubnet {
-        CreateDefaultSubnet(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_SUBNET))
-    }
-    /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
-    ///
-    /// Returns the [`CreateDefaultVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_default_vpc(&self) -> CreateDefaultVpc {
-        CreateDefaultVpc(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_VPC))
-    }
-    /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
-    ///
-    /// Returns the [`CreateDelegateMacVolumeOwnershipTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_delegate_mac_volume_ownership_task(
+    pub fn create_transit_gateway_metering_policy(
         &self,
-    ) -> CreateDelegateMacVolumeOwnershipTask {
-        CreateDelegateMacVolumeOwnershipTask(
-            rt::Call::new(&self.handle, &op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK),
-        )
+    ) -> CreateTransitGatewayMeteringPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Creates an entry in a transit gateway metering policy to define traffic measurement rules. Returns [`CreateTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_metering_policy_entry(
+        &self,
+    ) -> CreateTransitGatewayMeteringPolicyEntry {
+        rt::builder(&self.handle)
+    }
+    /// Creates a multicast domain using the specified transit gateway. Returns [`CreateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_multicast_domain(
+        &self,
+    ) -> CreateTransitGatewayMulticastDomain {
+        rt::builder(&self.handle)
+    }
+    /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway. Returns [`CreateTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_network_function_attachment(
+        &self,
+    ) -> CreateTransitGatewayNetworkFunctionAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account. Returns [`CreateTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_peering_attachment(
+        &self,
+    ) -> CreateTransitGatewayPeeringAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Creates a transit gateway policy table. Returns [`CreateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_policy_table(
+        &self,
+    ) -> CreateTransitGatewayPolicyTable {
+        rt::builder(&self.handle)
+    }
+    /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table. Returns [`CreateTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_policy_table_entry(
+        &self,
+    ) -> CreateTransitGatewayPolicyTableEntry {
+        rt::builder(&self.handle)
+    }
+    /// Creates a reference (route) to a prefix list in a specified transit gateway route table. Returns [`CreateTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> CreateTransitGatewayPrefixListReference {
+        rt::builder(&self.handle)
+    }
+    /// Creates a static route for the specified transit gateway route table. Returns [`CreateTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route(&self) -> CreateTransitGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Creates a route table for the specified transit gateway. Returns [`CreateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table(&self) -> CreateTransitGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Advertises a new transit gateway route table. Returns [`CreateTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table_announcement(
+        &self,
+    ) -> CreateTransitGatewayRouteTableAnnouncement {
+        rt::builder(&self.handle)
     }
 }
-/// The `CreateApplicationStatusCheck` operation.
+/// The `CreateTrafficMirrorSession` operation.
 ///
-/// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
+/// Creates a Traffic Mirror session.
 ///
-/// - You can create a maximum of 50 application status checks for each account.
-/// - You must associate the check with instances or tags using `AssociateApplicationStatusCheck` before health checks start.
-/// - You must set the `Timeout` value to less than the `Interval` value.
-/// - You must start the `Path` with a forward slash (`/`). Default: `/`.
-/// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
-/// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
-/// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
-pub struct CreateApplicationStatusCheck(
+/// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic Mirror target. Create a filter, and then assign it to the session to define a subset of the traffic to mirror, for example all TCP traffic.
+///
+/// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
+///
+/// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
+pub struct CreateTrafficMirrorSession(
     pub(crate) rt::Call<
-        t::CreateApplicationStatusCheckRequest,
-        t::CreateApplicationStatusCheckResult,
+        t::CreateTrafficMirrorSessionRequest,
+        t::CreateTrafficMirrorSessionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateApplicationStatusCheck, t::CreateApplicationStatusCheckRequest,
-    t::CreateApplicationStatusCheckResult, rt::NoErrors,
-    op::CREATE_APPLICATION_STATUS_CHECK
+    CreateTrafficMirrorSession, t::CreateTrafficMirrorSessionRequest,
+    t::CreateTrafficMirrorSessionResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_SESSION
 );
-impl CreateApplicationStatusCheck {
-    /// The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance.
-    #[inline]
-    pub fn health_check_paths(
-        mut self,
-        value: impl rt::Items<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().health_check_paths);
-        self
-    }
-    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
-    #[inline]
-    pub fn push_health_check_paths(
-        mut self,
-        item: impl Into<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().health_check_paths, item);
-        self
-    }
-    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
-    #[inline]
-    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
-        self.0.input_mut().aggregation = Some(value.into());
-        self
-    }
-    /// The protocol to use for the health check. Valid values: `http` \| `https`.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// The port to use for the health check. Valid values: 1 to 65535.
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = value;
-        self
-    }
-    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
-    #[inline]
-    pub fn device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().device_index = Some(value);
-        self
-    }
-    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
-    #[inline]
-    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
-        self.0.input_mut().ip_version = Some(value.into());
-        self
-    }
-    /// The IP scope to use for the health check. Valid value: `private`.
-    #[inline]
-    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
-        self.0.input_mut().ip_scope = Some(value.into());
-        self
-    }
-    /// The interval, in seconds, between health checks. Valid value: 60.
-    #[inline]
-    pub fn interval(mut self, value: i32) -> Self {
-        self.0.input_mut().interval = Some(value);
-        self
-    }
-    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
-    #[inline]
-    pub fn success_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().success_threshold = Some(value);
-        self
-    }
-    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters. Default: `200`.
-    #[inline]
-    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_code_matcher = Some(value.into());
-        self
-    }
-    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
-    #[inline]
-    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().initialization_grace_period_seconds = Some(value);
-        self
-    }
-    /// The tags to apply to the application status check.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateApplicationStatusCheckResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateApplicationStatusCheckResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateApplicationStatusCheckRequest,
-        t::CreateApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTrafficMirrorSession {
+    rt::setter!(into_req CreateTrafficMirrorSessionRequest network_interface_id(String));
+    rt::setter!(
+        into_req CreateTrafficMirrorSessionRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(
+        into_req CreateTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest packet_length(i32));
+    rt::setter!(val_req CreateTrafficMirrorSessionRequest session_number(i32));
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest virtual_network_id(i32));
+    rt::setter!(into_opt CreateTrafficMirrorSessionRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorSessionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorSessionRequest client_token(String));
 }
-/// The `CreateCapacityManagerDataExport` operation.
+/// The `CreateTrafficMirrorTarget` operation.
 ///
-/// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
-pub struct CreateCapacityManagerDataExport(
+/// Creates a target for your Traffic Mirror session.
+///
+/// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs connected via VPC peering or a transit gateway.
+///
+/// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
+///
+/// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
+pub struct CreateTrafficMirrorTarget(
     pub(crate) rt::Call<
-        t::CreateCapacityManagerDataExportRequest,
-        t::CreateCapacityManagerDataExportResult,
+        t::CreateTrafficMirrorTargetRequest,
+        t::CreateTrafficMirrorTargetResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCapacityManagerDataExport, t::CreateCapacityManagerDataExportRequest,
-    t::CreateCapacityManagerDataExportResult, rt::NoErrors,
-    op::CREATE_CAPACITY_MANAGER_DATA_EXPORT
+    CreateTrafficMirrorTarget, t::CreateTrafficMirrorTargetRequest,
+    t::CreateTrafficMirrorTargetResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_TARGET
 );
-impl CreateCapacityManagerDataExport {
-    /// The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it.
-    #[inline]
-    pub fn s3_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_name = value.into();
-        self
-    }
-    /// The S3 key prefix for the exported data files. This allows you to organize exports in a specific folder structure within your bucket. If not specified, files are placed at the bucket root.
-    #[inline]
-    pub fn s3_bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_prefix = Some(value.into());
-        self
-    }
-    /// The frequency at which data exports are generated.
-    #[inline]
-    pub fn schedule(mut self, value: impl Into<t::Schedule>) -> Self {
-        self.0.input_mut().schedule = value.into();
-        self
-    }
-    /// The file format for the exported data. Parquet format is recommended for large datasets and better compression.
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
-        self.0.input_mut().output_format = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensure Idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the data export configuration. You can tag the export for organization and cost tracking purposes.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityManagerDataExportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityManagerDataExportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityManagerDataExportRequest,
-        t::CreateCapacityManagerDataExportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTrafficMirrorTarget {
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest network_interface_id(String));
+    rt::setter!(
+        into_opt CreateTrafficMirrorTargetRequest network_load_balancer_arn(String)
+    );
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorTargetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorTargetRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest client_token(String));
+    rt::setter!(
+        into_opt CreateTrafficMirrorTargetRequest
+        gateway_load_balancer_endpoint_id(String)
+    );
 }
-/// The `CreateCapacityReservation` operation.
+/// The `CreateTransitGateway` operation.
 ///
-/// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
+/// Creates a transit gateway.
 ///
-/// You can create a Capacity Reservation at any time, and you can choose when it starts. You can create a Capacity Reservation for immediate use or you can request a Capacity Reservation for a future date.
+/// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
 ///
-/// For more information, see [Reserve compute capacity with On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*.
+/// To attach your VPCs, use CreateTransitGatewayVpcAttachment.
 ///
-/// Your request to create a Capacity Reservation could fail if:
+/// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
 ///
-/// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
-/// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
-pub struct CreateCapacityReservation(
+/// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
+pub struct CreateTransitGateway(
     pub(crate) rt::Call<
-        t::CreateCapacityReservationRequest,
-        t::CreateCapacityReservationResult,
+        t::CreateTransitGatewayRequest,
+        t::CreateTransitGatewayResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCapacityReservation, t::CreateCapacityReservationRequest,
-    t::CreateCapacityReservationResult, rt::NoErrors, op::CREATE_CAPACITY_RESERVATION
+    CreateTransitGateway, t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult,
+    rt::NoErrors, op::CREATE_TRANSIT_GATEWAY
 );
-impl CreateCapacityReservation {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The instance type for which to reserve capacity.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = value.into();
-        self
-    }
-    /// The type of operating system for which to reserve capacity.
-    #[inline]
-    pub fn instance_platform(
-        mut self,
-        value: impl Into<t::CapacityReservationInstancePlatform>,
-    ) -> Self {
-        self.0.input_mut().instance_platform = value.into();
-        self
-    }
-    /// The Availability Zone in which to create the Capacity Reservation.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The ID of the Availability Zone in which to create the Capacity Reservation.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
-    #[inline]
-    pub fn tenancy(mut self, value: impl Into<t::CapacityReservationTenancy>) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The number of instances for which to reserve capacity.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance.
-    #[inline]
-    pub fn ebs_optimized(mut self, value: bool) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// *Deprecated.*
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: bool) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
-    #[inline]
-    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
-        self.0.input_mut().end_date_type = Some(value.into());
-        self
-    }
-    /// Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::InstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// The tags to apply to the Capacity Reservation during launch.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// **Note:** Not supported for future-dated Capacity Reservations.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// **Note:** Not supported for future-dated Capacity Reservations.
-    #[inline]
-    pub fn placement_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().placement_group_arn = Some(value.into());
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn commitment_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().commitment_duration = Some(value);
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn delivery_preference(
-        mut self,
-        value: impl Into<t::CapacityReservationDeliveryPreference>,
-    ) -> Self {
-        self.0.input_mut().delivery_preference = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCapacityReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationRequest,
-        t::CreateCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGateway {
+    rt::setter!(into_opt CreateTransitGatewayRequest description(String));
+    rt::setter!(
+        val_opt CreateTransitGatewayRequest options(t::TransitGatewayRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRequest dry_run(bool));
 }
-/// The `CreateCapacityReservationBySplitting` operation.
+/// The `CreateTransitGatewayConnect` operation.
 ///
-/// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
-pub struct CreateCapacityReservationBySplitting(
+/// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
+///
+/// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
+pub struct CreateTransitGatewayConnect(
     pub(crate) rt::Call<
-        t::CreateCapacityReservationBySplittingRequest,
-        t::CreateCapacityReservationBySplittingResult,
+        t::CreateTransitGatewayConnectRequest,
+        t::CreateTransitGatewayConnectResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCapacityReservationBySplitting, t::CreateCapacityReservationBySplittingRequest,
-    t::CreateCapacityReservationBySplittingResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING
+    CreateTransitGatewayConnect, t::CreateTransitGatewayConnectRequest,
+    t::CreateTransitGatewayConnectResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT
 );
-impl CreateCapacityReservationBySplitting {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the Capacity Reservation from which you want to split the capacity.
-    #[inline]
-    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances to split from the source Capacity Reservation.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// The tags to apply to the new Capacity Reservation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationBySplittingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationBySplittingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationBySplittingRequest,
-        t::CreateCapacityReservationBySplittingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayConnect {
+    rt::setter!(
+        into_req CreateTransitGatewayConnectRequest
+        transport_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_req CreateTransitGatewayConnectRequest
+        options(t::CreateTransitGatewayConnectRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayConnectRequest dry_run(bool));
 }
-/// The `CreateCapacityReservationCancellationQuote` operation.
+/// The `CreateTransitGatewayConnectPeer` operation.
 ///
-/// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
-pub struct CreateCapacityReservationCancellationQuote(
+/// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
+///
+/// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
+///
+/// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct CreateTransitGatewayConnectPeer(
     pub(crate) rt::Call<
-        t::CreateCapacityReservationCancellationQuoteRequest,
-        t::CreateCapacityReservationCancellationQuoteResult,
+        t::CreateTransitGatewayConnectPeerRequest,
+        t::CreateTransitGatewayConnectPeerResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCapacityReservationCancellationQuote,
-    t::CreateCapacityReservationCancellationQuoteRequest,
-    t::CreateCapacityReservationCancellationQuoteResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE
+    CreateTransitGatewayConnectPeer, t::CreateTransitGatewayConnectPeerRequest,
+    t::CreateTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER
 );
-impl CreateCapacityReservationCancellationQuote {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the cancellation quote.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationCancellationQuoteResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationCancellationQuoteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationCancellationQuoteRequest,
-        t::CreateCapacityReservationCancellationQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayConnectPeer {
+    rt::setter!(
+        into_req CreateTransitGatewayConnectPeerRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayConnectPeerRequest transit_gateway_address(String)
+    );
+    rt::setter!(into_req CreateTransitGatewayConnectPeerRequest peer_address(String));
+    rt::setter!(
+        val_opt CreateTransitGatewayConnectPeerRequest
+        bgp_options(t::TransitGatewayConnectRequestBgpOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectPeerRequest inside_cidr_blocks(String)
+        push_inside_cidr_blocks
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectPeerRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayConnectPeerRequest dry_run(bool));
 }
-/// The `CreateCapacityReservationDateChangeQuote` operation.
+/// The `CreateTransitGatewayMeteringPolicy` operation.
 ///
-/// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
-///
-/// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
-pub struct CreateCapacityReservationDateChangeQuote(
+/// Creates a metering policy for a transit gateway to track and measure network traffic.
+pub struct CreateTransitGatewayMeteringPolicy(
     pub(crate) rt::Call<
-        t::CreateCapacityReservationDateChangeQuoteRequest,
-        t::CreateCapacityReservationDateChangeQuoteResult,
+        t::CreateTransitGatewayMeteringPolicyRequest,
+        t::CreateTransitGatewayMeteringPolicyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCapacityReservationDateChangeQuote,
-    t::CreateCapacityReservationDateChangeQuoteRequest,
-    t::CreateCapacityReservationDateChangeQuoteResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE
+    CreateTransitGatewayMeteringPolicy, t::CreateTransitGatewayMeteringPolicyRequest,
+    t::CreateTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY
 );
-impl CreateCapacityReservationDateChangeQuote {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The requested new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). The new start date must be later than the current start date and within the cumulative 30-day pushout limit.
-    #[inline]
-    pub fn new_start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().new_start_date = value;
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the date change quote.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationDateChangeQuoteResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationDateChangeQuoteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationDateChangeQuoteRequest,
-        t::CreateCapacityReservationDateChangeQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayMeteringPolicy {
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayMeteringPolicyRequest middlebox_attachment_ids(String)
+        push_middlebox_attachment_ids
+    );
+    rt::setter!(
+        items CreateTransitGatewayMeteringPolicyRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyRequest dry_run(bool));
 }
-/// The `CreateCapacityReservationFleet` operation.
+/// The `CreateTransitGatewayMeteringPolicyEntry` operation.
 ///
-/// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
-pub struct CreateCapacityReservationFleet(
+/// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
+pub struct CreateTransitGatewayMeteringPolicyEntry(
     pub(crate) rt::Call<
-        t::CreateCapacityReservationFleetRequest,
-        t::CreateCapacityReservationFleetResult,
+        t::CreateTransitGatewayMeteringPolicyEntryRequest,
+        t::CreateTransitGatewayMeteringPolicyEntryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCapacityReservationFleet, t::CreateCapacityReservationFleetRequest,
-    t::CreateCapacityReservationFleetResult, rt::NoErrors,
-    op::CREATE_CAPACITY_RESERVATION_FLEET
+    CreateTransitGatewayMeteringPolicyEntry,
+    t::CreateTransitGatewayMeteringPolicyEntryRequest,
+    t::CreateTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
 );
-impl CreateCapacityReservationFleet {
-    /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the `prioritized` allocation strategy is supported. For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_strategy = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Information about the instance types for which to reserve the capacity.
-    #[inline]
-    pub fn instance_type_specifications(
-        mut self,
-        value: impl rt::Items<t::ReservationFleetInstanceSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_type_specifications);
-        self
-    }
-    /// Adds one element to `InstanceTypeSpecifications`; see [`instance_type_specifications`](Self::instance_type_specifications).
-    #[inline]
-    pub fn push_instance_type_specifications(
-        mut self,
-        item: impl Into<t::ReservationFleetInstanceSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_type_specifications, item);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Indicates the tenancy of the Capacity Reservation Fleet. All Capacity Reservations in the Fleet inherit this tenancy. The Capacity Reservation Fleet can have one of the following tenancy settings:
-    #[inline]
-    pub fn tenancy(
-        mut self,
-        value: impl Into<t::FleetCapacityReservationTenancy>,
-    ) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn total_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().total_target_capacity = value;
-        self
-    }
-    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria.
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::FleetInstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to the Capacity Reservations in the Fleet.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateCapacityReservationFleetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCapacityReservationFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationFleetRequest,
-        t::CreateCapacityReservationFleetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayMeteringPolicyEntry {
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyEntryRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        val_req CreateTransitGatewayMeteringPolicyEntryRequest policy_rule_number(i32)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        source_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        source_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_cidr_block(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_port_range(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_port_range(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest protocol(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyEntryRequest
+        metered_account(t::TransitGatewayMeteringPayerType)
+    );
+    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyEntryRequest dry_run(bool));
 }
-/// The `CreateCarrierGateway` operation.
+/// The `CreateTransitGatewayMulticastDomain` operation.
 ///
-/// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-pub struct CreateCarrierGateway(
+/// Creates a multicast domain using the specified transit gateway.
+///
+/// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
+pub struct CreateTransitGatewayMulticastDomain(
     pub(crate) rt::Call<
-        t::CreateCarrierGatewayRequest,
-        t::CreateCarrierGatewayResult,
+        t::CreateTransitGatewayMulticastDomainRequest,
+        t::CreateTransitGatewayMulticastDomainResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCarrierGateway, t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult,
-    rt::NoErrors, op::CREATE_CARRIER_GATEWAY
+    CreateTransitGatewayMulticastDomain, t::CreateTransitGatewayMulticastDomainRequest,
+    t::CreateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
 );
-impl CreateCarrierGateway {
-    /// The ID of the VPC to associate with the carrier gateway.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The tags to associate with the carrier gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCarrierGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCarrierGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCarrierGatewayRequest,
-        t::CreateCarrierGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req CreateTransitGatewayMulticastDomainRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayMulticastDomainRequest
+        options(t::CreateTransitGatewayMulticastDomainRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayMulticastDomainRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayMulticastDomainRequest dry_run(bool));
 }
-/// The `CreateClientVpnEndpoint` operation.
+/// The `CreateTransitGatewayNetworkFunctionAttachment` operation.
 ///
-/// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
-pub struct CreateClientVpnEndpoint(
+/// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
+///
+/// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
+pub struct CreateTransitGatewayNetworkFunctionAttachment(
     pub(crate) rt::Call<
-        t::CreateClientVpnEndpointRequest,
-        t::CreateClientVpnEndpointResult,
+        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateClientVpnEndpoint, t::CreateClientVpnEndpointRequest,
-    t::CreateClientVpnEndpointResult, rt::NoErrors, op::CREATE_CLIENT_VPN_ENDPOINT
+    CreateTransitGatewayNetworkFunctionAttachment,
+    t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+    t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
 );
-impl CreateClientVpnEndpoint {
-    /// The IPv4 address range, in CIDR notation, from which to assign client IP addresses. The address range cannot overlap with the local CIDR of the VPC in which the associated subnet is located, or the routes that you add manually. The address range cannot be changed after the Client VPN endpoint has been created. Client CIDR range must have a size of at least /22 and must not be greater than /12.
-    #[inline]
-    pub fn client_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_cidr_block = Some(value.into());
-        self
-    }
-    /// The ARN of the server certificate. For more information, see the [Certificate Manager User Guide](https://docs.aws.amazon.com/acm/latest/userguide/).
-    #[inline]
-    pub fn server_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_arn = value.into();
-        self
-    }
-    /// Information about the authentication method to be used to authenticate clients.
-    #[inline]
-    pub fn authentication_options(
-        mut self,
-        value: impl rt::Items<t::ClientVpnAuthenticationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().authentication_options);
-        self
-    }
-    /// Adds one element to `AuthenticationOptions`; see [`authentication_options`](Self::authentication_options).
-    #[inline]
-    pub fn push_authentication_options(
-        mut self,
-        item: impl Into<t::ClientVpnAuthenticationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().authentication_options, item);
-        self
-    }
-    /// Information about the client connection logging options.
-    #[inline]
-    pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
-        self.0.input_mut().connection_log_options = value;
-        self
-    }
-    /// Information about the DNS servers to be used for DNS resolution. A Client VPN endpoint can have up to two DNS servers. If no DNS server is specified, the DNS address configured on the device is used for the DNS server.
-    #[inline]
-    pub fn dns_servers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().dns_servers);
-        self
-    }
-    /// Adds one element to `DnsServers`; see [`dns_servers`](Self::dns_servers).
-    #[inline]
-    pub fn push_dns_servers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().dns_servers, item);
-        self
-    }
-    /// The transport protocol to be used by the VPN session.
-    #[inline]
-    pub fn transport_protocol(mut self, value: impl Into<t::TransportProtocol>) -> Self {
-        self.0.input_mut().transport_protocol = Some(value.into());
-        self
-    }
-    /// The port number to assign to the Client VPN endpoint for TCP and UDP traffic.
-    #[inline]
-    pub fn vpn_port(mut self, value: i32) -> Self {
-        self.0.input_mut().vpn_port = Some(value);
-        self
-    }
-    /// A brief description of the Client VPN endpoint.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Indicates whether split-tunnel is enabled on the Client VPN endpoint.
-    #[inline]
-    pub fn split_tunnel(mut self, value: bool) -> Self {
-        self.0.input_mut().split_tunnel = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the Client VPN endpoint during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The IDs of one or more security groups to apply to the target network. You must also specify the ID of the VPC that contains the security groups.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// The ID of the VPC to associate with the Client VPN endpoint. If no security group IDs are specified in the request, the default security group for the VPC is applied.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// Specify whether to enable the self-service portal for the Client VPN endpoint.
-    #[inline]
-    pub fn self_service_portal(
-        mut self,
-        value: impl Into<t::SelfServicePortal>,
-    ) -> Self {
-        self.0.input_mut().self_service_portal = Some(value.into());
-        self
-    }
-    /// The options for managing connection authorization for new client connections.
-    #[inline]
-    pub fn client_connect_options(mut self, value: t::ClientConnectOptions) -> Self {
-        self.0.input_mut().client_connect_options = Some(value);
-        self
-    }
-    /// The maximum VPN session duration time in hours.
-    #[inline]
-    pub fn session_timeout_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().session_timeout_hours = Some(value);
-        self
-    }
-    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
-    #[inline]
-    pub fn client_login_banner_options(
-        mut self,
-        value: t::ClientLoginBannerOptions,
-    ) -> Self {
-        self.0.input_mut().client_login_banner_options = Some(value);
-        self
-    }
-    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
-    #[inline]
-    pub fn client_route_enforcement_options(
-        mut self,
-        value: t::ClientRouteEnforcementOptions,
-    ) -> Self {
-        self.0.input_mut().client_route_enforcement_options = Some(value);
-        self
-    }
-    /// Indicates whether the client VPN session is disconnected after the maximum timeout specified in `SessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
-    #[inline]
-    pub fn disconnect_on_session_timeout(mut self, value: bool) -> Self {
-        self.0.input_mut().disconnect_on_session_timeout = Some(value);
-        self
-    }
-    /// The IP address type for the Client VPN endpoint. Valid values are `ipv4` (default) for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 addressing. When set to `dual-stack,` clients can connect to the endpoint using either IPv4 or IPv6 addresses..
-    #[inline]
-    pub fn endpoint_ip_address_type(
-        mut self,
-        value: impl Into<t::EndpointIpAddressType>,
-    ) -> Self {
-        self.0.input_mut().endpoint_ip_address_type = Some(value.into());
-        self
-    }
-    /// The IP address type for traffic within the Client VPN tunnel. Valid values are `ipv4` (default) for IPv4 traffic only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 traffic. When set to `dual-stack`, clients can access both IPv4 and IPv6 resources through the VPN .
-    #[inline]
-    pub fn traffic_ip_address_type(
-        mut self,
-        value: impl Into<t::TrafficIpAddressType>,
-    ) -> Self {
-        self.0.input_mut().traffic_ip_address_type = Some(value.into());
-        self
-    }
-    /// The Transit Gateway configuration for the Client VPN endpoint. Use this parameter to associate the endpoint with a Transit Gateway instead of a VPC. You cannot specify both `TransitGatewayConfiguration` and `VpcId`/`SecurityGroupIds`.
-    #[inline]
-    pub fn transit_gateway_configuration(
-        mut self,
-        value: t::TransitGatewayConfigurationInputStructure,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_configuration = Some(value);
-        self
-    }
-    /// The device posture options for the Client VPN endpoint. Use this parameter to specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices.
-    #[inline]
-    pub fn device_posture_options(mut self, value: t::DevicePostureOptions) -> Self {
-        self.0.input_mut().device_posture_options = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateClientVpnEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateClientVpnEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateClientVpnEndpointRequest,
-        t::CreateClientVpnEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayNetworkFunctionAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
+        service_name(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        availability_zones(String) push_availability_zones
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        availability_zone_ids(String) push_availability_zone_ids
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
 }
-/// The `CreateClientVpnRoute` operation.
+/// The `CreateTransitGatewayPeeringAttachment` operation.
 ///
-/// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-pub struct CreateClientVpnRoute(
+/// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
+///
+/// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
+pub struct CreateTransitGatewayPeeringAttachment(
     pub(crate) rt::Call<
-        t::CreateClientVpnRouteRequest,
-        t::CreateClientVpnRouteResult,
+        t::CreateTransitGatewayPeeringAttachmentRequest,
+        t::CreateTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateClientVpnRoute, t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult,
-    rt::NoErrors, op::CREATE_CLIENT_VPN_ROUTE
+    CreateTransitGatewayPeeringAttachment,
+    t::CreateTransitGatewayPeeringAttachmentRequest,
+    t::CreateTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
-impl CreateClientVpnRoute {
-    /// The ID of the Client VPN endpoint to which to add the route.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The IPv4 address range, in CIDR notation, of the route destination. For example:
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The ID of the subnet through which you want to route traffic. The specified subnet must be an existing target network of the Client VPN endpoint.
-    #[inline]
-    pub fn target_vpc_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_vpc_subnet_id = Some(value.into());
-        self
-    }
-    /// A brief description of the route.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateClientVpnRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateClientVpnRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateClientVpnRouteRequest,
-        t::CreateClientVpnRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayPeeringAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest
+        peer_transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest peer_account_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest peer_region(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayPeeringAttachmentRequest
+        options(t::CreateTransitGatewayPeeringAttachmentRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayPeeringAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayPeeringAttachmentRequest dry_run(bool));
 }
-/// The `CreateCoipCidr` operation.
+/// The `CreateTransitGatewayPolicyTable` operation.
 ///
-/// Creates a range of customer-owned IP addresses.
-pub struct CreateCoipCidr(
-    pub(crate) rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateCoipCidr, t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors,
-    op::CREATE_COIP_CIDR
-);
-impl CreateCoipCidr {
-    /// A customer-owned IP address range to create.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The ID of the address pool.
-    #[inline]
-    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().coip_pool_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateCoipPool` operation.
-///
-/// Creates a pool of customer-owned IP (CoIP) addresses.
-pub struct CreateCoipPool(
-    pub(crate) rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateCoipPool, t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors,
-    op::CREATE_COIP_POOL
-);
-impl CreateCoipPool {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The tags to assign to the CoIP address pool.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCoipPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCoipPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateCustomerGateway` operation.
-///
-/// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
-///
-/// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-///
-/// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
-pub struct CreateCustomerGateway(
+/// Creates a transit gateway policy table.
+pub struct CreateTransitGatewayPolicyTable(
     pub(crate) rt::Call<
-        t::CreateCustomerGatewayRequest,
-        t::CreateCustomerGatewayResult,
+        t::CreateTransitGatewayPolicyTableRequest,
+        t::CreateTransitGatewayPolicyTableResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateCustomerGateway, t::CreateCustomerGatewayRequest,
-    t::CreateCustomerGatewayResult, rt::NoErrors, op::CREATE_CUSTOMER_GATEWAY
+    CreateTransitGatewayPolicyTable, t::CreateTransitGatewayPolicyTableRequest,
+    t::CreateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE
 );
-impl CreateCustomerGateway {
-    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
-    #[inline]
-    pub fn bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().bgp_asn = Some(value);
-        self
-    }
-    /// *This member has been deprecated.* The Internet-routable IP address for the customer gateway's outside interface. The address must be static.
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) for the customer gateway certificate.
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = Some(value.into());
-        self
-    }
-    /// The type of VPN connection that this customer gateway supports (`ipsec.1`).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::GatewayType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// The tags to apply to the customer gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A name for the customer gateway device.
-    #[inline]
-    pub fn device_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device_name = Some(value.into());
-        self
-    }
-    /// The IP address for the customer gateway device's outside interface. The address must be static. If `OutsideIpAddressType` in your VPN connection options is set to `PrivateIpv4`, you can use an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to `Ipv6`, you can use an IPv6 address.
-    #[inline]
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_address = Some(value.into());
-        self
-    }
-    /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
-    #[inline]
-    pub fn bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().bgp_asn_extended = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCustomerGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateCustomerGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCustomerGatewayRequest,
-        t::CreateCustomerGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayPolicyTableRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayPolicyTableRequest dry_run(bool));
 }
-/// The `CreateDefaultSubnet` operation.
+/// The `CreateTransitGatewayPolicyTableEntry` operation.
 ///
-/// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-pub struct CreateDefaultSubnet(
+/// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
+pub struct CreateTransitGatewayPolicyTableEntry(
     pub(crate) rt::Call<
-        t::CreateDefaultSubnetRequest,
-        t::CreateDefaultSubnetResult,
+        t::CreateTransitGatewayPolicyTableEntryRequest,
+        t::CreateTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateDefaultSubnet, t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult,
-    rt::NoErrors, op::CREATE_DEFAULT_SUBNET
+    CreateTransitGatewayPolicyTableEntry, t::CreateTransitGatewayPolicyTableEntryRequest,
+    t::CreateTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
 );
-impl CreateDefaultSubnet {
-    /// The Availability Zone in which to create the default subnet.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Indicates whether to create an IPv6 only subnet. If you already have a default subnet for this Availability Zone, you must delete it before you can create an IPv6 only subnet.
-    #[inline]
-    pub fn ipv6_native(mut self, value: bool) -> Self {
-        self.0.input_mut().ipv6_native = Some(value);
-        self
-    }
-    /// The ID of the Availability Zone.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDefaultSubnetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateDefaultSubnetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDefaultSubnetRequest,
-        t::CreateDefaultSubnetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayPolicyTableEntry {
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayPolicyTableEntryRequest
+        policy_rule(t::TransitGatewayRequestPolicyRule)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest
+        target_route_table_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayPolicyTableEntryRequest dry_run(bool));
 }
-/// The `CreateDefaultVpc` operation.
+/// The `CreateTransitGatewayPrefixListReference` operation.
 ///
-/// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
-///
-/// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
-pub struct CreateDefaultVpc(
+/// Creates a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct CreateTransitGatewayPrefixListReference(
     pub(crate) rt::Call<
-        t::CreateDefaultVpcRequest,
-        t::CreateDefaultVpcResult,
+        t::CreateTransitGatewayPrefixListReferenceRequest,
+        t::CreateTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateDefaultVpc, t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult,
-    rt::NoErrors, op::CREATE_DEFAULT_VPC
+    CreateTransitGatewayPrefixListReference,
+    t::CreateTransitGatewayPrefixListReferenceRequest,
+    t::CreateTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
 );
-impl CreateDefaultVpc {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDefaultVpcResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateDefaultVpcResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult, rt::NoErrors> {
-        self.0
-    }
+impl CreateTransitGatewayPrefixListReference {
+    rt::setter!(
+        into_req CreateTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayPrefixListReferenceRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest blackhole(bool));
+    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest dry_run(bool));
 }
-/// The `CreateDelegateMacVolumeOwnershipTask` operation.
+/// The `CreateTransitGatewayRoute` operation.
 ///
-/// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
-pub struct CreateDelegateMacVolumeOwnershipTask(
+/// Creates a static route for the specified transit gateway route table.
+pub struct CreateTransitGatewayRoute(
     pub(crate) rt::Call<
-        t::CreateDelegateMacVolumeOwnershipTaskRequest,
-        t::CreateDelegateMacVolumeOwnershipTaskResult,
+        t::CreateTransitGatewayRouteRequest,
+        t::CreateTransitGatewayRouteResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateDelegateMacVolumeOwnershipTask, t::CreateDelegateMacVolumeOwnershipTaskRequest,
-    t::CreateDelegateMacVolumeOwnershipTaskResult, rt::NoErrors,
-    op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK
+    CreateTransitGatewayRoute, t::CreateTransitGatewayRouteRequest,
+    t::CreateTransitGatewayRouteResult, rt::NoErrors, op::CREATE_TRANSIT_GATEWAY_ROUTE
 );
-impl CreateDelegateMacVolumeOwnershipTask {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Amazon EC2 Mac instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Specifies the following credentials:
-    #[inline]
-    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mac_credentials = value.into();
-        self
-    }
-    /// The tags to assign to the volume ownership delegation task.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateDelegateMacVolumeOwnershipTaskResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateDelegateMacVolumeOwnershipTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDelegateMacVolumeOwnershipTaskRequest,
-        t::CreateDelegateMacVolumeOwnershipTaskResult,
+impl CreateTransitGatewayRoute {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayRouteRequest transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteRequest blackhole(bool));
+    rt::setter!(val_opt CreateTransitGatewayRouteRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayRouteTable` operation.
+///
+/// Creates a route table for the specified transit gateway.
+pub struct CreateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableRequest,
+        t::CreateTransitGatewayRouteTableResult,
         rt::NoErrors,
-    > {
-        self.0
-    }
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTable, t::CreateTransitGatewayRouteTableRequest,
+    t::CreateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl CreateTransitGatewayRouteTable {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRouteTableRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises a new transit gateway route table.
+pub struct CreateTransitGatewayRouteTableAnnouncement(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableAnnouncementRequest,
+        t::CreateTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTableAnnouncement,
+    t::CreateTransitGatewayRouteTableAnnouncementRequest,
+    t::CreateTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl CreateTransitGatewayRouteTableAnnouncement {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableAnnouncementRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableAnnouncementRequest
+        peering_attachment_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRouteTableAnnouncementRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
 }

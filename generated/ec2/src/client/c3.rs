@@ -5,2046 +5,728 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
-    ///
-    /// Returns the [`CreateDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches the specified VPC to the specified transit gateway. Returns [`CreateTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
-        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
-    }
-    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-    ///
-    /// Returns the [`CreateEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_egress_only_internet_gateway(
+    pub fn create_transit_gateway_vpc_attachment(
         &self,
-    ) -> CreateEgressOnlyInternetGateway {
-        CreateEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
-        )
+    ) -> CreateTransitGatewayVpcAttachment {
+        rt::builder(&self.handle)
     }
-    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-    ///
-    /// Returns the [`CreateFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy. Returns [`CreateVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_fleet(&self) -> CreateFleet {
-        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
+    pub fn create_verified_access_endpoint(&self) -> CreateVerifiedAccessEndpoint {
+        rt::builder(&self.handle)
     }
-    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-    ///
-    /// Returns the [`CreateFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy. Returns [`CreateVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_flow_logs(&self) -> CreateFlowLogs {
-        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
+    pub fn create_verified_access_group(&self) -> CreateVerifiedAccessGroup {
+        rt::builder(&self.handle)
     }
-    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-    ///
-    /// Returns the [`CreateFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met. Returns [`CreateVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_fpga_image(&self) -> CreateFpgaImage {
-        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
+    pub fn create_verified_access_instance(&self) -> CreateVerifiedAccessInstance {
+        rt::builder(&self.handle)
     }
-    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
-    ///
-    /// Returns the [`CreateImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request. Returns [`CreateVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_image(&self) -> CreateImage {
-        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
-    }
-    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-    ///
-    /// Returns the [`CreateImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
-        CreateImageUsageReport(
-            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
-        )
-    }
-    /// Creates an EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`CreateInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
-        CreateInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
-        )
-    }
-    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
-    ///
-    /// Returns the [`CreateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
-        CreateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Exports a running or stopped instance to an Amazon S3 bucket.
-    ///
-    /// Returns the [`CreateInstanceExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
-        CreateInstanceExportTask(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
-        )
-    }
-    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
-    ///
-    /// Returns the [`CreateInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
-        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
-    }
-    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-    ///
-    /// Returns the [`CreateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_interruptible_capacity_reservation_allocation(
+    pub fn create_verified_access_trust_provider(
         &self,
-    ) -> CreateInterruptibleCapacityReservationAllocation {
-        CreateInterruptibleCapacityReservationAllocation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
-            ),
-        )
+    ) -> CreateVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
     }
-    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
-    ///
-    /// Returns the [`CreateIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an EBS volume that can be attached to an instance in the same Availability Zone. Returns [`CreateVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam(&self) -> CreateIpam {
-        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
+    pub fn create_volume(&self) -> CreateVolume {
+        rt::builder(&self.handle)
     }
-    /// Create a verification token.
-    ///
-    /// Returns the [`CreateIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a VPC with the specified CIDR blocks. Returns [`CreateVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_external_resource_verification_token(
+    pub fn create_vpc(&self) -> CreateVpc {
+        rt::builder(&self.handle)
+    }
+    /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`CreateVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_block_public_access_exclusion(
         &self,
-    ) -> CreateIpamExternalResourceVerificationToken {
-        CreateIpamExternalResourceVerificationToken(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            ),
-        )
+    ) -> CreateVpcBlockPublicAccessExclusion {
+        rt::builder(&self.handle)
     }
-    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-    ///
-    /// Returns the [`CreateIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS. Returns [`CreateVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_internet_registry_association(
+    pub fn create_vpc_encryption_control(&self) -> CreateVpcEncryptionControl {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`CreateVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint(&self) -> CreateVpcEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*. Returns [`CreateVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint_connection_notification(
         &self,
-    ) -> CreateIpamInternetRegistryAssociation {
-        CreateIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
+    ) -> CreateVpcEndpointConnectionNotification {
+        rt::builder(&self.handle)
     }
-    /// Creates an IPAM policy.
-    ///
-    /// Returns the [`CreateIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect. Returns [`CreateVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
-        CreateIpamPolicy(rt::Call::new(&self.handle, &op::CREATE_IPAM_POLICY))
+    pub fn create_vpc_endpoint_service_configuration(
+        &self,
+    ) -> CreateVpcEndpointServiceConfiguration {
+        rt::builder(&self.handle)
+    }
+    /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks. Returns [`CreateVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnection {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway. Returns [`CreateVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_concentrator(&self) -> CreateVpnConcentrator {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`. Returns [`CreateVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection(&self) -> CreateVpnConnection {
+        rt::builder(&self.handle)
+    }
+    /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`CreateVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection_route(&self) -> CreateVpnConnectionRoute {
+        rt::builder(&self.handle)
     }
 }
-/// The `CreateDhcpOptions` operation.
+/// The `CreateTransitGatewayVpcAttachment` operation.
 ///
-/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+/// Attaches the specified VPC to the specified transit gateway.
 ///
-/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+/// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already attached, the new VPC CIDR range is not propagated to the default propagation route table.
 ///
-/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
-/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
-/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
-/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
-/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
-/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
-pub struct CreateDhcpOptions(
+/// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
+pub struct CreateTransitGatewayVpcAttachment(
     pub(crate) rt::Call<
-        t::CreateDhcpOptionsRequest,
-        t::CreateDhcpOptionsResult,
+        t::CreateTransitGatewayVpcAttachmentRequest,
+        t::CreateTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
-    rt::NoErrors, op::CREATE_DHCP_OPTIONS
+    CreateTransitGatewayVpcAttachment, t::CreateTransitGatewayVpcAttachmentRequest,
+    t::CreateTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
-impl CreateDhcpOptions {
-    /// A DHCP configuration option.
-    #[inline]
-    pub fn dhcp_configurations(
-        mut self,
-        value: impl rt::Items<t::NewDhcpConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().dhcp_configurations);
-        self
-    }
-    /// Adds one element to `DhcpConfigurations`; see [`dhcp_configurations`](Self::dhcp_configurations).
-    #[inline]
-    pub fn push_dhcp_configurations(
-        mut self,
-        item: impl Into<t::NewDhcpConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().dhcp_configurations, item);
-        self
-    }
-    /// The tags to assign to the DHCP option.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDhcpOptionsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateDhcpOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDhcpOptionsRequest,
-        t::CreateDhcpOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateTransitGatewayVpcAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayVpcAttachmentRequest transit_gateway_id(String)
+    );
+    rt::setter!(into_req CreateTransitGatewayVpcAttachmentRequest vpc_id(String));
+    rt::setter!(
+        items CreateTransitGatewayVpcAttachmentRequest subnet_ids(String) push_subnet_ids
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayVpcAttachmentRequest
+        options(t::CreateTransitGatewayVpcAttachmentRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayVpcAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayVpcAttachmentRequest dry_run(bool));
 }
-/// The `CreateEgressOnlyInternetGateway` operation.
+/// The `CreateVerifiedAccessEndpoint` operation.
 ///
-/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-pub struct CreateEgressOnlyInternetGateway(
+/// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
+pub struct CreateVerifiedAccessEndpoint(
     pub(crate) rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
+        t::CreateVerifiedAccessEndpointRequest,
+        t::CreateVerifiedAccessEndpointResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
-    t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
-    op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY
+    CreateVerifiedAccessEndpoint, t::CreateVerifiedAccessEndpointRequest,
+    t::CreateVerifiedAccessEndpointResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_ENDPOINT
 );
-impl CreateEgressOnlyInternetGateway {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC for which to create the egress-only internet gateway.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The tags to assign to the egress-only internet gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateEgressOnlyInternetGatewayResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateEgressOnlyInternetGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVerifiedAccessEndpoint {
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest verified_access_group_id(String)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest
+        endpoint_type(t::VerifiedAccessEndpointType)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest
+        attachment_type(t::VerifiedAccessEndpointAttachmentType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessEndpointRequest domain_certificate_arn(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest application_domain(String));
+    rt::setter!(
+        into_opt CreateVerifiedAccessEndpointRequest endpoint_domain_prefix(String)
+    );
+    rt::setter!(
+        items CreateVerifiedAccessEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        load_balancer_options(t::CreateVerifiedAccessEndpointLoadBalancerOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        network_interface_options(t::CreateVerifiedAccessEndpointEniOptions)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest description(String));
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest policy_document(String));
+    rt::setter!(
+        items CreateVerifiedAccessEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessEndpointRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        rds_options(t::CreateVerifiedAccessEndpointRdsOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        cidr_options(t::CreateVerifiedAccessEndpointCidrOptions)
+    );
 }
-/// The `CreateFleet` operation.
+/// The `CreateVerifiedAccessGroup` operation.
 ///
-/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-///
-/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
-pub struct CreateFleet(
-    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
-    op::CREATE_FLEET
-);
-impl CreateFleet {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Describes the configuration of Spot Instances in an EC2 Fleet.
-    #[inline]
-    pub fn spot_options(mut self, value: t::SpotOptionsRequest) -> Self {
-        self.0.input_mut().spot_options = Some(value);
-        self
-    }
-    /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
-    #[inline]
-    pub fn on_demand_options(mut self, value: t::OnDemandOptionsRequest) -> Self {
-        self.0.input_mut().on_demand_options = Some(value);
-        self
-    }
-    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
-    #[inline]
-    pub fn reserved_capacity_options(
-        mut self,
-        value: t::ReservedCapacityOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().reserved_capacity_options = Some(value);
-        self
-    }
-    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
-    /// The configuration for the EC2 Fleet.
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_configs);
-        self
-    }
-    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
-    #[inline]
-    pub fn push_launch_template_configs(
-        mut self,
-        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_configs, item);
-        self
-    }
-    /// The number of units to request.
-    #[inline]
-    pub fn target_capacity_specification(
-        mut self,
-        value: t::TargetCapacitySpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().target_capacity_specification = value;
-        self
-    }
-    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
-    #[inline]
-    pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances_with_expiration = Some(value);
-        self
-    }
-    /// The fleet type. The default value is `maintain`.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::FleetType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
-    #[inline]
-    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_from = Some(value);
-        self
-    }
-    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it.
-    #[inline]
-    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_until = Some(value);
-        self
-    }
-    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn replace_unhealthy_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().replace_unhealthy_instances = Some(value);
-        self
-    }
-    /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateFleetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateFlowLogs` operation.
-///
-/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-///
-/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
-///
-/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
-///
-/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
-pub struct CreateFlowLogs(
-    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
-    op::CREATE_FLOW_LOGS
-);
-impl CreateFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
-    #[inline]
-    pub fn deliver_logs_permission_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_logs_permission_arn = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
-    #[inline]
-    pub fn deliver_cross_account_role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_cross_account_role = Some(value.into());
-        self
-    }
-    /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
-    #[inline]
-    pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_ids);
-        self
-    }
-    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
-    #[inline]
-    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_ids, item);
-        self
-    }
-    /// The type of resource to monitor.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::FlowLogsResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
-    #[inline]
-    pub fn traffic_type(mut self, value: impl Into<t::TrafficType>) -> Self {
-        self.0.input_mut().traffic_type = Some(value.into());
-        self
-    }
-    /// The type of destination for the flow log data.
-    #[inline]
-    pub fn log_destination_type(
-        mut self,
-        value: impl Into<t::LogDestinationType>,
-    ) -> Self {
-        self.0.input_mut().log_destination_type = Some(value.into());
-        self
-    }
-    /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
-    #[inline]
-    pub fn log_destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_destination = Some(value.into());
-        self
-    }
-    /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*, [Transit Gateway Flow Log records](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *Amazon Web Services Transit Gateway Guide*, or [Cloud WAN Flow Log records](https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html) in the *Amazon Web Services Cloud WAN User Guide*.
-    #[inline]
-    pub fn log_format(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_format = Some(value.into());
-        self
-    }
-    /// The tags to apply to the flow logs.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
-    #[inline]
-    pub fn max_aggregation_interval(mut self, value: i32) -> Self {
-        self.0.input_mut().max_aggregation_interval = Some(value);
-        self
-    }
-    /// The destination options.
-    #[inline]
-    pub fn destination_options(mut self, value: t::DestinationOptionsRequest) -> Self {
-        self.0.input_mut().destination_options = Some(value);
-        self
-    }
-    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
-    #[inline]
-    pub fn tag_field_specifications(
-        mut self,
-        value: impl rt::Items<t::TagFieldSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_field_specifications);
-        self
-    }
-    /// Adds one element to `TagFieldSpecifications`; see [`tag_field_specifications`](Self::tag_field_specifications).
-    #[inline]
-    pub fn push_tag_field_specifications(
-        mut self,
-        item: impl Into<t::TagFieldSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_field_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateFlowLogsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateFlowLogsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateFpgaImage` operation.
-///
-/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-///
-/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
-///
-/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
-pub struct CreateFpgaImage(
+/// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
+pub struct CreateVerifiedAccessGroup(
     pub(crate) rt::Call<
-        t::CreateFpgaImageRequest,
-        t::CreateFpgaImageResult,
+        t::CreateVerifiedAccessGroupRequest,
+        t::CreateVerifiedAccessGroupResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
-    op::CREATE_FPGA_IMAGE
+    CreateVerifiedAccessGroup, t::CreateVerifiedAccessGroupRequest,
+    t::CreateVerifiedAccessGroupResult, rt::NoErrors, op::CREATE_VERIFIED_ACCESS_GROUP
 );
-impl CreateFpgaImage {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
-    #[inline]
-    pub fn input_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().input_storage_location = value;
-        self
-    }
-    /// The location in Amazon S3 for the output logs.
-    #[inline]
-    pub fn logs_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().logs_storage_location = Some(value);
-        self
-    }
-    /// A description for the AFI.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A name for the AFI.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the FPGA image during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateFpgaImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateFpgaImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors> {
-        self.0
-    }
+impl CreateVerifiedAccessGroup {
+    rt::setter!(
+        into_req CreateVerifiedAccessGroupRequest verified_access_instance_id(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest description(String));
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest policy_document(String));
+    rt::setter!(
+        items CreateVerifiedAccessGroupRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessGroupRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessGroupRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
 }
-/// The `CreateImage` operation.
+/// The `CreateVerifiedAccessInstance` operation.
 ///
-/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
-///
-/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
-///
-/// The location of the source instance determines where you can create the snapshots of the AMI:
-///
-/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
-/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
-///
-/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct CreateImage(
-    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
-    op::CREATE_IMAGE
-);
-impl CreateImage {
-    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
-    #[inline]
-    pub fn snapshot_location(
-        mut self,
-        value: impl Into<t::SnapshotLocationEnum>,
-    ) -> Self {
-        self.0.input_mut().snapshot_location = Some(value.into());
-        self
-    }
-    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
-    #[inline]
-    pub fn boot_mode_override(
-        mut self,
-        value: impl Into<t::BootModeOverrideValues>,
-    ) -> Self {
-        self.0.input_mut().boot_mode_override = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// A name for the new image.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for the new image.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
-    #[inline]
-    pub fn no_reboot(mut self, value: bool) -> Self {
-        self.0.input_mut().no_reboot = Some(value);
-        self
-    }
-    /// The block device mappings.
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: impl rt::Items<t::BlockDeviceMapping>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
-        self
-    }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
-    #[inline]
-    pub fn push_block_device_mappings(
-        mut self,
-        item: impl Into<t::BlockDeviceMapping>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateImageUsageReport` operation.
-///
-/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct CreateImageUsageReport(
+/// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
+pub struct CreateVerifiedAccessInstance(
     pub(crate) rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
+        t::CreateVerifiedAccessInstanceRequest,
+        t::CreateVerifiedAccessInstanceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateImageUsageReport, t::CreateImageUsageReportRequest,
-    t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
+    CreateVerifiedAccessInstance, t::CreateVerifiedAccessInstanceRequest,
+    t::CreateVerifiedAccessInstanceResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_INSTANCE
 );
-impl CreateImageUsageReport {
-    /// The ID of the image to report on.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The resource types to include in the report.
-    #[inline]
-    pub fn resource_types(
-        mut self,
-        value: impl rt::Items<t::ImageUsageResourceTypeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_types);
-        self
-    }
-    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
-    #[inline]
-    pub fn push_resource_types(
-        mut self,
-        item: impl Into<t::ImageUsageResourceTypeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().resource_types, item);
-        self
-    }
-    /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
-    #[inline]
-    pub fn account_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_ids);
-        self
-    }
-    /// Adds one element to `AccountIds`; see [`account_ids`](Self::account_ids).
-    #[inline]
-    pub fn push_account_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_ids, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateImageUsageReportResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateImageUsageReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVerifiedAccessInstance {
+    rt::setter!(into_opt CreateVerifiedAccessInstanceRequest description(String));
+    rt::setter!(
+        items CreateVerifiedAccessInstanceRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessInstanceRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(val_opt CreateVerifiedAccessInstanceRequest fips_enabled(bool));
+    rt::setter!(
+        into_opt CreateVerifiedAccessInstanceRequest
+        cidr_endpoints_custom_sub_domain(String)
+    );
 }
-/// The `CreateInstanceConnectEndpoint` operation.
+/// The `CreateVerifiedAccessTrustProvider` operation.
 ///
-/// Creates an EC2 Instance Connect Endpoint.
-///
-/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceConnectEndpoint(
+/// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
+pub struct CreateVerifiedAccessTrustProvider(
     pub(crate) rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
+        t::CreateVerifiedAccessTrustProviderRequest,
+        t::CreateVerifiedAccessTrustProviderResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
-    t::CreateInstanceConnectEndpointResult, rt::NoErrors,
-    op::CREATE_INSTANCE_CONNECT_ENDPOINT
+    CreateVerifiedAccessTrustProvider, t::CreateVerifiedAccessTrustProviderRequest,
+    t::CreateVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER
 );
-impl CreateInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The IP address type of the endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateInstanceConnectEndpointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateInstanceConnectEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req CreateVerifiedAccessTrustProviderRequest
+        trust_provider_type(t::TrustProviderType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessTrustProviderRequest
+        user_trust_provider_type(t::UserTrustProviderType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessTrustProviderRequest
+        device_trust_provider_type(t::DeviceTrustProviderType)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        oidc_options(t::CreateVerifiedAccessTrustProviderOidcOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        device_options(t::CreateVerifiedAccessTrustProviderDeviceOptions)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessTrustProviderRequest policy_reference_name(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessTrustProviderRequest description(String));
+    rt::setter!(
+        items CreateVerifiedAccessTrustProviderRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        native_application_oidc_options(t::CreateVerifiedAccessNativeApplicationOidcOptions)
+    );
 }
-/// The `CreateInstanceEventWindow` operation.
+/// The `CreateVolume` operation.
 ///
-/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
+/// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
 ///
-/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
+/// You can create a new empty volume or restore a volume from an EBS snapshot. Any Amazon Web Services Marketplace product codes from the snapshot are propagated to the volume.
 ///
-/// You can create up to 200 event windows per Amazon Web Services Region.
+/// You can create encrypted volumes. Encrypted volumes must be attached to instances that support Amazon EBS encryption. Volumes that are created from encrypted snapshots are also automatically encrypted. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 ///
-/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
+/// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
 ///
-/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
+/// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
+pub struct CreateVolume(
+    pub(crate) rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVolume, t::CreateVolumeRequest, t::Volume, rt::NoErrors, op::CREATE_VOLUME
+);
+impl CreateVolume {
+    rt::setter!(into_opt CreateVolumeRequest availability_zone(String));
+    rt::setter!(into_opt CreateVolumeRequest availability_zone_id(String));
+    rt::setter!(val_opt CreateVolumeRequest encrypted(bool));
+    rt::setter!(val_opt CreateVolumeRequest iops(i32));
+    rt::setter!(into_opt CreateVolumeRequest kms_key_id(String));
+    rt::setter!(into_opt CreateVolumeRequest outpost_arn(String));
+    rt::setter!(val_opt CreateVolumeRequest size(i32));
+    rt::setter!(into_opt CreateVolumeRequest snapshot_id(String));
+    rt::setter!(into_opt CreateVolumeRequest volume_type(t::VolumeType));
+    rt::setter!(
+        items CreateVolumeRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVolumeRequest multi_attach_enabled(bool));
+    rt::setter!(val_opt CreateVolumeRequest throughput(i32));
+    rt::setter!(into_opt CreateVolumeRequest client_token(String));
+    rt::setter!(val_opt CreateVolumeRequest volume_initialization_rate(i32));
+    rt::setter!(val_opt CreateVolumeRequest operator(t::OperatorRequest));
+    rt::setter!(val_opt CreateVolumeRequest dry_run(bool));
+}
+/// The `CreateVpc` operation.
 ///
-/// Event windows are *not* applicable for:
+/// Creates a VPC with the specified CIDR blocks.
 ///
-/// - Expedited scheduled events and network maintenance events.
-/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
+/// A VPC must have an associated IPv4 CIDR block. You can choose an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. You can optionally associate an IPv6 CIDR block with a VPC. You can choose an IPv6 CIDR block, an Amazon-provided IPv6 CIDR block, an IPAM-allocated IPv6 CIDR block, or an IPv6 CIDR block that you brought to Amazon Web Services. For more information, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
 ///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceEventWindow(
+/// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpc(
+    pub(crate) rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVpc, t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors, op::CREATE_VPC
+);
+impl CreateVpc {
+    rt::setter!(into_opt CreateVpcRequest cidr_block(String));
+    rt::setter!(into_opt CreateVpcRequest ipv6_pool(String));
+    rt::setter!(into_opt CreateVpcRequest ipv6_cidr_block(String));
+    rt::setter!(into_opt CreateVpcRequest ipv4_ipam_pool_id(String));
+    rt::setter!(val_opt CreateVpcRequest ipv4_netmask_length(i32));
+    rt::setter!(into_opt CreateVpcRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt CreateVpcRequest ipv6_netmask_length(i32));
+    rt::setter!(into_opt CreateVpcRequest ipv6_cidr_block_network_border_group(String));
+    rt::setter!(
+        val_opt CreateVpcRequest
+        vpc_encryption_control(t::VpcEncryptionControlConfiguration)
+    );
+    rt::setter!(
+        items CreateVpcRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpcRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcRequest instance_tenancy(t::Tenancy));
+    rt::setter!(val_opt CreateVpcRequest amazon_provided_ipv6_cidr_block(bool));
+}
+/// The `CreateVpcBlockPublicAccessExclusion` operation.
+///
+/// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcBlockPublicAccessExclusion(
     pub(crate) rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
+        t::CreateVpcBlockPublicAccessExclusionRequest,
+        t::CreateVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
-    t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
+    CreateVpcBlockPublicAccessExclusion, t::CreateVpcBlockPublicAccessExclusionRequest,
+    t::CreateVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
 );
-impl CreateInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the event window.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// The time range for the event window. If you specify a time range, you can't specify a cron expression.
-    #[inline]
-    pub fn time_ranges(
-        mut self,
-        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().time_ranges);
-        self
-    }
-    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
-    #[inline]
-    pub fn push_time_ranges(
-        mut self,
-        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().time_ranges, item);
-        self
-    }
-    /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
-    #[inline]
-    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cron_expression = Some(value.into());
-        self
-    }
-    /// The tags to apply to the event window.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInstanceEventWindowResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateInstanceEventWindowResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVpcBlockPublicAccessExclusion {
+    rt::setter!(val_opt CreateVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcBlockPublicAccessExclusionRequest subnet_id(String));
+    rt::setter!(into_opt CreateVpcBlockPublicAccessExclusionRequest vpc_id(String));
+    rt::setter!(
+        into_req CreateVpcBlockPublicAccessExclusionRequest
+        internet_gateway_exclusion_mode(t::InternetGatewayExclusionMode)
+    );
+    rt::setter!(
+        items CreateVpcBlockPublicAccessExclusionRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }
-/// The `CreateInstanceExportTask` operation.
+/// The `CreateVpcEncryptionControl` operation.
 ///
-/// Exports a running or stopped instance to an Amazon S3 bucket.
+/// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
 ///
-/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
-pub struct CreateInstanceExportTask(
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcEncryptionControl(
     pub(crate) rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
+        t::CreateVpcEncryptionControlRequest,
+        t::CreateVpcEncryptionControlResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
-    t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
+    CreateVpcEncryptionControl, t::CreateVpcEncryptionControlRequest,
+    t::CreateVpcEncryptionControlResult, rt::NoErrors, op::CREATE_VPC_ENCRYPTION_CONTROL
 );
-impl CreateInstanceExportTask {
-    /// The tags to apply to the export instance task during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The target virtualization environment.
-    #[inline]
-    pub fn target_environment(mut self, value: impl Into<t::ExportEnvironment>) -> Self {
-        self.0.input_mut().target_environment = value.into();
-        self
-    }
-    /// The format and location for an export instance task.
-    #[inline]
-    pub fn export_to_s3_task(mut self, value: t::ExportToS3TaskSpecification) -> Self {
-        self.0.input_mut().export_to_s3_task = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInstanceExportTaskResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateInstanceExportTaskResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVpcEncryptionControl {
+    rt::setter!(val_opt CreateVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(into_req CreateVpcEncryptionControlRequest vpc_id(String));
+    rt::setter!(
+        items CreateVpcEncryptionControlRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
-/// The `CreateInternetGateway` operation.
+/// The `CreateVpcEndpoint` operation.
 ///
-/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
-///
-/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-pub struct CreateInternetGateway(
+/// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpoint(
     pub(crate) rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
+        t::CreateVpcEndpointRequest,
+        t::CreateVpcEndpointResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInternetGateway, t::CreateInternetGatewayRequest,
-    t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
+    CreateVpcEndpoint, t::CreateVpcEndpointRequest, t::CreateVpcEndpointResult,
+    rt::NoErrors, op::CREATE_VPC_ENDPOINT
 );
-impl CreateInternetGateway {
-    /// The tags to assign to the internet gateway.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInternetGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateInternetGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVpcEndpoint {
+    rt::setter!(val_opt CreateVpcEndpointRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcEndpointRequest vpc_endpoint_type(t::VpcEndpointType));
+    rt::setter!(into_req CreateVpcEndpointRequest vpc_id(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest service_name(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest policy_document(String));
+    rt::setter!(
+        items CreateVpcEndpointRequest route_table_ids(String) push_route_table_ids
+    );
+    rt::setter!(items CreateVpcEndpointRequest subnet_ids(String) push_subnet_ids);
+    rt::setter!(
+        items CreateVpcEndpointRequest security_group_ids(String) push_security_group_ids
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest ip_address_type(t::IpAddressType));
+    rt::setter!(
+        val_opt CreateVpcEndpointRequest dns_options(t::DnsOptionsSpecification)
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateVpcEndpointRequest private_dns_enabled(bool));
+    rt::setter!(
+        items CreateVpcEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        items CreateVpcEndpointRequest subnet_configurations(t::SubnetConfiguration)
+        push_subnet_configurations
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest service_network_arn(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest resource_configuration_arn(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest service_region(String));
 }
-/// The `CreateInterruptibleCapacityReservationAllocation` operation.
+/// The `CreateVpcEndpointConnectionNotification` operation.
 ///
-/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-pub struct CreateInterruptibleCapacityReservationAllocation(
+/// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
+///
+/// You can create a connection notification for interface endpoints only.
+pub struct CreateVpcEndpointConnectionNotification(
     pub(crate) rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
+        t::CreateVpcEndpointConnectionNotificationRequest,
+        t::CreateVpcEndpointConnectionNotificationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateInterruptibleCapacityReservationAllocation,
-    t::CreateInterruptibleCapacityReservationAllocationRequest,
-    t::CreateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
-    op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
+    CreateVpcEndpointConnectionNotification,
+    t::CreateVpcEndpointConnectionNotificationRequest,
+    t::CreateVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION
 );
-impl CreateInterruptibleCapacityReservationAllocation {
-    /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the interruptible Capacity Reservation during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
-    #[inline]
-    pub fn zero_size_preference(
-        mut self,
-        value: impl Into<t::ZeroSizePreference>,
-    ) -> Self {
-        self.0.input_mut().zero_size_preference = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateInterruptibleCapacityReservationAllocationResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateInterruptibleCapacityReservationAllocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVpcEndpointConnectionNotification {
+    rt::setter!(val_opt CreateVpcEndpointConnectionNotificationRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest service_id(String)
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest vpc_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req CreateVpcEndpointConnectionNotificationRequest
+        connection_notification_arn(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointConnectionNotificationRequest connection_events(String)
+        push_connection_events
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest client_token(String)
+    );
 }
-/// The `CreateIpam` operation.
+/// The `CreateVpcEndpointServiceConfiguration` operation.
 ///
-/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
+/// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
 ///
-/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpam(
-    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
-);
-impl CreateIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A description for the IPAM.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    #[inline]
-    pub fn operating_regions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().operating_regions);
-        self
-    }
-    /// Adds one element to `OperatingRegions`; see [`operating_regions`](Self::operating_regions).
-    #[inline]
-    pub fn push_operating_regions(
-        mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().operating_regions, item);
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
-    #[inline]
-    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
-        self.0.input_mut().tier = Some(value.into());
-        self
-    }
-    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
-    #[inline]
-    pub fn enable_private_gua(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_private_gua = Some(value);
-        self
-    }
-    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
-        self.0.input_mut().metered_account = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `CreateIpamExternalResourceVerificationToken` operation.
+/// Before you create an endpoint service, you must create one of the following for your service:
 ///
-/// Create a verification token.
+/// - A [Network Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/network/). Service consumers connect to your service using an interface endpoint.
+/// - A [Gateway Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/). Service consumers connect to your service using a Gateway Load Balancer endpoint.
 ///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct CreateIpamExternalResourceVerificationToken(
+/// If you set the private DNS name, you must prove that you own the private DNS domain name.
+///
+/// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpointServiceConfiguration(
     pub(crate) rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
+        t::CreateVpcEndpointServiceConfigurationRequest,
+        t::CreateVpcEndpointServiceConfigurationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamExternalResourceVerificationToken,
-    t::CreateIpamExternalResourceVerificationTokenRequest,
-    t::CreateIpamExternalResourceVerificationTokenResult, rt::NoErrors,
-    op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+    CreateVpcEndpointServiceConfiguration,
+    t::CreateVpcEndpointServiceConfigurationRequest,
+    t::CreateVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION
 );
-impl CreateIpamExternalResourceVerificationToken {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM that will create the token.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Token tags.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateIpamExternalResourceVerificationTokenResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateIpamExternalResourceVerificationTokenResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVpcEndpointServiceConfiguration {
+    rt::setter!(val_opt CreateVpcEndpointServiceConfigurationRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVpcEndpointServiceConfigurationRequest acceptance_required(bool)
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointServiceConfigurationRequest private_dns_name(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        network_load_balancer_arns(String) push_network_load_balancer_arns
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        gateway_load_balancer_arns(String) push_gateway_load_balancer_arns
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        supported_ip_address_types(String) push_supported_ip_address_types
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest supported_regions(String)
+        push_supported_regions
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointServiceConfigurationRequest client_token(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }
-/// The `CreateIpamInternetRegistryAssociation` operation.
+/// The `CreateVpcPeeringConnection` operation.
 ///
-/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-pub struct CreateIpamInternetRegistryAssociation(
+/// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
+///
+/// **Note:** Limitations and rules apply to a VPC peering connection. For more information, see the [VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations) in the *VPC Peering Guide*.
+///
+/// The owner of the accepter VPC must accept the peering request to activate the peering connection. The VPC peering connection request expires after 7 days, after which it cannot be accepted or rejected.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths.
+///
+/// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
+pub struct CreateVpcPeeringConnection(
     pub(crate) rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
+        t::CreateVpcPeeringConnectionRequest,
+        t::CreateVpcPeeringConnectionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamInternetRegistryAssociation,
-    t::CreateIpamInternetRegistryAssociationRequest,
-    t::CreateIpamInternetRegistryAssociationResult, rt::NoErrors,
-    op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+    CreateVpcPeeringConnection, t::CreateVpcPeeringConnectionRequest,
+    t::CreateVpcPeeringConnectionResult, rt::NoErrors, op::CREATE_VPC_PEERING_CONNECTION
 );
-impl CreateIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM to associate with the internet registry.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// The internet registry to associate with. Possible values:
-    #[inline]
-    pub fn rir(mut self, value: impl Into<t::Rir>) -> Self {
-        self.0.input_mut().rir = value.into();
-        self
-    }
-    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
-    #[inline]
-    pub fn organization_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_handle = value.into();
-        self
-    }
-    /// A description for the internet registry association.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The tags to assign to the internet registry association.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateIpamInternetRegistryAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateIpamInternetRegistryAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl CreateVpcPeeringConnection {
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_region(String));
+    rt::setter!(
+        items CreateVpcPeeringConnectionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateVpcPeeringConnectionRequest
+        requester_peering_connection_options(t::CreatePeeringConnectionOptionsRequest)
+    );
+    rt::setter!(val_opt CreateVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(into_req CreateVpcPeeringConnectionRequest vpc_id(String));
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_vpc_id(String));
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_owner_id(String));
 }
-/// The `CreateIpamPolicy` operation.
+/// The `CreateVpnConcentrator` operation.
 ///
-/// Creates an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPolicy(
+/// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
+pub struct CreateVpnConcentrator(
     pub(crate) rt::Call<
-        t::CreateIpamPolicyRequest,
-        t::CreateIpamPolicyResult,
+        t::CreateVpnConcentratorRequest,
+        t::CreateVpnConcentratorResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
-    rt::NoErrors, op::CREATE_IPAM_POLICY
+    CreateVpnConcentrator, t::CreateVpnConcentratorRequest,
+    t::CreateVpnConcentratorResult, rt::NoErrors, op::CREATE_VPN_CONCENTRATOR
 );
-impl CreateIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateVpnConcentrator {
+    rt::setter!(into_req CreateVpnConcentratorRequest type_(t::VpnConcentratorType));
+    rt::setter!(into_opt CreateVpnConcentratorRequest transit_gateway_id(String));
+    rt::setter!(
+        items CreateVpnConcentratorRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpnConcentratorRequest dry_run(bool));
+}
+/// The `CreateVpnConnection` operation.
+///
+/// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
+///
+/// The response includes information that you need to give to your network administrator to configure your customer gateway.
+///
+/// **Important:** We strongly recommend that you use HTTPS when calling this operation because the response contains sensitive cryptographic information for configuring your customer gateway device.
+///
+/// If you decide to shut down your VPN connection for any reason and later create a new VPN connection, you must reconfigure your customer gateway with the new information returned from this call.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnection(
+    pub(crate) rt::Call<
+        t::CreateVpnConnectionRequest,
+        t::CreateVpnConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnConnection, t::CreateVpnConnectionRequest, t::CreateVpnConnectionResult,
+    rt::NoErrors, op::CREATE_VPN_CONNECTION
+);
+impl CreateVpnConnection {
+    rt::setter!(into_req CreateVpnConnectionRequest customer_gateway_id(String));
+    rt::setter!(into_req CreateVpnConnectionRequest type_(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest vpn_gateway_id(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest transit_gateway_id(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest vpn_concentrator_id(String));
+    rt::setter!(
+        items CreateVpnConnectionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVpnConnectionRequest pre_shared_key_storage(String));
+    rt::setter!(val_opt CreateVpnConnectionRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVpnConnectionRequest options(t::VpnConnectionOptionsSpecification)
+    );
+}
+/// The `CreateVpnConnectionRoute` operation.
+///
+/// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnectionRoute(
+    pub(crate) rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateVpnConnectionRoute, t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_VPN_CONNECTION_ROUTE
+);
+impl CreateVpnConnectionRoute {
+    rt::setter!(into_req CreateVpnConnectionRouteRequest destination_cidr_block(String));
+    rt::setter!(into_req CreateVpnConnectionRouteRequest vpn_connection_id(String));
+}
+impl super::Client {
+    /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself. Returns [`CreateVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn create_vpn_gateway(&self) -> CreateVpnGateway {
+        rt::builder(&self.handle)
     }
-    /// The tags to assign to the IPAM policy.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the IPAM for which you're creating the policy.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult, rt::NoErrors> {
-        self.0
-    }
+}
+/// The `CreateVpnGateway` operation.
+///
+/// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnGateway(
+    pub(crate) rt::Call<
+        t::CreateVpnGatewayRequest,
+        t::CreateVpnGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateVpnGateway, t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult,
+    rt::NoErrors, op::CREATE_VPN_GATEWAY
+);
+impl CreateVpnGateway {
+    rt::setter!(into_opt CreateVpnGatewayRequest availability_zone(String));
+    rt::setter!(into_req CreateVpnGatewayRequest type_(t::GatewayType));
+    rt::setter!(
+        items CreateVpnGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpnGatewayRequest amazon_side_asn(i64));
+    rt::setter!(val_opt CreateVpnGatewayRequest dry_run(bool));
 }

@@ -5,140 +5,91 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes an application status check. The following rules apply:
-    ///
-    /// Returns the [`DeleteApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an application status check. The following rules apply: Returns [`DeleteApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_application_status_check(&self) -> DeleteApplicationStatusCheck {
-        DeleteApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::DELETE_APPLICATION_STATUS_CHECK),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
-    ///
-    /// Returns the [`DeleteCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3. Returns [`DeleteCapacityManagerDataExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_capacity_manager_data_export(
         &self,
     ) -> DeleteCapacityManagerDataExport {
-        DeleteCapacityManagerDataExport(
-            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_MANAGER_DATA_EXPORT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a carrier gateway.
-    ///
-    /// Returns the [`DeleteCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a carrier gateway. Returns [`DeleteCarrierGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_carrier_gateway(&self) -> DeleteCarrierGateway {
-        DeleteCarrierGateway(rt::Call::new(&self.handle, &op::DELETE_CARRIER_GATEWAY))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint. Returns [`DeleteClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_endpoint(&self) -> DeleteClientVpnEndpoint {
-        DeleteClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the authorization policy for a Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the authorization policy for a Client VPN endpoint. Returns [`DeleteClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_endpoint_authorization_policy(
         &self,
     ) -> DeleteClientVpnEndpointAuthorizationPolicy {
-        DeleteClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint. Returns [`DeleteClientVpnRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_route(&self) -> DeleteClientVpnRoute {
-        DeleteClientVpnRoute(rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ROUTE))
+        rt::builder(&self.handle)
     }
-    /// Deletes a range of customer-owned IP addresses.
-    ///
-    /// Returns the [`DeleteCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a range of customer-owned IP addresses. Returns [`DeleteCoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_coip_cidr(&self) -> DeleteCoipCidr {
-        DeleteCoipCidr(rt::Call::new(&self.handle, &op::DELETE_COIP_CIDR))
+        rt::builder(&self.handle)
     }
-    /// Deletes a pool of customer-owned IP (CoIP) addresses.
-    ///
-    /// Returns the [`DeleteCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a pool of customer-owned IP (CoIP) addresses. Returns [`DeleteCoipPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_coip_pool(&self) -> DeleteCoipPool {
-        DeleteCoipPool(rt::Call::new(&self.handle, &op::DELETE_COIP_POOL))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
-    ///
-    /// Returns the [`DeleteCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway. Returns [`DeleteCustomerGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_customer_gateway(&self) -> DeleteCustomerGateway {
-        DeleteCustomerGateway(rt::Call::new(&self.handle, &op::DELETE_CUSTOMER_GATEWAY))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
-    ///
-    /// Returns the [`DeleteDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC. Returns [`DeleteDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_dhcp_options(&self) -> DeleteDhcpOptions {
-        DeleteDhcpOptions(rt::Call::new(&self.handle, &op::DELETE_DHCP_OPTIONS))
+        rt::builder(&self.handle)
     }
-    /// Deletes an egress-only internet gateway.
-    ///
-    /// Returns the [`DeleteEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an egress-only internet gateway. Returns [`DeleteEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_egress_only_internet_gateway(
         &self,
     ) -> DeleteEgressOnlyInternetGateway {
-        DeleteEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified EC2 Fleet request.
-    ///
-    /// Returns the [`DeleteFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified EC2 Fleet request. Returns [`DeleteFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_fleets(&self) -> DeleteFleets {
-        DeleteFleets(rt::Call::new(&self.handle, &op::DELETE_FLEETS))
+        rt::builder(&self.handle)
     }
-    /// Deletes one or more flow logs.
-    ///
-    /// Returns the [`DeleteFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes one or more flow logs. Returns [`DeleteFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_flow_logs(&self) -> DeleteFlowLogs {
-        DeleteFlowLogs(rt::Call::new(&self.handle, &op::DELETE_FLOW_LOGS))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`DeleteFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Amazon FPGA Image (AFI). Returns [`DeleteFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_fpga_image(&self) -> DeleteFpgaImage {
-        DeleteFpgaImage(rt::Call::new(&self.handle, &op::DELETE_FPGA_IMAGE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified image usage report.
-    ///
-    /// Returns the [`DeleteImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified image usage report. Returns [`DeleteImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_image_usage_report(&self) -> DeleteImageUsageReport {
-        DeleteImageUsageReport(
-            rt::Call::new(&self.handle, &op::DELETE_IMAGE_USAGE_REPORT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`DeleteInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified EC2 Instance Connect Endpoint. Returns [`DeleteInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_instance_connect_endpoint(&self) -> DeleteInstanceConnectEndpoint {
-        DeleteInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_CONNECT_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteApplicationStatusCheck` operation.
@@ -160,66 +111,11 @@ rt::operation_type!(
     op::DELETE_APPLICATION_STATUS_CHECK
 );
 impl DeleteApplicationStatusCheck {
-    /// The ID of the application status check to delete.
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteApplicationStatusCheckResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteApplicationStatusCheckResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteApplicationStatusCheckRequest,
-        t::DeleteApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteApplicationStatusCheckRequest application_status_check_id(String)
+    );
+    rt::setter!(into_opt DeleteApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt DeleteApplicationStatusCheckRequest dry_run(bool));
 }
 /// The `DeleteCapacityManagerDataExport` operation.
 ///
@@ -237,62 +133,11 @@ rt::operation_type!(
     op::DELETE_CAPACITY_MANAGER_DATA_EXPORT
 );
 impl DeleteCapacityManagerDataExport {
-    /// The unique identifier of the data export configuration to delete.
-    #[inline]
-    pub fn capacity_manager_data_export_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_manager_data_export_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteCapacityManagerDataExportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteCapacityManagerDataExportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteCapacityManagerDataExportRequest,
-        t::DeleteCapacityManagerDataExportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteCapacityManagerDataExportRequest
+        capacity_manager_data_export_id(String)
+    );
+    rt::setter!(val_opt DeleteCapacityManagerDataExportRequest dry_run(bool));
 }
 /// The `DeleteCarrierGateway` operation.
 ///
@@ -311,58 +156,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_CARRIER_GATEWAY
 );
 impl DeleteCarrierGateway {
-    /// The ID of the carrier gateway.
-    #[inline]
-    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().carrier_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCarrierGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCarrierGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteCarrierGatewayRequest,
-        t::DeleteCarrierGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteCarrierGatewayRequest carrier_gateway_id(String));
+    rt::setter!(val_opt DeleteCarrierGatewayRequest dry_run(bool));
 }
 /// The `DeleteClientVpnEndpoint` operation.
 ///
@@ -379,58 +174,8 @@ rt::operation_type!(
     t::DeleteClientVpnEndpointResult, rt::NoErrors, op::DELETE_CLIENT_VPN_ENDPOINT
 );
 impl DeleteClientVpnEndpoint {
-    /// The ID of the Client VPN to be deleted.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteClientVpnEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteClientVpnEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteClientVpnEndpointRequest,
-        t::DeleteClientVpnEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteClientVpnEndpointRequest client_vpn_endpoint_id(String));
+    rt::setter!(val_opt DeleteClientVpnEndpointRequest dry_run(bool));
 }
 /// The `DeleteClientVpnEndpointAuthorizationPolicy` operation.
 ///
@@ -449,62 +194,11 @@ rt::operation_type!(
     op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl DeleteClientVpnEndpointAuthorizationPolicy {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteClientVpnEndpointAuthorizationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteClientVpnEndpointAuthorizationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteClientVpnEndpointAuthorizationPolicyRequest,
-        t::DeleteClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteClientVpnEndpointAuthorizationPolicyRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt DeleteClientVpnEndpointAuthorizationPolicyRequest dry_run(bool));
 }
 /// The `DeleteClientVpnRoute` operation.
 ///
@@ -521,70 +215,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_CLIENT_VPN_ROUTE
 );
 impl DeleteClientVpnRoute {
-    /// The ID of the Client VPN endpoint from which the route is to be deleted.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The ID of the target subnet used by the route.
-    #[inline]
-    pub fn target_vpc_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_vpc_subnet_id = Some(value.into());
-        self
-    }
-    /// The IPv4 address range, in CIDR notation, of the route to be deleted.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteClientVpnRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteClientVpnRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteClientVpnRouteRequest,
-        t::DeleteClientVpnRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteClientVpnRouteRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_opt DeleteClientVpnRouteRequest target_vpc_subnet_id(String));
+    rt::setter!(into_req DeleteClientVpnRouteRequest destination_cidr_block(String));
+    rt::setter!(val_opt DeleteClientVpnRouteRequest dry_run(bool));
 }
 /// The `DeleteCoipCidr` operation.
 ///
@@ -597,60 +231,9 @@ rt::operation_type!(
     op::DELETE_COIP_CIDR
 );
 impl DeleteCoipCidr {
-    /// A customer-owned IP address range that you want to delete.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The ID of the customer-owned address pool.
-    #[inline]
-    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().coip_pool_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteCoipCidrRequest cidr(String));
+    rt::setter!(into_req DeleteCoipCidrRequest coip_pool_id(String));
+    rt::setter!(val_opt DeleteCoipCidrRequest dry_run(bool));
 }
 /// The `DeleteCoipPool` operation.
 ///
@@ -663,54 +246,8 @@ rt::operation_type!(
     op::DELETE_COIP_POOL
 );
 impl DeleteCoipPool {
-    /// The ID of the CoIP pool that you want to delete.
-    #[inline]
-    pub fn coip_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().coip_pool_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCoipPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCoipPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteCoipPoolRequest coip_pool_id(String));
+    rt::setter!(val_opt DeleteCoipPoolRequest dry_run(bool));
 }
 /// The `DeleteCustomerGateway` operation.
 ///
@@ -723,52 +260,8 @@ rt::operation_type!(
     op::DELETE_CUSTOMER_GATEWAY
 );
 impl DeleteCustomerGateway {
-    /// The ID of the customer gateway.
-    #[inline]
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteCustomerGatewayRequest customer_gateway_id(String));
+    rt::setter!(val_opt DeleteCustomerGatewayRequest dry_run(bool));
 }
 /// The `DeleteDhcpOptions` operation.
 ///
@@ -781,52 +274,8 @@ rt::operation_type!(
     op::DELETE_DHCP_OPTIONS
 );
 impl DeleteDhcpOptions {
-    /// The ID of the DHCP options set.
-    #[inline]
-    pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dhcp_options_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteDhcpOptionsRequest dhcp_options_id(String));
+    rt::setter!(val_opt DeleteDhcpOptionsRequest dry_run(bool));
 }
 /// The `DeleteEgressOnlyInternetGateway` operation.
 ///
@@ -844,62 +293,11 @@ rt::operation_type!(
     op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY
 );
 impl DeleteEgressOnlyInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the egress-only internet gateway.
-    #[inline]
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteEgressOnlyInternetGatewayResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteEgressOnlyInternetGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteEgressOnlyInternetGatewayRequest,
-        t::DeleteEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt DeleteEgressOnlyInternetGatewayRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteEgressOnlyInternetGatewayRequest
+        egress_only_internet_gateway_id(String)
+    );
 }
 /// The `DeleteFleets` operation.
 ///
@@ -933,66 +331,9 @@ rt::operation_type!(
     op::DELETE_FLEETS
 );
 impl DeleteFleets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the EC2 Fleets.
-    #[inline]
-    pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fleet_ids);
-        self
-    }
-    /// Adds one element to `FleetIds`; see [`fleet_ids`](Self::fleet_ids).
-    #[inline]
-    pub fn push_fleet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fleet_ids, item);
-        self
-    }
-    /// Indicates whether to terminate the associated instances when the EC2 Fleet is deleted. The default is to terminate the instances.
-    #[inline]
-    pub fn terminate_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFleetsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFleetsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt DeleteFleetsRequest dry_run(bool));
+    rt::setter!(items DeleteFleetsRequest fleet_ids(String) push_fleet_ids);
+    rt::setter!(val_req DeleteFleetsRequest terminate_instances(bool));
 }
 /// The `DeleteFlowLogs` operation.
 ///
@@ -1005,60 +346,8 @@ rt::operation_type!(
     op::DELETE_FLOW_LOGS
 );
 impl DeleteFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more flow log IDs.
-    #[inline]
-    pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().flow_log_ids);
-        self
-    }
-    /// Adds one element to `FlowLogIds`; see [`flow_log_ids`](Self::flow_log_ids).
-    #[inline]
-    pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().flow_log_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFlowLogsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFlowLogsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt DeleteFlowLogsRequest dry_run(bool));
+    rt::setter!(items DeleteFlowLogsRequest flow_log_ids(String) push_flow_log_ids);
 }
 /// The `DeleteFpgaImage` operation.
 ///
@@ -1075,54 +364,8 @@ rt::operation_type!(
     op::DELETE_FPGA_IMAGE
 );
 impl DeleteFpgaImage {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the AFI.
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFpgaImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFpgaImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteFpgaImageRequest, t::DeleteFpgaImageResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt DeleteFpgaImageRequest dry_run(bool));
+    rt::setter!(into_req DeleteFpgaImageRequest fpga_image_id(String));
 }
 /// The `DeleteImageUsageReport` operation.
 ///
@@ -1141,58 +384,8 @@ rt::operation_type!(
     t::DeleteImageUsageReportResult, rt::NoErrors, op::DELETE_IMAGE_USAGE_REPORT
 );
 impl DeleteImageUsageReport {
-    /// The ID of the report to delete.
-    #[inline]
-    pub fn report_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().report_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteImageUsageReportResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteImageUsageReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteImageUsageReportRequest,
-        t::DeleteImageUsageReportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteImageUsageReportRequest report_id(String));
+    rt::setter!(val_opt DeleteImageUsageReportRequest dry_run(bool));
 }
 /// The `DeleteInstanceConnectEndpoint` operation.
 ///
@@ -1210,60 +403,1706 @@ rt::operation_type!(
     op::DELETE_INSTANCE_CONNECT_ENDPOINT
 );
 impl DeleteInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    rt::setter!(val_opt DeleteInstanceConnectEndpointRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteInstanceConnectEndpointRequest
+        instance_connect_endpoint_id(String)
+    );
+}
+impl super::Client {
+    /// Deletes the specified event window. Returns [`DeleteInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindow {
+        rt::builder(&self.handle)
     }
-    /// The ID of the EC2 Instance Connect Endpoint to delete.
+    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it. Returns [`DeleteInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_id = value.into();
-        self
+    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs. Returns [`DeleteIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteInstanceConnectEndpointResult>,
-    > {
-        self.0.send()
+    pub fn delete_ipam(&self) -> DeleteIpam {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Delete a verification token. Returns [`DeleteIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteInstanceConnectEndpointResult> {
-        self.0.send_blocking()
+    pub fn delete_ipam_external_resource_verification_token(
+        &self,
+    ) -> DeleteIpamExternalResourceVerificationToken {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry. Returns [`DeleteIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn delete_ipam_internet_registry_association(
+        &self,
+    ) -> DeleteIpamInternetRegistryAssociation {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Deletes an IPAM policy. Returns [`DeleteIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Delete an IPAM pool. Returns [`DeleteIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteInstanceConnectEndpointRequest,
-        t::DeleteInstanceConnectEndpointResult,
+    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
+        rt::builder(&self.handle)
+    }
+    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it. Returns [`DeleteIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
+        rt::builder(&self.handle)
+    }
+    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization. Returns [`DeleteIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> DeleteIpamPrefixListResolverTarget {
+        rt::builder(&self.handle)
+    }
+    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DeleteIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a routing policy registration for a specified CIDR prefix. Returns [`DeleteIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_routing_policy_registration(
+        &self,
+    ) -> DeleteIpamRoutingPolicyRegistration {
+        rt::builder(&self.handle)
+    }
+    /// Delete the scope for an IPAM. You cannot delete the default scopes. Returns [`DeleteIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified key pair, by removing the public key from Amazon EC2. Returns [`DeleteKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_key_pair(&self) -> DeleteKeyPair {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a launch template. Deleting a launch template deletes all of its versions. Returns [`DeleteLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
+        rt::builder(&self.handle)
+    }
+    /// Deletes one or more versions of a launch template. Returns [`DeleteLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified route from the specified local gateway route table. Returns [`DeleteLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteInstanceEventWindow` operation.
+///
+/// Deletes the specified event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DeleteInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::DeleteInstanceEventWindowRequest,
+        t::DeleteInstanceEventWindowResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    DeleteInstanceEventWindow, t::DeleteInstanceEventWindowRequest,
+    t::DeleteInstanceEventWindowResult, rt::NoErrors, op::DELETE_INSTANCE_EVENT_WINDOW
+);
+impl DeleteInstanceEventWindow {
+    rt::setter!(val_opt DeleteInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(val_opt DeleteInstanceEventWindowRequest force_delete(bool));
+    rt::setter!(
+        into_req DeleteInstanceEventWindowRequest instance_event_window_id(String)
+    );
+}
+/// The `DeleteInternetGateway` operation.
+///
+/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
+pub struct DeleteInternetGateway(
+    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteInternetGateway, t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_INTERNET_GATEWAY
+);
+impl DeleteInternetGateway {
+    rt::setter!(val_opt DeleteInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req DeleteInternetGatewayRequest internet_gateway_id(String));
+}
+/// The `DeleteIpam` operation.
+///
+/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
+///
+/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpam(
+    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteIpam, t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors, op::DELETE_IPAM
+);
+impl DeleteIpam {
+    rt::setter!(val_opt DeleteIpamRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamRequest ipam_id(String));
+    rt::setter!(val_opt DeleteIpamRequest cascade(bool));
+}
+/// The `DeleteIpamExternalResourceVerificationToken` operation.
+///
+/// Delete a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DeleteIpamExternalResourceVerificationToken(
+    pub(crate) rt::Call<
+        t::DeleteIpamExternalResourceVerificationTokenRequest,
+        t::DeleteIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamExternalResourceVerificationToken,
+    t::DeleteIpamExternalResourceVerificationTokenRequest,
+    t::DeleteIpamExternalResourceVerificationTokenResult, rt::NoErrors,
+    op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+);
+impl DeleteIpamExternalResourceVerificationToken {
+    rt::setter!(
+        val_opt DeleteIpamExternalResourceVerificationTokenRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req DeleteIpamExternalResourceVerificationTokenRequest
+        ipam_external_resource_verification_token_id(String)
+    );
+}
+/// The `DeleteIpamInternetRegistryAssociation` operation.
+///
+/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
+pub struct DeleteIpamInternetRegistryAssociation(
+    pub(crate) rt::Call<
+        t::DeleteIpamInternetRegistryAssociationRequest,
+        t::DeleteIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamInternetRegistryAssociation,
+    t::DeleteIpamInternetRegistryAssociationRequest,
+    t::DeleteIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+);
+impl DeleteIpamInternetRegistryAssociation {
+    rt::setter!(val_opt DeleteIpamInternetRegistryAssociationRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamInternetRegistryAssociationRequest
+        ipam_internet_registry_association_id(String)
+    );
+}
+/// The `DeleteIpamPolicy` operation.
+///
+/// Deletes an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DeleteIpamPolicy(
+    pub(crate) rt::Call<
+        t::DeleteIpamPolicyRequest,
+        t::DeleteIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPolicy, t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult,
+    rt::NoErrors, op::DELETE_IPAM_POLICY
+);
+impl DeleteIpamPolicy {
+    rt::setter!(val_opt DeleteIpamPolicyRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamPolicyRequest ipam_policy_id(String));
+}
+/// The `DeleteIpamPool` operation.
+///
+/// Delete an IPAM pool.
+///
+/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
+///
+/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamPool(
+    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteIpamPool, t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors,
+    op::DELETE_IPAM_POOL
+);
+impl DeleteIpamPool {
+    rt::setter!(val_opt DeleteIpamPoolRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamPoolRequest ipam_pool_id(String));
+    rt::setter!(val_opt DeleteIpamPoolRequest cascade(bool));
+}
+/// The `DeleteIpamPrefixListResolver` operation.
+///
+/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
+pub struct DeleteIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::DeleteIpamPrefixListResolverRequest,
+        t::DeleteIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPrefixListResolver, t::DeleteIpamPrefixListResolverRequest,
+    t::DeleteIpamPrefixListResolverResult, rt::NoErrors,
+    op::DELETE_IPAM_PREFIX_LIST_RESOLVER
+);
+impl DeleteIpamPrefixListResolver {
+    rt::setter!(val_opt DeleteIpamPrefixListResolverRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamPrefixListResolverRequest ipam_prefix_list_resolver_id(String)
+    );
+}
+/// The `DeleteIpamPrefixListResolverTarget` operation.
+///
+/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::DeleteIpamPrefixListResolverTargetRequest,
+        t::DeleteIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPrefixListResolverTarget, t::DeleteIpamPrefixListResolverTargetRequest,
+    t::DeleteIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl DeleteIpamPrefixListResolverTarget {
+    rt::setter!(val_opt DeleteIpamPrefixListResolverTargetRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamPrefixListResolverTargetRequest
+        ipam_prefix_list_resolver_target_id(String)
+    );
+}
+/// The `DeleteIpamResourceDiscovery` operation.
+///
+/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DeleteIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::DeleteIpamResourceDiscoveryRequest,
+        t::DeleteIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamResourceDiscovery, t::DeleteIpamResourceDiscoveryRequest,
+    t::DeleteIpamResourceDiscoveryResult, rt::NoErrors,
+    op::DELETE_IPAM_RESOURCE_DISCOVERY
+);
+impl DeleteIpamResourceDiscovery {
+    rt::setter!(val_opt DeleteIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamResourceDiscoveryRequest ipam_resource_discovery_id(String)
+    );
+}
+/// The `DeleteIpamRoutingPolicyRegistration` operation.
+///
+/// Deletes a routing policy registration for a specified CIDR prefix.
+pub struct DeleteIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::DeleteIpamRoutingPolicyRegistrationRequest,
+        t::DeleteIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamRoutingPolicyRegistration, t::DeleteIpamRoutingPolicyRegistrationRequest,
+    t::DeleteIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl DeleteIpamRoutingPolicyRegistration {
+    rt::setter!(val_opt DeleteIpamRoutingPolicyRegistrationRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteIpamRoutingPolicyRegistrationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_req DeleteIpamRoutingPolicyRegistrationRequest cidr(String));
+    rt::setter!(val_opt DeleteIpamRoutingPolicyRegistrationRequest force(bool));
+    rt::setter!(
+        into_opt DeleteIpamRoutingPolicyRegistrationRequest client_token(String)
+    );
+}
+/// The `DeleteIpamScope` operation.
+///
+/// Delete the scope for an IPAM. You cannot delete the default scopes.
+///
+/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamScope(
+    pub(crate) rt::Call<
+        t::DeleteIpamScopeRequest,
+        t::DeleteIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamScope, t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors,
+    op::DELETE_IPAM_SCOPE
+);
+impl DeleteIpamScope {
+    rt::setter!(val_opt DeleteIpamScopeRequest dry_run(bool));
+    rt::setter!(into_req DeleteIpamScopeRequest ipam_scope_id(String));
+}
+/// The `DeleteKeyPair` operation.
+///
+/// Deletes the specified key pair, by removing the public key from Amazon EC2.
+pub struct DeleteKeyPair(
+    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteKeyPair, t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors,
+    op::DELETE_KEY_PAIR
+);
+impl DeleteKeyPair {
+    rt::setter!(into_opt DeleteKeyPairRequest key_name(String));
+    rt::setter!(into_opt DeleteKeyPairRequest key_pair_id(String));
+    rt::setter!(val_opt DeleteKeyPairRequest dry_run(bool));
+}
+/// The `DeleteLaunchTemplate` operation.
+///
+/// Deletes a launch template. Deleting a launch template deletes all of its versions.
+pub struct DeleteLaunchTemplate(
+    pub(crate) rt::Call<
+        t::DeleteLaunchTemplateRequest,
+        t::DeleteLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLaunchTemplate, t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult,
+    rt::NoErrors, op::DELETE_LAUNCH_TEMPLATE
+);
+impl DeleteLaunchTemplate {
+    rt::setter!(val_opt DeleteLaunchTemplateRequest dry_run(bool));
+    rt::setter!(into_opt DeleteLaunchTemplateRequest launch_template_id(String));
+    rt::setter!(into_opt DeleteLaunchTemplateRequest launch_template_name(String));
+}
+/// The `DeleteLaunchTemplateVersions` operation.
+///
+/// Deletes one or more versions of a launch template.
+///
+/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
+///
+/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
+///
+/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
+pub struct DeleteLaunchTemplateVersions(
+    pub(crate) rt::Call<
+        t::DeleteLaunchTemplateVersionsRequest,
+        t::DeleteLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLaunchTemplateVersions, t::DeleteLaunchTemplateVersionsRequest,
+    t::DeleteLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DELETE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DeleteLaunchTemplateVersions {
+    rt::setter!(val_opt DeleteLaunchTemplateVersionsRequest dry_run(bool));
+    rt::setter!(into_opt DeleteLaunchTemplateVersionsRequest launch_template_id(String));
+    rt::setter!(
+        into_opt DeleteLaunchTemplateVersionsRequest launch_template_name(String)
+    );
+    rt::setter!(
+        items DeleteLaunchTemplateVersionsRequest versions(String) push_versions
+    );
+}
+/// The `DeleteLocalGatewayRoute` operation.
+///
+/// Deletes the specified route from the specified local gateway route table.
+pub struct DeleteLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteRequest,
+        t::DeleteLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRoute, t::DeleteLocalGatewayRouteRequest,
+    t::DeleteLocalGatewayRouteResult, rt::NoErrors, op::DELETE_LOCAL_GATEWAY_ROUTE
+);
+impl DeleteLocalGatewayRoute {
+    rt::setter!(into_opt DeleteLocalGatewayRouteRequest destination_cidr_block(String));
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayRouteRequest dry_run(bool));
+    rt::setter!(
+        into_opt DeleteLocalGatewayRouteRequest destination_prefix_list_id(String)
+    );
+}
+impl super::Client {
+    /// Deletes a local gateway route table. Returns [`DeleteLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTable {
+        rt::builder(&self.handle)
     }
+    /// Deletes a local gateway route table virtual interface group association. Returns [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified association between a VPC and local gateway route table. Returns [`DeleteLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table_vpc_association(
+        &self,
+    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified local gateway virtual interface. Returns [`DeleteLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_virtual_interface(
+        &self,
+    ) -> DeleteLocalGatewayVirtualInterface {
+        rt::builder(&self.handle)
+    }
+    /// Delete the specified local gateway interface group. Returns [`DeleteLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_virtual_interface_group(
+        &self,
+    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources. Returns [`DeleteManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously. Returns [`DeleteMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables. Returns [`DeleteNatGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL. Returns [`DeleteNetworkAcl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL. Returns [`DeleteNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Network Access Scope. Returns [`DeleteNetworkInsightsAccessScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_access_scope(
+        &self,
+    ) -> DeleteNetworkInsightsAccessScope {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Network Access Scope analysis. Returns [`DeleteNetworkInsightsAccessScopeAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_access_scope_analysis(
+        &self,
+    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified network insights analysis. Returns [`DeleteNetworkInsightsAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified path. Returns [`DeleteNetworkInsightsPath`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified network interface. You must detach the network interface before you can delete it. Returns [`DeleteNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment. Returns [`DeleteNetworkInterfacePermission`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface_permission(
+        &self,
+    ) -> DeleteNetworkInterfacePermission {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteLocalGatewayRouteTable` operation.
+///
+/// Deletes a local gateway route table.
+pub struct DeleteLocalGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableRequest,
+        t::DeleteLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTable, t::DeleteLocalGatewayRouteTableRequest,
+    t::DeleteLocalGatewayRouteTableResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE
+);
+impl DeleteLocalGatewayRouteTable {
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteTableRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayRouteTableRequest dry_run(bool));
+}
+/// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+///
+/// Deletes a local gateway route table virtual interface group association.
+pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+);
+impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_route_table_virtual_interface_group_association_id(String)
+    );
+    rt::setter!(
+        val_opt DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        dry_run(bool)
+    );
+}
+/// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
+///
+/// Deletes the specified association between a VPC and local gateway route table.
+pub struct DeleteLocalGatewayRouteTableVpcAssociation(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTableVpcAssociation,
+    t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+    t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
+impl DeleteLocalGatewayRouteTableVpcAssociation {
+    rt::setter!(
+        into_req DeleteLocalGatewayRouteTableVpcAssociationRequest
+        local_gateway_route_table_vpc_association_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayRouteTableVpcAssociationRequest dry_run(bool));
+}
+/// The `DeleteLocalGatewayVirtualInterface` operation.
+///
+/// Deletes the specified local gateway virtual interface.
+pub struct DeleteLocalGatewayVirtualInterface(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceRequest,
+        t::DeleteLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayVirtualInterface, t::DeleteLocalGatewayVirtualInterfaceRequest,
+    t::DeleteLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+);
+impl DeleteLocalGatewayVirtualInterface {
+    rt::setter!(
+        into_req DeleteLocalGatewayVirtualInterfaceRequest
+        local_gateway_virtual_interface_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayVirtualInterfaceRequest dry_run(bool));
+}
+/// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Delete the specified local gateway interface group.
+pub struct DeleteLocalGatewayVirtualInterfaceGroup(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayVirtualInterfaceGroup,
+    t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+    t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
+impl DeleteLocalGatewayVirtualInterfaceGroup {
+    rt::setter!(
+        into_req DeleteLocalGatewayVirtualInterfaceGroupRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(val_opt DeleteLocalGatewayVirtualInterfaceGroupRequest dry_run(bool));
+}
+/// The `DeleteManagedPrefixList` operation.
+///
+/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
+pub struct DeleteManagedPrefixList(
+    pub(crate) rt::Call<
+        t::DeleteManagedPrefixListRequest,
+        t::DeleteManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteManagedPrefixList, t::DeleteManagedPrefixListRequest,
+    t::DeleteManagedPrefixListResult, rt::NoErrors, op::DELETE_MANAGED_PREFIX_LIST
+);
+impl DeleteManagedPrefixList {
+    rt::setter!(val_opt DeleteManagedPrefixListRequest dry_run(bool));
+    rt::setter!(into_req DeleteManagedPrefixListRequest prefix_list_id(String));
+}
+/// The `DeleteMetricCategory` operation.
+///
+/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DeleteMetricCategory(
+    pub(crate) rt::Call<
+        t::DeleteMetricCategoryRequest,
+        t::DeleteMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteMetricCategory, t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult,
+    rt::NoErrors, op::DELETE_METRIC_CATEGORY
+);
+impl DeleteMetricCategory {
+    rt::setter!(into_req DeleteMetricCategoryRequest metric_category_id(String));
+    rt::setter!(val_opt DeleteMetricCategoryRequest dry_run(bool));
+}
+/// The `DeleteNatGateway` operation.
+///
+/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
+pub struct DeleteNatGateway(
+    pub(crate) rt::Call<
+        t::DeleteNatGatewayRequest,
+        t::DeleteNatGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNatGateway, t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult,
+    rt::NoErrors, op::DELETE_NAT_GATEWAY
+);
+impl DeleteNatGateway {
+    rt::setter!(val_opt DeleteNatGatewayRequest dry_run(bool));
+    rt::setter!(into_req DeleteNatGatewayRequest nat_gateway_id(String));
+}
+/// The `DeleteNetworkAcl` operation.
+///
+/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
+pub struct DeleteNetworkAcl(
+    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteNetworkAcl, t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_ACL
+);
+impl DeleteNetworkAcl {
+    rt::setter!(val_opt DeleteNetworkAclRequest dry_run(bool));
+    rt::setter!(into_req DeleteNetworkAclRequest network_acl_id(String));
+}
+/// The `DeleteNetworkAclEntry` operation.
+///
+/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
+pub struct DeleteNetworkAclEntry(
+    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteNetworkAclEntry, t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_ACL_ENTRY
+);
+impl DeleteNetworkAclEntry {
+    rt::setter!(val_opt DeleteNetworkAclEntryRequest dry_run(bool));
+    rt::setter!(into_req DeleteNetworkAclEntryRequest network_acl_id(String));
+    rt::setter!(val_req DeleteNetworkAclEntryRequest rule_number(i32));
+    rt::setter!(val_req DeleteNetworkAclEntryRequest egress(bool));
+}
+/// The `DeleteNetworkInsightsAccessScope` operation.
+///
+/// Deletes the specified Network Access Scope.
+pub struct DeleteNetworkInsightsAccessScope(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsAccessScopeRequest,
+        t::DeleteNetworkInsightsAccessScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsAccessScope, t::DeleteNetworkInsightsAccessScopeRequest,
+    t::DeleteNetworkInsightsAccessScopeResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE
+);
+impl DeleteNetworkInsightsAccessScope {
+    rt::setter!(val_opt DeleteNetworkInsightsAccessScopeRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteNetworkInsightsAccessScopeRequest
+        network_insights_access_scope_id(String)
+    );
+}
+/// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
+///
+/// Deletes the specified Network Access Scope analysis.
+pub struct DeleteNetworkInsightsAccessScopeAnalysis(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsAccessScopeAnalysis,
+    t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+    t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
+);
+impl DeleteNetworkInsightsAccessScopeAnalysis {
+    rt::setter!(
+        into_req DeleteNetworkInsightsAccessScopeAnalysisRequest
+        network_insights_access_scope_analysis_id(String)
+    );
+    rt::setter!(val_opt DeleteNetworkInsightsAccessScopeAnalysisRequest dry_run(bool));
+}
+/// The `DeleteNetworkInsightsAnalysis` operation.
+///
+/// Deletes the specified network insights analysis.
+pub struct DeleteNetworkInsightsAnalysis(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsAnalysisRequest,
+        t::DeleteNetworkInsightsAnalysisResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsAnalysis, t::DeleteNetworkInsightsAnalysisRequest,
+    t::DeleteNetworkInsightsAnalysisResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ANALYSIS
+);
+impl DeleteNetworkInsightsAnalysis {
+    rt::setter!(val_opt DeleteNetworkInsightsAnalysisRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteNetworkInsightsAnalysisRequest
+        network_insights_analysis_id(String)
+    );
+}
+/// The `DeleteNetworkInsightsPath` operation.
+///
+/// Deletes the specified path.
+pub struct DeleteNetworkInsightsPath(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInsightsPathRequest,
+        t::DeleteNetworkInsightsPathResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInsightsPath, t::DeleteNetworkInsightsPathRequest,
+    t::DeleteNetworkInsightsPathResult, rt::NoErrors, op::DELETE_NETWORK_INSIGHTS_PATH
+);
+impl DeleteNetworkInsightsPath {
+    rt::setter!(val_opt DeleteNetworkInsightsPathRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteNetworkInsightsPathRequest network_insights_path_id(String)
+    );
+}
+/// The `DeleteNetworkInterface` operation.
+///
+/// Deletes the specified network interface. You must detach the network interface before you can delete it.
+pub struct DeleteNetworkInterface(
+    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteNetworkInterface, t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_INTERFACE
+);
+impl DeleteNetworkInterface {
+    rt::setter!(val_opt DeleteNetworkInterfaceRequest dry_run(bool));
+    rt::setter!(into_req DeleteNetworkInterfaceRequest network_interface_id(String));
+}
+/// The `DeleteNetworkInterfacePermission` operation.
+///
+/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
+pub struct DeleteNetworkInterfacePermission(
+    pub(crate) rt::Call<
+        t::DeleteNetworkInterfacePermissionRequest,
+        t::DeleteNetworkInterfacePermissionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkInterfacePermission, t::DeleteNetworkInterfacePermissionRequest,
+    t::DeleteNetworkInterfacePermissionResult, rt::NoErrors,
+    op::DELETE_NETWORK_INTERFACE_PERMISSION
+);
+impl DeleteNetworkInterfacePermission {
+    rt::setter!(
+        into_req DeleteNetworkInterfacePermissionRequest
+        network_interface_permission_id(String)
+    );
+    rt::setter!(val_opt DeleteNetworkInterfacePermissionRequest force(bool));
+    rt::setter!(val_opt DeleteNetworkInterfacePermissionRequest dry_run(bool));
+}
+impl super::Client {
+    /// Deletes one or more flex cost allocation policies. Returns [`DeleteNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DeleteNetworkingFlexCostAllocationPolicies {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*. Returns [`DeletePlacementGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
+        rt::builder(&self.handle)
+    }
+    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. Returns [`DeletePublicIpv4Pool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the queued purchases for the specified Reserved Instances. Returns [`DeleteQueuedReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified route from the specified route table. Returns [`DeleteRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route(&self) -> DeleteRoute {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified route server. Returns [`DeleteRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server(&self) -> DeleteRouteServer {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified route server endpoint. Returns [`DeleteRouteServerEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified BGP peer from a route server. Returns [`DeleteRouteServerPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table. Returns [`DeleteRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_table(&self) -> DeleteRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network. Returns [`DeleteSecondaryNetwork`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion. Returns [`DeleteSecondarySubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a security group. Returns [`DeleteSecurityGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified snapshot. Returns [`DeleteSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_snapshot(&self) -> DeleteSnapshot {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the data feed for Spot Instances. Returns [`DeleteSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet. Returns [`DeleteSubnet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subnet(&self) -> DeleteSubnet {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a subnet CIDR reservation. Returns [`DeleteSubnetCidrReservation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
+///
+/// Deletes one or more flex cost allocation policies.
+pub struct DeleteNetworkingFlexCostAllocationPolicies(
+    pub(crate) rt::Call<
+        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
+        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNetworkingFlexCostAllocationPolicies,
+    t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
+    t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+);
+impl DeleteNetworkingFlexCostAllocationPolicies {
+    rt::setter!(
+        items DeleteNetworkingFlexCostAllocationPoliciesRequest fca_policy_ids(String)
+        push_fca_policy_ids
+    );
+    rt::setter!(val_opt DeleteNetworkingFlexCostAllocationPoliciesRequest dry_run(bool));
+}
+/// The `DeletePlacementGroup` operation.
+///
+/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DeletePlacementGroup(
+    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeletePlacementGroup, t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_PLACEMENT_GROUP
+);
+impl DeletePlacementGroup {
+    rt::setter!(val_opt DeletePlacementGroupRequest dry_run(bool));
+    rt::setter!(into_req DeletePlacementGroupRequest group_name(String));
+}
+/// The `DeletePublicIpv4Pool` operation.
+///
+/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
+pub struct DeletePublicIpv4Pool(
+    pub(crate) rt::Call<
+        t::DeletePublicIpv4PoolRequest,
+        t::DeletePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeletePublicIpv4Pool, t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult,
+    rt::NoErrors, op::DELETE_PUBLIC_IPV4_POOL
+);
+impl DeletePublicIpv4Pool {
+    rt::setter!(val_opt DeletePublicIpv4PoolRequest dry_run(bool));
+    rt::setter!(into_req DeletePublicIpv4PoolRequest pool_id(String));
+    rt::setter!(into_opt DeletePublicIpv4PoolRequest network_border_group(String));
+}
+/// The `DeleteQueuedReservedInstances` operation.
+///
+/// Deletes the queued purchases for the specified Reserved Instances.
+pub struct DeleteQueuedReservedInstances(
+    pub(crate) rt::Call<
+        t::DeleteQueuedReservedInstancesRequest,
+        t::DeleteQueuedReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteQueuedReservedInstances, t::DeleteQueuedReservedInstancesRequest,
+    t::DeleteQueuedReservedInstancesResult, rt::NoErrors,
+    op::DELETE_QUEUED_RESERVED_INSTANCES
+);
+impl DeleteQueuedReservedInstances {
+    rt::setter!(val_opt DeleteQueuedReservedInstancesRequest dry_run(bool));
+    rt::setter!(
+        items DeleteQueuedReservedInstancesRequest reserved_instances_ids(String)
+        push_reserved_instances_ids
+    );
+}
+/// The `DeleteRoute` operation.
+///
+/// Deletes the specified route from the specified route table.
+pub struct DeleteRoute(
+    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteRoute, t::DeleteRouteRequest, rt::Unit, rt::NoErrors, op::DELETE_ROUTE
+);
+impl DeleteRoute {
+    rt::setter!(into_opt DeleteRouteRequest destination_prefix_list_id(String));
+    rt::setter!(val_opt DeleteRouteRequest dry_run(bool));
+    rt::setter!(into_req DeleteRouteRequest route_table_id(String));
+    rt::setter!(into_opt DeleteRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt DeleteRouteRequest destination_ipv6_cidr_block(String));
+}
+/// The `DeleteRouteServer` operation.
+///
+/// Deletes the specified route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DeleteRouteServer(
+    pub(crate) rt::Call<
+        t::DeleteRouteServerRequest,
+        t::DeleteRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteRouteServer, t::DeleteRouteServerRequest, t::DeleteRouteServerResult,
+    rt::NoErrors, op::DELETE_ROUTE_SERVER
+);
+impl DeleteRouteServer {
+    rt::setter!(into_req DeleteRouteServerRequest route_server_id(String));
+    rt::setter!(val_opt DeleteRouteServerRequest dry_run(bool));
+}
+/// The `DeleteRouteServerEndpoint` operation.
+///
+/// Deletes the specified route server endpoint.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+pub struct DeleteRouteServerEndpoint(
+    pub(crate) rt::Call<
+        t::DeleteRouteServerEndpointRequest,
+        t::DeleteRouteServerEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteRouteServerEndpoint, t::DeleteRouteServerEndpointRequest,
+    t::DeleteRouteServerEndpointResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_ENDPOINT
+);
+impl DeleteRouteServerEndpoint {
+    rt::setter!(
+        into_req DeleteRouteServerEndpointRequest route_server_endpoint_id(String)
+    );
+    rt::setter!(val_opt DeleteRouteServerEndpointRequest dry_run(bool));
+}
+/// The `DeleteRouteServerPeer` operation.
+///
+/// Deletes the specified BGP peer from a route server.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+pub struct DeleteRouteServerPeer(
+    pub(crate) rt::Call<
+        t::DeleteRouteServerPeerRequest,
+        t::DeleteRouteServerPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteRouteServerPeer, t::DeleteRouteServerPeerRequest,
+    t::DeleteRouteServerPeerResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_PEER
+);
+impl DeleteRouteServerPeer {
+    rt::setter!(into_req DeleteRouteServerPeerRequest route_server_peer_id(String));
+    rt::setter!(val_opt DeleteRouteServerPeerRequest dry_run(bool));
+}
+/// The `DeleteRouteTable` operation.
+///
+/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
+pub struct DeleteRouteTable(
+    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteRouteTable, t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ROUTE_TABLE
+);
+impl DeleteRouteTable {
+    rt::setter!(val_opt DeleteRouteTableRequest dry_run(bool));
+    rt::setter!(into_req DeleteRouteTableRequest route_table_id(String));
+}
+/// The `DeleteSecondaryNetwork` operation.
+///
+/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
+pub struct DeleteSecondaryNetwork(
+    pub(crate) rt::Call<
+        t::DeleteSecondaryNetworkRequest,
+        t::DeleteSecondaryNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSecondaryNetwork, t::DeleteSecondaryNetworkRequest,
+    t::DeleteSecondaryNetworkResult, rt::NoErrors, op::DELETE_SECONDARY_NETWORK
+);
+impl DeleteSecondaryNetwork {
+    rt::setter!(into_opt DeleteSecondaryNetworkRequest client_token(String));
+    rt::setter!(val_opt DeleteSecondaryNetworkRequest dry_run(bool));
+    rt::setter!(into_req DeleteSecondaryNetworkRequest secondary_network_id(String));
+}
+/// The `DeleteSecondarySubnet` operation.
+///
+/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
+pub struct DeleteSecondarySubnet(
+    pub(crate) rt::Call<
+        t::DeleteSecondarySubnetRequest,
+        t::DeleteSecondarySubnetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSecondarySubnet, t::DeleteSecondarySubnetRequest,
+    t::DeleteSecondarySubnetResult, rt::NoErrors, op::DELETE_SECONDARY_SUBNET
+);
+impl DeleteSecondarySubnet {
+    rt::setter!(into_opt DeleteSecondarySubnetRequest client_token(String));
+    rt::setter!(val_opt DeleteSecondarySubnetRequest dry_run(bool));
+    rt::setter!(into_req DeleteSecondarySubnetRequest secondary_subnet_id(String));
+}
+/// The `DeleteSecurityGroup` operation.
+///
+/// Deletes a security group.
+///
+/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
+pub struct DeleteSecurityGroup(
+    pub(crate) rt::Call<
+        t::DeleteSecurityGroupRequest,
+        t::DeleteSecurityGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSecurityGroup, t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult,
+    rt::NoErrors, op::DELETE_SECURITY_GROUP
+);
+impl DeleteSecurityGroup {
+    rt::setter!(into_opt DeleteSecurityGroupRequest group_id(String));
+    rt::setter!(into_opt DeleteSecurityGroupRequest group_name(String));
+    rt::setter!(val_opt DeleteSecurityGroupRequest dry_run(bool));
+}
+/// The `DeleteSnapshot` operation.
+///
+/// Deletes the specified snapshot.
+///
+/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
+///
+/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
+///
+/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
+pub struct DeleteSnapshot(
+    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSnapshot, t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors, op::DELETE_SNAPSHOT
+);
+impl DeleteSnapshot {
+    rt::setter!(into_req DeleteSnapshotRequest snapshot_id(String));
+    rt::setter!(val_opt DeleteSnapshotRequest dry_run(bool));
+}
+/// The `DeleteSpotDatafeedSubscription` operation.
+///
+/// Deletes the data feed for Spot Instances.
+pub struct DeleteSpotDatafeedSubscription(
+    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSpotDatafeedSubscription, t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit,
+    rt::NoErrors, op::DELETE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl DeleteSpotDatafeedSubscription {
+    rt::setter!(val_opt DeleteSpotDatafeedSubscriptionRequest dry_run(bool));
+}
+/// The `DeleteSubnet` operation.
+///
+/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
+pub struct DeleteSubnet(
+    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSubnet, t::DeleteSubnetRequest, rt::Unit, rt::NoErrors, op::DELETE_SUBNET
+);
+impl DeleteSubnet {
+    rt::setter!(into_req DeleteSubnetRequest subnet_id(String));
+    rt::setter!(val_opt DeleteSubnetRequest dry_run(bool));
+}
+/// The `DeleteSubnetCidrReservation` operation.
+///
+/// Deletes a subnet CIDR reservation.
+pub struct DeleteSubnetCidrReservation(
+    pub(crate) rt::Call<
+        t::DeleteSubnetCidrReservationRequest,
+        t::DeleteSubnetCidrReservationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSubnetCidrReservation, t::DeleteSubnetCidrReservationRequest,
+    t::DeleteSubnetCidrReservationResult, rt::NoErrors,
+    op::DELETE_SUBNET_CIDR_RESERVATION
+);
+impl DeleteSubnetCidrReservation {
+    rt::setter!(
+        into_req DeleteSubnetCidrReservationRequest subnet_cidr_reservation_id(String)
+    );
+    rt::setter!(val_opt DeleteSubnetCidrReservationRequest dry_run(bool));
+}
+impl super::Client {
+    /// Deletes the specified set of tags from the specified set of resources. Returns [`DeleteTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_tags(&self) -> DeleteTags {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Traffic Mirror filter. Returns [`DeleteTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Traffic Mirror rule. Returns [`DeleteTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Traffic Mirror session. Returns [`DeleteTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Traffic Mirror target. Returns [`DeleteTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified transit gateway. Returns [`DeleteTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway. Returns [`DeleteTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_client_vpn_attachment(
+        &self,
+    ) -> DeleteTransitGatewayClientVpnAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment. Returns [`DeleteTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified Connect peer. Returns [`DeleteTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect_peer(
+        &self,
+    ) -> DeleteTransitGatewayConnectPeer {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Deletes an entry from a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy_entry(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicyEntry {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified transit gateway multicast domain. Returns [`DeleteTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_multicast_domain(
+        &self,
+    ) -> DeleteTransitGatewayMulticastDomain {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state. Returns [`DeleteTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_network_function_attachment(
+        &self,
+    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a transit gateway peering attachment. Returns [`DeleteTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_peering_attachment(
+        &self,
+    ) -> DeleteTransitGatewayPeeringAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified transit gateway policy table. Returns [`DeleteTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTable {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified transit gateway policy table entry. Returns [`DeleteTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table_entry(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTableEntry {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteTags` operation.
+///
+/// Deletes the specified set of tags from the specified set of resources.
+///
+/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
+);
+impl DeleteTags {
+    rt::setter!(val_opt DeleteTagsRequest dry_run(bool));
+    rt::setter!(items DeleteTagsRequest resources(String) push_resources);
+    rt::setter!(items DeleteTagsRequest tags(t::Tag) push_tags);
+}
+/// The `DeleteTrafficMirrorFilter` operation.
+///
+/// Deletes the specified Traffic Mirror filter.
+///
+/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorFilter(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorFilterRequest,
+        t::DeleteTrafficMirrorFilterResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
+    t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
+);
+impl DeleteTrafficMirrorFilter {
+    rt::setter!(
+        into_req DeleteTrafficMirrorFilterRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorFilterRequest dry_run(bool));
+}
+/// The `DeleteTrafficMirrorFilterRule` operation.
+///
+/// Deletes the specified Traffic Mirror rule.
+pub struct DeleteTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorFilterRuleRequest,
+        t::DeleteTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
+    t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::DELETE_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl DeleteTrafficMirrorFilterRule {
+    rt::setter!(
+        into_req DeleteTrafficMirrorFilterRuleRequest
+        traffic_mirror_filter_rule_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorFilterRuleRequest dry_run(bool));
+}
+/// The `DeleteTrafficMirrorSession` operation.
+///
+/// Deletes the specified Traffic Mirror session.
+pub struct DeleteTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorSessionRequest,
+        t::DeleteTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
+    t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
+);
+impl DeleteTrafficMirrorSession {
+    rt::setter!(
+        into_req DeleteTrafficMirrorSessionRequest traffic_mirror_session_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorSessionRequest dry_run(bool));
+}
+/// The `DeleteTrafficMirrorTarget` operation.
+///
+/// Deletes the specified Traffic Mirror target.
+///
+/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorTarget(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorTargetRequest,
+        t::DeleteTrafficMirrorTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
+    t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
+);
+impl DeleteTrafficMirrorTarget {
+    rt::setter!(
+        into_req DeleteTrafficMirrorTargetRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(val_opt DeleteTrafficMirrorTargetRequest dry_run(bool));
+}
+/// The `DeleteTransitGateway` operation.
+///
+/// Deletes the specified transit gateway.
+pub struct DeleteTransitGateway(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRequest,
+        t::DeleteTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
+    rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
+);
+impl DeleteTransitGateway {
+    rt::setter!(into_req DeleteTransitGatewayRequest transit_gateway_id(String));
+    rt::setter!(val_opt DeleteTransitGatewayRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayClientVpnAttachment` operation.
+///
+/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
+pub struct DeleteTransitGatewayClientVpnAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayClientVpnAttachmentRequest,
+        t::DeleteTransitGatewayClientVpnAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayClientVpnAttachment,
+    t::DeleteTransitGatewayClientVpnAttachmentRequest,
+    t::DeleteTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+);
+impl DeleteTransitGatewayClientVpnAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayClientVpnAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayClientVpnAttachmentRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayConnect` operation.
+///
+/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
+pub struct DeleteTransitGatewayConnect(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectRequest,
+        t::DeleteTransitGatewayConnectResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
+    t::DeleteTransitGatewayConnectResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT
+);
+impl DeleteTransitGatewayConnect {
+    rt::setter!(
+        into_req DeleteTransitGatewayConnectRequest transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayConnectRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayConnectPeer` operation.
+///
+/// Deletes the specified Connect peer.
+pub struct DeleteTransitGatewayConnectPeer(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectPeerRequest,
+        t::DeleteTransitGatewayConnectPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
+    t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER
+);
+impl DeleteTransitGatewayConnectPeer {
+    rt::setter!(
+        into_req DeleteTransitGatewayConnectPeerRequest
+        transit_gateway_connect_peer_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayConnectPeerRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayMeteringPolicy` operation.
+///
+/// Deletes a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyRequest,
+        t::DeleteTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
+    t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl DeleteTransitGatewayMeteringPolicy {
+    rt::setter!(
+        into_req DeleteTransitGatewayMeteringPolicyRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayMeteringPolicyRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
+///
+/// Deletes an entry from a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicyEntry(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicyEntry,
+    t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+    t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
+);
+impl DeleteTransitGatewayMeteringPolicyEntry {
+    rt::setter!(
+        into_req DeleteTransitGatewayMeteringPolicyEntryRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        val_req DeleteTransitGatewayMeteringPolicyEntryRequest policy_rule_number(i32)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayMeteringPolicyEntryRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayMulticastDomain` operation.
+///
+/// Deletes the specified transit gateway multicast domain.
+pub struct DeleteTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMulticastDomainRequest,
+        t::DeleteTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
+    t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl DeleteTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req DeleteTransitGatewayMulticastDomainRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayMulticastDomainRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+pub struct DeleteTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayNetworkFunctionAttachment,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl DeleteTransitGatewayNetworkFunctionAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_opt DeleteTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
+}
+/// The `DeleteTransitGatewayPeeringAttachment` operation.
+///
+/// Deletes a transit gateway peering attachment.
+pub struct DeleteTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPeeringAttachmentRequest,
+        t::DeleteTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPeeringAttachment,
+    t::DeleteTransitGatewayPeeringAttachmentRequest,
+    t::DeleteTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl DeleteTransitGatewayPeeringAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPeeringAttachmentRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayPolicyTable` operation.
+///
+/// Deletes the specified transit gateway policy table.
+pub struct DeleteTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPolicyTableRequest,
+        t::DeleteTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
+    t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl DeleteTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req DeleteTransitGatewayPolicyTableRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPolicyTableRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayPolicyTableEntry` operation.
+///
+/// Deletes the specified transit gateway policy table entry.
+pub struct DeleteTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPolicyTableEntryRequest,
+        t::DeleteTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
+    t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl DeleteTransitGatewayPolicyTableEntry {
+    rt::setter!(
+        into_req DeleteTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPolicyTableEntryRequest dry_run(bool));
 }

@@ -5,1329 +5,2331 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the specified event window.
-    ///
-    /// Returns the [`DeleteInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table. Returns [`DeleteTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindow {
-        DeleteInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-    ///
-    /// Returns the [`DeleteInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
-        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
-    }
-    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-    ///
-    /// Returns the [`DeleteIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam(&self) -> DeleteIpam {
-        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
-    }
-    /// Delete a verification token.
-    ///
-    /// Returns the [`DeleteIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_external_resource_verification_token(
+    pub fn delete_transit_gateway_prefix_list_reference(
         &self,
-    ) -> DeleteIpamExternalResourceVerificationToken {
-        DeleteIpamExternalResourceVerificationToken(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            ),
-        )
+    ) -> DeleteTransitGatewayPrefixListReference {
+        rt::builder(&self.handle)
     }
-    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-    ///
-    /// Returns the [`DeleteIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified route from the specified transit gateway route table. Returns [`DeleteTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_internet_registry_association(
+    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway. Returns [`DeleteTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Advertises to the transit gateway that a transit gateway route table is deleted. Returns [`DeleteTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table_announcement(
         &self,
-    ) -> DeleteIpamInternetRegistryAssociation {
-        DeleteIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
+    ) -> DeleteTransitGatewayRouteTableAnnouncement {
+        rt::builder(&self.handle)
     }
-    /// Deletes an IPAM policy.
-    ///
-    /// Returns the [`DeleteIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified VPC attachment. Returns [`DeleteTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
-        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
-    }
-    /// Delete an IPAM pool.
-    ///
-    /// Returns the [`DeleteIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
-        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
-    }
-    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
-        DeleteIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver_target(
+    pub fn delete_transit_gateway_vpc_attachment(
         &self,
-    ) -> DeleteIpamPrefixListResolverTarget {
-        DeleteIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
+    ) -> DeleteTransitGatewayVpcAttachment {
+        rt::builder(&self.handle)
     }
-    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`DeleteIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Delete an Amazon Web Services Verified Access endpoint. Returns [`DeleteVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
-        DeleteIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
-        )
+    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
+        rt::builder(&self.handle)
     }
-    /// Deletes a routing policy registration for a specified CIDR prefix.
-    ///
-    /// Returns the [`DeleteIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Delete an Amazon Web Services Verified Access group. Returns [`DeleteVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_ipam_routing_policy_registration(
+    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
+        rt::builder(&self.handle)
+    }
+    /// Delete an Amazon Web Services Verified Access instance. Returns [`DeleteVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
+        rt::builder(&self.handle)
+    }
+    /// Delete an Amazon Web Services Verified Access trust provider. Returns [`DeleteVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_trust_provider(
         &self,
-    ) -> DeleteIpamRoutingPolicyRegistration {
-        DeleteIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
+    ) -> DeleteVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance). Returns [`DeleteVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_volume(&self) -> DeleteVolume {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC. Returns [`DeleteVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc(&self) -> DeleteVpc {
+        rt::builder(&self.handle)
+    }
+    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DeleteVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_block_public_access_exclusion(
+        &self,
+    ) -> DeleteVpcBlockPublicAccessExclusion {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC. Returns [`DeleteVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC endpoint connection notifications. Returns [`DeleteVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_connection_notifications(
+        &self,
+    ) -> DeleteVpcEndpointConnectionNotifications {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service. Returns [`DeleteVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_service_configurations(
+        &self,
+    ) -> DeleteVpcEndpointServiceConfigurations {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC endpoints. Returns [`DeleteVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteTransitGatewayPrefixListReference` operation.
+///
+/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct DeleteTransitGatewayPrefixListReference(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayPrefixListReferenceRequest,
+        t::DeleteTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayPrefixListReference,
+    t::DeleteTransitGatewayPrefixListReferenceRequest,
+    t::DeleteTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl DeleteTransitGatewayPrefixListReference {
+    rt::setter!(
+        into_req DeleteTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPrefixListReferenceRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayRoute` operation.
+///
+/// Deletes the specified route from the specified transit gateway route table.
+pub struct DeleteTransitGatewayRoute(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRouteRequest,
+        t::DeleteTransitGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayRoute, t::DeleteTransitGatewayRouteRequest,
+    t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
+);
+impl DeleteTransitGatewayRoute {
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayRouteTable` operation.
+///
+/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+pub struct DeleteTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRouteTableRequest,
+        t::DeleteTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayRouteTable, t::DeleteTransitGatewayRouteTableRequest,
+    t::DeleteTransitGatewayRouteTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl DeleteTransitGatewayRouteTable {
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteTableRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises to the transit gateway that a transit gateway route table is deleted.
+pub struct DeleteTransitGatewayRouteTableAnnouncement(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayRouteTableAnnouncement,
+    t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+    t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl DeleteTransitGatewayRouteTableAnnouncement {
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteTableAnnouncementRequest
+        transit_gateway_route_table_announcement_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayVpcAttachment` operation.
+///
+/// Deletes the specified VPC attachment.
+pub struct DeleteTransitGatewayVpcAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayVpcAttachmentRequest,
+        t::DeleteTransitGatewayVpcAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayVpcAttachment, t::DeleteTransitGatewayVpcAttachmentRequest,
+    t::DeleteTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
+impl DeleteTransitGatewayVpcAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayVpcAttachmentRequest dry_run(bool));
+}
+/// The `DeleteVerifiedAccessEndpoint` operation.
+///
+/// Delete an Amazon Web Services Verified Access endpoint.
+pub struct DeleteVerifiedAccessEndpoint(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessEndpointRequest,
+        t::DeleteVerifiedAccessEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessEndpoint, t::DeleteVerifiedAccessEndpointRequest,
+    t::DeleteVerifiedAccessEndpointResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_ENDPOINT
+);
+impl DeleteVerifiedAccessEndpoint {
+    rt::setter!(
+        into_req DeleteVerifiedAccessEndpointRequest verified_access_endpoint_id(String)
+    );
+    rt::setter!(into_opt DeleteVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt DeleteVerifiedAccessEndpointRequest dry_run(bool));
+}
+/// The `DeleteVerifiedAccessGroup` operation.
+///
+/// Delete an Amazon Web Services Verified Access group.
+pub struct DeleteVerifiedAccessGroup(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessGroupRequest,
+        t::DeleteVerifiedAccessGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessGroup, t::DeleteVerifiedAccessGroupRequest,
+    t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
+);
+impl DeleteVerifiedAccessGroup {
+    rt::setter!(
+        into_req DeleteVerifiedAccessGroupRequest verified_access_group_id(String)
+    );
+    rt::setter!(into_opt DeleteVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt DeleteVerifiedAccessGroupRequest dry_run(bool));
+}
+/// The `DeleteVerifiedAccessInstance` operation.
+///
+/// Delete an Amazon Web Services Verified Access instance.
+pub struct DeleteVerifiedAccessInstance(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessInstanceRequest,
+        t::DeleteVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessInstance, t::DeleteVerifiedAccessInstanceRequest,
+    t::DeleteVerifiedAccessInstanceResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_INSTANCE
+);
+impl DeleteVerifiedAccessInstance {
+    rt::setter!(
+        into_req DeleteVerifiedAccessInstanceRequest verified_access_instance_id(String)
+    );
+    rt::setter!(val_opt DeleteVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(into_opt DeleteVerifiedAccessInstanceRequest client_token(String));
+}
+/// The `DeleteVerifiedAccessTrustProvider` operation.
+///
+/// Delete an Amazon Web Services Verified Access trust provider.
+pub struct DeleteVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessTrustProviderRequest,
+        t::DeleteVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessTrustProvider, t::DeleteVerifiedAccessTrustProviderRequest,
+    t::DeleteVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl DeleteVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req DeleteVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(val_opt DeleteVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(into_opt DeleteVerifiedAccessTrustProviderRequest client_token(String));
+}
+/// The `DeleteVolume` operation.
+///
+/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+///
+/// The volume can remain in the `deleting` state for several minutes.
+///
+/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
+pub struct DeleteVolume(
+    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
+);
+impl DeleteVolume {
+    rt::setter!(into_req DeleteVolumeRequest volume_id(String));
+    rt::setter!(val_opt DeleteVolumeRequest dry_run(bool));
+}
+/// The `DeleteVpc` operation.
+///
+/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+///
+/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
+pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
+);
+impl DeleteVpc {
+    rt::setter!(into_req DeleteVpcRequest vpc_id(String));
+    rt::setter!(val_opt DeleteVpcRequest dry_run(bool));
+}
+/// The `DeleteVpcBlockPublicAccessExclusion` operation.
+///
+/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcBlockPublicAccessExclusion(
+    pub(crate) rt::Call<
+        t::DeleteVpcBlockPublicAccessExclusionRequest,
+        t::DeleteVpcBlockPublicAccessExclusionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcBlockPublicAccessExclusion, t::DeleteVpcBlockPublicAccessExclusionRequest,
+    t::DeleteVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
+impl DeleteVpcBlockPublicAccessExclusion {
+    rt::setter!(val_opt DeleteVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcBlockPublicAccessExclusionRequest exclusion_id(String)
+    );
+}
+/// The `DeleteVpcEncryptionControl` operation.
+///
+/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::DeleteVpcEncryptionControlRequest,
+        t::DeleteVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEncryptionControl, t::DeleteVpcEncryptionControlRequest,
+    t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
+);
+impl DeleteVpcEncryptionControl {
+    rt::setter!(val_opt DeleteVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcEncryptionControlRequest vpc_encryption_control_id(String)
+    );
+}
+/// The `DeleteVpcEndpointConnectionNotifications` operation.
+///
+/// Deletes the specified VPC endpoint connection notifications.
+pub struct DeleteVpcEndpointConnectionNotifications(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointConnectionNotificationsRequest,
+        t::DeleteVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpointConnectionNotifications,
+    t::DeleteVpcEndpointConnectionNotificationsRequest,
+    t::DeleteVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DeleteVpcEndpointConnectionNotifications {
+    rt::setter!(val_opt DeleteVpcEndpointConnectionNotificationsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointConnectionNotificationsRequest
+        connection_notification_ids(String) push_connection_notification_ids
+    );
+}
+/// The `DeleteVpcEndpointServiceConfigurations` operation.
+///
+/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+pub struct DeleteVpcEndpointServiceConfigurations(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointServiceConfigurationsRequest,
+        t::DeleteVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpointServiceConfigurations,
+    t::DeleteVpcEndpointServiceConfigurationsRequest,
+    t::DeleteVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+);
+impl DeleteVpcEndpointServiceConfigurations {
+    rt::setter!(val_opt DeleteVpcEndpointServiceConfigurationsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointServiceConfigurationsRequest service_ids(String)
+        push_service_ids
+    );
+}
+/// The `DeleteVpcEndpoints` operation.
+///
+/// Deletes the specified VPC endpoints.
+///
+/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
+///
+/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
+///
+/// When you delete an interface endpoint, we delete its endpoint network interfaces.
+pub struct DeleteVpcEndpoints(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointsRequest,
+        t::DeleteVpcEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpoints, t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult,
+    rt::NoErrors, op::DELETE_VPC_ENDPOINTS
+);
+impl DeleteVpcEndpoints {
+    rt::setter!(val_opt DeleteVpcEndpointsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointsRequest vpc_endpoint_ids(String) push_vpc_endpoint_ids
+    );
+}
+impl super::Client {
+    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state. Returns [`DeleteVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPN concentrator. Returns [`DeleteVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPN connection. Returns [`DeleteVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`DeleteVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network. Returns [`DeleteVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
+        rt::builder(&self.handle)
+    }
+    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool. Returns [`DeprovisionByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
+        rt::builder(&self.handle)
+    }
+    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DeprovisionIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
+        rt::builder(&self.handle)
+    }
+    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DeprovisionIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
+        rt::builder(&self.handle)
+    }
+    /// Deprovision a CIDR from a public IPv4 pool. Returns [`DeprovisionPublicIpv4PoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances. Returns [`DeregisterImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_image(&self) -> DeregisterImage {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region. Returns [`DeregisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_instance_event_notification_attributes(
+        &self,
+    ) -> DeregisterInstanceEventNotificationAttributes {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_transit_gateway_multicast_group_members(
+        &self,
+    ) -> DeregisterTransitGatewayMulticastGroupMembers {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_transit_gateway_multicast_group_sources(
+        &self,
+    ) -> DeregisterTransitGatewayMulticastGroupSources {
+        rt::builder(&self.handle)
+    }
+    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes: Returns [`DescribeAccountAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
+        rt::builder(&self.handle)
+    }
+    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. Returns [`DescribeAccountVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_vpc_encryption_control(
+        &self,
+    ) -> DescribeAccountVpcEncryptionControl {
+        rt::builder(&self.handle)
+    }
+    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DescribeAddressTransfers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteVpcPeeringConnection` operation.
+///
+/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+pub struct DeleteVpcPeeringConnection(
+    pub(crate) rt::Call<
+        t::DeleteVpcPeeringConnectionRequest,
+        t::DeleteVpcPeeringConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcPeeringConnection, t::DeleteVpcPeeringConnectionRequest,
+    t::DeleteVpcPeeringConnectionResult, rt::NoErrors, op::DELETE_VPC_PEERING_CONNECTION
+);
+impl DeleteVpcPeeringConnection {
+    rt::setter!(val_opt DeleteVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcPeeringConnectionRequest vpc_peering_connection_id(String)
+    );
+}
+/// The `DeleteVpnConcentrator` operation.
+///
+/// Deletes the specified VPN concentrator.
+pub struct DeleteVpnConcentrator(
+    pub(crate) rt::Call<
+        t::DeleteVpnConcentratorRequest,
+        t::DeleteVpnConcentratorResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpnConcentrator, t::DeleteVpnConcentratorRequest,
+    t::DeleteVpnConcentratorResult, rt::NoErrors, op::DELETE_VPN_CONCENTRATOR
+);
+impl DeleteVpnConcentrator {
+    rt::setter!(into_req DeleteVpnConcentratorRequest vpn_concentrator_id(String));
+    rt::setter!(val_opt DeleteVpnConcentratorRequest dry_run(bool));
+}
+/// The `DeleteVpnConnection` operation.
+///
+/// Deletes the specified VPN connection.
+///
+/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
+///
+/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
+pub struct DeleteVpnConnection(
+    pub(crate) rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnConnection, t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION
+);
+impl DeleteVpnConnection {
+    rt::setter!(into_req DeleteVpnConnectionRequest vpn_connection_id(String));
+    rt::setter!(val_opt DeleteVpnConnectionRequest dry_run(bool));
+}
+/// The `DeleteVpnConnectionRoute` operation.
+///
+/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+pub struct DeleteVpnConnectionRoute(
+    pub(crate) rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnConnectionRoute, t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION_ROUTE
+);
+impl DeleteVpnConnectionRoute {
+    rt::setter!(into_req DeleteVpnConnectionRouteRequest destination_cidr_block(String));
+    rt::setter!(into_req DeleteVpnConnectionRouteRequest vpn_connection_id(String));
+}
+/// The `DeleteVpnGateway` operation.
+///
+/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+pub struct DeleteVpnGateway(
+    pub(crate) rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnGateway, t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_GATEWAY
+);
+impl DeleteVpnGateway {
+    rt::setter!(into_req DeleteVpnGatewayRequest vpn_gateway_id(String));
+    rt::setter!(val_opt DeleteVpnGatewayRequest dry_run(bool));
+}
+/// The `DeprovisionByoipCidr` operation.
+///
+/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+///
+/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
+pub struct DeprovisionByoipCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionByoipCidrRequest,
+        t::DeprovisionByoipCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionByoipCidr, t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult,
+    rt::NoErrors, op::DEPROVISION_BYOIP_CIDR
+);
+impl DeprovisionByoipCidr {
+    rt::setter!(into_req DeprovisionByoipCidrRequest cidr(String));
+    rt::setter!(val_opt DeprovisionByoipCidrRequest dry_run(bool));
+}
+/// The `DeprovisionIpamByoasn` operation.
+///
+/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DeprovisionIpamByoasn(
+    pub(crate) rt::Call<
+        t::DeprovisionIpamByoasnRequest,
+        t::DeprovisionIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionIpamByoasn, t::DeprovisionIpamByoasnRequest,
+    t::DeprovisionIpamByoasnResult, rt::NoErrors, op::DEPROVISION_IPAM_BYOASN
+);
+impl DeprovisionIpamByoasn {
+    rt::setter!(val_opt DeprovisionIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionIpamByoasnRequest ipam_id(String));
+    rt::setter!(into_req DeprovisionIpamByoasnRequest asn(String));
+}
+/// The `DeprovisionIpamPoolCidr` operation.
+///
+/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeprovisionIpamPoolCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionIpamPoolCidrRequest,
+        t::DeprovisionIpamPoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionIpamPoolCidr, t::DeprovisionIpamPoolCidrRequest,
+    t::DeprovisionIpamPoolCidrResult, rt::NoErrors, op::DEPROVISION_IPAM_POOL_CIDR
+);
+impl DeprovisionIpamPoolCidr {
+    rt::setter!(val_opt DeprovisionIpamPoolCidrRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionIpamPoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_opt DeprovisionIpamPoolCidrRequest cidr(String));
+}
+/// The `DeprovisionPublicIpv4PoolCidr` operation.
+///
+/// Deprovision a CIDR from a public IPv4 pool.
+pub struct DeprovisionPublicIpv4PoolCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionPublicIpv4PoolCidrRequest,
+        t::DeprovisionPublicIpv4PoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionPublicIpv4PoolCidr, t::DeprovisionPublicIpv4PoolCidrRequest,
+    t::DeprovisionPublicIpv4PoolCidrResult, rt::NoErrors,
+    op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR
+);
+impl DeprovisionPublicIpv4PoolCidr {
+    rt::setter!(val_opt DeprovisionPublicIpv4PoolCidrRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest pool_id(String));
+    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest cidr(String));
+}
+/// The `DeregisterImage` operation.
+///
+/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+///
+/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
+///
+/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
+///
+/// Deregistering an AMI does not delete the following:
+///
+/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
+/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
+/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
+///
+/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DeregisterImage(
+    pub(crate) rt::Call<
+        t::DeregisterImageRequest,
+        t::DeregisterImageResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterImage, t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors,
+    op::DEREGISTER_IMAGE
+);
+impl DeregisterImage {
+    rt::setter!(into_req DeregisterImageRequest image_id(String));
+    rt::setter!(val_opt DeregisterImageRequest delete_associated_snapshots(bool));
+    rt::setter!(val_opt DeregisterImageRequest dry_run(bool));
+}
+/// The `DeregisterInstanceEventNotificationAttributes` operation.
+///
+/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+pub struct DeregisterInstanceEventNotificationAttributes(
+    pub(crate) rt::Call<
+        t::DeregisterInstanceEventNotificationAttributesRequest,
+        t::DeregisterInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterInstanceEventNotificationAttributes,
+    t::DeregisterInstanceEventNotificationAttributesRequest,
+    t::DeregisterInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
+impl DeregisterInstanceEventNotificationAttributes {
+    rt::setter!(
+        val_opt DeregisterInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
+    rt::setter!(
+        val_req DeregisterInstanceEventNotificationAttributesRequest
+        instance_tag_attribute(t::DeregisterInstanceTagAttributeRequest)
+    );
+}
+/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
+///
+/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupMembers(
+    pub(crate) rt::Call<
+        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+        t::DeregisterTransitGatewayMulticastGroupMembersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupMembers,
+    t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+    t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
+);
+impl DeregisterTransitGatewayMulticastGroupMembers {
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items DeregisterTransitGatewayMulticastGroupMembersRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt DeregisterTransitGatewayMulticastGroupMembersRequest dry_run(bool)
+    );
+}
+/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
+///
+/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupSources(
+    pub(crate) rt::Call<
+        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupSources,
+    t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+    t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
+);
+impl DeregisterTransitGatewayMulticastGroupSources {
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items DeregisterTransitGatewayMulticastGroupSourcesRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt DeregisterTransitGatewayMulticastGroupSourcesRequest dry_run(bool)
+    );
+}
+/// The `DescribeAccountAttributes` operation.
+///
+/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
+///
+/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
+/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
+/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `supported-platforms`: This attribute is deprecated.
+/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAccountAttributes(
+    pub(crate) rt::Call<
+        t::DescribeAccountAttributesRequest,
+        t::DescribeAccountAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAccountAttributes, t::DescribeAccountAttributesRequest,
+    t::DescribeAccountAttributesResult, rt::NoErrors, op::DESCRIBE_ACCOUNT_ATTRIBUTES
+);
+impl DescribeAccountAttributes {
+    rt::setter!(val_opt DescribeAccountAttributesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeAccountAttributesRequest attribute_names(t::AccountAttributeName)
+        push_attribute_names
+    );
+}
+/// The `DescribeAccountVpcEncryptionControl` operation.
+///
+/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeAccountVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::DescribeAccountVpcEncryptionControlRequest,
+        t::DescribeAccountVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAccountVpcEncryptionControl, t::DescribeAccountVpcEncryptionControlRequest,
+    t::DescribeAccountVpcEncryptionControlResult, rt::NoErrors,
+    op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL
+);
+impl DescribeAccountVpcEncryptionControl {
+    rt::setter!(val_opt DescribeAccountVpcEncryptionControlRequest dry_run(bool));
+}
+/// The `DescribeAddressTransfers` operation.
+///
+/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+///
+/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
+pub struct DescribeAddressTransfers(
+    pub(crate) rt::Call<
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddressTransfers, t::DescribeAddressTransfersRequest,
+    t::DescribeAddressTransfersResult, rt::NoErrors, op::DESCRIBE_ADDRESS_TRANSFERS
+);
+impl DescribeAddressTransfers {
+    rt::setter!(
+        items DescribeAddressTransfersRequest allocation_ids(String) push_allocation_ids
+    );
+    rt::setter!(into_opt DescribeAddressTransfersRequest next_token(String));
+    rt::setter!(val_opt DescribeAddressTransfersRequest max_results(i32));
+    rt::setter!(val_opt DescribeAddressTransfersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
+        rt::NoErrors,
+        t::AddressTransfer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses. Returns [`DescribeAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_addresses(&self) -> DescribeAddresses {
+        rt::builder(&self.handle)
+    }
+    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`DescribeAddressesAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs). Returns [`DescribeAggregateIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
+        rt::builder(&self.handle)
+    }
+    /// Describes the aggregated application health status for the specified instances. The following rules apply: Returns [`DescribeApplicationStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
+        rt::builder(&self.handle)
+    }
+    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters. Returns [`DescribeApplicationStatusCheckAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status_check_associations(
+        &self,
+    ) -> DescribeApplicationStatusCheckAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply: Returns [`DescribeApplicationStatusChecks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you. Returns [`DescribeAvailabilityZones`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
+        rt::builder(&self.handle)
+    }
+    /// Describes the current Infrastructure Performance metric subscriptions. Returns [`DescribeAwsNetworkPerformanceMetricSubscriptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aws_network_performance_metric_subscriptions(
+        &self,
+    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified bundle tasks or all of your bundle tasks. Returns [`DescribeBundleTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP). Returns [`DescribeByoipCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
+        rt::builder(&self.handle)
+    }
+    /// Describes the events for the specified Capacity Block extension during the specified time. Returns [`DescribeCapacityBlockExtensionHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_extension_history(
+        &self,
+    ) -> DescribeCapacityBlockExtensionHistory {
+        rt::builder(&self.handle)
+    }
+    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlockExtensionOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_extension_offerings(
+        &self,
+    ) -> DescribeCapacityBlockExtensionOfferings {
+        rt::builder(&self.handle)
+    }
+    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time. Returns [`DescribeCapacityBlockOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
+        rt::builder(&self.handle)
+    }
+    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks. Returns [`DescribeCapacityBlockStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
+        rt::builder(&self.handle)
+    }
+    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlocks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity. Returns [`DescribeCapacityManagerDataExports`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_manager_data_exports(
+        &self,
+    ) -> DescribeCapacityManagerDataExports {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeAddresses` operation.
+///
+/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+pub struct DescribeAddresses(
+    pub(crate) rt::Call<
+        t::DescribeAddressesRequest,
+        t::DescribeAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddresses, t::DescribeAddressesRequest, t::DescribeAddressesResult,
+    rt::NoErrors, op::DESCRIBE_ADDRESSES
+);
+impl DescribeAddresses {
+    rt::setter!(items DescribeAddressesRequest public_ips(String) push_public_ips);
+    rt::setter!(val_opt DescribeAddressesRequest dry_run(bool));
+    rt::setter!(items DescribeAddressesRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeAddressesRequest allocation_ids(String) push_allocation_ids
+    );
+}
+/// The `DescribeAddressesAttribute` operation.
+///
+/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+pub struct DescribeAddressesAttribute(
+    pub(crate) rt::Call<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddressesAttribute, t::DescribeAddressesAttributeRequest,
+    t::DescribeAddressesAttributeResult, rt::NoErrors, op::DESCRIBE_ADDRESSES_ATTRIBUTE
+);
+impl DescribeAddressesAttribute {
+    rt::setter!(
+        items DescribeAddressesAttributeRequest allocation_ids(String)
+        push_allocation_ids
+    );
+    rt::setter!(
+        into_opt DescribeAddressesAttributeRequest attribute(t::AddressAttributeName)
+    );
+    rt::setter!(into_opt DescribeAddressesAttributeRequest next_token(String));
+    rt::setter!(val_opt DescribeAddressesAttributeRequest max_results(i32));
+    rt::setter!(val_opt DescribeAddressesAttributeRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+        t::AddressAttribute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
+    }
+}
+/// The `DescribeAggregateIdFormat` operation.
+///
+/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
+///
+/// This request only returns information about resource types that support longer IDs.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribeAggregateIdFormat(
+    pub(crate) rt::Call<
+        t::DescribeAggregateIdFormatRequest,
+        t::DescribeAggregateIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAggregateIdFormat, t::DescribeAggregateIdFormatRequest,
+    t::DescribeAggregateIdFormatResult, rt::NoErrors, op::DESCRIBE_AGGREGATE_ID_FORMAT
+);
+impl DescribeAggregateIdFormat {
+    rt::setter!(val_opt DescribeAggregateIdFormatRequest dry_run(bool));
+}
+/// The `DescribeApplicationStatus` operation.
+///
+/// Describes the aggregated application health status for the specified instances. The following rules apply:
+///
+/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
+/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
+/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
+pub struct DescribeApplicationStatus(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusRequest,
+        t::DescribeApplicationStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatus, t::DescribeApplicationStatusRequest,
+    t::DescribeApplicationStatusResult, rt::NoErrors, op::DESCRIBE_APPLICATION_STATUS
+);
+impl DescribeApplicationStatus {
+    rt::setter!(
+        items DescribeApplicationStatusRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(items DescribeApplicationStatusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeApplicationStatusRequest max_results(i32));
+    rt::setter!(into_opt DescribeApplicationStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeApplicationStatusRequest dry_run(bool));
+}
+/// The `DescribeApplicationStatusCheckAssociations` operation.
+///
+/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
+pub struct DescribeApplicationStatusCheckAssociations(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusCheckAssociationsRequest,
+        t::DescribeApplicationStatusCheckAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatusCheckAssociations,
+    t::DescribeApplicationStatusCheckAssociationsRequest,
+    t::DescribeApplicationStatusCheckAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS
+);
+impl DescribeApplicationStatusCheckAssociations {
+    rt::setter!(
+        items DescribeApplicationStatusCheckAssociationsRequest
+        application_status_check_ids(String) push_application_status_check_ids
+    );
+    rt::setter!(
+        items DescribeApplicationStatusCheckAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeApplicationStatusCheckAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeApplicationStatusCheckAssociationsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeApplicationStatusCheckAssociationsRequest dry_run(bool));
+}
+/// The `DescribeApplicationStatusChecks` operation.
+///
+/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+///
+/// - If you do not specify any application status check IDs, all checks in your account are returned.
+/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
+pub struct DescribeApplicationStatusChecks(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusChecksRequest,
+        t::DescribeApplicationStatusChecksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatusChecks, t::DescribeApplicationStatusChecksRequest,
+    t::DescribeApplicationStatusChecksResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECKS
+);
+impl DescribeApplicationStatusChecks {
+    rt::setter!(
+        items DescribeApplicationStatusChecksRequest application_status_check_ids(String)
+        push_application_status_check_ids
+    );
+    rt::setter!(
+        items DescribeApplicationStatusChecksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeApplicationStatusChecksRequest max_results(i32));
+    rt::setter!(into_opt DescribeApplicationStatusChecksRequest next_token(String));
+    rt::setter!(val_opt DescribeApplicationStatusChecksRequest include_all(bool));
+    rt::setter!(val_opt DescribeApplicationStatusChecksRequest dry_run(bool));
+}
+/// The `DescribeAvailabilityZones` operation.
+///
+/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
+///
+/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAvailabilityZones(
+    pub(crate) rt::Call<
+        t::DescribeAvailabilityZonesRequest,
+        t::DescribeAvailabilityZonesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAvailabilityZones, t::DescribeAvailabilityZonesRequest,
+    t::DescribeAvailabilityZonesResult, rt::NoErrors, op::DESCRIBE_AVAILABILITY_ZONES
+);
+impl DescribeAvailabilityZones {
+    rt::setter!(
+        items DescribeAvailabilityZonesRequest zone_names(String) push_zone_names
+    );
+    rt::setter!(items DescribeAvailabilityZonesRequest zone_ids(String) push_zone_ids);
+    rt::setter!(val_opt DescribeAvailabilityZonesRequest all_availability_zones(bool));
+    rt::setter!(val_opt DescribeAvailabilityZonesRequest dry_run(bool));
+    rt::setter!(items DescribeAvailabilityZonesRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
+///
+/// Describes the current Infrastructure Performance metric subscriptions.
+pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
+    pub(crate) rt::Call<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAwsNetworkPerformanceMetricSubscriptions,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::NoErrors,
+    op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS
+);
+impl DescribeAwsNetworkPerformanceMetricSubscriptions {
+    rt::setter!(
+        val_opt DescribeAwsNetworkPerformanceMetricSubscriptionsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeAwsNetworkPerformanceMetricSubscriptionsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        items DescribeAwsNetworkPerformanceMetricSubscriptionsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeAwsNetworkPerformanceMetricSubscriptionsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+        t::Subscription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
         )
     }
-    /// Delete the scope for an IPAM. You cannot delete the default scopes.
-    ///
-    /// Returns the [`DeleteIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+}
+/// The `DescribeBundleTasks` operation.
+///
+/// Describes the specified bundle tasks or all of your bundle tasks.
+///
+/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeBundleTasks(
+    pub(crate) rt::Call<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeBundleTasks, t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult,
+    rt::NoErrors, op::DESCRIBE_BUNDLE_TASKS
+);
+impl DescribeBundleTasks {
+    rt::setter!(items DescribeBundleTasksRequest bundle_ids(String) push_bundle_ids);
+    rt::setter!(val_opt DescribeBundleTasksRequest dry_run(bool));
+    rt::setter!(items DescribeBundleTasksRequest filters(t::Filter) push_filters);
+    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
     #[inline]
-    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
-        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
+    pub fn wait_until_bundle_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
     }
-    /// Deletes the specified key pair, by removing the public key from Amazon EC2.
-    ///
-    /// Returns the [`DeleteKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
+}
+/// The `DescribeByoipCidrs` operation.
+///
+/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
+pub struct DescribeByoipCidrs(
+    pub(crate) rt::Call<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeByoipCidrs, t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult,
+    rt::NoErrors, op::DESCRIBE_BYOIP_CIDRS
+);
+impl DescribeByoipCidrs {
+    rt::setter!(val_opt DescribeByoipCidrsRequest dry_run(bool));
+    rt::setter!(val_req DescribeByoipCidrsRequest max_results(i32));
+    rt::setter!(into_opt DescribeByoipCidrsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn delete_key_pair(&self) -> DeleteKeyPair {
-        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+        t::ByoipCidr,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
     }
-    /// Deletes a launch template. Deleting a launch template deletes all of its versions.
-    ///
-    /// Returns the [`DeleteLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+}
+/// The `DescribeCapacityBlockExtensionHistory` operation.
+///
+/// Describes the events for the specified Capacity Block extension during the specified time.
+pub struct DescribeCapacityBlockExtensionHistory(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockExtensionHistory,
+    t::DescribeCapacityBlockExtensionHistoryRequest,
+    t::DescribeCapacityBlockExtensionHistoryResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY
+);
+impl DescribeCapacityBlockExtensionHistory {
+    rt::setter!(
+        items DescribeCapacityBlockExtensionHistoryRequest
+        capacity_reservation_ids(String) push_capacity_reservation_ids
+    );
+    rt::setter!(
+        into_opt DescribeCapacityBlockExtensionHistoryRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeCapacityBlockExtensionHistoryRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityBlockExtensionHistoryRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityBlockExtensionHistoryRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
-        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
-    }
-    /// Deletes one or more versions of a launch template.
-    ///
-    /// Returns the [`DeleteLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
-        DeleteLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+        t::CapacityBlockExtension,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
         )
     }
-    /// Deletes the specified route from the specified local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+}
+/// The `DescribeCapacityBlockExtensionOfferings` operation.
+///
+/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlockExtensionOfferings(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockExtensionOfferings,
+    t::DescribeCapacityBlockExtensionOfferingsRequest,
+    t::DescribeCapacityBlockExtensionOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS
+);
+impl DescribeCapacityBlockExtensionOfferings {
+    rt::setter!(val_opt DescribeCapacityBlockExtensionOfferingsRequest dry_run(bool));
+    rt::setter!(
+        val_req DescribeCapacityBlockExtensionOfferingsRequest
+        capacity_block_extension_duration_hours(i32)
+    );
+    rt::setter!(
+        into_req DescribeCapacityBlockExtensionOfferingsRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityBlockExtensionOfferingsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeCapacityBlockExtensionOfferingsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
-        DeleteLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockExtensionOffering,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
         )
     }
 }
-/// The `DeleteInstanceEventWindow` operation.
+/// The `DescribeCapacityBlockOfferings` operation.
 ///
-/// Deletes the specified event window.
+/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
 ///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DeleteInstanceEventWindow(
+/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
+pub struct DescribeCapacityBlockOfferings(
     pub(crate) rt::Call<
-        t::DeleteInstanceEventWindowRequest,
-        t::DeleteInstanceEventWindowResult,
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteInstanceEventWindow, t::DeleteInstanceEventWindowRequest,
-    t::DeleteInstanceEventWindowResult, rt::NoErrors, op::DELETE_INSTANCE_EVENT_WINDOW
+    DescribeCapacityBlockOfferings, t::DescribeCapacityBlockOfferingsRequest,
+    t::DescribeCapacityBlockOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS
 );
-impl DeleteInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityBlockOfferings {
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeCapacityBlockOfferingsRequest instance_type(String));
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest instance_count(i32));
+    rt::setter!(
+        val_opt DescribeCapacityBlockOfferingsRequest start_date_range(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityBlockOfferingsRequest end_date_range(rt::DateTime)
+    );
+    rt::setter!(
+        val_req DescribeCapacityBlockOfferingsRequest capacity_duration_hours(i32)
+    );
+    rt::setter!(into_opt DescribeCapacityBlockOfferingsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest max_results(i32));
+    rt::setter!(into_opt DescribeCapacityBlockOfferingsRequest ultraserver_type(String));
+    rt::setter!(val_opt DescribeCapacityBlockOfferingsRequest ultraserver_count(i32));
+    rt::setter!(
+        val_opt DescribeCapacityBlockOfferingsRequest all_availability_zones(bool)
+    );
+    rt::setter!(
+        items DescribeCapacityBlockOfferingsRequest
+        instance_type_preferences(t::CapacityBlockInstanceTypePreference)
+        push_instance_type_preferences
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specify `true` to force delete the event window. Use the force delete parameter if the event window is currently associated with targets.
-    #[inline]
-    pub fn force_delete(mut self, value: bool) -> Self {
-        self.0.input_mut().force_delete = Some(value);
-        self
-    }
-    /// The ID of the event window.
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteInstanceEventWindowResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteInstanceEventWindowResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteInstanceEventWindowRequest,
-        t::DeleteInstanceEventWindowResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
         rt::NoErrors,
+        t::CapacityBlockOffering,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
     }
 }
-/// The `DeleteInternetGateway` operation.
+/// The `DescribeCapacityBlockStatus` operation.
 ///
-/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-pub struct DeleteInternetGateway(
-    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteInternetGateway, t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_INTERNET_GATEWAY
-);
-impl DeleteInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the internet gateway.
-    #[inline]
-    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_gateway_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpam` operation.
-///
-/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-///
-/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpam(
-    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteIpam, t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors, op::DELETE_IPAM
-);
-impl DeleteIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM to delete.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Enables you to quickly delete an IPAM, private scopes, pools in private scopes, and any allocations in the pools in private scopes. You cannot delete the IPAM with this option if there is a pool in your public scope. If you use this option, IPAM does the following:
-    #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpamExternalResourceVerificationToken` operation.
-///
-/// Delete a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DeleteIpamExternalResourceVerificationToken(
+/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+pub struct DescribeCapacityBlockStatus(
     pub(crate) rt::Call<
-        t::DeleteIpamExternalResourceVerificationTokenRequest,
-        t::DeleteIpamExternalResourceVerificationTokenResult,
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamExternalResourceVerificationToken,
-    t::DeleteIpamExternalResourceVerificationTokenRequest,
-    t::DeleteIpamExternalResourceVerificationTokenResult, rt::NoErrors,
-    op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+    DescribeCapacityBlockStatus, t::DescribeCapacityBlockStatusRequest,
+    t::DescribeCapacityBlockStatusResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_STATUS
 );
-impl DeleteIpamExternalResourceVerificationToken {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityBlockStatus {
+    rt::setter!(
+        items DescribeCapacityBlockStatusRequest capacity_block_ids(String)
+        push_capacity_block_ids
+    );
+    rt::setter!(into_opt DescribeCapacityBlockStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityBlockStatusRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityBlockStatusRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityBlockStatusRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token ID.
-    #[inline]
-    pub fn ipam_external_resource_verification_token_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_external_resource_verification_token_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamExternalResourceVerificationTokenResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamExternalResourceVerificationTokenResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamExternalResourceVerificationTokenRequest,
-        t::DeleteIpamExternalResourceVerificationTokenResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
         rt::NoErrors,
+        t::CapacityBlockStatus,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
     }
 }
-/// The `DeleteIpamInternetRegistryAssociation` operation.
+/// The `DescribeCapacityBlocks` operation.
 ///
-/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-pub struct DeleteIpamInternetRegistryAssociation(
+/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlocks(
     pub(crate) rt::Call<
-        t::DeleteIpamInternetRegistryAssociationRequest,
-        t::DeleteIpamInternetRegistryAssociationResult,
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamInternetRegistryAssociation,
-    t::DeleteIpamInternetRegistryAssociationRequest,
-    t::DeleteIpamInternetRegistryAssociationResult, rt::NoErrors,
-    op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+    DescribeCapacityBlocks, t::DescribeCapacityBlocksRequest,
+    t::DescribeCapacityBlocksResult, rt::NoErrors, op::DESCRIBE_CAPACITY_BLOCKS
 );
-impl DeleteIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityBlocks {
+    rt::setter!(
+        items DescribeCapacityBlocksRequest capacity_block_ids(String)
+        push_capacity_block_ids
+    );
+    rt::setter!(into_opt DescribeCapacityBlocksRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityBlocksRequest max_results(i32));
+    rt::setter!(items DescribeCapacityBlocksRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCapacityBlocksRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association to delete.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamInternetRegistryAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamInternetRegistryAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamInternetRegistryAssociationRequest,
-        t::DeleteIpamInternetRegistryAssociationResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
         rt::NoErrors,
+        t::CapacityBlock,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
     }
 }
-/// The `DeleteIpamPolicy` operation.
+/// The `DescribeCapacityManagerDataExports` operation.
 ///
-/// Deletes an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DeleteIpamPolicy(
+/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+pub struct DescribeCapacityManagerDataExports(
     pub(crate) rt::Call<
-        t::DeleteIpamPolicyRequest,
-        t::DeleteIpamPolicyResult,
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamPolicy, t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult,
-    rt::NoErrors, op::DELETE_IPAM_POLICY
+    DescribeCapacityManagerDataExports, t::DescribeCapacityManagerDataExportsRequest,
+    t::DescribeCapacityManagerDataExportsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS
 );
-impl DeleteIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityManagerDataExports {
+    rt::setter!(
+        items DescribeCapacityManagerDataExportsRequest
+        capacity_manager_data_export_ids(String) push_capacity_manager_data_export_ids
+    );
+    rt::setter!(val_opt DescribeCapacityManagerDataExportsRequest max_results(i32));
+    rt::setter!(into_opt DescribeCapacityManagerDataExportsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityManagerDataExportsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeCapacityManagerDataExportsRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM policy to delete.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult, rt::NoErrors> {
-        self.0
+    ) -> rt::Paginator<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+        t::CapacityManagerDataExportResponse,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
     }
 }
-/// The `DeleteIpamPool` operation.
-///
-/// Delete an IPAM pool.
-///
-/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
-///
-/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPool(
-    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteIpamPool, t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors,
-    op::DELETE_IPAM_POOL
-);
-impl DeleteIpamPool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl super::Client {
+    /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html). Returns [`DescribeCapacityReservationBillingRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn describe_capacity_reservation_billing_requests(
+        &self,
+    ) -> DescribeCapacityReservationBillingRequests {
+        rt::builder(&self.handle)
     }
-    /// The ID of the pool to delete.
+    /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action. Returns [`DescribeCapacityReservationCancellationQuotes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
+    pub fn describe_capacity_reservation_cancellation_quotes(
+        &self,
+    ) -> DescribeCapacityReservationCancellationQuotes {
+        rt::builder(&self.handle)
     }
-    /// Enables you to quickly delete an IPAM pool and all resources within that pool, including provisioned CIDRs, allocations, and other pools.
+    /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation. Returns [`DescribeCapacityReservationDateChangeQuotes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
+    pub fn describe_capacity_reservation_date_change_quotes(
+        &self,
+    ) -> DescribeCapacityReservationDateChangeQuotes {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Describes one or more Capacity Reservation Fleets. Returns [`DescribeCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamPoolResult>> {
-        self.0.send()
+    pub fn describe_capacity_reservation_fleets(
+        &self,
+    ) -> DescribeCapacityReservationFleets {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads. Returns [`DescribeCapacityReservationTopology`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamPoolResult> {
-        self.0.send_blocking()
+    pub fn describe_capacity_reservation_topology(
+        &self,
+    ) -> DescribeCapacityReservationTopology {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityReservations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Describes one or more of your carrier gateways. Returns [`DescribeCarrierGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// **Note:** This action is deprecated. Returns [`DescribeClassicLinkInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors> {
-        self.0
+    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes the authorization rules for a specified Client VPN endpoint. Returns [`DescribeClientVpnAuthorizationRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_authorization_rules(
+        &self,
+    ) -> DescribeClientVpnAuthorizationRules {
+        rt::builder(&self.handle)
+    }
+    /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint. Returns [`DescribeClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more Client VPN endpoints in the account. Returns [`DescribeClientVpnEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
+        rt::builder(&self.handle)
+    }
+    /// Describes the routes for the specified Client VPN endpoint. Returns [`DescribeClientVpnRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
+        rt::builder(&self.handle)
+    }
+    /// Describes the target networks associated with the specified Client VPN endpoint. Returns [`DescribeClientVpnTargetNetworks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_target_networks(
+        &self,
+    ) -> DescribeClientVpnTargetNetworks {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified customer-owned address pools or all of your customer-owned address pools. Returns [`DescribeCoipPools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_coip_pools(&self) -> DescribeCoipPools {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/). Returns [`DescribeConversionTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your VPN customer gateways. Returns [`DescribeCustomerGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
+        rt::builder(&self.handle)
     }
 }
-/// The `DeleteIpamPrefixListResolver` operation.
+/// The `DescribeCapacityReservationBillingRequests` operation.
 ///
-/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-pub struct DeleteIpamPrefixListResolver(
+/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
+pub struct DescribeCapacityReservationBillingRequests(
     pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverRequest,
-        t::DeleteIpamPrefixListResolverResult,
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamPrefixListResolver, t::DeleteIpamPrefixListResolverRequest,
-    t::DeleteIpamPrefixListResolverResult, rt::NoErrors,
-    op::DELETE_IPAM_PREFIX_LIST_RESOLVER
+    DescribeCapacityReservationBillingRequests,
+    t::DescribeCapacityReservationBillingRequestsRequest,
+    t::DescribeCapacityReservationBillingRequestsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS
 );
-impl DeleteIpamPrefixListResolver {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityReservationBillingRequests {
+    rt::setter!(
+        items DescribeCapacityReservationBillingRequestsRequest
+        capacity_reservation_ids(String) push_capacity_reservation_ids
+    );
+    rt::setter!(
+        into_req DescribeCapacityReservationBillingRequestsRequest role(t::CallerRole)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityReservationBillingRequestsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationBillingRequestsRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeCapacityReservationBillingRequestsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityReservationBillingRequestsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver to delete.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamPrefixListResolverResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamPrefixListResolverResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamPrefixListResolverRequest,
-        t::DeleteIpamPrefixListResolverResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
         rt::NoErrors,
+        t::CapacityReservationBillingRequest,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteIpamPrefixListResolverTarget` operation.
+/// The `DescribeCapacityReservationCancellationQuotes` operation.
 ///
-/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPrefixListResolverTarget(
+/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
+pub struct DescribeCapacityReservationCancellationQuotes(
     pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverTargetRequest,
-        t::DeleteIpamPrefixListResolverTargetResult,
+        t::DescribeCapacityReservationCancellationQuotesRequest,
+        t::DescribeCapacityReservationCancellationQuotesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamPrefixListResolverTarget, t::DeleteIpamPrefixListResolverTargetRequest,
-    t::DeleteIpamPrefixListResolverTargetResult, rt::NoErrors,
-    op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+    DescribeCapacityReservationCancellationQuotes,
+    t::DescribeCapacityReservationCancellationQuotesRequest,
+    t::DescribeCapacityReservationCancellationQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES
 );
-impl DeleteIpamPrefixListResolverTarget {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver target to delete.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamPrefixListResolverTargetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamPrefixListResolverTargetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamPrefixListResolverTargetRequest,
-        t::DeleteIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeCapacityReservationCancellationQuotes {
+    rt::setter!(
+        items DescribeCapacityReservationCancellationQuotesRequest
+        capacity_reservation_cancellation_quote_ids(String)
+        push_capacity_reservation_cancellation_quote_ids
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationCancellationQuotesRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityReservationCancellationQuotesRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationCancellationQuotesRequest dry_run(bool)
+    );
+    rt::setter!(
+        items DescribeCapacityReservationCancellationQuotesRequest filters(t::Filter)
+        push_filters
+    );
 }
-/// The `DeleteIpamResourceDiscovery` operation.
+/// The `DescribeCapacityReservationDateChangeQuotes` operation.
 ///
-/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DeleteIpamResourceDiscovery(
+/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+pub struct DescribeCapacityReservationDateChangeQuotes(
     pub(crate) rt::Call<
-        t::DeleteIpamResourceDiscoveryRequest,
-        t::DeleteIpamResourceDiscoveryResult,
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamResourceDiscovery, t::DeleteIpamResourceDiscoveryRequest,
-    t::DeleteIpamResourceDiscoveryResult, rt::NoErrors,
-    op::DELETE_IPAM_RESOURCE_DISCOVERY
+    DescribeCapacityReservationDateChangeQuotes,
+    t::DescribeCapacityReservationDateChangeQuotesRequest,
+    t::DescribeCapacityReservationDateChangeQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES
 );
-impl DeleteIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityReservationDateChangeQuotes {
+    rt::setter!(
+        items DescribeCapacityReservationDateChangeQuotesRequest
+        capacity_reservation_modification_quote_ids(String)
+        push_capacity_reservation_modification_quote_ids
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationDateChangeQuotesRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeCapacityReservationDateChangeQuotesRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeCapacityReservationDateChangeQuotesRequest dry_run(bool)
+    );
+    rt::setter!(
+        items DescribeCapacityReservationDateChangeQuotesRequest filters(t::Filter)
+        push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPAM resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamResourceDiscoveryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamResourceDiscoveryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamResourceDiscoveryRequest,
-        t::DeleteIpamResourceDiscoveryResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
         rt::NoErrors,
+        t::CapacityReservationModificationQuote,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR,
+        )
     }
 }
-/// The `DeleteIpamRoutingPolicyRegistration` operation.
+/// The `DescribeCapacityReservationFleets` operation.
 ///
-/// Deletes a routing policy registration for a specified CIDR prefix.
-pub struct DeleteIpamRoutingPolicyRegistration(
+/// Describes one or more Capacity Reservation Fleets.
+pub struct DescribeCapacityReservationFleets(
     pub(crate) rt::Call<
-        t::DeleteIpamRoutingPolicyRegistrationRequest,
-        t::DeleteIpamRoutingPolicyRegistrationResult,
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamRoutingPolicyRegistration, t::DeleteIpamRoutingPolicyRegistrationRequest,
-    t::DeleteIpamRoutingPolicyRegistrationResult, rt::NoErrors,
-    op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION
+    DescribeCapacityReservationFleets, t::DescribeCapacityReservationFleetsRequest,
+    t::DescribeCapacityReservationFleetsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_FLEETS
 );
-impl DeleteIpamRoutingPolicyRegistration {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityReservationFleets {
+    rt::setter!(
+        items DescribeCapacityReservationFleetsRequest
+        capacity_reservation_fleet_ids(String) push_capacity_reservation_fleet_ids
+    );
+    rt::setter!(into_opt DescribeCapacityReservationFleetsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityReservationFleetsRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityReservationFleetsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityReservationFleetsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The IP address prefix in CIDR notation identifying the routing policy registration to delete.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Forces the deletion even if it conflicts with an announced route. Default: `false`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIpamRoutingPolicyRegistrationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIpamRoutingPolicyRegistrationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamRoutingPolicyRegistrationRequest,
-        t::DeleteIpamRoutingPolicyRegistrationResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
         rt::NoErrors,
+        t::CapacityReservationFleet,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR)
     }
 }
-/// The `DeleteIpamScope` operation.
+/// The `DescribeCapacityReservationTopology` operation.
 ///
-/// Delete the scope for an IPAM. You cannot delete the default scopes.
+/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
 ///
-/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamScope(
+/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeCapacityReservationTopology(
     pub(crate) rt::Call<
-        t::DeleteIpamScopeRequest,
-        t::DeleteIpamScopeResult,
+        t::DescribeCapacityReservationTopologyRequest,
+        t::DescribeCapacityReservationTopologyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteIpamScope, t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors,
-    op::DELETE_IPAM_SCOPE
+    DescribeCapacityReservationTopology, t::DescribeCapacityReservationTopologyRequest,
+    t::DescribeCapacityReservationTopologyResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY
 );
-impl DeleteIpamScope {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the scope to delete.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteIpamScopeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteIpamScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors> {
-        self.0
-    }
+impl DescribeCapacityReservationTopology {
+    rt::setter!(val_opt DescribeCapacityReservationTopologyRequest dry_run(bool));
+    rt::setter!(into_opt DescribeCapacityReservationTopologyRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityReservationTopologyRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityReservationTopologyRequest capacity_reservation_ids(String)
+        push_capacity_reservation_ids
+    );
+    rt::setter!(
+        items DescribeCapacityReservationTopologyRequest filters(t::Filter) push_filters
+    );
 }
-/// The `DeleteKeyPair` operation.
+/// The `DescribeCapacityReservations` operation.
 ///
-/// Deletes the specified key pair, by removing the public key from Amazon EC2.
-pub struct DeleteKeyPair(
-    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteKeyPair, t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors,
-    op::DELETE_KEY_PAIR
-);
-impl DeleteKeyPair {
-    /// The name of the key pair.
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = Some(value.into());
-        self
-    }
-    /// The ID of the key pair.
-    #[inline]
-    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_pair_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteKeyPairResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteKeyPairResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteLaunchTemplate` operation.
-///
-/// Deletes a launch template. Deleting a launch template deletes all of its versions.
-pub struct DeleteLaunchTemplate(
+/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityReservations(
     pub(crate) rt::Call<
-        t::DeleteLaunchTemplateRequest,
-        t::DeleteLaunchTemplateResult,
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLaunchTemplate, t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult,
-    rt::NoErrors, op::DELETE_LAUNCH_TEMPLATE
+    DescribeCapacityReservations, t::DescribeCapacityReservationsRequest,
+    t::DescribeCapacityReservationsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATIONS
 );
-impl DeleteLaunchTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCapacityReservations {
+    rt::setter!(
+        items DescribeCapacityReservationsRequest capacity_reservation_ids(String)
+        push_capacity_reservation_ids
+    );
+    rt::setter!(into_opt DescribeCapacityReservationsRequest next_token(String));
+    rt::setter!(val_opt DescribeCapacityReservationsRequest max_results(i32));
+    rt::setter!(
+        items DescribeCapacityReservationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeCapacityReservationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteLaunchTemplateResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLaunchTemplateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLaunchTemplateRequest,
-        t::DeleteLaunchTemplateResult,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
         rt::NoErrors,
+        t::CapacityReservation,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR)
     }
 }
-/// The `DeleteLaunchTemplateVersions` operation.
+/// The `DescribeCarrierGateways` operation.
 ///
-/// Deletes one or more versions of a launch template.
-///
-/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
-///
-/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
-///
-/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
-pub struct DeleteLaunchTemplateVersions(
+/// Describes one or more of your carrier gateways.
+pub struct DescribeCarrierGateways(
     pub(crate) rt::Call<
-        t::DeleteLaunchTemplateVersionsRequest,
-        t::DeleteLaunchTemplateVersionsResult,
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLaunchTemplateVersions, t::DeleteLaunchTemplateVersionsRequest,
-    t::DeleteLaunchTemplateVersionsResult, rt::NoErrors,
-    op::DELETE_LAUNCH_TEMPLATE_VERSIONS
+    DescribeCarrierGateways, t::DescribeCarrierGatewaysRequest,
+    t::DescribeCarrierGatewaysResult, rt::NoErrors, op::DESCRIBE_CARRIER_GATEWAYS
 );
-impl DeleteLaunchTemplateVersions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeCarrierGateways {
+    rt::setter!(
+        items DescribeCarrierGatewaysRequest carrier_gateway_ids(String)
+        push_carrier_gateway_ids
+    );
+    rt::setter!(items DescribeCarrierGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCarrierGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeCarrierGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeCarrierGatewaysRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// The version numbers of one or more launch template versions to delete. You can specify up to 200 launch template version numbers.
-    #[inline]
-    pub fn versions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().versions);
-        self
-    }
-    /// Adds one element to `Versions`; see [`versions`](Self::versions).
-    #[inline]
-    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().versions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLaunchTemplateVersionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLaunchTemplateVersionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLaunchTemplateVersionsRequest,
-        t::DeleteLaunchTemplateVersionsResult,
+    ) -> rt::Paginator<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
         rt::NoErrors,
+        t::CarrierGateway,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CARRIER_GATEWAYS_PAGINATOR)
     }
 }
-/// The `DeleteLocalGatewayRoute` operation.
+/// The `DescribeClassicLinkInstances` operation.
 ///
-/// Deletes the specified route from the specified local gateway route table.
-pub struct DeleteLocalGatewayRoute(
+/// **Note:** This action is deprecated.
+///
+/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
+pub struct DescribeClassicLinkInstances(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteRequest,
-        t::DeleteLocalGatewayRouteResult,
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayRoute, t::DeleteLocalGatewayRouteRequest,
-    t::DeleteLocalGatewayRouteResult, rt::NoErrors, op::DELETE_LOCAL_GATEWAY_ROUTE
+    DescribeClassicLinkInstances, t::DescribeClassicLinkInstancesRequest,
+    t::DescribeClassicLinkInstancesResult, rt::NoErrors,
+    op::DESCRIBE_CLASSIC_LINK_INSTANCES
 );
-impl DeleteLocalGatewayRoute {
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
+impl DescribeClassicLinkInstances {
+    rt::setter!(val_opt DescribeClassicLinkInstancesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeClassicLinkInstancesRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(
+        items DescribeClassicLinkInstancesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeClassicLinkInstancesRequest next_token(String));
+    rt::setter!(val_opt DescribeClassicLinkInstancesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteLocalGatewayRouteResult>> {
-        self.0.send()
+    ) -> rt::Paginator<
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
+        rt::NoErrors,
+        t::ClassicLinkInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+}
+/// The `DescribeClientVpnAuthorizationRules` operation.
+///
+/// Describes the authorization rules for a specified Client VPN endpoint.
+pub struct DescribeClientVpnAuthorizationRules(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnAuthorizationRules, t::DescribeClientVpnAuthorizationRulesRequest,
+    t::DescribeClientVpnAuthorizationRulesResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES
+);
+impl DescribeClientVpnAuthorizationRules {
+    rt::setter!(
+        into_req DescribeClientVpnAuthorizationRulesRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt DescribeClientVpnAuthorizationRulesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeClientVpnAuthorizationRulesRequest next_token(String));
+    rt::setter!(
+        items DescribeClientVpnAuthorizationRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeClientVpnAuthorizationRulesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLocalGatewayRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    ) -> rt::Paginator<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+        t::AuthorizationRule,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR,
+        )
     }
-    /// [`presign`](Self::presign) without an async runtime.
+}
+/// The `DescribeClientVpnConnections` operation.
+///
+/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnConnections(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnConnections, t::DescribeClientVpnConnectionsRequest,
+    t::DescribeClientVpnConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_CONNECTIONS
+);
+impl DescribeClientVpnConnections {
+    rt::setter!(
+        into_req DescribeClientVpnConnectionsRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        items DescribeClientVpnConnectionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeClientVpnConnectionsRequest next_token(String));
+    rt::setter!(val_opt DescribeClientVpnConnectionsRequest max_results(i32));
+    rt::setter!(val_opt DescribeClientVpnConnectionsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn presign_blocking(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    ) -> rt::Paginator<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+        t::ClientVpnConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR)
     }
-    /// The underlying call, with the input built so far.
+}
+/// The `DescribeClientVpnEndpoints` operation.
+///
+/// Describes one or more Client VPN endpoints in the account.
+pub struct DescribeClientVpnEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnEndpoints, t::DescribeClientVpnEndpointsRequest,
+    t::DescribeClientVpnEndpointsResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ENDPOINTS
+);
+impl DescribeClientVpnEndpoints {
+    rt::setter!(
+        items DescribeClientVpnEndpointsRequest client_vpn_endpoint_ids(String)
+        push_client_vpn_endpoint_ids
+    );
+    rt::setter!(val_opt DescribeClientVpnEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeClientVpnEndpointsRequest next_token(String));
+    rt::setter!(items DescribeClientVpnEndpointsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeClientVpnEndpointsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn into_call(
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteRequest,
-        t::DeleteLocalGatewayRouteResult,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+        t::ClientVpnEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnRoutes` operation.
+///
+/// Describes the routes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnRoutes(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnRoutes, t::DescribeClientVpnRoutesRequest,
+    t::DescribeClientVpnRoutesResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ROUTES
+);
+impl DescribeClientVpnRoutes {
+    rt::setter!(into_req DescribeClientVpnRoutesRequest client_vpn_endpoint_id(String));
+    rt::setter!(items DescribeClientVpnRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeClientVpnRoutesRequest max_results(i32));
+    rt::setter!(into_opt DescribeClientVpnRoutesRequest next_token(String));
+    rt::setter!(val_opt DescribeClientVpnRoutesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+        t::ClientVpnRoute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnTargetNetworks` operation.
+///
+/// Describes the target networks associated with the specified Client VPN endpoint.
+pub struct DescribeClientVpnTargetNetworks(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnTargetNetworks, t::DescribeClientVpnTargetNetworksRequest,
+    t::DescribeClientVpnTargetNetworksResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS
+);
+impl DescribeClientVpnTargetNetworks {
+    rt::setter!(
+        into_req DescribeClientVpnTargetNetworksRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        items DescribeClientVpnTargetNetworksRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(val_opt DescribeClientVpnTargetNetworksRequest max_results(i32));
+    rt::setter!(into_opt DescribeClientVpnTargetNetworksRequest next_token(String));
+    rt::setter!(
+        items DescribeClientVpnTargetNetworksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeClientVpnTargetNetworksRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+        t::TargetNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR)
+    }
+}
+/// The `DescribeCoipPools` operation.
+///
+/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
+pub struct DescribeCoipPools(
+    pub(crate) rt::Call<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCoipPools, t::DescribeCoipPoolsRequest, t::DescribeCoipPoolsResult,
+    rt::NoErrors, op::DESCRIBE_COIP_POOLS
+);
+impl DescribeCoipPools {
+    rt::setter!(items DescribeCoipPoolsRequest pool_ids(String) push_pool_ids);
+    rt::setter!(items DescribeCoipPoolsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCoipPoolsRequest max_results(i32));
+    rt::setter!(into_opt DescribeCoipPoolsRequest next_token(String));
+    rt::setter!(val_opt DescribeCoipPoolsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+        t::CoipPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_COIP_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeConversionTasks` operation.
+///
+/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
+///
+/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
+pub struct DescribeConversionTasks(
+    pub(crate) rt::Call<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeConversionTasks, t::DescribeConversionTasksRequest,
+    t::DescribeConversionTasksResult, rt::NoErrors, op::DESCRIBE_CONVERSION_TASKS
+);
+impl DescribeConversionTasks {
+    rt::setter!(val_opt DescribeConversionTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeConversionTasksRequest conversion_task_ids(String)
+        push_conversion_task_ids
+    );
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("conversion_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_CANCELLED_WAITER`](crate::operations::CONVERSION_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_COMPLETED_WAITER`](crate::operations::CONVERSION_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_COMPLETED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskDeleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_DELETED_WAITER`](crate::operations::CONVERSION_TASK_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_DELETED_WAITER)
+    }
+}
+/// The `DescribeCustomerGateways` operation.
+///
+/// Describes one or more of your VPN customer gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeCustomerGateways(
+    pub(crate) rt::Call<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCustomerGateways, t::DescribeCustomerGatewaysRequest,
+    t::DescribeCustomerGatewaysResult, rt::NoErrors, op::DESCRIBE_CUSTOMER_GATEWAYS
+);
+impl DescribeCustomerGateways {
+    rt::setter!(
+        items DescribeCustomerGatewaysRequest customer_gateway_ids(String)
+        push_customer_gateway_ids
+    );
+    rt::setter!(items DescribeCustomerGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeCustomerGatewaysRequest dry_run(bool));
+    /// Calls `DescribeCustomerGateways` until the `CustomerGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("customer_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CUSTOMER_GATEWAY_AVAILABLE_WAITER`](crate::operations::CUSTOMER_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_customer_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
     }
 }

@@ -5,1310 +5,2103 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the metadata of an account status report, including the status of the report. Returns [`DescribeDeclarativePoliciesReports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTable {
-        DeleteLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE),
-        )
-    }
-    /// Deletes a local gateway route table virtual interface group association.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
+    pub fn describe_declarative_policies_reports(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-            ),
-        )
+    ) -> DescribeDeclarativePoliciesReports {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified association between a VPC and local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. Returns [`DescribeDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table_vpc_association(
+    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
+        rt::builder(&self.handle)
+    }
+    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. Returns [`DescribeEgressOnlyInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_egress_only_internet_gateways(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
-        DeleteLocalGatewayRouteTableVpcAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            ),
-        )
+    ) -> DescribeEgressOnlyInternetGateways {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified local gateway virtual interface.
-    ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024. Returns [`DescribeElasticGpus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_virtual_interface(
+    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified export image tasks or all of your export image tasks. Returns [`DescribeExportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified export instance tasks or all of your export instance tasks. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describe details for Windows AMIs that are configured for Windows fast launch. Returns [`DescribeFastLaunchImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
+        rt::builder(&self.handle)
+    }
+    /// Describes the state of fast snapshot restores for your snapshots. Returns [`DescribeFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
+        rt::builder(&self.handle)
+    }
+    /// Describes the events for the specified EC2 Fleet during the specified time. Returns [`DescribeFleetHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
+        rt::builder(&self.handle)
+    }
+    /// Describes the running instances for the specified EC2 Fleet. Returns [`DescribeFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified EC2 Fleet or all of your EC2 Fleets. Returns [`DescribeFleets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleets(&self) -> DescribeFleets {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more flow logs. Returns [`DescribeFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`DescribeFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. Returns [`DescribeFpgaImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Dedicated Host reservations that are available to purchase. Returns [`DescribeHostReservationOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservation_offerings(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterface {
-        DeleteLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
-        )
+    ) -> DescribeHostReservationOfferings {
+        rt::builder(&self.handle)
     }
-    /// Delete the specified local gateway interface group.
-    ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes reservations that are associated with Dedicated Hosts in your account. Returns [`DescribeHostReservations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_virtual_interface_group(
+    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeDeclarativePoliciesReports` operation.
+///
+/// Describes the metadata of an account status report, including the status of the report.
+///
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+///
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+pub struct DescribeDeclarativePoliciesReports(
+    pub(crate) rt::Call<
+        t::DescribeDeclarativePoliciesReportsRequest,
+        t::DescribeDeclarativePoliciesReportsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
+    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
+    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
+);
+impl DescribeDeclarativePoliciesReports {
+    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeDeclarativePoliciesReportsRequest next_token(String));
+    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest max_results(i32));
+    rt::setter!(
+        items DescribeDeclarativePoliciesReportsRequest report_ids(String)
+        push_report_ids
+    );
+}
+/// The `DescribeDhcpOptions` operation.
+///
+/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct DescribeDhcpOptions(
+    pub(crate) rt::Call<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
+    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
+);
+impl DescribeDhcpOptions {
+    rt::setter!(
+        items DescribeDhcpOptionsRequest dhcp_options_ids(String) push_dhcp_options_ids
+    );
+    rt::setter!(into_opt DescribeDhcpOptionsRequest next_token(String));
+    rt::setter!(val_opt DescribeDhcpOptionsRequest max_results(i32));
+    rt::setter!(val_opt DescribeDhcpOptionsRequest dry_run(bool));
+    rt::setter!(items DescribeDhcpOptionsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+        t::DhcpOptions,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeEgressOnlyInternetGateways` operation.
+///
+/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+pub struct DescribeEgressOnlyInternetGateways(
+    pub(crate) rt::Call<
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
+    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
+    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
+);
+impl DescribeEgressOnlyInternetGateways {
+    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest dry_run(bool));
+    rt::setter!(
+        items DescribeEgressOnlyInternetGatewaysRequest
+        egress_only_internet_gateway_ids(String) push_egress_only_internet_gateway_ids
+    );
+    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeEgressOnlyInternetGatewaysRequest next_token(String));
+    rt::setter!(
+        items DescribeEgressOnlyInternetGatewaysRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
+        rt::NoErrors,
+        t::EgressOnlyInternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeElasticGpus` operation.
+///
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the Elastic Graphics accelerator associated with your instances.
+pub struct DescribeElasticGpus(
+    pub(crate) rt::Call<
+        t::DescribeElasticGpusRequest,
+        t::DescribeElasticGpusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
+    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
+);
+impl DescribeElasticGpus {
+    rt::setter!(
+        items DescribeElasticGpusRequest elastic_gpu_ids(String) push_elastic_gpu_ids
+    );
+    rt::setter!(val_opt DescribeElasticGpusRequest dry_run(bool));
+    rt::setter!(items DescribeElasticGpusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeElasticGpusRequest max_results(i32));
+    rt::setter!(into_opt DescribeElasticGpusRequest next_token(String));
+}
+/// The `DescribeExportImageTasks` operation.
+///
+/// Describes the specified export image tasks or all of your export image tasks.
+pub struct DescribeExportImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
+    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
+);
+impl DescribeExportImageTasks {
+    rt::setter!(val_opt DescribeExportImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeExportImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeExportImageTasksRequest export_image_task_ids(String)
+        push_export_image_task_ids
+    );
+    rt::setter!(val_opt DescribeExportImageTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeExportImageTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+        t::ExportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Describes the specified export instance tasks or all of your export instance tasks.
+pub struct DescribeExportTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
+    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
+);
+impl DescribeExportTasks {
+    rt::setter!(items DescribeExportTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeExportTasksRequest export_task_ids(String) push_export_task_ids
+    );
+    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeFastLaunchImages` operation.
+///
+/// Describe details for Windows AMIs that are configured for Windows fast launch.
+pub struct DescribeFastLaunchImages(
+    pub(crate) rt::Call<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
+    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
+);
+impl DescribeFastLaunchImages {
+    rt::setter!(items DescribeFastLaunchImagesRequest image_ids(String) push_image_ids);
+    rt::setter!(items DescribeFastLaunchImagesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeFastLaunchImagesRequest max_results(i32));
+    rt::setter!(into_opt DescribeFastLaunchImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeFastLaunchImagesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+        t::DescribeFastLaunchImagesSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeFastSnapshotRestores` operation.
+///
+/// Describes the state of fast snapshot restores for your snapshots.
+pub struct DescribeFastSnapshotRestores(
+    pub(crate) rt::Call<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
+    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
+    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
+);
+impl DescribeFastSnapshotRestores {
+    rt::setter!(
+        items DescribeFastSnapshotRestoresRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest max_results(i32));
+    rt::setter!(into_opt DescribeFastSnapshotRestoresRequest next_token(String));
+    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+        t::DescribeFastSnapshotRestoreSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
+    }
+}
+/// The `DescribeFleetHistory` operation.
+///
+/// Describes the events for the specified EC2 Fleet during the specified time.
+///
+/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetHistory(
+    pub(crate) rt::Call<
+        t::DescribeFleetHistoryRequest,
+        t::DescribeFleetHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
+    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
+);
+impl DescribeFleetHistory {
+    rt::setter!(val_opt DescribeFleetHistoryRequest dry_run(bool));
+    rt::setter!(into_opt DescribeFleetHistoryRequest event_type(t::FleetEventType));
+    rt::setter!(val_opt DescribeFleetHistoryRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetHistoryRequest next_token(String));
+    rt::setter!(into_req DescribeFleetHistoryRequest fleet_id(String));
+    rt::setter!(val_req DescribeFleetHistoryRequest start_time(rt::DateTime));
+}
+/// The `DescribeFleetInstances` operation.
+///
+/// Describes the running instances for the specified EC2 Fleet.
+///
+/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetInstances(
+    pub(crate) rt::Call<
+        t::DescribeFleetInstancesRequest,
+        t::DescribeFleetInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
+    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
+);
+impl DescribeFleetInstances {
+    rt::setter!(val_opt DescribeFleetInstancesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeFleetInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetInstancesRequest next_token(String));
+    rt::setter!(into_req DescribeFleetInstancesRequest fleet_id(String));
+    rt::setter!(items DescribeFleetInstancesRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeFleets` operation.
+///
+/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+///
+/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleets(
+    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
+    op::DESCRIBE_FLEETS
+);
+impl DescribeFleets {
+    rt::setter!(val_opt DescribeFleetsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeFleetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetsRequest next_token(String));
+    rt::setter!(items DescribeFleetsRequest fleet_ids(String) push_fleet_ids);
+    rt::setter!(items DescribeFleetsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFleetsRequest,
+        t::DescribeFleetsResult,
+        rt::NoErrors,
+        t::FleetData,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
+    }
+}
+/// The `DescribeFlowLogs` operation.
+///
+/// Describes one or more flow logs.
+///
+/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
+pub struct DescribeFlowLogs(
+    pub(crate) rt::Call<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
+    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
+);
+impl DescribeFlowLogs {
+    rt::setter!(val_opt DescribeFlowLogsRequest dry_run(bool));
+    rt::setter!(items DescribeFlowLogsRequest filter(t::Filter) push_filter);
+    rt::setter!(items DescribeFlowLogsRequest flow_log_ids(String) push_flow_log_ids);
+    rt::setter!(val_opt DescribeFlowLogsRequest max_results(i32));
+    rt::setter!(into_opt DescribeFlowLogsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+        t::FlowLog,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
+    }
+}
+/// The `DescribeFpgaImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+pub struct DescribeFpgaImageAttribute(
+    pub(crate) rt::Call<
+        t::DescribeFpgaImageAttributeRequest,
+        t::DescribeFpgaImageAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
+    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
+);
+impl DescribeFpgaImageAttribute {
+    rt::setter!(val_opt DescribeFpgaImageAttributeRequest dry_run(bool));
+    rt::setter!(into_req DescribeFpgaImageAttributeRequest fpga_image_id(String));
+    rt::setter!(
+        into_req DescribeFpgaImageAttributeRequest attribute(t::FpgaImageAttributeName)
+    );
+}
+/// The `DescribeFpgaImages` operation.
+///
+/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+pub struct DescribeFpgaImages(
+    pub(crate) rt::Call<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
+    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
+);
+impl DescribeFpgaImages {
+    rt::setter!(val_opt DescribeFpgaImagesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeFpgaImagesRequest fpga_image_ids(String) push_fpga_image_ids
+    );
+    rt::setter!(items DescribeFpgaImagesRequest owners(String) push_owners);
+    rt::setter!(items DescribeFpgaImagesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeFpgaImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeFpgaImagesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+        t::FpgaImage,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservationOfferings` operation.
+///
+/// Describes the Dedicated Host reservations that are available to purchase.
+///
+/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeHostReservationOfferings(
+    pub(crate) rt::Call<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
+    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
+);
+impl DescribeHostReservationOfferings {
+    rt::setter!(
+        items DescribeHostReservationOfferingsRequest filter(t::Filter) push_filter
+    );
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_duration(i32));
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_results(i32));
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest min_duration(i32));
+    rt::setter!(into_opt DescribeHostReservationOfferingsRequest next_token(String));
+    rt::setter!(into_opt DescribeHostReservationOfferingsRequest offering_id(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+        t::HostOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservations` operation.
+///
+/// Describes reservations that are associated with Dedicated Hosts in your account.
+pub struct DescribeHostReservations(
+    pub(crate) rt::Call<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeHostReservations, t::DescribeHostReservationsRequest,
+    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
+);
+impl DescribeHostReservations {
+    rt::setter!(items DescribeHostReservationsRequest filter(t::Filter) push_filter);
+    rt::setter!(
+        items DescribeHostReservationsRequest host_reservation_id_set(String)
+        push_host_reservation_id_set
+    );
+    rt::setter!(val_opt DescribeHostReservationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeHostReservationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+        t::HostReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts. Returns [`DescribeHosts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_hosts(&self) -> DescribeHosts {
+        rt::builder(&self.handle)
+    }
+    /// Describes your IAM instance profile associations. Returns [`DescribeIamInstanceProfileAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_iam_instance_profile_associations(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
-        DeleteLocalGatewayVirtualInterfaceGroup(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            ),
-        )
+    ) -> DescribeIamInstanceProfileAssociations {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-    ///
-    /// Returns the [`DeleteManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. Returns [`DescribeIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
-        DeleteManagedPrefixList(
-            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
-        )
+    pub fn describe_id_format(&self) -> DescribeIdFormat {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
-    ///
-    /// Returns the [`DeleteMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*. Returns [`DescribeIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
-        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
+    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-    ///
-    /// Returns the [`DeleteNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`DescribeImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
-        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
+    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your Amazon Web Services resources that are referencing the specified images. Returns [`DescribeImageReferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
-        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
+    pub fn describe_image_references(&self) -> DescribeImageReferences {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. Returns [`DescribeImageUsageReportEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
-        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
-    }
-    /// Deletes the specified Network Access Scope.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_access_scope(
+    pub fn describe_image_usage_report_entries(
         &self,
-    ) -> DeleteNetworkInsightsAccessScope {
-        DeleteNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
-        )
+    ) -> DescribeImageUsageReportEntries {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Network Access Scope analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. Returns [`DescribeImageUsageReports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_network_insights_access_scope_analysis(
+    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. Returns [`DescribeImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_images(&self) -> DescribeImages {
+        rt::builder(&self.handle)
+    }
+    /// Displays details about an import virtual machine or import snapshot tasks that are already created. Returns [`DescribeImportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes your import snapshot tasks. Returns [`DescribeImportSnapshotTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. Returns [`DescribeInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. Returns [`DescribeInstanceConnectEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_connect_endpoints(
         &self,
-    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
-        DeleteNetworkInsightsAccessScopeAnalysis(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            ),
-        )
+    ) -> DescribeInstanceConnectEndpoints {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified network insights analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`. Returns [`DescribeInstanceCreditSpecifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
-        DeleteNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
-        )
-    }
-    /// Deletes the specified path.
-    ///
-    /// Returns the [`DeleteNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
-        DeleteNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
-        )
-    }
-    /// Deletes the specified network interface. You must detach the network interface before you can delete it.
-    ///
-    /// Returns the [`DeleteNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
-        DeleteNetworkInterface(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
-        )
-    }
-    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-    ///
-    /// Returns the [`DeleteNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface_permission(
+    pub fn describe_instance_credit_specifications(
         &self,
-    ) -> DeleteNetworkInterfacePermission {
-        DeleteNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
+    ) -> DescribeInstanceCreditSpecifications {
+        rt::builder(&self.handle)
+    }
+    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. Returns [`DescribeInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_notification_attributes(
+        &self,
+    ) -> DescribeInstanceEventNotificationAttributes {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified event windows or all event windows. Returns [`DescribeInstanceEventWindows`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeHosts` operation.
+///
+/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+///
+/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
+pub struct DescribeHosts(
+    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
+    op::DESCRIBE_HOSTS
+);
+impl DescribeHosts {
+    rt::setter!(items DescribeHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(into_opt DescribeHostsRequest next_token(String));
+    rt::setter!(val_opt DescribeHostsRequest max_results(i32));
+    rt::setter!(items DescribeHostsRequest filter(t::Filter) push_filter);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostsRequest,
+        t::DescribeHostsResult,
+        rt::NoErrors,
+        t::Host,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeIamInstanceProfileAssociations` operation.
+///
+/// Describes your IAM instance profile associations.
+pub struct DescribeIamInstanceProfileAssociations(
+    pub(crate) rt::Call<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIamInstanceProfileAssociations,
+    t::DescribeIamInstanceProfileAssociationsRequest,
+    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
+);
+impl DescribeIamInstanceProfileAssociations {
+    rt::setter!(
+        items DescribeIamInstanceProfileAssociationsRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(
+        items DescribeIamInstanceProfileAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeIamInstanceProfileAssociationsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeIamInstanceProfileAssociationsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
+        rt::NoErrors,
+        t::IamInstanceProfileAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
         )
     }
 }
-/// The `DeleteLocalGatewayRouteTable` operation.
+/// The `DescribeIdFormat` operation.
 ///
-/// Deletes a local gateway route table.
-pub struct DeleteLocalGatewayRouteTable(
+/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+pub struct DescribeIdFormat(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableRequest,
-        t::DeleteLocalGatewayRouteTableResult,
+        t::DescribeIdFormatRequest,
+        t::DescribeIdFormatResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayRouteTable, t::DeleteLocalGatewayRouteTableRequest,
-    t::DeleteLocalGatewayRouteTableResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE
+    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
+    rt::NoErrors, op::DESCRIBE_ID_FORMAT
 );
-impl DeleteLocalGatewayRouteTable {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayRouteTableResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLocalGatewayRouteTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableRequest,
-        t::DeleteLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeIdFormat {
+    rt::setter!(into_opt DescribeIdFormatRequest resource(String));
 }
-/// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+/// The `DescribeIdentityIdFormat` operation.
 ///
-/// Deletes a local gateway route table virtual interface group association.
-pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
+pub struct DescribeIdentityIdFormat(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        t::DescribeIdentityIdFormatRequest,
+        t::DescribeIdentityIdFormatResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
+    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
 );
-impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// The ID of the local gateway route table virtual interface group association.
-    #[inline]
-    pub fn local_gateway_route_table_virtual_interface_group_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self
-            .0
-            .input_mut()
-            .local_gateway_route_table_virtual_interface_group_association_id = value
-            .into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeIdentityIdFormat {
+    rt::setter!(into_opt DescribeIdentityIdFormatRequest resource(String));
+    rt::setter!(into_req DescribeIdentityIdFormatRequest principal_arn(String));
 }
-/// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
+/// The `DescribeImageAttribute` operation.
 ///
-/// Deletes the specified association between a VPC and local gateway route table.
-pub struct DeleteLocalGatewayRouteTableVpcAssociation(
+/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImageAttribute(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
+        t::DescribeImageAttributeRequest,
+        t::ImageAttribute,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayRouteTableVpcAssociation,
-    t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-    t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
+    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
 );
-impl DeleteLocalGatewayRouteTableVpcAssociation {
-    /// The ID of the association.
-    #[inline]
-    pub fn local_gateway_route_table_vpc_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_route_table_vpc_association_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayRouteTableVpcAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteLocalGatewayRouteTableVpcAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeImageAttribute {
+    rt::setter!(into_req DescribeImageAttributeRequest attribute(t::ImageAttributeName));
+    rt::setter!(into_req DescribeImageAttributeRequest image_id(String));
+    rt::setter!(val_opt DescribeImageAttributeRequest dry_run(bool));
 }
-/// The `DeleteLocalGatewayVirtualInterface` operation.
+/// The `DescribeImageReferences` operation.
 ///
-/// Deletes the specified local gateway virtual interface.
-pub struct DeleteLocalGatewayVirtualInterface(
+/// Describes your Amazon Web Services resources that are referencing the specified images.
+///
+/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageReferences(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceRequest,
-        t::DeleteLocalGatewayVirtualInterfaceResult,
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayVirtualInterface, t::DeleteLocalGatewayVirtualInterfaceRequest,
-    t::DeleteLocalGatewayVirtualInterfaceResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+    DescribeImageReferences, t::DescribeImageReferencesRequest,
+    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
 );
-impl DeleteLocalGatewayVirtualInterface {
-    /// The ID of the local virtual interface to delete.
+impl DescribeImageReferences {
+    rt::setter!(items DescribeImageReferencesRequest image_ids(String) push_image_ids);
+    rt::setter!(val_opt DescribeImageReferencesRequest include_all_resource_types(bool));
+    rt::setter!(
+        items DescribeImageReferencesRequest resource_types(t::ResourceTypeRequest)
+        push_resource_types
+    );
+    rt::setter!(into_opt DescribeImageReferencesRequest next_token(String));
+    rt::setter!(val_opt DescribeImageReferencesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageReferencesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn local_gateway_virtual_interface_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceRequest,
-        t::DeleteLocalGatewayVirtualInterfaceResult,
+    ) -> rt::Paginator<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
         rt::NoErrors,
+        t::ImageReference,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
     }
 }
-/// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
+/// The `DescribeImageUsageReportEntries` operation.
 ///
-/// Delete the specified local gateway interface group.
-pub struct DeleteLocalGatewayVirtualInterfaceGroup(
+/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReportEntries(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteLocalGatewayVirtualInterfaceGroup,
-    t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-    t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
-    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
+    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
 );
-impl DeleteLocalGatewayVirtualInterfaceGroup {
-    /// The ID of the local gateway virtual interface group to delete.
+impl DescribeImageUsageReportEntries {
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest image_ids(String) push_image_ids
+    );
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest report_ids(String) push_report_ids
+    );
+    rt::setter!(into_opt DescribeImageUsageReportEntriesRequest next_token(String));
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceGroupResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
         rt::NoErrors,
+        t::ImageUsageReportEntry,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
     }
 }
-/// The `DeleteManagedPrefixList` operation.
+/// The `DescribeImageUsageReports` operation.
 ///
-/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-pub struct DeleteManagedPrefixList(
+/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReports(
     pub(crate) rt::Call<
-        t::DeleteManagedPrefixListRequest,
-        t::DeleteManagedPrefixListResult,
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteManagedPrefixList, t::DeleteManagedPrefixListRequest,
-    t::DeleteManagedPrefixListResult, rt::NoErrors, op::DELETE_MANAGED_PREFIX_LIST
+    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
+    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
 );
-impl DeleteManagedPrefixList {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeImageUsageReports {
+    rt::setter!(items DescribeImageUsageReportsRequest image_ids(String) push_image_ids);
+    rt::setter!(
+        items DescribeImageUsageReportsRequest report_ids(String) push_report_ids
+    );
+    rt::setter!(into_opt DescribeImageUsageReportsRequest next_token(String));
+    rt::setter!(items DescribeImageUsageReportsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeImageUsageReportsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageUsageReportsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteManagedPrefixListResult>> {
-        self.0.send()
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+        t::ImageUsageReport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteManagedPrefixListResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn wait_until_image_usage_report_available(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteManagedPrefixListRequest,
-        t::DeleteManagedPrefixListResult,
+    ) -> rt::Waiter<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
     }
 }
-/// The `DeleteMetricCategory` operation.
+/// The `DescribeImages` operation.
 ///
-/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
+/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
 ///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct DeleteMetricCategory(
+/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
+///
+/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
+///
+/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImages(
+    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGES
+);
+impl DescribeImages {
+    rt::setter!(
+        items DescribeImagesRequest executable_users(String) push_executable_users
+    );
+    rt::setter!(items DescribeImagesRequest image_ids(String) push_image_ids);
+    rt::setter!(items DescribeImagesRequest owners(String) push_owners);
+    rt::setter!(val_opt DescribeImagesRequest include_deprecated(bool));
+    rt::setter!(val_opt DescribeImagesRequest include_disabled(bool));
+    rt::setter!(val_opt DescribeImagesRequest max_results(i32));
+    rt::setter!(into_opt DescribeImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeImagesRequest dry_run(bool));
+    rt::setter!(items DescribeImagesRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImagesRequest,
+        t::DescribeImagesResult,
+        rt::NoErrors,
+        t::Image,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+    }
+    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_image_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_available(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImportImageTasks` operation.
+///
+/// Displays details about an import virtual machine or import snapshot tasks that are already created.
+pub struct DescribeImportImageTasks(
     pub(crate) rt::Call<
-        t::DeleteMetricCategoryRequest,
-        t::DeleteMetricCategoryResult,
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteMetricCategory, t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult,
-    rt::NoErrors, op::DELETE_METRIC_CATEGORY
+    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
+    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
 );
-impl DeleteMetricCategory {
-    /// The ID of the metric category.
+impl DescribeImportImageTasks {
+    rt::setter!(val_opt DescribeImportImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeImportImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeImportImageTasksRequest import_task_ids(String)
+        push_import_task_ids
+    );
+    rt::setter!(val_opt DescribeImportImageTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeImportImageTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_category_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteMetricCategoryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteMetricCategoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMetricCategoryRequest,
-        t::DeleteMetricCategoryResult,
+    ) -> rt::Paginator<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
         rt::NoErrors,
+        t::ImportImageTask,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
     }
 }
-/// The `DeleteNatGateway` operation.
+/// The `DescribeImportSnapshotTasks` operation.
 ///
-/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-pub struct DeleteNatGateway(
+/// Describes your import snapshot tasks.
+pub struct DescribeImportSnapshotTasks(
     pub(crate) rt::Call<
-        t::DeleteNatGatewayRequest,
-        t::DeleteNatGatewayResult,
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNatGateway, t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult,
-    rt::NoErrors, op::DELETE_NAT_GATEWAY
+    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
+    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
+    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
 );
-impl DeleteNatGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeImportSnapshotTasks {
+    rt::setter!(val_opt DescribeImportSnapshotTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeImportSnapshotTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeImportSnapshotTasksRequest import_task_ids(String)
+        push_import_task_ids
+    );
+    rt::setter!(val_opt DescribeImportSnapshotTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeImportSnapshotTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteNatGatewayResult>> {
-        self.0.send()
+    ) -> rt::Paginator<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+        t::ImportSnapshotTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteNatGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn wait_until_snapshot_imported(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult, rt::NoErrors> {
-        self.0
+    ) -> rt::Waiter<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
     }
 }
-/// The `DeleteNetworkAcl` operation.
+/// The `DescribeInstanceAttribute` operation.
 ///
-/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-pub struct DeleteNetworkAcl(
-    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteNetworkAcl, t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_NETWORK_ACL
-);
-impl DeleteNetworkAcl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkAclEntry` operation.
-///
-/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-pub struct DeleteNetworkAclEntry(
-    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteNetworkAclEntry, t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_NETWORK_ACL_ENTRY
-);
-impl DeleteNetworkAclEntry {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// The rule number of the entry to delete.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// Indicates whether the rule is an egress rule.
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkInsightsAccessScope` operation.
-///
-/// Deletes the specified Network Access Scope.
-pub struct DeleteNetworkInsightsAccessScope(
+/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+pub struct DescribeInstanceAttribute(
     pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeRequest,
-        t::DeleteNetworkInsightsAccessScopeResult,
+        t::DescribeInstanceAttributeRequest,
+        t::InstanceAttribute,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInsightsAccessScope, t::DeleteNetworkInsightsAccessScopeRequest,
-    t::DeleteNetworkInsightsAccessScopeResult, rt::NoErrors,
-    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE
+    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
+    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
 );
-impl DeleteNetworkInsightsAccessScope {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Network Access Scope.
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInsightsAccessScopeResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInsightsAccessScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAccessScopeRequest,
-        t::DeleteNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeInstanceAttribute {
+    rt::setter!(val_opt DescribeInstanceAttributeRequest dry_run(bool));
+    rt::setter!(into_req DescribeInstanceAttributeRequest instance_id(String));
+    rt::setter!(
+        into_req DescribeInstanceAttributeRequest attribute(t::InstanceAttributeName)
+    );
 }
-/// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
+/// The `DescribeInstanceConnectEndpoints` operation.
 ///
-/// Deletes the specified Network Access Scope analysis.
-pub struct DeleteNetworkInsightsAccessScopeAnalysis(
+/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+pub struct DescribeInstanceConnectEndpoints(
     pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInsightsAccessScopeAnalysis,
-    t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-    t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::NoErrors,
-    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
+    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
+    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
 );
-impl DeleteNetworkInsightsAccessScopeAnalysis {
-    /// The ID of the Network Access Scope analysis.
+impl DescribeInstanceConnectEndpoints {
+    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceConnectEndpointsRequest next_token(String));
+    rt::setter!(
+        items DescribeInstanceConnectEndpointsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceConnectEndpointsRequest
+        instance_connect_endpoint_ids(String) push_instance_connect_endpoint_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn network_insights_access_scope_analysis_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInsightsAccessScopeAnalysisResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInsightsAccessScopeAnalysisResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
+    ) -> rt::Paginator<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
         rt::NoErrors,
+        t::Ec2InstanceConnectEndpoint,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
     }
 }
-/// The `DeleteNetworkInsightsAnalysis` operation.
+/// The `DescribeInstanceCreditSpecifications` operation.
 ///
-/// Deletes the specified network insights analysis.
-pub struct DeleteNetworkInsightsAnalysis(
+/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+///
+/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
+///
+/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceCreditSpecifications(
     pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAnalysisRequest,
-        t::DeleteNetworkInsightsAnalysisResult,
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInsightsAnalysis, t::DeleteNetworkInsightsAnalysisRequest,
-    t::DeleteNetworkInsightsAnalysisResult, rt::NoErrors,
-    op::DELETE_NETWORK_INSIGHTS_ANALYSIS
+    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
+    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
 );
-impl DeleteNetworkInsightsAnalysis {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeInstanceCreditSpecifications {
+    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceCreditSpecificationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceCreditSpecificationsRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceCreditSpecificationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network insights analysis.
-    #[inline]
-    pub fn network_insights_analysis_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_analysis_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInsightsAnalysisResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInsightsAnalysisResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAnalysisRequest,
-        t::DeleteNetworkInsightsAnalysisResult,
+    ) -> rt::Paginator<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
         rt::NoErrors,
+        t::InstanceCreditSpecification,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteNetworkInsightsPath` operation.
+/// The `DescribeInstanceEventNotificationAttributes` operation.
 ///
-/// Deletes the specified path.
-pub struct DeleteNetworkInsightsPath(
+/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+pub struct DescribeInstanceEventNotificationAttributes(
     pub(crate) rt::Call<
-        t::DeleteNetworkInsightsPathRequest,
-        t::DeleteNetworkInsightsPathResult,
+        t::DescribeInstanceEventNotificationAttributesRequest,
+        t::DescribeInstanceEventNotificationAttributesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInsightsPath, t::DeleteNetworkInsightsPathRequest,
-    t::DeleteNetworkInsightsPathResult, rt::NoErrors, op::DELETE_NETWORK_INSIGHTS_PATH
+    DescribeInstanceEventNotificationAttributes,
+    t::DescribeInstanceEventNotificationAttributesRequest,
+    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
 );
-impl DeleteNetworkInsightsPath {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the path.
-    #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteNetworkInsightsPathResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteNetworkInsightsPathResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsPathRequest,
-        t::DeleteNetworkInsightsPathResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeInstanceEventNotificationAttributes {
+    rt::setter!(
+        val_opt DescribeInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
 }
-/// The `DeleteNetworkInterface` operation.
+/// The `DescribeInstanceEventWindows` operation.
 ///
-/// Deletes the specified network interface. You must detach the network interface before you can delete it.
-pub struct DeleteNetworkInterface(
-    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteNetworkInterface, t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_NETWORK_INTERFACE
-);
-impl DeleteNetworkInterface {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkInterfacePermission` operation.
+/// Describes the specified event windows or all event windows.
 ///
-/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-pub struct DeleteNetworkInterfacePermission(
+/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceEventWindows(
     pub(crate) rt::Call<
-        t::DeleteNetworkInterfacePermissionRequest,
-        t::DeleteNetworkInterfacePermissionResult,
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkInterfacePermission, t::DeleteNetworkInterfacePermissionRequest,
-    t::DeleteNetworkInterfacePermissionResult, rt::NoErrors,
-    op::DELETE_NETWORK_INTERFACE_PERMISSION
+    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
+    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
 );
-impl DeleteNetworkInterfacePermission {
-    /// The ID of the network interface permission.
+impl DescribeInstanceEventWindows {
+    rt::setter!(val_opt DescribeInstanceEventWindowsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceEventWindowsRequest instance_event_window_ids(String)
+        push_instance_event_window_ids
+    );
+    rt::setter!(
+        items DescribeInstanceEventWindowsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceEventWindowsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceEventWindowsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn network_interface_permission_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_permission_id = value.into();
-        self
-    }
-    /// Specify `true` to remove the permission even if the network interface is attached to an instance.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkInterfacePermissionResult>,
+    ) -> rt::Paginator<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+        t::InstanceEventWindow,
     > {
-        self.0.send()
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+}
+impl super::Client {
+    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed. Returns [`DescribeInstanceImageMetadata`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkInterfacePermissionResult> {
-        self.0.send_blocking()
+    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaHistoryStates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn describe_instance_sql_ha_history_states(
+        &self,
+    ) -> DescribeInstanceSqlHaHistoryStates {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaStates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances. Returns [`DescribeInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
+    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
+        rt::builder(&self.handle)
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads. Returns [`DescribeInstanceTopology`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
+        rt::builder(&self.handle)
+    }
+    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region. Returns [`DescribeInstanceTypeOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`. Returns [`DescribeInstanceTypes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified instances or all instances. Returns [`DescribeInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instances(&self) -> DescribeInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria. Returns [`DescribeInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
+        rt::builder(&self.handle)
+    }
+    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DescribeIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
+        rt::builder(&self.handle)
+    }
+    /// Describe verification tokens. Returns [`DescribeIpamExternalResourceVerificationTokens`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_external_resource_verification_tokens(
+        &self,
+    ) -> DescribeIpamExternalResourceVerificationTokens {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeIpamInternetRegistryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_internet_registry_associations(
+        &self,
+    ) -> DescribeIpamInternetRegistryAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more IPAM policies. Returns [`DescribeIpamPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
+        rt::builder(&self.handle)
+    }
+    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID. Returns [`DescribeIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
+        rt::builder(&self.handle)
+    }
+    /// Get information about your IPAM pools. Returns [`DescribeIpamPools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets. Returns [`DescribeIpamPrefixListResolverTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_prefix_list_resolver_targets(
+        &self,
+    ) -> DescribeIpamPrefixListResolverTargets {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeInstanceImageMetadata` operation.
+///
+/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
+///
+/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceImageMetadata(
+    pub(crate) rt::Call<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceImageMetadata, t::DescribeInstanceImageMetadataRequest,
+    t::DescribeInstanceImageMetadataResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_IMAGE_METADATA
+);
+impl DescribeInstanceImageMetadata {
+    rt::setter!(
+        items DescribeInstanceImageMetadataRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceImageMetadataRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(val_opt DescribeInstanceImageMetadataRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceImageMetadataRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceImageMetadataRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteNetworkInterfacePermissionRequest,
-        t::DeleteNetworkInterfacePermissionResult,
+    ) -> rt::Paginator<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+        t::InstanceImageMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceSqlHaHistoryStates` operation.
+///
+/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaHistoryStates(
+    pub(crate) rt::Call<
+        t::DescribeInstanceSqlHaHistoryStatesRequest,
+        t::DescribeInstanceSqlHaHistoryStatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceSqlHaHistoryStates, t::DescribeInstanceSqlHaHistoryStatesRequest,
+    t::DescribeInstanceSqlHaHistoryStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES
+);
+impl DescribeInstanceSqlHaHistoryStates {
+    rt::setter!(
+        items DescribeInstanceSqlHaHistoryStatesRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        val_opt DescribeInstanceSqlHaHistoryStatesRequest start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeInstanceSqlHaHistoryStatesRequest end_time(rt::DateTime)
+    );
+    rt::setter!(into_opt DescribeInstanceSqlHaHistoryStatesRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceSqlHaHistoryStatesRequest max_results(i32));
+    rt::setter!(
+        items DescribeInstanceSqlHaHistoryStatesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceSqlHaHistoryStatesRequest dry_run(bool));
+}
+/// The `DescribeInstanceSqlHaStates` operation.
+///
+/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaStates(
+    pub(crate) rt::Call<
+        t::DescribeInstanceSqlHaStatesRequest,
+        t::DescribeInstanceSqlHaStatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceSqlHaStates, t::DescribeInstanceSqlHaStatesRequest,
+    t::DescribeInstanceSqlHaStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_STATES
+);
+impl DescribeInstanceSqlHaStates {
+    rt::setter!(
+        items DescribeInstanceSqlHaStatesRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(into_opt DescribeInstanceSqlHaStatesRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceSqlHaStatesRequest max_results(i32));
+    rt::setter!(
+        items DescribeInstanceSqlHaStatesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceSqlHaStatesRequest dry_run(bool));
+}
+/// The `DescribeInstanceStatus` operation.
+///
+/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+///
+/// Instance status includes the following components:
+///
+/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
+/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
+/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
+/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceStatus(
+    pub(crate) rt::Call<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceStatus, t::DescribeInstanceStatusRequest,
+    t::DescribeInstanceStatusResult, rt::NoErrors, op::DESCRIBE_INSTANCE_STATUS
+);
+impl DescribeInstanceStatus {
+    rt::setter!(
+        items DescribeInstanceStatusRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(val_opt DescribeInstanceStatusRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceStatusRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeInstanceStatusRequest dry_run(bool));
+    rt::setter!(items DescribeInstanceStatusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeInstanceStatusRequest include_all_instances(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+        t::InstanceStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
+    }
+    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_instance_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
+    }
+    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_system_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
+    }
+}
+/// The `DescribeInstanceTopology` operation.
+///
+/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+///
+/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceTopology(
+    pub(crate) rt::Call<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceTopology, t::DescribeInstanceTopologyRequest,
+    t::DescribeInstanceTopologyResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TOPOLOGY
+);
+impl DescribeInstanceTopology {
+    rt::setter!(val_opt DescribeInstanceTopologyRequest dry_run(bool));
+    rt::setter!(into_opt DescribeInstanceTopologyRequest next_token(String));
+    rt::setter!(val_opt DescribeInstanceTopologyRequest max_results(i32));
+    rt::setter!(
+        items DescribeInstanceTopologyRequest instance_ids(String) push_instance_ids
+    );
+    rt::setter!(
+        items DescribeInstanceTopologyRequest group_names(String) push_group_names
+    );
+    rt::setter!(items DescribeInstanceTopologyRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
+        rt::NoErrors,
+        t::InstanceTopology,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceTypeOfferings` operation.
+///
+/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+pub struct DescribeInstanceTypeOfferings(
+    pub(crate) rt::Call<
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceTypeOfferings, t::DescribeInstanceTypeOfferingsRequest,
+    t::DescribeInstanceTypeOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_TYPE_OFFERINGS
+);
+impl DescribeInstanceTypeOfferings {
+    rt::setter!(val_opt DescribeInstanceTypeOfferingsRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeInstanceTypeOfferingsRequest location_type(t::LocationType)
+    );
+    rt::setter!(
+        items DescribeInstanceTypeOfferingsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceTypeOfferingsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceTypeOfferingsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
+        rt::NoErrors,
+        t::InstanceTypeOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceTypes` operation.
+///
+/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+pub struct DescribeInstanceTypes(
+    pub(crate) rt::Call<
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceTypes, t::DescribeInstanceTypesRequest,
+    t::DescribeInstanceTypesResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TYPES
+);
+impl DescribeInstanceTypes {
+    rt::setter!(val_opt DescribeInstanceTypesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceTypesRequest instance_types(t::InstanceType)
+        push_instance_types
+    );
+    rt::setter!(items DescribeInstanceTypesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeInstanceTypesRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceTypesRequest next_token(String));
+    rt::setter!(
+        val_opt DescribeInstanceTypesRequest include_unsupported_in_region(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
+        rt::NoErrors,
+        t::InstanceTypeInfo,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
+    }
+}
+/// The `DescribeInstances` operation.
+///
+/// Describes the specified instances or all instances.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
+///
+/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstances(
+    pub(crate) rt::Call<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstances, t::DescribeInstancesRequest, t::DescribeInstancesResult,
+    rt::NoErrors, op::DESCRIBE_INSTANCES
+);
+impl DescribeInstances {
+    rt::setter!(items DescribeInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt DescribeInstancesRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeInstancesRequest dry_run(bool));
+    rt::setter!(items DescribeInstancesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeInstancesRequest next_token(String));
+    rt::setter!(val_opt DescribeInstancesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+        t::Reservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
+    }
+    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_instance_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
+    #[inline]
+    pub fn wait_until_instance_running(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_stopped(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_terminated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
+    }
+}
+/// The `DescribeInternetGateways` operation.
+///
+/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+pub struct DescribeInternetGateways(
+    pub(crate) rt::Call<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInternetGateways, t::DescribeInternetGatewaysRequest,
+    t::DescribeInternetGatewaysResult, rt::NoErrors, op::DESCRIBE_INTERNET_GATEWAYS
+);
+impl DescribeInternetGateways {
+    rt::setter!(into_opt DescribeInternetGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeInternetGatewaysRequest max_results(i32));
+    rt::setter!(val_opt DescribeInternetGatewaysRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInternetGatewaysRequest internet_gateway_ids(String)
+        push_internet_gateway_ids
+    );
+    rt::setter!(items DescribeInternetGatewaysRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+        t::InternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_internet_gateway_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
+    }
+}
+/// The `DescribeIpamByoasn` operation.
+///
+/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DescribeIpamByoasn(
+    pub(crate) rt::Call<
+        t::DescribeIpamByoasnRequest,
+        t::DescribeIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamByoasn, t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_BYOASN
+);
+impl DescribeIpamByoasn {
+    rt::setter!(val_opt DescribeIpamByoasnRequest dry_run(bool));
+    rt::setter!(val_opt DescribeIpamByoasnRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamByoasnRequest next_token(String));
+}
+/// The `DescribeIpamExternalResourceVerificationTokens` operation.
+///
+/// Describe verification tokens.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DescribeIpamExternalResourceVerificationTokens(
+    pub(crate) rt::Call<
+        t::DescribeIpamExternalResourceVerificationTokensRequest,
+        t::DescribeIpamExternalResourceVerificationTokensResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamExternalResourceVerificationTokens,
+    t::DescribeIpamExternalResourceVerificationTokensRequest,
+    t::DescribeIpamExternalResourceVerificationTokensResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS
+);
+impl DescribeIpamExternalResourceVerificationTokens {
+    rt::setter!(
+        val_opt DescribeIpamExternalResourceVerificationTokensRequest dry_run(bool)
+    );
+    rt::setter!(
+        items DescribeIpamExternalResourceVerificationTokensRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        into_opt DescribeIpamExternalResourceVerificationTokensRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeIpamExternalResourceVerificationTokensRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeIpamExternalResourceVerificationTokensRequest
+        ipam_external_resource_verification_token_ids(String)
+        push_ipam_external_resource_verification_token_ids
+    );
+}
+/// The `DescribeIpamInternetRegistryAssociations` operation.
+///
+/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeIpamInternetRegistryAssociations(
+    pub(crate) rt::Call<
+        t::DescribeIpamInternetRegistryAssociationsRequest,
+        t::DescribeIpamInternetRegistryAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamInternetRegistryAssociations,
+    t::DescribeIpamInternetRegistryAssociationsRequest,
+    t::DescribeIpamInternetRegistryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS
+);
+impl DescribeIpamInternetRegistryAssociations {
+    rt::setter!(val_opt DescribeIpamInternetRegistryAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamInternetRegistryAssociationsRequest
+        ipam_internet_registry_association_ids(String)
+        push_ipam_internet_registry_association_ids
+    );
+    rt::setter!(
+        val_opt DescribeIpamInternetRegistryAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeIpamInternetRegistryAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        items DescribeIpamInternetRegistryAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+}
+/// The `DescribeIpamPolicies` operation.
+///
+/// Describes one or more IPAM policies.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DescribeIpamPolicies(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoliciesRequest,
+        t::DescribeIpamPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPolicies, t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POLICIES
+);
+impl DescribeIpamPolicies {
+    rt::setter!(val_opt DescribeIpamPoliciesRequest dry_run(bool));
+    rt::setter!(items DescribeIpamPoliciesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamPoliciesRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPoliciesRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamPoliciesRequest ipam_policy_ids(String) push_ipam_policy_ids
+    );
+}
+/// The `DescribeIpamPoolAllocations` operation.
+///
+/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+///
+/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+///
+/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
+pub struct DescribeIpamPoolAllocations(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPoolAllocations, t::DescribeIpamPoolAllocationsRequest,
+    t::DescribeIpamPoolAllocationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_POOL_ALLOCATIONS
+);
+impl DescribeIpamPoolAllocations {
+    rt::setter!(val_opt DescribeIpamPoolAllocationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamPoolAllocationsRequest ipam_pool_allocation_ids(String)
+        push_ipam_pool_allocation_ids
+    );
+    rt::setter!(
+        items DescribeIpamPoolAllocationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeIpamPoolAllocationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPoolAllocationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
+        rt::NoErrors,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamPools` operation.
+///
+/// Get information about your IPAM pools.
+pub struct DescribeIpamPools(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPools, t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POOLS
+);
+impl DescribeIpamPools {
+    rt::setter!(val_opt DescribeIpamPoolsRequest dry_run(bool));
+    rt::setter!(items DescribeIpamPoolsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamPoolsRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPoolsRequest next_token(String));
+    rt::setter!(items DescribeIpamPoolsRequest ipam_pool_ids(String) push_ipam_pool_ids);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+        t::IpamPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamPrefixListResolverTargets` operation.
+///
+/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+pub struct DescribeIpamPrefixListResolverTargets(
+    pub(crate) rt::Call<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPrefixListResolverTargets,
+    t::DescribeIpamPrefixListResolverTargetsRequest,
+    t::DescribeIpamPrefixListResolverTargetsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS
+);
+impl DescribeIpamPrefixListResolverTargets {
+    rt::setter!(val_opt DescribeIpamPrefixListResolverTargetsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamPrefixListResolverTargetsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeIpamPrefixListResolverTargetsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeIpamPrefixListResolverTargetsRequest next_token(String)
+    );
+    rt::setter!(
+        items DescribeIpamPrefixListResolverTargetsRequest
+        ipam_prefix_list_resolver_target_ids(String)
+        push_ipam_prefix_list_resolver_target_ids
+    );
+    rt::setter!(
+        into_opt DescribeIpamPrefixListResolverTargetsRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverTarget,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
+        )
     }
 }

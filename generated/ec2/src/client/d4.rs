@@ -5,503 +5,2161 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes one or more flex cost allocation policies.
-    ///
-    /// Returns the [`DeleteNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers. Returns [`DescribeIpamPrefixListResolvers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_networking_flex_cost_allocation_policies(
+    pub fn describe_ipam_prefix_list_resolvers(
         &self,
-    ) -> DeleteNetworkingFlexCostAllocationPolicies {
-        DeleteNetworkingFlexCostAllocationPolicies(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
-            ),
-        )
+    ) -> DescribeIpamPrefixListResolvers {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DeletePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DescribeIpamResourceDiscoveries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
-        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
+    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
+        rt::builder(&self.handle)
     }
-    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-    ///
-    /// Returns the [`DeletePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM.. Returns [`DescribeIpamResourceDiscoveryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
-        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
+    pub fn describe_ipam_resource_discovery_associations(
+        &self,
+    ) -> DescribeIpamResourceDiscoveryAssociations {
+        rt::builder(&self.handle)
     }
-    /// Deletes the queued purchases for the specified Reserved Instances.
-    ///
-    /// Returns the [`DeleteQueuedReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get information about your IPAM scopes. Returns [`DescribeIpamScopes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
-        DeleteQueuedReservedInstances(
-            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
-        )
+    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified route from the specified route table.
-    ///
-    /// Returns the [`DeleteRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get information about your IPAM pools. Returns [`DescribeIpams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_route(&self) -> DeleteRoute {
-        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
+    pub fn describe_ipams(&self) -> DescribeIpams {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified route server.
-    ///
-    /// Returns the [`DeleteRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your IPv6 address pools. Returns [`DescribeIpv6Pools`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_route_server(&self) -> DeleteRouteServer {
-        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
+    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified route server endpoint.
-    ///
-    /// Returns the [`DeleteRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified key pairs or all of your key pairs. Returns [`DescribeKeyPairs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
-        DeleteRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
-        )
+    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified BGP peer from a route server.
-    ///
-    /// Returns the [`DeleteRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account. Returns [`DescribeLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
-        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
+    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-    ///
-    /// Returns the [`DeleteRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more launch templates. Returns [`DescribeLaunchTemplates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_route_table(&self) -> DeleteRouteTable {
-        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
+    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
+        rt::builder(&self.handle)
     }
-    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-    ///
-    /// Returns the [`DeleteSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the associations between virtual interface groups and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
-        DeleteSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
-        )
+    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+        rt::builder(&self.handle)
     }
-    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-    ///
-    /// Returns the [`DeleteSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified associations between VPCs and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
-        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
+    pub fn describe_local_gateway_route_table_vpc_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
+        rt::builder(&self.handle)
     }
-    /// Deletes a security group.
-    ///
-    /// Returns the [`DeleteSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeLocalGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
-        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
+    pub fn describe_local_gateway_route_tables(
+        &self,
+    ) -> DescribeLocalGatewayRouteTables {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified snapshot.
-    ///
-    /// Returns the [`DeleteSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified local gateway virtual interface groups. Returns [`DescribeLocalGatewayVirtualInterfaceGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_snapshot(&self) -> DeleteSnapshot {
-        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
+    pub fn describe_local_gateway_virtual_interface_groups(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
+        rt::builder(&self.handle)
     }
-    /// Deletes the data feed for Spot Instances.
-    ///
-    /// Returns the [`DeleteSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified local gateway virtual interfaces. Returns [`DescribeLocalGatewayVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
-        DeleteSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
+    pub fn describe_local_gateway_virtual_interfaces(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaces {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-    ///
-    /// Returns the [`DeleteSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results. Returns [`DescribeLocalGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_subnet(&self) -> DeleteSubnet {
-        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
+    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
+        rt::builder(&self.handle)
     }
-    /// Deletes a subnet CIDR reservation.
-    ///
-    /// Returns the [`DeleteSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the lock status for a snapshot. Returns [`DescribeLockedSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
-        DeleteSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
-        )
+    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
+        rt::builder(&self.handle)
     }
 }
-/// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
+/// The `DescribeIpamPrefixListResolvers` operation.
 ///
-/// Deletes one or more flex cost allocation policies.
-pub struct DeleteNetworkingFlexCostAllocationPolicies(
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+pub struct DescribeIpamPrefixListResolvers(
     pub(crate) rt::Call<
-        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteNetworkingFlexCostAllocationPolicies,
-    t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-    t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
-    op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+    DescribeIpamPrefixListResolvers, t::DescribeIpamPrefixListResolversRequest,
+    t::DescribeIpamPrefixListResolversResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS
 );
-impl DeleteNetworkingFlexCostAllocationPolicies {
-    /// The IDs of the flex cost allocation policies to delete. You can specify up to 50 policy IDs. This parameter is required.
+impl DescribeIpamPrefixListResolvers {
+    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamPrefixListResolversRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPrefixListResolversRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamPrefixListResolversRequest
+        ipam_prefix_list_resolver_ids(String) push_ipam_prefix_list_resolver_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn fca_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().fca_policy_ids);
-        self
-    }
-    /// Adds one element to `FcaPolicyIds`; see [`fca_policy_ids`](Self::fca_policy_ids).
-    #[inline]
-    pub fn push_fca_policy_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().fca_policy_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteNetworkingFlexCostAllocationPoliciesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteNetworkingFlexCostAllocationPoliciesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
+        t::IpamPrefixListResolver,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
     }
 }
-/// The `DeletePlacementGroup` operation.
+/// The `DescribeIpamResourceDiscoveries` operation.
 ///
-/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct DeletePlacementGroup(
-    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeletePlacementGroup, t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_PLACEMENT_GROUP
-);
-impl DeletePlacementGroup {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the placement group.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeletePublicIpv4Pool` operation.
-///
-/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-pub struct DeletePublicIpv4Pool(
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DescribeIpamResourceDiscoveries(
     pub(crate) rt::Call<
-        t::DeletePublicIpv4PoolRequest,
-        t::DeletePublicIpv4PoolResult,
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeletePublicIpv4Pool, t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult,
-    rt::NoErrors, op::DELETE_PUBLIC_IPV4_POOL
+    DescribeIpamResourceDiscoveries, t::DescribeIpamResourceDiscoveriesRequest,
+    t::DescribeIpamResourceDiscoveriesResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES
 );
-impl DeletePublicIpv4Pool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamResourceDiscoveries {
+    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveriesRequest ipam_resource_discovery_ids(String)
+        push_ipam_resource_discovery_ids
+    );
+    rt::setter!(into_opt DescribeIpamResourceDiscoveriesRequest next_token(String));
+    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest max_results(i32));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveriesRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the public IPv4 pool you want to delete.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeletePublicIpv4PoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeletePublicIpv4PoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeletePublicIpv4PoolRequest,
-        t::DeletePublicIpv4PoolResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
         rt::NoErrors,
+        t::IpamResourceDiscovery,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
     }
 }
-/// The `DeleteQueuedReservedInstances` operation.
+/// The `DescribeIpamResourceDiscoveryAssociations` operation.
 ///
-/// Deletes the queued purchases for the specified Reserved Instances.
-pub struct DeleteQueuedReservedInstances(
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+pub struct DescribeIpamResourceDiscoveryAssociations(
     pub(crate) rt::Call<
-        t::DeleteQueuedReservedInstancesRequest,
-        t::DeleteQueuedReservedInstancesResult,
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteQueuedReservedInstances, t::DeleteQueuedReservedInstancesRequest,
-    t::DeleteQueuedReservedInstancesResult, rt::NoErrors,
-    op::DELETE_QUEUED_RESERVED_INSTANCES
+    DescribeIpamResourceDiscoveryAssociations,
+    t::DescribeIpamResourceDiscoveryAssociationsRequest,
+    t::DescribeIpamResourceDiscoveryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS
 );
-impl DeleteQueuedReservedInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamResourceDiscoveryAssociations {
+    rt::setter!(val_opt DescribeIpamResourceDiscoveryAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveryAssociationsRequest
+        ipam_resource_discovery_association_ids(String)
+        push_ipam_resource_discovery_association_ids
+    );
+    rt::setter!(
+        into_opt DescribeIpamResourceDiscoveryAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeIpamResourceDiscoveryAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeIpamResourceDiscoveryAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Reserved Instances.
-    #[inline]
-    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
-        self
-    }
-    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
-    #[inline]
-    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteQueuedReservedInstancesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteQueuedReservedInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteQueuedReservedInstancesRequest,
-        t::DeleteQueuedReservedInstancesResult,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
         rt::NoErrors,
+        t::IpamResourceDiscoveryAssociation,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteRoute` operation.
+/// The `DescribeIpamScopes` operation.
 ///
-/// Deletes the specified route from the specified route table.
-pub struct DeleteRoute(
-    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
+/// Get information about your IPAM scopes.
+pub struct DescribeIpamScopes(
+    pub(crate) rt::Call<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
+        rt::NoErrors,
+    >,
 );
 rt::operation_type!(
-    DeleteRoute, t::DeleteRouteRequest, rt::Unit, rt::NoErrors, op::DELETE_ROUTE
+    DescribeIpamScopes, t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_SCOPES
 );
-impl DeleteRoute {
-    /// The ID of the prefix list for the route.
+impl DescribeIpamScopes {
+    rt::setter!(val_opt DescribeIpamScopesRequest dry_run(bool));
+    rt::setter!(items DescribeIpamScopesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamScopesRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamScopesRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamScopesRequest ipam_scope_ids(String) push_ipam_scope_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// The IPv4 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors> {
-        self.0
+    ) -> rt::Paginator<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
+        rt::NoErrors,
+        t::IpamScope,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
     }
 }
-/// The `DeleteRouteServer` operation.
+/// The `DescribeIpams` operation.
 ///
-/// Deletes the specified route server.
+/// Get information about your IPAM pools.
+///
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DescribeIpams(
+    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeIpams, t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors,
+    op::DESCRIBE_IPAMS
+);
+impl DescribeIpams {
+    rt::setter!(val_opt DescribeIpamsRequest dry_run(bool));
+    rt::setter!(items DescribeIpamsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamsRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamsRequest next_token(String));
+    rt::setter!(items DescribeIpamsRequest ipam_ids(String) push_ipam_ids);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamsRequest,
+        t::DescribeIpamsResult,
+        rt::NoErrors,
+        t::Ipam,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
+    }
+}
+/// The `DescribeIpv6Pools` operation.
+///
+/// Describes your IPv6 address pools.
+pub struct DescribeIpv6Pools(
+    pub(crate) rt::Call<
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpv6Pools, t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPV6_POOLS
+);
+impl DescribeIpv6Pools {
+    rt::setter!(items DescribeIpv6PoolsRequest pool_ids(String) push_pool_ids);
+    rt::setter!(into_opt DescribeIpv6PoolsRequest next_token(String));
+    rt::setter!(val_opt DescribeIpv6PoolsRequest max_results(i32));
+    rt::setter!(val_opt DescribeIpv6PoolsRequest dry_run(bool));
+    rt::setter!(items DescribeIpv6PoolsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
+        rt::NoErrors,
+        t::Ipv6Pool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeKeyPairs` operation.
+///
+/// Describes the specified key pairs or all of your key pairs.
+///
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeKeyPairs(
+    pub(crate) rt::Call<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeKeyPairs, t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult,
+    rt::NoErrors, op::DESCRIBE_KEY_PAIRS
+);
+impl DescribeKeyPairs {
+    rt::setter!(items DescribeKeyPairsRequest key_names(String) push_key_names);
+    rt::setter!(items DescribeKeyPairsRequest key_pair_ids(String) push_key_pair_ids);
+    rt::setter!(val_opt DescribeKeyPairsRequest include_public_key(bool));
+    rt::setter!(val_opt DescribeKeyPairsRequest dry_run(bool));
+    rt::setter!(items DescribeKeyPairsRequest filters(t::Filter) push_filters);
+    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_key_pair_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
+    }
+}
+/// The `DescribeLaunchTemplateVersions` operation.
+///
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+pub struct DescribeLaunchTemplateVersions(
+    pub(crate) rt::Call<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLaunchTemplateVersions, t::DescribeLaunchTemplateVersionsRequest,
+    t::DescribeLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DescribeLaunchTemplateVersions {
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeLaunchTemplateVersionsRequest launch_template_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeLaunchTemplateVersionsRequest launch_template_name(String)
+    );
+    rt::setter!(
+        items DescribeLaunchTemplateVersionsRequest versions(String) push_versions
+    );
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest min_version(String));
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest max_version(String));
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest next_token(String));
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest max_results(i32));
+    rt::setter!(
+        items DescribeLaunchTemplateVersionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest resolve_alias(bool));
+    rt::setter!(
+        val_opt DescribeLaunchTemplateVersionsRequest include_managed_resources(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+        t::LaunchTemplateVersion,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeLaunchTemplates` operation.
+///
+/// Describes one or more launch templates.
+pub struct DescribeLaunchTemplates(
+    pub(crate) rt::Call<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLaunchTemplates, t::DescribeLaunchTemplatesRequest,
+    t::DescribeLaunchTemplatesResult, rt::NoErrors, op::DESCRIBE_LAUNCH_TEMPLATES
+);
+impl DescribeLaunchTemplates {
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeLaunchTemplatesRequest launch_template_ids(String)
+        push_launch_template_ids
+    );
+    rt::setter!(
+        items DescribeLaunchTemplatesRequest launch_template_names(String)
+        push_launch_template_names
+    );
+    rt::setter!(items DescribeLaunchTemplatesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeLaunchTemplatesRequest next_token(String));
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest max_results(i32));
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest include_managed_resources(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+        t::LaunchTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
+///
+/// Describes the associations between virtual interface groups and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+    rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        local_gateway_route_table_virtual_interface_group_association_ids(String)
+        push_local_gateway_route_table_virtual_interface_group_association_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
+///
+/// Describes the specified associations between VPCs and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVpcAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVpcAssociations,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVpcAssociations {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVpcAssociationsRequest
+        local_gateway_route_table_vpc_association_ids(String)
+        push_local_gateway_route_table_vpc_association_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVpcAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTables` operation.
+///
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGatewayRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTables, t::DescribeLocalGatewayRouteTablesRequest,
+    t::DescribeLocalGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES
+);
+impl DescribeLocalGatewayRouteTables {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTablesRequest
+        local_gateway_route_table_ids(String) push_local_gateway_route_table_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTablesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeLocalGatewayRouteTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+///
+/// Describes the specified local gateway virtual interface groups.
+pub struct DescribeLocalGatewayVirtualInterfaceGroups(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaceGroups,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS
+);
+impl DescribeLocalGatewayVirtualInterfaceGroups {
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfaceGroupsRequest
+        local_gateway_virtual_interface_group_ids(String)
+        push_local_gateway_virtual_interface_group_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfaceGroupsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterfaceGroup,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaces` operation.
+///
+/// Describes the specified local gateway virtual interfaces.
+pub struct DescribeLocalGatewayVirtualInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaces,
+    t::DescribeLocalGatewayVirtualInterfacesRequest,
+    t::DescribeLocalGatewayVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES
+);
+impl DescribeLocalGatewayVirtualInterfaces {
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfacesRequest
+        local_gateway_virtual_interface_ids(String)
+        push_local_gateway_virtual_interface_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfacesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeLocalGatewayVirtualInterfacesRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterface,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGateways` operation.
+///
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGateways(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGateways, t::DescribeLocalGatewaysRequest,
+    t::DescribeLocalGatewaysResult, rt::NoErrors, op::DESCRIBE_LOCAL_GATEWAYS
+);
+impl DescribeLocalGateways {
+    rt::setter!(
+        items DescribeLocalGatewaysRequest local_gateway_ids(String)
+        push_local_gateway_ids
+    );
+    rt::setter!(items DescribeLocalGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeLocalGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeLocalGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeLocalGatewaysRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+        t::LocalGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeLockedSnapshots` operation.
+///
+/// Describes the lock status for a snapshot.
+pub struct DescribeLockedSnapshots(
+    pub(crate) rt::Call<
+        t::DescribeLockedSnapshotsRequest,
+        t::DescribeLockedSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLockedSnapshots, t::DescribeLockedSnapshotsRequest,
+    t::DescribeLockedSnapshotsResult, rt::NoErrors, op::DESCRIBE_LOCKED_SNAPSHOTS
+);
+impl DescribeLockedSnapshots {
+    rt::setter!(items DescribeLockedSnapshotsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeLockedSnapshotsRequest max_results(i32));
+    rt::setter!(into_opt DescribeLockedSnapshotsRequest next_token(String));
+    rt::setter!(
+        items DescribeLockedSnapshotsRequest snapshot_ids(String) push_snapshot_ids
+    );
+    rt::setter!(val_opt DescribeLockedSnapshotsRequest dry_run(bool));
+}
+impl super::Client {
+    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts. Returns [`DescribeMacHosts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
+        rt::builder(&self.handle)
+    }
+    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`DescribeMacModificationTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists. Returns [`DescribeManagedPrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified metric categories, or all of your metric categories. Returns [`DescribeMetricCategories`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeMovingAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
+        rt::builder(&self.handle)
+    }
+    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria. Returns [`DescribeNatGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
+        rt::builder(&self.handle)
+    }
+    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria. Returns [`DescribeNetworkAcls`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Network Access Scope analyses. Returns [`DescribeNetworkInsightsAccessScopeAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scope_analyses(
+        &self,
+    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Network Access Scopes. Returns [`DescribeNetworkInsightsAccessScopes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scopes(
+        &self,
+    ) -> DescribeNetworkInsightsAccessScopes {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your network insights analyses. Returns [`DescribeNetworkInsightsAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your paths. Returns [`DescribeNetworkInsightsPaths`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
+        rt::builder(&self.handle)
+    }
+    /// Describes a network interface attribute. You can specify only one attribute at a time. Returns [`DescribeNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_attribute(
+        &self,
+    ) -> DescribeNetworkInterfaceAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the permissions for your network interfaces. Returns [`DescribeNetworkInterfacePermissions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_permissions(
+        &self,
+    ) -> DescribeNetworkInterfacePermissions {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified network interfaces or all your network interfaces. Returns [`DescribeNetworkInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicies {
+        rt::builder(&self.handle)
+    }
+    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicyAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policy_associations(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeMacHosts` operation.
+///
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+pub struct DescribeMacHosts(
+    pub(crate) rt::Call<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMacHosts, t::DescribeMacHostsRequest, t::DescribeMacHostsResult,
+    rt::NoErrors, op::DESCRIBE_MAC_HOSTS
+);
+impl DescribeMacHosts {
+    rt::setter!(items DescribeMacHostsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeMacHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(val_opt DescribeMacHostsRequest max_results(i32));
+    rt::setter!(into_opt DescribeMacHostsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+        t::MacHost,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeMacModificationTasks` operation.
+///
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+pub struct DescribeMacModificationTasks(
+    pub(crate) rt::Call<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMacModificationTasks, t::DescribeMacModificationTasksRequest,
+    t::DescribeMacModificationTasksResult, rt::NoErrors,
+    op::DESCRIBE_MAC_MODIFICATION_TASKS
+);
+impl DescribeMacModificationTasks {
+    rt::setter!(val_opt DescribeMacModificationTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeMacModificationTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeMacModificationTasksRequest mac_modification_task_ids(String)
+        push_mac_modification_task_ids
+    );
+    rt::setter!(val_opt DescribeMacModificationTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeMacModificationTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+        t::MacModificationTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeManagedPrefixLists` operation.
+///
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+pub struct DescribeManagedPrefixLists(
+    pub(crate) rt::Call<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeManagedPrefixLists, t::DescribeManagedPrefixListsRequest,
+    t::DescribeManagedPrefixListsResult, rt::NoErrors, op::DESCRIBE_MANAGED_PREFIX_LISTS
+);
+impl DescribeManagedPrefixLists {
+    rt::setter!(val_opt DescribeManagedPrefixListsRequest dry_run(bool));
+    rt::setter!(items DescribeManagedPrefixListsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeManagedPrefixListsRequest max_results(i32));
+    rt::setter!(into_opt DescribeManagedPrefixListsRequest next_token(String));
+    rt::setter!(
+        items DescribeManagedPrefixListsRequest prefix_list_ids(String)
+        push_prefix_list_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+        t::ManagedPrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
+    }
+}
+/// The `DescribeMetricCategories` operation.
+///
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DescribeMetricCategories(
+    pub(crate) rt::Call<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMetricCategories, t::DescribeMetricCategoriesRequest,
+    t::DescribeMetricCategoriesResult, rt::NoErrors, op::DESCRIBE_METRIC_CATEGORIES
+);
+impl DescribeMetricCategories {
+    rt::setter!(
+        items DescribeMetricCategoriesRequest metric_category_ids(String)
+        push_metric_category_ids
+    );
+    rt::setter!(items DescribeMetricCategoriesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeMetricCategoriesRequest max_results(i32));
+    rt::setter!(into_opt DescribeMetricCategoriesRequest next_token(String));
+    rt::setter!(val_opt DescribeMetricCategoriesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+        t::MetricCategory,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
+    }
+}
+/// The `DescribeMovingAddresses` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+pub struct DescribeMovingAddresses(
+    pub(crate) rt::Call<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMovingAddresses, t::DescribeMovingAddressesRequest,
+    t::DescribeMovingAddressesResult, rt::NoErrors, op::DESCRIBE_MOVING_ADDRESSES
+);
+impl DescribeMovingAddresses {
+    rt::setter!(val_opt DescribeMovingAddressesRequest dry_run(bool));
+    rt::setter!(items DescribeMovingAddressesRequest public_ips(String) push_public_ips);
+    rt::setter!(into_opt DescribeMovingAddressesRequest next_token(String));
+    rt::setter!(items DescribeMovingAddressesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeMovingAddressesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+        t::MovingAddressStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
+    }
+}
+/// The `DescribeNatGateways` operation.
+///
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+pub struct DescribeNatGateways(
+    pub(crate) rt::Call<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNatGateways, t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_NAT_GATEWAYS
+);
+impl DescribeNatGateways {
+    rt::setter!(val_opt DescribeNatGatewaysRequest dry_run(bool));
+    rt::setter!(items DescribeNatGatewaysRequest filter(t::Filter) push_filter);
+    rt::setter!(val_opt DescribeNatGatewaysRequest max_results(i32));
+    rt::setter!(
+        items DescribeNatGatewaysRequest nat_gateway_ids(String) push_nat_gateway_ids
+    );
+    rt::setter!(into_opt DescribeNatGatewaysRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+        t::NatGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
+    }
+}
+/// The `DescribeNetworkAcls` operation.
+///
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeNetworkAcls(
+    pub(crate) rt::Call<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkAcls, t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult,
+    rt::NoErrors, op::DESCRIBE_NETWORK_ACLS
+);
+impl DescribeNetworkAcls {
+    rt::setter!(into_opt DescribeNetworkAclsRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkAclsRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkAclsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeNetworkAclsRequest network_acl_ids(String) push_network_acl_ids
+    );
+    rt::setter!(items DescribeNetworkAclsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+        t::NetworkAcl,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
+///
+/// Describes the specified Network Access Scope analyses.
+pub struct DescribeNetworkInsightsAccessScopeAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopeAnalyses,
+    t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+    t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES
+);
+impl DescribeNetworkInsightsAccessScopeAnalyses {
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopeAnalysesRequest
+        network_insights_access_scope_analysis_ids(String)
+        push_network_insights_access_scope_analysis_ids
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        network_insights_access_scope_id(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        analysis_start_time_begin(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        analysis_start_time_end(rt::DateTime)
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopeAnalysesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest max_results(i32)
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScopeAnalysis,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopes` operation.
+///
+/// Describes the specified Network Access Scopes.
+pub struct DescribeNetworkInsightsAccessScopes(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopes, t::DescribeNetworkInsightsAccessScopesRequest,
+    t::DescribeNetworkInsightsAccessScopesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES
+);
+impl DescribeNetworkInsightsAccessScopes {
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopesRequest
+        network_insights_access_scope_ids(String) push_network_insights_access_scope_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsAccessScopesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScope,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAnalyses` operation.
+///
+/// Describes one or more of your network insights analyses.
+pub struct DescribeNetworkInsightsAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAnalyses, t::DescribeNetworkInsightsAnalysesRequest,
+    t::DescribeNetworkInsightsAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES
+);
+impl DescribeNetworkInsightsAnalyses {
+    rt::setter!(
+        items DescribeNetworkInsightsAnalysesRequest
+        network_insights_analysis_ids(String) push_network_insights_analysis_ids
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAnalysesRequest network_insights_path_id(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAnalysesRequest analysis_start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAnalysesRequest analysis_end_time(rt::DateTime)
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAnalysesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsAnalysesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAnalysis,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsPaths` operation.
+///
+/// Describes one or more of your paths.
+pub struct DescribeNetworkInsightsPaths(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsPaths, t::DescribeNetworkInsightsPathsRequest,
+    t::DescribeNetworkInsightsPathsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_PATHS
+);
+impl DescribeNetworkInsightsPaths {
+    rt::setter!(
+        items DescribeNetworkInsightsPathsRequest network_insights_path_ids(String)
+        push_network_insights_path_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsPathsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsPathsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+        t::NetworkInsightsPath,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaceAttribute` operation.
+///
+/// Describes a network interface attribute. You can specify only one attribute at a time.
+pub struct DescribeNetworkInterfaceAttribute(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfaceAttributeRequest,
+        t::DescribeNetworkInterfaceAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfaceAttribute, t::DescribeNetworkInterfaceAttributeRequest,
+    t::DescribeNetworkInterfaceAttributeResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl DescribeNetworkInterfaceAttribute {
+    rt::setter!(val_opt DescribeNetworkInterfaceAttributeRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeNetworkInterfaceAttributeRequest network_interface_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInterfaceAttributeRequest
+        attribute(t::NetworkInterfaceAttribute)
+    );
+}
+/// The `DescribeNetworkInterfacePermissions` operation.
+///
+/// Describes the permissions for your network interfaces.
+pub struct DescribeNetworkInterfacePermissions(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfacePermissions, t::DescribeNetworkInterfacePermissionsRequest,
+    t::DescribeNetworkInterfacePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS
+);
+impl DescribeNetworkInterfacePermissions {
+    rt::setter!(
+        items DescribeNetworkInterfacePermissionsRequest
+        network_interface_permission_ids(String) push_network_interface_permission_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInterfacePermissionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeNetworkInterfacePermissionsRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkInterfacePermissionsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+        t::NetworkInterfacePermission,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaces` operation.
+///
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeNetworkInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInterfaces, t::DescribeNetworkInterfacesRequest,
+    t::DescribeNetworkInterfacesResult, rt::NoErrors, op::DESCRIBE_NETWORK_INTERFACES
+);
+impl DescribeNetworkInterfaces {
+    rt::setter!(into_opt DescribeNetworkInterfacesRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkInterfacesRequest max_results(i32));
+    rt::setter!(
+        val_opt DescribeNetworkInterfacesRequest include_managed_resources(bool)
+    );
+    rt::setter!(val_opt DescribeNetworkInterfacesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeNetworkInterfacesRequest network_interface_ids(String)
+        push_network_interface_ids
+    );
+    rt::setter!(items DescribeNetworkInterfacesRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+        t::NetworkInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
+    }
+    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_network_interface_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
+///
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicies(
+    pub(crate) rt::Call<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicies,
+    t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+    t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+);
+impl DescribeNetworkingFlexCostAllocationPolicies {
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPoliciesRequest fca_policy_ids(String)
+        push_fca_policy_ids
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPoliciesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        into_opt DescribeNetworkingFlexCostAllocationPoliciesRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
+///
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
+    pub(crate) rt::Call<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociations,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS
+);
+impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        fca_policy_association_ids(String) push_fca_policy_association_ids
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        into_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyAssociationDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+impl super::Client {
+    /// Describes the Outposts link aggregation groups (LAGs). Returns [`DescribeOutpostLags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified placement groups or all of your placement groups. Returns [`DescribePlacementGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
+        rt::builder(&self.handle)
+    }
+    /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service. Returns [`DescribePrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
+        rt::builder(&self.handle)
+    }
+    /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference. Returns [`DescribePrincipalIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified IPv4 address pools. Returns [`DescribePublicIpv4Pools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Regions that are enabled for your account, or all Regions. Returns [`DescribeRegions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_regions(&self) -> DescribeRegions {
+        rt::builder(&self.handle)
+    }
+    /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*. Returns [`DescribeReplaceRootVolumeTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of the Reserved Instances that you purchased. Returns [`DescribeReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace. Returns [`DescribeReservedInstancesListings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_listings(
+        &self,
+    ) -> DescribeReservedInstancesListings {
+        rt::builder(&self.handle)
+    }
+    /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned. Returns [`DescribeReservedInstancesModifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_modifications(
+        &self,
+    ) -> DescribeReservedInstancesModifications {
+        rt::builder(&self.handle)
+    }
+    /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used. Returns [`DescribeReservedInstancesOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_offerings(
+        &self,
+    ) -> DescribeReservedInstancesOfferings {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more route server endpoints. Returns [`DescribeRouteServerEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more route server peers. Returns [`DescribeRouteServerPeers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more route servers. Returns [`DescribeRouteServers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_servers(&self) -> DescribeRouteServers {
+        rt::builder(&self.handle)
+    }
+    /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria. Returns [`DescribeRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_tables(&self) -> DescribeRouteTables {
+        rt::builder(&self.handle)
+    }
+    /// Finds available schedules that meet the specified criteria. Returns [`DescribeScheduledInstanceAvailability`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_scheduled_instance_availability(
+        &self,
+    ) -> DescribeScheduledInstanceAvailability {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeOutpostLags` operation.
+///
+/// Describes the Outposts link aggregation groups (LAGs).
+///
+/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
+pub struct DescribeOutpostLags(
+    pub(crate) rt::Call<
+        t::DescribeOutpostLagsRequest,
+        t::DescribeOutpostLagsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeOutpostLags, t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult,
+    rt::NoErrors, op::DESCRIBE_OUTPOST_LAGS
+);
+impl DescribeOutpostLags {
+    rt::setter!(
+        items DescribeOutpostLagsRequest outpost_lag_ids(String) push_outpost_lag_ids
+    );
+    rt::setter!(items DescribeOutpostLagsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeOutpostLagsRequest max_results(i32));
+    rt::setter!(into_opt DescribeOutpostLagsRequest next_token(String));
+    rt::setter!(val_opt DescribeOutpostLagsRequest dry_run(bool));
+}
+/// The `DescribePlacementGroups` operation.
+///
+/// Describes the specified placement groups or all of your placement groups.
+///
+/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DescribePlacementGroups(
+    pub(crate) rt::Call<
+        t::DescribePlacementGroupsRequest,
+        t::DescribePlacementGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePlacementGroups, t::DescribePlacementGroupsRequest,
+    t::DescribePlacementGroupsResult, rt::NoErrors, op::DESCRIBE_PLACEMENT_GROUPS
+);
+impl DescribePlacementGroups {
+    rt::setter!(items DescribePlacementGroupsRequest group_ids(String) push_group_ids);
+    rt::setter!(val_opt DescribePlacementGroupsRequest dry_run(bool));
+    rt::setter!(
+        items DescribePlacementGroupsRequest group_names(String) push_group_names
+    );
+    rt::setter!(items DescribePlacementGroupsRequest filters(t::Filter) push_filters);
+}
+/// The `DescribePrefixLists` operation.
+///
+/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+pub struct DescribePrefixLists(
+    pub(crate) rt::Call<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePrefixLists, t::DescribePrefixListsRequest, t::DescribePrefixListsResult,
+    rt::NoErrors, op::DESCRIBE_PREFIX_LISTS
+);
+impl DescribePrefixLists {
+    rt::setter!(val_opt DescribePrefixListsRequest dry_run(bool));
+    rt::setter!(items DescribePrefixListsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribePrefixListsRequest max_results(i32));
+    rt::setter!(into_opt DescribePrefixListsRequest next_token(String));
+    rt::setter!(
+        items DescribePrefixListsRequest prefix_list_ids(String) push_prefix_list_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+        t::PrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PREFIX_LISTS_PAGINATOR)
+    }
+}
+/// The `DescribePrincipalIdFormat` operation.
+///
+/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+///
+/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribePrincipalIdFormat(
+    pub(crate) rt::Call<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePrincipalIdFormat, t::DescribePrincipalIdFormatRequest,
+    t::DescribePrincipalIdFormatResult, rt::NoErrors, op::DESCRIBE_PRINCIPAL_ID_FORMAT
+);
+impl DescribePrincipalIdFormat {
+    rt::setter!(val_opt DescribePrincipalIdFormatRequest dry_run(bool));
+    rt::setter!(items DescribePrincipalIdFormatRequest resources(String) push_resources);
+    rt::setter!(val_opt DescribePrincipalIdFormatRequest max_results(i32));
+    rt::setter!(into_opt DescribePrincipalIdFormatRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+        t::PrincipalIdFormat,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR)
+    }
+}
+/// The `DescribePublicIpv4Pools` operation.
+///
+/// Describes the specified IPv4 address pools.
+pub struct DescribePublicIpv4Pools(
+    pub(crate) rt::Call<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePublicIpv4Pools, t::DescribePublicIpv4PoolsRequest,
+    t::DescribePublicIpv4PoolsResult, rt::NoErrors, op::DESCRIBE_PUBLIC_IPV4_POOLS
+);
+impl DescribePublicIpv4Pools {
+    rt::setter!(items DescribePublicIpv4PoolsRequest pool_ids(String) push_pool_ids);
+    rt::setter!(into_opt DescribePublicIpv4PoolsRequest next_token(String));
+    rt::setter!(val_opt DescribePublicIpv4PoolsRequest max_results(i32));
+    rt::setter!(items DescribePublicIpv4PoolsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+        t::PublicIpv4Pool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeRegions` operation.
+///
+/// Describes the Regions that are enabled for your account, or all Regions.
+///
+/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
+///
+/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeRegions(
+    pub(crate) rt::Call<
+        t::DescribeRegionsRequest,
+        t::DescribeRegionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRegions, t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors,
+    op::DESCRIBE_REGIONS
+);
+impl DescribeRegions {
+    rt::setter!(items DescribeRegionsRequest region_names(String) push_region_names);
+    rt::setter!(val_opt DescribeRegionsRequest all_regions(bool));
+    rt::setter!(val_opt DescribeRegionsRequest dry_run(bool));
+    rt::setter!(items DescribeRegionsRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeReplaceRootVolumeTasks` operation.
+///
+/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeReplaceRootVolumeTasks(
+    pub(crate) rt::Call<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReplaceRootVolumeTasks, t::DescribeReplaceRootVolumeTasksRequest,
+    t::DescribeReplaceRootVolumeTasksResult, rt::NoErrors,
+    op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS
+);
+impl DescribeReplaceRootVolumeTasks {
+    rt::setter!(
+        items DescribeReplaceRootVolumeTasksRequest replace_root_volume_task_ids(String)
+        push_replace_root_volume_task_ids
+    );
+    rt::setter!(
+        items DescribeReplaceRootVolumeTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeReplaceRootVolumeTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeReplaceRootVolumeTasksRequest next_token(String));
+    rt::setter!(val_opt DescribeReplaceRootVolumeTasksRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+        t::ReplaceRootVolumeTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeReservedInstances` operation.
+///
+/// Describes one or more of the Reserved Instances that you purchased.
+///
+/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstances(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesRequest,
+        t::DescribeReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstances, t::DescribeReservedInstancesRequest,
+    t::DescribeReservedInstancesResult, rt::NoErrors, op::DESCRIBE_RESERVED_INSTANCES
+);
+impl DescribeReservedInstances {
+    rt::setter!(
+        into_opt DescribeReservedInstancesRequest offering_class(t::OfferingClassType)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesRequest reserved_instances_ids(String)
+        push_reserved_instances_ids
+    );
+    rt::setter!(val_opt DescribeReservedInstancesRequest dry_run(bool));
+    rt::setter!(items DescribeReservedInstancesRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        into_opt DescribeReservedInstancesRequest offering_type(t::OfferingTypeValues)
+    );
+}
+/// The `DescribeReservedInstancesListings` operation.
+///
+/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
+///
+/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesListings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesListingsRequest,
+        t::DescribeReservedInstancesListingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesListings, t::DescribeReservedInstancesListingsRequest,
+    t::DescribeReservedInstancesListingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_LISTINGS
+);
+impl DescribeReservedInstancesListings {
+    rt::setter!(
+        into_opt DescribeReservedInstancesListingsRequest reserved_instances_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesListingsRequest
+        reserved_instances_listing_id(String)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesListingsRequest filters(t::Filter) push_filters
+    );
+}
+/// The `DescribeReservedInstancesModifications` operation.
+///
+/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesModifications(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesModifications,
+    t::DescribeReservedInstancesModificationsRequest,
+    t::DescribeReservedInstancesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS
+);
+impl DescribeReservedInstancesModifications {
+    rt::setter!(
+        items DescribeReservedInstancesModificationsRequest
+        reserved_instances_modification_ids(String)
+        push_reserved_instances_modification_ids
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesModificationsRequest next_token(String)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesModificationsRequest filters(t::Filter)
+        push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+        t::ReservedInstancesModification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeReservedInstancesOfferings` operation.
+///
+/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+///
+/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesOfferings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesOfferings, t::DescribeReservedInstancesOfferingsRequest,
+    t::DescribeReservedInstancesOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS
+);
+impl DescribeReservedInstancesOfferings {
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest availability_zone(String)
+    );
+    rt::setter!(
+        val_opt DescribeReservedInstancesOfferingsRequest include_marketplace(bool)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest instance_type(t::InstanceType)
+    );
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest max_duration(i64));
+    rt::setter!(
+        val_opt DescribeReservedInstancesOfferingsRequest max_instance_count(i32)
+    );
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest min_duration(i64));
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest
+        offering_class(t::OfferingClassType)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest
+        product_description(t::RiProductDescription)
+    );
+    rt::setter!(
+        items DescribeReservedInstancesOfferingsRequest
+        reserved_instances_offering_ids(String) push_reserved_instances_offering_ids
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest availability_zone_id(String)
+    );
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeReservedInstancesOfferingsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest instance_tenancy(t::Tenancy)
+    );
+    rt::setter!(
+        into_opt DescribeReservedInstancesOfferingsRequest
+        offering_type(t::OfferingTypeValues)
+    );
+    rt::setter!(into_opt DescribeReservedInstancesOfferingsRequest next_token(String));
+    rt::setter!(val_opt DescribeReservedInstancesOfferingsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+        t::ReservedInstancesOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerEndpoints` operation.
+///
+/// Describes one or more route server endpoints.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerEndpoints, t::DescribeRouteServerEndpointsRequest,
+    t::DescribeRouteServerEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_ROUTE_SERVER_ENDPOINTS
+);
+impl DescribeRouteServerEndpoints {
+    rt::setter!(
+        items DescribeRouteServerEndpointsRequest route_server_endpoint_ids(String)
+        push_route_server_endpoint_ids
+    );
+    rt::setter!(into_opt DescribeRouteServerEndpointsRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteServerEndpointsRequest max_results(i32));
+    rt::setter!(
+        items DescribeRouteServerEndpointsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeRouteServerEndpointsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+        t::RouteServerEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerPeers` operation.
+///
+/// Describes one or more route server peers.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerPeers(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerPeers, t::DescribeRouteServerPeersRequest,
+    t::DescribeRouteServerPeersResult, rt::NoErrors, op::DESCRIBE_ROUTE_SERVER_PEERS
+);
+impl DescribeRouteServerPeers {
+    rt::setter!(
+        items DescribeRouteServerPeersRequest route_server_peer_ids(String)
+        push_route_server_peer_ids
+    );
+    rt::setter!(into_opt DescribeRouteServerPeersRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteServerPeersRequest max_results(i32));
+    rt::setter!(items DescribeRouteServerPeersRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeRouteServerPeersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+        t::RouteServerPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServers` operation.
+///
+/// Describes one or more route servers.
 ///
 /// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
 ///
@@ -514,733 +2172,139 @@ impl DeleteRoute {
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DeleteRouteServer(
+pub struct DescribeRouteServers(
     pub(crate) rt::Call<
-        t::DeleteRouteServerRequest,
-        t::DeleteRouteServerResult,
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteRouteServer, t::DeleteRouteServerRequest, t::DeleteRouteServerResult,
-    rt::NoErrors, op::DELETE_ROUTE_SERVER
+    DescribeRouteServers, t::DescribeRouteServersRequest, t::DescribeRouteServersResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_SERVERS
 );
-impl DeleteRouteServer {
-    /// The ID of the route server to delete.
+impl DescribeRouteServers {
+    rt::setter!(
+        items DescribeRouteServersRequest route_server_ids(String) push_route_server_ids
+    );
+    rt::setter!(into_opt DescribeRouteServersRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteServersRequest max_results(i32));
+    rt::setter!(items DescribeRouteServersRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeRouteServersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteRouteServerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteRouteServerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerRequest,
-        t::DeleteRouteServerResult,
+    ) -> rt::Paginator<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
         rt::NoErrors,
+        t::RouteServer,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVERS_PAGINATOR)
     }
 }
-/// The `DeleteRouteServerEndpoint` operation.
+/// The `DescribeRouteTables` operation.
 ///
-/// Deletes the specified route server endpoint.
+/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
 ///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-pub struct DeleteRouteServerEndpoint(
+/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteTables(
     pub(crate) rt::Call<
-        t::DeleteRouteServerEndpointRequest,
-        t::DeleteRouteServerEndpointResult,
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteRouteServerEndpoint, t::DeleteRouteServerEndpointRequest,
-    t::DeleteRouteServerEndpointResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_ENDPOINT
+    DescribeRouteTables, t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_TABLES
 );
-impl DeleteRouteServerEndpoint {
-    /// The ID of the route server endpoint to delete.
+impl DescribeRouteTables {
+    rt::setter!(into_opt DescribeRouteTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeRouteTablesRequest max_results(i32));
+    rt::setter!(val_opt DescribeRouteTablesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeRouteTablesRequest route_table_ids(String) push_route_table_ids
+    );
+    rt::setter!(items DescribeRouteTablesRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteRouteServerEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteRouteServerEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerEndpointRequest,
-        t::DeleteRouteServerEndpointResult,
+    ) -> rt::Paginator<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
         rt::NoErrors,
+        t::RouteTable,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_TABLES_PAGINATOR)
     }
 }
-/// The `DeleteRouteServerPeer` operation.
+/// The `DescribeScheduledInstanceAvailability` operation.
 ///
-/// Deletes the specified BGP peer from a route server.
+/// Finds available schedules that meet the specified criteria.
 ///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
 ///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-pub struct DeleteRouteServerPeer(
+/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
+pub struct DescribeScheduledInstanceAvailability(
     pub(crate) rt::Call<
-        t::DeleteRouteServerPeerRequest,
-        t::DeleteRouteServerPeerResult,
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteRouteServerPeer, t::DeleteRouteServerPeerRequest,
-    t::DeleteRouteServerPeerResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_PEER
+    DescribeScheduledInstanceAvailability,
+    t::DescribeScheduledInstanceAvailabilityRequest,
+    t::DescribeScheduledInstanceAvailabilityResult, rt::NoErrors,
+    op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY
 );
-impl DeleteRouteServerPeer {
-    /// The ID of the route server peer to delete.
+impl DescribeScheduledInstanceAvailability {
+    rt::setter!(val_opt DescribeScheduledInstanceAvailabilityRequest dry_run(bool));
+    rt::setter!(
+        items DescribeScheduledInstanceAvailabilityRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_req DescribeScheduledInstanceAvailabilityRequest
+        first_slot_start_time_range(t::SlotDateTimeRangeRequest)
+    );
+    rt::setter!(val_opt DescribeScheduledInstanceAvailabilityRequest max_results(i32));
+    rt::setter!(
+        val_opt DescribeScheduledInstanceAvailabilityRequest
+        max_slot_duration_in_hours(i32)
+    );
+    rt::setter!(
+        val_opt DescribeScheduledInstanceAvailabilityRequest
+        min_slot_duration_in_hours(i32)
+    );
+    rt::setter!(
+        into_opt DescribeScheduledInstanceAvailabilityRequest next_token(String)
+    );
+    rt::setter!(
+        val_req DescribeScheduledInstanceAvailabilityRequest
+        recurrence(t::ScheduledInstanceRecurrenceRequest)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn route_server_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_peer_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteRouteServerPeerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteRouteServerPeerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerPeerRequest,
-        t::DeleteRouteServerPeerResult,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,
+        t::ScheduledInstanceAvailability,
     > {
-        self.0
-    }
-}
-/// The `DeleteRouteTable` operation.
-///
-/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-pub struct DeleteRouteTable(
-    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteRouteTable, t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_ROUTE_TABLE
-);
-impl DeleteRouteTable {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSecondaryNetwork` operation.
-///
-/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-pub struct DeleteSecondaryNetwork(
-    pub(crate) rt::Call<
-        t::DeleteSecondaryNetworkRequest,
-        t::DeleteSecondaryNetworkResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteSecondaryNetwork, t::DeleteSecondaryNetworkRequest,
-    t::DeleteSecondaryNetworkResult, rt::NoErrors, op::DELETE_SECONDARY_NETWORK
-);
-impl DeleteSecondaryNetwork {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the secondary network.
-    #[inline]
-    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_network_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSecondaryNetworkResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSecondaryNetworkResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecondaryNetworkRequest,
-        t::DeleteSecondaryNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSecondarySubnet` operation.
-///
-/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-pub struct DeleteSecondarySubnet(
-    pub(crate) rt::Call<
-        t::DeleteSecondarySubnetRequest,
-        t::DeleteSecondarySubnetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteSecondarySubnet, t::DeleteSecondarySubnetRequest,
-    t::DeleteSecondarySubnetResult, rt::NoErrors, op::DELETE_SECONDARY_SUBNET
-);
-impl DeleteSecondarySubnet {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the secondary subnet to delete.
-    #[inline]
-    pub fn secondary_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_subnet_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSecondarySubnetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSecondarySubnetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecondarySubnetRequest,
-        t::DeleteSecondarySubnetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSecurityGroup` operation.
-///
-/// Deletes a security group.
-///
-/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
-pub struct DeleteSecurityGroup(
-    pub(crate) rt::Call<
-        t::DeleteSecurityGroupRequest,
-        t::DeleteSecurityGroupResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteSecurityGroup, t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult,
-    rt::NoErrors, op::DELETE_SECURITY_GROUP
-);
-impl DeleteSecurityGroup {
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the security group. You can specify either the security group name or the security group ID. For security groups in a nondefault VPC, you must specify the security group ID.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSecurityGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSecurityGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecurityGroupRequest,
-        t::DeleteSecurityGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSnapshot` operation.
-///
-/// Deletes the specified snapshot.
-///
-/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
-///
-/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
-///
-/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
-pub struct DeleteSnapshot(
-    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteSnapshot, t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors, op::DELETE_SNAPSHOT
-);
-impl DeleteSnapshot {
-    /// The ID of the EBS snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSpotDatafeedSubscription` operation.
-///
-/// Deletes the data feed for Spot Instances.
-pub struct DeleteSpotDatafeedSubscription(
-    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteSpotDatafeedSubscription, t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit,
-    rt::NoErrors, op::DELETE_SPOT_DATAFEED_SUBSCRIPTION
-);
-impl DeleteSpotDatafeedSubscription {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSubnet` operation.
-///
-/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-pub struct DeleteSubnet(
-    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteSubnet, t::DeleteSubnetRequest, rt::Unit, rt::NoErrors, op::DELETE_SUBNET
-);
-impl DeleteSubnet {
-    /// The ID of the subnet.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSubnetCidrReservation` operation.
-///
-/// Deletes a subnet CIDR reservation.
-pub struct DeleteSubnetCidrReservation(
-    pub(crate) rt::Call<
-        t::DeleteSubnetCidrReservationRequest,
-        t::DeleteSubnetCidrReservationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteSubnetCidrReservation, t::DeleteSubnetCidrReservationRequest,
-    t::DeleteSubnetCidrReservationResult, rt::NoErrors,
-    op::DELETE_SUBNET_CIDR_RESERVATION
-);
-impl DeleteSubnetCidrReservation {
-    /// The ID of the subnet CIDR reservation.
-    #[inline]
-    pub fn subnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_cidr_reservation_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteSubnetCidrReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteSubnetCidrReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSubnetCidrReservationRequest,
-        t::DeleteSubnetCidrReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR,
+        )
     }
 }

@@ -5,1344 +5,2289 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the specified set of tags from the specified set of resources.
-    ///
-    /// Returns the [`DeleteTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified Scheduled Instances or all your Scheduled Instances. Returns [`DescribeScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_tags(&self) -> DeleteTags {
-        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
+    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Traffic Mirror filter.
-    ///
-    /// Returns the [`DeleteTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more of your secondary interfaces. Returns [`DescribeSecondaryInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
-        DeleteTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
-        )
+    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Traffic Mirror rule.
-    ///
-    /// Returns the [`DeleteTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more secondary networks. Returns [`DescribeSecondaryNetworks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
-        DeleteTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
+    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Traffic Mirror session.
-    ///
-    /// Returns the [`DeleteTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more of your secondary subnets. Returns [`DescribeSecondarySubnets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
-        DeleteTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
-        )
+    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Traffic Mirror target.
-    ///
-    /// Returns the [`DeleteTrafficMirrorTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request. Returns [`DescribeSecurityGroupReferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
-        DeleteTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
-        )
+    pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified transit gateway.
-    ///
-    /// Returns the [`DeleteTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more of your security group rules. Returns [`DescribeSecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
-        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
+    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
+        rt::builder(&self.handle)
     }
-    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-    ///
-    /// Returns the [`DeleteTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html). Returns [`DescribeSecurityGroupVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_client_vpn_attachment(
+    pub fn describe_security_group_vpc_associations(
         &self,
-    ) -> DeleteTransitGatewayClientVpnAttachment {
-        DeleteTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
+    ) -> DescribeSecurityGroupVpcAssociations {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayConnect`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified security groups or all of your security groups. Returns [`DescribeSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
-        DeleteTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
-        )
+    pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Connect peer.
-    ///
-    /// Returns the [`DeleteTransitGatewayConnectPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the Outpost service link virtual interfaces. Returns [`DescribeServiceLinkVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_connect_peer(
+    pub fn describe_service_link_virtual_interfaces(
         &self,
-    ) -> DeleteTransitGatewayConnectPeer {
-        DeleteTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
+    ) -> DescribeServiceLinkVirtualInterfaces {
+        rt::builder(&self.handle)
     }
-    /// Deletes a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time. Returns [`DescribeSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_metering_policy(
+    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the storage tier status of one or more Amazon EBS snapshots. Returns [`DescribeSnapshotTierStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you. Returns [`DescribeSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshots(&self) -> DescribeSnapshots {
+        rt::builder(&self.handle)
+    }
+    /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_datafeed_subscription(
         &self,
-    ) -> DeleteTransitGatewayMeteringPolicy {
-        DeleteTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
+    ) -> DescribeSpotDatafeedSubscription {
+        rt::builder(&self.handle)
     }
-    /// Deletes an entry from a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicyEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the running instances for the specified Spot Fleet. Returns [`DescribeSpotFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_metering_policy_entry(
+    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes the events for the specified Spot Fleet request during the specified time. Returns [`DescribeSpotFleetRequestHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_request_history(
         &self,
-    ) -> DeleteTransitGatewayMeteringPolicyEntry {
-        DeleteTransitGatewayMeteringPolicyEntry(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            ),
+    ) -> DescribeSpotFleetRequestHistory {
+        rt::builder(&self.handle)
+    }
+    /// Describes your Spot Fleet requests. Returns [`DescribeSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeScheduledInstances` operation.
+///
+/// Describes the specified Scheduled Instances or all your Scheduled Instances.
+pub struct DescribeScheduledInstances(
+    pub(crate) rt::Call<
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeScheduledInstances, t::DescribeScheduledInstancesRequest,
+    t::DescribeScheduledInstancesResult, rt::NoErrors, op::DESCRIBE_SCHEDULED_INSTANCES
+);
+impl DescribeScheduledInstances {
+    rt::setter!(val_opt DescribeScheduledInstancesRequest dry_run(bool));
+    rt::setter!(items DescribeScheduledInstancesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeScheduledInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeScheduledInstancesRequest next_token(String));
+    rt::setter!(
+        items DescribeScheduledInstancesRequest scheduled_instance_ids(String)
+        push_scheduled_instance_ids
+    );
+    rt::setter!(
+        val_opt DescribeScheduledInstancesRequest
+        slot_start_time_range(t::SlotStartTimeRangeRequest)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
+        rt::NoErrors,
+        t::ScheduledInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeSecondaryInterfaces` operation.
+///
+/// Describes one or more of your secondary interfaces.
+pub struct DescribeSecondaryInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecondaryInterfaces, t::DescribeSecondaryInterfacesRequest,
+    t::DescribeSecondaryInterfacesResult, rt::NoErrors, op::DESCRIBE_SECONDARY_INTERFACES
+);
+impl DescribeSecondaryInterfaces {
+    rt::setter!(val_opt DescribeSecondaryInterfacesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSecondaryInterfacesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeSecondaryInterfacesRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondaryInterfacesRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondaryInterfacesRequest secondary_interface_ids(String)
+        push_secondary_interface_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
+        rt::NoErrors,
+        t::SecondaryInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_INTERFACES_PAGINATOR)
+    }
+}
+/// The `DescribeSecondaryNetworks` operation.
+///
+/// Describes one or more secondary networks.
+pub struct DescribeSecondaryNetworks(
+    pub(crate) rt::Call<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecondaryNetworks, t::DescribeSecondaryNetworksRequest,
+    t::DescribeSecondaryNetworksResult, rt::NoErrors, op::DESCRIBE_SECONDARY_NETWORKS
+);
+impl DescribeSecondaryNetworks {
+    rt::setter!(val_opt DescribeSecondaryNetworksRequest dry_run(bool));
+    rt::setter!(items DescribeSecondaryNetworksRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSecondaryNetworksRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondaryNetworksRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondaryNetworksRequest secondary_network_ids(String)
+        push_secondary_network_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+        t::SecondaryNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecondarySubnets` operation.
+///
+/// Describes one or more of your secondary subnets.
+pub struct DescribeSecondarySubnets(
+    pub(crate) rt::Call<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecondarySubnets, t::DescribeSecondarySubnetsRequest,
+    t::DescribeSecondarySubnetsResult, rt::NoErrors, op::DESCRIBE_SECONDARY_SUBNETS
+);
+impl DescribeSecondarySubnets {
+    rt::setter!(val_opt DescribeSecondarySubnetsRequest dry_run(bool));
+    rt::setter!(items DescribeSecondarySubnetsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSecondarySubnetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondarySubnetsRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondarySubnetsRequest secondary_subnet_ids(String)
+        push_secondary_subnet_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+        t::SecondarySubnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecurityGroupReferences` operation.
+///
+/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+pub struct DescribeSecurityGroupReferences(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupReferencesRequest,
+        t::DescribeSecurityGroupReferencesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroupReferences, t::DescribeSecurityGroupReferencesRequest,
+    t::DescribeSecurityGroupReferencesResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_REFERENCES
+);
+impl DescribeSecurityGroupReferences {
+    rt::setter!(val_opt DescribeSecurityGroupReferencesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSecurityGroupReferencesRequest group_id(String) push_group_id
+    );
+}
+/// The `DescribeSecurityGroupRules` operation.
+///
+/// Describes one or more of your security group rules.
+pub struct DescribeSecurityGroupRules(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroupRules, t::DescribeSecurityGroupRulesRequest,
+    t::DescribeSecurityGroupRulesResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUP_RULES
+);
+impl DescribeSecurityGroupRules {
+    rt::setter!(items DescribeSecurityGroupRulesRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeSecurityGroupRulesRequest security_group_rule_ids(String)
+        push_security_group_rule_ids
+    );
+    rt::setter!(val_opt DescribeSecurityGroupRulesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeSecurityGroupRulesRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupRulesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
+        rt::NoErrors,
+        t::SecurityGroupRule,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR)
+    }
+}
+/// The `DescribeSecurityGroupVpcAssociations` operation.
+///
+/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+pub struct DescribeSecurityGroupVpcAssociations(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroupVpcAssociations, t::DescribeSecurityGroupVpcAssociationsRequest,
+    t::DescribeSecurityGroupVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS
+);
+impl DescribeSecurityGroupVpcAssociations {
+    rt::setter!(
+        items DescribeSecurityGroupVpcAssociationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeSecurityGroupVpcAssociationsRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+        t::SecurityGroupVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
         )
     }
-    /// Deletes the specified transit gateway multicast domain.
-    ///
-    /// Returns the [`DeleteTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationAssociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_associated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER).
     #[inline]
-    pub fn delete_transit_gateway_multicast_domain(
+    pub fn wait_until_security_group_vpc_association_associated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER)
+    }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationDisassociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_disassociated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_disassociated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER)
+    }
+}
+/// The `DescribeSecurityGroups` operation.
+///
+/// Describes the specified security groups or all of your security groups.
+pub struct DescribeSecurityGroups(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroups, t::DescribeSecurityGroupsRequest,
+    t::DescribeSecurityGroupsResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUPS
+);
+impl DescribeSecurityGroups {
+    rt::setter!(items DescribeSecurityGroupsRequest group_ids(String) push_group_ids);
+    rt::setter!(
+        items DescribeSecurityGroupsRequest group_names(String) push_group_names
+    );
+    rt::setter!(into_opt DescribeSecurityGroupsRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSecurityGroupsRequest dry_run(bool));
+    rt::setter!(items DescribeSecurityGroupsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+        t::SecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
+    }
+    /// Calls `DescribeSecurityGroups` until the `SecurityGroupExists` waiter's acceptors decide (boto3's `get_waiter("security_group_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_EXISTS_WAITER`](crate::operations::SECURITY_GROUP_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_EXISTS_WAITER)
+    }
+}
+/// The `DescribeServiceLinkVirtualInterfaces` operation.
+///
+/// Describes the Outpost service link virtual interfaces.
+pub struct DescribeServiceLinkVirtualInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeServiceLinkVirtualInterfacesRequest,
+        t::DescribeServiceLinkVirtualInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeServiceLinkVirtualInterfaces, t::DescribeServiceLinkVirtualInterfacesRequest,
+    t::DescribeServiceLinkVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES
+);
+impl DescribeServiceLinkVirtualInterfaces {
+    rt::setter!(
+        items DescribeServiceLinkVirtualInterfacesRequest
+        service_link_virtual_interface_ids(String)
+        push_service_link_virtual_interface_ids
+    );
+    rt::setter!(
+        items DescribeServiceLinkVirtualInterfacesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest max_results(i32));
+    rt::setter!(into_opt DescribeServiceLinkVirtualInterfacesRequest next_token(String));
+    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest dry_run(bool));
+}
+/// The `DescribeSnapshotAttribute` operation.
+///
+/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct DescribeSnapshotAttribute(
+    pub(crate) rt::Call<
+        t::DescribeSnapshotAttributeRequest,
+        t::DescribeSnapshotAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSnapshotAttribute, t::DescribeSnapshotAttributeRequest,
+    t::DescribeSnapshotAttributeResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_ATTRIBUTE
+);
+impl DescribeSnapshotAttribute {
+    rt::setter!(
+        into_req DescribeSnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(into_req DescribeSnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(val_opt DescribeSnapshotAttributeRequest dry_run(bool));
+}
+/// The `DescribeSnapshotTierStatus` operation.
+///
+/// Describes the storage tier status of one or more Amazon EBS snapshots.
+pub struct DescribeSnapshotTierStatus(
+    pub(crate) rt::Call<
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSnapshotTierStatus, t::DescribeSnapshotTierStatusRequest,
+    t::DescribeSnapshotTierStatusResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_TIER_STATUS
+);
+impl DescribeSnapshotTierStatus {
+    rt::setter!(items DescribeSnapshotTierStatusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSnapshotTierStatusRequest dry_run(bool));
+    rt::setter!(into_opt DescribeSnapshotTierStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeSnapshotTierStatusRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
+        rt::NoErrors,
+        t::SnapshotTierStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeSnapshots` operation.
+///
+/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+///
+/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
+///
+/// The create volume permissions fall into the following categories:
+///
+/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
+/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
+/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
+///
+/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
+///
+/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
+///
+/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
+///
+/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
+///
+/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeSnapshots(
+    pub(crate) rt::Call<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSnapshots, t::DescribeSnapshotsRequest, t::DescribeSnapshotsResult,
+    rt::NoErrors, op::DESCRIBE_SNAPSHOTS
+);
+impl DescribeSnapshots {
+    rt::setter!(val_opt DescribeSnapshotsRequest max_results(i32));
+    rt::setter!(into_opt DescribeSnapshotsRequest next_token(String));
+    rt::setter!(items DescribeSnapshotsRequest owner_ids(String) push_owner_ids);
+    rt::setter!(
+        items DescribeSnapshotsRequest restorable_by_user_ids(String)
+        push_restorable_by_user_ids
+    );
+    rt::setter!(items DescribeSnapshotsRequest snapshot_ids(String) push_snapshot_ids);
+    rt::setter!(val_opt DescribeSnapshotsRequest dry_run(bool));
+    rt::setter!(items DescribeSnapshotsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+        t::Snapshot,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
+    }
+    /// Calls `DescribeSnapshots` until the `SnapshotCompleted` waiter's acceptors decide (boto3's `get_waiter("snapshot_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_COMPLETED_WAITER`](crate::operations::SNAPSHOT_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeSpotDatafeedSubscription` operation.
+///
+/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotDatafeedSubscription(
+    pub(crate) rt::Call<
+        t::DescribeSpotDatafeedSubscriptionRequest,
+        t::DescribeSpotDatafeedSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotDatafeedSubscription, t::DescribeSpotDatafeedSubscriptionRequest,
+    t::DescribeSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl DescribeSpotDatafeedSubscription {
+    rt::setter!(val_opt DescribeSpotDatafeedSubscriptionRequest dry_run(bool));
+}
+/// The `DescribeSpotFleetInstances` operation.
+///
+/// Describes the running instances for the specified Spot Fleet.
+pub struct DescribeSpotFleetInstances(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetInstances, t::DescribeSpotFleetInstancesRequest,
+    t::DescribeSpotFleetInstancesResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_INSTANCES
+);
+impl DescribeSpotFleetInstances {
+    rt::setter!(val_opt DescribeSpotFleetInstancesRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeSpotFleetInstancesRequest spot_fleet_request_id(String)
+    );
+    rt::setter!(into_opt DescribeSpotFleetInstancesRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetInstancesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+        t::ActiveInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeSpotFleetRequestHistory` operation.
+///
+/// Describes the events for the specified Spot Fleet request during the specified time.
+///
+/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotFleetRequestHistory(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetRequestHistoryRequest,
+        t::DescribeSpotFleetRequestHistoryResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetRequestHistory, t::DescribeSpotFleetRequestHistoryRequest,
+    t::DescribeSpotFleetRequestHistoryResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY
+);
+impl DescribeSpotFleetRequestHistory {
+    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeSpotFleetRequestHistoryRequest spot_fleet_request_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeSpotFleetRequestHistoryRequest event_type(t::EventType)
+    );
+    rt::setter!(val_req DescribeSpotFleetRequestHistoryRequest start_time(rt::DateTime));
+    rt::setter!(into_opt DescribeSpotFleetRequestHistoryRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest max_results(i32));
+}
+/// The `DescribeSpotFleetRequests` operation.
+///
+/// Describes your Spot Fleet requests.
+///
+/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotFleetRequests(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetRequests, t::DescribeSpotFleetRequestsRequest,
+    t::DescribeSpotFleetRequestsResponse, rt::NoErrors, op::DESCRIBE_SPOT_FLEET_REQUESTS
+);
+impl DescribeSpotFleetRequests {
+    rt::setter!(val_opt DescribeSpotFleetRequestsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSpotFleetRequestsRequest spot_fleet_request_ids(String)
+        push_spot_fleet_request_ids
+    );
+    rt::setter!(into_opt DescribeSpotFleetRequestsRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetRequestsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+        t::SpotFleetRequestConfig,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Spot Instance requests. Returns [`DescribeSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotPriceHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
+        rt::builder(&self.handle)
+    }
+    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated. Returns [`DescribeStaleSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
+        rt::builder(&self.handle)
+    }
+    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days. Returns [`DescribeStoreImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria. Returns [`DescribeSubnets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subnets(&self) -> DescribeSubnets {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified tags for your EC2 resources. Returns [`DescribeTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_tags(&self) -> DescribeTags {
+        rt::builder(&self.handle)
+    }
+    /// Describe traffic mirror filters that determine the traffic that is mirrored. Returns [`DescribeTrafficMirrorFilterRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_filter_rules(
         &self,
-    ) -> DeleteTransitGatewayMulticastDomain {
-        DeleteTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
+    ) -> DescribeTrafficMirrorFilterRules {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-    ///
-    /// Returns the [`DeleteTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Traffic Mirror filters. Returns [`DescribeTrafficMirrorFilters`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_network_function_attachment(
+    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. Returns [`DescribeTrafficMirrorSessions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
+        rt::builder(&self.handle)
+    }
+    /// Information about one or more Traffic Mirror targets. Returns [`DescribeTrafficMirrorTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner. Returns [`DescribeTransitGatewayAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_attachments(
         &self,
-    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
-        DeleteTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
+    ) -> DescribeTransitGatewayAttachments {
+        rt::builder(&self.handle)
     }
-    /// Deletes a transit gateway peering attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Connect peers. Returns [`DescribeTransitGatewayConnectPeers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_peering_attachment(
+    pub fn describe_transit_gateway_connect_peers(
         &self,
-    ) -> DeleteTransitGatewayPeeringAttachment {
-        DeleteTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
+    ) -> DescribeTransitGatewayConnectPeers {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified transit gateway policy table.
-    ///
-    /// Returns the [`DeleteTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more Connect attachments. Returns [`DescribeTransitGatewayConnects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_policy_table(
+    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more transit gateway metering policies. Returns [`DescribeTransitGatewayMeteringPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_metering_policies(
         &self,
-    ) -> DeleteTransitGatewayPolicyTable {
-        DeleteTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
+    ) -> DescribeTransitGatewayMeteringPolicies {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified transit gateway policy table entry.
-    ///
-    /// Returns the [`DeleteTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more transit gateway multicast domains. Returns [`DescribeTransitGatewayMulticastDomains`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_policy_table_entry(
+    pub fn describe_transit_gateway_multicast_domains(
         &self,
-    ) -> DeleteTransitGatewayPolicyTableEntry {
-        DeleteTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+    ) -> DescribeTransitGatewayMulticastDomains {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own. Returns [`DescribeTransitGatewayNetworkFunctionAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_network_function_attachments(
+        &self,
+    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeSpotInstanceRequests` operation.
+///
+/// Describes the specified Spot Instance requests.
+///
+/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
+///
+/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
+///
+/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotInstanceRequests(
+    pub(crate) rt::Call<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotInstanceRequests, t::DescribeSpotInstanceRequestsRequest,
+    t::DescribeSpotInstanceRequestsResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_INSTANCE_REQUESTS
+);
+impl DescribeSpotInstanceRequests {
+    rt::setter!(into_opt DescribeSpotInstanceRequestsRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSpotInstanceRequestsRequest spot_instance_request_ids(String)
+        push_spot_instance_request_ids
+    );
+    rt::setter!(
+        items DescribeSpotInstanceRequestsRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+        t::SpotInstanceRequest,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
+    }
+    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
+    #[inline]
+    pub fn wait_until_spot_instance_request_fulfilled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
+    }
+}
+/// The `DescribeSpotPriceHistory` operation.
+///
+/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+///
+/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
+pub struct DescribeSpotPriceHistory(
+    pub(crate) rt::Call<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotPriceHistory, t::DescribeSpotPriceHistoryRequest,
+    t::DescribeSpotPriceHistoryResult, rt::NoErrors, op::DESCRIBE_SPOT_PRICE_HISTORY
+);
+impl DescribeSpotPriceHistory {
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone_id(String));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest dry_run(bool));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest start_time(rt::DateTime));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest end_time(rt::DateTime));
+    rt::setter!(
+        items DescribeSpotPriceHistoryRequest instance_types(t::InstanceType)
+        push_instance_types
+    );
+    rt::setter!(
+        items DescribeSpotPriceHistoryRequest product_descriptions(String)
+        push_product_descriptions
+    );
+    rt::setter!(items DescribeSpotPriceHistoryRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone(String));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest max_results(i32));
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+        t::SpotPrice,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
+    }
+}
+/// The `DescribeStaleSecurityGroups` operation.
+///
+/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+pub struct DescribeStaleSecurityGroups(
+    pub(crate) rt::Call<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStaleSecurityGroups, t::DescribeStaleSecurityGroupsRequest,
+    t::DescribeStaleSecurityGroupsResult, rt::NoErrors,
+    op::DESCRIBE_STALE_SECURITY_GROUPS
+);
+impl DescribeStaleSecurityGroups {
+    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest max_results(i32));
+    rt::setter!(into_opt DescribeStaleSecurityGroupsRequest next_token(String));
+    rt::setter!(into_req DescribeStaleSecurityGroupsRequest vpc_id(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+        t::StaleSecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeStoreImageTasks` operation.
+///
+/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+///
+/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+///
+/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeStoreImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStoreImageTasks, t::DescribeStoreImageTasksRequest,
+    t::DescribeStoreImageTasksResult, rt::NoErrors, op::DESCRIBE_STORE_IMAGE_TASKS
+);
+impl DescribeStoreImageTasks {
+    rt::setter!(items DescribeStoreImageTasksRequest image_ids(String) push_image_ids);
+    rt::setter!(val_opt DescribeStoreImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeStoreImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeStoreImageTasksRequest next_token(String));
+    rt::setter!(val_opt DescribeStoreImageTasksRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+        t::StoreImageTaskResult,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_store_image_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSubnets` operation.
+///
+/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct DescribeSubnets(
+    pub(crate) rt::Call<
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSubnets, t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors,
+    op::DESCRIBE_SUBNETS
+);
+impl DescribeSubnets {
+    rt::setter!(items DescribeSubnetsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeSubnetsRequest subnet_ids(String) push_subnet_ids);
+    rt::setter!(into_opt DescribeSubnetsRequest next_token(String));
+    rt::setter!(val_opt DescribeSubnetsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSubnetsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
+        rt::NoErrors,
+        t::Subnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_subnet_available(
+        self,
+    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeTags` operation.
+///
+/// Describes the specified tags for your EC2 resources.
+///
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeTags(
+    pub(crate) rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeTags, t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors,
+    op::DESCRIBE_TAGS
+);
+impl DescribeTags {
+    rt::setter!(val_opt DescribeTagsRequest dry_run(bool));
+    rt::setter!(items DescribeTagsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeTagsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTagsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTagsRequest,
+        t::DescribeTagsResult,
+        rt::NoErrors,
+        t::TagDescription,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorFilterRules` operation.
+///
+/// Describe traffic mirror filters that determine the traffic that is mirrored.
+pub struct DescribeTrafficMirrorFilterRules(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorFilterRulesRequest,
+        t::DescribeTrafficMirrorFilterRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorFilterRules, t::DescribeTrafficMirrorFilterRulesRequest,
+    t::DescribeTrafficMirrorFilterRulesResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES
+);
+impl DescribeTrafficMirrorFilterRules {
+    rt::setter!(
+        items DescribeTrafficMirrorFilterRulesRequest
+        traffic_mirror_filter_rule_ids(String) push_traffic_mirror_filter_rule_ids
+    );
+    rt::setter!(
+        into_opt DescribeTrafficMirrorFilterRulesRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorFilterRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorFilterRulesRequest next_token(String));
+}
+/// The `DescribeTrafficMirrorFilters` operation.
+///
+/// Describes one or more Traffic Mirror filters.
+pub struct DescribeTrafficMirrorFilters(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorFilters, t::DescribeTrafficMirrorFiltersRequest,
+    t::DescribeTrafficMirrorFiltersResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTERS
+);
+impl DescribeTrafficMirrorFilters {
+    rt::setter!(
+        items DescribeTrafficMirrorFiltersRequest traffic_mirror_filter_ids(String)
+        push_traffic_mirror_filter_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorFiltersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorFiltersRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+        t::TrafficMirrorFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorSessions` operation.
+///
+/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+pub struct DescribeTrafficMirrorSessions(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorSessions, t::DescribeTrafficMirrorSessionsRequest,
+    t::DescribeTrafficMirrorSessionsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS
+);
+impl DescribeTrafficMirrorSessions {
+    rt::setter!(
+        items DescribeTrafficMirrorSessionsRequest traffic_mirror_session_ids(String)
+        push_traffic_mirror_session_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorSessionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorSessionsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
+        rt::NoErrors,
+        t::TrafficMirrorSession,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorTargets` operation.
+///
+/// Information about one or more Traffic Mirror targets.
+pub struct DescribeTrafficMirrorTargets(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorTargets, t::DescribeTrafficMirrorTargetsRequest,
+    t::DescribeTrafficMirrorTargetsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_TARGETS
+);
+impl DescribeTrafficMirrorTargets {
+    rt::setter!(
+        items DescribeTrafficMirrorTargetsRequest traffic_mirror_target_ids(String)
+        push_traffic_mirror_target_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorTargetsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorTargetsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
+        rt::NoErrors,
+        t::TrafficMirrorTarget,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayAttachments` operation.
+///
+/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+pub struct DescribeTransitGatewayAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayAttachments, t::DescribeTransitGatewayAttachmentsRequest,
+    t::DescribeTransitGatewayAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS
+);
+impl DescribeTransitGatewayAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayAttachmentsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayAttachmentsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayAttachment,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnectPeers` operation.
+///
+/// Describes one or more Connect peers.
+pub struct DescribeTransitGatewayConnectPeers(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnectPeers, t::DescribeTransitGatewayConnectPeersRequest,
+    t::DescribeTransitGatewayConnectPeersResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS
+);
+impl DescribeTransitGatewayConnectPeers {
+    rt::setter!(
+        items DescribeTransitGatewayConnectPeersRequest
+        transit_gateway_connect_peer_ids(String) push_transit_gateway_connect_peer_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayConnectPeersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayConnectPeersRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+        t::TransitGatewayConnectPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnects` operation.
+///
+/// Describes one or more Connect attachments.
+pub struct DescribeTransitGatewayConnects(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnects, t::DescribeTransitGatewayConnectsRequest,
+    t::DescribeTransitGatewayConnectsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS
+);
+impl DescribeTransitGatewayConnects {
+    rt::setter!(
+        items DescribeTransitGatewayConnectsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayConnectsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayConnectsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+        t::TransitGatewayConnect,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayMeteringPolicies` operation.
+///
+/// Describes one or more transit gateway metering policies.
+pub struct DescribeTransitGatewayMeteringPolicies(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMeteringPoliciesRequest,
+        t::DescribeTransitGatewayMeteringPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMeteringPolicies,
+    t::DescribeTransitGatewayMeteringPoliciesRequest,
+    t::DescribeTransitGatewayMeteringPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES
+);
+impl DescribeTransitGatewayMeteringPolicies {
+    rt::setter!(
+        items DescribeTransitGatewayMeteringPoliciesRequest
+        transit_gateway_metering_policy_ids(String)
+        push_transit_gateway_metering_policy_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayMeteringPoliciesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeTransitGatewayMeteringPoliciesRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest dry_run(bool));
+}
+/// The `DescribeTransitGatewayMulticastDomains` operation.
+///
+/// Describes one or more transit gateway multicast domains.
+pub struct DescribeTransitGatewayMulticastDomains(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMulticastDomains,
+    t::DescribeTransitGatewayMulticastDomainsRequest,
+    t::DescribeTransitGatewayMulticastDomainsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS
+);
+impl DescribeTransitGatewayMulticastDomains {
+    rt::setter!(
+        items DescribeTransitGatewayMulticastDomainsRequest
+        transit_gateway_multicast_domain_ids(String)
+        push_transit_gateway_multicast_domain_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayMulticastDomainsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeTransitGatewayMulticastDomainsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastDomain,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
         )
     }
 }
-/// The `DeleteTags` operation.
+/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
 ///
-/// Deletes the specified set of tags from the specified set of resources.
-///
-/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
-rt::operation_type!(
-    DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
-);
-impl DeleteTags {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the resources, separated by spaces.
-    #[inline]
-    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resources);
-        self
-    }
-    /// Adds one element to `Resources`; see [`resources`](Self::resources).
-    #[inline]
-    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resources, item);
-        self
-    }
-    /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteTrafficMirrorFilter` operation.
-///
-/// Deletes the specified Traffic Mirror filter.
-///
-/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorFilter(
+/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+pub struct DescribeTransitGatewayNetworkFunctionAttachments(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
-    t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
+    DescribeTransitGatewayNetworkFunctionAttachments,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS
 );
-impl DeleteTrafficMirrorFilter {
-    /// The ID of the Traffic Mirror filter.
+impl DescribeTransitGatewayNetworkFunctionAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest dry_run(bool)
+    );
+}
+impl super::Client {
+    /// Describes your transit gateway peering attachments. Returns [`DescribeTransitGatewayPeeringAttachments`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
-        self
+    pub fn describe_transit_gateway_peering_attachments(
+        &self,
+    ) -> DescribeTransitGatewayPeeringAttachments {
+        rt::builder(&self.handle)
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Describes one or more transit gateway route policy tables. Returns [`DescribeTransitGatewayPolicyTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn describe_transit_gateway_policy_tables(
+        &self,
+    ) -> DescribeTransitGatewayPolicyTables {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Describes one or more transit gateway route table advertisements. Returns [`DescribeTransitGatewayRouteTableAnnouncements`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorFilterResult>> {
-        self.0.send()
+    pub fn describe_transit_gateway_route_table_announcements(
+        &self,
+    ) -> DescribeTransitGatewayRouteTableAnnouncements {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorFilterResult> {
-        self.0.send_blocking()
+    pub fn describe_transit_gateway_route_tables(
+        &self,
+    ) -> DescribeTransitGatewayRouteTables {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayVpcAttachments`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn describe_transit_gateway_vpc_attachments(
+        &self,
+    ) -> DescribeTransitGatewayVpcAttachments {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results. Returns [`DescribeTransitGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn describe_transit_gateways(&self) -> DescribeTransitGateways {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Describes one or more network interface trunk associations. Returns [`DescribeTrunkInterfaceAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
-        rt::NoErrors,
-    > {
-        self.0
+    pub fn describe_trunk_interface_associations(
+        &self,
+    ) -> DescribeTrunkInterfaceAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Amazon Web Services Verified Access endpoints. Returns [`DescribeVerifiedAccessEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_endpoints(&self) -> DescribeVerifiedAccessEndpoints {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Verified Access groups. Returns [`DescribeVerifiedAccessGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroups {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstanceLoggingConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instance_logging_configurations(
+        &self,
+    ) -> DescribeVerifiedAccessInstanceLoggingConfigurations {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instances(&self) -> DescribeVerifiedAccessInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Amazon Web Services Verified Access trust providers. Returns [`DescribeVerifiedAccessTrustProviders`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_trust_providers(
+        &self,
+    ) -> DescribeVerifiedAccessTrustProviders {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time. Returns [`DescribeVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_attribute(&self) -> DescribeVolumeAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event. Returns [`DescribeVolumeStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_status(&self) -> DescribeVolumeStatus {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified EBS volumes or all of your EBS volumes. Returns [`DescribeVolumes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes(&self) -> DescribeVolumes {
+        rt::builder(&self.handle)
+    }
+    /// Describes the most recent volume modification request for the specified EBS volumes. Returns [`DescribeVolumesModifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes_modifications(&self) -> DescribeVolumesModifications {
+        rt::builder(&self.handle)
     }
 }
-/// The `DeleteTrafficMirrorFilterRule` operation.
+/// The `DescribeTransitGatewayPeeringAttachments` operation.
 ///
-/// Deletes the specified Traffic Mirror rule.
-pub struct DeleteTrafficMirrorFilterRule(
+/// Describes your transit gateway peering attachments.
+pub struct DescribeTransitGatewayPeeringAttachments(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
-    t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
-    op::DELETE_TRAFFIC_MIRROR_FILTER_RULE
+    DescribeTransitGatewayPeeringAttachments,
+    t::DescribeTransitGatewayPeeringAttachmentsRequest,
+    t::DescribeTransitGatewayPeeringAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS
 );
-impl DeleteTrafficMirrorFilterRule {
-    /// The ID of the Traffic Mirror rule.
+impl DescribeTransitGatewayPeeringAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayPeeringAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayPeeringAttachmentsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayPeeringAttachmentsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeTransitGatewayPeeringAttachmentsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayPeeringAttachmentsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTrafficMirrorFilterRuleResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTrafficMirrorFilterRuleResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
         rt::NoErrors,
+        t::TransitGatewayPeeringAttachment,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteTrafficMirrorSession` operation.
+/// The `DescribeTransitGatewayPolicyTables` operation.
 ///
-/// Deletes the specified Traffic Mirror session.
-pub struct DeleteTrafficMirrorSession(
+/// Describes one or more transit gateway route policy tables.
+pub struct DescribeTransitGatewayPolicyTables(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
-    t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
+    DescribeTransitGatewayPolicyTables, t::DescribeTransitGatewayPolicyTablesRequest,
+    t::DescribeTransitGatewayPolicyTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES
 );
-impl DeleteTrafficMirrorSession {
-    /// The ID of the Traffic Mirror session.
+impl DescribeTransitGatewayPolicyTables {
+    rt::setter!(
+        items DescribeTransitGatewayPolicyTablesRequest
+        transit_gateway_policy_table_ids(String) push_transit_gateway_policy_table_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayPolicyTablesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayPolicyTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayPolicyTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayPolicyTablesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorSessionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorSessionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
         rt::NoErrors,
+        t::TransitGatewayPolicyTable,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR)
     }
 }
-/// The `DeleteTrafficMirrorTarget` operation.
+/// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
 ///
-/// Deletes the specified Traffic Mirror target.
-///
-/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorTarget(
+/// Describes one or more transit gateway route table advertisements.
+pub struct DescribeTransitGatewayRouteTableAnnouncements(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
-    t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
+    DescribeTransitGatewayRouteTableAnnouncements,
+    t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+    t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS
 );
-impl DeleteTrafficMirrorTarget {
-    /// The ID of the Traffic Mirror target.
+impl DescribeTransitGatewayRouteTableAnnouncements {
+    rt::setter!(
+        items DescribeTransitGatewayRouteTableAnnouncementsRequest
+        transit_gateway_route_table_announcement_ids(String)
+        push_transit_gateway_route_table_announcement_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayRouteTableAnnouncementsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayRouteTableAnnouncementsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeTransitGatewayRouteTableAnnouncementsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayRouteTableAnnouncementsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorTargetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorTargetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
         rt::NoErrors,
+        t::TransitGatewayRouteTableAnnouncement,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteTransitGateway` operation.
+/// The `DescribeTransitGatewayRouteTables` operation.
 ///
-/// Deletes the specified transit gateway.
-pub struct DeleteTransitGateway(
+/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayRouteTables(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
-    rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
+    DescribeTransitGatewayRouteTables, t::DescribeTransitGatewayRouteTablesRequest,
+    t::DescribeTransitGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES
 );
-impl DeleteTransitGateway {
-    /// The ID of the transit gateway.
+impl DescribeTransitGatewayRouteTables {
+    rt::setter!(
+        items DescribeTransitGatewayRouteTablesRequest
+        transit_gateway_route_table_ids(String) push_transit_gateway_route_table_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayRouteTablesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayRouteTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayRouteTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayRouteTablesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
         rt::NoErrors,
+        t::TransitGatewayRouteTable,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayClientVpnAttachment` operation.
+/// The `DescribeTransitGatewayVpcAttachments` operation.
 ///
-/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-pub struct DeleteTransitGatewayClientVpnAttachment(
+/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayVpcAttachments(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayClientVpnAttachment,
-    t::DeleteTransitGatewayClientVpnAttachmentRequest,
-    t::DeleteTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+    DescribeTransitGatewayVpcAttachments, t::DescribeTransitGatewayVpcAttachmentsRequest,
+    t::DescribeTransitGatewayVpcAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS
 );
-impl DeleteTransitGatewayClientVpnAttachment {
-    /// The ID of the Transit Gateway attachment.
+impl DescribeTransitGatewayVpcAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayVpcAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayVpcAttachmentsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayVpcAttachmentsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayVpcAttachmentsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayVpcAttachmentsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayClientVpnAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayClientVpnAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
         rt::NoErrors,
+        t::TransitGatewayVpcAttachment,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteTransitGatewayConnect` operation.
+/// The `DescribeTransitGateways` operation.
 ///
-/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-pub struct DeleteTransitGatewayConnect(
+/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGateways(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
-    t::DeleteTransitGatewayConnectResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CONNECT
+    DescribeTransitGateways, t::DescribeTransitGatewaysRequest,
+    t::DescribeTransitGatewaysResult, rt::NoErrors, op::DESCRIBE_TRANSIT_GATEWAYS
 );
-impl DeleteTransitGatewayConnect {
-    /// The ID of the Connect attachment.
+impl DescribeTransitGateways {
+    rt::setter!(
+        items DescribeTransitGatewaysRequest transit_gateway_ids(String)
+        push_transit_gateway_ids
+    );
+    rt::setter!(items DescribeTransitGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeTransitGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewaysRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayConnectResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayConnectResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
         rt::NoErrors,
+        t::TransitGateway,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayConnectPeer` operation.
+/// The `DescribeTrunkInterfaceAssociations` operation.
 ///
-/// Deletes the specified Connect peer.
-pub struct DeleteTransitGatewayConnectPeer(
+/// Describes one or more network interface trunk associations.
+pub struct DescribeTrunkInterfaceAssociations(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
-    t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER
+    DescribeTrunkInterfaceAssociations, t::DescribeTrunkInterfaceAssociationsRequest,
+    t::DescribeTrunkInterfaceAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS
 );
-impl DeleteTransitGatewayConnectPeer {
-    /// The ID of the Connect peer.
+impl DescribeTrunkInterfaceAssociations {
+    rt::setter!(
+        items DescribeTrunkInterfaceAssociationsRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(val_opt DescribeTrunkInterfaceAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrunkInterfaceAssociationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeTrunkInterfaceAssociationsRequest next_token(String));
+    rt::setter!(val_opt DescribeTrunkInterfaceAssociationsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_connect_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayConnectPeerResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayConnectPeerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
+    ) -> rt::Paginator<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
         rt::NoErrors,
+        t::TrunkInterfaceAssociation,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayMeteringPolicy` operation.
+/// The `DescribeVerifiedAccessEndpoints` operation.
 ///
-/// Deletes a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicy(
+/// Describes the specified Amazon Web Services Verified Access endpoints.
+pub struct DescribeVerifiedAccessEndpoints(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
-    t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY
+    DescribeVerifiedAccessEndpoints, t::DescribeVerifiedAccessEndpointsRequest,
+    t::DescribeVerifiedAccessEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS
 );
-impl DeleteTransitGatewayMeteringPolicy {
-    /// The ID of the transit gateway metering policy to delete.
+impl DescribeVerifiedAccessEndpoints {
+    rt::setter!(
+        items DescribeVerifiedAccessEndpointsRequest verified_access_endpoint_ids(String)
+        push_verified_access_endpoint_ids
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessEndpointsRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessEndpointsRequest verified_access_group_id(String)
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessEndpointsRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessEndpointsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessEndpointsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayMeteringPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayMeteringPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
         rt::NoErrors,
+        t::VerifiedAccessEndpoint,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
+/// The `DescribeVerifiedAccessGroups` operation.
 ///
-/// Deletes an entry from a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicyEntry(
+/// Describes the specified Verified Access groups.
+pub struct DescribeVerifiedAccessGroups(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayMeteringPolicyEntry,
-    t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-    t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
+    DescribeVerifiedAccessGroups, t::DescribeVerifiedAccessGroupsRequest,
+    t::DescribeVerifiedAccessGroupsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_GROUPS
 );
-impl DeleteTransitGatewayMeteringPolicyEntry {
-    /// The ID of the transit gateway metering policy containing the entry to delete.
+impl DescribeVerifiedAccessGroups {
+    rt::setter!(
+        items DescribeVerifiedAccessGroupsRequest verified_access_group_ids(String)
+        push_verified_access_group_ids
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessGroupsRequest verified_access_instance_id(String)
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessGroupsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessGroupsRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessGroupsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessGroupsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// The rule number of the metering policy entry to delete.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().policy_rule_number = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayMeteringPolicyEntryResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayMeteringPolicyEntryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
         rt::NoErrors,
+        t::VerifiedAccessGroup,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayMulticastDomain` operation.
+/// The `DescribeVerifiedAccessInstanceLoggingConfigurations` operation.
 ///
-/// Deletes the specified transit gateway multicast domain.
-pub struct DeleteTransitGatewayMulticastDomain(
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
-    t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+    DescribeVerifiedAccessInstanceLoggingConfigurations,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS
 );
-impl DeleteTransitGatewayMulticastDomain {
-    /// The ID of the transit gateway multicast domain.
+impl DescribeVerifiedAccessInstanceLoggingConfigurations {
+    rt::setter!(
+        items DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        verified_access_instance_ids(String) push_verified_access_instance_ids
+    );
+    rt::setter!(
+        val_opt DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        items DescribeVerifiedAccessInstanceLoggingConfigurationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        val_opt DescribeVerifiedAccessInstanceLoggingConfigurationsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayMulticastDomainResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayMulticastDomainResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
         rt::NoErrors,
+        t::VerifiedAccessInstanceLoggingConfiguration,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
+/// The `DescribeVerifiedAccessInstances` operation.
 ///
-/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-pub struct DeleteTransitGatewayNetworkFunctionAttachment(
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstances(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayNetworkFunctionAttachment,
-    t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-    t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+    DescribeVerifiedAccessInstances, t::DescribeVerifiedAccessInstancesRequest,
+    t::DescribeVerifiedAccessInstancesResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCES
 );
-impl DeleteTransitGatewayNetworkFunctionAttachment {
-    /// The ID of the network function attachment.
+impl DescribeVerifiedAccessInstances {
+    rt::setter!(
+        items DescribeVerifiedAccessInstancesRequest verified_access_instance_ids(String)
+        push_verified_access_instance_ids
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessInstancesRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessInstancesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessInstancesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayNetworkFunctionAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayNetworkFunctionAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
         rt::NoErrors,
+        t::VerifiedAccessInstance,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR)
     }
 }
-/// The `DeleteTransitGatewayPeeringAttachment` operation.
+/// The `DescribeVerifiedAccessTrustProviders` operation.
 ///
-/// Deletes a transit gateway peering attachment.
-pub struct DeleteTransitGatewayPeeringAttachment(
+/// Describes the specified Amazon Web Services Verified Access trust providers.
+pub struct DescribeVerifiedAccessTrustProviders(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPeeringAttachment,
-    t::DeleteTransitGatewayPeeringAttachmentRequest,
-    t::DeleteTransitGatewayPeeringAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+    DescribeVerifiedAccessTrustProviders, t::DescribeVerifiedAccessTrustProvidersRequest,
+    t::DescribeVerifiedAccessTrustProvidersResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS
 );
-impl DeleteTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway peering attachment.
+impl DescribeVerifiedAccessTrustProviders {
+    rt::setter!(
+        items DescribeVerifiedAccessTrustProvidersRequest
+        verified_access_trust_provider_ids(String)
+        push_verified_access_trust_provider_ids
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessTrustProvidersRequest max_results(i32));
+    rt::setter!(into_opt DescribeVerifiedAccessTrustProvidersRequest next_token(String));
+    rt::setter!(
+        items DescribeVerifiedAccessTrustProvidersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVerifiedAccessTrustProvidersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPeeringAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPeeringAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
         rt::NoErrors,
+        t::VerifiedAccessTrustProvider,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteTransitGatewayPolicyTable` operation.
+/// The `DescribeVolumeAttribute` operation.
 ///
-/// Deletes the specified transit gateway policy table.
-pub struct DeleteTransitGatewayPolicyTable(
+/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumeAttribute(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
+        t::DescribeVolumeAttributeRequest,
+        t::DescribeVolumeAttributeResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
-    t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE
+    DescribeVolumeAttribute, t::DescribeVolumeAttributeRequest,
+    t::DescribeVolumeAttributeResult, rt::NoErrors, op::DESCRIBE_VOLUME_ATTRIBUTE
 );
-impl DeleteTransitGatewayPolicyTable {
-    /// The transit gateway policy table to delete.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPolicyTableResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPolicyTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeVolumeAttribute {
+    rt::setter!(
+        into_req DescribeVolumeAttributeRequest attribute(t::VolumeAttributeName)
+    );
+    rt::setter!(into_req DescribeVolumeAttributeRequest volume_id(String));
+    rt::setter!(val_opt DescribeVolumeAttributeRequest dry_run(bool));
 }
-/// The `DeleteTransitGatewayPolicyTableEntry` operation.
+/// The `DescribeVolumeStatus` operation.
 ///
-/// Deletes the specified transit gateway policy table entry.
-pub struct DeleteTransitGatewayPolicyTableEntry(
+/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
+///
+/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
+///
+/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
+///
+/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
+///
+/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
+///
+/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeVolumeStatus(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
-    t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+    DescribeVolumeStatus, t::DescribeVolumeStatusRequest, t::DescribeVolumeStatusResult,
+    rt::NoErrors, op::DESCRIBE_VOLUME_STATUS
 );
-impl DeleteTransitGatewayPolicyTableEntry {
-    /// The ID of the transit gateway policy table.
+impl DescribeVolumeStatus {
+    rt::setter!(val_opt DescribeVolumeStatusRequest max_results(i32));
+    rt::setter!(into_opt DescribeVolumeStatusRequest next_token(String));
+    rt::setter!(items DescribeVolumeStatusRequest volume_ids(String) push_volume_ids);
+    rt::setter!(val_opt DescribeVolumeStatusRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeVolumeStatusRequest dry_run(bool));
+    rt::setter!(items DescribeVolumeStatusRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The rule number of the policy table entry to delete.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_rule_number = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPolicyTableEntryResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPolicyTableEntryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
+    ) -> rt::Paginator<
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
         rt::NoErrors,
+        t::VolumeStatusItem,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUME_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeVolumes` operation.
+///
+/// Describes the specified EBS volumes or all of your EBS volumes.
+///
+/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeVolumes(
+    pub(crate) rt::Call<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumes, t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES
+);
+impl DescribeVolumes {
+    rt::setter!(items DescribeVolumesRequest volume_ids(String) push_volume_ids);
+    rt::setter!(val_opt DescribeVolumesRequest include_managed_resources(bool));
+    rt::setter!(val_opt DescribeVolumesRequest dry_run(bool));
+    rt::setter!(items DescribeVolumesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeVolumesRequest next_token(String));
+    rt::setter!(val_opt DescribeVolumesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+        t::Volume,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_PAGINATOR)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeAvailable` waiter's acceptors decide (boto3's `get_waiter("volume_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_AVAILABLE_WAITER`](crate::operations::VOLUME_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeDeleted` waiter's acceptors decide (boto3's `get_waiter("volume_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_DELETED_WAITER`](crate::operations::VOLUME_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_volume_deleted(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_DELETED_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeInUse` waiter's acceptors decide (boto3's `get_waiter("volume_in_use")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_IN_USE_WAITER`](crate::operations::VOLUME_IN_USE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_in_use(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_IN_USE_WAITER)
+    }
+}
+/// The `DescribeVolumesModifications` operation.
+///
+/// Describes the most recent volume modification request for the specified EBS volumes.
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumesModifications(
+    pub(crate) rt::Call<
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumesModifications, t::DescribeVolumesModificationsRequest,
+    t::DescribeVolumesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES_MODIFICATIONS
+);
+impl DescribeVolumesModifications {
+    rt::setter!(val_opt DescribeVolumesModificationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVolumesModificationsRequest volume_ids(String) push_volume_ids
+    );
+    rt::setter!(
+        items DescribeVolumesModificationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeVolumesModificationsRequest next_token(String));
+    rt::setter!(val_opt DescribeVolumesModificationsRequest max_results(i32));
+    rt::setter!(
+        val_opt DescribeVolumesModificationsRequest include_managed_resources(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
+        rt::NoErrors,
+        t::VolumeModification,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR)
     }
 }

@@ -5,1349 +5,2209 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-    ///
-    /// Returns the [`DeleteTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time. Returns [`DescribeVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_prefix_list_reference(
+    pub fn describe_vpc_attribute(&self) -> DescribeVpcAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessExclusions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_block_public_access_exclusions(
         &self,
-    ) -> DeleteTransitGatewayPrefixListReference {
-        DeleteTransitGatewayPrefixListReference(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            ),
-        )
+    ) -> DescribeVpcBlockPublicAccessExclusions {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified route from the specified transit gateway route table.
-    ///
-    /// Returns the [`DeleteTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
-        DeleteTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
-        )
-    }
-    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-    ///
-    /// Returns the [`DeleteTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
-        DeleteTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
-    }
-    /// Advertises to the transit gateway that a transit gateway route table is deleted.
-    ///
-    /// Returns the [`DeleteTransitGatewayRouteTableAnnouncement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route_table_announcement(
+    pub fn describe_vpc_block_public_access_options(
         &self,
-    ) -> DeleteTransitGatewayRouteTableAnnouncement {
-        DeleteTransitGatewayRouteTableAnnouncement(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            ),
-        )
+    ) -> DescribeVpcBlockPublicAccessOptions {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified VPC attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_vpc_attachment(
+    pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLink {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_classic_link_dns_support(
         &self,
-    ) -> DeleteTransitGatewayVpcAttachment {
-        DeleteTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+    ) -> DescribeVpcClassicLinkDnsSupport {
+        rt::builder(&self.handle)
     }
-    /// Delete an Amazon Web Services Verified Access endpoint.
-    ///
-    /// Returns the [`DeleteVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs. Returns [`DescribeVpcEncryptionControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
-        DeleteVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
-        )
+    pub fn describe_vpc_encryption_controls(&self) -> DescribeVpcEncryptionControls {
+        rt::builder(&self.handle)
     }
-    /// Delete an Amazon Web Services Verified Access group.
-    ///
-    /// Returns the [`DeleteVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint. Returns [`DescribeVpcEndpointAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
-        DeleteVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
-        )
+    pub fn describe_vpc_endpoint_associations(&self) -> DescribeVpcEndpointAssociations {
+        rt::builder(&self.handle)
     }
-    /// Delete an Amazon Web Services Verified Access instance.
-    ///
-    /// Returns the [`DeleteVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the connection notifications for VPC endpoints and VPC endpoint services. Returns [`DescribeVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
-        DeleteVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
-        )
-    }
-    /// Delete an Amazon Web Services Verified Access trust provider.
-    ///
-    /// Returns the [`DeleteVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_trust_provider(
+    pub fn describe_vpc_endpoint_connection_notifications(
         &self,
-    ) -> DeleteVerifiedAccessTrustProvider {
-        DeleteVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
+    ) -> DescribeVpcEndpointConnectionNotifications {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-    ///
-    /// Returns the [`DeleteVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance. Returns [`DescribeVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_volume(&self) -> DeleteVolume {
-        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
+    pub fn describe_vpc_endpoint_connections(&self) -> DescribeVpcEndpointConnections {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-    ///
-    /// Returns the [`DeleteVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the VPC endpoint service configurations in your account (your services). Returns [`DescribeVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc(&self) -> DeleteVpc {
-        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
-    }
-    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DeleteVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_block_public_access_exclusion(
+    pub fn describe_vpc_endpoint_service_configurations(
         &self,
-    ) -> DeleteVpcBlockPublicAccessExclusion {
-        DeleteVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
+    ) -> DescribeVpcEndpointServiceConfigurations {
+        rt::builder(&self.handle)
     }
-    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-    ///
-    /// Returns the [`DeleteVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported. Returns [`DescribeVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
-        DeleteVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-    /// Deletes the specified VPC endpoint connection notifications.
-    ///
-    /// Returns the [`DeleteVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_connection_notifications(
+    pub fn describe_vpc_endpoint_service_permissions(
         &self,
-    ) -> DeleteVpcEndpointConnectionNotifications {
-        DeleteVpcEndpointConnectionNotifications(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
-            ),
-        )
+    ) -> DescribeVpcEndpointServicePermissions {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-    ///
-    /// Returns the [`DeleteVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes available services to which you can create a VPC endpoint. Returns [`DescribeVpcEndpointServices`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_endpoint_service_configurations(
-        &self,
-    ) -> DeleteVpcEndpointServiceConfigurations {
-        DeleteVpcEndpointServiceConfigurations(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
-        )
+    pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServices {
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified VPC endpoints.
-    ///
-    /// Returns the [`DeleteVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria. Returns [`DescribeVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
-        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
+    pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpoints {
+        rt::builder(&self.handle)
+    }
+    /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria. Returns [`DescribeVpcPeeringConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnections {
+        rt::builder(&self.handle)
+    }
+    /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria. Returns [`DescribeVpcs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpcs(&self) -> DescribeVpcs {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your VPN concentrators. Returns [`DescribeVpnConcentrators`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentrators {
+        rt::builder(&self.handle)
     }
 }
-/// The `DeleteTransitGatewayPrefixListReference` operation.
+/// The `DescribeVpcAttribute` operation.
 ///
-/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-pub struct DeleteTransitGatewayPrefixListReference(
+/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+pub struct DescribeVpcAttribute(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
+        t::DescribeVpcAttributeRequest,
+        t::DescribeVpcAttributeResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayPrefixListReference,
-    t::DeleteTransitGatewayPrefixListReferenceRequest,
-    t::DeleteTransitGatewayPrefixListReferenceResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+    DescribeVpcAttribute, t::DescribeVpcAttributeRequest, t::DescribeVpcAttributeResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ATTRIBUTE
 );
-impl DeleteTransitGatewayPrefixListReference {
-    /// The ID of the route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayPrefixListReferenceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayPrefixListReferenceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeVpcAttribute {
+    rt::setter!(into_req DescribeVpcAttributeRequest attribute(t::VpcAttributeName));
+    rt::setter!(into_req DescribeVpcAttributeRequest vpc_id(String));
+    rt::setter!(val_opt DescribeVpcAttributeRequest dry_run(bool));
 }
-/// The `DeleteTransitGatewayRoute` operation.
+/// The `DescribeVpcBlockPublicAccessExclusions` operation.
 ///
-/// Deletes the specified route from the specified transit gateway route table.
-pub struct DeleteTransitGatewayRoute(
+/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessExclusions(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
+        t::DescribeVpcBlockPublicAccessExclusionsRequest,
+        t::DescribeVpcBlockPublicAccessExclusionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayRoute, t::DeleteTransitGatewayRouteRequest,
-    t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
+    DescribeVpcBlockPublicAccessExclusions,
+    t::DescribeVpcBlockPublicAccessExclusionsRequest,
+    t::DescribeVpcBlockPublicAccessExclusionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS
 );
-impl DeleteTransitGatewayRoute {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayRouteResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayRouteResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeVpcBlockPublicAccessExclusions {
+    rt::setter!(val_opt DescribeVpcBlockPublicAccessExclusionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcBlockPublicAccessExclusionsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        items DescribeVpcBlockPublicAccessExclusionsRequest exclusion_ids(String)
+        push_exclusion_ids
+    );
+    rt::setter!(
+        into_opt DescribeVpcBlockPublicAccessExclusionsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeVpcBlockPublicAccessExclusionsRequest max_results(i32));
 }
-/// The `DeleteTransitGatewayRouteTable` operation.
+/// The `DescribeVpcBlockPublicAccessOptions` operation.
 ///
-/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-pub struct DeleteTransitGatewayRouteTable(
+/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessOptions(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
+        t::DescribeVpcBlockPublicAccessOptionsRequest,
+        t::DescribeVpcBlockPublicAccessOptionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayRouteTable, t::DeleteTransitGatewayRouteTableRequest,
-    t::DeleteTransitGatewayRouteTableResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
+    DescribeVpcBlockPublicAccessOptions, t::DescribeVpcBlockPublicAccessOptionsRequest,
+    t::DescribeVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
 );
-impl DeleteTransitGatewayRouteTable {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayRouteTableResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayRouteTableResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeVpcBlockPublicAccessOptions {
+    rt::setter!(val_opt DescribeVpcBlockPublicAccessOptionsRequest dry_run(bool));
 }
-/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
+/// The `DescribeVpcClassicLink` operation.
 ///
-/// Advertises to the transit gateway that a transit gateway route table is deleted.
-pub struct DeleteTransitGatewayRouteTableAnnouncement(
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink status of the specified VPCs.
+pub struct DescribeVpcClassicLink(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        t::DescribeVpcClassicLinkRequest,
+        t::DescribeVpcClassicLinkResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayRouteTableAnnouncement,
-    t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-    t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+    DescribeVpcClassicLink, t::DescribeVpcClassicLinkRequest,
+    t::DescribeVpcClassicLinkResult, rt::NoErrors, op::DESCRIBE_VPC_CLASSIC_LINK
 );
-impl DeleteTransitGatewayRouteTableAnnouncement {
-    /// The transit gateway route table ID that's being deleted.
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayRouteTableAnnouncementResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayRouteTableAnnouncementResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl DescribeVpcClassicLink {
+    rt::setter!(val_opt DescribeVpcClassicLinkRequest dry_run(bool));
+    rt::setter!(items DescribeVpcClassicLinkRequest vpc_ids(String) push_vpc_ids);
+    rt::setter!(items DescribeVpcClassicLinkRequest filters(t::Filter) push_filters);
 }
-/// The `DeleteTransitGatewayVpcAttachment` operation.
+/// The `DescribeVpcClassicLinkDnsSupport` operation.
 ///
-/// Deletes the specified VPC attachment.
-pub struct DeleteTransitGatewayVpcAttachment(
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+pub struct DescribeVpcClassicLinkDnsSupport(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteTransitGatewayVpcAttachment, t::DeleteTransitGatewayVpcAttachmentRequest,
-    t::DeleteTransitGatewayVpcAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+    DescribeVpcClassicLinkDnsSupport, t::DescribeVpcClassicLinkDnsSupportRequest,
+    t::DescribeVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT
 );
-impl DeleteTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
+impl DescribeVpcClassicLinkDnsSupport {
+    rt::setter!(
+        items DescribeVpcClassicLinkDnsSupportRequest vpc_ids(String) push_vpc_ids
+    );
+    rt::setter!(val_opt DescribeVpcClassicLinkDnsSupportRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcClassicLinkDnsSupportRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteTransitGatewayVpcAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTransitGatewayVpcAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
+    ) -> rt::Paginator<
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
         rt::NoErrors,
+        t::ClassicLinkDnsSupport,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR)
     }
 }
-/// The `DeleteVerifiedAccessEndpoint` operation.
+/// The `DescribeVpcEncryptionControls` operation.
 ///
-/// Delete an Amazon Web Services Verified Access endpoint.
-pub struct DeleteVerifiedAccessEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessEndpoint, t::DeleteVerifiedAccessEndpointRequest,
-    t::DeleteVerifiedAccessEndpointResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_ENDPOINT
-);
-impl DeleteVerifiedAccessEndpoint {
-    /// The ID of the Verified Access endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVerifiedAccessEndpointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVerifiedAccessEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessGroup` operation.
-///
-/// Delete an Amazon Web Services Verified Access group.
-pub struct DeleteVerifiedAccessGroup(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessGroup, t::DeleteVerifiedAccessGroupRequest,
-    t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
-);
-impl DeleteVerifiedAccessGroup {
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVerifiedAccessGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVerifiedAccessGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessInstance` operation.
-///
-/// Delete an Amazon Web Services Verified Access instance.
-pub struct DeleteVerifiedAccessInstance(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessInstance, t::DeleteVerifiedAccessInstanceRequest,
-    t::DeleteVerifiedAccessInstanceResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_INSTANCE
-);
-impl DeleteVerifiedAccessInstance {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVerifiedAccessInstanceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVerifiedAccessInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessTrustProvider` operation.
-///
-/// Delete an Amazon Web Services Verified Access trust provider.
-pub struct DeleteVerifiedAccessTrustProvider(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessTrustProvider, t::DeleteVerifiedAccessTrustProviderRequest,
-    t::DeleteVerifiedAccessTrustProviderResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
-);
-impl DeleteVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access trust provider.
-    #[inline]
-    pub fn verified_access_trust_provider_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVerifiedAccessTrustProviderResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVerifiedAccessTrustProviderResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVolume` operation.
-///
-/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-///
-/// The volume can remain in the `deleting` state for several minutes.
-///
-/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
-pub struct DeleteVolume(
-    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
-);
-impl DeleteVolume {
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpc` operation.
-///
-/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-///
-/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
-pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
-rt::operation_type!(
-    DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
-);
-impl DeleteVpc {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpcBlockPublicAccessExclusion` operation.
-///
-/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcBlockPublicAccessExclusion(
-    pub(crate) rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpcBlockPublicAccessExclusion, t::DeleteVpcBlockPublicAccessExclusionRequest,
-    t::DeleteVpcBlockPublicAccessExclusionResult, rt::NoErrors,
-    op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
-);
-impl DeleteVpcBlockPublicAccessExclusion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the exclusion.
-    #[inline]
-    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusion_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVpcBlockPublicAccessExclusionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVpcBlockPublicAccessExclusionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpcEncryptionControl` operation.
-///
-/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcEncryptionControl(
+pub struct DescribeVpcEncryptionControls(
     pub(crate) rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
+        t::DescribeVpcEncryptionControlsRequest,
+        t::DescribeVpcEncryptionControlsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEncryptionControl, t::DeleteVpcEncryptionControlRequest,
-    t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
+    DescribeVpcEncryptionControls, t::DescribeVpcEncryptionControlsRequest,
+    t::DescribeVpcEncryptionControlsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENCRYPTION_CONTROLS
 );
-impl DeleteVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC Encryption Control resource to delete.
-    #[inline]
-    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpcEncryptionControlResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpcEncryptionControlResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
+impl DescribeVpcEncryptionControls {
+    rt::setter!(val_opt DescribeVpcEncryptionControlsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEncryptionControlsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeVpcEncryptionControlsRequest vpc_encryption_control_ids(String)
+        push_vpc_encryption_control_ids
+    );
+    rt::setter!(items DescribeVpcEncryptionControlsRequest vpc_ids(String) push_vpc_ids);
+    rt::setter!(into_opt DescribeVpcEncryptionControlsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpcEncryptionControlsRequest max_results(i32));
+}
+/// The `DescribeVpcEndpointAssociations` operation.
+///
+/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
+pub struct DescribeVpcEndpointAssociations(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointAssociationsRequest,
+        t::DescribeVpcEndpointAssociationsResult,
         rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointAssociations, t::DescribeVpcEndpointAssociationsRequest,
+    t::DescribeVpcEndpointAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS
+);
+impl DescribeVpcEndpointAssociations {
+    rt::setter!(val_opt DescribeVpcEndpointAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointAssociationsRequest vpc_endpoint_ids(String)
+        push_vpc_endpoint_ids
+    );
+    rt::setter!(
+        items DescribeVpcEndpointAssociationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointAssociationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointAssociationsRequest next_token(String));
+}
+/// The `DescribeVpcEndpointConnectionNotifications` operation.
+///
+/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
+pub struct DescribeVpcEndpointConnectionNotifications(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointConnectionNotifications,
+    t::DescribeVpcEndpointConnectionNotificationsRequest,
+    t::DescribeVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DescribeVpcEndpointConnectionNotifications {
+    rt::setter!(val_opt DescribeVpcEndpointConnectionNotificationsRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeVpcEndpointConnectionNotificationsRequest
+        connection_notification_id(String)
+    );
+    rt::setter!(
+        items DescribeVpcEndpointConnectionNotificationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeVpcEndpointConnectionNotificationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeVpcEndpointConnectionNotificationsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+        t::ConnectionNotification,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteVpcEndpointConnectionNotifications` operation.
+/// The `DescribeVpcEndpointConnections` operation.
 ///
-/// Deletes the specified VPC endpoint connection notifications.
-pub struct DeleteVpcEndpointConnectionNotifications(
+/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
+pub struct DescribeVpcEndpointConnections(
     pub(crate) rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEndpointConnectionNotifications,
-    t::DeleteVpcEndpointConnectionNotificationsRequest,
-    t::DeleteVpcEndpointConnectionNotificationsResult, rt::NoErrors,
-    op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+    DescribeVpcEndpointConnections, t::DescribeVpcEndpointConnectionsRequest,
+    t::DescribeVpcEndpointConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS
 );
-impl DeleteVpcEndpointConnectionNotifications {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeVpcEndpointConnections {
+    rt::setter!(val_opt DescribeVpcEndpointConnectionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointConnectionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointConnectionsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointConnectionsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the notifications.
-    #[inline]
-    pub fn connection_notification_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().connection_notification_ids);
-        self
-    }
-    /// Adds one element to `ConnectionNotificationIds`; see [`connection_notification_ids`](Self::connection_notification_ids).
-    #[inline]
-    pub fn push_connection_notification_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().connection_notification_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVpcEndpointConnectionNotificationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVpcEndpointConnectionNotificationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
         rt::NoErrors,
+        t::VpcEndpointConnection,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR)
     }
 }
-/// The `DeleteVpcEndpointServiceConfigurations` operation.
+/// The `DescribeVpcEndpointServiceConfigurations` operation.
 ///
-/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-pub struct DeleteVpcEndpointServiceConfigurations(
+/// Describes the VPC endpoint service configurations in your account (your services).
+pub struct DescribeVpcEndpointServiceConfigurations(
     pub(crate) rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEndpointServiceConfigurations,
-    t::DeleteVpcEndpointServiceConfigurationsRequest,
-    t::DeleteVpcEndpointServiceConfigurationsResult, rt::NoErrors,
-    op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+    DescribeVpcEndpointServiceConfigurations,
+    t::DescribeVpcEndpointServiceConfigurationsRequest,
+    t::DescribeVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
 );
-impl DeleteVpcEndpointServiceConfigurations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeVpcEndpointServiceConfigurations {
+    rt::setter!(val_opt DescribeVpcEndpointServiceConfigurationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointServiceConfigurationsRequest service_ids(String)
+        push_service_ids
+    );
+    rt::setter!(
+        items DescribeVpcEndpointServiceConfigurationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeVpcEndpointServiceConfigurationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeVpcEndpointServiceConfigurationsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the services.
-    #[inline]
-    pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().service_ids);
-        self
-    }
-    /// Adds one element to `ServiceIds`; see [`service_ids`](Self::service_ids).
-    #[inline]
-    pub fn push_service_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().service_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteVpcEndpointServiceConfigurationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteVpcEndpointServiceConfigurationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
         rt::NoErrors,
+        t::ServiceConfiguration,
     > {
-        self.0
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR,
+        )
     }
 }
-/// The `DeleteVpcEndpoints` operation.
+/// The `DescribeVpcEndpointServicePermissions` operation.
 ///
-/// Deletes the specified VPC endpoints.
-///
-/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
-///
-/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
-///
-/// When you delete an interface endpoint, we delete its endpoint network interfaces.
-pub struct DeleteVpcEndpoints(
+/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
+pub struct DescribeVpcEndpointServicePermissions(
     pub(crate) rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    DeleteVpcEndpoints, t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult,
-    rt::NoErrors, op::DELETE_VPC_ENDPOINTS
+    DescribeVpcEndpointServicePermissions,
+    t::DescribeVpcEndpointServicePermissionsRequest,
+    t::DescribeVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS
 );
-impl DeleteVpcEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeVpcEndpointServicePermissions {
+    rt::setter!(val_opt DescribeVpcEndpointServicePermissionsRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeVpcEndpointServicePermissionsRequest service_id(String)
+    );
+    rt::setter!(
+        items DescribeVpcEndpointServicePermissionsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointServicePermissionsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeVpcEndpointServicePermissionsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
-        self
-    }
-    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
-    #[inline]
-    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
+    pub fn into_paginator(
         self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpcEndpointsResult>> {
-        self.0.send()
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+        t::AllowedPrincipal,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR,
+        )
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+}
+/// The `DescribeVpcEndpointServices` operation.
+///
+/// Describes available services to which you can create a VPC endpoint.
+///
+/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
+pub struct DescribeVpcEndpointServices(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointServices, t::DescribeVpcEndpointServicesRequest,
+    t::DescribeVpcEndpointServicesResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICES
+);
+impl DescribeVpcEndpointServices {
+    rt::setter!(val_opt DescribeVpcEndpointServicesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointServicesRequest service_names(String) push_service_names
+    );
+    rt::setter!(
+        items DescribeVpcEndpointServicesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointServicesRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointServicesRequest next_token(String));
+    rt::setter!(
+        items DescribeVpcEndpointServicesRequest service_regions(String)
+        push_service_regions
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpcEndpointsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+        t::ServiceDetail,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+}
+/// The `DescribeVpcEndpoints` operation.
+///
+/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+pub struct DescribeVpcEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpoints, t::DescribeVpcEndpointsRequest, t::DescribeVpcEndpointsResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ENDPOINTS
+);
+impl DescribeVpcEndpoints {
+    rt::setter!(val_opt DescribeVpcEndpointsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointsRequest vpc_endpoint_ids(String) push_vpc_endpoint_ids
+    );
+    rt::setter!(items DescribeVpcEndpointsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeVpcEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn presign_blocking(
+    pub fn into_paginator(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+        t::VpcEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINTS_PAGINATOR)
     }
-    /// The underlying call, with the input built so far.
+}
+/// The `DescribeVpcPeeringConnections` operation.
+///
+/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+pub struct DescribeVpcPeeringConnections(
+    pub(crate) rt::Call<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcPeeringConnections, t::DescribeVpcPeeringConnectionsRequest,
+    t::DescribeVpcPeeringConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_PEERING_CONNECTIONS
+);
+impl DescribeVpcPeeringConnections {
+    rt::setter!(into_opt DescribeVpcPeeringConnectionsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpcPeeringConnectionsRequest max_results(i32));
+    rt::setter!(val_opt DescribeVpcPeeringConnectionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcPeeringConnectionsRequest vpc_peering_connection_ids(String)
+        push_vpc_peering_connection_ids
+    );
+    rt::setter!(
+        items DescribeVpcPeeringConnectionsRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
-    pub fn into_call(
+    pub fn into_paginator(
         self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
+    ) -> rt::Paginator<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+        t::VpcPeeringConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionExists` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_EXISTS_WAITER`](crate::operations::VPC_PEERING_CONNECTION_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
         rt::NoErrors,
     > {
-        self.0
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_EXISTS_WAITER)
     }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_DELETED_WAITER`](crate::operations::VPC_PEERING_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_DELETED_WAITER)
+    }
+}
+/// The `DescribeVpcs` operation.
+///
+/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+pub struct DescribeVpcs(
+    pub(crate) rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeVpcs, t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors,
+    op::DESCRIBE_VPCS
+);
+impl DescribeVpcs {
+    rt::setter!(items DescribeVpcsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeVpcsRequest vpc_ids(String) push_vpc_ids);
+    rt::setter!(into_opt DescribeVpcsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpcsRequest max_results(i32));
+    rt::setter!(val_opt DescribeVpcsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcsRequest,
+        t::DescribeVpcsResult,
+        rt::NoErrors,
+        t::Vpc,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPCS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcs` until the `VpcAvailable` waiter's acceptors decide (boto3's `get_waiter("vpc_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_AVAILABLE_WAITER`](crate::operations::VPC_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpcs` until the `VpcExists` waiter's acceptors decide (boto3's `get_waiter("vpc_exists")`): every 1 s, at most 5 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_EXISTS_WAITER`](crate::operations::VPC_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_EXISTS_WAITER)
+    }
+}
+/// The `DescribeVpnConcentrators` operation.
+///
+/// Describes one or more of your VPN concentrators.
+pub struct DescribeVpnConcentrators(
+    pub(crate) rt::Call<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpnConcentrators, t::DescribeVpnConcentratorsRequest,
+    t::DescribeVpnConcentratorsResult, rt::NoErrors, op::DESCRIBE_VPN_CONCENTRATORS
+);
+impl DescribeVpnConcentrators {
+    rt::setter!(
+        items DescribeVpnConcentratorsRequest vpn_concentrator_ids(String)
+        push_vpn_concentrator_ids
+    );
+    rt::setter!(items DescribeVpnConcentratorsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeVpnConcentratorsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpnConcentratorsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpnConcentratorsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+        t::VpnConcentrator,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPN_CONCENTRATORS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes one or more of your VPN connections. Returns [`DescribeVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_connections(&self) -> DescribeVpnConnections {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your virtual private gateways. Returns [`DescribeVpnGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_gateways(&self) -> DescribeVpnGateways {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DetachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpc {
+        rt::builder(&self.handle)
+    }
+    /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image. Returns [`DetachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_image_watermark(&self) -> DetachImageWatermark {
+        rt::builder(&self.handle)
+    }
+    /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses. Returns [`DetachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_internet_gateway(&self) -> DetachInternetGateway {
+        rt::builder(&self.handle)
+    }
+    /// Detaches a network interface from an instance. Returns [`DetachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_network_interface(&self) -> DetachNetworkInterface {
+        rt::builder(&self.handle)
+    }
+    /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance. Returns [`DetachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_verified_access_trust_provider(
+        &self,
+    ) -> DetachVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
+    }
+    /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first. Returns [`DetachVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_volume(&self) -> DetachVolume {
+        rt::builder(&self.handle)
+    }
+    /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described). Returns [`DetachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_vpn_gateway(&self) -> DetachVpnGateway {
+        rt::builder(&self.handle)
+    }
+    /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DisableAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_address_transfer(&self) -> DisableAddressTransfer {
+        rt::builder(&self.handle)
+    }
+    /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account. Returns [`DisableAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettings {
+        rt::builder(&self.handle)
+    }
+    /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request. Returns [`DisableApplicationStatusCheckSuppression`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_application_status_check_suppression(
+        &self,
+    ) -> DisableApplicationStatusCheckSuppression {
+        rt::builder(&self.handle)
+    }
+    /// Disables Infrastructure Performance metric subscriptions. Returns [`DisableAwsNetworkPerformanceMetricSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_aws_network_performance_metric_subscription(
+        &self,
+    ) -> DisableAwsNetworkPerformanceMetricSubscription {
+        rt::builder(&self.handle)
+    }
+    /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed. Returns [`DisableCapacityManager`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_capacity_manager(&self) -> DisableCapacityManager {
+        rt::builder(&self.handle)
+    }
+    /// Disables EBS encryption by default for your account in the current Region. Returns [`DisableEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ebs_encryption_by_default(&self) -> DisableEbsEncryptionByDefault {
+        rt::builder(&self.handle)
+    }
+    /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again. Returns [`DisableFastLaunch`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_fast_launch(&self) -> DisableFastLaunch {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeVpnConnections` operation.
+///
+/// Describes one or more of your VPN connections.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnConnections(
+    pub(crate) rt::Call<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpnConnections, t::DescribeVpnConnectionsRequest,
+    t::DescribeVpnConnectionsResult, rt::NoErrors, op::DESCRIBE_VPN_CONNECTIONS
+);
+impl DescribeVpnConnections {
+    rt::setter!(items DescribeVpnConnectionsRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeVpnConnectionsRequest vpn_connection_ids(String)
+        push_vpn_connection_ids
+    );
+    rt::setter!(val_opt DescribeVpnConnectionsRequest dry_run(bool));
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionAvailable` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_AVAILABLE_WAITER`](crate::operations::VPN_CONNECTION_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_DELETED_WAITER`](crate::operations::VPN_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_DELETED_WAITER)
+    }
+}
+/// The `DescribeVpnGateways` operation.
+///
+/// Describes one or more of your virtual private gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnGateways(
+    pub(crate) rt::Call<
+        t::DescribeVpnGatewaysRequest,
+        t::DescribeVpnGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpnGateways, t::DescribeVpnGatewaysRequest, t::DescribeVpnGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_VPN_GATEWAYS
+);
+impl DescribeVpnGateways {
+    rt::setter!(items DescribeVpnGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeVpnGatewaysRequest vpn_gateway_ids(String) push_vpn_gateway_ids
+    );
+    rt::setter!(val_opt DescribeVpnGatewaysRequest dry_run(bool));
+}
+/// The `DetachClassicLinkVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
+pub struct DetachClassicLinkVpc(
+    pub(crate) rt::Call<
+        t::DetachClassicLinkVpcRequest,
+        t::DetachClassicLinkVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetachClassicLinkVpc, t::DetachClassicLinkVpcRequest, t::DetachClassicLinkVpcResult,
+    rt::NoErrors, op::DETACH_CLASSIC_LINK_VPC
+);
+impl DetachClassicLinkVpc {
+    rt::setter!(val_opt DetachClassicLinkVpcRequest dry_run(bool));
+    rt::setter!(into_req DetachClassicLinkVpcRequest instance_id(String));
+    rt::setter!(into_req DetachClassicLinkVpcRequest vpc_id(String));
+}
+/// The `DetachImageWatermark` operation.
+///
+/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
+///
+/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
+///
+/// Only the AMI owner can detach watermarks.
+pub struct DetachImageWatermark(
+    pub(crate) rt::Call<
+        t::DetachImageWatermarkRequest,
+        t::DetachImageWatermarkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetachImageWatermark, t::DetachImageWatermarkRequest, t::DetachImageWatermarkResult,
+    rt::NoErrors, op::DETACH_IMAGE_WATERMARK
+);
+impl DetachImageWatermark {
+    rt::setter!(into_req DetachImageWatermarkRequest image_id(String));
+    rt::setter!(into_req DetachImageWatermarkRequest watermark_key(String));
+    rt::setter!(val_opt DetachImageWatermarkRequest dry_run(bool));
+}
+/// The `DetachInternetGateway` operation.
+///
+/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+pub struct DetachInternetGateway(
+    pub(crate) rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachInternetGateway, t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_INTERNET_GATEWAY
+);
+impl DetachInternetGateway {
+    rt::setter!(val_opt DetachInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req DetachInternetGatewayRequest internet_gateway_id(String));
+    rt::setter!(into_req DetachInternetGatewayRequest vpc_id(String));
+}
+/// The `DetachNetworkInterface` operation.
+///
+/// Detaches a network interface from an instance.
+pub struct DetachNetworkInterface(
+    pub(crate) rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachNetworkInterface, t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_NETWORK_INTERFACE
+);
+impl DetachNetworkInterface {
+    rt::setter!(val_opt DetachNetworkInterfaceRequest dry_run(bool));
+    rt::setter!(into_req DetachNetworkInterfaceRequest attachment_id(String));
+    rt::setter!(val_opt DetachNetworkInterfaceRequest force(bool));
+}
+/// The `DetachVerifiedAccessTrustProvider` operation.
+///
+/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+pub struct DetachVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::DetachVerifiedAccessTrustProviderRequest,
+        t::DetachVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DetachVerifiedAccessTrustProvider, t::DetachVerifiedAccessTrustProviderRequest,
+    t::DetachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl DetachVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req DetachVerifiedAccessTrustProviderRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        into_req DetachVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(into_opt DetachVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(val_opt DetachVerifiedAccessTrustProviderRequest dry_run(bool));
+}
+/// The `DetachVolume` operation.
+///
+/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
+///
+/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
+///
+/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
+///
+/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
+pub struct DetachVolume(
+    pub(crate) rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachVolume, t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::DETACH_VOLUME
+);
+impl DetachVolume {
+    rt::setter!(into_opt DetachVolumeRequest device(String));
+    rt::setter!(val_opt DetachVolumeRequest force(bool));
+    rt::setter!(into_opt DetachVolumeRequest instance_id(String));
+    rt::setter!(into_req DetachVolumeRequest volume_id(String));
+    rt::setter!(val_opt DetachVolumeRequest dry_run(bool));
+}
+/// The `DetachVpnGateway` operation.
+///
+/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
+///
+/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
+pub struct DetachVpnGateway(
+    pub(crate) rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachVpnGateway, t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_VPN_GATEWAY
+);
+impl DetachVpnGateway {
+    rt::setter!(into_req DetachVpnGatewayRequest vpc_id(String));
+    rt::setter!(into_req DetachVpnGatewayRequest vpn_gateway_id(String));
+    rt::setter!(val_opt DetachVpnGatewayRequest dry_run(bool));
+}
+/// The `DisableAddressTransfer` operation.
+///
+/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+pub struct DisableAddressTransfer(
+    pub(crate) rt::Call<
+        t::DisableAddressTransferRequest,
+        t::DisableAddressTransferResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAddressTransfer, t::DisableAddressTransferRequest,
+    t::DisableAddressTransferResult, rt::NoErrors, op::DISABLE_ADDRESS_TRANSFER
+);
+impl DisableAddressTransfer {
+    rt::setter!(into_req DisableAddressTransferRequest allocation_id(String));
+    rt::setter!(val_opt DisableAddressTransferRequest dry_run(bool));
+}
+/// The `DisableAllowedImagesSettings` operation.
+///
+/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+pub struct DisableAllowedImagesSettings(
+    pub(crate) rt::Call<
+        t::DisableAllowedImagesSettingsRequest,
+        t::DisableAllowedImagesSettingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAllowedImagesSettings, t::DisableAllowedImagesSettingsRequest,
+    t::DisableAllowedImagesSettingsResult, rt::NoErrors,
+    op::DISABLE_ALLOWED_IMAGES_SETTINGS
+);
+impl DisableAllowedImagesSettings {
+    rt::setter!(val_opt DisableAllowedImagesSettingsRequest dry_run(bool));
+}
+/// The `DisableApplicationStatusCheckSuppression` operation.
+///
+/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
+pub struct DisableApplicationStatusCheckSuppression(
+    pub(crate) rt::Call<
+        t::DisableApplicationStatusCheckSuppressionRequest,
+        t::DisableApplicationStatusCheckSuppressionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableApplicationStatusCheckSuppression,
+    t::DisableApplicationStatusCheckSuppressionRequest,
+    t::DisableApplicationStatusCheckSuppressionResult, rt::NoErrors,
+    op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
+);
+impl DisableApplicationStatusCheckSuppression {
+    rt::setter!(
+        items DisableApplicationStatusCheckSuppressionRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        into_opt DisableApplicationStatusCheckSuppressionRequest client_token(String)
+    );
+    rt::setter!(val_opt DisableApplicationStatusCheckSuppressionRequest dry_run(bool));
+}
+/// The `DisableAwsNetworkPerformanceMetricSubscription` operation.
+///
+/// Disables Infrastructure Performance metric subscriptions.
+pub struct DisableAwsNetworkPerformanceMetricSubscription(
+    pub(crate) rt::Call<
+        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAwsNetworkPerformanceMetricSubscription,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::NoErrors,
+    op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
+);
+impl DisableAwsNetworkPerformanceMetricSubscription {
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest source(String)
+    );
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest
+        destination(String)
+    );
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest
+        metric(t::MetricType)
+    );
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest
+        statistic(t::StatisticType)
+    );
+    rt::setter!(
+        val_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest dry_run(bool)
+    );
+}
+/// The `DisableCapacityManager` operation.
+///
+/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
+pub struct DisableCapacityManager(
+    pub(crate) rt::Call<
+        t::DisableCapacityManagerRequest,
+        t::DisableCapacityManagerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableCapacityManager, t::DisableCapacityManagerRequest,
+    t::DisableCapacityManagerResult, rt::NoErrors, op::DISABLE_CAPACITY_MANAGER
+);
+impl DisableCapacityManager {
+    rt::setter!(val_opt DisableCapacityManagerRequest dry_run(bool));
+    rt::setter!(into_opt DisableCapacityManagerRequest client_token(String));
+}
+/// The `DisableEbsEncryptionByDefault` operation.
+///
+/// Disables EBS encryption by default for your account in the current Region.
+///
+/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
+///
+/// Disabling encryption by default does not change the encryption status of your existing volumes.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct DisableEbsEncryptionByDefault(
+    pub(crate) rt::Call<
+        t::DisableEbsEncryptionByDefaultRequest,
+        t::DisableEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableEbsEncryptionByDefault, t::DisableEbsEncryptionByDefaultRequest,
+    t::DisableEbsEncryptionByDefaultResult, rt::NoErrors,
+    op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT
+);
+impl DisableEbsEncryptionByDefault {
+    rt::setter!(val_opt DisableEbsEncryptionByDefaultRequest dry_run(bool));
+}
+/// The `DisableFastLaunch` operation.
+///
+/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
+///
+/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
+pub struct DisableFastLaunch(
+    pub(crate) rt::Call<
+        t::DisableFastLaunchRequest,
+        t::DisableFastLaunchResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableFastLaunch, t::DisableFastLaunchRequest, t::DisableFastLaunchResult,
+    rt::NoErrors, op::DISABLE_FAST_LAUNCH
+);
+impl DisableFastLaunch {
+    rt::setter!(into_req DisableFastLaunchRequest image_id(String));
+    rt::setter!(val_opt DisableFastLaunchRequest force(bool));
+    rt::setter!(val_opt DisableFastLaunchRequest dry_run(bool));
+}
+impl super::Client {
+    /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones. Returns [`DisableFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_fast_snapshot_restores(&self) -> DisableFastSnapshotRestores {
+        rt::builder(&self.handle)
+    }
+    /// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches. Returns [`DisableImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image(&self) -> DisableImage {
+        rt::builder(&self.handle)
+    }
+    /// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region. Returns [`DisableImageBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_block_public_access(&self) -> DisableImageBlockPublicAccess {
+        rt::builder(&self.handle)
+    }
+    /// Cancels the deprecation of the specified AMI. Returns [`DisableImageDeprecation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_deprecation(&self) -> DisableImageDeprecation {
+        rt::builder(&self.handle)
+    }
+    /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered. Returns [`DisableImageDeregistrationProtection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_deregistration_protection(
+        &self,
+    ) -> DisableImageDeregistrationProtection {
+        rt::builder(&self.handle)
+    }
+    /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. Returns [`DisableInstanceSqlHaStandbyDetections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_instance_sql_ha_standby_detections(
+        &self,
+    ) -> DisableInstanceSqlHaStandbyDetections {
+        rt::builder(&self.handle)
+    }
+    /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DisableIpamOrganizationAdminAccount`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ipam_organization_admin_account(
+        &self,
+    ) -> DisableIpamOrganizationAdminAccount {
+        rt::builder(&self.handle)
+    }
+    /// Disables an IPAM policy. Returns [`DisableIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ipam_policy(&self) -> DisableIpamPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Disables route propagation from a route server to a specified route table. Returns [`DisableRouteServerPropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_route_server_propagation(&self) -> DisableRouteServerPropagation {
+        rt::builder(&self.handle)
+    }
+    /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`DisableSerialConsoleAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_serial_console_access(&self) -> DisableSerialConsoleAccess {
+        rt::builder(&self.handle)
+    }
+    /// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region. Returns [`DisableSnapshotBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_snapshot_block_public_access(
+        &self,
+    ) -> DisableSnapshotBlockPublicAccess {
+        rt::builder(&self.handle)
+    }
+    /// Disables the specified resource attachment from propagating routes to the specified propagation route table. Returns [`DisableTransitGatewayRouteTablePropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_transit_gateway_route_table_propagation(
+        &self,
+    ) -> DisableTransitGatewayRouteTablePropagation {
+        rt::builder(&self.handle)
+    }
+    /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC. Returns [`DisableVgwRoutePropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_vgw_route_propagation(&self) -> DisableVgwRoutePropagation {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_vpc_classic_link(&self) -> DisableVpcClassicLink {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_vpc_classic_link_dns_support(
+        &self,
+    ) -> DisableVpcClassicLinkDnsSupport {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates an Elastic IP address from the instance or network interface it's associated with. Returns [`DisassociateAddress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_address(&self) -> DisassociateAddress {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DisableFastSnapshotRestores` operation.
+///
+/// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
+pub struct DisableFastSnapshotRestores(
+    pub(crate) rt::Call<
+        t::DisableFastSnapshotRestoresRequest,
+        t::DisableFastSnapshotRestoresResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableFastSnapshotRestores, t::DisableFastSnapshotRestoresRequest,
+    t::DisableFastSnapshotRestoresResult, rt::NoErrors,
+    op::DISABLE_FAST_SNAPSHOT_RESTORES
+);
+impl DisableFastSnapshotRestores {
+    rt::setter!(
+        items DisableFastSnapshotRestoresRequest availability_zones(String)
+        push_availability_zones
+    );
+    rt::setter!(
+        items DisableFastSnapshotRestoresRequest availability_zone_ids(String)
+        push_availability_zone_ids
+    );
+    rt::setter!(
+        items DisableFastSnapshotRestoresRequest source_snapshot_ids(String)
+        push_source_snapshot_ids
+    );
+    rt::setter!(val_opt DisableFastSnapshotRestoresRequest dry_run(bool));
+}
+/// The `DisableImage` operation.
+///
+/// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
+///
+/// A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI.
+///
+/// A disabled AMI does not appear in [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) API calls by default.
+///
+/// Only the AMI owner can disable an AMI.
+///
+/// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
+///
+/// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImage(
+    pub(crate) rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisableImage, t::DisableImageRequest, t::DisableImageResult, rt::NoErrors,
+    op::DISABLE_IMAGE
+);
+impl DisableImage {
+    rt::setter!(into_req DisableImageRequest image_id(String));
+    rt::setter!(val_opt DisableImageRequest dry_run(bool));
+}
+/// The `DisableImageBlockPublicAccess` operation.
+///
+/// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageBlockPublicAccess(
+    pub(crate) rt::Call<
+        t::DisableImageBlockPublicAccessRequest,
+        t::DisableImageBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableImageBlockPublicAccess, t::DisableImageBlockPublicAccessRequest,
+    t::DisableImageBlockPublicAccessResult, rt::NoErrors,
+    op::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS
+);
+impl DisableImageBlockPublicAccess {
+    rt::setter!(val_opt DisableImageBlockPublicAccessRequest dry_run(bool));
+}
+/// The `DisableImageDeprecation` operation.
+///
+/// Cancels the deprecation of the specified AMI.
+///
+/// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageDeprecation(
+    pub(crate) rt::Call<
+        t::DisableImageDeprecationRequest,
+        t::DisableImageDeprecationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableImageDeprecation, t::DisableImageDeprecationRequest,
+    t::DisableImageDeprecationResult, rt::NoErrors, op::DISABLE_IMAGE_DEPRECATION
+);
+impl DisableImageDeprecation {
+    rt::setter!(into_req DisableImageDeprecationRequest image_id(String));
+    rt::setter!(val_opt DisableImageDeprecationRequest dry_run(bool));
+}
+/// The `DisableImageDeregistrationProtection` operation.
+///
+/// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
+///
+/// If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI.
+///
+/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageDeregistrationProtection(
+    pub(crate) rt::Call<
+        t::DisableImageDeregistrationProtectionRequest,
+        t::DisableImageDeregistrationProtectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableImageDeregistrationProtection, t::DisableImageDeregistrationProtectionRequest,
+    t::DisableImageDeregistrationProtectionResult, rt::NoErrors,
+    op::DISABLE_IMAGE_DEREGISTRATION_PROTECTION
+);
+impl DisableImageDeregistrationProtection {
+    rt::setter!(into_req DisableImageDeregistrationProtectionRequest image_id(String));
+    rt::setter!(val_opt DisableImageDeregistrationProtectionRequest dry_run(bool));
+}
+/// The `DisableInstanceSqlHaStandbyDetections` operation.
+///
+/// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
+pub struct DisableInstanceSqlHaStandbyDetections(
+    pub(crate) rt::Call<
+        t::DisableInstanceSqlHaStandbyDetectionsRequest,
+        t::DisableInstanceSqlHaStandbyDetectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableInstanceSqlHaStandbyDetections,
+    t::DisableInstanceSqlHaStandbyDetectionsRequest,
+    t::DisableInstanceSqlHaStandbyDetectionsResult, rt::NoErrors,
+    op::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS
+);
+impl DisableInstanceSqlHaStandbyDetections {
+    rt::setter!(
+        items DisableInstanceSqlHaStandbyDetectionsRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(val_opt DisableInstanceSqlHaStandbyDetectionsRequest dry_run(bool));
+}
+/// The `DisableIpamOrganizationAdminAccount` operation.
+///
+/// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DisableIpamOrganizationAdminAccount(
+    pub(crate) rt::Call<
+        t::DisableIpamOrganizationAdminAccountRequest,
+        t::DisableIpamOrganizationAdminAccountResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableIpamOrganizationAdminAccount, t::DisableIpamOrganizationAdminAccountRequest,
+    t::DisableIpamOrganizationAdminAccountResult, rt::NoErrors,
+    op::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT
+);
+impl DisableIpamOrganizationAdminAccount {
+    rt::setter!(val_opt DisableIpamOrganizationAdminAccountRequest dry_run(bool));
+    rt::setter!(
+        into_req DisableIpamOrganizationAdminAccountRequest
+        delegated_admin_account_id(String)
+    );
+}
+/// The `DisableIpamPolicy` operation.
+///
+/// Disables an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DisableIpamPolicy(
+    pub(crate) rt::Call<
+        t::DisableIpamPolicyRequest,
+        t::DisableIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableIpamPolicy, t::DisableIpamPolicyRequest, t::DisableIpamPolicyResult,
+    rt::NoErrors, op::DISABLE_IPAM_POLICY
+);
+impl DisableIpamPolicy {
+    rt::setter!(val_opt DisableIpamPolicyRequest dry_run(bool));
+    rt::setter!(into_req DisableIpamPolicyRequest ipam_policy_id(String));
+    rt::setter!(into_opt DisableIpamPolicyRequest organization_target_id(String));
+}
+/// The `DisableRouteServerPropagation` operation.
+///
+/// Disables route propagation from a route server to a specified route table.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DisableRouteServerPropagation(
+    pub(crate) rt::Call<
+        t::DisableRouteServerPropagationRequest,
+        t::DisableRouteServerPropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableRouteServerPropagation, t::DisableRouteServerPropagationRequest,
+    t::DisableRouteServerPropagationResult, rt::NoErrors,
+    op::DISABLE_ROUTE_SERVER_PROPAGATION
+);
+impl DisableRouteServerPropagation {
+    rt::setter!(into_req DisableRouteServerPropagationRequest route_server_id(String));
+    rt::setter!(into_req DisableRouteServerPropagationRequest route_table_id(String));
+    rt::setter!(val_opt DisableRouteServerPropagationRequest dry_run(bool));
+}
+/// The `DisableSerialConsoleAccess` operation.
+///
+/// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct DisableSerialConsoleAccess(
+    pub(crate) rt::Call<
+        t::DisableSerialConsoleAccessRequest,
+        t::DisableSerialConsoleAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableSerialConsoleAccess, t::DisableSerialConsoleAccessRequest,
+    t::DisableSerialConsoleAccessResult, rt::NoErrors, op::DISABLE_SERIAL_CONSOLE_ACCESS
+);
+impl DisableSerialConsoleAccess {
+    rt::setter!(val_opt DisableSerialConsoleAccessRequest dry_run(bool));
+}
+/// The `DisableSnapshotBlockPublicAccess` operation.
+///
+/// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
+///
+/// **Important:** Enabling block public access for snapshots in *block-all-sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you disable block public access , these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
+pub struct DisableSnapshotBlockPublicAccess(
+    pub(crate) rt::Call<
+        t::DisableSnapshotBlockPublicAccessRequest,
+        t::DisableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableSnapshotBlockPublicAccess, t::DisableSnapshotBlockPublicAccessRequest,
+    t::DisableSnapshotBlockPublicAccessResult, rt::NoErrors,
+    op::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS
+);
+impl DisableSnapshotBlockPublicAccess {
+    rt::setter!(val_opt DisableSnapshotBlockPublicAccessRequest dry_run(bool));
+}
+/// The `DisableTransitGatewayRouteTablePropagation` operation.
+///
+/// Disables the specified resource attachment from propagating routes to the specified propagation route table.
+pub struct DisableTransitGatewayRouteTablePropagation(
+    pub(crate) rt::Call<
+        t::DisableTransitGatewayRouteTablePropagationRequest,
+        t::DisableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableTransitGatewayRouteTablePropagation,
+    t::DisableTransitGatewayRouteTablePropagationRequest,
+    t::DisableTransitGatewayRouteTablePropagationResult, rt::NoErrors,
+    op::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION
+);
+impl DisableTransitGatewayRouteTablePropagation {
+    rt::setter!(
+        into_req DisableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt DisableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DisableTransitGatewayRouteTablePropagationRequest dry_run(bool));
+    rt::setter!(
+        into_opt DisableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_announcement_id(String)
+    );
+}
+/// The `DisableVgwRoutePropagation` operation.
+///
+/// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
+pub struct DisableVgwRoutePropagation(
+    pub(crate) rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisableVgwRoutePropagation, t::DisableVgwRoutePropagationRequest, rt::Unit,
+    rt::NoErrors, op::DISABLE_VGW_ROUTE_PROPAGATION
+);
+impl DisableVgwRoutePropagation {
+    rt::setter!(into_req DisableVgwRoutePropagationRequest gateway_id(String));
+    rt::setter!(into_req DisableVgwRoutePropagationRequest route_table_id(String));
+    rt::setter!(val_opt DisableVgwRoutePropagationRequest dry_run(bool));
+}
+/// The `DisableVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
+pub struct DisableVpcClassicLink(
+    pub(crate) rt::Call<
+        t::DisableVpcClassicLinkRequest,
+        t::DisableVpcClassicLinkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableVpcClassicLink, t::DisableVpcClassicLinkRequest,
+    t::DisableVpcClassicLinkResult, rt::NoErrors, op::DISABLE_VPC_CLASSIC_LINK
+);
+impl DisableVpcClassicLink {
+    rt::setter!(val_opt DisableVpcClassicLinkRequest dry_run(bool));
+    rt::setter!(into_req DisableVpcClassicLinkRequest vpc_id(String));
+}
+/// The `DisableVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked.
+///
+/// You must specify a VPC ID in the request.
+pub struct DisableVpcClassicLinkDnsSupport(
+    pub(crate) rt::Call<
+        t::DisableVpcClassicLinkDnsSupportRequest,
+        t::DisableVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableVpcClassicLinkDnsSupport, t::DisableVpcClassicLinkDnsSupportRequest,
+    t::DisableVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl DisableVpcClassicLinkDnsSupport {
+    rt::setter!(into_opt DisableVpcClassicLinkDnsSupportRequest vpc_id(String));
+}
+/// The `DisassociateAddress` operation.
+///
+/// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// An address cannot be disassociated if the all of the following conditions are met:
+///
+/// - Network interface has a `publicDualStackDnsName` publicDnsName
+/// - Public IPv4 address is the primary public IPv4 address
+/// - Network interface only has one remaining public IPv4 address
+pub struct DisassociateAddress(
+    pub(crate) rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisassociateAddress, t::DisassociateAddressRequest, rt::Unit, rt::NoErrors,
+    op::DISASSOCIATE_ADDRESS
+);
+impl DisassociateAddress {
+    rt::setter!(into_opt DisassociateAddressRequest association_id(String));
+    rt::setter!(into_opt DisassociateAddressRequest public_ip(String));
+    rt::setter!(val_opt DisassociateAddressRequest dry_run(bool));
+}
+impl super::Client {
+    /// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply: Returns [`DisassociateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_application_status_check(
+        &self,
+    ) -> DisassociateApplicationStatusCheck {
+        rt::builder(&self.handle)
+    }
+    /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`DisassociateCapacityReservationBillingOwner`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_capacity_reservation_billing_owner(
+        &self,
+    ) -> DisassociateCapacityReservationBillingOwner {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens: Returns [`DisassociateClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_client_vpn_target_network(
+        &self,
+    ) -> DisassociateClientVpnTargetNetwork {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate. Returns [`DisassociateEnclaveCertificateIamRole`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_enclave_certificate_iam_role(
+        &self,
+    ) -> DisassociateEnclaveCertificateIamRole {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates an IAM instance profile from a running or stopped instance. Returns [`DisassociateIamInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_iam_instance_profile(&self) -> DisassociateIamInstanceProfile {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates one or more targets from an event window. Returns [`DisassociateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_instance_event_window(&self) -> DisassociateInstanceEventWindow {
+        rt::builder(&self.handle)
+    }
+    /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DisassociateIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_ipam_byoasn(&self) -> DisassociateIpamByoasn {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DisassociateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_ipam_resource_discovery(
+        &self,
+    ) -> DisassociateIpamResourceDiscovery {
+        rt::builder(&self.handle)
+    }
+    /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected. Returns [`DisassociateKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_kms_key_id(&self) -> DisassociateKmsKeyId {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*. Returns [`DisassociateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_nat_gateway_address(&self) -> DisassociateNatGatewayAddress {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a flex cost allocation policy from one or more network resources. Returns [`DisassociateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> DisassociateNetworkingFlexCostAllocationPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a route server from a VPC. Returns [`DisassociateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_route_server(&self) -> DisassociateRouteServer {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a subnet or gateway from a route table. Returns [`DisassociateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_route_table(&self) -> DisassociateRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html). Returns [`DisassociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_security_group_vpc(&self) -> DisassociateSecurityGroupVpc {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. Returns [`DisassociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_subnet_cidr_block(&self) -> DisassociateSubnetCidrBlock {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates the specified subnets from the transit gateway multicast domain. Returns [`DisassociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_transit_gateway_multicast_domain(
+        &self,
+    ) -> DisassociateTransitGatewayMulticastDomain {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DisassociateApplicationStatusCheck` operation.
+///
+/// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - The application status check must already exist and belong to your account.
+/// - Tag keys must not be blank.
+pub struct DisassociateApplicationStatusCheck(
+    pub(crate) rt::Call<
+        t::DisassociateApplicationStatusCheckRequest,
+        t::DisassociateApplicationStatusCheckResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateApplicationStatusCheck, t::DisassociateApplicationStatusCheckRequest,
+    t::DisassociateApplicationStatusCheckResult, rt::NoErrors,
+    op::DISASSOCIATE_APPLICATION_STATUS_CHECK
+);
+impl DisassociateApplicationStatusCheck {
+    rt::setter!(
+        into_req DisassociateApplicationStatusCheckRequest
+        application_status_check_id(String)
+    );
+    rt::setter!(
+        items DisassociateApplicationStatusCheckRequest
+        target_tag_associations(t::CustomTagKeyValueRequestPair)
+        push_target_tag_associations
+    );
+    rt::setter!(
+        items DisassociateApplicationStatusCheckRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(into_opt DisassociateApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt DisassociateApplicationStatusCheckRequest dry_run(bool));
+}
+/// The `DisassociateCapacityReservationBillingOwner` operation.
+///
+/// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+pub struct DisassociateCapacityReservationBillingOwner(
+    pub(crate) rt::Call<
+        t::DisassociateCapacityReservationBillingOwnerRequest,
+        t::DisassociateCapacityReservationBillingOwnerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateCapacityReservationBillingOwner,
+    t::DisassociateCapacityReservationBillingOwnerRequest,
+    t::DisassociateCapacityReservationBillingOwnerResult, rt::NoErrors,
+    op::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
+);
+impl DisassociateCapacityReservationBillingOwner {
+    rt::setter!(
+        val_opt DisassociateCapacityReservationBillingOwnerRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req DisassociateCapacityReservationBillingOwnerRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateCapacityReservationBillingOwnerRequest
+        unused_reservation_billing_owner_id(String)
+    );
+}
+/// The `DisassociateClientVpnTargetNetwork` operation.
+///
+/// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
+///
+/// - The route that was automatically added for the VPC is deleted
+/// - All active client connections are terminated
+/// - New client connections are disallowed
+/// - The Client VPN endpoint's status changes to `pending-associate`
+pub struct DisassociateClientVpnTargetNetwork(
+    pub(crate) rt::Call<
+        t::DisassociateClientVpnTargetNetworkRequest,
+        t::DisassociateClientVpnTargetNetworkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateClientVpnTargetNetwork, t::DisassociateClientVpnTargetNetworkRequest,
+    t::DisassociateClientVpnTargetNetworkResult, rt::NoErrors,
+    op::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK
+);
+impl DisassociateClientVpnTargetNetwork {
+    rt::setter!(
+        into_req DisassociateClientVpnTargetNetworkRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateClientVpnTargetNetworkRequest association_id(String)
+    );
+    rt::setter!(val_opt DisassociateClientVpnTargetNetworkRequest dry_run(bool));
+}
+/// The `DisassociateEnclaveCertificateIamRole` operation.
+///
+/// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
+pub struct DisassociateEnclaveCertificateIamRole(
+    pub(crate) rt::Call<
+        t::DisassociateEnclaveCertificateIamRoleRequest,
+        t::DisassociateEnclaveCertificateIamRoleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateEnclaveCertificateIamRole,
+    t::DisassociateEnclaveCertificateIamRoleRequest,
+    t::DisassociateEnclaveCertificateIamRoleResult, rt::NoErrors,
+    op::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
+);
+impl DisassociateEnclaveCertificateIamRole {
+    rt::setter!(
+        into_req DisassociateEnclaveCertificateIamRoleRequest certificate_arn(String)
+    );
+    rt::setter!(into_req DisassociateEnclaveCertificateIamRoleRequest role_arn(String));
+    rt::setter!(val_opt DisassociateEnclaveCertificateIamRoleRequest dry_run(bool));
+}
+/// The `DisassociateIamInstanceProfile` operation.
+///
+/// Disassociates an IAM instance profile from a running or stopped instance.
+///
+/// Use DescribeIamInstanceProfileAssociations to get the association ID.
+pub struct DisassociateIamInstanceProfile(
+    pub(crate) rt::Call<
+        t::DisassociateIamInstanceProfileRequest,
+        t::DisassociateIamInstanceProfileResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateIamInstanceProfile, t::DisassociateIamInstanceProfileRequest,
+    t::DisassociateIamInstanceProfileResult, rt::NoErrors,
+    op::DISASSOCIATE_IAM_INSTANCE_PROFILE
+);
+impl DisassociateIamInstanceProfile {
+    rt::setter!(into_req DisassociateIamInstanceProfileRequest association_id(String));
+}
+/// The `DisassociateInstanceEventWindow` operation.
+///
+/// Disassociates one or more targets from an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DisassociateInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::DisassociateInstanceEventWindowRequest,
+        t::DisassociateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateInstanceEventWindow, t::DisassociateInstanceEventWindowRequest,
+    t::DisassociateInstanceEventWindowResult, rt::NoErrors,
+    op::DISASSOCIATE_INSTANCE_EVENT_WINDOW
+);
+impl DisassociateInstanceEventWindow {
+    rt::setter!(val_opt DisassociateInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(
+        into_req DisassociateInstanceEventWindowRequest instance_event_window_id(String)
+    );
+    rt::setter!(
+        val_req DisassociateInstanceEventWindowRequest
+        association_target(t::InstanceEventWindowDisassociationRequest)
+    );
+}
+/// The `DisassociateIpamByoasn` operation.
+///
+/// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DisassociateIpamByoasn(
+    pub(crate) rt::Call<
+        t::DisassociateIpamByoasnRequest,
+        t::DisassociateIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateIpamByoasn, t::DisassociateIpamByoasnRequest,
+    t::DisassociateIpamByoasnResult, rt::NoErrors, op::DISASSOCIATE_IPAM_BYOASN
+);
+impl DisassociateIpamByoasn {
+    rt::setter!(val_opt DisassociateIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req DisassociateIpamByoasnRequest asn(String));
+    rt::setter!(into_req DisassociateIpamByoasnRequest cidr(String));
+}
+/// The `DisassociateIpamResourceDiscovery` operation.
+///
+/// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DisassociateIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::DisassociateIpamResourceDiscoveryRequest,
+        t::DisassociateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateIpamResourceDiscovery, t::DisassociateIpamResourceDiscoveryRequest,
+    t::DisassociateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY
+);
+impl DisassociateIpamResourceDiscovery {
+    rt::setter!(val_opt DisassociateIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(
+        into_req DisassociateIpamResourceDiscoveryRequest
+        ipam_resource_discovery_association_id(String)
+    );
+}
+/// The `DisassociateKmsKeyId` operation.
+///
+/// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
+pub struct DisassociateKmsKeyId(
+    pub(crate) rt::Call<
+        t::DisassociateKmsKeyIdRequest,
+        t::DisassociateKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateKmsKeyId, t::DisassociateKmsKeyIdRequest, t::DisassociateKmsKeyIdResult,
+    rt::NoErrors, op::DISASSOCIATE_KMS_KEY_ID
+);
+impl DisassociateKmsKeyId {
+    rt::setter!(into_opt DisassociateKmsKeyIdRequest snapshot_id(String));
+    rt::setter!(into_req DisassociateKmsKeyIdRequest kms_key_id(String));
+    rt::setter!(val_opt DisassociateKmsKeyIdRequest dry_run(bool));
+}
+/// The `DisassociateNatGatewayAddress` operation.
+///
+/// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
+///
+/// While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway.
+///
+/// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
+pub struct DisassociateNatGatewayAddress(
+    pub(crate) rt::Call<
+        t::DisassociateNatGatewayAddressRequest,
+        t::DisassociateNatGatewayAddressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateNatGatewayAddress, t::DisassociateNatGatewayAddressRequest,
+    t::DisassociateNatGatewayAddressResult, rt::NoErrors,
+    op::DISASSOCIATE_NAT_GATEWAY_ADDRESS
+);
+impl DisassociateNatGatewayAddress {
+    rt::setter!(into_req DisassociateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items DisassociateNatGatewayAddressRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(
+        val_opt DisassociateNatGatewayAddressRequest max_drain_duration_seconds(i32)
+    );
+    rt::setter!(val_opt DisassociateNatGatewayAddressRequest dry_run(bool));
+}
+/// The `DisassociateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Disassociates a flex cost allocation policy from one or more network resources.
+pub struct DisassociateNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
+        t::DisassociateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateNetworkingFlexCostAllocationPolicy,
+    t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
+    t::DisassociateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl DisassociateNetworkingFlexCostAllocationPolicy {
+    rt::setter!(
+        items DisassociateNetworkingFlexCostAllocationPolicyRequest
+        fca_policy_association_ids(String) push_fca_policy_association_ids
+    );
+    rt::setter!(
+        val_opt DisassociateNetworkingFlexCostAllocationPolicyRequest dry_run(bool)
+    );
+}
+/// The `DisassociateRouteServer` operation.
+///
+/// Disassociates a route server from a VPC.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DisassociateRouteServer(
+    pub(crate) rt::Call<
+        t::DisassociateRouteServerRequest,
+        t::DisassociateRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateRouteServer, t::DisassociateRouteServerRequest,
+    t::DisassociateRouteServerResult, rt::NoErrors, op::DISASSOCIATE_ROUTE_SERVER
+);
+impl DisassociateRouteServer {
+    rt::setter!(into_req DisassociateRouteServerRequest route_server_id(String));
+    rt::setter!(into_req DisassociateRouteServerRequest vpc_id(String));
+    rt::setter!(val_opt DisassociateRouteServerRequest dry_run(bool));
+}
+/// The `DisassociateRouteTable` operation.
+///
+/// Disassociates a subnet or gateway from a route table.
+///
+/// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DisassociateRouteTable(
+    pub(crate) rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DisassociateRouteTable, t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors,
+    op::DISASSOCIATE_ROUTE_TABLE
+);
+impl DisassociateRouteTable {
+    rt::setter!(val_opt DisassociateRouteTableRequest dry_run(bool));
+    rt::setter!(into_req DisassociateRouteTableRequest association_id(String));
+}
+/// The `DisassociateSecurityGroupVpc` operation.
+///
+/// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
+pub struct DisassociateSecurityGroupVpc(
+    pub(crate) rt::Call<
+        t::DisassociateSecurityGroupVpcRequest,
+        t::DisassociateSecurityGroupVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateSecurityGroupVpc, t::DisassociateSecurityGroupVpcRequest,
+    t::DisassociateSecurityGroupVpcResult, rt::NoErrors,
+    op::DISASSOCIATE_SECURITY_GROUP_VPC
+);
+impl DisassociateSecurityGroupVpc {
+    rt::setter!(into_req DisassociateSecurityGroupVpcRequest group_id(String));
+    rt::setter!(into_req DisassociateSecurityGroupVpcRequest vpc_id(String));
+    rt::setter!(val_opt DisassociateSecurityGroupVpcRequest dry_run(bool));
+}
+/// The `DisassociateSubnetCidrBlock` operation.
+///
+/// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+pub struct DisassociateSubnetCidrBlock(
+    pub(crate) rt::Call<
+        t::DisassociateSubnetCidrBlockRequest,
+        t::DisassociateSubnetCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateSubnetCidrBlock, t::DisassociateSubnetCidrBlockRequest,
+    t::DisassociateSubnetCidrBlockResult, rt::NoErrors,
+    op::DISASSOCIATE_SUBNET_CIDR_BLOCK
+);
+impl DisassociateSubnetCidrBlock {
+    rt::setter!(into_req DisassociateSubnetCidrBlockRequest association_id(String));
+}
+/// The `DisassociateTransitGatewayMulticastDomain` operation.
+///
+/// Disassociates the specified subnets from the transit gateway multicast domain.
+pub struct DisassociateTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::DisassociateTransitGatewayMulticastDomainRequest,
+        t::DisassociateTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateTransitGatewayMulticastDomain,
+    t::DisassociateTransitGatewayMulticastDomainRequest,
+    t::DisassociateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl DisassociateTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req DisassociateTransitGatewayMulticastDomainRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateTransitGatewayMulticastDomainRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items DisassociateTransitGatewayMulticastDomainRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(val_opt DisassociateTransitGatewayMulticastDomainRequest dry_run(bool));
+}
+impl super::Client {
+    /// Removes the association between an an attachment and a policy table. Returns [`DisassociateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_transit_gateway_policy_table(
+        &self,
+    ) -> DisassociateTransitGatewayPolicyTable {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a resource attachment from a transit gateway route table. Returns [`DisassociateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_transit_gateway_route_table(
+        &self,
+    ) -> DisassociateTransitGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Removes an association between a branch network interface with a trunk network interface. Returns [`DisassociateTrunkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_trunk_interface(&self) -> DisassociateTrunkInterface {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. Returns [`DisassociateVpcCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_vpc_cidr_block(&self) -> DisassociateVpcCidrBlock {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DisassociateTransitGatewayPolicyTable` operation.
+///
+/// Removes the association between an an attachment and a policy table.
+pub struct DisassociateTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::DisassociateTransitGatewayPolicyTableRequest,
+        t::DisassociateTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateTransitGatewayPolicyTable,
+    t::DisassociateTransitGatewayPolicyTableRequest,
+    t::DisassociateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl DisassociateTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req DisassociateTransitGatewayPolicyTableRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateTransitGatewayPolicyTableRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DisassociateTransitGatewayPolicyTableRequest dry_run(bool));
+}
+/// The `DisassociateTransitGatewayRouteTable` operation.
+///
+/// Disassociates a resource attachment from a transit gateway route table.
+pub struct DisassociateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::DisassociateTransitGatewayRouteTableRequest,
+        t::DisassociateTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateTransitGatewayRouteTable, t::DisassociateTransitGatewayRouteTableRequest,
+    t::DisassociateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl DisassociateTransitGatewayRouteTable {
+    rt::setter!(
+        into_req DisassociateTransitGatewayRouteTableRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateTransitGatewayRouteTableRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DisassociateTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `DisassociateTrunkInterface` operation.
+///
+/// Removes an association between a branch network interface with a trunk network interface.
+pub struct DisassociateTrunkInterface(
+    pub(crate) rt::Call<
+        t::DisassociateTrunkInterfaceRequest,
+        t::DisassociateTrunkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateTrunkInterface, t::DisassociateTrunkInterfaceRequest,
+    t::DisassociateTrunkInterfaceResult, rt::NoErrors, op::DISASSOCIATE_TRUNK_INTERFACE
+);
+impl DisassociateTrunkInterface {
+    rt::setter!(into_req DisassociateTrunkInterfaceRequest association_id(String));
+    rt::setter!(into_opt DisassociateTrunkInterfaceRequest client_token(String));
+    rt::setter!(val_opt DisassociateTrunkInterfaceRequest dry_run(bool));
+}
+/// The `DisassociateVpcCidrBlock` operation.
+///
+/// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+///
+/// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
+pub struct DisassociateVpcCidrBlock(
+    pub(crate) rt::Call<
+        t::DisassociateVpcCidrBlockRequest,
+        t::DisassociateVpcCidrBlockResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisassociateVpcCidrBlock, t::DisassociateVpcCidrBlockRequest,
+    t::DisassociateVpcCidrBlockResult, rt::NoErrors, op::DISASSOCIATE_VPC_CIDR_BLOCK
+);
+impl DisassociateVpcCidrBlock {
+    rt::setter!(into_req DisassociateVpcCidrBlockRequest association_id(String));
 }

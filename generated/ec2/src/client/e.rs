@@ -5,154 +5,97 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`EnableAddressTransfer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`EnableAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_address_transfer(&self) -> EnableAddressTransfer {
-        EnableAddressTransfer(rt::Call::new(&self.handle, &op::ENABLE_ADDRESS_TRANSFER))
+        rt::builder(&self.handle)
     }
-    /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted:
-    ///
-    /// Returns the [`EnableAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted: Returns [`EnableAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_allowed_images_settings(&self) -> EnableAllowedImagesSettings {
-        EnableAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::ENABLE_ALLOWED_IMAGES_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply:
-    ///
-    /// Returns the [`EnableApplicationStatusCheckSuppression`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply: Returns [`EnableApplicationStatusCheckSuppression`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_application_status_check_suppression(
         &self,
     ) -> EnableApplicationStatusCheckSuppression {
-        EnableApplicationStatusCheckSuppression(
-            rt::Call::new(&self.handle, &op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables Infrastructure Performance subscriptions.
-    ///
-    /// Returns the [`EnableAwsNetworkPerformanceMetricSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Infrastructure Performance subscriptions. Returns [`EnableAwsNetworkPerformanceMetricSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_aws_network_performance_metric_subscription(
         &self,
     ) -> EnableAwsNetworkPerformanceMetricSubscription {
-        EnableAwsNetworkPerformanceMetricSubscription(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
-    ///
-    /// Returns the [`EnableCapacityManager`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete. Returns [`EnableCapacityManager`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_capacity_manager(&self) -> EnableCapacityManager {
-        EnableCapacityManager(rt::Call::new(&self.handle, &op::ENABLE_CAPACITY_MANAGER))
+        rt::builder(&self.handle)
     }
-    /// Enables EBS encryption by default for your account in the current Region.
-    ///
-    /// Returns the [`EnableEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables EBS encryption by default for your account in the current Region. Returns [`EnableEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ebs_encryption_by_default(&self) -> EnableEbsEncryptionByDefault {
-        EnableEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT),
-        )
+        rt::builder(&self.handle)
     }
-    /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
-    ///
-    /// Returns the [`EnableFastLaunch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency. Returns [`EnableFastLaunch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_fast_launch(&self) -> EnableFastLaunch {
-        EnableFastLaunch(rt::Call::new(&self.handle, &op::ENABLE_FAST_LAUNCH))
+        rt::builder(&self.handle)
     }
-    /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-    ///
-    /// Returns the [`EnableFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones. Returns [`EnableFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_fast_snapshot_restores(&self) -> EnableFastSnapshotRestores {
-        EnableFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::ENABLE_FAST_SNAPSHOT_RESTORES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again.
-    ///
-    /// Returns the [`EnableImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again. Returns [`EnableImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image(&self) -> EnableImage {
-        EnableImage(rt::Call::new(&self.handle, &op::ENABLE_IMAGE))
+        rt::builder(&self.handle)
     }
-    /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available.
-    ///
-    /// Returns the [`EnableImageBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available. Returns [`EnableImageBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_block_public_access(&self) -> EnableImageBlockPublicAccess {
-        EnableImageBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables deprecation of the specified AMI at the specified date and time.
-    ///
-    /// Returns the [`EnableImageDeprecation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables deprecation of the specified AMI at the specified date and time. Returns [`EnableImageDeprecation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_deprecation(&self) -> EnableImageDeprecation {
-        EnableImageDeprecation(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEPRECATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
-    ///
-    /// Returns the [`EnableImageDeregistrationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered. Returns [`EnableImageDeregistrationProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_deregistration_protection(
         &self,
     ) -> EnableImageDeregistrationProtection {
-        EnableImageDeregistrationProtection(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
-    ///
-    /// Returns the [`EnableInstanceSqlHaStandbyDetections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances. Returns [`EnableInstanceSqlHaStandbyDetections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_instance_sql_ha_standby_detections(
         &self,
     ) -> EnableInstanceSqlHaStandbyDetections {
-        EnableInstanceSqlHaStandbyDetections(
-            rt::Call::new(&self.handle, &op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
-    ///
-    /// Returns the [`EnableIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry. Returns [`EnableIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_internet_registry_association(
         &self,
     ) -> EnableIpamInternetRegistryAssociation {
-        EnableIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`EnableIpamOrganizationAdminAccount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`EnableIpamOrganizationAdminAccount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_organization_admin_account(
         &self,
     ) -> EnableIpamOrganizationAdminAccount {
-        EnableIpamOrganizationAdminAccount(
-            rt::Call::new(&self.handle, &op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables an IPAM policy.
-    ///
-    /// Returns the [`EnableIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables an IPAM policy. Returns [`EnableIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_policy(&self) -> EnableIpamPolicy {
-        EnableIpamPolicy(rt::Call::new(&self.handle, &op::ENABLE_IPAM_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableAddressTransfer` operation.
@@ -170,64 +113,9 @@ rt::operation_type!(
     t::EnableAddressTransferResult, rt::NoErrors, op::ENABLE_ADDRESS_TRANSFER
 );
 impl EnableAddressTransfer {
-    /// The allocation ID of an Elastic IP address.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// The ID of the account that you want to transfer the Elastic IP address to.
-    #[inline]
-    pub fn transfer_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transfer_account_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAddressTransferResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableAddressTransferResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableAddressTransferRequest,
-        t::EnableAddressTransferResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req EnableAddressTransferRequest allocation_id(String));
+    rt::setter!(into_req EnableAddressTransferRequest transfer_account_id(String));
+    rt::setter!(val_opt EnableAddressTransferRequest dry_run(bool));
 }
 /// The `EnableAllowedImagesSettings` operation.
 ///
@@ -252,61 +140,11 @@ rt::operation_type!(
     op::ENABLE_ALLOWED_IMAGES_SETTINGS
 );
 impl EnableAllowedImagesSettings {
-    /// Specify `enabled` to apply the image criteria specified by the Allowed AMIs settings. Specify `audit-mode` so that you can check which AMIs will be allowed or not allowed by the image criteria.
-    #[inline]
-    pub fn allowed_images_settings_state(
-        mut self,
-        value: impl Into<t::AllowedImagesSettingsEnabledState>,
-    ) -> Self {
-        self.0.input_mut().allowed_images_settings_state = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAllowedImagesSettingsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableAllowedImagesSettingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableAllowedImagesSettingsRequest,
-        t::EnableAllowedImagesSettingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req EnableAllowedImagesSettingsRequest
+        allowed_images_settings_state(t::AllowedImagesSettingsEnabledState)
+    );
+    rt::setter!(val_opt EnableAllowedImagesSettingsRequest dry_run(bool));
 }
 /// The `EnableApplicationStatusCheckSuppression` operation.
 ///
@@ -329,80 +167,17 @@ rt::operation_type!(
     op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
 );
 impl EnableApplicationStatusCheckSuppression {
-    /// The IDs of the instances for which to suppress application status checks.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// The duration, in seconds, for which to suppress application status checks. If omitted, the application status check is suppressed indefinitely until you call `DisableApplicationStatusCheckSuppression`.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableApplicationStatusCheckSuppressionRequest,
-        t::EnableApplicationStatusCheckSuppressionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items EnableApplicationStatusCheckSuppressionRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        val_opt EnableApplicationStatusCheckSuppressionRequest duration_seconds(i32)
+    );
+    rt::setter!(
+        into_opt EnableApplicationStatusCheckSuppressionRequest client_token(String)
+    );
+    rt::setter!(val_opt EnableApplicationStatusCheckSuppressionRequest dry_run(bool));
 }
 /// The `EnableAwsNetworkPerformanceMetricSubscription` operation.
 ///
@@ -421,80 +196,23 @@ rt::operation_type!(
     op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
 );
 impl EnableAwsNetworkPerformanceMetricSubscription {
-    /// The source Region (like `us-east-1`) or Availability Zone ID (like `use1-az1`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
-    #[inline]
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source = Some(value.into());
-        self
-    }
-    /// The target Region (like `us-east-2`) or Availability Zone ID (like `use2-az2`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
-    #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = Some(value.into());
-        self
-    }
-    /// The metric used for the enabled subscription.
-    #[inline]
-    pub fn metric(mut self, value: impl Into<t::MetricType>) -> Self {
-        self.0.input_mut().metric = Some(value.into());
-        self
-    }
-    /// The statistic used for the enabled subscription.
-    #[inline]
-    pub fn statistic(mut self, value: impl Into<t::StatisticType>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
-        t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest source(String)
+    );
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest destination(String)
+    );
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest
+        metric(t::MetricType)
+    );
+    rt::setter!(
+        into_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest
+        statistic(t::StatisticType)
+    );
+    rt::setter!(
+        val_opt EnableAwsNetworkPerformanceMetricSubscriptionRequest dry_run(bool)
+    );
 }
 /// The `EnableCapacityManager` operation.
 ///
@@ -511,64 +229,9 @@ rt::operation_type!(
     t::EnableCapacityManagerResult, rt::NoErrors, op::ENABLE_CAPACITY_MANAGER
 );
 impl EnableCapacityManager {
-    /// Specifies whether to enable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager can aggregate data from all accounts in your organization. Default is false.
-    #[inline]
-    pub fn organizations_access(mut self, value: bool) -> Self {
-        self.0.input_mut().organizations_access = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableCapacityManagerResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableCapacityManagerResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableCapacityManagerRequest,
-        t::EnableCapacityManagerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt EnableCapacityManagerRequest organizations_access(bool));
+    rt::setter!(val_opt EnableCapacityManagerRequest dry_run(bool));
+    rt::setter!(into_opt EnableCapacityManagerRequest client_token(String));
 }
 /// The `EnableEbsEncryptionByDefault` operation.
 ///
@@ -592,54 +255,7 @@ rt::operation_type!(
     op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT
 );
 impl EnableEbsEncryptionByDefault {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableEbsEncryptionByDefaultResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableEbsEncryptionByDefaultResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableEbsEncryptionByDefaultRequest,
-        t::EnableEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt EnableEbsEncryptionByDefaultRequest dry_run(bool));
 }
 /// The `EnableFastLaunch` operation.
 ///
@@ -658,84 +274,18 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_FAST_LAUNCH
 );
 impl EnableFastLaunch {
-    /// Specify the ID of the image for which to enable Windows fast launch.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The type of resource to use for pre-provisioning the AMI for Windows fast launch. Supported values include: `snapshot`, which is the default value.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// Configuration settings for creating and managing the snapshots that are used for pre-provisioning the AMI for Windows fast launch. The associated `ResourceType` must be `snapshot`.
-    #[inline]
-    pub fn snapshot_configuration(
-        mut self,
-        value: t::FastLaunchSnapshotConfigurationRequest,
-    ) -> Self {
-        self.0.input_mut().snapshot_configuration = Some(value);
-        self
-    }
-    /// The launch template to use when launching Windows instances from pre-provisioned snapshots. Launch template parameters can include either the name or ID of the launch template, but not both.
-    #[inline]
-    pub fn launch_template(
-        mut self,
-        value: t::FastLaunchLaunchTemplateSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().launch_template = Some(value);
-        self
-    }
-    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch. Value must be `6` or greater.
-    #[inline]
-    pub fn max_parallel_launches(mut self, value: i32) -> Self {
-        self.0.input_mut().max_parallel_launches = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastLaunchResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastLaunchResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableFastLaunchRequest, t::EnableFastLaunchResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req EnableFastLaunchRequest image_id(String));
+    rt::setter!(into_opt EnableFastLaunchRequest resource_type(String));
+    rt::setter!(
+        val_opt EnableFastLaunchRequest
+        snapshot_configuration(t::FastLaunchSnapshotConfigurationRequest)
+    );
+    rt::setter!(
+        val_opt EnableFastLaunchRequest
+        launch_template(t::FastLaunchLaunchTemplateSpecificationRequest)
+    );
+    rt::setter!(val_opt EnableFastLaunchRequest max_parallel_launches(i32));
+    rt::setter!(val_opt EnableFastLaunchRequest dry_run(bool));
 }
 /// The `EnableFastSnapshotRestores` operation.
 ///
@@ -756,88 +306,19 @@ rt::operation_type!(
     t::EnableFastSnapshotRestoresResult, rt::NoErrors, op::ENABLE_FAST_SNAPSHOT_RESTORES
 );
 impl EnableFastSnapshotRestores {
-    /// One or more Availability Zones. For example, `us-east-2a`.
-    #[inline]
-    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().availability_zones);
-        self
-    }
-    /// Adds one element to `AvailabilityZones`; see [`availability_zones`](Self::availability_zones).
-    #[inline]
-    pub fn push_availability_zones(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().availability_zones, item);
-        self
-    }
-    /// One or more Availability Zone IDs. For example, `use2-az1`.
-    #[inline]
-    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().availability_zone_ids);
-        self
-    }
-    /// Adds one element to `AvailabilityZoneIds`; see [`availability_zone_ids`](Self::availability_zone_ids).
-    #[inline]
-    pub fn push_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().availability_zone_ids, item);
-        self
-    }
-    /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`. You can specify a snapshot that was shared with you from another Amazon Web Services account.
-    #[inline]
-    pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().source_snapshot_ids);
-        self
-    }
-    /// Adds one element to `SourceSnapshotIds`; see [`source_snapshot_ids`](Self::source_snapshot_ids).
-    #[inline]
-    pub fn push_source_snapshot_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().source_snapshot_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastSnapshotRestoresResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastSnapshotRestoresResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableFastSnapshotRestoresRequest,
-        t::EnableFastSnapshotRestoresResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items EnableFastSnapshotRestoresRequest availability_zones(String)
+        push_availability_zones
+    );
+    rt::setter!(
+        items EnableFastSnapshotRestoresRequest availability_zone_ids(String)
+        push_availability_zone_ids
+    );
+    rt::setter!(
+        items EnableFastSnapshotRestoresRequest source_snapshot_ids(String)
+        push_source_snapshot_ids
+    );
+    rt::setter!(val_opt EnableFastSnapshotRestoresRequest dry_run(bool));
 }
 /// The `EnableImage` operation.
 ///
@@ -854,52 +335,8 @@ rt::operation_type!(
     op::ENABLE_IMAGE
 );
 impl EnableImage {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::EnableImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableImageRequest, t::EnableImageResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req EnableImageRequest image_id(String));
+    rt::setter!(val_opt EnableImageRequest dry_run(bool));
 }
 /// The `EnableImageBlockPublicAccess` operation.
 ///
@@ -921,63 +358,11 @@ rt::operation_type!(
     op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS
 );
 impl EnableImageBlockPublicAccess {
-    /// Specify `block-new-sharing` to enable block public access for AMIs at the account level in the specified Region. This will block any attempt to publicly share your AMIs in the specified Region.
-    #[inline]
-    pub fn image_block_public_access_state(
-        mut self,
-        value: impl Into<t::ImageBlockPublicAccessEnabledState>,
-    ) -> Self {
-        self.0.input_mut().image_block_public_access_state = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableImageBlockPublicAccessResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageBlockPublicAccessResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableImageBlockPublicAccessRequest,
-        t::EnableImageBlockPublicAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req EnableImageBlockPublicAccessRequest
+        image_block_public_access_state(t::ImageBlockPublicAccessEnabledState)
+    );
+    rt::setter!(val_opt EnableImageBlockPublicAccessRequest dry_run(bool));
 }
 /// The `EnableImageDeprecation` operation.
 ///
@@ -996,64 +381,9 @@ rt::operation_type!(
     t::EnableImageDeprecationResult, rt::NoErrors, op::ENABLE_IMAGE_DEPRECATION
 );
 impl EnableImageDeprecation {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The date and time to deprecate the AMI, in UTC, in the following format: *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z. If you specify a value for seconds, Amazon EC2 rounds the seconds to the nearest minute.
-    #[inline]
-    pub fn deprecate_at(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().deprecate_at = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableImageDeprecationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageDeprecationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableImageDeprecationRequest,
-        t::EnableImageDeprecationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req EnableImageDeprecationRequest image_id(String));
+    rt::setter!(val_req EnableImageDeprecationRequest deprecate_at(rt::DateTime));
+    rt::setter!(val_opt EnableImageDeprecationRequest dry_run(bool));
 }
 /// The `EnableImageDeregistrationProtection` operation.
 ///
@@ -1075,68 +405,9 @@ rt::operation_type!(
     op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION
 );
 impl EnableImageDeregistrationProtection {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// If `true`, enforces deregistration protection for 24 hours after deregistration protection is disabled.
-    #[inline]
-    pub fn with_cooldown(mut self, value: bool) -> Self {
-        self.0.input_mut().with_cooldown = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableImageDeregistrationProtectionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableImageDeregistrationProtectionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableImageDeregistrationProtectionRequest,
-        t::EnableImageDeregistrationProtectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req EnableImageDeregistrationProtectionRequest image_id(String));
+    rt::setter!(val_opt EnableImageDeregistrationProtectionRequest with_cooldown(bool));
+    rt::setter!(val_opt EnableImageDeregistrationProtectionRequest dry_run(bool));
 }
 /// The `EnableInstanceSqlHaStandbyDetections` operation.
 ///
@@ -1156,74 +427,15 @@ rt::operation_type!(
     op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS
 );
 impl EnableInstanceSqlHaStandbyDetections {
-    /// The IDs of the instances to enable for SQL Server High Availability standby detection monitoring.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// The ARN of the Secrets Manager secret containing the SQL Server access credentials. The specified secret must contain valid SQL Server credentials for the specified instances. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent. To enable instances with different credentials, you must make separate requests.
-    #[inline]
-    pub fn sql_server_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sql_server_credentials = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableInstanceSqlHaStandbyDetectionsRequest,
-        t::EnableInstanceSqlHaStandbyDetectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items EnableInstanceSqlHaStandbyDetectionsRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        into_opt EnableInstanceSqlHaStandbyDetectionsRequest
+        sql_server_credentials(String)
+    );
+    rt::setter!(val_opt EnableInstanceSqlHaStandbyDetectionsRequest dry_run(bool));
 }
 /// The `EnableIpamInternetRegistryAssociation` operation.
 ///
@@ -1242,101 +454,29 @@ rt::operation_type!(
     op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION
 );
 impl EnableIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association to enable.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The RPKI version to use from the Parent Response XML.
-    #[inline]
-    pub fn rpki_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rpki_version = value.into();
-        self
-    }
-    /// The RPKI service URI for the publication point from the Parent Response XML.
-    #[inline]
-    pub fn service_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_uri = value.into();
-        self
-    }
-    /// The child handle for the BPKI certificate hierarchy from the Parent Response XML.
-    #[inline]
-    pub fn child_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().child_handle = value.into();
-        self
-    }
-    /// The parent handle for the BPKI certificate hierarchy from the Parent Response XML.
-    #[inline]
-    pub fn parent_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parent_handle = value.into();
-        self
-    }
-    /// The parent BPKI Trust Anchor certificate in PEM format from the Parent Response XML.
-    #[inline]
-    pub fn parent_bpki_ta(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parent_bpki_ta = value.into();
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableIpamInternetRegistryAssociationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableIpamInternetRegistryAssociationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableIpamInternetRegistryAssociationRequest,
-        t::EnableIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt EnableIpamInternetRegistryAssociationRequest dry_run(bool));
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest rpki_version(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest service_uri(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest child_handle(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest parent_handle(String)
+    );
+    rt::setter!(
+        into_req EnableIpamInternetRegistryAssociationRequest parent_bpki_ta(String)
+    );
+    rt::setter!(
+        into_opt EnableIpamInternetRegistryAssociationRequest client_token(String)
+    );
 }
 /// The `EnableIpamOrganizationAdminAccount` operation.
 ///
@@ -1354,62 +494,11 @@ rt::operation_type!(
     op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT
 );
 impl EnableIpamOrganizationAdminAccount {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Organizations member account ID that you want to enable as the IPAM account.
-    #[inline]
-    pub fn delegated_admin_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegated_admin_account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::EnableIpamOrganizationAdminAccountResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnableIpamOrganizationAdminAccountResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableIpamOrganizationAdminAccountRequest,
-        t::EnableIpamOrganizationAdminAccountResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt EnableIpamOrganizationAdminAccountRequest dry_run(bool));
+    rt::setter!(
+        into_req EnableIpamOrganizationAdminAccountRequest
+        delegated_admin_account_id(String)
+    );
 }
 /// The `EnableIpamPolicy` operation.
 ///
@@ -1430,58 +519,405 @@ rt::operation_type!(
     rt::NoErrors, op::ENABLE_IPAM_POLICY
 );
 impl EnableIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    rt::setter!(val_opt EnableIpamPolicyRequest dry_run(bool));
+    rt::setter!(into_req EnableIpamPolicyRequest ipam_policy_id(String));
+    rt::setter!(into_opt EnableIpamPolicyRequest organization_target_id(String));
+}
+impl super::Client {
+    /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization. Returns [`EnableReachabilityAnalyzerOrganizationSharing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn enable_reachability_analyzer_organization_sharing(
+        &self,
+    ) -> EnableReachabilityAnalyzerOrganizationSharing {
+        rt::builder(&self.handle)
     }
-    /// The ID of the IPAM policy to enable.
+    /// Defines which route tables the route server can update with routes. Returns [`EnableRouteServerPropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
+    pub fn enable_route_server_propagation(&self) -> EnableRouteServerPropagation {
+        rt::builder(&self.handle)
     }
-    /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+    /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`EnableSerialConsoleAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn organization_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_target_id = Some(value.into());
-        self
+    pub fn enable_serial_console_access(&self) -> EnableSerialConsoleAccess {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify. Returns [`EnableSnapshotBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::EnableIpamPolicyResult>> {
-        self.0.send()
+    pub fn enable_snapshot_block_public_access(
+        &self,
+    ) -> EnableSnapshotBlockPublicAccess {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Enables the specified attachment to propagate routes to the specified propagation route table. Returns [`EnableTransitGatewayRouteTablePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::EnableIpamPolicyResult> {
-        self.0.send_blocking()
+    pub fn enable_transit_gateway_route_table_propagation(
+        &self,
+    ) -> EnableTransitGatewayRouteTablePropagation {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC. Returns [`EnableVgwRoutePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn enable_vgw_route_propagation(&self) -> EnableVgwRoutePropagation {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent. Returns [`EnableVolumeIo`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn enable_volume_io(&self) -> EnableVolumeIo {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// **Note:** This action is deprecated. Returns [`EnableVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult, rt::NoErrors> {
-        self.0
+    pub fn enable_vpc_classic_link(&self) -> EnableVpcClassicLink {
+        rt::builder(&self.handle)
     }
+    /// **Note:** This action is deprecated. Returns [`EnableVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vpc_classic_link_dns_support(&self) -> EnableVpcClassicLinkDnsSupport {
+        rt::builder(&self.handle)
+    }
+    /// Downloads the client certificate revocation list for the specified Client VPN endpoint. Returns [`ExportClientVpnClientCertificateRevocationList`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_certificate_revocation_list(
+        &self,
+    ) -> ExportClientVpnClientCertificateRevocationList {
+        rt::builder(&self.handle)
+    }
+    /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint. Returns [`ExportClientVpnClientConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_configuration(
+        &self,
+    ) -> ExportClientVpnClientConfiguration {
+        rt::builder(&self.handle)
+    }
+    /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*. Returns [`ExportImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_image(&self) -> ExportImage {
+        rt::builder(&self.handle)
+    }
+    /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range. Returns [`ExportTransitGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_transit_gateway_routes(&self) -> ExportTransitGatewayRoutes {
+        rt::builder(&self.handle)
+    }
+    /// Exports the client configuration for a Verified Access instance. Returns [`ExportVerifiedAccessInstanceClientConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_verified_access_instance_client_configuration(
+        &self,
+    ) -> ExportVerifiedAccessInstanceClientConfiguration {
+        rt::builder(&self.handle)
+    }
+}
+/// The `EnableReachabilityAnalyzerOrganizationSharing` operation.
+///
+/// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
+///
+/// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
+pub struct EnableReachabilityAnalyzerOrganizationSharing(
+    pub(crate) rt::Call<
+        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+        t::EnableReachabilityAnalyzerOrganizationSharingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableReachabilityAnalyzerOrganizationSharing,
+    t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+    t::EnableReachabilityAnalyzerOrganizationSharingResult, rt::NoErrors,
+    op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING
+);
+impl EnableReachabilityAnalyzerOrganizationSharing {
+    rt::setter!(
+        val_opt EnableReachabilityAnalyzerOrganizationSharingRequest dry_run(bool)
+    );
+}
+/// The `EnableRouteServerPropagation` operation.
+///
+/// Defines which route tables the route server can update with routes.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct EnableRouteServerPropagation(
+    pub(crate) rt::Call<
+        t::EnableRouteServerPropagationRequest,
+        t::EnableRouteServerPropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableRouteServerPropagation, t::EnableRouteServerPropagationRequest,
+    t::EnableRouteServerPropagationResult, rt::NoErrors,
+    op::ENABLE_ROUTE_SERVER_PROPAGATION
+);
+impl EnableRouteServerPropagation {
+    rt::setter!(into_req EnableRouteServerPropagationRequest route_server_id(String));
+    rt::setter!(into_req EnableRouteServerPropagationRequest route_table_id(String));
+    rt::setter!(val_opt EnableRouteServerPropagationRequest dry_run(bool));
+}
+/// The `EnableSerialConsoleAccess` operation.
+///
+/// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct EnableSerialConsoleAccess(
+    pub(crate) rt::Call<
+        t::EnableSerialConsoleAccessRequest,
+        t::EnableSerialConsoleAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableSerialConsoleAccess, t::EnableSerialConsoleAccessRequest,
+    t::EnableSerialConsoleAccessResult, rt::NoErrors, op::ENABLE_SERIAL_CONSOLE_ACCESS
+);
+impl EnableSerialConsoleAccess {
+    rt::setter!(val_opt EnableSerialConsoleAccessRequest dry_run(bool));
+}
+/// The `EnableSnapshotBlockPublicAccess` operation.
+///
+/// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
+///
+/// **Important:** Enabling block public access for snapshots in *block all sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you later disable block public access or change the mode to *block new sharing*, these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct EnableSnapshotBlockPublicAccess(
+    pub(crate) rt::Call<
+        t::EnableSnapshotBlockPublicAccessRequest,
+        t::EnableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableSnapshotBlockPublicAccess, t::EnableSnapshotBlockPublicAccessRequest,
+    t::EnableSnapshotBlockPublicAccessResult, rt::NoErrors,
+    op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS
+);
+impl EnableSnapshotBlockPublicAccess {
+    rt::setter!(
+        into_req EnableSnapshotBlockPublicAccessRequest
+        state(t::SnapshotBlockPublicAccessState)
+    );
+    rt::setter!(val_opt EnableSnapshotBlockPublicAccessRequest dry_run(bool));
+}
+/// The `EnableTransitGatewayRouteTablePropagation` operation.
+///
+/// Enables the specified attachment to propagate routes to the specified propagation route table.
+pub struct EnableTransitGatewayRouteTablePropagation(
+    pub(crate) rt::Call<
+        t::EnableTransitGatewayRouteTablePropagationRequest,
+        t::EnableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableTransitGatewayRouteTablePropagation,
+    t::EnableTransitGatewayRouteTablePropagationRequest,
+    t::EnableTransitGatewayRouteTablePropagationResult, rt::NoErrors,
+    op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION
+);
+impl EnableTransitGatewayRouteTablePropagation {
+    rt::setter!(
+        into_req EnableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt EnableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt EnableTransitGatewayRouteTablePropagationRequest dry_run(bool));
+    rt::setter!(
+        into_opt EnableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_announcement_id(String)
+    );
+}
+/// The `EnableVgwRoutePropagation` operation.
+///
+/// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+pub struct EnableVgwRoutePropagation(
+    pub(crate) rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    EnableVgwRoutePropagation, t::EnableVgwRoutePropagationRequest, rt::Unit,
+    rt::NoErrors, op::ENABLE_VGW_ROUTE_PROPAGATION
+);
+impl EnableVgwRoutePropagation {
+    rt::setter!(into_req EnableVgwRoutePropagationRequest gateway_id(String));
+    rt::setter!(into_req EnableVgwRoutePropagationRequest route_table_id(String));
+    rt::setter!(val_opt EnableVgwRoutePropagationRequest dry_run(bool));
+}
+/// The `EnableVolumeIO` operation.
+///
+/// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
+pub struct EnableVolumeIo(
+    pub(crate) rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    EnableVolumeIo, t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors,
+    op::ENABLE_VOLUME_IO
+);
+impl EnableVolumeIo {
+    rt::setter!(val_opt EnableVolumeIoRequest dry_run(bool));
+    rt::setter!(into_req EnableVolumeIoRequest volume_id(String));
+}
+/// The `EnableVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
+pub struct EnableVpcClassicLink(
+    pub(crate) rt::Call<
+        t::EnableVpcClassicLinkRequest,
+        t::EnableVpcClassicLinkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableVpcClassicLink, t::EnableVpcClassicLinkRequest, t::EnableVpcClassicLinkResult,
+    rt::NoErrors, op::ENABLE_VPC_CLASSIC_LINK
+);
+impl EnableVpcClassicLink {
+    rt::setter!(val_opt EnableVpcClassicLinkRequest dry_run(bool));
+    rt::setter!(into_req EnableVpcClassicLinkRequest vpc_id(String));
+}
+/// The `EnableVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC to support DNS hostname resolution for ClassicLink. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+///
+/// You must specify a VPC ID in the request.
+pub struct EnableVpcClassicLinkDnsSupport(
+    pub(crate) rt::Call<
+        t::EnableVpcClassicLinkDnsSupportRequest,
+        t::EnableVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    EnableVpcClassicLinkDnsSupport, t::EnableVpcClassicLinkDnsSupportRequest,
+    t::EnableVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl EnableVpcClassicLinkDnsSupport {
+    rt::setter!(into_opt EnableVpcClassicLinkDnsSupportRequest vpc_id(String));
+}
+/// The `ExportClientVpnClientCertificateRevocationList` operation.
+///
+/// Downloads the client certificate revocation list for the specified Client VPN endpoint.
+pub struct ExportClientVpnClientCertificateRevocationList(
+    pub(crate) rt::Call<
+        t::ExportClientVpnClientCertificateRevocationListRequest,
+        t::ExportClientVpnClientCertificateRevocationListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportClientVpnClientCertificateRevocationList,
+    t::ExportClientVpnClientCertificateRevocationListRequest,
+    t::ExportClientVpnClientCertificateRevocationListResult, rt::NoErrors,
+    op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
+);
+impl ExportClientVpnClientCertificateRevocationList {
+    rt::setter!(
+        into_req ExportClientVpnClientCertificateRevocationListRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        val_opt ExportClientVpnClientCertificateRevocationListRequest dry_run(bool)
+    );
+}
+/// The `ExportClientVpnClientConfiguration` operation.
+///
+/// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
+pub struct ExportClientVpnClientConfiguration(
+    pub(crate) rt::Call<
+        t::ExportClientVpnClientConfigurationRequest,
+        t::ExportClientVpnClientConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportClientVpnClientConfiguration, t::ExportClientVpnClientConfigurationRequest,
+    t::ExportClientVpnClientConfigurationResult, rt::NoErrors,
+    op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION
+);
+impl ExportClientVpnClientConfiguration {
+    rt::setter!(
+        into_req ExportClientVpnClientConfigurationRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt ExportClientVpnClientConfigurationRequest dry_run(bool));
+}
+/// The `ExportImage` operation.
+///
+/// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
+pub struct ExportImage(
+    pub(crate) rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ExportImage, t::ExportImageRequest, t::ExportImageResult, rt::NoErrors,
+    op::EXPORT_IMAGE
+);
+impl ExportImage {
+    rt::setter!(into_opt ExportImageRequest client_token(String));
+    rt::setter!(into_opt ExportImageRequest description(String));
+    rt::setter!(into_req ExportImageRequest disk_image_format(t::DiskImageFormat));
+    rt::setter!(val_opt ExportImageRequest dry_run(bool));
+    rt::setter!(into_req ExportImageRequest image_id(String));
+    rt::setter!(
+        val_req ExportImageRequest s3_export_location(t::ExportTaskS3LocationRequest)
+    );
+    rt::setter!(into_opt ExportImageRequest role_name(String));
+    rt::setter!(
+        items ExportImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `ExportTransitGatewayRoutes` operation.
+///
+/// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
+///
+/// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct ExportTransitGatewayRoutes(
+    pub(crate) rt::Call<
+        t::ExportTransitGatewayRoutesRequest,
+        t::ExportTransitGatewayRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportTransitGatewayRoutes, t::ExportTransitGatewayRoutesRequest,
+    t::ExportTransitGatewayRoutesResult, rt::NoErrors, op::EXPORT_TRANSIT_GATEWAY_ROUTES
+);
+impl ExportTransitGatewayRoutes {
+    rt::setter!(
+        into_req ExportTransitGatewayRoutesRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(items ExportTransitGatewayRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_req ExportTransitGatewayRoutesRequest s3_bucket(String));
+    rt::setter!(val_opt ExportTransitGatewayRoutesRequest dry_run(bool));
+}
+/// The `ExportVerifiedAccessInstanceClientConfiguration` operation.
+///
+/// Exports the client configuration for a Verified Access instance.
+pub struct ExportVerifiedAccessInstanceClientConfiguration(
+    pub(crate) rt::Call<
+        t::ExportVerifiedAccessInstanceClientConfigurationRequest,
+        t::ExportVerifiedAccessInstanceClientConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ExportVerifiedAccessInstanceClientConfiguration,
+    t::ExportVerifiedAccessInstanceClientConfigurationRequest,
+    t::ExportVerifiedAccessInstanceClientConfigurationResult, rt::NoErrors,
+    op::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION
+);
+impl ExportVerifiedAccessInstanceClientConfiguration {
+    rt::setter!(
+        into_req ExportVerifiedAccessInstanceClientConfigurationRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        val_opt ExportVerifiedAccessInstanceClientConfigurationRequest dry_run(bool)
+    );
 }

@@ -5,161 +5,97 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
-    ///
-    /// Returns the [`GetActiveVpnTunnelStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms. Returns [`GetActiveVpnTunnelStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_active_vpn_tunnel_status(&self) -> GetActiveVpnTunnelStatus {
-        GetActiveVpnTunnelStatus(
-            rt::Call::new(&self.handle, &op::GET_ACTIVE_VPN_TUNNEL_STATUS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
-    ///
-    /// Returns the [`GetAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region. Returns [`GetAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_allowed_images_settings(&self) -> GetAllowedImagesSettings {
-        GetAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::GET_ALLOWED_IMAGES_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
-    ///
-    /// Returns the [`GetAssociatedEnclaveCertificateIamRoles`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key. Returns [`GetAssociatedEnclaveCertificateIamRoles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_associated_enclave_certificate_iam_roles(
         &self,
     ) -> GetAssociatedEnclaveCertificateIamRoles {
-        GetAssociatedEnclaveCertificateIamRoles(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
-    ///
-    /// Returns the [`GetAssociatedIpv6PoolCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool. Returns [`GetAssociatedIpv6PoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_associated_ipv6_pool_cidrs(&self) -> GetAssociatedIpv6PoolCidrs {
-        GetAssociatedIpv6PoolCidrs(
-            rt::Call::new(&self.handle, &op::GET_ASSOCIATED_IPV6_POOL_CIDRS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets network performance data.
-    ///
-    /// Returns the [`GetAwsNetworkPerformanceData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets network performance data. Returns [`GetAwsNetworkPerformanceData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_aws_network_performance_data(&self) -> GetAwsNetworkPerformanceData {
-        GetAwsNetworkPerformanceData(
-            rt::Call::new(&self.handle, &op::GET_AWS_NETWORK_PERFORMANCE_DATA),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
-    ///
-    /// Returns the [`GetCapacityManagerAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status. Returns [`GetCapacityManagerAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_attributes(&self) -> GetCapacityManagerAttributes {
-        GetCapacityManagerAttributes(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
-    ///
-    /// Returns the [`GetCapacityManagerMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family. Returns [`GetCapacityManagerMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_metric_data(&self) -> GetCapacityManagerMetricData {
-        GetCapacityManagerMetricData(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DATA),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
-    ///
-    /// Returns the [`GetCapacityManagerMetricDimensions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping. Returns [`GetCapacityManagerMetricDimensions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_metric_dimensions(
         &self,
     ) -> GetCapacityManagerMetricDimensions {
-        GetCapacityManagerMetricDimensions(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-    ///
-    /// Returns the [`GetCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. Returns [`GetCapacityManagerMonitoredTagKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_monitored_tag_keys(
         &self,
     ) -> GetCapacityManagerMonitoredTagKeys {
-        GetCapacityManagerMonitoredTagKeys(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
-    ///
-    /// Returns the [`GetCapacityManagerSupportabilityScores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed. Returns [`GetCapacityManagerSupportabilityScores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_supportability_scores(
         &self,
     ) -> GetCapacityManagerSupportabilityScores {
-        GetCapacityManagerSupportabilityScores(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
-    ///
-    /// Returns the [`GetCapacityReservationUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage. Returns [`GetCapacityReservationUsage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_reservation_usage(&self) -> GetCapacityReservationUsage {
-        GetCapacityReservationUsage(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_RESERVATION_USAGE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Describes the authorization policy for a Client VPN endpoint.
-    ///
-    /// Returns the [`GetClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the authorization policy for a Client VPN endpoint. Returns [`GetClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_client_vpn_endpoint_authorization_policy(
         &self,
     ) -> GetClientVpnEndpointAuthorizationPolicy {
-        GetClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Describes the allocations from the specified customer-owned address pool.
-    ///
-    /// Returns the [`GetCoipPoolUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the allocations from the specified customer-owned address pool. Returns [`GetCoipPoolUsage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_coip_pool_usage(&self) -> GetCoipPoolUsage {
-        GetCoipPoolUsage(rt::Call::new(&self.handle, &op::GET_COIP_POOL_USAGE))
+        rt::builder(&self.handle)
     }
-    /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
-    ///
-    /// Returns the [`GetConsoleOutput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors. Returns [`GetConsoleOutput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_console_output(&self) -> GetConsoleOutput {
-        GetConsoleOutput(rt::Call::new(&self.handle, &op::GET_CONSOLE_OUTPUT))
+        rt::builder(&self.handle)
     }
-    /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
-    ///
-    /// Returns the [`GetConsoleScreenshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting. Returns [`GetConsoleScreenshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_console_screenshot(&self) -> GetConsoleScreenshot {
-        GetConsoleScreenshot(rt::Call::new(&self.handle, &op::GET_CONSOLE_SCREENSHOT))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a summary of the account status report.
-    ///
-    /// Returns the [`GetDeclarativePoliciesReportSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a summary of the account status report. Returns [`GetDeclarativePoliciesReportSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_declarative_policies_report_summary(
         &self,
     ) -> GetDeclarativePoliciesReportSummary {
-        GetDeclarativePoliciesReportSummary(
-            rt::Call::new(&self.handle, &op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetActiveVpnTunnelStatus` operation.
@@ -177,64 +113,11 @@ rt::operation_type!(
     t::GetActiveVpnTunnelStatusResult, rt::NoErrors, op::GET_ACTIVE_VPN_TUNNEL_STATUS
 );
 impl GetActiveVpnTunnelStatus {
-    /// The ID of the VPN connection for which to retrieve the active tunnel status.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The external IP address of the VPN tunnel for which to retrieve the active status.
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetActiveVpnTunnelStatusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetActiveVpnTunnelStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetActiveVpnTunnelStatusRequest,
-        t::GetActiveVpnTunnelStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetActiveVpnTunnelStatusRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req GetActiveVpnTunnelStatusRequest vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(val_opt GetActiveVpnTunnelStatusRequest dry_run(bool));
 }
 /// The `GetAllowedImagesSettings` operation.
 ///
@@ -255,52 +138,7 @@ rt::operation_type!(
     t::GetAllowedImagesSettingsResult, rt::NoErrors, op::GET_ALLOWED_IMAGES_SETTINGS
 );
 impl GetAllowedImagesSettings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAllowedImagesSettingsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAllowedImagesSettingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAllowedImagesSettingsRequest,
-        t::GetAllowedImagesSettingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt GetAllowedImagesSettingsRequest dry_run(bool));
 }
 /// The `GetAssociatedEnclaveCertificateIamRoles` operation.
 ///
@@ -319,62 +157,10 @@ rt::operation_type!(
     op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES
 );
 impl GetAssociatedEnclaveCertificateIamRoles {
-    /// The ARN of the ACM certificate for which to view the associated IAM roles, encryption keys, and Amazon S3 object information.
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAssociatedEnclaveCertificateIamRolesRequest,
-        t::GetAssociatedEnclaveCertificateIamRolesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetAssociatedEnclaveCertificateIamRolesRequest certificate_arn(String)
+    );
+    rt::setter!(val_opt GetAssociatedEnclaveCertificateIamRolesRequest dry_run(bool));
 }
 /// The `GetAssociatedIpv6PoolCidrs` operation.
 ///
@@ -391,70 +177,10 @@ rt::operation_type!(
     t::GetAssociatedIpv6PoolCidrsResult, rt::NoErrors, op::GET_ASSOCIATED_IPV6_POOL_CIDRS
 );
 impl GetAssociatedIpv6PoolCidrs {
-    /// The ID of the IPv6 address pool.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAssociatedIpv6PoolCidrsRequest,
-        t::GetAssociatedIpv6PoolCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAssociatedIpv6PoolCidrsRequest pool_id(String));
+    rt::setter!(into_opt GetAssociatedIpv6PoolCidrsRequest next_token(String));
+    rt::setter!(val_opt GetAssociatedIpv6PoolCidrsRequest max_results(i32));
+    rt::setter!(val_opt GetAssociatedIpv6PoolCidrsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -485,90 +211,15 @@ rt::operation_type!(
     op::GET_AWS_NETWORK_PERFORMANCE_DATA
 );
 impl GetAwsNetworkPerformanceData {
-    /// A list of network performance data queries.
-    #[inline]
-    pub fn data_queries(mut self, value: impl rt::Items<t::DataQuery>) -> Self {
-        value.add_to(&mut self.0.input_mut().data_queries);
-        self
-    }
-    /// Adds one element to `DataQueries`; see [`data_queries`](Self::data_queries).
-    #[inline]
-    pub fn push_data_queries(mut self, item: impl Into<t::DataQuery>) -> Self {
-        rt::push(&mut self.0.input_mut().data_queries, item);
-        self
-    }
-    /// The starting time for the performance data request. The starting time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-10T12:00:00.000Z`.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The ending time for the performance data request. The end time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-12T12:00:00.000Z`.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAwsNetworkPerformanceDataResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAwsNetworkPerformanceDataResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAwsNetworkPerformanceDataRequest,
-        t::GetAwsNetworkPerformanceDataResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items GetAwsNetworkPerformanceDataRequest data_queries(t::DataQuery)
+        push_data_queries
+    );
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest start_time(rt::DateTime));
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest end_time(rt::DateTime));
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest max_results(i32));
+    rt::setter!(into_opt GetAwsNetworkPerformanceDataRequest next_token(String));
+    rt::setter!(val_opt GetAwsNetworkPerformanceDataRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -599,54 +250,7 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_ATTRIBUTES
 );
 impl GetCapacityManagerAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerAttributesRequest,
-        t::GetCapacityManagerAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt GetCapacityManagerAttributesRequest dry_run(bool));
 }
 /// The `GetCapacityManagerMetricData` operation.
 ///
@@ -664,126 +268,23 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_METRIC_DATA
 );
 impl GetCapacityManagerMetricData {
-    /// The names of the metrics to retrieve. Maximum of 10 metrics per request.
-    #[inline]
-    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_names);
-        self
-    }
-    /// Adds one element to `MetricNames`; see [`metric_names`](Self::metric_names).
-    #[inline]
-    pub fn push_metric_names(mut self, item: impl Into<t::Metric>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_names, item);
-        self
-    }
-    /// The start time for the metric data query, in ISO 8601 format. The time range (end time - start time) must be a multiple of the specified period.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The end time for the metric data query, in ISO 8601 format. If the end time is beyond the latest ingested data, it will be automatically adjusted to the latest available data point.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// The granularity, in seconds, of the returned data points.
-    #[inline]
-    pub fn period(mut self, value: i32) -> Self {
-        self.0.input_mut().period = value;
-        self
-    }
-    /// The dimensions by which to group the metric data. This determines how the data is aggregated and returned.
-    #[inline]
-    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
-        value.add_to(&mut self.0.input_mut().group_by);
-        self
-    }
-    /// Adds one element to `GroupBy`; see [`group_by`](Self::group_by).
-    #[inline]
-    pub fn push_group_by(mut self, item: impl Into<t::GroupBy>) -> Self {
-        rt::push(&mut self.0.input_mut().group_by, item);
-        self
-    }
-    /// Conditions to filter the metric data. Each filter specifies a dimension, comparison operator ('equals', 'in'), and values to match against.
-    #[inline]
-    pub fn filter_by(
-        mut self,
-        value: impl rt::Items<t::CapacityManagerCondition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_by);
-        self
-    }
-    /// Adds one element to `FilterBy`; see [`filter_by`](Self::filter_by).
-    #[inline]
-    pub fn push_filter_by(
-        mut self,
-        item: impl Into<t::CapacityManagerCondition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().filter_by, item);
-        self
-    }
-    /// The maximum number of data points to return. Valid range is 1 to 100,000. Use with NextToken for pagination of large result sets.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional data points.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerMetricDataResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerMetricDataResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerMetricDataRequest,
-        t::GetCapacityManagerMetricDataResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items GetCapacityManagerMetricDataRequest metric_names(t::Metric)
+        push_metric_names
+    );
+    rt::setter!(val_req GetCapacityManagerMetricDataRequest start_time(rt::DateTime));
+    rt::setter!(val_req GetCapacityManagerMetricDataRequest end_time(rt::DateTime));
+    rt::setter!(val_req GetCapacityManagerMetricDataRequest period(i32));
+    rt::setter!(
+        items GetCapacityManagerMetricDataRequest group_by(t::GroupBy) push_group_by
+    );
+    rt::setter!(
+        items GetCapacityManagerMetricDataRequest filter_by(t::CapacityManagerCondition)
+        push_filter_by
+    );
+    rt::setter!(val_opt GetCapacityManagerMetricDataRequest max_results(i32));
+    rt::setter!(into_opt GetCapacityManagerMetricDataRequest next_token(String));
+    rt::setter!(val_opt GetCapacityManagerMetricDataRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -814,122 +315,27 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS
 );
 impl GetCapacityManagerMetricDimensions {
-    /// The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter.
-    #[inline]
-    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
-        value.add_to(&mut self.0.input_mut().group_by);
-        self
-    }
-    /// Adds one element to `GroupBy`; see [`group_by`](Self::group_by).
-    #[inline]
-    pub fn push_group_by(mut self, item: impl Into<t::GroupBy>) -> Self {
-        rt::push(&mut self.0.input_mut().group_by, item);
-        self
-    }
-    /// Conditions to filter which dimension values are returned. Each filter specifies a dimension, comparison operator, and values to match against.
-    #[inline]
-    pub fn filter_by(
-        mut self,
-        value: impl rt::Items<t::CapacityManagerCondition>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_by);
-        self
-    }
-    /// Adds one element to `FilterBy`; see [`filter_by`](Self::filter_by).
-    #[inline]
-    pub fn push_filter_by(
-        mut self,
-        item: impl Into<t::CapacityManagerCondition>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().filter_by, item);
-        self
-    }
-    /// The start time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The end time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// The metric names to use as an additional filter when retrieving dimensions. Only dimensions that have data for these metrics will be returned. Required parameter with maximum size of 1 for v1.
-    #[inline]
-    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_names);
-        self
-    }
-    /// Adds one element to `MetricNames`; see [`metric_names`](Self::metric_names).
-    #[inline]
-    pub fn push_metric_names(mut self, item: impl Into<t::Metric>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_names, item);
-        self
-    }
-    /// The maximum number of dimension combinations to return. Valid range is 1 to 1000. Use with NextToken for pagination.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional dimension values.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerMetricDimensionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityManagerMetricDimensionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerMetricDimensionsRequest,
-        t::GetCapacityManagerMetricDimensionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items GetCapacityManagerMetricDimensionsRequest group_by(t::GroupBy)
+        push_group_by
+    );
+    rt::setter!(
+        items GetCapacityManagerMetricDimensionsRequest
+        filter_by(t::CapacityManagerCondition) push_filter_by
+    );
+    rt::setter!(
+        val_req GetCapacityManagerMetricDimensionsRequest start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_req GetCapacityManagerMetricDimensionsRequest end_time(rt::DateTime)
+    );
+    rt::setter!(
+        items GetCapacityManagerMetricDimensionsRequest metric_names(t::Metric)
+        push_metric_names
+    );
+    rt::setter!(val_opt GetCapacityManagerMetricDimensionsRequest max_results(i32));
+    rt::setter!(into_opt GetCapacityManagerMetricDimensionsRequest next_token(String));
+    rt::setter!(val_opt GetCapacityManagerMetricDimensionsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -960,68 +366,9 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS
 );
 impl GetCapacityManagerMonitoredTagKeys {
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. If not specified, up to 1000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results. Use the value returned from a previous call to retrieve additional results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerMonitoredTagKeysRequest,
-        t::GetCapacityManagerMonitoredTagKeysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt GetCapacityManagerMonitoredTagKeysRequest max_results(i32));
+    rt::setter!(into_opt GetCapacityManagerMonitoredTagKeysRequest next_token(String));
+    rt::setter!(val_opt GetCapacityManagerMonitoredTagKeysRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1060,113 +407,30 @@ rt::operation_type!(
     op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES
 );
 impl GetCapacityManagerSupportabilityScores {
-    /// The capacity market to score.
-    #[inline]
-    pub fn market_type(mut self, value: impl Into<t::SupportabilityMarketType>) -> Self {
-        self.0.input_mut().market_type = value.into();
-        self
-    }
-    /// The amount of capacity that you need, in the unit that you specify for `CapacityUnit`. Each score is relative to this amount.
-    #[inline]
-    pub fn capacity_amount(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_amount = value;
-        self
-    }
-    /// The unit for `CapacityAmount`.
-    #[inline]
-    pub fn capacity_unit(mut self, value: impl Into<t::CapacityUnit>) -> Self {
-        self.0.input_mut().capacity_unit = value.into();
-        self
-    }
-    /// The IDs of the Availability Zones to score, such as `use1-az1`. You can specify Availability Zones in different Regions. You can specify up to 10 Availability Zones.
-    #[inline]
-    pub fn capacity_availability_zone_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().capacity_availability_zone_ids);
-        self
-    }
-    /// Adds one element to `CapacityAvailabilityZoneIds`; see [`capacity_availability_zone_ids`](Self::capacity_availability_zone_ids).
-    #[inline]
-    pub fn push_capacity_availability_zone_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().capacity_availability_zone_ids, item);
-        self
-    }
-    /// The instance types to score. You can specify up to 50 instance types.
-    #[inline]
-    pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_types);
-        self
-    }
-    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
-    #[inline]
-    pub fn push_instance_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_types, item);
-        self
-    }
-    /// The attributes that the instance types must have, such as vCPU and memory ranges. Capacity Manager resolves the attributes into matching instance types and scores each one.
-    #[inline]
-    pub fn instance_requirements_with_metadata(
-        mut self,
-        value: t::InstanceRequirementsWithMetadataRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements_with_metadata = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityManagerSupportabilityScoresRequest,
-        t::GetCapacityManagerSupportabilityScoresResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetCapacityManagerSupportabilityScoresRequest
+        market_type(t::SupportabilityMarketType)
+    );
+    rt::setter!(
+        val_req GetCapacityManagerSupportabilityScoresRequest capacity_amount(i32)
+    );
+    rt::setter!(
+        into_req GetCapacityManagerSupportabilityScoresRequest
+        capacity_unit(t::CapacityUnit)
+    );
+    rt::setter!(
+        items GetCapacityManagerSupportabilityScoresRequest
+        capacity_availability_zone_ids(String) push_capacity_availability_zone_ids
+    );
+    rt::setter!(
+        items GetCapacityManagerSupportabilityScoresRequest instance_types(String)
+        push_instance_types
+    );
+    rt::setter!(
+        val_opt GetCapacityManagerSupportabilityScoresRequest
+        instance_requirements_with_metadata(t::InstanceRequirementsWithMetadataRequest)
+    );
+    rt::setter!(val_opt GetCapacityManagerSupportabilityScoresRequest dry_run(bool));
 }
 /// The `GetCapacityReservationUsage` operation.
 ///
@@ -1184,70 +448,12 @@ rt::operation_type!(
     op::GET_CAPACITY_RESERVATION_USAGE
 );
 impl GetCapacityReservationUsage {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetCapacityReservationUsageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityReservationUsageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityReservationUsageRequest,
-        t::GetCapacityReservationUsageResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetCapacityReservationUsageRequest capacity_reservation_id(String)
+    );
+    rt::setter!(into_opt GetCapacityReservationUsageRequest next_token(String));
+    rt::setter!(val_opt GetCapacityReservationUsageRequest max_results(i32));
+    rt::setter!(val_opt GetCapacityReservationUsageRequest dry_run(bool));
 }
 /// The `GetClientVpnEndpointAuthorizationPolicy` operation.
 ///
@@ -1266,62 +472,11 @@ rt::operation_type!(
     op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl GetClientVpnEndpointAuthorizationPolicy {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetClientVpnEndpointAuthorizationPolicyRequest,
-        t::GetClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetClientVpnEndpointAuthorizationPolicyRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(val_opt GetClientVpnEndpointAuthorizationPolicyRequest dry_run(bool));
 }
 /// The `GetCoipPoolUsage` operation.
 ///
@@ -1338,78 +493,11 @@ rt::operation_type!(
     rt::NoErrors, op::GET_COIP_POOL_USAGE
 );
 impl GetCoipPoolUsage {
-    /// The ID of the address pool.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetCoipPoolUsageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCoipPoolUsageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetCoipPoolUsageRequest, t::GetCoipPoolUsageResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetCoipPoolUsageRequest pool_id(String));
+    rt::setter!(items GetCoipPoolUsageRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetCoipPoolUsageRequest max_results(i32));
+    rt::setter!(into_opt GetCoipPoolUsageRequest next_token(String));
+    rt::setter!(val_opt GetCoipPoolUsageRequest dry_run(bool));
 }
 /// The `GetConsoleOutput` operation.
 ///
@@ -1428,60 +516,9 @@ rt::operation_type!(
     rt::NoErrors, op::GET_CONSOLE_OUTPUT
 );
 impl GetConsoleOutput {
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// When enabled, retrieves the latest console output for the instance.
-    #[inline]
-    pub fn latest(mut self, value: bool) -> Self {
-        self.0.input_mut().latest = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleOutputResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleOutputResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetConsoleOutputRequest, t::GetConsoleOutputResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetConsoleOutputRequest instance_id(String));
+    rt::setter!(val_opt GetConsoleOutputRequest latest(bool));
+    rt::setter!(val_opt GetConsoleOutputRequest dry_run(bool));
 }
 /// The `GetConsoleScreenshot` operation.
 ///
@@ -1502,64 +539,9 @@ rt::operation_type!(
     rt::NoErrors, op::GET_CONSOLE_SCREENSHOT
 );
 impl GetConsoleScreenshot {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// When set to `true`, acts as keystroke input and wakes up an instance that's in standby or "sleep" mode.
-    #[inline]
-    pub fn wake_up(mut self, value: bool) -> Self {
-        self.0.input_mut().wake_up = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleScreenshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleScreenshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetConsoleScreenshotRequest,
-        t::GetConsoleScreenshotResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt GetConsoleScreenshotRequest dry_run(bool));
+    rt::setter!(into_req GetConsoleScreenshotRequest instance_id(String));
+    rt::setter!(val_opt GetConsoleScreenshotRequest wake_up(bool));
 }
 /// The `GetDeclarativePoliciesReportSummary` operation.
 ///
@@ -1581,60 +563,1750 @@ rt::operation_type!(
     op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY
 );
 impl GetDeclarativePoliciesReportSummary {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    rt::setter!(val_opt GetDeclarativePoliciesReportSummaryRequest dry_run(bool));
+    rt::setter!(into_req GetDeclarativePoliciesReportSummaryRequest report_id(String));
+}
+impl super::Client {
+    /// Describes the default credit option for CPU usage of a burstable performance instance family. Returns [`GetDefaultCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn get_default_credit_specification(&self) -> GetDefaultCreditSpecification {
+        rt::builder(&self.handle)
     }
-    /// The ID of the report.
+    /// Describes the default KMS key for EBS encryption by default for your account in this Region. Returns [`GetEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn report_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().report_id = value.into();
-        self
+    pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyId {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Describes whether EBS encryption by default is enabled for your account in the current Region. Returns [`GetEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult>,
-    > {
-        self.0.send()
+    pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefault {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Gets the enabled IPAM policy. Returns [`GetEnabledIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult> {
-        self.0.send_blocking()
+    pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicy {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following: Returns [`GetFlowLogsIntegrationTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn get_flow_logs_integration_template(&self) -> GetFlowLogsIntegrationTemplate {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Lists the resource groups to which a Capacity Reservation has been added. Returns [`GetGroupsForCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn get_groups_for_capacity_reservation(
+        &self,
+    ) -> GetGroupsForCapacityReservation {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. Returns [`GetHostReservationPurchasePreview`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeclarativePoliciesReportSummaryRequest,
-        t::GetDeclarativePoliciesReportSummaryResult,
+    pub fn get_host_reservation_purchase_preview(
+        &self,
+    ) -> GetHostReservationPurchasePreview {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*. Returns [`GetImageAncestry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_ancestry(&self) -> GetImageAncestry {
+        rt::builder(&self.handle)
+    }
+    /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region. Returns [`GetImageBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_block_public_access_state(&self) -> GetImageBlockPublicAccessState {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Amazon Inspector vulnerability findings for the specified AMI. Returns [`GetImageFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_findings(&self) -> GetImageFindings {
+        rt::builder(&self.handle)
+    }
+    /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region. Returns [`GetInstanceMetadataDefaults`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaults {
+        rt::builder(&self.handle)
+    }
+    /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance. Returns [`GetInstanceTpmEkPub`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPub {
+        rt::builder(&self.handle)
+    }
+    /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity. Returns [`GetInstanceTypesFromInstanceRequirements`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_types_from_instance_requirements(
+        &self,
+    ) -> GetInstanceTypesFromInstanceRequirements {
+        rt::builder(&self.handle)
+    }
+    /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded. Returns [`GetInstanceUefiData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_uefi_data(&self) -> GetInstanceUefiData {
+        rt::builder(&self.handle)
+    }
+    /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`GetIpamAddressHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_address_history(&self) -> GetIpamAddressHistory {
+        rt::builder(&self.handle)
+    }
+    /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization. Returns [`GetIpamDiscoveredAccounts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccounts {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetDefaultCreditSpecification` operation.
+///
+/// Describes the default credit option for CPU usage of a burstable performance instance family.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct GetDefaultCreditSpecification(
+    pub(crate) rt::Call<
+        t::GetDefaultCreditSpecificationRequest,
+        t::GetDefaultCreditSpecificationResult,
         rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetDefaultCreditSpecification, t::GetDefaultCreditSpecificationRequest,
+    t::GetDefaultCreditSpecificationResult, rt::NoErrors,
+    op::GET_DEFAULT_CREDIT_SPECIFICATION
+);
+impl GetDefaultCreditSpecification {
+    rt::setter!(val_opt GetDefaultCreditSpecificationRequest dry_run(bool));
+    rt::setter!(
+        into_req GetDefaultCreditSpecificationRequest
+        instance_family(t::UnlimitedSupportedInstanceFamily)
+    );
+}
+/// The `GetEbsDefaultKmsKeyId` operation.
+///
+/// Describes the default KMS key for EBS encryption by default for your account in this Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct GetEbsDefaultKmsKeyId(
+    pub(crate) rt::Call<
+        t::GetEbsDefaultKmsKeyIdRequest,
+        t::GetEbsDefaultKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetEbsDefaultKmsKeyId, t::GetEbsDefaultKmsKeyIdRequest,
+    t::GetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::GET_EBS_DEFAULT_KMS_KEY_ID
+);
+impl GetEbsDefaultKmsKeyId {
+    rt::setter!(val_opt GetEbsDefaultKmsKeyIdRequest dry_run(bool));
+}
+/// The `GetEbsEncryptionByDefault` operation.
+///
+/// Describes whether EBS encryption by default is enabled for your account in the current Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct GetEbsEncryptionByDefault(
+    pub(crate) rt::Call<
+        t::GetEbsEncryptionByDefaultRequest,
+        t::GetEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetEbsEncryptionByDefault, t::GetEbsEncryptionByDefaultRequest,
+    t::GetEbsEncryptionByDefaultResult, rt::NoErrors, op::GET_EBS_ENCRYPTION_BY_DEFAULT
+);
+impl GetEbsEncryptionByDefault {
+    rt::setter!(val_opt GetEbsEncryptionByDefaultRequest dry_run(bool));
+}
+/// The `GetEnabledIpamPolicy` operation.
+///
+/// Gets the enabled IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct GetEnabledIpamPolicy(
+    pub(crate) rt::Call<
+        t::GetEnabledIpamPolicyRequest,
+        t::GetEnabledIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetEnabledIpamPolicy, t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult,
+    rt::NoErrors, op::GET_ENABLED_IPAM_POLICY
+);
+impl GetEnabledIpamPolicy {
+    rt::setter!(val_opt GetEnabledIpamPolicyRequest dry_run(bool));
+}
+/// The `GetFlowLogsIntegrationTemplate` operation.
+///
+/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
+///
+/// - Create a table in Athena that maps fields to a custom log format
+/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
+/// - Create a table partitioned between two timestamps in the past
+/// - Create a set of named queries in Athena that you can use to get started quickly
+///
+/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
+pub struct GetFlowLogsIntegrationTemplate(
+    pub(crate) rt::Call<
+        t::GetFlowLogsIntegrationTemplateRequest,
+        t::GetFlowLogsIntegrationTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetFlowLogsIntegrationTemplate, t::GetFlowLogsIntegrationTemplateRequest,
+    t::GetFlowLogsIntegrationTemplateResult, rt::NoErrors,
+    op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE
+);
+impl GetFlowLogsIntegrationTemplate {
+    rt::setter!(val_opt GetFlowLogsIntegrationTemplateRequest dry_run(bool));
+    rt::setter!(into_req GetFlowLogsIntegrationTemplateRequest flow_log_id(String));
+    rt::setter!(
+        into_req GetFlowLogsIntegrationTemplateRequest
+        config_delivery_s3_destination_arn(String)
+    );
+    rt::setter!(
+        val_req GetFlowLogsIntegrationTemplateRequest
+        integrate_services(t::IntegrateServices)
+    );
+}
+/// The `GetGroupsForCapacityReservation` operation.
+///
+/// Lists the resource groups to which a Capacity Reservation has been added.
+pub struct GetGroupsForCapacityReservation(
+    pub(crate) rt::Call<
+        t::GetGroupsForCapacityReservationRequest,
+        t::GetGroupsForCapacityReservationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetGroupsForCapacityReservation, t::GetGroupsForCapacityReservationRequest,
+    t::GetGroupsForCapacityReservationResult, rt::NoErrors,
+    op::GET_GROUPS_FOR_CAPACITY_RESERVATION
+);
+impl GetGroupsForCapacityReservation {
+    rt::setter!(
+        into_req GetGroupsForCapacityReservationRequest capacity_reservation_id(String)
+    );
+    rt::setter!(into_opt GetGroupsForCapacityReservationRequest next_token(String));
+    rt::setter!(val_opt GetGroupsForCapacityReservationRequest max_results(i32));
+    rt::setter!(val_opt GetGroupsForCapacityReservationRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetGroupsForCapacityReservationRequest,
+        t::GetGroupsForCapacityReservationResult,
+        rt::NoErrors,
+        t::CapacityReservationGroup,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION_PAGINATOR)
     }
+}
+/// The `GetHostReservationPurchasePreview` operation.
+///
+/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
+///
+/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
+pub struct GetHostReservationPurchasePreview(
+    pub(crate) rt::Call<
+        t::GetHostReservationPurchasePreviewRequest,
+        t::GetHostReservationPurchasePreviewResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetHostReservationPurchasePreview, t::GetHostReservationPurchasePreviewRequest,
+    t::GetHostReservationPurchasePreviewResult, rt::NoErrors,
+    op::GET_HOST_RESERVATION_PURCHASE_PREVIEW
+);
+impl GetHostReservationPurchasePreview {
+    rt::setter!(
+        items GetHostReservationPurchasePreviewRequest host_id_set(String)
+        push_host_id_set
+    );
+    rt::setter!(into_req GetHostReservationPurchasePreviewRequest offering_id(String));
+}
+/// The `GetImageAncestry` operation.
+///
+/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
+pub struct GetImageAncestry(
+    pub(crate) rt::Call<
+        t::GetImageAncestryRequest,
+        t::GetImageAncestryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetImageAncestry, t::GetImageAncestryRequest, t::GetImageAncestryResult,
+    rt::NoErrors, op::GET_IMAGE_ANCESTRY
+);
+impl GetImageAncestry {
+    rt::setter!(into_req GetImageAncestryRequest image_id(String));
+    rt::setter!(val_opt GetImageAncestryRequest dry_run(bool));
+}
+/// The `GetImageBlockPublicAccessState` operation.
+///
+/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+pub struct GetImageBlockPublicAccessState(
+    pub(crate) rt::Call<
+        t::GetImageBlockPublicAccessStateRequest,
+        t::GetImageBlockPublicAccessStateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetImageBlockPublicAccessState, t::GetImageBlockPublicAccessStateRequest,
+    t::GetImageBlockPublicAccessStateResult, rt::NoErrors,
+    op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE
+);
+impl GetImageBlockPublicAccessState {
+    rt::setter!(val_opt GetImageBlockPublicAccessStateRequest dry_run(bool));
+}
+/// The `GetImageFindings` operation.
+///
+/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
+///
+/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
+pub struct GetImageFindings(
+    pub(crate) rt::Call<
+        t::GetImageFindingsRequest,
+        t::GetImageFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetImageFindings, t::GetImageFindingsRequest, t::GetImageFindingsResult,
+    rt::NoErrors, op::GET_IMAGE_FINDINGS
+);
+impl GetImageFindings {
+    rt::setter!(into_req GetImageFindingsRequest image_id(String));
+    rt::setter!(val_opt GetImageFindingsRequest max_results(i32));
+    rt::setter!(into_opt GetImageFindingsRequest next_token(String));
+    rt::setter!(val_opt GetImageFindingsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetImageFindingsRequest,
+        t::GetImageFindingsResult,
+        rt::NoErrors,
+        t::ImageFinding,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IMAGE_FINDINGS_PAGINATOR)
+    }
+}
+/// The `GetInstanceMetadataDefaults` operation.
+///
+/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
+pub struct GetInstanceMetadataDefaults(
+    pub(crate) rt::Call<
+        t::GetInstanceMetadataDefaultsRequest,
+        t::GetInstanceMetadataDefaultsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceMetadataDefaults, t::GetInstanceMetadataDefaultsRequest,
+    t::GetInstanceMetadataDefaultsResult, rt::NoErrors,
+    op::GET_INSTANCE_METADATA_DEFAULTS
+);
+impl GetInstanceMetadataDefaults {
+    rt::setter!(val_opt GetInstanceMetadataDefaultsRequest dry_run(bool));
+}
+/// The `GetInstanceTpmEkPub` operation.
+///
+/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
+pub struct GetInstanceTpmEkPub(
+    pub(crate) rt::Call<
+        t::GetInstanceTpmEkPubRequest,
+        t::GetInstanceTpmEkPubResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceTpmEkPub, t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult,
+    rt::NoErrors, op::GET_INSTANCE_TPM_EK_PUB
+);
+impl GetInstanceTpmEkPub {
+    rt::setter!(into_req GetInstanceTpmEkPubRequest instance_id(String));
+    rt::setter!(into_req GetInstanceTpmEkPubRequest key_type(t::EkPubKeyType));
+    rt::setter!(into_req GetInstanceTpmEkPubRequest key_format(t::EkPubKeyFormat));
+    rt::setter!(val_opt GetInstanceTpmEkPubRequest dry_run(bool));
+}
+/// The `GetInstanceTypesFromInstanceRequirements` operation.
+///
+/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
+///
+/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
+///
+/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
+pub struct GetInstanceTypesFromInstanceRequirements(
+    pub(crate) rt::Call<
+        t::GetInstanceTypesFromInstanceRequirementsRequest,
+        t::GetInstanceTypesFromInstanceRequirementsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceTypesFromInstanceRequirements,
+    t::GetInstanceTypesFromInstanceRequirementsRequest,
+    t::GetInstanceTypesFromInstanceRequirementsResult, rt::NoErrors,
+    op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS
+);
+impl GetInstanceTypesFromInstanceRequirements {
+    rt::setter!(val_opt GetInstanceTypesFromInstanceRequirementsRequest dry_run(bool));
+    rt::setter!(
+        items GetInstanceTypesFromInstanceRequirementsRequest
+        architecture_types(t::ArchitectureType) push_architecture_types
+    );
+    rt::setter!(
+        items GetInstanceTypesFromInstanceRequirementsRequest
+        virtualization_types(t::VirtualizationType) push_virtualization_types
+    );
+    rt::setter!(
+        val_req GetInstanceTypesFromInstanceRequirementsRequest
+        instance_requirements(t::InstanceRequirementsRequest)
+    );
+    rt::setter!(
+        val_opt GetInstanceTypesFromInstanceRequirementsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetInstanceTypesFromInstanceRequirementsRequest next_token(String)
+    );
+    rt::setter!(
+        into_opt GetInstanceTypesFromInstanceRequirementsRequest context(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetInstanceTypesFromInstanceRequirementsRequest,
+        t::GetInstanceTypesFromInstanceRequirementsResult,
+        rt::NoErrors,
+        t::InstanceTypeInfoFromInstanceRequirements,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `GetInstanceUefiData` operation.
+///
+/// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
+///
+/// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
+///
+/// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
+pub struct GetInstanceUefiData(
+    pub(crate) rt::Call<
+        t::GetInstanceUefiDataRequest,
+        t::GetInstanceUefiDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetInstanceUefiData, t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult,
+    rt::NoErrors, op::GET_INSTANCE_UEFI_DATA
+);
+impl GetInstanceUefiData {
+    rt::setter!(into_req GetInstanceUefiDataRequest instance_id(String));
+    rt::setter!(val_opt GetInstanceUefiDataRequest dry_run(bool));
+}
+/// The `GetIpamAddressHistory` operation.
+///
+/// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct GetIpamAddressHistory(
+    pub(crate) rt::Call<
+        t::GetIpamAddressHistoryRequest,
+        t::GetIpamAddressHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamAddressHistory, t::GetIpamAddressHistoryRequest,
+    t::GetIpamAddressHistoryResult, rt::NoErrors, op::GET_IPAM_ADDRESS_HISTORY
+);
+impl GetIpamAddressHistory {
+    rt::setter!(val_opt GetIpamAddressHistoryRequest dry_run(bool));
+    rt::setter!(into_req GetIpamAddressHistoryRequest cidr(String));
+    rt::setter!(into_req GetIpamAddressHistoryRequest ipam_scope_id(String));
+    rt::setter!(into_opt GetIpamAddressHistoryRequest vpc_id(String));
+    rt::setter!(val_opt GetIpamAddressHistoryRequest start_time(rt::DateTime));
+    rt::setter!(val_opt GetIpamAddressHistoryRequest end_time(rt::DateTime));
+    rt::setter!(val_opt GetIpamAddressHistoryRequest max_results(i32));
+    rt::setter!(into_opt GetIpamAddressHistoryRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamAddressHistoryRequest,
+        t::GetIpamAddressHistoryResult,
+        rt::NoErrors,
+        t::IpamAddressHistoryRecord,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_ADDRESS_HISTORY_PAGINATOR)
+    }
+}
+/// The `GetIpamDiscoveredAccounts` operation.
+///
+/// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
+pub struct GetIpamDiscoveredAccounts(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredAccountsRequest,
+        t::GetIpamDiscoveredAccountsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredAccounts, t::GetIpamDiscoveredAccountsRequest,
+    t::GetIpamDiscoveredAccountsResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ACCOUNTS
+);
+impl GetIpamDiscoveredAccounts {
+    rt::setter!(val_opt GetIpamDiscoveredAccountsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredAccountsRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredAccountsRequest discovery_region(String));
+    rt::setter!(items GetIpamDiscoveredAccountsRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt GetIpamDiscoveredAccountsRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredAccountsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamDiscoveredAccountsRequest,
+        t::GetIpamDiscoveredAccountsResult,
+        rt::NoErrors,
+        t::IpamDiscoveredAccount,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Gets the public IP addresses that have been discovered by IPAM. Returns [`GetIpamDiscoveredPublicAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_public_addresses(
+        &self,
+    ) -> GetIpamDiscoveredPublicAddresses {
+        rt::builder(&self.handle)
+    }
+    /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses. Returns [`GetIpamDiscoveredResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamDiscoveredRoutes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationAsns`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_internet_registry_association_asns(
+        &self,
+    ) -> GetIpamInternetRegistryAssociationAsns {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_internet_registry_association_cidrs(
+        &self,
+    ) -> GetIpamInternetRegistryAssociationCidrs {
+        rt::builder(&self.handle)
+    }
+    /// Gets the allocation rules for an IPAM policy. Returns [`GetIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
+        rt::builder(&self.handle)
+    }
+    /// Gets the Amazon Web Services Organizations targets for an IPAM policy. Returns [`GetIpamPolicyOrganizationTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_policy_organization_targets(
+        &self,
+    ) -> GetIpamPolicyOrganizationTargets {
+        rt::builder(&self.handle)
+    }
+    /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`GetIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
+        rt::builder(&self.handle)
+    }
+    /// Get the CIDRs provisioned to an IPAM pool. Returns [`GetIpamPoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists. Returns [`GetIpamPrefixListResolverRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time. Returns [`GetIpamPrefixListResolverVersionEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_version_entries(
+        &self,
+    ) -> GetIpamPrefixListResolverVersionEntries {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves version information for an IPAM prefix list resolver. Returns [`GetIpamPrefixListResolverVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_versions(
+        &self,
+    ) -> GetIpamPrefixListResolverVersions {
+        rt::builder(&self.handle)
+    }
+    /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`GetIpamResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteOriginAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_origin_authorizations(
+        &self,
+    ) -> GetIpamRouteOriginAuthorizations {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteProtectionFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrationDeltas`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_routing_policy_registration_deltas(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrationDeltas {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetIpamDiscoveredPublicAddresses` operation.
+///
+/// Gets the public IP addresses that have been discovered by IPAM.
+pub struct GetIpamDiscoveredPublicAddresses(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredPublicAddressesRequest,
+        t::GetIpamDiscoveredPublicAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredPublicAddresses, t::GetIpamDiscoveredPublicAddressesRequest,
+    t::GetIpamDiscoveredPublicAddressesResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES
+);
+impl GetIpamDiscoveredPublicAddresses {
+    rt::setter!(val_opt GetIpamDiscoveredPublicAddressesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredPublicAddressesRequest
+        ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredPublicAddressesRequest address_region(String));
+    rt::setter!(
+        items GetIpamDiscoveredPublicAddressesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamDiscoveredPublicAddressesRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredPublicAddressesRequest max_results(i32));
+}
+/// The `GetIpamDiscoveredResourceCidrs` operation.
+///
+/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
+pub struct GetIpamDiscoveredResourceCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredResourceCidrs, t::GetIpamDiscoveredResourceCidrsRequest,
+    t::GetIpamDiscoveredResourceCidrsResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS
+);
+impl GetIpamDiscoveredResourceCidrs {
+    rt::setter!(val_opt GetIpamDiscoveredResourceCidrsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredResourceCidrsRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredResourceCidrsRequest resource_region(String));
+    rt::setter!(
+        items GetIpamDiscoveredResourceCidrsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamDiscoveredResourceCidrsRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredResourceCidrsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
+        rt::NoErrors,
+        t::IpamDiscoveredResourceCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamDiscoveredRoutes` operation.
+///
+/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamDiscoveredRoutes(
+    pub(crate) rt::Call<
+        t::GetIpamDiscoveredRoutesRequest,
+        t::GetIpamDiscoveredRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredRoutes, t::GetIpamDiscoveredRoutesRequest,
+    t::GetIpamDiscoveredRoutesResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ROUTES
+);
+impl GetIpamDiscoveredRoutes {
+    rt::setter!(val_opt GetIpamDiscoveredRoutesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamDiscoveredRoutesRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_req GetIpamDiscoveredRoutesRequest resource_region(String));
+    rt::setter!(items GetIpamDiscoveredRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt GetIpamDiscoveredRoutesRequest next_token(String));
+    rt::setter!(val_opt GetIpamDiscoveredRoutesRequest max_results(i32));
+}
+/// The `GetIpamInternetRegistryAssociationAsns` operation.
+///
+/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationAsns(
+    pub(crate) rt::Call<
+        t::GetIpamInternetRegistryAssociationAsnsRequest,
+        t::GetIpamInternetRegistryAssociationAsnsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationAsns,
+    t::GetIpamInternetRegistryAssociationAsnsRequest,
+    t::GetIpamInternetRegistryAssociationAsnsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS
+);
+impl GetIpamInternetRegistryAssociationAsns {
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationAsnsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamInternetRegistryAssociationAsnsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationAsnsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamInternetRegistryAssociationAsnsRequest next_token(String)
+    );
+    rt::setter!(
+        items GetIpamInternetRegistryAssociationAsnsRequest filters(t::Filter)
+        push_filters
+    );
+}
+/// The `GetIpamInternetRegistryAssociationCidrs` operation.
+///
+/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamInternetRegistryAssociationCidrsRequest,
+        t::GetIpamInternetRegistryAssociationCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationCidrs,
+    t::GetIpamInternetRegistryAssociationCidrsRequest,
+    t::GetIpamInternetRegistryAssociationCidrsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS
+);
+impl GetIpamInternetRegistryAssociationCidrs {
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationCidrsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamInternetRegistryAssociationCidrsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(val_opt GetIpamInternetRegistryAssociationCidrsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamInternetRegistryAssociationCidrsRequest next_token(String)
+    );
+    rt::setter!(
+        items GetIpamInternetRegistryAssociationCidrsRequest filters(t::Filter)
+        push_filters
+    );
+}
+/// The `GetIpamPolicyAllocationRules` operation.
+///
+/// Gets the allocation rules for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
+pub struct GetIpamPolicyAllocationRules(
+    pub(crate) rt::Call<
+        t::GetIpamPolicyAllocationRulesRequest,
+        t::GetIpamPolicyAllocationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPolicyAllocationRules, t::GetIpamPolicyAllocationRulesRequest,
+    t::GetIpamPolicyAllocationRulesResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ALLOCATION_RULES
+);
+impl GetIpamPolicyAllocationRules {
+    rt::setter!(val_opt GetIpamPolicyAllocationRulesRequest dry_run(bool));
+    rt::setter!(into_req GetIpamPolicyAllocationRulesRequest ipam_policy_id(String));
+    rt::setter!(
+        items GetIpamPolicyAllocationRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamPolicyAllocationRulesRequest locale(String));
+    rt::setter!(
+        into_opt GetIpamPolicyAllocationRulesRequest
+        resource_type(t::IpamPolicyResourceType)
+    );
+    rt::setter!(val_opt GetIpamPolicyAllocationRulesRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPolicyAllocationRulesRequest next_token(String));
+}
+/// The `GetIpamPolicyOrganizationTargets` operation.
+///
+/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+pub struct GetIpamPolicyOrganizationTargets(
+    pub(crate) rt::Call<
+        t::GetIpamPolicyOrganizationTargetsRequest,
+        t::GetIpamPolicyOrganizationTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPolicyOrganizationTargets, t::GetIpamPolicyOrganizationTargetsRequest,
+    t::GetIpamPolicyOrganizationTargetsResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ORGANIZATION_TARGETS
+);
+impl GetIpamPolicyOrganizationTargets {
+    rt::setter!(val_opt GetIpamPolicyOrganizationTargetsRequest dry_run(bool));
+    rt::setter!(val_opt GetIpamPolicyOrganizationTargetsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPolicyOrganizationTargetsRequest next_token(String));
+    rt::setter!(into_req GetIpamPolicyOrganizationTargetsRequest ipam_policy_id(String));
+    rt::setter!(
+        items GetIpamPolicyOrganizationTargetsRequest filters(t::Filter) push_filters
+    );
+}
+/// The `GetIpamPoolAllocations` operation.
+///
+/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+///
+/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
+pub struct GetIpamPoolAllocations(
+    pub(crate) rt::Call<
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPoolAllocations, t::GetIpamPoolAllocationsRequest,
+    t::GetIpamPoolAllocationsResult, rt::NoErrors, op::GET_IPAM_POOL_ALLOCATIONS
+);
+impl GetIpamPoolAllocations {
+    rt::setter!(val_opt GetIpamPoolAllocationsRequest dry_run(bool));
+    rt::setter!(into_req GetIpamPoolAllocationsRequest ipam_pool_id(String));
+    rt::setter!(into_opt GetIpamPoolAllocationsRequest ipam_pool_allocation_id(String));
+    rt::setter!(items GetIpamPoolAllocationsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetIpamPoolAllocationsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPoolAllocationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
+        rt::NoErrors,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
+}
+/// The `GetIpamPoolCidrs` operation.
+///
+/// Get the CIDRs provisioned to an IPAM pool.
+pub struct GetIpamPoolCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPoolCidrs, t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult,
+    rt::NoErrors, op::GET_IPAM_POOL_CIDRS
+);
+impl GetIpamPoolCidrs {
+    rt::setter!(val_opt GetIpamPoolCidrsRequest dry_run(bool));
+    rt::setter!(into_req GetIpamPoolCidrsRequest ipam_pool_id(String));
+    rt::setter!(items GetIpamPoolCidrsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetIpamPoolCidrsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPoolCidrsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+        t::IpamPoolCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamPrefixListResolverRules` operation.
+///
+/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
+pub struct GetIpamPrefixListResolverRules(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverRules, t::GetIpamPrefixListResolverRulesRequest,
+    t::GetIpamPrefixListResolverRulesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES
+);
+impl GetIpamPrefixListResolverRules {
+    rt::setter!(val_opt GetIpamPrefixListResolverRulesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamPrefixListResolverRulesRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        items GetIpamPrefixListResolverRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt GetIpamPrefixListResolverRulesRequest max_results(i32));
+    rt::setter!(into_opt GetIpamPrefixListResolverRulesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverRule,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR)
+    }
+}
+/// The `GetIpamPrefixListResolverVersionEntries` operation.
+///
+/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
+pub struct GetIpamPrefixListResolverVersionEntries(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverVersionEntries,
+    t::GetIpamPrefixListResolverVersionEntriesRequest,
+    t::GetIpamPrefixListResolverVersionEntriesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES
+);
+impl GetIpamPrefixListResolverVersionEntries {
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionEntriesRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamPrefixListResolverVersionEntriesRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        val_req GetIpamPrefixListResolverVersionEntriesRequest
+        ipam_prefix_list_resolver_version(i64)
+    );
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionEntriesRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamPrefixListResolverVersionEntriesRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersionEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR,
+        )
+    }
+}
+/// The `GetIpamPrefixListResolverVersions` operation.
+///
+/// Retrieves version information for an IPAM prefix list resolver.
+///
+/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
+///
+/// **Version example:**
+///
+/// **Initial State (Version 1)**
+///
+/// Production environment:
+///
+/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
+/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
+///
+/// Resolver rule: Include all VPCs tagged env=prod
+///
+/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
+///
+/// **Infrastructure Change (Version 2)**
+///
+/// New VPC added:
+///
+/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
+///
+/// IPAM automatically detects the change and creates a new version.
+///
+/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
+pub struct GetIpamPrefixListResolverVersions(
+    pub(crate) rt::Call<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverVersions, t::GetIpamPrefixListResolverVersionsRequest,
+    t::GetIpamPrefixListResolverVersionsResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS
+);
+impl GetIpamPrefixListResolverVersions {
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamPrefixListResolverVersionsRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        items GetIpamPrefixListResolverVersionsRequest
+        ipam_prefix_list_resolver_versions(i64) push_ipam_prefix_list_resolver_versions
+    );
+    rt::setter!(val_opt GetIpamPrefixListResolverVersionsRequest max_results(i32));
+    rt::setter!(
+        items GetIpamPrefixListResolverVersionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamPrefixListResolverVersionsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersion,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR)
+    }
+}
+/// The `GetIpamResourceCidrs` operation.
+///
+/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct GetIpamResourceCidrs(
+    pub(crate) rt::Call<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamResourceCidrs, t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult,
+    rt::NoErrors, op::GET_IPAM_RESOURCE_CIDRS
+);
+impl GetIpamResourceCidrs {
+    rt::setter!(val_opt GetIpamResourceCidrsRequest dry_run(bool));
+    rt::setter!(items GetIpamResourceCidrsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetIpamResourceCidrsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest next_token(String));
+    rt::setter!(into_req GetIpamResourceCidrsRequest ipam_scope_id(String));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest ipam_pool_id(String));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest resource_id(String));
+    rt::setter!(into_opt GetIpamResourceCidrsRequest resource_type(t::IpamResourceType));
+    rt::setter!(
+        val_opt GetIpamResourceCidrsRequest resource_tag(t::RequestIpamResourceTag)
+    );
+    rt::setter!(into_opt GetIpamResourceCidrsRequest resource_owner(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+        t::IpamResourceCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_RESOURCE_CIDRS_PAGINATOR)
+    }
+}
+/// The `GetIpamRouteOriginAuthorizations` operation.
+///
+/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteOriginAuthorizations(
+    pub(crate) rt::Call<
+        t::GetIpamRouteOriginAuthorizationsRequest,
+        t::GetIpamRouteOriginAuthorizationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRouteOriginAuthorizations, t::GetIpamRouteOriginAuthorizationsRequest,
+    t::GetIpamRouteOriginAuthorizationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS
+);
+impl GetIpamRouteOriginAuthorizations {
+    rt::setter!(val_opt GetIpamRouteOriginAuthorizationsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamRouteOriginAuthorizationsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_opt GetIpamRouteOriginAuthorizationsRequest cidr(String));
+    rt::setter!(val_opt GetIpamRouteOriginAuthorizationsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamRouteOriginAuthorizationsRequest next_token(String));
+}
+/// The `GetIpamRouteProtectionFindings` operation.
+///
+/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteProtectionFindings(
+    pub(crate) rt::Call<
+        t::GetIpamRouteProtectionFindingsRequest,
+        t::GetIpamRouteProtectionFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRouteProtectionFindings, t::GetIpamRouteProtectionFindingsRequest,
+    t::GetIpamRouteProtectionFindingsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_PROTECTION_FINDINGS
+);
+impl GetIpamRouteProtectionFindings {
+    rt::setter!(val_opt GetIpamRouteProtectionFindingsRequest dry_run(bool));
+    rt::setter!(into_req GetIpamRouteProtectionFindingsRequest ipam_id(String));
+    rt::setter!(
+        items GetIpamRouteProtectionFindingsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt GetIpamRouteProtectionFindingsRequest next_token(String));
+    rt::setter!(val_opt GetIpamRouteProtectionFindingsRequest max_results(i32));
+}
+/// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
+///
+/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrationDeltas(
+    pub(crate) rt::Call<
+        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+        t::GetIpamRoutingPolicyRegistrationDeltasResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrationDeltas,
+    t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+    t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS
+);
+impl GetIpamRoutingPolicyRegistrationDeltas {
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationDeltasRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamRoutingPolicyRegistrationDeltasRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_opt GetIpamRoutingPolicyRegistrationDeltasRequest delta_id(String));
+    rt::setter!(
+        val_opt GetIpamRoutingPolicyRegistrationDeltasRequest start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt GetIpamRoutingPolicyRegistrationDeltasRequest end_time(rt::DateTime)
+    );
+    rt::setter!(
+        into_opt GetIpamRoutingPolicyRegistrationDeltasRequest
+        chronological_order(t::ChronologicalOrder)
+    );
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationDeltasRequest max_results(i32));
+    rt::setter!(
+        into_opt GetIpamRoutingPolicyRegistrationDeltasRequest next_token(String)
+    );
+}
+impl super::Client {
+    /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_routing_policy_registrations(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrations {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template. Returns [`GetLaunchTemplateData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_launch_template_data(&self) -> GetLaunchTemplateData {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about the resources that are associated with the specified managed prefix list. Returns [`GetManagedPrefixListAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_associations(
+        &self,
+    ) -> GetManagedPrefixListAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about the entries for a specified managed prefix list. Returns [`GetManagedPrefixListEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntries {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default. Returns [`GetManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibility {
+        rt::builder(&self.handle)
+    }
+    /// Gets the findings for the specified Network Access Scope analysis. Returns [`GetNetworkInsightsAccessScopeAnalysisFindings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_analysis_findings(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeAnalysisFindings {
+        rt::builder(&self.handle)
+    }
+    /// Gets the content for the specified Network Access Scope. Returns [`GetNetworkInsightsAccessScopeContent`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_content(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeContent {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the versions of a flex cost allocation policy. Returns [`GetNetworkingFlexCostAllocationPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_networking_flex_cost_allocation_policy_versions(
+        &self,
+    ) -> GetNetworkingFlexCostAllocationPolicyVersions {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the encrypted administrator password for a running Windows instance. Returns [`GetPasswordData`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_password_data(&self) -> GetPasswordData {
+        rt::builder(&self.handle)
+    }
+    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange. Returns [`GetReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_reserved_instances_exchange_quote(
+        &self,
+    ) -> GetReservedInstancesExchangeQuote {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about the associations for the specified route server. Returns [`GetRouteServerAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_associations(&self) -> GetRouteServerAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about the route propagations for the specified route server. Returns [`GetRouteServerPropagations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_propagations(&self) -> GetRouteServerPropagations {
+        rt::builder(&self.handle)
+    }
+    /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions. Returns [`GetRouteServerRoutingDatabase`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_routing_database(&self) -> GetRouteServerRoutingDatabase {
+        rt::builder(&self.handle)
+    }
+    /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC. Returns [`GetSecurityGroupsForVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpc {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`GetSerialConsoleAccessStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatus {
+        rt::builder(&self.handle)
+    }
+    /// Gets the current state of *block public access for snapshots* setting for the account and Region. Returns [`GetSnapshotBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_snapshot_block_public_access_state(
+        &self,
+    ) -> GetSnapshotBlockPublicAccessState {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetIpamRoutingPolicyRegistrations` operation.
+///
+/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrations(
+    pub(crate) rt::Call<
+        t::GetIpamRoutingPolicyRegistrationsRequest,
+        t::GetIpamRoutingPolicyRegistrationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrations, t::GetIpamRoutingPolicyRegistrationsRequest,
+    t::GetIpamRoutingPolicyRegistrationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS
+);
+impl GetIpamRoutingPolicyRegistrations {
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationsRequest dry_run(bool));
+    rt::setter!(
+        into_req GetIpamRoutingPolicyRegistrationsRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_opt GetIpamRoutingPolicyRegistrationsRequest cidr(String));
+    rt::setter!(val_opt GetIpamRoutingPolicyRegistrationsRequest max_results(i32));
+    rt::setter!(into_opt GetIpamRoutingPolicyRegistrationsRequest next_token(String));
+}
+/// The `GetLaunchTemplateData` operation.
+///
+/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
+///
+/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
+pub struct GetLaunchTemplateData(
+    pub(crate) rt::Call<
+        t::GetLaunchTemplateDataRequest,
+        t::GetLaunchTemplateDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetLaunchTemplateData, t::GetLaunchTemplateDataRequest,
+    t::GetLaunchTemplateDataResult, rt::NoErrors, op::GET_LAUNCH_TEMPLATE_DATA
+);
+impl GetLaunchTemplateData {
+    rt::setter!(val_opt GetLaunchTemplateDataRequest dry_run(bool));
+    rt::setter!(into_req GetLaunchTemplateDataRequest instance_id(String));
+}
+/// The `GetManagedPrefixListAssociations` operation.
+///
+/// Gets information about the resources that are associated with the specified managed prefix list.
+pub struct GetManagedPrefixListAssociations(
+    pub(crate) rt::Call<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedPrefixListAssociations, t::GetManagedPrefixListAssociationsRequest,
+    t::GetManagedPrefixListAssociationsResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS
+);
+impl GetManagedPrefixListAssociations {
+    rt::setter!(val_opt GetManagedPrefixListAssociationsRequest dry_run(bool));
+    rt::setter!(into_req GetManagedPrefixListAssociationsRequest prefix_list_id(String));
+    rt::setter!(val_opt GetManagedPrefixListAssociationsRequest max_results(i32));
+    rt::setter!(into_opt GetManagedPrefixListAssociationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+        t::PrefixListAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_PAGINATOR)
+    }
+}
+/// The `GetManagedPrefixListEntries` operation.
+///
+/// Gets information about the entries for a specified managed prefix list.
+pub struct GetManagedPrefixListEntries(
+    pub(crate) rt::Call<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedPrefixListEntries, t::GetManagedPrefixListEntriesRequest,
+    t::GetManagedPrefixListEntriesResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ENTRIES
+);
+impl GetManagedPrefixListEntries {
+    rt::setter!(val_opt GetManagedPrefixListEntriesRequest dry_run(bool));
+    rt::setter!(into_req GetManagedPrefixListEntriesRequest prefix_list_id(String));
+    rt::setter!(val_opt GetManagedPrefixListEntriesRequest target_version(i64));
+    rt::setter!(val_opt GetManagedPrefixListEntriesRequest max_results(i32));
+    rt::setter!(into_opt GetManagedPrefixListEntriesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+        t::PrefixListEntry,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ENTRIES_PAGINATOR)
+    }
+}
+/// The `GetManagedResourceVisibility` operation.
+///
+/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
+pub struct GetManagedResourceVisibility(
+    pub(crate) rt::Call<
+        t::GetManagedResourceVisibilityRequest,
+        t::GetManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetManagedResourceVisibility, t::GetManagedResourceVisibilityRequest,
+    t::GetManagedResourceVisibilityResult, rt::NoErrors,
+    op::GET_MANAGED_RESOURCE_VISIBILITY
+);
+impl GetManagedResourceVisibility {
+    rt::setter!(val_opt GetManagedResourceVisibilityRequest dry_run(bool));
+}
+/// The `GetNetworkInsightsAccessScopeAnalysisFindings` operation.
+///
+/// Gets the findings for the specified Network Access Scope analysis.
+pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
+    pub(crate) rt::Call<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeAnalysisFindings,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS
+);
+impl GetNetworkInsightsAccessScopeAnalysisFindings {
+    rt::setter!(
+        into_req GetNetworkInsightsAccessScopeAnalysisFindingsRequest
+        network_insights_access_scope_analysis_id(String)
+    );
+    rt::setter!(
+        val_opt GetNetworkInsightsAccessScopeAnalysisFindingsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetNetworkInsightsAccessScopeAnalysisFindingsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt GetNetworkInsightsAccessScopeAnalysisFindingsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+        t::AccessScopeAnalysisFinding,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_PAGINATOR,
+        )
+    }
+}
+/// The `GetNetworkInsightsAccessScopeContent` operation.
+///
+/// Gets the content for the specified Network Access Scope.
+pub struct GetNetworkInsightsAccessScopeContent(
+    pub(crate) rt::Call<
+        t::GetNetworkInsightsAccessScopeContentRequest,
+        t::GetNetworkInsightsAccessScopeContentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeContent, t::GetNetworkInsightsAccessScopeContentRequest,
+    t::GetNetworkInsightsAccessScopeContentResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT
+);
+impl GetNetworkInsightsAccessScopeContent {
+    rt::setter!(
+        into_req GetNetworkInsightsAccessScopeContentRequest
+        network_insights_access_scope_id(String)
+    );
+    rt::setter!(val_opt GetNetworkInsightsAccessScopeContentRequest dry_run(bool));
+}
+/// The `GetNetworkingFlexCostAllocationPolicyVersions` operation.
+///
+/// Retrieves the versions of a flex cost allocation policy.
+pub struct GetNetworkingFlexCostAllocationPolicyVersions(
+    pub(crate) rt::Call<
+        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetNetworkingFlexCostAllocationPolicyVersions,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::NoErrors,
+    op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS
+);
+impl GetNetworkingFlexCostAllocationPolicyVersions {
+    rt::setter!(
+        into_req GetNetworkingFlexCostAllocationPolicyVersionsRequest
+        fca_policy_id(String)
+    );
+    rt::setter!(
+        items GetNetworkingFlexCostAllocationPolicyVersionsRequest
+        versions_to_include(i32) push_versions_to_include
+    );
+    rt::setter!(
+        val_opt GetNetworkingFlexCostAllocationPolicyVersionsRequest dry_run(bool)
+    );
+}
+/// The `GetPasswordData` operation.
+///
+/// Retrieves the encrypted administrator password for a running Windows instance.
+///
+/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
+///
+/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
+///
+/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
+///
+/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
+pub struct GetPasswordData(
+    pub(crate) rt::Call<
+        t::GetPasswordDataRequest,
+        t::GetPasswordDataResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetPasswordData, t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors,
+    op::GET_PASSWORD_DATA
+);
+impl GetPasswordData {
+    rt::setter!(into_req GetPasswordDataRequest instance_id(String));
+    rt::setter!(val_opt GetPasswordDataRequest dry_run(bool));
+    /// Calls `GetPasswordData` until the `PasswordDataAvailable` waiter's acceptors decide (boto3's `get_waiter("password_data_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`PASSWORD_DATA_AVAILABLE_WAITER`](crate::operations::PASSWORD_DATA_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_password_data_available(
+        self,
+    ) -> rt::Waiter<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::PASSWORD_DATA_AVAILABLE_WAITER)
+    }
+}
+/// The `GetReservedInstancesExchangeQuote` operation.
+///
+/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
+pub struct GetReservedInstancesExchangeQuote(
+    pub(crate) rt::Call<
+        t::GetReservedInstancesExchangeQuoteRequest,
+        t::GetReservedInstancesExchangeQuoteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetReservedInstancesExchangeQuote, t::GetReservedInstancesExchangeQuoteRequest,
+    t::GetReservedInstancesExchangeQuoteResult, rt::NoErrors,
+    op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE
+);
+impl GetReservedInstancesExchangeQuote {
+    rt::setter!(val_opt GetReservedInstancesExchangeQuoteRequest dry_run(bool));
+    rt::setter!(
+        items GetReservedInstancesExchangeQuoteRequest reserved_instance_ids(String)
+        push_reserved_instance_ids
+    );
+    rt::setter!(
+        items GetReservedInstancesExchangeQuoteRequest
+        target_configurations(t::TargetConfigurationRequest) push_target_configurations
+    );
+}
+/// The `GetRouteServerAssociations` operation.
+///
+/// Gets information about the associations for the specified route server.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct GetRouteServerAssociations(
+    pub(crate) rt::Call<
+        t::GetRouteServerAssociationsRequest,
+        t::GetRouteServerAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerAssociations, t::GetRouteServerAssociationsRequest,
+    t::GetRouteServerAssociationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_ASSOCIATIONS
+);
+impl GetRouteServerAssociations {
+    rt::setter!(into_req GetRouteServerAssociationsRequest route_server_id(String));
+    rt::setter!(val_opt GetRouteServerAssociationsRequest dry_run(bool));
+}
+/// The `GetRouteServerPropagations` operation.
+///
+/// Gets information about the route propagations for the specified route server.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerPropagations(
+    pub(crate) rt::Call<
+        t::GetRouteServerPropagationsRequest,
+        t::GetRouteServerPropagationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerPropagations, t::GetRouteServerPropagationsRequest,
+    t::GetRouteServerPropagationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_PROPAGATIONS
+);
+impl GetRouteServerPropagations {
+    rt::setter!(into_req GetRouteServerPropagationsRequest route_server_id(String));
+    rt::setter!(into_opt GetRouteServerPropagationsRequest route_table_id(String));
+    rt::setter!(val_opt GetRouteServerPropagationsRequest dry_run(bool));
+}
+/// The `GetRouteServerRoutingDatabase` operation.
+///
+/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerRoutingDatabase(
+    pub(crate) rt::Call<
+        t::GetRouteServerRoutingDatabaseRequest,
+        t::GetRouteServerRoutingDatabaseResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetRouteServerRoutingDatabase, t::GetRouteServerRoutingDatabaseRequest,
+    t::GetRouteServerRoutingDatabaseResult, rt::NoErrors,
+    op::GET_ROUTE_SERVER_ROUTING_DATABASE
+);
+impl GetRouteServerRoutingDatabase {
+    rt::setter!(into_req GetRouteServerRoutingDatabaseRequest route_server_id(String));
+    rt::setter!(into_opt GetRouteServerRoutingDatabaseRequest next_token(String));
+    rt::setter!(val_opt GetRouteServerRoutingDatabaseRequest max_results(i32));
+    rt::setter!(val_opt GetRouteServerRoutingDatabaseRequest dry_run(bool));
+    rt::setter!(
+        items GetRouteServerRoutingDatabaseRequest filters(t::Filter) push_filters
+    );
+}
+/// The `GetSecurityGroupsForVpc` operation.
+///
+/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
+pub struct GetSecurityGroupsForVpc(
+    pub(crate) rt::Call<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSecurityGroupsForVpc, t::GetSecurityGroupsForVpcRequest,
+    t::GetSecurityGroupsForVpcResult, rt::NoErrors, op::GET_SECURITY_GROUPS_FOR_VPC
+);
+impl GetSecurityGroupsForVpc {
+    rt::setter!(into_req GetSecurityGroupsForVpcRequest vpc_id(String));
+    rt::setter!(into_opt GetSecurityGroupsForVpcRequest next_token(String));
+    rt::setter!(val_opt GetSecurityGroupsForVpcRequest max_results(i32));
+    rt::setter!(items GetSecurityGroupsForVpcRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt GetSecurityGroupsForVpcRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+        t::SecurityGroupForVpc,
+    > {
+        rt::Paginator::new(self.0, &op::GET_SECURITY_GROUPS_FOR_VPC_PAGINATOR)
+    }
+}
+/// The `GetSerialConsoleAccessStatus` operation.
+///
+/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct GetSerialConsoleAccessStatus(
+    pub(crate) rt::Call<
+        t::GetSerialConsoleAccessStatusRequest,
+        t::GetSerialConsoleAccessStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSerialConsoleAccessStatus, t::GetSerialConsoleAccessStatusRequest,
+    t::GetSerialConsoleAccessStatusResult, rt::NoErrors,
+    op::GET_SERIAL_CONSOLE_ACCESS_STATUS
+);
+impl GetSerialConsoleAccessStatus {
+    rt::setter!(val_opt GetSerialConsoleAccessStatusRequest dry_run(bool));
+}
+/// The `GetSnapshotBlockPublicAccessState` operation.
+///
+/// Gets the current state of *block public access for snapshots* setting for the account and Region.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct GetSnapshotBlockPublicAccessState(
+    pub(crate) rt::Call<
+        t::GetSnapshotBlockPublicAccessStateRequest,
+        t::GetSnapshotBlockPublicAccessStateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetSnapshotBlockPublicAccessState, t::GetSnapshotBlockPublicAccessStateRequest,
+    t::GetSnapshotBlockPublicAccessStateResult, rt::NoErrors,
+    op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE
+);
+impl GetSnapshotBlockPublicAccessState {
+    rt::setter!(val_opt GetSnapshotBlockPublicAccessStateRequest dry_run(bool));
 }

@@ -5,1509 +5,772 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the default credit option for CPU usage of a burstable performance instance family.
-    ///
-    /// Returns the [`GetDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements. Returns [`GetSpotPlacementScores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_default_credit_specification(&self) -> GetDefaultCreditSpecification {
-        GetDefaultCreditSpecification(
-            rt::Call::new(&self.handle, &op::GET_DEFAULT_CREDIT_SPECIFICATION),
-        )
+    pub fn get_spot_placement_scores(&self) -> GetSpotPlacementScores {
+        rt::builder(&self.handle)
     }
-    /// Describes the default KMS key for EBS encryption by default for your account in this Region.
-    ///
-    /// Returns the [`GetEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the subnet CIDR reservations. Returns [`GetSubnetCidrReservations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyId {
-        GetEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::GET_EBS_DEFAULT_KMS_KEY_ID),
-        )
+    pub fn get_subnet_cidr_reservations(&self) -> GetSubnetCidrReservations {
+        rt::builder(&self.handle)
     }
-    /// Describes whether EBS encryption by default is enabled for your account in the current Region.
-    ///
-    /// Returns the [`GetEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration. Returns [`GetTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefault {
-        GetEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::GET_EBS_ENCRYPTION_BY_DEFAULT),
-        )
-    }
-    /// Gets the enabled IPAM policy.
-    ///
-    /// Returns the [`GetEnabledIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicy {
-        GetEnabledIpamPolicy(rt::Call::new(&self.handle, &op::GET_ENABLED_IPAM_POLICY))
-    }
-    /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
-    ///
-    /// Returns the [`GetFlowLogsIntegrationTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_flow_logs_integration_template(&self) -> GetFlowLogsIntegrationTemplate {
-        GetFlowLogsIntegrationTemplate(
-            rt::Call::new(&self.handle, &op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE),
-        )
-    }
-    /// Lists the resource groups to which a Capacity Reservation has been added.
-    ///
-    /// Returns the [`GetGroupsForCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_groups_for_capacity_reservation(
+    pub fn get_transit_gateway_attachment_nat_configuration(
         &self,
-    ) -> GetGroupsForCapacityReservation {
-        GetGroupsForCapacityReservation(
-            rt::Call::new(&self.handle, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION),
-        )
+    ) -> GetTransitGatewayAttachmentNatConfiguration {
+        rt::builder(&self.handle)
     }
-    /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
-    ///
-    /// Returns the [`GetHostReservationPurchasePreview`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the route tables to which the specified resource attachment propagates routes. Returns [`GetTransitGatewayAttachmentPropagations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_host_reservation_purchase_preview(
+    pub fn get_transit_gateway_attachment_propagations(
         &self,
-    ) -> GetHostReservationPurchasePreview {
-        GetHostReservationPurchasePreview(
-            rt::Call::new(&self.handle, &op::GET_HOST_RESERVATION_PURCHASE_PREVIEW),
-        )
+    ) -> GetTransitGatewayAttachmentPropagations {
+        rt::builder(&self.handle)
     }
-    /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`GetImageAncestry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the entries for a transit gateway metering policy. Returns [`GetTransitGatewayMeteringPolicyEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_image_ancestry(&self) -> GetImageAncestry {
-        GetImageAncestry(rt::Call::new(&self.handle, &op::GET_IMAGE_ANCESTRY))
-    }
-    /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`GetImageBlockPublicAccessState`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_image_block_public_access_state(&self) -> GetImageBlockPublicAccessState {
-        GetImageBlockPublicAccessState(
-            rt::Call::new(&self.handle, &op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE),
-        )
-    }
-    /// Describes the Amazon Inspector vulnerability findings for the specified AMI.
-    ///
-    /// Returns the [`GetImageFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_image_findings(&self) -> GetImageFindings {
-        GetImageFindings(rt::Call::new(&self.handle, &op::GET_IMAGE_FINDINGS))
-    }
-    /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`GetInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaults {
-        GetInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::GET_INSTANCE_METADATA_DEFAULTS),
-        )
-    }
-    /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-    ///
-    /// Returns the [`GetInstanceTpmEkPub`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPub {
-        GetInstanceTpmEkPub(rt::Call::new(&self.handle, &op::GET_INSTANCE_TPM_EK_PUB))
-    }
-    /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
-    ///
-    /// Returns the [`GetInstanceTypesFromInstanceRequirements`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_types_from_instance_requirements(
+    pub fn get_transit_gateway_metering_policy_entries(
         &self,
-    ) -> GetInstanceTypesFromInstanceRequirements {
-        GetInstanceTypesFromInstanceRequirements(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
-            ),
-        )
+    ) -> GetTransitGatewayMeteringPolicyEntries {
+        rt::builder(&self.handle)
     }
-    /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
-    ///
-    /// Returns the [`GetInstanceUefiData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the associations for the transit gateway multicast domain. Returns [`GetTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_instance_uefi_data(&self) -> GetInstanceUefiData {
-        GetInstanceUefiData(rt::Call::new(&self.handle, &op::GET_INSTANCE_UEFI_DATA))
+    pub fn get_transit_gateway_multicast_domain_associations(
+        &self,
+    ) -> GetTransitGatewayMulticastDomainAssociations {
+        rt::builder(&self.handle)
     }
-    /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`GetIpamAddressHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a list of the transit gateway policy table associations. Returns [`GetTransitGatewayPolicyTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_address_history(&self) -> GetIpamAddressHistory {
-        GetIpamAddressHistory(rt::Call::new(&self.handle, &op::GET_IPAM_ADDRESS_HISTORY))
+    pub fn get_transit_gateway_policy_table_associations(
+        &self,
+    ) -> GetTransitGatewayPolicyTableAssociations {
+        rt::builder(&self.handle)
     }
-    /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-    ///
-    /// Returns the [`GetIpamDiscoveredAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of transit gateway policy table entries. Returns [`GetTransitGatewayPolicyTableEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccounts {
-        GetIpamDiscoveredAccounts(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ACCOUNTS),
-        )
+    pub fn get_transit_gateway_policy_table_entries(
+        &self,
+    ) -> GetTransitGatewayPolicyTableEntries {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about the prefix list references in a specified transit gateway route table. Returns [`GetTransitGatewayPrefixListReferences`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_prefix_list_references(
+        &self,
+    ) -> GetTransitGatewayPrefixListReferences {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about the associations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_route_table_associations(
+        &self,
+    ) -> GetTransitGatewayRouteTableAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about the route table propagations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTablePropagations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transit_gateway_route_table_propagations(
+        &self,
+    ) -> GetTransitGatewayRouteTablePropagations {
+        rt::builder(&self.handle)
+    }
+    /// Get the Verified Access policy associated with the endpoint. Returns [`GetVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_endpoint_policy(
+        &self,
+    ) -> GetVerifiedAccessEndpointPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Gets the targets for the specified network CIDR endpoint for Verified Access. Returns [`GetVerifiedAccessEndpointTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_endpoint_targets(
+        &self,
+    ) -> GetVerifiedAccessEndpointTargets {
+        rt::builder(&self.handle)
+    }
+    /// Shows the contents of the Verified Access policy associated with the group. Returns [`GetVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_verified_access_group_policy(&self) -> GetVerifiedAccessGroupPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Gets information about resources in a VPC that are blocking encryption enforcement. Returns [`GetVpcResourcesBlockingEncryptionEnforcement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpc_resources_blocking_encryption_enforcement(
+        &self,
+    ) -> GetVpcResourcesBlockingEncryptionEnforcement {
+        rt::builder(&self.handle)
+    }
+    /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection. Returns [`GetVpnConnectionDeviceSampleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpn_connection_device_sample_configuration(
+        &self,
+    ) -> GetVpnConnectionDeviceSampleConfiguration {
+        rt::builder(&self.handle)
     }
 }
-/// The `GetDefaultCreditSpecification` operation.
+/// The `GetSpotPlacementScores` operation.
 ///
-/// Describes the default credit option for CPU usage of a burstable performance instance family.
+/// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
 ///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct GetDefaultCreditSpecification(
+/// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
+///
+/// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
+pub struct GetSpotPlacementScores(
     pub(crate) rt::Call<
-        t::GetDefaultCreditSpecificationRequest,
-        t::GetDefaultCreditSpecificationResult,
+        t::GetSpotPlacementScoresRequest,
+        t::GetSpotPlacementScoresResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetDefaultCreditSpecification, t::GetDefaultCreditSpecificationRequest,
-    t::GetDefaultCreditSpecificationResult, rt::NoErrors,
-    op::GET_DEFAULT_CREDIT_SPECIFICATION
+    GetSpotPlacementScores, t::GetSpotPlacementScoresRequest,
+    t::GetSpotPlacementScoresResult, rt::NoErrors, op::GET_SPOT_PLACEMENT_SCORES
 );
-impl GetDefaultCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instance family.
-    #[inline]
-    pub fn instance_family(
-        mut self,
-        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
-    ) -> Self {
-        self.0.input_mut().instance_family = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDefaultCreditSpecificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDefaultCreditSpecificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDefaultCreditSpecificationRequest,
-        t::GetDefaultCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetEbsDefaultKmsKeyId` operation.
-///
-/// Describes the default KMS key for EBS encryption by default for your account in this Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct GetEbsDefaultKmsKeyId(
-    pub(crate) rt::Call<
-        t::GetEbsDefaultKmsKeyIdRequest,
-        t::GetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetEbsDefaultKmsKeyId, t::GetEbsDefaultKmsKeyIdRequest,
-    t::GetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::GET_EBS_DEFAULT_KMS_KEY_ID
-);
-impl GetEbsDefaultKmsKeyId {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsDefaultKmsKeyIdResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsDefaultKmsKeyIdResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEbsDefaultKmsKeyIdRequest,
-        t::GetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetEbsEncryptionByDefault` operation.
-///
-/// Describes whether EBS encryption by default is enabled for your account in the current Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct GetEbsEncryptionByDefault(
-    pub(crate) rt::Call<
-        t::GetEbsEncryptionByDefaultRequest,
-        t::GetEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetEbsEncryptionByDefault, t::GetEbsEncryptionByDefaultRequest,
-    t::GetEbsEncryptionByDefaultResult, rt::NoErrors, op::GET_EBS_ENCRYPTION_BY_DEFAULT
-);
-impl GetEbsEncryptionByDefault {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsEncryptionByDefaultResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsEncryptionByDefaultResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEbsEncryptionByDefaultRequest,
-        t::GetEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetEnabledIpamPolicy` operation.
-///
-/// Gets the enabled IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct GetEnabledIpamPolicy(
-    pub(crate) rt::Call<
-        t::GetEnabledIpamPolicyRequest,
-        t::GetEnabledIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetEnabledIpamPolicy, t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult,
-    rt::NoErrors, op::GET_ENABLED_IPAM_POLICY
-);
-impl GetEnabledIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetEnabledIpamPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetEnabledIpamPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEnabledIpamPolicyRequest,
-        t::GetEnabledIpamPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetFlowLogsIntegrationTemplate` operation.
-///
-/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
-///
-/// - Create a table in Athena that maps fields to a custom log format
-/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
-/// - Create a table partitioned between two timestamps in the past
-/// - Create a set of named queries in Athena that you can use to get started quickly
-///
-/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
-pub struct GetFlowLogsIntegrationTemplate(
-    pub(crate) rt::Call<
-        t::GetFlowLogsIntegrationTemplateRequest,
-        t::GetFlowLogsIntegrationTemplateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetFlowLogsIntegrationTemplate, t::GetFlowLogsIntegrationTemplateRequest,
-    t::GetFlowLogsIntegrationTemplateResult, rt::NoErrors,
-    op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE
-);
-impl GetFlowLogsIntegrationTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the flow log.
-    #[inline]
-    pub fn flow_log_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().flow_log_id = value.into();
-        self
-    }
-    /// To store the CloudFormation template in Amazon S3, specify the location in Amazon S3.
-    #[inline]
-    pub fn config_delivery_s3_destination_arn(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().config_delivery_s3_destination_arn = value.into();
-        self
-    }
-    /// Information about the service integration.
-    #[inline]
-    pub fn integrate_services(mut self, value: t::IntegrateServices) -> Self {
-        self.0.input_mut().integrate_services = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetFlowLogsIntegrationTemplateResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetFlowLogsIntegrationTemplateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFlowLogsIntegrationTemplateRequest,
-        t::GetFlowLogsIntegrationTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetGroupsForCapacityReservation` operation.
-///
-/// Lists the resource groups to which a Capacity Reservation has been added.
-pub struct GetGroupsForCapacityReservation(
-    pub(crate) rt::Call<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetGroupsForCapacityReservation, t::GetGroupsForCapacityReservationRequest,
-    t::GetGroupsForCapacityReservationResult, rt::NoErrors,
-    op::GET_GROUPS_FOR_CAPACITY_RESERVATION
-);
-impl GetGroupsForCapacityReservation {
-    /// The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetGroupsForCapacityReservationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetGroupsForCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl GetSpotPlacementScores {
+    rt::setter!(
+        items GetSpotPlacementScoresRequest instance_types(String) push_instance_types
+    );
+    rt::setter!(val_req GetSpotPlacementScoresRequest target_capacity(i32));
+    rt::setter!(
+        into_opt GetSpotPlacementScoresRequest
+        target_capacity_unit_type(t::TargetCapacityUnitType)
+    );
+    rt::setter!(val_opt GetSpotPlacementScoresRequest single_availability_zone(bool));
+    rt::setter!(
+        items GetSpotPlacementScoresRequest region_names(String) push_region_names
+    );
+    rt::setter!(
+        val_opt GetSpotPlacementScoresRequest
+        instance_requirements_with_metadata(t::InstanceRequirementsWithMetadataRequest)
+    );
+    rt::setter!(val_opt GetSpotPlacementScoresRequest dry_run(bool));
+    rt::setter!(val_opt GetSpotPlacementScoresRequest max_results(i32));
+    rt::setter!(into_opt GetSpotPlacementScoresRequest next_token(String));
+    rt::setter!(val_opt GetSpotPlacementScoresRequest include_local_zones(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
+        t::GetSpotPlacementScoresRequest,
+        t::GetSpotPlacementScoresResult,
         rt::NoErrors,
-        t::CapacityReservationGroup,
+        t::SpotPlacementScore,
     > {
-        rt::Paginator::new(self.0, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION_PAGINATOR)
+        rt::Paginator::new(self.0, &op::GET_SPOT_PLACEMENT_SCORES_PAGINATOR)
     }
 }
-/// The `GetHostReservationPurchasePreview` operation.
+/// The `GetSubnetCidrReservations` operation.
 ///
-/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
-///
-/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
-pub struct GetHostReservationPurchasePreview(
+/// Gets information about the subnet CIDR reservations.
+pub struct GetSubnetCidrReservations(
     pub(crate) rt::Call<
-        t::GetHostReservationPurchasePreviewRequest,
-        t::GetHostReservationPurchasePreviewResult,
+        t::GetSubnetCidrReservationsRequest,
+        t::GetSubnetCidrReservationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetHostReservationPurchasePreview, t::GetHostReservationPurchasePreviewRequest,
-    t::GetHostReservationPurchasePreviewResult, rt::NoErrors,
-    op::GET_HOST_RESERVATION_PURCHASE_PREVIEW
+    GetSubnetCidrReservations, t::GetSubnetCidrReservationsRequest,
+    t::GetSubnetCidrReservationsResult, rt::NoErrors, op::GET_SUBNET_CIDR_RESERVATIONS
 );
-impl GetHostReservationPurchasePreview {
-    /// The IDs of the Dedicated Hosts with which the reservation is associated.
-    #[inline]
-    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_id_set);
-        self
-    }
-    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
-    #[inline]
-    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_id_set, item);
-        self
-    }
-    /// The offering ID of the reservation.
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetHostReservationPurchasePreviewResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHostReservationPurchasePreviewResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHostReservationPurchasePreviewRequest,
-        t::GetHostReservationPurchasePreviewResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl GetSubnetCidrReservations {
+    rt::setter!(items GetSubnetCidrReservationsRequest filters(t::Filter) push_filters);
+    rt::setter!(into_req GetSubnetCidrReservationsRequest subnet_id(String));
+    rt::setter!(val_opt GetSubnetCidrReservationsRequest dry_run(bool));
+    rt::setter!(into_opt GetSubnetCidrReservationsRequest next_token(String));
+    rt::setter!(val_opt GetSubnetCidrReservationsRequest max_results(i32));
 }
-/// The `GetImageAncestry` operation.
+/// The `GetTransitGatewayAttachmentNatConfiguration` operation.
 ///
-/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-pub struct GetImageAncestry(
+/// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
+pub struct GetTransitGatewayAttachmentNatConfiguration(
     pub(crate) rt::Call<
-        t::GetImageAncestryRequest,
-        t::GetImageAncestryResult,
+        t::GetTransitGatewayAttachmentNatConfigurationRequest,
+        t::GetTransitGatewayAttachmentNatConfigurationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetImageAncestry, t::GetImageAncestryRequest, t::GetImageAncestryResult,
-    rt::NoErrors, op::GET_IMAGE_ANCESTRY
+    GetTransitGatewayAttachmentNatConfiguration,
+    t::GetTransitGatewayAttachmentNatConfigurationRequest,
+    t::GetTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
 );
-impl GetImageAncestry {
-    /// The ID of the AMI whose ancestry you want to trace.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageAncestryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetImageAncestryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetImageAncestryRequest, t::GetImageAncestryResult, rt::NoErrors> {
-        self.0
-    }
+impl GetTransitGatewayAttachmentNatConfiguration {
+    rt::setter!(
+        into_req GetTransitGatewayAttachmentNatConfigurationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayAttachmentNatConfigurationRequest dry_run(bool)
+    );
 }
-/// The `GetImageBlockPublicAccessState` operation.
+/// The `GetTransitGatewayAttachmentPropagations` operation.
 ///
-/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-pub struct GetImageBlockPublicAccessState(
+/// Lists the route tables to which the specified resource attachment propagates routes.
+pub struct GetTransitGatewayAttachmentPropagations(
     pub(crate) rt::Call<
-        t::GetImageBlockPublicAccessStateRequest,
-        t::GetImageBlockPublicAccessStateResult,
+        t::GetTransitGatewayAttachmentPropagationsRequest,
+        t::GetTransitGatewayAttachmentPropagationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetImageBlockPublicAccessState, t::GetImageBlockPublicAccessStateRequest,
-    t::GetImageBlockPublicAccessStateResult, rt::NoErrors,
-    op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE
+    GetTransitGatewayAttachmentPropagations,
+    t::GetTransitGatewayAttachmentPropagationsRequest,
+    t::GetTransitGatewayAttachmentPropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS
 );
-impl GetImageBlockPublicAccessState {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetImageBlockPublicAccessStateResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetImageBlockPublicAccessStateResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetImageBlockPublicAccessStateRequest,
-        t::GetImageBlockPublicAccessStateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetImageFindings` operation.
-///
-/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
-///
-/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
-pub struct GetImageFindings(
-    pub(crate) rt::Call<
-        t::GetImageFindingsRequest,
-        t::GetImageFindingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetImageFindings, t::GetImageFindingsRequest, t::GetImageFindingsResult,
-    rt::NoErrors, op::GET_IMAGE_FINDINGS
-);
-impl GetImageFindings {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageFindingsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetImageFindingsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors> {
-        self.0
-    }
+impl GetTransitGatewayAttachmentPropagations {
+    rt::setter!(
+        into_req GetTransitGatewayAttachmentPropagationsRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayAttachmentPropagationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayAttachmentPropagationsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayAttachmentPropagationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayAttachmentPropagationsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetImageFindingsRequest,
-        t::GetImageFindingsResult,
+        t::GetTransitGatewayAttachmentPropagationsRequest,
+        t::GetTransitGatewayAttachmentPropagationsResult,
         rt::NoErrors,
-        t::ImageFinding,
-    > {
-        rt::Paginator::new(self.0, &op::GET_IMAGE_FINDINGS_PAGINATOR)
-    }
-}
-/// The `GetInstanceMetadataDefaults` operation.
-///
-/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-pub struct GetInstanceMetadataDefaults(
-    pub(crate) rt::Call<
-        t::GetInstanceMetadataDefaultsRequest,
-        t::GetInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetInstanceMetadataDefaults, t::GetInstanceMetadataDefaultsRequest,
-    t::GetInstanceMetadataDefaultsResult, rt::NoErrors,
-    op::GET_INSTANCE_METADATA_DEFAULTS
-);
-impl GetInstanceMetadataDefaults {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceMetadataDefaultsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceMetadataDefaultsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceMetadataDefaultsRequest,
-        t::GetInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetInstanceTpmEkPub` operation.
-///
-/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-pub struct GetInstanceTpmEkPub(
-    pub(crate) rt::Call<
-        t::GetInstanceTpmEkPubRequest,
-        t::GetInstanceTpmEkPubResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetInstanceTpmEkPub, t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult,
-    rt::NoErrors, op::GET_INSTANCE_TPM_EK_PUB
-);
-impl GetInstanceTpmEkPub {
-    /// The ID of the instance for which to get the public endorsement key.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The required public endorsement key type.
-    #[inline]
-    pub fn key_type(mut self, value: impl Into<t::EkPubKeyType>) -> Self {
-        self.0.input_mut().key_type = value.into();
-        self
-    }
-    /// The required public endorsement key format. Specify `der` for a DER-encoded public key that is compatible with OpenSSL. Specify `tpmt` for a TPM 2.0 format that is compatible with tpm2-tools. The returned key is base64 encoded.
-    #[inline]
-    pub fn key_format(mut self, value: impl Into<t::EkPubKeyFormat>) -> Self {
-        self.0.input_mut().key_format = value.into();
-        self
-    }
-    /// Specify this parameter to verify whether the request will succeed, without actually making the request. If the request will succeed, the response is `DryRunOperation`. Otherwise, the response is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceTpmEkPubResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceTpmEkPubResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceTpmEkPubRequest,
-        t::GetInstanceTpmEkPubResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `GetInstanceTypesFromInstanceRequirements` operation.
-///
-/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
-///
-/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
-///
-/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
-pub struct GetInstanceTypesFromInstanceRequirements(
-    pub(crate) rt::Call<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    GetInstanceTypesFromInstanceRequirements,
-    t::GetInstanceTypesFromInstanceRequirementsRequest,
-    t::GetInstanceTypesFromInstanceRequirementsResult, rt::NoErrors,
-    op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS
-);
-impl GetInstanceTypesFromInstanceRequirements {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The processor architecture type.
-    #[inline]
-    pub fn architecture_types(
-        mut self,
-        value: impl rt::Items<t::ArchitectureType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().architecture_types);
-        self
-    }
-    /// Adds one element to `ArchitectureTypes`; see [`architecture_types`](Self::architecture_types).
-    #[inline]
-    pub fn push_architecture_types(
-        mut self,
-        item: impl Into<t::ArchitectureType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().architecture_types, item);
-        self
-    }
-    /// The virtualization type.
-    #[inline]
-    pub fn virtualization_types(
-        mut self,
-        value: impl rt::Items<t::VirtualizationType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().virtualization_types);
-        self
-    }
-    /// Adds one element to `VirtualizationTypes`; see [`virtualization_types`](Self::virtualization_types).
-    #[inline]
-    pub fn push_virtualization_types(
-        mut self,
-        item: impl Into<t::VirtualizationType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().virtualization_types, item);
-        self
-    }
-    /// The attributes required for the instance types.
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = value;
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-        t::InstanceTypeInfoFromInstanceRequirements,
+        t::TransitGatewayAttachmentPropagation,
     > {
         rt::Paginator::new(
             self.0,
-            &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_PAGINATOR,
+            &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_PAGINATOR,
         )
     }
 }
-/// The `GetInstanceUefiData` operation.
+/// The `GetTransitGatewayMeteringPolicyEntries` operation.
 ///
-/// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
-///
-/// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
-///
-/// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
-pub struct GetInstanceUefiData(
+/// Retrieves the entries for a transit gateway metering policy.
+pub struct GetTransitGatewayMeteringPolicyEntries(
     pub(crate) rt::Call<
-        t::GetInstanceUefiDataRequest,
-        t::GetInstanceUefiDataResult,
+        t::GetTransitGatewayMeteringPolicyEntriesRequest,
+        t::GetTransitGatewayMeteringPolicyEntriesResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetInstanceUefiData, t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult,
-    rt::NoErrors, op::GET_INSTANCE_UEFI_DATA
+    GetTransitGatewayMeteringPolicyEntries,
+    t::GetTransitGatewayMeteringPolicyEntriesRequest,
+    t::GetTransitGatewayMeteringPolicyEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES
 );
-impl GetInstanceUefiData {
-    /// The ID of the instance from which to retrieve the UEFI data.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceUefiDataResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceUefiDataResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceUefiDataRequest,
-        t::GetInstanceUefiDataResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl GetTransitGatewayMeteringPolicyEntries {
+    rt::setter!(
+        into_req GetTransitGatewayMeteringPolicyEntriesRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayMeteringPolicyEntriesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayMeteringPolicyEntriesRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayMeteringPolicyEntriesRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayMeteringPolicyEntriesRequest dry_run(bool));
 }
-/// The `GetIpamAddressHistory` operation.
+/// The `GetTransitGatewayMulticastDomainAssociations` operation.
 ///
-/// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct GetIpamAddressHistory(
+/// Gets information about the associations for the transit gateway multicast domain.
+pub struct GetTransitGatewayMulticastDomainAssociations(
     pub(crate) rt::Call<
-        t::GetIpamAddressHistoryRequest,
-        t::GetIpamAddressHistoryResult,
+        t::GetTransitGatewayMulticastDomainAssociationsRequest,
+        t::GetTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamAddressHistory, t::GetIpamAddressHistoryRequest,
-    t::GetIpamAddressHistoryResult, rt::NoErrors, op::GET_IPAM_ADDRESS_HISTORY
+    GetTransitGatewayMulticastDomainAssociations,
+    t::GetTransitGatewayMulticastDomainAssociationsRequest,
+    t::GetTransitGatewayMulticastDomainAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
-impl GetIpamAddressHistory {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The CIDR you want the history of. The CIDR can be an IPv4 or IPv6 IP address range. If you enter a /16 IPv4 CIDR, you will get records that match it exactly. You will not get records for any subnets within the /16 CIDR.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The ID of the IPAM scope that the CIDR is in.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// The ID of the VPC you want your history records filtered by.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// The start of the time period for which you are looking for history. If you omit this option, it will default to the value of EndTime.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The end of the time period for which you are looking for history. If you omit this option, it will default to the current time.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The maximum number of historical results you would like returned per page. Defaults to 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamAddressHistoryResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamAddressHistoryResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamAddressHistoryRequest,
-        t::GetIpamAddressHistoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl GetTransitGatewayMulticastDomainAssociations {
+    rt::setter!(
+        into_req GetTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayMulticastDomainAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayMulticastDomainAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetTransitGatewayMulticastDomainAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayMulticastDomainAssociationsRequest dry_run(bool)
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamAddressHistoryRequest,
-        t::GetIpamAddressHistoryResult,
+        t::GetTransitGatewayMulticastDomainAssociationsRequest,
+        t::GetTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
-        t::IpamAddressHistoryRecord,
+        t::TransitGatewayMulticastDomainAssociation,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_ADDRESS_HISTORY_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
-/// The `GetIpamDiscoveredAccounts` operation.
+/// The `GetTransitGatewayPolicyTableAssociations` operation.
 ///
-/// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-pub struct GetIpamDiscoveredAccounts(
+/// Gets a list of the transit gateway policy table associations.
+pub struct GetTransitGatewayPolicyTableAssociations(
     pub(crate) rt::Call<
-        t::GetIpamDiscoveredAccountsRequest,
-        t::GetIpamDiscoveredAccountsResult,
+        t::GetTransitGatewayPolicyTableAssociationsRequest,
+        t::GetTransitGatewayPolicyTableAssociationsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    GetIpamDiscoveredAccounts, t::GetIpamDiscoveredAccountsRequest,
-    t::GetIpamDiscoveredAccountsResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ACCOUNTS
+    GetTransitGatewayPolicyTableAssociations,
+    t::GetTransitGatewayPolicyTableAssociationsRequest,
+    t::GetTransitGatewayPolicyTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS
 );
-impl GetIpamDiscoveredAccounts {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// The Amazon Web Services Region that the account information is returned from.
-    #[inline]
-    pub fn discovery_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().discovery_region = value.into();
-        self
-    }
-    /// Discovered account filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of discovered accounts to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamDiscoveredAccountsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamDiscoveredAccountsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredAccountsRequest,
-        t::GetIpamDiscoveredAccountsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl GetTransitGatewayPolicyTableAssociations {
+    rt::setter!(
+        into_req GetTransitGatewayPolicyTableAssociationsRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayPolicyTableAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt GetTransitGatewayPolicyTableAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetTransitGatewayPolicyTableAssociationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayPolicyTableAssociationsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::GetIpamDiscoveredAccountsRequest,
-        t::GetIpamDiscoveredAccountsResult,
+        t::GetTransitGatewayPolicyTableAssociationsRequest,
+        t::GetTransitGatewayPolicyTableAssociationsResult,
         rt::NoErrors,
-        t::IpamDiscoveredAccount,
+        t::TransitGatewayPolicyTableAssociation,
     > {
-        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
     }
+}
+/// The `GetTransitGatewayPolicyTableEntries` operation.
+///
+/// Returns a list of transit gateway policy table entries.
+pub struct GetTransitGatewayPolicyTableEntries(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayPolicyTableEntriesRequest,
+        t::GetTransitGatewayPolicyTableEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayPolicyTableEntries, t::GetTransitGatewayPolicyTableEntriesRequest,
+    t::GetTransitGatewayPolicyTableEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES
+);
+impl GetTransitGatewayPolicyTableEntries {
+    rt::setter!(
+        into_req GetTransitGatewayPolicyTableEntriesRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayPolicyTableEntriesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayPolicyTableEntriesRequest max_results(i32));
+    rt::setter!(into_opt GetTransitGatewayPolicyTableEntriesRequest next_token(String));
+    rt::setter!(val_opt GetTransitGatewayPolicyTableEntriesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPolicyTableEntriesRequest,
+        t::GetTransitGatewayPolicyTableEntriesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTableEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_PAGINATOR,
+        )
+    }
+}
+/// The `GetTransitGatewayPrefixListReferences` operation.
+///
+/// Gets information about the prefix list references in a specified transit gateway route table.
+pub struct GetTransitGatewayPrefixListReferences(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayPrefixListReferencesRequest,
+        t::GetTransitGatewayPrefixListReferencesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayPrefixListReferences,
+    t::GetTransitGatewayPrefixListReferencesRequest,
+    t::GetTransitGatewayPrefixListReferencesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES
+);
+impl GetTransitGatewayPrefixListReferences {
+    rt::setter!(
+        into_req GetTransitGatewayPrefixListReferencesRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayPrefixListReferencesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayPrefixListReferencesRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayPrefixListReferencesRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayPrefixListReferencesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPrefixListReferencesRequest,
+        t::GetTransitGatewayPrefixListReferencesResult,
+        rt::NoErrors,
+        t::TransitGatewayPrefixListReference,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_PAGINATOR,
+        )
+    }
+}
+/// The `GetTransitGatewayRouteTableAssociations` operation.
+///
+/// Gets information about the associations for the specified transit gateway route table.
+pub struct GetTransitGatewayRouteTableAssociations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayRouteTableAssociationsRequest,
+        t::GetTransitGatewayRouteTableAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayRouteTableAssociations,
+    t::GetTransitGatewayRouteTableAssociationsRequest,
+    t::GetTransitGatewayRouteTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS
+);
+impl GetTransitGatewayRouteTableAssociations {
+    rt::setter!(
+        into_req GetTransitGatewayRouteTableAssociationsRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayRouteTableAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTableAssociationsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayRouteTableAssociationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTableAssociationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTableAssociationsRequest,
+        t::GetTransitGatewayRouteTableAssociationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `GetTransitGatewayRouteTablePropagations` operation.
+///
+/// Gets information about the route table propagations for the specified transit gateway route table.
+pub struct GetTransitGatewayRouteTablePropagations(
+    pub(crate) rt::Call<
+        t::GetTransitGatewayRouteTablePropagationsRequest,
+        t::GetTransitGatewayRouteTablePropagationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetTransitGatewayRouteTablePropagations,
+    t::GetTransitGatewayRouteTablePropagationsRequest,
+    t::GetTransitGatewayRouteTablePropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS
+);
+impl GetTransitGatewayRouteTablePropagations {
+    rt::setter!(
+        into_req GetTransitGatewayRouteTablePropagationsRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        items GetTransitGatewayRouteTablePropagationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTablePropagationsRequest max_results(i32));
+    rt::setter!(
+        into_opt GetTransitGatewayRouteTablePropagationsRequest next_token(String)
+    );
+    rt::setter!(val_opt GetTransitGatewayRouteTablePropagationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTablePropagationsRequest,
+        t::GetTransitGatewayRouteTablePropagationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTablePropagation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `GetVerifiedAccessEndpointPolicy` operation.
+///
+/// Get the Verified Access policy associated with the endpoint.
+pub struct GetVerifiedAccessEndpointPolicy(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessEndpointPolicyRequest,
+        t::GetVerifiedAccessEndpointPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessEndpointPolicy, t::GetVerifiedAccessEndpointPolicyRequest,
+    t::GetVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY
+);
+impl GetVerifiedAccessEndpointPolicy {
+    rt::setter!(
+        into_req GetVerifiedAccessEndpointPolicyRequest
+        verified_access_endpoint_id(String)
+    );
+    rt::setter!(val_opt GetVerifiedAccessEndpointPolicyRequest dry_run(bool));
+}
+/// The `GetVerifiedAccessEndpointTargets` operation.
+///
+/// Gets the targets for the specified network CIDR endpoint for Verified Access.
+pub struct GetVerifiedAccessEndpointTargets(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessEndpointTargetsRequest,
+        t::GetVerifiedAccessEndpointTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessEndpointTargets, t::GetVerifiedAccessEndpointTargetsRequest,
+    t::GetVerifiedAccessEndpointTargetsResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS
+);
+impl GetVerifiedAccessEndpointTargets {
+    rt::setter!(
+        into_req GetVerifiedAccessEndpointTargetsRequest
+        verified_access_endpoint_id(String)
+    );
+    rt::setter!(val_opt GetVerifiedAccessEndpointTargetsRequest max_results(i32));
+    rt::setter!(into_opt GetVerifiedAccessEndpointTargetsRequest next_token(String));
+    rt::setter!(val_opt GetVerifiedAccessEndpointTargetsRequest dry_run(bool));
+}
+/// The `GetVerifiedAccessGroupPolicy` operation.
+///
+/// Shows the contents of the Verified Access policy associated with the group.
+pub struct GetVerifiedAccessGroupPolicy(
+    pub(crate) rt::Call<
+        t::GetVerifiedAccessGroupPolicyRequest,
+        t::GetVerifiedAccessGroupPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVerifiedAccessGroupPolicy, t::GetVerifiedAccessGroupPolicyRequest,
+    t::GetVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_GROUP_POLICY
+);
+impl GetVerifiedAccessGroupPolicy {
+    rt::setter!(
+        into_req GetVerifiedAccessGroupPolicyRequest verified_access_group_id(String)
+    );
+    rt::setter!(val_opt GetVerifiedAccessGroupPolicyRequest dry_run(bool));
+}
+/// The `GetVpcResourcesBlockingEncryptionEnforcement` operation.
+///
+/// Gets information about resources in a VPC that are blocking encryption enforcement.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct GetVpcResourcesBlockingEncryptionEnforcement(
+    pub(crate) rt::Call<
+        t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+        t::GetVpcResourcesBlockingEncryptionEnforcementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpcResourcesBlockingEncryptionEnforcement,
+    t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+    t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::NoErrors,
+    op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT
+);
+impl GetVpcResourcesBlockingEncryptionEnforcement {
+    rt::setter!(
+        into_req GetVpcResourcesBlockingEncryptionEnforcementRequest vpc_id(String)
+    );
+    rt::setter!(
+        val_opt GetVpcResourcesBlockingEncryptionEnforcementRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt GetVpcResourcesBlockingEncryptionEnforcementRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt GetVpcResourcesBlockingEncryptionEnforcementRequest dry_run(bool)
+    );
+}
+/// The `GetVpnConnectionDeviceSampleConfiguration` operation.
+///
+/// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
+pub struct GetVpnConnectionDeviceSampleConfiguration(
+    pub(crate) rt::Call<
+        t::GetVpnConnectionDeviceSampleConfigurationRequest,
+        t::GetVpnConnectionDeviceSampleConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpnConnectionDeviceSampleConfiguration,
+    t::GetVpnConnectionDeviceSampleConfigurationRequest,
+    t::GetVpnConnectionDeviceSampleConfigurationResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION
+);
+impl GetVpnConnectionDeviceSampleConfiguration {
+    rt::setter!(
+        into_req GetVpnConnectionDeviceSampleConfigurationRequest
+        vpn_connection_id(String)
+    );
+    rt::setter!(
+        into_req GetVpnConnectionDeviceSampleConfigurationRequest
+        vpn_connection_device_type_id(String)
+    );
+    rt::setter!(
+        into_opt GetVpnConnectionDeviceSampleConfigurationRequest
+        internet_key_exchange_version(String)
+    );
+    rt::setter!(
+        into_opt GetVpnConnectionDeviceSampleConfigurationRequest sample_type(String)
+    );
+    rt::setter!(val_opt GetVpnConnectionDeviceSampleConfigurationRequest dry_run(bool));
+}
+impl super::Client {
+    /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`GetVpnConnectionDeviceTypes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpn_connection_device_types(&self) -> GetVpnConnectionDeviceTypes {
+        rt::builder(&self.handle)
+    }
+    /// Get details of available tunnel endpoint maintenance. Returns [`GetVpnTunnelReplacementStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vpn_tunnel_replacement_status(&self) -> GetVpnTunnelReplacementStatus {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetVpnConnectionDeviceTypes` operation.
+///
+/// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct GetVpnConnectionDeviceTypes(
+    pub(crate) rt::Call<
+        t::GetVpnConnectionDeviceTypesRequest,
+        t::GetVpnConnectionDeviceTypesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpnConnectionDeviceTypes, t::GetVpnConnectionDeviceTypesRequest,
+    t::GetVpnConnectionDeviceTypesResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_TYPES
+);
+impl GetVpnConnectionDeviceTypes {
+    rt::setter!(val_opt GetVpnConnectionDeviceTypesRequest max_results(i32));
+    rt::setter!(into_opt GetVpnConnectionDeviceTypesRequest next_token(String));
+    rt::setter!(val_opt GetVpnConnectionDeviceTypesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetVpnConnectionDeviceTypesRequest,
+        t::GetVpnConnectionDeviceTypesResult,
+        rt::NoErrors,
+        t::VpnConnectionDeviceType,
+    > {
+        rt::Paginator::new(self.0, &op::GET_VPN_CONNECTION_DEVICE_TYPES_PAGINATOR)
+    }
+}
+/// The `GetVpnTunnelReplacementStatus` operation.
+///
+/// Get details of available tunnel endpoint maintenance.
+pub struct GetVpnTunnelReplacementStatus(
+    pub(crate) rt::Call<
+        t::GetVpnTunnelReplacementStatusRequest,
+        t::GetVpnTunnelReplacementStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetVpnTunnelReplacementStatus, t::GetVpnTunnelReplacementStatusRequest,
+    t::GetVpnTunnelReplacementStatusResult, rt::NoErrors,
+    op::GET_VPN_TUNNEL_REPLACEMENT_STATUS
+);
+impl GetVpnTunnelReplacementStatus {
+    rt::setter!(into_req GetVpnTunnelReplacementStatusRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req GetVpnTunnelReplacementStatusRequest
+        vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(val_opt GetVpnTunnelReplacementStatusRequest dry_run(bool));
 }

@@ -5,54 +5,37 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list.
-    ///
-    /// Returns the [`ImportClientVpnClientCertificateRevocationList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list. Returns [`ImportClientVpnClientCertificateRevocationList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_client_vpn_client_certificate_revocation_list(
         &self,
     ) -> ImportClientVpnClientCertificateRevocationList {
-        ImportClientVpnClientCertificateRevocationList(
-            rt::Call::new(
-                &self.handle,
-                &op::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) .
-    ///
-    /// Returns the [`ImportImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) . Returns [`ImportImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_image(&self) -> ImportImage {
-        ImportImage(rt::Call::new(&self.handle, &op::IMPORT_IMAGE))
+        rt::builder(&self.handle)
     }
-    /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
-    ///
-    /// Returns the [`ImportInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*. Returns [`ImportInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_instance(&self) -> ImportInstance {
-        ImportInstance(rt::Call::new(&self.handle, &op::IMPORT_INSTANCE))
+        rt::builder(&self.handle)
     }
-    /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
-    ///
-    /// Returns the [`ImportKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services. Returns [`ImportKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_key_pair(&self) -> ImportKeyPair {
-        ImportKeyPair(rt::Call::new(&self.handle, &op::IMPORT_KEY_PAIR))
+        rt::builder(&self.handle)
     }
-    /// Imports a disk into an EBS snapshot.
-    ///
-    /// Returns the [`ImportSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Imports a disk into an EBS snapshot. Returns [`ImportSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_snapshot(&self) -> ImportSnapshot {
-        ImportSnapshot(rt::Call::new(&self.handle, &op::IMPORT_SNAPSHOT))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead.
-    ///
-    /// Returns the [`ImportVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead. Returns [`ImportVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_volume(&self) -> ImportVolume {
-        ImportVolume(rt::Call::new(&self.handle, &op::IMPORT_VOLUME))
+        rt::builder(&self.handle)
     }
 }
 /// The `ImportClientVpnClientCertificateRevocationList` operation.
@@ -74,68 +57,17 @@ rt::operation_type!(
     op::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
 );
 impl ImportClientVpnClientCertificateRevocationList {
-    /// The ID of the Client VPN endpoint to which the client certificate revocation list applies.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The client certificate revocation list file. For more information, see [Generate a Client Certificate Revocation List](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/cvpn-working-certificates.html#cvpn-working-certificates-generate) in the *Client VPN Administrator Guide*.
-    #[inline]
-    pub fn certificate_revocation_list(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_revocation_list = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ImportClientVpnClientCertificateRevocationListResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ImportClientVpnClientCertificateRevocationListResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ImportClientVpnClientCertificateRevocationListRequest,
-        t::ImportClientVpnClientCertificateRevocationListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ImportClientVpnClientCertificateRevocationListRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req ImportClientVpnClientCertificateRevocationListRequest
+        certificate_revocation_list(String)
+    );
+    rt::setter!(
+        val_opt ImportClientVpnClientCertificateRevocationListRequest dry_run(bool)
+    );
 }
 /// The `ImportImage` operation.
 ///
@@ -154,172 +86,32 @@ rt::operation_type!(
     op::IMPORT_IMAGE
 );
 impl ImportImage {
-    /// The architecture of the virtual machine.
-    #[inline]
-    pub fn architecture(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().architecture = Some(value.into());
-        self
-    }
-    /// The client-specific data.
-    #[inline]
-    pub fn client_data(mut self, value: t::ClientData) -> Self {
-        self.0.input_mut().client_data = Some(value);
-        self
-    }
-    /// The token to enable idempotency for VM import requests.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A description string for the import image task.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Information about the disk containers.
-    #[inline]
-    pub fn disk_containers(
-        mut self,
-        value: impl rt::Items<t::ImageDiskContainer>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().disk_containers);
-        self
-    }
-    /// Adds one element to `DiskContainers`; see [`disk_containers`](Self::disk_containers).
-    #[inline]
-    pub fn push_disk_containers(
-        mut self,
-        item: impl Into<t::ImageDiskContainer>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().disk_containers, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies whether the destination AMI of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using `KmsKeyId`. For more information, see [Amazon EBS Encryption](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// The target hypervisor platform.
-    #[inline]
-    pub fn hypervisor(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hypervisor = Some(value.into());
-        self
-    }
-    /// An identifier for the symmetric KMS key to use when creating the encrypted AMI. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a `KmsKeyId` is specified, the `Encrypted` flag must also be set.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The license type to be used for the Amazon Machine Image (AMI) after importing.
-    #[inline]
-    pub fn license_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().license_type = Some(value.into());
-        self
-    }
-    /// The operating system of the virtual machine. If you import a VM that is compatible with Unified Extensible Firmware Interface (UEFI) using an EBS snapshot, you must specify a value for the platform.
-    #[inline]
-    pub fn platform(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform = Some(value.into());
-        self
-    }
-    /// The name of the role to use when not using the default role, 'vmimport'.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = Some(value.into());
-        self
-    }
-    /// The ARNs of the license configurations.
-    #[inline]
-    pub fn license_specifications(
-        mut self,
-        value: impl rt::Items<t::ImportImageLicenseConfigurationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().license_specifications);
-        self
-    }
-    /// Adds one element to `LicenseSpecifications`; see [`license_specifications`](Self::license_specifications).
-    #[inline]
-    pub fn push_license_specifications(
-        mut self,
-        item: impl Into<t::ImportImageLicenseConfigurationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().license_specifications, item);
-        self
-    }
-    /// The tags to apply to the import image task during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The usage operation value. For more information, see [Licensing options](https://docs.aws.amazon.com/vm-import/latest/userguide/vmie_prereqs.html#prerequisites) in the *VM Import/Export User Guide*.
-    #[inline]
-    pub fn usage_operation(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().usage_operation = Some(value.into());
-        self
-    }
-    /// The boot mode of the virtual machine.
-    #[inline]
-    pub fn boot_mode(mut self, value: impl Into<t::BootModeValues>) -> Self {
-        self.0.input_mut().boot_mode = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ImportImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportImageRequest, t::ImportImageResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ImportImageRequest architecture(String));
+    rt::setter!(val_opt ImportImageRequest client_data(t::ClientData));
+    rt::setter!(into_opt ImportImageRequest client_token(String));
+    rt::setter!(into_opt ImportImageRequest description(String));
+    rt::setter!(
+        items ImportImageRequest disk_containers(t::ImageDiskContainer)
+        push_disk_containers
+    );
+    rt::setter!(val_opt ImportImageRequest dry_run(bool));
+    rt::setter!(val_opt ImportImageRequest encrypted(bool));
+    rt::setter!(into_opt ImportImageRequest hypervisor(String));
+    rt::setter!(into_opt ImportImageRequest kms_key_id(String));
+    rt::setter!(into_opt ImportImageRequest license_type(String));
+    rt::setter!(into_opt ImportImageRequest platform(String));
+    rt::setter!(into_opt ImportImageRequest role_name(String));
+    rt::setter!(
+        items ImportImageRequest
+        license_specifications(t::ImportImageLicenseConfigurationRequest)
+        push_license_specifications
+    );
+    rt::setter!(
+        items ImportImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt ImportImageRequest usage_operation(String));
+    rt::setter!(into_opt ImportImageRequest boot_mode(t::BootModeValues));
 }
 /// The `ImportInstance` operation.
 ///
@@ -340,81 +132,14 @@ rt::operation_type!(
     op::IMPORT_INSTANCE
 );
 impl ImportInstance {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A description for the instance being imported.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The launch specification.
-    #[inline]
-    pub fn launch_specification(
-        mut self,
-        value: t::ImportInstanceLaunchSpecification,
-    ) -> Self {
-        self.0.input_mut().launch_specification = Some(value);
-        self
-    }
-    /// The disk image.
-    #[inline]
-    pub fn disk_images(mut self, value: impl rt::Items<t::DiskImage>) -> Self {
-        value.add_to(&mut self.0.input_mut().disk_images);
-        self
-    }
-    /// Adds one element to `DiskImages`; see [`disk_images`](Self::disk_images).
-    #[inline]
-    pub fn push_disk_images(mut self, item: impl Into<t::DiskImage>) -> Self {
-        rt::push(&mut self.0.input_mut().disk_images, item);
-        self
-    }
-    /// The instance operating system.
-    #[inline]
-    pub fn platform(mut self, value: impl Into<t::PlatformValues>) -> Self {
-        self.0.input_mut().platform = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt ImportInstanceRequest dry_run(bool));
+    rt::setter!(into_opt ImportInstanceRequest description(String));
+    rt::setter!(
+        val_opt ImportInstanceRequest
+        launch_specification(t::ImportInstanceLaunchSpecification)
+    );
+    rt::setter!(items ImportInstanceRequest disk_images(t::DiskImage) push_disk_images);
+    rt::setter!(into_req ImportInstanceRequest platform(t::PlatformValues));
 }
 /// The `ImportKeyPair` operation.
 ///
@@ -429,78 +154,13 @@ rt::operation_type!(
     op::IMPORT_KEY_PAIR
 );
 impl ImportKeyPair {
-    /// The tags to apply to the imported key pair.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique name for the key pair.
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = value.into();
-        self
-    }
-    /// The public key.
-    #[inline]
-    pub fn public_key_material(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().public_key_material = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportKeyPairResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportKeyPairResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(
+        items ImportKeyPairRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt ImportKeyPairRequest dry_run(bool));
+    rt::setter!(into_req ImportKeyPairRequest key_name(String));
+    rt::setter!(into_req ImportKeyPairRequest public_key_material(rt::Blob));
 }
 /// The `ImportSnapshot` operation.
 ///
@@ -515,108 +175,18 @@ rt::operation_type!(
     op::IMPORT_SNAPSHOT
 );
 impl ImportSnapshot {
-    /// The client-specific data.
-    #[inline]
-    pub fn client_data(mut self, value: t::ClientData) -> Self {
-        self.0.input_mut().client_data = Some(value);
-        self
-    }
-    /// Token to enable idempotency for VM import requests.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The description string for the import snapshot task.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Information about the disk container.
-    #[inline]
-    pub fn disk_container(mut self, value: t::SnapshotDiskContainer) -> Self {
-        self.0.input_mut().disk_container = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies whether the destination snapshot of the imported image should be encrypted. The default KMS key for EBS is used unless you specify a non-default KMS key using `KmsKeyId`. For more information, see [Amazon EBS Encryption](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// An identifier for the symmetric KMS key to use when creating the encrypted snapshot. This parameter is only required if you want to use a non-default KMS key; if this parameter is not specified, the default KMS key for EBS is used. If a `KmsKeyId` is specified, the `Encrypted` flag must also be set.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The name of the role to use when not using the default role, 'vmimport'.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = Some(value.into());
-        self
-    }
-    /// The tags to apply to the import snapshot task during creation.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportSnapshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportSnapshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt ImportSnapshotRequest client_data(t::ClientData));
+    rt::setter!(into_opt ImportSnapshotRequest client_token(String));
+    rt::setter!(into_opt ImportSnapshotRequest description(String));
+    rt::setter!(val_opt ImportSnapshotRequest disk_container(t::SnapshotDiskContainer));
+    rt::setter!(val_opt ImportSnapshotRequest dry_run(bool));
+    rt::setter!(val_opt ImportSnapshotRequest encrypted(bool));
+    rt::setter!(into_opt ImportSnapshotRequest kms_key_id(String));
+    rt::setter!(into_opt ImportSnapshotRequest role_name(String));
+    rt::setter!(
+        items ImportSnapshotRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
 /// The `ImportVolume` operation.
 ///
@@ -635,76 +205,10 @@ rt::operation_type!(
     op::IMPORT_VOLUME
 );
 impl ImportVolume {
-    /// The ID of the Availability Zone for the resulting EBS volume.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Availability Zone for the resulting EBS volume.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The disk image.
-    #[inline]
-    pub fn image(mut self, value: t::DiskImageDetail) -> Self {
-        self.0.input_mut().image = value;
-        self
-    }
-    /// A description of the volume.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The volume size.
-    #[inline]
-    pub fn volume(mut self, value: t::VolumeDetail) -> Self {
-        self.0.input_mut().volume = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ImportVolumeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ImportVolumeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ImportVolumeRequest availability_zone_id(String));
+    rt::setter!(val_opt ImportVolumeRequest dry_run(bool));
+    rt::setter!(into_opt ImportVolumeRequest availability_zone(String));
+    rt::setter!(val_req ImportVolumeRequest image(t::DiskImageDetail));
+    rt::setter!(into_opt ImportVolumeRequest description(String));
+    rt::setter!(val_req ImportVolumeRequest volume(t::VolumeDetail));
 }

@@ -5,39 +5,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`ListImagesInRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*. Returns [`ListImagesInRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_images_in_recycle_bin(&self) -> ListImagesInRecycleBin {
-        ListImagesInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_IMAGES_IN_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists one or more snapshots that are currently in the Recycle Bin.
-    ///
-    /// Returns the [`ListSnapshotsInRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists one or more snapshots that are currently in the Recycle Bin. Returns [`ListSnapshotsInRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_snapshots_in_recycle_bin(&self) -> ListSnapshotsInRecycleBin {
-        ListSnapshotsInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_SNAPSHOTS_IN_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists one or more volumes that are currently in the Recycle Bin.
-    ///
-    /// Returns the [`ListVolumesInRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists one or more volumes that are currently in the Recycle Bin. Returns [`ListVolumesInRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_volumes_in_recycle_bin(&self) -> ListVolumesInRecycleBin {
-        ListVolumesInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_VOLUMES_IN_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
-    /// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
-    ///
-    /// Returns the [`LockSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted. Returns [`LockSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn lock_snapshot(&self) -> LockSnapshot {
-        LockSnapshot(rt::Call::new(&self.handle, &op::LOCK_SNAPSHOT))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListImagesInRecycleBin` operation.
@@ -55,76 +41,10 @@ rt::operation_type!(
     t::ListImagesInRecycleBinResult, rt::NoErrors, op::LIST_IMAGES_IN_RECYCLE_BIN
 );
 impl ListImagesInRecycleBin {
-    /// The IDs of the AMIs to list. Omit this parameter to list all of the AMIs that are in the Recycle Bin. You can specify up to 20 IDs in a single request.
-    #[inline]
-    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().image_ids);
-        self
-    }
-    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
-    #[inline]
-    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().image_ids, item);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListImagesInRecycleBinResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListImagesInRecycleBinResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListImagesInRecycleBinRequest,
-        t::ListImagesInRecycleBinResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(items ListImagesInRecycleBinRequest image_ids(String) push_image_ids);
+    rt::setter!(into_opt ListImagesInRecycleBinRequest next_token(String));
+    rt::setter!(val_opt ListImagesInRecycleBinRequest max_results(i32));
+    rt::setter!(val_opt ListImagesInRecycleBinRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -154,76 +74,12 @@ rt::operation_type!(
     t::ListSnapshotsInRecycleBinResult, rt::NoErrors, op::LIST_SNAPSHOTS_IN_RECYCLE_BIN
 );
 impl ListSnapshotsInRecycleBin {
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the snapshots to list. Omit this parameter to list all of the snapshots that are in the Recycle Bin.
-    #[inline]
-    pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().snapshot_ids);
-        self
-    }
-    /// Adds one element to `SnapshotIds`; see [`snapshot_ids`](Self::snapshot_ids).
-    #[inline]
-    pub fn push_snapshot_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().snapshot_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListSnapshotsInRecycleBinResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListSnapshotsInRecycleBinResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSnapshotsInRecycleBinRequest,
-        t::ListSnapshotsInRecycleBinResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ListSnapshotsInRecycleBinRequest max_results(i32));
+    rt::setter!(into_opt ListSnapshotsInRecycleBinRequest next_token(String));
+    rt::setter!(
+        items ListSnapshotsInRecycleBinRequest snapshot_ids(String) push_snapshot_ids
+    );
+    rt::setter!(val_opt ListSnapshotsInRecycleBinRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -253,76 +109,10 @@ rt::operation_type!(
     t::ListVolumesInRecycleBinResult, rt::NoErrors, op::LIST_VOLUMES_IN_RECYCLE_BIN
 );
 impl ListVolumesInRecycleBin {
-    /// The IDs of the volumes to list. Omit this parameter to list all of the volumes that are in the Recycle Bin.
-    #[inline]
-    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().volume_ids);
-        self
-    }
-    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
-    #[inline]
-    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().volume_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListVolumesInRecycleBinResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListVolumesInRecycleBinResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListVolumesInRecycleBinRequest,
-        t::ListVolumesInRecycleBinResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(items ListVolumesInRecycleBinRequest volume_ids(String) push_volume_ids);
+    rt::setter!(val_opt ListVolumesInRecycleBinRequest dry_run(bool));
+    rt::setter!(val_opt ListVolumesInRecycleBinRequest max_results(i32));
+    rt::setter!(into_opt ListVolumesInRecycleBinRequest next_token(String));
 }
 /// The `LockSnapshot` operation.
 ///
@@ -341,76 +131,10 @@ rt::operation_type!(
     op::LOCK_SNAPSHOT
 );
 impl LockSnapshot {
-    /// The ID of the snapshot to lock.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The mode in which to lock the snapshot. Specify one of the following:
-    #[inline]
-    pub fn lock_mode(mut self, value: impl Into<t::LockMode>) -> Self {
-        self.0.input_mut().lock_mode = value.into();
-        self
-    }
-    /// The cooling-off period during which you can unlock the snapshot or modify the lock settings after locking the snapshot in compliance mode, in hours. After the cooling-off period expires, you can't unlock or delete the snapshot, decrease the lock duration, or change the lock mode. You can increase the lock duration after the cooling-off period expires.
-    #[inline]
-    pub fn cool_off_period(mut self, value: i32) -> Self {
-        self.0.input_mut().cool_off_period = Some(value);
-        self
-    }
-    /// The period of time for which to lock the snapshot, in days. The snapshot lock will automatically expire after this period lapses.
-    #[inline]
-    pub fn lock_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().lock_duration = Some(value);
-        self
-    }
-    /// The date and time at which the snapshot lock is to automatically expire, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
-    #[inline]
-    pub fn expiration_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expiration_date = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::LockSnapshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::LockSnapshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req LockSnapshotRequest snapshot_id(String));
+    rt::setter!(val_opt LockSnapshotRequest dry_run(bool));
+    rt::setter!(into_req LockSnapshotRequest lock_mode(t::LockMode));
+    rt::setter!(val_opt LockSnapshotRequest cool_off_period(i32));
+    rt::setter!(val_opt LockSnapshotRequest lock_duration(i32));
+    rt::setter!(val_opt LockSnapshotRequest expiration_date(rt::DateTime));
 }

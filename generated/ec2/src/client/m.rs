@@ -5,150 +5,91 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-    ///
-    /// Returns the [`ModifyAccountVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. Returns [`ModifyAccountVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_account_vpc_encryption_control(
         &self,
     ) -> ModifyAccountVpcEncryptionControl {
-        ModifyAccountVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`ModifyAddressAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`ModifyAddressAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_address_attribute(&self) -> ModifyAddressAttribute {
-        ModifyAddressAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_ADDRESS_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply:
-    ///
-    /// Returns the [`ModifyApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply: Returns [`ModifyApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_application_status_check(&self) -> ModifyApplicationStatusCheck {
-        ModifyApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::MODIFY_APPLICATION_STATUS_CHECK),
-        )
+        rt::builder(&self.handle)
     }
-    /// Changes the opt-in status of the specified zone group for your account.
-    ///
-    /// Returns the [`ModifyAvailabilityZoneGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the opt-in status of the specified zone group for your account. Returns [`ModifyAvailabilityZoneGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_availability_zone_group(&self) -> ModifyAvailabilityZoneGroup {
-        ModifyAvailabilityZoneGroup(
-            rt::Call::new(&self.handle, &op::MODIFY_AVAILABILITY_ZONE_GROUP),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html).
-    ///
-    /// Returns the [`ModifyCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html). Returns [`ModifyCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_capacity_reservation(&self) -> ModifyCapacityReservation {
-        ModifyCapacityReservation(
-            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies a Capacity Reservation Fleet.
-    ///
-    /// Returns the [`ModifyCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies a Capacity Reservation Fleet. Returns [`ModifyCapacityReservationFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_capacity_reservation_fleet(&self) -> ModifyCapacityReservationFleet {
-        ModifyCapacityReservationFleet(
-            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION_FLEET),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
-    ///
-    /// Returns the [`ModifyClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections. Returns [`ModifyClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_client_vpn_endpoint(&self) -> ModifyClientVpnEndpoint {
-        ModifyClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_CLIENT_VPN_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged.
-    ///
-    /// Returns the [`ModifyClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged. Returns [`ModifyClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_client_vpn_endpoint_authorization_policy(
         &self,
     ) -> ModifyClientVpnEndpointAuthorizationPolicy {
-        ModifyClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option.
-    ///
-    /// Returns the [`ModifyDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option. Returns [`ModifyDefaultCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_default_credit_specification(
         &self,
     ) -> ModifyDefaultCreditSpecification {
-        ModifyDefaultCreditSpecification(
-            rt::Call::new(&self.handle, &op::MODIFY_DEFAULT_CREDIT_SPECIFICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Changes the default KMS key for EBS encryption by default for your account in this Region.
-    ///
-    /// Returns the [`ModifyEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the default KMS key for EBS encryption by default for your account in this Region. Returns [`ModifyEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ebs_default_kms_key_id(&self) -> ModifyEbsDefaultKmsKeyId {
-        ModifyEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::MODIFY_EBS_DEFAULT_KMS_KEY_ID),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies the specified EC2 Fleet.
-    ///
-    /// Returns the [`ModifyFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified EC2 Fleet. Returns [`ModifyFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_fleet(&self) -> ModifyFleet {
-        ModifyFleet(rt::Call::new(&self.handle, &op::MODIFY_FLEET))
+        rt::builder(&self.handle)
     }
-    /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`ModifyFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`ModifyFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_fpga_image_attribute(&self) -> ModifyFpgaImageAttribute {
-        ModifyFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_FPGA_IMAGE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled.
-    ///
-    /// Returns the [`ModifyHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled. Returns [`ModifyHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_hosts(&self) -> ModifyHosts {
-        ModifyHosts(rt::Call::new(&self.handle, &op::MODIFY_HOSTS))
+        rt::builder(&self.handle)
     }
-    /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
-    ///
-    /// Returns the [`ModifyIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created. Returns [`ModifyIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_id_format(&self) -> ModifyIdFormat {
-        ModifyIdFormat(rt::Call::new(&self.handle, &op::MODIFY_ID_FORMAT))
+        rt::builder(&self.handle)
     }
-    /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
-    ///
-    /// Returns the [`ModifyIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created. Returns [`ModifyIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_identity_id_format(&self) -> ModifyIdentityIdFormat {
-        ModifyIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::MODIFY_IDENTITY_ID_FORMAT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`ModifyImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`ModifyImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_image_attribute(&self) -> ModifyImageAttribute {
-        ModifyImageAttribute(rt::Call::new(&self.handle, &op::MODIFY_IMAGE_ATTRIBUTE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ModifyAccountVpcEncryptionControl` operation.
@@ -169,152 +110,51 @@ rt::operation_type!(
     op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL
 );
 impl ModifyAccountVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The encryption mode for the account encryption control configuration.
-    #[inline]
-    pub fn mode(mut self, value: impl Into<t::AccountVpcEncryptionControlMode>) -> Self {
-        self.0.input_mut().mode = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude internet gateway resource from account-level encryption enforcement.
-    #[inline]
-    pub fn internet_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().internet_gateway = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude egress-only internet gateway resource from account-level encryption enforcement.
-    #[inline]
-    pub fn egress_only_internet_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().egress_only_internet_gateway = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude NAT gateway resource from account-level encryption enforcement.
-    #[inline]
-    pub fn nat_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().nat_gateway = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude virtual private gateway resource from account-level encryption enforcement.
-    #[inline]
-    pub fn virtual_private_gateway(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().virtual_private_gateway = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude VPC peering connection resource from account-level encryption enforcement.
-    #[inline]
-    pub fn vpc_peering(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().vpc_peering = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Lambda service from account-level encryption enforcement.
-    #[inline]
-    pub fn lambda(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().lambda = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude VPC Lattice service from account-level encryption enforcement.
-    #[inline]
-    pub fn vpc_lattice(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().vpc_lattice = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Elastic File System service from account-level encryption enforcement.
-    #[inline]
-    pub fn elastic_file_system(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().elastic_file_system = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Amazon Web Services Global Accelerator from account-level encryption enforcement.
-    #[inline]
-    pub fn global_accelerator(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().global_accelerator = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Amazon API Gateway V2 from account-level encryption enforcement.
-    #[inline]
-    pub fn api_gateway_v2(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().api_gateway_v2 = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyAccountVpcEncryptionControlResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyAccountVpcEncryptionControlResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyAccountVpcEncryptionControlRequest,
-        t::ModifyAccountVpcEncryptionControlResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ModifyAccountVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        mode(t::AccountVpcEncryptionControlMode)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        internet_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        egress_only_internet_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        nat_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        virtual_private_gateway(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        vpc_peering(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        lambda(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        vpc_lattice(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        elastic_file_system(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        global_accelerator(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyAccountVpcEncryptionControlRequest
+        api_gateway_v2(t::VpcEncryptionControlExclusionStateInput)
+    );
 }
 /// The `ModifyAddressAttribute` operation.
 ///
@@ -331,64 +171,9 @@ rt::operation_type!(
     t::ModifyAddressAttributeResult, rt::NoErrors, op::MODIFY_ADDRESS_ATTRIBUTE
 );
 impl ModifyAddressAttribute {
-    /// \[EC2-VPC\] The allocation ID.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// The domain name to modify for the IP address.
-    #[inline]
-    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().domain_name = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyAddressAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyAddressAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyAddressAttributeRequest,
-        t::ModifyAddressAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ModifyAddressAttributeRequest allocation_id(String));
+    rt::setter!(into_opt ModifyAddressAttributeRequest domain_name(String));
+    rt::setter!(val_opt ModifyAddressAttributeRequest dry_run(bool));
 }
 /// The `ModifyApplicationStatusCheck` operation.
 ///
@@ -409,162 +194,40 @@ rt::operation_type!(
     op::MODIFY_APPLICATION_STATUS_CHECK
 );
 impl ModifyApplicationStatusCheck {
-    /// The ID of the application status check to modify.
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
-    #[inline]
-    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
-        self.0.input_mut().aggregation = Some(value.into());
-        self
-    }
-    /// The health check paths to use for the application status check.
-    #[inline]
-    pub fn health_check_paths(
-        mut self,
-        value: impl rt::Items<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().health_check_paths);
-        self
-    }
-    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
-    #[inline]
-    pub fn push_health_check_paths(
-        mut self,
-        item: impl Into<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().health_check_paths, item);
-        self
-    }
-    /// The protocol to use for the health check. Valid values: `http` \| `https`.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
-        self.0.input_mut().protocol = Some(value.into());
-        self
-    }
-    /// The port to use for the health check. Valid values: 1 to 65535.
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = Some(value);
-        self
-    }
-    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
-    #[inline]
-    pub fn device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().device_index = Some(value);
-        self
-    }
-    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
-    #[inline]
-    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
-        self.0.input_mut().ip_version = Some(value.into());
-        self
-    }
-    /// The IP scope to use for the health check. Valid value: `private`.
-    #[inline]
-    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
-        self.0.input_mut().ip_scope = Some(value.into());
-        self
-    }
-    /// The interval, in seconds, between health checks. Valid value: 60.
-    #[inline]
-    pub fn interval(mut self, value: i32) -> Self {
-        self.0.input_mut().interval = Some(value);
-        self
-    }
-    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
-    #[inline]
-    pub fn success_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().success_threshold = Some(value);
-        self
-    }
-    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters.
-    #[inline]
-    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_code_matcher = Some(value.into());
-        self
-    }
-    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
-    #[inline]
-    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().initialization_grace_period_seconds = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyApplicationStatusCheckResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyApplicationStatusCheckResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyApplicationStatusCheckRequest,
-        t::ModifyApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ModifyApplicationStatusCheckRequest application_status_check_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest
+        aggregation(t::AggregationStatusEnum)
+    );
+    rt::setter!(
+        items ModifyApplicationStatusCheckRequest
+        health_check_paths(t::HealthCheckPathRequestObject) push_health_check_paths
+    );
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest protocol(t::NetworkProtocolEnum)
+    );
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest port(i32));
+    rt::setter!(into_opt ModifyApplicationStatusCheckRequest path(String));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest device_index(i32));
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest ip_version(t::IpVersionEnum)
+    );
+    rt::setter!(into_opt ModifyApplicationStatusCheckRequest ip_scope(t::IpScopeEnum));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest interval(i32));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest timeout(i32));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest failure_threshold(i32));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest success_threshold(i32));
+    rt::setter!(
+        into_opt ModifyApplicationStatusCheckRequest status_code_matcher(String)
+    );
+    rt::setter!(
+        val_opt ModifyApplicationStatusCheckRequest
+        initialization_grace_period_seconds(i32)
+    );
+    rt::setter!(into_opt ModifyApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt ModifyApplicationStatusCheckRequest dry_run(bool));
 }
 /// The `ModifyAvailabilityZoneGroup` operation.
 ///
@@ -582,67 +245,12 @@ rt::operation_type!(
     op::MODIFY_AVAILABILITY_ZONE_GROUP
 );
 impl ModifyAvailabilityZoneGroup {
-    /// The name of the Availability Zone group, Local Zone group, or Wavelength Zone group.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Indicates whether to opt in to the zone group. The only valid value is `opted-in`. You must contact Amazon Web Services Support to opt out of a Local Zone or Wavelength Zone group.
-    #[inline]
-    pub fn opt_in_status(
-        mut self,
-        value: impl Into<t::ModifyAvailabilityZoneOptInStatus>,
-    ) -> Self {
-        self.0.input_mut().opt_in_status = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyAvailabilityZoneGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyAvailabilityZoneGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyAvailabilityZoneGroupRequest,
-        t::ModifyAvailabilityZoneGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ModifyAvailabilityZoneGroupRequest group_name(String));
+    rt::setter!(
+        into_req ModifyAvailabilityZoneGroupRequest
+        opt_in_status(t::ModifyAvailabilityZoneOptInStatus)
+    );
+    rt::setter!(val_opt ModifyAvailabilityZoneGroupRequest dry_run(bool));
 }
 /// The `ModifyCapacityReservation` operation.
 ///
@@ -669,115 +277,24 @@ rt::operation_type!(
     t::ModifyCapacityReservationResult, rt::NoErrors, op::MODIFY_CAPACITY_RESERVATION
 );
 impl ModifyCapacityReservation {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances for which to reserve capacity. The number of instances can't be increased or decreased by more than `1000` in a single request.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
-    }
-    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
-    #[inline]
-    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
-        self.0.input_mut().end_date_type = Some(value.into());
-        self
-    }
-    /// Reserved. Capacity Reservations you have created are accepted by default.
-    #[inline]
-    pub fn accept(mut self, value: bool) -> Self {
-        self.0.input_mut().accept = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Reserved for future use.
-    #[inline]
-    pub fn additional_info(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().additional_info = Some(value.into());
-        self
-    }
-    /// The matching criteria (instance eligibility) that you want to use in the modified Capacity Reservation. If you change the instance eligibility of an existing Capacity Reservation from `targeted` to `open`, any running instances that match the attributes of the Capacity Reservation, have the `CapacityReservationPreference` set to `open`, and are not yet running in the Capacity Reservation, will automatically use the modified Capacity Reservation.
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::InstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// Indicates that you accept the modification terms of the quote identified by `QuoteId`. To apply a quoted modification, set this parameter to `true`.
-    #[inline]
-    pub fn accept_modification_terms(mut self, value: bool) -> Self {
-        self.0.input_mut().accept_modification_terms = Some(value);
-        self
-    }
-    /// The new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). Applies to future-dated Capacity Reservations only. Requires a quote from `CreateCapacityReservationDateChangeQuote`; pass the quote ID in `QuoteId` with `AcceptModificationTerms` set to `true`.
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// The ID of the quote that describes the modification you want to apply. Generate a quote by using `CreateCapacityReservationDateChangeQuote`. The quote must be in the `active` state, and each quote can be used only once.
-    #[inline]
-    pub fn quote_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().quote_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyCapacityReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyCapacityReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyCapacityReservationRequest,
-        t::ModifyCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ModifyCapacityReservationRequest capacity_reservation_id(String)
+    );
+    rt::setter!(val_opt ModifyCapacityReservationRequest instance_count(i32));
+    rt::setter!(val_opt ModifyCapacityReservationRequest end_date(rt::DateTime));
+    rt::setter!(into_opt ModifyCapacityReservationRequest end_date_type(t::EndDateType));
+    rt::setter!(val_opt ModifyCapacityReservationRequest accept(bool));
+    rt::setter!(val_opt ModifyCapacityReservationRequest dry_run(bool));
+    rt::setter!(into_opt ModifyCapacityReservationRequest additional_info(String));
+    rt::setter!(
+        into_opt ModifyCapacityReservationRequest
+        instance_match_criteria(t::InstanceMatchCriteria)
+    );
+    rt::setter!(
+        val_opt ModifyCapacityReservationRequest accept_modification_terms(bool)
+    );
+    rt::setter!(val_opt ModifyCapacityReservationRequest start_date(rt::DateTime));
+    rt::setter!(into_opt ModifyCapacityReservationRequest quote_id(String));
 }
 /// The `ModifyCapacityReservationFleet` operation.
 ///
@@ -797,80 +314,16 @@ rt::operation_type!(
     op::MODIFY_CAPACITY_RESERVATION_FLEET
 );
 impl ModifyCapacityReservationFleet {
-    /// The ID of the Capacity Reservation Fleet to modify.
-    #[inline]
-    pub fn capacity_reservation_fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_fleet_id = value.into();
-        self
-    }
-    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn total_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().total_target_capacity = Some(value);
-        self
-    }
-    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Indicates whether to remove the end date from the Capacity Reservation Fleet. If you remove the end date, the Capacity Reservation Fleet does not expire and it remains active until you explicitly cancel it using the **CancelCapacityReservationFleet** action.
-    #[inline]
-    pub fn remove_end_date(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_end_date = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyCapacityReservationFleetResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyCapacityReservationFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyCapacityReservationFleetRequest,
-        t::ModifyCapacityReservationFleetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ModifyCapacityReservationFleetRequest
+        capacity_reservation_fleet_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyCapacityReservationFleetRequest total_target_capacity(i32)
+    );
+    rt::setter!(val_opt ModifyCapacityReservationFleetRequest end_date(rt::DateTime));
+    rt::setter!(val_opt ModifyCapacityReservationFleetRequest dry_run(bool));
+    rt::setter!(val_opt ModifyCapacityReservationFleetRequest remove_end_date(bool));
 }
 /// The `ModifyClientVpnEndpoint` operation.
 ///
@@ -887,172 +340,52 @@ rt::operation_type!(
     t::ModifyClientVpnEndpointResult, rt::NoErrors, op::MODIFY_CLIENT_VPN_ENDPOINT
 );
 impl ModifyClientVpnEndpoint {
-    /// The ID of the Client VPN endpoint to modify.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The ARN of the server certificate to be used. The server certificate must be provisioned in Certificate Manager (ACM).
-    #[inline]
-    pub fn server_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_arn = Some(value.into());
-        self
-    }
-    /// Information about the client connection logging options.
-    #[inline]
-    pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
-        self.0.input_mut().connection_log_options = Some(value);
-        self
-    }
-    /// Information about the DNS servers to be used by Client VPN connections. A Client VPN endpoint can have up to two DNS servers.
-    #[inline]
-    pub fn dns_servers(mut self, value: t::DnsServersOptionsModifyStructure) -> Self {
-        self.0.input_mut().dns_servers = Some(value);
-        self
-    }
-    /// The port number to assign to the Client VPN endpoint for TCP and UDP traffic.
-    #[inline]
-    pub fn vpn_port(mut self, value: i32) -> Self {
-        self.0.input_mut().vpn_port = Some(value);
-        self
-    }
-    /// A brief description of the Client VPN endpoint.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Indicates whether the VPN is split-tunnel.
-    #[inline]
-    pub fn split_tunnel(mut self, value: bool) -> Self {
-        self.0.input_mut().split_tunnel = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of one or more security groups to apply to the target network.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// The ID of the VPC to associate with the Client VPN endpoint.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// Specify whether to enable the self-service portal for the Client VPN endpoint.
-    #[inline]
-    pub fn self_service_portal(
-        mut self,
-        value: impl Into<t::SelfServicePortal>,
-    ) -> Self {
-        self.0.input_mut().self_service_portal = Some(value.into());
-        self
-    }
-    /// The options for managing connection authorization for new client connections.
-    #[inline]
-    pub fn client_connect_options(mut self, value: t::ClientConnectOptions) -> Self {
-        self.0.input_mut().client_connect_options = Some(value);
-        self
-    }
-    /// The maximum VPN session duration time in hours.
-    #[inline]
-    pub fn session_timeout_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().session_timeout_hours = Some(value);
-        self
-    }
-    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
-    #[inline]
-    pub fn client_login_banner_options(
-        mut self,
-        value: t::ClientLoginBannerOptions,
-    ) -> Self {
-        self.0.input_mut().client_login_banner_options = Some(value);
-        self
-    }
-    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
-    #[inline]
-    pub fn client_route_enforcement_options(
-        mut self,
-        value: t::ClientRouteEnforcementOptions,
-    ) -> Self {
-        self.0.input_mut().client_route_enforcement_options = Some(value);
-        self
-    }
-    /// Indicates whether the client VPN session is disconnected after the maximum timeout specified in `sessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
-    #[inline]
-    pub fn disconnect_on_session_timeout(mut self, value: bool) -> Self {
-        self.0.input_mut().disconnect_on_session_timeout = Some(value);
-        self
-    }
-    /// The Transit Gateway configuration for the Client VPN endpoint. This option is currently not supported.
-    #[inline]
-    pub fn transit_gateway_configuration(
-        mut self,
-        value: t::TransitGatewayConfigurationInputStructure,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_configuration = Some(value);
-        self
-    }
-    /// The device posture options for the Client VPN endpoint. Specifying this parameter replaces the entire device posture configuration for the endpoint. To disable device posture and remove all device trust providers, specify `false` for `Enabled`.
-    #[inline]
-    pub fn device_posture_options(mut self, value: t::DevicePostureOptions) -> Self {
-        self.0.input_mut().device_posture_options = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyClientVpnEndpointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyClientVpnEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyClientVpnEndpointRequest,
-        t::ModifyClientVpnEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ModifyClientVpnEndpointRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_opt ModifyClientVpnEndpointRequest server_certificate_arn(String));
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        connection_log_options(t::ConnectionLogOptions)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        dns_servers(t::DnsServersOptionsModifyStructure)
+    );
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest vpn_port(i32));
+    rt::setter!(into_opt ModifyClientVpnEndpointRequest description(String));
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest split_tunnel(bool));
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest dry_run(bool));
+    rt::setter!(
+        items ModifyClientVpnEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(into_opt ModifyClientVpnEndpointRequest vpc_id(String));
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointRequest self_service_portal(t::SelfServicePortal)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        client_connect_options(t::ClientConnectOptions)
+    );
+    rt::setter!(val_opt ModifyClientVpnEndpointRequest session_timeout_hours(i32));
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        client_login_banner_options(t::ClientLoginBannerOptions)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        client_route_enforcement_options(t::ClientRouteEnforcementOptions)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest disconnect_on_session_timeout(bool)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        transit_gateway_configuration(t::TransitGatewayConfigurationInputStructure)
+    );
+    rt::setter!(
+        val_opt ModifyClientVpnEndpointRequest
+        device_posture_options(t::DevicePostureOptions)
+    );
 }
 /// The `ModifyClientVpnEndpointAuthorizationPolicy` operation.
 ///
@@ -1071,89 +404,25 @@ rt::operation_type!(
     op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl ModifyClientVpnEndpointAuthorizationPolicy {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The authorization policy document, written in the Cedar policy language. This parameter is required when you create the authorization policy for a Client VPN endpoint that does not already have one.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// A brief description of the authorization policy.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Specifies whether the authorization policy is evaluated in shadow mode. Possible values include:
-    #[inline]
-    pub fn shadow_mode(
-        mut self,
-        value: impl Into<t::ClientVpnAuthorizationPolicyShadowMode>,
-    ) -> Self {
-        self.0.input_mut().shadow_mode = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyClientVpnEndpointAuthorizationPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyClientVpnEndpointAuthorizationPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyClientVpnEndpointAuthorizationPolicyRequest,
-        t::ModifyClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ModifyClientVpnEndpointAuthorizationPolicyRequest
+        client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest
+        policy_document(String)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest description(String)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest
+        shadow_mode(t::ClientVpnAuthorizationPolicyShadowMode)
+    );
+    rt::setter!(
+        into_opt ModifyClientVpnEndpointAuthorizationPolicyRequest client_token(String)
+    );
+    rt::setter!(val_opt ModifyClientVpnEndpointAuthorizationPolicyRequest dry_run(bool));
 }
 /// The `ModifyDefaultCreditSpecification` operation.
 ///
@@ -1175,71 +444,12 @@ rt::operation_type!(
     op::MODIFY_DEFAULT_CREDIT_SPECIFICATION
 );
 impl ModifyDefaultCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instance family.
-    #[inline]
-    pub fn instance_family(
-        mut self,
-        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
-    ) -> Self {
-        self.0.input_mut().instance_family = value.into();
-        self
-    }
-    /// The credit option for CPU usage of the instance family.
-    #[inline]
-    pub fn cpu_credits(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cpu_credits = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyDefaultCreditSpecificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyDefaultCreditSpecificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyDefaultCreditSpecificationRequest,
-        t::ModifyDefaultCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ModifyDefaultCreditSpecificationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyDefaultCreditSpecificationRequest
+        instance_family(t::UnlimitedSupportedInstanceFamily)
+    );
+    rt::setter!(into_req ModifyDefaultCreditSpecificationRequest cpu_credits(String));
 }
 /// The `ModifyEbsDefaultKmsKeyId` operation.
 ///
@@ -1262,58 +472,8 @@ rt::operation_type!(
     t::ModifyEbsDefaultKmsKeyIdResult, rt::NoErrors, op::MODIFY_EBS_DEFAULT_KMS_KEY_ID
 );
 impl ModifyEbsDefaultKmsKeyId {
-    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyEbsDefaultKmsKeyIdResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyEbsDefaultKmsKeyIdResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyEbsDefaultKmsKeyIdRequest,
-        t::ModifyEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ModifyEbsDefaultKmsKeyIdRequest kms_key_id(String));
+    rt::setter!(val_opt ModifyEbsDefaultKmsKeyIdRequest dry_run(bool));
 }
 /// The `ModifyFleet` operation.
 ///
@@ -1336,94 +496,22 @@ rt::operation_type!(
     op::MODIFY_FLEET
 );
 impl ModifyFleet {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
-    /// The launch template and overrides.
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().launch_template_configs);
-        self
-    }
-    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
-    #[inline]
-    pub fn push_launch_template_configs(
-        mut self,
-        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().launch_template_configs, item);
-        self
-    }
-    /// The ID of the EC2 Fleet.
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// The size of the EC2 Fleet.
-    #[inline]
-    pub fn target_capacity_specification(
-        mut self,
-        value: t::TargetCapacitySpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().target_capacity_specification = Some(value);
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyFleetResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyFleetResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyFleetRequest, t::ModifyFleetResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt ModifyFleetRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyFleetRequest
+        excess_capacity_termination_policy(t::FleetExcessCapacityTerminationPolicy)
+    );
+    rt::setter!(
+        items ModifyFleetRequest
+        launch_template_configs(t::FleetLaunchTemplateConfigRequest)
+        push_launch_template_configs
+    );
+    rt::setter!(into_req ModifyFleetRequest fleet_id(String));
+    rt::setter!(
+        val_opt ModifyFleetRequest
+        target_capacity_specification(t::TargetCapacitySpecificationRequest)
+    );
+    rt::setter!(into_opt ModifyFleetRequest context(String));
 }
 /// The `ModifyFpgaImageAttribute` operation.
 ///
@@ -1440,124 +528,27 @@ rt::operation_type!(
     t::ModifyFpgaImageAttributeResult, rt::NoErrors, op::MODIFY_FPGA_IMAGE_ATTRIBUTE
 );
 impl ModifyFpgaImageAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the AFI.
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// The name of the attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// The operation type.
-    #[inline]
-    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
-        self.0.input_mut().operation_type = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services account IDs. This parameter is valid only when modifying the `loadPermission` attribute.
-    #[inline]
-    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_ids);
-        self
-    }
-    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
-    #[inline]
-    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_ids, item);
-        self
-    }
-    /// The user groups. This parameter is valid only when modifying the `loadPermission` attribute.
-    #[inline]
-    pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_groups);
-        self
-    }
-    /// Adds one element to `UserGroups`; see [`user_groups`](Self::user_groups).
-    #[inline]
-    pub fn push_user_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_groups, item);
-        self
-    }
-    /// The product codes. After you add a product code to an AFI, it can't be removed. This parameter is valid only when modifying the `productCodes` attribute.
-    #[inline]
-    pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().product_codes);
-        self
-    }
-    /// Adds one element to `ProductCodes`; see [`product_codes`](Self::product_codes).
-    #[inline]
-    pub fn push_product_codes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().product_codes, item);
-        self
-    }
-    /// The load permission for the AFI.
-    #[inline]
-    pub fn load_permission(mut self, value: t::LoadPermissionModifications) -> Self {
-        self.0.input_mut().load_permission = Some(value);
-        self
-    }
-    /// A description for the AFI.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A name for the AFI.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyFpgaImageAttributeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyFpgaImageAttributeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyFpgaImageAttributeRequest,
-        t::ModifyFpgaImageAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ModifyFpgaImageAttributeRequest dry_run(bool));
+    rt::setter!(into_req ModifyFpgaImageAttributeRequest fpga_image_id(String));
+    rt::setter!(
+        into_opt ModifyFpgaImageAttributeRequest attribute(t::FpgaImageAttributeName)
+    );
+    rt::setter!(
+        into_opt ModifyFpgaImageAttributeRequest operation_type(t::OperationType)
+    );
+    rt::setter!(items ModifyFpgaImageAttributeRequest user_ids(String) push_user_ids);
+    rt::setter!(
+        items ModifyFpgaImageAttributeRequest user_groups(String) push_user_groups
+    );
+    rt::setter!(
+        items ModifyFpgaImageAttributeRequest product_codes(String) push_product_codes
+    );
+    rt::setter!(
+        val_opt ModifyFpgaImageAttributeRequest
+        load_permission(t::LoadPermissionModifications)
+    );
+    rt::setter!(into_opt ModifyFpgaImageAttributeRequest description(String));
+    rt::setter!(into_opt ModifyFpgaImageAttributeRequest name(String));
 }
 /// The `ModifyHosts` operation.
 ///
@@ -1572,82 +563,12 @@ rt::operation_type!(
     op::MODIFY_HOSTS
 );
 impl ModifyHosts {
-    /// Indicates whether to enable or disable host recovery for the Dedicated Host. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn host_recovery(mut self, value: impl Into<t::HostRecovery>) -> Self {
-        self.0.input_mut().host_recovery = Some(value.into());
-        self
-    }
-    /// Specifies the instance type to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support only a specific instance type.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// Specifies the instance family to be supported by the Dedicated Host. Specify this parameter to modify a Dedicated Host to support multiple instance types within its current instance family.
-    #[inline]
-    pub fn instance_family(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_family = Some(value.into());
-        self
-    }
-    /// Indicates whether to enable or disable host maintenance for the Dedicated Host. For more information, see [Host maintenance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-maintenance.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn host_maintenance(mut self, value: impl Into<t::HostMaintenance>) -> Self {
-        self.0.input_mut().host_maintenance = Some(value.into());
-        self
-    }
-    /// The IDs of the Dedicated Hosts to modify.
-    #[inline]
-    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_ids);
-        self
-    }
-    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
-    #[inline]
-    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_ids, item);
-        self
-    }
-    /// Specify whether to enable or disable auto-placement.
-    #[inline]
-    pub fn auto_placement(mut self, value: impl Into<t::AutoPlacement>) -> Self {
-        self.0.input_mut().auto_placement = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyHostsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyHostsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyHostsRequest, t::ModifyHostsResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ModifyHostsRequest host_recovery(t::HostRecovery));
+    rt::setter!(into_opt ModifyHostsRequest instance_type(String));
+    rt::setter!(into_opt ModifyHostsRequest instance_family(String));
+    rt::setter!(into_opt ModifyHostsRequest host_maintenance(t::HostMaintenance));
+    rt::setter!(items ModifyHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(into_opt ModifyHostsRequest auto_placement(t::AutoPlacement));
 }
 /// The `ModifyIdFormat` operation.
 ///
@@ -1666,52 +587,8 @@ rt::operation_type!(
     op::MODIFY_ID_FORMAT
 );
 impl ModifyIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// Indicate whether the resource should use longer IDs (17-character IDs).
-    #[inline]
-    pub fn use_long_ids(mut self, value: bool) -> Self {
-        self.0.input_mut().use_long_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIdFormatRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ModifyIdFormatRequest resource(String));
+    rt::setter!(val_req ModifyIdFormatRequest use_long_ids(bool));
 }
 /// The `ModifyIdentityIdFormat` operation.
 ///
@@ -1732,58 +609,9 @@ rt::operation_type!(
     op::MODIFY_IDENTITY_ID_FORMAT
 );
 impl ModifyIdentityIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// Indicates whether the resource should use longer IDs (17-character IDs)
-    #[inline]
-    pub fn use_long_ids(mut self, value: bool) -> Self {
-        self.0.input_mut().use_long_ids = value;
-        self
-    }
-    /// The ARN of the principal, which can be an IAM user, IAM role, or the root user. Specify `all` to modify the ID format for all IAM users, IAM roles, and the root user of the account.
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIdentityIdFormatRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ModifyIdentityIdFormatRequest resource(String));
+    rt::setter!(val_req ModifyIdentityIdFormatRequest use_long_ids(bool));
+    rt::setter!(into_req ModifyIdentityIdFormatRequest principal_arn(String));
 }
 /// The `ModifyImageAttribute` operation.
 ///
@@ -1802,146 +630,1859 @@ rt::operation_type!(
     op::MODIFY_IMAGE_ATTRIBUTE
 );
 impl ModifyImageAttribute {
-    /// The name of the attribute to modify.
+    rt::setter!(into_opt ModifyImageAttributeRequest attribute(String));
+    rt::setter!(val_opt ModifyImageAttributeRequest description(t::AttributeValue));
+    rt::setter!(into_req ModifyImageAttributeRequest image_id(String));
+    rt::setter!(
+        val_opt ModifyImageAttributeRequest
+        launch_permission(t::LaunchPermissionModifications)
+    );
+    rt::setter!(into_opt ModifyImageAttributeRequest operation_type(t::OperationType));
+    rt::setter!(
+        items ModifyImageAttributeRequest product_codes(String) push_product_codes
+    );
+    rt::setter!(items ModifyImageAttributeRequest user_groups(String) push_user_groups);
+    rt::setter!(items ModifyImageAttributeRequest user_ids(String) push_user_ids);
+    rt::setter!(into_opt ModifyImageAttributeRequest value(String));
+    rt::setter!(
+        items ModifyImageAttributeRequest organization_arns(String)
+        push_organization_arns
+    );
+    rt::setter!(
+        items ModifyImageAttributeRequest organizational_unit_arns(String)
+        push_organizational_unit_arns
+    );
+    rt::setter!(val_opt ModifyImageAttributeRequest imds_support(t::AttributeValue));
+    rt::setter!(val_opt ModifyImageAttributeRequest dry_run(bool));
+}
+impl super::Client {
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time. Returns [`ModifyInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn attribute(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
+    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttribute {
+        rt::builder(&self.handle)
     }
-    /// A new description for the AMI.
+    /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation. Returns [`ModifyInstanceCapacityReservationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn description(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().description = Some(value);
-        self
+    pub fn modify_instance_capacity_reservation_attributes(
+        &self,
+    ) -> ModifyInstanceCapacityReservationAttributes {
+        rt::builder(&self.handle)
     }
-    /// The ID of the AMI.
+    /// Modifies the specified EC2 Instance Connect Endpoint. Returns [`ModifyInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
+    pub fn modify_instance_connect_endpoint(&self) -> ModifyInstanceConnectEndpoint {
+        rt::builder(&self.handle)
     }
-    /// A new launch permission for the AMI.
+    /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged. Returns [`ModifyInstanceCpuOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn launch_permission(mut self, value: t::LaunchPermissionModifications) -> Self {
-        self.0.input_mut().launch_permission = Some(value);
-        self
+    pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptions {
+        rt::builder(&self.handle)
     }
-    /// The operation type. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`. Returns [`ModifyInstanceCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
-        self.0.input_mut().operation_type = Some(value.into());
-        self
+    pub fn modify_instance_credit_specification(
+        &self,
+    ) -> ModifyInstanceCreditSpecification {
+        rt::builder(&self.handle)
     }
-    /// Not supported.
+    /// Modifies the start time for a scheduled Amazon EC2 instance event. Returns [`ModifyInstanceEventStartTime`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().product_codes);
-        self
+    pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTime {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `ProductCodes`; see [`product_codes`](Self::product_codes).
+    /// Modifies the specified event window. Returns [`ModifyInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_product_codes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().product_codes, item);
-        self
+    pub fn modify_instance_event_window(&self) -> ModifyInstanceEventWindow {
+        rt::builder(&self.handle)
     }
-    /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery). Returns [`ModifyInstanceMaintenanceOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_groups);
-        self
+    pub fn modify_instance_maintenance_options(
+        &self,
+    ) -> ModifyInstanceMaintenanceOptions {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `UserGroups`; see [`user_groups`](Self::user_groups).
+    /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region. Returns [`ModifyInstanceMetadataDefaults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_user_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_groups, item);
-        self
+    pub fn modify_instance_metadata_defaults(&self) -> ModifyInstanceMetadataDefaults {
+        rt::builder(&self.handle)
     }
-    /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*. Returns [`ModifyInstanceMetadataOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().user_ids);
-        self
+    pub fn modify_instance_metadata_options(&self) -> ModifyInstanceMetadataOptions {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
+    /// Change the configuration of the network performance options for an existing instance. Returns [`ModifyInstanceNetworkPerformanceOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().user_ids, item);
-        self
+    pub fn modify_instance_network_performance_options(
+        &self,
+    ) -> ModifyInstanceNetworkPerformanceOptions {
+        rt::builder(&self.handle)
     }
-    /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
+    /// Modifies the placement attributes for a specified instance. You can do the following: Returns [`ModifyInstancePlacement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().value = Some(value.into());
-        self
+    pub fn modify_instance_placement(&self) -> ModifyInstancePlacement {
+        rt::builder(&self.handle)
     }
-    /// The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Modify the configurations of an IPAM. Returns [`ModifyIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn organization_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().organization_arns);
-        self
+    pub fn modify_ipam(&self) -> ModifyIpam {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `OrganizationArns`; see [`organization_arns`](Self::organization_arns).
+    /// Modifies the allocation rules in an IPAM policy. Returns [`ModifyIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_organization_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().organization_arns, item);
-        self
+    pub fn modify_ipam_policy_allocation_rules(
+        &self,
+    ) -> ModifyIpamPolicyAllocationRules {
+        rt::builder(&self.handle)
     }
-    /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
+    /// Modify the configurations of an IPAM pool. Returns [`ModifyIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn organizational_unit_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().organizational_unit_arns);
-        self
+    pub fn modify_ipam_pool(&self) -> ModifyIpamPool {
+        rt::builder(&self.handle)
     }
-    /// Adds one element to `OrganizationalUnitArns`; see [`organizational_unit_arns`](Self::organizational_unit_arns).
+    /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`ModifyIpamPoolAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn push_organizational_unit_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().organizational_unit_arns, item);
-        self
+    pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocation {
+        rt::builder(&self.handle)
     }
-    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
+}
+/// The `ModifyInstanceAttribute` operation.
+///
+/// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+///
+/// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
+///
+/// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceAttribute(
+    pub(crate) rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyInstanceAttribute, t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_INSTANCE_ATTRIBUTE
+);
+impl ModifyInstanceAttribute {
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest
+        source_dest_check(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest enclave_options(t::EnclaveOptionsRequest)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest disable_api_stop(t::AttributeBooleanValue)
+    );
+    rt::setter!(val_opt ModifyInstanceAttributeRequest dry_run(bool));
+    rt::setter!(into_req ModifyInstanceAttributeRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyInstanceAttributeRequest attribute(t::InstanceAttributeName)
+    );
+    rt::setter!(into_opt ModifyInstanceAttributeRequest value(String));
+    rt::setter!(
+        items ModifyInstanceAttributeRequest
+        block_device_mappings(t::InstanceBlockDeviceMappingSpecification)
+        push_block_device_mappings
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest
+        disable_api_termination(t::AttributeBooleanValue)
+    );
+    rt::setter!(val_opt ModifyInstanceAttributeRequest instance_type(t::AttributeValue));
+    rt::setter!(val_opt ModifyInstanceAttributeRequest kernel(t::AttributeValue));
+    rt::setter!(val_opt ModifyInstanceAttributeRequest ramdisk(t::AttributeValue));
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest user_data(t::SecureBlobAttributeValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest
+        instance_initiated_shutdown_behavior(t::AttributeValue)
+    );
+    rt::setter!(items ModifyInstanceAttributeRequest groups(String) push_groups);
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest ebs_optimized(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest sriov_net_support(t::AttributeValue)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceAttributeRequest ena_support(t::AttributeBooleanValue)
+    );
+}
+/// The `ModifyInstanceCapacityReservationAttributes` operation.
+///
+/// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
+pub struct ModifyInstanceCapacityReservationAttributes(
+    pub(crate) rt::Call<
+        t::ModifyInstanceCapacityReservationAttributesRequest,
+        t::ModifyInstanceCapacityReservationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceCapacityReservationAttributes,
+    t::ModifyInstanceCapacityReservationAttributesRequest,
+    t::ModifyInstanceCapacityReservationAttributesResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES
+);
+impl ModifyInstanceCapacityReservationAttributes {
+    rt::setter!(
+        into_req ModifyInstanceCapacityReservationAttributesRequest instance_id(String)
+    );
+    rt::setter!(
+        val_req ModifyInstanceCapacityReservationAttributesRequest
+        capacity_reservation_specification(t::CapacityReservationSpecification)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceCapacityReservationAttributesRequest dry_run(bool)
+    );
+}
+/// The `ModifyInstanceConnectEndpoint` operation.
+///
+/// Modifies the specified EC2 Instance Connect Endpoint.
+///
+/// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceConnectEndpoint(
+    pub(crate) rt::Call<
+        t::ModifyInstanceConnectEndpointRequest,
+        t::ModifyInstanceConnectEndpointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceConnectEndpoint, t::ModifyInstanceConnectEndpointRequest,
+    t::ModifyInstanceConnectEndpointResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CONNECT_ENDPOINT
+);
+impl ModifyInstanceConnectEndpoint {
+    rt::setter!(val_opt ModifyInstanceConnectEndpointRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyInstanceConnectEndpointRequest
+        instance_connect_endpoint_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceConnectEndpointRequest ip_address_type(t::IpAddressType)
+    );
+    rt::setter!(
+        items ModifyInstanceConnectEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(val_opt ModifyInstanceConnectEndpointRequest preserve_client_ip(bool));
+}
+/// The `ModifyInstanceCpuOptions` operation.
+///
+/// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
+///
+/// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
+///
+/// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceCpuOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceCpuOptionsRequest,
+        t::ModifyInstanceCpuOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceCpuOptions, t::ModifyInstanceCpuOptionsRequest,
+    t::ModifyInstanceCpuOptionsResult, rt::NoErrors, op::MODIFY_INSTANCE_CPU_OPTIONS
+);
+impl ModifyInstanceCpuOptions {
+    rt::setter!(into_req ModifyInstanceCpuOptionsRequest instance_id(String));
+    rt::setter!(val_opt ModifyInstanceCpuOptionsRequest core_count(i32));
+    rt::setter!(val_opt ModifyInstanceCpuOptionsRequest threads_per_core(i32));
+    rt::setter!(
+        into_opt ModifyInstanceCpuOptionsRequest
+        nested_virtualization(t::NestedVirtualizationSpecification)
+    );
+    rt::setter!(val_opt ModifyInstanceCpuOptionsRequest dry_run(bool));
+}
+/// The `ModifyInstanceCreditSpecification` operation.
+///
+/// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceCreditSpecification(
+    pub(crate) rt::Call<
+        t::ModifyInstanceCreditSpecificationRequest,
+        t::ModifyInstanceCreditSpecificationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceCreditSpecification, t::ModifyInstanceCreditSpecificationRequest,
+    t::ModifyInstanceCreditSpecificationResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CREDIT_SPECIFICATION
+);
+impl ModifyInstanceCreditSpecification {
+    rt::setter!(val_opt ModifyInstanceCreditSpecificationRequest dry_run(bool));
+    rt::setter!(into_opt ModifyInstanceCreditSpecificationRequest client_token(String));
+    rt::setter!(
+        items ModifyInstanceCreditSpecificationRequest
+        instance_credit_specifications(t::InstanceCreditSpecificationRequest)
+        push_instance_credit_specifications
+    );
+}
+/// The `ModifyInstanceEventStartTime` operation.
+///
+/// Modifies the start time for a scheduled Amazon EC2 instance event.
+pub struct ModifyInstanceEventStartTime(
+    pub(crate) rt::Call<
+        t::ModifyInstanceEventStartTimeRequest,
+        t::ModifyInstanceEventStartTimeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceEventStartTime, t::ModifyInstanceEventStartTimeRequest,
+    t::ModifyInstanceEventStartTimeResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_EVENT_START_TIME
+);
+impl ModifyInstanceEventStartTime {
+    rt::setter!(val_opt ModifyInstanceEventStartTimeRequest dry_run(bool));
+    rt::setter!(into_req ModifyInstanceEventStartTimeRequest instance_id(String));
+    rt::setter!(into_req ModifyInstanceEventStartTimeRequest instance_event_id(String));
+    rt::setter!(val_req ModifyInstanceEventStartTimeRequest not_before(rt::DateTime));
+}
+/// The `ModifyInstanceEventWindow` operation.
+///
+/// Modifies the specified event window.
+///
+/// You can define either a set of time ranges or a cron expression when modifying the event window, but not both.
+///
+/// To modify the targets associated with the event window, use the AssociateInstanceEventWindow and DisassociateInstanceEventWindow API.
+///
+/// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceEventWindow(
+    pub(crate) rt::Call<
+        t::ModifyInstanceEventWindowRequest,
+        t::ModifyInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceEventWindow, t::ModifyInstanceEventWindowRequest,
+    t::ModifyInstanceEventWindowResult, rt::NoErrors, op::MODIFY_INSTANCE_EVENT_WINDOW
+);
+impl ModifyInstanceEventWindow {
+    rt::setter!(val_opt ModifyInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(into_opt ModifyInstanceEventWindowRequest name(String));
+    rt::setter!(
+        into_req ModifyInstanceEventWindowRequest instance_event_window_id(String)
+    );
+    rt::setter!(
+        items ModifyInstanceEventWindowRequest
+        time_ranges(t::InstanceEventWindowTimeRangeRequest) push_time_ranges
+    );
+    rt::setter!(into_opt ModifyInstanceEventWindowRequest cron_expression(String));
+}
+/// The `ModifyInstanceMaintenanceOptions` operation.
+///
+/// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
+///
+/// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
+pub struct ModifyInstanceMaintenanceOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceMaintenanceOptionsRequest,
+        t::ModifyInstanceMaintenanceOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceMaintenanceOptions, t::ModifyInstanceMaintenanceOptionsRequest,
+    t::ModifyInstanceMaintenanceOptionsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS
+);
+impl ModifyInstanceMaintenanceOptions {
+    rt::setter!(into_req ModifyInstanceMaintenanceOptionsRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyInstanceMaintenanceOptionsRequest
+        auto_recovery(t::InstanceAutoRecoveryState)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMaintenanceOptionsRequest
+        reboot_migration(t::InstanceRebootMigrationState)
+    );
+    rt::setter!(val_opt ModifyInstanceMaintenanceOptionsRequest dry_run(bool));
+}
+/// The `ModifyInstanceMetadataDefaults` operation.
+///
+/// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
+///
+/// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceMetadataDefaults(
+    pub(crate) rt::Call<
+        t::ModifyInstanceMetadataDefaultsRequest,
+        t::ModifyInstanceMetadataDefaultsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceMetadataDefaults, t::ModifyInstanceMetadataDefaultsRequest,
+    t::ModifyInstanceMetadataDefaultsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_METADATA_DEFAULTS
+);
+impl ModifyInstanceMetadataDefaults {
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        http_tokens(t::MetadataDefaultHttpTokensState)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceMetadataDefaultsRequest http_put_response_hop_limit(i32)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        http_endpoint(t::DefaultInstanceMetadataEndpointState)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        instance_metadata_tags(t::DefaultInstanceMetadataTagsState)
+    );
+    rt::setter!(val_opt ModifyInstanceMetadataDefaultsRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyInstanceMetadataDefaultsRequest
+        http_tokens_enforced(t::DefaultHttpTokensEnforcedState)
+    );
+}
+/// The `ModifyInstanceMetadataOptions` operation.
+///
+/// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceMetadataOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceMetadataOptionsRequest,
+        t::ModifyInstanceMetadataOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceMetadataOptions, t::ModifyInstanceMetadataOptionsRequest,
+    t::ModifyInstanceMetadataOptionsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_METADATA_OPTIONS
+);
+impl ModifyInstanceMetadataOptions {
+    rt::setter!(into_req ModifyInstanceMetadataOptionsRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest http_tokens(t::HttpTokensState)
+    );
+    rt::setter!(
+        val_opt ModifyInstanceMetadataOptionsRequest http_put_response_hop_limit(i32)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest
+        http_endpoint(t::InstanceMetadataEndpointState)
+    );
+    rt::setter!(val_opt ModifyInstanceMetadataOptionsRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest
+        http_protocol_ipv6(t::InstanceMetadataProtocolState)
+    );
+    rt::setter!(
+        into_opt ModifyInstanceMetadataOptionsRequest
+        instance_metadata_tags(t::InstanceMetadataTagsState)
+    );
+}
+/// The `ModifyInstanceNetworkPerformanceOptions` operation.
+///
+/// Change the configuration of the network performance options for an existing instance.
+pub struct ModifyInstanceNetworkPerformanceOptions(
+    pub(crate) rt::Call<
+        t::ModifyInstanceNetworkPerformanceRequest,
+        t::ModifyInstanceNetworkPerformanceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstanceNetworkPerformanceOptions, t::ModifyInstanceNetworkPerformanceRequest,
+    t::ModifyInstanceNetworkPerformanceResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS
+);
+impl ModifyInstanceNetworkPerformanceOptions {
+    rt::setter!(into_req ModifyInstanceNetworkPerformanceRequest instance_id(String));
+    rt::setter!(
+        into_req ModifyInstanceNetworkPerformanceRequest
+        bandwidth_weighting(t::InstanceBandwidthWeighting)
+    );
+    rt::setter!(val_opt ModifyInstanceNetworkPerformanceRequest dry_run(bool));
+}
+/// The `ModifyInstancePlacement` operation.
+///
+/// Modifies the placement attributes for a specified instance. You can do the following:
+///
+/// - Modify the affinity between an instance and a [Dedicated Host](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html). When affinity is set to `host` and the instance is not associated with a specific Dedicated Host, the next time the instance is started, it is automatically associated with the host on which it lands. If the instance is restarted or rebooted, this relationship persists.
+/// - Change the Dedicated Host with which an instance is associated.
+/// - Change the instance tenancy of an instance.
+/// - Move an instance to or from a [placement group](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html).
+///
+/// At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request.
+///
+/// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
+pub struct ModifyInstancePlacement(
+    pub(crate) rt::Call<
+        t::ModifyInstancePlacementRequest,
+        t::ModifyInstancePlacementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyInstancePlacement, t::ModifyInstancePlacementRequest,
+    t::ModifyInstancePlacementResult, rt::NoErrors, op::MODIFY_INSTANCE_PLACEMENT
+);
+impl ModifyInstancePlacement {
+    rt::setter!(into_opt ModifyInstancePlacementRequest group_name(String));
+    rt::setter!(val_opt ModifyInstancePlacementRequest partition_number(i32));
+    rt::setter!(into_opt ModifyInstancePlacementRequest host_resource_group_arn(String));
+    rt::setter!(into_opt ModifyInstancePlacementRequest group_id(String));
+    rt::setter!(into_req ModifyInstancePlacementRequest instance_id(String));
+    rt::setter!(into_opt ModifyInstancePlacementRequest tenancy(t::HostTenancy));
+    rt::setter!(into_opt ModifyInstancePlacementRequest affinity(t::Affinity));
+    rt::setter!(into_opt ModifyInstancePlacementRequest host_id(String));
+}
+/// The `ModifyIpam` operation.
+///
+/// Modify the configurations of an IPAM.
+pub struct ModifyIpam(
+    pub(crate) rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyIpam, t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors, op::MODIFY_IPAM
+);
+impl ModifyIpam {
+    rt::setter!(val_opt ModifyIpamRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamRequest ipam_id(String));
+    rt::setter!(into_opt ModifyIpamRequest description(String));
+    rt::setter!(
+        items ModifyIpamRequest add_operating_regions(t::AddIpamOperatingRegion)
+        push_add_operating_regions
+    );
+    rt::setter!(
+        items ModifyIpamRequest remove_operating_regions(t::RemoveIpamOperatingRegion)
+        push_remove_operating_regions
+    );
+    rt::setter!(into_opt ModifyIpamRequest tier(t::IpamTier));
+    rt::setter!(val_opt ModifyIpamRequest enable_private_gua(bool));
+    rt::setter!(into_opt ModifyIpamRequest metered_account(t::IpamMeteredAccount));
+}
+/// The `ModifyIpamPolicyAllocationRules` operation.
+///
+/// Modifies the allocation rules in an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
+pub struct ModifyIpamPolicyAllocationRules(
+    pub(crate) rt::Call<
+        t::ModifyIpamPolicyAllocationRulesRequest,
+        t::ModifyIpamPolicyAllocationRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPolicyAllocationRules, t::ModifyIpamPolicyAllocationRulesRequest,
+    t::ModifyIpamPolicyAllocationRulesResult, rt::NoErrors,
+    op::MODIFY_IPAM_POLICY_ALLOCATION_RULES
+);
+impl ModifyIpamPolicyAllocationRules {
+    rt::setter!(val_opt ModifyIpamPolicyAllocationRulesRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamPolicyAllocationRulesRequest ipam_policy_id(String));
+    rt::setter!(into_req ModifyIpamPolicyAllocationRulesRequest locale(String));
+    rt::setter!(
+        into_req ModifyIpamPolicyAllocationRulesRequest
+        resource_type(t::IpamPolicyResourceType)
+    );
+    rt::setter!(
+        items ModifyIpamPolicyAllocationRulesRequest
+        allocation_rules(t::IpamPolicyAllocationRuleRequest) push_allocation_rules
+    );
+}
+/// The `ModifyIpamPool` operation.
+///
+/// Modify the configurations of an IPAM pool.
+///
+/// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamPool(
+    pub(crate) rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyIpamPool, t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors,
+    op::MODIFY_IPAM_POOL
+);
+impl ModifyIpamPool {
+    rt::setter!(val_opt ModifyIpamPoolRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamPoolRequest ipam_pool_id(String));
+    rt::setter!(into_opt ModifyIpamPoolRequest description(String));
+    rt::setter!(val_opt ModifyIpamPoolRequest auto_import(bool));
+    rt::setter!(val_opt ModifyIpamPoolRequest allocation_min_netmask_length(i32));
+    rt::setter!(val_opt ModifyIpamPoolRequest allocation_max_netmask_length(i32));
+    rt::setter!(val_opt ModifyIpamPoolRequest allocation_default_netmask_length(i32));
+    rt::setter!(
+        val_opt ModifyIpamPoolRequest clear_allocation_default_netmask_length(bool)
+    );
+    rt::setter!(
+        items ModifyIpamPoolRequest
+        add_allocation_resource_tags(t::RequestIpamResourceTag)
+        push_add_allocation_resource_tags
+    );
+    rt::setter!(
+        items ModifyIpamPoolRequest
+        remove_allocation_resource_tags(t::RequestIpamResourceTag)
+        push_remove_allocation_resource_tags
+    );
+}
+/// The `ModifyIpamPoolAllocation` operation.
+///
+/// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamPoolAllocation(
+    pub(crate) rt::Call<
+        t::ModifyIpamPoolAllocationRequest,
+        t::ModifyIpamPoolAllocationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPoolAllocation, t::ModifyIpamPoolAllocationRequest,
+    t::ModifyIpamPoolAllocationResult, rt::NoErrors, op::MODIFY_IPAM_POOL_ALLOCATION
+);
+impl ModifyIpamPoolAllocation {
+    rt::setter!(val_opt ModifyIpamPoolAllocationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamPoolAllocationRequest ipam_pool_allocation_id(String)
+    );
+    rt::setter!(into_opt ModifyIpamPoolAllocationRequest description(String));
+}
+impl super::Client {
+    /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists. Returns [`ModifyIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn imds_support(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().imds_support = Some(value);
-        self
+    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
+        rt::builder(&self.handle)
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list. Returns [`ModifyIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn modify_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> ModifyIpamPrefixListResolverTarget {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in. Returns [`ModifyIpamResourceCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
+    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`ModifyIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
+    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA). Returns [`ModifyIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn modify_ipam_routing_policy_registration(
+        &self,
+    ) -> ModifyIpamRoutingPolicyRegistration {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Modify an IPAM scope. Returns [`ModifyIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified. Returns [`ModifyLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyImageAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
+    pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
+        rt::builder(&self.handle)
     }
+    /// Modifies the specified local gateway route. Returns [`ModifyLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified managed prefix list. Returns [`ModifyManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable. Returns [`ModifyManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics. Returns [`ModifyMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_metric_category(&self) -> ModifyMetricCategory {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance. Returns [`ModifyNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version. Returns [`ModifyNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> ModifyNetworkingFlexCostAllocationPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the options for instance hostnames for the specified instance. Returns [`ModifyPrivateDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
+        rt::builder(&self.handle)
+    }
+    /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*. Returns [`ModifyPublicIpDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_public_ip_dns_name_options(&self) -> ModifyPublicIpDnsNameOptions {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type. Returns [`ModifyReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ModifyIpamPrefixListResolver` operation.
+///
+/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
+pub struct ModifyIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::ModifyIpamPrefixListResolverRequest,
+        t::ModifyIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPrefixListResolver, t::ModifyIpamPrefixListResolverRequest,
+    t::ModifyIpamPrefixListResolverResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER
+);
+impl ModifyIpamPrefixListResolver {
+    rt::setter!(val_opt ModifyIpamPrefixListResolverRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamPrefixListResolverRequest ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(into_opt ModifyIpamPrefixListResolverRequest description(String));
+    rt::setter!(
+        items ModifyIpamPrefixListResolverRequest
+        rules(t::IpamPrefixListResolverRuleRequest) push_rules
+    );
+}
+/// The `ModifyIpamPrefixListResolverTarget` operation.
+///
+/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
+pub struct ModifyIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::ModifyIpamPrefixListResolverTargetRequest,
+        t::ModifyIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamPrefixListResolverTarget, t::ModifyIpamPrefixListResolverTargetRequest,
+    t::ModifyIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl ModifyIpamPrefixListResolverTarget {
+    rt::setter!(val_opt ModifyIpamPrefixListResolverTargetRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamPrefixListResolverTargetRequest
+        ipam_prefix_list_resolver_target_id(String)
+    );
+    rt::setter!(val_opt ModifyIpamPrefixListResolverTargetRequest desired_version(i64));
+    rt::setter!(
+        val_opt ModifyIpamPrefixListResolverTargetRequest track_latest_version(bool)
+    );
+    rt::setter!(into_opt ModifyIpamPrefixListResolverTargetRequest client_token(String));
+}
+/// The `ModifyIpamResourceCidr` operation.
+///
+/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
+///
+/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamResourceCidr(
+    pub(crate) rt::Call<
+        t::ModifyIpamResourceCidrRequest,
+        t::ModifyIpamResourceCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamResourceCidr, t::ModifyIpamResourceCidrRequest,
+    t::ModifyIpamResourceCidrResult, rt::NoErrors, op::MODIFY_IPAM_RESOURCE_CIDR
+);
+impl ModifyIpamResourceCidr {
+    rt::setter!(val_opt ModifyIpamResourceCidrRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest resource_id(String));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest resource_cidr(String));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest resource_region(String));
+    rt::setter!(into_req ModifyIpamResourceCidrRequest current_ipam_scope_id(String));
+    rt::setter!(
+        into_opt ModifyIpamResourceCidrRequest destination_ipam_scope_id(String)
+    );
+    rt::setter!(val_req ModifyIpamResourceCidrRequest monitored(bool));
+}
+/// The `ModifyIpamResourceDiscovery` operation.
+///
+/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct ModifyIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::ModifyIpamResourceDiscoveryRequest,
+        t::ModifyIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamResourceDiscovery, t::ModifyIpamResourceDiscoveryRequest,
+    t::ModifyIpamResourceDiscoveryResult, rt::NoErrors,
+    op::MODIFY_IPAM_RESOURCE_DISCOVERY
+);
+impl ModifyIpamResourceDiscovery {
+    rt::setter!(val_opt ModifyIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamResourceDiscoveryRequest ipam_resource_discovery_id(String)
+    );
+    rt::setter!(into_opt ModifyIpamResourceDiscoveryRequest description(String));
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        add_operating_regions(t::AddIpamOperatingRegion) push_add_operating_regions
+    );
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        remove_operating_regions(t::RemoveIpamOperatingRegion)
+        push_remove_operating_regions
+    );
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        add_organizational_unit_exclusions(t::AddIpamOrganizationalUnitExclusion)
+        push_add_organizational_unit_exclusions
+    );
+    rt::setter!(
+        items ModifyIpamResourceDiscoveryRequest
+        remove_organizational_unit_exclusions(t::RemoveIpamOrganizationalUnitExclusion)
+        push_remove_organizational_unit_exclusions
+    );
+}
+/// The `ModifyIpamRoutingPolicyRegistration` operation.
+///
+/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
+pub struct ModifyIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::ModifyIpamRoutingPolicyRegistrationRequest,
+        t::ModifyIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamRoutingPolicyRegistration, t::ModifyIpamRoutingPolicyRegistrationRequest,
+    t::ModifyIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl ModifyIpamRoutingPolicyRegistration {
+    rt::setter!(val_opt ModifyIpamRoutingPolicyRegistrationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyIpamRoutingPolicyRegistrationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_req ModifyIpamRoutingPolicyRegistrationRequest cidr(String));
+    rt::setter!(items ModifyIpamRoutingPolicyRegistrationRequest asns(String) push_asns);
+    rt::setter!(
+        val_opt ModifyIpamRoutingPolicyRegistrationRequest
+        permit_more_specific_announcements(bool)
+    );
+    rt::setter!(val_opt ModifyIpamRoutingPolicyRegistrationRequest max_length(i32));
+    rt::setter!(into_opt ModifyIpamRoutingPolicyRegistrationRequest description(String));
+    rt::setter!(val_opt ModifyIpamRoutingPolicyRegistrationRequest force(bool));
+    rt::setter!(
+        into_opt ModifyIpamRoutingPolicyRegistrationRequest client_token(String)
+    );
+}
+/// The `ModifyIpamScope` operation.
+///
+/// Modify an IPAM scope.
+pub struct ModifyIpamScope(
+    pub(crate) rt::Call<
+        t::ModifyIpamScopeRequest,
+        t::ModifyIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyIpamScope, t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors,
+    op::MODIFY_IPAM_SCOPE
+);
+impl ModifyIpamScope {
+    rt::setter!(val_opt ModifyIpamScopeRequest dry_run(bool));
+    rt::setter!(into_req ModifyIpamScopeRequest ipam_scope_id(String));
+    rt::setter!(into_opt ModifyIpamScopeRequest description(String));
+    rt::setter!(
+        val_opt ModifyIpamScopeRequest
+        external_authority_configuration(t::ExternalAuthorityConfiguration)
+    );
+    rt::setter!(
+        val_opt ModifyIpamScopeRequest remove_external_authority_configuration(bool)
+    );
+}
+/// The `ModifyLaunchTemplate` operation.
+///
+/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
+pub struct ModifyLaunchTemplate(
+    pub(crate) rt::Call<
+        t::ModifyLaunchTemplateRequest,
+        t::ModifyLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyLaunchTemplate, t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult,
+    rt::NoErrors, op::MODIFY_LAUNCH_TEMPLATE
+);
+impl ModifyLaunchTemplate {
+    rt::setter!(val_opt ModifyLaunchTemplateRequest dry_run(bool));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest client_token(String));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest launch_template_id(String));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest launch_template_name(String));
+    rt::setter!(into_opt ModifyLaunchTemplateRequest default_version(String));
+}
+/// The `ModifyLocalGatewayRoute` operation.
+///
+/// Modifies the specified local gateway route.
+pub struct ModifyLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::ModifyLocalGatewayRouteRequest,
+        t::ModifyLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyLocalGatewayRoute, t::ModifyLocalGatewayRouteRequest,
+    t::ModifyLocalGatewayRouteResult, rt::NoErrors, op::MODIFY_LOCAL_GATEWAY_ROUTE
+);
+impl ModifyLocalGatewayRoute {
+    rt::setter!(into_opt ModifyLocalGatewayRouteRequest destination_cidr_block(String));
+    rt::setter!(
+        into_req ModifyLocalGatewayRouteRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyLocalGatewayRouteRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(into_opt ModifyLocalGatewayRouteRequest network_interface_id(String));
+    rt::setter!(val_opt ModifyLocalGatewayRouteRequest dry_run(bool));
+    rt::setter!(
+        into_opt ModifyLocalGatewayRouteRequest destination_prefix_list_id(String)
+    );
+}
+/// The `ModifyManagedPrefixList` operation.
+///
+/// Modifies the specified managed prefix list.
+///
+/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
+///
+/// If you specify a current version number that does not match the true current version number, the request fails.
+pub struct ModifyManagedPrefixList(
+    pub(crate) rt::Call<
+        t::ModifyManagedPrefixListRequest,
+        t::ModifyManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyManagedPrefixList, t::ModifyManagedPrefixListRequest,
+    t::ModifyManagedPrefixListResult, rt::NoErrors, op::MODIFY_MANAGED_PREFIX_LIST
+);
+impl ModifyManagedPrefixList {
+    rt::setter!(val_opt ModifyManagedPrefixListRequest dry_run(bool));
+    rt::setter!(into_req ModifyManagedPrefixListRequest prefix_list_id(String));
+    rt::setter!(val_opt ModifyManagedPrefixListRequest current_version(i64));
+    rt::setter!(into_opt ModifyManagedPrefixListRequest prefix_list_name(String));
+    rt::setter!(
+        items ModifyManagedPrefixListRequest add_entries(t::AddPrefixListEntry)
+        push_add_entries
+    );
+    rt::setter!(
+        items ModifyManagedPrefixListRequest remove_entries(t::RemovePrefixListEntry)
+        push_remove_entries
+    );
+    rt::setter!(val_opt ModifyManagedPrefixListRequest max_entries(i32));
+    rt::setter!(
+        val_opt ModifyManagedPrefixListRequest
+        ipam_prefix_list_resolver_sync_enabled(bool)
+    );
+}
+/// The `ModifyManagedResourceVisibility` operation.
+///
+/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
+pub struct ModifyManagedResourceVisibility(
+    pub(crate) rt::Call<
+        t::ModifyManagedResourceVisibilityRequest,
+        t::ModifyManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyManagedResourceVisibility, t::ModifyManagedResourceVisibilityRequest,
+    t::ModifyManagedResourceVisibilityResult, rt::NoErrors,
+    op::MODIFY_MANAGED_RESOURCE_VISIBILITY
+);
+impl ModifyManagedResourceVisibility {
+    rt::setter!(val_opt ModifyManagedResourceVisibilityRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyManagedResourceVisibilityRequest
+        default_visibility(t::ManagedResourceDefaultVisibility)
+    );
+}
+/// The `ModifyMetricCategory` operation.
+///
+/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
+///
+/// Instances that are associated with the metric category are updated asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct ModifyMetricCategory(
+    pub(crate) rt::Call<
+        t::ModifyMetricCategoryRequest,
+        t::ModifyMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyMetricCategory, t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult,
+    rt::NoErrors, op::MODIFY_METRIC_CATEGORY
+);
+impl ModifyMetricCategory {
+    rt::setter!(into_req ModifyMetricCategoryRequest metric_category_id(String));
+    rt::setter!(items ModifyMetricCategoryRequest metrics(String) push_metrics);
+    rt::setter!(val_opt ModifyMetricCategoryRequest dry_run(bool));
+}
+/// The `ModifyNetworkInterfaceAttribute` operation.
+///
+/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
+pub struct ModifyNetworkInterfaceAttribute(
+    pub(crate) rt::Call<
+        t::ModifyNetworkInterfaceAttributeRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyNetworkInterfaceAttribute, t::ModifyNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl ModifyNetworkInterfaceAttribute {
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        ena_srd_specification(t::EnaSrdSpecification)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest enable_primary_ipv6(bool)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        connection_tracking_specification(t::ConnectionTrackingSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest associate_public_ip_address(bool)
+    );
+    rt::setter!(
+        items ModifyNetworkInterfaceAttributeRequest associated_subnet_ids(String)
+        push_associated_subnet_ids
+    );
+    rt::setter!(val_opt ModifyNetworkInterfaceAttributeRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyNetworkInterfaceAttributeRequest network_interface_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest description(t::AttributeValue)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        source_dest_check(t::AttributeBooleanValue)
+    );
+    rt::setter!(items ModifyNetworkInterfaceAttributeRequest groups(String) push_groups);
+    rt::setter!(
+        val_opt ModifyNetworkInterfaceAttributeRequest
+        attachment(t::NetworkInterfaceAttachmentChanges)
+    );
+}
+/// The `ModifyNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
+///
+/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
+pub struct ModifyNetworkingFlexCostAllocationPolicy(
+    pub(crate) rt::Call<
+        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+        t::ModifyNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyNetworkingFlexCostAllocationPolicy,
+    t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+    t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl ModifyNetworkingFlexCostAllocationPolicy {
+    rt::setter!(
+        into_req ModifyNetworkingFlexCostAllocationPolicyRequest fca_policy_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest
+        nat_fca_policy_document(t::NatFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest
+        instance_fca_policy_document(t::InstanceFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest
+        pcx_fca_policy_document(t::PcxFlexCostAllocationPolicyDocument)
+    );
+    rt::setter!(
+        val_opt ModifyNetworkingFlexCostAllocationPolicyRequest show_back_enabled(bool)
+    );
+    rt::setter!(
+        into_opt ModifyNetworkingFlexCostAllocationPolicyRequest description(String)
+    );
+    rt::setter!(
+        into_opt ModifyNetworkingFlexCostAllocationPolicyRequest client_token(String)
+    );
+    rt::setter!(val_opt ModifyNetworkingFlexCostAllocationPolicyRequest dry_run(bool));
+}
+/// The `ModifyPrivateDnsNameOptions` operation.
+///
+/// Modifies the options for instance hostnames for the specified instance.
+pub struct ModifyPrivateDnsNameOptions(
+    pub(crate) rt::Call<
+        t::ModifyPrivateDnsNameOptionsRequest,
+        t::ModifyPrivateDnsNameOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyPrivateDnsNameOptions, t::ModifyPrivateDnsNameOptionsRequest,
+    t::ModifyPrivateDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PRIVATE_DNS_NAME_OPTIONS
+);
+impl ModifyPrivateDnsNameOptions {
+    rt::setter!(val_opt ModifyPrivateDnsNameOptionsRequest dry_run(bool));
+    rt::setter!(into_req ModifyPrivateDnsNameOptionsRequest instance_id(String));
+    rt::setter!(
+        into_opt ModifyPrivateDnsNameOptionsRequest
+        private_dns_hostname_type(t::HostnameType)
+    );
+    rt::setter!(
+        val_opt ModifyPrivateDnsNameOptionsRequest
+        enable_resource_name_dns_a_record(bool)
+    );
+    rt::setter!(
+        val_opt ModifyPrivateDnsNameOptionsRequest
+        enable_resource_name_dns_aaaa_record(bool)
+    );
+}
+/// The `ModifyPublicIpDnsNameOptions` operation.
+///
+/// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyPublicIpDnsNameOptions(
+    pub(crate) rt::Call<
+        t::ModifyPublicIpDnsNameOptionsRequest,
+        t::ModifyPublicIpDnsNameOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyPublicIpDnsNameOptions, t::ModifyPublicIpDnsNameOptionsRequest,
+    t::ModifyPublicIpDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS
+);
+impl ModifyPublicIpDnsNameOptions {
+    rt::setter!(
+        into_req ModifyPublicIpDnsNameOptionsRequest network_interface_id(String)
+    );
+    rt::setter!(
+        into_req ModifyPublicIpDnsNameOptionsRequest hostname_type(t::PublicIpDnsOption)
+    );
+    rt::setter!(val_opt ModifyPublicIpDnsNameOptionsRequest dry_run(bool));
+}
+/// The `ModifyReservedInstances` operation.
+///
+/// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyReservedInstances(
+    pub(crate) rt::Call<
+        t::ModifyReservedInstancesRequest,
+        t::ModifyReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyReservedInstances, t::ModifyReservedInstancesRequest,
+    t::ModifyReservedInstancesResult, rt::NoErrors, op::MODIFY_RESERVED_INSTANCES
+);
+impl ModifyReservedInstances {
+    rt::setter!(
+        items ModifyReservedInstancesRequest reserved_instances_ids(String)
+        push_reserved_instances_ids
+    );
+    rt::setter!(into_opt ModifyReservedInstancesRequest client_token(String));
+    rt::setter!(
+        items ModifyReservedInstancesRequest
+        target_configurations(t::ReservedInstancesConfiguration)
+        push_target_configurations
+    );
+}
+impl super::Client {
+    /// Modifies the configuration of an existing route server. Returns [`ModifyRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_route_server(&self) -> ModifyRouteServer {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the rules of a security group. Returns [`ModifySecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_security_group_rules(&self) -> ModifySecurityGroupRules {
+        rt::builder(&self.handle)
+    }
+    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation. Returns [`ModifySnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*. Returns [`ModifySnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_tier(&self) -> ModifySnapshotTier {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified Spot Fleet request. Returns [`ModifySpotFleetRequest`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_spot_fleet_request(&self) -> ModifySpotFleetRequest {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a subnet attribute. You can only modify one attribute at a time. Returns [`ModifySubnetAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_subnet_attribute(&self) -> ModifySubnetAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Allows or restricts mirroring network services. Returns [`ModifyTrafficMirrorFilterNetworkServices`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_network_services(
+        &self,
+    ) -> ModifyTrafficMirrorFilterNetworkServices {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified Traffic Mirror rule. Returns [`ModifyTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_rule(&self) -> ModifyTrafficMirrorFilterRule {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a Traffic Mirror session. Returns [`ModifyTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_session(&self) -> ModifyTrafficMirrorSession {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified. Returns [`ModifyTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway(&self) -> ModifyTransitGateway {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following: Returns [`ModifyTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_attachment_nat_configuration(
+        &self,
+    ) -> ModifyTransitGatewayAttachmentNatConfiguration {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a transit gateway metering policy. Returns [`ModifyTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_metering_policy(
+        &self,
+    ) -> ModifyTransitGatewayMeteringPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone. Returns [`ModifyTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_network_function_attachment(
+        &self,
+    ) -> ModifyTransitGatewayNetworkFunctionAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state. Returns [`ModifyTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_peering_attachment(
+        &self,
+    ) -> ModifyTransitGatewayPeeringAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified transit gateway policy table entry. Returns [`ModifyTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_policy_table_entry(
+        &self,
+    ) -> ModifyTransitGatewayPolicyTableEntry {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a reference (route) to a prefix list in a specified transit gateway route table. Returns [`ModifyTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> ModifyTransitGatewayPrefixListReference {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ModifyRouteServer` operation.
+///
+/// Modifies the configuration of an existing route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct ModifyRouteServer(
+    pub(crate) rt::Call<
+        t::ModifyRouteServerRequest,
+        t::ModifyRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyRouteServer, t::ModifyRouteServerRequest, t::ModifyRouteServerResult,
+    rt::NoErrors, op::MODIFY_ROUTE_SERVER
+);
+impl ModifyRouteServer {
+    rt::setter!(into_req ModifyRouteServerRequest route_server_id(String));
+    rt::setter!(
+        into_opt ModifyRouteServerRequest
+        persist_routes(t::RouteServerPersistRoutesAction)
+    );
+    rt::setter!(val_opt ModifyRouteServerRequest persist_routes_duration(i64));
+    rt::setter!(val_opt ModifyRouteServerRequest sns_notifications_enabled(bool));
+    rt::setter!(val_opt ModifyRouteServerRequest dry_run(bool));
+}
+/// The `ModifySecurityGroupRules` operation.
+///
+/// Modifies the rules of a security group.
+pub struct ModifySecurityGroupRules(
+    pub(crate) rt::Call<
+        t::ModifySecurityGroupRulesRequest,
+        t::ModifySecurityGroupRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySecurityGroupRules, t::ModifySecurityGroupRulesRequest,
+    t::ModifySecurityGroupRulesResult, rt::NoErrors, op::MODIFY_SECURITY_GROUP_RULES
+);
+impl ModifySecurityGroupRules {
+    rt::setter!(into_req ModifySecurityGroupRulesRequest group_id(String));
+    rt::setter!(
+        items ModifySecurityGroupRulesRequest
+        security_group_rules(t::SecurityGroupRuleUpdate) push_security_group_rules
+    );
+    rt::setter!(val_opt ModifySecurityGroupRulesRequest dry_run(bool));
+}
+/// The `ModifySnapshotAttribute` operation.
+///
+/// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+///
+/// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
+///
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotAttribute(
+    pub(crate) rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySnapshotAttribute, t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SNAPSHOT_ATTRIBUTE
+);
+impl ModifySnapshotAttribute {
+    rt::setter!(
+        into_opt ModifySnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(
+        val_opt ModifySnapshotAttributeRequest
+        create_volume_permission(t::CreateVolumePermissionModifications)
+    );
+    rt::setter!(
+        items ModifySnapshotAttributeRequest group_names(String) push_group_names
+    );
+    rt::setter!(
+        into_opt ModifySnapshotAttributeRequest operation_type(t::OperationType)
+    );
+    rt::setter!(into_req ModifySnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(items ModifySnapshotAttributeRequest user_ids(String) push_user_ids);
+    rt::setter!(val_opt ModifySnapshotAttributeRequest dry_run(bool));
+}
+/// The `ModifySnapshotTier` operation.
+///
+/// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotTier(
+    pub(crate) rt::Call<
+        t::ModifySnapshotTierRequest,
+        t::ModifySnapshotTierResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySnapshotTier, t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult,
+    rt::NoErrors, op::MODIFY_SNAPSHOT_TIER
+);
+impl ModifySnapshotTier {
+    rt::setter!(into_req ModifySnapshotTierRequest snapshot_id(String));
+    rt::setter!(into_opt ModifySnapshotTierRequest storage_tier(t::TargetStorageTier));
+    rt::setter!(val_opt ModifySnapshotTierRequest dry_run(bool));
+}
+/// The `ModifySpotFleetRequest` operation.
+///
+/// Modifies the specified Spot Fleet request.
+///
+/// You can only modify a Spot Fleet request of type `maintain`.
+///
+/// While the Spot Fleet request is being modified, it is in the `modifying` state.
+///
+/// To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is `lowestPrice`, the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacityOptimized`, Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
+///
+/// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
+///
+/// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
+pub struct ModifySpotFleetRequest(
+    pub(crate) rt::Call<
+        t::ModifySpotFleetRequestRequest,
+        t::ModifySpotFleetRequestResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySpotFleetRequest, t::ModifySpotFleetRequestRequest,
+    t::ModifySpotFleetRequestResponse, rt::NoErrors, op::MODIFY_SPOT_FLEET_REQUEST
+);
+impl ModifySpotFleetRequest {
+    rt::setter!(
+        items ModifySpotFleetRequestRequest
+        launch_template_configs(t::LaunchTemplateConfig) push_launch_template_configs
+    );
+    rt::setter!(val_opt ModifySpotFleetRequestRequest on_demand_target_capacity(i32));
+    rt::setter!(into_opt ModifySpotFleetRequestRequest context(String));
+    rt::setter!(into_req ModifySpotFleetRequestRequest spot_fleet_request_id(String));
+    rt::setter!(val_opt ModifySpotFleetRequestRequest target_capacity(i32));
+    rt::setter!(
+        into_opt ModifySpotFleetRequestRequest
+        excess_capacity_termination_policy(t::ExcessCapacityTerminationPolicy)
+    );
+}
+/// The `ModifySubnetAttribute` operation.
+///
+/// Modifies a subnet attribute. You can only modify one attribute at a time.
+///
+/// Use this action to modify subnets on Amazon Web Services Outposts.
+///
+/// - To modify a subnet on an Outpost rack, set both `MapCustomerOwnedIpOnLaunch` and `CustomerOwnedIpv4Pool`. These two parameters act as a single attribute.
+/// - To modify a subnet on an Outpost server, set either `EnableLniAtDeviceIndex` or `DisableLniAtDeviceIndex`.
+///
+/// For more information about Amazon Web Services Outposts, see the following:
+///
+/// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
+/// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
+pub struct ModifySubnetAttribute(
+    pub(crate) rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySubnetAttribute, t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SUBNET_ATTRIBUTE
+);
+impl ModifySubnetAttribute {
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        assign_ipv6_address_on_creation(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        map_public_ip_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_req ModifySubnetAttributeRequest subnet_id(String));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        map_customer_owned_ip_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_opt ModifySubnetAttributeRequest customer_owned_ipv4_pool(String));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest enable_dns64(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        into_opt ModifySubnetAttributeRequest
+        private_dns_hostname_type_on_launch(t::HostnameType)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        enable_resource_name_dns_a_record_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        enable_resource_name_dns_aaaa_record_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(val_opt ModifySubnetAttributeRequest enable_lni_at_device_index(i32));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        disable_lni_at_device_index(t::AttributeBooleanValue)
+    );
+}
+/// The `ModifyTrafficMirrorFilterNetworkServices` operation.
+///
+/// Allows or restricts mirroring network services.
+///
+/// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
+pub struct ModifyTrafficMirrorFilterNetworkServices(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+        t::ModifyTrafficMirrorFilterNetworkServicesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorFilterNetworkServices,
+    t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+    t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES
+);
+impl ModifyTrafficMirrorFilterNetworkServices {
+    rt::setter!(
+        into_req ModifyTrafficMirrorFilterNetworkServicesRequest
+        traffic_mirror_filter_id(String)
+    );
+    rt::setter!(
+        items ModifyTrafficMirrorFilterNetworkServicesRequest
+        add_network_services(t::TrafficMirrorNetworkService) push_add_network_services
+    );
+    rt::setter!(
+        items ModifyTrafficMirrorFilterNetworkServicesRequest
+        remove_network_services(t::TrafficMirrorNetworkService)
+        push_remove_network_services
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterNetworkServicesRequest dry_run(bool));
+}
+/// The `ModifyTrafficMirrorFilterRule` operation.
+///
+/// Modifies the specified Traffic Mirror rule.
+///
+/// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
+pub struct ModifyTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorFilterRuleRequest,
+        t::ModifyTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorFilterRule, t::ModifyTrafficMirrorFilterRuleRequest,
+    t::ModifyTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl ModifyTrafficMirrorFilterRule {
+    rt::setter!(
+        into_req ModifyTrafficMirrorFilterRuleRequest
+        traffic_mirror_filter_rule_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest
+        traffic_direction(t::TrafficDirection)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest rule_number(i32));
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest
+        rule_action(t::TrafficMirrorRuleAction)
+    );
+    rt::setter!(
+        val_opt ModifyTrafficMirrorFilterRuleRequest
+        destination_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(
+        val_opt ModifyTrafficMirrorFilterRuleRequest
+        source_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest protocol(i32));
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest destination_cidr_block(String)
+    );
+    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest source_cidr_block(String));
+    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest description(String));
+    rt::setter!(
+        items ModifyTrafficMirrorFilterRuleRequest
+        remove_fields(t::TrafficMirrorFilterRuleField) push_remove_fields
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest dry_run(bool));
+}
+/// The `ModifyTrafficMirrorSession` operation.
+///
+/// Modifies a Traffic Mirror session.
+pub struct ModifyTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorSessionRequest,
+        t::ModifyTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorSession, t::ModifyTrafficMirrorSessionRequest,
+    t::ModifyTrafficMirrorSessionResult, rt::NoErrors, op::MODIFY_TRAFFIC_MIRROR_SESSION
+);
+impl ModifyTrafficMirrorSession {
+    rt::setter!(
+        into_req ModifyTrafficMirrorSessionRequest traffic_mirror_session_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest packet_length(i32));
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest session_number(i32));
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest virtual_network_id(i32));
+    rt::setter!(into_opt ModifyTrafficMirrorSessionRequest description(String));
+    rt::setter!(
+        items ModifyTrafficMirrorSessionRequest
+        remove_fields(t::TrafficMirrorSessionField) push_remove_fields
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest dry_run(bool));
+}
+/// The `ModifyTransitGateway` operation.
+///
+/// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
+pub struct ModifyTransitGateway(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayRequest,
+        t::ModifyTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGateway, t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult,
+    rt::NoErrors, op::MODIFY_TRANSIT_GATEWAY
+);
+impl ModifyTransitGateway {
+    rt::setter!(into_req ModifyTransitGatewayRequest transit_gateway_id(String));
+    rt::setter!(into_opt ModifyTransitGatewayRequest description(String));
+    rt::setter!(
+        val_opt ModifyTransitGatewayRequest options(t::ModifyTransitGatewayOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayAttachmentNatConfiguration` operation.
+///
+/// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
+///
+/// - Enable or disable NAT gateway support for the attachment.
+/// - Specify whether the transit gateway installs routes for the NAT CIDRs.
+/// - Replace the NAT gateway rules for the attachment.
+///
+/// Only the owner of the transit gateway can modify the NAT configuration.
+///
+/// With NAT gateway support enabled, the transit gateway translates addresses in each rule's `MatchSourceCidr` range to the corresponding addresses in its `NatCidr` range.
+///
+/// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
+pub struct ModifyTransitGatewayAttachmentNatConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayAttachmentNatConfiguration,
+    t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+    t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
+);
+impl ModifyTransitGatewayAttachmentNatConfiguration {
+    rt::setter!(
+        into_req ModifyTransitGatewayAttachmentNatConfigurationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_gateway_support(t::TransitGatewayAttachmentNatGatewaySupportValue)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_system_route_support(t::TransitGatewayAttachmentNatSystemRouteSupportValue)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_gateway_rules(t::TransitGatewayNatRuleRequest) push_nat_gateway_rules
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        reset_nat_gateway_rules(bool)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest dry_run(bool)
+    );
+}
+/// The `ModifyTransitGatewayMeteringPolicy` operation.
+///
+/// Modifies a transit gateway metering policy.
+pub struct ModifyTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayMeteringPolicyRequest,
+        t::ModifyTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayMeteringPolicy, t::ModifyTransitGatewayMeteringPolicyRequest,
+    t::ModifyTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl ModifyTransitGatewayMeteringPolicy {
+    rt::setter!(
+        into_req ModifyTransitGatewayMeteringPolicyRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayMeteringPolicyRequest
+        add_middlebox_attachment_ids(String) push_add_middlebox_attachment_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayMeteringPolicyRequest
+        remove_middlebox_attachment_ids(String) push_remove_middlebox_attachment_ids
+    );
+    rt::setter!(val_opt ModifyTransitGatewayMeteringPolicyRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
+///
+/// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
+pub struct ModifyTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayNetworkFunctionAttachment,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl ModifyTransitGatewayNetworkFunctionAttachment {
+    rt::setter!(
+        into_req ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        add_availability_zones(String) push_add_availability_zones
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        add_availability_zone_ids(String) push_add_availability_zone_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        remove_availability_zones(String) push_remove_availability_zones
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        remove_availability_zone_ids(String) push_remove_availability_zone_ids
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
+}
+/// The `ModifyTransitGatewayPeeringAttachment` operation.
+///
+/// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
+///
+/// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
+pub struct ModifyTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPeeringAttachmentRequest,
+        t::ModifyTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPeeringAttachment,
+    t::ModifyTransitGatewayPeeringAttachmentRequest,
+    t::ModifyTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl ModifyTransitGatewayPeeringAttachment {
+    rt::setter!(
+        into_req ModifyTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayPeeringAttachmentRequest
+        options(t::ModifyTransitGatewayPeeringAttachmentRequestOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPeeringAttachmentRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayPolicyTableEntry` operation.
+///
+/// Modifies the specified transit gateway policy table entry.
+pub struct ModifyTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPolicyTableEntryRequest,
+        t::ModifyTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPolicyTableEntry, t::ModifyTransitGatewayPolicyTableEntryRequest,
+    t::ModifyTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl ModifyTransitGatewayPolicyTableEntry {
+    rt::setter!(
+        into_req ModifyTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req ModifyTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayPolicyTableEntryRequest
+        policy_rule(t::TransitGatewayRequestPolicyRule)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayPolicyTableEntryRequest
+        target_route_table_id(String)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPolicyTableEntryRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayPrefixListReference` operation.
+///
+/// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct ModifyTransitGatewayPrefixListReference(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPrefixListReferenceRequest,
+        t::ModifyTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPrefixListReference,
+    t::ModifyTransitGatewayPrefixListReferenceRequest,
+    t::ModifyTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl ModifyTransitGatewayPrefixListReference {
+    rt::setter!(
+        into_req ModifyTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req ModifyTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayPrefixListReferenceRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest blackhole(bool));
+    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest dry_run(bool));
 }

@@ -5,1836 +5,1152 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`ModifyInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified VPC attachment. Returns [`ModifyTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttribute {
-        ModifyInstanceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_ATTRIBUTE),
-        )
-    }
-    /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
-    ///
-    /// Returns the [`ModifyInstanceCapacityReservationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_capacity_reservation_attributes(
+    pub fn modify_transit_gateway_vpc_attachment(
         &self,
-    ) -> ModifyInstanceCapacityReservationAttributes {
-        ModifyInstanceCapacityReservationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
-            ),
-        )
+    ) -> ModifyTransitGatewayVpcAttachment {
+        rt::builder(&self.handle)
     }
-    /// Modifies the specified EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`ModifyInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint. Returns [`ModifyVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_connect_endpoint(&self) -> ModifyInstanceConnectEndpoint {
-        ModifyInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CONNECT_ENDPOINT),
-        )
+    pub fn modify_verified_access_endpoint(&self) -> ModifyVerifiedAccessEndpoint {
+        rt::builder(&self.handle)
     }
-    /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
-    ///
-    /// Returns the [`ModifyInstanceCpuOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Amazon Web Services Verified Access endpoint policy. Returns [`ModifyVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptions {
-        ModifyInstanceCpuOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CPU_OPTIONS),
-        )
-    }
-    /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
-    ///
-    /// Returns the [`ModifyInstanceCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_credit_specification(
+    pub fn modify_verified_access_endpoint_policy(
         &self,
-    ) -> ModifyInstanceCreditSpecification {
-        ModifyInstanceCreditSpecification(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CREDIT_SPECIFICATION),
-        )
+    ) -> ModifyVerifiedAccessEndpointPolicy {
+        rt::builder(&self.handle)
     }
-    /// Modifies the start time for a scheduled Amazon EC2 instance event.
-    ///
-    /// Returns the [`ModifyInstanceEventStartTime`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Amazon Web Services Verified Access group configuration. Returns [`ModifyVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTime {
-        ModifyInstanceEventStartTime(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_START_TIME),
-        )
+    pub fn modify_verified_access_group(&self) -> ModifyVerifiedAccessGroup {
+        rt::builder(&self.handle)
     }
-    /// Modifies the specified event window.
-    ///
-    /// Returns the [`ModifyInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the specified Amazon Web Services Verified Access group policy. Returns [`ModifyVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_event_window(&self) -> ModifyInstanceEventWindow {
-        ModifyInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
-    ///
-    /// Returns the [`ModifyInstanceMaintenanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_maintenance_options(
+    pub fn modify_verified_access_group_policy(
         &self,
-    ) -> ModifyInstanceMaintenanceOptions {
-        ModifyInstanceMaintenanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS),
-        )
+    ) -> ModifyVerifiedAccessGroupPolicy {
+        rt::builder(&self.handle)
     }
-    /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`ModifyInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_metadata_defaults(&self) -> ModifyInstanceMetadataDefaults {
-        ModifyInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_DEFAULTS),
-        )
+    pub fn modify_verified_access_instance(&self) -> ModifyVerifiedAccessInstance {
+        rt::builder(&self.handle)
     }
-    /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`ModifyInstanceMetadataOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstanceLoggingConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_metadata_options(&self) -> ModifyInstanceMetadataOptions {
-        ModifyInstanceMetadataOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_OPTIONS),
-        )
-    }
-    /// Change the configuration of the network performance options for an existing instance.
-    ///
-    /// Returns the [`ModifyInstanceNetworkPerformanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_network_performance_options(
+    pub fn modify_verified_access_instance_logging_configuration(
         &self,
-    ) -> ModifyInstanceNetworkPerformanceOptions {
-        ModifyInstanceNetworkPerformanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS),
-        )
+    ) -> ModifyVerifiedAccessInstanceLoggingConfiguration {
+        rt::builder(&self.handle)
     }
-    /// Modifies the placement attributes for a specified instance. You can do the following:
-    ///
-    /// Returns the [`ModifyInstancePlacement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider. Returns [`ModifyVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_instance_placement(&self) -> ModifyInstancePlacement {
-        ModifyInstancePlacement(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_PLACEMENT),
-        )
-    }
-    /// Modify the configurations of an IPAM.
-    ///
-    /// Returns the [`ModifyIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam(&self) -> ModifyIpam {
-        ModifyIpam(rt::Call::new(&self.handle, &op::MODIFY_IPAM))
-    }
-    /// Modifies the allocation rules in an IPAM policy.
-    ///
-    /// Returns the [`ModifyIpamPolicyAllocationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_policy_allocation_rules(
+    pub fn modify_verified_access_trust_provider(
         &self,
-    ) -> ModifyIpamPolicyAllocationRules {
-        ModifyIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POLICY_ALLOCATION_RULES),
-        )
+    ) -> ModifyVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
     }
-    /// Modify the configurations of an IPAM pool.
-    ///
-    /// Returns the [`ModifyIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*. Returns [`ModifyVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_ipam_pool(&self) -> ModifyIpamPool {
-        ModifyIpamPool(rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL))
+    pub fn modify_volume(&self) -> ModifyVolume {
+        rt::builder(&self.handle)
     }
-    /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`ModifyIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies a volume attribute. Returns [`ModifyVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocation {
-        ModifyIpamPoolAllocation(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL_ALLOCATION),
-        )
+    pub fn modify_volume_attribute(&self) -> ModifyVolumeAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified attribute of the specified VPC. Returns [`ModifyVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_attribute(&self) -> ModifyVpcAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. Returns [`ModifyVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_block_public_access_exclusion(
+        &self,
+    ) -> ModifyVpcBlockPublicAccessExclusion {
+        rt::builder(&self.handle)
+    }
+    /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`ModifyVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_block_public_access_options(
+        &self,
+    ) -> ModifyVpcBlockPublicAccessOptions {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections. Returns [`ModifyVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_encryption_control(&self) -> ModifyVpcEncryptionControl {
+        rt::builder(&self.handle)
+    }
+    /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`ModifyVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint(&self) -> ModifyVpcEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified. Returns [`ModifyVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpc_endpoint_connection_notification(
+        &self,
+    ) -> ModifyVpcEndpointConnectionNotification {
+        rt::builder(&self.handle)
     }
 }
-/// The `ModifyInstanceAttribute` operation.
+/// The `ModifyTransitGatewayVpcAttachment` operation.
 ///
-/// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
-///
-/// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
-///
-/// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceAttribute(
-    pub(crate) rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifyInstanceAttribute, t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors,
-    op::MODIFY_INSTANCE_ATTRIBUTE
-);
-impl ModifyInstanceAttribute {
-    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
-    #[inline]
-    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().source_dest_check = Some(value);
-        self
-    }
-    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the [Amazon Web Services Nitro Enclaves User Guide](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html).
-    #[inline]
-    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
-        self.0.input_mut().enclave_options = Some(value);
-        self
-    }
-    /// Indicates whether an instance is enabled for stop protection. For more information, see [Enable stop protection for your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html).
-    #[inline]
-    pub fn disable_api_stop(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_stop = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The name of the attribute to modify.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// A new value for the attribute. Use only with the `kernel`, `ramdisk`, `userData`, `disableApiTermination`, or `instanceInitiatedShutdownBehavior` attribute.
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().value = Some(value.into());
-        self
-    }
-    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: impl rt::Items<t::InstanceBlockDeviceMappingSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
-        self
-    }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
-    #[inline]
-    pub fn push_block_device_mappings(
-        mut self,
-        item: impl Into<t::InstanceBlockDeviceMappingSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
-        self
-    }
-    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
-    #[inline]
-    pub fn disable_api_termination(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_termination = Some(value);
-        self
-    }
-    /// Changes the instance type to the specified value. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
-    #[inline]
-    pub fn instance_type(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().instance_type = Some(value);
-        self
-    }
-    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
-    #[inline]
-    pub fn kernel(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().kernel = Some(value);
-        self
-    }
-    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
-    #[inline]
-    pub fn ramdisk(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().ramdisk = Some(value);
-        self
-    }
-    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see [Work with instance user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html).
-    #[inline]
-    pub fn user_data(mut self, value: t::SecureBlobAttributeValue) -> Self {
-        self.0.input_mut().user_data = Some(value);
-        self
-    }
-    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
-    #[inline]
-    pub fn instance_initiated_shutdown_behavior(
-        mut self,
-        value: t::AttributeValue,
-    ) -> Self {
-        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value);
-        self
-    }
-    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
-    #[inline]
-    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().groups);
-        self
-    }
-    /// Adds one element to `Groups`; see [`groups`](Self::groups).
-    #[inline]
-    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().groups, item);
-        self
-    }
-    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
-    #[inline]
-    pub fn ebs_optimized(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
-    #[inline]
-    pub fn sriov_net_support(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().sriov_net_support = Some(value);
-        self
-    }
-    /// Set to `true` to enable enhanced networking with ENA for the instance.
-    #[inline]
-    pub fn ena_support(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ena_support = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ModifyInstanceCapacityReservationAttributes` operation.
-///
-/// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
-pub struct ModifyInstanceCapacityReservationAttributes(
+/// Modifies the specified VPC attachment.
+pub struct ModifyTransitGatewayVpcAttachment(
     pub(crate) rt::Call<
-        t::ModifyInstanceCapacityReservationAttributesRequest,
-        t::ModifyInstanceCapacityReservationAttributesResult,
+        t::ModifyTransitGatewayVpcAttachmentRequest,
+        t::ModifyTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceCapacityReservationAttributes,
-    t::ModifyInstanceCapacityReservationAttributesRequest,
-    t::ModifyInstanceCapacityReservationAttributesResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES
+    ModifyTransitGatewayVpcAttachment, t::ModifyTransitGatewayVpcAttachmentRequest,
+    t::ModifyTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
-impl ModifyInstanceCapacityReservationAttributes {
-    /// The ID of the instance to be modified.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Information about the Capacity Reservation targeting option.
-    #[inline]
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: t::CapacityReservationSpecification,
-    ) -> Self {
-        self.0.input_mut().capacity_reservation_specification = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceCapacityReservationAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceCapacityReservationAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCapacityReservationAttributesRequest,
-        t::ModifyInstanceCapacityReservationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyTransitGatewayVpcAttachment {
+    rt::setter!(
+        into_req ModifyTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayVpcAttachmentRequest add_subnet_ids(String)
+        push_add_subnet_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayVpcAttachmentRequest remove_subnet_ids(String)
+        push_remove_subnet_ids
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayVpcAttachmentRequest
+        options(t::ModifyTransitGatewayVpcAttachmentRequestOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayVpcAttachmentRequest dry_run(bool));
 }
-/// The `ModifyInstanceConnectEndpoint` operation.
+/// The `ModifyVerifiedAccessEndpoint` operation.
 ///
-/// Modifies the specified EC2 Instance Connect Endpoint.
-///
-/// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceConnectEndpoint(
+/// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
+pub struct ModifyVerifiedAccessEndpoint(
     pub(crate) rt::Call<
-        t::ModifyInstanceConnectEndpointRequest,
-        t::ModifyInstanceConnectEndpointResult,
+        t::ModifyVerifiedAccessEndpointRequest,
+        t::ModifyVerifiedAccessEndpointResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceConnectEndpoint, t::ModifyInstanceConnectEndpointRequest,
-    t::ModifyInstanceConnectEndpointResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_CONNECT_ENDPOINT
+    ModifyVerifiedAccessEndpoint, t::ModifyVerifiedAccessEndpointRequest,
+    t::ModifyVerifiedAccessEndpointResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT
 );
-impl ModifyInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the EC2 Instance Connect Endpoint to modify.
-    #[inline]
-    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_id = value.into();
-        self
-    }
-    /// The new IP address type for the EC2 Instance Connect Endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// Changes the security groups for the EC2 Instance Connect Endpoint. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values.
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceConnectEndpointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceConnectEndpointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceConnectEndpointRequest,
-        t::ModifyInstanceConnectEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVerifiedAccessEndpoint {
+    rt::setter!(
+        into_req ModifyVerifiedAccessEndpointRequest verified_access_endpoint_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVerifiedAccessEndpointRequest verified_access_group_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        load_balancer_options(t::ModifyVerifiedAccessEndpointLoadBalancerOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        network_interface_options(t::ModifyVerifiedAccessEndpointEniOptions)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessEndpointRequest description(String));
+    rt::setter!(into_opt ModifyVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessEndpointRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        rds_options(t::ModifyVerifiedAccessEndpointRdsOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointRequest
+        cidr_options(t::ModifyVerifiedAccessEndpointCidrOptions)
+    );
 }
-/// The `ModifyInstanceCpuOptions` operation.
+/// The `ModifyVerifiedAccessEndpointPolicy` operation.
 ///
-/// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
-///
-/// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
-///
-/// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceCpuOptions(
+/// Modifies the specified Amazon Web Services Verified Access endpoint policy.
+pub struct ModifyVerifiedAccessEndpointPolicy(
     pub(crate) rt::Call<
-        t::ModifyInstanceCpuOptionsRequest,
-        t::ModifyInstanceCpuOptionsResult,
+        t::ModifyVerifiedAccessEndpointPolicyRequest,
+        t::ModifyVerifiedAccessEndpointPolicyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceCpuOptions, t::ModifyInstanceCpuOptionsRequest,
-    t::ModifyInstanceCpuOptionsResult, rt::NoErrors, op::MODIFY_INSTANCE_CPU_OPTIONS
+    ModifyVerifiedAccessEndpointPolicy, t::ModifyVerifiedAccessEndpointPolicyRequest,
+    t::ModifyVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY
 );
-impl ModifyInstanceCpuOptions {
-    /// The ID of the instance to update.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The number of CPU cores to activate for the specified instance.
-    #[inline]
-    pub fn core_count(mut self, value: i32) -> Self {
-        self.0.input_mut().core_count = Some(value);
-        self
-    }
-    /// The number of threads to run for each CPU core.
-    #[inline]
-    pub fn threads_per_core(mut self, value: i32) -> Self {
-        self.0.input_mut().threads_per_core = Some(value);
-        self
-    }
-    /// Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
-    #[inline]
-    pub fn nested_virtualization(
-        mut self,
-        value: impl Into<t::NestedVirtualizationSpecification>,
-    ) -> Self {
-        self.0.input_mut().nested_virtualization = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstanceCpuOptionsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceCpuOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCpuOptionsRequest,
-        t::ModifyInstanceCpuOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVerifiedAccessEndpointPolicy {
+    rt::setter!(
+        into_req ModifyVerifiedAccessEndpointPolicyRequest
+        verified_access_endpoint_id(String)
+    );
+    rt::setter!(val_opt ModifyVerifiedAccessEndpointPolicyRequest policy_enabled(bool));
+    rt::setter!(
+        into_opt ModifyVerifiedAccessEndpointPolicyRequest policy_document(String)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessEndpointPolicyRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessEndpointPolicyRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessEndpointPolicyRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
 }
-/// The `ModifyInstanceCreditSpecification` operation.
+/// The `ModifyVerifiedAccessGroup` operation.
 ///
-/// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceCreditSpecification(
+/// Modifies the specified Amazon Web Services Verified Access group configuration.
+pub struct ModifyVerifiedAccessGroup(
     pub(crate) rt::Call<
-        t::ModifyInstanceCreditSpecificationRequest,
-        t::ModifyInstanceCreditSpecificationResult,
+        t::ModifyVerifiedAccessGroupRequest,
+        t::ModifyVerifiedAccessGroupResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceCreditSpecification, t::ModifyInstanceCreditSpecificationRequest,
-    t::ModifyInstanceCreditSpecificationResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_CREDIT_SPECIFICATION
+    ModifyVerifiedAccessGroup, t::ModifyVerifiedAccessGroupRequest,
+    t::ModifyVerifiedAccessGroupResult, rt::NoErrors, op::MODIFY_VERIFIED_ACCESS_GROUP
 );
-impl ModifyInstanceCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Information about the credit option for CPU usage.
-    #[inline]
-    pub fn instance_credit_specifications(
-        mut self,
-        value: impl rt::Items<t::InstanceCreditSpecificationRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_credit_specifications);
-        self
-    }
-    /// Adds one element to `InstanceCreditSpecifications`; see [`instance_credit_specifications`](Self::instance_credit_specifications).
-    #[inline]
-    pub fn push_instance_credit_specifications(
-        mut self,
-        item: impl Into<t::InstanceCreditSpecificationRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().instance_credit_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceCreditSpecificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceCreditSpecificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCreditSpecificationRequest,
-        t::ModifyInstanceCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVerifiedAccessGroup {
+    rt::setter!(
+        into_req ModifyVerifiedAccessGroupRequest verified_access_group_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVerifiedAccessGroupRequest verified_access_instance_id(String)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessGroupRequest description(String));
+    rt::setter!(into_opt ModifyVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessGroupRequest dry_run(bool));
 }
-/// The `ModifyInstanceEventStartTime` operation.
+/// The `ModifyVerifiedAccessGroupPolicy` operation.
 ///
-/// Modifies the start time for a scheduled Amazon EC2 instance event.
-pub struct ModifyInstanceEventStartTime(
+/// Modifies the specified Amazon Web Services Verified Access group policy.
+pub struct ModifyVerifiedAccessGroupPolicy(
     pub(crate) rt::Call<
-        t::ModifyInstanceEventStartTimeRequest,
-        t::ModifyInstanceEventStartTimeResult,
+        t::ModifyVerifiedAccessGroupPolicyRequest,
+        t::ModifyVerifiedAccessGroupPolicyResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceEventStartTime, t::ModifyInstanceEventStartTimeRequest,
-    t::ModifyInstanceEventStartTimeResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_EVENT_START_TIME
+    ModifyVerifiedAccessGroupPolicy, t::ModifyVerifiedAccessGroupPolicyRequest,
+    t::ModifyVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY
 );
-impl ModifyInstanceEventStartTime {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance with the scheduled event.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the event whose date and time you are modifying.
-    #[inline]
-    pub fn instance_event_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_id = value.into();
-        self
-    }
-    /// The new date and time when the event will take place.
-    #[inline]
-    pub fn not_before(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().not_before = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceEventStartTimeResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceEventStartTimeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceEventStartTimeRequest,
-        t::ModifyInstanceEventStartTimeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVerifiedAccessGroupPolicy {
+    rt::setter!(
+        into_req ModifyVerifiedAccessGroupPolicyRequest verified_access_group_id(String)
+    );
+    rt::setter!(val_opt ModifyVerifiedAccessGroupPolicyRequest policy_enabled(bool));
+    rt::setter!(into_opt ModifyVerifiedAccessGroupPolicyRequest policy_document(String));
+    rt::setter!(into_opt ModifyVerifiedAccessGroupPolicyRequest client_token(String));
+    rt::setter!(val_opt ModifyVerifiedAccessGroupPolicyRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessGroupPolicyRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
 }
-/// The `ModifyInstanceEventWindow` operation.
+/// The `ModifyVerifiedAccessInstance` operation.
 ///
-/// Modifies the specified event window.
-///
-/// You can define either a set of time ranges or a cron expression when modifying the event window, but not both.
-///
-/// To modify the targets associated with the event window, use the AssociateInstanceEventWindow and DisassociateInstanceEventWindow API.
-///
-/// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceEventWindow(
+/// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
+pub struct ModifyVerifiedAccessInstance(
     pub(crate) rt::Call<
-        t::ModifyInstanceEventWindowRequest,
-        t::ModifyInstanceEventWindowResult,
+        t::ModifyVerifiedAccessInstanceRequest,
+        t::ModifyVerifiedAccessInstanceResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceEventWindow, t::ModifyInstanceEventWindowRequest,
-    t::ModifyInstanceEventWindowResult, rt::NoErrors, op::MODIFY_INSTANCE_EVENT_WINDOW
+    ModifyVerifiedAccessInstance, t::ModifyVerifiedAccessInstanceRequest,
+    t::ModifyVerifiedAccessInstanceResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE
 );
-impl ModifyInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the event window.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// The ID of the event window.
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// The time ranges of the event window.
-    #[inline]
-    pub fn time_ranges(
-        mut self,
-        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().time_ranges);
-        self
-    }
-    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
-    #[inline]
-    pub fn push_time_ranges(
-        mut self,
-        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().time_ranges, item);
-        self
-    }
-    /// The cron expression of the event window, for example, `* 0-4,20-23 * * 1,5`.
-    #[inline]
-    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cron_expression = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstanceEventWindowResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceEventWindowResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceEventWindowRequest,
-        t::ModifyInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVerifiedAccessInstance {
+    rt::setter!(
+        into_req ModifyVerifiedAccessInstanceRequest verified_access_instance_id(String)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessInstanceRequest description(String));
+    rt::setter!(val_opt ModifyVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(into_opt ModifyVerifiedAccessInstanceRequest client_token(String));
+    rt::setter!(
+        into_opt ModifyVerifiedAccessInstanceRequest
+        cidr_endpoints_custom_sub_domain(String)
+    );
 }
-/// The `ModifyInstanceMaintenanceOptions` operation.
+/// The `ModifyVerifiedAccessInstanceLoggingConfiguration` operation.
 ///
-/// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
-///
-/// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
-pub struct ModifyInstanceMaintenanceOptions(
+/// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
+pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(
     pub(crate) rt::Call<
-        t::ModifyInstanceMaintenanceOptionsRequest,
-        t::ModifyInstanceMaintenanceOptionsResult,
+        t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+        t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceMaintenanceOptions, t::ModifyInstanceMaintenanceOptionsRequest,
-    t::ModifyInstanceMaintenanceOptionsResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS
+    ModifyVerifiedAccessInstanceLoggingConfiguration,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION
 );
-impl ModifyInstanceMaintenanceOptions {
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Disables the automatic recovery behavior of your instance or sets it to default.
-    #[inline]
-    pub fn auto_recovery(
-        mut self,
-        value: impl Into<t::InstanceAutoRecoveryState>,
-    ) -> Self {
-        self.0.input_mut().auto_recovery = Some(value.into());
-        self
-    }
-    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
-    #[inline]
-    pub fn reboot_migration(
-        mut self,
-        value: impl Into<t::InstanceRebootMigrationState>,
-    ) -> Self {
-        self.0.input_mut().reboot_migration = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceMaintenanceOptionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceMaintenanceOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceMaintenanceOptionsRequest,
-        t::ModifyInstanceMaintenanceOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVerifiedAccessInstanceLoggingConfiguration {
+    rt::setter!(
+        into_req ModifyVerifiedAccessInstanceLoggingConfigurationRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        val_req ModifyVerifiedAccessInstanceLoggingConfigurationRequest
+        access_logs(t::VerifiedAccessLogOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessInstanceLoggingConfigurationRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_opt ModifyVerifiedAccessInstanceLoggingConfigurationRequest
+        client_token(String)
+    );
 }
-/// The `ModifyInstanceMetadataDefaults` operation.
+/// The `ModifyVerifiedAccessTrustProvider` operation.
 ///
-/// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
-///
-/// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceMetadataDefaults(
+/// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
+pub struct ModifyVerifiedAccessTrustProvider(
     pub(crate) rt::Call<
-        t::ModifyInstanceMetadataDefaultsRequest,
-        t::ModifyInstanceMetadataDefaultsResult,
+        t::ModifyVerifiedAccessTrustProviderRequest,
+        t::ModifyVerifiedAccessTrustProviderResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceMetadataDefaults, t::ModifyInstanceMetadataDefaultsRequest,
-    t::ModifyInstanceMetadataDefaultsResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_METADATA_DEFAULTS
+    ModifyVerifiedAccessTrustProvider, t::ModifyVerifiedAccessTrustProviderRequest,
+    t::ModifyVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER
 );
-impl ModifyInstanceMetadataDefaults {
-    /// Indicates whether IMDSv2 is required.
-    #[inline]
-    pub fn http_tokens(
-        mut self,
-        value: impl Into<t::MetadataDefaultHttpTokensState>,
-    ) -> Self {
-        self.0.input_mut().http_tokens = Some(value.into());
-        self
-    }
-    /// The maximum number of hops that the metadata token can travel. To indicate no preference, specify `-1`.
-    #[inline]
-    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.0.input_mut().http_put_response_hop_limit = Some(value);
-        self
-    }
-    /// Enables or disables the IMDS endpoint on an instance. When disabled, the instance metadata can't be accessed.
-    #[inline]
-    pub fn http_endpoint(
-        mut self,
-        value: impl Into<t::DefaultInstanceMetadataEndpointState>,
-    ) -> Self {
-        self.0.input_mut().http_endpoint = Some(value.into());
-        self
-    }
-    /// Enables or disables access to an instance's tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn instance_metadata_tags(
-        mut self,
-        value: impl Into<t::DefaultInstanceMetadataTagsState>,
-    ) -> Self {
-        self.0.input_mut().instance_metadata_tags = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies whether to enforce the requirement of IMDSv2 on an instance at the time of launch. When enforcement is enabled, the instance can't launch unless IMDSv2 (`HttpTokens`) is set to `required`. For more information, see [Enforce IMDSv2 at the account level](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#enforce-imdsv2-at-the-account-level) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn http_tokens_enforced(
-        mut self,
-        value: impl Into<t::DefaultHttpTokensEnforcedState>,
-    ) -> Self {
-        self.0.input_mut().http_tokens_enforced = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceMetadataDefaultsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceMetadataDefaultsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceMetadataDefaultsRequest,
-        t::ModifyInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req ModifyVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        oidc_options(t::ModifyVerifiedAccessTrustProviderOidcOptions)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        device_options(t::ModifyVerifiedAccessTrustProviderDeviceOptions)
+    );
+    rt::setter!(into_opt ModifyVerifiedAccessTrustProviderRequest description(String));
+    rt::setter!(val_opt ModifyVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(into_opt ModifyVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt ModifyVerifiedAccessTrustProviderRequest
+        native_application_oidc_options(t::ModifyVerifiedAccessNativeApplicationOidcOptions)
+    );
 }
-/// The `ModifyInstanceMetadataOptions` operation.
+/// The `ModifyVolume` operation.
 ///
-/// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyInstanceMetadataOptions(
+/// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*.
+///
+/// When you complete a resize operation on your volume, you need to extend the volume's file-system size to take advantage of the new storage capacity. For more information, see [Extend the file system](https://docs.aws.amazon.com/ebs/latest/userguide/recognize-expanded-volume-linux.html).
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+///
+/// With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance.
+///
+/// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
+pub struct ModifyVolume(
+    pub(crate) rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVolume, t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors,
+    op::MODIFY_VOLUME
+);
+impl ModifyVolume {
+    rt::setter!(val_opt ModifyVolumeRequest dry_run(bool));
+    rt::setter!(into_req ModifyVolumeRequest volume_id(String));
+    rt::setter!(val_opt ModifyVolumeRequest size(i32));
+    rt::setter!(into_opt ModifyVolumeRequest volume_type(t::VolumeType));
+    rt::setter!(val_opt ModifyVolumeRequest iops(i32));
+    rt::setter!(val_opt ModifyVolumeRequest throughput(i32));
+    rt::setter!(val_opt ModifyVolumeRequest multi_attach_enabled(bool));
+}
+/// The `ModifyVolumeAttribute` operation.
+///
+/// Modifies a volume attribute.
+///
+/// By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume.
+///
+/// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
+pub struct ModifyVolumeAttribute(
+    pub(crate) rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVolumeAttribute, t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VOLUME_ATTRIBUTE
+);
+impl ModifyVolumeAttribute {
+    rt::setter!(
+        val_opt ModifyVolumeAttributeRequest auto_enable_io(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_req ModifyVolumeAttributeRequest volume_id(String));
+    rt::setter!(val_opt ModifyVolumeAttributeRequest dry_run(bool));
+}
+/// The `ModifyVpcAttribute` operation.
+///
+/// Modifies the specified attribute of the specified VPC.
+pub struct ModifyVpcAttribute(
+    pub(crate) rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVpcAttribute, t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VPC_ATTRIBUTE
+);
+impl ModifyVpcAttribute {
+    rt::setter!(
+        val_opt ModifyVpcAttributeRequest enable_dns_hostnames(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifyVpcAttributeRequest enable_dns_support(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_req ModifyVpcAttributeRequest vpc_id(String));
+    rt::setter!(
+        val_opt ModifyVpcAttributeRequest
+        enable_network_address_usage_metrics(t::AttributeBooleanValue)
+    );
+}
+/// The `ModifyVpcBlockPublicAccessExclusion` operation.
+///
+/// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
+pub struct ModifyVpcBlockPublicAccessExclusion(
     pub(crate) rt::Call<
-        t::ModifyInstanceMetadataOptionsRequest,
-        t::ModifyInstanceMetadataOptionsResult,
+        t::ModifyVpcBlockPublicAccessExclusionRequest,
+        t::ModifyVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceMetadataOptions, t::ModifyInstanceMetadataOptionsRequest,
-    t::ModifyInstanceMetadataOptionsResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_METADATA_OPTIONS
+    ModifyVpcBlockPublicAccessExclusion, t::ModifyVpcBlockPublicAccessExclusionRequest,
+    t::ModifyVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
 );
-impl ModifyInstanceMetadataOptions {
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Indicates whether IMDSv2 is required.
-    #[inline]
-    pub fn http_tokens(mut self, value: impl Into<t::HttpTokensState>) -> Self {
-        self.0.input_mut().http_tokens = Some(value.into());
-        self
-    }
-    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. If no parameter is specified, the existing state is maintained.
-    #[inline]
-    pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.0.input_mut().http_put_response_hop_limit = Some(value);
-        self
-    }
-    /// Enables or disables the HTTP metadata endpoint on your instances. If this parameter is not specified, the existing state is maintained.
-    #[inline]
-    pub fn http_endpoint(
-        mut self,
-        value: impl Into<t::InstanceMetadataEndpointState>,
-    ) -> Self {
-        self.0.input_mut().http_endpoint = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Enables or disables the IPv6 endpoint for the instance metadata service. Applies only if you enabled the HTTP metadata endpoint.
-    #[inline]
-    pub fn http_protocol_ipv6(
-        mut self,
-        value: impl Into<t::InstanceMetadataProtocolState>,
-    ) -> Self {
-        self.0.input_mut().http_protocol_ipv6 = Some(value.into());
-        self
-    }
-    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
-    #[inline]
-    pub fn instance_metadata_tags(
-        mut self,
-        value: impl Into<t::InstanceMetadataTagsState>,
-    ) -> Self {
-        self.0.input_mut().instance_metadata_tags = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceMetadataOptionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceMetadataOptionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceMetadataOptionsRequest,
-        t::ModifyInstanceMetadataOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVpcBlockPublicAccessExclusion {
+    rt::setter!(val_opt ModifyVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcBlockPublicAccessExclusionRequest exclusion_id(String)
+    );
+    rt::setter!(
+        into_req ModifyVpcBlockPublicAccessExclusionRequest
+        internet_gateway_exclusion_mode(t::InternetGatewayExclusionMode)
+    );
 }
-/// The `ModifyInstanceNetworkPerformanceOptions` operation.
+/// The `ModifyVpcBlockPublicAccessOptions` operation.
 ///
-/// Change the configuration of the network performance options for an existing instance.
-pub struct ModifyInstanceNetworkPerformanceOptions(
+/// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct ModifyVpcBlockPublicAccessOptions(
     pub(crate) rt::Call<
-        t::ModifyInstanceNetworkPerformanceRequest,
-        t::ModifyInstanceNetworkPerformanceResult,
+        t::ModifyVpcBlockPublicAccessOptionsRequest,
+        t::ModifyVpcBlockPublicAccessOptionsResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstanceNetworkPerformanceOptions, t::ModifyInstanceNetworkPerformanceRequest,
-    t::ModifyInstanceNetworkPerformanceResult, rt::NoErrors,
-    op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS
+    ModifyVpcBlockPublicAccessOptions, t::ModifyVpcBlockPublicAccessOptionsRequest,
+    t::ModifyVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
 );
-impl ModifyInstanceNetworkPerformanceOptions {
-    /// The ID of the instance to update.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
-    #[inline]
-    pub fn bandwidth_weighting(
-        mut self,
-        value: impl Into<t::InstanceBandwidthWeighting>,
-    ) -> Self {
-        self.0.input_mut().bandwidth_weighting = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyInstanceNetworkPerformanceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyInstanceNetworkPerformanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceNetworkPerformanceRequest,
-        t::ModifyInstanceNetworkPerformanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVpcBlockPublicAccessOptions {
+    rt::setter!(val_opt ModifyVpcBlockPublicAccessOptionsRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcBlockPublicAccessOptionsRequest
+        internet_gateway_block_mode(t::InternetGatewayBlockMode)
+    );
 }
-/// The `ModifyInstancePlacement` operation.
+/// The `ModifyVpcEncryptionControl` operation.
 ///
-/// Modifies the placement attributes for a specified instance. You can do the following:
+/// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
 ///
-/// - Modify the affinity between an instance and a [Dedicated Host](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html). When affinity is set to `host` and the instance is not associated with a specific Dedicated Host, the next time the instance is started, it is automatically associated with the host on which it lands. If the instance is restarted or rebooted, this relationship persists.
-/// - Change the Dedicated Host with which an instance is associated.
-/// - Change the instance tenancy of an instance.
-/// - Move an instance to or from a [placement group](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html).
-///
-/// At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request.
-///
-/// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
-pub struct ModifyInstancePlacement(
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct ModifyVpcEncryptionControl(
     pub(crate) rt::Call<
-        t::ModifyInstancePlacementRequest,
-        t::ModifyInstancePlacementResult,
+        t::ModifyVpcEncryptionControlRequest,
+        t::ModifyVpcEncryptionControlResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyInstancePlacement, t::ModifyInstancePlacementRequest,
-    t::ModifyInstancePlacementResult, rt::NoErrors, op::MODIFY_INSTANCE_PLACEMENT
+    ModifyVpcEncryptionControl, t::ModifyVpcEncryptionControlRequest,
+    t::ModifyVpcEncryptionControlResult, rt::NoErrors, op::MODIFY_VPC_ENCRYPTION_CONTROL
 );
-impl ModifyInstancePlacement {
-    /// The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of `default`. For cluster and partition placement groups, the instance must have a tenancy of `default` or `dedicated`.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// The number of the partition in which to place the instance. Valid only if the placement group strategy is set to `partition`.
-    #[inline]
-    pub fn partition_number(mut self, value: i32) -> Self {
-        self.0.input_mut().partition_number = Some(value);
-        self
-    }
-    /// The ARN of the host resource group in which to place the instance. The instance must have a tenancy of `host` to specify this parameter.
-    #[inline]
-    pub fn host_resource_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().host_resource_group_arn = Some(value.into());
-        self
-    }
-    /// The Group Id of a placement group. You must specify the Placement Group **Group Id** to launch an instance in a shared placement group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// The ID of the instance that you are modifying.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The tenancy for the instance.
-    #[inline]
-    pub fn tenancy(mut self, value: impl Into<t::HostTenancy>) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The affinity setting for the instance. For more information, see [Host affinity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-affinity) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn affinity(mut self, value: impl Into<t::Affinity>) -> Self {
-        self.0.input_mut().affinity = Some(value.into());
-        self
-    }
-    /// The ID of the Dedicated Host with which to associate the instance.
-    #[inline]
-    pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().host_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstancePlacementResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstancePlacementResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstancePlacementRequest,
-        t::ModifyInstancePlacementResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVpcEncryptionControl {
+    rt::setter!(val_opt ModifyVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcEncryptionControlRequest vpc_encryption_control_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest mode(t::VpcEncryptionControlMode)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        internet_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        egress_only_internet_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        nat_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        virtual_private_gateway_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        vpc_peering_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        lambda_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        vpc_lattice_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        elastic_file_system_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        global_accelerator_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEncryptionControlRequest
+        api_gateway_v2_exclusion(t::VpcEncryptionControlExclusionStateInput)
+    );
 }
-/// The `ModifyIpam` operation.
+/// The `ModifyVpcEndpoint` operation.
 ///
-/// Modify the configurations of an IPAM.
-pub struct ModifyIpam(
-    pub(crate) rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifyIpam, t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors, op::MODIFY_IPAM
-);
-impl ModifyIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM you want to modify.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// The description of the IPAM you want to modify.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Choose the operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    #[inline]
-    pub fn add_operating_regions(
-        mut self,
-        value: impl rt::Items<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_operating_regions);
-        self
-    }
-    /// Adds one element to `AddOperatingRegions`; see [`add_operating_regions`](Self::add_operating_regions).
-    #[inline]
-    pub fn push_add_operating_regions(
-        mut self,
-        item: impl Into<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_operating_regions, item);
-        self
-    }
-    /// The operating Regions to remove.
-    #[inline]
-    pub fn remove_operating_regions(
-        mut self,
-        value: impl rt::Items<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_operating_regions);
-        self
-    }
-    /// Adds one element to `RemoveOperatingRegions`; see [`remove_operating_regions`](Self::remove_operating_regions).
-    #[inline]
-    pub fn push_remove_operating_regions(
-        mut self,
-        item: impl Into<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_operating_regions, item);
-        self
-    }
-    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
-    #[inline]
-    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
-        self.0.input_mut().tier = Some(value.into());
-        self
-    }
-    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
-    #[inline]
-    pub fn enable_private_gua(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_private_gua = Some(value);
-        self
-    }
-    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
-        self.0.input_mut().metered_account = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ModifyIpamPolicyAllocationRules` operation.
-///
-/// Modifies the allocation rules in an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-pub struct ModifyIpamPolicyAllocationRules(
+/// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct ModifyVpcEndpoint(
     pub(crate) rt::Call<
-        t::ModifyIpamPolicyAllocationRulesRequest,
-        t::ModifyIpamPolicyAllocationRulesResult,
+        t::ModifyVpcEndpointRequest,
+        t::ModifyVpcEndpointResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyIpamPolicyAllocationRules, t::ModifyIpamPolicyAllocationRulesRequest,
-    t::ModifyIpamPolicyAllocationRulesResult, rt::NoErrors,
-    op::MODIFY_IPAM_POLICY_ALLOCATION_RULES
+    ModifyVpcEndpoint, t::ModifyVpcEndpointRequest, t::ModifyVpcEndpointResult,
+    rt::NoErrors, op::MODIFY_VPC_ENDPOINT
 );
-impl ModifyIpamPolicyAllocationRules {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM policy whose allocation rules you want to modify.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// The locale for which to modify the allocation rules.
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = value.into();
-        self
-    }
-    /// The resource type for which to modify the allocation rules.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// The new allocation rules to apply to the IPAM policy.
-    #[inline]
-    pub fn allocation_rules(
-        mut self,
-        value: impl rt::Items<t::IpamPolicyAllocationRuleRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().allocation_rules);
-        self
-    }
-    /// Adds one element to `AllocationRules`; see [`allocation_rules`](Self::allocation_rules).
-    #[inline]
-    pub fn push_allocation_rules(
-        mut self,
-        item: impl Into<t::IpamPolicyAllocationRuleRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().allocation_rules, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ModifyIpamPolicyAllocationRulesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ModifyIpamPolicyAllocationRulesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPolicyAllocationRulesRequest,
-        t::ModifyIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+impl ModifyVpcEndpoint {
+    rt::setter!(val_opt ModifyVpcEndpointRequest dry_run(bool));
+    rt::setter!(into_req ModifyVpcEndpointRequest vpc_endpoint_id(String));
+    rt::setter!(val_opt ModifyVpcEndpointRequest reset_policy(bool));
+    rt::setter!(into_opt ModifyVpcEndpointRequest policy_document(String));
+    rt::setter!(
+        items ModifyVpcEndpointRequest add_route_table_ids(String)
+        push_add_route_table_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest remove_route_table_ids(String)
+        push_remove_route_table_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest add_subnet_ids(String) push_add_subnet_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest remove_subnet_ids(String) push_remove_subnet_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest add_security_group_ids(String)
+        push_add_security_group_ids
+    );
+    rt::setter!(
+        items ModifyVpcEndpointRequest remove_security_group_ids(String)
+        push_remove_security_group_ids
+    );
+    rt::setter!(into_opt ModifyVpcEndpointRequest ip_address_type(t::IpAddressType));
+    rt::setter!(
+        val_opt ModifyVpcEndpointRequest dns_options(t::DnsOptionsSpecification)
+    );
+    rt::setter!(val_opt ModifyVpcEndpointRequest private_dns_enabled(bool));
+    rt::setter!(
+        items ModifyVpcEndpointRequest subnet_configurations(t::SubnetConfiguration)
+        push_subnet_configurations
+    );
 }
-/// The `ModifyIpamPool` operation.
+/// The `ModifyVpcEndpointConnectionNotification` operation.
 ///
-/// Modify the configurations of an IPAM pool.
-///
-/// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ModifyIpamPool(
-    pub(crate) rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifyIpamPool, t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors,
-    op::MODIFY_IPAM_POOL
-);
-impl ModifyIpamPool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool you want to modify.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The description of the IPAM pool you want to modify.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// If true, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
-    #[inline]
-    pub fn auto_import(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_import = Some(value);
-        self
-    }
-    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128. The minimum netmask length must be less than the maximum netmask length.
-    #[inline]
-    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_min_netmask_length = Some(value);
-        self
-    }
-    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.The maximum netmask length must be greater than the minimum netmask length.
-    #[inline]
-    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_max_netmask_length = Some(value);
-        self
-    }
-    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
-    #[inline]
-    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Clear the default netmask length allocation rule for this pool.
-    #[inline]
-    pub fn clear_allocation_default_netmask_length(mut self, value: bool) -> Self {
-        self.0.input_mut().clear_allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Add tag allocation rules to a pool. For more information about allocation rules, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn add_allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `AddAllocationResourceTags`; see [`add_allocation_resource_tags`](Self::add_allocation_resource_tags).
-    #[inline]
-    pub fn push_add_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_allocation_resource_tags, item);
-        self
-    }
-    /// Remove tag allocation rules from a pool.
-    #[inline]
-    pub fn remove_allocation_resource_tags(
-        mut self,
-        value: impl rt::Items<t::RequestIpamResourceTag>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_allocation_resource_tags);
-        self
-    }
-    /// Adds one element to `RemoveAllocationResourceTags`; see [`remove_allocation_resource_tags`](Self::remove_allocation_resource_tags).
-    #[inline]
-    pub fn push_remove_allocation_resource_tags(
-        mut self,
-        item: impl Into<t::RequestIpamResourceTag>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().remove_allocation_resource_tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamPoolResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPoolResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `ModifyIpamPoolAllocation` operation.
-///
-/// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ModifyIpamPoolAllocation(
+/// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
+pub struct ModifyVpcEndpointConnectionNotification(
     pub(crate) rt::Call<
-        t::ModifyIpamPoolAllocationRequest,
-        t::ModifyIpamPoolAllocationResult,
+        t::ModifyVpcEndpointConnectionNotificationRequest,
+        t::ModifyVpcEndpointConnectionNotificationResult,
         rt::NoErrors,
     >,
 );
 rt::operation_type!(
-    ModifyIpamPoolAllocation, t::ModifyIpamPoolAllocationRequest,
-    t::ModifyIpamPoolAllocationResult, rt::NoErrors, op::MODIFY_IPAM_POOL_ALLOCATION
+    ModifyVpcEndpointConnectionNotification,
+    t::ModifyVpcEndpointConnectionNotificationRequest,
+    t::ModifyVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION
 );
-impl ModifyIpamPoolAllocation {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl ModifyVpcEndpointConnectionNotification {
+    rt::setter!(val_opt ModifyVpcEndpointConnectionNotificationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcEndpointConnectionNotificationRequest
+        connection_notification_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEndpointConnectionNotificationRequest
+        connection_notification_arn(String)
+    );
+    rt::setter!(
+        items ModifyVpcEndpointConnectionNotificationRequest connection_events(String)
+        push_connection_events
+    );
+}
+impl super::Client {
+    /// Modifies the billing account for VPC endpoint usage/charges. Returns [`ModifyVpcEndpointPayerResponsibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
+    pub fn modify_vpc_endpoint_payer_responsibility(
+        &self,
+    ) -> ModifyVpcEndpointPayerResponsibility {
+        rt::builder(&self.handle)
     }
-    /// The ID of the IPAM pool allocation you want to modify.
+    /// Modifies the attributes of the specified VPC endpoint service configuration. Returns [`ModifyVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = value.into();
-        self
+    pub fn modify_vpc_endpoint_service_configuration(
+        &self,
+    ) -> ModifyVpcEndpointServiceConfiguration {
+        rt::builder(&self.handle)
     }
-    /// The new description for the IPAM pool allocation. If you submit a `null` value, the description is removed from the allocation.
+    /// Modifies the payer responsibility for your VPC endpoint service. Returns [`ModifyVpcEndpointServicePayerResponsibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
+    pub fn modify_vpc_endpoint_service_payer_responsibility(
+        &self,
+    ) -> ModifyVpcEndpointServicePayerResponsibility {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported. Returns [`ModifyVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamPoolAllocationResult>> {
-        self.0.send()
+    pub fn modify_vpc_endpoint_service_permissions(
+        &self,
+    ) -> ModifyVpcEndpointServicePermissions {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Modifies the VPC peering connection options on one side of a VPC peering connection. Returns [`ModifyVpcPeeringConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPoolAllocationResult> {
-        self.0.send_blocking()
+    pub fn modify_vpc_peering_connection_options(
+        &self,
+    ) -> ModifyVpcPeeringConnectionOptions {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`. Returns [`ModifyVpcTenancy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn modify_vpc_tenancy(&self) -> ModifyVpcTenancy {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available: Returns [`ModifyVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn modify_vpn_connection(&self) -> ModifyVpnConnection {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Modifies the connection options for your Site-to-Site VPN connection. Returns [`ModifyVpnConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPoolAllocationRequest,
-        t::ModifyIpamPoolAllocationResult,
+    pub fn modify_vpn_connection_options(&self) -> ModifyVpnConnectionOptions {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the VPN tunnel endpoint certificate. Returns [`ModifyVpnTunnelCertificate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_tunnel_certificate(&self) -> ModifyVpnTunnelCertificate {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`ModifyVpnTunnelOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_vpn_tunnel_options(&self) -> ModifyVpnTunnelOptions {
+        rt::builder(&self.handle)
+    }
+    /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*. Returns [`MonitorInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn monitor_instances(&self) -> MonitorInstances {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`MoveAddressToVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_address_to_vpc(&self) -> MoveAddressToVpc {
+        rt::builder(&self.handle)
+    }
+    /// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool. Returns [`MoveByoipCidrToIpam`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_byoip_cidr_to_ipam(&self) -> MoveByoipCidrToIpam {
+        rt::builder(&self.handle)
+    }
+    /// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following: Returns [`MoveCapacityReservationInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn move_capacity_reservation_instances(
+        &self,
+    ) -> MoveCapacityReservationInstances {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ModifyVpcEndpointPayerResponsibility` operation.
+///
+/// Modifies the billing account for VPC endpoint usage/charges.
+pub struct ModifyVpcEndpointPayerResponsibility(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointPayerResponsibilityRequest,
+        t::ModifyVpcEndpointPayerResponsibilityResult,
         rt::NoErrors,
-    > {
-        self.0
-    }
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointPayerResponsibility, t::ModifyVpcEndpointPayerResponsibilityRequest,
+    t::ModifyVpcEndpointPayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY
+);
+impl ModifyVpcEndpointPayerResponsibility {
+    rt::setter!(val_opt ModifyVpcEndpointPayerResponsibilityRequest dry_run(bool));
+    rt::setter!(into_opt ModifyVpcEndpointPayerResponsibilityRequest service_id(String));
+    rt::setter!(
+        into_req ModifyVpcEndpointPayerResponsibilityRequest vpc_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointPayerResponsibilityRequest
+        payer_responsibility(t::PayerResponsibilityType)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointPayerResponsibilityRequest
+        scope(t::PayerResponsibilityScope)
+    );
+}
+/// The `ModifyVpcEndpointServiceConfiguration` operation.
+///
+/// Modifies the attributes of the specified VPC endpoint service configuration.
+///
+/// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
+pub struct ModifyVpcEndpointServiceConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServiceConfigurationRequest,
+        t::ModifyVpcEndpointServiceConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServiceConfiguration,
+    t::ModifyVpcEndpointServiceConfigurationRequest,
+    t::ModifyVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION
+);
+impl ModifyVpcEndpointServiceConfiguration {
+    rt::setter!(val_opt ModifyVpcEndpointServiceConfigurationRequest dry_run(bool));
+    rt::setter!(
+        into_req ModifyVpcEndpointServiceConfigurationRequest service_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpcEndpointServiceConfigurationRequest private_dns_name(String)
+    );
+    rt::setter!(
+        val_opt ModifyVpcEndpointServiceConfigurationRequest
+        remove_private_dns_name(bool)
+    );
+    rt::setter!(
+        val_opt ModifyVpcEndpointServiceConfigurationRequest acceptance_required(bool)
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        add_network_load_balancer_arns(String) push_add_network_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_network_load_balancer_arns(String) push_remove_network_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        add_gateway_load_balancer_arns(String) push_add_gateway_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_gateway_load_balancer_arns(String) push_remove_gateway_load_balancer_arns
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        add_supported_ip_address_types(String) push_add_supported_ip_address_types
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_supported_ip_address_types(String) push_remove_supported_ip_address_types
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest add_supported_regions(String)
+        push_add_supported_regions
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServiceConfigurationRequest
+        remove_supported_regions(String) push_remove_supported_regions
+    );
+}
+/// The `ModifyVpcEndpointServicePayerResponsibility` operation.
+///
+/// Modifies the payer responsibility for your VPC endpoint service.
+pub struct ModifyVpcEndpointServicePayerResponsibility(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServicePayerResponsibilityRequest,
+        t::ModifyVpcEndpointServicePayerResponsibilityResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServicePayerResponsibility,
+    t::ModifyVpcEndpointServicePayerResponsibilityRequest,
+    t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY
+);
+impl ModifyVpcEndpointServicePayerResponsibility {
+    rt::setter!(
+        val_opt ModifyVpcEndpointServicePayerResponsibilityRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointServicePayerResponsibilityRequest service_id(String)
+    );
+    rt::setter!(
+        into_req ModifyVpcEndpointServicePayerResponsibilityRequest
+        payer_responsibility(t::PayerResponsibility)
+    );
+}
+/// The `ModifyVpcEndpointServicePermissions` operation.
+///
+/// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported.
+///
+/// If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved.
+///
+/// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
+pub struct ModifyVpcEndpointServicePermissions(
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointServicePermissionsRequest,
+        t::ModifyVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServicePermissions, t::ModifyVpcEndpointServicePermissionsRequest,
+    t::ModifyVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS
+);
+impl ModifyVpcEndpointServicePermissions {
+    rt::setter!(val_opt ModifyVpcEndpointServicePermissionsRequest dry_run(bool));
+    rt::setter!(into_req ModifyVpcEndpointServicePermissionsRequest service_id(String));
+    rt::setter!(
+        items ModifyVpcEndpointServicePermissionsRequest add_allowed_principals(String)
+        push_add_allowed_principals
+    );
+    rt::setter!(
+        items ModifyVpcEndpointServicePermissionsRequest
+        remove_allowed_principals(String) push_remove_allowed_principals
+    );
+    rt::setter!(
+        into_opt ModifyVpcEndpointServicePermissionsRequest
+        permission_type(t::PermissionType)
+    );
+}
+/// The `ModifyVpcPeeringConnectionOptions` operation.
+///
+/// Modifies the VPC peering connection options on one side of a VPC peering connection.
+///
+/// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the DescribeVpcPeeringConnections command.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
+pub struct ModifyVpcPeeringConnectionOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpcPeeringConnectionOptionsRequest,
+        t::ModifyVpcPeeringConnectionOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcPeeringConnectionOptions, t::ModifyVpcPeeringConnectionOptionsRequest,
+    t::ModifyVpcPeeringConnectionOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS
+);
+impl ModifyVpcPeeringConnectionOptions {
+    rt::setter!(
+        val_opt ModifyVpcPeeringConnectionOptionsRequest
+        accepter_peering_connection_options(t::PeeringConnectionOptionsRequest)
+    );
+    rt::setter!(val_opt ModifyVpcPeeringConnectionOptionsRequest dry_run(bool));
+    rt::setter!(
+        val_opt ModifyVpcPeeringConnectionOptionsRequest
+        requester_peering_connection_options(t::PeeringConnectionOptionsRequest)
+    );
+    rt::setter!(
+        into_req ModifyVpcPeeringConnectionOptionsRequest
+        vpc_peering_connection_id(String)
+    );
+}
+/// The `ModifyVpcTenancy` operation.
+///
+/// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
+///
+/// After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of `default`, unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected.
+///
+/// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyVpcTenancy(
+    pub(crate) rt::Call<
+        t::ModifyVpcTenancyRequest,
+        t::ModifyVpcTenancyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpcTenancy, t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult,
+    rt::NoErrors, op::MODIFY_VPC_TENANCY
+);
+impl ModifyVpcTenancy {
+    rt::setter!(into_req ModifyVpcTenancyRequest vpc_id(String));
+    rt::setter!(into_req ModifyVpcTenancyRequest instance_tenancy(t::VpcTenancy));
+    rt::setter!(val_opt ModifyVpcTenancyRequest dry_run(bool));
+}
+/// The `ModifyVpnConnection` operation.
+///
+/// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
+///
+/// - An existing virtual private gateway to a new virtual private gateway
+/// - An existing virtual private gateway to a transit gateway
+/// - An existing transit gateway to a new transit gateway
+/// - An existing transit gateway to a virtual private gateway
+///
+/// Before you perform the migration to the new gateway, you must configure the new gateway. Use CreateVpnGateway to create a virtual private gateway, or CreateTransitGateway to create a transit gateway.
+///
+/// This step is required when you migrate from a virtual private gateway with static routes to a transit gateway.
+///
+/// You must delete the static routes before you migrate to the new gateway.
+///
+/// Keep a copy of the static route before you delete it. You will need to add back these routes to the transit gateway after the VPN connection migration is complete.
+///
+/// After you migrate to the new gateway, you might need to modify your VPC route table. Use CreateRoute and DeleteRoute to make the changes described in [Update VPC route tables](https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+///
+/// When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use CreateTransitGatewayRoute to add the routes.
+///
+/// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
+///
+/// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
+pub struct ModifyVpnConnection(
+    pub(crate) rt::Call<
+        t::ModifyVpnConnectionRequest,
+        t::ModifyVpnConnectionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnConnection, t::ModifyVpnConnectionRequest, t::ModifyVpnConnectionResult,
+    rt::NoErrors, op::MODIFY_VPN_CONNECTION
+);
+impl ModifyVpnConnection {
+    rt::setter!(into_req ModifyVpnConnectionRequest vpn_connection_id(String));
+    rt::setter!(into_opt ModifyVpnConnectionRequest transit_gateway_id(String));
+    rt::setter!(into_opt ModifyVpnConnectionRequest customer_gateway_id(String));
+    rt::setter!(into_opt ModifyVpnConnectionRequest vpn_gateway_id(String));
+    rt::setter!(val_opt ModifyVpnConnectionRequest dry_run(bool));
+}
+/// The `ModifyVpnConnectionOptions` operation.
+///
+/// Modifies the connection options for your Site-to-Site VPN connection.
+///
+/// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
+pub struct ModifyVpnConnectionOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpnConnectionOptionsRequest,
+        t::ModifyVpnConnectionOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnConnectionOptions, t::ModifyVpnConnectionOptionsRequest,
+    t::ModifyVpnConnectionOptionsResult, rt::NoErrors, op::MODIFY_VPN_CONNECTION_OPTIONS
+);
+impl ModifyVpnConnectionOptions {
+    rt::setter!(into_req ModifyVpnConnectionOptionsRequest vpn_connection_id(String));
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest local_ipv4_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest remote_ipv4_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest local_ipv6_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest remote_ipv6_network_cidr(String)
+    );
+    rt::setter!(
+        into_opt ModifyVpnConnectionOptionsRequest
+        tunnel_bandwidth(t::VpnTunnelBandwidth)
+    );
+    rt::setter!(val_opt ModifyVpnConnectionOptionsRequest dry_run(bool));
+}
+/// The `ModifyVpnTunnelCertificate` operation.
+///
+/// Modifies the VPN tunnel endpoint certificate.
+pub struct ModifyVpnTunnelCertificate(
+    pub(crate) rt::Call<
+        t::ModifyVpnTunnelCertificateRequest,
+        t::ModifyVpnTunnelCertificateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnTunnelCertificate, t::ModifyVpnTunnelCertificateRequest,
+    t::ModifyVpnTunnelCertificateResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_CERTIFICATE
+);
+impl ModifyVpnTunnelCertificate {
+    rt::setter!(into_req ModifyVpnTunnelCertificateRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req ModifyVpnTunnelCertificateRequest vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(val_opt ModifyVpnTunnelCertificateRequest dry_run(bool));
+}
+/// The `ModifyVpnTunnelOptions` operation.
+///
+/// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct ModifyVpnTunnelOptions(
+    pub(crate) rt::Call<
+        t::ModifyVpnTunnelOptionsRequest,
+        t::ModifyVpnTunnelOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyVpnTunnelOptions, t::ModifyVpnTunnelOptionsRequest,
+    t::ModifyVpnTunnelOptionsResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_OPTIONS
+);
+impl ModifyVpnTunnelOptions {
+    rt::setter!(into_req ModifyVpnTunnelOptionsRequest vpn_connection_id(String));
+    rt::setter!(
+        into_req ModifyVpnTunnelOptionsRequest vpn_tunnel_outside_ip_address(String)
+    );
+    rt::setter!(
+        val_req ModifyVpnTunnelOptionsRequest
+        tunnel_options(t::ModifyVpnTunnelOptionsSpecification)
+    );
+    rt::setter!(val_opt ModifyVpnTunnelOptionsRequest dry_run(bool));
+    rt::setter!(val_opt ModifyVpnTunnelOptionsRequest skip_tunnel_replacement(bool));
+    rt::setter!(into_opt ModifyVpnTunnelOptionsRequest pre_shared_key_storage(String));
+}
+/// The `MonitorInstances` operation.
+///
+/// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
+///
+/// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
+pub struct MonitorInstances(
+    pub(crate) rt::Call<
+        t::MonitorInstancesRequest,
+        t::MonitorInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MonitorInstances, t::MonitorInstancesRequest, t::MonitorInstancesResult,
+    rt::NoErrors, op::MONITOR_INSTANCES
+);
+impl MonitorInstances {
+    rt::setter!(items MonitorInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(
+        items MonitorInstancesRequest metric_category_ids(String)
+        push_metric_category_ids
+    );
+    rt::setter!(val_opt MonitorInstancesRequest dry_run(bool));
+}
+/// The `MoveAddressToVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
+pub struct MoveAddressToVpc(
+    pub(crate) rt::Call<
+        t::MoveAddressToVpcRequest,
+        t::MoveAddressToVpcResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveAddressToVpc, t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult,
+    rt::NoErrors, op::MOVE_ADDRESS_TO_VPC
+);
+impl MoveAddressToVpc {
+    rt::setter!(val_opt MoveAddressToVpcRequest dry_run(bool));
+    rt::setter!(into_req MoveAddressToVpcRequest public_ip(String));
+}
+/// The `MoveByoipCidrToIpam` operation.
+///
+/// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
+///
+/// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
+pub struct MoveByoipCidrToIpam(
+    pub(crate) rt::Call<
+        t::MoveByoipCidrToIpamRequest,
+        t::MoveByoipCidrToIpamResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveByoipCidrToIpam, t::MoveByoipCidrToIpamRequest, t::MoveByoipCidrToIpamResult,
+    rt::NoErrors, op::MOVE_BYOIP_CIDR_TO_IPAM
+);
+impl MoveByoipCidrToIpam {
+    rt::setter!(val_opt MoveByoipCidrToIpamRequest dry_run(bool));
+    rt::setter!(into_req MoveByoipCidrToIpamRequest cidr(String));
+    rt::setter!(into_req MoveByoipCidrToIpamRequest ipam_pool_id(String));
+    rt::setter!(into_req MoveByoipCidrToIpamRequest ipam_pool_owner(String));
+}
+/// The `MoveCapacityReservationInstances` operation.
+///
+/// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following:
+///
+/// - Instance type
+/// - Platform
+/// - Availability Zone
+/// - Tenancy
+/// - Placement group
+/// - Capacity Reservation end time - `At specific time` or `Manually`.
+pub struct MoveCapacityReservationInstances(
+    pub(crate) rt::Call<
+        t::MoveCapacityReservationInstancesRequest,
+        t::MoveCapacityReservationInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    MoveCapacityReservationInstances, t::MoveCapacityReservationInstancesRequest,
+    t::MoveCapacityReservationInstancesResult, rt::NoErrors,
+    op::MOVE_CAPACITY_RESERVATION_INSTANCES
+);
+impl MoveCapacityReservationInstances {
+    rt::setter!(val_opt MoveCapacityReservationInstancesRequest dry_run(bool));
+    rt::setter!(into_opt MoveCapacityReservationInstancesRequest client_token(String));
+    rt::setter!(
+        into_req MoveCapacityReservationInstancesRequest
+        source_capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_req MoveCapacityReservationInstancesRequest
+        destination_capacity_reservation_id(String)
+    );
+    rt::setter!(val_req MoveCapacityReservationInstancesRequest instance_count(i32));
 }

@@ -5,80 +5,52 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Provisions an IPv4 or IPv6 address range for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and creates a corresponding address pool. After the address range is provisioned, it is ready to be advertised.
-    ///
-    /// Returns the [`ProvisionByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Provisions an IPv4 or IPv6 address range for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and creates a corresponding address pool. After the address range is provisioned, it is ready to be advertised. Returns [`ProvisionByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_byoip_cidr(&self) -> ProvisionByoipCidr {
-        ProvisionByoipCidr(rt::Call::new(&self.handle, &op::PROVISION_BYOIP_CIDR))
+        rt::builder(&self.handle)
     }
-    /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`ProvisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`ProvisionIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_ipam_byoasn(&self) -> ProvisionIpamByoasn {
-        ProvisionIpamByoasn(rt::Call::new(&self.handle, &op::PROVISION_IPAM_BYOASN))
+        rt::builder(&self.handle)
     }
-    /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it.
-    ///
-    /// Returns the [`ProvisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it. Returns [`ProvisionIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_ipam_pool_cidr(&self) -> ProvisionIpamPoolCidr {
-        ProvisionIpamPoolCidr(rt::Call::new(&self.handle, &op::PROVISION_IPAM_POOL_CIDR))
+        rt::builder(&self.handle)
     }
-    /// Provision a CIDR to a public IPv4 pool.
-    ///
-    /// Returns the [`ProvisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Provision a CIDR to a public IPv4 pool. Returns [`ProvisionPublicIpv4PoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_public_ipv4_pool_cidr(&self) -> ProvisionPublicIpv4PoolCidr {
-        ProvisionPublicIpv4PoolCidr(
-            rt::Call::new(&self.handle, &op::PROVISION_PUBLIC_IPV4_POOL_CIDR),
-        )
+        rt::builder(&self.handle)
     }
-    /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
-    ///
-    /// Returns the [`PurchaseCapacityBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing. Returns [`PurchaseCapacityBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_capacity_block(&self) -> PurchaseCapacityBlock {
-        PurchaseCapacityBlock(rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK))
+        rt::builder(&self.handle)
     }
-    /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
-    ///
-    /// Returns the [`PurchaseCapacityBlockExtension`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing. Returns [`PurchaseCapacityBlockExtension`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_capacity_block_extension(&self) -> PurchaseCapacityBlockExtension {
-        PurchaseCapacityBlockExtension(
-            rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK_EXTENSION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
-    ///
-    /// Returns the [`PurchaseHostReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account. Returns [`PurchaseHostReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_host_reservation(&self) -> PurchaseHostReservation {
-        PurchaseHostReservation(
-            rt::Call::new(&self.handle, &op::PURCHASE_HOST_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing.
-    ///
-    /// Returns the [`PurchaseReservedInstancesOffering`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing. Returns [`PurchaseReservedInstancesOffering`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_reserved_instances_offering(
         &self,
     ) -> PurchaseReservedInstancesOffering {
-        PurchaseReservedInstancesOffering(
-            rt::Call::new(&self.handle, &op::PURCHASE_RESERVED_INSTANCES_OFFERING),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** You can no longer purchase Scheduled Instances.
-    ///
-    /// Returns the [`PurchaseScheduledInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** You can no longer purchase Scheduled Instances. Returns [`PurchaseScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_scheduled_instances(&self) -> PurchaseScheduledInstances {
-        PurchaseScheduledInstances(
-            rt::Call::new(&self.handle, &op::PURCHASE_SCHEDULED_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ProvisionByoipCidr` operation.
@@ -100,109 +72,20 @@ rt::operation_type!(
     rt::NoErrors, op::PROVISION_BYOIP_CIDR
 );
 impl ProvisionByoipCidr {
-    /// The public IPv4 or IPv6 address range, in CIDR notation. The most specific IPv4 prefix that you can specify is /24. The most specific IPv6 address range that you can bring is /48 for CIDRs that are publicly advertisable and /56 for CIDRs that are not publicly advertisable. The address range cannot overlap with another address range that you've brought to this or another Region.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// A signed document that proves that you are authorized to bring the specified IP address range to Amazon using BYOIP.
-    #[inline]
-    pub fn cidr_authorization_context(
-        mut self,
-        value: t::CidrAuthorizationContext,
-    ) -> Self {
-        self.0.input_mut().cidr_authorization_context = Some(value);
-        self
-    }
-    /// (IPv6 only) Indicate whether the address range will be publicly advertised to the internet.
-    #[inline]
-    pub fn publicly_advertisable(mut self, value: bool) -> Self {
-        self.0.input_mut().publicly_advertisable = Some(value);
-        self
-    }
-    /// A description for the address range and the address pool.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the address pool.
-    #[inline]
-    pub fn pool_tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().pool_tag_specifications);
-        self
-    }
-    /// Adds one element to `PoolTagSpecifications`; see [`pool_tag_specifications`](Self::pool_tag_specifications).
-    #[inline]
-    pub fn push_pool_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().pool_tag_specifications, item);
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn multi_region(mut self, value: bool) -> Self {
-        self.0.input_mut().multi_region = Some(value);
-        self
-    }
-    /// If you have [Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html) enabled, you can choose a network border group for Local Zones when you provision and advertise a BYOIPv4 CIDR. Choose the network border group carefully as the EIP and the Amazon Web Services resource it is associated with must reside in the same network border group.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionByoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionByoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ProvisionByoipCidrRequest,
-        t::ProvisionByoipCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ProvisionByoipCidrRequest cidr(String));
+    rt::setter!(
+        val_opt ProvisionByoipCidrRequest
+        cidr_authorization_context(t::CidrAuthorizationContext)
+    );
+    rt::setter!(val_opt ProvisionByoipCidrRequest publicly_advertisable(bool));
+    rt::setter!(into_opt ProvisionByoipCidrRequest description(String));
+    rt::setter!(val_opt ProvisionByoipCidrRequest dry_run(bool));
+    rt::setter!(
+        items ProvisionByoipCidrRequest pool_tag_specifications(t::TagSpecification)
+        push_pool_tag_specifications
+    );
+    rt::setter!(val_opt ProvisionByoipCidrRequest multi_region(bool));
+    rt::setter!(into_opt ProvisionByoipCidrRequest network_border_group(String));
 }
 /// The `ProvisionIpamByoasn` operation.
 ///
@@ -219,73 +102,13 @@ rt::operation_type!(
     rt::NoErrors, op::PROVISION_IPAM_BYOASN
 );
 impl ProvisionIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// An IPAM ID.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// A public 2-byte or 4-byte ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// An ASN authorization context.
-    #[inline]
-    pub fn asn_authorization_context(
-        mut self,
-        value: t::AsnAuthorizationContext,
-    ) -> Self {
-        self.0.input_mut().asn_authorization_context = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionIpamByoasnResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionIpamByoasnResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ProvisionIpamByoasnRequest,
-        t::ProvisionIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ProvisionIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req ProvisionIpamByoasnRequest ipam_id(String));
+    rt::setter!(into_req ProvisionIpamByoasnRequest asn(String));
+    rt::setter!(
+        val_req ProvisionIpamByoasnRequest
+        asn_authorization_context(t::AsnAuthorizationContext)
+    );
 }
 /// The `ProvisionIpamPoolCidr` operation.
 ///
@@ -304,105 +127,22 @@ rt::operation_type!(
     t::ProvisionIpamPoolCidrResult, rt::NoErrors, op::PROVISION_IPAM_POOL_CIDR
 );
 impl ProvisionIpamPoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool to which you want to assign a CIDR.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The CIDR you want to assign to the IPAM pool. Either "NetmaskLength" or "Cidr" is required. This value will be null if you specify "NetmaskLength" and will be filled in during the provisioning process.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// A signed document that proves that you are authorized to bring a specified IP address range to Amazon using BYOIP. This option only applies to IPv4 and IPv6 pools in the public scope.
-    #[inline]
-    pub fn cidr_authorization_context(
-        mut self,
-        value: t::IpamCidrAuthorizationContext,
-    ) -> Self {
-        self.0.input_mut().cidr_authorization_context = Some(value);
-        self
-    }
-    /// The netmask length of the CIDR you'd like to provision to a pool. Can be used for provisioning Amazon-provided IPv6 CIDRs to top-level pools and for provisioning CIDRs to pools with source pools. Cannot be used to provision BYOIP CIDRs to top-level pools. Either "NetmaskLength" or "Cidr" is required.
-    #[inline]
-    pub fn netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().netmask_length = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The method for verifying control of a public IP address range. Defaults to `remarks-x509` if not specified. This option only applies to IPv4 and IPv6 pools in the public scope.
-    #[inline]
-    pub fn verification_method(
-        mut self,
-        value: impl Into<t::VerificationMethod>,
-    ) -> Self {
-        self.0.input_mut().verification_method = Some(value.into());
-        self
-    }
-    /// Verification token ID. This option only applies to IPv4 and IPv6 pools in the public scope.
-    #[inline]
-    pub fn ipam_external_resource_verification_token_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_external_resource_verification_token_id = Some(
-            value.into(),
-        );
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionIpamPoolCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionIpamPoolCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ProvisionIpamPoolCidrRequest,
-        t::ProvisionIpamPoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ProvisionIpamPoolCidrRequest dry_run(bool));
+    rt::setter!(into_req ProvisionIpamPoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_opt ProvisionIpamPoolCidrRequest cidr(String));
+    rt::setter!(
+        val_opt ProvisionIpamPoolCidrRequest
+        cidr_authorization_context(t::IpamCidrAuthorizationContext)
+    );
+    rt::setter!(val_opt ProvisionIpamPoolCidrRequest netmask_length(i32));
+    rt::setter!(into_opt ProvisionIpamPoolCidrRequest client_token(String));
+    rt::setter!(
+        into_opt ProvisionIpamPoolCidrRequest verification_method(t::VerificationMethod)
+    );
+    rt::setter!(
+        into_opt ProvisionIpamPoolCidrRequest
+        ipam_external_resource_verification_token_id(String)
+    );
 }
 /// The `ProvisionPublicIpv4PoolCidr` operation.
 ///
@@ -422,76 +162,13 @@ rt::operation_type!(
     op::PROVISION_PUBLIC_IPV4_POOL_CIDR
 );
 impl ProvisionPublicIpv4PoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool you would like to use to allocate this CIDR.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The ID of the public IPv4 pool you would like to use for this CIDR.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The netmask length of the CIDR you would like to allocate to the public IPv4 pool. The least specific netmask length you can define is 24.
-    #[inline]
-    pub fn netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().netmask_length = value;
-        self
-    }
-    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionPublicIpv4PoolCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionPublicIpv4PoolCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ProvisionPublicIpv4PoolCidrRequest,
-        t::ProvisionPublicIpv4PoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ProvisionPublicIpv4PoolCidrRequest dry_run(bool));
+    rt::setter!(into_req ProvisionPublicIpv4PoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_req ProvisionPublicIpv4PoolCidrRequest pool_id(String));
+    rt::setter!(val_req ProvisionPublicIpv4PoolCidrRequest netmask_length(i32));
+    rt::setter!(
+        into_opt ProvisionPublicIpv4PoolCidrRequest network_border_group(String)
+    );
 }
 /// The `PurchaseCapacityBlock` operation.
 ///
@@ -508,85 +185,18 @@ rt::operation_type!(
     t::PurchaseCapacityBlockResult, rt::NoErrors, op::PURCHASE_CAPACITY_BLOCK
 );
 impl PurchaseCapacityBlock {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the Capacity Block during launch.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// The ID of the Capacity Block offering.
-    #[inline]
-    pub fn capacity_block_offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_block_offering_id = value.into();
-        self
-    }
-    /// The type of operating system for which to reserve capacity.
-    #[inline]
-    pub fn instance_platform(
-        mut self,
-        value: impl Into<t::CapacityReservationInstancePlatform>,
-    ) -> Self {
-        self.0.input_mut().instance_platform = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PurchaseCapacityBlockResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PurchaseCapacityBlockResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PurchaseCapacityBlockRequest,
-        t::PurchaseCapacityBlockResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt PurchaseCapacityBlockRequest dry_run(bool));
+    rt::setter!(
+        items PurchaseCapacityBlockRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        into_req PurchaseCapacityBlockRequest capacity_block_offering_id(String)
+    );
+    rt::setter!(
+        into_req PurchaseCapacityBlockRequest
+        instance_platform(t::CapacityReservationInstancePlatform)
+    );
 }
 /// The `PurchaseCapacityBlockExtension` operation.
 ///
@@ -604,71 +214,14 @@ rt::operation_type!(
     op::PURCHASE_CAPACITY_BLOCK_EXTENSION
 );
 impl PurchaseCapacityBlockExtension {
-    /// The ID of the Capacity Block extension offering to purchase.
-    #[inline]
-    pub fn capacity_block_extension_offering_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().capacity_block_extension_offering_id = value.into();
-        self
-    }
-    /// The ID of the Capacity reservation to be extended.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PurchaseCapacityBlockExtensionResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PurchaseCapacityBlockExtensionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PurchaseCapacityBlockExtensionRequest,
-        t::PurchaseCapacityBlockExtensionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req PurchaseCapacityBlockExtensionRequest
+        capacity_block_extension_offering_id(String)
+    );
+    rt::setter!(
+        into_req PurchaseCapacityBlockExtensionRequest capacity_reservation_id(String)
+    );
+    rt::setter!(val_opt PurchaseCapacityBlockExtensionRequest dry_run(bool));
 }
 /// The `PurchaseHostReservation` operation.
 ///
@@ -685,100 +238,19 @@ rt::operation_type!(
     t::PurchaseHostReservationResult, rt::NoErrors, op::PURCHASE_HOST_RESERVATION
 );
 impl PurchaseHostReservation {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The currency in which the `totalUpfrontPrice`, `LimitPrice`, and `totalHourlyPrice` amounts are specified. At this time, the only supported currency is `USD`.
-    #[inline]
-    pub fn currency_code(mut self, value: impl Into<t::CurrencyCodeValues>) -> Self {
-        self.0.input_mut().currency_code = Some(value.into());
-        self
-    }
-    /// The IDs of the Dedicated Hosts with which the reservation will be associated.
-    #[inline]
-    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_id_set);
-        self
-    }
-    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
-    #[inline]
-    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_id_set, item);
-        self
-    }
-    /// The specified limit is checked against the total upfront cost of the reservation (calculated as the offering's upfront cost multiplied by the host count). If the total upfront cost is greater than the specified price limit, the request fails. This is used to ensure that the purchase does not exceed the expected upfront cost of the purchase. At this time, the only supported currency is `USD`. For example, to indicate a limit price of USD 100, specify 100.00.
-    #[inline]
-    pub fn limit_price(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit_price = Some(value.into());
-        self
-    }
-    /// The ID of the offering.
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = value.into();
-        self
-    }
-    /// The tags to apply to the Dedicated Host Reservation during purchase.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PurchaseHostReservationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PurchaseHostReservationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PurchaseHostReservationRequest,
-        t::PurchaseHostReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt PurchaseHostReservationRequest client_token(String));
+    rt::setter!(
+        into_opt PurchaseHostReservationRequest currency_code(t::CurrencyCodeValues)
+    );
+    rt::setter!(
+        items PurchaseHostReservationRequest host_id_set(String) push_host_id_set
+    );
+    rt::setter!(into_opt PurchaseHostReservationRequest limit_price(String));
+    rt::setter!(into_req PurchaseHostReservationRequest offering_id(String));
+    rt::setter!(
+        items PurchaseHostReservationRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
 }
 /// The `PurchaseReservedInstancesOffering` operation.
 ///
@@ -802,80 +274,19 @@ rt::operation_type!(
     op::PURCHASE_RESERVED_INSTANCES_OFFERING
 );
 impl PurchaseReservedInstancesOffering {
-    /// The number of Reserved Instances to purchase.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// The ID of the Reserved Instance offering to purchase.
-    #[inline]
-    pub fn reserved_instances_offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_offering_id = value.into();
-        self
-    }
-    /// The time at which to purchase the Reserved Instance, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn purchase_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().purchase_time = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specified for Reserved Instance Marketplace offerings to limit the total order and ensure that the Reserved Instances are not purchased at unexpected prices.
-    #[inline]
-    pub fn limit_price(mut self, value: t::ReservedInstanceLimitPrice) -> Self {
-        self.0.input_mut().limit_price = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PurchaseReservedInstancesOfferingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PurchaseReservedInstancesOfferingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PurchaseReservedInstancesOfferingRequest,
-        t::PurchaseReservedInstancesOfferingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_req PurchaseReservedInstancesOfferingRequest instance_count(i32));
+    rt::setter!(
+        into_req PurchaseReservedInstancesOfferingRequest
+        reserved_instances_offering_id(String)
+    );
+    rt::setter!(
+        val_opt PurchaseReservedInstancesOfferingRequest purchase_time(rt::DateTime)
+    );
+    rt::setter!(val_opt PurchaseReservedInstancesOfferingRequest dry_run(bool));
+    rt::setter!(
+        val_opt PurchaseReservedInstancesOfferingRequest
+        limit_price(t::ReservedInstanceLimitPrice)
+    );
 }
 /// The `PurchaseScheduledInstances` operation.
 ///
@@ -898,74 +309,10 @@ rt::operation_type!(
     t::PurchaseScheduledInstancesResult, rt::NoErrors, op::PURCHASE_SCHEDULED_INSTANCES
 );
 impl PurchaseScheduledInstances {
-    /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The purchase requests.
-    #[inline]
-    pub fn purchase_requests(
-        mut self,
-        value: impl rt::Items<t::PurchaseRequest>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().purchase_requests);
-        self
-    }
-    /// Adds one element to `PurchaseRequests`; see [`purchase_requests`](Self::purchase_requests).
-    #[inline]
-    pub fn push_purchase_requests(
-        mut self,
-        item: impl Into<t::PurchaseRequest>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().purchase_requests, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PurchaseScheduledInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PurchaseScheduledInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PurchaseScheduledInstancesRequest,
-        t::PurchaseScheduledInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt PurchaseScheduledInstancesRequest client_token(String));
+    rt::setter!(val_opt PurchaseScheduledInstancesRequest dry_run(bool));
+    rt::setter!(
+        items PurchaseScheduledInstancesRequest purchase_requests(t::PurchaseRequest)
+        push_purchase_requests
+    );
 }

@@ -5,177 +5,103 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored.
-    ///
-    /// Returns the [`RebootInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored. Returns [`RebootInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reboot_instances(&self) -> RebootInstances {
-        RebootInstances(rt::Call::new(&self.handle, &op::REBOOT_INSTANCES))
+        rt::builder(&self.handle)
     }
-    /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`RegisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*. Returns [`RegisterImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_image(&self) -> RegisterImage {
-        RegisterImage(rt::Call::new(&self.handle, &op::REGISTER_IMAGE))
+        rt::builder(&self.handle)
     }
-    /// Registers a set of tag keys to include in scheduled event notifications for your resources.
-    ///
-    /// Returns the [`RegisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers a set of tag keys to include in scheduled event notifications for your resources. Returns [`RegisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_instance_event_notification_attributes(
         &self,
     ) -> RegisterInstanceEventNotificationAttributes {
-        RegisterInstanceEventNotificationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
-    ///
-    /// Returns the [`RegisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*. Returns [`RegisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_transit_gateway_multicast_group_members(
         &self,
     ) -> RegisterTransitGatewayMulticastGroupMembers {
-        RegisterTransitGatewayMulticastGroupMembers(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Registers sources (network interfaces) with the specified transit gateway multicast group.
-    ///
-    /// Returns the [`RegisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers sources (network interfaces) with the specified transit gateway multicast group. Returns [`RegisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_transit_gateway_multicast_group_sources(
         &self,
     ) -> RegisterTransitGatewayMulticastGroupSources {
-        RegisterTransitGatewayMulticastGroupSources(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`RejectCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`RejectCapacityReservationBillingOwnership`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_capacity_reservation_billing_ownership(
         &self,
     ) -> RejectCapacityReservationBillingOwnership {
-        RejectCapacityReservationBillingOwnership(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
-    ///
-    /// Returns the [`RejectTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway. Returns [`RejectTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_client_vpn_attachment(
         &self,
     ) -> RejectTransitGatewayClientVpnAttachment {
-        RejectTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
-    ///
-    /// Returns the [`RejectTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain. Returns [`RejectTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_multicast_domain_associations(
         &self,
     ) -> RejectTransitGatewayMulticastDomainAssociations {
-        RejectTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Rejects a transit gateway peering attachment request.
-    ///
-    /// Returns the [`RejectTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a transit gateway peering attachment request. Returns [`RejectTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_peering_attachment(
         &self,
     ) -> RejectTransitGatewayPeeringAttachment {
-        RejectTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Rejects a request to attach a VPC to a transit gateway.
-    ///
-    /// Returns the [`RejectTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a request to attach a VPC to a transit gateway. Returns [`RejectTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_vpc_attachment(
         &self,
     ) -> RejectTransitGatewayVpcAttachment {
-        RejectTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Rejects VPC endpoint connection requests to your VPC endpoint service.
-    ///
-    /// Returns the [`RejectVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects VPC endpoint connection requests to your VPC endpoint service. Returns [`RejectVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_vpc_endpoint_connections(&self) -> RejectVpcEndpointConnections {
-        RejectVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::REJECT_VPC_ENDPOINT_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
-    ///
-    /// Returns the [`RejectVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection. Returns [`RejectVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_vpc_peering_connection(&self) -> RejectVpcPeeringConnection {
-        RejectVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::REJECT_VPC_PEERING_CONNECTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Releases the specified Elastic IP address.
-    ///
-    /// Returns the [`ReleaseAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Releases the specified Elastic IP address. Returns [`ReleaseAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_address(&self) -> ReleaseAddress {
-        ReleaseAddress(rt::Call::new(&self.handle, &op::RELEASE_ADDRESS))
+        rt::builder(&self.handle)
     }
-    /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released.
-    ///
-    /// Returns the [`ReleaseHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released. Returns [`ReleaseHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_hosts(&self) -> ReleaseHosts {
-        ReleaseHosts(rt::Call::new(&self.handle, &op::RELEASE_HOSTS))
+        rt::builder(&self.handle)
     }
-    /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`ReleaseIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`ReleaseIpamPoolAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_ipam_pool_allocation(&self) -> ReleaseIpamPoolAllocation {
-        ReleaseIpamPoolAllocation(
-            rt::Call::new(&self.handle, &op::RELEASE_IPAM_POOL_ALLOCATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
-    ///
-    /// Returns the [`ReplaceIamInstanceProfileAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first. Returns [`ReplaceIamInstanceProfileAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_iam_instance_profile_association(
         &self,
     ) -> ReplaceIamInstanceProfileAssociation {
-        ReplaceIamInstanceProfileAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `RebootInstances` operation.
@@ -193,58 +119,8 @@ rt::operation_type!(
     op::REBOOT_INSTANCES
 );
 impl RebootInstances {
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(items RebootInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt RebootInstancesRequest dry_run(bool));
 }
 /// The `RegisterImage` operation.
 ///
@@ -273,180 +149,32 @@ rt::operation_type!(
     op::REGISTER_IMAGE
 );
 impl RegisterImage {
-    /// The full path to your AMI manifest in Amazon S3 storage. The specified bucket must have the `aws-exec-read` canned access control list (ACL) to ensure that it can be accessed by Amazon EC2. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 Service Developer Guide*.
-    #[inline]
-    pub fn image_location(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_location = Some(value.into());
-        self
-    }
-    /// The billing product codes. Your account must be authorized to specify billing product codes.
-    #[inline]
-    pub fn billing_products(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().billing_products);
-        self
-    }
-    /// Adds one element to `BillingProducts`; see [`billing_products`](Self::billing_products).
-    #[inline]
-    pub fn push_billing_products(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().billing_products, item);
-        self
-    }
-    /// The boot mode of the AMI. A value of `uefi-preferred` indicates that the AMI supports both UEFI and Legacy BIOS.
-    #[inline]
-    pub fn boot_mode(mut self, value: impl Into<t::BootModeValues>) -> Self {
-        self.0.input_mut().boot_mode = Some(value.into());
-        self
-    }
-    /// Set to `v2.0` to enable Trusted Platform Module (TPM) support. For more information, see [NitroTPM](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/nitrotpm.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn tpm_support(mut self, value: impl Into<t::TpmSupportValues>) -> Self {
-        self.0.input_mut().tpm_support = Some(value.into());
-        self
-    }
-    /// Base64 representation of the non-volatile UEFI variable store. To retrieve the UEFI data, use the [GetInstanceUefiData](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceUefiData) command. You can inspect and modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. For more information, see [UEFI Secure Boot for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn uefi_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uefi_data = Some(value.into());
-        self
-    }
-    /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn imds_support(mut self, value: impl Into<t::ImdsSupportValues>) -> Self {
-        self.0.input_mut().imds_support = Some(value.into());
-        self
-    }
-    /// The tags to apply to the AMI.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A name for your AMI.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for your AMI.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The architecture of the AMI.
-    #[inline]
-    pub fn architecture(mut self, value: impl Into<t::ArchitectureValues>) -> Self {
-        self.0.input_mut().architecture = Some(value.into());
-        self
-    }
-    /// The ID of the kernel.
-    #[inline]
-    pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kernel_id = Some(value.into());
-        self
-    }
-    /// The ID of the RAM disk.
-    #[inline]
-    pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ramdisk_id = Some(value.into());
-        self
-    }
-    /// The device name of the root device volume (for example, `/dev/sda1`).
-    #[inline]
-    pub fn root_device_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().root_device_name = Some(value.into());
-        self
-    }
-    /// The block device mapping entries.
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: impl rt::Items<t::BlockDeviceMapping>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().block_device_mappings);
-        self
-    }
-    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
-    #[inline]
-    pub fn push_block_device_mappings(
-        mut self,
-        item: impl Into<t::BlockDeviceMapping>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().block_device_mappings, item);
-        self
-    }
-    /// The type of virtualization (`hvm` \| `paravirtual`).
-    #[inline]
-    pub fn virtualization_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().virtualization_type = Some(value.into());
-        self
-    }
-    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the AMI and any instances that you launch from the AMI.
-    #[inline]
-    pub fn sriov_net_support(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sriov_net_support = Some(value.into());
-        self
-    }
-    /// Set to `true` to enable enhanced networking with ENA for the AMI and any instances that you launch from the AMI.
-    #[inline]
-    pub fn ena_support(mut self, value: bool) -> Self {
-        self.0.input_mut().ena_support = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::RegisterImageResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RegisterImageResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt RegisterImageRequest image_location(String));
+    rt::setter!(
+        items RegisterImageRequest billing_products(String) push_billing_products
+    );
+    rt::setter!(into_opt RegisterImageRequest boot_mode(t::BootModeValues));
+    rt::setter!(into_opt RegisterImageRequest tpm_support(t::TpmSupportValues));
+    rt::setter!(into_opt RegisterImageRequest uefi_data(String));
+    rt::setter!(into_opt RegisterImageRequest imds_support(t::ImdsSupportValues));
+    rt::setter!(
+        items RegisterImageRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt RegisterImageRequest dry_run(bool));
+    rt::setter!(into_req RegisterImageRequest name(String));
+    rt::setter!(into_opt RegisterImageRequest description(String));
+    rt::setter!(into_opt RegisterImageRequest architecture(t::ArchitectureValues));
+    rt::setter!(into_opt RegisterImageRequest kernel_id(String));
+    rt::setter!(into_opt RegisterImageRequest ramdisk_id(String));
+    rt::setter!(into_opt RegisterImageRequest root_device_name(String));
+    rt::setter!(
+        items RegisterImageRequest block_device_mappings(t::BlockDeviceMapping)
+        push_block_device_mappings
+    );
+    rt::setter!(into_opt RegisterImageRequest virtualization_type(String));
+    rt::setter!(into_opt RegisterImageRequest sriov_net_support(String));
+    rt::setter!(val_opt RegisterImageRequest ena_support(bool));
 }
 /// The `RegisterInstanceEventNotificationAttributes` operation.
 ///
@@ -467,65 +195,13 @@ rt::operation_type!(
     op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
 );
 impl RegisterInstanceEventNotificationAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Information about the tag keys to register.
-    #[inline]
-    pub fn instance_tag_attribute(
-        mut self,
-        value: t::RegisterInstanceTagAttributeRequest,
-    ) -> Self {
-        self.0.input_mut().instance_tag_attribute = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterInstanceEventNotificationAttributesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterInstanceEventNotificationAttributesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterInstanceEventNotificationAttributesRequest,
-        t::RegisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        val_opt RegisterInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
+    rt::setter!(
+        val_req RegisterInstanceEventNotificationAttributesRequest
+        instance_tag_attribute(t::RegisterInstanceTagAttributeRequest)
+    );
 }
 /// The `RegisterTransitGatewayMulticastGroupMembers` operation.
 ///
@@ -546,83 +222,21 @@ rt::operation_type!(
     op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
 );
 impl RegisterTransitGatewayMulticastGroupMembers {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// The IP address assigned to the transit gateway multicast group.
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// The group members' network interface IDs to register with the transit gateway multicast group.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterTransitGatewayMulticastGroupMembersResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterTransitGatewayMulticastGroupMembersResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterTransitGatewayMulticastGroupMembersRequest,
-        t::RegisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req RegisterTransitGatewayMulticastGroupMembersRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt RegisterTransitGatewayMulticastGroupMembersRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items RegisterTransitGatewayMulticastGroupMembersRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt RegisterTransitGatewayMulticastGroupMembersRequest dry_run(bool)
+    );
 }
 /// The `RegisterTransitGatewayMulticastGroupSources` operation.
 ///
@@ -645,83 +259,21 @@ rt::operation_type!(
     op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
 );
 impl RegisterTransitGatewayMulticastGroupSources {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// The IP address assigned to the transit gateway multicast group.
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// The group sources' network interface IDs to register with the transit gateway multicast group.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().network_interface_ids);
-        self
-    }
-    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
-    #[inline]
-    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().network_interface_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterTransitGatewayMulticastGroupSourcesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterTransitGatewayMulticastGroupSourcesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterTransitGatewayMulticastGroupSourcesRequest,
-        t::RegisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req RegisterTransitGatewayMulticastGroupSourcesRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt RegisterTransitGatewayMulticastGroupSourcesRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items RegisterTransitGatewayMulticastGroupSourcesRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt RegisterTransitGatewayMulticastGroupSourcesRequest dry_run(bool)
+    );
 }
 /// The `RejectCapacityReservationBillingOwnership` operation.
 ///
@@ -740,62 +292,11 @@ rt::operation_type!(
     op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
 );
 impl RejectCapacityReservationBillingOwnership {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Capacity Reservation for which to reject the request.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectCapacityReservationBillingOwnershipResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectCapacityReservationBillingOwnershipResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectCapacityReservationBillingOwnershipRequest,
-        t::RejectCapacityReservationBillingOwnershipResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt RejectCapacityReservationBillingOwnershipRequest dry_run(bool));
+    rt::setter!(
+        into_req RejectCapacityReservationBillingOwnershipRequest
+        capacity_reservation_id(String)
+    );
 }
 /// The `RejectTransitGatewayClientVpnAttachment` operation.
 ///
@@ -814,62 +315,11 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
 );
 impl RejectTransitGatewayClientVpnAttachment {
-    /// The ID of the Transit Gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayClientVpnAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayClientVpnAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayClientVpnAttachmentRequest,
-        t::RejectTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req RejectTransitGatewayClientVpnAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt RejectTransitGatewayClientVpnAttachmentRequest dry_run(bool));
 }
 /// The `RejectTransitGatewayMulticastDomainAssociations` operation.
 ///
@@ -888,83 +338,21 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl RejectTransitGatewayMulticastDomainAssociations {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// The ID of the transit gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// The IDs of the subnets to associate with the transit gateway multicast domain.
-    #[inline]
-    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().subnet_ids);
-        self
-    }
-    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
-    #[inline]
-    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().subnet_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayMulticastDomainAssociationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayMulticastDomainAssociationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayMulticastDomainAssociationsRequest,
-        t::RejectTransitGatewayMulticastDomainAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_opt RejectTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt RejectTransitGatewayMulticastDomainAssociationsRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items RejectTransitGatewayMulticastDomainAssociationsRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(
+        val_opt RejectTransitGatewayMulticastDomainAssociationsRequest dry_run(bool)
+    );
 }
 /// The `RejectTransitGatewayPeeringAttachment` operation.
 ///
@@ -983,62 +371,11 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl RejectTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway peering attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayPeeringAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayPeeringAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayPeeringAttachmentRequest,
-        t::RejectTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req RejectTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt RejectTransitGatewayPeeringAttachmentRequest dry_run(bool));
 }
 /// The `RejectTransitGatewayVpcAttachment` operation.
 ///
@@ -1058,62 +395,11 @@ rt::operation_type!(
     op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT
 );
 impl RejectTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectTransitGatewayVpcAttachmentResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RejectTransitGatewayVpcAttachmentResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectTransitGatewayVpcAttachmentRequest,
-        t::RejectTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req RejectTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt RejectTransitGatewayVpcAttachmentRequest dry_run(bool));
 }
 /// The `RejectVpcEndpointConnections` operation.
 ///
@@ -1131,90 +417,16 @@ rt::operation_type!(
     op::REJECT_VPC_ENDPOINT_CONNECTIONS
 );
 impl RejectVpcEndpointConnections {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
-        self
-    }
-    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
-    #[inline]
-    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
-        self
-    }
-    /// The IDs of the transit gateway attachments to reject. This parameter is supported only for Gateway Load Balancer endpoint services.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
-        self
-    }
-    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
-    #[inline]
-    pub fn push_transit_gateway_attachment_ids(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RejectVpcEndpointConnectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RejectVpcEndpointConnectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectVpcEndpointConnectionsRequest,
-        t::RejectVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt RejectVpcEndpointConnectionsRequest dry_run(bool));
+    rt::setter!(into_req RejectVpcEndpointConnectionsRequest service_id(String));
+    rt::setter!(
+        items RejectVpcEndpointConnectionsRequest vpc_endpoint_ids(String)
+        push_vpc_endpoint_ids
+    );
+    rt::setter!(
+        items RejectVpcEndpointConnectionsRequest transit_gateway_attachment_ids(String)
+        push_transit_gateway_attachment_ids
+    );
 }
 /// The `RejectVpcPeeringConnection` operation.
 ///
@@ -1231,58 +443,10 @@ rt::operation_type!(
     t::RejectVpcPeeringConnectionResult, rt::NoErrors, op::REJECT_VPC_PEERING_CONNECTION
 );
 impl RejectVpcPeeringConnection {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC peering connection.
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::RejectVpcPeeringConnectionResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::RejectVpcPeeringConnectionResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectVpcPeeringConnectionRequest,
-        t::RejectVpcPeeringConnectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt RejectVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(
+        into_req RejectVpcPeeringConnectionRequest vpc_peering_connection_id(String)
+    );
 }
 /// The `ReleaseAddress` operation.
 ///
@@ -1302,64 +466,10 @@ rt::operation_type!(
     ReleaseAddress, t::ReleaseAddressRequest, rt::Unit, rt::NoErrors, op::RELEASE_ADDRESS
 );
 impl ReleaseAddress {
-    /// The allocation ID. This parameter is required.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = Some(value.into());
-        self
-    }
-    /// Deprecated.
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// The set of Availability Zones, Local Zones, or Wavelength Zones from which Amazon Web Services advertises IP addresses.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReleaseAddressRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ReleaseAddressRequest allocation_id(String));
+    rt::setter!(into_opt ReleaseAddressRequest public_ip(String));
+    rt::setter!(into_opt ReleaseAddressRequest network_border_group(String));
+    rt::setter!(val_opt ReleaseAddressRequest dry_run(bool));
 }
 /// The `ReleaseHosts` operation.
 ///
@@ -1376,54 +486,7 @@ rt::operation_type!(
     op::RELEASE_HOSTS
 );
 impl ReleaseHosts {
-    /// The IDs of the Dedicated Hosts to release.
-    #[inline]
-    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().host_ids);
-        self
-    }
-    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
-    #[inline]
-    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().host_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ReleaseHostsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReleaseHostsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(items ReleaseHostsRequest host_ids(String) push_host_ids);
 }
 /// The `ReleaseIpamPoolAllocation` operation.
 ///
@@ -1442,70 +505,12 @@ rt::operation_type!(
     t::ReleaseIpamPoolAllocationResult, rt::NoErrors, op::RELEASE_IPAM_POOL_ALLOCATION
 );
 impl ReleaseIpamPoolAllocation {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool which contains the allocation you want to release.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The CIDR of the allocation you want to release.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The ID of the allocation.
-    #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ReleaseIpamPoolAllocationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ReleaseIpamPoolAllocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReleaseIpamPoolAllocationRequest,
-        t::ReleaseIpamPoolAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ReleaseIpamPoolAllocationRequest dry_run(bool));
+    rt::setter!(into_req ReleaseIpamPoolAllocationRequest ipam_pool_id(String));
+    rt::setter!(into_req ReleaseIpamPoolAllocationRequest cidr(String));
+    rt::setter!(
+        into_req ReleaseIpamPoolAllocationRequest ipam_pool_allocation_id(String)
+    );
 }
 /// The `ReplaceIamInstanceProfileAssociation` operation.
 ///
@@ -1525,63 +530,1021 @@ rt::operation_type!(
     op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION
 );
 impl ReplaceIamInstanceProfileAssociation {
-    /// The IAM instance profile.
+    rt::setter!(
+        val_req ReplaceIamInstanceProfileAssociationRequest
+        iam_instance_profile(t::IamInstanceProfileSpecification)
+    );
+    rt::setter!(
+        into_req ReplaceIamInstanceProfileAssociationRequest association_id(String)
+    );
+}
+impl super::Client {
+    /// Sets or replaces the criteria for Allowed AMIs. Returns [`ReplaceImageCriteriaInAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn iam_instance_profile(
-        mut self,
-        value: t::IamInstanceProfileSpecification,
-    ) -> Self {
-        self.0.input_mut().iam_instance_profile = value;
-        self
+    pub fn replace_image_criteria_in_allowed_images_settings(
+        &self,
+    ) -> ReplaceImageCriteriaInAllowedImagesSettings {
+        rt::builder(&self.handle)
     }
-    /// The ID of the existing IAM instance profile association.
+    /// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI. Returns [`ReplaceImageInstanceTypeSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
+    pub fn replace_image_instance_type_specification(
+        &self,
+    ) -> ReplaceImageInstanceTypeSpecification {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*. Returns [`ReplaceNetworkAclAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ReplaceIamInstanceProfileAssociationResult>,
-    > {
-        self.0.send()
+    pub fn replace_network_acl_association(&self) -> ReplaceNetworkAclAssociation {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*. Returns [`ReplaceNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ReplaceIamInstanceProfileAssociationResult> {
-        self.0.send_blocking()
+    pub fn replace_network_acl_entry(&self) -> ReplaceNetworkAclEntry {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Replaces an existing route within a route table in a VPC. Returns [`ReplaceRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn replace_route(&self) -> ReplaceRoute {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*. Returns [`ReplaceRouteTableAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociation {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Replaces the specified route in the specified transit gateway route table. Returns [`ReplaceTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceIamInstanceProfileAssociationRequest,
-        t::ReplaceIamInstanceProfileAssociationResult,
+    pub fn replace_transit_gateway_route(&self) -> ReplaceTransitGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Trigger replacement of specified VPN tunnel. Returns [`ReplaceVpnTunnel`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnel {
+        rt::builder(&self.handle)
+    }
+    /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks. Returns [`ReportInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn report_instance_status(&self) -> ReportInstanceStatus {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Spot Fleet request. Returns [`RequestSpotFleet`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn request_spot_fleet(&self) -> RequestSpotFleet {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Spot Instance request. Returns [`RequestSpotInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn request_spot_instances(&self) -> RequestSpotInstances {
+        rt::builder(&self.handle)
+    }
+    /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`ResetAddressAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_address_attribute(&self) -> ResetAddressAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS. Returns [`ResetEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_ebs_default_kms_key_id(&self) -> ResetEbsDefaultKmsKeyId {
+        rt::builder(&self.handle)
+    }
+    /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute. Returns [`ResetFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_fpga_image_attribute(&self) -> ResetFpgaImageAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Resets an attribute of an AMI to its default value. Returns [`ResetImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_image_attribute(&self) -> ResetImageAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped. Returns [`ResetInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_instance_attribute(&self) -> ResetInstanceAttribute {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ReplaceImageCriteriaInAllowedImagesSettings` operation.
+///
+/// Sets or replaces the criteria for Allowed AMIs.
+///
+/// The `ImageCriteria` can include up to:
+///
+/// - 10 `ImageCriterion`
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+pub struct ReplaceImageCriteriaInAllowedImagesSettings(
+    pub(crate) rt::Call<
+        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    ReplaceImageCriteriaInAllowedImagesSettings,
+    t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+    t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::NoErrors,
+    op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS
+);
+impl ReplaceImageCriteriaInAllowedImagesSettings {
+    rt::setter!(
+        items ReplaceImageCriteriaInAllowedImagesSettingsRequest
+        image_criteria(t::ImageCriterionRequest) push_image_criteria
+    );
+    rt::setter!(
+        val_opt ReplaceImageCriteriaInAllowedImagesSettingsRequest dry_run(bool)
+    );
+}
+/// The `ReplaceImageInstanceTypeSpecification` operation.
+///
+/// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
+///
+/// When you launch an instance using [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), Amazon EC2 validates the requested instance type against the AMI's instance type specification. If the instance type is not compatible, the request fails with an `InvalidParameterCombination` error.
+///
+/// You can specify supported instance types, unsupported instance types, or both. The evaluation logic is as follows:
+///
+/// - No specification set – all instance types are allowed.
+/// - Only `UnsupportedInstanceTypes` set – All instance types are allowed except those that match the unsupported list.
+/// - `SupportedInstanceTypes` set – The instance type must match the supported list and must not match the unsupported list.
+///
+/// Instance type entries support wildcard patterns using `*` (for example, `t3.*` matches all t3 sizes).
+///
+/// To remove an existing instance type specification, omit the `InstanceTypeSpecification` parameter or set it to `null`.
+///
+/// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
+pub struct ReplaceImageInstanceTypeSpecification(
+    pub(crate) rt::Call<
+        t::ReplaceImageInstanceTypeSpecificationRequest,
+        t::ReplaceImageInstanceTypeSpecificationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceImageInstanceTypeSpecification,
+    t::ReplaceImageInstanceTypeSpecificationRequest,
+    t::ReplaceImageInstanceTypeSpecificationResult, rt::NoErrors,
+    op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION
+);
+impl ReplaceImageInstanceTypeSpecification {
+    rt::setter!(into_req ReplaceImageInstanceTypeSpecificationRequest image_id(String));
+    rt::setter!(
+        val_opt ReplaceImageInstanceTypeSpecificationRequest
+        instance_type_specification(t::InstanceTypeSpecificationRequest)
+    );
+    rt::setter!(val_opt ReplaceImageInstanceTypeSpecificationRequest dry_run(bool));
+}
+/// The `ReplaceNetworkAclAssociation` operation.
+///
+/// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+///
+/// This is an idempotent operation.
+pub struct ReplaceNetworkAclAssociation(
+    pub(crate) rt::Call<
+        t::ReplaceNetworkAclAssociationRequest,
+        t::ReplaceNetworkAclAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceNetworkAclAssociation, t::ReplaceNetworkAclAssociationRequest,
+    t::ReplaceNetworkAclAssociationResult, rt::NoErrors,
+    op::REPLACE_NETWORK_ACL_ASSOCIATION
+);
+impl ReplaceNetworkAclAssociation {
+    rt::setter!(val_opt ReplaceNetworkAclAssociationRequest dry_run(bool));
+    rt::setter!(into_req ReplaceNetworkAclAssociationRequest association_id(String));
+    rt::setter!(into_req ReplaceNetworkAclAssociationRequest network_acl_id(String));
+}
+/// The `ReplaceNetworkAclEntry` operation.
+///
+/// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct ReplaceNetworkAclEntry(
+    pub(crate) rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReplaceNetworkAclEntry, t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::REPLACE_NETWORK_ACL_ENTRY
+);
+impl ReplaceNetworkAclEntry {
+    rt::setter!(val_opt ReplaceNetworkAclEntryRequest dry_run(bool));
+    rt::setter!(into_req ReplaceNetworkAclEntryRequest network_acl_id(String));
+    rt::setter!(val_req ReplaceNetworkAclEntryRequest rule_number(i32));
+    rt::setter!(into_req ReplaceNetworkAclEntryRequest protocol(String));
+    rt::setter!(into_req ReplaceNetworkAclEntryRequest rule_action(t::RuleAction));
+    rt::setter!(val_req ReplaceNetworkAclEntryRequest egress(bool));
+    rt::setter!(into_opt ReplaceNetworkAclEntryRequest cidr_block(String));
+    rt::setter!(into_opt ReplaceNetworkAclEntryRequest ipv6_cidr_block(String));
+    rt::setter!(val_opt ReplaceNetworkAclEntryRequest icmp_type_code(t::IcmpTypeCode));
+    rt::setter!(val_opt ReplaceNetworkAclEntryRequest port_range(t::PortRange));
+}
+/// The `ReplaceRoute` operation.
+///
+/// Replaces an existing route within a route table in a VPC.
+///
+/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct ReplaceRoute(
+    pub(crate) rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReplaceRoute, t::ReplaceRouteRequest, rt::Unit, rt::NoErrors, op::REPLACE_ROUTE
+);
+impl ReplaceRoute {
+    rt::setter!(into_opt ReplaceRouteRequest destination_prefix_list_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest vpc_endpoint_id(String));
+    rt::setter!(val_opt ReplaceRouteRequest local_target(bool));
+    rt::setter!(into_opt ReplaceRouteRequest transit_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest local_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest carrier_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest core_network_arn(String));
+    rt::setter!(into_opt ReplaceRouteRequest odb_network_arn(String));
+    rt::setter!(val_opt ReplaceRouteRequest dry_run(bool));
+    rt::setter!(into_req ReplaceRouteRequest route_table_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest destination_cidr_block(String));
+    rt::setter!(into_opt ReplaceRouteRequest gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest destination_ipv6_cidr_block(String));
+    rt::setter!(into_opt ReplaceRouteRequest egress_only_internet_gateway_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest instance_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest network_interface_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest vpc_peering_connection_id(String));
+    rt::setter!(into_opt ReplaceRouteRequest nat_gateway_id(String));
+}
+/// The `ReplaceRouteTableAssociation` operation.
+///
+/// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+///
+/// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
+pub struct ReplaceRouteTableAssociation(
+    pub(crate) rt::Call<
+        t::ReplaceRouteTableAssociationRequest,
+        t::ReplaceRouteTableAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceRouteTableAssociation, t::ReplaceRouteTableAssociationRequest,
+    t::ReplaceRouteTableAssociationResult, rt::NoErrors,
+    op::REPLACE_ROUTE_TABLE_ASSOCIATION
+);
+impl ReplaceRouteTableAssociation {
+    rt::setter!(val_opt ReplaceRouteTableAssociationRequest dry_run(bool));
+    rt::setter!(into_req ReplaceRouteTableAssociationRequest association_id(String));
+    rt::setter!(into_req ReplaceRouteTableAssociationRequest route_table_id(String));
+}
+/// The `ReplaceTransitGatewayRoute` operation.
+///
+/// Replaces the specified route in the specified transit gateway route table.
+pub struct ReplaceTransitGatewayRoute(
+    pub(crate) rt::Call<
+        t::ReplaceTransitGatewayRouteRequest,
+        t::ReplaceTransitGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceTransitGatewayRoute, t::ReplaceTransitGatewayRouteRequest,
+    t::ReplaceTransitGatewayRouteResult, rt::NoErrors, op::REPLACE_TRANSIT_GATEWAY_ROUTE
+);
+impl ReplaceTransitGatewayRoute {
+    rt::setter!(
+        into_req ReplaceTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_req ReplaceTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt ReplaceTransitGatewayRouteRequest transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt ReplaceTransitGatewayRouteRequest blackhole(bool));
+    rt::setter!(val_opt ReplaceTransitGatewayRouteRequest dry_run(bool));
+}
+/// The `ReplaceVpnTunnel` operation.
+///
+/// Trigger replacement of specified VPN tunnel.
+pub struct ReplaceVpnTunnel(
+    pub(crate) rt::Call<
+        t::ReplaceVpnTunnelRequest,
+        t::ReplaceVpnTunnelResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ReplaceVpnTunnel, t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult,
+    rt::NoErrors, op::REPLACE_VPN_TUNNEL
+);
+impl ReplaceVpnTunnel {
+    rt::setter!(into_req ReplaceVpnTunnelRequest vpn_connection_id(String));
+    rt::setter!(into_req ReplaceVpnTunnelRequest vpn_tunnel_outside_ip_address(String));
+    rt::setter!(val_opt ReplaceVpnTunnelRequest apply_pending_maintenance(bool));
+    rt::setter!(val_opt ReplaceVpnTunnelRequest dry_run(bool));
+}
+/// The `ReportInstanceStatus` operation.
+///
+/// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
+///
+/// Use of this action does not change the value returned by DescribeInstanceStatus.
+pub struct ReportInstanceStatus(
+    pub(crate) rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReportInstanceStatus, t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors,
+    op::REPORT_INSTANCE_STATUS
+);
+impl ReportInstanceStatus {
+    rt::setter!(val_opt ReportInstanceStatusRequest dry_run(bool));
+    rt::setter!(items ReportInstanceStatusRequest instances(String) push_instances);
+    rt::setter!(into_req ReportInstanceStatusRequest status(t::ReportStatusType));
+    rt::setter!(val_opt ReportInstanceStatusRequest start_time(rt::DateTime));
+    rt::setter!(val_opt ReportInstanceStatusRequest end_time(rt::DateTime));
+    rt::setter!(
+        items ReportInstanceStatusRequest reason_codes(t::ReportInstanceReasonCodes)
+        push_reason_codes
+    );
+    rt::setter!(
+        #[deprecated(note = "This member has been deprecated")] #[allow(deprecated)]
+        into_opt ReportInstanceStatusRequest description(String)
+    );
+}
+/// The `RequestSpotFleet` operation.
+///
+/// Creates a Spot Fleet request.
+///
+/// The Spot Fleet request specifies the total target capacity and the On-Demand target capacity. Amazon EC2 calculates the difference between the total capacity and On-Demand capacity, and launches the difference as Spot capacity.
+///
+/// You can submit a single request that includes multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
+///
+/// By default, the Spot Fleet requests Spot Instances in the Spot Instance pool where the price per unit is the lowest. Each launch specification can include its own instance weighting that reflects the value of the instance type to your application workload.
+///
+/// Alternatively, you can specify that the Spot Fleet distribute the target capacity across the Spot pools included in its launch specifications. By ensuring that the Spot Instances in your Spot Fleet are in different Spot pools, you can improve the availability of your fleet.
+///
+/// You can specify tags for the Spot Fleet request and instances launched by the fleet. You cannot tag other resource types in a Spot Fleet request because only the `spot-fleet-request` and `instance` resource types are supported.
+///
+/// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
+///
+/// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
+pub struct RequestSpotFleet(
+    pub(crate) rt::Call<
+        t::RequestSpotFleetRequest,
+        t::RequestSpotFleetResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RequestSpotFleet, t::RequestSpotFleetRequest, t::RequestSpotFleetResponse,
+    rt::NoErrors, op::REQUEST_SPOT_FLEET
+);
+impl RequestSpotFleet {
+    rt::setter!(val_opt RequestSpotFleetRequest dry_run(bool));
+    rt::setter!(
+        val_req RequestSpotFleetRequest
+        spot_fleet_request_config(t::SpotFleetRequestConfigData)
+    );
+}
+/// The `RequestSpotInstances` operation.
+///
+/// Creates a Spot Instance request.
+///
+/// For more information, see [Work with Spot Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html) in the *Amazon EC2 User Guide*.
+///
+/// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
+pub struct RequestSpotInstances(
+    pub(crate) rt::Call<
+        t::RequestSpotInstancesRequest,
+        t::RequestSpotInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RequestSpotInstances, t::RequestSpotInstancesRequest, t::RequestSpotInstancesResult,
+    rt::NoErrors, op::REQUEST_SPOT_INSTANCES
+);
+impl RequestSpotInstances {
+    rt::setter!(
+        val_opt RequestSpotInstancesRequest
+        launch_specification(t::RequestSpotLaunchSpecification)
+    );
+    rt::setter!(
+        items RequestSpotInstancesRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        into_opt RequestSpotInstancesRequest
+        instance_interruption_behavior(t::InstanceInterruptionBehavior)
+    );
+    rt::setter!(val_opt RequestSpotInstancesRequest dry_run(bool));
+    rt::setter!(into_opt RequestSpotInstancesRequest spot_price(String));
+    rt::setter!(into_opt RequestSpotInstancesRequest client_token(String));
+    rt::setter!(val_opt RequestSpotInstancesRequest instance_count(i32));
+    rt::setter!(into_opt RequestSpotInstancesRequest type_(t::SpotInstanceType));
+    rt::setter!(val_opt RequestSpotInstancesRequest valid_from(rt::DateTime));
+    rt::setter!(val_opt RequestSpotInstancesRequest valid_until(rt::DateTime));
+    rt::setter!(into_opt RequestSpotInstancesRequest launch_group(String));
+    rt::setter!(into_opt RequestSpotInstancesRequest availability_zone_group(String));
+    rt::setter!(val_opt RequestSpotInstancesRequest block_duration_minutes(i32));
+}
+/// The `ResetAddressAttribute` operation.
+///
+/// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+pub struct ResetAddressAttribute(
+    pub(crate) rt::Call<
+        t::ResetAddressAttributeRequest,
+        t::ResetAddressAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ResetAddressAttribute, t::ResetAddressAttributeRequest,
+    t::ResetAddressAttributeResult, rt::NoErrors, op::RESET_ADDRESS_ATTRIBUTE
+);
+impl ResetAddressAttribute {
+    rt::setter!(into_req ResetAddressAttributeRequest allocation_id(String));
+    rt::setter!(
+        into_req ResetAddressAttributeRequest attribute(t::AddressAttributeName)
+    );
+    rt::setter!(val_opt ResetAddressAttributeRequest dry_run(bool));
+}
+/// The `ResetEbsDefaultKmsKeyId` operation.
+///
+/// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
+///
+/// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct ResetEbsDefaultKmsKeyId(
+    pub(crate) rt::Call<
+        t::ResetEbsDefaultKmsKeyIdRequest,
+        t::ResetEbsDefaultKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ResetEbsDefaultKmsKeyId, t::ResetEbsDefaultKmsKeyIdRequest,
+    t::ResetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::RESET_EBS_DEFAULT_KMS_KEY_ID
+);
+impl ResetEbsDefaultKmsKeyId {
+    rt::setter!(val_opt ResetEbsDefaultKmsKeyIdRequest dry_run(bool));
+}
+/// The `ResetFpgaImageAttribute` operation.
+///
+/// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
+pub struct ResetFpgaImageAttribute(
+    pub(crate) rt::Call<
+        t::ResetFpgaImageAttributeRequest,
+        t::ResetFpgaImageAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ResetFpgaImageAttribute, t::ResetFpgaImageAttributeRequest,
+    t::ResetFpgaImageAttributeResult, rt::NoErrors, op::RESET_FPGA_IMAGE_ATTRIBUTE
+);
+impl ResetFpgaImageAttribute {
+    rt::setter!(val_opt ResetFpgaImageAttributeRequest dry_run(bool));
+    rt::setter!(into_req ResetFpgaImageAttributeRequest fpga_image_id(String));
+    rt::setter!(
+        into_opt ResetFpgaImageAttributeRequest attribute(t::ResetFpgaImageAttributeName)
+    );
+}
+/// The `ResetImageAttribute` operation.
+///
+/// Resets an attribute of an AMI to its default value.
+pub struct ResetImageAttribute(
+    pub(crate) rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetImageAttribute, t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_IMAGE_ATTRIBUTE
+);
+impl ResetImageAttribute {
+    rt::setter!(
+        into_req ResetImageAttributeRequest attribute(t::ResetImageAttributeName)
+    );
+    rt::setter!(into_req ResetImageAttributeRequest image_id(String));
+    rt::setter!(val_opt ResetImageAttributeRequest dry_run(bool));
+}
+/// The `ResetInstanceAttribute` operation.
+///
+/// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
+///
+/// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
+pub struct ResetInstanceAttribute(
+    pub(crate) rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetInstanceAttribute, t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_INSTANCE_ATTRIBUTE
+);
+impl ResetInstanceAttribute {
+    rt::setter!(val_opt ResetInstanceAttributeRequest dry_run(bool));
+    rt::setter!(into_req ResetInstanceAttributeRequest instance_id(String));
+    rt::setter!(
+        into_req ResetInstanceAttributeRequest attribute(t::InstanceAttributeName)
+    );
+}
+impl super::Client {
+    /// Resets a network interface attribute. You can specify only one attribute at a time. Returns [`ResetNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_network_interface_attribute(&self) -> ResetNetworkInterfaceAttribute {
+        rt::builder(&self.handle)
     }
+    /// Resets permission settings for the specified snapshot. Returns [`ResetSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_snapshot_attribute(&self) -> ResetSnapshotAttribute {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`RestoreAddressToClassic`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_address_to_classic(&self) -> RestoreAddressToClassic {
+        rt::builder(&self.handle)
+    }
+    /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*. Returns [`RestoreImageFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_image_from_recycle_bin(&self) -> RestoreImageFromRecycleBin {
+        rt::builder(&self.handle)
+    }
+    /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list. Returns [`RestoreManagedPrefixListVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_managed_prefix_list_version(
+        &self,
+    ) -> RestoreManagedPrefixListVersion {
+        rt::builder(&self.handle)
+    }
+    /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*. Returns [`RestoreSnapshotFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_snapshot_from_recycle_bin(&self) -> RestoreSnapshotFromRecycleBin {
+        rt::builder(&self.handle)
+    }
+    /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored. Returns [`RestoreSnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_snapshot_tier(&self) -> RestoreSnapshotTier {
+        rt::builder(&self.handle)
+    }
+    /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*. Returns [`RestoreVolumeFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_volume_from_recycle_bin(&self) -> RestoreVolumeFromRecycleBin {
+        rt::builder(&self.handle)
+    }
+    /// Removes an ingress authorization rule from a Client VPN endpoint. Returns [`RevokeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn revoke_client_vpn_ingress(&self) -> RevokeClientVpnIngress {
+        rt::builder(&self.handle)
+    }
+    /// Removes the specified outbound (egress) rules from the specified security group. Returns [`RevokeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn revoke_security_group_egress(&self) -> RevokeSecurityGroupEgress {
+        rt::builder(&self.handle)
+    }
+    /// Removes the specified inbound (ingress) rules from a security group. Returns [`RevokeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn revoke_security_group_ingress(&self) -> RevokeSecurityGroupIngress {
+        rt::builder(&self.handle)
+    }
+    /// Launches the specified number of instances using an AMI for which you have permissions. Returns [`RunInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn run_instances(&self) -> RunInstances {
+        rt::builder(&self.handle)
+    }
+    /// Launches the specified Scheduled Instances. Returns [`RunScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn run_scheduled_instances(&self) -> RunScheduledInstances {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ResetNetworkInterfaceAttribute` operation.
+///
+/// Resets a network interface attribute. You can specify only one attribute at a time.
+pub struct ResetNetworkInterfaceAttribute(
+    pub(crate) rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetNetworkInterfaceAttribute, t::ResetNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::RESET_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl ResetNetworkInterfaceAttribute {
+    rt::setter!(val_opt ResetNetworkInterfaceAttributeRequest dry_run(bool));
+    rt::setter!(
+        into_req ResetNetworkInterfaceAttributeRequest network_interface_id(String)
+    );
+    rt::setter!(
+        into_opt ResetNetworkInterfaceAttributeRequest source_dest_check(String)
+    );
+}
+/// The `ResetSnapshotAttribute` operation.
+///
+/// Resets permission settings for the specified snapshot.
+///
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+pub struct ResetSnapshotAttribute(
+    pub(crate) rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetSnapshotAttribute, t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_SNAPSHOT_ATTRIBUTE
+);
+impl ResetSnapshotAttribute {
+    rt::setter!(
+        into_req ResetSnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(into_req ResetSnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(val_opt ResetSnapshotAttributeRequest dry_run(bool));
+}
+/// The `RestoreAddressToClassic` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
+pub struct RestoreAddressToClassic(
+    pub(crate) rt::Call<
+        t::RestoreAddressToClassicRequest,
+        t::RestoreAddressToClassicResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreAddressToClassic, t::RestoreAddressToClassicRequest,
+    t::RestoreAddressToClassicResult, rt::NoErrors, op::RESTORE_ADDRESS_TO_CLASSIC
+);
+impl RestoreAddressToClassic {
+    rt::setter!(val_opt RestoreAddressToClassicRequest dry_run(bool));
+    rt::setter!(into_req RestoreAddressToClassicRequest public_ip(String));
+}
+/// The `RestoreImageFromRecycleBin` operation.
+///
+/// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
+pub struct RestoreImageFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreImageFromRecycleBinRequest,
+        t::RestoreImageFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreImageFromRecycleBin, t::RestoreImageFromRecycleBinRequest,
+    t::RestoreImageFromRecycleBinResult, rt::NoErrors, op::RESTORE_IMAGE_FROM_RECYCLE_BIN
+);
+impl RestoreImageFromRecycleBin {
+    rt::setter!(into_req RestoreImageFromRecycleBinRequest image_id(String));
+    rt::setter!(val_opt RestoreImageFromRecycleBinRequest dry_run(bool));
+}
+/// The `RestoreManagedPrefixListVersion` operation.
+///
+/// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
+pub struct RestoreManagedPrefixListVersion(
+    pub(crate) rt::Call<
+        t::RestoreManagedPrefixListVersionRequest,
+        t::RestoreManagedPrefixListVersionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreManagedPrefixListVersion, t::RestoreManagedPrefixListVersionRequest,
+    t::RestoreManagedPrefixListVersionResult, rt::NoErrors,
+    op::RESTORE_MANAGED_PREFIX_LIST_VERSION
+);
+impl RestoreManagedPrefixListVersion {
+    rt::setter!(val_opt RestoreManagedPrefixListVersionRequest dry_run(bool));
+    rt::setter!(into_req RestoreManagedPrefixListVersionRequest prefix_list_id(String));
+    rt::setter!(val_req RestoreManagedPrefixListVersionRequest previous_version(i64));
+    rt::setter!(val_req RestoreManagedPrefixListVersionRequest current_version(i64));
+}
+/// The `RestoreSnapshotFromRecycleBin` operation.
+///
+/// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
+pub struct RestoreSnapshotFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreSnapshotFromRecycleBinRequest,
+        t::RestoreSnapshotFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreSnapshotFromRecycleBin, t::RestoreSnapshotFromRecycleBinRequest,
+    t::RestoreSnapshotFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN
+);
+impl RestoreSnapshotFromRecycleBin {
+    rt::setter!(into_req RestoreSnapshotFromRecycleBinRequest snapshot_id(String));
+    rt::setter!(val_opt RestoreSnapshotFromRecycleBinRequest dry_run(bool));
+}
+/// The `RestoreSnapshotTier` operation.
+///
+/// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
+///
+/// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
+pub struct RestoreSnapshotTier(
+    pub(crate) rt::Call<
+        t::RestoreSnapshotTierRequest,
+        t::RestoreSnapshotTierResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreSnapshotTier, t::RestoreSnapshotTierRequest, t::RestoreSnapshotTierResult,
+    rt::NoErrors, op::RESTORE_SNAPSHOT_TIER
+);
+impl RestoreSnapshotTier {
+    rt::setter!(into_req RestoreSnapshotTierRequest snapshot_id(String));
+    rt::setter!(val_opt RestoreSnapshotTierRequest temporary_restore_days(i32));
+    rt::setter!(val_opt RestoreSnapshotTierRequest permanent_restore(bool));
+    rt::setter!(val_opt RestoreSnapshotTierRequest dry_run(bool));
+}
+/// The `RestoreVolumeFromRecycleBin` operation.
+///
+/// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
+pub struct RestoreVolumeFromRecycleBin(
+    pub(crate) rt::Call<
+        t::RestoreVolumeFromRecycleBinRequest,
+        t::RestoreVolumeFromRecycleBinResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RestoreVolumeFromRecycleBin, t::RestoreVolumeFromRecycleBinRequest,
+    t::RestoreVolumeFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_VOLUME_FROM_RECYCLE_BIN
+);
+impl RestoreVolumeFromRecycleBin {
+    rt::setter!(into_req RestoreVolumeFromRecycleBinRequest volume_id(String));
+    rt::setter!(val_opt RestoreVolumeFromRecycleBinRequest dry_run(bool));
+}
+/// The `RevokeClientVpnIngress` operation.
+///
+/// Removes an ingress authorization rule from a Client VPN endpoint.
+pub struct RevokeClientVpnIngress(
+    pub(crate) rt::Call<
+        t::RevokeClientVpnIngressRequest,
+        t::RevokeClientVpnIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeClientVpnIngress, t::RevokeClientVpnIngressRequest,
+    t::RevokeClientVpnIngressResult, rt::NoErrors, op::REVOKE_CLIENT_VPN_INGRESS
+);
+impl RevokeClientVpnIngress {
+    rt::setter!(into_req RevokeClientVpnIngressRequest client_vpn_endpoint_id(String));
+    rt::setter!(into_req RevokeClientVpnIngressRequest target_network_cidr(String));
+    rt::setter!(into_opt RevokeClientVpnIngressRequest access_group_id(String));
+    rt::setter!(val_opt RevokeClientVpnIngressRequest revoke_all_groups(bool));
+    rt::setter!(val_opt RevokeClientVpnIngressRequest dry_run(bool));
+}
+/// The `RevokeSecurityGroupEgress` operation.
+///
+/// Removes the specified outbound (egress) rules from the specified security group.
+///
+/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and destination (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
+///
+/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
+///
+/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
+///
+/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+pub struct RevokeSecurityGroupEgress(
+    pub(crate) rt::Call<
+        t::RevokeSecurityGroupEgressRequest,
+        t::RevokeSecurityGroupEgressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupEgress, t::RevokeSecurityGroupEgressRequest,
+    t::RevokeSecurityGroupEgressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_EGRESS
+);
+impl RevokeSecurityGroupEgress {
+    rt::setter!(
+        items RevokeSecurityGroupEgressRequest security_group_rule_ids(String)
+        push_security_group_rule_ids
+    );
+    rt::setter!(val_opt RevokeSecurityGroupEgressRequest dry_run(bool));
+    rt::setter!(into_req RevokeSecurityGroupEgressRequest group_id(String));
+    rt::setter!(
+        into_opt RevokeSecurityGroupEgressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt RevokeSecurityGroupEgressRequest source_security_group_owner_id(String)
+    );
+    rt::setter!(into_opt RevokeSecurityGroupEgressRequest ip_protocol(String));
+    rt::setter!(val_opt RevokeSecurityGroupEgressRequest from_port(i32));
+    rt::setter!(val_opt RevokeSecurityGroupEgressRequest to_port(i32));
+    rt::setter!(into_opt RevokeSecurityGroupEgressRequest cidr_ip(String));
+    rt::setter!(
+        items RevokeSecurityGroupEgressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+}
+/// The `RevokeSecurityGroupIngress` operation.
+///
+/// Removes the specified inbound (ingress) rules from a security group.
+///
+/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and source (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
+///
+/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
+///
+/// For a non-default VPC, if the values you specify do not match the existing rule's values, an `InvalidPermission.NotFound` client error is returned, and no rules are revoked.
+///
+/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
+///
+/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+pub struct RevokeSecurityGroupIngress(
+    pub(crate) rt::Call<
+        t::RevokeSecurityGroupIngressRequest,
+        t::RevokeSecurityGroupIngressResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupIngress, t::RevokeSecurityGroupIngressRequest,
+    t::RevokeSecurityGroupIngressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_INGRESS
+);
+impl RevokeSecurityGroupIngress {
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest cidr_ip(String));
+    rt::setter!(val_opt RevokeSecurityGroupIngressRequest from_port(i32));
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest group_id(String));
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest group_name(String));
+    rt::setter!(
+        items RevokeSecurityGroupIngressRequest ip_permissions(t::IpPermission)
+        push_ip_permissions
+    );
+    rt::setter!(into_opt RevokeSecurityGroupIngressRequest ip_protocol(String));
+    rt::setter!(
+        into_opt RevokeSecurityGroupIngressRequest source_security_group_name(String)
+    );
+    rt::setter!(
+        into_opt RevokeSecurityGroupIngressRequest source_security_group_owner_id(String)
+    );
+    rt::setter!(val_opt RevokeSecurityGroupIngressRequest to_port(i32));
+    rt::setter!(
+        items RevokeSecurityGroupIngressRequest security_group_rule_ids(String)
+        push_security_group_rule_ids
+    );
+    rt::setter!(val_opt RevokeSecurityGroupIngressRequest dry_run(bool));
+}
+/// The `RunInstances` operation.
+///
+/// Launches the specified number of instances using an AMI for which you have permissions.
+///
+/// You can specify a number of options, or leave the default options. The following rules apply:
+///
+/// - If you don't specify a subnet ID, we choose a default subnet from your default VPC for you. If you don't have a default VPC, you must specify a subnet ID in the request.
+/// - All instances have a network interface with a primary private IPv4 address. If you don't specify this address, we choose one from the IPv4 range of your subnet.
+/// - Not all instance types support IPv6 addresses. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html).
+/// - If you don't specify a security group ID, we use the default security group for the VPC. For more information, see [Security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html).
+/// - If any of the AMIs have a product code attached for which the user has not subscribed, the request fails.
+///
+/// You can create a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html), which is a resource that contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify the launch template instead of specifying the launch parameters.
+///
+/// To ensure faster instance launches, break up large requests into smaller batches. For example, create five separate launch requests for 100 instances each instead of one launch request for 500 instances.
+///
+/// `RunInstances` is subject to both request rate limiting and resource rate limiting. For more information, see [Request throttling](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
+///
+/// An instance is ready for you to use when it's in the `running` state. You can check the state of your instance using DescribeInstances. You can tag instances and EBS volumes during launch, after launch, or both. For more information, see CreateTags and [Tagging your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+///
+/// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
+///
+/// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
+pub struct RunInstances(
+    pub(crate) rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>,
+);
+rt::operation_type!(
+    RunInstances, t::RunInstancesRequest, t::Reservation, rt::NoErrors, op::RUN_INSTANCES
+);
+impl RunInstances {
+    rt::setter!(
+        items RunInstancesRequest block_device_mappings(t::BlockDeviceMapping)
+        push_block_device_mappings
+    );
+    rt::setter!(into_opt RunInstancesRequest image_id(String));
+    rt::setter!(into_opt RunInstancesRequest instance_type(t::InstanceType));
+    rt::setter!(val_opt RunInstancesRequest ipv6_address_count(i32));
+    rt::setter!(
+        items RunInstancesRequest ipv6_addresses(t::InstanceIpv6Address)
+        push_ipv6_addresses
+    );
+    rt::setter!(into_opt RunInstancesRequest kernel_id(String));
+    rt::setter!(into_opt RunInstancesRequest key_name(String));
+    rt::setter!(val_req RunInstancesRequest max_count(i32));
+    rt::setter!(val_req RunInstancesRequest min_count(i32));
+    rt::setter!(
+        val_opt RunInstancesRequest monitoring(t::RunInstancesMonitoringEnabled)
+    );
+    rt::setter!(val_opt RunInstancesRequest placement(t::Placement));
+    rt::setter!(into_opt RunInstancesRequest ramdisk_id(String));
+    rt::setter!(
+        items RunInstancesRequest security_group_ids(String) push_security_group_ids
+    );
+    rt::setter!(items RunInstancesRequest security_groups(String) push_security_groups);
+    rt::setter!(into_opt RunInstancesRequest subnet_id(String));
+    rt::setter!(into_opt RunInstancesRequest user_data(String));
+    rt::setter!(
+        #[deprecated(note =
+        "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)")]
+        #[allow(deprecated)] items RunInstancesRequest
+        elastic_gpu_specification(t::ElasticGpuSpecification)
+        push_elastic_gpu_specification
+    );
+    rt::setter!(
+        #[deprecated(note =
+        "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)")]
+        #[allow(deprecated)] items RunInstancesRequest
+        elastic_inference_accelerators(t::ElasticInferenceAccelerator)
+        push_elastic_inference_accelerators
+    );
+    rt::setter!(
+        items RunInstancesRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest launch_template(t::LaunchTemplateSpecification)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest
+        instance_market_options(t::InstanceMarketOptionsRequest)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest credit_specification(t::CreditSpecificationRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest cpu_options(t::CpuOptionsRequest));
+    rt::setter!(
+        val_opt RunInstancesRequest
+        capacity_reservation_specification(t::CapacityReservationSpecification)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest hibernation_options(t::HibernationOptionsRequest)
+    );
+    rt::setter!(
+        items RunInstancesRequest license_specifications(t::LicenseConfigurationRequest)
+        push_license_specifications
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest metadata_options(t::InstanceMetadataOptionsRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest enclave_options(t::EnclaveOptionsRequest));
+    rt::setter!(
+        val_opt RunInstancesRequest
+        private_dns_name_options(t::PrivateDnsNameOptionsRequest)
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest
+        maintenance_options(t::InstanceMaintenanceOptionsRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest disable_api_stop(bool));
+    rt::setter!(val_opt RunInstancesRequest enable_primary_ipv6(bool));
+    rt::setter!(
+        val_opt RunInstancesRequest
+        network_performance_options(t::InstanceNetworkPerformanceOptionsRequest)
+    );
+    rt::setter!(val_opt RunInstancesRequest operator(t::OperatorRequest));
+    rt::setter!(
+        items RunInstancesRequest
+        secondary_interfaces(t::InstanceSecondaryInterfaceSpecificationRequest)
+        push_secondary_interfaces
+    );
+    rt::setter!(val_opt RunInstancesRequest dry_run(bool));
+    rt::setter!(val_opt RunInstancesRequest disable_api_termination(bool));
+    rt::setter!(
+        into_opt RunInstancesRequest
+        instance_initiated_shutdown_behavior(t::ShutdownBehavior)
+    );
+    rt::setter!(into_opt RunInstancesRequest private_ip_address(String));
+    rt::setter!(into_opt RunInstancesRequest client_token(String));
+    rt::setter!(into_opt RunInstancesRequest additional_info(String));
+    rt::setter!(
+        items RunInstancesRequest
+        network_interfaces(t::InstanceNetworkInterfaceSpecification)
+        push_network_interfaces
+    );
+    rt::setter!(
+        val_opt RunInstancesRequest
+        iam_instance_profile(t::IamInstanceProfileSpecification)
+    );
+    rt::setter!(val_opt RunInstancesRequest ebs_optimized(bool));
+}
+/// The `RunScheduledInstances` operation.
+///
+/// Launches the specified Scheduled Instances.
+///
+/// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using PurchaseScheduledInstances.
+///
+/// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
+pub struct RunScheduledInstances(
+    pub(crate) rt::Call<
+        t::RunScheduledInstancesRequest,
+        t::RunScheduledInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    RunScheduledInstances, t::RunScheduledInstancesRequest,
+    t::RunScheduledInstancesResult, rt::NoErrors, op::RUN_SCHEDULED_INSTANCES
+);
+impl RunScheduledInstances {
+    rt::setter!(into_opt RunScheduledInstancesRequest client_token(String));
+    rt::setter!(val_opt RunScheduledInstancesRequest dry_run(bool));
+    rt::setter!(val_opt RunScheduledInstancesRequest instance_count(i32));
+    rt::setter!(
+        val_req RunScheduledInstancesRequest
+        launch_specification(t::ScheduledInstancesLaunchSpecification)
+    );
+    rt::setter!(into_req RunScheduledInstancesRequest scheduled_instance_id(String));
 }

@@ -5,103 +5,61 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Searches for routes in the specified local gateway route table.
-    ///
-    /// Returns the [`SearchLocalGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Searches for routes in the specified local gateway route table. Returns [`SearchLocalGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_local_gateway_routes(&self) -> SearchLocalGatewayRoutes {
-        SearchLocalGatewayRoutes(
-            rt::Call::new(&self.handle, &op::SEARCH_LOCAL_GATEWAY_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Searches one or more transit gateway multicast groups and returns the group membership information.
-    ///
-    /// Returns the [`SearchTransitGatewayMulticastGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Searches one or more transit gateway multicast groups and returns the group membership information. Returns [`SearchTransitGatewayMulticastGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_transit_gateway_multicast_groups(
         &self,
     ) -> SearchTransitGatewayMulticastGroups {
-        SearchTransitGatewayMulticastGroups(
-            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Searches for routes in the specified transit gateway route table.
-    ///
-    /// Returns the [`SearchTransitGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Searches for routes in the specified transit gateway route table. Returns [`SearchTransitGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_transit_gateway_routes(&self) -> SearchTransitGatewayRoutes {
-        SearchTransitGatewayRoutes(
-            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
-    ///
-    /// Returns the [`SendDiagnosticInterrupt`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI). Returns [`SendDiagnosticInterrupt`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_diagnostic_interrupt(&self) -> SendDiagnosticInterrupt {
-        SendDiagnosticInterrupt(
-            rt::Call::new(&self.handle, &op::SEND_DIAGNOSTIC_INTERRUPT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete.
-    ///
-    /// Returns the [`StartDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete. Returns [`StartDeclarativePoliciesReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_declarative_policies_report(&self) -> StartDeclarativePoliciesReport {
-        StartDeclarativePoliciesReport(
-            rt::Call::new(&self.handle, &op::START_DECLARATIVE_POLICIES_REPORT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Starts an Amazon EBS-backed instance that you've previously stopped.
-    ///
-    /// Returns the [`StartInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts an Amazon EBS-backed instance that you've previously stopped. Returns [`StartInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_instances(&self) -> StartInstances {
-        StartInstances(rt::Call::new(&self.handle, &op::START_INSTANCES))
+        rt::builder(&self.handle)
     }
-    /// Starts analyzing the specified Network Access Scope.
-    ///
-    /// Returns the [`StartNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts analyzing the specified Network Access Scope. Returns [`StartNetworkInsightsAccessScopeAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_network_insights_access_scope_analysis(
         &self,
     ) -> StartNetworkInsightsAccessScopeAnalysis {
-        StartNetworkInsightsAccessScopeAnalysis(
-            rt::Call::new(
-                &self.handle,
-                &op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
-    ///
-    /// Returns the [`StartNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path. Returns [`StartNetworkInsightsAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_network_insights_analysis(&self) -> StartNetworkInsightsAnalysis {
-        StartNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::START_NETWORK_INSIGHTS_ANALYSIS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service.
-    ///
-    /// Returns the [`StartVpcEndpointServicePrivateDnsVerification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service. Returns [`StartVpcEndpointServicePrivateDnsVerification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_vpc_endpoint_service_private_dns_verification(
         &self,
     ) -> StartVpcEndpointServicePrivateDnsVerification {
-        StartVpcEndpointServicePrivateDnsVerification(
-            rt::Call::new(
-                &self.handle,
-                &op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`StopInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*. Returns [`StopInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_instances(&self) -> StopInstances {
-        StopInstances(rt::Call::new(&self.handle, &op::STOP_INSTANCES))
+        rt::builder(&self.handle)
     }
 }
 /// The `SearchLocalGatewayRoutes` operation.
@@ -119,82 +77,13 @@ rt::operation_type!(
     t::SearchLocalGatewayRoutesResult, rt::NoErrors, op::SEARCH_LOCAL_GATEWAY_ROUTES
 );
 impl SearchLocalGatewayRoutes {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::SearchLocalGatewayRoutesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::SearchLocalGatewayRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SearchLocalGatewayRoutesRequest,
-        t::SearchLocalGatewayRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req SearchLocalGatewayRoutesRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(items SearchLocalGatewayRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt SearchLocalGatewayRoutesRequest max_results(i32));
+    rt::setter!(into_opt SearchLocalGatewayRoutesRequest next_token(String));
+    rt::setter!(val_opt SearchLocalGatewayRoutesRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -225,89 +114,16 @@ rt::operation_type!(
     op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS
 );
 impl SearchTransitGatewayMulticastGroups {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SearchTransitGatewayMulticastGroupsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SearchTransitGatewayMulticastGroupsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SearchTransitGatewayMulticastGroupsRequest,
-        t::SearchTransitGatewayMulticastGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req SearchTransitGatewayMulticastGroupsRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        items SearchTransitGatewayMulticastGroupsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt SearchTransitGatewayMulticastGroupsRequest max_results(i32));
+    rt::setter!(into_opt SearchTransitGatewayMulticastGroupsRequest next_token(String));
+    rt::setter!(val_opt SearchTransitGatewayMulticastGroupsRequest dry_run(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -340,82 +156,13 @@ rt::operation_type!(
     t::SearchTransitGatewayRoutesResult, rt::NoErrors, op::SEARCH_TRANSIT_GATEWAY_ROUTES
 );
 impl SearchTransitGatewayRoutes {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The maximum number of routes to return. If a value is not provided, the default is 1000.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::SearchTransitGatewayRoutesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::SearchTransitGatewayRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SearchTransitGatewayRoutesRequest,
-        t::SearchTransitGatewayRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req SearchTransitGatewayRoutesRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(items SearchTransitGatewayRoutesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt SearchTransitGatewayRoutesRequest max_results(i32));
+    rt::setter!(val_opt SearchTransitGatewayRoutesRequest dry_run(bool));
+    rt::setter!(into_opt SearchTransitGatewayRoutesRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -447,52 +194,8 @@ rt::operation_type!(
     op::SEND_DIAGNOSTIC_INTERRUPT
 );
 impl SendDiagnosticInterrupt {
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req SendDiagnosticInterruptRequest instance_id(String));
+    rt::setter!(val_opt SendDiagnosticInterruptRequest dry_run(bool));
 }
 /// The `StartDeclarativePoliciesReport` operation.
 ///
@@ -525,92 +228,14 @@ rt::operation_type!(
     op::START_DECLARATIVE_POLICIES_REPORT
 );
 impl StartDeclarativePoliciesReport {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the S3 bucket where the report will be saved. The bucket must be in the same Region where the report generation request is made.
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = value.into();
-        self
-    }
-    /// The prefix for your S3 object.
-    #[inline]
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_prefix = Some(value.into());
-        self
-    }
-    /// The root ID, organizational unit ID, or account ID.
-    #[inline]
-    pub fn target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_id = value.into();
-        self
-    }
-    /// The tags to apply.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartDeclarativePoliciesReportResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartDeclarativePoliciesReportResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartDeclarativePoliciesReportRequest,
-        t::StartDeclarativePoliciesReportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt StartDeclarativePoliciesReportRequest dry_run(bool));
+    rt::setter!(into_req StartDeclarativePoliciesReportRequest s3_bucket(String));
+    rt::setter!(into_opt StartDeclarativePoliciesReportRequest s3_prefix(String));
+    rt::setter!(into_req StartDeclarativePoliciesReportRequest target_id(String));
+    rt::setter!(
+        items StartDeclarativePoliciesReportRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }
 /// The `StartInstances` operation.
 ///
@@ -633,66 +258,9 @@ rt::operation_type!(
     op::START_INSTANCES
 );
 impl StartInstances {
-    /// The IDs of the instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn additional_info(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().additional_info = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::StartInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::StartInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(items StartInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(into_opt StartInstancesRequest additional_info(String));
+    rt::setter!(val_opt StartInstancesRequest dry_run(bool));
 }
 /// The `StartNetworkInsightsAccessScopeAnalysis` operation.
 ///
@@ -711,86 +279,18 @@ rt::operation_type!(
     op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
 );
 impl StartNetworkInsightsAccessScopeAnalysis {
-    /// The ID of the Network Access Scope.
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartNetworkInsightsAccessScopeAnalysisResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartNetworkInsightsAccessScopeAnalysisResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartNetworkInsightsAccessScopeAnalysisRequest,
-        t::StartNetworkInsightsAccessScopeAnalysisResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req StartNetworkInsightsAccessScopeAnalysisRequest
+        network_insights_access_scope_id(String)
+    );
+    rt::setter!(val_opt StartNetworkInsightsAccessScopeAnalysisRequest dry_run(bool));
+    rt::setter!(
+        items StartNetworkInsightsAccessScopeAnalysisRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        into_req StartNetworkInsightsAccessScopeAnalysisRequest client_token(String)
+    );
 }
 /// The `StartNetworkInsightsAnalysis` operation.
 ///
@@ -808,120 +308,27 @@ rt::operation_type!(
     op::START_NETWORK_INSIGHTS_ANALYSIS
 );
 impl StartNetworkInsightsAnalysis {
-    /// The ID of the path.
-    #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = value.into();
-        self
-    }
-    /// The member accounts that contain resources that the path can traverse.
-    #[inline]
-    pub fn additional_accounts(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().additional_accounts);
-        self
-    }
-    /// Adds one element to `AdditionalAccounts`; see [`additional_accounts`](Self::additional_accounts).
-    #[inline]
-    pub fn push_additional_accounts(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().additional_accounts, item);
-        self
-    }
-    /// The Amazon Resource Names (ARN) of the resources that the path must traverse.
-    #[inline]
-    pub fn filter_in_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_in_arns);
-        self
-    }
-    /// Adds one element to `FilterInArns`; see [`filter_in_arns`](Self::filter_in_arns).
-    #[inline]
-    pub fn push_filter_in_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().filter_in_arns, item);
-        self
-    }
-    /// The Amazon Resource Names (ARN) of the resources that the path will ignore.
-    #[inline]
-    pub fn filter_out_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter_out_arns);
-        self
-    }
-    /// Adds one element to `FilterOutArns`; see [`filter_out_arns`](Self::filter_out_arns).
-    #[inline]
-    pub fn push_filter_out_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().filter_out_arns, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply.
-    #[inline]
-    pub fn tag_specifications(
-        mut self,
-        value: impl rt::Items<t::TagSpecification>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_specifications);
-        self
-    }
-    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
-    #[inline]
-    pub fn push_tag_specifications(
-        mut self,
-        item: impl Into<t::TagSpecification>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().tag_specifications, item);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartNetworkInsightsAnalysisResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::StartNetworkInsightsAnalysisResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartNetworkInsightsAnalysisRequest,
-        t::StartNetworkInsightsAnalysisResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req StartNetworkInsightsAnalysisRequest network_insights_path_id(String)
+    );
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest additional_accounts(String)
+        push_additional_accounts
+    );
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest filter_in_arns(String)
+        push_filter_in_arns
+    );
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest filter_out_arns(String)
+        push_filter_out_arns
+    );
+    rt::setter!(val_opt StartNetworkInsightsAnalysisRequest dry_run(bool));
+    rt::setter!(
+        items StartNetworkInsightsAnalysisRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_req StartNetworkInsightsAnalysisRequest client_token(String));
 }
 /// The `StartVpcEndpointServicePrivateDnsVerification` operation.
 ///
@@ -944,62 +351,12 @@ rt::operation_type!(
     op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION
 );
 impl StartVpcEndpointServicePrivateDnsVerification {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the endpoint service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartVpcEndpointServicePrivateDnsVerificationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartVpcEndpointServicePrivateDnsVerificationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartVpcEndpointServicePrivateDnsVerificationRequest,
-        t::StartVpcEndpointServicePrivateDnsVerificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        val_opt StartVpcEndpointServicePrivateDnsVerificationRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req StartVpcEndpointServicePrivateDnsVerificationRequest service_id(String)
+    );
 }
 /// The `StopInstances` operation.
 ///
@@ -1024,76 +381,9 @@ rt::operation_type!(
     op::STOP_INSTANCES
 );
 impl StopInstances {
-    /// The IDs of the instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Hibernates the instance if the instance was enabled for hibernation at launch. If the instance cannot hibernate successfully, a normal shutdown occurs. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn hibernate(mut self, value: bool) -> Self {
-        self.0.input_mut().hibernate = Some(value);
-        self
-    }
-    /// Specifies whether to bypass the graceful OS shutdown process when the instance is stopped.
-    #[inline]
-    pub fn skip_os_shutdown(mut self, value: bool) -> Self {
-        self.0.input_mut().skip_os_shutdown = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Forces the instance to stop. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::StopInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::StopInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(items StopInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt StopInstancesRequest hibernate(bool));
+    rt::setter!(val_opt StopInstancesRequest skip_os_shutdown(bool));
+    rt::setter!(val_opt StopInstancesRequest dry_run(bool));
+    rt::setter!(val_opt StopInstancesRequest force(bool));
 }

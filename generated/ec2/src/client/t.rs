@@ -5,21 +5,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user.
-    ///
-    /// Returns the [`TerminateClientVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user. Returns [`TerminateClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn terminate_client_vpn_connections(&self) -> TerminateClientVpnConnections {
-        TerminateClientVpnConnections(
-            rt::Call::new(&self.handle, &op::TERMINATE_CLIENT_VPN_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds.
-    ///
-    /// Returns the [`TerminateInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds. Returns [`TerminateInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn terminate_instances(&self) -> TerminateInstances {
-        TerminateInstances(rt::Call::new(&self.handle, &op::TERMINATE_INSTANCES))
+        rt::builder(&self.handle)
     }
 }
 /// The `TerminateClientVpnConnections` operation.
@@ -38,74 +32,12 @@ rt::operation_type!(
     op::TERMINATE_CLIENT_VPN_CONNECTIONS
 );
 impl TerminateClientVpnConnections {
-    /// The ID of the Client VPN endpoint to which the client is connected.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The ID of the client connection to be terminated.
-    #[inline]
-    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_id = Some(value.into());
-        self
-    }
-    /// The name of the user who initiated the connection. Use this option to terminate all active connections for the specified user. This option can only be used if the user has established up to five connections.
-    #[inline]
-    pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().username = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TerminateClientVpnConnectionsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TerminateClientVpnConnectionsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TerminateClientVpnConnectionsRequest,
-        t::TerminateClientVpnConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req TerminateClientVpnConnectionsRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(into_opt TerminateClientVpnConnectionsRequest connection_id(String));
+    rt::setter!(into_opt TerminateClientVpnConnectionsRequest username(String));
+    rt::setter!(val_opt TerminateClientVpnConnectionsRequest dry_run(bool));
 }
 /// The `TerminateInstances` operation.
 ///
@@ -157,74 +89,8 @@ rt::operation_type!(
     rt::NoErrors, op::TERMINATE_INSTANCES
 );
 impl TerminateInstances {
-    /// The IDs of the instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// Forces the instances to terminate. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Specifies whether to bypass the graceful OS shutdown process when the instance is terminated.
-    #[inline]
-    pub fn skip_os_shutdown(mut self, value: bool) -> Self {
-        self.0.input_mut().skip_os_shutdown = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::TerminateInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::TerminateInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TerminateInstancesRequest,
-        t::TerminateInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(items TerminateInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(val_opt TerminateInstancesRequest force(bool));
+    rt::setter!(val_opt TerminateInstancesRequest skip_os_shutdown(bool));
+    rt::setter!(val_opt TerminateInstancesRequest dry_run(bool));
 }

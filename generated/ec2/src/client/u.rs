@@ -5,113 +5,67 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
-    ///
-    /// Returns the [`UnassignIpv6Addresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface. Returns [`UnassignIpv6Addresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_ipv6_addresses(&self) -> UnassignIpv6Addresses {
-        UnassignIpv6Addresses(rt::Call::new(&self.handle, &op::UNASSIGN_IPV6_ADDRESSES))
+        rt::builder(&self.handle)
     }
-    /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
-    ///
-    /// Returns the [`UnassignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface. Returns [`UnassignPrivateIpAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_private_ip_addresses(&self) -> UnassignPrivateIpAddresses {
-        UnassignPrivateIpAddresses(
-            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_IP_ADDRESSES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`UnassignPrivateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*. Returns [`UnassignPrivateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_private_nat_gateway_address(
         &self,
     ) -> UnassignPrivateNatGatewayAddress {
-        UnassignPrivateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
-    ///
-    /// Returns the [`UnlockSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired. Returns [`UnlockSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unlock_snapshot(&self) -> UnlockSnapshot {
-        UnlockSnapshot(rt::Call::new(&self.handle, &op::UNLOCK_SNAPSHOT))
+        rt::builder(&self.handle)
     }
-    /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`UnmonitorInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*. Returns [`UnmonitorInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unmonitor_instances(&self) -> UnmonitorInstances {
-        UnmonitorInstances(rt::Call::new(&self.handle, &op::UNMONITOR_INSTANCES))
+        rt::builder(&self.handle)
     }
-    /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-    ///
-    /// Returns the [`UpdateCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. Returns [`UpdateCapacityManagerMonitoredTagKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_manager_monitored_tag_keys(
         &self,
     ) -> UpdateCapacityManagerMonitoredTagKeys {
-        UpdateCapacityManagerMonitoredTagKeys(
-            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
-    ///
-    /// Returns the [`UpdateCapacityManagerOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account. Returns [`UpdateCapacityManagerOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_manager_organizations_access(
         &self,
     ) -> UpdateCapacityManagerOrganizationsAccess {
-        UpdateCapacityManagerOrganizationsAccess(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
-    ///
-    /// Returns the [`UpdateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation. Returns [`UpdateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_interruptible_capacity_reservation_allocation(
         &self,
     ) -> UpdateInterruptibleCapacityReservationAllocation {
-        UpdateInterruptibleCapacityReservationAllocation(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-    ///
-    /// Returns the [`UpdateSecurityGroupRuleDescriptionsEgress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. Returns [`UpdateSecurityGroupRuleDescriptionsEgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_security_group_rule_descriptions_egress(
         &self,
     ) -> UpdateSecurityGroupRuleDescriptionsEgress {
-        UpdateSecurityGroupRuleDescriptionsEgress(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-    ///
-    /// Returns the [`UpdateSecurityGroupRuleDescriptionsIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. Returns [`UpdateSecurityGroupRuleDescriptionsIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_security_group_rule_descriptions_ingress(
         &self,
     ) -> UpdateSecurityGroupRuleDescriptionsIngress {
-        UpdateSecurityGroupRuleDescriptionsIngress(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UnassignIpv6Addresses` operation.
@@ -129,76 +83,13 @@ rt::operation_type!(
     t::UnassignIpv6AddressesResult, rt::NoErrors, op::UNASSIGN_IPV6_ADDRESSES
 );
 impl UnassignIpv6Addresses {
-    /// The IPv6 prefixes to unassign from the network interface.
-    #[inline]
-    pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
-    #[inline]
-    pub fn push_ipv6_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The IPv6 addresses to unassign from the network interface.
-    #[inline]
-    pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv6_addresses);
-        self
-    }
-    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
-    #[inline]
-    pub fn push_ipv6_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UnassignIpv6AddressesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UnassignIpv6AddressesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UnassignIpv6AddressesRequest,
-        t::UnassignIpv6AddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items UnassignIpv6AddressesRequest ipv6_prefixes(String) push_ipv6_prefixes
+    );
+    rt::setter!(into_req UnassignIpv6AddressesRequest network_interface_id(String));
+    rt::setter!(
+        items UnassignIpv6AddressesRequest ipv6_addresses(String) push_ipv6_addresses
+    );
 }
 /// The `UnassignPrivateIpAddresses` operation.
 ///
@@ -211,70 +102,14 @@ rt::operation_type!(
     rt::NoErrors, op::UNASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl UnassignPrivateIpAddresses {
-    /// The IPv4 prefixes to unassign from the network interface.
-    #[inline]
-    pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
-        self
-    }
-    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
-    #[inline]
-    pub fn push_ipv4_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The secondary private IP addresses to unassign from the network interface. You can specify this option multiple times to unassign more than one IP address.
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UnassignPrivateIpAddressesRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(
+        items UnassignPrivateIpAddressesRequest ipv4_prefixes(String) push_ipv4_prefixes
+    );
+    rt::setter!(into_req UnassignPrivateIpAddressesRequest network_interface_id(String));
+    rt::setter!(
+        items UnassignPrivateIpAddressesRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
 }
 /// The `UnassignPrivateNatGatewayAddress` operation.
 ///
@@ -296,80 +131,15 @@ rt::operation_type!(
     op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
 );
 impl UnassignPrivateNatGatewayAddress {
-    /// The ID of the NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// The private IPv4 addresses you want to unassign.
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().private_ip_addresses);
-        self
-    }
-    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
-    #[inline]
-    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
-        self
-    }
-    /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
-    #[inline]
-    pub fn max_drain_duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().max_drain_duration_seconds = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UnassignPrivateNatGatewayAddressResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UnassignPrivateNatGatewayAddressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UnassignPrivateNatGatewayAddressRequest,
-        t::UnassignPrivateNatGatewayAddressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UnassignPrivateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items UnassignPrivateNatGatewayAddressRequest private_ip_addresses(String)
+        push_private_ip_addresses
+    );
+    rt::setter!(
+        val_opt UnassignPrivateNatGatewayAddressRequest max_drain_duration_seconds(i32)
+    );
+    rt::setter!(val_opt UnassignPrivateNatGatewayAddressRequest dry_run(bool));
 }
 /// The `UnlockSnapshot` operation.
 ///
@@ -382,54 +152,8 @@ rt::operation_type!(
     op::UNLOCK_SNAPSHOT
 );
 impl UnlockSnapshot {
-    /// The ID of the snapshot to unlock.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UnlockSnapshotResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UnlockSnapshotResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req UnlockSnapshotRequest snapshot_id(String));
+    rt::setter!(val_opt UnlockSnapshotRequest dry_run(bool));
 }
 /// The `UnmonitorInstances` operation.
 ///
@@ -446,76 +170,12 @@ rt::operation_type!(
     rt::NoErrors, op::UNMONITOR_INSTANCES
 );
 impl UnmonitorInstances {
-    /// The IDs of the instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().instance_ids);
-        self
-    }
-    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
-    #[inline]
-    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().instance_ids, item);
-        self
-    }
-    /// The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off.
-    #[inline]
-    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_category_ids);
-        self
-    }
-    /// Adds one element to `MetricCategoryIds`; see [`metric_category_ids`](Self::metric_category_ids).
-    #[inline]
-    pub fn push_metric_category_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().metric_category_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UnmonitorInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UnmonitorInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UnmonitorInstancesRequest,
-        t::UnmonitorInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(items UnmonitorInstancesRequest instance_ids(String) push_instance_ids);
+    rt::setter!(
+        items UnmonitorInstancesRequest metric_category_ids(String)
+        push_metric_category_ids
+    );
+    rt::setter!(val_opt UnmonitorInstancesRequest dry_run(bool));
 }
 /// The `UpdateCapacityManagerMonitoredTagKeys` operation.
 ///
@@ -534,86 +194,18 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS
 );
 impl UpdateCapacityManagerMonitoredTagKeys {
-    /// The tag keys to activate for monitoring. Once activated, these tag keys will be included as dimensions in capacity metric data.
-    #[inline]
-    pub fn activate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().activate_tag_keys);
-        self
-    }
-    /// Adds one element to `ActivateTagKeys`; see [`activate_tag_keys`](Self::activate_tag_keys).
-    #[inline]
-    pub fn push_activate_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().activate_tag_keys, item);
-        self
-    }
-    /// The tag keys to deactivate. Deactivated tag keys will no longer be included as dimensions in capacity metric data.
-    #[inline]
-    pub fn deactivate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().deactivate_tag_keys);
-        self
-    }
-    /// Adds one element to `DeactivateTagKeys`; see [`deactivate_tag_keys`](Self::deactivate_tag_keys).
-    #[inline]
-    pub fn push_deactivate_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().deactivate_tag_keys, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateCapacityManagerMonitoredTagKeysResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateCapacityManagerMonitoredTagKeysResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCapacityManagerMonitoredTagKeysRequest,
-        t::UpdateCapacityManagerMonitoredTagKeysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items UpdateCapacityManagerMonitoredTagKeysRequest activate_tag_keys(String)
+        push_activate_tag_keys
+    );
+    rt::setter!(
+        items UpdateCapacityManagerMonitoredTagKeysRequest deactivate_tag_keys(String)
+        push_deactivate_tag_keys
+    );
+    rt::setter!(val_opt UpdateCapacityManagerMonitoredTagKeysRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateCapacityManagerMonitoredTagKeysRequest client_token(String)
+    );
 }
 /// The `UpdateCapacityManagerOrganizationsAccess` operation.
 ///
@@ -632,68 +224,14 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS
 );
 impl UpdateCapacityManagerOrganizationsAccess {
-    /// Specifies whether to enable or disable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager aggregates data from all accounts in your organization.
-    #[inline]
-    pub fn organizations_access(mut self, value: bool) -> Self {
-        self.0.input_mut().organizations_access = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateCapacityManagerOrganizationsAccessResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateCapacityManagerOrganizationsAccessResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCapacityManagerOrganizationsAccessRequest,
-        t::UpdateCapacityManagerOrganizationsAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        val_req UpdateCapacityManagerOrganizationsAccessRequest
+        organizations_access(bool)
+    );
+    rt::setter!(val_opt UpdateCapacityManagerOrganizationsAccessRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateCapacityManagerOrganizationsAccessRequest client_token(String)
+    );
 }
 /// The `UpdateInterruptibleCapacityReservationAllocation` operation.
 ///
@@ -712,79 +250,21 @@ rt::operation_type!(
     op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
 );
 impl UpdateInterruptibleCapacityReservationAllocation {
-    /// The ID of the source Capacity Reservation containing the interruptible allocation to modify.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The new number of instances to allocate. Enter a higher number to add more capacity to share, or a lower number to reclaim capacity to your source Capacity Reservation.
-    #[inline]
-    pub fn target_instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().target_instance_count = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies the updated behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation.
-    #[inline]
-    pub fn zero_size_preference(
-        mut self,
-        value: impl Into<t::ZeroSizePreference>,
-    ) -> Self {
-        self.0.input_mut().zero_size_preference = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateInterruptibleCapacityReservationAllocationResult,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateInterruptibleCapacityReservationAllocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateInterruptibleCapacityReservationAllocationRequest,
-        t::UpdateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req UpdateInterruptibleCapacityReservationAllocationRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        val_opt UpdateInterruptibleCapacityReservationAllocationRequest
+        target_instance_count(i32)
+    );
+    rt::setter!(
+        val_opt UpdateInterruptibleCapacityReservationAllocationRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_opt UpdateInterruptibleCapacityReservationAllocationRequest
+        zero_size_preference(t::ZeroSizePreference)
+    );
 }
 /// The `UpdateSecurityGroupRuleDescriptionsEgress` operation.
 ///
@@ -803,98 +283,22 @@ rt::operation_type!(
     op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsEgress {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// The IP permissions for the security group rule. You must specify either the IP permissions or the description.
-    #[inline]
-    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
-        value.add_to(&mut self.0.input_mut().ip_permissions);
-        self
-    }
-    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
-    #[inline]
-    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
-        rt::push(&mut self.0.input_mut().ip_permissions, item);
-        self
-    }
-    /// The description for the egress security group rules. You must specify either the description or the IP permissions.
-    #[inline]
-    pub fn security_group_rule_descriptions(
-        mut self,
-        value: impl rt::Items<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
-        self
-    }
-    /// Adds one element to `SecurityGroupRuleDescriptions`; see [`security_group_rule_descriptions`](Self::security_group_rule_descriptions).
-    #[inline]
-    pub fn push_security_group_rule_descriptions(
-        mut self,
-        item: impl Into<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsEgressResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsEgressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSecurityGroupRuleDescriptionsEgressRequest,
-        t::UpdateSecurityGroupRuleDescriptionsEgressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt UpdateSecurityGroupRuleDescriptionsEgressRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsEgressRequest group_id(String)
+    );
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsEgressRequest group_name(String)
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsEgressRequest
+        ip_permissions(t::IpPermission) push_ip_permissions
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsEgressRequest
+        security_group_rule_descriptions(t::SecurityGroupRuleDescription)
+        push_security_group_rule_descriptions
+    );
 }
 /// The `UpdateSecurityGroupRuleDescriptionsIngress` operation.
 ///
@@ -913,96 +317,20 @@ rt::operation_type!(
     op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsIngress {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name. For security groups in a nondefault VPC, you must specify the security group ID.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// The IP permissions for the security group rule. You must specify either IP permissions or a description.
-    #[inline]
-    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
-        value.add_to(&mut self.0.input_mut().ip_permissions);
-        self
-    }
-    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
-    #[inline]
-    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
-        rt::push(&mut self.0.input_mut().ip_permissions, item);
-        self
-    }
-    /// The description for the ingress security group rules. You must specify either a description or IP permissions.
-    #[inline]
-    pub fn security_group_rule_descriptions(
-        mut self,
-        value: impl rt::Items<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
-        self
-    }
-    /// Adds one element to `SecurityGroupRuleDescriptions`; see [`security_group_rule_descriptions`](Self::security_group_rule_descriptions).
-    #[inline]
-    pub fn push_security_group_rule_descriptions(
-        mut self,
-        item: impl Into<t::SecurityGroupRuleDescription>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsIngressResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsIngressResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSecurityGroupRuleDescriptionsIngressRequest,
-        t::UpdateSecurityGroupRuleDescriptionsIngressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt UpdateSecurityGroupRuleDescriptionsIngressRequest dry_run(bool));
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsIngressRequest group_id(String)
+    );
+    rt::setter!(
+        into_opt UpdateSecurityGroupRuleDescriptionsIngressRequest group_name(String)
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsIngressRequest
+        ip_permissions(t::IpPermission) push_ip_permissions
+    );
+    rt::setter!(
+        items UpdateSecurityGroupRuleDescriptionsIngressRequest
+        security_group_rule_descriptions(t::SecurityGroupRuleDescription)
+        push_security_group_rule_descriptions
+    );
 }

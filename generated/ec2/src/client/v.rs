@@ -5,19 +5,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Validates whether the specified security groups can be associated with a single network interface. The operation checks Amazon Virtual Private Cloud (Amazon VPC) quotas. It checks inbound or outbound rules per security group and security groups per network interface. Only authorized Amazon Web Services services can call this operation.
-    ///
-    /// Returns the [`ValidateSecurityGroupQuotasForInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Validates whether the specified security groups can be associated with a single network interface. The operation checks Amazon Virtual Private Cloud (Amazon VPC) quotas. It checks inbound or outbound rules per security group and security groups per network interface. Only authorized Amazon Web Services services can call this operation. Returns [`ValidateSecurityGroupQuotasForInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn validate_security_group_quotas_for_interface(
         &self,
     ) -> ValidateSecurityGroupQuotasForInterface {
-        ValidateSecurityGroupQuotasForInterface(
-            rt::Call::new(
-                &self.handle,
-                &op::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ValidateSecurityGroupQuotasForInterface` operation.
@@ -39,66 +32,9 @@ rt::operation_type!(
     op::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE
 );
 impl ValidateSecurityGroupQuotasForInterface {
-    /// The IDs of the security groups to validate for association with a single network interface. You must specify at least one ID, and each ID must be unique. The number of IDs cannot exceed the maximum number of security groups allowed per network interface.
-    #[inline]
-    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().security_group_ids);
-        self
-    }
-    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
-    #[inline]
-    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().security_group_ids, item);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ValidateSecurityGroupQuotasForInterfaceResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ValidateSecurityGroupQuotasForInterfaceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ValidateSecurityGroupQuotasForInterfaceRequest,
-        t::ValidateSecurityGroupQuotasForInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items ValidateSecurityGroupQuotasForInterfaceRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(val_opt ValidateSecurityGroupQuotasForInterfaceRequest dry_run(bool));
 }

@@ -5,12 +5,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Stops advertising an address range that is provisioned as an address pool.
-    ///
-    /// Returns the [`WithdrawByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops advertising an address range that is provisioned as an address pool. Returns [`WithdrawByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn withdraw_byoip_cidr(&self) -> WithdrawByoipCidr {
-        WithdrawByoipCidr(rt::Call::new(&self.handle, &op::WITHDRAW_BYOIP_CIDR))
+        rt::builder(&self.handle)
     }
 }
 /// The `WithdrawByoipCidr` operation.
@@ -32,56 +30,6 @@ rt::operation_type!(
     rt::NoErrors, op::WITHDRAW_BYOIP_CIDR
 );
 impl WithdrawByoipCidr {
-    /// The address range, in CIDR notation.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::WithdrawByoipCidrResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::WithdrawByoipCidrResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::WithdrawByoipCidrRequest,
-        t::WithdrawByoipCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req WithdrawByoipCidrRequest cidr(String));
+    rt::setter!(val_opt WithdrawByoipCidrRequest dry_run(bool));
 }

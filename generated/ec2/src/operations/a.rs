@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AcceptAddressTransfer`](super::super::client::AcceptAddressTransfer): HTTP binding, errors, auth.
 pub static ACCEPT_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     "AcceptAddressTransfer",
     "POST",
@@ -10,7 +10,7 @@ pub static ACCEPT_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     &t::ACCEPT_ADDRESS_TRANSFER_REQUEST,
     &t::ACCEPT_ADDRESS_TRANSFER_RESULT,
 );
-/// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+/// The runtime's description of [`AcceptCapacityReservationBillingOwnership`](super::super::client::AcceptCapacityReservationBillingOwnership): HTTP binding, errors, auth.
 pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP: rt::Operation = rt::Operation::new(
     "AcceptCapacityReservationBillingOwnership",
     "POST",
@@ -18,7 +18,7 @@ pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP: rt::Operation = rt::Op
     &t::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST,
     &t::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT,
 );
-/// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
+/// The runtime's description of [`AcceptReservedInstancesExchangeQuote`](super::super::client::AcceptReservedInstancesExchangeQuote): HTTP binding, errors, auth.
 pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operation::new(
     "AcceptReservedInstancesExchangeQuote",
     "POST",
@@ -26,7 +26,7 @@ pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operati
     &t::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST,
     &t::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT,
 );
-/// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
+/// The runtime's description of [`AcceptTransitGatewayClientVpnAttachment`](super::super::client::AcceptTransitGatewayClientVpnAttachment): HTTP binding, errors, auth.
 pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayClientVpnAttachment",
     "POST",
@@ -34,7 +34,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Ope
     &t::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
 );
-/// Accepts a request to associate subnets with a transit gateway multicast domain.
+/// The runtime's description of [`AcceptTransitGatewayMulticastDomainAssociations`](super::super::client::AcceptTransitGatewayMulticastDomainAssociations): HTTP binding, errors, auth.
 pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayMulticastDomainAssociations",
     "POST",
@@ -42,7 +42,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation =
     &t::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT,
 );
-/// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
+/// The runtime's description of [`AcceptTransitGatewayPeeringAttachment`](super::super::client::AcceptTransitGatewayPeeringAttachment): HTTP binding, errors, auth.
 pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayPeeringAttachment",
     "POST",
@@ -50,9 +50,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operat
     &t::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
 );
-/// Accepts a request to attach a VPC to a transit gateway.
-///
-/// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use RejectTransitGatewayVpcAttachment to reject a VPC attachment request.
+/// The runtime's description of [`AcceptTransitGatewayVpcAttachment`](super::super::client::AcceptTransitGatewayVpcAttachment): HTTP binding, errors, auth.
 pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation::new(
     "AcceptTransitGatewayVpcAttachment",
     "POST",
@@ -60,7 +58,7 @@ pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation:
     &t::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST,
     &t::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT,
 );
-/// Accepts connection requests to your VPC endpoint service.
+/// The runtime's description of [`AcceptVpcEndpointConnections`](super::super::client::AcceptVpcEndpointConnections): HTTP binding, errors, auth.
 pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     "AcceptVpcEndpointConnections",
     "POST",
@@ -68,11 +66,7 @@ pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     &t::ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST,
     &t::ACCEPT_VPC_ENDPOINT_CONNECTIONS_RESULT,
 );
-/// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
-///
-/// For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC.
-///
-/// If the requester allows multipath resilience, accepting the request also allows multipath resilience for the accepter VPC, and the `multipathResilienceStatus` of the VPC peering connection becomes `enabled`. Additional charges apply. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To stop allowing multipath resilience for the accepter VPC, use ModifyVpcPeeringConnectionOptions and set `AllowMultipathResilience` to `false`.
+/// The runtime's description of [`AcceptVpcPeeringConnection`](super::super::client::AcceptVpcPeeringConnection): HTTP binding, errors, auth.
 pub static ACCEPT_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     "AcceptVpcPeeringConnection",
     "POST",
@@ -80,13 +74,7 @@ pub static ACCEPT_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     &t::ACCEPT_VPC_PEERING_CONNECTION_REQUEST,
     &t::ACCEPT_VPC_PEERING_CONNECTION_RESULT,
 );
-/// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
-///
-/// You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time.
-///
-/// We recommend that you stop advertising the BYOIP CIDR from other locations when you advertise it from Amazon Web Services. To minimize down time, you can configure your Amazon Web Services resources to use an address from a BYOIP CIDR before it is advertised, and then simultaneously stop advertising it from the current location and start advertising it through Amazon Web Services.
-///
-/// It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays.
+/// The runtime's description of [`AdvertiseByoipCidr`](super::super::client::AdvertiseByoipCidr): HTTP binding, errors, auth.
 pub static ADVERTISE_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     "AdvertiseByoipCidr",
     "POST",
@@ -94,20 +82,7 @@ pub static ADVERTISE_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     &t::ADVERTISE_BYOIP_CIDR_REQUEST,
     &t::ADVERTISE_BYOIP_CIDR_RESULT,
 );
-/// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
-///
-/// You can allocate an Elastic IP address from one of the following address pools:
-///
-/// - Amazon's pool of IPv4 addresses
-/// - Public IPv4 address range that you own and bring to your Amazon Web Services account using [Bring Your Own IP Addresses (BYOIP)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)
-/// - An IPv4 IPAM pool with an Amazon-provided or BYOIP public IPv4 address range
-/// - IPv4 addresses from your on-premises network made available for use with an Outpost using a [customer-owned IP address pool](https://docs.aws.amazon.com/outposts/latest/userguide/routing.html#ip-addressing) (CoIP pool)
-///
-/// For more information, see [Elastic IP Addresses](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide*.
-///
-/// If you release an Elastic IP address, you might be able to recover it. You cannot recover an Elastic IP address that you released after it is allocated to another Amazon Web Services account. To attempt to recover an Elastic IP address that you released, specify it in this operation.
-///
-/// You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance).
+/// The runtime's description of [`AllocateAddress`](super::super::client::AllocateAddress): HTTP binding, errors, auth.
 pub static ALLOCATE_ADDRESS: rt::Operation = rt::Operation::new(
     "AllocateAddress",
     "POST",
@@ -115,7 +90,7 @@ pub static ALLOCATE_ADDRESS: rt::Operation = rt::Operation::new(
     &t::ALLOCATE_ADDRESS_REQUEST,
     &t::ALLOCATE_ADDRESS_RESULT,
 );
-/// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
+/// The runtime's description of [`AllocateHosts`](super::super::client::AllocateHosts): HTTP binding, errors, auth.
 pub static ALLOCATE_HOSTS: rt::Operation = rt::Operation::new(
     "AllocateHosts",
     "POST",
@@ -123,11 +98,7 @@ pub static ALLOCATE_HOSTS: rt::Operation = rt::Operation::new(
     &t::ALLOCATE_HOSTS_REQUEST,
     &t::ALLOCATE_HOSTS_RESULT,
 );
-/// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-///
-/// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource. For more information, see [Allocate CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/allocate-cidrs-ipam.html) in the *Amazon VPC IPAM User Guide*.
-///
-/// **Note:** This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool.
+/// The runtime's description of [`AllocateIpamPoolCidr`](super::super::client::AllocateIpamPoolCidr): HTTP binding, errors, auth.
 pub static ALLOCATE_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     "AllocateIpamPoolCidr",
     "POST",
@@ -135,7 +106,7 @@ pub static ALLOCATE_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     &t::ALLOCATE_IPAM_POOL_CIDR_REQUEST,
     &t::ALLOCATE_IPAM_POOL_CIDR_RESULT,
 );
-/// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
+/// The runtime's description of [`ApplySecurityGroupsToClientVpnTargetNetwork`](super::super::client::ApplySecurityGroupsToClientVpnTargetNetwork): HTTP binding, errors, auth.
 pub static APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::new(
     "ApplySecurityGroupsToClientVpnTargetNetwork",
     "POST",
@@ -143,11 +114,7 @@ pub static APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK: rt::Operation = r
     &t::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST,
     &t::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_RESULT,
 );
-/// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
-///
-/// You must specify either the IPv6 addresses or the IPv6 address count in the request.
-///
-/// You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`AssignIpv6Addresses`](super::super::client::AssignIpv6Addresses): HTTP binding, errors, auth.
 pub static ASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     "AssignIpv6Addresses",
     "POST",
@@ -155,17 +122,7 @@ pub static ASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::ASSIGN_IPV6_ADDRESSES_REQUEST,
     &t::ASSIGN_IPV6_ADDRESSES_RESULT,
 );
-/// Assigns the specified secondary private IP addresses to the specified network interface.
-///
-/// You can specify specific secondary IP addresses, or you can specify the number of secondary IP addresses to be automatically assigned from the subnet's CIDR block range. The number of secondary IP addresses that you can assign to an instance varies by instance type. For more information about Elastic IP addresses, see [Elastic IP Addresses](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide*.
-///
-/// When you move a secondary private IP address to another network interface, any Elastic IP address that is associated with the IP address is also moved.
-///
-/// Remapping an IP address is an asynchronous operation. When you move an IP address from one network interface to another, check `network/interfaces/macs/mac/local-ipv4s` in the instance metadata to confirm that the remapping is complete.
-///
-/// You must specify either the IP addresses or the IP address count in the request.
-///
-/// You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`AssignPrivateIpAddresses`](super::super::client::AssignPrivateIpAddresses): HTTP binding, errors, auth.
 pub static ASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     "AssignPrivateIpAddresses",
     "POST",
@@ -173,7 +130,7 @@ pub static ASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
     &t::ASSIGN_PRIVATE_IP_ADDRESSES_RESULT,
 );
-/// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AssignPrivateNatGatewayAddress`](super::super::client::AssignPrivateNatGatewayAddress): HTTP binding, errors, auth.
 pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     "AssignPrivateNatGatewayAddress",
     "POST",
@@ -181,15 +138,7 @@ pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::ne
     &t::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST,
     &t::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
 );
-/// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
-///
-/// If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account.
-///
-/// \[Subnets in Wavelength Zones\] You can associate an IP address from the telecommunication carrier to the instance or network interface.
-///
-/// You cannot associate an Elastic IP address with an interface in a different network border group.
-///
-/// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
+/// The runtime's description of [`AssociateAddress`](super::super::client::AssociateAddress): HTTP binding, errors, auth.
 pub static ASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
     "AssociateAddress",
     "POST",
@@ -197,14 +146,7 @@ pub static ASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_ADDRESS_REQUEST,
     &t::ASSOCIATE_ADDRESS_RESULT,
 );
-/// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
-///
-/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
-/// - You must own the application status check. The check must already exist in your account.
-/// - You must not leave tag keys blank.
-/// - You can create a maximum of 50 tag associations for each application status check.
-/// - You can use `DisassociateApplicationStatusCheck` to remove associations.
-/// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
+/// The runtime's description of [`AssociateApplicationStatusCheck`](super::super::client::AssociateApplicationStatusCheck): HTTP binding, errors, auth.
 pub static ASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     "AssociateApplicationStatusCheck",
     "POST",
@@ -212,7 +154,7 @@ pub static ASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::ne
     &t::ASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST,
     &t::ASSOCIATE_APPLICATION_STATUS_CHECK_RESULT,
 );
-/// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+/// The runtime's description of [`AssociateCapacityReservationBillingOwner`](super::super::client::AssociateCapacityReservationBillingOwner): HTTP binding, errors, auth.
 pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::Operation::new(
     "AssociateCapacityReservationBillingOwner",
     "POST",
@@ -220,9 +162,7 @@ pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::Ope
     &t::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST,
     &t::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT,
 );
-/// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
-///
-/// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
+/// The runtime's description of [`AssociateClientVpnTargetNetwork`](super::super::client::AssociateClientVpnTargetNetwork): HTTP binding, errors, auth.
 pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::new(
     "AssociateClientVpnTargetNetwork",
     "POST",
@@ -230,11 +170,7 @@ pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::n
     &t::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST,
     &t::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT,
 );
-/// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
-///
-/// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AssociateDhcpOptions`](super::super::client::AssociateDhcpOptions): HTTP binding, errors, auth.
 pub static ASSOCIATE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     "AssociateDhcpOptions",
     "POST",
@@ -242,11 +178,7 @@ pub static ASSOCIATE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_DHCP_OPTIONS_REQUEST,
     &rt::UNIT,
 );
-/// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
-///
-/// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
-///
-/// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
+/// The runtime's description of [`AssociateEnclaveCertificateIamRole`](super::super::client::AssociateEnclaveCertificateIamRole): HTTP binding, errors, auth.
 pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operation::new(
     "AssociateEnclaveCertificateIamRole",
     "POST",
@@ -254,7 +186,7 @@ pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operation
     &t::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST,
     &t::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT,
 );
-/// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
+/// The runtime's description of [`AssociateIamInstanceProfile`](super::super::client::AssociateIamInstanceProfile): HTTP binding, errors, auth.
 pub static ASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
     "AssociateIamInstanceProfile",
     "POST",
@@ -262,9 +194,7 @@ pub static ASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
     &t::ASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
 );
-/// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`AssociateInstanceEventWindow`](super::super::client::AssociateInstanceEventWindow): HTTP binding, errors, auth.
 pub static ASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     "AssociateInstanceEventWindow",
     "POST",
@@ -272,9 +202,7 @@ pub static ASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
     &t::ASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
 );
-/// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-///
-/// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
+/// The runtime's description of [`AssociateIpamByoasn`](super::super::client::AssociateIpamByoasn): HTTP binding, errors, auth.
 pub static ASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "AssociateIpamByoasn",
     "POST",
@@ -282,7 +210,7 @@ pub static ASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_IPAM_BYOASN_REQUEST,
     &t::ASSOCIATE_IPAM_BYOASN_RESULT,
 );
-/// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+/// The runtime's description of [`AssociateIpamResourceDiscovery`](super::super::client::AssociateIpamResourceDiscovery): HTTP binding, errors, auth.
 pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     "AssociateIpamResourceDiscovery",
     "POST",
@@ -290,9 +218,7 @@ pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new
     &t::ASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
     &t::ASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
 );
-/// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
-///
-/// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`AssociateKmsKeyId`](super::super::client::AssociateKmsKeyId): HTTP binding, errors, auth.
 pub static ASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     "AssociateKmsKeyId",
     "POST",
@@ -300,11 +226,7 @@ pub static ASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_KMS_KEY_ID_REQUEST,
     &t::ASSOCIATE_KMS_KEY_ID_RESULT,
 );
-/// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-///
-/// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
-///
-/// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AssociateNatGatewayAddress`](super::super::client::AssociateNatGatewayAddress): HTTP binding, errors, auth.
 pub static ASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     "AssociateNatGatewayAddress",
     "POST",
@@ -312,13 +234,7 @@ pub static ASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
     &t::ASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
 );
-/// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
-///
-/// The following limits apply:
-///
-/// - A request can associate up to 20 resources.
-/// - A policy can have up to 100 active associations.
-/// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
+/// The runtime's description of [`AssociateNetworkingFlexCostAllocationPolicy`](super::super::client::AssociateNetworkingFlexCostAllocationPolicy): HTTP binding, errors, auth.
 pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Operation::new(
     "AssociateNetworkingFlexCostAllocationPolicy",
     "POST",
@@ -326,11 +242,7 @@ pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt:
     &t::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
     &t::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
 );
-/// Associates a route server with a VPC to enable dynamic route updates.
-///
-/// A route server association is the connection established between a route server and a VPC.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AssociateRouteServer`](super::super::client::AssociateRouteServer): HTTP binding, errors, auth.
 pub static ASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     "AssociateRouteServer",
     "POST",
@@ -338,9 +250,7 @@ pub static ASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_ROUTE_SERVER_REQUEST,
     &t::ASSOCIATE_ROUTE_SERVER_RESULT,
 );
-/// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AssociateRouteTable`](super::super::client::AssociateRouteTable): HTTP binding, errors, auth.
 pub static ASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "AssociateRouteTable",
     "POST",
@@ -348,13 +258,7 @@ pub static ASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_ROUTE_TABLE_REQUEST,
     &t::ASSOCIATE_ROUTE_TABLE_RESULT,
 );
-/// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
-///
-/// - **Note:** The VPC you want to associate the security group with must be in the same Region.
-/// - You can associate the security group with another VPC if your account owns the VPC or if the VPC was shared with you.
-/// - You must own the security group.
-/// - You cannot use this feature with default security groups.
-/// - You cannot use this feature with the default VPC.
+/// The runtime's description of [`AssociateSecurityGroupVpc`](super::super::client::AssociateSecurityGroupVpc): HTTP binding, errors, auth.
 pub static ASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
     "AssociateSecurityGroupVpc",
     "POST",
@@ -362,7 +266,7 @@ pub static ASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
     &t::ASSOCIATE_SECURITY_GROUP_VPC_RESULT,
 );
-/// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
+/// The runtime's description of [`AssociateSubnetCidrBlock`](super::super::client::AssociateSubnetCidrBlock): HTTP binding, errors, auth.
 pub static ASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     "AssociateSubnetCidrBlock",
     "POST",
@@ -370,9 +274,7 @@ pub static ASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
     &t::ASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
 );
-/// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
-///
-/// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
+/// The runtime's description of [`AssociateTransitGatewayMulticastDomain`](super::super::client::AssociateTransitGatewayMulticastDomain): HTTP binding, errors, auth.
 pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
     "AssociateTransitGatewayMulticastDomain",
     "POST",
@@ -380,7 +282,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Opera
     &t::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
     &t::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
 );
-/// Associates the specified transit gateway attachment with a transit gateway policy table.
+/// The runtime's description of [`AssociateTransitGatewayPolicyTable`](super::super::client::AssociateTransitGatewayPolicyTable): HTTP binding, errors, auth.
 pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
     "AssociateTransitGatewayPolicyTable",
     "POST",
@@ -388,7 +290,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation
     &t::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
     &t::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
 );
-/// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
+/// The runtime's description of [`AssociateTransitGatewayRouteTable`](super::super::client::AssociateTransitGatewayRouteTable): HTTP binding, errors, auth.
 pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "AssociateTransitGatewayRouteTable",
     "POST",
@@ -396,9 +298,7 @@ pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation:
     &t::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// Associates a branch network interface with a trunk network interface.
-///
-/// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
+/// The runtime's description of [`AssociateTrunkInterface`](super::super::client::AssociateTrunkInterface): HTTP binding, errors, auth.
 pub static ASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
     "AssociateTrunkInterface",
     "POST",
@@ -406,11 +306,7 @@ pub static ASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_TRUNK_INTERFACE_REQUEST,
     &t::ASSOCIATE_TRUNK_INTERFACE_RESULT,
 );
-/// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
-///
-/// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
-///
-/// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AssociateVpcCidrBlock`](super::super::client::AssociateVpcCidrBlock): HTTP binding, errors, auth.
 pub static ASSOCIATE_VPC_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     "AssociateVpcCidrBlock",
     "POST",
@@ -418,13 +314,7 @@ pub static ASSOCIATE_VPC_CIDR_BLOCK: rt::Operation = rt::Operation::new(
     &t::ASSOCIATE_VPC_CIDR_BLOCK_REQUEST,
     &t::ASSOCIATE_VPC_CIDR_BLOCK_RESULT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Links an EC2-Classic instance to a ClassicLink-enabled VPC through one or more of the VPC security groups. You cannot link an EC2-Classic instance to more than one VPC at a time. You can only link an instance that's in the `running` state. An instance is automatically unlinked from a VPC when it's stopped - you can link it to the VPC again when you restart it.
-///
-/// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
-///
-/// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
+/// The runtime's description of [`AttachClassicLinkVpc`](super::super::client::AttachClassicLinkVpc): HTTP binding, errors, auth.
 pub static ATTACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
     "AttachClassicLinkVpc",
     "POST",
@@ -432,9 +322,7 @@ pub static ATTACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
     &t::ATTACH_CLASSIC_LINK_VPC_REQUEST,
     &t::ATTACH_CLASSIC_LINK_VPC_RESULT,
 );
-/// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
-///
-/// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
+/// The runtime's description of [`AttachImageWatermark`](super::super::client::AttachImageWatermark): HTTP binding, errors, auth.
 pub static ATTACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
     "AttachImageWatermark",
     "POST",
@@ -442,7 +330,7 @@ pub static ATTACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
     &t::ATTACH_IMAGE_WATERMARK_REQUEST,
     &t::ATTACH_IMAGE_WATERMARK_RESULT,
 );
-/// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AttachInternetGateway`](super::super::client::AttachInternetGateway): HTTP binding, errors, auth.
 pub static ATTACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "AttachInternetGateway",
     "POST",
@@ -450,7 +338,7 @@ pub static ATTACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     &t::ATTACH_INTERNET_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// Attaches a network interface to an instance.
+/// The runtime's description of [`AttachNetworkInterface`](super::super::client::AttachNetworkInterface): HTTP binding, errors, auth.
 pub static ATTACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     "AttachNetworkInterface",
     "POST",
@@ -458,7 +346,7 @@ pub static ATTACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::ATTACH_NETWORK_INTERFACE_REQUEST,
     &t::ATTACH_NETWORK_INTERFACE_RESULT,
 );
-/// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
+/// The runtime's description of [`AttachVerifiedAccessTrustProvider`](super::super::client::AttachVerifiedAccessTrustProvider): HTTP binding, errors, auth.
 pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
     "AttachVerifiedAccessTrustProvider",
     "POST",
@@ -466,20 +354,7 @@ pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation:
     &t::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
     &t::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
 );
-/// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
-///
-/// **Note:** The maximum number of Amazon EBS volumes that you can attach to an instance depends on the instance type. If you exceed the volume attachment limit for an instance type, the attachment request fails with the `AttachmentLimitExceeded` error. For more information, see [Instance volume limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html).
-///
-/// After you attach an EBS volume, you must make it available for use. For more information, see [Make an EBS volume available for use](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html).
-///
-/// If a volume has an Amazon Web Services Marketplace product code:
-///
-/// - The volume can be attached only to a stopped instance.
-/// - Amazon Web Services Marketplace product codes are copied from the volume to the instance.
-/// - You must be subscribed to the product.
-/// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
-///
-/// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`AttachVolume`](super::super::client::AttachVolume): HTTP binding, errors, auth.
 pub static ATTACH_VOLUME: rt::Operation = rt::Operation::new(
     "AttachVolume",
     "POST",
@@ -487,9 +362,7 @@ pub static ATTACH_VOLUME: rt::Operation = rt::Operation::new(
     &t::ATTACH_VOLUME_REQUEST,
     &t::VOLUME_ATTACHMENT,
 );
-/// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`AttachVpnGateway`](super::super::client::AttachVpnGateway): HTTP binding, errors, auth.
 pub static ATTACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     "AttachVpnGateway",
     "POST",
@@ -497,7 +370,7 @@ pub static ATTACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     &t::ATTACH_VPN_GATEWAY_REQUEST,
     &t::ATTACH_VPN_GATEWAY_RESULT,
 );
-/// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
+/// The runtime's description of [`AuthorizeClientVpnIngress`](super::super::client::AuthorizeClientVpnIngress): HTTP binding, errors, auth.
 pub static AUTHORIZE_CLIENT_VPN_INGRESS: rt::Operation = rt::Operation::new(
     "AuthorizeClientVpnIngress",
     "POST",
@@ -505,17 +378,7 @@ pub static AUTHORIZE_CLIENT_VPN_INGRESS: rt::Operation = rt::Operation::new(
     &t::AUTHORIZE_CLIENT_VPN_INGRESS_REQUEST,
     &t::AUTHORIZE_CLIENT_VPN_INGRESS_RESULT,
 );
-/// Adds the specified outbound (egress) rules to a security group.
-///
-/// An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address ranges, the IP address ranges specified by a prefix list, or the instances that are associated with a source security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
-///
-/// You must specify exactly one of the following destinations: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP type and code.
-///
-/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
-///
-/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
-///
-/// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AuthorizeSecurityGroupEgress`](super::super::client::AuthorizeSecurityGroupEgress): HTTP binding, errors, auth.
 pub static AUTHORIZE_SECURITY_GROUP_EGRESS: rt::Operation = rt::Operation::new(
     "AuthorizeSecurityGroupEgress",
     "POST",
@@ -523,17 +386,7 @@ pub static AUTHORIZE_SECURITY_GROUP_EGRESS: rt::Operation = rt::Operation::new(
     &t::AUTHORIZE_SECURITY_GROUP_EGRESS_REQUEST,
     &t::AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT,
 );
-/// Adds the specified inbound (ingress) rules to a security group.
-///
-/// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address range, the IP address ranges that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
-///
-/// You must specify exactly one of the following sources: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code.
-///
-/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
-///
-/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
-///
-/// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`AuthorizeSecurityGroupIngress`](super::super::client::AuthorizeSecurityGroupIngress): HTTP binding, errors, auth.
 pub static AUTHORIZE_SECURITY_GROUP_INGRESS: rt::Operation = rt::Operation::new(
     "AuthorizeSecurityGroupIngress",
     "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
+/// The runtime's description of [`BatchModifyIpamRoutingPolicyRegistrations`](super::super::client::BatchModifyIpamRoutingPolicyRegistrations): HTTP binding, errors, auth.
 pub static BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::Operation::new(
     "BatchModifyIpamRoutingPolicyRegistrations",
     "POST",
@@ -10,11 +10,7 @@ pub static BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::O
     &t::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST,
     &t::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT,
 );
-/// Bundles an Amazon instance store-backed Windows instance.
-///
-/// During bundling, only the root device volume (C:\\) is bundled. Data on other instance store volumes is not preserved.
-///
-/// **Note:** BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`BundleInstance`](super::super::client::BundleInstance): HTTP binding, errors, auth.
 pub static BUNDLE_INSTANCE: rt::Operation = rt::Operation::new(
     "BundleInstance",
     "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Cancels a bundling operation for an instance store-backed Windows instance.
-///
-/// **Note:** CancelBundleTask is no longer supported because [BundleInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BundleInstance.html), the operation it cancels, is no longer supported.
+/// The runtime's description of [`CancelBundleTask`](super::super::client::CancelBundleTask): HTTP binding, errors, auth.
 pub static CANCEL_BUNDLE_TASK: rt::Operation = rt::Operation::new(
     "CancelBundleTask",
     "POST",
@@ -12,19 +10,7 @@ pub static CANCEL_BUNDLE_TASK: rt::Operation = rt::Operation::new(
     &t::CANCEL_BUNDLE_TASK_REQUEST,
     &t::CANCEL_BUNDLE_TASK_RESULT,
 );
-/// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`.
-///
-/// You can cancel a Capacity Reservation that is in the following states:
-///
-/// - `assessing`
-/// - `scheduled` — requires a cancellation quote. Use `CreateCapacityReservationCancellationQuote` to generate a quote, then pass the quote ID with `ApplyCancellationCharges` set to `commitment-wind-down`. The cancellation charge depends on how close the reservation is to its start date.
-/// - `active` and there is no commitment duration or the commitment duration has elapsed.
-/// - `active` during the commitment duration — requires a cancellation quote. Use `CreateCapacityReservationCancellationQuote` to generate a quote, then pass the quote ID with `ApplyCancellationCharges` set to `commitment-wind-down`. The Capacity Reservation transitions to `cancelling` while charges are applied.
-/// - `delayed` — the commitment duration is waived, so no cancellation charge applies.
-///
-/// **Note:** You can't modify or cancel a Capacity Block. For more information, see [Capacity Blocks for ML](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-blocks.html).
-///
-/// Instances running in the reserved capacity continue running until you stop them. Stopped instances that target the Capacity Reservation can no longer launch. Modify these instances to either target a different Capacity Reservation, launch On-Demand Instance capacity, or run in any open Capacity Reservation that has matching attributes and sufficient capacity.
+/// The runtime's description of [`CancelCapacityReservation`](super::super::client::CancelCapacityReservation): HTTP binding, errors, auth.
 pub static CANCEL_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     "CancelCapacityReservation",
     "POST",
@@ -32,11 +18,7 @@ pub static CANCEL_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     &t::CANCEL_CAPACITY_RESERVATION_REQUEST,
     &t::CANCEL_CAPACITY_RESERVATION_RESULT,
 );
-/// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens:
-///
-/// - The Capacity Reservation Fleet's status changes to `cancelled`.
-/// - The individual Capacity Reservations in the Fleet are cancelled. Instances running in the Capacity Reservations at the time of cancelling the Fleet continue to run in shared capacity.
-/// - The Fleet stops creating new Capacity Reservations.
+/// The runtime's description of [`CancelCapacityReservationFleets`](super::super::client::CancelCapacityReservationFleets): HTTP binding, errors, auth.
 pub static CANCEL_CAPACITY_RESERVATION_FLEETS: rt::Operation = rt::Operation::new(
     "CancelCapacityReservationFleets",
     "POST",
@@ -44,7 +26,7 @@ pub static CANCEL_CAPACITY_RESERVATION_FLEETS: rt::Operation = rt::Operation::ne
     &t::CANCEL_CAPACITY_RESERVATION_FLEETS_REQUEST,
     &t::CANCEL_CAPACITY_RESERVATION_FLEETS_RESULT,
 );
-/// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
+/// The runtime's description of [`CancelConversionTask`](super::super::client::CancelConversionTask): HTTP binding, errors, auth.
 pub static CANCEL_CONVERSION_TASK: rt::Operation = rt::Operation::new(
     "CancelConversionTask",
     "POST",
@@ -52,11 +34,7 @@ pub static CANCEL_CONVERSION_TASK: rt::Operation = rt::Operation::new(
     &t::CANCEL_CONVERSION_REQUEST,
     &rt::UNIT,
 );
-/// Cancels the generation of an account status report.
-///
-/// You can only cancel a report while it has the `running` status. Reports with other statuses (`complete`, `cancelled`, or `error`) can't be canceled.
-///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+/// The runtime's description of [`CancelDeclarativePoliciesReport`](super::super::client::CancelDeclarativePoliciesReport): HTTP binding, errors, auth.
 pub static CANCEL_DECLARATIVE_POLICIES_REPORT: rt::Operation = rt::Operation::new(
     "CancelDeclarativePoliciesReport",
     "POST",
@@ -64,7 +42,7 @@ pub static CANCEL_DECLARATIVE_POLICIES_REPORT: rt::Operation = rt::Operation::ne
     &t::CANCEL_DECLARATIVE_POLICIES_REPORT_REQUEST,
     &t::CANCEL_DECLARATIVE_POLICIES_REPORT_RESULT,
 );
-/// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
+/// The runtime's description of [`CancelExportTask`](super::super::client::CancelExportTask): HTTP binding, errors, auth.
 pub static CANCEL_EXPORT_TASK: rt::Operation = rt::Operation::new(
     "CancelExportTask",
     "POST",
@@ -72,7 +50,7 @@ pub static CANCEL_EXPORT_TASK: rt::Operation = rt::Operation::new(
     &t::CANCEL_EXPORT_TASK_REQUEST,
     &rt::UNIT,
 );
-/// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CancelImageLaunchPermission`](super::super::client::CancelImageLaunchPermission): HTTP binding, errors, auth.
 pub static CANCEL_IMAGE_LAUNCH_PERMISSION: rt::Operation = rt::Operation::new(
     "CancelImageLaunchPermission",
     "POST",
@@ -80,7 +58,7 @@ pub static CANCEL_IMAGE_LAUNCH_PERMISSION: rt::Operation = rt::Operation::new(
     &t::CANCEL_IMAGE_LAUNCH_PERMISSION_REQUEST,
     &t::CANCEL_IMAGE_LAUNCH_PERMISSION_RESULT,
 );
-/// Cancels an in-process import virtual machine or import snapshot task.
+/// The runtime's description of [`CancelImportTask`](super::super::client::CancelImportTask): HTTP binding, errors, auth.
 pub static CANCEL_IMPORT_TASK: rt::Operation = rt::Operation::new(
     "CancelImportTask",
     "POST",
@@ -88,9 +66,7 @@ pub static CANCEL_IMPORT_TASK: rt::Operation = rt::Operation::new(
     &t::CANCEL_IMPORT_TASK_REQUEST,
     &t::CANCEL_IMPORT_TASK_RESULT,
 );
-/// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CancelReservedInstancesListing`](super::super::client::CancelReservedInstancesListing): HTTP binding, errors, auth.
 pub static CANCEL_RESERVED_INSTANCES_LISTING: rt::Operation = rt::Operation::new(
     "CancelReservedInstancesListing",
     "POST",
@@ -98,21 +74,7 @@ pub static CANCEL_RESERVED_INSTANCES_LISTING: rt::Operation = rt::Operation::new
     &t::CANCEL_RESERVED_INSTANCES_LISTING_REQUEST,
     &t::CANCEL_RESERVED_INSTANCES_LISTING_RESULT,
 );
-/// Cancels the specified Spot Fleet requests.
-///
-/// After you cancel a Spot Fleet request, the Spot Fleet launches no new instances.
-///
-/// You must also specify whether a canceled Spot Fleet request should terminate its instances. If you choose to terminate the instances, the Spot Fleet request enters the `cancelled_terminating` state. Otherwise, the Spot Fleet request enters the `cancelled_running` state and the instances continue to run until they are interrupted or you terminate them manually.
-///
-/// **Important:** **Terminating an instance is permanent and irreversible.**
-///
-/// After you terminate an instance, you can no longer connect to it, and it can't be recovered. All attached Amazon EBS volumes that are configured to be deleted on termination are also permanently deleted and can't be recovered. All data stored on instance store volumes is permanently lost. For more information, see [How instance termination works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-ec2-instance-termination-works.html).
-///
-/// Before you terminate an instance, ensure that you have backed up all data that you need to retain after the termination to persistent storage.
-///
-/// **Restrictions**
-///
-/// - You can delete up to 100 fleets in a single request. If you exceed the specified number, no fleets are deleted.
+/// The runtime's description of [`CancelSpotFleetRequests`](super::super::client::CancelSpotFleetRequests): HTTP binding, errors, auth.
 pub static CANCEL_SPOT_FLEET_REQUESTS: rt::Operation = rt::Operation::new(
     "CancelSpotFleetRequests",
     "POST",
@@ -120,9 +82,7 @@ pub static CANCEL_SPOT_FLEET_REQUESTS: rt::Operation = rt::Operation::new(
     &t::CANCEL_SPOT_FLEET_REQUESTS_REQUEST,
     &t::CANCEL_SPOT_FLEET_REQUESTS_RESPONSE,
 );
-/// Cancels one or more Spot Instance requests.
-///
-/// **Important:** Canceling a Spot Instance request does not terminate running Spot Instances associated with the request.
+/// The runtime's description of [`CancelSpotInstanceRequests`](super::super::client::CancelSpotInstanceRequests): HTTP binding, errors, auth.
 pub static CANCEL_SPOT_INSTANCE_REQUESTS: rt::Operation = rt::Operation::new(
     "CancelSpotInstanceRequests",
     "POST",
@@ -130,7 +90,7 @@ pub static CANCEL_SPOT_INSTANCE_REQUESTS: rt::Operation = rt::Operation::new(
     &t::CANCEL_SPOT_INSTANCE_REQUESTS_REQUEST,
     &t::CANCEL_SPOT_INSTANCE_REQUESTS_RESULT,
 );
-/// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
+/// The runtime's description of [`ConfirmProductInstance`](super::super::client::ConfirmProductInstance): HTTP binding, errors, auth.
 pub static CONFIRM_PRODUCT_INSTANCE: rt::Operation = rt::Operation::new(
     "ConfirmProductInstance",
     "POST",
@@ -138,7 +98,7 @@ pub static CONFIRM_PRODUCT_INSTANCE: rt::Operation = rt::Operation::new(
     &t::CONFIRM_PRODUCT_INSTANCE_REQUEST,
     &t::CONFIRM_PRODUCT_INSTANCE_RESULT,
 );
-/// Copies the specified Amazon FPGA Image (AFI) to the current Region.
+/// The runtime's description of [`CopyFpgaImage`](super::super::client::CopyFpgaImage): HTTP binding, errors, auth.
 pub static COPY_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     "CopyFpgaImage",
     "POST",
@@ -146,39 +106,7 @@ pub static COPY_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     &t::COPY_FPGA_IMAGE_REQUEST,
     &t::COPY_FPGA_IMAGE_RESULT,
 );
-/// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
-///
-/// **CopyImage supports the following source to destination copies:**
-///
-/// - Region to Region
-/// - Region to Outpost
-/// - Parent Region to Local Zone
-/// - Local Zone to parent Region
-/// - Between Local Zones with the same parent Region (only supported for certain Local Zones)
-///
-/// **CopyImage does not support the following source to destination copies:**
-///
-/// - Local Zone to non-parent Regions
-/// - Between Local Zones with different parent Regions
-/// - Local Zone to Outpost
-/// - Outpost to Local Zone
-/// - Outpost to Region
-/// - Between Outposts
-/// - Within same Outpost
-/// - Cross-partition copies (use [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html) instead)
-///
-/// **Destination specification**
-///
-/// - Region to Region: The destination Region is the Region in which you initiate the copy operation.
-/// - Region to Outpost: Specify the destination using the `DestinationOutpostArn` parameter (the ARN of the Outpost)
-/// - Region to Local Zone, and Local Zone to Local Zone copies: Specify the destination using the `DestinationAvailabilityZone` parameter (the name of the destination Local Zone) or `DestinationAvailabilityZoneId` parameter (the ID of the destination Local Zone).
-///
-/// **Snapshot encryption**
-///
-/// - Region to Outpost: Backing snapshots copied to an Outpost are encrypted by default using the default encryption key for the Region or the key that you specify. Outposts do not support unencrypted snapshots.
-/// - Region to Local Zone, and Local Zone to Local Zone: Not all Local Zones require encrypted snapshots. In Local Zones that require encrypted snapshots, backing snapshots are automatically encrypted during copy. In Local Zones where encryption is not required, snapshots retain their original encryption state (encrypted or unencrypted) by default.
-///
-/// For more information, including the required permissions for copying an AMI, see [Copy an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CopyImage`](super::super::client::CopyImage): HTTP binding, errors, auth.
 pub static COPY_IMAGE: rt::Operation = rt::Operation::new(
     "CopyImage",
     "POST",
@@ -186,21 +114,7 @@ pub static COPY_IMAGE: rt::Operation = rt::Operation::new(
     &t::COPY_IMAGE_REQUEST,
     &t::COPY_IMAGE_RESULT,
 );
-/// Creates an exact copy of an Amazon EBS snapshot.
-///
-/// The location of the source snapshot determines whether you can copy it or not, and the allowed destinations for the snapshot copy.
-///
-/// - If the source snapshot is in a Region, you can copy it within that Region, to another Region, to an Outpost associated with that Region, or to a Local Zone in that Region.
-/// - If the source snapshot is in a Local Zone, you can copy it within that Local Zone, to another Local Zone in the same zone group, or to the parent Region of the Local Zone.
-/// - If the source snapshot is on an Outpost, you can't copy it.
-///
-/// When copying snapshots to a Region, the encryption outcome for the snapshot copy depends on the Amazon EBS encryption by default setting for the destination Region, the encryption status of the source snapshot, and the encryption parameters you specify in the request. For more information, see [Encryption and snapshot copying](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html#creating-encrypted-snapshots).
-///
-/// Snapshots copied to an Outpost must be encrypted. Unencrypted snapshots are not supported on Outposts. For more information, [Amazon EBS local snapshots on Outposts](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#considerations).
-///
-/// **Note:** Snapshots copies have an arbitrary source volume ID. Do not use this volume ID for any purpose.
-///
-/// For more information, see [Copy an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`CopySnapshot`](super::super::client::CopySnapshot): HTTP binding, errors, auth.
 pub static COPY_SNAPSHOT: rt::Operation = rt::Operation::new(
     "CopySnapshot",
     "POST",
@@ -208,7 +122,7 @@ pub static COPY_SNAPSHOT: rt::Operation = rt::Operation::new(
     &t::COPY_SNAPSHOT_REQUEST,
     &t::COPY_SNAPSHOT_RESULT,
 );
-/// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
+/// The runtime's description of [`CopyVolumes`](super::super::client::CopyVolumes): HTTP binding, errors, auth.
 pub static COPY_VOLUMES: rt::Operation = rt::Operation::new(
     "CopyVolumes",
     "POST",
@@ -216,15 +130,7 @@ pub static COPY_VOLUMES: rt::Operation = rt::Operation::new(
     &t::COPY_VOLUMES_REQUEST,
     &t::COPY_VOLUMES_RESULT,
 );
-/// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
-///
-/// - You can create a maximum of 50 application status checks for each account.
-/// - You must associate the check with instances or tags using `AssociateApplicationStatusCheck` before health checks start.
-/// - You must set the `Timeout` value to less than the `Interval` value.
-/// - You must start the `Path` with a forward slash (`/`). Default: `/`.
-/// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
-/// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
-/// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+/// The runtime's description of [`CreateApplicationStatusCheck`](super::super::client::CreateApplicationStatusCheck): HTTP binding, errors, auth.
 pub static CREATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     "CreateApplicationStatusCheck",
     "POST",
@@ -232,7 +138,7 @@ pub static CREATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     &t::CREATE_APPLICATION_STATUS_CHECK_REQUEST,
     &t::CREATE_APPLICATION_STATUS_CHECK_RESULT,
 );
-/// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
+/// The runtime's description of [`CreateCapacityManagerDataExport`](super::super::client::CreateCapacityManagerDataExport): HTTP binding, errors, auth.
 pub static CREATE_CAPACITY_MANAGER_DATA_EXPORT: rt::Operation = rt::Operation::new(
     "CreateCapacityManagerDataExport",
     "POST",
@@ -240,16 +146,7 @@ pub static CREATE_CAPACITY_MANAGER_DATA_EXPORT: rt::Operation = rt::Operation::n
     &t::CREATE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST,
     &t::CREATE_CAPACITY_MANAGER_DATA_EXPORT_RESULT,
 );
-/// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
-///
-/// You can create a Capacity Reservation at any time, and you can choose when it starts. You can create a Capacity Reservation for immediate use or you can request a Capacity Reservation for a future date.
-///
-/// For more information, see [Reserve compute capacity with On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*.
-///
-/// Your request to create a Capacity Reservation could fail if:
-///
-/// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
-/// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateCapacityReservation`](super::super::client::CreateCapacityReservation): HTTP binding, errors, auth.
 pub static CREATE_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     "CreateCapacityReservation",
     "POST",
@@ -257,7 +154,7 @@ pub static CREATE_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     &t::CREATE_CAPACITY_RESERVATION_REQUEST,
     &t::CREATE_CAPACITY_RESERVATION_RESULT,
 );
-/// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
+/// The runtime's description of [`CreateCapacityReservationBySplitting`](super::super::client::CreateCapacityReservationBySplitting): HTTP binding, errors, auth.
 pub static CREATE_CAPACITY_RESERVATION_BY_SPLITTING: rt::Operation = rt::Operation::new(
     "CreateCapacityReservationBySplitting",
     "POST",
@@ -265,7 +162,7 @@ pub static CREATE_CAPACITY_RESERVATION_BY_SPLITTING: rt::Operation = rt::Operati
     &t::CREATE_CAPACITY_RESERVATION_BY_SPLITTING_REQUEST,
     &t::CREATE_CAPACITY_RESERVATION_BY_SPLITTING_RESULT,
 );
-/// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
+/// The runtime's description of [`CreateCapacityReservationCancellationQuote`](super::super::client::CreateCapacityReservationCancellationQuote): HTTP binding, errors, auth.
 pub static CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE: rt::Operation = rt::Operation::new(
     "CreateCapacityReservationCancellationQuote",
     "POST",
@@ -273,9 +170,7 @@ pub static CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE: rt::Operation = rt::O
     &t::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_REQUEST,
     &t::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESULT,
 );
-/// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
-///
-/// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
+/// The runtime's description of [`CreateCapacityReservationDateChangeQuote`](super::super::client::CreateCapacityReservationDateChangeQuote): HTTP binding, errors, auth.
 pub static CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE: rt::Operation = rt::Operation::new(
     "CreateCapacityReservationDateChangeQuote",
     "POST",
@@ -283,7 +178,7 @@ pub static CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE: rt::Operation = rt::Op
     &t::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_REQUEST,
     &t::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_RESULT,
 );
-/// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateCapacityReservationFleet`](super::super::client::CreateCapacityReservationFleet): HTTP binding, errors, auth.
 pub static CREATE_CAPACITY_RESERVATION_FLEET: rt::Operation = rt::Operation::new(
     "CreateCapacityReservationFleet",
     "POST",
@@ -291,7 +186,7 @@ pub static CREATE_CAPACITY_RESERVATION_FLEET: rt::Operation = rt::Operation::new
     &t::CREATE_CAPACITY_RESERVATION_FLEET_REQUEST,
     &t::CREATE_CAPACITY_RESERVATION_FLEET_RESULT,
 );
-/// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
+/// The runtime's description of [`CreateCarrierGateway`](super::super::client::CreateCarrierGateway): HTTP binding, errors, auth.
 pub static CREATE_CARRIER_GATEWAY: rt::Operation = rt::Operation::new(
     "CreateCarrierGateway",
     "POST",
@@ -299,7 +194,7 @@ pub static CREATE_CARRIER_GATEWAY: rt::Operation = rt::Operation::new(
     &t::CREATE_CARRIER_GATEWAY_REQUEST,
     &t::CREATE_CARRIER_GATEWAY_RESULT,
 );
-/// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
+/// The runtime's description of [`CreateClientVpnEndpoint`](super::super::client::CreateClientVpnEndpoint): HTTP binding, errors, auth.
 pub static CREATE_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     "CreateClientVpnEndpoint",
     "POST",
@@ -307,7 +202,7 @@ pub static CREATE_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::CREATE_CLIENT_VPN_ENDPOINT_REQUEST,
     &t::CREATE_CLIENT_VPN_ENDPOINT_RESULT,
 );
-/// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
+/// The runtime's description of [`CreateClientVpnRoute`](super::super::client::CreateClientVpnRoute): HTTP binding, errors, auth.
 pub static CREATE_CLIENT_VPN_ROUTE: rt::Operation = rt::Operation::new(
     "CreateClientVpnRoute",
     "POST",
@@ -315,7 +210,7 @@ pub static CREATE_CLIENT_VPN_ROUTE: rt::Operation = rt::Operation::new(
     &t::CREATE_CLIENT_VPN_ROUTE_REQUEST,
     &t::CREATE_CLIENT_VPN_ROUTE_RESULT,
 );
-/// Creates a range of customer-owned IP addresses.
+/// The runtime's description of [`CreateCoipCidr`](super::super::client::CreateCoipCidr): HTTP binding, errors, auth.
 pub static CREATE_COIP_CIDR: rt::Operation = rt::Operation::new(
     "CreateCoipCidr",
     "POST",
@@ -323,7 +218,7 @@ pub static CREATE_COIP_CIDR: rt::Operation = rt::Operation::new(
     &t::CREATE_COIP_CIDR_REQUEST,
     &t::CREATE_COIP_CIDR_RESULT,
 );
-/// Creates a pool of customer-owned IP (CoIP) addresses.
+/// The runtime's description of [`CreateCoipPool`](super::super::client::CreateCoipPool): HTTP binding, errors, auth.
 pub static CREATE_COIP_POOL: rt::Operation = rt::Operation::new(
     "CreateCoipPool",
     "POST",
@@ -331,11 +226,7 @@ pub static CREATE_COIP_POOL: rt::Operation = rt::Operation::new(
     &t::CREATE_COIP_POOL_REQUEST,
     &t::CREATE_COIP_POOL_RESULT,
 );
-/// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
-///
-/// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-///
-/// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
+/// The runtime's description of [`CreateCustomerGateway`](super::super::client::CreateCustomerGateway): HTTP binding, errors, auth.
 pub static CREATE_CUSTOMER_GATEWAY: rt::Operation = rt::Operation::new(
     "CreateCustomerGateway",
     "POST",
@@ -343,7 +234,7 @@ pub static CREATE_CUSTOMER_GATEWAY: rt::Operation = rt::Operation::new(
     &t::CREATE_CUSTOMER_GATEWAY_REQUEST,
     &t::CREATE_CUSTOMER_GATEWAY_RESULT,
 );
-/// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateDefaultSubnet`](super::super::client::CreateDefaultSubnet): HTTP binding, errors, auth.
 pub static CREATE_DEFAULT_SUBNET: rt::Operation = rt::Operation::new(
     "CreateDefaultSubnet",
     "POST",
@@ -351,9 +242,7 @@ pub static CREATE_DEFAULT_SUBNET: rt::Operation = rt::Operation::new(
     &t::CREATE_DEFAULT_SUBNET_REQUEST,
     &t::CREATE_DEFAULT_SUBNET_RESULT,
 );
-/// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
-///
-/// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
+/// The runtime's description of [`CreateDefaultVpc`](super::super::client::CreateDefaultVpc): HTTP binding, errors, auth.
 pub static CREATE_DEFAULT_VPC: rt::Operation = rt::Operation::new(
     "CreateDefaultVpc",
     "POST",
@@ -361,7 +250,7 @@ pub static CREATE_DEFAULT_VPC: rt::Operation = rt::Operation::new(
     &t::CREATE_DEFAULT_VPC_REQUEST,
     &t::CREATE_DEFAULT_VPC_RESULT,
 );
-/// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
+/// The runtime's description of [`CreateDelegateMacVolumeOwnershipTask`](super::super::client::CreateDelegateMacVolumeOwnershipTask): HTTP binding, errors, auth.
 pub static CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK: rt::Operation = rt::Operation::new(
     "CreateDelegateMacVolumeOwnershipTask",
     "POST",
@@ -369,16 +258,7 @@ pub static CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK: rt::Operation = rt::Operat
     &t::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_REQUEST,
     &t::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_RESULT,
 );
-/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
-///
-/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-///
-/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
-/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
-/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
-/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
-/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
-/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
+/// The runtime's description of [`CreateDhcpOptions`](super::super::client::CreateDhcpOptions): HTTP binding, errors, auth.
 pub static CREATE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     "CreateDhcpOptions",
     "POST",
@@ -386,7 +266,7 @@ pub static CREATE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     &t::CREATE_DHCP_OPTIONS_REQUEST,
     &t::CREATE_DHCP_OPTIONS_RESULT,
 );
-/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
+/// The runtime's description of [`CreateEgressOnlyInternetGateway`](super::super::client::CreateEgressOnlyInternetGateway): HTTP binding, errors, auth.
 pub static CREATE_EGRESS_ONLY_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "CreateEgressOnlyInternetGateway",
     "POST",
@@ -394,11 +274,7 @@ pub static CREATE_EGRESS_ONLY_INTERNET_GATEWAY: rt::Operation = rt::Operation::n
     &t::CREATE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST,
     &t::CREATE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT,
 );
-/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-///
-/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateFleet`](super::super::client::CreateFleet): HTTP binding, errors, auth.
 pub static CREATE_FLEET: rt::Operation = rt::Operation::new(
     "CreateFleet",
     "POST",
@@ -406,13 +282,7 @@ pub static CREATE_FLEET: rt::Operation = rt::Operation::new(
     &t::CREATE_FLEET_REQUEST,
     &t::CREATE_FLEET_RESULT,
 );
-/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-///
-/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
-///
-/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
-///
-/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateFlowLogs`](super::super::client::CreateFlowLogs): HTTP binding, errors, auth.
 pub static CREATE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     "CreateFlowLogs",
     "POST",
@@ -420,11 +290,7 @@ pub static CREATE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     &t::CREATE_FLOW_LOGS_REQUEST,
     &t::CREATE_FLOW_LOGS_RESULT,
 );
-/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-///
-/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
-///
-/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
+/// The runtime's description of [`CreateFpgaImage`](super::super::client::CreateFpgaImage): HTTP binding, errors, auth.
 pub static CREATE_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     "CreateFpgaImage",
     "POST",
@@ -432,17 +298,7 @@ pub static CREATE_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     &t::CREATE_FPGA_IMAGE_REQUEST,
     &t::CREATE_FPGA_IMAGE_RESULT,
 );
-/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
-///
-/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
-///
-/// The location of the source instance determines where you can create the snapshots of the AMI:
-///
-/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
-/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
-///
-/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
+/// The runtime's description of [`CreateImage`](super::super::client::CreateImage): HTTP binding, errors, auth.
 pub static CREATE_IMAGE: rt::Operation = rt::Operation::new(
     "CreateImage",
     "POST",
@@ -450,9 +306,7 @@ pub static CREATE_IMAGE: rt::Operation = rt::Operation::new(
     &t::CREATE_IMAGE_REQUEST,
     &t::CREATE_IMAGE_RESULT,
 );
-/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateImageUsageReport`](super::super::client::CreateImageUsageReport): HTTP binding, errors, auth.
 pub static CREATE_IMAGE_USAGE_REPORT: rt::Operation = rt::Operation::new(
     "CreateImageUsageReport",
     "POST",
@@ -460,9 +314,7 @@ pub static CREATE_IMAGE_USAGE_REPORT: rt::Operation = rt::Operation::new(
     &t::CREATE_IMAGE_USAGE_REPORT_REQUEST,
     &t::CREATE_IMAGE_USAGE_REPORT_RESULT,
 );
-/// Creates an EC2 Instance Connect Endpoint.
-///
-/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateInstanceConnectEndpoint`](super::super::client::CreateInstanceConnectEndpoint): HTTP binding, errors, auth.
 pub static CREATE_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     "CreateInstanceConnectEndpoint",
     "POST",
@@ -470,22 +322,7 @@ pub static CREATE_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST,
     &t::CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT,
 );
-/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
-///
-/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
-///
-/// You can create up to 200 event windows per Amazon Web Services Region.
-///
-/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
-///
-/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
-///
-/// Event windows are *not* applicable for:
-///
-/// - Expedited scheduled events and network maintenance events.
-/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateInstanceEventWindow`](super::super::client::CreateInstanceEventWindow): HTTP binding, errors, auth.
 pub static CREATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     "CreateInstanceEventWindow",
     "POST",
@@ -493,9 +330,7 @@ pub static CREATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     &t::CREATE_INSTANCE_EVENT_WINDOW_REQUEST,
     &t::CREATE_INSTANCE_EVENT_WINDOW_RESULT,
 );
-/// Exports a running or stopped instance to an Amazon S3 bucket.
-///
-/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
+/// The runtime's description of [`CreateInstanceExportTask`](super::super::client::CreateInstanceExportTask): HTTP binding, errors, auth.
 pub static CREATE_INSTANCE_EXPORT_TASK: rt::Operation = rt::Operation::new(
     "CreateInstanceExportTask",
     "POST",
@@ -503,9 +338,7 @@ pub static CREATE_INSTANCE_EXPORT_TASK: rt::Operation = rt::Operation::new(
     &t::CREATE_INSTANCE_EXPORT_TASK_REQUEST,
     &t::CREATE_INSTANCE_EXPORT_TASK_RESULT,
 );
-/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
-///
-/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateInternetGateway`](super::super::client::CreateInternetGateway): HTTP binding, errors, auth.
 pub static CREATE_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "CreateInternetGateway",
     "POST",
@@ -513,7 +346,7 @@ pub static CREATE_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     &t::CREATE_INTERNET_GATEWAY_REQUEST,
     &t::CREATE_INTERNET_GATEWAY_RESULT,
 );
-/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
+/// The runtime's description of [`CreateInterruptibleCapacityReservationAllocation`](super::super::client::CreateInterruptibleCapacityReservationAllocation): HTTP binding, errors, auth.
 pub static CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION: rt::Operation = rt::Operation::new(
     "CreateInterruptibleCapacityReservationAllocation",
     "POST",
@@ -521,9 +354,7 @@ pub static CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION: rt::Operation =
     &t::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST,
     &t::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT,
 );
-/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
-///
-/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`CreateIpam`](super::super::client::CreateIpam): HTTP binding, errors, auth.
 pub static CREATE_IPAM: rt::Operation = rt::Operation::new(
     "CreateIpam",
     "POST",
@@ -531,9 +362,7 @@ pub static CREATE_IPAM: rt::Operation = rt::Operation::new(
     &t::CREATE_IPAM_REQUEST,
     &t::CREATE_IPAM_RESULT,
 );
-/// Create a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+/// The runtime's description of [`CreateIpamExternalResourceVerificationToken`](super::super::client::CreateIpamExternalResourceVerificationToken): HTTP binding, errors, auth.
 pub static CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Operation = rt::Operation::new(
     "CreateIpamExternalResourceVerificationToken",
     "POST",
@@ -541,7 +370,7 @@ pub static CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Operation = rt:
     &t::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST,
     &t::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT,
 );
-/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
+/// The runtime's description of [`CreateIpamInternetRegistryAssociation`](super::super::client::CreateIpamInternetRegistryAssociation): HTTP binding, errors, auth.
 pub static CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operation::new(
     "CreateIpamInternetRegistryAssociation",
     "POST",
@@ -549,11 +378,7 @@ pub static CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operat
     &t::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST,
     &t::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
 );
-/// Creates an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`CreateIpamPolicy`](super::super::client::CreateIpamPolicy): HTTP binding, errors, auth.
 pub static CREATE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     "CreateIpamPolicy",
     "POST",
@@ -561,9 +386,7 @@ pub static CREATE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     &t::CREATE_IPAM_POLICY_REQUEST,
     &t::CREATE_IPAM_POLICY_RESULT,
 );
-/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
-///
-/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`CreateIpamPool`](super::super::client::CreateIpamPool): HTTP binding, errors, auth.
 pub static CREATE_IPAM_POOL: rt::Operation = rt::Operation::new(
     "CreateIpamPool",
     "POST",
@@ -571,11 +394,7 @@ pub static CREATE_IPAM_POOL: rt::Operation = rt::Operation::new(
     &t::CREATE_IPAM_POOL_REQUEST,
     &t::CREATE_IPAM_POOL_RESULT,
 );
-/// Creates an IPAM prefix list resolver.
-///
-/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`CreateIpamPrefixListResolver`](super::super::client::CreateIpamPrefixListResolver): HTTP binding, errors, auth.
 pub static CREATE_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     "CreateIpamPrefixListResolver",
     "POST",
@@ -583,11 +402,7 @@ pub static CREATE_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     &t::CREATE_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
     &t::CREATE_IPAM_PREFIX_LIST_RESOLVER_RESULT,
 );
-/// Creates an IPAM prefix list resolver target.
-///
-/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`CreateIpamPrefixListResolverTarget`](super::super::client::CreateIpamPrefixListResolverTarget): HTTP binding, errors, auth.
 pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operation::new(
     "CreateIpamPrefixListResolverTarget",
     "POST",
@@ -595,7 +410,7 @@ pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operatio
     &t::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST,
     &t::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT,
 );
-/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+/// The runtime's description of [`CreateIpamResourceDiscovery`](super::super::client::CreateIpamResourceDiscovery): HTTP binding, errors, auth.
 pub static CREATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     "CreateIpamResourceDiscovery",
     "POST",
@@ -603,7 +418,7 @@ pub static CREATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     &t::CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
     &t::CREATE_IPAM_RESOURCE_DISCOVERY_RESULT,
 );
-/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
+/// The runtime's description of [`CreateIpamRoutingPolicyRegistration`](super::super::client::CreateIpamRoutingPolicyRegistration): HTTP binding, errors, auth.
 pub static CREATE_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operation::new(
     "CreateIpamRoutingPolicyRegistration",
     "POST",
@@ -611,9 +426,7 @@ pub static CREATE_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operatio
     &t::CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST,
     &t::CREATE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
 );
-/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
-///
-/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`CreateIpamScope`](super::super::client::CreateIpamScope): HTTP binding, errors, auth.
 pub static CREATE_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     "CreateIpamScope",
     "POST",
@@ -621,13 +434,7 @@ pub static CREATE_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     &t::CREATE_IPAM_SCOPE_REQUEST,
     &t::CREATE_IPAM_SCOPE_RESULT,
 );
-/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
-///
-/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
-///
-/// You can have up to 5,000 key pairs per Amazon Web Services Region.
-///
-/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateKeyPair`](super::super::client::CreateKeyPair): HTTP binding, errors, auth.
 pub static CREATE_KEY_PAIR: rt::Operation = rt::Operation::new(
     "CreateKeyPair",
     "POST",
@@ -635,11 +442,7 @@ pub static CREATE_KEY_PAIR: rt::Operation = rt::Operation::new(
     &t::CREATE_KEY_PAIR_REQUEST,
     &t::KEY_PAIR,
 );
-/// Creates a launch template.
-///
-/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
-///
-/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateLaunchTemplate`](super::super::client::CreateLaunchTemplate): HTTP binding, errors, auth.
 pub static CREATE_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     "CreateLaunchTemplate",
     "POST",
@@ -647,13 +450,7 @@ pub static CREATE_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     &t::CREATE_LAUNCH_TEMPLATE_REQUEST,
     &t::CREATE_LAUNCH_TEMPLATE_RESULT,
 );
-/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
-///
-/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
-///
-/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
-///
-/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateLaunchTemplateVersion`](super::super::client::CreateLaunchTemplateVersion): HTTP binding, errors, auth.
 pub static CREATE_LAUNCH_TEMPLATE_VERSION: rt::Operation = rt::Operation::new(
     "CreateLaunchTemplateVersion",
     "POST",
@@ -661,10 +458,7 @@ pub static CREATE_LAUNCH_TEMPLATE_VERSION: rt::Operation = rt::Operation::new(
     &t::CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST,
     &t::CREATE_LAUNCH_TEMPLATE_VERSION_RESULT,
 );
-/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
-///
-/// - `LocalGatewayVirtualInterfaceGroupId`
-/// - `NetworkInterfaceId`
+/// The runtime's description of [`CreateLocalGatewayRoute`](super::super::client::CreateLocalGatewayRoute): HTTP binding, errors, auth.
 pub static CREATE_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "CreateLocalGatewayRoute",
     "POST",
@@ -672,7 +466,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::CREATE_LOCAL_GATEWAY_ROUTE_REQUEST,
     &t::CREATE_LOCAL_GATEWAY_ROUTE_RESULT,
 );
-/// Creates a local gateway route table.
+/// The runtime's description of [`CreateLocalGatewayRouteTable`](super::super::client::CreateLocalGatewayRouteTable): HTTP binding, errors, auth.
 pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "CreateLocalGatewayRouteTable",
     "POST",
@@ -680,7 +474,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// Creates a local gateway route table virtual interface group association.
+/// The runtime's description of [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`](super::super::client::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation): HTTP binding, errors, auth.
 pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION: rt::Operation = rt::Operation::new(
     "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation",
     "POST",
@@ -688,7 +482,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION:
     &t::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST,
     &t::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT,
 );
-/// Associates the specified VPC with the specified local gateway route table.
+/// The runtime's description of [`CreateLocalGatewayRouteTableVpcAssociation`](super::super::client::CreateLocalGatewayRouteTableVpcAssociation): HTTP binding, errors, auth.
 pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Operation = rt::Operation::new(
     "CreateLocalGatewayRouteTableVpcAssociation",
     "POST",
@@ -696,7 +490,7 @@ pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Operation = rt:
     &t::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST,
     &t::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT,
 );
-/// Create a virtual interface for a local gateway.
+/// The runtime's description of [`CreateLocalGatewayVirtualInterface`](super::super::client::CreateLocalGatewayVirtualInterface): HTTP binding, errors, auth.
 pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Operation = rt::Operation::new(
     "CreateLocalGatewayVirtualInterface",
     "POST",
@@ -704,7 +498,7 @@ pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Operation = rt::Operation
     &t::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST,
     &t::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT,
 );
-/// Create a local gateway virtual interface group.
+/// The runtime's description of [`CreateLocalGatewayVirtualInterfaceGroup`](super::super::client::CreateLocalGatewayVirtualInterfaceGroup): HTTP binding, errors, auth.
 pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Operation = rt::Operation::new(
     "CreateLocalGatewayVirtualInterfaceGroup",
     "POST",
@@ -712,22 +506,7 @@ pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Operation = rt::Ope
     &t::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST,
     &t::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT,
 );
-/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-///
-/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
-///
-/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
-///
-/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
-///
-/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-///
-/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
+/// The runtime's description of [`CreateMacSystemIntegrityProtectionModificationTask`](super::super::client::CreateMacSystemIntegrityProtectionModificationTask): HTTP binding, errors, auth.
 pub static CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK: rt::Operation = rt::Operation::new(
     "CreateMacSystemIntegrityProtectionModificationTask",
     "POST",
@@ -735,7 +514,7 @@ pub static CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK: rt::Operati
     &t::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_REQUEST,
     &t::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_RESULT,
 );
-/// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
+/// The runtime's description of [`CreateManagedPrefixList`](super::super::client::CreateManagedPrefixList): HTTP binding, errors, auth.
 pub static CREATE_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     "CreateManagedPrefixList",
     "POST",
@@ -743,9 +522,7 @@ pub static CREATE_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     &t::CREATE_MANAGED_PREFIX_LIST_REQUEST,
     &t::CREATE_MANAGED_PREFIX_LIST_RESULT,
 );
-/// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateMetricCategory`](super::super::client::CreateMetricCategory): HTTP binding, errors, auth.
 pub static CREATE_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     "CreateMetricCategory",
     "POST",
@@ -753,15 +530,7 @@ pub static CREATE_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     &t::CREATE_METRIC_CATEGORY_REQUEST,
     &t::CREATE_METRIC_CATEGORY_RESULT,
 );
-/// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
-///
-/// With a public NAT gateway, internet-bound traffic from a private subnet can be routed to the NAT gateway, so that instances in a private subnet can connect to the internet.
-///
-/// With a private NAT gateway, private communication is routed across VPCs and on-premises networks through a transit gateway or virtual private gateway. Common use cases include running large workloads behind a small pool of allowlisted IPv4 addresses, preserving private IPv4 addresses, and communicating between overlapping networks.
-///
-/// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
-///
-/// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateNatGateway`](super::super::client::CreateNatGateway): HTTP binding, errors, auth.
 pub static CREATE_NAT_GATEWAY: rt::Operation = rt::Operation::new(
     "CreateNatGateway",
     "POST",
@@ -769,9 +538,7 @@ pub static CREATE_NAT_GATEWAY: rt::Operation = rt::Operation::new(
     &t::CREATE_NAT_GATEWAY_REQUEST,
     &t::CREATE_NAT_GATEWAY_RESULT,
 );
-/// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateNetworkAcl`](super::super::client::CreateNetworkAcl): HTTP binding, errors, auth.
 pub static CREATE_NETWORK_ACL: rt::Operation = rt::Operation::new(
     "CreateNetworkAcl",
     "POST",
@@ -779,13 +546,7 @@ pub static CREATE_NETWORK_ACL: rt::Operation = rt::Operation::new(
     &t::CREATE_NETWORK_ACL_REQUEST,
     &t::CREATE_NETWORK_ACL_RESULT,
 );
-/// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
-///
-/// We recommend that you leave room between the rule numbers (for example, 100, 110, 120, ...), and not number them one right after the other (for example, 101, 102, 103, ...). This makes it easier to add a rule between existing ones without having to renumber the rules.
-///
-/// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
-///
-/// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateNetworkAclEntry`](super::super::client::CreateNetworkAclEntry): HTTP binding, errors, auth.
 pub static CREATE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     "CreateNetworkAclEntry",
     "POST",
@@ -793,9 +554,7 @@ pub static CREATE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     &t::CREATE_NETWORK_ACL_ENTRY_REQUEST,
     &rt::UNIT,
 );
-/// Creates a Network Access Scope.
-///
-/// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
+/// The runtime's description of [`CreateNetworkInsightsAccessScope`](super::super::client::CreateNetworkInsightsAccessScope): HTTP binding, errors, auth.
 pub static CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Operation = rt::Operation::new(
     "CreateNetworkInsightsAccessScope",
     "POST",
@@ -803,9 +562,7 @@ pub static CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Operation = rt::Operation::
     &t::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST,
     &t::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT,
 );
-/// Creates a path to analyze for reachability.
-///
-/// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
+/// The runtime's description of [`CreateNetworkInsightsPath`](super::super::client::CreateNetworkInsightsPath): HTTP binding, errors, auth.
 pub static CREATE_NETWORK_INSIGHTS_PATH: rt::Operation = rt::Operation::new(
     "CreateNetworkInsightsPath",
     "POST",
@@ -813,11 +570,7 @@ pub static CREATE_NETWORK_INSIGHTS_PATH: rt::Operation = rt::Operation::new(
     &t::CREATE_NETWORK_INSIGHTS_PATH_REQUEST,
     &t::CREATE_NETWORK_INSIGHTS_PATH_RESULT,
 );
-/// Creates a network interface in the specified subnet.
-///
-/// The number of IP addresses you can assign to a network interface varies by instance type.
-///
-/// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateNetworkInterface`](super::super::client::CreateNetworkInterface): HTTP binding, errors, auth.
 pub static CREATE_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     "CreateNetworkInterface",
     "POST",
@@ -825,9 +578,7 @@ pub static CREATE_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::CREATE_NETWORK_INTERFACE_REQUEST,
     &t::CREATE_NETWORK_INTERFACE_RESULT,
 );
-/// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
-///
-/// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
+/// The runtime's description of [`CreateNetworkInterfacePermission`](super::super::client::CreateNetworkInterfacePermission): HTTP binding, errors, auth.
 pub static CREATE_NETWORK_INTERFACE_PERMISSION: rt::Operation = rt::Operation::new(
     "CreateNetworkInterfacePermission",
     "POST",
@@ -835,9 +586,7 @@ pub static CREATE_NETWORK_INTERFACE_PERMISSION: rt::Operation = rt::Operation::n
     &t::CREATE_NETWORK_INTERFACE_PERMISSION_REQUEST,
     &t::CREATE_NETWORK_INTERFACE_PERMISSION_RESULT,
 );
-/// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
-///
-/// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
+/// The runtime's description of [`CreateNetworkingFlexCostAllocationPolicy`](super::super::client::CreateNetworkingFlexCostAllocationPolicy): HTTP binding, errors, auth.
 pub static CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Operation::new(
     "CreateNetworkingFlexCostAllocationPolicy",
     "POST",
@@ -845,11 +594,7 @@ pub static CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Op
     &t::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
     &t::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
 );
-/// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
-///
-/// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
-///
-/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreatePlacementGroup`](super::super::client::CreatePlacementGroup): HTTP binding, errors, auth.
 pub static CREATE_PLACEMENT_GROUP: rt::Operation = rt::Operation::new(
     "CreatePlacementGroup",
     "POST",
@@ -857,7 +602,7 @@ pub static CREATE_PLACEMENT_GROUP: rt::Operation = rt::Operation::new(
     &t::CREATE_PLACEMENT_GROUP_REQUEST,
     &t::CREATE_PLACEMENT_GROUP_RESULT,
 );
-/// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
+/// The runtime's description of [`CreatePublicIpv4Pool`](super::super::client::CreatePublicIpv4Pool): HTTP binding, errors, auth.
 pub static CREATE_PUBLIC_IPV4_POOL: rt::Operation = rt::Operation::new(
     "CreatePublicIpv4Pool",
     "POST",
@@ -865,9 +610,7 @@ pub static CREATE_PUBLIC_IPV4_POOL: rt::Operation = rt::Operation::new(
     &t::CREATE_PUBLIC_IPV4_POOL_REQUEST,
     &t::CREATE_PUBLIC_IPV4_POOL_RESULT,
 );
-/// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
-///
-/// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateReplaceRootVolumeTask`](super::super::client::CreateReplaceRootVolumeTask): HTTP binding, errors, auth.
 pub static CREATE_REPLACE_ROOT_VOLUME_TASK: rt::Operation = rt::Operation::new(
     "CreateReplaceRootVolumeTask",
     "POST",
@@ -875,15 +618,7 @@ pub static CREATE_REPLACE_ROOT_VOLUME_TASK: rt::Operation = rt::Operation::new(
     &t::CREATE_REPLACE_ROOT_VOLUME_TASK_REQUEST,
     &t::CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT,
 );
-/// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
-///
-/// **Note:** Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
-///
-/// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
-///
-/// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateReservedInstancesListing`](super::super::client::CreateReservedInstancesListing): HTTP binding, errors, auth.
 pub static CREATE_RESERVED_INSTANCES_LISTING: rt::Operation = rt::Operation::new(
     "CreateReservedInstancesListing",
     "POST",
@@ -891,11 +626,7 @@ pub static CREATE_RESERVED_INSTANCES_LISTING: rt::Operation = rt::Operation::new
     &t::CREATE_RESERVED_INSTANCES_LISTING_REQUEST,
     &t::CREATE_RESERVED_INSTANCES_LISTING_RESULT,
 );
-/// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateRestoreImageTask`](super::super::client::CreateRestoreImageTask): HTTP binding, errors, auth.
 pub static CREATE_RESTORE_IMAGE_TASK: rt::Operation = rt::Operation::new(
     "CreateRestoreImageTask",
     "POST",
@@ -903,18 +634,7 @@ pub static CREATE_RESTORE_IMAGE_TASK: rt::Operation = rt::Operation::new(
     &t::CREATE_RESTORE_IMAGE_TASK_REQUEST,
     &t::CREATE_RESTORE_IMAGE_TASK_RESULT,
 );
-/// Creates a route in a route table within a VPC.
-///
-/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list.
-///
-/// When determining how to route traffic, we use the route with the most specific match. For example, traffic is destined for the IPv4 address `192.0.2.3`, and the route table includes the following two IPv4 routes:
-///
-/// - `192.0.2.0/24` (goes to some target A)
-/// - `192.0.2.0/28` (goes to some target B)
-///
-/// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
-///
-/// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateRoute`](super::super::client::CreateRoute): HTTP binding, errors, auth.
 pub static CREATE_ROUTE: rt::Operation = rt::Operation::new(
     "CreateRoute",
     "POST",
@@ -922,19 +642,7 @@ pub static CREATE_ROUTE: rt::Operation = rt::Operation::new(
     &t::CREATE_ROUTE_REQUEST,
     &t::CREATE_ROUTE_RESULT,
 );
-/// Creates a new route server to manage dynamic routing in a VPC.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateRouteServer`](super::super::client::CreateRouteServer): HTTP binding, errors, auth.
 pub static CREATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     "CreateRouteServer",
     "POST",
@@ -942,11 +650,7 @@ pub static CREATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     &t::CREATE_ROUTE_SERVER_REQUEST,
     &t::CREATE_ROUTE_SERVER_RESULT,
 );
-/// Creates a new endpoint for a route server in a specified subnet.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateRouteServerEndpoint`](super::super::client::CreateRouteServerEndpoint): HTTP binding, errors, auth.
 pub static CREATE_ROUTE_SERVER_ENDPOINT: rt::Operation = rt::Operation::new(
     "CreateRouteServerEndpoint",
     "POST",
@@ -954,15 +658,7 @@ pub static CREATE_ROUTE_SERVER_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::CREATE_ROUTE_SERVER_ENDPOINT_REQUEST,
     &t::CREATE_ROUTE_SERVER_ENDPOINT_RESULT,
 );
-/// Creates a new BGP peer for a specified route server endpoint.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateRouteServerPeer`](super::super::client::CreateRouteServerPeer): HTTP binding, errors, auth.
 pub static CREATE_ROUTE_SERVER_PEER: rt::Operation = rt::Operation::new(
     "CreateRouteServerPeer",
     "POST",
@@ -970,9 +666,7 @@ pub static CREATE_ROUTE_SERVER_PEER: rt::Operation = rt::Operation::new(
     &t::CREATE_ROUTE_SERVER_PEER_REQUEST,
     &t::CREATE_ROUTE_SERVER_PEER_RESULT,
 );
-/// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateRouteTable`](super::super::client::CreateRouteTable): HTTP binding, errors, auth.
 pub static CREATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "CreateRouteTable",
     "POST",
@@ -980,9 +674,7 @@ pub static CREATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::CREATE_ROUTE_TABLE_REQUEST,
     &t::CREATE_ROUTE_TABLE_RESULT,
 );
-/// Creates a secondary network.
-///
-/// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
+/// The runtime's description of [`CreateSecondaryNetwork`](super::super::client::CreateSecondaryNetwork): HTTP binding, errors, auth.
 pub static CREATE_SECONDARY_NETWORK: rt::Operation = rt::Operation::new(
     "CreateSecondaryNetwork",
     "POST",
@@ -990,11 +682,7 @@ pub static CREATE_SECONDARY_NETWORK: rt::Operation = rt::Operation::new(
     &t::CREATE_SECONDARY_NETWORK_REQUEST,
     &t::CREATE_SECONDARY_NETWORK_RESULT,
 );
-/// Creates a secondary subnet in a secondary network.
-///
-/// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
-///
-/// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
+/// The runtime's description of [`CreateSecondarySubnet`](super::super::client::CreateSecondarySubnet): HTTP binding, errors, auth.
 pub static CREATE_SECONDARY_SUBNET: rt::Operation = rt::Operation::new(
     "CreateSecondarySubnet",
     "POST",
@@ -1002,17 +690,7 @@ pub static CREATE_SECONDARY_SUBNET: rt::Operation = rt::Operation::new(
     &t::CREATE_SECONDARY_SUBNET_REQUEST,
     &t::CREATE_SECONDARY_SUBNET_RESULT,
 );
-/// Creates a security group.
-///
-/// A security group acts as a virtual firewall for your instance to control inbound and outbound traffic. For more information, see [Amazon EC2 security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html) in the *Amazon EC2 User Guide* and [Security groups for your VPC](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon VPC User Guide*.
-///
-/// When you create a security group, you specify a friendly name of your choice. You can't have two security groups for the same VPC with the same name.
-///
-/// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
-///
-/// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
-///
-/// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+/// The runtime's description of [`CreateSecurityGroup`](super::super::client::CreateSecurityGroup): HTTP binding, errors, auth.
 pub static CREATE_SECURITY_GROUP: rt::Operation = rt::Operation::new(
     "CreateSecurityGroup",
     "POST",
@@ -1020,21 +698,7 @@ pub static CREATE_SECURITY_GROUP: rt::Operation = rt::Operation::new(
     &t::CREATE_SECURITY_GROUP_REQUEST,
     &t::CREATE_SECURITY_GROUP_RESULT,
 );
-/// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
-///
-/// The location of the source EBS volume determines where you can create the snapshot.
-///
-/// - If the source volume is in a Region, you must create the snapshot in the same Region as the volume.
-/// - If the source volume is in a Local Zone, you can create the snapshot in the same Local Zone or in its parent Amazon Web Services Region.
-/// - If the source volume is on an Outpost, you can create the snapshot on the same Outpost or in its parent Amazon Web Services Region.
-///
-/// When a snapshot is created, any Amazon Web Services Marketplace product codes that are associated with the source volume are propagated to the snapshot.
-///
-/// You can take a snapshot of an attached volume that is in use. However, snapshots only capture data that has been written to your Amazon EBS volume at the time the snapshot command is issued; this might exclude any data that has been cached by any applications or the operating system. If you can pause any file systems on the volume long enough to take a snapshot, your snapshot should be complete. However, if you cannot pause all file writes to the volume, you should unmount the volume from within the instance, issue the snapshot command, and then remount the volume to ensure a consistent and complete snapshot. You may remount and use your volume while the snapshot status is `pending`.
-///
-/// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
-///
-/// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`CreateSnapshot`](super::super::client::CreateSnapshot): HTTP binding, errors, auth.
 pub static CREATE_SNAPSHOT: rt::Operation = rt::Operation::new(
     "CreateSnapshot",
     "POST",
@@ -1042,13 +706,7 @@ pub static CREATE_SNAPSHOT: rt::Operation = rt::Operation::new(
     &t::CREATE_SNAPSHOT_REQUEST,
     &t::SNAPSHOT,
 );
-/// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
-///
-/// The location of the source instance determines where you can create the snapshots.
-///
-/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
-/// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
+/// The runtime's description of [`CreateSnapshots`](super::super::client::CreateSnapshots): HTTP binding, errors, auth.
 pub static CREATE_SNAPSHOTS: rt::Operation = rt::Operation::new(
     "CreateSnapshots",
     "POST",
@@ -1056,7 +714,7 @@ pub static CREATE_SNAPSHOTS: rt::Operation = rt::Operation::new(
     &t::CREATE_SNAPSHOTS_REQUEST,
     &t::CREATE_SNAPSHOTS_RESULT,
 );
-/// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateSpotDatafeedSubscription`](super::super::client::CreateSpotDatafeedSubscription): HTTP binding, errors, auth.
 pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "CreateSpotDatafeedSubscription",
     "POST",
@@ -1064,11 +722,7 @@ pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new
     &t::CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
     &t::CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
 );
-/// Stores an AMI as a single object in an Amazon S3 bucket.
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateStoreImageTask`](super::super::client::CreateStoreImageTask): HTTP binding, errors, auth.
 pub static CREATE_STORE_IMAGE_TASK: rt::Operation = rt::Operation::new(
     "CreateStoreImageTask",
     "POST",
@@ -1076,19 +730,7 @@ pub static CREATE_STORE_IMAGE_TASK: rt::Operation = rt::Operation::new(
     &t::CREATE_STORE_IMAGE_TASK_REQUEST,
     &t::CREATE_STORE_IMAGE_TASK_RESULT,
 );
-/// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
-///
-/// A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC. After you create a subnet, you can't change its CIDR block.
-///
-/// The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP addresses). Amazon Web Services reserves both the first four and the last IPv4 address in each subnet's CIDR block. They're not available for your use.
-///
-/// If you've associated an IPv6 CIDR block with your VPC, you can associate an IPv6 CIDR block with a subnet when you create it.
-///
-/// If you add more than one subnet to a VPC, they're set up in a star topology with a logical router in the middle.
-///
-/// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
-///
-/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateSubnet`](super::super::client::CreateSubnet): HTTP binding, errors, auth.
 pub static CREATE_SUBNET: rt::Operation = rt::Operation::new(
     "CreateSubnet",
     "POST",
@@ -1096,7 +738,7 @@ pub static CREATE_SUBNET: rt::Operation = rt::Operation::new(
     &t::CREATE_SUBNET_REQUEST,
     &t::CREATE_SUBNET_RESULT,
 );
-/// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`CreateSubnetCidrReservation`](super::super::client::CreateSubnetCidrReservation): HTTP binding, errors, auth.
 pub static CREATE_SUBNET_CIDR_RESERVATION: rt::Operation = rt::Operation::new(
     "CreateSubnetCidrReservation",
     "POST",
@@ -1104,9 +746,7 @@ pub static CREATE_SUBNET_CIDR_RESERVATION: rt::Operation = rt::Operation::new(
     &t::CREATE_SUBNET_CIDR_RESERVATION_REQUEST,
     &t::CREATE_SUBNET_CIDR_RESERVATION_RESULT,
 );
-/// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
-///
-/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
+/// The runtime's description of [`CreateTags`](super::super::client::CreateTags): HTTP binding, errors, auth.
 pub static CREATE_TAGS: rt::Operation = rt::Operation::new(
     "CreateTags",
     "POST",
@@ -1114,11 +754,7 @@ pub static CREATE_TAGS: rt::Operation = rt::Operation::new(
     &t::CREATE_TAGS_REQUEST,
     &rt::UNIT,
 );
-/// Creates a Traffic Mirror filter.
-///
-/// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
-///
-/// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
+/// The runtime's description of [`CreateTrafficMirrorFilter`](super::super::client::CreateTrafficMirrorFilter): HTTP binding, errors, auth.
 pub static CREATE_TRAFFIC_MIRROR_FILTER: rt::Operation = rt::Operation::new(
     "CreateTrafficMirrorFilter",
     "POST",
@@ -1126,11 +762,7 @@ pub static CREATE_TRAFFIC_MIRROR_FILTER: rt::Operation = rt::Operation::new(
     &t::CREATE_TRAFFIC_MIRROR_FILTER_REQUEST,
     &t::CREATE_TRAFFIC_MIRROR_FILTER_RESULT,
 );
-/// Creates a Traffic Mirror filter rule.
-///
-/// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
-///
-/// You need the Traffic Mirror filter ID when you create the rule.
+/// The runtime's description of [`CreateTrafficMirrorFilterRule`](super::super::client::CreateTrafficMirrorFilterRule): HTTP binding, errors, auth.
 pub static CREATE_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new(
     "CreateTrafficMirrorFilterRule",
     "POST",
@@ -1138,13 +770,7 @@ pub static CREATE_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new
     &t::CREATE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
     &t::CREATE_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
 );
-/// Creates a Traffic Mirror session.
-///
-/// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic Mirror target. Create a filter, and then assign it to the session to define a subset of the traffic to mirror, for example all TCP traffic.
-///
-/// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
-///
-/// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
+/// The runtime's description of [`CreateTrafficMirrorSession`](super::super::client::CreateTrafficMirrorSession): HTTP binding, errors, auth.
 pub static CREATE_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     "CreateTrafficMirrorSession",
     "POST",
@@ -1152,13 +778,7 @@ pub static CREATE_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     &t::CREATE_TRAFFIC_MIRROR_SESSION_REQUEST,
     &t::CREATE_TRAFFIC_MIRROR_SESSION_RESULT,
 );
-/// Creates a target for your Traffic Mirror session.
-///
-/// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs connected via VPC peering or a transit gateway.
-///
-/// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
-///
-/// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
+/// The runtime's description of [`CreateTrafficMirrorTarget`](super::super::client::CreateTrafficMirrorTarget): HTTP binding, errors, auth.
 pub static CREATE_TRAFFIC_MIRROR_TARGET: rt::Operation = rt::Operation::new(
     "CreateTrafficMirrorTarget",
     "POST",
@@ -1166,15 +786,7 @@ pub static CREATE_TRAFFIC_MIRROR_TARGET: rt::Operation = rt::Operation::new(
     &t::CREATE_TRAFFIC_MIRROR_TARGET_REQUEST,
     &t::CREATE_TRAFFIC_MIRROR_TARGET_RESULT,
 );
-/// Creates a transit gateway.
-///
-/// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
-///
-/// To attach your VPCs, use CreateTransitGatewayVpcAttachment.
-///
-/// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
-///
-/// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
+/// The runtime's description of [`CreateTransitGateway`](super::super::client::CreateTransitGateway): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     "CreateTransitGateway",
     "POST",
@@ -1182,9 +794,7 @@ pub static CREATE_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     &t::CREATE_TRANSIT_GATEWAY_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_RESULT,
 );
-/// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
-///
-/// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
+/// The runtime's description of [`CreateTransitGatewayConnect`](super::super::client::CreateTransitGatewayConnect): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_CONNECT: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayConnect",
     "POST",
@@ -1192,11 +802,7 @@ pub static CREATE_TRANSIT_GATEWAY_CONNECT: rt::Operation = rt::Operation::new(
     &t::CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_CONNECT_RESULT,
 );
-/// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
-///
-/// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
-///
-/// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
+/// The runtime's description of [`CreateTransitGatewayConnectPeer`](super::super::client::CreateTransitGatewayConnectPeer): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_CONNECT_PEER: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayConnectPeer",
     "POST",
@@ -1204,7 +810,7 @@ pub static CREATE_TRANSIT_GATEWAY_CONNECT_PEER: rt::Operation = rt::Operation::n
     &t::CREATE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT,
 );
-/// Creates a metering policy for a transit gateway to track and measure network traffic.
+/// The runtime's description of [`CreateTransitGatewayMeteringPolicy`](super::super::client::CreateTransitGatewayMeteringPolicy): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayMeteringPolicy",
     "POST",
@@ -1212,7 +818,7 @@ pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation
     &t::CREATE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_METERING_POLICY_RESULT,
 );
-/// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
+/// The runtime's description of [`CreateTransitGatewayMeteringPolicyEntry`](super::super::client::CreateTransitGatewayMeteringPolicyEntry): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayMeteringPolicyEntry",
     "POST",
@@ -1220,9 +826,7 @@ pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY: rt::Operation = rt::Ope
     &t::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT,
 );
-/// Creates a multicast domain using the specified transit gateway.
-///
-/// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
+/// The runtime's description of [`CreateTransitGatewayMulticastDomain`](super::super::client::CreateTransitGatewayMulticastDomain): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayMulticastDomain",
     "POST",
@@ -1230,9 +834,7 @@ pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operatio
     &t::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
 );
-/// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
-///
-/// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
+/// The runtime's description of [`CreateTransitGatewayNetworkFunctionAttachment`](super::super::client::CreateTransitGatewayNetworkFunctionAttachment): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayNetworkFunctionAttachment",
     "POST",
@@ -1240,9 +842,7 @@ pub static CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = r
     &t::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
 );
-/// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
-///
-/// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
+/// The runtime's description of [`CreateTransitGatewayPeeringAttachment`](super::super::client::CreateTransitGatewayPeeringAttachment): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayPeeringAttachment",
     "POST",
@@ -1250,7 +850,7 @@ pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operat
     &t::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
 );
-/// Creates a transit gateway policy table.
+/// The runtime's description of [`CreateTransitGatewayPolicyTable`](super::super::client::CreateTransitGatewayPolicyTable): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayPolicyTable",
     "POST",
@@ -1258,7 +858,7 @@ pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::n
     &t::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
 );
-/// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
+/// The runtime's description of [`CreateTransitGatewayPolicyTableEntry`](super::super::client::CreateTransitGatewayPolicyTableEntry): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayPolicyTableEntry",
     "POST",
@@ -1266,7 +866,7 @@ pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operat
     &t::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
 );
-/// Creates a reference (route) to a prefix list in a specified transit gateway route table.
+/// The runtime's description of [`CreateTransitGatewayPrefixListReference`](super::super::client::CreateTransitGatewayPrefixListReference): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayPrefixListReference",
     "POST",
@@ -1274,7 +874,7 @@ pub static CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Ope
     &t::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
 );
-/// Creates a static route for the specified transit gateway route table.
+/// The runtime's description of [`CreateTransitGatewayRoute`](super::super::client::CreateTransitGatewayRoute): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayRoute",
     "POST",
@@ -1282,7 +882,7 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::CREATE_TRANSIT_GATEWAY_ROUTE_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_ROUTE_RESULT,
 );
-/// Creates a route table for the specified transit gateway.
+/// The runtime's description of [`CreateTransitGatewayRouteTable`](super::super::client::CreateTransitGatewayRouteTable): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayRouteTable",
     "POST",
@@ -1290,7 +890,7 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::ne
     &t::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// Advertises a new transit gateway route table.
+/// The runtime's description of [`CreateTransitGatewayRouteTableAnnouncement`](super::super::client::CreateTransitGatewayRouteTableAnnouncement): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayRouteTableAnnouncement",
     "POST",
@@ -1298,11 +898,7 @@ pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT: rt::Operation = rt::
     &t::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT,
 );
-/// Attaches the specified VPC to the specified transit gateway.
-///
-/// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already attached, the new VPC CIDR range is not propagated to the default propagation route table.
-///
-/// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
+/// The runtime's description of [`CreateTransitGatewayVpcAttachment`](super::super::client::CreateTransitGatewayVpcAttachment): HTTP binding, errors, auth.
 pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation::new(
     "CreateTransitGatewayVpcAttachment",
     "POST",
@@ -1310,7 +906,7 @@ pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation:
     &t::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST,
     &t::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT,
 );
-/// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
+/// The runtime's description of [`CreateVerifiedAccessEndpoint`](super::super::client::CreateVerifiedAccessEndpoint): HTTP binding, errors, auth.
 pub static CREATE_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     "CreateVerifiedAccessEndpoint",
     "POST",
@@ -1318,7 +914,7 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::CREATE_VERIFIED_ACCESS_ENDPOINT_REQUEST,
     &t::CREATE_VERIFIED_ACCESS_ENDPOINT_RESULT,
 );
-/// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
+/// The runtime's description of [`CreateVerifiedAccessGroup`](super::super::client::CreateVerifiedAccessGroup): HTTP binding, errors, auth.
 pub static CREATE_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     "CreateVerifiedAccessGroup",
     "POST",
@@ -1326,7 +922,7 @@ pub static CREATE_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     &t::CREATE_VERIFIED_ACCESS_GROUP_REQUEST,
     &t::CREATE_VERIFIED_ACCESS_GROUP_RESULT,
 );
-/// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
+/// The runtime's description of [`CreateVerifiedAccessInstance`](super::super::client::CreateVerifiedAccessInstance): HTTP binding, errors, auth.
 pub static CREATE_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     "CreateVerifiedAccessInstance",
     "POST",
@@ -1334,7 +930,7 @@ pub static CREATE_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     &t::CREATE_VERIFIED_ACCESS_INSTANCE_REQUEST,
     &t::CREATE_VERIFIED_ACCESS_INSTANCE_RESULT,
 );
-/// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
+/// The runtime's description of [`CreateVerifiedAccessTrustProvider`](super::super::client::CreateVerifiedAccessTrustProvider): HTTP binding, errors, auth.
 pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
     "CreateVerifiedAccessTrustProvider",
     "POST",
@@ -1342,15 +938,7 @@ pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation:
     &t::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
     &t::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
 );
-/// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
-///
-/// You can create a new empty volume or restore a volume from an EBS snapshot. Any Amazon Web Services Marketplace product codes from the snapshot are propagated to the volume.
-///
-/// You can create encrypted volumes. Encrypted volumes must be attached to instances that support Amazon EBS encryption. Volumes that are created from encrypted snapshots are also automatically encrypted. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-///
-/// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`CreateVolume`](super::super::client::CreateVolume): HTTP binding, errors, auth.
 pub static CREATE_VOLUME: rt::Operation = rt::Operation::new(
     "CreateVolume",
     "POST",
@@ -1358,13 +946,7 @@ pub static CREATE_VOLUME: rt::Operation = rt::Operation::new(
     &t::CREATE_VOLUME_REQUEST,
     &t::VOLUME,
 );
-/// Creates a VPC with the specified CIDR blocks.
-///
-/// A VPC must have an associated IPv4 CIDR block. You can choose an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. You can optionally associate an IPv6 CIDR block with a VPC. You can choose an IPv6 CIDR block, an Amazon-provided IPv6 CIDR block, an IPAM-allocated IPv6 CIDR block, or an IPv6 CIDR block that you brought to Amazon Web Services. For more information, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
-///
-/// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-///
-/// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateVpc`](super::super::client::CreateVpc): HTTP binding, errors, auth.
 pub static CREATE_VPC: rt::Operation = rt::Operation::new(
     "CreateVpc",
     "POST",
@@ -1372,7 +954,7 @@ pub static CREATE_VPC: rt::Operation = rt::Operation::new(
     &t::CREATE_VPC_REQUEST,
     &t::CREATE_VPC_RESULT,
 );
-/// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateVpcBlockPublicAccessExclusion`](super::super::client::CreateVpcBlockPublicAccessExclusion): HTTP binding, errors, auth.
 pub static CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operation::new(
     "CreateVpcBlockPublicAccessExclusion",
     "POST",
@@ -1380,9 +962,7 @@ pub static CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operati
     &t::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST,
     &t::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
 );
-/// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`CreateVpcEncryptionControl`](super::super::client::CreateVpcEncryptionControl): HTTP binding, errors, auth.
 pub static CREATE_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     "CreateVpcEncryptionControl",
     "POST",
@@ -1390,7 +970,7 @@ pub static CREATE_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     &t::CREATE_VPC_ENCRYPTION_CONTROL_REQUEST,
     &t::CREATE_VPC_ENCRYPTION_CONTROL_RESULT,
 );
-/// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+/// The runtime's description of [`CreateVpcEndpoint`](super::super::client::CreateVpcEndpoint): HTTP binding, errors, auth.
 pub static CREATE_VPC_ENDPOINT: rt::Operation = rt::Operation::new(
     "CreateVpcEndpoint",
     "POST",
@@ -1398,9 +978,7 @@ pub static CREATE_VPC_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::CREATE_VPC_ENDPOINT_REQUEST,
     &t::CREATE_VPC_ENDPOINT_RESULT,
 );
-/// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
-///
-/// You can create a connection notification for interface endpoints only.
+/// The runtime's description of [`CreateVpcEndpointConnectionNotification`](super::super::client::CreateVpcEndpointConnectionNotification): HTTP binding, errors, auth.
 pub static CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION: rt::Operation = rt::Operation::new(
     "CreateVpcEndpointConnectionNotification",
     "POST",
@@ -1408,16 +986,7 @@ pub static CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION: rt::Operation = rt::Oper
     &t::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST,
     &t::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT,
 );
-/// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
-///
-/// Before you create an endpoint service, you must create one of the following for your service:
-///
-/// - A [Network Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/network/). Service consumers connect to your service using an interface endpoint.
-/// - A [Gateway Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/). Service consumers connect to your service using a Gateway Load Balancer endpoint.
-///
-/// If you set the private DNS name, you must prove that you own the private DNS domain name.
-///
-/// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+/// The runtime's description of [`CreateVpcEndpointServiceConfiguration`](super::super::client::CreateVpcEndpointServiceConfiguration): HTTP binding, errors, auth.
 pub static CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION: rt::Operation = rt::Operation::new(
     "CreateVpcEndpointServiceConfiguration",
     "POST",
@@ -1425,15 +994,7 @@ pub static CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION: rt::Operation = rt::Operat
     &t::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST,
     &t::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT,
 );
-/// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
-///
-/// **Note:** Limitations and rules apply to a VPC peering connection. For more information, see the [VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations) in the *VPC Peering Guide*.
-///
-/// The owner of the accepter VPC must accept the peering request to activate the peering connection. The VPC peering connection request expires after 7 days, after which it cannot be accepted or rejected.
-///
-/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths.
-///
-/// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
+/// The runtime's description of [`CreateVpcPeeringConnection`](super::super::client::CreateVpcPeeringConnection): HTTP binding, errors, auth.
 pub static CREATE_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     "CreateVpcPeeringConnection",
     "POST",
@@ -1441,7 +1002,7 @@ pub static CREATE_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     &t::CREATE_VPC_PEERING_CONNECTION_REQUEST,
     &t::CREATE_VPC_PEERING_CONNECTION_RESULT,
 );
-/// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
+/// The runtime's description of [`CreateVpnConcentrator`](super::super::client::CreateVpnConcentrator): HTTP binding, errors, auth.
 pub static CREATE_VPN_CONCENTRATOR: rt::Operation = rt::Operation::new(
     "CreateVpnConcentrator",
     "POST",
@@ -1449,17 +1010,7 @@ pub static CREATE_VPN_CONCENTRATOR: rt::Operation = rt::Operation::new(
     &t::CREATE_VPN_CONCENTRATOR_REQUEST,
     &t::CREATE_VPN_CONCENTRATOR_RESULT,
 );
-/// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
-///
-/// The response includes information that you need to give to your network administrator to configure your customer gateway.
-///
-/// **Important:** We strongly recommend that you use HTTPS when calling this operation because the response contains sensitive cryptographic information for configuring your customer gateway device.
-///
-/// If you decide to shut down your VPN connection for any reason and later create a new VPN connection, you must reconfigure your customer gateway with the new information returned from this call.
-///
-/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`CreateVpnConnection`](super::super::client::CreateVpnConnection): HTTP binding, errors, auth.
 pub static CREATE_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     "CreateVpnConnection",
     "POST",
@@ -1467,9 +1018,7 @@ pub static CREATE_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     &t::CREATE_VPN_CONNECTION_REQUEST,
     &t::CREATE_VPN_CONNECTION_RESULT,
 );
-/// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`CreateVpnConnectionRoute`](super::super::client::CreateVpnConnectionRoute): HTTP binding, errors, auth.
 pub static CREATE_VPN_CONNECTION_ROUTE: rt::Operation = rt::Operation::new(
     "CreateVpnConnectionRoute",
     "POST",
@@ -1477,9 +1026,7 @@ pub static CREATE_VPN_CONNECTION_ROUTE: rt::Operation = rt::Operation::new(
     &t::CREATE_VPN_CONNECTION_ROUTE_REQUEST,
     &rt::UNIT,
 );
-/// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`CreateVpnGateway`](super::super::client::CreateVpnGateway): HTTP binding, errors, auth.
 pub static CREATE_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     "CreateVpnGateway",
     "POST",

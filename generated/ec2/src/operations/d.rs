@@ -2,10 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes an application status check. The following rules apply:
-///
-/// - Deleting a check automatically removes all of its associations.
-/// - Use `DescribeApplicationStatusChecks` to view existing checks before deleting.
+/// The runtime's description of [`DeleteApplicationStatusCheck`](super::super::client::DeleteApplicationStatusCheck): HTTP binding, errors, auth.
 pub static DELETE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     "DeleteApplicationStatusCheck",
     "POST",
@@ -13,7 +10,7 @@ pub static DELETE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
     &t::DELETE_APPLICATION_STATUS_CHECK_REQUEST,
     &t::DELETE_APPLICATION_STATUS_CHECK_RESULT,
 );
-/// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
+/// The runtime's description of [`DeleteCapacityManagerDataExport`](super::super::client::DeleteCapacityManagerDataExport): HTTP binding, errors, auth.
 pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT: rt::Operation = rt::Operation::new(
     "DeleteCapacityManagerDataExport",
     "POST",
@@ -21,9 +18,7 @@ pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT: rt::Operation = rt::Operation::n
     &t::DELETE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST,
     &t::DELETE_CAPACITY_MANAGER_DATA_EXPORT_RESULT,
 );
-/// Deletes a carrier gateway.
-///
-/// **Important:** If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see [DeleteRoute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html).
+/// The runtime's description of [`DeleteCarrierGateway`](super::super::client::DeleteCarrierGateway): HTTP binding, errors, auth.
 pub static DELETE_CARRIER_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteCarrierGateway",
     "POST",
@@ -31,7 +26,7 @@ pub static DELETE_CARRIER_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_CARRIER_GATEWAY_REQUEST,
     &t::DELETE_CARRIER_GATEWAY_RESULT,
 );
-/// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
+/// The runtime's description of [`DeleteClientVpnEndpoint`](super::super::client::DeleteClientVpnEndpoint): HTTP binding, errors, auth.
 pub static DELETE_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteClientVpnEndpoint",
     "POST",
@@ -39,7 +34,7 @@ pub static DELETE_CLIENT_VPN_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_CLIENT_VPN_ENDPOINT_REQUEST,
     &t::DELETE_CLIENT_VPN_ENDPOINT_RESULT,
 );
-/// Deletes the authorization policy for a Client VPN endpoint.
+/// The runtime's description of [`DeleteClientVpnEndpointAuthorizationPolicy`](super::super::client::DeleteClientVpnEndpointAuthorizationPolicy): HTTP binding, errors, auth.
 pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::Operation::new(
     "DeleteClientVpnEndpointAuthorizationPolicy",
     "POST",
@@ -47,7 +42,7 @@ pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::
     &t::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST,
     &t::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT,
 );
-/// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
+/// The runtime's description of [`DeleteClientVpnRoute`](super::super::client::DeleteClientVpnRoute): HTTP binding, errors, auth.
 pub static DELETE_CLIENT_VPN_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteClientVpnRoute",
     "POST",
@@ -55,7 +50,7 @@ pub static DELETE_CLIENT_VPN_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_CLIENT_VPN_ROUTE_REQUEST,
     &t::DELETE_CLIENT_VPN_ROUTE_RESULT,
 );
-/// Deletes a range of customer-owned IP addresses.
+/// The runtime's description of [`DeleteCoipCidr`](super::super::client::DeleteCoipCidr): HTTP binding, errors, auth.
 pub static DELETE_COIP_CIDR: rt::Operation = rt::Operation::new(
     "DeleteCoipCidr",
     "POST",
@@ -63,7 +58,7 @@ pub static DELETE_COIP_CIDR: rt::Operation = rt::Operation::new(
     &t::DELETE_COIP_CIDR_REQUEST,
     &t::DELETE_COIP_CIDR_RESULT,
 );
-/// Deletes a pool of customer-owned IP (CoIP) addresses.
+/// The runtime's description of [`DeleteCoipPool`](super::super::client::DeleteCoipPool): HTTP binding, errors, auth.
 pub static DELETE_COIP_POOL: rt::Operation = rt::Operation::new(
     "DeleteCoipPool",
     "POST",
@@ -71,7 +66,7 @@ pub static DELETE_COIP_POOL: rt::Operation = rt::Operation::new(
     &t::DELETE_COIP_POOL_REQUEST,
     &t::DELETE_COIP_POOL_RESULT,
 );
-/// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
+/// The runtime's description of [`DeleteCustomerGateway`](super::super::client::DeleteCustomerGateway): HTTP binding, errors, auth.
 pub static DELETE_CUSTOMER_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteCustomerGateway",
     "POST",
@@ -79,7 +74,7 @@ pub static DELETE_CUSTOMER_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_CUSTOMER_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
+/// The runtime's description of [`DeleteDhcpOptions`](super::super::client::DeleteDhcpOptions): HTTP binding, errors, auth.
 pub static DELETE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     "DeleteDhcpOptions",
     "POST",
@@ -87,7 +82,7 @@ pub static DELETE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     &t::DELETE_DHCP_OPTIONS_REQUEST,
     &rt::UNIT,
 );
-/// Deletes an egress-only internet gateway.
+/// The runtime's description of [`DeleteEgressOnlyInternetGateway`](super::super::client::DeleteEgressOnlyInternetGateway): HTTP binding, errors, auth.
 pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteEgressOnlyInternetGateway",
     "POST",
@@ -95,28 +90,7 @@ pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY: rt::Operation = rt::Operation::n
     &t::DELETE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST,
     &t::DELETE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT,
 );
-/// Deletes the specified EC2 Fleet request.
-///
-/// After you delete an EC2 Fleet request, it launches no new instances.
-///
-/// You must also specify whether a deleted EC2 Fleet request should terminate its instances. If you choose to terminate the instances, the EC2 Fleet request enters the `deleted_terminating` state. Otherwise, it enters the `deleted_running` state, and the instances continue to run until they are interrupted or you terminate them manually.
-///
-/// A deleted `instant` fleet with running instances is not supported. When you delete an `instant` fleet, Amazon EC2 automatically terminates all its instances. For fleets with more than 1000 instances, the deletion request might fail. If your fleet has more than 1000 instances, first terminate most of the instances manually, leaving 1000 or fewer. Then delete the fleet, and the remaining instances will be terminated automatically.
-///
-/// **Important:** **Terminating an instance is permanent and irreversible.**
-///
-/// After you terminate an instance, you can no longer connect to it, and it can't be recovered. All attached Amazon EBS volumes that are configured to be deleted on termination are also permanently deleted and can't be recovered. All data stored on instance store volumes is permanently lost. For more information, see [How instance termination works](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-ec2-instance-termination-works.html).
-///
-/// Before you terminate an instance, ensure that you have backed up all data that you need to retain after the termination to persistent storage.
-///
-/// **Restrictions**
-///
-/// - You can delete up to 25 fleets of type `instant` in a single request.
-/// - You can delete up to 100 fleets of type `maintain` or `request` in a single request.
-/// - You can delete up to 125 fleets in a single request, provided you do not exceed the quota for each fleet type, as specified above.
-/// - If you exceed the specified number of fleets to delete, no fleets are deleted.
-///
-/// For more information, see [Delete an EC2 Fleet request and the instances in the fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DeleteFleets`](super::super::client::DeleteFleets): HTTP binding, errors, auth.
 pub static DELETE_FLEETS: rt::Operation = rt::Operation::new(
     "DeleteFleets",
     "POST",
@@ -124,7 +98,7 @@ pub static DELETE_FLEETS: rt::Operation = rt::Operation::new(
     &t::DELETE_FLEETS_REQUEST,
     &t::DELETE_FLEETS_RESULT,
 );
-/// Deletes one or more flow logs.
+/// The runtime's description of [`DeleteFlowLogs`](super::super::client::DeleteFlowLogs): HTTP binding, errors, auth.
 pub static DELETE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     "DeleteFlowLogs",
     "POST",
@@ -132,7 +106,7 @@ pub static DELETE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     &t::DELETE_FLOW_LOGS_REQUEST,
     &t::DELETE_FLOW_LOGS_RESULT,
 );
-/// Deletes the specified Amazon FPGA Image (AFI).
+/// The runtime's description of [`DeleteFpgaImage`](super::super::client::DeleteFpgaImage): HTTP binding, errors, auth.
 pub static DELETE_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     "DeleteFpgaImage",
     "POST",
@@ -140,9 +114,7 @@ pub static DELETE_FPGA_IMAGE: rt::Operation = rt::Operation::new(
     &t::DELETE_FPGA_IMAGE_REQUEST,
     &t::DELETE_FPGA_IMAGE_RESULT,
 );
-/// Deletes the specified image usage report.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DeleteImageUsageReport`](super::super::client::DeleteImageUsageReport): HTTP binding, errors, auth.
 pub static DELETE_IMAGE_USAGE_REPORT: rt::Operation = rt::Operation::new(
     "DeleteImageUsageReport",
     "POST",
@@ -150,7 +122,7 @@ pub static DELETE_IMAGE_USAGE_REPORT: rt::Operation = rt::Operation::new(
     &t::DELETE_IMAGE_USAGE_REPORT_REQUEST,
     &t::DELETE_IMAGE_USAGE_REPORT_RESULT,
 );
-/// Deletes the specified EC2 Instance Connect Endpoint.
+/// The runtime's description of [`DeleteInstanceConnectEndpoint`](super::super::client::DeleteInstanceConnectEndpoint): HTTP binding, errors, auth.
 pub static DELETE_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteInstanceConnectEndpoint",
     "POST",
@@ -158,9 +130,7 @@ pub static DELETE_INSTANCE_CONNECT_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_INSTANCE_CONNECT_ENDPOINT_REQUEST,
     &t::DELETE_INSTANCE_CONNECT_ENDPOINT_RESULT,
 );
-/// Deletes the specified event window.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DeleteInstanceEventWindow`](super::super::client::DeleteInstanceEventWindow): HTTP binding, errors, auth.
 pub static DELETE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     "DeleteInstanceEventWindow",
     "POST",
@@ -168,7 +138,7 @@ pub static DELETE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
     &t::DELETE_INSTANCE_EVENT_WINDOW_REQUEST,
     &t::DELETE_INSTANCE_EVENT_WINDOW_RESULT,
 );
-/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
+/// The runtime's description of [`DeleteInternetGateway`](super::super::client::DeleteInternetGateway): HTTP binding, errors, auth.
 pub static DELETE_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteInternetGateway",
     "POST",
@@ -176,9 +146,7 @@ pub static DELETE_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_INTERNET_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-///
-/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`DeleteIpam`](super::super::client::DeleteIpam): HTTP binding, errors, auth.
 pub static DELETE_IPAM: rt::Operation = rt::Operation::new(
     "DeleteIpam",
     "POST",
@@ -186,9 +154,7 @@ pub static DELETE_IPAM: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_REQUEST,
     &t::DELETE_IPAM_RESULT,
 );
-/// Delete a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+/// The runtime's description of [`DeleteIpamExternalResourceVerificationToken`](super::super::client::DeleteIpamExternalResourceVerificationToken): HTTP binding, errors, auth.
 pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Operation = rt::Operation::new(
     "DeleteIpamExternalResourceVerificationToken",
     "POST",
@@ -196,7 +162,7 @@ pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Operation = rt:
     &t::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST,
     &t::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT,
 );
-/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
+/// The runtime's description of [`DeleteIpamInternetRegistryAssociation`](super::super::client::DeleteIpamInternetRegistryAssociation): HTTP binding, errors, auth.
 pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operation::new(
     "DeleteIpamInternetRegistryAssociation",
     "POST",
@@ -204,9 +170,7 @@ pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operat
     &t::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST,
     &t::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
 );
-/// Deletes an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+/// The runtime's description of [`DeleteIpamPolicy`](super::super::client::DeleteIpamPolicy): HTTP binding, errors, auth.
 pub static DELETE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     "DeleteIpamPolicy",
     "POST",
@@ -214,11 +178,7 @@ pub static DELETE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_POLICY_REQUEST,
     &t::DELETE_IPAM_POLICY_RESULT,
 );
-/// Delete an IPAM pool.
-///
-/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
-///
-/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`DeleteIpamPool`](super::super::client::DeleteIpamPool): HTTP binding, errors, auth.
 pub static DELETE_IPAM_POOL: rt::Operation = rt::Operation::new(
     "DeleteIpamPool",
     "POST",
@@ -226,7 +186,7 @@ pub static DELETE_IPAM_POOL: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_POOL_REQUEST,
     &t::DELETE_IPAM_POOL_RESULT,
 );
-/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
+/// The runtime's description of [`DeleteIpamPrefixListResolver`](super::super::client::DeleteIpamPrefixListResolver): HTTP binding, errors, auth.
 pub static DELETE_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     "DeleteIpamPrefixListResolver",
     "POST",
@@ -234,9 +194,7 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_RESULT,
 );
-/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`DeleteIpamPrefixListResolverTarget`](super::super::client::DeleteIpamPrefixListResolverTarget): HTTP binding, errors, auth.
 pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operation::new(
     "DeleteIpamPrefixListResolverTarget",
     "POST",
@@ -244,7 +202,7 @@ pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Operation = rt::Operatio
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST,
     &t::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT,
 );
-/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+/// The runtime's description of [`DeleteIpamResourceDiscovery`](super::super::client::DeleteIpamResourceDiscovery): HTTP binding, errors, auth.
 pub static DELETE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     "DeleteIpamResourceDiscovery",
     "POST",
@@ -252,7 +210,7 @@ pub static DELETE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST,
     &t::DELETE_IPAM_RESOURCE_DISCOVERY_RESULT,
 );
-/// Deletes a routing policy registration for a specified CIDR prefix.
+/// The runtime's description of [`DeleteIpamRoutingPolicyRegistration`](super::super::client::DeleteIpamRoutingPolicyRegistration): HTTP binding, errors, auth.
 pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operation::new(
     "DeleteIpamRoutingPolicyRegistration",
     "POST",
@@ -260,9 +218,7 @@ pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION: rt::Operation = rt::Operatio
     &t::DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST,
     &t::DELETE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
 );
-/// Delete the scope for an IPAM. You cannot delete the default scopes.
-///
-/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`DeleteIpamScope`](super::super::client::DeleteIpamScope): HTTP binding, errors, auth.
 pub static DELETE_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     "DeleteIpamScope",
     "POST",
@@ -270,7 +226,7 @@ pub static DELETE_IPAM_SCOPE: rt::Operation = rt::Operation::new(
     &t::DELETE_IPAM_SCOPE_REQUEST,
     &t::DELETE_IPAM_SCOPE_RESULT,
 );
-/// Deletes the specified key pair, by removing the public key from Amazon EC2.
+/// The runtime's description of [`DeleteKeyPair`](super::super::client::DeleteKeyPair): HTTP binding, errors, auth.
 pub static DELETE_KEY_PAIR: rt::Operation = rt::Operation::new(
     "DeleteKeyPair",
     "POST",
@@ -278,7 +234,7 @@ pub static DELETE_KEY_PAIR: rt::Operation = rt::Operation::new(
     &t::DELETE_KEY_PAIR_REQUEST,
     &t::DELETE_KEY_PAIR_RESULT,
 );
-/// Deletes a launch template. Deleting a launch template deletes all of its versions.
+/// The runtime's description of [`DeleteLaunchTemplate`](super::super::client::DeleteLaunchTemplate): HTTP binding, errors, auth.
 pub static DELETE_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     "DeleteLaunchTemplate",
     "POST",
@@ -286,13 +242,7 @@ pub static DELETE_LAUNCH_TEMPLATE: rt::Operation = rt::Operation::new(
     &t::DELETE_LAUNCH_TEMPLATE_REQUEST,
     &t::DELETE_LAUNCH_TEMPLATE_RESULT,
 );
-/// Deletes one or more versions of a launch template.
-///
-/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
-///
-/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
-///
-/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DeleteLaunchTemplateVersions`](super::super::client::DeleteLaunchTemplateVersions): HTTP binding, errors, auth.
 pub static DELETE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
     "DeleteLaunchTemplateVersions",
     "POST",
@@ -300,7 +250,7 @@ pub static DELETE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
     &t::DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
     &t::DELETE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
 );
-/// Deletes the specified route from the specified local gateway route table.
+/// The runtime's description of [`DeleteLocalGatewayRoute`](super::super::client::DeleteLocalGatewayRoute): HTTP binding, errors, auth.
 pub static DELETE_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRoute",
     "POST",
@@ -308,7 +258,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_LOCAL_GATEWAY_ROUTE_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_RESULT,
 );
-/// Deletes a local gateway route table.
+/// The runtime's description of [`DeleteLocalGatewayRouteTable`](super::super::client::DeleteLocalGatewayRouteTable): HTTP binding, errors, auth.
 pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRouteTable",
     "POST",
@@ -316,7 +266,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// Deletes a local gateway route table virtual interface group association.
+/// The runtime's description of [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`](super::super::client::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation): HTTP binding, errors, auth.
 pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation",
     "POST",
@@ -324,7 +274,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION:
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT,
 );
-/// Deletes the specified association between a VPC and local gateway route table.
+/// The runtime's description of [`DeleteLocalGatewayRouteTableVpcAssociation`](super::super::client::DeleteLocalGatewayRouteTableVpcAssociation): HTTP binding, errors, auth.
 pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayRouteTableVpcAssociation",
     "POST",
@@ -332,7 +282,7 @@ pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Operation = rt:
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT,
 );
-/// Deletes the specified local gateway virtual interface.
+/// The runtime's description of [`DeleteLocalGatewayVirtualInterface`](super::super::client::DeleteLocalGatewayVirtualInterface): HTTP binding, errors, auth.
 pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayVirtualInterface",
     "POST",
@@ -340,7 +290,7 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Operation = rt::Operation
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT,
 );
-/// Delete the specified local gateway interface group.
+/// The runtime's description of [`DeleteLocalGatewayVirtualInterfaceGroup`](super::super::client::DeleteLocalGatewayVirtualInterfaceGroup): HTTP binding, errors, auth.
 pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Operation = rt::Operation::new(
     "DeleteLocalGatewayVirtualInterfaceGroup",
     "POST",
@@ -348,7 +298,7 @@ pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Operation = rt::Ope
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST,
     &t::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT,
 );
-/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
+/// The runtime's description of [`DeleteManagedPrefixList`](super::super::client::DeleteManagedPrefixList): HTTP binding, errors, auth.
 pub static DELETE_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     "DeleteManagedPrefixList",
     "POST",
@@ -356,9 +306,7 @@ pub static DELETE_MANAGED_PREFIX_LIST: rt::Operation = rt::Operation::new(
     &t::DELETE_MANAGED_PREFIX_LIST_REQUEST,
     &t::DELETE_MANAGED_PREFIX_LIST_RESULT,
 );
-/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DeleteMetricCategory`](super::super::client::DeleteMetricCategory): HTTP binding, errors, auth.
 pub static DELETE_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     "DeleteMetricCategory",
     "POST",
@@ -366,7 +314,7 @@ pub static DELETE_METRIC_CATEGORY: rt::Operation = rt::Operation::new(
     &t::DELETE_METRIC_CATEGORY_REQUEST,
     &t::DELETE_METRIC_CATEGORY_RESULT,
 );
-/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
+/// The runtime's description of [`DeleteNatGateway`](super::super::client::DeleteNatGateway): HTTP binding, errors, auth.
 pub static DELETE_NAT_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteNatGateway",
     "POST",
@@ -374,7 +322,7 @@ pub static DELETE_NAT_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_NAT_GATEWAY_REQUEST,
     &t::DELETE_NAT_GATEWAY_RESULT,
 );
-/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
+/// The runtime's description of [`DeleteNetworkAcl`](super::super::client::DeleteNetworkAcl): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_ACL: rt::Operation = rt::Operation::new(
     "DeleteNetworkAcl",
     "POST",
@@ -382,7 +330,7 @@ pub static DELETE_NETWORK_ACL: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_ACL_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
+/// The runtime's description of [`DeleteNetworkAclEntry`](super::super::client::DeleteNetworkAclEntry): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     "DeleteNetworkAclEntry",
     "POST",
@@ -390,7 +338,7 @@ pub static DELETE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_ACL_ENTRY_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified Network Access Scope.
+/// The runtime's description of [`DeleteNetworkInsightsAccessScope`](super::super::client::DeleteNetworkInsightsAccessScope): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsAccessScope",
     "POST",
@@ -398,7 +346,7 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Operation = rt::Operation::
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT,
 );
-/// Deletes the specified Network Access Scope analysis.
+/// The runtime's description of [`DeleteNetworkInsightsAccessScopeAnalysis`](super::super::client::DeleteNetworkInsightsAccessScopeAnalysis): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsAccessScopeAnalysis",
     "POST",
@@ -406,7 +354,7 @@ pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Operation = rt::Op
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT,
 );
-/// Deletes the specified network insights analysis.
+/// The runtime's description of [`DeleteNetworkInsightsAnalysis`](super::super::client::DeleteNetworkInsightsAnalysis): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_INSIGHTS_ANALYSIS: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsAnalysis",
     "POST",
@@ -414,7 +362,7 @@ pub static DELETE_NETWORK_INSIGHTS_ANALYSIS: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_INSIGHTS_ANALYSIS_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_ANALYSIS_RESULT,
 );
-/// Deletes the specified path.
+/// The runtime's description of [`DeleteNetworkInsightsPath`](super::super::client::DeleteNetworkInsightsPath): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_INSIGHTS_PATH: rt::Operation = rt::Operation::new(
     "DeleteNetworkInsightsPath",
     "POST",
@@ -422,7 +370,7 @@ pub static DELETE_NETWORK_INSIGHTS_PATH: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_INSIGHTS_PATH_REQUEST,
     &t::DELETE_NETWORK_INSIGHTS_PATH_RESULT,
 );
-/// Deletes the specified network interface. You must detach the network interface before you can delete it.
+/// The runtime's description of [`DeleteNetworkInterface`](super::super::client::DeleteNetworkInterface): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     "DeleteNetworkInterface",
     "POST",
@@ -430,7 +378,7 @@ pub static DELETE_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::DELETE_NETWORK_INTERFACE_REQUEST,
     &rt::UNIT,
 );
-/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
+/// The runtime's description of [`DeleteNetworkInterfacePermission`](super::super::client::DeleteNetworkInterfacePermission): HTTP binding, errors, auth.
 pub static DELETE_NETWORK_INTERFACE_PERMISSION: rt::Operation = rt::Operation::new(
     "DeleteNetworkInterfacePermission",
     "POST",
@@ -438,7 +386,7 @@ pub static DELETE_NETWORK_INTERFACE_PERMISSION: rt::Operation = rt::Operation::n
     &t::DELETE_NETWORK_INTERFACE_PERMISSION_REQUEST,
     &t::DELETE_NETWORK_INTERFACE_PERMISSION_RESULT,
 );
-/// Deletes one or more flex cost allocation policies.
+/// The runtime's description of [`DeleteNetworkingFlexCostAllocationPolicies`](super::super::client::DeleteNetworkingFlexCostAllocationPolicies): HTTP binding, errors, auth.
 pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::Operation::new(
     "DeleteNetworkingFlexCostAllocationPolicies",
     "POST",
@@ -446,7 +394,7 @@ pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::
     &t::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST,
     &t::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT,
 );
-/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DeletePlacementGroup`](super::super::client::DeletePlacementGroup): HTTP binding, errors, auth.
 pub static DELETE_PLACEMENT_GROUP: rt::Operation = rt::Operation::new(
     "DeletePlacementGroup",
     "POST",
@@ -454,7 +402,7 @@ pub static DELETE_PLACEMENT_GROUP: rt::Operation = rt::Operation::new(
     &t::DELETE_PLACEMENT_GROUP_REQUEST,
     &rt::UNIT,
 );
-/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
+/// The runtime's description of [`DeletePublicIpv4Pool`](super::super::client::DeletePublicIpv4Pool): HTTP binding, errors, auth.
 pub static DELETE_PUBLIC_IPV4_POOL: rt::Operation = rt::Operation::new(
     "DeletePublicIpv4Pool",
     "POST",
@@ -462,7 +410,7 @@ pub static DELETE_PUBLIC_IPV4_POOL: rt::Operation = rt::Operation::new(
     &t::DELETE_PUBLIC_IPV4_POOL_REQUEST,
     &t::DELETE_PUBLIC_IPV4_POOL_RESULT,
 );
-/// Deletes the queued purchases for the specified Reserved Instances.
+/// The runtime's description of [`DeleteQueuedReservedInstances`](super::super::client::DeleteQueuedReservedInstances): HTTP binding, errors, auth.
 pub static DELETE_QUEUED_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     "DeleteQueuedReservedInstances",
     "POST",
@@ -470,7 +418,7 @@ pub static DELETE_QUEUED_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DELETE_QUEUED_RESERVED_INSTANCES_REQUEST,
     &t::DELETE_QUEUED_RESERVED_INSTANCES_RESULT,
 );
-/// Deletes the specified route from the specified route table.
+/// The runtime's description of [`DeleteRoute`](super::super::client::DeleteRoute): HTTP binding, errors, auth.
 pub static DELETE_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteRoute",
     "POST",
@@ -478,19 +426,7 @@ pub static DELETE_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified route server.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DeleteRouteServer`](super::super::client::DeleteRouteServer): HTTP binding, errors, auth.
 pub static DELETE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     "DeleteRouteServer",
     "POST",
@@ -498,9 +434,7 @@ pub static DELETE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_SERVER_REQUEST,
     &t::DELETE_ROUTE_SERVER_RESULT,
 );
-/// Deletes the specified route server endpoint.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+/// The runtime's description of [`DeleteRouteServerEndpoint`](super::super::client::DeleteRouteServerEndpoint): HTTP binding, errors, auth.
 pub static DELETE_ROUTE_SERVER_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteRouteServerEndpoint",
     "POST",
@@ -508,13 +442,7 @@ pub static DELETE_ROUTE_SERVER_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_SERVER_ENDPOINT_REQUEST,
     &t::DELETE_ROUTE_SERVER_ENDPOINT_RESULT,
 );
-/// Deletes the specified BGP peer from a route server.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
+/// The runtime's description of [`DeleteRouteServerPeer`](super::super::client::DeleteRouteServerPeer): HTTP binding, errors, auth.
 pub static DELETE_ROUTE_SERVER_PEER: rt::Operation = rt::Operation::new(
     "DeleteRouteServerPeer",
     "POST",
@@ -522,7 +450,7 @@ pub static DELETE_ROUTE_SERVER_PEER: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_SERVER_PEER_REQUEST,
     &t::DELETE_ROUTE_SERVER_PEER_RESULT,
 );
-/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
+/// The runtime's description of [`DeleteRouteTable`](super::super::client::DeleteRouteTable): HTTP binding, errors, auth.
 pub static DELETE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DeleteRouteTable",
     "POST",
@@ -530,7 +458,7 @@ pub static DELETE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     &t::DELETE_ROUTE_TABLE_REQUEST,
     &rt::UNIT,
 );
-/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
+/// The runtime's description of [`DeleteSecondaryNetwork`](super::super::client::DeleteSecondaryNetwork): HTTP binding, errors, auth.
 pub static DELETE_SECONDARY_NETWORK: rt::Operation = rt::Operation::new(
     "DeleteSecondaryNetwork",
     "POST",
@@ -538,7 +466,7 @@ pub static DELETE_SECONDARY_NETWORK: rt::Operation = rt::Operation::new(
     &t::DELETE_SECONDARY_NETWORK_REQUEST,
     &t::DELETE_SECONDARY_NETWORK_RESULT,
 );
-/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
+/// The runtime's description of [`DeleteSecondarySubnet`](super::super::client::DeleteSecondarySubnet): HTTP binding, errors, auth.
 pub static DELETE_SECONDARY_SUBNET: rt::Operation = rt::Operation::new(
     "DeleteSecondarySubnet",
     "POST",
@@ -546,9 +474,7 @@ pub static DELETE_SECONDARY_SUBNET: rt::Operation = rt::Operation::new(
     &t::DELETE_SECONDARY_SUBNET_REQUEST,
     &t::DELETE_SECONDARY_SUBNET_RESULT,
 );
-/// Deletes a security group.
-///
-/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
+/// The runtime's description of [`DeleteSecurityGroup`](super::super::client::DeleteSecurityGroup): HTTP binding, errors, auth.
 pub static DELETE_SECURITY_GROUP: rt::Operation = rt::Operation::new(
     "DeleteSecurityGroup",
     "POST",
@@ -556,13 +482,7 @@ pub static DELETE_SECURITY_GROUP: rt::Operation = rt::Operation::new(
     &t::DELETE_SECURITY_GROUP_REQUEST,
     &t::DELETE_SECURITY_GROUP_RESULT,
 );
-/// Deletes the specified snapshot.
-///
-/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
-///
-/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
-///
-/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`DeleteSnapshot`](super::super::client::DeleteSnapshot): HTTP binding, errors, auth.
 pub static DELETE_SNAPSHOT: rt::Operation = rt::Operation::new(
     "DeleteSnapshot",
     "POST",
@@ -570,7 +490,7 @@ pub static DELETE_SNAPSHOT: rt::Operation = rt::Operation::new(
     &t::DELETE_SNAPSHOT_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the data feed for Spot Instances.
+/// The runtime's description of [`DeleteSpotDatafeedSubscription`](super::super::client::DeleteSpotDatafeedSubscription): HTTP binding, errors, auth.
 pub static DELETE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "DeleteSpotDatafeedSubscription",
     "POST",
@@ -578,7 +498,7 @@ pub static DELETE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new
     &t::DELETE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
+/// The runtime's description of [`DeleteSubnet`](super::super::client::DeleteSubnet): HTTP binding, errors, auth.
 pub static DELETE_SUBNET: rt::Operation = rt::Operation::new(
     "DeleteSubnet",
     "POST",
@@ -586,7 +506,7 @@ pub static DELETE_SUBNET: rt::Operation = rt::Operation::new(
     &t::DELETE_SUBNET_REQUEST,
     &rt::UNIT,
 );
-/// Deletes a subnet CIDR reservation.
+/// The runtime's description of [`DeleteSubnetCidrReservation`](super::super::client::DeleteSubnetCidrReservation): HTTP binding, errors, auth.
 pub static DELETE_SUBNET_CIDR_RESERVATION: rt::Operation = rt::Operation::new(
     "DeleteSubnetCidrReservation",
     "POST",
@@ -594,9 +514,7 @@ pub static DELETE_SUBNET_CIDR_RESERVATION: rt::Operation = rt::Operation::new(
     &t::DELETE_SUBNET_CIDR_RESERVATION_REQUEST,
     &t::DELETE_SUBNET_CIDR_RESERVATION_RESULT,
 );
-/// Deletes the specified set of tags from the specified set of resources.
-///
-/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+/// The runtime's description of [`DeleteTags`](super::super::client::DeleteTags): HTTP binding, errors, auth.
 pub static DELETE_TAGS: rt::Operation = rt::Operation::new(
     "DeleteTags",
     "POST",
@@ -604,9 +522,7 @@ pub static DELETE_TAGS: rt::Operation = rt::Operation::new(
     &t::DELETE_TAGS_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified Traffic Mirror filter.
-///
-/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
+/// The runtime's description of [`DeleteTrafficMirrorFilter`](super::super::client::DeleteTrafficMirrorFilter): HTTP binding, errors, auth.
 pub static DELETE_TRAFFIC_MIRROR_FILTER: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorFilter",
     "POST",
@@ -614,7 +530,7 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER: rt::Operation = rt::Operation::new(
     &t::DELETE_TRAFFIC_MIRROR_FILTER_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_FILTER_RESULT,
 );
-/// Deletes the specified Traffic Mirror rule.
+/// The runtime's description of [`DeleteTrafficMirrorFilterRule`](super::super::client::DeleteTrafficMirrorFilterRule): HTTP binding, errors, auth.
 pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorFilterRule",
     "POST",
@@ -622,7 +538,7 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE: rt::Operation = rt::Operation::new
     &t::DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
 );
-/// Deletes the specified Traffic Mirror session.
+/// The runtime's description of [`DeleteTrafficMirrorSession`](super::super::client::DeleteTrafficMirrorSession): HTTP binding, errors, auth.
 pub static DELETE_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorSession",
     "POST",
@@ -630,9 +546,7 @@ pub static DELETE_TRAFFIC_MIRROR_SESSION: rt::Operation = rt::Operation::new(
     &t::DELETE_TRAFFIC_MIRROR_SESSION_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_SESSION_RESULT,
 );
-/// Deletes the specified Traffic Mirror target.
-///
-/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
+/// The runtime's description of [`DeleteTrafficMirrorTarget`](super::super::client::DeleteTrafficMirrorTarget): HTTP binding, errors, auth.
 pub static DELETE_TRAFFIC_MIRROR_TARGET: rt::Operation = rt::Operation::new(
     "DeleteTrafficMirrorTarget",
     "POST",
@@ -640,7 +554,7 @@ pub static DELETE_TRAFFIC_MIRROR_TARGET: rt::Operation = rt::Operation::new(
     &t::DELETE_TRAFFIC_MIRROR_TARGET_REQUEST,
     &t::DELETE_TRAFFIC_MIRROR_TARGET_RESULT,
 );
-/// Deletes the specified transit gateway.
+/// The runtime's description of [`DeleteTransitGateway`](super::super::client::DeleteTransitGateway): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteTransitGateway",
     "POST",
@@ -648,7 +562,7 @@ pub static DELETE_TRANSIT_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_TRANSIT_GATEWAY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_RESULT,
 );
-/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
+/// The runtime's description of [`DeleteTransitGatewayClientVpnAttachment`](super::super::client::DeleteTransitGatewayClientVpnAttachment): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayClientVpnAttachment",
     "POST",
@@ -656,7 +570,7 @@ pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Ope
     &t::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
 );
-/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
+/// The runtime's description of [`DeleteTransitGatewayConnect`](super::super::client::DeleteTransitGatewayConnect): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_CONNECT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayConnect",
     "POST",
@@ -664,7 +578,7 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT: rt::Operation = rt::Operation::new(
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_RESULT,
 );
-/// Deletes the specified Connect peer.
+/// The runtime's description of [`DeleteTransitGatewayConnectPeer`](super::super::client::DeleteTransitGatewayConnectPeer): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayConnectPeer",
     "POST",
@@ -672,7 +586,7 @@ pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER: rt::Operation = rt::Operation::n
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT,
 );
-/// Deletes a transit gateway metering policy.
+/// The runtime's description of [`DeleteTransitGatewayMeteringPolicy`](super::super::client::DeleteTransitGatewayMeteringPolicy): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayMeteringPolicy",
     "POST",
@@ -680,7 +594,7 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY: rt::Operation = rt::Operation
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT,
 );
-/// Deletes an entry from a transit gateway metering policy.
+/// The runtime's description of [`DeleteTransitGatewayMeteringPolicyEntry`](super::super::client::DeleteTransitGatewayMeteringPolicyEntry): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayMeteringPolicyEntry",
     "POST",
@@ -688,7 +602,7 @@ pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY: rt::Operation = rt::Ope
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT,
 );
-/// Deletes the specified transit gateway multicast domain.
+/// The runtime's description of [`DeleteTransitGatewayMulticastDomain`](super::super::client::DeleteTransitGatewayMulticastDomain): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayMulticastDomain",
     "POST",
@@ -696,7 +610,7 @@ pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operatio
     &t::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
 );
-/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+/// The runtime's description of [`DeleteTransitGatewayNetworkFunctionAttachment`](super::super::client::DeleteTransitGatewayNetworkFunctionAttachment): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayNetworkFunctionAttachment",
     "POST",
@@ -704,7 +618,7 @@ pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Operation = r
     &t::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
 );
-/// Deletes a transit gateway peering attachment.
+/// The runtime's description of [`DeleteTransitGatewayPeeringAttachment`](super::super::client::DeleteTransitGatewayPeeringAttachment): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPeeringAttachment",
     "POST",
@@ -712,7 +626,7 @@ pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operat
     &t::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
 );
-/// Deletes the specified transit gateway policy table.
+/// The runtime's description of [`DeleteTransitGatewayPolicyTable`](super::super::client::DeleteTransitGatewayPolicyTable): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPolicyTable",
     "POST",
@@ -720,7 +634,7 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::n
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
 );
-/// Deletes the specified transit gateway policy table entry.
+/// The runtime's description of [`DeleteTransitGatewayPolicyTableEntry`](super::super::client::DeleteTransitGatewayPolicyTableEntry): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPolicyTableEntry",
     "POST",
@@ -728,7 +642,7 @@ pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Operation = rt::Operat
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
 );
-/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
+/// The runtime's description of [`DeleteTransitGatewayPrefixListReference`](super::super::client::DeleteTransitGatewayPrefixListReference): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayPrefixListReference",
     "POST",
@@ -736,7 +650,7 @@ pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Operation = rt::Ope
     &t::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
 );
-/// Deletes the specified route from the specified transit gateway route table.
+/// The runtime's description of [`DeleteTransitGatewayRoute`](super::super::client::DeleteTransitGatewayRoute): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayRoute",
     "POST",
@@ -744,7 +658,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_RESULT,
 );
-/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+/// The runtime's description of [`DeleteTransitGatewayRouteTable`](super::super::client::DeleteTransitGatewayRouteTable): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayRouteTable",
     "POST",
@@ -752,7 +666,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::ne
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
 );
-/// Advertises to the transit gateway that a transit gateway route table is deleted.
+/// The runtime's description of [`DeleteTransitGatewayRouteTableAnnouncement`](super::super::client::DeleteTransitGatewayRouteTableAnnouncement): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayRouteTableAnnouncement",
     "POST",
@@ -760,7 +674,7 @@ pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT: rt::Operation = rt::
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT,
 );
-/// Deletes the specified VPC attachment.
+/// The runtime's description of [`DeleteTransitGatewayVpcAttachment`](super::super::client::DeleteTransitGatewayVpcAttachment): HTTP binding, errors, auth.
 pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation::new(
     "DeleteTransitGatewayVpcAttachment",
     "POST",
@@ -768,7 +682,7 @@ pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation:
     &t::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST,
     &t::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT,
 );
-/// Delete an Amazon Web Services Verified Access endpoint.
+/// The runtime's description of [`DeleteVerifiedAccessEndpoint`](super::super::client::DeleteVerifiedAccessEndpoint): HTTP binding, errors, auth.
 pub static DELETE_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessEndpoint",
     "POST",
@@ -776,7 +690,7 @@ pub static DELETE_VERIFIED_ACCESS_ENDPOINT: rt::Operation = rt::Operation::new(
     &t::DELETE_VERIFIED_ACCESS_ENDPOINT_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_ENDPOINT_RESULT,
 );
-/// Delete an Amazon Web Services Verified Access group.
+/// The runtime's description of [`DeleteVerifiedAccessGroup`](super::super::client::DeleteVerifiedAccessGroup): HTTP binding, errors, auth.
 pub static DELETE_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessGroup",
     "POST",
@@ -784,7 +698,7 @@ pub static DELETE_VERIFIED_ACCESS_GROUP: rt::Operation = rt::Operation::new(
     &t::DELETE_VERIFIED_ACCESS_GROUP_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_GROUP_RESULT,
 );
-/// Delete an Amazon Web Services Verified Access instance.
+/// The runtime's description of [`DeleteVerifiedAccessInstance`](super::super::client::DeleteVerifiedAccessInstance): HTTP binding, errors, auth.
 pub static DELETE_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessInstance",
     "POST",
@@ -792,7 +706,7 @@ pub static DELETE_VERIFIED_ACCESS_INSTANCE: rt::Operation = rt::Operation::new(
     &t::DELETE_VERIFIED_ACCESS_INSTANCE_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_INSTANCE_RESULT,
 );
-/// Delete an Amazon Web Services Verified Access trust provider.
+/// The runtime's description of [`DeleteVerifiedAccessTrustProvider`](super::super::client::DeleteVerifiedAccessTrustProvider): HTTP binding, errors, auth.
 pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
     "DeleteVerifiedAccessTrustProvider",
     "POST",
@@ -800,11 +714,7 @@ pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation:
     &t::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
     &t::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
 );
-/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-///
-/// The volume can remain in the `deleting` state for several minutes.
-///
-/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`DeleteVolume`](super::super::client::DeleteVolume): HTTP binding, errors, auth.
 pub static DELETE_VOLUME: rt::Operation = rt::Operation::new(
     "DeleteVolume",
     "POST",
@@ -812,9 +722,7 @@ pub static DELETE_VOLUME: rt::Operation = rt::Operation::new(
     &t::DELETE_VOLUME_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-///
-/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
+/// The runtime's description of [`DeleteVpc`](super::super::client::DeleteVpc): HTTP binding, errors, auth.
 pub static DELETE_VPC: rt::Operation = rt::Operation::new(
     "DeleteVpc",
     "POST",
@@ -822,7 +730,7 @@ pub static DELETE_VPC: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_REQUEST,
     &rt::UNIT,
 );
-/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DeleteVpcBlockPublicAccessExclusion`](super::super::client::DeleteVpcBlockPublicAccessExclusion): HTTP binding, errors, auth.
 pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operation::new(
     "DeleteVpcBlockPublicAccessExclusion",
     "POST",
@@ -830,9 +738,7 @@ pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Operation = rt::Operati
     &t::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST,
     &t::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
 );
-/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DeleteVpcEncryptionControl`](super::super::client::DeleteVpcEncryptionControl): HTTP binding, errors, auth.
 pub static DELETE_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     "DeleteVpcEncryptionControl",
     "POST",
@@ -840,7 +746,7 @@ pub static DELETE_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_ENCRYPTION_CONTROL_REQUEST,
     &t::DELETE_VPC_ENCRYPTION_CONTROL_RESULT,
 );
-/// Deletes the specified VPC endpoint connection notifications.
+/// The runtime's description of [`DeleteVpcEndpointConnectionNotifications`](super::super::client::DeleteVpcEndpointConnectionNotifications): HTTP binding, errors, auth.
 pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::Operation::new(
     "DeleteVpcEndpointConnectionNotifications",
     "POST",
@@ -848,7 +754,7 @@ pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::Ope
     &t::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST,
     &t::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT,
 );
-/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+/// The runtime's description of [`DeleteVpcEndpointServiceConfigurations`](super::super::client::DeleteVpcEndpointServiceConfigurations): HTTP binding, errors, auth.
 pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
     "DeleteVpcEndpointServiceConfigurations",
     "POST",
@@ -856,13 +762,7 @@ pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Opera
     &t::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST,
     &t::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT,
 );
-/// Deletes the specified VPC endpoints.
-///
-/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
-///
-/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
-///
-/// When you delete an interface endpoint, we delete its endpoint network interfaces.
+/// The runtime's description of [`DeleteVpcEndpoints`](super::super::client::DeleteVpcEndpoints): HTTP binding, errors, auth.
 pub static DELETE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DeleteVpcEndpoints",
     "POST",
@@ -870,7 +770,7 @@ pub static DELETE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_ENDPOINTS_REQUEST,
     &t::DELETE_VPC_ENDPOINTS_RESULT,
 );
-/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+/// The runtime's description of [`DeleteVpcPeeringConnection`](super::super::client::DeleteVpcPeeringConnection): HTTP binding, errors, auth.
 pub static DELETE_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     "DeleteVpcPeeringConnection",
     "POST",
@@ -878,7 +778,7 @@ pub static DELETE_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     &t::DELETE_VPC_PEERING_CONNECTION_REQUEST,
     &t::DELETE_VPC_PEERING_CONNECTION_RESULT,
 );
-/// Deletes the specified VPN concentrator.
+/// The runtime's description of [`DeleteVpnConcentrator`](super::super::client::DeleteVpnConcentrator): HTTP binding, errors, auth.
 pub static DELETE_VPN_CONCENTRATOR: rt::Operation = rt::Operation::new(
     "DeleteVpnConcentrator",
     "POST",
@@ -886,11 +786,7 @@ pub static DELETE_VPN_CONCENTRATOR: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_CONCENTRATOR_REQUEST,
     &t::DELETE_VPN_CONCENTRATOR_RESULT,
 );
-/// Deletes the specified VPN connection.
-///
-/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
-///
-/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
+/// The runtime's description of [`DeleteVpnConnection`](super::super::client::DeleteVpnConnection): HTTP binding, errors, auth.
 pub static DELETE_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     "DeleteVpnConnection",
     "POST",
@@ -898,7 +794,7 @@ pub static DELETE_VPN_CONNECTION: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_CONNECTION_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+/// The runtime's description of [`DeleteVpnConnectionRoute`](super::super::client::DeleteVpnConnectionRoute): HTTP binding, errors, auth.
 pub static DELETE_VPN_CONNECTION_ROUTE: rt::Operation = rt::Operation::new(
     "DeleteVpnConnectionRoute",
     "POST",
@@ -906,7 +802,7 @@ pub static DELETE_VPN_CONNECTION_ROUTE: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_CONNECTION_ROUTE_REQUEST,
     &rt::UNIT,
 );
-/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+/// The runtime's description of [`DeleteVpnGateway`](super::super::client::DeleteVpnGateway): HTTP binding, errors, auth.
 pub static DELETE_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     "DeleteVpnGateway",
     "POST",
@@ -914,9 +810,7 @@ pub static DELETE_VPN_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DELETE_VPN_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-///
-/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
+/// The runtime's description of [`DeprovisionByoipCidr`](super::super::client::DeprovisionByoipCidr): HTTP binding, errors, auth.
 pub static DEPROVISION_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     "DeprovisionByoipCidr",
     "POST",
@@ -924,7 +818,7 @@ pub static DEPROVISION_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     &t::DEPROVISION_BYOIP_CIDR_REQUEST,
     &t::DEPROVISION_BYOIP_CIDR_RESULT,
 );
-/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+/// The runtime's description of [`DeprovisionIpamByoasn`](super::super::client::DeprovisionIpamByoasn): HTTP binding, errors, auth.
 pub static DEPROVISION_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "DeprovisionIpamByoasn",
     "POST",
@@ -932,7 +826,7 @@ pub static DEPROVISION_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     &t::DEPROVISION_IPAM_BYOASN_REQUEST,
     &t::DEPROVISION_IPAM_BYOASN_RESULT,
 );
-/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`DeprovisionIpamPoolCidr`](super::super::client::DeprovisionIpamPoolCidr): HTTP binding, errors, auth.
 pub static DEPROVISION_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     "DeprovisionIpamPoolCidr",
     "POST",
@@ -940,7 +834,7 @@ pub static DEPROVISION_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     &t::DEPROVISION_IPAM_POOL_CIDR_REQUEST,
     &t::DEPROVISION_IPAM_POOL_CIDR_RESULT,
 );
-/// Deprovision a CIDR from a public IPv4 pool.
+/// The runtime's description of [`DeprovisionPublicIpv4PoolCidr`](super::super::client::DeprovisionPublicIpv4PoolCidr): HTTP binding, errors, auth.
 pub static DEPROVISION_PUBLIC_IPV4_POOL_CIDR: rt::Operation = rt::Operation::new(
     "DeprovisionPublicIpv4PoolCidr",
     "POST",
@@ -948,19 +842,7 @@ pub static DEPROVISION_PUBLIC_IPV4_POOL_CIDR: rt::Operation = rt::Operation::new
     &t::DEPROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST,
     &t::DEPROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT,
 );
-/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
-///
-/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
-///
-/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
-///
-/// Deregistering an AMI does not delete the following:
-///
-/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
-/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
-/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
-///
-/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DeregisterImage`](super::super::client::DeregisterImage): HTTP binding, errors, auth.
 pub static DEREGISTER_IMAGE: rt::Operation = rt::Operation::new(
     "DeregisterImage",
     "POST",
@@ -968,7 +850,7 @@ pub static DEREGISTER_IMAGE: rt::Operation = rt::Operation::new(
     &t::DEREGISTER_IMAGE_REQUEST,
     &t::DEREGISTER_IMAGE_RESULT,
 );
-/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+/// The runtime's description of [`DeregisterInstanceEventNotificationAttributes`](super::super::client::DeregisterInstanceEventNotificationAttributes): HTTP binding, errors, auth.
 pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "DeregisterInstanceEventNotificationAttributes",
     "POST",
@@ -976,7 +858,7 @@ pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt
     &t::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST,
     &t::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT,
 );
-/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
+/// The runtime's description of [`DeregisterTransitGatewayMulticastGroupMembers`](super::super::client::DeregisterTransitGatewayMulticastGroupMembers): HTTP binding, errors, auth.
 pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS: rt::Operation = rt::Operation::new(
     "DeregisterTransitGatewayMulticastGroupMembers",
     "POST",
@@ -984,7 +866,7 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS: rt::Operation = r
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST,
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT,
 );
-/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
+/// The runtime's description of [`DeregisterTransitGatewayMulticastGroupSources`](super::super::client::DeregisterTransitGatewayMulticastGroupSources): HTTP binding, errors, auth.
 pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES: rt::Operation = rt::Operation::new(
     "DeregisterTransitGatewayMulticastGroupSources",
     "POST",
@@ -992,16 +874,7 @@ pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES: rt::Operation = r
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST,
     &t::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT,
 );
-/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
-///
-/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
-/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
-/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `supported-platforms`: This attribute is deprecated.
-/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeAccountAttributes`](super::super::client::DescribeAccountAttributes): HTTP binding, errors, auth.
 pub static DESCRIBE_ACCOUNT_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "DescribeAccountAttributes",
     "POST",
@@ -1009,9 +882,7 @@ pub static DESCRIBE_ACCOUNT_ATTRIBUTES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST,
     &t::DESCRIBE_ACCOUNT_ATTRIBUTES_RESULT,
 );
-/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeAccountVpcEncryptionControl`](super::super::client::DescribeAccountVpcEncryptionControl): HTTP binding, errors, auth.
 pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operation::new(
     "DescribeAccountVpcEncryptionControl",
     "POST",
@@ -1019,9 +890,7 @@ pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Operation = rt::Operatio
     &t::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST,
     &t::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT,
 );
-/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-///
-/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
+/// The runtime's description of [`DescribeAddressTransfers`](super::super::client::DescribeAddressTransfers): HTTP binding, errors, auth.
 pub static DESCRIBE_ADDRESS_TRANSFERS: rt::Operation = rt::Operation::new(
     "DescribeAddressTransfers",
     "POST",
@@ -1036,7 +905,7 @@ pub static DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["AddressTransfers"]);
-/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+/// The runtime's description of [`DescribeAddresses`](super::super::client::DescribeAddresses): HTTP binding, errors, auth.
 pub static DESCRIBE_ADDRESSES: rt::Operation = rt::Operation::new(
     "DescribeAddresses",
     "POST",
@@ -1044,7 +913,7 @@ pub static DESCRIBE_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ADDRESSES_REQUEST,
     &t::DESCRIBE_ADDRESSES_RESULT,
 );
-/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+/// The runtime's description of [`DescribeAddressesAttribute`](super::super::client::DescribeAddressesAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_ADDRESSES_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeAddressesAttribute",
     "POST",
@@ -1059,11 +928,7 @@ pub static DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["Addresses"]);
-/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
-///
-/// This request only returns information about resource types that support longer IDs.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+/// The runtime's description of [`DescribeAggregateIdFormat`](super::super::client::DescribeAggregateIdFormat): HTTP binding, errors, auth.
 pub static DESCRIBE_AGGREGATE_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribeAggregateIdFormat",
     "POST",
@@ -1071,11 +936,7 @@ pub static DESCRIBE_AGGREGATE_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST,
     &t::DESCRIBE_AGGREGATE_ID_FORMAT_RESULT,
 );
-/// Describes the aggregated application health status for the specified instances. The following rules apply:
-///
-/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
-/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
-/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
+/// The runtime's description of [`DescribeApplicationStatus`](super::super::client::DescribeApplicationStatus): HTTP binding, errors, auth.
 pub static DESCRIBE_APPLICATION_STATUS: rt::Operation = rt::Operation::new(
     "DescribeApplicationStatus",
     "POST",
@@ -1083,9 +944,7 @@ pub static DESCRIBE_APPLICATION_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_APPLICATION_STATUS_REQUEST,
     &t::DESCRIBE_APPLICATION_STATUS_RESULT,
 );
-/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
+/// The runtime's description of [`DescribeApplicationStatusCheckAssociations`](super::super::client::DescribeApplicationStatusCheckAssociations): HTTP binding, errors, auth.
 pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeApplicationStatusCheckAssociations",
     "POST",
@@ -1093,10 +952,7 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS: rt::Operation = rt::O
     &t::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT,
 );
-/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
-///
-/// - If you do not specify any application status check IDs, all checks in your account are returned.
-/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
+/// The runtime's description of [`DescribeApplicationStatusChecks`](super::super::client::DescribeApplicationStatusChecks): HTTP binding, errors, auth.
 pub static DESCRIBE_APPLICATION_STATUS_CHECKS: rt::Operation = rt::Operation::new(
     "DescribeApplicationStatusChecks",
     "POST",
@@ -1104,11 +960,7 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECKS: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST,
     &t::DESCRIBE_APPLICATION_STATUS_CHECKS_RESULT,
 );
-/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
-///
-/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeAvailabilityZones`](super::super::client::DescribeAvailabilityZones): HTTP binding, errors, auth.
 pub static DESCRIBE_AVAILABILITY_ZONES: rt::Operation = rt::Operation::new(
     "DescribeAvailabilityZones",
     "POST",
@@ -1116,7 +968,7 @@ pub static DESCRIBE_AVAILABILITY_ZONES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_AVAILABILITY_ZONES_REQUEST,
     &t::DESCRIBE_AVAILABILITY_ZONES_RESULT,
 );
-/// Describes the current Infrastructure Performance metric subscriptions.
+/// The runtime's description of [`DescribeAwsNetworkPerformanceMetricSubscriptions`](super::super::client::DescribeAwsNetworkPerformanceMetricSubscriptions): HTTP binding, errors, auth.
 pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS: rt::Operation = rt::Operation::new(
     "DescribeAwsNetworkPerformanceMetricSubscriptions",
     "POST",
@@ -1131,11 +983,7 @@ pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR: rt::
     )
     .limit_key("MaxResults")
     .result_key(&["Subscriptions"]);
-/// Describes the specified bundle tasks or all of your bundle tasks.
-///
-/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeBundleTasks`](super::super::client::DescribeBundleTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_BUNDLE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeBundleTasks",
     "POST",
@@ -1162,7 +1010,7 @@ pub static BUNDLE_TASK_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
+/// The runtime's description of [`DescribeByoipCidrs`](super::super::client::DescribeByoipCidrs): HTTP binding, errors, auth.
 pub static DESCRIBE_BYOIP_CIDRS: rt::Operation = rt::Operation::new(
     "DescribeByoipCidrs",
     "POST",
@@ -1177,7 +1025,7 @@ pub static DESCRIBE_BYOIP_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["ByoipCidrs"]);
-/// Describes the events for the specified Capacity Block extension during the specified time.
+/// The runtime's description of [`DescribeCapacityBlockExtensionHistory`](super::super::client::DescribeCapacityBlockExtensionHistory): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockExtensionHistory",
     "POST",
@@ -1192,7 +1040,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR: rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityBlockExtensions"]);
-/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+/// The runtime's description of [`DescribeCapacityBlockExtensionOfferings`](super::super::client::DescribeCapacityBlockExtensionOfferings): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockExtensionOfferings",
     "POST",
@@ -1207,9 +1055,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR: rt::PaginatorS
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityBlockExtensionOfferings"]);
-/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
-///
-/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
+/// The runtime's description of [`DescribeCapacityBlockOfferings`](super::super::client::DescribeCapacityBlockOfferings): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockOfferings",
     "POST",
@@ -1224,7 +1070,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt::
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityBlockOfferings"]);
-/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+/// The runtime's description of [`DescribeCapacityBlockStatus`](super::super::client::DescribeCapacityBlockStatus): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_BLOCK_STATUS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockStatus",
     "POST",
@@ -1239,7 +1085,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityBlockStatuses"]);
-/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+/// The runtime's description of [`DescribeCapacityBlocks`](super::super::client::DescribeCapacityBlocks): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_BLOCKS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlocks",
     "POST",
@@ -1254,7 +1100,7 @@ pub static DESCRIBE_CAPACITY_BLOCKS_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityBlocks"]);
-/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+/// The runtime's description of [`DescribeCapacityManagerDataExports`](super::super::client::DescribeCapacityManagerDataExports): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS: rt::Operation = rt::Operation::new(
     "DescribeCapacityManagerDataExports",
     "POST",
@@ -1269,7 +1115,7 @@ pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR: rt::PaginatorSpec =
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityManagerDataExports"]);
-/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
+/// The runtime's description of [`DescribeCapacityReservationBillingRequests`](super::super::client::DescribeCapacityReservationBillingRequests): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationBillingRequests",
     "POST",
@@ -1284,7 +1130,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR: rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityReservationBillingRequests"]);
-/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
+/// The runtime's description of [`DescribeCapacityReservationCancellationQuotes`](super::super::client::DescribeCapacityReservationCancellationQuotes): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationCancellationQuotes",
     "POST",
@@ -1292,7 +1138,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES: rt::Operation = rt
     &t::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_RESULT,
 );
-/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+/// The runtime's description of [`DescribeCapacityReservationDateChangeQuotes`](super::super::client::DescribeCapacityReservationDateChangeQuotes): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationDateChangeQuotes",
     "POST",
@@ -1307,7 +1153,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR: rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityReservationModificationQuotes"]);
-/// Describes one or more Capacity Reservation Fleets.
+/// The runtime's description of [`DescribeCapacityReservationFleets`](super::super::client::DescribeCapacityReservationFleets): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationFleets",
     "POST",
@@ -1322,13 +1168,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR: rt::PaginatorSpec = r
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityReservationFleets"]);
-/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
-///
-/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeCapacityReservationTopology`](super::super::client::DescribeCapacityReservationTopology): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationTopology",
     "POST",
@@ -1336,7 +1176,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY: rt::Operation = rt::Operation
     &t::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT,
 );
-/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
+/// The runtime's description of [`DescribeCapacityReservations`](super::super::client::DescribeCapacityReservations): HTTP binding, errors, auth.
 pub static DESCRIBE_CAPACITY_RESERVATIONS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservations",
     "POST",
@@ -1351,7 +1191,7 @@ pub static DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityReservations"]);
-/// Describes one or more of your carrier gateways.
+/// The runtime's description of [`DescribeCarrierGateways`](super::super::client::DescribeCarrierGateways): HTTP binding, errors, auth.
 pub static DESCRIBE_CARRIER_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeCarrierGateways",
     "POST",
@@ -1366,9 +1206,7 @@ pub static DESCRIBE_CARRIER_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["CarrierGateways"]);
-/// **Note:** This action is deprecated.
-///
-/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
+/// The runtime's description of [`DescribeClassicLinkInstances`](super::super::client::DescribeClassicLinkInstances): HTTP binding, errors, auth.
 pub static DESCRIBE_CLASSIC_LINK_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeClassicLinkInstances",
     "POST",
@@ -1383,7 +1221,7 @@ pub static DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["Instances"]);
-/// Describes the authorization rules for a specified Client VPN endpoint.
+/// The runtime's description of [`DescribeClientVpnAuthorizationRules`](super::super::client::DescribeClientVpnAuthorizationRules): HTTP binding, errors, auth.
 pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES: rt::Operation = rt::Operation::new(
     "DescribeClientVpnAuthorizationRules",
     "POST",
@@ -1398,7 +1236,7 @@ pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR: rt::PaginatorSpec 
     )
     .limit_key("MaxResults")
     .result_key(&["AuthorizationRules"]);
-/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
+/// The runtime's description of [`DescribeClientVpnConnections`](super::super::client::DescribeClientVpnConnections): HTTP binding, errors, auth.
 pub static DESCRIBE_CLIENT_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnConnections",
     "POST",
@@ -1413,7 +1251,7 @@ pub static DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["Connections"]);
-/// Describes one or more Client VPN endpoints in the account.
+/// The runtime's description of [`DescribeClientVpnEndpoints`](super::super::client::DescribeClientVpnEndpoints): HTTP binding, errors, auth.
 pub static DESCRIBE_CLIENT_VPN_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnEndpoints",
     "POST",
@@ -1428,7 +1266,7 @@ pub static DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["ClientVpnEndpoints"]);
-/// Describes the routes for the specified Client VPN endpoint.
+/// The runtime's description of [`DescribeClientVpnRoutes`](super::super::client::DescribeClientVpnRoutes): HTTP binding, errors, auth.
 pub static DESCRIBE_CLIENT_VPN_ROUTES: rt::Operation = rt::Operation::new(
     "DescribeClientVpnRoutes",
     "POST",
@@ -1443,7 +1281,7 @@ pub static DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["Routes"]);
-/// Describes the target networks associated with the specified Client VPN endpoint.
+/// The runtime's description of [`DescribeClientVpnTargetNetworks`](super::super::client::DescribeClientVpnTargetNetworks): HTTP binding, errors, auth.
 pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnTargetNetworks",
     "POST",
@@ -1458,7 +1296,7 @@ pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxResults")
     .result_key(&["ClientVpnTargetNetworks"]);
-/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
+/// The runtime's description of [`DescribeCoipPools`](super::super::client::DescribeCoipPools): HTTP binding, errors, auth.
 pub static DESCRIBE_COIP_POOLS: rt::Operation = rt::Operation::new(
     "DescribeCoipPools",
     "POST",
@@ -1473,9 +1311,7 @@ pub static DESCRIBE_COIP_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     )
     .limit_key("MaxResults")
     .result_key(&["CoipPools"]);
-/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
-///
-/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
+/// The runtime's description of [`DescribeConversionTasks`](super::super::client::DescribeConversionTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_CONVERSION_TASKS: rt::Operation = rt::Operation::new(
     "DescribeConversionTasks",
     "POST",
@@ -1547,9 +1383,7 @@ pub static CONVERSION_TASK_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes one or more of your VPN customer gateways.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`DescribeCustomerGateways`](super::super::client::DescribeCustomerGateways): HTTP binding, errors, auth.
 pub static DESCRIBE_CUSTOMER_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeCustomerGateways",
     "POST",
@@ -1590,11 +1424,7 @@ pub static CUSTOMER_GATEWAY_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::n
         ),
     ],
 );
-/// Describes the metadata of an account status report, including the status of the report.
-///
-/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
-///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+/// The runtime's description of [`DescribeDeclarativePoliciesReports`](super::super::client::DescribeDeclarativePoliciesReports): HTTP binding, errors, auth.
 pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS: rt::Operation = rt::Operation::new(
     "DescribeDeclarativePoliciesReports",
     "POST",
@@ -1602,9 +1432,7 @@ pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS: rt::Operation = rt::Operation:
     &t::DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST,
     &t::DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT,
 );
-/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeDhcpOptions`](super::super::client::DescribeDhcpOptions): HTTP binding, errors, auth.
 pub static DESCRIBE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     "DescribeDhcpOptions",
     "POST",
@@ -1619,7 +1447,7 @@ pub static DESCRIBE_DHCP_OPTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["DhcpOptions"]);
-/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+/// The runtime's description of [`DescribeEgressOnlyInternetGateways`](super::super::client::DescribeEgressOnlyInternetGateways): HTTP binding, errors, auth.
 pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeEgressOnlyInternetGateways",
     "POST",
@@ -1634,9 +1462,7 @@ pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR: rt::PaginatorSpec =
     )
     .limit_key("MaxResults")
     .result_key(&["EgressOnlyInternetGateways"]);
-/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-///
-/// Describes the Elastic Graphics accelerator associated with your instances.
+/// The runtime's description of [`DescribeElasticGpus`](super::super::client::DescribeElasticGpus): HTTP binding, errors, auth.
 pub static DESCRIBE_ELASTIC_GPUS: rt::Operation = rt::Operation::new(
     "DescribeElasticGpus",
     "POST",
@@ -1644,7 +1470,7 @@ pub static DESCRIBE_ELASTIC_GPUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ELASTIC_GPUS_REQUEST,
     &t::DESCRIBE_ELASTIC_GPUS_RESULT,
 );
-/// Describes the specified export image tasks or all of your export image tasks.
+/// The runtime's description of [`DescribeExportImageTasks`](super::super::client::DescribeExportImageTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_EXPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeExportImageTasks",
     "POST",
@@ -1659,7 +1485,7 @@ pub static DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["ExportImageTasks"]);
-/// Describes the specified export instance tasks or all of your export instance tasks.
+/// The runtime's description of [`DescribeExportTasks`](super::super::client::DescribeExportTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
     "DescribeExportTasks",
     "POST",
@@ -1695,7 +1521,7 @@ pub static EXPORT_TASK_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describe details for Windows AMIs that are configured for Windows fast launch.
+/// The runtime's description of [`DescribeFastLaunchImages`](super::super::client::DescribeFastLaunchImages): HTTP binding, errors, auth.
 pub static DESCRIBE_FAST_LAUNCH_IMAGES: rt::Operation = rt::Operation::new(
     "DescribeFastLaunchImages",
     "POST",
@@ -1710,7 +1536,7 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["FastLaunchImages"]);
-/// Describes the state of fast snapshot restores for your snapshots.
+/// The runtime's description of [`DescribeFastSnapshotRestores`](super::super::client::DescribeFastSnapshotRestores): HTTP binding, errors, auth.
 pub static DESCRIBE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     "DescribeFastSnapshotRestores",
     "POST",
@@ -1725,11 +1551,7 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["FastSnapshotRestores"]);
-/// Describes the events for the specified EC2 Fleet during the specified time.
-///
-/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeFleetHistory`](super::super::client::DescribeFleetHistory): HTTP binding, errors, auth.
 pub static DESCRIBE_FLEET_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeFleetHistory",
     "POST",
@@ -1737,11 +1559,7 @@ pub static DESCRIBE_FLEET_HISTORY: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLEET_HISTORY_REQUEST,
     &t::DESCRIBE_FLEET_HISTORY_RESULT,
 );
-/// Describes the running instances for the specified EC2 Fleet.
-///
-/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeFleetInstances`](super::super::client::DescribeFleetInstances): HTTP binding, errors, auth.
 pub static DESCRIBE_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeFleetInstances",
     "POST",
@@ -1749,11 +1567,7 @@ pub static DESCRIBE_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLEET_INSTANCES_REQUEST,
     &t::DESCRIBE_FLEET_INSTANCES_RESULT,
 );
-/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-///
-/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeFleets`](super::super::client::DescribeFleets): HTTP binding, errors, auth.
 pub static DESCRIBE_FLEETS: rt::Operation = rt::Operation::new(
     "DescribeFleets",
     "POST",
@@ -1768,9 +1582,7 @@ pub static DESCRIBE_FLEETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
     )
     .limit_key("MaxResults")
     .result_key(&["Fleets"]);
-/// Describes one or more flow logs.
-///
-/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
+/// The runtime's description of [`DescribeFlowLogs`](super::super::client::DescribeFlowLogs): HTTP binding, errors, auth.
 pub static DESCRIBE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     "DescribeFlowLogs",
     "POST",
@@ -1785,7 +1597,7 @@ pub static DESCRIBE_FLOW_LOGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     )
     .limit_key("MaxResults")
     .result_key(&["FlowLogs"]);
-/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+/// The runtime's description of [`DescribeFpgaImageAttribute`](super::super::client::DescribeFpgaImageAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeFpgaImageAttribute",
     "POST",
@@ -1793,7 +1605,7 @@ pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_FPGA_IMAGE_ATTRIBUTE_RESULT,
 );
-/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+/// The runtime's description of [`DescribeFpgaImages`](super::super::client::DescribeFpgaImages): HTTP binding, errors, auth.
 pub static DESCRIBE_FPGA_IMAGES: rt::Operation = rt::Operation::new(
     "DescribeFpgaImages",
     "POST",
@@ -1808,9 +1620,7 @@ pub static DESCRIBE_FPGA_IMAGES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["FpgaImages"]);
-/// Describes the Dedicated Host reservations that are available to purchase.
-///
-/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeHostReservationOfferings`](super::super::client::DescribeHostReservationOfferings): HTTP binding, errors, auth.
 pub static DESCRIBE_HOST_RESERVATION_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeHostReservationOfferings",
     "POST",
@@ -1825,7 +1635,7 @@ pub static DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxResults")
     .result_key(&["OfferingSet"]);
-/// Describes reservations that are associated with Dedicated Hosts in your account.
+/// The runtime's description of [`DescribeHostReservations`](super::super::client::DescribeHostReservations): HTTP binding, errors, auth.
 pub static DESCRIBE_HOST_RESERVATIONS: rt::Operation = rt::Operation::new(
     "DescribeHostReservations",
     "POST",
@@ -1840,9 +1650,7 @@ pub static DESCRIBE_HOST_RESERVATIONS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["HostReservationSet"]);
-/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-///
-/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
+/// The runtime's description of [`DescribeHosts`](super::super::client::DescribeHosts): HTTP binding, errors, auth.
 pub static DESCRIBE_HOSTS: rt::Operation = rt::Operation::new(
     "DescribeHosts",
     "POST",
@@ -1857,7 +1665,7 @@ pub static DESCRIBE_HOSTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxResults")
     .result_key(&["Hosts"]);
-/// Describes your IAM instance profile associations.
+/// The runtime's description of [`DescribeIamInstanceProfileAssociations`](super::super::client::DescribeIamInstanceProfileAssociations): HTTP binding, errors, auth.
 pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeIamInstanceProfileAssociations",
     "POST",
@@ -1872,11 +1680,7 @@ pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR: rt::PaginatorSp
     )
     .limit_key("MaxResults")
     .result_key(&["IamInstanceProfileAssociations"]);
-/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+/// The runtime's description of [`DescribeIdFormat`](super::super::client::DescribeIdFormat): HTTP binding, errors, auth.
 pub static DESCRIBE_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribeIdFormat",
     "POST",
@@ -1884,11 +1688,7 @@ pub static DESCRIBE_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ID_FORMAT_REQUEST,
     &t::DESCRIBE_ID_FORMAT_RESULT,
 );
-/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
+/// The runtime's description of [`DescribeIdentityIdFormat`](super::super::client::DescribeIdentityIdFormat): HTTP binding, errors, auth.
 pub static DESCRIBE_IDENTITY_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribeIdentityIdFormat",
     "POST",
@@ -1896,9 +1696,7 @@ pub static DESCRIBE_IDENTITY_ID_FORMAT: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IDENTITY_ID_FORMAT_REQUEST,
     &t::DESCRIBE_IDENTITY_ID_FORMAT_RESULT,
 );
-/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeImageAttribute`](super::super::client::DescribeImageAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeImageAttribute",
     "POST",
@@ -1906,9 +1704,7 @@ pub static DESCRIBE_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGE_ATTRIBUTE_REQUEST,
     &t::IMAGE_ATTRIBUTE,
 );
-/// Describes your Amazon Web Services resources that are referencing the specified images.
-///
-/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeImageReferences`](super::super::client::DescribeImageReferences): HTTP binding, errors, auth.
 pub static DESCRIBE_IMAGE_REFERENCES: rt::Operation = rt::Operation::new(
     "DescribeImageReferences",
     "POST",
@@ -1923,9 +1719,7 @@ pub static DESCRIBE_IMAGE_REFERENCES_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["ImageReferences"]);
-/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeImageUsageReportEntries`](super::super::client::DescribeImageUsageReportEntries): HTTP binding, errors, auth.
 pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES: rt::Operation = rt::Operation::new(
     "DescribeImageUsageReportEntries",
     "POST",
@@ -1940,9 +1734,7 @@ pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxResults")
     .result_key(&["ImageUsageReportEntries"]);
-/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeImageUsageReports`](super::super::client::DescribeImageUsageReports): HTTP binding, errors, auth.
 pub static DESCRIBE_IMAGE_USAGE_REPORTS: rt::Operation = rt::Operation::new(
     "DescribeImageUsageReports",
     "POST",
@@ -1982,19 +1774,7 @@ pub static IMAGE_USAGE_REPORT_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec:
         ),
     ],
 );
-/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-///
-/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
-///
-/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
-///
-/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeImages`](super::super::client::DescribeImages): HTTP binding, errors, auth.
 pub static DESCRIBE_IMAGES: rt::Operation = rt::Operation::new(
     "DescribeImages",
     "POST",
@@ -2047,7 +1827,7 @@ pub static IMAGE_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Displays details about an import virtual machine or import snapshot tasks that are already created.
+/// The runtime's description of [`DescribeImportImageTasks`](super::super::client::DescribeImportImageTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_IMPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeImportImageTasks",
     "POST",
@@ -2062,7 +1842,7 @@ pub static DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["ImportImageTasks"]);
-/// Describes your import snapshot tasks.
+/// The runtime's description of [`DescribeImportSnapshotTasks`](super::super::client::DescribeImportSnapshotTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS: rt::Operation = rt::Operation::new(
     "DescribeImportSnapshotTasks",
     "POST",
@@ -2102,7 +1882,7 @@ pub static SNAPSHOT_IMPORTED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+/// The runtime's description of [`DescribeInstanceAttribute`](super::super::client::DescribeInstanceAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeInstanceAttribute",
     "POST",
@@ -2110,7 +1890,7 @@ pub static DESCRIBE_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST,
     &t::INSTANCE_ATTRIBUTE,
 );
-/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+/// The runtime's description of [`DescribeInstanceConnectEndpoints`](super::super::client::DescribeInstanceConnectEndpoints): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeInstanceConnectEndpoints",
     "POST",
@@ -2125,17 +1905,7 @@ pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceConnectEndpoints"]);
-/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-///
-/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
-///
-/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeInstanceCreditSpecifications`](super::super::client::DescribeInstanceCreditSpecifications): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS: rt::Operation = rt::Operation::new(
     "DescribeInstanceCreditSpecifications",
     "POST",
@@ -2150,7 +1920,7 @@ pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR: rt::PaginatorSpec 
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceCreditSpecifications"]);
-/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+/// The runtime's description of [`DescribeInstanceEventNotificationAttributes`](super::super::client::DescribeInstanceEventNotificationAttributes): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "DescribeInstanceEventNotificationAttributes",
     "POST",
@@ -2158,11 +1928,7 @@ pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::
     &t::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST,
     &t::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT,
 );
-/// Describes the specified event windows or all event windows.
-///
-/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeInstanceEventWindows`](super::super::client::DescribeInstanceEventWindows): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_EVENT_WINDOWS: rt::Operation = rt::Operation::new(
     "DescribeInstanceEventWindows",
     "POST",
@@ -2177,17 +1943,7 @@ pub static DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceEventWindows"]);
-/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
-///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
-///
-/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeInstanceImageMetadata`](super::super::client::DescribeInstanceImageMetadata): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_IMAGE_METADATA: rt::Operation = rt::Operation::new(
     "DescribeInstanceImageMetadata",
     "POST",
@@ -2202,7 +1958,7 @@ pub static DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceImageMetadata"]);
-/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+/// The runtime's description of [`DescribeInstanceSqlHaHistoryStates`](super::super::client::DescribeInstanceSqlHaHistoryStates): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES: rt::Operation = rt::Operation::new(
     "DescribeInstanceSqlHaHistoryStates",
     "POST",
@@ -2210,7 +1966,7 @@ pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES: rt::Operation = rt::Operatio
     &t::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST,
     &t::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT,
 );
-/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+/// The runtime's description of [`DescribeInstanceSqlHaStates`](super::super::client::DescribeInstanceSqlHaStates): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_SQL_HA_STATES: rt::Operation = rt::Operation::new(
     "DescribeInstanceSqlHaStates",
     "POST",
@@ -2218,18 +1974,7 @@ pub static DESCRIBE_INSTANCE_SQL_HA_STATES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST,
     &t::DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT,
 );
-/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
-///
-/// Instance status includes the following components:
-///
-/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
-/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
-/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
-/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeInstanceStatus`](super::super::client::DescribeInstanceStatus): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_STATUS: rt::Operation = rt::Operation::new(
     "DescribeInstanceStatus",
     "POST",
@@ -2283,13 +2028,7 @@ pub static SYSTEM_STATUS_OK_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
-///
-/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeInstanceTopology`](super::super::client::DescribeInstanceTopology): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_TOPOLOGY: rt::Operation = rt::Operation::new(
     "DescribeInstanceTopology",
     "POST",
@@ -2304,7 +2043,7 @@ pub static DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["Instances"]);
-/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+/// The runtime's description of [`DescribeInstanceTypeOfferings`](super::super::client::DescribeInstanceTypeOfferings): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeInstanceTypeOfferings",
     "POST",
@@ -2319,7 +2058,7 @@ pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceTypeOfferings"]);
-/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+/// The runtime's description of [`DescribeInstanceTypes`](super::super::client::DescribeInstanceTypes): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCE_TYPES: rt::Operation = rt::Operation::new(
     "DescribeInstanceTypes",
     "POST",
@@ -2334,23 +2073,7 @@ pub static DESCRIBE_INSTANCE_TYPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorS
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceTypes"]);
-/// Describes the specified instances or all instances.
-///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
-///
-/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeInstances`](super::super::client::DescribeInstances): HTTP binding, errors, auth.
 pub static DESCRIBE_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeInstances",
     "POST",
@@ -2496,3 +2219,282 @@ pub static INSTANCE_TERMINATED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
+/// The runtime's description of [`DescribeInternetGateways`](super::super::client::DescribeInternetGateways): HTTP binding, errors, auth.
+pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
+    "DescribeInternetGateways",
+    "POST",
+    "/",
+    &t::DESCRIBE_INTERNET_GATEWAYS_REQUEST,
+    &t::DESCRIBE_INTERNET_GATEWAYS_RESULT,
+);
+/// The paginator of `DescribeInternetGateways` (from `paginators-1.json`).
+pub static DESCRIBE_INTERNET_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InternetGateways"]);
+/// The `InternetGatewayExists` waiter (from `waiters-2.json`): every 5 s, at most 6 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(InternetGateways[].InternetGatewayId) > `0`` is `true`
+/// - retry when the error code is `InvalidInternetGateway.NotFound`
+pub static INTERNET_GATEWAY_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InternetGatewayExists",
+    5u32,
+    6u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "length(InternetGateways[].InternetGatewayId) > `0`",
+                rt::Expected::Bool(true),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidInternetGateway.NotFound"),
+        ),
+    ],
+);
+/// The runtime's description of [`DescribeIpamByoasn`](super::super::client::DescribeIpamByoasn): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
+    "DescribeIpamByoasn",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_BYOASN_REQUEST,
+    &t::DESCRIBE_IPAM_BYOASN_RESULT,
+);
+/// The runtime's description of [`DescribeIpamExternalResourceVerificationTokens`](super::super::client::DescribeIpamExternalResourceVerificationTokens): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS: rt::Operation = rt::Operation::new(
+    "DescribeIpamExternalResourceVerificationTokens",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST,
+    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT,
+);
+/// The runtime's description of [`DescribeIpamInternetRegistryAssociations`](super::super::client::DescribeIpamInternetRegistryAssociations): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeIpamInternetRegistryAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT,
+);
+/// The runtime's description of [`DescribeIpamPolicies`](super::super::client::DescribeIpamPolicies): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_POLICIES: rt::Operation = rt::Operation::new(
+    "DescribeIpamPolicies",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_POLICIES_REQUEST,
+    &t::DESCRIBE_IPAM_POLICIES_RESULT,
+);
+/// The runtime's description of [`DescribeIpamPoolAllocations`](super::super::client::DescribeIpamPoolAllocations): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPoolAllocations",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
+    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
+);
+/// The paginator of `DescribeIpamPoolAllocations` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPoolAllocations"]);
+/// The runtime's description of [`DescribeIpamPools`](super::super::client::DescribeIpamPools): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPools",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_POOLS_REQUEST,
+    &t::DESCRIBE_IPAM_POOLS_RESULT,
+);
+/// The paginator of `DescribeIpamPools` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPools"]);
+/// The runtime's description of [`DescribeIpamPrefixListResolverTargets`](super::super::client::DescribeIpamPrefixListResolverTargets): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPrefixListResolverTargets",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST,
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT,
+);
+/// The paginator of `DescribeIpamPrefixListResolverTargets` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPrefixListResolverTargets"]);
+/// The runtime's description of [`DescribeIpamPrefixListResolvers`](super::super::client::DescribeIpamPrefixListResolvers): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPrefixListResolvers",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
+);
+/// The paginator of `DescribeIpamPrefixListResolvers` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPrefixListResolvers"]);
+/// The runtime's description of [`DescribeIpamResourceDiscoveries`](super::super::client::DescribeIpamResourceDiscoveries): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::new(
+    "DescribeIpamResourceDiscoveries",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
+);
+/// The paginator of `DescribeIpamResourceDiscoveries` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamResourceDiscoveries"]);
+/// The runtime's description of [`DescribeIpamResourceDiscoveryAssociations`](super::super::client::DescribeIpamResourceDiscoveryAssociations): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeIpamResourceDiscoveryAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
+);
+/// The paginator of `DescribeIpamResourceDiscoveryAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamResourceDiscoveryAssociations"]);
+/// The runtime's description of [`DescribeIpamScopes`](super::super::client::DescribeIpamScopes): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
+    "DescribeIpamScopes",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_SCOPES_REQUEST,
+    &t::DESCRIBE_IPAM_SCOPES_RESULT,
+);
+/// The paginator of `DescribeIpamScopes` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_SCOPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamScopes"]);
+/// The runtime's description of [`DescribeIpams`](super::super::client::DescribeIpams): HTTP binding, errors, auth.
+pub static DESCRIBE_IPAMS: rt::Operation = rt::Operation::new(
+    "DescribeIpams",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAMS_REQUEST,
+    &t::DESCRIBE_IPAMS_RESULT,
+);
+/// The paginator of `DescribeIpams` (from `paginators-1.json`).
+pub static DESCRIBE_IPAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Ipams"]);
+/// The runtime's description of [`DescribeIpv6Pools`](super::super::client::DescribeIpv6Pools): HTTP binding, errors, auth.
+pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
+    "DescribeIpv6Pools",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPV6_POOLS_REQUEST,
+    &t::DESCRIBE_IPV6_POOLS_RESULT,
+);
+/// The paginator of `DescribeIpv6Pools` (from `paginators-1.json`).
+pub static DESCRIBE_IPV6_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Ipv6Pools"]);
+/// The runtime's description of [`DescribeKeyPairs`](super::super::client::DescribeKeyPairs): HTTP binding, errors, auth.
+pub static DESCRIBE_KEY_PAIRS: rt::Operation = rt::Operation::new(
+    "DescribeKeyPairs",
+    "POST",
+    "/",
+    &t::DESCRIBE_KEY_PAIRS_REQUEST,
+    &t::DESCRIBE_KEY_PAIRS_RESULT,
+);
+/// The `KeyPairExists` waiter (from `waiters-2.json`): every 5 s, at most 6 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(KeyPairs[].KeyName) > `0`` is `true`
+/// - retry when the error code is `InvalidKeyPair.NotFound`
+pub static KEY_PAIR_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "KeyPairExists",
+    5u32,
+    6u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "length(KeyPairs[].KeyName) > `0`",
+                rt::Expected::Bool(true),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidKeyPair.NotFound"),
+        ),
+    ],
+);
+/// The runtime's description of [`DescribeLaunchTemplateVersions`](super::super::client::DescribeLaunchTemplateVersions): HTTP binding, errors, auth.
+pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
+    "DescribeLaunchTemplateVersions",
+    "POST",
+    "/",
+    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
+    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
+);
+/// The paginator of `DescribeLaunchTemplateVersions` (from `paginators-1.json`).
+pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LaunchTemplateVersions"]);
+/// The runtime's description of [`DescribeLaunchTemplates`](super::super::client::DescribeLaunchTemplates): HTTP binding, errors, auth.
+pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
+    "DescribeLaunchTemplates",
+    "POST",
+    "/",
+    &t::DESCRIBE_LAUNCH_TEMPLATES_REQUEST,
+    &t::DESCRIBE_LAUNCH_TEMPLATES_RESULT,
+);
+/// The paginator of `DescribeLaunchTemplates` (from `paginators-1.json`).
+pub static DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LaunchTemplates"]);
+/// The runtime's description of [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`](super::super::client::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations): HTTP binding, errors, auth.
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
+);
+/// The paginator of `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayRouteTableVirtualInterfaceGroupAssociations"]);

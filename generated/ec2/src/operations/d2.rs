@@ -2,298 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
-    "DescribeInternetGateways",
-    "POST",
-    "/",
-    &t::DESCRIBE_INTERNET_GATEWAYS_REQUEST,
-    &t::DESCRIBE_INTERNET_GATEWAYS_RESULT,
-);
-/// The paginator of `DescribeInternetGateways` (from `paginators-1.json`).
-pub static DESCRIBE_INTERNET_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["InternetGateways"]);
-/// The `InternetGatewayExists` waiter (from `waiters-2.json`): every 5 s, at most 6 times. The first acceptor that matches an answer decides:
-///
-/// - success when `length(InternetGateways[].InternetGatewayId) > `0`` is `true`
-/// - retry when the error code is `InvalidInternetGateway.NotFound`
-pub static INTERNET_GATEWAY_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
-    "InternetGatewayExists",
-    5u32,
-    6u32,
-    &[
-        rt::Acceptor::new(
-            rt::AcceptorState::Success,
-            rt::Matcher::Path(
-                "length(InternetGateways[].InternetGatewayId) > `0`",
-                rt::Expected::Bool(true),
-            ),
-        ),
-        rt::Acceptor::new(
-            rt::AcceptorState::Retry,
-            rt::Matcher::Error("InvalidInternetGateway.NotFound"),
-        ),
-    ],
-);
-/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub static DESCRIBE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
-    "DescribeIpamByoasn",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_BYOASN_REQUEST,
-    &t::DESCRIBE_IPAM_BYOASN_RESULT,
-);
-/// Describe verification tokens.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS: rt::Operation = rt::Operation::new(
-    "DescribeIpamExternalResourceVerificationTokens",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST,
-    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT,
-);
-/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeIpamInternetRegistryAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT,
-);
-/// Describes one or more IPAM policies.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub static DESCRIBE_IPAM_POLICIES: rt::Operation = rt::Operation::new(
-    "DescribeIpamPolicies",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_POLICIES_REQUEST,
-    &t::DESCRIBE_IPAM_POLICIES_RESULT,
-);
-/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
-///
-/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
-///
-/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
-pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPoolAllocations",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
-    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
-);
-/// The paginator of `DescribeIpamPoolAllocations` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPoolAllocations"]);
-/// Get information about your IPAM pools.
-pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPools",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_POOLS_REQUEST,
-    &t::DESCRIBE_IPAM_POOLS_RESULT,
-);
-/// The paginator of `DescribeIpamPools` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPools"]);
-/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPrefixListResolverTargets",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST,
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT,
-);
-/// The paginator of `DescribeIpamPrefixListResolverTargets` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPrefixListResolverTargets"]);
-/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPrefixListResolvers",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
-);
-/// The paginator of `DescribeIpamPrefixListResolvers` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPrefixListResolvers"]);
-/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::new(
-    "DescribeIpamResourceDiscoveries",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
-);
-/// The paginator of `DescribeIpamResourceDiscoveries` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamResourceDiscoveries"]);
-/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeIpamResourceDiscoveryAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
-);
-/// The paginator of `DescribeIpamResourceDiscoveryAssociations` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamResourceDiscoveryAssociations"]);
-/// Get information about your IPAM scopes.
-pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
-    "DescribeIpamScopes",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_SCOPES_REQUEST,
-    &t::DESCRIBE_IPAM_SCOPES_RESULT,
-);
-/// The paginator of `DescribeIpamScopes` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_SCOPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamScopes"]);
-/// Get information about your IPAM pools.
-///
-/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub static DESCRIBE_IPAMS: rt::Operation = rt::Operation::new(
-    "DescribeIpams",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAMS_REQUEST,
-    &t::DESCRIBE_IPAMS_RESULT,
-);
-/// The paginator of `DescribeIpams` (from `paginators-1.json`).
-pub static DESCRIBE_IPAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["Ipams"]);
-/// Describes your IPv6 address pools.
-pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
-    "DescribeIpv6Pools",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPV6_POOLS_REQUEST,
-    &t::DESCRIBE_IPV6_POOLS_RESULT,
-);
-/// The paginator of `DescribeIpv6Pools` (from `paginators-1.json`).
-pub static DESCRIBE_IPV6_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["Ipv6Pools"]);
-/// Describes the specified key pairs or all of your key pairs.
-///
-/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_KEY_PAIRS: rt::Operation = rt::Operation::new(
-    "DescribeKeyPairs",
-    "POST",
-    "/",
-    &t::DESCRIBE_KEY_PAIRS_REQUEST,
-    &t::DESCRIBE_KEY_PAIRS_RESULT,
-);
-/// The `KeyPairExists` waiter (from `waiters-2.json`): every 5 s, at most 6 times. The first acceptor that matches an answer decides:
-///
-/// - success when `length(KeyPairs[].KeyName) > `0`` is `true`
-/// - retry when the error code is `InvalidKeyPair.NotFound`
-pub static KEY_PAIR_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
-    "KeyPairExists",
-    5u32,
-    6u32,
-    &[
-        rt::Acceptor::new(
-            rt::AcceptorState::Success,
-            rt::Matcher::Path(
-                "length(KeyPairs[].KeyName) > `0`",
-                rt::Expected::Bool(true),
-            ),
-        ),
-        rt::Acceptor::new(
-            rt::AcceptorState::Retry,
-            rt::Matcher::Error("InvalidKeyPair.NotFound"),
-        ),
-    ],
-);
-/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
-pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
-    "DescribeLaunchTemplateVersions",
-    "POST",
-    "/",
-    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
-    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
-);
-/// The paginator of `DescribeLaunchTemplateVersions` (from `paginators-1.json`).
-pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LaunchTemplateVersions"]);
-/// Describes one or more launch templates.
-pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
-    "DescribeLaunchTemplates",
-    "POST",
-    "/",
-    &t::DESCRIBE_LAUNCH_TEMPLATES_REQUEST,
-    &t::DESCRIBE_LAUNCH_TEMPLATES_RESULT,
-);
-/// The paginator of `DescribeLaunchTemplates` (from `paginators-1.json`).
-pub static DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LaunchTemplates"]);
-/// Describes the associations between virtual interface groups and local gateway route tables.
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
-);
-/// The paginator of `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` (from `paginators-1.json`).
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LocalGatewayRouteTableVirtualInterfaceGroupAssociations"]);
-/// Describes the specified associations between VPCs and local gateway route tables.
+/// The runtime's description of [`DescribeLocalGatewayRouteTableVpcAssociations`](super::super::client::DescribeLocalGatewayRouteTableVpcAssociations): HTTP binding, errors, auth.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTableVpcAssociations",
     "POST",
@@ -308,7 +17,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR: rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["LocalGatewayRouteTableVpcAssociations"]);
-/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+/// The runtime's description of [`DescribeLocalGatewayRouteTables`](super::super::client::DescribeLocalGatewayRouteTables): HTTP binding, errors, auth.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTables",
     "POST",
@@ -323,7 +32,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxResults")
     .result_key(&["LocalGatewayRouteTables"]);
-/// Describes the specified local gateway virtual interface groups.
+/// The runtime's description of [`DescribeLocalGatewayVirtualInterfaceGroups`](super::super::client::DescribeLocalGatewayVirtualInterfaceGroups): HTTP binding, errors, auth.
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayVirtualInterfaceGroups",
     "POST",
@@ -338,7 +47,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR: rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["LocalGatewayVirtualInterfaceGroups"]);
-/// Describes the specified local gateway virtual interfaces.
+/// The runtime's description of [`DescribeLocalGatewayVirtualInterfaces`](super::super::client::DescribeLocalGatewayVirtualInterfaces): HTTP binding, errors, auth.
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayVirtualInterfaces",
     "POST",
@@ -353,7 +62,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR: rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["LocalGatewayVirtualInterfaces"]);
-/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+/// The runtime's description of [`DescribeLocalGateways`](super::super::client::DescribeLocalGateways): HTTP binding, errors, auth.
 pub static DESCRIBE_LOCAL_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeLocalGateways",
     "POST",
@@ -368,7 +77,7 @@ pub static DESCRIBE_LOCAL_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorS
     )
     .limit_key("MaxResults")
     .result_key(&["LocalGateways"]);
-/// Describes the lock status for a snapshot.
+/// The runtime's description of [`DescribeLockedSnapshots`](super::super::client::DescribeLockedSnapshots): HTTP binding, errors, auth.
 pub static DESCRIBE_LOCKED_SNAPSHOTS: rt::Operation = rt::Operation::new(
     "DescribeLockedSnapshots",
     "POST",
@@ -376,7 +85,7 @@ pub static DESCRIBE_LOCKED_SNAPSHOTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_LOCKED_SNAPSHOTS_REQUEST,
     &t::DESCRIBE_LOCKED_SNAPSHOTS_RESULT,
 );
-/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+/// The runtime's description of [`DescribeMacHosts`](super::super::client::DescribeMacHosts): HTTP binding, errors, auth.
 pub static DESCRIBE_MAC_HOSTS: rt::Operation = rt::Operation::new(
     "DescribeMacHosts",
     "POST",
@@ -391,7 +100,7 @@ pub static DESCRIBE_MAC_HOSTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     )
     .limit_key("MaxResults")
     .result_key(&["MacHosts"]);
-/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeMacModificationTasks`](super::super::client::DescribeMacModificationTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_MAC_MODIFICATION_TASKS: rt::Operation = rt::Operation::new(
     "DescribeMacModificationTasks",
     "POST",
@@ -406,7 +115,7 @@ pub static DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["MacModificationTasks"]);
-/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+/// The runtime's description of [`DescribeManagedPrefixLists`](super::super::client::DescribeManagedPrefixLists): HTTP binding, errors, auth.
 pub static DESCRIBE_MANAGED_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     "DescribeManagedPrefixLists",
     "POST",
@@ -421,9 +130,7 @@ pub static DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["PrefixLists"]);
-/// Describes the specified metric categories, or all of your metric categories.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeMetricCategories`](super::super::client::DescribeMetricCategories): HTTP binding, errors, auth.
 pub static DESCRIBE_METRIC_CATEGORIES: rt::Operation = rt::Operation::new(
     "DescribeMetricCategories",
     "POST",
@@ -438,9 +145,7 @@ pub static DESCRIBE_METRIC_CATEGORIES_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["MetricCategories"]);
-/// **Note:** This action is deprecated.
-///
-/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+/// The runtime's description of [`DescribeMovingAddresses`](super::super::client::DescribeMovingAddresses): HTTP binding, errors, auth.
 pub static DESCRIBE_MOVING_ADDRESSES: rt::Operation = rt::Operation::new(
     "DescribeMovingAddresses",
     "POST",
@@ -455,7 +160,7 @@ pub static DESCRIBE_MOVING_ADDRESSES_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["MovingAddressStatuses"]);
-/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+/// The runtime's description of [`DescribeNatGateways`](super::super::client::DescribeNatGateways): HTTP binding, errors, auth.
 pub static DESCRIBE_NAT_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeNatGateways",
     "POST",
@@ -523,9 +228,7 @@ pub static NAT_GATEWAY_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeNetworkAcls`](super::super::client::DescribeNetworkAcls): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_ACLS: rt::Operation = rt::Operation::new(
     "DescribeNetworkAcls",
     "POST",
@@ -540,7 +243,7 @@ pub static DESCRIBE_NETWORK_ACLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["NetworkAcls"]);
-/// Describes the specified Network Access Scope analyses.
+/// The runtime's description of [`DescribeNetworkInsightsAccessScopeAnalyses`](super::super::client::DescribeNetworkInsightsAccessScopeAnalyses): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsAccessScopeAnalyses",
     "POST",
@@ -555,7 +258,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR: rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["NetworkInsightsAccessScopeAnalyses"]);
-/// Describes the specified Network Access Scopes.
+/// The runtime's description of [`DescribeNetworkInsightsAccessScopes`](super::super::client::DescribeNetworkInsightsAccessScopes): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsAccessScopes",
     "POST",
@@ -570,7 +273,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR: rt::PaginatorSpec 
     )
     .limit_key("MaxResults")
     .result_key(&["NetworkInsightsAccessScopes"]);
-/// Describes one or more of your network insights analyses.
+/// The runtime's description of [`DescribeNetworkInsightsAnalyses`](super::super::client::DescribeNetworkInsightsAnalyses): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsAnalyses",
     "POST",
@@ -585,7 +288,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("MaxResults")
     .result_key(&["NetworkInsightsAnalyses"]);
-/// Describes one or more of your paths.
+/// The runtime's description of [`DescribeNetworkInsightsPaths`](super::super::client::DescribeNetworkInsightsPaths): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_INSIGHTS_PATHS: rt::Operation = rt::Operation::new(
     "DescribeNetworkInsightsPaths",
     "POST",
@@ -600,7 +303,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["NetworkInsightsPaths"]);
-/// Describes a network interface attribute. You can specify only one attribute at a time.
+/// The runtime's description of [`DescribeNetworkInterfaceAttribute`](super::super::client::DescribeNetworkInterfaceAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeNetworkInterfaceAttribute",
     "POST",
@@ -608,7 +311,7 @@ pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::
     &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
 );
-/// Describes the permissions for your network interfaces.
+/// The runtime's description of [`DescribeNetworkInterfacePermissions`](super::super::client::DescribeNetworkInterfacePermissions): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS: rt::Operation = rt::Operation::new(
     "DescribeNetworkInterfacePermissions",
     "POST",
@@ -623,11 +326,7 @@ pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR: rt::PaginatorSpec =
     )
     .limit_key("MaxResults")
     .result_key(&["NetworkInterfacePermissions"]);
-/// Describes the specified network interfaces or all your network interfaces.
-///
-/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+/// The runtime's description of [`DescribeNetworkInterfaces`](super::super::client::DescribeNetworkInterfaces): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORK_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeNetworkInterfaces",
     "POST",
@@ -664,7 +363,7 @@ pub static NETWORK_INTERFACE_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::
         ),
     ],
 );
-/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`DescribeNetworkingFlexCostAllocationPolicies`](super::super::client::DescribeNetworkingFlexCostAllocationPolicies): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::Operation::new(
     "DescribeNetworkingFlexCostAllocationPolicies",
     "POST",
@@ -679,7 +378,7 @@ pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR: rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["FlexCostAllocationPolicies"]);
-/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`DescribeNetworkingFlexCostAllocationPolicyAssociations`](super::super::client::DescribeNetworkingFlexCostAllocationPolicyAssociations): HTTP binding, errors, auth.
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeNetworkingFlexCostAllocationPolicyAssociations",
     "POST",
@@ -694,9 +393,7 @@ pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATO
     )
     .limit_key("MaxResults")
     .result_key(&["FcaPolicyAssociations"]);
-/// Describes the Outposts link aggregation groups (LAGs).
-///
-/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
+/// The runtime's description of [`DescribeOutpostLags`](super::super::client::DescribeOutpostLags): HTTP binding, errors, auth.
 pub static DESCRIBE_OUTPOST_LAGS: rt::Operation = rt::Operation::new(
     "DescribeOutpostLags",
     "POST",
@@ -704,11 +401,7 @@ pub static DESCRIBE_OUTPOST_LAGS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_OUTPOST_LAGS_REQUEST,
     &t::DESCRIBE_OUTPOST_LAGS_RESULT,
 );
-/// Describes the specified placement groups or all of your placement groups.
-///
-/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
-///
-/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribePlacementGroups`](super::super::client::DescribePlacementGroups): HTTP binding, errors, auth.
 pub static DESCRIBE_PLACEMENT_GROUPS: rt::Operation = rt::Operation::new(
     "DescribePlacementGroups",
     "POST",
@@ -716,7 +409,7 @@ pub static DESCRIBE_PLACEMENT_GROUPS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_PLACEMENT_GROUPS_REQUEST,
     &t::DESCRIBE_PLACEMENT_GROUPS_RESULT,
 );
-/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+/// The runtime's description of [`DescribePrefixLists`](super::super::client::DescribePrefixLists): HTTP binding, errors, auth.
 pub static DESCRIBE_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     "DescribePrefixLists",
     "POST",
@@ -731,11 +424,7 @@ pub static DESCRIBE_PREFIX_LISTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["PrefixLists"]);
-/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
-///
-/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+/// The runtime's description of [`DescribePrincipalIdFormat`](super::super::client::DescribePrincipalIdFormat): HTTP binding, errors, auth.
 pub static DESCRIBE_PRINCIPAL_ID_FORMAT: rt::Operation = rt::Operation::new(
     "DescribePrincipalIdFormat",
     "POST",
@@ -750,7 +439,7 @@ pub static DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["Principals"]);
-/// Describes the specified IPv4 address pools.
+/// The runtime's description of [`DescribePublicIpv4Pools`](super::super::client::DescribePublicIpv4Pools): HTTP binding, errors, auth.
 pub static DESCRIBE_PUBLIC_IPV4_POOLS: rt::Operation = rt::Operation::new(
     "DescribePublicIpv4Pools",
     "POST",
@@ -765,13 +454,7 @@ pub static DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["PublicIpv4Pools"]);
-/// Describes the Regions that are enabled for your account, or all Regions.
-///
-/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
-///
-/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeRegions`](super::super::client::DescribeRegions): HTTP binding, errors, auth.
 pub static DESCRIBE_REGIONS: rt::Operation = rt::Operation::new(
     "DescribeRegions",
     "POST",
@@ -779,7 +462,7 @@ pub static DESCRIBE_REGIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_REGIONS_REQUEST,
     &t::DESCRIBE_REGIONS_RESULT,
 );
-/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeReplaceRootVolumeTasks`](super::super::client::DescribeReplaceRootVolumeTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS: rt::Operation = rt::Operation::new(
     "DescribeReplaceRootVolumeTasks",
     "POST",
@@ -794,11 +477,7 @@ pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("MaxResults")
     .result_key(&["ReplaceRootVolumeTasks"]);
-/// Describes one or more of the Reserved Instances that you purchased.
-///
-/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeReservedInstances`](super::super::client::DescribeReservedInstances): HTTP binding, errors, auth.
 pub static DESCRIBE_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeReservedInstances",
     "POST",
@@ -806,17 +485,7 @@ pub static DESCRIBE_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_RESERVED_INSTANCES_REQUEST,
     &t::DESCRIBE_RESERVED_INSTANCES_RESULT,
 );
-/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
-///
-/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
-///
-/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
-///
-/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeReservedInstancesListings`](super::super::client::DescribeReservedInstancesListings): HTTP binding, errors, auth.
 pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS: rt::Operation = rt::Operation::new(
     "DescribeReservedInstancesListings",
     "POST",
@@ -824,11 +493,7 @@ pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS: rt::Operation = rt::Operation::
     &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST,
     &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
 );
-/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
-///
-/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeReservedInstancesModifications`](super::super::client::DescribeReservedInstancesModifications): HTTP binding, errors, auth.
 pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS: rt::Operation = rt::Operation::new(
     "DescribeReservedInstancesModifications",
     "POST",
@@ -842,13 +507,7 @@ pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR: rt::PaginatorSpe
         &["NextToken"],
     )
     .result_key(&["ReservedInstancesModifications"]);
-/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
-///
-/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeReservedInstancesOfferings`](super::super::client::DescribeReservedInstancesOfferings): HTTP binding, errors, auth.
 pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeReservedInstancesOfferings",
     "POST",
@@ -863,11 +522,7 @@ pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR: rt::PaginatorSpec = 
     )
     .limit_key("MaxResults")
     .result_key(&["ReservedInstancesOfferings"]);
-/// Describes one or more route server endpoints.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeRouteServerEndpoints`](super::super::client::DescribeRouteServerEndpoints): HTTP binding, errors, auth.
 pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeRouteServerEndpoints",
     "POST",
@@ -882,15 +537,7 @@ pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["RouteServerEndpoints"]);
-/// Describes one or more route server peers.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeRouteServerPeers`](super::super::client::DescribeRouteServerPeers): HTTP binding, errors, auth.
 pub static DESCRIBE_ROUTE_SERVER_PEERS: rt::Operation = rt::Operation::new(
     "DescribeRouteServerPeers",
     "POST",
@@ -905,19 +552,7 @@ pub static DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["RouteServerPeers"]);
-/// Describes one or more route servers.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeRouteServers`](super::super::client::DescribeRouteServers): HTTP binding, errors, auth.
 pub static DESCRIBE_ROUTE_SERVERS: rt::Operation = rt::Operation::new(
     "DescribeRouteServers",
     "POST",
@@ -932,11 +567,7 @@ pub static DESCRIBE_ROUTE_SERVERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     )
     .limit_key("MaxResults")
     .result_key(&["RouteServers"]);
-/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
-///
-/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeRouteTables`](super::super::client::DescribeRouteTables): HTTP binding, errors, auth.
 pub static DESCRIBE_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     "DescribeRouteTables",
     "POST",
@@ -951,11 +582,7 @@ pub static DESCRIBE_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["RouteTables"]);
-/// Finds available schedules that meet the specified criteria.
-///
-/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
-///
-/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
+/// The runtime's description of [`DescribeScheduledInstanceAvailability`](super::super::client::DescribeScheduledInstanceAvailability): HTTP binding, errors, auth.
 pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY: rt::Operation = rt::Operation::new(
     "DescribeScheduledInstanceAvailability",
     "POST",
@@ -970,7 +597,7 @@ pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR: rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["ScheduledInstanceAvailabilitySet"]);
-/// Describes the specified Scheduled Instances or all your Scheduled Instances.
+/// The runtime's description of [`DescribeScheduledInstances`](super::super::client::DescribeScheduledInstances): HTTP binding, errors, auth.
 pub static DESCRIBE_SCHEDULED_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeScheduledInstances",
     "POST",
@@ -985,7 +612,7 @@ pub static DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["ScheduledInstanceSet"]);
-/// Describes one or more of your secondary interfaces.
+/// The runtime's description of [`DescribeSecondaryInterfaces`](super::super::client::DescribeSecondaryInterfaces): HTTP binding, errors, auth.
 pub static DESCRIBE_SECONDARY_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeSecondaryInterfaces",
     "POST",
@@ -1000,7 +627,7 @@ pub static DESCRIBE_SECONDARY_INTERFACES_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["SecondaryInterfaces"]);
-/// Describes one or more secondary networks.
+/// The runtime's description of [`DescribeSecondaryNetworks`](super::super::client::DescribeSecondaryNetworks): HTTP binding, errors, auth.
 pub static DESCRIBE_SECONDARY_NETWORKS: rt::Operation = rt::Operation::new(
     "DescribeSecondaryNetworks",
     "POST",
@@ -1070,7 +697,7 @@ pub static SECONDARY_NETWORK_DELETE_COMPLETE_WAITER: rt::WaiterSpec = rt::Waiter
         ),
     ],
 );
-/// Describes one or more of your secondary subnets.
+/// The runtime's description of [`DescribeSecondarySubnets`](super::super::client::DescribeSecondarySubnets): HTTP binding, errors, auth.
 pub static DESCRIBE_SECONDARY_SUBNETS: rt::Operation = rt::Operation::new(
     "DescribeSecondarySubnets",
     "POST",
@@ -1140,7 +767,7 @@ pub static SECONDARY_SUBNET_DELETE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterS
         ),
     ],
 );
-/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+/// The runtime's description of [`DescribeSecurityGroupReferences`](super::super::client::DescribeSecurityGroupReferences): HTTP binding, errors, auth.
 pub static DESCRIBE_SECURITY_GROUP_REFERENCES: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroupReferences",
     "POST",
@@ -1148,7 +775,7 @@ pub static DESCRIBE_SECURITY_GROUP_REFERENCES: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST,
     &t::DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT,
 );
-/// Describes one or more of your security group rules.
+/// The runtime's description of [`DescribeSecurityGroupRules`](super::super::client::DescribeSecurityGroupRules): HTTP binding, errors, auth.
 pub static DESCRIBE_SECURITY_GROUP_RULES: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroupRules",
     "POST",
@@ -1163,7 +790,7 @@ pub static DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["SecurityGroupRules"]);
-/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+/// The runtime's description of [`DescribeSecurityGroupVpcAssociations`](super::super::client::DescribeSecurityGroupVpcAssociations): HTTP binding, errors, auth.
 pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroupVpcAssociations",
     "POST",
@@ -1252,7 +879,7 @@ pub static SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER: rt::WaiterSpec =
         ),
     ],
 );
-/// Describes the specified security groups or all of your security groups.
+/// The runtime's description of [`DescribeSecurityGroups`](super::super::client::DescribeSecurityGroups): HTTP binding, errors, auth.
 pub static DESCRIBE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroups",
     "POST",
@@ -1289,7 +916,7 @@ pub static SECURITY_GROUP_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes the Outpost service link virtual interfaces.
+/// The runtime's description of [`DescribeServiceLinkVirtualInterfaces`](super::super::client::DescribeServiceLinkVirtualInterfaces): HTTP binding, errors, auth.
 pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeServiceLinkVirtualInterfaces",
     "POST",
@@ -1297,9 +924,7 @@ pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES: rt::Operation = rt::Operati
     &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST,
     &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT,
 );
-/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`DescribeSnapshotAttribute`](super::super::client::DescribeSnapshotAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeSnapshotAttribute",
     "POST",
@@ -1307,7 +932,7 @@ pub static DESCRIBE_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT,
 );
-/// Describes the storage tier status of one or more Amazon EBS snapshots.
+/// The runtime's description of [`DescribeSnapshotTierStatus`](super::super::client::DescribeSnapshotTierStatus): HTTP binding, errors, auth.
 pub static DESCRIBE_SNAPSHOT_TIER_STATUS: rt::Operation = rt::Operation::new(
     "DescribeSnapshotTierStatus",
     "POST",
@@ -1322,29 +947,7 @@ pub static DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["SnapshotTierStatuses"]);
-/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
-///
-/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
-///
-/// The create volume permissions fall into the following categories:
-///
-/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
-/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
-/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
-///
-/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
-///
-/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
-///
-/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
-///
-/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
-///
-/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+/// The runtime's description of [`DescribeSnapshots`](super::super::client::DescribeSnapshots): HTTP binding, errors, auth.
 pub static DESCRIBE_SNAPSHOTS: rt::Operation = rt::Operation::new(
     "DescribeSnapshots",
     "POST",
@@ -1378,7 +981,7 @@ pub static SNAPSHOT_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeSpotDatafeedSubscription`](super::super::client::DescribeSpotDatafeedSubscription): HTTP binding, errors, auth.
 pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "DescribeSpotDatafeedSubscription",
     "POST",
@@ -1386,7 +989,7 @@ pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::n
     &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
     &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
 );
-/// Describes the running instances for the specified Spot Fleet.
+/// The runtime's description of [`DescribeSpotFleetInstances`](super::super::client::DescribeSpotFleetInstances): HTTP binding, errors, auth.
 pub static DESCRIBE_SPOT_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeSpotFleetInstances",
     "POST",
@@ -1401,11 +1004,7 @@ pub static DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["ActiveInstances"]);
-/// Describes the events for the specified Spot Fleet request during the specified time.
-///
-/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeSpotFleetRequestHistory`](super::super::client::DescribeSpotFleetRequestHistory): HTTP binding, errors, auth.
 pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeSpotFleetRequestHistory",
     "POST",
@@ -1413,9 +1012,7 @@ pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY: rt::Operation = rt::Operation::n
     &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST,
     &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE,
 );
-/// Describes your Spot Fleet requests.
-///
-/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
+/// The runtime's description of [`DescribeSpotFleetRequests`](super::super::client::DescribeSpotFleetRequests): HTTP binding, errors, auth.
 pub static DESCRIBE_SPOT_FLEET_REQUESTS: rt::Operation = rt::Operation::new(
     "DescribeSpotFleetRequests",
     "POST",
@@ -1430,13 +1027,7 @@ pub static DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["SpotFleetRequestConfigs"]);
-/// Describes the specified Spot Instance requests.
-///
-/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
-///
-/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
-///
-/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
+/// The runtime's description of [`DescribeSpotInstanceRequests`](super::super::client::DescribeSpotInstanceRequests): HTTP binding, errors, auth.
 pub static DESCRIBE_SPOT_INSTANCE_REQUESTS: rt::Operation = rt::Operation::new(
     "DescribeSpotInstanceRequests",
     "POST",
@@ -1513,9 +1104,7 @@ pub static SPOT_INSTANCE_REQUEST_FULFILLED_WAITER: rt::WaiterSpec = rt::WaiterSp
         ),
     ],
 );
-/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
-///
-/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
+/// The runtime's description of [`DescribeSpotPriceHistory`](super::super::client::DescribeSpotPriceHistory): HTTP binding, errors, auth.
 pub static DESCRIBE_SPOT_PRICE_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeSpotPriceHistory",
     "POST",
@@ -1530,7 +1119,7 @@ pub static DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["SpotPriceHistory"]);
-/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+/// The runtime's description of [`DescribeStaleSecurityGroups`](super::super::client::DescribeStaleSecurityGroups): HTTP binding, errors, auth.
 pub static DESCRIBE_STALE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeStaleSecurityGroups",
     "POST",
@@ -1545,15 +1134,7 @@ pub static DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["StaleSecurityGroupSet"]);
-/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
-///
-/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
-///
-/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`DescribeStoreImageTasks`](super::super::client::DescribeStoreImageTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_STORE_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeStoreImageTasks",
     "POST",
@@ -1601,9 +1182,7 @@ pub static STORE_IMAGE_TASK_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::ne
         ),
     ],
 );
-/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
-///
-/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeSubnets`](super::super::client::DescribeSubnets): HTTP binding, errors, auth.
 pub static DESCRIBE_SUBNETS: rt::Operation = rt::Operation::new(
     "DescribeSubnets",
     "POST",
@@ -1632,13 +1211,7 @@ pub static SUBNET_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes the specified tags for your EC2 resources.
-///
-/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeTags`](super::super::client::DescribeTags): HTTP binding, errors, auth.
 pub static DESCRIBE_TAGS: rt::Operation = rt::Operation::new(
     "DescribeTags",
     "POST",
@@ -1653,7 +1226,7 @@ pub static DESCRIBE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxResults")
     .result_key(&["Tags"]);
-/// Describe traffic mirror filters that determine the traffic that is mirrored.
+/// The runtime's description of [`DescribeTrafficMirrorFilterRules`](super::super::client::DescribeTrafficMirrorFilterRules): HTTP binding, errors, auth.
 pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES: rt::Operation = rt::Operation::new(
     "DescribeTrafficMirrorFilterRules",
     "POST",
@@ -1661,7 +1234,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES: rt::Operation = rt::Operation::
     &t::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST,
     &t::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
 );
-/// Describes one or more Traffic Mirror filters.
+/// The runtime's description of [`DescribeTrafficMirrorFilters`](super::super::client::DescribeTrafficMirrorFilters): HTTP binding, errors, auth.
 pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS: rt::Operation = rt::Operation::new(
     "DescribeTrafficMirrorFilters",
     "POST",
@@ -1676,7 +1249,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["TrafficMirrorFilters"]);
-/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+/// The runtime's description of [`DescribeTrafficMirrorSessions`](super::super::client::DescribeTrafficMirrorSessions): HTTP binding, errors, auth.
 pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS: rt::Operation = rt::Operation::new(
     "DescribeTrafficMirrorSessions",
     "POST",
@@ -1691,7 +1264,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("MaxResults")
     .result_key(&["TrafficMirrorSessions"]);
-/// Information about one or more Traffic Mirror targets.
+/// The runtime's description of [`DescribeTrafficMirrorTargets`](super::super::client::DescribeTrafficMirrorTargets): HTTP binding, errors, auth.
 pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS: rt::Operation = rt::Operation::new(
     "DescribeTrafficMirrorTargets",
     "POST",
@@ -1706,7 +1279,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["TrafficMirrorTargets"]);
-/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+/// The runtime's description of [`DescribeTransitGatewayAttachments`](super::super::client::DescribeTransitGatewayAttachments): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayAttachments",
     "POST",
@@ -1721,7 +1294,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR: rt::PaginatorSpec = r
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayAttachments"]);
-/// Describes one or more Connect peers.
+/// The runtime's description of [`DescribeTransitGatewayConnectPeers`](super::super::client::DescribeTransitGatewayConnectPeers): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayConnectPeers",
     "POST",
@@ -1736,7 +1309,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR: rt::PaginatorSpec =
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayConnectPeers"]);
-/// Describes one or more Connect attachments.
+/// The runtime's description of [`DescribeTransitGatewayConnects`](super::super::client::DescribeTransitGatewayConnects): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayConnects",
     "POST",
@@ -1751,7 +1324,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR: rt::PaginatorSpec = rt::
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayConnects"]);
-/// Describes one or more transit gateway metering policies.
+/// The runtime's description of [`DescribeTransitGatewayMeteringPolicies`](super::super::client::DescribeTransitGatewayMeteringPolicies): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayMeteringPolicies",
     "POST",
@@ -1759,7 +1332,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES: rt::Operation = rt::Opera
     &t::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT,
 );
-/// Describes one or more transit gateway multicast domains.
+/// The runtime's description of [`DescribeTransitGatewayMulticastDomains`](super::super::client::DescribeTransitGatewayMulticastDomains): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayMulticastDomains",
     "POST",
@@ -1774,7 +1347,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR: rt::PaginatorSp
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayMulticastDomains"]);
-/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+/// The runtime's description of [`DescribeTransitGatewayNetworkFunctionAttachments`](super::super::client::DescribeTransitGatewayNetworkFunctionAttachments): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayNetworkFunctionAttachments",
     "POST",
@@ -1782,7 +1355,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS: rt::Operation 
     &t::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT,
 );
-/// Describes your transit gateway peering attachments.
+/// The runtime's description of [`DescribeTransitGatewayPeeringAttachments`](super::super::client::DescribeTransitGatewayPeeringAttachments): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayPeeringAttachments",
     "POST",
@@ -1797,7 +1370,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR: rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayPeeringAttachments"]);
-/// Describes one or more transit gateway route policy tables.
+/// The runtime's description of [`DescribeTransitGatewayPolicyTables`](super::super::client::DescribeTransitGatewayPolicyTables): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayPolicyTables",
     "POST",
@@ -1812,7 +1385,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR: rt::PaginatorSpec =
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayPolicyTables"]);
-/// Describes one or more transit gateway route table advertisements.
+/// The runtime's description of [`DescribeTransitGatewayRouteTableAnnouncements`](super::super::client::DescribeTransitGatewayRouteTableAnnouncements): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayRouteTableAnnouncements",
     "POST",
@@ -1827,7 +1400,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR: rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayRouteTableAnnouncements"]);
-/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
+/// The runtime's description of [`DescribeTransitGatewayRouteTables`](super::super::client::DescribeTransitGatewayRouteTables): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayRouteTables",
     "POST",
@@ -1842,7 +1415,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = 
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayRouteTables"]);
-/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
+/// The runtime's description of [`DescribeTransitGatewayVpcAttachments`](super::super::client::DescribeTransitGatewayVpcAttachments): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayVpcAttachments",
     "POST",
@@ -1857,7 +1430,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR: rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayVpcAttachments"]);
-/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
+/// The runtime's description of [`DescribeTransitGateways`](super::super::client::DescribeTransitGateways): HTTP binding, errors, auth.
 pub static DESCRIBE_TRANSIT_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeTransitGateways",
     "POST",
@@ -1872,7 +1445,7 @@ pub static DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGateways"]);
-/// Describes one or more network interface trunk associations.
+/// The runtime's description of [`DescribeTrunkInterfaceAssociations`](super::super::client::DescribeTrunkInterfaceAssociations): HTTP binding, errors, auth.
 pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeTrunkInterfaceAssociations",
     "POST",
@@ -1887,7 +1460,7 @@ pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = 
     )
     .limit_key("MaxResults")
     .result_key(&["InterfaceAssociations"]);
-/// Describes the specified Amazon Web Services Verified Access endpoints.
+/// The runtime's description of [`DescribeVerifiedAccessEndpoints`](super::super::client::DescribeVerifiedAccessEndpoints): HTTP binding, errors, auth.
 pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessEndpoints",
     "POST",
@@ -1902,7 +1475,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("MaxResults")
     .result_key(&["VerifiedAccessEndpoints"]);
-/// Describes the specified Verified Access groups.
+/// The runtime's description of [`DescribeVerifiedAccessGroups`](super::super::client::DescribeVerifiedAccessGroups): HTTP binding, errors, auth.
 pub static DESCRIBE_VERIFIED_ACCESS_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessGroups",
     "POST",
@@ -1917,7 +1490,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["VerifiedAccessGroups"]);
-/// Describes the specified Amazon Web Services Verified Access instances.
+/// The runtime's description of [`DescribeVerifiedAccessInstanceLoggingConfigurations`](super::super::client::DescribeVerifiedAccessInstanceLoggingConfigurations): HTTP binding, errors, auth.
 pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessInstanceLoggingConfigurations",
     "POST",
@@ -1932,7 +1505,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR: r
     )
     .limit_key("MaxResults")
     .result_key(&["LoggingConfigurations"]);
-/// Describes the specified Amazon Web Services Verified Access instances.
+/// The runtime's description of [`DescribeVerifiedAccessInstances`](super::super::client::DescribeVerifiedAccessInstances): HTTP binding, errors, auth.
 pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessInstances",
     "POST",
@@ -1947,7 +1520,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("MaxResults")
     .result_key(&["VerifiedAccessInstances"]);
-/// Describes the specified Amazon Web Services Verified Access trust providers.
+/// The runtime's description of [`DescribeVerifiedAccessTrustProviders`](super::super::client::DescribeVerifiedAccessTrustProviders): HTTP binding, errors, auth.
 pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessTrustProviders",
     "POST",
@@ -1962,9 +1535,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR: rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["VerifiedAccessTrustProviders"]);
-/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
-///
-/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`DescribeVolumeAttribute`](super::super::client::DescribeVolumeAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_VOLUME_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeVolumeAttribute",
     "POST",
@@ -1972,19 +1543,7 @@ pub static DESCRIBE_VOLUME_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VOLUME_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_VOLUME_ATTRIBUTE_RESULT,
 );
-/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
-///
-/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
-///
-/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
-///
-/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
-///
-/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
-///
-/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeVolumeStatus`](super::super::client::DescribeVolumeStatus): HTTP binding, errors, auth.
 pub static DESCRIBE_VOLUME_STATUS: rt::Operation = rt::Operation::new(
     "DescribeVolumeStatus",
     "POST",
@@ -1999,15 +1558,7 @@ pub static DESCRIBE_VOLUME_STATUS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     )
     .limit_key("MaxResults")
     .result_key(&["VolumeStatuses"]);
-/// Describes the specified EBS volumes or all of your EBS volumes.
-///
-/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+/// The runtime's description of [`DescribeVolumes`](super::super::client::DescribeVolumes): HTTP binding, errors, auth.
 pub static DESCRIBE_VOLUMES: rt::Operation = rt::Operation::new(
     "DescribeVolumes",
     "POST",
@@ -2079,9 +1630,7 @@ pub static VOLUME_IN_USE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes the most recent volume modification request for the specified EBS volumes.
-///
-/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`DescribeVolumesModifications`](super::super::client::DescribeVolumesModifications): HTTP binding, errors, auth.
 pub static DESCRIBE_VOLUMES_MODIFICATIONS: rt::Operation = rt::Operation::new(
     "DescribeVolumesModifications",
     "POST",
@@ -2096,7 +1645,7 @@ pub static DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["VolumesModifications"]);
-/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+/// The runtime's description of [`DescribeVpcAttribute`](super::super::client::DescribeVpcAttribute): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeVpcAttribute",
     "POST",
@@ -2104,7 +1653,7 @@ pub static DESCRIBE_VPC_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPC_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_VPC_ATTRIBUTE_RESULT,
 );
-/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeVpcBlockPublicAccessExclusions`](super::super::client::DescribeVpcBlockPublicAccessExclusions): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcBlockPublicAccessExclusions",
     "POST",
@@ -2112,7 +1661,7 @@ pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS: rt::Operation = rt::Oper
     &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST,
     &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT,
 );
-/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeVpcBlockPublicAccessOptions`](super::super::client::DescribeVpcBlockPublicAccessOptions): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcBlockPublicAccessOptions",
     "POST",
@@ -2120,9 +1669,7 @@ pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS: rt::Operation = rt::Operati
     &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST,
     &t::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Describes the ClassicLink status of the specified VPCs.
+/// The runtime's description of [`DescribeVpcClassicLink`](super::super::client::DescribeVpcClassicLink): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
     "DescribeVpcClassicLink",
     "POST",
@@ -2130,9 +1677,7 @@ pub static DESCRIBE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPC_CLASSIC_LINK_REQUEST,
     &t::DESCRIBE_VPC_CLASSIC_LINK_RESULT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+/// The runtime's description of [`DescribeVpcClassicLinkDnsSupport`](super::super::client::DescribeVpcClassicLinkDnsSupport): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::new(
     "DescribeVpcClassicLinkDnsSupport",
     "POST",
@@ -2147,9 +1692,7 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR: rt::PaginatorSpec = 
     )
     .limit_key("MaxResults")
     .result_key(&["Vpcs"]);
-/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`DescribeVpcEncryptionControls`](super::super::client::DescribeVpcEncryptionControls): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS: rt::Operation = rt::Operation::new(
     "DescribeVpcEncryptionControls",
     "POST",
@@ -2157,7 +1700,7 @@ pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST,
     &t::DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT,
 );
-/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
+/// The runtime's description of [`DescribeVpcEndpointAssociations`](super::super::client::DescribeVpcEndpointAssociations): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointAssociations",
     "POST",
@@ -2165,7 +1708,7 @@ pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT,
 );
-/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
+/// The runtime's description of [`DescribeVpcEndpointConnectionNotifications`](super::super::client::DescribeVpcEndpointConnectionNotifications): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointConnectionNotifications",
     "POST",
@@ -2180,7 +1723,7 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR: rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["ConnectionNotificationSet"]);
-/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
+/// The runtime's description of [`DescribeVpcEndpointConnections`](super::super::client::DescribeVpcEndpointConnections): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointConnections",
     "POST",
@@ -2195,7 +1738,7 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR: rt::PaginatorSpec = rt::
     )
     .limit_key("MaxResults")
     .result_key(&["VpcEndpointConnections"]);
-/// Describes the VPC endpoint service configurations in your account (your services).
+/// The runtime's description of [`DescribeVpcEndpointServiceConfigurations`](super::super::client::DescribeVpcEndpointServiceConfigurations): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointServiceConfigurations",
     "POST",
@@ -2210,7 +1753,7 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR: rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["ServiceConfigurations"]);
-/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
+/// The runtime's description of [`DescribeVpcEndpointServicePermissions`](super::super::client::DescribeVpcEndpointServicePermissions): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointServicePermissions",
     "POST",
@@ -2225,9 +1768,7 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR: rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["AllowedPrincipals"]);
-/// Describes available services to which you can create a VPC endpoint.
-///
-/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
+/// The runtime's description of [`DescribeVpcEndpointServices`](super::super::client::DescribeVpcEndpointServices): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENDPOINT_SERVICES: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointServices",
     "POST",
@@ -2242,7 +1783,7 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["ServiceDetails", "ServiceNames"]);
-/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+/// The runtime's description of [`DescribeVpcEndpoints`](super::super::client::DescribeVpcEndpoints): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpoints",
     "POST",
@@ -2257,7 +1798,7 @@ pub static DESCRIBE_VPC_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     )
     .limit_key("MaxResults")
     .result_key(&["VpcEndpoints"]);
-/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+/// The runtime's description of [`DescribeVpcPeeringConnections`](super::super::client::DescribeVpcPeeringConnections): HTTP binding, errors, auth.
 pub static DESCRIBE_VPC_PEERING_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcPeeringConnections",
     "POST",
@@ -2310,7 +1851,7 @@ pub static VPC_PEERING_CONNECTION_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpe
         ),
     ],
 );
-/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+/// The runtime's description of [`DescribeVpcs`](super::super::client::DescribeVpcs): HTTP binding, errors, auth.
 pub static DESCRIBE_VPCS: rt::Operation = rt::Operation::new(
     "DescribeVpcs",
     "POST",
@@ -2355,7 +1896,7 @@ pub static VPC_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes one or more of your VPN concentrators.
+/// The runtime's description of [`DescribeVpnConcentrators`](super::super::client::DescribeVpnConcentrators): HTTP binding, errors, auth.
 pub static DESCRIBE_VPN_CONCENTRATORS: rt::Operation = rt::Operation::new(
     "DescribeVpnConcentrators",
     "POST",
@@ -2370,9 +1911,7 @@ pub static DESCRIBE_VPN_CONCENTRATORS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["VpnConcentrators"]);
-/// Describes one or more of your VPN connections.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`DescribeVpnConnections`](super::super::client::DescribeVpnConnections): HTTP binding, errors, auth.
 pub static DESCRIBE_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeVpnConnections",
     "POST",
@@ -2426,9 +1965,7 @@ pub static VPN_CONNECTION_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes one or more of your virtual private gateways.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`DescribeVpnGateways`](super::super::client::DescribeVpnGateways): HTTP binding, errors, auth.
 pub static DESCRIBE_VPN_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeVpnGateways",
     "POST",
@@ -2436,9 +1973,7 @@ pub static DESCRIBE_VPN_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPN_GATEWAYS_REQUEST,
     &t::DESCRIBE_VPN_GATEWAYS_RESULT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
+/// The runtime's description of [`DetachClassicLinkVpc`](super::super::client::DetachClassicLinkVpc): HTTP binding, errors, auth.
 pub static DETACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
     "DetachClassicLinkVpc",
     "POST",
@@ -2446,11 +1981,7 @@ pub static DETACH_CLASSIC_LINK_VPC: rt::Operation = rt::Operation::new(
     &t::DETACH_CLASSIC_LINK_VPC_REQUEST,
     &t::DETACH_CLASSIC_LINK_VPC_RESULT,
 );
-/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
-///
-/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
-///
-/// Only the AMI owner can detach watermarks.
+/// The runtime's description of [`DetachImageWatermark`](super::super::client::DetachImageWatermark): HTTP binding, errors, auth.
 pub static DETACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
     "DetachImageWatermark",
     "POST",
@@ -2458,7 +1989,7 @@ pub static DETACH_IMAGE_WATERMARK: rt::Operation = rt::Operation::new(
     &t::DETACH_IMAGE_WATERMARK_REQUEST,
     &t::DETACH_IMAGE_WATERMARK_RESULT,
 );
-/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+/// The runtime's description of [`DetachInternetGateway`](super::super::client::DetachInternetGateway): HTTP binding, errors, auth.
 pub static DETACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     "DetachInternetGateway",
     "POST",
@@ -2466,7 +1997,7 @@ pub static DETACH_INTERNET_GATEWAY: rt::Operation = rt::Operation::new(
     &t::DETACH_INTERNET_GATEWAY_REQUEST,
     &rt::UNIT,
 );
-/// Detaches a network interface from an instance.
+/// The runtime's description of [`DetachNetworkInterface`](super::super::client::DetachNetworkInterface): HTTP binding, errors, auth.
 pub static DETACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     "DetachNetworkInterface",
     "POST",
@@ -2474,7 +2005,7 @@ pub static DETACH_NETWORK_INTERFACE: rt::Operation = rt::Operation::new(
     &t::DETACH_NETWORK_INTERFACE_REQUEST,
     &rt::UNIT,
 );
-/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+/// The runtime's description of [`DetachVerifiedAccessTrustProvider`](super::super::client::DetachVerifiedAccessTrustProvider): HTTP binding, errors, auth.
 pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation::new(
     "DetachVerifiedAccessTrustProvider",
     "POST",
@@ -2482,17 +2013,363 @@ pub static DETACH_VERIFIED_ACCESS_TRUST_PROVIDER: rt::Operation = rt::Operation:
     &t::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST,
     &t::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT,
 );
-/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
-///
-/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
-///
-/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
-///
-/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`DetachVolume`](super::super::client::DetachVolume): HTTP binding, errors, auth.
 pub static DETACH_VOLUME: rt::Operation = rt::Operation::new(
     "DetachVolume",
     "POST",
     "/",
     &t::DETACH_VOLUME_REQUEST,
     &t::VOLUME_ATTACHMENT,
+);
+/// The runtime's description of [`DetachVpnGateway`](super::super::client::DetachVpnGateway): HTTP binding, errors, auth.
+pub static DETACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
+    "DetachVpnGateway",
+    "POST",
+    "/",
+    &t::DETACH_VPN_GATEWAY_REQUEST,
+    &rt::UNIT,
+);
+/// The runtime's description of [`DisableAddressTransfer`](super::super::client::DisableAddressTransfer): HTTP binding, errors, auth.
+pub static DISABLE_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
+    "DisableAddressTransfer",
+    "POST",
+    "/",
+    &t::DISABLE_ADDRESS_TRANSFER_REQUEST,
+    &t::DISABLE_ADDRESS_TRANSFER_RESULT,
+);
+/// The runtime's description of [`DisableAllowedImagesSettings`](super::super::client::DisableAllowedImagesSettings): HTTP binding, errors, auth.
+pub static DISABLE_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
+    "DisableAllowedImagesSettings",
+    "POST",
+    "/",
+    &t::DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
+    &t::DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
+);
+/// The runtime's description of [`DisableApplicationStatusCheckSuppression`](super::super::client::DisableApplicationStatusCheckSuppression): HTTP binding, errors, auth.
+pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION: rt::Operation = rt::Operation::new(
+    "DisableApplicationStatusCheckSuppression",
+    "POST",
+    "/",
+    &t::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST,
+    &t::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT,
+);
+/// The runtime's description of [`DisableAwsNetworkPerformanceMetricSubscription`](super::super::client::DisableAwsNetworkPerformanceMetricSubscription): HTTP binding, errors, auth.
+pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION: rt::Operation = rt::Operation::new(
+    "DisableAwsNetworkPerformanceMetricSubscription",
+    "POST",
+    "/",
+    &t::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST,
+    &t::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT,
+);
+/// The runtime's description of [`DisableCapacityManager`](super::super::client::DisableCapacityManager): HTTP binding, errors, auth.
+pub static DISABLE_CAPACITY_MANAGER: rt::Operation = rt::Operation::new(
+    "DisableCapacityManager",
+    "POST",
+    "/",
+    &t::DISABLE_CAPACITY_MANAGER_REQUEST,
+    &t::DISABLE_CAPACITY_MANAGER_RESULT,
+);
+/// The runtime's description of [`DisableEbsEncryptionByDefault`](super::super::client::DisableEbsEncryptionByDefault): HTTP binding, errors, auth.
+pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
+    "DisableEbsEncryptionByDefault",
+    "POST",
+    "/",
+    &t::DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
+    &t::DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
+);
+/// The runtime's description of [`DisableFastLaunch`](super::super::client::DisableFastLaunch): HTTP binding, errors, auth.
+pub static DISABLE_FAST_LAUNCH: rt::Operation = rt::Operation::new(
+    "DisableFastLaunch",
+    "POST",
+    "/",
+    &t::DISABLE_FAST_LAUNCH_REQUEST,
+    &t::DISABLE_FAST_LAUNCH_RESULT,
+);
+/// The runtime's description of [`DisableFastSnapshotRestores`](super::super::client::DisableFastSnapshotRestores): HTTP binding, errors, auth.
+pub static DISABLE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
+    "DisableFastSnapshotRestores",
+    "POST",
+    "/",
+    &t::DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
+    &t::DISABLE_FAST_SNAPSHOT_RESTORES_RESULT,
+);
+/// The runtime's description of [`DisableImage`](super::super::client::DisableImage): HTTP binding, errors, auth.
+pub static DISABLE_IMAGE: rt::Operation = rt::Operation::new(
+    "DisableImage",
+    "POST",
+    "/",
+    &t::DISABLE_IMAGE_REQUEST,
+    &t::DISABLE_IMAGE_RESULT,
+);
+/// The runtime's description of [`DisableImageBlockPublicAccess`](super::super::client::DisableImageBlockPublicAccess): HTTP binding, errors, auth.
+pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
+    "DisableImageBlockPublicAccess",
+    "POST",
+    "/",
+    &t::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
+    &t::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
+);
+/// The runtime's description of [`DisableImageDeprecation`](super::super::client::DisableImageDeprecation): HTTP binding, errors, auth.
+pub static DISABLE_IMAGE_DEPRECATION: rt::Operation = rt::Operation::new(
+    "DisableImageDeprecation",
+    "POST",
+    "/",
+    &t::DISABLE_IMAGE_DEPRECATION_REQUEST,
+    &t::DISABLE_IMAGE_DEPRECATION_RESULT,
+);
+/// The runtime's description of [`DisableImageDeregistrationProtection`](super::super::client::DisableImageDeregistrationProtection): HTTP binding, errors, auth.
+pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION: rt::Operation = rt::Operation::new(
+    "DisableImageDeregistrationProtection",
+    "POST",
+    "/",
+    &t::DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST,
+    &t::DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT,
+);
+/// The runtime's description of [`DisableInstanceSqlHaStandbyDetections`](super::super::client::DisableInstanceSqlHaStandbyDetections): HTTP binding, errors, auth.
+pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS: rt::Operation = rt::Operation::new(
+    "DisableInstanceSqlHaStandbyDetections",
+    "POST",
+    "/",
+    &t::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST,
+    &t::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT,
+);
+/// The runtime's description of [`DisableIpamOrganizationAdminAccount`](super::super::client::DisableIpamOrganizationAdminAccount): HTTP binding, errors, auth.
+pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT: rt::Operation = rt::Operation::new(
+    "DisableIpamOrganizationAdminAccount",
+    "POST",
+    "/",
+    &t::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST,
+    &t::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT,
+);
+/// The runtime's description of [`DisableIpamPolicy`](super::super::client::DisableIpamPolicy): HTTP binding, errors, auth.
+pub static DISABLE_IPAM_POLICY: rt::Operation = rt::Operation::new(
+    "DisableIpamPolicy",
+    "POST",
+    "/",
+    &t::DISABLE_IPAM_POLICY_REQUEST,
+    &t::DISABLE_IPAM_POLICY_RESULT,
+);
+/// The runtime's description of [`DisableRouteServerPropagation`](super::super::client::DisableRouteServerPropagation): HTTP binding, errors, auth.
+pub static DISABLE_ROUTE_SERVER_PROPAGATION: rt::Operation = rt::Operation::new(
+    "DisableRouteServerPropagation",
+    "POST",
+    "/",
+    &t::DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
+    &t::DISABLE_ROUTE_SERVER_PROPAGATION_RESULT,
+);
+/// The runtime's description of [`DisableSerialConsoleAccess`](super::super::client::DisableSerialConsoleAccess): HTTP binding, errors, auth.
+pub static DISABLE_SERIAL_CONSOLE_ACCESS: rt::Operation = rt::Operation::new(
+    "DisableSerialConsoleAccess",
+    "POST",
+    "/",
+    &t::DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST,
+    &t::DISABLE_SERIAL_CONSOLE_ACCESS_RESULT,
+);
+/// The runtime's description of [`DisableSnapshotBlockPublicAccess`](super::super::client::DisableSnapshotBlockPublicAccess): HTTP binding, errors, auth.
+pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
+    "DisableSnapshotBlockPublicAccess",
+    "POST",
+    "/",
+    &t::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST,
+    &t::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
+);
+/// The runtime's description of [`DisableTransitGatewayRouteTablePropagation`](super::super::client::DisableTransitGatewayRouteTablePropagation): HTTP binding, errors, auth.
+pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION: rt::Operation = rt::Operation::new(
+    "DisableTransitGatewayRouteTablePropagation",
+    "POST",
+    "/",
+    &t::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
+    &t::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT,
+);
+/// The runtime's description of [`DisableVgwRoutePropagation`](super::super::client::DisableVgwRoutePropagation): HTTP binding, errors, auth.
+pub static DISABLE_VGW_ROUTE_PROPAGATION: rt::Operation = rt::Operation::new(
+    "DisableVgwRoutePropagation",
+    "POST",
+    "/",
+    &t::DISABLE_VGW_ROUTE_PROPAGATION_REQUEST,
+    &rt::UNIT,
+);
+/// The runtime's description of [`DisableVpcClassicLink`](super::super::client::DisableVpcClassicLink): HTTP binding, errors, auth.
+pub static DISABLE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
+    "DisableVpcClassicLink",
+    "POST",
+    "/",
+    &t::DISABLE_VPC_CLASSIC_LINK_REQUEST,
+    &t::DISABLE_VPC_CLASSIC_LINK_RESULT,
+);
+/// The runtime's description of [`DisableVpcClassicLinkDnsSupport`](super::super::client::DisableVpcClassicLinkDnsSupport): HTTP binding, errors, auth.
+pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::new(
+    "DisableVpcClassicLinkDnsSupport",
+    "POST",
+    "/",
+    &t::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
+    &t::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
+);
+/// The runtime's description of [`DisassociateAddress`](super::super::client::DisassociateAddress): HTTP binding, errors, auth.
+pub static DISASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
+    "DisassociateAddress",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_ADDRESS_REQUEST,
+    &rt::UNIT,
+);
+/// The runtime's description of [`DisassociateApplicationStatusCheck`](super::super::client::DisassociateApplicationStatusCheck): HTTP binding, errors, auth.
+pub static DISASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
+    "DisassociateApplicationStatusCheck",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST,
+    &t::DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT,
+);
+/// The runtime's description of [`DisassociateCapacityReservationBillingOwner`](super::super::client::DisassociateCapacityReservationBillingOwner): HTTP binding, errors, auth.
+pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::Operation::new(
+    "DisassociateCapacityReservationBillingOwner",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST,
+    &t::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT,
+);
+/// The runtime's description of [`DisassociateClientVpnTargetNetwork`](super::super::client::DisassociateClientVpnTargetNetwork): HTTP binding, errors, auth.
+pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::new(
+    "DisassociateClientVpnTargetNetwork",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST,
+    &t::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT,
+);
+/// The runtime's description of [`DisassociateEnclaveCertificateIamRole`](super::super::client::DisassociateEnclaveCertificateIamRole): HTTP binding, errors, auth.
+pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operation::new(
+    "DisassociateEnclaveCertificateIamRole",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST,
+    &t::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT,
+);
+/// The runtime's description of [`DisassociateIamInstanceProfile`](super::super::client::DisassociateIamInstanceProfile): HTTP binding, errors, auth.
+pub static DISASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
+    "DisassociateIamInstanceProfile",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
+    &t::DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
+);
+/// The runtime's description of [`DisassociateInstanceEventWindow`](super::super::client::DisassociateInstanceEventWindow): HTTP binding, errors, auth.
+pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
+    "DisassociateInstanceEventWindow",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
+    &t::DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
+);
+/// The runtime's description of [`DisassociateIpamByoasn`](super::super::client::DisassociateIpamByoasn): HTTP binding, errors, auth.
+pub static DISASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
+    "DisassociateIpamByoasn",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_IPAM_BYOASN_REQUEST,
+    &t::DISASSOCIATE_IPAM_BYOASN_RESULT,
+);
+/// The runtime's description of [`DisassociateIpamResourceDiscovery`](super::super::client::DisassociateIpamResourceDiscovery): HTTP binding, errors, auth.
+pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
+    "DisassociateIpamResourceDiscovery",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    &t::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
+);
+/// The runtime's description of [`DisassociateKmsKeyId`](super::super::client::DisassociateKmsKeyId): HTTP binding, errors, auth.
+pub static DISASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
+    "DisassociateKmsKeyId",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_KMS_KEY_ID_REQUEST,
+    &t::DISASSOCIATE_KMS_KEY_ID_RESULT,
+);
+/// The runtime's description of [`DisassociateNatGatewayAddress`](super::super::client::DisassociateNatGatewayAddress): HTTP binding, errors, auth.
+pub static DISASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
+    "DisassociateNatGatewayAddress",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
+    &t::DISASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
+);
+/// The runtime's description of [`DisassociateNetworkingFlexCostAllocationPolicy`](super::super::client::DisassociateNetworkingFlexCostAllocationPolicy): HTTP binding, errors, auth.
+pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Operation::new(
+    "DisassociateNetworkingFlexCostAllocationPolicy",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
+    &t::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
+);
+/// The runtime's description of [`DisassociateRouteServer`](super::super::client::DisassociateRouteServer): HTTP binding, errors, auth.
+pub static DISASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
+    "DisassociateRouteServer",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_ROUTE_SERVER_REQUEST,
+    &t::DISASSOCIATE_ROUTE_SERVER_RESULT,
+);
+/// The runtime's description of [`DisassociateRouteTable`](super::super::client::DisassociateRouteTable): HTTP binding, errors, auth.
+pub static DISASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
+    "DisassociateRouteTable",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_ROUTE_TABLE_REQUEST,
+    &rt::UNIT,
+);
+/// The runtime's description of [`DisassociateSecurityGroupVpc`](super::super::client::DisassociateSecurityGroupVpc): HTTP binding, errors, auth.
+pub static DISASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
+    "DisassociateSecurityGroupVpc",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
+    &t::DISASSOCIATE_SECURITY_GROUP_VPC_RESULT,
+);
+/// The runtime's description of [`DisassociateSubnetCidrBlock`](super::super::client::DisassociateSubnetCidrBlock): HTTP binding, errors, auth.
+pub static DISASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
+    "DisassociateSubnetCidrBlock",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
+    &t::DISASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
+);
+/// The runtime's description of [`DisassociateTransitGatewayMulticastDomain`](super::super::client::DisassociateTransitGatewayMulticastDomain): HTTP binding, errors, auth.
+pub static DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
+    "DisassociateTransitGatewayMulticastDomain",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
+    &t::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
+);
+/// The runtime's description of [`DisassociateTransitGatewayPolicyTable`](super::super::client::DisassociateTransitGatewayPolicyTable): HTTP binding, errors, auth.
+pub static DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
+    "DisassociateTransitGatewayPolicyTable",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
+    &t::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
+);
+/// The runtime's description of [`DisassociateTransitGatewayRouteTable`](super::super::client::DisassociateTransitGatewayRouteTable): HTTP binding, errors, auth.
+pub static DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
+    "DisassociateTransitGatewayRouteTable",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
+    &t::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
+);
+/// The runtime's description of [`DisassociateTrunkInterface`](super::super::client::DisassociateTrunkInterface): HTTP binding, errors, auth.
+pub static DISASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
+    "DisassociateTrunkInterface",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_TRUNK_INTERFACE_REQUEST,
+    &t::DISASSOCIATE_TRUNK_INTERFACE_RESULT,
+);
+/// The runtime's description of [`DisassociateVpcCidrBlock`](super::super::client::DisassociateVpcCidrBlock): HTTP binding, errors, auth.
+pub static DISASSOCIATE_VPC_CIDR_BLOCK: rt::Operation = rt::Operation::new(
+    "DisassociateVpcCidrBlock",
+    "POST",
+    "/",
+    &t::DISASSOCIATE_VPC_CIDR_BLOCK_REQUEST,
+    &t::DISASSOCIATE_VPC_CIDR_BLOCK_RESULT,
 );

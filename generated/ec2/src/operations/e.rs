@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`EnableAddressTransfer`](super::super::client::EnableAddressTransfer): HTTP binding, errors, auth.
 pub static ENABLE_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     "EnableAddressTransfer",
     "POST",
@@ -10,14 +10,7 @@ pub static ENABLE_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
     &t::ENABLE_ADDRESS_TRANSFER_REQUEST,
     &t::ENABLE_ADDRESS_TRANSFER_RESULT,
 );
-/// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted:
-///
-/// - `enabled`: The image criteria in your Allowed AMIs settings are applied. As a result, only AMIs matching these criteria are discoverable and can be used by your account to launch instances.
-/// - `audit-mode`: The image criteria in your Allowed AMIs settings are not applied. No restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account. The purpose of `audit-mode` is to indicate which AMIs will be affected when Allowed AMIs is `enabled`. In `audit-mode`, each AMI displays either `"ImageAllowed": true` or `"ImageAllowed": false` to indicate whether the AMI will be discoverable and available to users in the account when Allowed AMIs is enabled.
-///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
-///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+/// The runtime's description of [`EnableAllowedImagesSettings`](super::super::client::EnableAllowedImagesSettings): HTTP binding, errors, auth.
 pub static ENABLE_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     "EnableAllowedImagesSettings",
     "POST",
@@ -25,11 +18,7 @@ pub static ENABLE_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     &t::ENABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
     &t::ENABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
 );
-/// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply:
-///
-/// - You can specify a maximum of 100 instance IDs for each request.
-/// - Use `DisableApplicationStatusCheckSuppression` to resume normal health check reporting.
-/// - If you do not specify `DurationSeconds`, suppression continues indefinitely until you call `DisableApplicationStatusCheckSuppression`.
+/// The runtime's description of [`EnableApplicationStatusCheckSuppression`](super::super::client::EnableApplicationStatusCheckSuppression): HTTP binding, errors, auth.
 pub static ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION: rt::Operation = rt::Operation::new(
     "EnableApplicationStatusCheckSuppression",
     "POST",
@@ -37,7 +26,7 @@ pub static ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION: rt::Operation = rt::Oper
     &t::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST,
     &t::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT,
 );
-/// Enables Infrastructure Performance subscriptions.
+/// The runtime's description of [`EnableAwsNetworkPerformanceMetricSubscription`](super::super::client::EnableAwsNetworkPerformanceMetricSubscription): HTTP binding, errors, auth.
 pub static ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "EnableAwsNetworkPerformanceMetricSubscription",
     "POST",
@@ -45,7 +34,7 @@ pub static ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION: rt::Operation = r
     &t::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST,
     &t::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT,
 );
-/// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
+/// The runtime's description of [`EnableCapacityManager`](super::super::client::EnableCapacityManager): HTTP binding, errors, auth.
 pub static ENABLE_CAPACITY_MANAGER: rt::Operation = rt::Operation::new(
     "EnableCapacityManager",
     "POST",
@@ -53,13 +42,7 @@ pub static ENABLE_CAPACITY_MANAGER: rt::Operation = rt::Operation::new(
     &t::ENABLE_CAPACITY_MANAGER_REQUEST,
     &t::ENABLE_CAPACITY_MANAGER_RESULT,
 );
-/// Enables EBS encryption by default for your account in the current Region.
-///
-/// After you enable encryption by default, the EBS volumes that you create are always encrypted, either using the default KMS key or the KMS key that you specified when you created each volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-///
-/// Enabling encryption by default has no effect on the encryption status of your existing volumes.
-///
-/// After you enable encryption by default, you can no longer launch instances using instance types that do not support encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
+/// The runtime's description of [`EnableEbsEncryptionByDefault`](super::super::client::EnableEbsEncryptionByDefault): HTTP binding, errors, auth.
 pub static ENABLE_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
     "EnableEbsEncryptionByDefault",
     "POST",
@@ -67,9 +50,7 @@ pub static ENABLE_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
     &t::ENABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
     &t::ENABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
 );
-/// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
-///
-/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
+/// The runtime's description of [`EnableFastLaunch`](super::super::client::EnableFastLaunch): HTTP binding, errors, auth.
 pub static ENABLE_FAST_LAUNCH: rt::Operation = rt::Operation::new(
     "EnableFastLaunch",
     "POST",
@@ -77,11 +58,7 @@ pub static ENABLE_FAST_LAUNCH: rt::Operation = rt::Operation::new(
     &t::ENABLE_FAST_LAUNCH_REQUEST,
     &t::ENABLE_FAST_LAUNCH_RESULT,
 );
-/// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-///
-/// You get the full benefit of fast snapshot restores after they enter the `enabled` state.
-///
-/// For more information, see [Amazon EBS fast snapshot restore](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fast-snapshot-restore.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`EnableFastSnapshotRestores`](super::super::client::EnableFastSnapshotRestores): HTTP binding, errors, auth.
 pub static ENABLE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     "EnableFastSnapshotRestores",
     "POST",
@@ -89,11 +66,7 @@ pub static ENABLE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     &t::ENABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
     &t::ENABLE_FAST_SNAPSHOT_RESTORES_RESULT,
 );
-/// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again.
-///
-/// Only the AMI owner can re-enable a disabled AMI.
-///
-/// For more information, see [Disable an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`EnableImage`](super::super::client::EnableImage): HTTP binding, errors, auth.
 pub static ENABLE_IMAGE: rt::Operation = rt::Operation::new(
     "EnableImage",
     "POST",
@@ -101,11 +74,7 @@ pub static ENABLE_IMAGE: rt::Operation = rt::Operation::new(
     &t::ENABLE_IMAGE_REQUEST,
     &t::ENABLE_IMAGE_RESULT,
 );
-/// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available.
-///
-/// The API can take up to 10 minutes to configure this setting. During this time, if you run [GetImageBlockPublicAccessState](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetImageBlockPublicAccessState.html), the response will be `unblocked`. When the API has completed the configuration, the response will be `block-new-sharing`.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`EnableImageBlockPublicAccess`](super::super::client::EnableImageBlockPublicAccess): HTTP binding, errors, auth.
 pub static ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
     "EnableImageBlockPublicAccess",
     "POST",
@@ -113,9 +82,7 @@ pub static ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
     &t::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
     &t::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
 );
-/// Enables deprecation of the specified AMI at the specified date and time.
-///
-/// For more information, see [Deprecate an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`EnableImageDeprecation`](super::super::client::EnableImageDeprecation): HTTP binding, errors, auth.
 pub static ENABLE_IMAGE_DEPRECATION: rt::Operation = rt::Operation::new(
     "EnableImageDeprecation",
     "POST",
@@ -123,11 +90,7 @@ pub static ENABLE_IMAGE_DEPRECATION: rt::Operation = rt::Operation::new(
     &t::ENABLE_IMAGE_DEPRECATION_REQUEST,
     &t::ENABLE_IMAGE_DEPRECATION_RESULT,
 );
-/// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
-///
-/// To allow the AMI to be deregistered, you must first disable deregistration protection.
-///
-/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`EnableImageDeregistrationProtection`](super::super::client::EnableImageDeregistrationProtection): HTTP binding, errors, auth.
 pub static ENABLE_IMAGE_DEREGISTRATION_PROTECTION: rt::Operation = rt::Operation::new(
     "EnableImageDeregistrationProtection",
     "POST",
@@ -135,9 +98,7 @@ pub static ENABLE_IMAGE_DEREGISTRATION_PROTECTION: rt::Operation = rt::Operation
     &t::ENABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST,
     &t::ENABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT,
 );
-/// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
-///
-/// To register an instance, it must be running a Windows SQL Server license-included AMI and have the Amazon Web Services Systems Manager agent installed and running. Only Windows Server 2019 and later and SQL Server (Standard and Enterprise editions) 2017 and later are supported. For more information, see [Prerequisites for using SQL Server High Availability instance standby detection](https://docs.aws.amazon.com/sql-server-ec2/latest/userguide/prerequisites-and-requirements.html).
+/// The runtime's description of [`EnableInstanceSqlHaStandbyDetections`](super::super::client::EnableInstanceSqlHaStandbyDetections): HTTP binding, errors, auth.
 pub static ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS: rt::Operation = rt::Operation::new(
     "EnableInstanceSqlHaStandbyDetections",
     "POST",
@@ -145,7 +106,7 @@ pub static ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS: rt::Operation = rt::Operat
     &t::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST,
     &t::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT,
 );
-/// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
+/// The runtime's description of [`EnableIpamInternetRegistryAssociation`](super::super::client::EnableIpamInternetRegistryAssociation): HTTP binding, errors, auth.
 pub static ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operation::new(
     "EnableIpamInternetRegistryAssociation",
     "POST",
@@ -153,7 +114,7 @@ pub static ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Operation = rt::Operat
     &t::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST,
     &t::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
 );
-/// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`EnableIpamOrganizationAdminAccount`](super::super::client::EnableIpamOrganizationAdminAccount): HTTP binding, errors, auth.
 pub static ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT: rt::Operation = rt::Operation::new(
     "EnableIpamOrganizationAdminAccount",
     "POST",
@@ -161,11 +122,7 @@ pub static ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT: rt::Operation = rt::Operation
     &t::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST,
     &t::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT,
 );
-/// Enables an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`EnableIpamPolicy`](super::super::client::EnableIpamPolicy): HTTP binding, errors, auth.
 pub static ENABLE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     "EnableIpamPolicy",
     "POST",
@@ -173,9 +130,7 @@ pub static ENABLE_IPAM_POLICY: rt::Operation = rt::Operation::new(
     &t::ENABLE_IPAM_POLICY_REQUEST,
     &t::ENABLE_IPAM_POLICY_RESULT,
 );
-/// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
-///
-/// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
+/// The runtime's description of [`EnableReachabilityAnalyzerOrganizationSharing`](super::super::client::EnableReachabilityAnalyzerOrganizationSharing): HTTP binding, errors, auth.
 pub static ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING: rt::Operation = rt::Operation::new(
     "EnableReachabilityAnalyzerOrganizationSharing",
     "POST",
@@ -183,11 +138,7 @@ pub static ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING: rt::Operation = rt
     &t::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_REQUEST,
     &t::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_RESULT,
 );
-/// Defines which route tables the route server can update with routes.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`EnableRouteServerPropagation`](super::super::client::EnableRouteServerPropagation): HTTP binding, errors, auth.
 pub static ENABLE_ROUTE_SERVER_PROPAGATION: rt::Operation = rt::Operation::new(
     "EnableRouteServerPropagation",
     "POST",
@@ -195,7 +146,7 @@ pub static ENABLE_ROUTE_SERVER_PROPAGATION: rt::Operation = rt::Operation::new(
     &t::ENABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
     &t::ENABLE_ROUTE_SERVER_PROPAGATION_RESULT,
 );
-/// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`EnableSerialConsoleAccess`](super::super::client::EnableSerialConsoleAccess): HTTP binding, errors, auth.
 pub static ENABLE_SERIAL_CONSOLE_ACCESS: rt::Operation = rt::Operation::new(
     "EnableSerialConsoleAccess",
     "POST",
@@ -203,13 +154,7 @@ pub static ENABLE_SERIAL_CONSOLE_ACCESS: rt::Operation = rt::Operation::new(
     &t::ENABLE_SERIAL_CONSOLE_ACCESS_REQUEST,
     &t::ENABLE_SERIAL_CONSOLE_ACCESS_RESULT,
 );
-/// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
-///
-/// **Important:** Enabling block public access for snapshots in *block all sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
-///
-/// If you later disable block public access or change the mode to *block new sharing*, these snapshots will become publicly available again.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`EnableSnapshotBlockPublicAccess`](super::super::client::EnableSnapshotBlockPublicAccess): HTTP binding, errors, auth.
 pub static ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
     "EnableSnapshotBlockPublicAccess",
     "POST",
@@ -217,7 +162,7 @@ pub static ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::n
     &t::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST,
     &t::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
 );
-/// Enables the specified attachment to propagate routes to the specified propagation route table.
+/// The runtime's description of [`EnableTransitGatewayRouteTablePropagation`](super::super::client::EnableTransitGatewayRouteTablePropagation): HTTP binding, errors, auth.
 pub static ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION: rt::Operation = rt::Operation::new(
     "EnableTransitGatewayRouteTablePropagation",
     "POST",
@@ -225,7 +170,7 @@ pub static ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION: rt::Operation = rt::O
     &t::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
     &t::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT,
 );
-/// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+/// The runtime's description of [`EnableVgwRoutePropagation`](super::super::client::EnableVgwRoutePropagation): HTTP binding, errors, auth.
 pub static ENABLE_VGW_ROUTE_PROPAGATION: rt::Operation = rt::Operation::new(
     "EnableVgwRoutePropagation",
     "POST",
@@ -233,7 +178,7 @@ pub static ENABLE_VGW_ROUTE_PROPAGATION: rt::Operation = rt::Operation::new(
     &t::ENABLE_VGW_ROUTE_PROPAGATION_REQUEST,
     &rt::UNIT,
 );
-/// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
+/// The runtime's description of [`EnableVolumeIo`](super::super::client::EnableVolumeIo): HTTP binding, errors, auth.
 pub static ENABLE_VOLUME_IO: rt::Operation = rt::Operation::new(
     "EnableVolumeIO",
     "POST",
@@ -241,9 +186,7 @@ pub static ENABLE_VOLUME_IO: rt::Operation = rt::Operation::new(
     &t::ENABLE_VOLUME_IO_REQUEST,
     &rt::UNIT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
+/// The runtime's description of [`EnableVpcClassicLink`](super::super::client::EnableVpcClassicLink): HTTP binding, errors, auth.
 pub static ENABLE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
     "EnableVpcClassicLink",
     "POST",
@@ -251,11 +194,7 @@ pub static ENABLE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
     &t::ENABLE_VPC_CLASSIC_LINK_REQUEST,
     &t::ENABLE_VPC_CLASSIC_LINK_RESULT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Enables a VPC to support DNS hostname resolution for ClassicLink. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
-///
-/// You must specify a VPC ID in the request.
+/// The runtime's description of [`EnableVpcClassicLinkDnsSupport`](super::super::client::EnableVpcClassicLinkDnsSupport): HTTP binding, errors, auth.
 pub static ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::new(
     "EnableVpcClassicLinkDnsSupport",
     "POST",
@@ -263,7 +202,7 @@ pub static ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::n
     &t::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
     &t::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
 );
-/// Downloads the client certificate revocation list for the specified Client VPN endpoint.
+/// The runtime's description of [`ExportClientVpnClientCertificateRevocationList`](super::super::client::ExportClientVpnClientCertificateRevocationList): HTTP binding, errors, auth.
 pub static EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST: rt::Operation = rt::Operation::new(
     "ExportClientVpnClientCertificateRevocationList",
     "POST",
@@ -271,7 +210,7 @@ pub static EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST: rt::Operation =
     &t::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST,
     &t::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT,
 );
-/// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
+/// The runtime's description of [`ExportClientVpnClientConfiguration`](super::super::client::ExportClientVpnClientConfiguration): HTTP binding, errors, auth.
 pub static EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION: rt::Operation = rt::Operation::new(
     "ExportClientVpnClientConfiguration",
     "POST",
@@ -279,7 +218,7 @@ pub static EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION: rt::Operation = rt::Operation
     &t::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_REQUEST,
     &t::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_RESULT,
 );
-/// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
+/// The runtime's description of [`ExportImage`](super::super::client::ExportImage): HTTP binding, errors, auth.
 pub static EXPORT_IMAGE: rt::Operation = rt::Operation::new(
     "ExportImage",
     "POST",
@@ -287,9 +226,7 @@ pub static EXPORT_IMAGE: rt::Operation = rt::Operation::new(
     &t::EXPORT_IMAGE_REQUEST,
     &t::EXPORT_IMAGE_RESULT,
 );
-/// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
-///
-/// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
+/// The runtime's description of [`ExportTransitGatewayRoutes`](super::super::client::ExportTransitGatewayRoutes): HTTP binding, errors, auth.
 pub static EXPORT_TRANSIT_GATEWAY_ROUTES: rt::Operation = rt::Operation::new(
     "ExportTransitGatewayRoutes",
     "POST",
@@ -297,7 +234,7 @@ pub static EXPORT_TRANSIT_GATEWAY_ROUTES: rt::Operation = rt::Operation::new(
     &t::EXPORT_TRANSIT_GATEWAY_ROUTES_REQUEST,
     &t::EXPORT_TRANSIT_GATEWAY_ROUTES_RESULT,
 );
-/// Exports the client configuration for a Verified Access instance.
+/// The runtime's description of [`ExportVerifiedAccessInstanceClientConfiguration`](super::super::client::ExportVerifiedAccessInstanceClientConfiguration): HTTP binding, errors, auth.
 pub static EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION: rt::Operation = rt::Operation::new(
     "ExportVerifiedAccessInstanceClientConfiguration",
     "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
+/// The runtime's description of [`GetActiveVpnTunnelStatus`](super::super::client::GetActiveVpnTunnelStatus): HTTP binding, errors, auth.
 pub static GET_ACTIVE_VPN_TUNNEL_STATUS: rt::Operation = rt::Operation::new(
     "GetActiveVpnTunnelStatus",
     "POST",
@@ -10,11 +10,7 @@ pub static GET_ACTIVE_VPN_TUNNEL_STATUS: rt::Operation = rt::Operation::new(
     &t::GET_ACTIVE_VPN_TUNNEL_STATUS_REQUEST,
     &t::GET_ACTIVE_VPN_TUNNEL_STATUS_RESULT,
 );
-/// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
-///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
-///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetAllowedImagesSettings`](super::super::client::GetAllowedImagesSettings): HTTP binding, errors, auth.
 pub static GET_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     "GetAllowedImagesSettings",
     "POST",
@@ -22,7 +18,7 @@ pub static GET_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     &t::GET_ALLOWED_IMAGES_SETTINGS_REQUEST,
     &t::GET_ALLOWED_IMAGES_SETTINGS_RESULT,
 );
-/// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
+/// The runtime's description of [`GetAssociatedEnclaveCertificateIamRoles`](super::super::client::GetAssociatedEnclaveCertificateIamRoles): HTTP binding, errors, auth.
 pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES: rt::Operation = rt::Operation::new(
     "GetAssociatedEnclaveCertificateIamRoles",
     "POST",
@@ -30,7 +26,7 @@ pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES: rt::Operation = rt::Ope
     &t::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST,
     &t::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT,
 );
-/// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
+/// The runtime's description of [`GetAssociatedIpv6PoolCidrs`](super::super::client::GetAssociatedIpv6PoolCidrs): HTTP binding, errors, auth.
 pub static GET_ASSOCIATED_IPV6_POOL_CIDRS: rt::Operation = rt::Operation::new(
     "GetAssociatedIpv6PoolCidrs",
     "POST",
@@ -45,7 +41,7 @@ pub static GET_ASSOCIATED_IPV6_POOL_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["Ipv6CidrAssociations"]);
-/// Gets network performance data.
+/// The runtime's description of [`GetAwsNetworkPerformanceData`](super::super::client::GetAwsNetworkPerformanceData): HTTP binding, errors, auth.
 pub static GET_AWS_NETWORK_PERFORMANCE_DATA: rt::Operation = rt::Operation::new(
     "GetAwsNetworkPerformanceData",
     "POST",
@@ -60,7 +56,7 @@ pub static GET_AWS_NETWORK_PERFORMANCE_DATA_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("MaxResults")
     .result_key(&["DataResponses"]);
-/// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
+/// The runtime's description of [`GetCapacityManagerAttributes`](super::super::client::GetCapacityManagerAttributes): HTTP binding, errors, auth.
 pub static GET_CAPACITY_MANAGER_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "GetCapacityManagerAttributes",
     "POST",
@@ -68,7 +64,7 @@ pub static GET_CAPACITY_MANAGER_ATTRIBUTES: rt::Operation = rt::Operation::new(
     &t::GET_CAPACITY_MANAGER_ATTRIBUTES_REQUEST,
     &t::GET_CAPACITY_MANAGER_ATTRIBUTES_RESULT,
 );
-/// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
+/// The runtime's description of [`GetCapacityManagerMetricData`](super::super::client::GetCapacityManagerMetricData): HTTP binding, errors, auth.
 pub static GET_CAPACITY_MANAGER_METRIC_DATA: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMetricData",
     "POST",
@@ -83,7 +79,7 @@ pub static GET_CAPACITY_MANAGER_METRIC_DATA_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("MaxResults")
     .result_key(&["MetricDataResults"]);
-/// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
+/// The runtime's description of [`GetCapacityManagerMetricDimensions`](super::super::client::GetCapacityManagerMetricDimensions): HTTP binding, errors, auth.
 pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMetricDimensions",
     "POST",
@@ -98,7 +94,7 @@ pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_PAGINATOR: rt::PaginatorSpec =
     )
     .limit_key("MaxResults")
     .result_key(&["MetricDimensionResults"]);
-/// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
+/// The runtime's description of [`GetCapacityManagerMonitoredTagKeys`](super::super::client::GetCapacityManagerMonitoredTagKeys): HTTP binding, errors, auth.
 pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMonitoredTagKeys",
     "POST",
@@ -113,11 +109,7 @@ pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_PAGINATOR: rt::PaginatorSpec 
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityManagerTagKeys"]);
-/// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
-///
-/// Call this action in the Region where you turned on Capacity Manager. A single request can include Availability Zones in any Region. Real-time supportability checks are available only to Amazon Web Services Support customers on the Unified Operations plan.
-///
-/// For more information, see [Check supportability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-manager-supportability.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetCapacityManagerSupportabilityScores`](super::super::client::GetCapacityManagerSupportabilityScores): HTTP binding, errors, auth.
 pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES: rt::Operation = rt::Operation::new(
     "GetCapacityManagerSupportabilityScores",
     "POST",
@@ -125,7 +117,7 @@ pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES: rt::Operation = rt::Opera
     &t::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST,
     &t::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT,
 );
-/// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
+/// The runtime's description of [`GetCapacityReservationUsage`](super::super::client::GetCapacityReservationUsage): HTTP binding, errors, auth.
 pub static GET_CAPACITY_RESERVATION_USAGE: rt::Operation = rt::Operation::new(
     "GetCapacityReservationUsage",
     "POST",
@@ -133,7 +125,7 @@ pub static GET_CAPACITY_RESERVATION_USAGE: rt::Operation = rt::Operation::new(
     &t::GET_CAPACITY_RESERVATION_USAGE_REQUEST,
     &t::GET_CAPACITY_RESERVATION_USAGE_RESULT,
 );
-/// Describes the authorization policy for a Client VPN endpoint.
+/// The runtime's description of [`GetClientVpnEndpointAuthorizationPolicy`](super::super::client::GetClientVpnEndpointAuthorizationPolicy): HTTP binding, errors, auth.
 pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::Operation::new(
     "GetClientVpnEndpointAuthorizationPolicy",
     "POST",
@@ -141,7 +133,7 @@ pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY: rt::Operation = rt::Ope
     &t::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST,
     &t::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT,
 );
-/// Describes the allocations from the specified customer-owned address pool.
+/// The runtime's description of [`GetCoipPoolUsage`](super::super::client::GetCoipPoolUsage): HTTP binding, errors, auth.
 pub static GET_COIP_POOL_USAGE: rt::Operation = rt::Operation::new(
     "GetCoipPoolUsage",
     "POST",
@@ -149,9 +141,7 @@ pub static GET_COIP_POOL_USAGE: rt::Operation = rt::Operation::new(
     &t::GET_COIP_POOL_USAGE_REQUEST,
     &t::GET_COIP_POOL_USAGE_RESULT,
 );
-/// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
-///
-/// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetConsoleOutput`](super::super::client::GetConsoleOutput): HTTP binding, errors, auth.
 pub static GET_CONSOLE_OUTPUT: rt::Operation = rt::Operation::new(
     "GetConsoleOutput",
     "POST",
@@ -159,11 +149,7 @@ pub static GET_CONSOLE_OUTPUT: rt::Operation = rt::Operation::new(
     &t::GET_CONSOLE_OUTPUT_REQUEST,
     &t::GET_CONSOLE_OUTPUT_RESULT,
 );
-/// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
-///
-/// The returned content is Base64-encoded.
-///
-/// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetConsoleScreenshot`](super::super::client::GetConsoleScreenshot): HTTP binding, errors, auth.
 pub static GET_CONSOLE_SCREENSHOT: rt::Operation = rt::Operation::new(
     "GetConsoleScreenshot",
     "POST",
@@ -171,11 +157,7 @@ pub static GET_CONSOLE_SCREENSHOT: rt::Operation = rt::Operation::new(
     &t::GET_CONSOLE_SCREENSHOT_REQUEST,
     &t::GET_CONSOLE_SCREENSHOT_RESULT,
 );
-/// Retrieves a summary of the account status report.
-///
-/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
-///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+/// The runtime's description of [`GetDeclarativePoliciesReportSummary`](super::super::client::GetDeclarativePoliciesReportSummary): HTTP binding, errors, auth.
 pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY: rt::Operation = rt::Operation::new(
     "GetDeclarativePoliciesReportSummary",
     "POST",
@@ -183,9 +165,7 @@ pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY: rt::Operation = rt::Operatio
     &t::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST,
     &t::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT,
 );
-/// Describes the default credit option for CPU usage of a burstable performance instance family.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetDefaultCreditSpecification`](super::super::client::GetDefaultCreditSpecification): HTTP binding, errors, auth.
 pub static GET_DEFAULT_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::new(
     "GetDefaultCreditSpecification",
     "POST",
@@ -193,9 +173,7 @@ pub static GET_DEFAULT_CREDIT_SPECIFICATION: rt::Operation = rt::Operation::new(
     &t::GET_DEFAULT_CREDIT_SPECIFICATION_REQUEST,
     &t::GET_DEFAULT_CREDIT_SPECIFICATION_RESULT,
 );
-/// Describes the default KMS key for EBS encryption by default for your account in this Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`GetEbsDefaultKmsKeyId`](super::super::client::GetEbsDefaultKmsKeyId): HTTP binding, errors, auth.
 pub static GET_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     "GetEbsDefaultKmsKeyId",
     "POST",
@@ -203,9 +181,7 @@ pub static GET_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     &t::GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST,
     &t::GET_EBS_DEFAULT_KMS_KEY_ID_RESULT,
 );
-/// Describes whether EBS encryption by default is enabled for your account in the current Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`GetEbsEncryptionByDefault`](super::super::client::GetEbsEncryptionByDefault): HTTP binding, errors, auth.
 pub static GET_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
     "GetEbsEncryptionByDefault",
     "POST",
@@ -213,9 +189,7 @@ pub static GET_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
     &t::GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
     &t::GET_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
 );
-/// Gets the enabled IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+/// The runtime's description of [`GetEnabledIpamPolicy`](super::super::client::GetEnabledIpamPolicy): HTTP binding, errors, auth.
 pub static GET_ENABLED_IPAM_POLICY: rt::Operation = rt::Operation::new(
     "GetEnabledIpamPolicy",
     "POST",
@@ -223,14 +197,7 @@ pub static GET_ENABLED_IPAM_POLICY: rt::Operation = rt::Operation::new(
     &t::GET_ENABLED_IPAM_POLICY_REQUEST,
     &t::GET_ENABLED_IPAM_POLICY_RESULT,
 );
-/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
-///
-/// - Create a table in Athena that maps fields to a custom log format
-/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
-/// - Create a table partitioned between two timestamps in the past
-/// - Create a set of named queries in Athena that you can use to get started quickly
-///
-/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
+/// The runtime's description of [`GetFlowLogsIntegrationTemplate`](super::super::client::GetFlowLogsIntegrationTemplate): HTTP binding, errors, auth.
 pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE: rt::Operation = rt::Operation::new(
     "GetFlowLogsIntegrationTemplate",
     "POST",
@@ -238,7 +205,7 @@ pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE: rt::Operation = rt::Operation::ne
     &t::GET_FLOW_LOGS_INTEGRATION_TEMPLATE_REQUEST,
     &t::GET_FLOW_LOGS_INTEGRATION_TEMPLATE_RESULT,
 );
-/// Lists the resource groups to which a Capacity Reservation has been added.
+/// The runtime's description of [`GetGroupsForCapacityReservation`](super::super::client::GetGroupsForCapacityReservation): HTTP binding, errors, auth.
 pub static GET_GROUPS_FOR_CAPACITY_RESERVATION: rt::Operation = rt::Operation::new(
     "GetGroupsForCapacityReservation",
     "POST",
@@ -253,9 +220,7 @@ pub static GET_GROUPS_FOR_CAPACITY_RESERVATION_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxResults")
     .result_key(&["CapacityReservationGroups"]);
-/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
-///
-/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
+/// The runtime's description of [`GetHostReservationPurchasePreview`](super::super::client::GetHostReservationPurchasePreview): HTTP binding, errors, auth.
 pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW: rt::Operation = rt::Operation::new(
     "GetHostReservationPurchasePreview",
     "POST",
@@ -263,7 +228,7 @@ pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW: rt::Operation = rt::Operation:
     &t::GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST,
     &t::GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT,
 );
-/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetImageAncestry`](super::super::client::GetImageAncestry): HTTP binding, errors, auth.
 pub static GET_IMAGE_ANCESTRY: rt::Operation = rt::Operation::new(
     "GetImageAncestry",
     "POST",
@@ -271,9 +236,7 @@ pub static GET_IMAGE_ANCESTRY: rt::Operation = rt::Operation::new(
     &t::GET_IMAGE_ANCESTRY_REQUEST,
     &t::GET_IMAGE_ANCESTRY_RESULT,
 );
-/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetImageBlockPublicAccessState`](super::super::client::GetImageBlockPublicAccessState): HTTP binding, errors, auth.
 pub static GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation::new(
     "GetImageBlockPublicAccessState",
     "POST",
@@ -281,9 +244,7 @@ pub static GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation::n
     &t::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_REQUEST,
     &t::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_RESULT,
 );
-/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
-///
-/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
+/// The runtime's description of [`GetImageFindings`](super::super::client::GetImageFindings): HTTP binding, errors, auth.
 pub static GET_IMAGE_FINDINGS: rt::Operation = rt::Operation::new(
     "GetImageFindings",
     "POST",
@@ -298,9 +259,7 @@ pub static GET_IMAGE_FINDINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     )
     .limit_key("MaxResults")
     .result_key(&["ImageFindings"]);
-/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetInstanceMetadataDefaults`](super::super::client::GetInstanceMetadataDefaults): HTTP binding, errors, auth.
 pub static GET_INSTANCE_METADATA_DEFAULTS: rt::Operation = rt::Operation::new(
     "GetInstanceMetadataDefaults",
     "POST",
@@ -308,7 +267,7 @@ pub static GET_INSTANCE_METADATA_DEFAULTS: rt::Operation = rt::Operation::new(
     &t::GET_INSTANCE_METADATA_DEFAULTS_REQUEST,
     &t::GET_INSTANCE_METADATA_DEFAULTS_RESULT,
 );
-/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
+/// The runtime's description of [`GetInstanceTpmEkPub`](super::super::client::GetInstanceTpmEkPub): HTTP binding, errors, auth.
 pub static GET_INSTANCE_TPM_EK_PUB: rt::Operation = rt::Operation::new(
     "GetInstanceTpmEkPub",
     "POST",
@@ -316,11 +275,7 @@ pub static GET_INSTANCE_TPM_EK_PUB: rt::Operation = rt::Operation::new(
     &t::GET_INSTANCE_TPM_EK_PUB_REQUEST,
     &t::GET_INSTANCE_TPM_EK_PUB_RESULT,
 );
-/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
-///
-/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
-///
-/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
+/// The runtime's description of [`GetInstanceTypesFromInstanceRequirements`](super::super::client::GetInstanceTypesFromInstanceRequirements): HTTP binding, errors, auth.
 pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS: rt::Operation = rt::Operation::new(
     "GetInstanceTypesFromInstanceRequirements",
     "POST",
@@ -335,11 +290,7 @@ pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_PAGINATOR: rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceTypes"]);
-/// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
-///
-/// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
-///
-/// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetInstanceUefiData`](super::super::client::GetInstanceUefiData): HTTP binding, errors, auth.
 pub static GET_INSTANCE_UEFI_DATA: rt::Operation = rt::Operation::new(
     "GetInstanceUefiData",
     "POST",
@@ -347,7 +298,7 @@ pub static GET_INSTANCE_UEFI_DATA: rt::Operation = rt::Operation::new(
     &t::GET_INSTANCE_UEFI_DATA_REQUEST,
     &t::GET_INSTANCE_UEFI_DATA_RESULT,
 );
-/// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`GetIpamAddressHistory`](super::super::client::GetIpamAddressHistory): HTTP binding, errors, auth.
 pub static GET_IPAM_ADDRESS_HISTORY: rt::Operation = rt::Operation::new(
     "GetIpamAddressHistory",
     "POST",
@@ -362,7 +313,7 @@ pub static GET_IPAM_ADDRESS_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["HistoryRecords"]);
-/// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
+/// The runtime's description of [`GetIpamDiscoveredAccounts`](super::super::client::GetIpamDiscoveredAccounts): HTTP binding, errors, auth.
 pub static GET_IPAM_DISCOVERED_ACCOUNTS: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredAccounts",
     "POST",
@@ -377,7 +328,7 @@ pub static GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["IpamDiscoveredAccounts"]);
-/// Gets the public IP addresses that have been discovered by IPAM.
+/// The runtime's description of [`GetIpamDiscoveredPublicAddresses`](super::super::client::GetIpamDiscoveredPublicAddresses): HTTP binding, errors, auth.
 pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredPublicAddresses",
     "POST",
@@ -385,7 +336,7 @@ pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES: rt::Operation = rt::Operation::
     &t::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST,
     &t::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_RESULT,
 );
-/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
+/// The runtime's description of [`GetIpamDiscoveredResourceCidrs`](super::super::client::GetIpamDiscoveredResourceCidrs): HTTP binding, errors, auth.
 pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredResourceCidrs",
     "POST",
@@ -400,7 +351,7 @@ pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("MaxResults")
     .result_key(&["IpamDiscoveredResourceCidrs"]);
-/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`GetIpamDiscoveredRoutes`](super::super::client::GetIpamDiscoveredRoutes): HTTP binding, errors, auth.
 pub static GET_IPAM_DISCOVERED_ROUTES: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredRoutes",
     "POST",
@@ -408,7 +359,7 @@ pub static GET_IPAM_DISCOVERED_ROUTES: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_DISCOVERED_ROUTES_REQUEST,
     &t::GET_IPAM_DISCOVERED_ROUTES_RESULT,
 );
-/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`GetIpamInternetRegistryAssociationAsns`](super::super::client::GetIpamInternetRegistryAssociationAsns): HTTP binding, errors, auth.
 pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS: rt::Operation = rt::Operation::new(
     "GetIpamInternetRegistryAssociationAsns",
     "POST",
@@ -416,7 +367,7 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS: rt::Operation = rt::Oper
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST,
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT,
 );
-/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`GetIpamInternetRegistryAssociationCidrs`](super::super::client::GetIpamInternetRegistryAssociationCidrs): HTTP binding, errors, auth.
 pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamInternetRegistryAssociationCidrs",
     "POST",
@@ -424,11 +375,7 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS: rt::Operation = rt::Ope
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST,
     &t::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT,
 );
-/// Gets the allocation rules for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
+/// The runtime's description of [`GetIpamPolicyAllocationRules`](super::super::client::GetIpamPolicyAllocationRules): HTTP binding, errors, auth.
 pub static GET_IPAM_POLICY_ALLOCATION_RULES: rt::Operation = rt::Operation::new(
     "GetIpamPolicyAllocationRules",
     "POST",
@@ -436,11 +383,7 @@ pub static GET_IPAM_POLICY_ALLOCATION_RULES: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST,
     &t::GET_IPAM_POLICY_ALLOCATION_RULES_RESULT,
 );
-/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+/// The runtime's description of [`GetIpamPolicyOrganizationTargets`](super::super::client::GetIpamPolicyOrganizationTargets): HTTP binding, errors, auth.
 pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS: rt::Operation = rt::Operation::new(
     "GetIpamPolicyOrganizationTargets",
     "POST",
@@ -448,9 +391,7 @@ pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS: rt::Operation = rt::Operation::
     &t::GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST,
     &t::GET_IPAM_POLICY_ORGANIZATION_TARGETS_RESULT,
 );
-/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-///
-/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
+/// The runtime's description of [`GetIpamPoolAllocations`](super::super::client::GetIpamPoolAllocations): HTTP binding, errors, auth.
 pub static GET_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
     "GetIpamPoolAllocations",
     "POST",
@@ -465,7 +406,7 @@ pub static GET_IPAM_POOL_ALLOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["IpamPoolAllocations"]);
-/// Get the CIDRs provisioned to an IPAM pool.
+/// The runtime's description of [`GetIpamPoolCidrs`](super::super::client::GetIpamPoolCidrs): HTTP binding, errors, auth.
 pub static GET_IPAM_POOL_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamPoolCidrs",
     "POST",
@@ -480,7 +421,7 @@ pub static GET_IPAM_POOL_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     )
     .limit_key("MaxResults")
     .result_key(&["IpamPoolCidrs"]);
-/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
+/// The runtime's description of [`GetIpamPrefixListResolverRules`](super::super::client::GetIpamPrefixListResolverRules): HTTP binding, errors, auth.
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverRules",
     "POST",
@@ -495,7 +436,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxResults")
     .result_key(&["Rules"]);
-/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
+/// The runtime's description of [`GetIpamPrefixListResolverVersionEntries`](super::super::client::GetIpamPrefixListResolverVersionEntries): HTTP binding, errors, auth.
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverVersionEntries",
     "POST",
@@ -510,32 +451,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR: rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["Entries"]);
-/// Retrieves version information for an IPAM prefix list resolver.
-///
-/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
-///
-/// **Version example:**
-///
-/// **Initial State (Version 1)**
-///
-/// Production environment:
-///
-/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
-/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
-///
-/// Resolver rule: Include all VPCs tagged env=prod
-///
-/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
-///
-/// **Infrastructure Change (Version 2)**
-///
-/// New VPC added:
-///
-/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
-///
-/// IPAM automatically detects the change and creates a new version.
-///
-/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
+/// The runtime's description of [`GetIpamPrefixListResolverVersions`](super::super::client::GetIpamPrefixListResolverVersions): HTTP binding, errors, auth.
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverVersions",
     "POST",
@@ -550,7 +466,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR: rt::PaginatorSpec =
     )
     .limit_key("MaxResults")
     .result_key(&["IpamPrefixListResolverVersions"]);
-/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+/// The runtime's description of [`GetIpamResourceCidrs`](super::super::client::GetIpamResourceCidrs): HTTP binding, errors, auth.
 pub static GET_IPAM_RESOURCE_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamResourceCidrs",
     "POST",
@@ -565,7 +481,7 @@ pub static GET_IPAM_RESOURCE_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorS
     )
     .limit_key("MaxResults")
     .result_key(&["IpamResourceCidrs"]);
-/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`GetIpamRouteOriginAuthorizations`](super::super::client::GetIpamRouteOriginAuthorizations): HTTP binding, errors, auth.
 pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS: rt::Operation = rt::Operation::new(
     "GetIpamRouteOriginAuthorizations",
     "POST",
@@ -573,7 +489,7 @@ pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS: rt::Operation = rt::Operation::
     &t::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST,
     &t::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_RESULT,
 );
-/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`GetIpamRouteProtectionFindings`](super::super::client::GetIpamRouteProtectionFindings): HTTP binding, errors, auth.
 pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS: rt::Operation = rt::Operation::new(
     "GetIpamRouteProtectionFindings",
     "POST",
@@ -581,7 +497,7 @@ pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS: rt::Operation = rt::Operation::ne
     &t::GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST,
     &t::GET_IPAM_ROUTE_PROTECTION_FINDINGS_RESULT,
 );
-/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`GetIpamRoutingPolicyRegistrationDeltas`](super::super::client::GetIpamRoutingPolicyRegistrationDeltas): HTTP binding, errors, auth.
 pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS: rt::Operation = rt::Operation::new(
     "GetIpamRoutingPolicyRegistrationDeltas",
     "POST",
@@ -589,7 +505,7 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS: rt::Operation = rt::Oper
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST,
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_RESULT,
 );
-/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
+/// The runtime's description of [`GetIpamRoutingPolicyRegistrations`](super::super::client::GetIpamRoutingPolicyRegistrations): HTTP binding, errors, auth.
 pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::Operation::new(
     "GetIpamRoutingPolicyRegistrations",
     "POST",
@@ -597,9 +513,7 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS: rt::Operation = rt::Operation:
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST,
     &t::GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT,
 );
-/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
-///
-/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
+/// The runtime's description of [`GetLaunchTemplateData`](super::super::client::GetLaunchTemplateData): HTTP binding, errors, auth.
 pub static GET_LAUNCH_TEMPLATE_DATA: rt::Operation = rt::Operation::new(
     "GetLaunchTemplateData",
     "POST",
@@ -607,7 +521,7 @@ pub static GET_LAUNCH_TEMPLATE_DATA: rt::Operation = rt::Operation::new(
     &t::GET_LAUNCH_TEMPLATE_DATA_REQUEST,
     &t::GET_LAUNCH_TEMPLATE_DATA_RESULT,
 );
-/// Gets information about the resources that are associated with the specified managed prefix list.
+/// The runtime's description of [`GetManagedPrefixListAssociations`](super::super::client::GetManagedPrefixListAssociations): HTTP binding, errors, auth.
 pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetManagedPrefixListAssociations",
     "POST",
@@ -622,7 +536,7 @@ pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = r
     )
     .limit_key("MaxResults")
     .result_key(&["PrefixListAssociations"]);
-/// Gets information about the entries for a specified managed prefix list.
+/// The runtime's description of [`GetManagedPrefixListEntries`](super::super::client::GetManagedPrefixListEntries): HTTP binding, errors, auth.
 pub static GET_MANAGED_PREFIX_LIST_ENTRIES: rt::Operation = rt::Operation::new(
     "GetManagedPrefixListEntries",
     "POST",
@@ -637,7 +551,7 @@ pub static GET_MANAGED_PREFIX_LIST_ENTRIES_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["Entries"]);
-/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
+/// The runtime's description of [`GetManagedResourceVisibility`](super::super::client::GetManagedResourceVisibility): HTTP binding, errors, auth.
 pub static GET_MANAGED_RESOURCE_VISIBILITY: rt::Operation = rt::Operation::new(
     "GetManagedResourceVisibility",
     "POST",
@@ -645,7 +559,7 @@ pub static GET_MANAGED_RESOURCE_VISIBILITY: rt::Operation = rt::Operation::new(
     &t::GET_MANAGED_RESOURCE_VISIBILITY_REQUEST,
     &t::GET_MANAGED_RESOURCE_VISIBILITY_RESULT,
 );
-/// Gets the findings for the specified Network Access Scope analysis.
+/// The runtime's description of [`GetNetworkInsightsAccessScopeAnalysisFindings`](super::super::client::GetNetworkInsightsAccessScopeAnalysisFindings): HTTP binding, errors, auth.
 pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS: rt::Operation = rt::Operation::new(
     "GetNetworkInsightsAccessScopeAnalysisFindings",
     "POST",
@@ -661,7 +575,7 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_PAGINATOR: rt::Pa
     .limit_key("MaxResults")
     .result_key(&["AnalysisFindings"])
     .non_aggregate_keys(&["AnalysisStatus", "NetworkInsightsAccessScopeAnalysisId"]);
-/// Gets the content for the specified Network Access Scope.
+/// The runtime's description of [`GetNetworkInsightsAccessScopeContent`](super::super::client::GetNetworkInsightsAccessScopeContent): HTTP binding, errors, auth.
 pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT: rt::Operation = rt::Operation::new(
     "GetNetworkInsightsAccessScopeContent",
     "POST",
@@ -669,7 +583,7 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT: rt::Operation = rt::Operat
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST,
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_RESULT,
 );
-/// Retrieves the versions of a flex cost allocation policy.
+/// The runtime's description of [`GetNetworkingFlexCostAllocationPolicyVersions`](super::super::client::GetNetworkingFlexCostAllocationPolicyVersions): HTTP binding, errors, auth.
 pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
     "GetNetworkingFlexCostAllocationPolicyVersions",
     "POST",
@@ -677,15 +591,7 @@ pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS: rt::Operation = 
     &t::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST,
     &t::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT,
 );
-/// Retrieves the encrypted administrator password for a running Windows instance.
-///
-/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
-///
-/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
-///
-/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
-///
-/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
+/// The runtime's description of [`GetPasswordData`](super::super::client::GetPasswordData): HTTP binding, errors, auth.
 pub static GET_PASSWORD_DATA: rt::Operation = rt::Operation::new(
     "GetPasswordData",
     "POST",
@@ -707,7 +613,7 @@ pub static PASSWORD_DATA_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
+/// The runtime's description of [`GetReservedInstancesExchangeQuote`](super::super::client::GetReservedInstancesExchangeQuote): HTTP binding, errors, auth.
 pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operation::new(
     "GetReservedInstancesExchangeQuote",
     "POST",
@@ -715,11 +621,7 @@ pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operation:
     &t::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST,
     &t::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT,
 );
-/// Gets information about the associations for the specified route server.
-///
-/// A route server association is the connection established between a route server and a VPC.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`GetRouteServerAssociations`](super::super::client::GetRouteServerAssociations): HTTP binding, errors, auth.
 pub static GET_ROUTE_SERVER_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetRouteServerAssociations",
     "POST",
@@ -727,19 +629,7 @@ pub static GET_ROUTE_SERVER_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     &t::GET_ROUTE_SERVER_ASSOCIATIONS_REQUEST,
     &t::GET_ROUTE_SERVER_ASSOCIATIONS_RESULT,
 );
-/// Gets information about the route propagations for the specified route server.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+/// The runtime's description of [`GetRouteServerPropagations`](super::super::client::GetRouteServerPropagations): HTTP binding, errors, auth.
 pub static GET_ROUTE_SERVER_PROPAGATIONS: rt::Operation = rt::Operation::new(
     "GetRouteServerPropagations",
     "POST",
@@ -747,17 +637,7 @@ pub static GET_ROUTE_SERVER_PROPAGATIONS: rt::Operation = rt::Operation::new(
     &t::GET_ROUTE_SERVER_PROPAGATIONS_REQUEST,
     &t::GET_ROUTE_SERVER_PROPAGATIONS_RESULT,
 );
-/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+/// The runtime's description of [`GetRouteServerRoutingDatabase`](super::super::client::GetRouteServerRoutingDatabase): HTTP binding, errors, auth.
 pub static GET_ROUTE_SERVER_ROUTING_DATABASE: rt::Operation = rt::Operation::new(
     "GetRouteServerRoutingDatabase",
     "POST",
@@ -765,7 +645,7 @@ pub static GET_ROUTE_SERVER_ROUTING_DATABASE: rt::Operation = rt::Operation::new
     &t::GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST,
     &t::GET_ROUTE_SERVER_ROUTING_DATABASE_RESULT,
 );
-/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
+/// The runtime's description of [`GetSecurityGroupsForVpc`](super::super::client::GetSecurityGroupsForVpc): HTTP binding, errors, auth.
 pub static GET_SECURITY_GROUPS_FOR_VPC: rt::Operation = rt::Operation::new(
     "GetSecurityGroupsForVpc",
     "POST",
@@ -780,7 +660,7 @@ pub static GET_SECURITY_GROUPS_FOR_VPC_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["SecurityGroupForVpcs"]);
-/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetSerialConsoleAccessStatus`](super::super::client::GetSerialConsoleAccessStatus): HTTP binding, errors, auth.
 pub static GET_SERIAL_CONSOLE_ACCESS_STATUS: rt::Operation = rt::Operation::new(
     "GetSerialConsoleAccessStatus",
     "POST",
@@ -788,9 +668,7 @@ pub static GET_SERIAL_CONSOLE_ACCESS_STATUS: rt::Operation = rt::Operation::new(
     &t::GET_SERIAL_CONSOLE_ACCESS_STATUS_REQUEST,
     &t::GET_SERIAL_CONSOLE_ACCESS_STATUS_RESULT,
 );
-/// Gets the current state of *block public access for snapshots* setting for the account and Region.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`GetSnapshotBlockPublicAccessState`](super::super::client::GetSnapshotBlockPublicAccessState): HTTP binding, errors, auth.
 pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation::new(
     "GetSnapshotBlockPublicAccessState",
     "POST",
@@ -798,11 +676,7 @@ pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE: rt::Operation = rt::Operation
     &t::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST,
     &t::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT,
 );
-/// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
-///
-/// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
-///
-/// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`GetSpotPlacementScores`](super::super::client::GetSpotPlacementScores): HTTP binding, errors, auth.
 pub static GET_SPOT_PLACEMENT_SCORES: rt::Operation = rt::Operation::new(
     "GetSpotPlacementScores",
     "POST",
@@ -817,7 +691,7 @@ pub static GET_SPOT_PLACEMENT_SCORES_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["SpotPlacementScores"]);
-/// Gets information about the subnet CIDR reservations.
+/// The runtime's description of [`GetSubnetCidrReservations`](super::super::client::GetSubnetCidrReservations): HTTP binding, errors, auth.
 pub static GET_SUBNET_CIDR_RESERVATIONS: rt::Operation = rt::Operation::new(
     "GetSubnetCidrReservations",
     "POST",
@@ -825,7 +699,7 @@ pub static GET_SUBNET_CIDR_RESERVATIONS: rt::Operation = rt::Operation::new(
     &t::GET_SUBNET_CIDR_RESERVATIONS_REQUEST,
     &t::GET_SUBNET_CIDR_RESERVATIONS_RESULT,
 );
-/// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
+/// The runtime's description of [`GetTransitGatewayAttachmentNatConfiguration`](super::super::client::GetTransitGatewayAttachmentNatConfiguration): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION: rt::Operation = rt::Operation::new(
     "GetTransitGatewayAttachmentNatConfiguration",
     "POST",
@@ -833,7 +707,7 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION: rt::Operation = rt:
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT,
 );
-/// Lists the route tables to which the specified resource attachment propagates routes.
+/// The runtime's description of [`GetTransitGatewayAttachmentPropagations`](super::super::client::GetTransitGatewayAttachmentPropagations): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayAttachmentPropagations",
     "POST",
@@ -848,7 +722,7 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_PAGINATOR: rt::PaginatorS
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayAttachmentPropagations"]);
-/// Retrieves the entries for a transit gateway metering policy.
+/// The runtime's description of [`GetTransitGatewayMeteringPolicyEntries`](super::super::client::GetTransitGatewayMeteringPolicyEntries): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayMeteringPolicyEntries",
     "POST",
@@ -856,7 +730,7 @@ pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES: rt::Operation = rt::Oper
     &t::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST,
     &t::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_RESULT,
 );
-/// Gets information about the associations for the transit gateway multicast domain.
+/// The runtime's description of [`GetTransitGatewayMulticastDomainAssociations`](super::super::client::GetTransitGatewayMulticastDomainAssociations): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayMulticastDomainAssociations",
     "POST",
@@ -871,7 +745,7 @@ pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_PAGINATOR: rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["MulticastDomainAssociations"]);
-/// Gets a list of the transit gateway policy table associations.
+/// The runtime's description of [`GetTransitGatewayPolicyTableAssociations`](super::super::client::GetTransitGatewayPolicyTableAssociations): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPolicyTableAssociations",
     "POST",
@@ -886,7 +760,7 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_PAGINATOR: rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["Associations"]);
-/// Returns a list of transit gateway policy table entries.
+/// The runtime's description of [`GetTransitGatewayPolicyTableEntries`](super::super::client::GetTransitGatewayPolicyTableEntries): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPolicyTableEntries",
     "POST",
@@ -901,7 +775,7 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_PAGINATOR: rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayPolicyTableEntries"]);
-/// Gets information about the prefix list references in a specified transit gateway route table.
+/// The runtime's description of [`GetTransitGatewayPrefixListReferences`](super::super::client::GetTransitGatewayPrefixListReferences): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPrefixListReferences",
     "POST",
@@ -916,7 +790,7 @@ pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_PAGINATOR: rt::PaginatorSp
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayPrefixListReferences"]);
-/// Gets information about the associations for the specified transit gateway route table.
+/// The runtime's description of [`GetTransitGatewayRouteTableAssociations`](super::super::client::GetTransitGatewayRouteTableAssociations): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayRouteTableAssociations",
     "POST",
@@ -931,7 +805,7 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_PAGINATOR: rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["Associations"]);
-/// Gets information about the route table propagations for the specified transit gateway route table.
+/// The runtime's description of [`GetTransitGatewayRouteTablePropagations`](super::super::client::GetTransitGatewayRouteTablePropagations): HTTP binding, errors, auth.
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayRouteTablePropagations",
     "POST",
@@ -946,7 +820,7 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_PAGINATOR: rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["TransitGatewayRouteTablePropagations"]);
-/// Get the Verified Access policy associated with the endpoint.
+/// The runtime's description of [`GetVerifiedAccessEndpointPolicy`](super::super::client::GetVerifiedAccessEndpointPolicy): HTTP binding, errors, auth.
 pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY: rt::Operation = rt::Operation::new(
     "GetVerifiedAccessEndpointPolicy",
     "POST",
@@ -954,7 +828,7 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY: rt::Operation = rt::Operation::n
     &t::GET_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST,
     &t::GET_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT,
 );
-/// Gets the targets for the specified network CIDR endpoint for Verified Access.
+/// The runtime's description of [`GetVerifiedAccessEndpointTargets`](super::super::client::GetVerifiedAccessEndpointTargets): HTTP binding, errors, auth.
 pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS: rt::Operation = rt::Operation::new(
     "GetVerifiedAccessEndpointTargets",
     "POST",
@@ -962,7 +836,7 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS: rt::Operation = rt::Operation::
     &t::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST,
     &t::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_RESULT,
 );
-/// Shows the contents of the Verified Access policy associated with the group.
+/// The runtime's description of [`GetVerifiedAccessGroupPolicy`](super::super::client::GetVerifiedAccessGroupPolicy): HTTP binding, errors, auth.
 pub static GET_VERIFIED_ACCESS_GROUP_POLICY: rt::Operation = rt::Operation::new(
     "GetVerifiedAccessGroupPolicy",
     "POST",
@@ -970,9 +844,7 @@ pub static GET_VERIFIED_ACCESS_GROUP_POLICY: rt::Operation = rt::Operation::new(
     &t::GET_VERIFIED_ACCESS_GROUP_POLICY_REQUEST,
     &t::GET_VERIFIED_ACCESS_GROUP_POLICY_RESULT,
 );
-/// Gets information about resources in a VPC that are blocking encryption enforcement.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`GetVpcResourcesBlockingEncryptionEnforcement`](super::super::client::GetVpcResourcesBlockingEncryptionEnforcement): HTTP binding, errors, auth.
 pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT: rt::Operation = rt::Operation::new(
     "GetVpcResourcesBlockingEncryptionEnforcement",
     "POST",
@@ -980,7 +852,7 @@ pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT: rt::Operation = rt
     &t::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST,
     &t::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT,
 );
-/// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
+/// The runtime's description of [`GetVpnConnectionDeviceSampleConfiguration`](super::super::client::GetVpnConnectionDeviceSampleConfiguration): HTTP binding, errors, auth.
 pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION: rt::Operation = rt::Operation::new(
     "GetVpnConnectionDeviceSampleConfiguration",
     "POST",
@@ -988,7 +860,7 @@ pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION: rt::Operation = rt::O
     &t::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST,
     &t::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_RESULT,
 );
-/// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+/// The runtime's description of [`GetVpnConnectionDeviceTypes`](super::super::client::GetVpnConnectionDeviceTypes): HTTP binding, errors, auth.
 pub static GET_VPN_CONNECTION_DEVICE_TYPES: rt::Operation = rt::Operation::new(
     "GetVpnConnectionDeviceTypes",
     "POST",
@@ -1003,7 +875,7 @@ pub static GET_VPN_CONNECTION_DEVICE_TYPES_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["VpnConnectionDeviceTypes"]);
-/// Get details of available tunnel endpoint maintenance.
+/// The runtime's description of [`GetVpnTunnelReplacementStatus`](super::super::client::GetVpnTunnelReplacementStatus): HTTP binding, errors, auth.
 pub static GET_VPN_TUNNEL_REPLACEMENT_STATUS: rt::Operation = rt::Operation::new(
     "GetVpnTunnelReplacementStatus",
     "POST",

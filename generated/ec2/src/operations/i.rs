@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list.
-///
-/// Uploading a client certificate revocation list resets existing client connections.
+/// The runtime's description of [`ImportClientVpnClientCertificateRevocationList`](super::super::client::ImportClientVpnClientCertificateRevocationList): HTTP binding, errors, auth.
 pub static IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST: rt::Operation = rt::Operation::new(
     "ImportClientVpnClientCertificateRevocationList",
     "POST",
@@ -12,13 +10,7 @@ pub static IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST: rt::Operation =
     &t::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST,
     &t::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT,
 );
-/// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) .
-///
-/// Import single or multi-volume disk images or EBS snapshots into an Amazon Machine Image (AMI).
-///
-/// **Important:** Amazon Web Services VM Import/Export strongly recommends specifying a value for either the `--license-type` or `--usage-operation` parameter when you create a new VM Import task. This ensures your operating system is licensed appropriately and your billing is optimized.
-///
-/// For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
+/// The runtime's description of [`ImportImage`](super::super::client::ImportImage): HTTP binding, errors, auth.
 pub static IMPORT_IMAGE: rt::Operation = rt::Operation::new(
     "ImportImage",
     "POST",
@@ -26,15 +18,7 @@ pub static IMPORT_IMAGE: rt::Operation = rt::Operation::new(
     &t::IMPORT_IMAGE_REQUEST,
     &t::IMPORT_IMAGE_RESULT,
 );
-/// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
-///
-/// Creates an import instance task using metadata from the specified disk image.
-///
-/// This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead.
-///
-/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
-///
-/// This API action is not supported by the Command Line Interface (CLI).
+/// The runtime's description of [`ImportInstance`](super::super::client::ImportInstance): HTTP binding, errors, auth.
 pub static IMPORT_INSTANCE: rt::Operation = rt::Operation::new(
     "ImportInstance",
     "POST",
@@ -42,9 +26,7 @@ pub static IMPORT_INSTANCE: rt::Operation = rt::Operation::new(
     &t::IMPORT_INSTANCE_REQUEST,
     &t::IMPORT_INSTANCE_RESULT,
 );
-/// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
-///
-/// For more information about the requirements for importing a key pair, see [Create a key pair and import the public key to Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#how-to-generate-your-own-key-and-import-it-to-aws) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`ImportKeyPair`](super::super::client::ImportKeyPair): HTTP binding, errors, auth.
 pub static IMPORT_KEY_PAIR: rt::Operation = rt::Operation::new(
     "ImportKeyPair",
     "POST",
@@ -52,9 +34,7 @@ pub static IMPORT_KEY_PAIR: rt::Operation = rt::Operation::new(
     &t::IMPORT_KEY_PAIR_REQUEST,
     &t::IMPORT_KEY_PAIR_RESULT,
 );
-/// Imports a disk into an EBS snapshot.
-///
-/// For more information, see [Importing a disk as a snapshot using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-import-snapshot.html) in the *VM Import/Export User Guide*.
+/// The runtime's description of [`ImportSnapshot`](super::super::client::ImportSnapshot): HTTP binding, errors, auth.
 pub static IMPORT_SNAPSHOT: rt::Operation = rt::Operation::new(
     "ImportSnapshot",
     "POST",
@@ -62,13 +42,7 @@ pub static IMPORT_SNAPSHOT: rt::Operation = rt::Operation::new(
     &t::IMPORT_SNAPSHOT_REQUEST,
     &t::IMPORT_SNAPSHOT_RESULT,
 );
-/// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead.
-///
-/// Creates an import volume task using metadata from the specified disk image.
-///
-/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
-///
-/// This API action is not supported by the Command Line Interface (CLI).
+/// The runtime's description of [`ImportVolume`](super::super::client::ImportVolume): HTTP binding, errors, auth.
 pub static IMPORT_VOLUME: rt::Operation = rt::Operation::new(
     "ImportVolume",
     "POST",

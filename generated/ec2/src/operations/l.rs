@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`ListImagesInRecycleBin`](super::super::client::ListImagesInRecycleBin): HTTP binding, errors, auth.
 pub static LIST_IMAGES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListImagesInRecycleBin",
     "POST",
@@ -17,7 +17,7 @@ pub static LIST_IMAGES_IN_RECYCLE_BIN_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["Images"]);
-/// Lists one or more snapshots that are currently in the Recycle Bin.
+/// The runtime's description of [`ListSnapshotsInRecycleBin`](super::super::client::ListSnapshotsInRecycleBin): HTTP binding, errors, auth.
 pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListSnapshotsInRecycleBin",
     "POST",
@@ -32,7 +32,7 @@ pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxResults")
     .result_key(&["Snapshots"]);
-/// Lists one or more volumes that are currently in the Recycle Bin.
+/// The runtime's description of [`ListVolumesInRecycleBin`](super::super::client::ListVolumesInRecycleBin): HTTP binding, errors, auth.
 pub static LIST_VOLUMES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListVolumesInRecycleBin",
     "POST",
@@ -40,13 +40,7 @@ pub static LIST_VOLUMES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST,
     &t::LIST_VOLUMES_IN_RECYCLE_BIN_RESULT,
 );
-/// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
-///
-/// You can also use this action to modify the lock settings for a snapshot that is already locked. The allowed modifications depend on the lock mode and lock state:
-///
-/// - If the snapshot is locked in governance mode, you can modify the lock mode and the lock duration or lock expiration date.
-/// - If the snapshot is locked in compliance mode and it is in the cooling-off period, you can modify the lock mode and the lock duration or lock expiration date.
-/// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
+/// The runtime's description of [`LockSnapshot`](super::super::client::LockSnapshot): HTTP binding, errors, auth.
 pub static LOCK_SNAPSHOT: rt::Operation = rt::Operation::new(
     "LockSnapshot",
     "POST",

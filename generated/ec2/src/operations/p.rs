@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Provisions an IPv4 or IPv6 address range for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and creates a corresponding address pool. After the address range is provisioned, it is ready to be advertised.
-///
-/// Amazon Web Services verifies that you own the address range and are authorized to advertise it. You must ensure that the address range is registered to you and that you created an RPKI ROA to authorize Amazon ASNs 16509 and 14618 to advertise the address range. For the Amazon Web Services GovCloud (US) Regions, authorize only ASN 8987. For the Amazon Web Services European Sovereign Cloud, authorize ASNs 16509 and 214101. For more information, see [Bring your own IP addresses (BYOIP)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html) in the *Amazon EC2 User Guide*.
-///
-/// Provisioning an address range is an asynchronous operation, so the call returns immediately, but the address range is not ready to use until its status changes from `pending-provision` to `provisioned`. For more information, see [Onboard your address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/byoip-onboard.html).
+/// The runtime's description of [`ProvisionByoipCidr`](super::super::client::ProvisionByoipCidr): HTTP binding, errors, auth.
 pub static PROVISION_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     "ProvisionByoipCidr",
     "POST",
@@ -14,7 +10,7 @@ pub static PROVISION_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     &t::PROVISION_BYOIP_CIDR_REQUEST,
     &t::PROVISION_BYOIP_CIDR_RESULT,
 );
-/// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+/// The runtime's description of [`ProvisionIpamByoasn`](super::super::client::ProvisionIpamByoasn): HTTP binding, errors, auth.
 pub static PROVISION_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "ProvisionIpamByoasn",
     "POST",
@@ -22,9 +18,7 @@ pub static PROVISION_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     &t::PROVISION_IPAM_BYOASN_REQUEST,
     &t::PROVISION_IPAM_BYOASN_RESULT,
 );
-/// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it.
-///
-/// For more information, see [Provision CIDRs to pools](https://docs.aws.amazon.com/vpc/latest/ipam/prov-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`ProvisionIpamPoolCidr`](super::super::client::ProvisionIpamPoolCidr): HTTP binding, errors, auth.
 pub static PROVISION_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     "ProvisionIpamPoolCidr",
     "POST",
@@ -32,9 +26,7 @@ pub static PROVISION_IPAM_POOL_CIDR: rt::Operation = rt::Operation::new(
     &t::PROVISION_IPAM_POOL_CIDR_REQUEST,
     &t::PROVISION_IPAM_POOL_CIDR_RESULT,
 );
-/// Provision a CIDR to a public IPv4 pool.
-///
-/// For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+/// The runtime's description of [`ProvisionPublicIpv4PoolCidr`](super::super::client::ProvisionPublicIpv4PoolCidr): HTTP binding, errors, auth.
 pub static PROVISION_PUBLIC_IPV4_POOL_CIDR: rt::Operation = rt::Operation::new(
     "ProvisionPublicIpv4PoolCidr",
     "POST",
@@ -42,7 +34,7 @@ pub static PROVISION_PUBLIC_IPV4_POOL_CIDR: rt::Operation = rt::Operation::new(
     &t::PROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST,
     &t::PROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT,
 );
-/// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
+/// The runtime's description of [`PurchaseCapacityBlock`](super::super::client::PurchaseCapacityBlock): HTTP binding, errors, auth.
 pub static PURCHASE_CAPACITY_BLOCK: rt::Operation = rt::Operation::new(
     "PurchaseCapacityBlock",
     "POST",
@@ -50,7 +42,7 @@ pub static PURCHASE_CAPACITY_BLOCK: rt::Operation = rt::Operation::new(
     &t::PURCHASE_CAPACITY_BLOCK_REQUEST,
     &t::PURCHASE_CAPACITY_BLOCK_RESULT,
 );
-/// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
+/// The runtime's description of [`PurchaseCapacityBlockExtension`](super::super::client::PurchaseCapacityBlockExtension): HTTP binding, errors, auth.
 pub static PURCHASE_CAPACITY_BLOCK_EXTENSION: rt::Operation = rt::Operation::new(
     "PurchaseCapacityBlockExtension",
     "POST",
@@ -58,7 +50,7 @@ pub static PURCHASE_CAPACITY_BLOCK_EXTENSION: rt::Operation = rt::Operation::new
     &t::PURCHASE_CAPACITY_BLOCK_EXTENSION_REQUEST,
     &t::PURCHASE_CAPACITY_BLOCK_EXTENSION_RESULT,
 );
-/// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
+/// The runtime's description of [`PurchaseHostReservation`](super::super::client::PurchaseHostReservation): HTTP binding, errors, auth.
 pub static PURCHASE_HOST_RESERVATION: rt::Operation = rt::Operation::new(
     "PurchaseHostReservation",
     "POST",
@@ -66,13 +58,7 @@ pub static PURCHASE_HOST_RESERVATION: rt::Operation = rt::Operation::new(
     &t::PURCHASE_HOST_RESERVATION_REQUEST,
     &t::PURCHASE_HOST_RESERVATION_RESULT,
 );
-/// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing.
-///
-/// Use DescribeReservedInstancesOfferings to get a list of Reserved Instance offerings that match your specifications. After you've purchased a Reserved Instance, you can check for your new Reserved Instance with DescribeReservedInstances.
-///
-/// To queue a purchase for a future date and time, specify a purchase time. If you do not specify a purchase time, the default is the current time.
-///
-/// For more information, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) and [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`PurchaseReservedInstancesOffering`](super::super::client::PurchaseReservedInstancesOffering): HTTP binding, errors, auth.
 pub static PURCHASE_RESERVED_INSTANCES_OFFERING: rt::Operation = rt::Operation::new(
     "PurchaseReservedInstancesOffering",
     "POST",
@@ -80,13 +66,7 @@ pub static PURCHASE_RESERVED_INSTANCES_OFFERING: rt::Operation = rt::Operation::
     &t::PURCHASE_RESERVED_INSTANCES_OFFERING_REQUEST,
     &t::PURCHASE_RESERVED_INSTANCES_OFFERING_RESULT,
 );
-/// **Note:** You can no longer purchase Scheduled Instances.
-///
-/// Purchases the Scheduled Instances with the specified schedule.
-///
-/// Scheduled Instances enable you to purchase Amazon EC2 compute capacity by the hour for a one-year term. Before you can purchase a Scheduled Instance, you must call DescribeScheduledInstanceAvailability to check for available schedules and obtain a purchase token. After you purchase a Scheduled Instance, you must call RunScheduledInstances during each scheduled time period.
-///
-/// After you purchase a Scheduled Instance, you can't cancel, modify, or resell your purchase.
+/// The runtime's description of [`PurchaseScheduledInstances`](super::super::client::PurchaseScheduledInstances): HTTP binding, errors, auth.
 pub static PURCHASE_SCHEDULED_INSTANCES: rt::Operation = rt::Operation::new(
     "PurchaseScheduledInstances",
     "POST",

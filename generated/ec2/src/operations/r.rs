@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored.
-///
-/// If an instance does not cleanly shut down within a few minutes, Amazon EC2 performs a hard reboot.
-///
-/// For more information about troubleshooting, see [Troubleshoot an unreachable instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`RebootInstances`](super::super::client::RebootInstances): HTTP binding, errors, auth.
 pub static REBOOT_INSTANCES: rt::Operation = rt::Operation::new(
     "RebootInstances",
     "POST",
@@ -14,23 +10,7 @@ pub static REBOOT_INSTANCES: rt::Operation = rt::Operation::new(
     &t::REBOOT_INSTANCES_REQUEST,
     &rt::UNIT,
 );
-/// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*.
-///
-/// If needed, you can deregister an AMI at any time. Any modifications you make to an AMI backed by an instance store volume invalidates its registration. If you make changes to an image, deregister the previous image and register the new image.
-///
-/// **Register a snapshot of a root device volume**
-///
-/// You can use `RegisterImage` to create an Amazon EBS-backed Linux AMI from a snapshot of a root device volume. You specify the snapshot using a block device mapping. You can't set the encryption state of the volume using the block device mapping. If the snapshot is encrypted, or encryption by default is enabled, the root volume of an instance launched from the AMI is encrypted.
-///
-/// For more information, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Use encryption with EBS-backed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AMIEncryption.html) in the *Amazon EC2 User Guide*.
-///
-/// **Amazon Web Services Marketplace product codes**
-///
-/// If any snapshots have Amazon Web Services Marketplace product codes, they are copied to the new AMI.
-///
-/// In most cases, AMIs for Windows, RedHat, SUSE, and SQL Server require correct licensing information to be present on the AMI. For more information, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*. When creating an AMI from a snapshot, the `RegisterImage` operation derives the correct billing information from the snapshot's metadata, but this requires the appropriate metadata to be present. To verify if the correct billing information was applied, check the `PlatformDetails` field on the new AMI. If the field is empty or doesn't match the expected operating system code (for example, Windows, RedHat, SUSE, or SQL), the AMI creation was unsuccessful, and you should discard the AMI and instead create the AMI from an instance. For more information, see [Create an AMI from an instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#how-to-create-ebs-ami) in the *Amazon EC2 User Guide*.
-///
-/// If you purchase a Reserved Instance to apply to an On-Demand Instance that was launched from an AMI with a billing product code, make sure that the Reserved Instance has the matching billing product code. If you purchase a Reserved Instance without the matching billing product code, the Reserved Instance is not applied to the On-Demand Instance. For information about how to obtain the platform details and billing information of an AMI, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`RegisterImage`](super::super::client::RegisterImage): HTTP binding, errors, auth.
 pub static REGISTER_IMAGE: rt::Operation = rt::Operation::new(
     "RegisterImage",
     "POST",
@@ -38,9 +18,7 @@ pub static REGISTER_IMAGE: rt::Operation = rt::Operation::new(
     &t::REGISTER_IMAGE_REQUEST,
     &t::REGISTER_IMAGE_RESULT,
 );
-/// Registers a set of tag keys to include in scheduled event notifications for your resources.
-///
-/// To remove tags, use [DeregisterInstanceEventNotificationAttributes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterInstanceEventNotificationAttributes.html).
+/// The runtime's description of [`RegisterInstanceEventNotificationAttributes`](super::super::client::RegisterInstanceEventNotificationAttributes): HTTP binding, errors, auth.
 pub static REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "RegisterInstanceEventNotificationAttributes",
     "POST",
@@ -48,9 +26,7 @@ pub static REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::
     &t::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST,
     &t::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT,
 );
-/// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
-///
-/// After you add the members, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the members were added to the transit gateway multicast group.
+/// The runtime's description of [`RegisterTransitGatewayMulticastGroupMembers`](super::super::client::RegisterTransitGatewayMulticastGroupMembers): HTTP binding, errors, auth.
 pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS: rt::Operation = rt::Operation::new(
     "RegisterTransitGatewayMulticastGroupMembers",
     "POST",
@@ -58,11 +34,7 @@ pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS: rt::Operation = rt:
     &t::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST,
     &t::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT,
 );
-/// Registers sources (network interfaces) with the specified transit gateway multicast group.
-///
-/// A multicast source is a network interface attached to a supported instance that sends multicast traffic. For more information about supported instances, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
-///
-/// After you add the source, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the source was added to the multicast group.
+/// The runtime's description of [`RegisterTransitGatewayMulticastGroupSources`](super::super::client::RegisterTransitGatewayMulticastGroupSources): HTTP binding, errors, auth.
 pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES: rt::Operation = rt::Operation::new(
     "RegisterTransitGatewayMulticastGroupSources",
     "POST",
@@ -70,7 +42,7 @@ pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES: rt::Operation = rt:
     &t::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST,
     &t::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT,
 );
-/// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+/// The runtime's description of [`RejectCapacityReservationBillingOwnership`](super::super::client::RejectCapacityReservationBillingOwnership): HTTP binding, errors, auth.
 pub static REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP: rt::Operation = rt::Operation::new(
     "RejectCapacityReservationBillingOwnership",
     "POST",
@@ -78,7 +50,7 @@ pub static REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP: rt::Operation = rt::Op
     &t::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST,
     &t::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT,
 );
-/// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
+/// The runtime's description of [`RejectTransitGatewayClientVpnAttachment`](super::super::client::RejectTransitGatewayClientVpnAttachment): HTTP binding, errors, auth.
 pub static REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Operation::new(
     "RejectTransitGatewayClientVpnAttachment",
     "POST",
@@ -86,7 +58,7 @@ pub static REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Operation = rt::Ope
     &t::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
     &t::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
 );
-/// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
+/// The runtime's description of [`RejectTransitGatewayMulticastDomainAssociations`](super::super::client::RejectTransitGatewayMulticastDomainAssociations): HTTP binding, errors, auth.
 pub static REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "RejectTransitGatewayMulticastDomainAssociations",
     "POST",
@@ -94,7 +66,7 @@ pub static REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation =
     &t::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
     &t::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT,
 );
-/// Rejects a transit gateway peering attachment request.
+/// The runtime's description of [`RejectTransitGatewayPeeringAttachment`](super::super::client::RejectTransitGatewayPeeringAttachment): HTTP binding, errors, auth.
 pub static REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operation::new(
     "RejectTransitGatewayPeeringAttachment",
     "POST",
@@ -102,9 +74,7 @@ pub static REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Operation = rt::Operat
     &t::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST,
     &t::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
 );
-/// Rejects a request to attach a VPC to a transit gateway.
-///
-/// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use AcceptTransitGatewayVpcAttachment to accept a VPC attachment request.
+/// The runtime's description of [`RejectTransitGatewayVpcAttachment`](super::super::client::RejectTransitGatewayVpcAttachment): HTTP binding, errors, auth.
 pub static REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation::new(
     "RejectTransitGatewayVpcAttachment",
     "POST",
@@ -112,7 +82,7 @@ pub static REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT: rt::Operation = rt::Operation:
     &t::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST,
     &t::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT,
 );
-/// Rejects VPC endpoint connection requests to your VPC endpoint service.
+/// The runtime's description of [`RejectVpcEndpointConnections`](super::super::client::RejectVpcEndpointConnections): HTTP binding, errors, auth.
 pub static REJECT_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     "RejectVpcEndpointConnections",
     "POST",
@@ -120,7 +90,7 @@ pub static REJECT_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     &t::REJECT_VPC_ENDPOINT_CONNECTIONS_REQUEST,
     &t::REJECT_VPC_ENDPOINT_CONNECTIONS_RESULT,
 );
-/// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
+/// The runtime's description of [`RejectVpcPeeringConnection`](super::super::client::RejectVpcPeeringConnection): HTTP binding, errors, auth.
 pub static REJECT_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     "RejectVpcPeeringConnection",
     "POST",
@@ -128,15 +98,7 @@ pub static REJECT_VPC_PEERING_CONNECTION: rt::Operation = rt::Operation::new(
     &t::REJECT_VPC_PEERING_CONNECTION_REQUEST,
     &t::REJECT_VPC_PEERING_CONNECTION_RESULT,
 );
-/// Releases the specified Elastic IP address.
-///
-/// \[Default VPC\] Releasing an Elastic IP address automatically disassociates it from any instance that it's associated with. Alternatively, you can disassociate an Elastic IP address without releasing it.
-///
-/// \[Nondefault VPC\] You must disassociate the Elastic IP address before you can release it. Otherwise, Amazon EC2 returns an error (`InvalidIPAddress.InUse`).
-///
-/// After releasing an Elastic IP address, it is released to the IP address pool. Be sure to update your DNS records and any servers or devices that communicate with the address. If you attempt to release an Elastic IP address that you already released, you'll get an `AuthFailure` error if the address is already allocated to another Amazon Web Services account.
-///
-/// After you release an Elastic IP address, you might be able to recover it. For more information, see [Release an Elastic IP address](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing-eips-releasing.html).
+/// The runtime's description of [`ReleaseAddress`](super::super::client::ReleaseAddress): HTTP binding, errors, auth.
 pub static RELEASE_ADDRESS: rt::Operation = rt::Operation::new(
     "ReleaseAddress",
     "POST",
@@ -144,11 +106,7 @@ pub static RELEASE_ADDRESS: rt::Operation = rt::Operation::new(
     &t::RELEASE_ADDRESS_REQUEST,
     &rt::UNIT,
 );
-/// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released.
-///
-/// When Dedicated Hosts are released, it may take some time for them to stop counting toward your limit and you may receive capacity errors when trying to allocate new Dedicated Hosts. Wait a few minutes and then try again.
-///
-/// Released hosts still appear in a DescribeHosts response.
+/// The runtime's description of [`ReleaseHosts`](super::super::client::ReleaseHosts): HTTP binding, errors, auth.
 pub static RELEASE_HOSTS: rt::Operation = rt::Operation::new(
     "ReleaseHosts",
     "POST",
@@ -156,9 +114,7 @@ pub static RELEASE_HOSTS: rt::Operation = rt::Operation::new(
     &t::RELEASE_HOSTS_REQUEST,
     &t::RELEASE_HOSTS_RESULT,
 );
-/// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-///
-/// **Note:** All EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
+/// The runtime's description of [`ReleaseIpamPoolAllocation`](super::super::client::ReleaseIpamPoolAllocation): HTTP binding, errors, auth.
 pub static RELEASE_IPAM_POOL_ALLOCATION: rt::Operation = rt::Operation::new(
     "ReleaseIpamPoolAllocation",
     "POST",
@@ -166,9 +122,7 @@ pub static RELEASE_IPAM_POOL_ALLOCATION: rt::Operation = rt::Operation::new(
     &t::RELEASE_IPAM_POOL_ALLOCATION_REQUEST,
     &t::RELEASE_IPAM_POOL_ALLOCATION_RESULT,
 );
-/// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
-///
-/// Use DescribeIamInstanceProfileAssociations to get the association ID.
+/// The runtime's description of [`ReplaceIamInstanceProfileAssociation`](super::super::client::ReplaceIamInstanceProfileAssociation): HTTP binding, errors, auth.
 pub static REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION: rt::Operation = rt::Operation::new(
     "ReplaceIamInstanceProfileAssociation",
     "POST",
@@ -176,15 +130,7 @@ pub static REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION: rt::Operation = rt::Operati
     &t::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_REQUEST,
     &t::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_RESULT,
 );
-/// Sets or replaces the criteria for Allowed AMIs.
-///
-/// The `ImageCriteria` can include up to:
-///
-/// - 10 `ImageCriterion`
-///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
-///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+/// The runtime's description of [`ReplaceImageCriteriaInAllowedImagesSettings`](super::super::client::ReplaceImageCriteriaInAllowedImagesSettings): HTTP binding, errors, auth.
 pub static REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
     "ReplaceImageCriteriaInAllowedImagesSettings",
     "POST",
@@ -192,21 +138,7 @@ pub static REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt
     &t::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_REQUEST,
     &t::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_RESULT,
 );
-/// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
-///
-/// When you launch an instance using [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), Amazon EC2 validates the requested instance type against the AMI's instance type specification. If the instance type is not compatible, the request fails with an `InvalidParameterCombination` error.
-///
-/// You can specify supported instance types, unsupported instance types, or both. The evaluation logic is as follows:
-///
-/// - No specification set – all instance types are allowed.
-/// - Only `UnsupportedInstanceTypes` set – All instance types are allowed except those that match the unsupported list.
-/// - `SupportedInstanceTypes` set – The instance type must match the supported list and must not match the unsupported list.
-///
-/// Instance type entries support wildcard patterns using `*` (for example, `t3.*` matches all t3 sizes).
-///
-/// To remove an existing instance type specification, omit the `InstanceTypeSpecification` parameter or set it to `null`.
-///
-/// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
+/// The runtime's description of [`ReplaceImageInstanceTypeSpecification`](super::super::client::ReplaceImageInstanceTypeSpecification): HTTP binding, errors, auth.
 pub static REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION: rt::Operation = rt::Operation::new(
     "ReplaceImageInstanceTypeSpecification",
     "POST",
@@ -214,9 +146,7 @@ pub static REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION: rt::Operation = rt::Operat
     &t::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_REQUEST,
     &t::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_RESULT,
 );
-/// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-///
-/// This is an idempotent operation.
+/// The runtime's description of [`ReplaceNetworkAclAssociation`](super::super::client::ReplaceNetworkAclAssociation): HTTP binding, errors, auth.
 pub static REPLACE_NETWORK_ACL_ASSOCIATION: rt::Operation = rt::Operation::new(
     "ReplaceNetworkAclAssociation",
     "POST",
@@ -224,7 +154,7 @@ pub static REPLACE_NETWORK_ACL_ASSOCIATION: rt::Operation = rt::Operation::new(
     &t::REPLACE_NETWORK_ACL_ASSOCIATION_REQUEST,
     &t::REPLACE_NETWORK_ACL_ASSOCIATION_RESULT,
 );
-/// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`ReplaceNetworkAclEntry`](super::super::client::ReplaceNetworkAclEntry): HTTP binding, errors, auth.
 pub static REPLACE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     "ReplaceNetworkAclEntry",
     "POST",
@@ -232,11 +162,7 @@ pub static REPLACE_NETWORK_ACL_ENTRY: rt::Operation = rt::Operation::new(
     &t::REPLACE_NETWORK_ACL_ENTRY_REQUEST,
     &rt::UNIT,
 );
-/// Replaces an existing route within a route table in a VPC.
-///
-/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`ReplaceRoute`](super::super::client::ReplaceRoute): HTTP binding, errors, auth.
 pub static REPLACE_ROUTE: rt::Operation = rt::Operation::new(
     "ReplaceRoute",
     "POST",
@@ -244,9 +170,7 @@ pub static REPLACE_ROUTE: rt::Operation = rt::Operation::new(
     &t::REPLACE_ROUTE_REQUEST,
     &rt::UNIT,
 );
-/// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-///
-/// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
+/// The runtime's description of [`ReplaceRouteTableAssociation`](super::super::client::ReplaceRouteTableAssociation): HTTP binding, errors, auth.
 pub static REPLACE_ROUTE_TABLE_ASSOCIATION: rt::Operation = rt::Operation::new(
     "ReplaceRouteTableAssociation",
     "POST",
@@ -254,7 +178,7 @@ pub static REPLACE_ROUTE_TABLE_ASSOCIATION: rt::Operation = rt::Operation::new(
     &t::REPLACE_ROUTE_TABLE_ASSOCIATION_REQUEST,
     &t::REPLACE_ROUTE_TABLE_ASSOCIATION_RESULT,
 );
-/// Replaces the specified route in the specified transit gateway route table.
+/// The runtime's description of [`ReplaceTransitGatewayRoute`](super::super::client::ReplaceTransitGatewayRoute): HTTP binding, errors, auth.
 pub static REPLACE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     "ReplaceTransitGatewayRoute",
     "POST",
@@ -262,7 +186,7 @@ pub static REPLACE_TRANSIT_GATEWAY_ROUTE: rt::Operation = rt::Operation::new(
     &t::REPLACE_TRANSIT_GATEWAY_ROUTE_REQUEST,
     &t::REPLACE_TRANSIT_GATEWAY_ROUTE_RESULT,
 );
-/// Trigger replacement of specified VPN tunnel.
+/// The runtime's description of [`ReplaceVpnTunnel`](super::super::client::ReplaceVpnTunnel): HTTP binding, errors, auth.
 pub static REPLACE_VPN_TUNNEL: rt::Operation = rt::Operation::new(
     "ReplaceVpnTunnel",
     "POST",
@@ -270,9 +194,7 @@ pub static REPLACE_VPN_TUNNEL: rt::Operation = rt::Operation::new(
     &t::REPLACE_VPN_TUNNEL_REQUEST,
     &t::REPLACE_VPN_TUNNEL_RESULT,
 );
-/// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
-///
-/// Use of this action does not change the value returned by DescribeInstanceStatus.
+/// The runtime's description of [`ReportInstanceStatus`](super::super::client::ReportInstanceStatus): HTTP binding, errors, auth.
 pub static REPORT_INSTANCE_STATUS: rt::Operation = rt::Operation::new(
     "ReportInstanceStatus",
     "POST",
@@ -280,21 +202,7 @@ pub static REPORT_INSTANCE_STATUS: rt::Operation = rt::Operation::new(
     &t::REPORT_INSTANCE_STATUS_REQUEST,
     &rt::UNIT,
 );
-/// Creates a Spot Fleet request.
-///
-/// The Spot Fleet request specifies the total target capacity and the On-Demand target capacity. Amazon EC2 calculates the difference between the total capacity and On-Demand capacity, and launches the difference as Spot capacity.
-///
-/// You can submit a single request that includes multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// By default, the Spot Fleet requests Spot Instances in the Spot Instance pool where the price per unit is the lowest. Each launch specification can include its own instance weighting that reflects the value of the instance type to your application workload.
-///
-/// Alternatively, you can specify that the Spot Fleet distribute the target capacity across the Spot pools included in its launch specifications. By ensuring that the Spot Instances in your Spot Fleet are in different Spot pools, you can improve the availability of your fleet.
-///
-/// You can specify tags for the Spot Fleet request and instances launched by the fleet. You cannot tag other resource types in a Spot Fleet request because only the `spot-fleet-request` and `instance` resource types are supported.
-///
-/// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
-///
-/// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`RequestSpotFleet`](super::super::client::RequestSpotFleet): HTTP binding, errors, auth.
 pub static REQUEST_SPOT_FLEET: rt::Operation = rt::Operation::new(
     "RequestSpotFleet",
     "POST",
@@ -302,11 +210,7 @@ pub static REQUEST_SPOT_FLEET: rt::Operation = rt::Operation::new(
     &t::REQUEST_SPOT_FLEET_REQUEST,
     &t::REQUEST_SPOT_FLEET_RESPONSE,
 );
-/// Creates a Spot Instance request.
-///
-/// For more information, see [Work with Spot Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html) in the *Amazon EC2 User Guide*.
-///
-/// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`RequestSpotInstances`](super::super::client::RequestSpotInstances): HTTP binding, errors, auth.
 pub static REQUEST_SPOT_INSTANCES: rt::Operation = rt::Operation::new(
     "RequestSpotInstances",
     "POST",
@@ -314,7 +218,7 @@ pub static REQUEST_SPOT_INSTANCES: rt::Operation = rt::Operation::new(
     &t::REQUEST_SPOT_INSTANCES_REQUEST,
     &t::REQUEST_SPOT_INSTANCES_RESULT,
 );
-/// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+/// The runtime's description of [`ResetAddressAttribute`](super::super::client::ResetAddressAttribute): HTTP binding, errors, auth.
 pub static RESET_ADDRESS_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ResetAddressAttribute",
     "POST",
@@ -322,9 +226,7 @@ pub static RESET_ADDRESS_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::RESET_ADDRESS_ATTRIBUTE_REQUEST,
     &t::RESET_ADDRESS_ATTRIBUTE_RESULT,
 );
-/// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
-///
-/// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`ResetEbsDefaultKmsKeyId`](super::super::client::ResetEbsDefaultKmsKeyId): HTTP binding, errors, auth.
 pub static RESET_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     "ResetEbsDefaultKmsKeyId",
     "POST",
@@ -332,7 +234,7 @@ pub static RESET_EBS_DEFAULT_KMS_KEY_ID: rt::Operation = rt::Operation::new(
     &t::RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST,
     &t::RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT,
 );
-/// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
+/// The runtime's description of [`ResetFpgaImageAttribute`](super::super::client::ResetFpgaImageAttribute): HTTP binding, errors, auth.
 pub static RESET_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ResetFpgaImageAttribute",
     "POST",
@@ -340,7 +242,7 @@ pub static RESET_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST,
     &t::RESET_FPGA_IMAGE_ATTRIBUTE_RESULT,
 );
-/// Resets an attribute of an AMI to its default value.
+/// The runtime's description of [`ResetImageAttribute`](super::super::client::ResetImageAttribute): HTTP binding, errors, auth.
 pub static RESET_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ResetImageAttribute",
     "POST",
@@ -348,9 +250,7 @@ pub static RESET_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::RESET_IMAGE_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
-///
-/// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`ResetInstanceAttribute`](super::super::client::ResetInstanceAttribute): HTTP binding, errors, auth.
 pub static RESET_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ResetInstanceAttribute",
     "POST",
@@ -358,7 +258,7 @@ pub static RESET_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::RESET_INSTANCE_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// Resets a network interface attribute. You can specify only one attribute at a time.
+/// The runtime's description of [`ResetNetworkInterfaceAttribute`](super::super::client::ResetNetworkInterfaceAttribute): HTTP binding, errors, auth.
 pub static RESET_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ResetNetworkInterfaceAttribute",
     "POST",
@@ -366,9 +266,7 @@ pub static RESET_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::new
     &t::RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// Resets permission settings for the specified snapshot.
-///
-/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`ResetSnapshotAttribute`](super::super::client::ResetSnapshotAttribute): HTTP binding, errors, auth.
 pub static RESET_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "ResetSnapshotAttribute",
     "POST",
@@ -376,9 +274,7 @@ pub static RESET_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::RESET_SNAPSHOT_ATTRIBUTE_REQUEST,
     &rt::UNIT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
+/// The runtime's description of [`RestoreAddressToClassic`](super::super::client::RestoreAddressToClassic): HTTP binding, errors, auth.
 pub static RESTORE_ADDRESS_TO_CLASSIC: rt::Operation = rt::Operation::new(
     "RestoreAddressToClassic",
     "POST",
@@ -386,7 +282,7 @@ pub static RESTORE_ADDRESS_TO_CLASSIC: rt::Operation = rt::Operation::new(
     &t::RESTORE_ADDRESS_TO_CLASSIC_REQUEST,
     &t::RESTORE_ADDRESS_TO_CLASSIC_RESULT,
 );
-/// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`RestoreImageFromRecycleBin`](super::super::client::RestoreImageFromRecycleBin): HTTP binding, errors, auth.
 pub static RESTORE_IMAGE_FROM_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "RestoreImageFromRecycleBin",
     "POST",
@@ -394,7 +290,7 @@ pub static RESTORE_IMAGE_FROM_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::RESTORE_IMAGE_FROM_RECYCLE_BIN_REQUEST,
     &t::RESTORE_IMAGE_FROM_RECYCLE_BIN_RESULT,
 );
-/// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
+/// The runtime's description of [`RestoreManagedPrefixListVersion`](super::super::client::RestoreManagedPrefixListVersion): HTTP binding, errors, auth.
 pub static RESTORE_MANAGED_PREFIX_LIST_VERSION: rt::Operation = rt::Operation::new(
     "RestoreManagedPrefixListVersion",
     "POST",
@@ -402,7 +298,7 @@ pub static RESTORE_MANAGED_PREFIX_LIST_VERSION: rt::Operation = rt::Operation::n
     &t::RESTORE_MANAGED_PREFIX_LIST_VERSION_REQUEST,
     &t::RESTORE_MANAGED_PREFIX_LIST_VERSION_RESULT,
 );
-/// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`RestoreSnapshotFromRecycleBin`](super::super::client::RestoreSnapshotFromRecycleBin): HTTP binding, errors, auth.
 pub static RESTORE_SNAPSHOT_FROM_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "RestoreSnapshotFromRecycleBin",
     "POST",
@@ -410,9 +306,7 @@ pub static RESTORE_SNAPSHOT_FROM_RECYCLE_BIN: rt::Operation = rt::Operation::new
     &t::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_REQUEST,
     &t::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_RESULT,
 );
-/// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
-///
-/// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`RestoreSnapshotTier`](super::super::client::RestoreSnapshotTier): HTTP binding, errors, auth.
 pub static RESTORE_SNAPSHOT_TIER: rt::Operation = rt::Operation::new(
     "RestoreSnapshotTier",
     "POST",
@@ -420,7 +314,7 @@ pub static RESTORE_SNAPSHOT_TIER: rt::Operation = rt::Operation::new(
     &t::RESTORE_SNAPSHOT_TIER_REQUEST,
     &t::RESTORE_SNAPSHOT_TIER_RESULT,
 );
-/// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
+/// The runtime's description of [`RestoreVolumeFromRecycleBin`](super::super::client::RestoreVolumeFromRecycleBin): HTTP binding, errors, auth.
 pub static RESTORE_VOLUME_FROM_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "RestoreVolumeFromRecycleBin",
     "POST",
@@ -428,7 +322,7 @@ pub static RESTORE_VOLUME_FROM_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::RESTORE_VOLUME_FROM_RECYCLE_BIN_REQUEST,
     &t::RESTORE_VOLUME_FROM_RECYCLE_BIN_RESULT,
 );
-/// Removes an ingress authorization rule from a Client VPN endpoint.
+/// The runtime's description of [`RevokeClientVpnIngress`](super::super::client::RevokeClientVpnIngress): HTTP binding, errors, auth.
 pub static REVOKE_CLIENT_VPN_INGRESS: rt::Operation = rt::Operation::new(
     "RevokeClientVpnIngress",
     "POST",
@@ -436,15 +330,7 @@ pub static REVOKE_CLIENT_VPN_INGRESS: rt::Operation = rt::Operation::new(
     &t::REVOKE_CLIENT_VPN_INGRESS_REQUEST,
     &t::REVOKE_CLIENT_VPN_INGRESS_RESULT,
 );
-/// Removes the specified outbound (egress) rules from the specified security group.
-///
-/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and destination (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
-///
-/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
-///
-/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
-///
-/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+/// The runtime's description of [`RevokeSecurityGroupEgress`](super::super::client::RevokeSecurityGroupEgress): HTTP binding, errors, auth.
 pub static REVOKE_SECURITY_GROUP_EGRESS: rt::Operation = rt::Operation::new(
     "RevokeSecurityGroupEgress",
     "POST",
@@ -452,17 +338,7 @@ pub static REVOKE_SECURITY_GROUP_EGRESS: rt::Operation = rt::Operation::new(
     &t::REVOKE_SECURITY_GROUP_EGRESS_REQUEST,
     &t::REVOKE_SECURITY_GROUP_EGRESS_RESULT,
 );
-/// Removes the specified inbound (ingress) rules from a security group.
-///
-/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and source (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
-///
-/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
-///
-/// For a non-default VPC, if the values you specify do not match the existing rule's values, an `InvalidPermission.NotFound` client error is returned, and no rules are revoked.
-///
-/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
-///
-/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
+/// The runtime's description of [`RevokeSecurityGroupIngress`](super::super::client::RevokeSecurityGroupIngress): HTTP binding, errors, auth.
 pub static REVOKE_SECURITY_GROUP_INGRESS: rt::Operation = rt::Operation::new(
     "RevokeSecurityGroupIngress",
     "POST",
@@ -470,27 +346,7 @@ pub static REVOKE_SECURITY_GROUP_INGRESS: rt::Operation = rt::Operation::new(
     &t::REVOKE_SECURITY_GROUP_INGRESS_REQUEST,
     &t::REVOKE_SECURITY_GROUP_INGRESS_RESULT,
 );
-/// Launches the specified number of instances using an AMI for which you have permissions.
-///
-/// You can specify a number of options, or leave the default options. The following rules apply:
-///
-/// - If you don't specify a subnet ID, we choose a default subnet from your default VPC for you. If you don't have a default VPC, you must specify a subnet ID in the request.
-/// - All instances have a network interface with a primary private IPv4 address. If you don't specify this address, we choose one from the IPv4 range of your subnet.
-/// - Not all instance types support IPv6 addresses. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html).
-/// - If you don't specify a security group ID, we use the default security group for the VPC. For more information, see [Security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html).
-/// - If any of the AMIs have a product code attached for which the user has not subscribed, the request fails.
-///
-/// You can create a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html), which is a resource that contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify the launch template instead of specifying the launch parameters.
-///
-/// To ensure faster instance launches, break up large requests into smaller batches. For example, create five separate launch requests for 100 instances each instead of one launch request for 500 instances.
-///
-/// `RunInstances` is subject to both request rate limiting and resource rate limiting. For more information, see [Request throttling](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
-///
-/// An instance is ready for you to use when it's in the `running` state. You can check the state of your instance using DescribeInstances. You can tag instances and EBS volumes during launch, after launch, or both. For more information, see CreateTags and [Tagging your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
-///
-/// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
-///
-/// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
+/// The runtime's description of [`RunInstances`](super::super::client::RunInstances): HTTP binding, errors, auth.
 pub static RUN_INSTANCES: rt::Operation = rt::Operation::new(
     "RunInstances",
     "POST",
@@ -498,11 +354,7 @@ pub static RUN_INSTANCES: rt::Operation = rt::Operation::new(
     &t::RUN_INSTANCES_REQUEST,
     &t::RESERVATION,
 );
-/// Launches the specified Scheduled Instances.
-///
-/// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using PurchaseScheduledInstances.
-///
-/// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
+/// The runtime's description of [`RunScheduledInstances`](super::super::client::RunScheduledInstances): HTTP binding, errors, auth.
 pub static RUN_SCHEDULED_INSTANCES: rt::Operation = rt::Operation::new(
     "RunScheduledInstances",
     "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Searches for routes in the specified local gateway route table.
+/// The runtime's description of [`SearchLocalGatewayRoutes`](super::super::client::SearchLocalGatewayRoutes): HTTP binding, errors, auth.
 pub static SEARCH_LOCAL_GATEWAY_ROUTES: rt::Operation = rt::Operation::new(
     "SearchLocalGatewayRoutes",
     "POST",
@@ -17,7 +17,7 @@ pub static SEARCH_LOCAL_GATEWAY_ROUTES_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["Routes"]);
-/// Searches one or more transit gateway multicast groups and returns the group membership information.
+/// The runtime's description of [`SearchTransitGatewayMulticastGroups`](super::super::client::SearchTransitGatewayMulticastGroups): HTTP binding, errors, auth.
 pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS: rt::Operation = rt::Operation::new(
     "SearchTransitGatewayMulticastGroups",
     "POST",
@@ -32,7 +32,7 @@ pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_PAGINATOR: rt::PaginatorSpec 
     )
     .limit_key("MaxResults")
     .result_key(&["MulticastGroups"]);
-/// Searches for routes in the specified transit gateway route table.
+/// The runtime's description of [`SearchTransitGatewayRoutes`](super::super::client::SearchTransitGatewayRoutes): HTTP binding, errors, auth.
 pub static SEARCH_TRANSIT_GATEWAY_ROUTES: rt::Operation = rt::Operation::new(
     "SearchTransitGatewayRoutes",
     "POST",
@@ -48,13 +48,7 @@ pub static SEARCH_TRANSIT_GATEWAY_ROUTES_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     .limit_key("MaxResults")
     .more_results("AdditionalRoutesAvailable")
     .result_key(&["Routes"]);
-/// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
-///
-/// In general, the operating system crashes and reboots when a kernel panic or stop error is triggered. The operating system can also be configured to perform diagnostic tasks, such as generating a memory dump file, loading a secondary kernel, or obtaining a call trace.
-///
-/// Before sending a diagnostic interrupt to your instance, ensure that its operating system is configured to perform the required diagnostic tasks.
-///
-/// For more information about configuring your operating system to generate a crash dump when a kernel panic or stop error occurs, see [Send a diagnostic interrupt (for advanced users)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/diagnostic-interrupt.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`SendDiagnosticInterrupt`](super::super::client::SendDiagnosticInterrupt): HTTP binding, errors, auth.
 pub static SEND_DIAGNOSTIC_INTERRUPT: rt::Operation = rt::Operation::new(
     "SendDiagnosticInterrupt",
     "POST",
@@ -62,22 +56,7 @@ pub static SEND_DIAGNOSTIC_INTERRUPT: rt::Operation = rt::Operation::new(
     &t::SEND_DIAGNOSTIC_INTERRUPT_REQUEST,
     &rt::UNIT,
 );
-/// Generates an account status report. The report is generated asynchronously, and can take several hours to complete.
-///
-/// The report provides the current status of all attributes supported by declarative policies for the accounts within the specified scope. The scope is determined by the specified `TargetId`, which can represent an individual account, or all the accounts that fall under the specified organizational unit (OU) or root (the entire Amazon Web Services Organization).
-///
-/// The report is saved to your specified S3 bucket, using the following path structure (with the capitalized placeholders representing your specific values):
-///
-/// `s3://AMZN-S3-DEMO-BUCKET/YOUR-OPTIONAL-S3-PREFIX/ec2_TARGETID_REPORTID_YYYYMMDDTHHMMZ.csv`
-///
-/// **Prerequisites for generating a report**
-///
-/// - The `StartDeclarativePoliciesReport` API can only be called by the management account or delegated administrators for the organization.
-/// - An S3 bucket must be available before generating the report (you can create a new one or use an existing one), it must be in the same Region where the report generation request is made, and it must have an appropriate bucket policy. For a sample S3 policy, see *Sample Amazon S3 policy* under [Examples](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartDeclarativePoliciesReport.html#API_StartDeclarativePoliciesReport_Examples).
-/// - Trusted access must be enabled for the service for which the declarative policy will enforce a baseline configuration. If you use the Amazon Web Services Organizations console, this is done automatically when you enable declarative policies. The API uses the following service principal to identify the EC2 service: `ec2.amazonaws.com`. For more information on how to enable trusted access with the Amazon Web Services CLI and Amazon Web Services SDKs, see [Using Organizations with other Amazon Web Services services](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html) in the *Amazon Web Services Organizations User Guide*.
-/// - Only one report per organization can be generated at a time. Attempting to generate a report while another is in progress will result in an error.
-///
-/// For more information, including the required IAM permissions to run this API, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+/// The runtime's description of [`StartDeclarativePoliciesReport`](super::super::client::StartDeclarativePoliciesReport): HTTP binding, errors, auth.
 pub static START_DECLARATIVE_POLICIES_REPORT: rt::Operation = rt::Operation::new(
     "StartDeclarativePoliciesReport",
     "POST",
@@ -85,17 +64,7 @@ pub static START_DECLARATIVE_POLICIES_REPORT: rt::Operation = rt::Operation::new
     &t::START_DECLARATIVE_POLICIES_REPORT_REQUEST,
     &t::START_DECLARATIVE_POLICIES_REPORT_RESULT,
 );
-/// Starts an Amazon EBS-backed instance that you've previously stopped.
-///
-/// Instances that use Amazon EBS volumes as their root devices can be quickly stopped and started. When an instance is stopped, the compute resources are released and you are not billed for instance usage. However, your root partition Amazon EBS volume remains and continues to persist your data, and you are charged for Amazon EBS volume usage. You can restart your instance at any time. Every time you start your instance, Amazon EC2 charges a one-minute minimum for instance usage, and thereafter charges per second for instance usage.
-///
-/// Before stopping an instance, make sure it is in a state from which it can be restarted. Stopping an instance does not preserve data stored in RAM.
-///
-/// Performing this operation on an instance that uses an instance store as its root device returns an error.
-///
-/// If you attempt to start a T3 instance with `host` tenancy and the `unlimited` CPU credit option, the request fails. The `unlimited` CPU credit option is not supported on Dedicated Hosts. Before you start the instance, either change its CPU credit option to `standard`, or change its tenancy to `default` or `dedicated`.
-///
-/// For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`StartInstances`](super::super::client::StartInstances): HTTP binding, errors, auth.
 pub static START_INSTANCES: rt::Operation = rt::Operation::new(
     "StartInstances",
     "POST",
@@ -103,7 +72,7 @@ pub static START_INSTANCES: rt::Operation = rt::Operation::new(
     &t::START_INSTANCES_REQUEST,
     &t::START_INSTANCES_RESULT,
 );
-/// Starts analyzing the specified Network Access Scope.
+/// The runtime's description of [`StartNetworkInsightsAccessScopeAnalysis`](super::super::client::StartNetworkInsightsAccessScopeAnalysis): HTTP binding, errors, auth.
 pub static START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Operation = rt::Operation::new(
     "StartNetworkInsightsAccessScopeAnalysis",
     "POST",
@@ -111,7 +80,7 @@ pub static START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Operation = rt::Ope
     &t::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST,
     &t::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT,
 );
-/// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
+/// The runtime's description of [`StartNetworkInsightsAnalysis`](super::super::client::StartNetworkInsightsAnalysis): HTTP binding, errors, auth.
 pub static START_NETWORK_INSIGHTS_ANALYSIS: rt::Operation = rt::Operation::new(
     "StartNetworkInsightsAnalysis",
     "POST",
@@ -119,11 +88,7 @@ pub static START_NETWORK_INSIGHTS_ANALYSIS: rt::Operation = rt::Operation::new(
     &t::START_NETWORK_INSIGHTS_ANALYSIS_REQUEST,
     &t::START_NETWORK_INSIGHTS_ANALYSIS_RESULT,
 );
-/// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service.
-///
-/// The service provider must successfully perform the verification before the consumer can use the name to access the service.
-///
-/// Before the service provider runs this command, they must add a record to the DNS server.
+/// The runtime's description of [`StartVpcEndpointServicePrivateDnsVerification`](super::super::client::StartVpcEndpointServicePrivateDnsVerification): HTTP binding, errors, auth.
 pub static START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION: rt::Operation = rt::Operation::new(
     "StartVpcEndpointServicePrivateDnsVerification",
     "POST",
@@ -131,19 +96,7 @@ pub static START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION: rt::Operation = 
     &t::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_REQUEST,
     &t::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_RESULT,
 );
-/// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
-///
-/// When you stop or hibernate an instance, we shut it down. By default, this includes a graceful operating system (OS) shutdown. To bypass the graceful shutdown, use the `skipOsShutdown` parameter; however, this might risk data integrity.
-///
-/// You can use the StopInstances operation together with the `Hibernate` parameter to hibernate an instance if the instance is [enabled for hibernation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/enabling-hibernation.html) and meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). Stopping an instance doesn't preserve data stored in RAM, while hibernation does. If hibernation fails, a normal shutdown occurs. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
-///
-/// If your instance appears stuck in the `stopping` state, there might be an issue with the underlying host computer. You can use the StopInstances operation together with the Force parameter to force stop your instance. For more information, see [Troubleshoot Amazon EC2 instance stop issues](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesStopping.html) in the *Amazon EC2 User Guide*.
-///
-/// Stopping and hibernating an instance differs from rebooting or terminating it. For example, a stopped or hibernated instance retains its root volume and any data volumes, unlike terminated instances where these volumes are automatically deleted. For more information about the differences between stopping, hibernating, rebooting, and terminating instances, see [Amazon EC2 instance state changes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
-///
-/// We don't charge for instance usage or data transfer fees when an instance is stopped. However, the root volume and any data volumes remain and continue to persist your data, and you're charged for volume usage. Every time you start your instance, Amazon EC2 charges a one-minute minimum for instance usage, followed by per-second billing.
-///
-/// You can't stop or hibernate instance store-backed instances.
+/// The runtime's description of [`StopInstances`](super::super::client::StopInstances): HTTP binding, errors, auth.
 pub static STOP_INSTANCES: rt::Operation = rt::Operation::new(
     "StopInstances",
     "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
+/// The runtime's description of [`UnassignIpv6Addresses`](super::super::client::UnassignIpv6Addresses): HTTP binding, errors, auth.
 pub static UNASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     "UnassignIpv6Addresses",
     "POST",
@@ -10,7 +10,7 @@ pub static UNASSIGN_IPV6_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::UNASSIGN_IPV6_ADDRESSES_REQUEST,
     &t::UNASSIGN_IPV6_ADDRESSES_RESULT,
 );
-/// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
+/// The runtime's description of [`UnassignPrivateIpAddresses`](super::super::client::UnassignPrivateIpAddresses): HTTP binding, errors, auth.
 pub static UNASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     "UnassignPrivateIpAddresses",
     "POST",
@@ -18,11 +18,7 @@ pub static UNASSIGN_PRIVATE_IP_ADDRESSES: rt::Operation = rt::Operation::new(
     &t::UNASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
     &rt::UNIT,
 );
-/// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-///
-/// While unassigning is in progress, you cannot assign/unassign additional IP addresses while the connections are being drained. You are, however, allowed to delete the NAT gateway.
-///
-/// A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released.
+/// The runtime's description of [`UnassignPrivateNatGatewayAddress`](super::super::client::UnassignPrivateNatGatewayAddress): HTTP binding, errors, auth.
 pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
     "UnassignPrivateNatGatewayAddress",
     "POST",
@@ -30,7 +26,7 @@ pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::
     &t::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST,
     &t::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
 );
-/// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
+/// The runtime's description of [`UnlockSnapshot`](super::super::client::UnlockSnapshot): HTTP binding, errors, auth.
 pub static UNLOCK_SNAPSHOT: rt::Operation = rt::Operation::new(
     "UnlockSnapshot",
     "POST",
@@ -38,7 +34,7 @@ pub static UNLOCK_SNAPSHOT: rt::Operation = rt::Operation::new(
     &t::UNLOCK_SNAPSHOT_REQUEST,
     &t::UNLOCK_SNAPSHOT_RESULT,
 );
-/// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
+/// The runtime's description of [`UnmonitorInstances`](super::super::client::UnmonitorInstances): HTTP binding, errors, auth.
 pub static UNMONITOR_INSTANCES: rt::Operation = rt::Operation::new(
     "UnmonitorInstances",
     "POST",
@@ -46,7 +42,7 @@ pub static UNMONITOR_INSTANCES: rt::Operation = rt::Operation::new(
     &t::UNMONITOR_INSTANCES_REQUEST,
     &t::UNMONITOR_INSTANCES_RESULT,
 );
-/// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
+/// The runtime's description of [`UpdateCapacityManagerMonitoredTagKeys`](super::super::client::UpdateCapacityManagerMonitoredTagKeys): HTTP binding, errors, auth.
 pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Operation::new(
     "UpdateCapacityManagerMonitoredTagKeys",
     "POST",
@@ -54,7 +50,7 @@ pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Opera
     &t::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST,
     &t::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT,
 );
-/// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
+/// The runtime's description of [`UpdateCapacityManagerOrganizationsAccess`](super::super::client::UpdateCapacityManagerOrganizationsAccess): HTTP binding, errors, auth.
 pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS: rt::Operation = rt::Operation::new(
     "UpdateCapacityManagerOrganizationsAccess",
     "POST",
@@ -62,7 +58,7 @@ pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS: rt::Operation = rt::Ope
     &t::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST,
     &t::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT,
 );
-/// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
+/// The runtime's description of [`UpdateInterruptibleCapacityReservationAllocation`](super::super::client::UpdateInterruptibleCapacityReservationAllocation): HTTP binding, errors, auth.
 pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION: rt::Operation = rt::Operation::new(
     "UpdateInterruptibleCapacityReservationAllocation",
     "POST",
@@ -70,7 +66,7 @@ pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION: rt::Operation =
     &t::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST,
     &t::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT,
 );
-/// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
+/// The runtime's description of [`UpdateSecurityGroupRuleDescriptionsEgress`](super::super::client::UpdateSecurityGroupRuleDescriptionsEgress): HTTP binding, errors, auth.
 pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS: rt::Operation = rt::Operation::new(
     "UpdateSecurityGroupRuleDescriptionsEgress",
     "POST",
@@ -78,7 +74,7 @@ pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS: rt::Operation = rt::O
     &t::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST,
     &t::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT,
 );
-/// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
+/// The runtime's description of [`UpdateSecurityGroupRuleDescriptionsIngress`](super::super::client::UpdateSecurityGroupRuleDescriptionsIngress): HTTP binding, errors, auth.
 pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS: rt::Operation = rt::Operation::new(
     "UpdateSecurityGroupRuleDescriptionsIngress",
     "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Validates whether the specified security groups can be associated with a single network interface. The operation checks Amazon Virtual Private Cloud (Amazon VPC) quotas. It checks inbound or outbound rules per security group and security groups per network interface. Only authorized Amazon Web Services services can call this operation.
-///
-/// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups) in the *Amazon VPC User Guide*.
+/// The runtime's description of [`ValidateSecurityGroupQuotasForInterface`](super::super::client::ValidateSecurityGroupQuotasForInterface): HTTP binding, errors, auth.
 pub static VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE: rt::Operation = rt::Operation::new(
     "ValidateSecurityGroupQuotasForInterface",
     "POST",

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Stops advertising an address range that is provisioned as an address pool.
-///
-/// You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time.
-///
-/// It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays.
+/// The runtime's description of [`WithdrawByoipCidr`](super::super::client::WithdrawByoipCidr): HTTP binding, errors, auth.
 pub static WITHDRAW_BYOIP_CIDR: rt::Operation = rt::Operation::new(
     "WithdrawByoipCidr",
     "POST",

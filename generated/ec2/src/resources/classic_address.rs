@@ -24,41 +24,21 @@ static CLASSIC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_ADDRESSES,
         input: rt::new_shape::<t::DescribeAddressesRequest>,
         output: rt::new_shape::<t::DescribeAddressesResult>,
-        params: &[
-            rt::Param {
-                target: "PublicIps[]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("PublicIps[]", rt::Source::Identifier(0usize))],
         path: "Addresses[0]",
         select: None,
     }),
 };
 static CLASSIC_ADDRESS_ASSOCIATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PublicIp",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PublicIp", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static CLASSIC_ADDRESS_DISASSOCIATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PublicIp",
-            source: rt::Source::Data("PublicIp"),
-        },
-    ],
+    params: &[rt::param("PublicIp", rt::Source::Data("PublicIp"))],
     resource: None,
 };
 static CLASSIC_ADDRESS_RELEASE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PublicIp",
-            source: rt::Source::Data("PublicIp"),
-        },
-    ],
+    params: &[rt::param("PublicIp", rt::Source::Data("PublicIp"))],
     resource: None,
 };
 impl rt::IsResource for ClassicAddress {

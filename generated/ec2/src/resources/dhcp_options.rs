@@ -24,32 +24,17 @@ static DHCP_OPTIONS: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_DHCP_OPTIONS,
         input: rt::new_shape::<t::DescribeDhcpOptionsRequest>,
         output: rt::new_shape::<t::DescribeDhcpOptionsResult>,
-        params: &[
-            rt::Param {
-                target: "DhcpOptionsIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("DhcpOptionsIds[0]", rt::Source::Identifier(0usize))],
         path: "DhcpOptions[0]",
         select: None,
     }),
 };
 static DHCP_OPTIONS_ASSOCIATE_WITH_VPC: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "DhcpOptionsId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("DhcpOptionsId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static DHCP_OPTIONS_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -60,12 +45,7 @@ static DHCP_OPTIONS_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static DHCP_OPTIONS_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "DhcpOptionsId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("DhcpOptionsId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for DhcpOptions {

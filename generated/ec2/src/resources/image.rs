@@ -24,23 +24,13 @@ static IMAGE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_IMAGES,
         input: rt::new_shape::<t::DescribeImagesRequest>,
         output: rt::new_shape::<t::DescribeImagesResult>,
-        params: &[
-            rt::Param {
-                target: "ImageIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("ImageIds[0]", rt::Source::Identifier(0usize))],
         path: "Images[0]",
         select: None,
     }),
 };
 static IMAGE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -51,39 +41,19 @@ static IMAGE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static IMAGE_DEREGISTER: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "ImageId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("ImageId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static IMAGE_DESCRIBE_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "ImageId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("ImageId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static IMAGE_MODIFY_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "ImageId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("ImageId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static IMAGE_RESET_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "ImageId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("ImageId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for Image {
@@ -504,12 +474,7 @@ impl Image {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "ImageIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("ImageIds[]", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_IMAGES,
                 ),
             &op::IMAGE_EXISTS_WAITER,

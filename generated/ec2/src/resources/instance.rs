@@ -24,62 +24,32 @@ static INSTANCE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_INSTANCES,
         input: rt::new_shape::<t::DescribeInstancesRequest>,
         output: rt::new_shape::<t::DescribeInstancesResult>,
-        params: &[
-            rt::Param {
-                target: "InstanceIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("InstanceIds[0]", rt::Source::Identifier(0usize))],
         path: "Reservations[0].Instances[0]",
         select: None,
     }),
 };
 static INSTANCE_ATTACH_CLASSIC_LINK_VPC: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_ATTACH_VOLUME: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_CONSOLE_OUTPUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_CREATE_IMAGE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("ImageId")],
         path: None,
     }),
 };
 static INSTANCE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -90,159 +60,76 @@ static INSTANCE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static INSTANCE_DESCRIBE_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_DETACH_CLASSIC_LINK_VPC: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_DETACH_VOLUME: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_MODIFY_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_MONITOR: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_PASSWORD_DATA: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_REBOOT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_REPORT_STATUS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Instances[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Instances[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_RESET_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_RESET_KERNEL: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Attribute",
-            source: rt::Source::Str("kernel"),
-        },
+        rt::param("InstanceId", rt::Source::Identifier(0usize)),
+        rt::param("Attribute", rt::Source::Str("kernel")),
     ],
     resource: None,
 };
 static INSTANCE_RESET_RAMDISK: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Attribute",
-            source: rt::Source::Str("ramdisk"),
-        },
+        rt::param("InstanceId", rt::Source::Identifier(0usize)),
+        rt::param("Attribute", rt::Source::Str("ramdisk")),
     ],
     resource: None,
 };
 static INSTANCE_RESET_SOURCE_DEST_CHECK: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "InstanceId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Attribute",
-            source: rt::Source::Str("sourceDestCheck"),
-        },
+        rt::param("InstanceId", rt::Source::Identifier(0usize)),
+        rt::param("Attribute", rt::Source::Str("sourceDestCheck")),
     ],
     resource: None,
 };
 static INSTANCE_START: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_STOP: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_TERMINATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_UNMONITOR: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_CLASSIC_ADDRESS: rt::ResourceRef = rt::ResourceRef {
@@ -275,14 +162,8 @@ static INSTANCE_VPC: rt::ResourceRef = rt::ResourceRef {
 };
 static INSTANCE_VOLUMES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("attachment.instance-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("attachment.instance-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Volumes[].VolumeId")],
@@ -292,14 +173,8 @@ static INSTANCE_VOLUMES: rt::CollectionSpec = rt::CollectionSpec {
 };
 static INSTANCE_VPC_ADDRESSES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("instance-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("instance-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Addresses[].AllocationId")],
@@ -308,60 +183,25 @@ static INSTANCE_VPC_ADDRESSES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: None,
 };
 static INSTANCE_BATCH_CREATE_TAGS: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[]", rt::Source::Identifier(0usize))],
 };
 static INSTANCE_BATCH_MONITOR: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
 };
 static INSTANCE_BATCH_REBOOT: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
 };
 static INSTANCE_BATCH_START: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
 };
 static INSTANCE_BATCH_STOP: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
 };
 static INSTANCE_BATCH_TERMINATE: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
 };
 static INSTANCE_BATCH_UNMONITOR: rt::BatchSpec = rt::BatchSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceIds[]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
 };
 impl rt::IsResource for Instance {
     type Data = t::Instance;
@@ -1109,12 +949,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "InstanceIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_EXISTS_WAITER,
@@ -1133,12 +970,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "InstanceIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_RUNNING_WAITER,
@@ -1157,12 +991,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "InstanceIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_STOPPED_WAITER,
@@ -1181,12 +1012,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "InstanceIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_TERMINATED_WAITER,

@@ -24,32 +24,17 @@ static INTERNET_GATEWAY: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_INTERNET_GATEWAYS,
         input: rt::new_shape::<t::DescribeInternetGatewaysRequest>,
         output: rt::new_shape::<t::DescribeInternetGatewaysResult>,
-        params: &[
-            rt::Param {
-                target: "InternetGatewayIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("InternetGatewayIds[0]", rt::Source::Identifier(0usize))],
         path: "InternetGateways[0]",
         select: None,
     }),
 };
 static INTERNET_GATEWAY_ATTACH_TO_VPC: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InternetGatewayId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InternetGatewayId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INTERNET_GATEWAY_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -60,21 +45,11 @@ static INTERNET_GATEWAY_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static INTERNET_GATEWAY_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InternetGatewayId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InternetGatewayId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INTERNET_GATEWAY_DETACH_FROM_VPC: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InternetGatewayId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InternetGatewayId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for InternetGateway {

@@ -23,12 +23,7 @@ static KEY_PAIR: rt::ResourceSpec = rt::ResourceSpec {
     load: None,
 };
 static KEY_PAIR_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "KeyName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("KeyName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for KeyPair {

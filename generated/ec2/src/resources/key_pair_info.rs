@@ -24,23 +24,13 @@ static KEY_PAIR_INFO: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_KEY_PAIRS,
         input: rt::new_shape::<t::DescribeKeyPairsRequest>,
         output: rt::new_shape::<t::DescribeKeyPairsResult>,
-        params: &[
-            rt::Param {
-                target: "KeyNames[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("KeyNames[0]", rt::Source::Identifier(0usize))],
         path: "KeyPairs[0]",
         select: None,
     }),
 };
 static KEY_PAIR_INFO_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "KeyName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("KeyName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for KeyPairInfo {

@@ -24,32 +24,17 @@ static NETWORK_ACL: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_NETWORK_ACLS,
         input: rt::new_shape::<t::DescribeNetworkAclsRequest>,
         output: rt::new_shape::<t::DescribeNetworkAclsResult>,
-        params: &[
-            rt::Param {
-                target: "NetworkAclIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("NetworkAclIds[0]", rt::Source::Identifier(0usize))],
         path: "NetworkAcls[0]",
         select: None,
     }),
 };
 static NETWORK_ACL_CREATE_ENTRY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkAclId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkAclId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_ACL_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -60,39 +45,19 @@ static NETWORK_ACL_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static NETWORK_ACL_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkAclId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkAclId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_ACL_DELETE_ENTRY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkAclId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkAclId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_ACL_REPLACE_ASSOCIATION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkAclId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkAclId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_ACL_REPLACE_ENTRY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkAclId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkAclId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_ACL_VPC: rt::ResourceRef = rt::ResourceRef {

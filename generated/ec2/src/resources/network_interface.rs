@@ -24,41 +24,21 @@ static NETWORK_INTERFACE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_NETWORK_INTERFACES,
         input: rt::new_shape::<t::DescribeNetworkInterfacesRequest>,
         output: rt::new_shape::<t::DescribeNetworkInterfacesResult>,
-        params: &[
-            rt::Param {
-                target: "NetworkInterfaceIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("NetworkInterfaceIds[0]", rt::Source::Identifier(0usize))],
         path: "NetworkInterfaces[0]",
         select: None,
     }),
 };
 static NETWORK_INTERFACE_ASSIGN_PRIVATE_IP_ADDRESSES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkInterfaceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkInterfaceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_ATTACH: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkInterfaceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkInterfaceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -69,57 +49,27 @@ static NETWORK_INTERFACE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static NETWORK_INTERFACE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkInterfaceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkInterfaceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_DESCRIBE_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkInterfaceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkInterfaceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_DETACH: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AttachmentId",
-            source: rt::Source::Data("Attachment.AttachmentId"),
-        },
-    ],
+    params: &[rt::param("AttachmentId", rt::Source::Data("Attachment.AttachmentId"))],
     resource: None,
 };
 static NETWORK_INTERFACE_MODIFY_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkInterfaceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkInterfaceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_RESET_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkInterfaceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkInterfaceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_UNASSIGN_PRIVATE_IP_ADDRESSES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "NetworkInterfaceId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("NetworkInterfaceId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_ASSOCIATION: rt::ResourceRef = rt::ResourceRef {

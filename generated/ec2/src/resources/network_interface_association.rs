@@ -27,26 +27,15 @@ static NETWORK_INTERFACE_ASSOCIATION: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::DescribeNetworkInterfacesRequest>,
         output: rt::new_shape::<t::DescribeNetworkInterfacesResult>,
         params: &[
-            rt::Param {
-                target: "Filters[0].Name",
-                source: rt::Source::Str("association.association-id"),
-            },
-            rt::Param {
-                target: "Filters[0].Values[0]",
-                source: rt::Source::Identifier(0usize),
-            },
+            rt::param("Filters[0].Name", rt::Source::Str("association.association-id")),
+            rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
         ],
         path: "NetworkInterfaces[0].Association",
         select: None,
     }),
 };
 static NETWORK_INTERFACE_ASSOCIATION_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AssociationId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AssociationId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static NETWORK_INTERFACE_ASSOCIATION_ADDRESS: rt::ResourceRef = rt::ResourceRef {

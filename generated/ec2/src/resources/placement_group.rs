@@ -24,35 +24,19 @@ static PLACEMENT_GROUP: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_PLACEMENT_GROUPS,
         input: rt::new_shape::<t::DescribePlacementGroupsRequest>,
         output: rt::new_shape::<t::DescribePlacementGroupsResult>,
-        params: &[
-            rt::Param {
-                target: "GroupNames[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("GroupNames[0]", rt::Source::Identifier(0usize))],
         path: "PlacementGroups[0]",
         select: None,
     }),
 };
 static PLACEMENT_GROUP_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static PLACEMENT_GROUP_INSTANCES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("placement-group-name"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("placement-group-name")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Reservations[].Instances[].InstanceId")],

@@ -24,27 +24,15 @@ static ROUTE: rt::ResourceSpec = rt::ResourceSpec {
 };
 static ROUTE_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "RouteTableId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "DestinationCidrBlock",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("RouteTableId", rt::Source::Identifier(0usize)),
+        rt::param("DestinationCidrBlock", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static ROUTE_REPLACE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "RouteTableId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "DestinationCidrBlock",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("RouteTableId", rt::Source::Identifier(0usize)),
+        rt::param("DestinationCidrBlock", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

@@ -24,35 +24,20 @@ static ROUTE_TABLE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_ROUTE_TABLES,
         input: rt::new_shape::<t::DescribeRouteTablesRequest>,
         output: rt::new_shape::<t::DescribeRouteTablesResult>,
-        params: &[
-            rt::Param {
-                target: "RouteTableIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("RouteTableIds[0]", rt::Source::Identifier(0usize))],
         path: "RouteTables[0]",
         select: None,
     }),
 };
 static ROUTE_TABLE_ASSOCIATE_WITH_SUBNET: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "RouteTableId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RouteTableId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("AssociationId")],
         path: None,
     }),
 };
 static ROUTE_TABLE_CREATE_ROUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "RouteTableId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RouteTableId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -62,12 +47,7 @@ static ROUTE_TABLE_CREATE_ROUTE: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static ROUTE_TABLE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -78,12 +58,7 @@ static ROUTE_TABLE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static ROUTE_TABLE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "RouteTableId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RouteTableId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ROUTE_TABLE_ASSOCIATIONS: rt::ResourceRef = rt::ResourceRef {

@@ -23,21 +23,11 @@ static ROUTE_TABLE_ASSOCIATION: rt::ResourceSpec = rt::ResourceSpec {
     load: None,
 };
 static ROUTE_TABLE_ASSOCIATION_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AssociationId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AssociationId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ROUTE_TABLE_ASSOCIATION_REPLACE_SUBNET: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AssociationId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AssociationId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("NewAssociationId")],
         path: None,

@@ -24,41 +24,21 @@ static SECURITY_GROUP: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_SECURITY_GROUPS,
         input: rt::new_shape::<t::DescribeSecurityGroupsRequest>,
         output: rt::new_shape::<t::DescribeSecurityGroupsResult>,
-        params: &[
-            rt::Param {
-                target: "GroupIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("GroupIds[0]", rt::Source::Identifier(0usize))],
         path: "SecurityGroups[0]",
         select: None,
     }),
 };
 static SECURITY_GROUP_AUTHORIZE_EGRESS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SECURITY_GROUP_AUTHORIZE_INGRESS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SECURITY_GROUP_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -69,30 +49,15 @@ static SECURITY_GROUP_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static SECURITY_GROUP_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SECURITY_GROUP_REVOKE_EGRESS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SECURITY_GROUP_REVOKE_INGRESS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for SecurityGroup {

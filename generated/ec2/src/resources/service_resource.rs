@@ -146,14 +146,8 @@ static SERVICE_RESOURCE_REGISTER_IMAGE: rt::ActionSpec = rt::ActionSpec {
 };
 static SERVICE_RESOURCE_CLASSIC_ADDRESSES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("domain"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Str("standard"),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("domain")),
+        rt::param("Filters[0].Values[0]", rt::Source::Str("standard")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Addresses[].PublicIp")],
@@ -267,14 +261,8 @@ static SERVICE_RESOURCE_VOLUMES: rt::CollectionSpec = rt::CollectionSpec {
 };
 static SERVICE_RESOURCE_VPC_ADDRESSES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("domain"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Str("vpc"),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("domain")),
+        rt::param("Filters[0].Values[0]", rt::Source::Str("vpc")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Addresses[].AllocationId")],

@@ -24,32 +24,17 @@ static SNAPSHOT: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_SNAPSHOTS,
         input: rt::new_shape::<t::DescribeSnapshotsRequest>,
         output: rt::new_shape::<t::DescribeSnapshotsResult>,
-        params: &[
-            rt::Param {
-                target: "SnapshotIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("SnapshotIds[0]", rt::Source::Identifier(0usize))],
         path: "Snapshots[0]",
         select: None,
     }),
 };
 static SNAPSHOT_COPY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SourceSnapshotId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SourceSnapshotId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SNAPSHOT_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -60,39 +45,19 @@ static SNAPSHOT_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static SNAPSHOT_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SnapshotId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SnapshotId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SNAPSHOT_DESCRIBE_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SnapshotId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SnapshotId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SNAPSHOT_MODIFY_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SnapshotId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SnapshotId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SNAPSHOT_RESET_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SnapshotId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SnapshotId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SNAPSHOT_VOLUME: rt::ResourceRef = rt::ResourceRef {
@@ -398,12 +363,9 @@ impl Snapshot {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "SnapshotIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const {
+                        &[rt::param("SnapshotIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_SNAPSHOTS,
                 ),
             &op::SNAPSHOT_COMPLETED_WAITER,

@@ -24,47 +24,27 @@ static SUBNET: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_SUBNETS,
         input: rt::new_shape::<t::DescribeSubnetsRequest>,
         output: rt::new_shape::<t::DescribeSubnetsResult>,
-        params: &[
-            rt::Param {
-                target: "SubnetIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("SubnetIds[0]", rt::Source::Identifier(0usize))],
         path: "Subnets[0]",
         select: None,
     }),
 };
 static SUBNET_CREATE_INSTANCES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SubnetId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SubnetId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("Instances[].InstanceId")],
         path: Some("Instances[]"),
     }),
 };
 static SUBNET_CREATE_NETWORK_INTERFACE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SubnetId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SubnetId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("NetworkInterface.NetworkInterfaceId")],
         path: Some("NetworkInterface"),
     }),
 };
 static SUBNET_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -75,12 +55,7 @@ static SUBNET_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static SUBNET_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SubnetId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SubnetId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SUBNET_VPC: rt::ResourceRef = rt::ResourceRef {
@@ -89,14 +64,8 @@ static SUBNET_VPC: rt::ResourceRef = rt::ResourceRef {
 };
 static SUBNET_INSTANCES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("subnet-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("subnet-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Reservations[].Instances[].InstanceId")],
@@ -106,14 +75,8 @@ static SUBNET_INSTANCES: rt::CollectionSpec = rt::CollectionSpec {
 };
 static SUBNET_NETWORK_INTERFACES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("subnet-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("subnet-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("NetworkInterfaces[].NetworkInterfaceId")],

@@ -25,22 +25,10 @@ static TAG: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::DescribeTagsRequest>,
         output: rt::new_shape::<t::DescribeTagsResult>,
         params: &[
-            rt::Param {
-                target: "Filters[0].Name",
-                source: rt::Source::Str("key"),
-            },
-            rt::Param {
-                target: "Filters[0].Values[0]",
-                source: rt::Source::Identifier(1usize),
-            },
-            rt::Param {
-                target: "Filters[1].Name",
-                source: rt::Source::Str("value"),
-            },
-            rt::Param {
-                target: "Filters[1].Values[0]",
-                source: rt::Source::Identifier(2usize),
-            },
+            rt::param("Filters[0].Name", rt::Source::Str("key")),
+            rt::param("Filters[0].Values[0]", rt::Source::Identifier(1usize)),
+            rt::param("Filters[1].Name", rt::Source::Str("value")),
+            rt::param("Filters[1].Values[0]", rt::Source::Identifier(2usize)),
         ],
         path: "Tags[0]",
         select: None,
@@ -48,35 +36,17 @@ static TAG: rt::ResourceSpec = rt::ResourceSpec {
 };
 static TAG_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Tags[0].Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "Tags[0].Value",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Resources[0]", rt::Source::Identifier(0usize)),
+        rt::param("Tags[0].Key", rt::Source::Identifier(1usize)),
+        rt::param("Tags[0].Value", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static TAG_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
     params: &[
-        rt::Param {
-            target: "Resources[]",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Tags[*].Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "Tags[*].Value",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Resources[]", rt::Source::Identifier(0usize)),
+        rt::param("Tags[*].Key", rt::Source::Identifier(1usize)),
+        rt::param("Tags[*].Value", rt::Source::Identifier(2usize)),
     ],
 };
 impl rt::IsResource for Tag {

@@ -24,44 +24,24 @@ static VOLUME: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_VOLUMES,
         input: rt::new_shape::<t::DescribeVolumesRequest>,
         output: rt::new_shape::<t::DescribeVolumesResult>,
-        params: &[
-            rt::Param {
-                target: "VolumeIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("VolumeIds[0]", rt::Source::Identifier(0usize))],
         path: "Volumes[0]",
         select: None,
     }),
 };
 static VOLUME_ATTACH_TO_INSTANCE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VOLUME_CREATE_SNAPSHOT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("SnapshotId")],
         path: Some("@"),
     }),
 };
 static VOLUME_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -72,69 +52,33 @@ static VOLUME_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static VOLUME_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VOLUME_DESCRIBE_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VOLUME_DESCRIBE_STATUS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeIds[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeIds[0]", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VOLUME_DETACH_FROM_INSTANCE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VOLUME_ENABLE_IO: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VOLUME_MODIFY_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VolumeId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VolumeId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VOLUME_SNAPSHOTS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("volume-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("volume-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Snapshots[].SnapshotId")],

@@ -24,98 +24,53 @@ static VPC: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_VPCS,
         input: rt::new_shape::<t::DescribeVpcsRequest>,
         output: rt::new_shape::<t::DescribeVpcsResult>,
-        params: &[
-            rt::Param {
-                target: "VpcIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("VpcIds[0]", rt::Source::Identifier(0usize))],
         path: "Vpcs[0]",
         select: None,
     }),
 };
 static VPC_ASSOCIATE_DHCP_OPTIONS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_ATTACH_CLASSIC_LINK_INSTANCE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_ATTACH_INTERNET_GATEWAY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_CREATE_NETWORK_ACL: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("NetworkAcl.NetworkAclId")],
         path: Some("NetworkAcl"),
     }),
 };
 static VPC_CREATE_ROUTE_TABLE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("RouteTable.RouteTableId")],
         path: Some("RouteTable"),
     }),
 };
 static VPC_CREATE_SECURITY_GROUP: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("GroupId")],
         path: None,
     }),
 };
 static VPC_CREATE_SUBNET: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("Subnet.SubnetId")],
         path: Some("Subnet"),
     }),
 };
 static VPC_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Resources[0]",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Resources[0]", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -126,75 +81,35 @@ static VPC_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static VPC_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_DESCRIBE_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_DETACH_CLASSIC_LINK_INSTANCE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_DETACH_INTERNET_GATEWAY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_DISABLE_CLASSIC_LINK: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_ENABLE_CLASSIC_LINK: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_MODIFY_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_REQUEST_VPC_PEERING_CONNECTION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Response("VpcPeeringConnection.VpcPeeringConnectionId"),
@@ -208,14 +123,8 @@ static VPC_DHCP_OPTIONS: rt::ResourceRef = rt::ResourceRef {
 };
 static VPC_ACCEPTED_VPC_PEERING_CONNECTIONS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("accepter-vpc-info.vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("accepter-vpc-info.vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -227,14 +136,8 @@ static VPC_ACCEPTED_VPC_PEERING_CONNECTIONS: rt::CollectionSpec = rt::Collection
 };
 static VPC_INSTANCES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Reservations[].Instances[].InstanceId")],
@@ -244,14 +147,8 @@ static VPC_INSTANCES: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VPC_INTERNET_GATEWAYS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("attachment.vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("attachment.vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("InternetGateways[].InternetGatewayId")],
@@ -261,14 +158,8 @@ static VPC_INTERNET_GATEWAYS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VPC_NETWORK_ACLS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("NetworkAcls[].NetworkAclId")],
@@ -278,14 +169,8 @@ static VPC_NETWORK_ACLS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VPC_NETWORK_INTERFACES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("NetworkInterfaces[].NetworkInterfaceId")],
@@ -295,14 +180,8 @@ static VPC_NETWORK_INTERFACES: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VPC_REQUESTED_VPC_PEERING_CONNECTIONS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("requester-vpc-info.vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("requester-vpc-info.vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -314,14 +193,8 @@ static VPC_REQUESTED_VPC_PEERING_CONNECTIONS: rt::CollectionSpec = rt::Collectio
 };
 static VPC_ROUTE_TABLES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("RouteTables[].RouteTableId")],
@@ -331,14 +204,8 @@ static VPC_ROUTE_TABLES: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VPC_SECURITY_GROUPS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("SecurityGroups[].GroupId")],
@@ -348,14 +215,8 @@ static VPC_SECURITY_GROUPS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VPC_SUBNETS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Filters[0].Name",
-            source: rt::Source::Str("vpc-id"),
-        },
-        rt::Param {
-            target: "Filters[0].Values[0]",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("Filters[0].Name", rt::Source::Str("vpc-id")),
+        rt::param("Filters[0].Values[0]", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Subnets[].SubnetId")],
@@ -709,12 +570,7 @@ impl Vpc {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "VpcIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("VpcIds[]", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_VPCS,
                 ),
             &op::VPC_AVAILABLE_WAITER,
@@ -729,12 +585,7 @@ impl Vpc {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "VpcIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("VpcIds[]", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_VPCS,
                 ),
             &op::VPC_EXISTS_WAITER,

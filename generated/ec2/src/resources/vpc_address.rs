@@ -24,32 +24,17 @@ static VPC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_ADDRESSES,
         input: rt::new_shape::<t::DescribeAddressesRequest>,
         output: rt::new_shape::<t::DescribeAddressesResult>,
-        params: &[
-            rt::Param {
-                target: "AllocationIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("AllocationIds[0]", rt::Source::Identifier(0usize))],
         path: "Addresses[0]",
         select: None,
     }),
 };
 static VPC_ADDRESS_ASSOCIATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AllocationId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("AllocationId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_ADDRESS_RELEASE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "AllocationId",
-            source: rt::Source::Data("AllocationId"),
-        },
-    ],
+    params: &[rt::param("AllocationId", rt::Source::Data("AllocationId"))],
     resource: None,
 };
 static VPC_ADDRESS_ASSOCIATION: rt::ResourceRef = rt::ResourceRef {

@@ -25,40 +25,22 @@ static VPC_PEERING_CONNECTION: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::DescribeVpcPeeringConnectionsRequest>,
         output: rt::new_shape::<t::DescribeVpcPeeringConnectionsResult>,
         params: &[
-            rt::Param {
-                target: "VpcPeeringConnectionIds[0]",
-                source: rt::Source::Identifier(0usize),
-            },
+            rt::param("VpcPeeringConnectionIds[0]", rt::Source::Identifier(0usize)),
         ],
         path: "VpcPeeringConnections[0]",
         select: None,
     }),
 };
 static VPC_PEERING_CONNECTION_ACCEPT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcPeeringConnectionId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcPeeringConnectionId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_PEERING_CONNECTION_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcPeeringConnectionId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcPeeringConnectionId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_PEERING_CONNECTION_REJECT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "VpcPeeringConnectionId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("VpcPeeringConnectionId", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VPC_PEERING_CONNECTION_ACCEPTER_VPC: rt::ResourceRef = rt::ResourceRef {
@@ -244,12 +226,14 @@ impl VpcPeeringConnection {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "VpcPeeringConnectionIds[]",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const {
+                        &[
+                            rt::param(
+                                "VpcPeeringConnectionIds[]",
+                                rt::Source::Identifier(0usize),
+                            ),
+                        ]
+                    },
                     &op::DESCRIBE_VPC_PEERING_CONNECTIONS,
                 ),
             &op::VPC_PEERING_CONNECTION_EXISTS_WAITER,

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Activates a partner event source that has been deactivated. Once activated, your matching event bus will start receiving events from the event source.
-    ///
-    /// Returns the [`ActivateEventSource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Activates a partner event source that has been deactivated. Once activated, your matching event bus will start receiving events from the event source. Returns [`ActivateEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_event_source(&self) -> ActivateEventSource {
-        ActivateEventSource(rt::Call::new(&self.handle, &op::ACTIVATE_EVENT_SOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ActivateEventSource` operation.
@@ -30,48 +28,5 @@ rt::operation_type!(
     e::ActivateEventSourceError, op::ACTIVATE_EVENT_SOURCE
 );
 impl ActivateEventSource {
-    /// The name of the partner event source to activate.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::ActivateEventSourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::ActivateEventSourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ActivateEventSourceRequest, rt::Unit, e::ActivateEventSourceError> {
-        self.0
-    }
+    rt::setter!(into_req ActivateEventSourceRequest name(String));
 }

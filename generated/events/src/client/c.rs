@@ -7,56 +7,40 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Cancels the specified replay.
-    ///
-    /// Returns the [`CancelReplay`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified replay. Returns [`CancelReplay`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_replay(&self) -> CancelReplay {
-        CancelReplay(rt::Call::new(&self.handle, &op::CANCEL_REPLAY))
+        rt::builder(&self.handle)
     }
-    /// Creates an API destination, which is an HTTP invocation endpoint configured as a target for events.
-    ///
-    /// Returns the [`CreateApiDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an API destination, which is an HTTP invocation endpoint configured as a target for events. Returns [`CreateApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_api_destination(&self) -> CreateApiDestination {
-        CreateApiDestination(rt::Call::new(&self.handle, &op::CREATE_API_DESTINATION))
+        rt::builder(&self.handle)
     }
-    /// Creates an archive of events with the specified settings. When you create an archive, incoming events might not immediately start being sent to the archive. Allow a short period of time for changes to take effect. If you do not specify a pattern to filter events sent to the archive, all events are sent to the archive except replayed events. Replayed events are not sent to an archive.
-    ///
-    /// Returns the [`CreateArchive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an archive of events with the specified settings. When you create an archive, incoming events might not immediately start being sent to the archive. Allow a short period of time for changes to take effect. If you do not specify a pattern to filter events sent to the archive, all events are sent to the archive except replayed events. Replayed events are not sent to an archive. Returns [`CreateArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_archive(&self) -> CreateArchive {
-        CreateArchive(rt::Call::new(&self.handle, &op::CREATE_ARCHIVE))
+        rt::builder(&self.handle)
     }
-    /// Creates a connection. A connection defines the authorization type and credentials to use for authorization with an API destination HTTP endpoint.
-    ///
-    /// Returns the [`CreateConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a connection. A connection defines the authorization type and credentials to use for authorization with an API destination HTTP endpoint. Returns [`CreateConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_connection(&self) -> CreateConnection {
-        CreateConnection(rt::Call::new(&self.handle, &op::CREATE_CONNECTION))
+        rt::builder(&self.handle)
     }
-    /// Creates a global endpoint. Global endpoints improve your application's availability by making it regional-fault tolerant. To do this, you define a primary and secondary Region with event buses in each Region. You also create a Amazon Route 53 health check that will tell EventBridge to route events to the secondary Region when an "unhealthy" state is encountered and events will be routed back to the primary Region when the health check reports a "healthy" state.
-    ///
-    /// Returns the [`CreateEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a global endpoint. Global endpoints improve your application's availability by making it regional-fault tolerant. To do this, you define a primary and secondary Region with event buses in each Region. You also create a Amazon Route 53 health check that will tell EventBridge to route events to the secondary Region when an "unhealthy" state is encountered and events will be routed back to the primary Region when the health check reports a "healthy" state. Returns [`CreateEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_endpoint(&self) -> CreateEndpoint {
-        CreateEndpoint(rt::Call::new(&self.handle, &op::CREATE_ENDPOINT))
+        rt::builder(&self.handle)
     }
-    /// Creates a new event bus within your account. This can be a custom event bus which you can use to receive events from your custom applications and services, or it can be a partner event bus which can be matched to a partner event source.
-    ///
-    /// Returns the [`CreateEventBus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new event bus within your account. This can be a custom event bus which you can use to receive events from your custom applications and services, or it can be a partner event bus which can be matched to a partner event source. Returns [`CreateEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_event_bus(&self) -> CreateEventBus {
-        CreateEventBus(rt::Call::new(&self.handle, &op::CREATE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
-    /// Called by an SaaS partner to create a partner event source. This operation is not used by Amazon Web Services customers.
-    ///
-    /// Returns the [`CreatePartnerEventSource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Called by an SaaS partner to create a partner event source. This operation is not used by Amazon Web Services customers. Returns [`CreatePartnerEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_partner_event_source(&self) -> CreatePartnerEventSource {
-        CreatePartnerEventSource(
-            rt::Call::new(&self.handle, &op::CREATE_PARTNER_EVENT_SOURCE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelReplay` operation.
@@ -74,56 +58,7 @@ rt::operation_type!(
     op::CANCEL_REPLAY
 );
 impl CancelReplay {
-    /// The name of the replay to cancel.
-    #[inline]
-    pub fn replay_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replay_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelReplayResponse, e::CancelReplayError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelReplayResponse, e::CancelReplayError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelReplayRequest,
-        t::CancelReplayResponse,
-        e::CancelReplayError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CancelReplayRequest replay_name(String));
 }
 /// The `CreateApiDestination` operation.
 ///
@@ -145,89 +80,16 @@ rt::operation_type!(
     op::CREATE_API_DESTINATION
 );
 impl CreateApiDestination {
-    /// The name for the API destination to create.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for the API destination to create.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The ARN of the connection to use for the API destination. The destination endpoint must support the authorization type specified for the connection.
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = value.into();
-        self
-    }
-    /// The URL to the HTTP invocation endpoint for the API destination.
-    #[inline]
-    pub fn invocation_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().invocation_endpoint = value.into();
-        self
-    }
-    /// The method to use for the request to the HTTP invocation endpoint.
-    #[inline]
-    pub fn http_method(mut self, value: impl Into<t::ApiDestinationHttpMethod>) -> Self {
-        self.0.input_mut().http_method = value.into();
-        self
-    }
-    /// The maximum number of requests per second to send to the HTTP invocation endpoint.
-    #[inline]
-    pub fn invocation_rate_limit_per_second(mut self, value: i32) -> Self {
-        self.0.input_mut().invocation_rate_limit_per_second = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateApiDestinationResponse,
-            e::CreateApiDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateApiDestinationResponse, e::CreateApiDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateApiDestinationRequest,
-        t::CreateApiDestinationResponse,
-        e::CreateApiDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateApiDestinationRequest name(String));
+    rt::setter!(into_opt CreateApiDestinationRequest description(String));
+    rt::setter!(into_req CreateApiDestinationRequest connection_arn(String));
+    rt::setter!(into_req CreateApiDestinationRequest invocation_endpoint(String));
+    rt::setter!(
+        into_req CreateApiDestinationRequest http_method(t::ApiDestinationHttpMethod)
+    );
+    rt::setter!(
+        val_opt CreateApiDestinationRequest invocation_rate_limit_per_second(i32)
+    );
 }
 /// The `CreateArchive` operation.
 ///
@@ -248,86 +110,12 @@ rt::operation_type!(
     e::CreateArchiveError, op::CREATE_ARCHIVE
 );
 impl CreateArchive {
-    /// The name for the archive to create.
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
-    /// The ARN of the event bus that sends events to the archive.
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = value.into();
-        self
-    }
-    /// A description for the archive.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// An event pattern to use to filter events sent to the archive.
-    #[inline]
-    pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_pattern = Some(value.into());
-        self
-    }
-    /// The number of days to retain events for. Default value is 0. If set to 0, events are retained indefinitely
-    #[inline]
-    pub fn retention_days(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_days = Some(value);
-        self
-    }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt this archive. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateArchiveResponse, e::CreateArchiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateArchiveResponse, e::CreateArchiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateArchiveRequest,
-        t::CreateArchiveResponse,
-        e::CreateArchiveError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateArchiveRequest archive_name(String));
+    rt::setter!(into_req CreateArchiveRequest event_source_arn(String));
+    rt::setter!(into_opt CreateArchiveRequest description(String));
+    rt::setter!(into_opt CreateArchiveRequest event_pattern(String));
+    rt::setter!(val_opt CreateArchiveRequest retention_days(i32));
+    rt::setter!(into_opt CreateArchiveRequest kms_key_identifier(String));
 }
 /// The `CreateConnection` operation.
 ///
@@ -346,95 +134,21 @@ rt::operation_type!(
     e::CreateConnectionError, op::CREATE_CONNECTION
 );
 impl CreateConnection {
-    /// The name for the connection to create.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for the connection to create.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The type of authorization to use for the connection.
-    #[inline]
-    pub fn authorization_type(
-        mut self,
-        value: impl Into<t::ConnectionAuthorizationType>,
-    ) -> Self {
-        self.0.input_mut().authorization_type = value.into();
-        self
-    }
-    /// The authorization parameters to use to authorize with the endpoint.
-    #[inline]
-    pub fn auth_parameters(
-        mut self,
-        value: t::CreateConnectionAuthRequestParameters,
-    ) -> Self {
-        self.0.input_mut().auth_parameters = value;
-        self
-    }
-    /// For connections to private APIs, the parameters to use for invoking the API.
-    #[inline]
-    pub fn invocation_connectivity_parameters(
-        mut self,
-        value: t::ConnectivityResourceParameters,
-    ) -> Self {
-        self.0.input_mut().invocation_connectivity_parameters = Some(value);
-        self
-    }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt this connection. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateConnectionResponse, e::CreateConnectionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateConnectionResponse, e::CreateConnectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateConnectionRequest,
-        t::CreateConnectionResponse,
-        e::CreateConnectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateConnectionRequest name(String));
+    rt::setter!(into_opt CreateConnectionRequest description(String));
+    rt::setter!(
+        into_req CreateConnectionRequest
+        authorization_type(t::ConnectionAuthorizationType)
+    );
+    rt::setter!(
+        val_req CreateConnectionRequest
+        auth_parameters(t::CreateConnectionAuthRequestParameters)
+    );
+    rt::setter!(
+        val_opt CreateConnectionRequest
+        invocation_connectivity_parameters(t::ConnectivityResourceParameters)
+    );
+    rt::setter!(into_opt CreateConnectionRequest kms_key_identifier(String));
 }
 /// The `CreateEndpoint` operation.
 ///
@@ -451,92 +165,14 @@ rt::operation_type!(
     e::CreateEndpointError, op::CREATE_ENDPOINT
 );
 impl CreateEndpoint {
-    /// The name of the global endpoint. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description of the global endpoint.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Configure the routing policy, including the health check and secondary Region..
-    #[inline]
-    pub fn routing_config(mut self, value: t::RoutingConfig) -> Self {
-        self.0.input_mut().routing_config = value;
-        self
-    }
-    /// Enable or disable event replication. The default state is `ENABLED` which means you must supply a `RoleArn`. If you don't have a `RoleArn` or you don't want event replication enabled, set the state to `DISABLED`.
-    #[inline]
-    pub fn replication_config(mut self, value: t::ReplicationConfig) -> Self {
-        self.0.input_mut().replication_config = Some(value);
-        self
-    }
-    /// Define the event buses used.
-    #[inline]
-    pub fn event_buses(mut self, value: impl rt::Items<t::EndpointEventBus>) -> Self {
-        value.add_to(&mut self.0.input_mut().event_buses);
-        self
-    }
-    /// Adds one element to `EventBuses`; see [`event_buses`](Self::event_buses).
-    #[inline]
-    pub fn push_event_buses(mut self, item: impl Into<t::EndpointEventBus>) -> Self {
-        rt::push(&mut self.0.input_mut().event_buses, item);
-        self
-    }
-    /// The ARN of the role used for replication.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateEndpointResponse, e::CreateEndpointError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateEndpointResponse, e::CreateEndpointError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateEndpointRequest,
-        t::CreateEndpointResponse,
-        e::CreateEndpointError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateEndpointRequest name(String));
+    rt::setter!(into_opt CreateEndpointRequest description(String));
+    rt::setter!(val_req CreateEndpointRequest routing_config(t::RoutingConfig));
+    rt::setter!(val_opt CreateEndpointRequest replication_config(t::ReplicationConfig));
+    rt::setter!(
+        items CreateEndpointRequest event_buses(t::EndpointEventBus) push_event_buses
+    );
+    rt::setter!(into_opt CreateEndpointRequest role_arn(String));
 }
 /// The `CreateEventBus` operation.
 ///
@@ -553,98 +189,13 @@ rt::operation_type!(
     e::CreateEventBusError, op::CREATE_EVENT_BUS
 );
 impl CreateEventBus {
-    /// The name of the new event bus.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// If you are creating a partner event bus, this specifies the partner event source that the new event bus will be matched with.
-    #[inline]
-    pub fn event_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_name = Some(value.into());
-        self
-    }
-    /// The event bus description.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt events on this event bus. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DeadLetterConfig`.
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// The logging configuration settings for the event bus.
-    #[inline]
-    pub fn log_config(mut self, value: t::LogConfig) -> Self {
-        self.0.input_mut().log_config = Some(value);
-        self
-    }
-    /// Tags to associate with the event bus.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateEventBusResponse, e::CreateEventBusError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateEventBusResponse, e::CreateEventBusError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateEventBusRequest,
-        t::CreateEventBusResponse,
-        e::CreateEventBusError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateEventBusRequest name(String));
+    rt::setter!(into_opt CreateEventBusRequest event_source_name(String));
+    rt::setter!(into_opt CreateEventBusRequest description(String));
+    rt::setter!(into_opt CreateEventBusRequest kms_key_identifier(String));
+    rt::setter!(val_opt CreateEventBusRequest dead_letter_config(t::DeadLetterConfig));
+    rt::setter!(val_opt CreateEventBusRequest log_config(t::LogConfig));
+    rt::setter!(items CreateEventBusRequest tags(t::Tag) push_tags);
 }
 /// The `CreatePartnerEventSource` operation.
 ///
@@ -678,66 +229,6 @@ rt::operation_type!(
     op::CREATE_PARTNER_EVENT_SOURCE
 );
 impl CreatePartnerEventSource {
-    /// The name of the partner event source. This name must be unique and must be in the format `partner_name/event_namespace/event_name`. The Amazon Web Services account that wants to use this partner event source must create a partner event bus with a name that matches the name of the partner event source.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID that is permitted to create a matching partner event bus for this partner event source.
-    #[inline]
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreatePartnerEventSourceResponse,
-            e::CreatePartnerEventSourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreatePartnerEventSourceResponse,
-        e::CreatePartnerEventSourceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePartnerEventSourceRequest,
-        t::CreatePartnerEventSourceResponse,
-        e::CreatePartnerEventSourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreatePartnerEventSourceRequest name(String));
+    rt::setter!(into_req CreatePartnerEventSourceRequest account(String));
 }

@@ -7,123 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// You can use this operation to temporarily stop receiving events from the specified partner event source. The matching event bus is not deleted.
-    ///
-    /// Returns the [`DeactivateEventSource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use this operation to temporarily stop receiving events from the specified partner event source. The matching event bus is not deleted. Returns [`DeactivateEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_event_source(&self) -> DeactivateEventSource {
-        DeactivateEventSource(rt::Call::new(&self.handle, &op::DEACTIVATE_EVENT_SOURCE))
+        rt::builder(&self.handle)
     }
-    /// Removes all authorization parameters from the connection. This lets you remove the secret from the connection so you can reuse it without having to create a new connection.
-    ///
-    /// Returns the [`DeauthorizeConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes all authorization parameters from the connection. This lets you remove the secret from the connection so you can reuse it without having to create a new connection. Returns [`DeauthorizeConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deauthorize_connection(&self) -> DeauthorizeConnection {
-        DeauthorizeConnection(rt::Call::new(&self.handle, &op::DEAUTHORIZE_CONNECTION))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified API destination.
-    ///
-    /// Returns the [`DeleteApiDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified API destination. Returns [`DeleteApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_api_destination(&self) -> DeleteApiDestination {
-        DeleteApiDestination(rt::Call::new(&self.handle, &op::DELETE_API_DESTINATION))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified archive.
-    ///
-    /// Returns the [`DeleteArchive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified archive. Returns [`DeleteArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_archive(&self) -> DeleteArchive {
-        DeleteArchive(rt::Call::new(&self.handle, &op::DELETE_ARCHIVE))
+        rt::builder(&self.handle)
     }
-    /// Deletes a connection.
-    ///
-    /// Returns the [`DeleteConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a connection. Returns [`DeleteConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_connection(&self) -> DeleteConnection {
-        DeleteConnection(rt::Call::new(&self.handle, &op::DELETE_CONNECTION))
+        rt::builder(&self.handle)
     }
-    /// Delete an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-    ///
-    /// Returns the [`DeleteEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Delete an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`DeleteEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_endpoint(&self) -> DeleteEndpoint {
-        DeleteEndpoint(rt::Call::new(&self.handle, &op::DELETE_ENDPOINT))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified custom event bus or partner event bus. All rules associated with this event bus need to be deleted. You can't delete your account's default event bus.
-    ///
-    /// Returns the [`DeleteEventBus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified custom event bus or partner event bus. All rules associated with this event bus need to be deleted. You can't delete your account's default event bus. Returns [`DeleteEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_event_bus(&self) -> DeleteEventBus {
-        DeleteEventBus(rt::Call::new(&self.handle, &op::DELETE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
-    /// This operation is used by SaaS partners to delete a partner event source. This operation is not used by Amazon Web Services customers.
-    ///
-    /// Returns the [`DeletePartnerEventSource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation is used by SaaS partners to delete a partner event source. This operation is not used by Amazon Web Services customers. Returns [`DeletePartnerEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_partner_event_source(&self) -> DeletePartnerEventSource {
-        DeletePartnerEventSource(
-            rt::Call::new(&self.handle, &op::DELETE_PARTNER_EVENT_SOURCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified rule.
-    ///
-    /// Returns the [`DeleteRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified rule. Returns [`DeleteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_rule(&self) -> DeleteRule {
-        DeleteRule(rt::Call::new(&self.handle, &op::DELETE_RULE))
+        rt::builder(&self.handle)
     }
-    /// Retrieves details about an API destination.
-    ///
-    /// Returns the [`DescribeApiDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about an API destination. Returns [`DescribeApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_api_destination(&self) -> DescribeApiDestination {
-        DescribeApiDestination(
-            rt::Call::new(&self.handle, &op::DESCRIBE_API_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves details about an archive.
-    ///
-    /// Returns the [`DescribeArchive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about an archive. Returns [`DescribeArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_archive(&self) -> DescribeArchive {
-        DescribeArchive(rt::Call::new(&self.handle, &op::DESCRIBE_ARCHIVE))
+        rt::builder(&self.handle)
     }
-    /// Retrieves details about a connection.
-    ///
-    /// Returns the [`DescribeConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about a connection. Returns [`DescribeConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_connection(&self) -> DescribeConnection {
-        DescribeConnection(rt::Call::new(&self.handle, &op::DESCRIBE_CONNECTION))
+        rt::builder(&self.handle)
     }
-    /// Get the information about an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-    ///
-    /// Returns the [`DescribeEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get the information about an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`DescribeEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_endpoint(&self) -> DescribeEndpoint {
-        DescribeEndpoint(rt::Call::new(&self.handle, &op::DESCRIBE_ENDPOINT))
+        rt::builder(&self.handle)
     }
-    /// Displays details about an event bus in your account. This can include the external Amazon Web Services accounts that are permitted to write events to your default event bus, and the associated policy. For custom event buses and partner event buses, it displays the name, ARN, policy, state, and creation time.
-    ///
-    /// Returns the [`DescribeEventBus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Displays details about an event bus in your account. This can include the external Amazon Web Services accounts that are permitted to write events to your default event bus, and the associated policy. For custom event buses and partner event buses, it displays the name, ARN, policy, state, and creation time. Returns [`DescribeEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_event_bus(&self) -> DescribeEventBus {
-        DescribeEventBus(rt::Call::new(&self.handle, &op::DESCRIBE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
-    /// This operation lists details about a partner event source that is shared with your account.
-    ///
-    /// Returns the [`DescribeEventSource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists details about a partner event source that is shared with your account. Returns [`DescribeEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_event_source(&self) -> DescribeEventSource {
-        DescribeEventSource(rt::Call::new(&self.handle, &op::DESCRIBE_EVENT_SOURCE))
+        rt::builder(&self.handle)
     }
-    /// An SaaS partner can use this operation to list details about a partner event source that they have created. Amazon Web Services customers do not use this operation. Instead, Amazon Web Services customers can use [DescribeEventSource](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventSource.html) to see details about a partner event source that is shared with them.
-    ///
-    /// Returns the [`DescribePartnerEventSource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An SaaS partner can use this operation to list details about a partner event source that they have created. Amazon Web Services customers do not use this operation. Instead, Amazon Web Services customers can use [DescribeEventSource](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventSource.html) to see details about a partner event source that is shared with them. Returns [`DescribePartnerEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_partner_event_source(&self) -> DescribePartnerEventSource {
-        DescribePartnerEventSource(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PARTNER_EVENT_SOURCE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateEventSource` operation.
@@ -145,56 +107,7 @@ rt::operation_type!(
     e::DeactivateEventSourceError, op::DEACTIVATE_EVENT_SOURCE
 );
 impl DeactivateEventSource {
-    /// The name of the partner event source to deactivate.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeactivateEventSourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeactivateEventSourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeactivateEventSourceRequest,
-        rt::Unit,
-        e::DeactivateEventSourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeactivateEventSourceRequest name(String));
 }
 /// The `DeauthorizeConnection` operation.
 ///
@@ -212,62 +125,7 @@ rt::operation_type!(
     op::DEAUTHORIZE_CONNECTION
 );
 impl DeauthorizeConnection {
-    /// The name of the connection to remove authorization from.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeauthorizeConnectionResponse,
-            e::DeauthorizeConnectionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeauthorizeConnectionResponse,
-        e::DeauthorizeConnectionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeauthorizeConnectionRequest,
-        t::DeauthorizeConnectionResponse,
-        e::DeauthorizeConnectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeauthorizeConnectionRequest name(String));
 }
 /// The `DeleteApiDestination` operation.
 ///
@@ -285,59 +143,7 @@ rt::operation_type!(
     op::DELETE_API_DESTINATION
 );
 impl DeleteApiDestination {
-    /// The name of the destination to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteApiDestinationResponse,
-            e::DeleteApiDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteApiDestinationResponse, e::DeleteApiDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteApiDestinationRequest,
-        t::DeleteApiDestinationResponse,
-        e::DeleteApiDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteApiDestinationRequest name(String));
 }
 /// The `DeleteArchive` operation.
 ///
@@ -354,56 +160,7 @@ rt::operation_type!(
     e::DeleteArchiveError, op::DELETE_ARCHIVE
 );
 impl DeleteArchive {
-    /// The name of the archive to delete.
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteArchiveResponse, e::DeleteArchiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteArchiveResponse, e::DeleteArchiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteArchiveRequest,
-        t::DeleteArchiveResponse,
-        e::DeleteArchiveError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteArchiveRequest archive_name(String));
 }
 /// The `DeleteConnection` operation.
 ///
@@ -420,56 +177,7 @@ rt::operation_type!(
     e::DeleteConnectionError, op::DELETE_CONNECTION
 );
 impl DeleteConnection {
-    /// The name of the connection to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteConnectionResponse, e::DeleteConnectionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteConnectionResponse, e::DeleteConnectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteConnectionRequest,
-        t::DeleteConnectionResponse,
-        e::DeleteConnectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteConnectionRequest name(String));
 }
 /// The `DeleteEndpoint` operation.
 ///
@@ -486,56 +194,7 @@ rt::operation_type!(
     e::DeleteEndpointError, op::DELETE_ENDPOINT
 );
 impl DeleteEndpoint {
-    /// The name of the endpoint you want to delete. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`..
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteEndpointResponse, e::DeleteEndpointError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteEndpointResponse, e::DeleteEndpointError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteEndpointRequest,
-        t::DeleteEndpointResponse,
-        e::DeleteEndpointError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteEndpointRequest name(String));
 }
 /// The `DeleteEventBus` operation.
 ///
@@ -548,48 +207,7 @@ rt::operation_type!(
     op::DELETE_EVENT_BUS
 );
 impl DeleteEventBus {
-    /// The name of the event bus to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteEventBusError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteEventBusError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteEventBusRequest, rt::Unit, e::DeleteEventBusError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteEventBusRequest name(String));
 }
 /// The `DeletePartnerEventSource` operation.
 ///
@@ -608,62 +226,8 @@ rt::operation_type!(
     e::DeletePartnerEventSourceError, op::DELETE_PARTNER_EVENT_SOURCE
 );
 impl DeletePartnerEventSource {
-    /// The name of the event source to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID of the Amazon Web Services customer that the event source was created for.
-    #[inline]
-    pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeletePartnerEventSourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeletePartnerEventSourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeletePartnerEventSourceRequest,
-        rt::Unit,
-        e::DeletePartnerEventSourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeletePartnerEventSourceRequest name(String));
+    rt::setter!(into_req DeletePartnerEventSourceRequest account(String));
 }
 /// The `DeleteRule` operation.
 ///
@@ -683,60 +247,9 @@ rt::operation_type!(
     DeleteRule, t::DeleteRuleRequest, rt::Unit, e::DeleteRuleError, op::DELETE_RULE
 );
 impl DeleteRule {
-    /// The name of the rule.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify `Force` as `True` to delete the rule. This parameter is ignored for rules that are not managed rules. You can check whether a rule is a managed rule by using `DescribeRule` or `ListRules` and checking the `ManagedBy` field of the response.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteRuleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteRuleRequest, rt::Unit, e::DeleteRuleError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteRuleRequest name(String));
+    rt::setter!(into_opt DeleteRuleRequest event_bus_name(String));
+    rt::setter!(val_opt DeleteRuleRequest force(bool));
 }
 /// The `DescribeApiDestination` operation.
 ///
@@ -754,62 +267,7 @@ rt::operation_type!(
     op::DESCRIBE_API_DESTINATION
 );
 impl DescribeApiDestination {
-    /// The name of the API destination to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeApiDestinationResponse,
-            e::DescribeApiDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeApiDestinationResponse,
-        e::DescribeApiDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApiDestinationRequest,
-        t::DescribeApiDestinationResponse,
-        e::DescribeApiDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeApiDestinationRequest name(String));
 }
 /// The `DescribeArchive` operation.
 ///
@@ -826,56 +284,7 @@ rt::operation_type!(
     e::DescribeArchiveError, op::DESCRIBE_ARCHIVE
 );
 impl DescribeArchive {
-    /// The name of the archive to retrieve.
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeArchiveResponse, e::DescribeArchiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeArchiveResponse, e::DescribeArchiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeArchiveRequest,
-        t::DescribeArchiveResponse,
-        e::DescribeArchiveError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeArchiveRequest archive_name(String));
 }
 /// The `DescribeConnection` operation.
 ///
@@ -892,59 +301,7 @@ rt::operation_type!(
     e::DescribeConnectionError, op::DESCRIBE_CONNECTION
 );
 impl DescribeConnection {
-    /// The name of the connection to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeConnectionResponse,
-            e::DescribeConnectionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeConnectionResponse, e::DescribeConnectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeConnectionRequest,
-        t::DescribeConnectionResponse,
-        e::DescribeConnectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeConnectionRequest name(String));
 }
 /// The `DescribeEndpoint` operation.
 ///
@@ -961,62 +318,8 @@ rt::operation_type!(
     e::DescribeEndpointError, op::DESCRIBE_ENDPOINT
 );
 impl DescribeEndpoint {
-    /// The name of the endpoint you want to get information about. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The primary Region of the endpoint you want to get information about. For example `"HomeRegion": "us-east-1"`.
-    #[inline]
-    pub fn home_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().home_region = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeEndpointResponse, e::DescribeEndpointError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeEndpointResponse, e::DescribeEndpointError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeEndpointRequest,
-        t::DescribeEndpointResponse,
-        e::DescribeEndpointError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeEndpointRequest name(String));
+    rt::setter!(into_opt DescribeEndpointRequest home_region(String));
 }
 /// The `DescribeEventBus` operation.
 ///
@@ -1037,56 +340,7 @@ rt::operation_type!(
     e::DescribeEventBusError, op::DESCRIBE_EVENT_BUS
 );
 impl DescribeEventBus {
-    /// The name or ARN of the event bus to show details for. If you omit this, the default event bus is displayed.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeEventBusResponse, e::DescribeEventBusError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeEventBusResponse, e::DescribeEventBusError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeEventBusRequest,
-        t::DescribeEventBusResponse,
-        e::DescribeEventBusError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeEventBusRequest name(String));
 }
 /// The `DescribeEventSource` operation.
 ///
@@ -1103,59 +357,7 @@ rt::operation_type!(
     e::DescribeEventSourceError, op::DESCRIBE_EVENT_SOURCE
 );
 impl DescribeEventSource {
-    /// The name of the partner event source to display the details of.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeEventSourceResponse,
-            e::DescribeEventSourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeEventSourceResponse, e::DescribeEventSourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeEventSourceRequest,
-        t::DescribeEventSourceResponse,
-        e::DescribeEventSourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeEventSourceRequest name(String));
 }
 /// The `DescribePartnerEventSource` operation.
 ///
@@ -1173,84 +375,23 @@ rt::operation_type!(
     op::DESCRIBE_PARTNER_EVENT_SOURCE
 );
 impl DescribePartnerEventSource {
-    /// The name of the event source to display.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribePartnerEventSourceResponse,
-            e::DescribePartnerEventSourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribePartnerEventSourceResponse,
-        e::DescribePartnerEventSourceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribePartnerEventSourceRequest,
-        t::DescribePartnerEventSourceResponse,
-        e::DescribePartnerEventSourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribePartnerEventSourceRequest name(String));
 }
 impl super::Client {
-    /// Retrieves details about a replay. Use `DescribeReplay` to determine the progress of a running replay. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you use `StartReplay` and specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed.
-    ///
-    /// Returns the [`DescribeReplay`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about a replay. Use `DescribeReplay` to determine the progress of a running replay. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you use `StartReplay` and specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed. Returns [`DescribeReplay`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_replay(&self) -> DescribeReplay {
-        DescribeReplay(rt::Call::new(&self.handle, &op::DESCRIBE_REPLAY))
+        rt::builder(&self.handle)
     }
-    /// Describes the specified rule.
-    ///
-    /// Returns the [`DescribeRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified rule. Returns [`DescribeRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_rule(&self) -> DescribeRule {
-        DescribeRule(rt::Call::new(&self.handle, &op::DESCRIBE_RULE))
+        rt::builder(&self.handle)
     }
-    /// Disables the specified rule. A disabled rule won't match any events, and won't self-trigger if it has a schedule expression.
-    ///
-    /// Returns the [`DisableRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables the specified rule. A disabled rule won't match any events, and won't self-trigger if it has a schedule expression. Returns [`DisableRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_rule(&self) -> DisableRule {
-        DisableRule(rt::Call::new(&self.handle, &op::DISABLE_RULE))
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeReplay` operation.
@@ -1268,56 +409,7 @@ rt::operation_type!(
     e::DescribeReplayError, op::DESCRIBE_REPLAY
 );
 impl DescribeReplay {
-    /// The name of the replay to retrieve.
-    #[inline]
-    pub fn replay_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replay_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeReplayResponse, e::DescribeReplayError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeReplayResponse, e::DescribeReplayError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReplayRequest,
-        t::DescribeReplayResponse,
-        e::DescribeReplayError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeReplayRequest replay_name(String));
 }
 /// The `DescribeRule` operation.
 ///
@@ -1336,62 +428,8 @@ rt::operation_type!(
     op::DESCRIBE_RULE
 );
 impl DescribeRule {
-    /// The name of the rule.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeRuleResponse, e::DescribeRuleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeRuleResponse, e::DescribeRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRuleRequest,
-        t::DescribeRuleResponse,
-        e::DescribeRuleError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeRuleRequest name(String));
+    rt::setter!(into_opt DescribeRuleRequest event_bus_name(String));
 }
 /// The `DisableRule` operation.
 ///
@@ -1405,52 +443,6 @@ rt::operation_type!(
     DisableRule, t::DisableRuleRequest, rt::Unit, e::DisableRuleError, op::DISABLE_RULE
 );
 impl DisableRule {
-    /// The name of the rule.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DisableRuleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DisableRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DisableRuleRequest, rt::Unit, e::DisableRuleError> {
-        self.0
-    }
+    rt::setter!(into_req DisableRuleRequest name(String));
+    rt::setter!(into_opt DisableRuleRequest event_bus_name(String));
 }

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Enables the specified rule. If the rule does not exist, the operation fails.
-    ///
-    /// Returns the [`EnableRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables the specified rule. If the rule does not exist, the operation fails. Returns [`EnableRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_rule(&self) -> EnableRule {
-        EnableRule(rt::Call::new(&self.handle, &op::ENABLE_RULE))
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableRule` operation.
@@ -27,52 +25,6 @@ rt::operation_type!(
     EnableRule, t::EnableRuleRequest, rt::Unit, e::EnableRuleError, op::ENABLE_RULE
 );
 impl EnableRule {
-    /// The name of the rule.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::EnableRuleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::EnableRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableRuleRequest, rt::Unit, e::EnableRuleError> {
-        self.0
-    }
+    rt::setter!(into_req EnableRuleRequest name(String));
+    rt::setter!(into_opt EnableRuleRequest event_bus_name(String));
 }

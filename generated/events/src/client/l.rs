@@ -7,102 +7,70 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves a list of API destination in the account in the current Region.
-    ///
-    /// Returns the [`ListApiDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of API destination in the account in the current Region. Returns [`ListApiDestinations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_api_destinations(&self) -> ListApiDestinations {
-        ListApiDestinations(rt::Call::new(&self.handle, &op::LIST_API_DESTINATIONS))
+        rt::builder(&self.handle)
     }
-    /// Lists your archives. You can either list all the archives or you can provide a prefix to match to the archive names. Filter parameters are exclusive.
-    ///
-    /// Returns the [`ListArchives`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your archives. You can either list all the archives or you can provide a prefix to match to the archive names. Filter parameters are exclusive. Returns [`ListArchives`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_archives(&self) -> ListArchives {
-        ListArchives(rt::Call::new(&self.handle, &op::LIST_ARCHIVES))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of connections from the account.
-    ///
-    /// Returns the [`ListConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of connections from the account. Returns [`ListConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_connections(&self) -> ListConnections {
-        ListConnections(rt::Call::new(&self.handle, &op::LIST_CONNECTIONS))
+        rt::builder(&self.handle)
     }
-    /// List the global endpoints associated with this account. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-    ///
-    /// Returns the [`ListEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List the global endpoints associated with this account. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`ListEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_endpoints(&self) -> ListEndpoints {
-        ListEndpoints(rt::Call::new(&self.handle, &op::LIST_ENDPOINTS))
+        rt::builder(&self.handle)
     }
-    /// Lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses.
-    ///
-    /// Returns the [`ListEventBuses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses. Returns [`ListEventBuses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_buses(&self) -> ListEventBuses {
-        ListEventBuses(rt::Call::new(&self.handle, &op::LIST_EVENT_BUSES))
+        rt::builder(&self.handle)
     }
-    /// You can use this to see all the partner event sources that have been shared with your Amazon Web Services account. For more information about partner event sources, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html).
-    ///
-    /// Returns the [`ListEventSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use this to see all the partner event sources that have been shared with your Amazon Web Services account. For more information about partner event sources, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html). Returns [`ListEventSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_sources(&self) -> ListEventSources {
-        ListEventSources(rt::Call::new(&self.handle, &op::LIST_EVENT_SOURCES))
+        rt::builder(&self.handle)
     }
-    /// An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with. This operation is not used by Amazon Web Services customers.
-    ///
-    /// Returns the [`ListPartnerEventSourceAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with. This operation is not used by Amazon Web Services customers. Returns [`ListPartnerEventSourceAccounts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_partner_event_source_accounts(&self) -> ListPartnerEventSourceAccounts {
-        ListPartnerEventSourceAccounts(
-            rt::Call::new(&self.handle, &op::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// An SaaS partner can use this operation to list all the partner event source names that they have created. This operation is not used by Amazon Web Services customers.
-    ///
-    /// Returns the [`ListPartnerEventSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// An SaaS partner can use this operation to list all the partner event source names that they have created. This operation is not used by Amazon Web Services customers. Returns [`ListPartnerEventSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_partner_event_sources(&self) -> ListPartnerEventSources {
-        ListPartnerEventSources(
-            rt::Call::new(&self.handle, &op::LIST_PARTNER_EVENT_SOURCES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists your replays. You can either list all the replays or you can provide a prefix to match to the replay names. Filter parameters are exclusive.
-    ///
-    /// Returns the [`ListReplays`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your replays. You can either list all the replays or you can provide a prefix to match to the replay names. Filter parameters are exclusive. Returns [`ListReplays`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_replays(&self) -> ListReplays {
-        ListReplays(rt::Call::new(&self.handle, &op::LIST_REPLAYS))
+        rt::builder(&self.handle)
     }
-    /// Lists the rules for the specified target. You can see which of the rules in Amazon EventBridge can invoke a specific target in your account.
-    ///
-    /// Returns the [`ListRuleNamesByTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the rules for the specified target. You can see which of the rules in Amazon EventBridge can invoke a specific target in your account. Returns [`ListRuleNamesByTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_rule_names_by_target(&self) -> ListRuleNamesByTarget {
-        ListRuleNamesByTarget(
-            rt::Call::new(&self.handle, &op::LIST_RULE_NAMES_BY_TARGET),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists your Amazon EventBridge rules. You can either list all the rules or you can provide a prefix to match to the rule names.
-    ///
-    /// Returns the [`ListRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your Amazon EventBridge rules. You can either list all the rules or you can provide a prefix to match to the rule names. Returns [`ListRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_rules(&self) -> ListRules {
-        ListRules(rt::Call::new(&self.handle, &op::LIST_RULES))
+        rt::builder(&self.handle)
     }
-    /// Displays the tags associated with an EventBridge resource. In EventBridge, rules and event buses can be tagged.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Displays the tags associated with an EventBridge resource. In EventBridge, rules and event buses can be tagged. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Lists the targets assigned to the specified rule.
-    ///
-    /// Returns the [`ListTargetsByRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the targets assigned to the specified rule. Returns [`ListTargetsByRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_targets_by_rule(&self) -> ListTargetsByRule {
-        ListTargetsByRule(rt::Call::new(&self.handle, &op::LIST_TARGETS_BY_RULE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListApiDestinations` operation.
@@ -120,77 +88,10 @@ rt::operation_type!(
     e::ListApiDestinationsError, op::LIST_API_DESTINATIONS
 );
 impl ListApiDestinations {
-    /// A name prefix to filter results returned. Only API destinations with a name that starts with the prefix are returned.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The ARN of the connection specified for the API destination.
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of API destinations to include in the response.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListApiDestinationsResponse,
-            e::ListApiDestinationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListApiDestinationsResponse, e::ListApiDestinationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListApiDestinationsRequest,
-        t::ListApiDestinationsResponse,
-        e::ListApiDestinationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListApiDestinationsRequest name_prefix(String));
+    rt::setter!(into_opt ListApiDestinationsRequest connection_arn(String));
+    rt::setter!(into_opt ListApiDestinationsRequest next_token(String));
+    rt::setter!(val_opt ListApiDestinationsRequest limit(i32));
 }
 /// The `ListArchives` operation.
 ///
@@ -207,80 +108,11 @@ rt::operation_type!(
     op::LIST_ARCHIVES
 );
 impl ListArchives {
-    /// A name prefix to filter the archives returned. Only archives with name that match the prefix are returned.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The ARN of the event source associated with the archive.
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// The state of the archive.
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ArchiveState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListArchivesResponse, e::ListArchivesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListArchivesResponse, e::ListArchivesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListArchivesRequest,
-        t::ListArchivesResponse,
-        e::ListArchivesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListArchivesRequest name_prefix(String));
+    rt::setter!(into_opt ListArchivesRequest event_source_arn(String));
+    rt::setter!(into_opt ListArchivesRequest state(t::ArchiveState));
+    rt::setter!(into_opt ListArchivesRequest next_token(String));
+    rt::setter!(val_opt ListArchivesRequest limit(i32));
 }
 /// The `ListConnections` operation.
 ///
@@ -297,74 +129,10 @@ rt::operation_type!(
     e::ListConnectionsError, op::LIST_CONNECTIONS
 );
 impl ListConnections {
-    /// A name prefix to filter results returned. Only connections with a name that starts with the prefix are returned.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The state of the connection.
-    #[inline]
-    pub fn connection_state(mut self, value: impl Into<t::ConnectionState>) -> Self {
-        self.0.input_mut().connection_state = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of connections to return.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListConnectionsResponse, e::ListConnectionsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListConnectionsResponse, e::ListConnectionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListConnectionsRequest,
-        t::ListConnectionsResponse,
-        e::ListConnectionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListConnectionsRequest name_prefix(String));
+    rt::setter!(into_opt ListConnectionsRequest connection_state(t::ConnectionState));
+    rt::setter!(into_opt ListConnectionsRequest next_token(String));
+    rt::setter!(val_opt ListConnectionsRequest limit(i32));
 }
 /// The `ListEndpoints` operation.
 ///
@@ -381,74 +149,10 @@ rt::operation_type!(
     e::ListEndpointsError, op::LIST_ENDPOINTS
 );
 impl ListEndpoints {
-    /// A value that will return a subset of the endpoints associated with this account. For example, `"NamePrefix": "ABC"` will return all endpoints with "ABC" in the name.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The primary Region of the endpoints associated with this account. For example `"HomeRegion": "us-east-1"`.
-    #[inline]
-    pub fn home_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().home_region = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results returned by the call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListEndpointsResponse, e::ListEndpointsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListEndpointsResponse, e::ListEndpointsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEndpointsRequest,
-        t::ListEndpointsResponse,
-        e::ListEndpointsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListEndpointsRequest name_prefix(String));
+    rt::setter!(into_opt ListEndpointsRequest home_region(String));
+    rt::setter!(into_opt ListEndpointsRequest next_token(String));
+    rt::setter!(val_opt ListEndpointsRequest max_results(i32));
 }
 /// The `ListEventBuses` operation.
 ///
@@ -465,68 +169,9 @@ rt::operation_type!(
     e::ListEventBusesError, op::LIST_EVENT_BUSES
 );
 impl ListEventBuses {
-    /// Specifying this limits the results to only those event buses with names that start with the specified prefix.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListEventBusesResponse, e::ListEventBusesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListEventBusesResponse, e::ListEventBusesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEventBusesRequest,
-        t::ListEventBusesResponse,
-        e::ListEventBusesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListEventBusesRequest name_prefix(String));
+    rt::setter!(into_opt ListEventBusesRequest next_token(String));
+    rt::setter!(val_opt ListEventBusesRequest limit(i32));
 }
 /// The `ListEventSources` operation.
 ///
@@ -543,68 +188,9 @@ rt::operation_type!(
     e::ListEventSourcesError, op::LIST_EVENT_SOURCES
 );
 impl ListEventSources {
-    /// Specifying this limits the results to only those partner event sources with names that start with the specified prefix.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListEventSourcesResponse, e::ListEventSourcesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListEventSourcesResponse, e::ListEventSourcesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEventSourcesRequest,
-        t::ListEventSourcesResponse,
-        e::ListEventSourcesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListEventSourcesRequest name_prefix(String));
+    rt::setter!(into_opt ListEventSourcesRequest next_token(String));
+    rt::setter!(val_opt ListEventSourcesRequest limit(i32));
 }
 /// The `ListPartnerEventSourceAccounts` operation.
 ///
@@ -622,74 +208,11 @@ rt::operation_type!(
     op::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS
 );
 impl ListPartnerEventSourceAccounts {
-    /// The name of the partner event source to display account information about.
-    #[inline]
-    pub fn event_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_name = value.into();
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListPartnerEventSourceAccountsResponse,
-            e::ListPartnerEventSourceAccountsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListPartnerEventSourceAccountsResponse,
-        e::ListPartnerEventSourceAccountsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPartnerEventSourceAccountsRequest,
-        t::ListPartnerEventSourceAccountsResponse,
-        e::ListPartnerEventSourceAccountsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListPartnerEventSourceAccountsRequest event_source_name(String)
+    );
+    rt::setter!(into_opt ListPartnerEventSourceAccountsRequest next_token(String));
+    rt::setter!(val_opt ListPartnerEventSourceAccountsRequest limit(i32));
 }
 /// The `ListPartnerEventSources` operation.
 ///
@@ -707,74 +230,9 @@ rt::operation_type!(
     op::LIST_PARTNER_EVENT_SOURCES
 );
 impl ListPartnerEventSources {
-    /// If you specify this, the results are limited to only those partner event sources that start with the string you specify.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = value.into();
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// pecifying this limits the number of results returned by this operation. The operation also returns a NextToken which you can use in a subsequent operation to retrieve the next set of results.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListPartnerEventSourcesResponse,
-            e::ListPartnerEventSourcesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListPartnerEventSourcesResponse,
-        e::ListPartnerEventSourcesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPartnerEventSourcesRequest,
-        t::ListPartnerEventSourcesResponse,
-        e::ListPartnerEventSourcesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListPartnerEventSourcesRequest name_prefix(String));
+    rt::setter!(into_opt ListPartnerEventSourcesRequest next_token(String));
+    rt::setter!(val_opt ListPartnerEventSourcesRequest limit(i32));
 }
 /// The `ListReplays` operation.
 ///
@@ -791,76 +249,11 @@ rt::operation_type!(
     op::LIST_REPLAYS
 );
 impl ListReplays {
-    /// A name prefix to filter the replays returned. Only replays with name that match the prefix are returned.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The state of the replay.
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ReplayState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// The ARN of the archive from which the events are replayed.
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of replays to retrieve.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListReplaysResponse, e::ListReplaysError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListReplaysResponse, e::ListReplaysError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListReplaysRequest, t::ListReplaysResponse, e::ListReplaysError> {
-        self.0
-    }
+    rt::setter!(into_opt ListReplaysRequest name_prefix(String));
+    rt::setter!(into_opt ListReplaysRequest state(t::ReplayState));
+    rt::setter!(into_opt ListReplaysRequest event_source_arn(String));
+    rt::setter!(into_opt ListReplaysRequest next_token(String));
+    rt::setter!(val_opt ListReplaysRequest limit(i32));
 }
 /// The `ListRuleNamesByTarget` operation.
 ///
@@ -880,80 +273,10 @@ rt::operation_type!(
     op::LIST_RULE_NAMES_BY_TARGET
 );
 impl ListRuleNamesByTarget {
-    /// The Amazon Resource Name (ARN) of the target resource.
-    #[inline]
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_arn = value.into();
-        self
-    }
-    /// The name or ARN of the event bus to list rules for. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListRuleNamesByTargetResponse,
-            e::ListRuleNamesByTargetError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListRuleNamesByTargetResponse,
-        e::ListRuleNamesByTargetError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListRuleNamesByTargetRequest,
-        t::ListRuleNamesByTargetResponse,
-        e::ListRuleNamesByTargetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListRuleNamesByTargetRequest target_arn(String));
+    rt::setter!(into_opt ListRuleNamesByTargetRequest event_bus_name(String));
+    rt::setter!(into_opt ListRuleNamesByTargetRequest next_token(String));
+    rt::setter!(val_opt ListRuleNamesByTargetRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -983,70 +306,10 @@ rt::operation_type!(
     op::LIST_RULES
 );
 impl ListRules {
-    /// The prefix matching the rule name.
-    #[inline]
-    pub fn name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name_prefix = Some(value.into());
-        self
-    }
-    /// The name or ARN of the event bus to list the rules for. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListRulesResponse, e::ListRulesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListRulesResponse, e::ListRulesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListRulesRequest, t::ListRulesResponse, e::ListRulesError> {
-        self.0
-    }
+    rt::setter!(into_opt ListRulesRequest name_prefix(String));
+    rt::setter!(into_opt ListRulesRequest event_bus_name(String));
+    rt::setter!(into_opt ListRulesRequest next_token(String));
+    rt::setter!(val_opt ListRulesRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1076,59 +339,7 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The ARN of the EventBridge resource for which you want to view tags.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceResponse,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }
 /// The `ListTargetsByRule` operation.
 ///
@@ -1147,74 +358,10 @@ rt::operation_type!(
     e::ListTargetsByRuleError, op::LIST_TARGETS_BY_RULE
 );
 impl ListTargetsByRule {
-    /// The name of the rule.
-    #[inline]
-    pub fn rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule = value.into();
-        self
-    }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// The token returned by a previous call, which you can use to retrieve the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTargetsByRuleResponse, e::ListTargetsByRuleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTargetsByRuleResponse, e::ListTargetsByRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTargetsByRuleRequest,
-        t::ListTargetsByRuleResponse,
-        e::ListTargetsByRuleError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTargetsByRuleRequest rule(String));
+    rt::setter!(into_opt ListTargetsByRuleRequest event_bus_name(String));
+    rt::setter!(into_opt ListTargetsByRuleRequest next_token(String));
+    rt::setter!(val_opt ListTargetsByRuleRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -7,40 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sends custom events to Amazon EventBridge so that they can be matched to rules.
-    ///
-    /// Returns the [`PutEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends custom events to Amazon EventBridge so that they can be matched to rules. Returns [`PutEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_events(&self) -> PutEvents {
-        PutEvents(rt::Call::new(&self.handle, &op::PUT_EVENTS))
+        rt::builder(&self.handle)
     }
-    /// This is used by SaaS partners to write events to a customer's partner event bus. Amazon Web Services customers do not use this operation.
-    ///
-    /// Returns the [`PutPartnerEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This is used by SaaS partners to write events to a customer's partner event bus. Amazon Web Services customers do not use this operation. Returns [`PutPartnerEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_partner_events(&self) -> PutPartnerEvents {
-        PutPartnerEvents(rt::Call::new(&self.handle, &op::PUT_PARTNER_EVENTS))
+        rt::builder(&self.handle)
     }
-    /// Running `PutPermission` permits the specified Amazon Web Services account or Amazon Web Services organization to put events to the specified *event bus*. Amazon EventBridge rules in your account are triggered by these events arriving to an event bus in your account.
-    ///
-    /// Returns the [`PutPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Running `PutPermission` permits the specified Amazon Web Services account or Amazon Web Services organization to put events to the specified *event bus*. Amazon EventBridge rules in your account are triggered by these events arriving to an event bus in your account. Returns [`PutPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_permission(&self) -> PutPermission {
-        PutPermission(rt::Call::new(&self.handle, &op::PUT_PERMISSION))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates the specified rule. Rules are enabled by default, or based on value of the state. You can disable a rule using [DisableRule](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html).
-    ///
-    /// Returns the [`PutRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates the specified rule. Rules are enabled by default, or based on value of the state. You can disable a rule using [DisableRule](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html). Returns [`PutRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_rule(&self) -> PutRule {
-        PutRule(rt::Call::new(&self.handle, &op::PUT_RULE))
+        rt::builder(&self.handle)
     }
-    /// Adds the specified targets to the specified rule, or updates the targets if they are already associated with the rule.
-    ///
-    /// Returns the [`PutTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds the specified targets to the specified rule, or updates the targets if they are already associated with the rule. Returns [`PutTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_targets(&self) -> PutTargets {
-        PutTargets(rt::Call::new(&self.handle, &op::PUT_TARGETS))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutEvents` operation.
@@ -60,64 +50,8 @@ rt::operation_type!(
     op::PUT_EVENTS
 );
 impl PutEvents {
-    /// The entry that defines an event in your system. You can specify several parameters for the entry such as the source and type of the event, resources associated with the event, and so on.
-    #[inline]
-    pub fn entries(mut self, value: impl rt::Items<t::PutEventsRequestEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(mut self, item: impl Into<t::PutEventsRequestEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// The URL subdomain of the endpoint. For example, if the URL for Endpoint is <https://abcde.veo.endpoints.event.amazonaws.com>, then the EndpointId is `abcde.veo`.
-    #[inline]
-    pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutEventsResponse, e::PutEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutEventsResponse, e::PutEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutEventsRequest, t::PutEventsResponse, e::PutEventsError> {
-        self.0
-    }
+    rt::setter!(items PutEventsRequest entries(t::PutEventsRequestEntry) push_entries);
+    rt::setter!(into_opt PutEventsRequest endpoint_id(String));
 }
 /// The `PutPartnerEvents` operation.
 ///
@@ -136,68 +70,10 @@ rt::operation_type!(
     e::PutPartnerEventsError, op::PUT_PARTNER_EVENTS
 );
 impl PutPartnerEvents {
-    /// The list of events to write to the event bus.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::PutPartnerEventsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::PutPartnerEventsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutPartnerEventsResponse, e::PutPartnerEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutPartnerEventsResponse, e::PutPartnerEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutPartnerEventsRequest,
-        t::PutPartnerEventsResponse,
-        e::PutPartnerEventsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items PutPartnerEventsRequest entries(t::PutPartnerEventsRequestEntry)
+        push_entries
+    );
 }
 /// The `PutPermission` operation.
 ///
@@ -218,78 +94,12 @@ rt::operation_type!(
     op::PUT_PERMISSION
 );
 impl PutPermission {
-    /// The name of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// The action that you are enabling the other account to perform.
-    #[inline]
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action = Some(value.into());
-        self
-    }
-    /// The 12-digit Amazon Web Services account ID that you are permitting to put events to your default event bus. Specify "\*" to permit any account to put events to your default event bus.
-    #[inline]
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal = Some(value.into());
-        self
-    }
-    /// An identifier string for the external account that you are granting permissions to. If you later want to revoke the permission for this external account, specify this `StatementId` when you run [RemovePermission](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RemovePermission.html).
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = Some(value.into());
-        self
-    }
-    /// This parameter enables you to limit the permission to accounts that fulfill a certain condition, such as being a member of a certain Amazon Web Services organization. For more information about Amazon Web Services Organizations, see [What Is Amazon Web Services Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html) in the *Amazon Web Services Organizations User Guide*.
-    #[inline]
-    pub fn condition(mut self, value: t::Condition) -> Self {
-        self.0.input_mut().condition = Some(value);
-        self
-    }
-    /// A JSON string that describes the permission policy statement. You can include a `Policy` parameter in the request instead of using the `StatementId`, `Action`, `Principal`, or `Condition` parameters.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutPermissionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutPermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutPermissionRequest, rt::Unit, e::PutPermissionError> {
-        self.0
-    }
+    rt::setter!(into_opt PutPermissionRequest event_bus_name(String));
+    rt::setter!(into_opt PutPermissionRequest action(String));
+    rt::setter!(into_opt PutPermissionRequest principal(String));
+    rt::setter!(into_opt PutPermissionRequest statement_id(String));
+    rt::setter!(val_opt PutPermissionRequest condition(t::Condition));
+    rt::setter!(into_opt PutPermissionRequest policy(String));
 }
 /// The `PutRule` operation.
 ///
@@ -323,96 +133,14 @@ rt::operation_type!(
     PutRule, t::PutRuleRequest, t::PutRuleResponse, e::PutRuleError, op::PUT_RULE
 );
 impl PutRule {
-    /// The name of the rule that you are creating or updating.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The scheduling expression. For example, "cron(0 20 \* \* ? \*)" or "rate(5 minutes)".
-    #[inline]
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schedule_expression = Some(value.into());
-        self
-    }
-    /// The event pattern. For more information, see [Amazon EventBridge event patterns](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html) in the *Amazon EventBridge User Guide* .
-    #[inline]
-    pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_pattern = Some(value.into());
-        self
-    }
-    /// The state of the rule.
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::RuleState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// A description of the rule.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM role associated with the rule.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// The list of key-value pairs to associate with the rule.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// The name or ARN of the event bus to associate with this rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PutRuleResponse, e::PutRuleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutRuleResponse, e::PutRuleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutRuleRequest, t::PutRuleResponse, e::PutRuleError> {
-        self.0
-    }
+    rt::setter!(into_req PutRuleRequest name(String));
+    rt::setter!(into_opt PutRuleRequest schedule_expression(String));
+    rt::setter!(into_opt PutRuleRequest event_pattern(String));
+    rt::setter!(into_opt PutRuleRequest state(t::RuleState));
+    rt::setter!(into_opt PutRuleRequest description(String));
+    rt::setter!(into_opt PutRuleRequest role_arn(String));
+    rt::setter!(items PutRuleRequest tags(t::Tag) push_tags);
+    rt::setter!(into_opt PutRuleRequest event_bus_name(String));
 }
 /// The `PutTargets` operation.
 ///
@@ -472,68 +200,7 @@ rt::operation_type!(
     op::PUT_TARGETS
 );
 impl PutTargets {
-    /// The name of the rule.
-    #[inline]
-    pub fn rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule = value.into();
-        self
-    }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// The targets to update or add to the rule.
-    #[inline]
-    pub fn targets(mut self, value: impl rt::Items<t::Target>) -> Self {
-        value.add_to(&mut self.0.input_mut().targets);
-        self
-    }
-    /// Adds one element to `Targets`; see [`targets`](Self::targets).
-    #[inline]
-    pub fn push_targets(mut self, item: impl Into<t::Target>) -> Self {
-        rt::push(&mut self.0.input_mut().targets, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutTargetsResponse, e::PutTargetsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutTargetsResponse, e::PutTargetsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutTargetsRequest, t::PutTargetsResponse, e::PutTargetsError> {
-        self.0
-    }
+    rt::setter!(into_req PutTargetsRequest rule(String));
+    rt::setter!(into_opt PutTargetsRequest event_bus_name(String));
+    rt::setter!(items PutTargetsRequest targets(t::Target) push_targets);
 }

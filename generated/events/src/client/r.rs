@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Revokes the permission of another Amazon Web Services account to be able to put events to the specified event bus. Specify the account to revoke by the `StatementId` value that you associated with the account when you granted it permission with `PutPermission`. You can find the `StatementId` by using [DescribeEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html).
-    ///
-    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Revokes the permission of another Amazon Web Services account to be able to put events to the specified event bus. Specify the account to revoke by the `StatementId` value that you associated with the account when you granted it permission with `PutPermission`. You can find the `StatementId` by using [DescribeEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html). Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified targets from the specified rule. When the rule is triggered, those targets are no longer be invoked.
-    ///
-    /// Returns the [`RemoveTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified targets from the specified rule. When the rule is triggered, those targets are no longer be invoked. Returns [`RemoveTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_targets(&self) -> RemoveTargets {
-        RemoveTargets(rt::Call::new(&self.handle, &op::REMOVE_TARGETS))
+        rt::builder(&self.handle)
     }
 }
 /// The `RemovePermission` operation.
@@ -33,60 +29,9 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// The statement ID corresponding to the account that is no longer allowed to put events to the default event bus.
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = Some(value.into());
-        self
-    }
-    /// Specifies whether to remove all permissions.
-    #[inline]
-    pub fn remove_all_permissions(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_all_permissions = Some(value);
-        self
-    }
-    /// The name of the event bus to revoke permissions for. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::RemovePermissionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::RemovePermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError> {
-        self.0
-    }
+    rt::setter!(into_opt RemovePermissionRequest statement_id(String));
+    rt::setter!(val_opt RemovePermissionRequest remove_all_permissions(bool));
+    rt::setter!(into_opt RemovePermissionRequest event_bus_name(String));
 }
 /// The `RemoveTargets` operation.
 ///
@@ -111,78 +56,8 @@ rt::operation_type!(
     e::RemoveTargetsError, op::REMOVE_TARGETS
 );
 impl RemoveTargets {
-    /// The name of the rule.
-    #[inline]
-    pub fn rule(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rule = value.into();
-        self
-    }
-    /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
-    #[inline]
-    pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_bus_name = Some(value.into());
-        self
-    }
-    /// The IDs of the targets to remove from the rule.
-    #[inline]
-    pub fn ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().ids);
-        self
-    }
-    /// Adds one element to `Ids`; see [`ids`](Self::ids).
-    #[inline]
-    pub fn push_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().ids, item);
-        self
-    }
-    /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify `Force` as `True` to remove targets. This parameter is ignored for rules that are not managed rules. You can check whether a rule is a managed rule by using `DescribeRule` or `ListRules` and checking the `ManagedBy` field of the response.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RemoveTargetsResponse, e::RemoveTargetsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RemoveTargetsResponse, e::RemoveTargetsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RemoveTargetsRequest,
-        t::RemoveTargetsResponse,
-        e::RemoveTargetsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RemoveTargetsRequest rule(String));
+    rt::setter!(into_opt RemoveTargetsRequest event_bus_name(String));
+    rt::setter!(items RemoveTargetsRequest ids(String) push_ids);
+    rt::setter!(val_opt RemoveTargetsRequest force(bool));
 }

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Starts the specified replay. Events are not necessarily replayed in the exact same order that they were added to the archive. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed.
-    ///
-    /// Returns the [`StartReplay`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts the specified replay. Events are not necessarily replayed in the exact same order that they were added to the archive. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed. Returns [`StartReplay`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_replay(&self) -> StartReplay {
-        StartReplay(rt::Call::new(&self.handle, &op::START_REPLAY))
+        rt::builder(&self.handle)
     }
 }
 /// The `StartReplay` operation.
@@ -30,80 +28,10 @@ rt::operation_type!(
     op::START_REPLAY
 );
 impl StartReplay {
-    /// The name of the replay to start.
-    #[inline]
-    pub fn replay_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replay_name = value.into();
-        self
-    }
-    /// A description for the replay to start.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The ARN of the archive to replay events from.
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = value.into();
-        self
-    }
-    /// A time stamp for the time to start replaying events. Only events that occurred between the `EventStartTime` and `EventEndTime` are replayed.
-    #[inline]
-    pub fn event_start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().event_start_time = value;
-        self
-    }
-    /// A time stamp for the time to stop replaying events. Only events that occurred between the `EventStartTime` and `EventEndTime` are replayed.
-    #[inline]
-    pub fn event_end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().event_end_time = value;
-        self
-    }
-    /// A `ReplayDestination` object that includes details about the destination for the replay.
-    #[inline]
-    pub fn destination(mut self, value: t::ReplayDestination) -> Self {
-        self.0.input_mut().destination = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartReplayResponse, e::StartReplayError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartReplayResponse, e::StartReplayError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StartReplayRequest, t::StartReplayResponse, e::StartReplayError> {
-        self.0
-    }
+    rt::setter!(into_req StartReplayRequest replay_name(String));
+    rt::setter!(into_opt StartReplayRequest description(String));
+    rt::setter!(into_req StartReplayRequest event_source_arn(String));
+    rt::setter!(val_req StartReplayRequest event_start_time(rt::DateTime));
+    rt::setter!(val_req StartReplayRequest event_end_time(rt::DateTime));
+    rt::setter!(val_req StartReplayRequest destination(t::ReplayDestination));
 }

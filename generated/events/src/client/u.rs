@@ -7,47 +7,35 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes one or more tags from the specified EventBridge resource. In Amazon EventBridge, rules and event buses can be tagged.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes one or more tags from the specified EventBridge resource. In Amazon EventBridge, rules and event buses can be tagged. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Updates an API destination.
-    ///
-    /// Returns the [`UpdateApiDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an API destination. Returns [`UpdateApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_api_destination(&self) -> UpdateApiDestination {
-        UpdateApiDestination(rt::Call::new(&self.handle, &op::UPDATE_API_DESTINATION))
+        rt::builder(&self.handle)
     }
-    /// Updates the specified archive.
-    ///
-    /// Returns the [`UpdateArchive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the specified archive. Returns [`UpdateArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_archive(&self) -> UpdateArchive {
-        UpdateArchive(rt::Call::new(&self.handle, &op::UPDATE_ARCHIVE))
+        rt::builder(&self.handle)
     }
-    /// Updates settings for a connection.
-    ///
-    /// Returns the [`UpdateConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates settings for a connection. Returns [`UpdateConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_connection(&self) -> UpdateConnection {
-        UpdateConnection(rt::Call::new(&self.handle, &op::UPDATE_CONNECTION))
+        rt::builder(&self.handle)
     }
-    /// Update an existing endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-    ///
-    /// Returns the [`UpdateEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Update an existing endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`UpdateEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_endpoint(&self) -> UpdateEndpoint {
-        UpdateEndpoint(rt::Call::new(&self.handle, &op::UPDATE_ENDPOINT))
+        rt::builder(&self.handle)
     }
-    /// Updates the specified event bus.
-    ///
-    /// Returns the [`UpdateEventBus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the specified event bus. Returns [`UpdateEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_event_bus(&self) -> UpdateEventBus {
-        UpdateEventBus(rt::Call::new(&self.handle, &op::UPDATE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.
@@ -65,68 +53,8 @@ rt::operation_type!(
     e::UntagResourceError, op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The ARN of the EventBridge resource from which you are removing tags.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The list of tag keys to remove from the resource.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UntagResourceResponse, e::UntagResourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UntagResourceResponse, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagResourceRequest,
-        t::UntagResourceResponse,
-        e::UntagResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateApiDestination` operation.
 ///
@@ -144,89 +72,16 @@ rt::operation_type!(
     op::UPDATE_API_DESTINATION
 );
 impl UpdateApiDestination {
-    /// The name of the API destination to update.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The name of the API destination to update.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The ARN of the connection to use for the API destination.
-    #[inline]
-    pub fn connection_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_arn = Some(value.into());
-        self
-    }
-    /// The URL to the endpoint to use for the API destination.
-    #[inline]
-    pub fn invocation_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().invocation_endpoint = Some(value.into());
-        self
-    }
-    /// The method to use for the API destination.
-    #[inline]
-    pub fn http_method(mut self, value: impl Into<t::ApiDestinationHttpMethod>) -> Self {
-        self.0.input_mut().http_method = Some(value.into());
-        self
-    }
-    /// The maximum number of invocations per second to send to the API destination.
-    #[inline]
-    pub fn invocation_rate_limit_per_second(mut self, value: i32) -> Self {
-        self.0.input_mut().invocation_rate_limit_per_second = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateApiDestinationResponse,
-            e::UpdateApiDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateApiDestinationResponse, e::UpdateApiDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateApiDestinationRequest,
-        t::UpdateApiDestinationResponse,
-        e::UpdateApiDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateApiDestinationRequest name(String));
+    rt::setter!(into_opt UpdateApiDestinationRequest description(String));
+    rt::setter!(into_opt UpdateApiDestinationRequest connection_arn(String));
+    rt::setter!(into_opt UpdateApiDestinationRequest invocation_endpoint(String));
+    rt::setter!(
+        into_opt UpdateApiDestinationRequest http_method(t::ApiDestinationHttpMethod)
+    );
+    rt::setter!(
+        val_opt UpdateApiDestinationRequest invocation_rate_limit_per_second(i32)
+    );
 }
 /// The `UpdateArchive` operation.
 ///
@@ -243,80 +98,11 @@ rt::operation_type!(
     e::UpdateArchiveError, op::UPDATE_ARCHIVE
 );
 impl UpdateArchive {
-    /// The name of the archive to update.
-    #[inline]
-    pub fn archive_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_name = value.into();
-        self
-    }
-    /// The description for the archive.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The event pattern to use to filter events sent to the archive.
-    #[inline]
-    pub fn event_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_pattern = Some(value.into());
-        self
-    }
-    /// The number of days to retain events in the archive.
-    #[inline]
-    pub fn retention_days(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_days = Some(value);
-        self
-    }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt this archive. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateArchiveResponse, e::UpdateArchiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateArchiveResponse, e::UpdateArchiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateArchiveRequest,
-        t::UpdateArchiveResponse,
-        e::UpdateArchiveError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateArchiveRequest archive_name(String));
+    rt::setter!(into_opt UpdateArchiveRequest description(String));
+    rt::setter!(into_opt UpdateArchiveRequest event_pattern(String));
+    rt::setter!(val_opt UpdateArchiveRequest retention_days(i32));
+    rt::setter!(into_opt UpdateArchiveRequest kms_key_identifier(String));
 }
 /// The `UpdateConnection` operation.
 ///
@@ -333,95 +119,21 @@ rt::operation_type!(
     e::UpdateConnectionError, op::UPDATE_CONNECTION
 );
 impl UpdateConnection {
-    /// The name of the connection to update.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for the connection.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The type of authorization to use for the connection.
-    #[inline]
-    pub fn authorization_type(
-        mut self,
-        value: impl Into<t::ConnectionAuthorizationType>,
-    ) -> Self {
-        self.0.input_mut().authorization_type = Some(value.into());
-        self
-    }
-    /// The authorization parameters to use for the connection.
-    #[inline]
-    pub fn auth_parameters(
-        mut self,
-        value: t::UpdateConnectionAuthRequestParameters,
-    ) -> Self {
-        self.0.input_mut().auth_parameters = Some(value);
-        self
-    }
-    /// For connections to private APIs, the parameters to use for invoking the API.
-    #[inline]
-    pub fn invocation_connectivity_parameters(
-        mut self,
-        value: t::ConnectivityResourceParameters,
-    ) -> Self {
-        self.0.input_mut().invocation_connectivity_parameters = Some(value);
-        self
-    }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt this connection. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateConnectionResponse, e::UpdateConnectionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateConnectionResponse, e::UpdateConnectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateConnectionRequest,
-        t::UpdateConnectionResponse,
-        e::UpdateConnectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateConnectionRequest name(String));
+    rt::setter!(into_opt UpdateConnectionRequest description(String));
+    rt::setter!(
+        into_opt UpdateConnectionRequest
+        authorization_type(t::ConnectionAuthorizationType)
+    );
+    rt::setter!(
+        val_opt UpdateConnectionRequest
+        auth_parameters(t::UpdateConnectionAuthRequestParameters)
+    );
+    rt::setter!(
+        val_opt UpdateConnectionRequest
+        invocation_connectivity_parameters(t::ConnectivityResourceParameters)
+    );
+    rt::setter!(into_opt UpdateConnectionRequest kms_key_identifier(String));
 }
 /// The `UpdateEndpoint` operation.
 ///
@@ -438,92 +150,14 @@ rt::operation_type!(
     e::UpdateEndpointError, op::UPDATE_ENDPOINT
 );
 impl UpdateEndpoint {
-    /// The name of the endpoint you want to update.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for the endpoint.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Configure the routing policy, including the health check and secondary Region.
-    #[inline]
-    pub fn routing_config(mut self, value: t::RoutingConfig) -> Self {
-        self.0.input_mut().routing_config = Some(value);
-        self
-    }
-    /// Whether event replication was enabled or disabled by this request.
-    #[inline]
-    pub fn replication_config(mut self, value: t::ReplicationConfig) -> Self {
-        self.0.input_mut().replication_config = Some(value);
-        self
-    }
-    /// Define event buses used for replication.
-    #[inline]
-    pub fn event_buses(mut self, value: impl rt::Items<t::EndpointEventBus>) -> Self {
-        value.add_to(&mut self.0.input_mut().event_buses);
-        self
-    }
-    /// Adds one element to `EventBuses`; see [`event_buses`](Self::event_buses).
-    #[inline]
-    pub fn push_event_buses(mut self, item: impl Into<t::EndpointEventBus>) -> Self {
-        rt::push(&mut self.0.input_mut().event_buses, item);
-        self
-    }
-    /// The ARN of the role used by event replication for this request.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateEndpointResponse, e::UpdateEndpointError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateEndpointResponse, e::UpdateEndpointError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateEndpointRequest,
-        t::UpdateEndpointResponse,
-        e::UpdateEndpointError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateEndpointRequest name(String));
+    rt::setter!(into_opt UpdateEndpointRequest description(String));
+    rt::setter!(val_opt UpdateEndpointRequest routing_config(t::RoutingConfig));
+    rt::setter!(val_opt UpdateEndpointRequest replication_config(t::ReplicationConfig));
+    rt::setter!(
+        items UpdateEndpointRequest event_buses(t::EndpointEventBus) push_event_buses
+    );
+    rt::setter!(into_opt UpdateEndpointRequest role_arn(String));
 }
 /// The `UpdateEventBus` operation.
 ///
@@ -540,78 +174,9 @@ rt::operation_type!(
     e::UpdateEventBusError, op::UPDATE_EVENT_BUS
 );
 impl UpdateEventBus {
-    /// The name of the event bus.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// The identifier of the KMS customer managed key for EventBridge to use, if you choose to use a customer managed key to encrypt events on this event bus. The identifier can be the key Amazon Resource Name (ARN), KeyId, key alias, or key alias ARN.
-    #[inline]
-    pub fn kms_key_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_identifier = Some(value.into());
-        self
-    }
-    /// The event bus description.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sets `DeadLetterConfig`.
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// The logging configuration settings for the event bus.
-    #[inline]
-    pub fn log_config(mut self, value: t::LogConfig) -> Self {
-        self.0.input_mut().log_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateEventBusResponse, e::UpdateEventBusError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateEventBusResponse, e::UpdateEventBusError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateEventBusRequest,
-        t::UpdateEventBusResponse,
-        e::UpdateEventBusError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UpdateEventBusRequest name(String));
+    rt::setter!(into_opt UpdateEventBusRequest kms_key_identifier(String));
+    rt::setter!(into_opt UpdateEventBusRequest description(String));
+    rt::setter!(val_opt UpdateEventBusRequest dead_letter_config(t::DeadLetterConfig));
+    rt::setter!(val_opt UpdateEventBusRequest log_config(t::LogConfig));
 }

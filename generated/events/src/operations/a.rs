@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Activates a partner event source that has been deactivated. Once activated, your matching event bus will start receiving events from the event source.
+/// The runtime's description of [`ActivateEventSource`](super::super::client::ActivateEventSource): HTTP binding, errors, auth.
 pub static ACTIVATE_EVENT_SOURCE: rt::Operation = rt::Operation::new(
         "ActivateEventSource",
         "POST",

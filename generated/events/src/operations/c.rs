@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Cancels the specified replay.
+/// The runtime's description of [`CancelReplay`](super::super::client::CancelReplay): HTTP binding, errors, auth.
 pub static CANCEL_REPLAY: rt::Operation = rt::Operation::new(
         "CancelReplay",
         "POST",
@@ -18,11 +18,7 @@ pub static CANCEL_REPLAY: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Creates an API destination, which is an HTTP invocation endpoint configured as a target for events.
-///
-/// API destinations do not support private destinations, such as interface VPC endpoints.
-///
-/// For more information, see [API destinations](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html) in the *EventBridge User Guide*.
+/// The runtime's description of [`CreateApiDestination`](super::super::client::CreateApiDestination): HTTP binding, errors, auth.
 pub static CREATE_API_DESTINATION: rt::Operation = rt::Operation::new(
         "CreateApiDestination",
         "POST",
@@ -38,11 +34,7 @@ pub static CREATE_API_DESTINATION: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Creates an archive of events with the specified settings. When you create an archive, incoming events might not immediately start being sent to the archive. Allow a short period of time for changes to take effect. If you do not specify a pattern to filter events sent to the archive, all events are sent to the archive except replayed events. Replayed events are not sent to an archive.
-///
-/// **Important:** If you have specified that EventBridge use a customer managed key for encrypting the source event bus, we strongly recommend you also specify a customer managed key for any archives for the event bus as well.
-///
-/// For more information, see [Encrypting archives](https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html) in the *Amazon EventBridge User Guide*.
+/// The runtime's description of [`CreateArchive`](super::super::client::CreateArchive): HTTP binding, errors, auth.
 pub static CREATE_ARCHIVE: rt::Operation = rt::Operation::new(
         "CreateArchive",
         "POST",
@@ -60,9 +52,7 @@ pub static CREATE_ARCHIVE: rt::Operation = rt::Operation::new(
             &t::INVALID_EVENT_PATTERN_EXCEPTION,
         ],
     );
-/// Creates a connection. A connection defines the authorization type and credentials to use for authorization with an API destination HTTP endpoint.
-///
-/// For more information, see [Connections for endpoint targets](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection.html) in the *Amazon EventBridge User Guide*.
+/// The runtime's description of [`CreateConnection`](super::super::client::CreateConnection): HTTP binding, errors, auth.
 pub static CREATE_CONNECTION: rt::Operation = rt::Operation::new(
         "CreateConnection",
         "POST",
@@ -80,7 +70,7 @@ pub static CREATE_CONNECTION: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Creates a global endpoint. Global endpoints improve your application's availability by making it regional-fault tolerant. To do this, you define a primary and secondary Region with event buses in each Region. You also create a Amazon Route 53 health check that will tell EventBridge to route events to the secondary Region when an "unhealthy" state is encountered and events will be routed back to the primary Region when the health check reports a "healthy" state.
+/// The runtime's description of [`CreateEndpoint`](super::super::client::CreateEndpoint): HTTP binding, errors, auth.
 pub static CREATE_ENDPOINT: rt::Operation = rt::Operation::new(
         "CreateEndpoint",
         "POST",
@@ -95,7 +85,7 @@ pub static CREATE_ENDPOINT: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Creates a new event bus within your account. This can be a custom event bus which you can use to receive events from your custom applications and services, or it can be a partner event bus which can be matched to a partner event source.
+/// The runtime's description of [`CreateEventBus`](super::super::client::CreateEventBus): HTTP binding, errors, auth.
 pub static CREATE_EVENT_BUS: rt::Operation = rt::Operation::new(
         "CreateEventBus",
         "POST",
@@ -114,23 +104,7 @@ pub static CREATE_EVENT_BUS: rt::Operation = rt::Operation::new(
             &t::OPERATION_DISABLED_EXCEPTION,
         ],
     );
-/// Called by an SaaS partner to create a partner event source. This operation is not used by Amazon Web Services customers.
-///
-/// Each partner event source can be used by one Amazon Web Services account to create a matching partner event bus in that Amazon Web Services account. A SaaS partner must create one partner event source for each Amazon Web Services account that wants to receive those event types.
-///
-/// A partner event source creates events based on resources within the SaaS partner's service or application.
-///
-/// An Amazon Web Services account that creates a partner event bus that matches the partner event source can use that event bus to receive events from the partner, and then process them using Amazon Web Services Events rules and targets.
-///
-/// Partner event source names follow this format:
-///
-/// `partner_name/event_namespace/event_name`
-///
-/// - *partner\_name* is determined during partner registration, and identifies the partner to Amazon Web Services customers.
-/// - *event\_namespace* is determined by the partner, and is a way for the partner to categorize their events.
-/// - *event\_name* is determined by the partner, and should uniquely identify an event-generating resource within the partner system. The *event\_name* must be unique across all Amazon Web Services customers. This is because the event source is a shared resource between the partner and customer accounts, and each partner event source unique in the partner account.
-///
-/// The combination of *event\_namespace* and *event\_name* should help Amazon Web Services customers decide whether to create an event bus to receive these events.
+/// The runtime's description of [`CreatePartnerEventSource`](super::super::client::CreatePartnerEventSource): HTTP binding, errors, auth.
 pub static CREATE_PARTNER_EVENT_SOURCE: rt::Operation = rt::Operation::new(
         "CreatePartnerEventSource",
         "POST",

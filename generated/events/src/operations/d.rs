@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// You can use this operation to temporarily stop receiving events from the specified partner event source. The matching event bus is not deleted.
-///
-/// When you deactivate a partner event source, the source goes into PENDING state. If it remains in PENDING state for more than two weeks, it is deleted.
-///
-/// To activate a deactivated partner event source, use [ActivateEventSource](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ActivateEventSource.html).
+/// The runtime's description of [`DeactivateEventSource`](super::super::client::DeactivateEventSource): HTTP binding, errors, auth.
 pub static DEACTIVATE_EVENT_SOURCE: rt::Operation = rt::Operation::new(
         "DeactivateEventSource",
         "POST",
@@ -23,7 +19,7 @@ pub static DEACTIVATE_EVENT_SOURCE: rt::Operation = rt::Operation::new(
             &t::OPERATION_DISABLED_EXCEPTION,
         ],
     );
-/// Removes all authorization parameters from the connection. This lets you remove the secret from the connection so you can reuse it without having to create a new connection.
+/// The runtime's description of [`DeauthorizeConnection`](super::super::client::DeauthorizeConnection): HTTP binding, errors, auth.
 pub static DEAUTHORIZE_CONNECTION: rt::Operation = rt::Operation::new(
         "DeauthorizeConnection",
         "POST",
@@ -38,7 +34,7 @@ pub static DEAUTHORIZE_CONNECTION: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Deletes the specified API destination.
+/// The runtime's description of [`DeleteApiDestination`](super::super::client::DeleteApiDestination): HTTP binding, errors, auth.
 pub static DELETE_API_DESTINATION: rt::Operation = rt::Operation::new(
         "DeleteApiDestination",
         "POST",
@@ -53,7 +49,7 @@ pub static DELETE_API_DESTINATION: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Deletes the specified archive.
+/// The runtime's description of [`DeleteArchive`](super::super::client::DeleteArchive): HTTP binding, errors, auth.
 pub static DELETE_ARCHIVE: rt::Operation = rt::Operation::new(
         "DeleteArchive",
         "POST",
@@ -68,7 +64,7 @@ pub static DELETE_ARCHIVE: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Deletes a connection.
+/// The runtime's description of [`DeleteConnection`](super::super::client::DeleteConnection): HTTP binding, errors, auth.
 pub static DELETE_CONNECTION: rt::Operation = rt::Operation::new(
         "DeleteConnection",
         "POST",
@@ -83,7 +79,7 @@ pub static DELETE_CONNECTION: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Delete an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
+/// The runtime's description of [`DeleteEndpoint`](super::super::client::DeleteEndpoint): HTTP binding, errors, auth.
 pub static DELETE_ENDPOINT: rt::Operation = rt::Operation::new(
         "DeleteEndpoint",
         "POST",
@@ -98,7 +94,7 @@ pub static DELETE_ENDPOINT: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Deletes the specified custom event bus or partner event bus. All rules associated with this event bus need to be deleted. You can't delete your account's default event bus.
+/// The runtime's description of [`DeleteEventBus`](super::super::client::DeleteEventBus): HTTP binding, errors, auth.
 pub static DELETE_EVENT_BUS: rt::Operation = rt::Operation::new(
         "DeleteEventBus",
         "POST",
@@ -107,9 +103,7 @@ pub static DELETE_EVENT_BUS: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::INTERNAL_EXCEPTION, &t::CONCURRENT_MODIFICATION_EXCEPTION]);
-/// This operation is used by SaaS partners to delete a partner event source. This operation is not used by Amazon Web Services customers.
-///
-/// When you delete an event source, the status of the corresponding partner event bus in the Amazon Web Services customer account becomes DELETED.
+/// The runtime's description of [`DeletePartnerEventSource`](super::super::client::DeletePartnerEventSource): HTTP binding, errors, auth.
 pub static DELETE_PARTNER_EVENT_SOURCE: rt::Operation = rt::Operation::new(
         "DeletePartnerEventSource",
         "POST",
@@ -124,15 +118,7 @@ pub static DELETE_PARTNER_EVENT_SOURCE: rt::Operation = rt::Operation::new(
             &t::OPERATION_DISABLED_EXCEPTION,
         ],
     );
-/// Deletes the specified rule.
-///
-/// Before you can delete the rule, you must remove all targets, using [RemoveTargets](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RemoveTargets.html).
-///
-/// When you delete a rule, incoming events might continue to match to the deleted rule. Allow a short period of time for changes to take effect.
-///
-/// If you call delete rule multiple times for the same rule, all calls will succeed. When you call delete rule for a non-existent custom eventbus, `ResourceNotFoundException` is returned.
-///
-/// Managed rules are rules created and managed by another Amazon Web Services service on your behalf. These rules are created by those other Amazon Web Services services to support functionality in those services. You can delete these rules using the `Force` option, but you should do so only if you are sure the other service is not still using that rule.
+/// The runtime's description of [`DeleteRule`](super::super::client::DeleteRule): HTTP binding, errors, auth.
 pub static DELETE_RULE: rt::Operation = rt::Operation::new(
         "DeleteRule",
         "POST",
@@ -148,7 +134,7 @@ pub static DELETE_RULE: rt::Operation = rt::Operation::new(
             &t::RESOURCE_NOT_FOUND_EXCEPTION,
         ],
     );
-/// Retrieves details about an API destination.
+/// The runtime's description of [`DescribeApiDestination`](super::super::client::DescribeApiDestination): HTTP binding, errors, auth.
 pub static DESCRIBE_API_DESTINATION: rt::Operation = rt::Operation::new(
         "DescribeApiDestination",
         "POST",
@@ -157,7 +143,7 @@ pub static DESCRIBE_API_DESTINATION: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_API_DESTINATION_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// Retrieves details about an archive.
+/// The runtime's description of [`DescribeArchive`](super::super::client::DescribeArchive): HTTP binding, errors, auth.
 pub static DESCRIBE_ARCHIVE: rt::Operation = rt::Operation::new(
         "DescribeArchive",
         "POST",
@@ -172,7 +158,7 @@ pub static DESCRIBE_ARCHIVE: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Retrieves details about a connection.
+/// The runtime's description of [`DescribeConnection`](super::super::client::DescribeConnection): HTTP binding, errors, auth.
 pub static DESCRIBE_CONNECTION: rt::Operation = rt::Operation::new(
         "DescribeConnection",
         "POST",
@@ -181,7 +167,7 @@ pub static DESCRIBE_CONNECTION: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_CONNECTION_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// Get the information about an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
+/// The runtime's description of [`DescribeEndpoint`](super::super::client::DescribeEndpoint): HTTP binding, errors, auth.
 pub static DESCRIBE_ENDPOINT: rt::Operation = rt::Operation::new(
         "DescribeEndpoint",
         "POST",
@@ -190,11 +176,7 @@ pub static DESCRIBE_ENDPOINT: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_ENDPOINT_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// Displays details about an event bus in your account. This can include the external Amazon Web Services accounts that are permitted to write events to your default event bus, and the associated policy. For custom event buses and partner event buses, it displays the name, ARN, policy, state, and creation time.
-///
-/// To enable your account to receive events from other accounts on its default event bus, use [PutPermission](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html).
-///
-/// For more information about partner event buses, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html).
+/// The runtime's description of [`DescribeEventBus`](super::super::client::DescribeEventBus): HTTP binding, errors, auth.
 pub static DESCRIBE_EVENT_BUS: rt::Operation = rt::Operation::new(
         "DescribeEventBus",
         "POST",
@@ -203,7 +185,7 @@ pub static DESCRIBE_EVENT_BUS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_EVENT_BUS_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// This operation lists details about a partner event source that is shared with your account.
+/// The runtime's description of [`DescribeEventSource`](super::super::client::DescribeEventSource): HTTP binding, errors, auth.
 pub static DESCRIBE_EVENT_SOURCE: rt::Operation = rt::Operation::new(
         "DescribeEventSource",
         "POST",
@@ -218,7 +200,7 @@ pub static DESCRIBE_EVENT_SOURCE: rt::Operation = rt::Operation::new(
             &t::OPERATION_DISABLED_EXCEPTION,
         ],
     );
-/// An SaaS partner can use this operation to list details about a partner event source that they have created. Amazon Web Services customers do not use this operation. Instead, Amazon Web Services customers can use [DescribeEventSource](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventSource.html) to see details about a partner event source that is shared with them.
+/// The runtime's description of [`DescribePartnerEventSource`](super::super::client::DescribePartnerEventSource): HTTP binding, errors, auth.
 pub static DESCRIBE_PARTNER_EVENT_SOURCE: rt::Operation = rt::Operation::new(
         "DescribePartnerEventSource",
         "POST",
@@ -233,7 +215,7 @@ pub static DESCRIBE_PARTNER_EVENT_SOURCE: rt::Operation = rt::Operation::new(
             &t::OPERATION_DISABLED_EXCEPTION,
         ],
     );
-/// Retrieves details about a replay. Use `DescribeReplay` to determine the progress of a running replay. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you use `StartReplay` and specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed.
+/// The runtime's description of [`DescribeReplay`](super::super::client::DescribeReplay): HTTP binding, errors, auth.
 pub static DESCRIBE_REPLAY: rt::Operation = rt::Operation::new(
         "DescribeReplay",
         "POST",
@@ -242,9 +224,7 @@ pub static DESCRIBE_REPLAY: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_REPLAY_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// Describes the specified rule.
-///
-/// DescribeRule does not list the targets of a rule. To see the targets associated with a rule, use [ListTargetsByRule](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListTargetsByRule.html).
+/// The runtime's description of [`DescribeRule`](super::super::client::DescribeRule): HTTP binding, errors, auth.
 pub static DESCRIBE_RULE: rt::Operation = rt::Operation::new(
         "DescribeRule",
         "POST",
@@ -253,9 +233,7 @@ pub static DESCRIBE_RULE: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_RULE_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// Disables the specified rule. A disabled rule won't match any events, and won't self-trigger if it has a schedule expression.
-///
-/// When you disable a rule, incoming events might continue to match to the disabled rule. Allow a short period of time for changes to take effect.
+/// The runtime's description of [`DisableRule`](super::super::client::DisableRule): HTTP binding, errors, auth.
 pub static DISABLE_RULE: rt::Operation = rt::Operation::new(
         "DisableRule",
         "POST",

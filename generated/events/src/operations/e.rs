@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Enables the specified rule. If the rule does not exist, the operation fails.
-///
-/// When you enable a rule, incoming events might not immediately start matching to a newly enabled rule. Allow a short period of time for changes to take effect.
+/// The runtime's description of [`EnableRule`](super::super::client::EnableRule): HTTP binding, errors, auth.
 pub static ENABLE_RULE: rt::Operation = rt::Operation::new(
         "EnableRule",
         "POST",

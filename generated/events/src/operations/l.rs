@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Retrieves a list of API destination in the account in the current Region.
+/// The runtime's description of [`ListApiDestinations`](super::super::client::ListApiDestinations): HTTP binding, errors, auth.
 pub static LIST_API_DESTINATIONS: rt::Operation = rt::Operation::new(
         "ListApiDestinations",
         "POST",
@@ -11,7 +11,7 @@ pub static LIST_API_DESTINATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_API_DESTINATIONS_RESPONSE,
     )
     .errors(&[&t::INTERNAL_EXCEPTION]);
-/// Lists your archives. You can either list all the archives or you can provide a prefix to match to the archive names. Filter parameters are exclusive.
+/// The runtime's description of [`ListArchives`](super::super::client::ListArchives): HTTP binding, errors, auth.
 pub static LIST_ARCHIVES: rt::Operation = rt::Operation::new(
         "ListArchives",
         "POST",
@@ -20,7 +20,7 @@ pub static LIST_ARCHIVES: rt::Operation = rt::Operation::new(
         &t::LIST_ARCHIVES_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// Retrieves a list of connections from the account.
+/// The runtime's description of [`ListConnections`](super::super::client::ListConnections): HTTP binding, errors, auth.
 pub static LIST_CONNECTIONS: rt::Operation = rt::Operation::new(
         "ListConnections",
         "POST",
@@ -29,7 +29,7 @@ pub static LIST_CONNECTIONS: rt::Operation = rt::Operation::new(
         &t::LIST_CONNECTIONS_RESPONSE,
     )
     .errors(&[&t::INTERNAL_EXCEPTION]);
-/// List the global endpoints associated with this account. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
+/// The runtime's description of [`ListEndpoints`](super::super::client::ListEndpoints): HTTP binding, errors, auth.
 pub static LIST_ENDPOINTS: rt::Operation = rt::Operation::new(
         "ListEndpoints",
         "POST",
@@ -38,7 +38,7 @@ pub static LIST_ENDPOINTS: rt::Operation = rt::Operation::new(
         &t::LIST_ENDPOINTS_RESPONSE,
     )
     .errors(&[&t::INTERNAL_EXCEPTION]);
-/// Lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses.
+/// The runtime's description of [`ListEventBuses`](super::super::client::ListEventBuses): HTTP binding, errors, auth.
 pub static LIST_EVENT_BUSES: rt::Operation = rt::Operation::new(
         "ListEventBuses",
         "POST",
@@ -47,7 +47,7 @@ pub static LIST_EVENT_BUSES: rt::Operation = rt::Operation::new(
         &t::LIST_EVENT_BUSES_RESPONSE,
     )
     .errors(&[&t::INTERNAL_EXCEPTION]);
-/// You can use this to see all the partner event sources that have been shared with your Amazon Web Services account. For more information about partner event sources, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html).
+/// The runtime's description of [`ListEventSources`](super::super::client::ListEventSources): HTTP binding, errors, auth.
 pub static LIST_EVENT_SOURCES: rt::Operation = rt::Operation::new(
         "ListEventSources",
         "POST",
@@ -56,7 +56,7 @@ pub static LIST_EVENT_SOURCES: rt::Operation = rt::Operation::new(
         &t::LIST_EVENT_SOURCES_RESPONSE,
     )
     .errors(&[&t::INTERNAL_EXCEPTION, &t::OPERATION_DISABLED_EXCEPTION]);
-/// An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with. This operation is not used by Amazon Web Services customers.
+/// The runtime's description of [`ListPartnerEventSourceAccounts`](super::super::client::ListPartnerEventSourceAccounts): HTTP binding, errors, auth.
 pub static LIST_PARTNER_EVENT_SOURCE_ACCOUNTS: rt::Operation = rt::Operation::new(
         "ListPartnerEventSourceAccounts",
         "POST",
@@ -71,7 +71,7 @@ pub static LIST_PARTNER_EVENT_SOURCE_ACCOUNTS: rt::Operation = rt::Operation::ne
             &t::OPERATION_DISABLED_EXCEPTION,
         ],
     );
-/// An SaaS partner can use this operation to list all the partner event source names that they have created. This operation is not used by Amazon Web Services customers.
+/// The runtime's description of [`ListPartnerEventSources`](super::super::client::ListPartnerEventSources): HTTP binding, errors, auth.
 pub static LIST_PARTNER_EVENT_SOURCES: rt::Operation = rt::Operation::new(
         "ListPartnerEventSources",
         "POST",
@@ -80,7 +80,7 @@ pub static LIST_PARTNER_EVENT_SOURCES: rt::Operation = rt::Operation::new(
         &t::LIST_PARTNER_EVENT_SOURCES_RESPONSE,
     )
     .errors(&[&t::INTERNAL_EXCEPTION, &t::OPERATION_DISABLED_EXCEPTION]);
-/// Lists your replays. You can either list all the replays or you can provide a prefix to match to the replay names. Filter parameters are exclusive.
+/// The runtime's description of [`ListReplays`](super::super::client::ListReplays): HTTP binding, errors, auth.
 pub static LIST_REPLAYS: rt::Operation = rt::Operation::new(
         "ListReplays",
         "POST",
@@ -89,9 +89,7 @@ pub static LIST_REPLAYS: rt::Operation = rt::Operation::new(
         &t::LIST_REPLAYS_RESPONSE,
     )
     .errors(&[&t::INTERNAL_EXCEPTION]);
-/// Lists the rules for the specified target. You can see which of the rules in Amazon EventBridge can invoke a specific target in your account.
-///
-/// The maximum number of results per page for requests is 100.
+/// The runtime's description of [`ListRuleNamesByTarget`](super::super::client::ListRuleNamesByTarget): HTTP binding, errors, auth.
 pub static LIST_RULE_NAMES_BY_TARGET: rt::Operation = rt::Operation::new(
         "ListRuleNamesByTarget",
         "POST",
@@ -107,11 +105,7 @@ pub static LIST_RULE_NAMES_BY_TARGET_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("Limit")
     .result_key(&["RuleNames"]);
-/// Lists your Amazon EventBridge rules. You can either list all the rules or you can provide a prefix to match to the rule names.
-///
-/// The maximum number of results per page for requests is 100.
-///
-/// ListRules does not list the targets of a rule. To see the targets associated with a rule, use [ListTargetsByRule](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListTargetsByRule.html).
+/// The runtime's description of [`ListRules`](super::super::client::ListRules): HTTP binding, errors, auth.
 pub static LIST_RULES: rt::Operation = rt::Operation::new(
         "ListRules",
         "POST",
@@ -127,7 +121,7 @@ pub static LIST_RULES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("Limit")
     .result_key(&["Rules"]);
-/// Displays the tags associated with an EventBridge resource. In EventBridge, rules and event buses can be tagged.
+/// The runtime's description of [`ListTagsForResource`](super::super::client::ListTagsForResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",
@@ -136,9 +130,7 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         &t::LIST_TAGS_FOR_RESOURCE_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_EXCEPTION]);
-/// Lists the targets assigned to the specified rule.
-///
-/// The maximum number of results per page for requests is 100.
+/// The runtime's description of [`ListTargetsByRule`](super::super::client::ListTargetsByRule): HTTP binding, errors, auth.
 pub static LIST_TARGETS_BY_RULE: rt::Operation = rt::Operation::new(
         "ListTargetsByRule",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Revokes the permission of another Amazon Web Services account to be able to put events to the specified event bus. Specify the account to revoke by the `StatementId` value that you associated with the account when you granted it permission with `PutPermission`. You can find the `StatementId` by using [DescribeEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html).
+/// The runtime's description of [`RemovePermission`](super::super::client::RemovePermission): HTTP binding, errors, auth.
 pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         "RemovePermission",
         "POST",
@@ -18,15 +18,7 @@ pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
             &t::OPERATION_DISABLED_EXCEPTION,
         ],
     );
-/// Removes the specified targets from the specified rule. When the rule is triggered, those targets are no longer be invoked.
-///
-/// **Note:** A successful execution of `RemoveTargets` doesn't guarantee all targets are removed from the rule, it means that the target(s) listed in the request are removed.
-///
-/// When you remove a target, when the associated rule triggers, removed targets might continue to be invoked. Allow a short period of time for changes to take effect.
-///
-/// This action can partially fail if too many requests are made at the same time. If that happens, `FailedEntryCount` is non-zero in the response and each entry in `FailedEntries` provides the ID of the failed target and the error code.
-///
-/// The maximum number of entries per request is 10.
+/// The runtime's description of [`RemoveTargets`](super::super::client::RemoveTargets): HTTP binding, errors, auth.
 pub static REMOVE_TARGETS: rt::Operation = rt::Operation::new(
         "RemoveTargets",
         "POST",

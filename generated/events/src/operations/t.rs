@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Assigns one or more tags (key-value pairs) to the specified EventBridge resource. Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values. In EventBridge, rules and event buses can be tagged.
-///
-/// Tags don't have any semantic meaning to Amazon Web Services and are interpreted strictly as strings of characters.
-///
-/// You can use the `TagResource` action with a resource that already has tags. If you specify a new tag key, this tag is appended to the list of tags associated with the resource. If you specify a tag key that is already associated with the resource, the new tag value that you specify replaces the previous value for that tag.
-///
-/// You can associate as many as 50 tags with a resource.
+/// The runtime's description of [`TagResource`](super::super::client::TagResource): HTTP binding, errors, auth.
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",
@@ -24,9 +18,7 @@ pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
             &t::MANAGED_RULE_EXCEPTION,
         ],
     );
-/// Tests whether the specified event pattern matches the provided event.
-///
-/// Most services in Amazon Web Services treat : or / as the same character in Amazon Resource Names (ARNs). However, EventBridge uses an exact match in event patterns and rules. Be sure to use the correct ARN characters when creating event patterns so that they match the ARN syntax in the event you want to match.
+/// The runtime's description of [`TestEventPattern`](super::super::client::TestEventPattern): HTTP binding, errors, auth.
 pub static TEST_EVENT_PATTERN: rt::Operation = rt::Operation::new(
         "TestEventPattern",
         "POST",

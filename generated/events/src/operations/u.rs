@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes one or more tags from the specified EventBridge resource. In Amazon EventBridge, rules and event buses can be tagged.
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",
@@ -18,7 +18,7 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
             &t::MANAGED_RULE_EXCEPTION,
         ],
     );
-/// Updates an API destination.
+/// The runtime's description of [`UpdateApiDestination`](super::super::client::UpdateApiDestination): HTTP binding, errors, auth.
 pub static UPDATE_API_DESTINATION: rt::Operation = rt::Operation::new(
         "UpdateApiDestination",
         "POST",
@@ -34,7 +34,7 @@ pub static UPDATE_API_DESTINATION: rt::Operation = rt::Operation::new(
             &t::LIMIT_EXCEEDED_EXCEPTION,
         ],
     );
-/// Updates the specified archive.
+/// The runtime's description of [`UpdateArchive`](super::super::client::UpdateArchive): HTTP binding, errors, auth.
 pub static UPDATE_ARCHIVE: rt::Operation = rt::Operation::new(
         "UpdateArchive",
         "POST",
@@ -51,7 +51,7 @@ pub static UPDATE_ARCHIVE: rt::Operation = rt::Operation::new(
             &t::INVALID_EVENT_PATTERN_EXCEPTION,
         ],
     );
-/// Updates settings for a connection.
+/// The runtime's description of [`UpdateConnection`](super::super::client::UpdateConnection): HTTP binding, errors, auth.
 pub static UPDATE_CONNECTION: rt::Operation = rt::Operation::new(
         "UpdateConnection",
         "POST",
@@ -69,7 +69,7 @@ pub static UPDATE_CONNECTION: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Update an existing endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
+/// The runtime's description of [`UpdateEndpoint`](super::super::client::UpdateEndpoint): HTTP binding, errors, auth.
 pub static UPDATE_ENDPOINT: rt::Operation = rt::Operation::new(
         "UpdateEndpoint",
         "POST",
@@ -84,7 +84,7 @@ pub static UPDATE_ENDPOINT: rt::Operation = rt::Operation::new(
             &t::INTERNAL_EXCEPTION,
         ],
     );
-/// Updates the specified event bus.
+/// The runtime's description of [`UpdateEventBus`](super::super::client::UpdateEventBus): HTTP binding, errors, auth.
 pub static UPDATE_EVENT_BUS: rt::Operation = rt::Operation::new(
         "UpdateEventBus",
         "POST",

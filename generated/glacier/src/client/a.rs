@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation aborts a multipart upload identified by the upload ID.
-    ///
-    /// Returns the [`AbortMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation aborts a multipart upload identified by the upload ID. Returns [`AbortMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn abort_multipart_upload(&self) -> AbortMultipartUpload {
-        AbortMultipartUpload(rt::Call::new(&self.handle, &op::ABORT_MULTIPART_UPLOAD))
+        rt::builder(&self.handle)
     }
-    /// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault.
-    ///
-    /// Returns the [`AbortVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault. Returns [`AbortVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn abort_vault_lock(&self) -> AbortVaultLock {
-        AbortVaultLock(rt::Call::new(&self.handle, &op::ABORT_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
-    /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-    ///
-    /// Returns the [`AddTagsToVault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). Returns [`AddTagsToVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_tags_to_vault(&self) -> AddTagsToVault {
-        AddTagsToVault(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_VAULT))
+        rt::builder(&self.handle)
     }
 }
 /// The `AbortMultipartUpload` operation.
@@ -52,64 +46,9 @@ rt::operation_type!(
     e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD
 );
 impl AbortMultipartUpload {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The upload ID of the multipart upload to delete.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::AbortMultipartUploadError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::AbortMultipartUploadError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AbortMultipartUploadInput, rt::Unit, e::AbortMultipartUploadError> {
-        self.0
-    }
+    rt::setter!(into_req AbortMultipartUploadInput account_id(String));
+    rt::setter!(into_req AbortMultipartUploadInput vault_name(String));
+    rt::setter!(into_req AbortMultipartUploadInput upload_id(String));
 }
 /// The `AbortVaultLock` operation.
 ///
@@ -126,54 +65,8 @@ rt::operation_type!(
     op::ABORT_VAULT_LOCK
 );
 impl AbortVaultLock {
-    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AbortVaultLockError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AbortVaultLockError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError> {
-        self.0
-    }
+    rt::setter!(into_req AbortVaultLockInput account_id(String));
+    rt::setter!(into_req AbortVaultLockInput vault_name(String));
 }
 /// The `AddTagsToVault` operation.
 ///
@@ -186,68 +79,7 @@ rt::operation_type!(
     op::ADD_TAGS_TO_VAULT
 );
 impl AddTagsToVault {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The tags to add to the vault. Each tag is composed of a key and a value. The value can be an empty string.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AddTagsToVaultError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AddTagsToVaultError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError> {
-        self.0
-    }
+    rt::setter!(into_req AddTagsToVaultInput account_id(String));
+    rt::setter!(into_req AddTagsToVaultInput vault_name(String));
+    rt::setter!(entries AddTagsToVaultInput tags(String, String) insert_tags);
 }

@@ -7,28 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// You call this operation to inform Amazon Glacier (Glacier) that all the archive parts have been uploaded and that Glacier can now assemble the archive from the uploaded parts. After assembling and saving the archive to the vault, Glacier returns the URI path of the newly created archive resource. Using the URI path, you can then access the archive. After you upload an archive, you should save the archive ID returned to retrieve the archive at a later point. You can also get the vault inventory to obtain a list of archive IDs in a vault. For more information, see InitiateJob.
-    ///
-    /// Returns the [`CompleteMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You call this operation to inform Amazon Glacier (Glacier) that all the archive parts have been uploaded and that Glacier can now assemble the archive from the uploaded parts. After assembling and saving the archive to the vault, Glacier returns the URI path of the newly created archive resource. Using the URI path, you can then access the archive. After you upload an archive, you should save the archive ID returned to retrieve the archive at a later point. You can also get the vault inventory to obtain a list of archive IDs in a vault. For more information, see InitiateJob. Returns [`CompleteMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn complete_multipart_upload(&self) -> CompleteMultipartUpload {
-        CompleteMultipartUpload(
-            rt::Call::new(&self.handle, &op::COMPLETE_MULTIPART_UPLOAD),
-        )
+        rt::builder(&self.handle)
     }
-    /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling InitiateVaultLock. You can obtain the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
-    ///
-    /// Returns the [`CompleteVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling InitiateVaultLock. You can obtain the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html). Returns [`CompleteVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn complete_vault_lock(&self) -> CompleteVaultLock {
-        CompleteVaultLock(rt::Call::new(&self.handle, &op::COMPLETE_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
-    /// This operation creates a new vault with the specified name. The name of the vault must be unique within a region for an AWS account. You can create up to 1,000 vaults per account. If you need to create more vaults, contact Amazon Glacier.
-    ///
-    /// Returns the [`CreateVault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation creates a new vault with the specified name. The name of the vault must be unique within a region for an AWS account. You can create up to 1,000 vaults per account. If you need to create more vaults, contact Amazon Glacier. Returns [`CreateVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vault(&self) -> CreateVault {
-        CreateVault(rt::Call::new(&self.handle, &op::CREATE_VAULT))
+        rt::builder(&self.handle)
     }
 }
 /// The `CompleteMultipartUpload` operation.
@@ -56,83 +48,11 @@ rt::operation_type!(
     e::CompleteMultipartUploadError, op::COMPLETE_MULTIPART_UPLOAD
 );
 impl CompleteMultipartUpload {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The upload ID of the multipart upload.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// The total size, in bytes, of the entire archive. This value should be the sum of all the sizes of the individual parts that you uploaded.
-    #[inline]
-    pub fn archive_size(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_size = Some(value.into());
-        self
-    }
-    /// The SHA256 tree hash of the entire archive. It is the tree hash of SHA256 tree hash of the individual parts. If the value you specify in the request does not match the SHA256 tree hash of the final assembled archive as computed by Amazon Glacier (Glacier), Glacier returns an error and the request fails.
-    #[inline]
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ArchiveCreationOutput,
-            e::CompleteMultipartUploadError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ArchiveCreationOutput, e::CompleteMultipartUploadError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CompleteMultipartUploadInput,
-        t::ArchiveCreationOutput,
-        e::CompleteMultipartUploadError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CompleteMultipartUploadInput account_id(String));
+    rt::setter!(into_req CompleteMultipartUploadInput vault_name(String));
+    rt::setter!(into_req CompleteMultipartUploadInput upload_id(String));
+    rt::setter!(into_opt CompleteMultipartUploadInput archive_size(String));
+    rt::setter!(into_opt CompleteMultipartUploadInput checksum(String));
 }
 /// The `CompleteVaultLock` operation.
 ///
@@ -149,60 +69,9 @@ rt::operation_type!(
     op::COMPLETE_VAULT_LOCK
 );
 impl CompleteVaultLock {
-    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The `lockId` value is the lock ID obtained from a InitiateVaultLock request.
-    #[inline]
-    pub fn lock_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lock_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CompleteVaultLockError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CompleteVaultLockError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError> {
-        self.0
-    }
+    rt::setter!(into_req CompleteVaultLockInput account_id(String));
+    rt::setter!(into_req CompleteVaultLockInput vault_name(String));
+    rt::setter!(into_req CompleteVaultLockInput lock_id(String));
 }
 /// The `CreateVault` operation.
 ///
@@ -226,56 +95,6 @@ rt::operation_type!(
     op::CREATE_VAULT
 );
 impl CreateVault {
-    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon S3 Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateVaultOutput, e::CreateVaultError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateVaultOutput, e::CreateVaultError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError> {
-        self.0
-    }
+    rt::setter!(into_req CreateVaultInput account_id(String));
+    rt::setter!(into_req CreateVaultInput vault_name(String));
 }

@@ -7,42 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation returns the current data retrieval policy for the account and region specified in the GET request. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
-    ///
-    /// Returns the [`GetDataRetrievalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation returns the current data retrieval policy for the account and region specified in the GET request. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html). Returns [`GetDataRetrievalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_retrieval_policy(&self) -> GetDataRetrievalPolicy {
-        GetDataRetrievalPolicy(
-            rt::Call::new(&self.handle, &op::GET_DATA_RETRIEVAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// This operation downloads the output of the job you initiated using InitiateJob. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory.
-    ///
-    /// Returns the [`GetJobOutput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation downloads the output of the job you initiated using InitiateJob. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory. Returns [`GetJobOutput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_job_output(&self) -> GetJobOutput {
-        GetJobOutput(rt::Call::new(&self.handle, &op::GET_JOB_OUTPUT))
+        rt::builder(&self.handle)
     }
-    /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-    ///
-    /// Returns the [`GetVaultAccessPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html). Returns [`GetVaultAccessPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vault_access_policy(&self) -> GetVaultAccessPolicy {
-        GetVaultAccessPolicy(rt::Call::new(&self.handle, &op::GET_VAULT_ACCESS_POLICY))
+        rt::builder(&self.handle)
     }
-    /// This operation retrieves the following attributes from the `lock-policy` subresource set on the specified vault:
-    ///
-    /// Returns the [`GetVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation retrieves the following attributes from the `lock-policy` subresource set on the specified vault: Returns [`GetVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vault_lock(&self) -> GetVaultLock {
-        GetVaultLock(rt::Call::new(&self.handle, &op::GET_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
-    /// This operation retrieves the `notification-configuration` subresource of the specified vault.
-    ///
-    /// Returns the [`GetVaultNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation retrieves the `notification-configuration` subresource of the specified vault. Returns [`GetVaultNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vault_notifications(&self) -> GetVaultNotifications {
-        GetVaultNotifications(rt::Call::new(&self.handle, &op::GET_VAULT_NOTIFICATIONS))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetDataRetrievalPolicy` operation.
@@ -61,62 +49,7 @@ rt::operation_type!(
     op::GET_DATA_RETRIEVAL_POLICY
 );
 impl GetDataRetrievalPolicy {
-    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDataRetrievalPolicyOutput,
-            e::GetDataRetrievalPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDataRetrievalPolicyOutput,
-        e::GetDataRetrievalPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDataRetrievalPolicyInput,
-        t::GetDataRetrievalPolicyOutput,
-        e::GetDataRetrievalPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDataRetrievalPolicyInput account_id(String));
 }
 /// The `GetJobOutput` operation.
 ///
@@ -147,70 +80,10 @@ rt::operation_type!(
     op::GET_JOB_OUTPUT
 );
 impl GetJobOutput {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The job ID whose data is downloaded.
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// The range of bytes to retrieve from the output. For example, if you want to download the first 1,048,576 bytes, specify the range as `bytes=0-1048575`. By default, this operation downloads the entire output.
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().range = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetJobOutputOutput, e::GetJobOutputError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetJobOutputOutput, e::GetJobOutputError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetJobOutputInput, t::GetJobOutputOutput, e::GetJobOutputError> {
-        self.0
-    }
+    rt::setter!(into_req GetJobOutputInput account_id(String));
+    rt::setter!(into_req GetJobOutputInput vault_name(String));
+    rt::setter!(into_req GetJobOutputInput job_id(String));
+    rt::setter!(into_opt GetJobOutputInput range(String));
 }
 /// The `GetVaultAccessPolicy` operation.
 ///
@@ -227,65 +100,8 @@ rt::operation_type!(
     e::GetVaultAccessPolicyError, op::GET_VAULT_ACCESS_POLICY
 );
 impl GetVaultAccessPolicy {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetVaultAccessPolicyOutput,
-            e::GetVaultAccessPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetVaultAccessPolicyOutput, e::GetVaultAccessPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetVaultAccessPolicyInput,
-        t::GetVaultAccessPolicyOutput,
-        e::GetVaultAccessPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetVaultAccessPolicyInput account_id(String));
+    rt::setter!(into_req GetVaultAccessPolicyInput vault_name(String));
 }
 /// The `GetVaultLock` operation.
 ///
@@ -311,58 +127,8 @@ rt::operation_type!(
     op::GET_VAULT_LOCK
 );
 impl GetVaultLock {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetVaultLockOutput, e::GetVaultLockError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetVaultLockOutput, e::GetVaultLockError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetVaultLockInput, t::GetVaultLockOutput, e::GetVaultLockError> {
-        self.0
-    }
+    rt::setter!(into_req GetVaultLockInput account_id(String));
+    rt::setter!(into_req GetVaultLockInput vault_name(String));
 }
 /// The `GetVaultNotifications` operation.
 ///
@@ -385,63 +151,6 @@ rt::operation_type!(
     e::GetVaultNotificationsError, op::GET_VAULT_NOTIFICATIONS
 );
 impl GetVaultNotifications {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetVaultNotificationsOutput,
-            e::GetVaultNotificationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetVaultNotificationsOutput, e::GetVaultNotificationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetVaultNotificationsInput,
-        t::GetVaultNotificationsOutput,
-        e::GetVaultNotificationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetVaultNotificationsInput account_id(String));
+    rt::setter!(into_req GetVaultNotificationsInput vault_name(String));
 }

@@ -7,28 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation initiates a job of the specified type, which can be a select, an archival retrieval, or a vault retrieval. For more information about using this operation, see the documentation for the underlying REST API [Initiate a Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html).
-    ///
-    /// Returns the [`InitiateJob`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation initiates a job of the specified type, which can be a select, an archival retrieval, or a vault retrieval. For more information about using this operation, see the documentation for the underlying REST API [Initiate a Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html). Returns [`InitiateJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn initiate_job(&self) -> InitiateJob {
-        InitiateJob(rt::Call::new(&self.handle, &op::INITIATE_JOB))
+        rt::builder(&self.handle)
     }
-    /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see UploadMultipartPart).
-    ///
-    /// Returns the [`InitiateMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see UploadMultipartPart). Returns [`InitiateMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn initiate_multipart_upload(&self) -> InitiateMultipartUpload {
-        InitiateMultipartUpload(
-            rt::Call::new(&self.handle, &op::INITIATE_MULTIPART_UPLOAD),
-        )
+        rt::builder(&self.handle)
     }
-    /// This operation initiates the vault locking process by doing the following:
-    ///
-    /// Returns the [`InitiateVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation initiates the vault locking process by doing the following: Returns [`InitiateVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn initiate_vault_lock(&self) -> InitiateVaultLock {
-        InitiateVaultLock(rt::Call::new(&self.handle, &op::INITIATE_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
 }
 /// The `InitiateJob` operation.
@@ -42,64 +34,9 @@ rt::operation_type!(
     op::INITIATE_JOB
 );
 impl InitiateJob {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Provides options for specifying job information.
-    #[inline]
-    pub fn job_parameters(mut self, value: t::JobParameters) -> Self {
-        self.0.input_mut().job_parameters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::InitiateJobOutput, e::InitiateJobError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::InitiateJobOutput, e::InitiateJobError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError> {
-        self.0
-    }
+    rt::setter!(into_req InitiateJobInput account_id(String));
+    rt::setter!(into_req InitiateJobInput vault_name(String));
+    rt::setter!(val_opt InitiateJobInput job_parameters(t::JobParameters));
 }
 /// The `InitiateMultipartUpload` operation.
 ///
@@ -129,80 +66,10 @@ rt::operation_type!(
     op::INITIATE_MULTIPART_UPLOAD
 );
 impl InitiateMultipartUpload {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The archive description that you are uploading in parts.
-    #[inline]
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_description = Some(value.into());
-        self
-    }
-    /// The size of each part except the last, in bytes. The last part can be smaller than this part size.
-    #[inline]
-    pub fn part_size(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().part_size = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::InitiateMultipartUploadOutput,
-            e::InitiateMultipartUploadError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::InitiateMultipartUploadOutput,
-        e::InitiateMultipartUploadError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::InitiateMultipartUploadInput,
-        t::InitiateMultipartUploadOutput,
-        e::InitiateMultipartUploadError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req InitiateMultipartUploadInput account_id(String));
+    rt::setter!(into_req InitiateMultipartUploadInput vault_name(String));
+    rt::setter!(into_opt InitiateMultipartUploadInput archive_description(String));
+    rt::setter!(into_opt InitiateMultipartUploadInput part_size(String));
 }
 /// The `InitiateVaultLock` operation.
 ///
@@ -233,66 +100,7 @@ rt::operation_type!(
     e::InitiateVaultLockError, op::INITIATE_VAULT_LOCK
 );
 impl InitiateVaultLock {
-    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The vault lock policy as a JSON string, which uses "\\" as an escape character.
-    #[inline]
-    pub fn policy(mut self, value: t::VaultLockPolicy) -> Self {
-        self.0.input_mut().policy = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::InitiateVaultLockOutput, e::InitiateVaultLockError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::InitiateVaultLockOutput, e::InitiateVaultLockError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::InitiateVaultLockInput,
-        t::InitiateVaultLockOutput,
-        e::InitiateVaultLockError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req InitiateVaultLockInput account_id(String));
+    rt::setter!(into_req InitiateVaultLockInput vault_name(String));
+    rt::setter!(val_opt InitiateVaultLockInput policy(t::VaultLockPolicy));
 }

@@ -7,49 +7,35 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation lists jobs for a vault, including jobs that are in-progress and jobs that have recently finished. The List Job operation returns a list of these jobs sorted by job initiation time.
-    ///
-    /// Returns the [`ListJobs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists jobs for a vault, including jobs that are in-progress and jobs that have recently finished. The List Job operation returns a list of these jobs sorted by job initiation time. Returns [`ListJobs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_jobs(&self) -> ListJobs {
-        ListJobs(rt::Call::new(&self.handle, &op::LIST_JOBS))
+        rt::builder(&self.handle)
     }
-    /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
-    ///
-    /// Returns the [`ListMultipartUploads`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order. Returns [`ListMultipartUploads`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
-        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
+        rt::builder(&self.handle)
     }
-    /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
-    ///
-    /// Returns the [`ListParts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range. Returns [`ListParts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_parts(&self) -> ListParts {
-        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
+        rt::builder(&self.handle)
     }
-    /// This operation lists the provisioned capacity units for the specified AWS account.
-    ///
-    /// Returns the [`ListProvisionedCapacity`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists the provisioned capacity units for the specified AWS account. Returns [`ListProvisionedCapacity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_provisioned_capacity(&self) -> ListProvisionedCapacity {
-        ListProvisionedCapacity(
-            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CAPACITY),
-        )
+        rt::builder(&self.handle)
     }
-    /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-    ///
-    /// Returns the [`ListTagsForVault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). Returns [`ListTagsForVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_vault(&self) -> ListTagsForVault {
-        ListTagsForVault(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_VAULT))
+        rt::builder(&self.handle)
     }
-    /// This operation lists all vaults owned by the calling user's account. The list returned in the response is ASCII-sorted by vault name.
-    ///
-    /// Returns the [`ListVaults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists all vaults owned by the calling user's account. The list returned in the response is ASCII-sorted by vault name. Returns [`ListVaults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_vaults(&self) -> ListVaults {
-        ListVaults(rt::Call::new(&self.handle, &op::LIST_VAULTS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListJobs` operation.
@@ -72,78 +58,12 @@ rt::operation_type!(
     ListJobs, t::ListJobsInput, t::ListJobsOutput, e::ListJobsError, op::LIST_JOBS
 );
 impl ListJobs {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The maximum number of jobs to be returned. The default limit is 50. The number of jobs returned might be fewer than the specified limit, but the number of returned jobs never exceeds the limit.
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
-    /// An opaque string used for pagination. This value specifies the job at which the listing of jobs should begin. Get the marker value from a previous List Jobs response. You only need to include the marker if you are continuing the pagination of results started in a previous List Jobs request.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The type of job status to return. You can specify the following values: `InProgress`, `Succeeded`, or `Failed`.
-    #[inline]
-    pub fn statuscode(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statuscode = Some(value.into());
-        self
-    }
-    /// The state of the jobs to return. You can specify `true` or `false`.
-    #[inline]
-    pub fn completed(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().completed = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListJobsOutput, e::ListJobsError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListJobsOutput, e::ListJobsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListJobsInput, t::ListJobsOutput, e::ListJobsError> {
-        self.0
-    }
+    rt::setter!(into_req ListJobsInput account_id(String));
+    rt::setter!(into_req ListJobsInput vault_name(String));
+    rt::setter!(into_opt ListJobsInput limit(String));
+    rt::setter!(into_opt ListJobsInput marker(String));
+    rt::setter!(into_opt ListJobsInput statuscode(String));
+    rt::setter!(into_opt ListJobsInput completed(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -181,77 +101,10 @@ rt::operation_type!(
     e::ListMultipartUploadsError, op::LIST_MULTIPART_UPLOADS
 );
 impl ListMultipartUploads {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// An opaque string used for pagination. This value specifies the upload at which the listing of uploads should begin. Get the marker value from a previous List Uploads response. You need only include the marker if you are continuing the pagination of results started in a previous List Uploads request.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Specifies the maximum number of uploads returned in the response body. If this value is not specified, the List Uploads operation returns up to 50 uploads.
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListMultipartUploadsOutput,
-            e::ListMultipartUploadsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListMultipartUploadsOutput, e::ListMultipartUploadsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMultipartUploadsInput,
-        t::ListMultipartUploadsOutput,
-        e::ListMultipartUploadsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListMultipartUploadsInput account_id(String));
+    rt::setter!(into_req ListMultipartUploadsInput vault_name(String));
+    rt::setter!(into_opt ListMultipartUploadsInput marker(String));
+    rt::setter!(into_opt ListMultipartUploadsInput limit(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -282,74 +135,11 @@ rt::operation_type!(
     ListParts, t::ListPartsInput, t::ListPartsOutput, e::ListPartsError, op::LIST_PARTS
 );
 impl ListParts {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The upload ID of the multipart upload.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// An opaque string used for pagination. This value specifies the part at which the listing of parts should begin. Get the marker value from the response of a previous List Parts response. You need only include the marker if you are continuing the pagination of results started in a previous List Parts request.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of parts to be returned. The default limit is 50. The number of parts returned might be fewer than the specified limit, but the number of returned parts never exceeds the limit.
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListPartsOutput, e::ListPartsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListPartsOutput, e::ListPartsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListPartsInput, t::ListPartsOutput, e::ListPartsError> {
-        self.0
-    }
+    rt::setter!(into_req ListPartsInput account_id(String));
+    rt::setter!(into_req ListPartsInput vault_name(String));
+    rt::setter!(into_req ListPartsInput upload_id(String));
+    rt::setter!(into_opt ListPartsInput marker(String));
+    rt::setter!(into_opt ListPartsInput limit(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -380,62 +170,7 @@ rt::operation_type!(
     op::LIST_PROVISIONED_CAPACITY
 );
 impl ListProvisionedCapacity {
-    /// The AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '-' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, don't include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListProvisionedCapacityOutput,
-            e::ListProvisionedCapacityError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListProvisionedCapacityOutput,
-        e::ListProvisionedCapacityError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListProvisionedCapacityInput,
-        t::ListProvisionedCapacityOutput,
-        e::ListProvisionedCapacityError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListProvisionedCapacityInput account_id(String));
 }
 /// The `ListTagsForVault` operation.
 ///
@@ -452,62 +187,8 @@ rt::operation_type!(
     e::ListTagsForVaultError, op::LIST_TAGS_FOR_VAULT
 );
 impl ListTagsForVault {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTagsForVaultOutput, e::ListTagsForVaultError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForVaultOutput, e::ListTagsForVaultError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForVaultInput,
-        t::ListTagsForVaultOutput,
-        e::ListTagsForVaultError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForVaultInput account_id(String));
+    rt::setter!(into_req ListTagsForVaultInput vault_name(String));
 }
 /// The `ListVaults` operation.
 ///
@@ -526,64 +207,9 @@ rt::operation_type!(
     op::LIST_VAULTS
 );
 impl ListVaults {
-    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// A string used for pagination. The marker specifies the vault ARN after which the listing of vaults should begin.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of vaults to be returned. The default limit is 10. The number of vaults returned might be fewer than the specified limit, but the number of returned vaults never exceeds the limit.
-    #[inline]
-    pub fn limit(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().limit = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListVaultsOutput, e::ListVaultsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListVaultsOutput, e::ListVaultsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError> {
-        self.0
-    }
+    rt::setter!(into_req ListVaultsInput account_id(String));
+    rt::setter!(into_opt ListVaultsInput marker(String));
+    rt::setter!(into_opt ListVaultsInput limit(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation purchases a provisioned capacity unit for an AWS account.
-    ///
-    /// Returns the [`PurchaseProvisionedCapacity`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation purchases a provisioned capacity unit for an AWS account. Returns [`PurchaseProvisionedCapacity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_provisioned_capacity(&self) -> PurchaseProvisionedCapacity {
-        PurchaseProvisionedCapacity(
-            rt::Call::new(&self.handle, &op::PURCHASE_PROVISIONED_CAPACITY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `PurchaseProvisionedCapacity` operation.
@@ -33,60 +29,5 @@ rt::operation_type!(
     op::PURCHASE_PROVISIONED_CAPACITY
 );
 impl PurchaseProvisionedCapacity {
-    /// The AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '-' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, don't include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PurchaseProvisionedCapacityOutput,
-            e::PurchaseProvisionedCapacityError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PurchaseProvisionedCapacityOutput,
-        e::PurchaseProvisionedCapacityError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PurchaseProvisionedCapacityInput,
-        t::PurchaseProvisionedCapacityOutput,
-        e::PurchaseProvisionedCapacityError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PurchaseProvisionedCapacityInput account_id(String));
 }

@@ -7,28 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation sets and then enacts a data retrieval policy in the region specified in the PUT request. You can set one policy per region for an AWS account. The policy is enacted within a few minutes of a successful PUT operation.
-    ///
-    /// Returns the [`SetDataRetrievalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation sets and then enacts a data retrieval policy in the region specified in the PUT request. You can set one policy per region for an AWS account. The policy is enacted within a few minutes of a successful PUT operation. Returns [`SetDataRetrievalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_data_retrieval_policy(&self) -> SetDataRetrievalPolicy {
-        SetDataRetrievalPolicy(
-            rt::Call::new(&self.handle, &op::SET_DATA_RETRIEVAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-    ///
-    /// Returns the [`SetVaultAccessPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html). Returns [`SetVaultAccessPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_vault_access_policy(&self) -> SetVaultAccessPolicy {
-        SetVaultAccessPolicy(rt::Call::new(&self.handle, &op::SET_VAULT_ACCESS_POLICY))
+        rt::builder(&self.handle)
     }
-    /// This operation configures notifications that will be sent when specific events happen to a vault. By default, you don't get any notifications.
-    ///
-    /// Returns the [`SetVaultNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation configures notifications that will be sent when specific events happen to a vault. By default, you don't get any notifications. Returns [`SetVaultNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_vault_notifications(&self) -> SetVaultNotifications {
-        SetVaultNotifications(rt::Call::new(&self.handle, &op::SET_VAULT_NOTIFICATIONS))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetDataRetrievalPolicy` operation.
@@ -48,62 +40,8 @@ rt::operation_type!(
     e::SetDataRetrievalPolicyError, op::SET_DATA_RETRIEVAL_POLICY
 );
 impl SetDataRetrievalPolicy {
-    /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The data retrieval policy in JSON format.
-    #[inline]
-    pub fn policy(mut self, value: t::DataRetrievalPolicy) -> Self {
-        self.0.input_mut().policy = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetDataRetrievalPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetDataRetrievalPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetDataRetrievalPolicyInput,
-        rt::Unit,
-        e::SetDataRetrievalPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SetDataRetrievalPolicyInput account_id(String));
+    rt::setter!(val_opt SetDataRetrievalPolicyInput policy(t::DataRetrievalPolicy));
 }
 /// The `SetVaultAccessPolicy` operation.
 ///
@@ -120,64 +58,9 @@ rt::operation_type!(
     e::SetVaultAccessPolicyError, op::SET_VAULT_ACCESS_POLICY
 );
 impl SetVaultAccessPolicy {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The vault access policy as a JSON string.
-    #[inline]
-    pub fn policy(mut self, value: t::VaultAccessPolicy) -> Self {
-        self.0.input_mut().policy = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetVaultAccessPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetVaultAccessPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SetVaultAccessPolicyInput, rt::Unit, e::SetVaultAccessPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req SetVaultAccessPolicyInput account_id(String));
+    rt::setter!(into_req SetVaultAccessPolicyInput vault_name(String));
+    rt::setter!(val_opt SetVaultAccessPolicyInput policy(t::VaultAccessPolicy));
 }
 /// The `SetVaultNotifications` operation.
 ///
@@ -205,69 +88,10 @@ rt::operation_type!(
     e::SetVaultNotificationsError, op::SET_VAULT_NOTIFICATIONS
 );
 impl SetVaultNotifications {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// Provides options for specifying notification configuration.
-    #[inline]
-    pub fn vault_notification_config(
-        mut self,
-        value: t::VaultNotificationConfig,
-    ) -> Self {
-        self.0.input_mut().vault_notification_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetVaultNotificationsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetVaultNotificationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetVaultNotificationsInput,
-        rt::Unit,
-        e::SetVaultNotificationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SetVaultNotificationsInput account_id(String));
+    rt::setter!(into_req SetVaultNotificationsInput vault_name(String));
+    rt::setter!(
+        val_opt SetVaultNotificationsInput
+        vault_notification_config(t::VaultNotificationConfig)
+    );
 }

@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation adds an archive to a vault. This is a synchronous operation, and for a successful upload, your data is durably persisted. Amazon Glacier returns the archive ID in the `x-amz-archive-id` header of the response.
-    ///
-    /// Returns the [`UploadArchive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation adds an archive to a vault. This is a synchronous operation, and for a successful upload, your data is durably persisted. Amazon Glacier returns the archive ID in the `x-amz-archive-id` header of the response. Returns [`UploadArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_archive(&self) -> UploadArchive {
-        UploadArchive(rt::Call::new(&self.handle, &op::UPLOAD_ARCHIVE))
+        rt::builder(&self.handle)
     }
-    /// This operation uploads a part of an archive. You can upload archive parts in any order. You can also upload them in parallel. You can upload up to 10,000 parts for a multipart upload.
-    ///
-    /// Returns the [`UploadMultipartPart`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation uploads a part of an archive. You can upload archive parts in any order. You can also upload them in parallel. You can upload up to 10,000 parts for a multipart upload. Returns [`UploadMultipartPart`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_multipart_part(&self) -> UploadMultipartPart {
-        UploadMultipartPart(rt::Call::new(&self.handle, &op::UPLOAD_MULTIPART_PART))
+        rt::builder(&self.handle)
     }
 }
 /// The `UploadArchive` operation.
@@ -49,80 +45,11 @@ rt::operation_type!(
     e::UploadArchiveError, op::UPLOAD_ARCHIVE
 );
 impl UploadArchive {
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The optional description of the archive you are uploading.
-    #[inline]
-    pub fn archive_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().archive_description = Some(value.into());
-        self
-    }
-    /// The SHA256 tree hash of the data being uploaded.
-    #[inline]
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum = Some(value.into());
-        self
-    }
-    /// The data to upload.
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ArchiveCreationOutput, e::UploadArchiveError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ArchiveCreationOutput, e::UploadArchiveError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadArchiveInput,
-        t::ArchiveCreationOutput,
-        e::UploadArchiveError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UploadArchiveInput vault_name(String));
+    rt::setter!(into_req UploadArchiveInput account_id(String));
+    rt::setter!(into_opt UploadArchiveInput archive_description(String));
+    rt::setter!(into_opt UploadArchiveInput checksum(String));
+    rt::setter!(into_opt UploadArchiveInput body(rt::ByteStream));
 }
 /// The `UploadMultipartPart` operation.
 ///
@@ -151,87 +78,10 @@ rt::operation_type!(
     e::UploadMultipartPartError, op::UPLOAD_MULTIPART_PART
 );
 impl UploadMultipartPart {
-    /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the vault.
-    #[inline]
-    pub fn vault_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vault_name = value.into();
-        self
-    }
-    /// The upload ID of the multipart upload.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// The SHA256 tree hash of the data being uploaded.
-    #[inline]
-    pub fn checksum(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum = Some(value.into());
-        self
-    }
-    /// Identifies the range of bytes in the assembled archive that will be uploaded in this part. Amazon Glacier uses this information to assemble the archive in the proper sequence. The format of this header follows RFC 2616. An example header is Content-Range:bytes 0-4194303/\*.
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().range = Some(value.into());
-        self
-    }
-    /// The data to upload.
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UploadMultipartPartOutput,
-            e::UploadMultipartPartError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UploadMultipartPartOutput, e::UploadMultipartPartError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadMultipartPartInput,
-        t::UploadMultipartPartOutput,
-        e::UploadMultipartPartError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UploadMultipartPartInput account_id(String));
+    rt::setter!(into_req UploadMultipartPartInput vault_name(String));
+    rt::setter!(into_req UploadMultipartPartInput upload_id(String));
+    rt::setter!(into_opt UploadMultipartPartInput checksum(String));
+    rt::setter!(into_opt UploadMultipartPartInput range(String));
+    rt::setter!(into_opt UploadMultipartPartInput body(rt::ByteStream));
 }

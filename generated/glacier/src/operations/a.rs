@@ -2,15 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation aborts a multipart upload identified by the upload ID.
-///
-/// After the Abort Multipart Upload request succeeds, you cannot upload any more parts to the multipart upload or complete the multipart upload. Aborting a completed upload fails. However, aborting an already-aborted upload will succeed, for a short time. For more information about uploading a part and completing a multipart upload, see UploadMultipartPart and CompleteMultipartUpload.
-///
-/// This operation is idempotent.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [Abort Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-abort-upload.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`AbortMultipartUpload`](super::super::client::AbortMultipartUpload): HTTP binding, errors, auth.
 pub static ABORT_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
         "AbortMultipartUpload",
         "DELETE",
@@ -28,11 +20,7 @@ pub static ABORT_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault.
-///
-/// A vault lock is put into the `InProgress` state by calling InitiateVaultLock. A vault lock is put into the `Locked` state by calling CompleteVaultLock. You can get the state of a vault lock by calling GetVaultLock. For more information about the vault locking process, see [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html). For more information about vault lock policies, see [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
-///
-/// This operation is idempotent. You can successfully invoke this operation multiple times, if the vault lock is in the `InProgress` state or if there is no policy associated with the vault.
+/// The runtime's description of [`AbortVaultLock`](super::super::client::AbortVaultLock): HTTP binding, errors, auth.
 pub static ABORT_VAULT_LOCK: rt::Operation = rt::Operation::new(
         "AbortVaultLock",
         "DELETE",
@@ -50,7 +38,7 @@ pub static ABORT_VAULT_LOCK: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
+/// The runtime's description of [`AddTagsToVault`](super::super::client::AddTagsToVault): HTTP binding, errors, auth.
 pub static ADD_TAGS_TO_VAULT: rt::Operation = rt::Operation::new(
         "AddTagsToVault",
         "POST",

@@ -2,16 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation deletes an archive from a vault. Subsequent requests to initiate a retrieval of this archive will fail. Archive retrievals that are in progress for this archive ID may or may not succeed according to the following scenarios:
-///
-/// - If the archive retrieval job is actively preparing the data for download when Amazon Glacier receives the delete archive request, the archival retrieval operation might fail.
-/// - If the archive retrieval job has successfully prepared the archive for download when Amazon Glacier receives the delete archive request, you will be able to download the output.
-///
-/// This operation is idempotent. Attempting to delete an already-deleted archive does not result in an error.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Deleting an Archive in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/deleting-an-archive.html) and [Delete Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-delete.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`DeleteArchive`](super::super::client::DeleteArchive): HTTP binding, errors, auth.
 pub static DELETE_ARCHIVE: rt::Operation = rt::Operation::new(
         "DeleteArchive",
         "DELETE",
@@ -29,13 +20,7 @@ pub static DELETE_ARCHIVE: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation deletes a vault. Amazon Glacier will delete a vault only if there are no archives in the vault as of the last inventory and there have been no writes to the vault since the last inventory. If either of these conditions is not satisfied, the vault deletion fails (that is, the vault is not removed) and Amazon Glacier returns an error. You can use DescribeVault to return the number of archives in a vault, and you can use [Initiate a Job (POST jobs)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html) to initiate a new inventory retrieval for a vault. The inventory contains the archive IDs you use to delete archives using [Delete Archive (DELETE archive)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-delete.html).
-///
-/// This operation is idempotent.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Deleting a Vault in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/deleting-vaults.html) and [Delete Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-delete.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`DeleteVault`](super::super::client::DeleteVault): HTTP binding, errors, auth.
 pub static DELETE_VAULT: rt::Operation = rt::Operation::new(
         "DeleteVault",
         "DELETE",
@@ -53,9 +38,7 @@ pub static DELETE_VAULT: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation deletes the access policy associated with the specified vault. The operation is eventually consistent; that is, it might take some time for Amazon Glacier to completely remove the access policy, and you might still see the effect of the policy for a short time after you send the delete request.
-///
-/// This operation is idempotent. You can invoke delete multiple times, even if there is no policy associated with the vault. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
+/// The runtime's description of [`DeleteVaultAccessPolicy`](super::super::client::DeleteVaultAccessPolicy): HTTP binding, errors, auth.
 pub static DELETE_VAULT_ACCESS_POLICY: rt::Operation = rt::Operation::new(
         "DeleteVaultAccessPolicy",
         "DELETE",
@@ -73,11 +56,7 @@ pub static DELETE_VAULT_ACCESS_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation deletes the notification configuration set for a vault. The operation is eventually consistent; that is, it might take some time for Amazon Glacier to completely disable the notifications and you might still receive some notifications for a short time after you send the delete request.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Delete Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-delete.html) in the Amazon Glacier Developer Guide.
+/// The runtime's description of [`DeleteVaultNotifications`](super::super::client::DeleteVaultNotifications): HTTP binding, errors, auth.
 pub static DELETE_VAULT_NOTIFICATIONS: rt::Operation = rt::Operation::new(
         "DeleteVaultNotifications",
         "DELETE",
@@ -95,15 +74,7 @@ pub static DELETE_VAULT_NOTIFICATIONS: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation returns information about a job you previously initiated, including the job initiation date, the user who initiated the job, the job status code/message and the Amazon SNS topic to notify after Amazon Glacier (Glacier) completes the job. For more information about initiating a job, see InitiateJob.
-///
-/// **Note:** This operation enables you to check the status of your job. However, it is strongly recommended that you set up an Amazon SNS topic and specify it in your initiate job request so that Glacier can notify the topic after it completes the job.
-///
-/// A job ID will not expire for at least 24 hours after Glacier completes the job.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For more information about using this operation, see the documentation for the underlying REST API [Describe Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-describe-job-get.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`DescribeJob`](super::super::client::DescribeJob): HTTP binding, errors, auth.
 pub static DESCRIBE_JOB: rt::Operation = rt::Operation::new(
         "DescribeJob",
         "GET",
@@ -120,11 +91,7 @@ pub static DESCRIBE_JOB: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
-/// This operation returns information about a vault, including the vault's Amazon Resource Name (ARN), the date the vault was created, the number of archives it contains, and the total size of all the archives in the vault. The number of archives and their total size are as of the last inventory generation. This means that if you add or remove an archive from a vault, and then immediately use Describe Vault, the change in contents will not be immediately reflected. If you want to retrieve the latest inventory of the vault, use InitiateJob. Amazon Glacier generates vault inventories approximately daily. For more information, see [Downloading a Vault Inventory in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html).
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [Describe Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-get.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`DescribeVault`](super::super::client::DescribeVault): HTTP binding, errors, auth.
 pub static DESCRIBE_VAULT: rt::Operation = rt::Operation::new(
         "DescribeVault",
         "GET",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation returns the current data retrieval policy for the account and region specified in the GET request. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
+/// The runtime's description of [`GetDataRetrievalPolicy`](super::super::client::GetDataRetrievalPolicy): HTTP binding, errors, auth.
 pub static GET_DATA_RETRIEVAL_POLICY: rt::Operation = rt::Operation::new(
         "GetDataRetrievalPolicy",
         "GET",
@@ -18,21 +18,7 @@ pub static GET_DATA_RETRIEVAL_POLICY: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
-/// This operation downloads the output of the job you initiated using InitiateJob. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory.
-///
-/// You can download all the job output or download a portion of the output by specifying a byte range. In the case of an archive retrieval job, depending on the byte range you specify, Amazon Glacier (Glacier) returns the checksum for the portion of the data. You can compute the checksum on the client and verify that the values match to ensure the portion you downloaded is the correct data.
-///
-/// A job ID will not expire for at least 24 hours after Glacier completes the job. That a byte range. For both archive and inventory retrieval jobs, you should verify the downloaded size against the size returned in the headers from the **Get Job Output** response.
-///
-/// For archive retrieval jobs, you should also verify that the size is what you expected. If you download a portion of the output, the expected size is based on the range of bytes you specified. For example, if you specify a range of `bytes=0-1048575`, you should verify your download size is 1,048,576 bytes. If you download an entire archive, the expected size is the size of the archive when you uploaded it to Amazon Glacier The expected size is also returned in the headers from the **Get Job Output** response.
-///
-/// In the case of an archive retrieval job, depending on the byte range you specify, Glacier returns the checksum for the portion of the data. To ensure the portion you downloaded is the correct data, compute the checksum on the client, verify that the values match, and verify that the size is what you expected.
-///
-/// A job ID does not expire for at least 24 hours after Glacier completes the job. That is, you can download the job output within the 24 hours period after Amazon Glacier completes the job.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and the underlying REST API, see [Downloading a Vault Inventory](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html), [Downloading an Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/downloading-an-archive.html), and [Get Job Output](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-job-output-get.html)
+/// The runtime's description of [`GetJobOutput`](super::super::client::GetJobOutput): HTTP binding, errors, auth.
 pub static GET_JOB_OUTPUT: rt::Operation = rt::Operation::new(
         "GetJobOutput",
         "GET",
@@ -49,7 +35,7 @@ pub static GET_JOB_OUTPUT: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
-/// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
+/// The runtime's description of [`GetVaultAccessPolicy`](super::super::client::GetVaultAccessPolicy): HTTP binding, errors, auth.
 pub static GET_VAULT_ACCESS_POLICY: rt::Operation = rt::Operation::new(
         "GetVaultAccessPolicy",
         "GET",
@@ -66,16 +52,7 @@ pub static GET_VAULT_ACCESS_POLICY: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
-/// This operation retrieves the following attributes from the `lock-policy` subresource set on the specified vault:
-///
-/// - The vault lock policy set on the vault.
-/// - The state of the vault lock, which is either `InProgess` or `Locked`.
-/// - When the lock ID expires. The lock ID is used to complete the vault locking process.
-/// - When the vault lock was initiated and put into the `InProgress` state.
-///
-/// A vault lock is put into the `InProgress` state by calling InitiateVaultLock. A vault lock is put into the `Locked` state by calling CompleteVaultLock. You can abort the vault locking process by calling AbortVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
-///
-/// If there is no vault lock policy set on the vault, the operation returns a `404 Not found` error. For more information about vault lock policies, [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
+/// The runtime's description of [`GetVaultLock`](super::super::client::GetVaultLock): HTTP binding, errors, auth.
 pub static GET_VAULT_LOCK: rt::Operation = rt::Operation::new(
         "GetVaultLock",
         "GET",
@@ -92,13 +69,7 @@ pub static GET_VAULT_LOCK: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
-/// This operation retrieves the `notification-configuration` subresource of the specified vault.
-///
-/// For information about setting a notification configuration on a vault, see SetVaultNotifications. If a notification configuration for a vault is not set, the operation returns a `404 Not Found` error. For more information about vault notifications, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html).
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Get Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-get.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`GetVaultNotifications`](super::super::client::GetVaultNotifications): HTTP binding, errors, auth.
 pub static GET_VAULT_NOTIFICATIONS: rt::Operation = rt::Operation::new(
         "GetVaultNotifications",
         "GET",

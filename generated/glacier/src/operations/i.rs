@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation initiates a job of the specified type, which can be a select, an archival retrieval, or a vault retrieval. For more information about using this operation, see the documentation for the underlying REST API [Initiate a Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html).
+/// The runtime's description of [`InitiateJob`](super::super::client::InitiateJob): HTTP binding, errors, auth.
 pub static INITIATE_JOB: rt::Operation = rt::Operation::new(
         "InitiateJob",
         "POST",
@@ -22,19 +22,7 @@ pub static INITIATE_JOB: rt::Operation = rt::Operation::new(
         ],
     )
     .status(202u16);
-/// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see UploadMultipartPart).
-///
-/// When you initiate a multipart upload, you specify the part size in number of bytes. The part size must be a megabyte (1024 KB) multiplied by a power of 2-for example, 1048576 (1 MB), 2097152 (2 MB), 4194304 (4 MB), 8388608 (8 MB), and so on. The minimum allowable part size is 1 MB, and the maximum is 4 GB.
-///
-/// Every part you upload to this resource (see UploadMultipartPart), except the last one, must have the same size. The last one can be the same size or smaller. For example, suppose you want to upload a 16.2 MB file. If you initiate the multipart upload with a part size of 4 MB, you will upload four parts of 4 MB each and one part of 0.2 MB.
-///
-/// **Note:** You don't need to know the size of the archive when you start a multipart upload because Amazon Glacier does not require you to specify the overall archive size.
-///
-/// After you complete the multipart upload, Amazon Glacier (Glacier) removes the multipart upload resource referenced by the ID. Glacier also removes the multipart upload resource if you cancel the multipart upload or it may be removed if there is no activity for a period of 24 hours.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Initiate Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-initiate-upload.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`InitiateMultipartUpload`](super::super::client::InitiateMultipartUpload): HTTP binding, errors, auth.
 pub static INITIATE_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
         "InitiateMultipartUpload",
         "POST",
@@ -52,21 +40,7 @@ pub static INITIATE_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
         ],
     )
     .status(201u16);
-/// This operation initiates the vault locking process by doing the following:
-///
-/// - Installing a vault lock policy on the specified vault.
-/// - Setting the lock state of vault lock to `InProgress`.
-/// - Returning a lock ID, which is used to complete the vault locking process.
-///
-/// You can set one vault lock policy for each vault and this policy can be up to 20 KB in size. For more information about vault lock policies, see [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
-///
-/// You must complete the vault locking process within 24 hours after the vault lock enters the `InProgress` state. After the 24 hour window ends, the lock ID expires, the vault automatically exits the `InProgress` state, and the vault lock policy is removed from the vault. You call CompleteVaultLock to complete the vault locking process by setting the state of the vault lock to `Locked`.
-///
-/// After a vault lock is in the `Locked` state, you cannot initiate a new vault lock for the vault.
-///
-/// You can abort the vault locking process by calling AbortVaultLock. You can get the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
-///
-/// If this operation is called when the vault lock is in the `InProgress` state, the operation returns an `AccessDeniedException` error. When the vault lock is in the `InProgress` state you must call AbortVaultLock before you can initiate a new vault lock policy.
+/// The runtime's description of [`InitiateVaultLock`](super::super::client::InitiateVaultLock): HTTP binding, errors, auth.
 pub static INITIATE_VAULT_LOCK: rt::Operation = rt::Operation::new(
         "InitiateVaultLock",
         "POST",

@@ -2,17 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation lists jobs for a vault, including jobs that are in-progress and jobs that have recently finished. The List Job operation returns a list of these jobs sorted by job initiation time.
-///
-/// **Note:** Amazon Glacier retains recently completed jobs for a period before deleting them; however, it eventually removes completed jobs. The output of completed jobs can be retrieved. Retaining completed jobs for a period of time after they have completed enables you to get a job output in the event you miss the job completion notification or your first attempt to download it fails. For example, suppose you start an archive retrieval job to download an archive. After the job completes, you start to download the archive but encounter a network error. In this scenario, you can retry and download the archive while the job exists.
-///
-/// The List Jobs operation supports pagination. You should always check the response `Marker` field. If there are no more jobs to list, the `Marker` field is set to `null`. If there are more jobs to list, the `Marker` field is set to a non-null value, which you can use to continue the pagination of the list. To return a list of jobs that begins at a specific job, set the marker request parameter to the `Marker` value for that job that you obtained from a previous List Jobs request.
-///
-/// You can set a maximum limit for the number of jobs returned in the response by specifying the `limit` parameter in the request. The default limit is 50. The number of jobs returned might be fewer than the limit, but the number of returned jobs never exceeds the limit.
-///
-/// Additionally, you can filter the jobs list returned by specifying the optional `statuscode` parameter or `completed` parameter, or both. Using the `statuscode` parameter, you can specify to return only jobs that match either the `InProgress`, `Succeeded`, or `Failed` status. Using the `completed` parameter, you can specify to return only jobs that were completed (`true`) or jobs that were not completed (`false`).
-///
-/// For more information about using this operation, see the documentation for the underlying REST API [List Jobs](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-jobs-get.html).
+/// The runtime's description of [`ListJobs`](super::super::client::ListJobs): HTTP binding, errors, auth.
 pub static LIST_JOBS: rt::Operation = rt::Operation::new(
         "ListJobs",
         "GET",
@@ -36,15 +26,7 @@ pub static LIST_JOBS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("limit")
     .result_key(&["JobList"]);
-/// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
-///
-/// The List Multipart Uploads operation supports pagination. By default, this operation returns up to 50 multipart uploads in the response. You should always check the response for a `marker` at which to continue the list; if there are no more items the `marker` is `null`. To return a list of multipart uploads that begins at a specific upload, set the `marker` request parameter to the value you obtained from a previous List Multipart Upload request. You can also limit the number of uploads returned in the response by specifying the `limit` parameter in the request.
-///
-/// Note the difference between this operation and listing parts (ListParts). The List Multipart Uploads operation lists all multipart uploads for a vault and does not require a multipart upload ID. The List Parts operation requires a multipart upload ID since parts are associated with a single upload.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Multipart Uploads](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-uploads.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`ListMultipartUploads`](super::super::client::ListMultipartUploads): HTTP binding, errors, auth.
 pub static LIST_MULTIPART_UPLOADS: rt::Operation = rt::Operation::new(
         "ListMultipartUploads",
         "GET",
@@ -68,13 +50,7 @@ pub static LIST_MULTIPART_UPLOADS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     )
     .limit_key("limit")
     .result_key(&["UploadsList"]);
-/// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
-///
-/// The List Parts operation supports pagination. By default, this operation returns up to 50 uploaded parts in the response. You should always check the response for a `marker` at which to continue the list; if there are no more items the `marker` is `null`. To return a list of parts that begins at a specific part, set the `marker` request parameter to the value you obtained from a previous List Parts request. You can also limit the number of parts returned in the response by specifying the `limit` parameter in the request.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Parts](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-parts.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`ListParts`](super::super::client::ListParts): HTTP binding, errors, auth.
 pub static LIST_PARTS: rt::Operation = rt::Operation::new(
         "ListParts",
         "GET",
@@ -98,7 +74,7 @@ pub static LIST_PARTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("limit")
     .result_key(&["Parts"]);
-/// This operation lists the provisioned capacity units for the specified AWS account.
+/// The runtime's description of [`ListProvisionedCapacity`](super::super::client::ListProvisionedCapacity): HTTP binding, errors, auth.
 pub static LIST_PROVISIONED_CAPACITY: rt::Operation = rt::Operation::new(
         "ListProvisionedCapacity",
         "GET",
@@ -114,7 +90,7 @@ pub static LIST_PROVISIONED_CAPACITY: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
-/// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
+/// The runtime's description of [`ListTagsForVault`](super::super::client::ListTagsForVault): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_VAULT: rt::Operation = rt::Operation::new(
         "ListTagsForVault",
         "GET",
@@ -131,13 +107,7 @@ pub static LIST_TAGS_FOR_VAULT: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
-/// This operation lists all vaults owned by the calling user's account. The list returned in the response is ASCII-sorted by vault name.
-///
-/// By default, this operation returns up to 10 items. If there are more vaults to list, the response `marker` field contains the vault Amazon Resource Name (ARN) at which to continue the list with a new List Vaults request; otherwise, the `marker` field is `null`. To return a list of vaults that begins at a specific vault, set the `marker` request parameter to the vault ARN you obtained from a previous List Vaults request. You can also limit the number of vaults returned in the response by specifying the `limit` parameter in the request.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [List Vaults](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vaults-get.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`ListVaults`](super::super::client::ListVaults): HTTP binding, errors, auth.
 pub static LIST_VAULTS: rt::Operation = rt::Operation::new(
         "ListVaults",
         "GET",

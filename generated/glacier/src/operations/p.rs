@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation purchases a provisioned capacity unit for an AWS account.
+/// The runtime's description of [`PurchaseProvisionedCapacity`](super::super::client::PurchaseProvisionedCapacity): HTTP binding, errors, auth.
 pub static PURCHASE_PROVISIONED_CAPACITY: rt::Operation = rt::Operation::new(
         "PurchaseProvisionedCapacity",
         "POST",

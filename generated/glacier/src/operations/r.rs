@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation removes one or more tags from the set of tags attached to a vault. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). This operation is idempotent. The operation will be successful, even if there are no tags attached to the vault.
+/// The runtime's description of [`RemoveTagsFromVault`](super::super::client::RemoveTagsFromVault): HTTP binding, errors, auth.
 pub static REMOVE_TAGS_FROM_VAULT: rt::Operation = rt::Operation::new(
         "RemoveTagsFromVault",
         "POST",

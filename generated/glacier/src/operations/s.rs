@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation sets and then enacts a data retrieval policy in the region specified in the PUT request. You can set one policy per region for an AWS account. The policy is enacted within a few minutes of a successful PUT operation.
-///
-/// The set policy operation does not affect retrieval jobs that were in progress before the policy was enacted. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
+/// The runtime's description of [`SetDataRetrievalPolicy`](super::super::client::SetDataRetrievalPolicy): HTTP binding, errors, auth.
 pub static SET_DATA_RETRIEVAL_POLICY: rt::Operation = rt::Operation::new(
         "SetDataRetrievalPolicy",
         "PUT",
@@ -21,7 +19,7 @@ pub static SET_DATA_RETRIEVAL_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
+/// The runtime's description of [`SetVaultAccessPolicy`](super::super::client::SetVaultAccessPolicy): HTTP binding, errors, auth.
 pub static SET_VAULT_ACCESS_POLICY: rt::Operation = rt::Operation::new(
         "SetVaultAccessPolicy",
         "PUT",
@@ -39,18 +37,7 @@ pub static SET_VAULT_ACCESS_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// This operation configures notifications that will be sent when specific events happen to a vault. By default, you don't get any notifications.
-///
-/// To configure vault notifications, send a PUT request to the `notification-configuration` subresource of the vault. The request should include a JSON document that provides an Amazon SNS topic and specific events for which you want Amazon Glacier to send notifications to the topic.
-///
-/// Amazon SNS topics must grant permission to the vault to be allowed to publish notifications to the topic. You can configure a vault to publish a notification for the following vault events:
-///
-/// - **ArchiveRetrievalCompleted** This event occurs when a job that was initiated for an archive retrieval is completed (InitiateJob). The status of the completed job can be "Succeeded" or "Failed". The notification sent to the SNS topic is the same output as returned from DescribeJob.
-/// - **InventoryRetrievalCompleted** This event occurs when a job that was initiated for an inventory retrieval is completed (InitiateJob). The status of the completed job can be "Succeeded" or "Failed". The notification sent to the SNS topic is the same output as returned from DescribeJob.
-///
-/// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
-///
-/// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Set Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-put.html) in the *Amazon Glacier Developer Guide*.
+/// The runtime's description of [`SetVaultNotifications`](super::super::client::SetVaultNotifications): HTTP binding, errors, auth.
 pub static SET_VAULT_NOTIFICATIONS: rt::Operation = rt::Operation::new(
         "SetVaultNotifications",
         "PUT",

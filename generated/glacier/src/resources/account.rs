@@ -25,12 +25,7 @@ static ACCOUNT: rt::ResourceSpec = rt::ResourceSpec {
     load: None,
 };
 static ACCOUNT_CREATE_VAULT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("accountId", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -40,12 +35,7 @@ static ACCOUNT_CREATE_VAULT: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static ACCOUNT_VAULTS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("accountId", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),

@@ -26,39 +26,18 @@ static ARCHIVE: rt::ResourceSpec = rt::ResourceSpec {
 };
 static ARCHIVE_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "archiveId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("archiveId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static ARCHIVE_INITIATE_ARCHIVE_RETRIEVAL: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "jobParameters.Type",
-            source: rt::Source::Str("archive-retrieval"),
-        },
-        rt::Param {
-            target: "jobParameters.ArchiveId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("jobParameters.Type", rt::Source::Str("archive-retrieval")),
+        rt::param("jobParameters.ArchiveId", rt::Source::Identifier(2usize)),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[

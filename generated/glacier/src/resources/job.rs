@@ -27,18 +27,9 @@ static JOB: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::DescribeJobInput>,
         output: rt::new_shape::<t::GlacierJobDescription>,
         params: &[
-            rt::Param {
-                target: "accountId",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "vaultName",
-                source: rt::Source::Identifier(1usize),
-            },
-            rt::Param {
-                target: "jobId",
-                source: rt::Source::Identifier(2usize),
-            },
+            rt::param("accountId", rt::Source::Identifier(0usize)),
+            rt::param("vaultName", rt::Source::Identifier(1usize)),
+            rt::param("jobId", rt::Source::Identifier(2usize)),
         ],
         path: "@",
         select: None,
@@ -46,18 +37,9 @@ static JOB: rt::ResourceSpec = rt::ResourceSpec {
 };
 static JOB_GET_OUTPUT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "jobId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("jobId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };

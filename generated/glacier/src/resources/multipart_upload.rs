@@ -26,69 +26,33 @@ static MULTIPART_UPLOAD: rt::ResourceSpec = rt::ResourceSpec {
 };
 static MULTIPART_UPLOAD_ABORT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "uploadId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("uploadId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static MULTIPART_UPLOAD_COMPLETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "uploadId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("uploadId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static MULTIPART_UPLOAD_PARTS: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "uploadId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("uploadId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static MULTIPART_UPLOAD_UPLOAD_PART: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "uploadId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("uploadId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };

@@ -27,14 +27,8 @@ static NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::GetVaultNotificationsInput>,
         output: rt::new_shape::<t::GetVaultNotificationsOutput>,
         params: &[
-            rt::Param {
-                target: "accountId",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "vaultName",
-                source: rt::Source::Identifier(1usize),
-            },
+            rt::param("accountId", rt::Source::Identifier(0usize)),
+            rt::param("vaultName", rt::Source::Identifier(1usize)),
         ],
         path: "vaultNotificationConfig",
         select: None,
@@ -42,27 +36,15 @@ static NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
 };
 static NOTIFICATION_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static NOTIFICATION_SET: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

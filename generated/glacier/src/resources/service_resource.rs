@@ -25,12 +25,7 @@ static SERVICE_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
     load: None,
 };
 static SERVICE_RESOURCE_CREATE_VAULT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Str("-"),
-        },
-    ],
+    params: &[rt::param("accountId", rt::Source::Str("-"))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::RequestParameter("accountId"),
@@ -40,12 +35,7 @@ static SERVICE_RESOURCE_CREATE_VAULT: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static SERVICE_RESOURCE_VAULTS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Str("-"),
-        },
-    ],
+    params: &[rt::param("accountId", rt::Source::Str("-"))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::RequestParameter("accountId"),

@@ -27,14 +27,8 @@ static VAULT: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::DescribeVaultInput>,
         output: rt::new_shape::<t::DescribeVaultOutput>,
         params: &[
-            rt::Param {
-                target: "vaultName",
-                source: rt::Source::Identifier(1usize),
-            },
-            rt::Param {
-                target: "accountId",
-                source: rt::Source::Identifier(0usize),
-            },
+            rt::param("vaultName", rt::Source::Identifier(1usize)),
+            rt::param("accountId", rt::Source::Identifier(0usize)),
         ],
         path: "@",
         select: None,
@@ -42,44 +36,23 @@ static VAULT: rt::ResourceSpec = rt::ResourceSpec {
 };
 static VAULT_CREATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
     ],
     resource: None,
 };
 static VAULT_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
     ],
     resource: None,
 };
 static VAULT_INITIATE_INVENTORY_RETRIEVAL: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "jobParameters.Type",
-            source: rt::Source::Str("inventory-retrieval"),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("jobParameters.Type", rt::Source::Str("inventory-retrieval")),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[
@@ -92,14 +65,8 @@ static VAULT_INITIATE_INVENTORY_RETRIEVAL: rt::ActionSpec = rt::ActionSpec {
 };
 static VAULT_INITIATE_MULTIPART_UPLOAD: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[
@@ -112,14 +79,8 @@ static VAULT_INITIATE_MULTIPART_UPLOAD: rt::ActionSpec = rt::ActionSpec {
 };
 static VAULT_UPLOAD_ARCHIVE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[
@@ -132,18 +93,9 @@ static VAULT_UPLOAD_ARCHIVE: rt::ActionSpec = rt::ActionSpec {
 };
 static VAULT_COMPLETED_JOBS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "completed",
-            source: rt::Source::Str("true"),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("completed", rt::Source::Str("true")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -157,18 +109,9 @@ static VAULT_COMPLETED_JOBS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VAULT_FAILED_JOBS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "statuscode",
-            source: rt::Source::Str("Failed"),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("statuscode", rt::Source::Str("Failed")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -182,14 +125,8 @@ static VAULT_FAILED_JOBS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VAULT_JOBS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -203,18 +140,9 @@ static VAULT_JOBS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VAULT_JOBS_IN_PROGRESS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "statuscode",
-            source: rt::Source::Str("InProgress"),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("statuscode", rt::Source::Str("InProgress")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -228,14 +156,8 @@ static VAULT_JOBS_IN_PROGRESS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VAULT_MULTIPART_UPLAODS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -249,14 +171,8 @@ static VAULT_MULTIPART_UPLAODS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VAULT_MULTIPART_UPLOADS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("accountId", rt::Source::Identifier(0usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[
@@ -270,18 +186,9 @@ static VAULT_MULTIPART_UPLOADS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static VAULT_SUCCEEDED_JOBS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "accountId",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "vaultName",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "statuscode",
-            source: rt::Source::Str("Succeeded"),
-        },
+        rt::param("accountId", rt::Source::Identifier(0usize)),
+        rt::param("vaultName", rt::Source::Identifier(1usize)),
+        rt::param("statuscode", rt::Source::Str("Succeeded")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[

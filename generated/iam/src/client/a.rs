@@ -7,78 +7,52 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Accepts a delegation request, granting the requested temporary access.
-    ///
-    /// Returns the [`AcceptDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a delegation request, granting the requested temporary access. Returns [`AcceptDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_delegation_request(&self) -> AcceptDelegationRequest {
-        AcceptDelegationRequest(
-            rt::Call::new(&self.handle, &op::ACCEPT_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`AcquireRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. Returns [`AcquireRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn acquire_role(&self) -> AcquireRole {
-        AcquireRole(rt::Call::new(&self.handle, &op::ACQUIRE_ROLE))
+        rt::builder(&self.handle)
     }
-    /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
-    ///
-    /// Returns the [`AddClientIdToOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource. Returns [`AddClientIdToOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_client_id_to_open_id_connect_provider(
         &self,
     ) -> AddClientIdToOpenIdConnectProvider {
-        AddClientIdToOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it.
-    ///
-    /// Returns the [`AddRoleToInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it. Returns [`AddRoleToInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_role_to_instance_profile(&self) -> AddRoleToInstanceProfile {
-        AddRoleToInstanceProfile(
-            rt::Call::new(&self.handle, &op::ADD_ROLE_TO_INSTANCE_PROFILE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds the specified user to the specified group.
-    ///
-    /// Returns the [`AddUserToGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds the specified user to the specified group. Returns [`AddUserToGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_user_to_group(&self) -> AddUserToGroup {
-        AddUserToGroup(rt::Call::new(&self.handle, &op::ADD_USER_TO_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Associates a delegation request with the current identity.
-    ///
-    /// Returns the [`AssociateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates a delegation request with the current identity. Returns [`AssociateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_delegation_request(&self) -> AssociateDelegationRequest {
-        AssociateDelegationRequest(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
-    /// Attaches the specified managed policy to the specified IAM group.
-    ///
-    /// Returns the [`AttachGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches the specified managed policy to the specified IAM group. Returns [`AttachGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_group_policy(&self) -> AttachGroupPolicy {
-        AttachGroupPolicy(rt::Call::new(&self.handle, &op::ATTACH_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy.
-    ///
-    /// Returns the [`AttachRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy. Returns [`AttachRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_role_policy(&self) -> AttachRolePolicy {
-        AttachRolePolicy(rt::Call::new(&self.handle, &op::ATTACH_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Attaches the specified managed policy to the specified user.
-    ///
-    /// Returns the [`AttachUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches the specified managed policy to the specified user. Returns [`AttachUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_user_policy(&self) -> AttachUserPolicy {
-        AttachUserPolicy(rt::Call::new(&self.handle, &op::ATTACH_USER_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `AcceptDelegationRequest` operation.
@@ -102,56 +76,7 @@ rt::operation_type!(
     e::AcceptDelegationRequestError, op::ACCEPT_DELEGATION_REQUEST
 );
 impl AcceptDelegationRequest {
-    /// The unique identifier of the delegation request to accept.
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::AcceptDelegationRequestError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::AcceptDelegationRequestError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcceptDelegationRequestRequest,
-        rt::Unit,
-        e::AcceptDelegationRequestError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AcceptDelegationRequestRequest delegation_request_id(String));
 }
 /// The `AcquireRole` operation.
 ///
@@ -170,77 +95,12 @@ rt::operation_type!(
     op::ACQUIRE_ROLE
 );
 impl AcquireRole {
-    /// The Amazon Resource Name (ARN) of the role template to create the role from.
-    #[inline]
-    pub fn template_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().template_arn = value.into();
-        self
-    }
-    /// The minor version of the role template to use. If you do not specify a minor version, the service uses the template's default minor version.
-    #[inline]
-    pub fn template_minor_version(mut self, value: i32) -> Self {
-        self.0.input_mut().template_minor_version = Some(value);
-        self
-    }
-    /// A map of values to substitute for the parameters that are defined in the role template version. Each key is a parameter name from the template, and each value is a structure that contains the replacement values for that parameter.
-    #[inline]
-    pub fn replacement_values(
-        mut self,
-        value: impl rt::Entries<String, t::ReplacementValueEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().replacement_values);
-        self
-    }
-    /// Adds one entry to `ReplacementValues`; see [`replacement_values`](Self::replacement_values).
-    #[inline]
-    pub fn insert_replacement_values(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::ReplacementValueEntry>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().replacement_values, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AcquireRoleResponse, e::AcquireRoleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AcquireRoleResponse, e::AcquireRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AcquireRoleRequest, t::AcquireRoleResponse, e::AcquireRoleError> {
-        self.0
-    }
+    rt::setter!(into_req AcquireRoleRequest template_arn(String));
+    rt::setter!(val_opt AcquireRoleRequest template_minor_version(i32));
+    rt::setter!(
+        entries AcquireRoleRequest replacement_values(String, t::ReplacementValueEntry)
+        insert_replacement_values
+    );
 }
 /// The `AddClientIDToOpenIDConnectProvider` operation.
 ///
@@ -260,62 +120,11 @@ rt::operation_type!(
     op::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER
 );
 impl AddClientIdToOpenIdConnectProvider {
-    /// The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// The client ID (also known as audience) to add to the IAM OpenID Connect provider resource.
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::AddClientIdToOpenIdConnectProviderError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::AddClientIdToOpenIdConnectProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AddClientIdToOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::AddClientIdToOpenIdConnectProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req AddClientIdToOpenIdConnectProviderRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(into_req AddClientIdToOpenIdConnectProviderRequest client_id(String));
 }
 /// The `AddRoleToInstanceProfile` operation.
 ///
@@ -338,62 +147,8 @@ rt::operation_type!(
     e::AddRoleToInstanceProfileError, op::ADD_ROLE_TO_INSTANCE_PROFILE
 );
 impl AddRoleToInstanceProfile {
-    /// The name of the instance profile to update.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// The name of the role to add.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::AddRoleToInstanceProfileError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::AddRoleToInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AddRoleToInstanceProfileRequest,
-        rt::Unit,
-        e::AddRoleToInstanceProfileError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AddRoleToInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(into_req AddRoleToInstanceProfileRequest role_name(String));
 }
 /// The `AddUserToGroup` operation.
 ///
@@ -406,54 +161,8 @@ rt::operation_type!(
     op::ADD_USER_TO_GROUP
 );
 impl AddUserToGroup {
-    /// The name of the group to update.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The name of the user to add.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AddUserToGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AddUserToGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError> {
-        self.0
-    }
+    rt::setter!(into_req AddUserToGroupRequest group_name(String));
+    rt::setter!(into_req AddUserToGroupRequest user_name(String));
 }
 /// The `AssociateDelegationRequest` operation.
 ///
@@ -476,56 +185,9 @@ rt::operation_type!(
     e::AssociateDelegationRequestError, op::ASSOCIATE_DELEGATION_REQUEST
 );
 impl AssociateDelegationRequest {
-    /// The unique identifier of the delegation request to associate.
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::AssociateDelegationRequestError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::AssociateDelegationRequestError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateDelegationRequestRequest,
-        rt::Unit,
-        e::AssociateDelegationRequestError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req AssociateDelegationRequestRequest delegation_request_id(String)
+    );
 }
 /// The `AttachGroupPolicy` operation.
 ///
@@ -544,54 +206,8 @@ rt::operation_type!(
     op::ATTACH_GROUP_POLICY
 );
 impl AttachGroupPolicy {
-    /// The name (friendly name, not ARN) of the group to attach the policy to.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AttachGroupPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AttachGroupPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req AttachGroupPolicyRequest group_name(String));
+    rt::setter!(into_req AttachGroupPolicyRequest policy_arn(String));
 }
 /// The `AttachRolePolicy` operation.
 ///
@@ -610,54 +226,8 @@ rt::operation_type!(
     op::ATTACH_ROLE_POLICY
 );
 impl AttachRolePolicy {
-    /// The name (friendly name, not ARN) of the role to attach the policy to.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AttachRolePolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AttachRolePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError> {
-        self.0
-    }
+    rt::setter!(into_req AttachRolePolicyRequest role_name(String));
+    rt::setter!(into_req AttachRolePolicyRequest policy_arn(String));
 }
 /// The `AttachUserPolicy` operation.
 ///
@@ -676,52 +246,6 @@ rt::operation_type!(
     op::ATTACH_USER_POLICY
 );
 impl AttachUserPolicy {
-    /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AttachUserPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AttachUserPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req AttachUserPolicyRequest user_name(String));
+    rt::setter!(into_req AttachUserPolicyRequest policy_arn(String));
 }

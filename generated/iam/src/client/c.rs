@@ -7,127 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation.
-    ///
-    /// Returns the [`ChangePassword`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation. Returns [`ChangePassword`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_password(&self) -> ChangePassword {
-        ChangePassword(rt::Call::new(&self.handle, &op::CHANGE_PASSWORD))
+        rt::builder(&self.handle)
     }
-    /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`.
-    ///
-    /// Returns the [`CreateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`. Returns [`CreateAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_key(&self) -> CreateAccessKey {
-        CreateAccessKey(rt::Call::new(&self.handle, &op::CREATE_ACCESS_KEY))
+        rt::builder(&self.handle)
     }
-    /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-    ///
-    /// Returns the [`CreateAccountAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*. Returns [`CreateAccountAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_account_alias(&self) -> CreateAccountAlias {
-        CreateAccountAlias(rt::Call::new(&self.handle, &op::CREATE_ACCOUNT_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// Creates an IAM delegation request for temporary access delegation.
-    ///
-    /// Returns the [`CreateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM delegation request for temporary access delegation. Returns [`CreateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_delegation_request(&self) -> CreateDelegationRequest {
-        CreateDelegationRequest(
-            rt::Call::new(&self.handle, &op::CREATE_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a new group.
-    ///
-    /// Returns the [`CreateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new group. Returns [`CreateGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_group(&self) -> CreateGroup {
-        CreateGroup(rt::Call::new(&self.handle, &op::CREATE_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*. Returns [`CreateInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_instance_profile(&self) -> CreateInstanceProfile {
-        CreateInstanceProfile(rt::Call::new(&self.handle, &op::CREATE_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
-    /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console.
-    ///
-    /// Returns the [`CreateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console. Returns [`CreateLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_login_profile(&self) -> CreateLoginProfile {
-        CreateLoginProfile(rt::Call::new(&self.handle, &op::CREATE_LOGIN_PROFILE))
+        rt::builder(&self.handle)
     }
-    /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/).
-    ///
-    /// Returns the [`CreateOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/). Returns [`CreateOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_open_id_connect_provider(&self) -> CreateOpenIdConnectProvider {
-        CreateOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::CREATE_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a new managed policy for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreatePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new managed policy for your Amazon Web Services account. Returns [`CreatePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_policy(&self) -> CreatePolicy {
-        CreatePolicy(rt::Call::new(&self.handle, &op::CREATE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version.
-    ///
-    /// Returns the [`CreatePolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version. Returns [`CreatePolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_policy_version(&self) -> CreatePolicyVersion {
-        CreatePolicyVersion(rt::Call::new(&self.handle, &op::CREATE_POLICY_VERSION))
+        rt::builder(&self.handle)
     }
-    /// Creates a new role for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new role for your Amazon Web Services account. Returns [`CreateRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_role(&self) -> CreateRole {
-        CreateRole(rt::Call::new(&self.handle, &op::CREATE_ROLE))
+        rt::builder(&self.handle)
     }
-    /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
-    ///
-    /// Returns the [`CreateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0. Returns [`CreateSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_saml_provider(&self) -> CreateSamlProvider {
-        CreateSamlProvider(rt::Call::new(&self.handle, &op::CREATE_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
-    /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`CreateServiceLinkedRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*. Returns [`CreateServiceLinkedRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_service_linked_role(&self) -> CreateServiceLinkedRole {
-        CreateServiceLinkedRole(
-            rt::Call::new(&self.handle, &op::CREATE_SERVICE_LINKED_ROLE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service.
-    ///
-    /// Returns the [`CreateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service. Returns [`CreateServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_service_specific_credential(&self) -> CreateServiceSpecificCredential {
-        CreateServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::CREATE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a new IAM user for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new IAM user for your Amazon Web Services account. Returns [`CreateUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_user(&self) -> CreateUser {
-        CreateUser(rt::Call::new(&self.handle, &op::CREATE_USER))
+        rt::builder(&self.handle)
     }
-    /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`CreateVirtualMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*. Returns [`CreateVirtualMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_virtual_mfa_device(&self) -> CreateVirtualMfaDevice {
-        CreateVirtualMfaDevice(
-            rt::Call::new(&self.handle, &op::CREATE_VIRTUAL_MFA_DEVICE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ChangePassword` operation.
@@ -143,54 +101,8 @@ rt::operation_type!(
     op::CHANGE_PASSWORD
 );
 impl ChangePassword {
-    /// The IAM user's current password.
-    #[inline]
-    pub fn old_password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().old_password = value.into();
-        self
-    }
-    /// The new password. The new password must conform to the Amazon Web Services account's password policy, if one exists.
-    #[inline]
-    pub fn new_password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_password = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::ChangePasswordError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::ChangePasswordError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError> {
-        self.0
-    }
+    rt::setter!(into_req ChangePasswordRequest old_password(String));
+    rt::setter!(into_req ChangePasswordRequest new_password(String));
 }
 /// The `CreateAccessKey` operation.
 ///
@@ -213,56 +125,7 @@ rt::operation_type!(
     e::CreateAccessKeyError, op::CREATE_ACCESS_KEY
 );
 impl CreateAccessKey {
-    /// The name of the IAM user that the new key will belong to.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateAccessKeyResponse, e::CreateAccessKeyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateAccessKeyResponse, e::CreateAccessKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateAccessKeyRequest,
-        t::CreateAccessKeyResponse,
-        e::CreateAccessKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateAccessKeyRequest user_name(String));
 }
 /// The `CreateAccountAlias` operation.
 ///
@@ -279,48 +142,7 @@ rt::operation_type!(
     e::CreateAccountAliasError, op::CREATE_ACCOUNT_ALIAS
 );
 impl CreateAccountAlias {
-    /// The account alias to create.
-    #[inline]
-    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_alias = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CreateAccountAliasError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CreateAccountAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateAccountAliasRequest, rt::Unit, e::CreateAccountAliasError> {
-        self.0
-    }
+    rt::setter!(into_req CreateAccountAliasRequest account_alias(String));
 }
 /// The `CreateDelegationRequest` operation.
 ///
@@ -340,110 +162,17 @@ rt::operation_type!(
     op::CREATE_DELEGATION_REQUEST
 );
 impl CreateDelegationRequest {
-    /// The Amazon Web Services account ID this delegation request is targeted to.
-    #[inline]
-    pub fn owner_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().owner_account_id = Some(value.into());
-        self
-    }
-    /// A description of the delegation request.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = value.into();
-        self
-    }
-    /// The permissions to be delegated in this delegation request.
-    #[inline]
-    pub fn permissions(mut self, value: t::DelegationPermission) -> Self {
-        self.0.input_mut().permissions = value;
-        self
-    }
-    /// A message explaining the reason for the delegation request.
-    #[inline]
-    pub fn request_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_message = Some(value.into());
-        self
-    }
-    /// The workflow ID associated with the requestor.
-    #[inline]
-    pub fn requestor_workflow_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().requestor_workflow_id = value.into();
-        self
-    }
-    /// The URL to redirect to after the delegation request is processed.
-    #[inline]
-    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().redirect_url = Some(value.into());
-        self
-    }
-    /// The notification channel for updates about the delegation request.
-    #[inline]
-    pub fn notification_channel(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().notification_channel = value.into();
-        self
-    }
-    /// The duration for which the delegated session should remain active, in seconds.
-    #[inline]
-    pub fn session_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().session_duration = value;
-        self
-    }
-    /// Specifies whether the delegation token should only be sent by the owner.
-    #[inline]
-    pub fn only_send_by_owner(mut self, value: bool) -> Self {
-        self.0.input_mut().only_send_by_owner = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateDelegationRequestResponse,
-            e::CreateDelegationRequestError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateDelegationRequestResponse,
-        e::CreateDelegationRequestError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDelegationRequestRequest,
-        t::CreateDelegationRequestResponse,
-        e::CreateDelegationRequestError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateDelegationRequestRequest owner_account_id(String));
+    rt::setter!(into_req CreateDelegationRequestRequest description(String));
+    rt::setter!(
+        val_req CreateDelegationRequestRequest permissions(t::DelegationPermission)
+    );
+    rt::setter!(into_opt CreateDelegationRequestRequest request_message(String));
+    rt::setter!(into_req CreateDelegationRequestRequest requestor_workflow_id(String));
+    rt::setter!(into_opt CreateDelegationRequestRequest redirect_url(String));
+    rt::setter!(into_req CreateDelegationRequestRequest notification_channel(String));
+    rt::setter!(val_req CreateDelegationRequestRequest session_duration(i32));
+    rt::setter!(val_opt CreateDelegationRequestRequest only_send_by_owner(bool));
 }
 /// The `CreateGroup` operation.
 ///
@@ -462,58 +191,8 @@ rt::operation_type!(
     op::CREATE_GROUP
 );
 impl CreateGroup {
-    /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The name of the group to create. Do not include the path in this value.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateGroupResponse, e::CreateGroupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateGroupResponse, e::CreateGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateGroupRequest, t::CreateGroupResponse, e::CreateGroupError> {
-        self.0
-    }
+    rt::setter!(into_opt CreateGroupRequest path(String));
+    rt::setter!(into_req CreateGroupRequest group_name(String));
 }
 /// The `CreateInstanceProfile` operation.
 ///
@@ -533,80 +212,9 @@ rt::operation_type!(
     op::CREATE_INSTANCE_PROFILE
 );
 impl CreateInstanceProfile {
-    /// The name of the instance profile to create.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// The path to the instance profile. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// A list of tags that you want to attach to the newly created IAM instance profile. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateInstanceProfileResponse,
-            e::CreateInstanceProfileError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateInstanceProfileResponse,
-        e::CreateInstanceProfileError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceProfileRequest,
-        t::CreateInstanceProfileResponse,
-        e::CreateInstanceProfileError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(into_opt CreateInstanceProfileRequest path(String));
+    rt::setter!(items CreateInstanceProfileRequest tags(t::Tag) push_tags);
 }
 /// The `CreateLoginProfile` operation.
 ///
@@ -627,71 +235,9 @@ rt::operation_type!(
     e::CreateLoginProfileError, op::CREATE_LOGIN_PROFILE
 );
 impl CreateLoginProfile {
-    /// The name of the IAM user to create a password for. The user must already exist.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The new password for the user.
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().password = Some(value.into());
-        self
-    }
-    /// Specifies whether the user is required to set a new password on next sign-in.
-    #[inline]
-    pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.0.input_mut().password_reset_required = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateLoginProfileResponse,
-            e::CreateLoginProfileError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateLoginProfileResponse, e::CreateLoginProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLoginProfileRequest,
-        t::CreateLoginProfileResponse,
-        e::CreateLoginProfileError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateLoginProfileRequest user_name(String));
+    rt::setter!(into_opt CreateLoginProfileRequest password(String));
+    rt::setter!(val_opt CreateLoginProfileRequest password_reset_required(bool));
 }
 /// The `CreateOpenIDConnectProvider` operation.
 ///
@@ -726,98 +272,16 @@ rt::operation_type!(
     op::CREATE_OPEN_ID_CONNECT_PROVIDER
 );
 impl CreateOpenIdConnectProvider {
-    /// The URL of the identity provider. The URL must begin with `https://` and should correspond to the `iss` claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like `https://server.example.org` or `https://example.com`. The URL should not contain a port number.
-    #[inline]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().url = value.into();
-        self
-    }
-    /// Provides a list of client IDs, also known as audiences. When a mobile or web app registers with an OpenID Connect provider, they establish a value that identifies the application. This is the value that's sent as the `client_id` parameter on OAuth requests.
-    #[inline]
-    pub fn client_id_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().client_id_list);
-        self
-    }
-    /// Adds one element to `ClientIDList`; see [`client_id_list`](Self::client_id_list).
-    #[inline]
-    pub fn push_client_id_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().client_id_list, item);
-        self
-    }
-    /// A list of server certificate thumbprints for the OpenID Connect (OIDC) identity provider's server certificates. Typically this list includes only one entry. However, IAM lets you have up to five thumbprints for an OIDC provider. This lets you maintain multiple thumbprints if the identity provider is rotating certificates.
-    #[inline]
-    pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().thumbprint_list);
-        self
-    }
-    /// Adds one element to `ThumbprintList`; see [`thumbprint_list`](Self::thumbprint_list).
-    #[inline]
-    pub fn push_thumbprint_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().thumbprint_list, item);
-        self
-    }
-    /// A list of tags that you want to attach to the new IAM OpenID Connect (OIDC) provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateOpenIdConnectProviderResponse,
-            e::CreateOpenIdConnectProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateOpenIdConnectProviderResponse,
-        e::CreateOpenIdConnectProviderError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateOpenIdConnectProviderRequest,
-        t::CreateOpenIdConnectProviderResponse,
-        e::CreateOpenIdConnectProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateOpenIdConnectProviderRequest url(String));
+    rt::setter!(
+        items CreateOpenIdConnectProviderRequest client_id_list(String)
+        push_client_id_list
+    );
+    rt::setter!(
+        items CreateOpenIdConnectProviderRequest thumbprint_list(String)
+        push_thumbprint_list
+    );
+    rt::setter!(items CreateOpenIdConnectProviderRequest tags(t::Tag) push_tags);
 }
 /// The `CreatePolicy` operation.
 ///
@@ -840,86 +304,11 @@ rt::operation_type!(
     op::CREATE_POLICY
 );
 impl CreatePolicy {
-    /// The friendly name of the policy.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// The path for the policy.
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The JSON policy document that you want to use as the content for the new policy.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// A friendly description of the policy.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A list of tags that you want to attach to the new IAM customer managed policy. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreatePolicyResponse, e::CreatePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreatePolicyResponse, e::CreatePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePolicyRequest,
-        t::CreatePolicyResponse,
-        e::CreatePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreatePolicyRequest policy_name(String));
+    rt::setter!(into_opt CreatePolicyRequest path(String));
+    rt::setter!(into_req CreatePolicyRequest policy_document(String));
+    rt::setter!(into_opt CreatePolicyRequest description(String));
+    rt::setter!(items CreatePolicyRequest tags(t::Tag) push_tags);
 }
 /// The `CreatePolicyVersion` operation.
 ///
@@ -940,71 +329,9 @@ rt::operation_type!(
     e::CreatePolicyVersionError, op::CREATE_POLICY_VERSION
 );
 impl CreatePolicyVersion {
-    /// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// The JSON policy document that you want to use as the content for this new version of the policy.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Specifies whether to set this version as the policy's default version.
-    #[inline]
-    pub fn set_as_default(mut self, value: bool) -> Self {
-        self.0.input_mut().set_as_default = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreatePolicyVersionResponse,
-            e::CreatePolicyVersionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreatePolicyVersionResponse, e::CreatePolicyVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePolicyVersionRequest,
-        t::CreatePolicyVersionResponse,
-        e::CreatePolicyVersionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreatePolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req CreatePolicyVersionRequest policy_document(String));
+    rt::setter!(val_opt CreatePolicyVersionRequest set_as_default(bool));
 }
 /// The `CreateRole` operation.
 ///
@@ -1019,94 +346,13 @@ rt::operation_type!(
     op::CREATE_ROLE
 );
 impl CreateRole {
-    /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The name of the role to create.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The trust relationship policy document that grants an entity permission to assume the role.
-    #[inline]
-    pub fn assume_role_policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().assume_role_policy_document = value.into();
-        self
-    }
-    /// A description of the role.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
-    #[inline]
-    pub fn max_session_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_session_duration = Some(value);
-        self
-    }
-    /// The ARN of the managed policy that is used to set the permissions boundary for the role.
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = Some(value.into());
-        self
-    }
-    /// A list of tags that you want to attach to the new role. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateRoleResponse, e::CreateRoleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateRoleResponse, e::CreateRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError> {
-        self.0
-    }
+    rt::setter!(into_opt CreateRoleRequest path(String));
+    rt::setter!(into_req CreateRoleRequest role_name(String));
+    rt::setter!(into_req CreateRoleRequest assume_role_policy_document(String));
+    rt::setter!(into_opt CreateRoleRequest description(String));
+    rt::setter!(val_opt CreateRoleRequest max_session_duration(i32));
+    rt::setter!(into_opt CreateRoleRequest permissions_boundary(String));
+    rt::setter!(items CreateRoleRequest tags(t::Tag) push_tags);
 }
 /// The `CreateSAMLProvider` operation.
 ///
@@ -1131,92 +377,14 @@ rt::operation_type!(
     e::CreateSamlProviderError, op::CREATE_SAML_PROVIDER
 );
 impl CreateSamlProvider {
-    /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP.
-    #[inline]
-    pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_metadata_document = value.into();
-        self
-    }
-    /// The name of the provider to create.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A list of tags that you want to attach to the new IAM SAML provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Specifies the encryption setting for the SAML provider.
-    #[inline]
-    pub fn assertion_encryption_mode(
-        mut self,
-        value: impl Into<t::AssertionEncryptionModeType>,
-    ) -> Self {
-        self.0.input_mut().assertion_encryption_mode = Some(value.into());
-        self
-    }
-    /// The private key generated from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions.
-    #[inline]
-    pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().add_private_key = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateSamlProviderResponse,
-            e::CreateSamlProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateSamlProviderResponse, e::CreateSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSamlProviderRequest,
-        t::CreateSamlProviderResponse,
-        e::CreateSamlProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateSamlProviderRequest saml_metadata_document(String));
+    rt::setter!(into_req CreateSamlProviderRequest name(String));
+    rt::setter!(items CreateSamlProviderRequest tags(t::Tag) push_tags);
+    rt::setter!(
+        into_opt CreateSamlProviderRequest
+        assertion_encryption_mode(t::AssertionEncryptionModeType)
+    );
+    rt::setter!(into_opt CreateSamlProviderRequest add_private_key(String));
 }
 /// The `CreateServiceLinkedRole` operation.
 ///
@@ -1236,74 +404,9 @@ rt::operation_type!(
     op::CREATE_SERVICE_LINKED_ROLE
 );
 impl CreateServiceLinkedRole {
-    /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
-    #[inline]
-    pub fn aws_service_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().aws_service_name = value.into();
-        self
-    }
-    /// The description of the role.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A string that you provide, which is combined with the service-provided prefix to form the complete role name. If you make multiple requests for the same service, then you must supply a different `CustomSuffix` for each request. Otherwise the request fails with a duplicate role name error. For example, you could add `-1` or `-debug` to the suffix.
-    #[inline]
-    pub fn custom_suffix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().custom_suffix = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateServiceLinkedRoleResponse,
-            e::CreateServiceLinkedRoleError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateServiceLinkedRoleResponse,
-        e::CreateServiceLinkedRoleError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateServiceLinkedRoleRequest,
-        t::CreateServiceLinkedRoleResponse,
-        e::CreateServiceLinkedRoleError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateServiceLinkedRoleRequest aws_service_name(String));
+    rt::setter!(into_opt CreateServiceLinkedRoleRequest description(String));
+    rt::setter!(into_opt CreateServiceLinkedRoleRequest custom_suffix(String));
 }
 /// The `CreateServiceSpecificCredential` operation.
 ///
@@ -1331,74 +434,9 @@ rt::operation_type!(
     op::CREATE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl CreateServiceSpecificCredential {
-    /// The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The name of the Amazon Web Services service that is to be associated with the credentials. The service you specify here is the only service that can be accessed using these credentials.
-    #[inline]
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_name = value.into();
-        self
-    }
-    /// The number of days until the service specific credential expires. This field is only valid for services that support long-term API keys and must be a positive integer. When not specified, the credential will not expire.
-    #[inline]
-    pub fn credential_age_days(mut self, value: i32) -> Self {
-        self.0.input_mut().credential_age_days = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateServiceSpecificCredentialResponse,
-            e::CreateServiceSpecificCredentialError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateServiceSpecificCredentialResponse,
-        e::CreateServiceSpecificCredentialError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateServiceSpecificCredentialRequest,
-        t::CreateServiceSpecificCredentialResponse,
-        e::CreateServiceSpecificCredentialError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(into_req CreateServiceSpecificCredentialRequest service_name(String));
+    rt::setter!(val_opt CreateServiceSpecificCredentialRequest credential_age_days(i32));
 }
 /// The `CreateUser` operation.
 ///
@@ -1413,76 +451,10 @@ rt::operation_type!(
     op::CREATE_USER
 );
 impl CreateUser {
-    /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The name of the user to create.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The ARN of the managed policy that is used to set the permissions boundary for the user.
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = Some(value.into());
-        self
-    }
-    /// A list of tags that you want to attach to the new user. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateUserResponse, e::CreateUserError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateUserResponse, e::CreateUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError> {
-        self.0
-    }
+    rt::setter!(into_opt CreateUserRequest path(String));
+    rt::setter!(into_req CreateUserRequest user_name(String));
+    rt::setter!(into_opt CreateUserRequest permissions_boundary(String));
+    rt::setter!(items CreateUserRequest tags(t::Tag) push_tags);
 }
 /// The `CreateVirtualMFADevice` operation.
 ///
@@ -1504,78 +476,7 @@ rt::operation_type!(
     op::CREATE_VIRTUAL_MFA_DEVICE
 );
 impl CreateVirtualMfaDevice {
-    /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The name of the virtual MFA device, which must be unique. Use with path to uniquely identify a virtual MFA device.
-    #[inline]
-    pub fn virtual_mfa_device_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().virtual_mfa_device_name = value.into();
-        self
-    }
-    /// A list of tags that you want to attach to the new IAM virtual MFA device. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateVirtualMfaDeviceResponse,
-            e::CreateVirtualMfaDeviceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateVirtualMfaDeviceResponse,
-        e::CreateVirtualMfaDeviceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateVirtualMfaDeviceRequest,
-        t::CreateVirtualMfaDeviceResponse,
-        e::CreateVirtualMfaDeviceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateVirtualMfaDeviceRequest path(String));
+    rt::setter!(into_req CreateVirtualMfaDeviceRequest virtual_mfa_device_name(String));
+    rt::setter!(items CreateVirtualMfaDeviceRequest tags(t::Tag) push_tags);
 }

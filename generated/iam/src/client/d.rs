@@ -7,123 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
-    ///
-    /// Returns the [`DeactivateMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled. Returns [`DeactivateMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_mfa_device(&self) -> DeactivateMfaDevice {
-        DeactivateMfaDevice(rt::Call::new(&self.handle, &op::DEACTIVATE_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the access key pair associated with the specified IAM user.
-    ///
-    /// Returns the [`DeleteAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the access key pair associated with the specified IAM user. Returns [`DeleteAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_key(&self) -> DeleteAccessKey {
-        DeleteAccessKey(rt::Call::new(&self.handle, &op::DELETE_ACCESS_KEY))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-    ///
-    /// Returns the [`DeleteAccountAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*. Returns [`DeleteAccountAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_account_alias(&self) -> DeleteAccountAlias {
-        DeleteAccountAlias(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
-    ///
-    /// Returns the [`DeleteAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the password policy for the Amazon Web Services account. There are no parameters. Returns [`DeleteAccountPasswordPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_account_password_policy(&self) -> DeleteAccountPasswordPolicy {
-        DeleteAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_PASSWORD_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
-    ///
-    /// Returns the [`DeleteGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified IAM group. The group must not contain any users or have any attached policies. Returns [`DeleteGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_group(&self) -> DeleteGroup {
-        DeleteGroup(rt::Call::new(&self.handle, &op::DELETE_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified inline policy that is embedded in the specified IAM group.
-    ///
-    /// Returns the [`DeleteGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified inline policy that is embedded in the specified IAM group. Returns [`DeleteGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_group_policy(&self) -> DeleteGroupPolicy {
-        DeleteGroupPolicy(rt::Call::new(&self.handle, &op::DELETE_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified instance profile. The instance profile must not have an associated role.
-    ///
-    /// Returns the [`DeleteInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified instance profile. The instance profile must not have an associated role. Returns [`DeleteInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_instance_profile(&self) -> DeleteInstanceProfile {
-        DeleteInstanceProfile(rt::Call::new(&self.handle, &op::DELETE_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html).
-    ///
-    /// Returns the [`DeleteLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html). Returns [`DeleteLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_login_profile(&self) -> DeleteLoginProfile {
-        DeleteLoginProfile(rt::Call::new(&self.handle, &op::DELETE_LOGIN_PROFILE))
+        rt::builder(&self.handle)
     }
-    /// Deletes an OpenID Connect identity provider (IdP) resource object in IAM.
-    ///
-    /// Returns the [`DeleteOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an OpenID Connect identity provider (IdP) resource object in IAM. Returns [`DeleteOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_open_id_connect_provider(&self) -> DeleteOpenIdConnectProvider {
-        DeleteOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::DELETE_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified managed policy.
-    ///
-    /// Returns the [`DeletePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified managed policy. Returns [`DeletePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_policy(&self) -> DeletePolicy {
-        DeletePolicy(rt::Call::new(&self.handle, &op::DELETE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified version from the specified managed policy.
-    ///
-    /// Returns the [`DeletePolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified version from the specified managed policy. Returns [`DeletePolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_policy_version(&self) -> DeletePolicyVersion {
-        DeletePolicyVersion(rt::Call::new(&self.handle, &op::DELETE_POLICY_VERSION))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
-    ///
-    /// Returns the [`DeleteRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items: Returns [`DeleteRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_role(&self) -> DeleteRole {
-        DeleteRole(rt::Call::new(&self.handle, &op::DELETE_ROLE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the permissions boundary for the specified IAM role.
-    ///
-    /// Returns the [`DeleteRolePermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the permissions boundary for the specified IAM role. Returns [`DeleteRolePermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_role_permissions_boundary(&self) -> DeleteRolePermissionsBoundary {
-        DeleteRolePermissionsBoundary(
-            rt::Call::new(&self.handle, &op::DELETE_ROLE_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified inline policy that is embedded in the specified IAM role.
-    ///
-    /// Returns the [`DeleteRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified inline policy that is embedded in the specified IAM role. Returns [`DeleteRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_role_policy(&self) -> DeleteRolePolicy {
-        DeleteRolePolicy(rt::Call::new(&self.handle, &op::DELETE_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes a SAML provider resource in IAM.
-    ///
-    /// Returns the [`DeleteSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a SAML provider resource in IAM. Returns [`DeleteSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_saml_provider(&self) -> DeleteSamlProvider {
-        DeleteSamlProvider(rt::Call::new(&self.handle, &op::DELETE_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified SSH public key.
-    ///
-    /// Returns the [`DeleteSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified SSH public key. Returns [`DeleteSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ssh_public_key(&self) -> DeleteSshPublicKey {
-        DeleteSshPublicKey(rt::Call::new(&self.handle, &op::DELETE_SSH_PUBLIC_KEY))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateMFADevice` operation.
@@ -143,56 +105,8 @@ rt::operation_type!(
     e::DeactivateMfaDeviceError, op::DEACTIVATE_MFA_DEVICE
 );
 impl DeactivateMfaDevice {
-    /// The name of the user whose MFA device you want to deactivate.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeactivateMfaDeviceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeactivateMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeactivateMfaDeviceRequest, rt::Unit, e::DeactivateMfaDeviceError> {
-        self.0
-    }
+    rt::setter!(into_opt DeactivateMfaDeviceRequest user_name(String));
+    rt::setter!(into_req DeactivateMfaDeviceRequest serial_number(String));
 }
 /// The `DeleteAccessKey` operation.
 ///
@@ -207,54 +121,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_KEY
 );
 impl DeleteAccessKey {
-    /// The name of the user whose access key pair you want to delete.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The access key ID for the access key ID and secret access key you want to delete.
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteAccessKeyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteAccessKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError> {
-        self.0
-    }
+    rt::setter!(into_opt DeleteAccessKeyRequest user_name(String));
+    rt::setter!(into_req DeleteAccessKeyRequest access_key_id(String));
 }
 /// The `DeleteAccountAlias` operation.
 ///
@@ -271,48 +139,7 @@ rt::operation_type!(
     e::DeleteAccountAliasError, op::DELETE_ACCOUNT_ALIAS
 );
 impl DeleteAccountAlias {
-    /// The name of the account alias to delete.
-    #[inline]
-    pub fn account_alias(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_alias = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteAccountAliasError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteAccountAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccountAliasRequest, rt::Unit, e::DeleteAccountAliasError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccountAliasRequest account_alias(String));
 }
 /// The `DeleteAccountPasswordPolicy` operation.
 ///
@@ -324,48 +151,6 @@ rt::operation_type!(
     DeleteAccountPasswordPolicy, rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError,
     op::DELETE_ACCOUNT_PASSWORD_POLICY
 );
-impl DeleteAccountPasswordPolicy {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteAccountPasswordPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteAccountPasswordPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError> {
-        self.0
-    }
-}
 /// The `DeleteGroup` operation.
 ///
 /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
@@ -376,48 +161,7 @@ rt::operation_type!(
     DeleteGroup, t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError, op::DELETE_GROUP
 );
 impl DeleteGroup {
-    /// The name of the IAM group to delete.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteGroupRequest group_name(String));
 }
 /// The `DeleteGroupPolicy` operation.
 ///
@@ -432,54 +176,8 @@ rt::operation_type!(
     op::DELETE_GROUP_POLICY
 );
 impl DeleteGroupPolicy {
-    /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The name identifying the policy document to delete.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteGroupPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteGroupPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteGroupPolicyRequest group_name(String));
+    rt::setter!(into_req DeleteGroupPolicyRequest policy_name(String));
 }
 /// The `DeleteInstanceProfile` operation.
 ///
@@ -500,56 +198,7 @@ rt::operation_type!(
     e::DeleteInstanceProfileError, op::DELETE_INSTANCE_PROFILE
 );
 impl DeleteInstanceProfile {
-    /// The name of the instance profile to delete.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteInstanceProfileError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteInstanceProfileRequest,
-        rt::Unit,
-        e::DeleteInstanceProfileError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteInstanceProfileRequest instance_profile_name(String));
 }
 /// The `DeleteLoginProfile` operation.
 ///
@@ -570,48 +219,7 @@ rt::operation_type!(
     e::DeleteLoginProfileError, op::DELETE_LOGIN_PROFILE
 );
 impl DeleteLoginProfile {
-    /// The name of the user whose password you want to delete.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLoginProfileError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLoginProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLoginProfileRequest, rt::Unit, e::DeleteLoginProfileError> {
-        self.0
-    }
+    rt::setter!(into_opt DeleteLoginProfileRequest user_name(String));
 }
 /// The `DeleteOpenIDConnectProvider` operation.
 ///
@@ -632,56 +240,9 @@ rt::operation_type!(
     e::DeleteOpenIdConnectProviderError, op::DELETE_OPEN_ID_CONNECT_PROVIDER
 );
 impl DeleteOpenIdConnectProvider {
-    /// The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete. You can get a list of OpenID Connect provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteOpenIdConnectProviderError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteOpenIdConnectProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::DeleteOpenIdConnectProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
 }
 /// The `DeletePolicy` operation.
 ///
@@ -702,48 +263,7 @@ rt::operation_type!(
     op::DELETE_POLICY
 );
 impl DeletePolicy {
-    /// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeletePolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeletePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DeletePolicyRequest policy_arn(String));
 }
 /// The `DeletePolicyVersion` operation.
 ///
@@ -764,56 +284,8 @@ rt::operation_type!(
     e::DeletePolicyVersionError, op::DELETE_POLICY_VERSION
 );
 impl DeletePolicyVersion {
-    /// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// The policy version to delete.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeletePolicyVersionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeletePolicyVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePolicyVersionRequest, rt::Unit, e::DeletePolicyVersionError> {
-        self.0
-    }
+    rt::setter!(into_req DeletePolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req DeletePolicyVersionRequest version_id(String));
 }
 /// The `DeleteRole` operation.
 ///
@@ -832,48 +304,7 @@ rt::operation_type!(
     DeleteRole, t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError, op::DELETE_ROLE
 );
 impl DeleteRole {
-    /// The name of the role to delete.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteRoleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteRoleRequest role_name(String));
 }
 /// The `DeleteRolePermissionsBoundary` operation.
 ///
@@ -894,56 +325,7 @@ rt::operation_type!(
     e::DeleteRolePermissionsBoundaryError, op::DELETE_ROLE_PERMISSIONS_BOUNDARY
 );
 impl DeleteRolePermissionsBoundary {
-    /// The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteRolePermissionsBoundaryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteRolePermissionsBoundaryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRolePermissionsBoundaryRequest,
-        rt::Unit,
-        e::DeleteRolePermissionsBoundaryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteRolePermissionsBoundaryRequest role_name(String));
 }
 /// The `DeleteRolePolicy` operation.
 ///
@@ -958,54 +340,8 @@ rt::operation_type!(
     op::DELETE_ROLE_POLICY
 );
 impl DeleteRolePolicy {
-    /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The name of the inline policy to delete from the specified IAM role.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteRolePolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteRolePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteRolePolicyRequest role_name(String));
+    rt::setter!(into_req DeleteRolePolicyRequest policy_name(String));
 }
 /// The `DeleteSAMLProvider` operation.
 ///
@@ -1026,48 +362,7 @@ rt::operation_type!(
     e::DeleteSamlProviderError, op::DELETE_SAML_PROVIDER
 );
 impl DeleteSamlProvider {
-    /// The Amazon Resource Name (ARN) of the SAML provider to delete.
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteSamlProviderError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSamlProviderRequest, rt::Unit, e::DeleteSamlProviderError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteSamlProviderRequest saml_provider_arn(String));
 }
 /// The `DeleteSSHPublicKey` operation.
 ///
@@ -1086,180 +381,85 @@ rt::operation_type!(
     e::DeleteSshPublicKeyError, op::DELETE_SSH_PUBLIC_KEY
 );
 impl DeleteSshPublicKey {
-    /// The name of the IAM user associated with the SSH public key.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The unique identifier for the SSH public key.
-    #[inline]
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssh_public_key_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteSshPublicKeyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteSshPublicKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSshPublicKeyRequest, rt::Unit, e::DeleteSshPublicKeyError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req DeleteSshPublicKeyRequest ssh_public_key_id(String));
 }
 impl super::Client {
-    /// Deletes the specified server certificate.
-    ///
-    /// Returns the [`DeleteServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified server certificate. Returns [`DeleteServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_server_certificate(&self) -> DeleteServerCertificate {
-        DeleteServerCertificate(
-            rt::Call::new(&self.handle, &op::DELETE_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned.
-    ///
-    /// Returns the [`DeleteServiceLinkedRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned. Returns [`DeleteServiceLinkedRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_service_linked_role(&self) -> DeleteServiceLinkedRole {
-        DeleteServiceLinkedRole(
-            rt::Call::new(&self.handle, &op::DELETE_SERVICE_LINKED_ROLE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified service-specific credential.
-    ///
-    /// Returns the [`DeleteServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified service-specific credential. Returns [`DeleteServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_service_specific_credential(&self) -> DeleteServiceSpecificCredential {
-        DeleteServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::DELETE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a signing certificate associated with the specified IAM user.
-    ///
-    /// Returns the [`DeleteSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a signing certificate associated with the specified IAM user. Returns [`DeleteSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_signing_certificate(&self) -> DeleteSigningCertificate {
-        DeleteSigningCertificate(
-            rt::Call::new(&self.handle, &op::DELETE_SIGNING_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items:
-    ///
-    /// Returns the [`DeleteUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items: Returns [`DeleteUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_user(&self) -> DeleteUser {
-        DeleteUser(rt::Call::new(&self.handle, &op::DELETE_USER))
+        rt::builder(&self.handle)
     }
-    /// Deletes the permissions boundary for the specified IAM user.
-    ///
-    /// Returns the [`DeleteUserPermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the permissions boundary for the specified IAM user. Returns [`DeleteUserPermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_user_permissions_boundary(&self) -> DeleteUserPermissionsBoundary {
-        DeleteUserPermissionsBoundary(
-            rt::Call::new(&self.handle, &op::DELETE_USER_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified inline policy that is embedded in the specified IAM user.
-    ///
-    /// Returns the [`DeleteUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified inline policy that is embedded in the specified IAM user. Returns [`DeleteUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_user_policy(&self) -> DeleteUserPolicy {
-        DeleteUserPolicy(rt::Call::new(&self.handle, &op::DELETE_USER_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes a virtual MFA device.
-    ///
-    /// Returns the [`DeleteVirtualMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a virtual MFA device. Returns [`DeleteVirtualMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_virtual_mfa_device(&self) -> DeleteVirtualMfaDevice {
-        DeleteVirtualMfaDevice(
-            rt::Call::new(&self.handle, &op::DELETE_VIRTUAL_MFA_DEVICE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes the specified managed policy from the specified IAM group.
-    ///
-    /// Returns the [`DetachGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified managed policy from the specified IAM group. Returns [`DetachGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_group_policy(&self) -> DetachGroupPolicy {
-        DetachGroupPolicy(rt::Call::new(&self.handle, &op::DETACH_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified managed policy from the specified role.
-    ///
-    /// Returns the [`DetachRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified managed policy from the specified role. Returns [`DetachRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_role_policy(&self) -> DetachRolePolicy {
-        DetachRolePolicy(rt::Call::new(&self.handle, &op::DETACH_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified managed policy from the specified user.
-    ///
-    /// Returns the [`DetachUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified managed policy from the specified user. Returns [`DetachUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_user_policy(&self) -> DetachUserPolicy {
-        DetachUserPolicy(rt::Call::new(&self.handle, &op::DETACH_USER_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
-    ///
-    /// Returns the [`DisableOrganizationsRootCredentialsManagement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization. Returns [`DisableOrganizationsRootCredentialsManagement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_organizations_root_credentials_management(
         &self,
     ) -> DisableOrganizationsRootCredentialsManagement {
-        DisableOrganizationsRootCredentialsManagement(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
-    ///
-    /// Returns the [`DisableOrganizationsRootSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization. Returns [`DisableOrganizationsRootSessions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_organizations_root_sessions(
         &self,
     ) -> DisableOrganizationsRootSessions {
-        DisableOrganizationsRootSessions(
-            rt::Call::new(&self.handle, &op::DISABLE_ORGANIZATIONS_ROOT_SESSIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
-    ///
-    /// Returns the [`DisableOutboundWebIdentityFederation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled. Returns [`DisableOutboundWebIdentityFederation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_outbound_web_identity_federation(
         &self,
     ) -> DisableOutboundWebIdentityFederation {
-        DisableOutboundWebIdentityFederation(
-            rt::Call::new(&self.handle, &op::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteServerCertificate` operation.
@@ -1281,56 +481,7 @@ rt::operation_type!(
     e::DeleteServerCertificateError, op::DELETE_SERVER_CERTIFICATE
 );
 impl DeleteServerCertificate {
-    /// The name of the server certificate you want to delete.
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteServerCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteServerCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteServerCertificateRequest,
-        rt::Unit,
-        e::DeleteServerCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteServerCertificateRequest server_certificate_name(String));
 }
 /// The `DeleteServiceLinkedRole` operation.
 ///
@@ -1352,62 +503,7 @@ rt::operation_type!(
     op::DELETE_SERVICE_LINKED_ROLE
 );
 impl DeleteServiceLinkedRole {
-    /// The name of the service-linked role to be deleted.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteServiceLinkedRoleResponse,
-            e::DeleteServiceLinkedRoleError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteServiceLinkedRoleResponse,
-        e::DeleteServiceLinkedRoleError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteServiceLinkedRoleRequest,
-        t::DeleteServiceLinkedRoleResponse,
-        e::DeleteServiceLinkedRoleError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteServiceLinkedRoleRequest role_name(String));
 }
 /// The `DeleteServiceSpecificCredential` operation.
 ///
@@ -1424,62 +520,11 @@ rt::operation_type!(
     e::DeleteServiceSpecificCredentialError, op::DELETE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl DeleteServiceSpecificCredential {
-    /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The unique identifier of the service-specific credential. You can get this value by calling [ListServiceSpecificCredentials](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServiceSpecificCredentials.html).
-    #[inline]
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_specific_credential_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteServiceSpecificCredentialError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteServiceSpecificCredentialError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteServiceSpecificCredentialRequest,
-        rt::Unit,
-        e::DeleteServiceSpecificCredentialError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DeleteServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(
+        into_req DeleteServiceSpecificCredentialRequest
+        service_specific_credential_id(String)
+    );
 }
 /// The `DeleteSigningCertificate` operation.
 ///
@@ -1498,62 +543,8 @@ rt::operation_type!(
     e::DeleteSigningCertificateError, op::DELETE_SIGNING_CERTIFICATE
 );
 impl DeleteSigningCertificate {
-    /// The name of the user the signing certificate belongs to.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The ID of the signing certificate to delete.
-    #[inline]
-    pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteSigningCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteSigningCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSigningCertificateRequest,
-        rt::Unit,
-        e::DeleteSigningCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DeleteSigningCertificateRequest user_name(String));
+    rt::setter!(into_req DeleteSigningCertificateRequest certificate_id(String));
 }
 /// The `DeleteUser` operation.
 ///
@@ -1575,48 +566,7 @@ rt::operation_type!(
     DeleteUser, t::DeleteUserRequest, rt::Unit, e::DeleteUserError, op::DELETE_USER
 );
 impl DeleteUser {
-    /// The name of the user to delete.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteUserError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteUserRequest, rt::Unit, e::DeleteUserError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteUserRequest user_name(String));
 }
 /// The `DeleteUserPermissionsBoundary` operation.
 ///
@@ -1635,56 +585,7 @@ rt::operation_type!(
     e::DeleteUserPermissionsBoundaryError, op::DELETE_USER_PERMISSIONS_BOUNDARY
 );
 impl DeleteUserPermissionsBoundary {
-    /// The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteUserPermissionsBoundaryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteUserPermissionsBoundaryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteUserPermissionsBoundaryRequest,
-        rt::Unit,
-        e::DeleteUserPermissionsBoundaryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteUserPermissionsBoundaryRequest user_name(String));
 }
 /// The `DeleteUserPolicy` operation.
 ///
@@ -1699,54 +600,8 @@ rt::operation_type!(
     op::DELETE_USER_POLICY
 );
 impl DeleteUserPolicy {
-    /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The name identifying the policy document to delete.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteUserPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteUserPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteUserPolicyRequest user_name(String));
+    rt::setter!(into_req DeleteUserPolicyRequest policy_name(String));
 }
 /// The `DeleteVirtualMFADevice` operation.
 ///
@@ -1765,56 +620,7 @@ rt::operation_type!(
     e::DeleteVirtualMfaDeviceError, op::DELETE_VIRTUAL_MFA_DEVICE
 );
 impl DeleteVirtualMfaDevice {
-    /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteVirtualMfaDeviceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteVirtualMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVirtualMfaDeviceRequest,
-        rt::Unit,
-        e::DeleteVirtualMfaDeviceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteVirtualMfaDeviceRequest serial_number(String));
 }
 /// The `DetachGroupPolicy` operation.
 ///
@@ -1829,54 +635,8 @@ rt::operation_type!(
     op::DETACH_GROUP_POLICY
 );
 impl DetachGroupPolicy {
-    /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DetachGroupPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DetachGroupPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DetachGroupPolicyRequest group_name(String));
+    rt::setter!(into_req DetachGroupPolicyRequest policy_arn(String));
 }
 /// The `DetachRolePolicy` operation.
 ///
@@ -1891,54 +651,8 @@ rt::operation_type!(
     op::DETACH_ROLE_POLICY
 );
 impl DetachRolePolicy {
-    /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DetachRolePolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DetachRolePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DetachRolePolicyRequest role_name(String));
+    rt::setter!(into_req DetachRolePolicyRequest policy_arn(String));
 }
 /// The `DetachUserPolicy` operation.
 ///
@@ -1953,54 +667,8 @@ rt::operation_type!(
     op::DETACH_USER_POLICY
 );
 impl DetachUserPolicy {
-    /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DetachUserPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DetachUserPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DetachUserPolicyRequest user_name(String));
+    rt::setter!(into_req DetachUserPolicyRequest policy_arn(String));
 }
 /// The `DisableOrganizationsRootCredentialsManagement` operation.
 ///
@@ -2019,58 +687,6 @@ rt::operation_type!(
     e::DisableOrganizationsRootCredentialsManagementError,
     op::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT
 );
-impl DisableOrganizationsRootCredentialsManagement {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DisableOrganizationsRootCredentialsManagementResponse,
-            e::DisableOrganizationsRootCredentialsManagementError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DisableOrganizationsRootCredentialsManagementResponse,
-        e::DisableOrganizationsRootCredentialsManagementError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableOrganizationsRootCredentialsManagementRequest,
-        t::DisableOrganizationsRootCredentialsManagementResponse,
-        e::DisableOrganizationsRootCredentialsManagementError,
-    > {
-        self.0
-    }
-}
 /// The `DisableOrganizationsRootSessions` operation.
 ///
 /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
@@ -2086,58 +702,6 @@ rt::operation_type!(
     t::DisableOrganizationsRootSessionsResponse,
     e::DisableOrganizationsRootSessionsError, op::DISABLE_ORGANIZATIONS_ROOT_SESSIONS
 );
-impl DisableOrganizationsRootSessions {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DisableOrganizationsRootSessionsResponse,
-            e::DisableOrganizationsRootSessionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DisableOrganizationsRootSessionsResponse,
-        e::DisableOrganizationsRootSessionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableOrganizationsRootSessionsRequest,
-        t::DisableOrganizationsRootSessionsResponse,
-        e::DisableOrganizationsRootSessionsError,
-    > {
-        self.0
-    }
-}
 /// The `DisableOutboundWebIdentityFederation` operation.
 ///
 /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
@@ -2149,45 +713,3 @@ rt::operation_type!(
     e::DisableOutboundWebIdentityFederationError,
     op::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION
 );
-impl DisableOutboundWebIdentityFederation {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DisableOutboundWebIdentityFederationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DisableOutboundWebIdentityFederationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<rt::Unit, rt::Unit, e::DisableOutboundWebIdentityFederationError> {
-        self.0
-    }
-}

@@ -7,46 +7,29 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
-    ///
-    /// Returns the [`EnableMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device. Returns [`EnableMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_mfa_device(&self) -> EnableMfaDevice {
-        EnableMfaDevice(rt::Call::new(&self.handle, &op::ENABLE_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
-    /// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization.
-    ///
-    /// Returns the [`EnableOrganizationsRootCredentialsManagement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization. Returns [`EnableOrganizationsRootCredentialsManagement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_organizations_root_credentials_management(
         &self,
     ) -> EnableOrganizationsRootCredentialsManagement {
-        EnableOrganizationsRootCredentialsManagement(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
-    ///
-    /// Returns the [`EnableOrganizationsRootSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*. Returns [`EnableOrganizationsRootSessions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_organizations_root_sessions(&self) -> EnableOrganizationsRootSessions {
-        EnableOrganizationsRootSessions(
-            rt::Call::new(&self.handle, &op::ENABLE_ORGANIZATIONS_ROOT_SESSIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
-    ///
-    /// Returns the [`EnableOutboundWebIdentityFederation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account. Returns [`EnableOutboundWebIdentityFederation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_outbound_web_identity_federation(
         &self,
     ) -> EnableOutboundWebIdentityFederation {
-        EnableOutboundWebIdentityFederation(
-            rt::Call::new(&self.handle, &op::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableMFADevice` operation.
@@ -60,66 +43,10 @@ rt::operation_type!(
     op::ENABLE_MFA_DEVICE
 );
 impl EnableMfaDevice {
-    /// The name of the IAM user for whom you want to enable the MFA device.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the device ARN.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// An authentication code emitted by the device.
-    #[inline]
-    pub fn authentication_code1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code1 = value.into();
-        self
-    }
-    /// A subsequent authentication code emitted by the device.
-    #[inline]
-    pub fn authentication_code2(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code2 = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::EnableMfaDeviceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::EnableMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError> {
-        self.0
-    }
+    rt::setter!(into_req EnableMfaDeviceRequest user_name(String));
+    rt::setter!(into_req EnableMfaDeviceRequest serial_number(String));
+    rt::setter!(into_req EnableMfaDeviceRequest authentication_code1(String));
+    rt::setter!(into_req EnableMfaDeviceRequest authentication_code2(String));
 }
 /// The `EnableOrganizationsRootCredentialsManagement` operation.
 ///
@@ -143,58 +70,6 @@ rt::operation_type!(
     e::EnableOrganizationsRootCredentialsManagementError,
     op::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT
 );
-impl EnableOrganizationsRootCredentialsManagement {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EnableOrganizationsRootCredentialsManagementResponse,
-            e::EnableOrganizationsRootCredentialsManagementError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EnableOrganizationsRootCredentialsManagementResponse,
-        e::EnableOrganizationsRootCredentialsManagementError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableOrganizationsRootCredentialsManagementRequest,
-        t::EnableOrganizationsRootCredentialsManagementResponse,
-        e::EnableOrganizationsRootCredentialsManagementError,
-    > {
-        self.0
-    }
-}
 /// The `EnableOrganizationsRootSessions` operation.
 ///
 /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
@@ -215,58 +90,6 @@ rt::operation_type!(
     t::EnableOrganizationsRootSessionsResponse, e::EnableOrganizationsRootSessionsError,
     op::ENABLE_ORGANIZATIONS_ROOT_SESSIONS
 );
-impl EnableOrganizationsRootSessions {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EnableOrganizationsRootSessionsResponse,
-            e::EnableOrganizationsRootSessionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EnableOrganizationsRootSessionsResponse,
-        e::EnableOrganizationsRootSessionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableOrganizationsRootSessionsRequest,
-        t::EnableOrganizationsRootSessionsResponse,
-        e::EnableOrganizationsRootSessionsError,
-    > {
-        self.0
-    }
-}
 /// The `EnableOutboundWebIdentityFederation` operation.
 ///
 /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
@@ -283,55 +106,3 @@ rt::operation_type!(
     e::EnableOutboundWebIdentityFederationError,
     op::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION
 );
-impl EnableOutboundWebIdentityFederation {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EnableOutboundWebIdentityFederationResponse,
-            e::EnableOutboundWebIdentityFederationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EnableOutboundWebIdentityFederationResponse,
-        e::EnableOutboundWebIdentityFederationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        rt::Unit,
-        t::EnableOutboundWebIdentityFederationResponse,
-        e::EnableOutboundWebIdentityFederationError,
-    > {
-        self.0
-    }
-}

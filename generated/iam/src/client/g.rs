@@ -7,139 +7,91 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`GenerateCredentialReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*. Returns [`GenerateCredentialReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn generate_credential_report(&self) -> GenerateCredentialReport {
-        GenerateCredentialReport(
-            rt::Call::new(&self.handle, &op::GENERATE_CREDENTIAL_REPORT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization.
-    ///
-    /// Returns the [`GenerateOrganizationsAccessReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization. Returns [`GenerateOrganizationsAccessReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn generate_organizations_access_report(
         &self,
     ) -> GenerateOrganizationsAccessReport {
-        GenerateOrganizationsAccessReport(
-            rt::Call::new(&self.handle, &op::GENERATE_ORGANIZATIONS_ACCESS_REPORT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html).
-    ///
-    /// Returns the [`GenerateServiceLastAccessedDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html). Returns [`GenerateServiceLastAccessedDetails`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn generate_service_last_accessed_details(
         &self,
     ) -> GenerateServiceLastAccessedDetails {
-        GenerateServiceLastAccessedDetails(
-            rt::Call::new(&self.handle, &op::GENERATE_SERVICE_LAST_ACCESSED_DETAILS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
-    ///
-    /// Returns the [`GetAccessKeyLastUsed`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key. Returns [`GetAccessKeyLastUsed`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_key_last_used(&self) -> GetAccessKeyLastUsed {
-        GetAccessKeyLastUsed(rt::Call::new(&self.handle, &op::GET_ACCESS_KEY_LAST_USED))
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account.
-    ///
-    /// Returns the [`GetAccountAuthorizationDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account. Returns [`GetAccountAuthorizationDetails`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_authorization_details(&self) -> GetAccountAuthorizationDetails {
-        GetAccountAuthorizationDetails(
-            rt::Call::new(&self.handle, &op::GET_ACCOUNT_AUTHORIZATION_DETAILS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
-    ///
-    /// Returns the [`GetAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html). Returns [`GetAccountPasswordPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_password_policy(&self) -> GetAccountPasswordPolicy {
-        GetAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::GET_ACCOUNT_PASSWORD_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
-    ///
-    /// Returns the [`GetAccountProperties`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager. Returns [`GetAccountProperties`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_properties(&self) -> GetAccountProperties {
-        GetAccountProperties(rt::Call::new(&self.handle, &op::GET_ACCOUNT_PROPERTIES))
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
-    ///
-    /// Returns the [`GetAccountSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account. Returns [`GetAccountSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_summary(&self) -> GetAccountSummary {
-        GetAccountSummary(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SUMMARY))
+        rt::builder(&self.handle)
     }
-    /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
-    ///
-    /// Returns the [`GetContextKeysForCustomPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html). Returns [`GetContextKeysForCustomPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_context_keys_for_custom_policy(&self) -> GetContextKeysForCustomPolicy {
-        GetContextKeysForCustomPolicy(
-            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of.
-    ///
-    /// Returns the [`GetContextKeysForPrincipalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of. Returns [`GetContextKeysForPrincipalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_context_keys_for_principal_policy(
         &self,
     ) -> GetContextKeysForPrincipalPolicy {
-        GetContextKeysForPrincipalPolicy(
-            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`GetCredentialReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*. Returns [`GetCredentialReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_credential_report(&self) -> GetCredentialReport {
-        GetCredentialReport(rt::Call::new(&self.handle, &op::GET_CREDENTIAL_REPORT))
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about a specific delegation request.
-    ///
-    /// Returns the [`GetDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about a specific delegation request. Returns [`GetDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delegation_request(&self) -> GetDelegationRequest {
-        GetDelegationRequest(rt::Call::new(&self.handle, &op::GET_DELEGATION_REQUEST))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
-    ///
-    /// Returns the [`GetGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters. Returns [`GetGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_group(&self) -> GetGroup {
-        GetGroup(rt::Call::new(&self.handle, &op::GET_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the specified inline policy document that is embedded in the specified IAM group.
-    ///
-    /// Returns the [`GetGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the specified inline policy document that is embedded in the specified IAM group. Returns [`GetGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_group_policy(&self) -> GetGroupPolicy {
-        GetGroupPolicy(rt::Call::new(&self.handle, &op::GET_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request`
-    ///
-    /// Returns the [`GetHumanReadableSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request` Returns [`GetHumanReadableSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_human_readable_summary(&self) -> GetHumanReadableSummary {
-        GetHumanReadableSummary(
-            rt::Call::new(&self.handle, &op::GET_HUMAN_READABLE_SUMMARY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`GetInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*. Returns [`GetInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_instance_profile(&self) -> GetInstanceProfile {
-        GetInstanceProfile(rt::Call::new(&self.handle, &op::GET_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
 }
 /// The `GenerateCredentialReport` operation.
@@ -156,58 +108,6 @@ rt::operation_type!(
     GenerateCredentialReport, rt::Unit, t::GenerateCredentialReportResponse,
     e::GenerateCredentialReportError, op::GENERATE_CREDENTIAL_REPORT
 );
-impl GenerateCredentialReport {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GenerateCredentialReportResponse,
-            e::GenerateCredentialReportError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GenerateCredentialReportResponse,
-        e::GenerateCredentialReportError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        rt::Unit,
-        t::GenerateCredentialReportResponse,
-        e::GenerateCredentialReportError,
-    > {
-        self.0
-    }
-}
 /// The `GenerateOrganizationsAccessReport` operation.
 ///
 /// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization.
@@ -254,68 +154,10 @@ rt::operation_type!(
     e::GenerateOrganizationsAccessReportError, op::GENERATE_ORGANIZATIONS_ACCESS_REPORT
 );
 impl GenerateOrganizationsAccessReport {
-    /// The path of the Organizations entity (root, OU, or account). You can build an entity path using the known structure of your organization. For example, assume that your account ID is `123456789012` and its parent OU ID is `ou-rge0-awsabcde`. The organization root ID is `r-f6g7h8i9j0example` and your organization ID is `o-a1b2c3d4e5`. Your entity path is `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-rge0-awsabcde/123456789012`.
-    #[inline]
-    pub fn entity_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().entity_path = value.into();
-        self
-    }
-    /// The identifier of the Organizations service control policy (SCP). This parameter is optional.
-    #[inline]
-    pub fn organizations_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organizations_policy_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GenerateOrganizationsAccessReportResponse,
-            e::GenerateOrganizationsAccessReportError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GenerateOrganizationsAccessReportResponse,
-        e::GenerateOrganizationsAccessReportError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GenerateOrganizationsAccessReportRequest,
-        t::GenerateOrganizationsAccessReportResponse,
-        e::GenerateOrganizationsAccessReportError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GenerateOrganizationsAccessReportRequest entity_path(String));
+    rt::setter!(
+        into_opt GenerateOrganizationsAccessReportRequest organizations_policy_id(String)
+    );
 }
 /// The `GenerateServiceLastAccessedDetails` operation.
 ///
@@ -349,71 +191,11 @@ rt::operation_type!(
     op::GENERATE_SERVICE_LAST_ACCESSED_DETAILS
 );
 impl GenerateServiceLastAccessedDetails {
-    /// The ARN of the IAM resource (user, group, role, or managed policy) used to generate information about when the resource was last used in an attempt to access an Amazon Web Services service.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = value.into();
-        self
-    }
-    /// The level of detail that you want to generate. You can specify whether you want to generate information about the last attempt to access services or actions. If you specify service-level granularity, this operation generates only service data. If you specify action-level granularity, it generates service and action data. If you don't include this optional parameter, the operation generates service data.
-    #[inline]
-    pub fn granularity(
-        mut self,
-        value: impl Into<t::AccessAdvisorUsageGranularityType>,
-    ) -> Self {
-        self.0.input_mut().granularity = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GenerateServiceLastAccessedDetailsResponse,
-            e::GenerateServiceLastAccessedDetailsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GenerateServiceLastAccessedDetailsResponse,
-        e::GenerateServiceLastAccessedDetailsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GenerateServiceLastAccessedDetailsRequest,
-        t::GenerateServiceLastAccessedDetailsResponse,
-        e::GenerateServiceLastAccessedDetailsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GenerateServiceLastAccessedDetailsRequest arn(String));
+    rt::setter!(
+        into_opt GenerateServiceLastAccessedDetailsRequest
+        granularity(t::AccessAdvisorUsageGranularityType)
+    );
 }
 /// The `GetAccessKeyLastUsed` operation.
 ///
@@ -430,52 +212,7 @@ rt::operation_type!(
     t::GetAccessKeyLastUsedResponse, rt::NoErrors, op::GET_ACCESS_KEY_LAST_USED
 );
 impl GetAccessKeyLastUsed {
-    /// The identifier of an access key.
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessKeyLastUsedResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessKeyLastUsedResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessKeyLastUsedRequest,
-        t::GetAccessKeyLastUsedResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessKeyLastUsedRequest access_key_id(String));
 }
 /// The `GetAccountAuthorizationDetails` operation.
 ///
@@ -497,80 +234,11 @@ rt::operation_type!(
     op::GET_ACCOUNT_AUTHORIZATION_DETAILS
 );
 impl GetAccountAuthorizationDetails {
-    /// A list of entity types used to filter the results. Only the entities that match the types you specify are included in the output. Use the value `LocalManagedPolicy` to include customer managed policies.
-    #[inline]
-    pub fn filter(mut self, value: impl rt::Items<t::EntityType>) -> Self {
-        value.add_to(&mut self.0.input_mut().filter);
-        self
-    }
-    /// Adds one element to `Filter`; see [`filter`](Self::filter).
-    #[inline]
-    pub fn push_filter(mut self, item: impl Into<t::EntityType>) -> Self {
-        rt::push(&mut self.0.input_mut().filter, item);
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetAccountAuthorizationDetailsResponse,
-            e::GetAccountAuthorizationDetailsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetAccountAuthorizationDetailsResponse,
-        e::GetAccountAuthorizationDetailsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccountAuthorizationDetailsRequest,
-        t::GetAccountAuthorizationDetailsResponse,
-        e::GetAccountAuthorizationDetailsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items GetAccountAuthorizationDetailsRequest filter(t::EntityType) push_filter
+    );
+    rt::setter!(val_opt GetAccountAuthorizationDetailsRequest max_items(i32));
+    rt::setter!(into_opt GetAccountAuthorizationDetailsRequest marker(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -599,58 +267,6 @@ rt::operation_type!(
     GetAccountPasswordPolicy, rt::Unit, t::GetAccountPasswordPolicyResponse,
     e::GetAccountPasswordPolicyError, op::GET_ACCOUNT_PASSWORD_POLICY
 );
-impl GetAccountPasswordPolicy {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetAccountPasswordPolicyResponse,
-            e::GetAccountPasswordPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetAccountPasswordPolicyResponse,
-        e::GetAccountPasswordPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        rt::Unit,
-        t::GetAccountPasswordPolicyResponse,
-        e::GetAccountPasswordPolicyError,
-    > {
-        self.0
-    }
-}
 /// The `GetAccountProperties` operation.
 ///
 /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
@@ -668,55 +284,6 @@ rt::operation_type!(
     t::GetAccountPropertiesResponse, e::GetAccountPropertiesError,
     op::GET_ACCOUNT_PROPERTIES
 );
-impl GetAccountProperties {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetAccountPropertiesResponse,
-            e::GetAccountPropertiesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccountPropertiesResponse, e::GetAccountPropertiesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccountPropertiesRequest,
-        t::GetAccountPropertiesResponse,
-        e::GetAccountPropertiesError,
-    > {
-        self.0
-    }
-}
 /// The `GetAccountSummary` operation.
 ///
 /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
@@ -733,48 +300,6 @@ rt::operation_type!(
     GetAccountSummary, rt::Unit, t::GetAccountSummaryResponse, e::GetAccountSummaryError,
     op::GET_ACCOUNT_SUMMARY
 );
-impl GetAccountSummary {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccountSummaryResponse, e::GetAccountSummaryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccountSummaryResponse, e::GetAccountSummaryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<rt::Unit, t::GetAccountSummaryResponse, e::GetAccountSummaryError> {
-        self.0
-    }
-}
 /// The `GetContextKeysForCustomPolicy` operation.
 ///
 /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
@@ -793,68 +318,10 @@ rt::operation_type!(
     op::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY
 );
 impl GetContextKeysForCustomPolicy {
-    /// A list of policies for which you want the list of context keys referenced in those policies. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetContextKeysForPolicyResponse,
-            e::GetContextKeysForCustomPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetContextKeysForPolicyResponse,
-        e::GetContextKeysForCustomPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetContextKeysForCustomPolicyRequest,
-        t::GetContextKeysForPolicyResponse,
-        e::GetContextKeysForCustomPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items GetContextKeysForCustomPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
 }
 /// The `GetContextKeysForPrincipalPolicy` operation.
 ///
@@ -878,74 +345,13 @@ rt::operation_type!(
     op::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY
 );
 impl GetContextKeysForPrincipalPolicy {
-    /// The ARN of a user, group, or role whose policies contain the context keys that you want listed. If you specify a user, the list includes context keys that are found in all policies that are attached to the user. The list also includes all groups that the user is a member of. If you pick a group or a role, then it includes only those context keys that are found in policies attached to that entity. Note that all parameters are shown in unencoded form here for clarity, but must be URL encoded to be included as a part of a real HTML request.
-    #[inline]
-    pub fn policy_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_source_arn = value.into();
-        self
-    }
-    /// An optional list of additional policies for which you want the list of context keys that are referenced.
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetContextKeysForPolicyResponse,
-            e::GetContextKeysForPrincipalPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetContextKeysForPolicyResponse,
-        e::GetContextKeysForPrincipalPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetContextKeysForPrincipalPolicyRequest,
-        t::GetContextKeysForPolicyResponse,
-        e::GetContextKeysForPrincipalPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetContextKeysForPrincipalPolicyRequest policy_source_arn(String)
+    );
+    rt::setter!(
+        items GetContextKeysForPrincipalPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
 }
 /// The `GetCredentialReport` operation.
 ///
@@ -961,55 +367,6 @@ rt::operation_type!(
     GetCredentialReport, rt::Unit, t::GetCredentialReportResponse,
     e::GetCredentialReportError, op::GET_CREDENTIAL_REPORT
 );
-impl GetCredentialReport {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetCredentialReportResponse,
-            e::GetCredentialReportError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCredentialReportResponse, e::GetCredentialReportError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        rt::Unit,
-        t::GetCredentialReportResponse,
-        e::GetCredentialReportError,
-    > {
-        self.0
-    }
-}
 /// The `GetDelegationRequest` operation.
 ///
 /// Retrieves information about a specific delegation request.
@@ -1028,65 +385,8 @@ rt::operation_type!(
     op::GET_DELEGATION_REQUEST
 );
 impl GetDelegationRequest {
-    /// The unique identifier of the delegation request to retrieve.
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Specifies whether to perform a permission check for the delegation request.
-    #[inline]
-    pub fn delegation_permission_check(mut self, value: bool) -> Self {
-        self.0.input_mut().delegation_permission_check = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDelegationRequestResponse,
-            e::GetDelegationRequestError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDelegationRequestResponse, e::GetDelegationRequestError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDelegationRequestRequest,
-        t::GetDelegationRequestResponse,
-        e::GetDelegationRequestError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDelegationRequestRequest delegation_request_id(String));
+    rt::setter!(val_opt GetDelegationRequestRequest delegation_permission_check(bool));
 }
 /// The `GetGroup` operation.
 ///
@@ -1098,62 +398,9 @@ rt::operation_type!(
     GetGroup, t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError, op::GET_GROUP
 );
 impl GetGroup {
-    /// The name of the group.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetGroupResponse, e::GetGroupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetGroupResponse, e::GetGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError> {
-        self.0
-    }
+    rt::setter!(into_req GetGroupRequest group_name(String));
+    rt::setter!(into_opt GetGroupRequest marker(String));
+    rt::setter!(val_opt GetGroupRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1189,62 +436,8 @@ rt::operation_type!(
     e::GetGroupPolicyError, op::GET_GROUP_POLICY
 );
 impl GetGroupPolicy {
-    /// The name of the group the policy is associated with.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The name of the policy document to get.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetGroupPolicyResponse, e::GetGroupPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetGroupPolicyResponse, e::GetGroupPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetGroupPolicyRequest,
-        t::GetGroupPolicyResponse,
-        e::GetGroupPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetGroupPolicyRequest group_name(String));
+    rt::setter!(into_req GetGroupPolicyRequest policy_name(String));
 }
 /// The `GetHumanReadableSummary` operation.
 ///
@@ -1266,68 +459,8 @@ rt::operation_type!(
     op::GET_HUMAN_READABLE_SUMMARY
 );
 impl GetHumanReadableSummary {
-    /// Arn of the entity to be summarized. At this time, the only supported entity type is `delegation-request`
-    #[inline]
-    pub fn entity_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().entity_arn = value.into();
-        self
-    }
-    /// A string representing the locale to use for the summary generation. The supported locale strings are based on the [Supported languages of the Amazon Web Services Management Console](https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/change-language.html#supported-languages) .
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetHumanReadableSummaryResponse,
-            e::GetHumanReadableSummaryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetHumanReadableSummaryResponse,
-        e::GetHumanReadableSummaryError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHumanReadableSummaryRequest,
-        t::GetHumanReadableSummaryResponse,
-        e::GetHumanReadableSummaryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetHumanReadableSummaryRequest entity_arn(String));
+    rt::setter!(into_opt GetHumanReadableSummaryRequest locale(String));
 }
 /// The `GetInstanceProfile` operation.
 ///
@@ -1344,59 +477,7 @@ rt::operation_type!(
     e::GetInstanceProfileError, op::GET_INSTANCE_PROFILE
 );
 impl GetInstanceProfile {
-    /// The name of the instance profile to get information about.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetInstanceProfileResponse,
-            e::GetInstanceProfileError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetInstanceProfileResponse, e::GetInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceProfileRequest,
-        t::GetInstanceProfileResponse,
-        e::GetInstanceProfileError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetInstanceProfileRequest instance_profile_name(String));
     /// Calls `GetInstanceProfile` until the `InstanceProfileExists` waiter's acceptors decide (boto3's `get_waiter("instance_profile_exists")`): every 1 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_PROFILE_EXISTS_WAITER`](crate::operations::INSTANCE_PROFILE_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_instance_profile_exists(
@@ -1408,4 +489,530 @@ impl GetInstanceProfile {
     > {
         rt::Waiter::new(self.0, &op::INSTANCE_PROFILE_EXISTS_WAITER)
     }
+}
+impl super::Client {
+    /// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error. Returns [`GetLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_login_profile(&self) -> GetLoginProfile {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves information about an MFA device for a specified user. Returns [`GetMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_mfa_device(&self) -> GetMfaDevice {
+        rt::builder(&self.handle)
+    }
+    /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM. Returns [`GetOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_open_id_connect_provider(&self) -> GetOpenIdConnectProvider {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents. Returns [`GetOrganizationsAccessReport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_organizations_access_report(&self) -> GetOrganizationsAccessReport {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services. Returns [`GetOutboundWebIdentityFederationInfo`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_outbound_web_identity_federation_info(
+        &self,
+    ) -> GetOutboundWebIdentityFederationInfo {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html). Returns [`GetPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_policy(&self) -> GetPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves information about the specified version of the specified managed policy, including the policy document. Returns [`GetPolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_policy_version(&self) -> GetPolicyVersion {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. Returns [`GetRole`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role(&self) -> GetRole {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the specified inline policy document that is embedded with the specified IAM role. Returns [`GetRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role_policy(&self) -> GetRolePolicy {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html). Returns [`GetRoleTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role_template_version(&self) -> GetRoleTemplateVersion {
+        rt::builder(&self.handle)
+    }
+    /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated. Returns [`GetSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_saml_provider(&self) -> GetSamlProvider {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the specified SSH public key, including metadata about the key. Returns [`GetSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ssh_public_key(&self) -> GetSshPublicKey {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves information about the specified server certificate stored in IAM. Returns [`GetServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_server_certificate(&self) -> GetServerCertificate {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access. Returns [`GetServiceLastAccessedDetails`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_last_accessed_details(&self) -> GetServiceLastAccessedDetails {
+        rt::builder(&self.handle)
+    }
+    /// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service. Returns [`GetServiceLastAccessedDetailsWithEntities`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_last_accessed_details_with_entities(
+        &self,
+    ) -> GetServiceLastAccessedDetailsWithEntities {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service. Returns [`GetServiceLinkedRoleDeletionStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_linked_role_deletion_status(
+        &self,
+    ) -> GetServiceLinkedRoleDeletionStatus {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetLoginProfile` operation.
+///
+/// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error.
+///
+/// If you create an IAM user with access to the console, the `CreateDate` reflects the date you created the initial password for the user.
+///
+/// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
+pub struct GetLoginProfile(
+    pub(crate) rt::Call<
+        t::GetLoginProfileRequest,
+        t::GetLoginProfileResponse,
+        e::GetLoginProfileError,
+    >,
+);
+rt::operation_type!(
+    GetLoginProfile, t::GetLoginProfileRequest, t::GetLoginProfileResponse,
+    e::GetLoginProfileError, op::GET_LOGIN_PROFILE
+);
+impl GetLoginProfile {
+    rt::setter!(into_opt GetLoginProfileRequest user_name(String));
+}
+/// The `GetMFADevice` operation.
+///
+/// Retrieves information about an MFA device for a specified user.
+pub struct GetMfaDevice(
+    pub(crate) rt::Call<
+        t::GetMfaDeviceRequest,
+        t::GetMfaDeviceResponse,
+        e::GetMfaDeviceError,
+    >,
+);
+rt::operation_type!(
+    GetMfaDevice, t::GetMfaDeviceRequest, t::GetMfaDeviceResponse, e::GetMfaDeviceError,
+    op::GET_MFA_DEVICE
+);
+impl GetMfaDevice {
+    rt::setter!(into_req GetMfaDeviceRequest serial_number(String));
+    rt::setter!(into_opt GetMfaDeviceRequest user_name(String));
+}
+/// The `GetOpenIDConnectProvider` operation.
+///
+/// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
+pub struct GetOpenIdConnectProvider(
+    pub(crate) rt::Call<
+        t::GetOpenIdConnectProviderRequest,
+        t::GetOpenIdConnectProviderResponse,
+        e::GetOpenIdConnectProviderError,
+    >,
+);
+rt::operation_type!(
+    GetOpenIdConnectProvider, t::GetOpenIdConnectProviderRequest,
+    t::GetOpenIdConnectProviderResponse, e::GetOpenIdConnectProviderError,
+    op::GET_OPEN_ID_CONNECT_PROVIDER
+);
+impl GetOpenIdConnectProvider {
+    rt::setter!(
+        into_req GetOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
+}
+/// The `GetOrganizationsAccessReport` operation.
+///
+/// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
+///
+/// Depending on the parameters that you passed when you generated the report, the data returned could include different information. For details, see [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html).
+///
+/// To call this operation, you must be signed in to the management account in your organization. SCPs must be enabled for your organization root. You must have permissions to perform this operation. For more information, see [Refining permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
+///
+/// For each service that principals in an account (root user, IAM users, or IAM roles) could access using SCPs, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, it returns the reason that it failed.
+///
+/// By default, the list is sorted by service namespace.
+pub struct GetOrganizationsAccessReport(
+    pub(crate) rt::Call<
+        t::GetOrganizationsAccessReportRequest,
+        t::GetOrganizationsAccessReportResponse,
+        e::GetOrganizationsAccessReportError,
+    >,
+);
+rt::operation_type!(
+    GetOrganizationsAccessReport, t::GetOrganizationsAccessReportRequest,
+    t::GetOrganizationsAccessReportResponse, e::GetOrganizationsAccessReportError,
+    op::GET_ORGANIZATIONS_ACCESS_REPORT
+);
+impl GetOrganizationsAccessReport {
+    rt::setter!(into_req GetOrganizationsAccessReportRequest job_id(String));
+    rt::setter!(val_opt GetOrganizationsAccessReportRequest max_items(i32));
+    rt::setter!(into_opt GetOrganizationsAccessReportRequest marker(String));
+    rt::setter!(into_opt GetOrganizationsAccessReportRequest sort_key(t::SortKeyType));
+}
+/// The `GetOutboundWebIdentityFederationInfo` operation.
+///
+/// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
+pub struct GetOutboundWebIdentityFederationInfo(
+    pub(crate) rt::Call<
+        rt::Unit,
+        t::GetOutboundWebIdentityFederationInfoResponse,
+        e::GetOutboundWebIdentityFederationInfoError,
+    >,
+);
+rt::operation_type!(
+    GetOutboundWebIdentityFederationInfo, rt::Unit,
+    t::GetOutboundWebIdentityFederationInfoResponse,
+    e::GetOutboundWebIdentityFederationInfoError,
+    op::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO
+);
+/// The `GetPolicy` operation.
+///
+/// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
+///
+/// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded with an IAM user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
+///
+/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+pub struct GetPolicy(
+    pub(crate) rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
+);
+rt::operation_type!(
+    GetPolicy, t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError,
+    op::GET_POLICY
+);
+impl GetPolicy {
+    rt::setter!(into_req GetPolicyRequest policy_arn(String));
+    /// Calls `GetPolicy` until the `PolicyExists` waiter's acceptors decide (boto3's `get_waiter("policy_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`POLICY_EXISTS_WAITER`](crate::operations::POLICY_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_policy_exists(
+        self,
+    ) -> rt::Waiter<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError> {
+        rt::Waiter::new(self.0, &op::POLICY_EXISTS_WAITER)
+    }
+}
+/// The `GetPolicyVersion` operation.
+///
+/// Retrieves information about the specified version of the specified managed policy, including the policy document.
+///
+/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+///
+/// To list the available versions for a policy, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
+///
+/// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded in a user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
+///
+/// For more information about the types of policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
+pub struct GetPolicyVersion(
+    pub(crate) rt::Call<
+        t::GetPolicyVersionRequest,
+        t::GetPolicyVersionResponse,
+        e::GetPolicyVersionError,
+    >,
+);
+rt::operation_type!(
+    GetPolicyVersion, t::GetPolicyVersionRequest, t::GetPolicyVersionResponse,
+    e::GetPolicyVersionError, op::GET_POLICY_VERSION
+);
+impl GetPolicyVersion {
+    rt::setter!(into_req GetPolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req GetPolicyVersionRequest version_id(String));
+}
+/// The `GetRole` operation.
+///
+/// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+///
+/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+pub struct GetRole(
+    pub(crate) rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError>,
+);
+rt::operation_type!(
+    GetRole, t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError, op::GET_ROLE
+);
+impl GetRole {
+    rt::setter!(into_req GetRoleRequest role_name(String));
+    /// Calls `GetRole` until the `RoleExists` waiter's acceptors decide (boto3's `get_waiter("role_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ROLE_EXISTS_WAITER`](crate::operations::ROLE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_role_exists(
+        self,
+    ) -> rt::Waiter<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError> {
+        rt::Waiter::new(self.0, &op::ROLE_EXISTS_WAITER)
+    }
+}
+/// The `GetRolePolicy` operation.
+///
+/// Retrieves the specified inline policy document that is embedded with the specified IAM role.
+///
+/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+///
+/// An IAM role can also have managed policies attached to it. To retrieve a managed policy document that is attached to a role, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version, then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
+///
+/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+pub struct GetRolePolicy(
+    pub(crate) rt::Call<
+        t::GetRolePolicyRequest,
+        t::GetRolePolicyResponse,
+        e::GetRolePolicyError,
+    >,
+);
+rt::operation_type!(
+    GetRolePolicy, t::GetRolePolicyRequest, t::GetRolePolicyResponse,
+    e::GetRolePolicyError, op::GET_ROLE_POLICY
+);
+impl GetRolePolicy {
+    rt::setter!(into_req GetRolePolicyRequest role_name(String));
+    rt::setter!(into_req GetRolePolicyRequest policy_name(String));
+}
+/// The `GetRoleTemplateVersion` operation.
+///
+/// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
+///
+/// If you do not specify a minor version, the service returns the template's default minor version.
+pub struct GetRoleTemplateVersion(
+    pub(crate) rt::Call<
+        t::GetRoleTemplateVersionRequest,
+        t::GetRoleTemplateVersionResponse,
+        e::GetRoleTemplateVersionError,
+    >,
+);
+rt::operation_type!(
+    GetRoleTemplateVersion, t::GetRoleTemplateVersionRequest,
+    t::GetRoleTemplateVersionResponse, e::GetRoleTemplateVersionError,
+    op::GET_ROLE_TEMPLATE_VERSION
+);
+impl GetRoleTemplateVersion {
+    rt::setter!(into_req GetRoleTemplateVersionRequest template_arn(String));
+    rt::setter!(val_opt GetRoleTemplateVersionRequest minor_version(i32));
+}
+/// The `GetSAMLProvider` operation.
+///
+/// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
+///
+/// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
+pub struct GetSamlProvider(
+    pub(crate) rt::Call<
+        t::GetSamlProviderRequest,
+        t::GetSamlProviderResponse,
+        e::GetSamlProviderError,
+    >,
+);
+rt::operation_type!(
+    GetSamlProvider, t::GetSamlProviderRequest, t::GetSamlProviderResponse,
+    e::GetSamlProviderError, op::GET_SAML_PROVIDER
+);
+impl GetSamlProvider {
+    rt::setter!(into_req GetSamlProviderRequest saml_provider_arn(String));
+}
+/// The `GetSSHPublicKey` operation.
+///
+/// Retrieves the specified SSH public key, including metadata about the key.
+///
+/// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+pub struct GetSshPublicKey(
+    pub(crate) rt::Call<
+        t::GetSshPublicKeyRequest,
+        t::GetSshPublicKeyResponse,
+        e::GetSshPublicKeyError,
+    >,
+);
+rt::operation_type!(
+    GetSshPublicKey, t::GetSshPublicKeyRequest, t::GetSshPublicKeyResponse,
+    e::GetSshPublicKeyError, op::GET_SSH_PUBLIC_KEY
+);
+impl GetSshPublicKey {
+    rt::setter!(into_req GetSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req GetSshPublicKeyRequest ssh_public_key_id(String));
+    rt::setter!(into_req GetSshPublicKeyRequest encoding(t::EncodingType));
+}
+/// The `GetServerCertificate` operation.
+///
+/// Retrieves information about the specified server certificate stored in IAM.
+///
+/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
+pub struct GetServerCertificate(
+    pub(crate) rt::Call<
+        t::GetServerCertificateRequest,
+        t::GetServerCertificateResponse,
+        e::GetServerCertificateError,
+    >,
+);
+rt::operation_type!(
+    GetServerCertificate, t::GetServerCertificateRequest,
+    t::GetServerCertificateResponse, e::GetServerCertificateError,
+    op::GET_SERVER_CERTIFICATE
+);
+impl GetServerCertificate {
+    rt::setter!(into_req GetServerCertificateRequest server_certificate_name(String));
+}
+/// The `GetServiceLastAccessedDetails` operation.
+///
+/// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access.
+///
+/// **Note:** Service last accessed data does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
+///
+/// For each service that the resource could access using permissions policies, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, the `GetServiceLastAccessedDetails` operation returns the reason that it failed.
+///
+/// The `GetServiceLastAccessedDetails` operation returns a list of services. This list includes the number of entities that have attempted to access the service and the date and time of the last attempt. It also returns the ARN of the following entity, depending on the resource ARN that you used to generate the report:
+///
+/// - **User** – Returns the user ARN that you used to generate the report
+/// - **Group** – Returns the ARN of the group member (user) that last attempted to access the service
+/// - **Role** – Returns the role ARN that you used to generate the report
+/// - **Policy** – Returns the ARN of the user or role that last used the policy to attempt to access the service
+///
+/// By default, the list is sorted by service namespace.
+///
+/// If you specified `ACTION_LEVEL` granularity when you generated the report, this operation returns service and action last accessed data. This includes the most recent access attempt for each tracked action within a service. Otherwise, this operation returns only service data.
+///
+/// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
+pub struct GetServiceLastAccessedDetails(
+    pub(crate) rt::Call<
+        t::GetServiceLastAccessedDetailsRequest,
+        t::GetServiceLastAccessedDetailsResponse,
+        e::GetServiceLastAccessedDetailsError,
+    >,
+);
+rt::operation_type!(
+    GetServiceLastAccessedDetails, t::GetServiceLastAccessedDetailsRequest,
+    t::GetServiceLastAccessedDetailsResponse, e::GetServiceLastAccessedDetailsError,
+    op::GET_SERVICE_LAST_ACCESSED_DETAILS
+);
+impl GetServiceLastAccessedDetails {
+    rt::setter!(into_req GetServiceLastAccessedDetailsRequest job_id(String));
+    rt::setter!(val_opt GetServiceLastAccessedDetailsRequest max_items(i32));
+    rt::setter!(into_opt GetServiceLastAccessedDetailsRequest marker(String));
+}
+/// The `GetServiceLastAccessedDetailsWithEntities` operation.
+///
+/// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
+///
+/// - **Group** – For a group report, this operation returns a list of users in the group that could have used the group’s policies in an attempt to access the service.
+/// - **Policy** – For a policy report, this operation returns a list of entities (users or roles) that could have used the policy in an attempt to access the service.
+///
+/// You can also use this operation for user or role reports to retrieve details about those entities.
+///
+/// If the operation fails, the `GetServiceLastAccessedDetailsWithEntities` operation returns the reason that it failed.
+///
+/// By default, the list of associated entities is sorted by date, with the most recent access listed first.
+pub struct GetServiceLastAccessedDetailsWithEntities(
+    pub(crate) rt::Call<
+        t::GetServiceLastAccessedDetailsWithEntitiesRequest,
+        t::GetServiceLastAccessedDetailsWithEntitiesResponse,
+        e::GetServiceLastAccessedDetailsWithEntitiesError,
+    >,
+);
+rt::operation_type!(
+    GetServiceLastAccessedDetailsWithEntities,
+    t::GetServiceLastAccessedDetailsWithEntitiesRequest,
+    t::GetServiceLastAccessedDetailsWithEntitiesResponse,
+    e::GetServiceLastAccessedDetailsWithEntitiesError,
+    op::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES
+);
+impl GetServiceLastAccessedDetailsWithEntities {
+    rt::setter!(
+        into_req GetServiceLastAccessedDetailsWithEntitiesRequest job_id(String)
+    );
+    rt::setter!(
+        into_req GetServiceLastAccessedDetailsWithEntitiesRequest
+        service_namespace(String)
+    );
+    rt::setter!(val_opt GetServiceLastAccessedDetailsWithEntitiesRequest max_items(i32));
+    rt::setter!(
+        into_opt GetServiceLastAccessedDetailsWithEntitiesRequest marker(String)
+    );
+}
+/// The `GetServiceLinkedRoleDeletionStatus` operation.
+///
+/// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
+pub struct GetServiceLinkedRoleDeletionStatus(
+    pub(crate) rt::Call<
+        t::GetServiceLinkedRoleDeletionStatusRequest,
+        t::GetServiceLinkedRoleDeletionStatusResponse,
+        e::GetServiceLinkedRoleDeletionStatusError,
+    >,
+);
+rt::operation_type!(
+    GetServiceLinkedRoleDeletionStatus, t::GetServiceLinkedRoleDeletionStatusRequest,
+    t::GetServiceLinkedRoleDeletionStatusResponse,
+    e::GetServiceLinkedRoleDeletionStatusError,
+    op::GET_SERVICE_LINKED_ROLE_DELETION_STATUS
+);
+impl GetServiceLinkedRoleDeletionStatus {
+    rt::setter!(
+        into_req GetServiceLinkedRoleDeletionStatusRequest deletion_task_id(String)
+    );
+}
+impl super::Client {
+    /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN. Returns [`GetUser`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_user(&self) -> GetUser {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves the specified inline policy document that is embedded in the specified IAM user. Returns [`GetUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_user_policy(&self) -> GetUserPolicy {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetUser` operation.
+///
+/// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
+///
+/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
+pub struct GetUser(
+    pub(crate) rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError>,
+);
+rt::operation_type!(
+    GetUser, t::GetUserRequest, t::GetUserResponse, e::GetUserError, op::GET_USER
+);
+impl GetUser {
+    rt::setter!(into_opt GetUserRequest user_name(String));
+    /// Calls `GetUser` until the `UserExists` waiter's acceptors decide (boto3's `get_waiter("user_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`USER_EXISTS_WAITER`](crate::operations::USER_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_user_exists(
+        self,
+    ) -> rt::Waiter<t::GetUserRequest, t::GetUserResponse, e::GetUserError> {
+        rt::Waiter::new(self.0, &op::USER_EXISTS_WAITER)
+    }
+}
+/// The `GetUserPolicy` operation.
+///
+/// Retrieves the specified inline policy document that is embedded in the specified IAM user.
+///
+/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+///
+/// An IAM user can also have managed policies attached to it. To retrieve a managed policy document that is attached to a user, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version. Then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
+///
+/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+pub struct GetUserPolicy(
+    pub(crate) rt::Call<
+        t::GetUserPolicyRequest,
+        t::GetUserPolicyResponse,
+        e::GetUserPolicyError,
+    >,
+);
+rt::operation_type!(
+    GetUserPolicy, t::GetUserPolicyRequest, t::GetUserPolicyResponse,
+    e::GetUserPolicyError, op::GET_USER_POLICY
+);
+impl GetUserPolicy {
+    rt::setter!(into_req GetUserPolicyRequest user_name(String));
+    rt::setter!(into_req GetUserPolicyRequest policy_name(String));
 }

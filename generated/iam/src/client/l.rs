@@ -7,131 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns information about the access key IDs associated with the specified IAM user. If there is none, the operation returns an empty list.
-    ///
-    /// Returns the [`ListAccessKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the access key IDs associated with the specified IAM user. If there is none, the operation returns an empty list. Returns [`ListAccessKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_keys(&self) -> ListAccessKeys {
-        ListAccessKeys(rt::Call::new(&self.handle, &op::LIST_ACCESS_KEYS))
+        rt::builder(&self.handle)
     }
-    /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListAccountAliases`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*. Returns [`ListAccountAliases`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_account_aliases(&self) -> ListAccountAliases {
-        ListAccountAliases(rt::Call::new(&self.handle, &op::LIST_ACCOUNT_ALIASES))
+        rt::builder(&self.handle)
     }
-    /// Lists all managed policies that are attached to the specified IAM group.
-    ///
-    /// Returns the [`ListAttachedGroupPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all managed policies that are attached to the specified IAM group. Returns [`ListAttachedGroupPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_attached_group_policies(&self) -> ListAttachedGroupPolicies {
-        ListAttachedGroupPolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_GROUP_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists all managed policies that are attached to the specified IAM role.
-    ///
-    /// Returns the [`ListAttachedRolePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all managed policies that are attached to the specified IAM role. Returns [`ListAttachedRolePolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_attached_role_policies(&self) -> ListAttachedRolePolicies {
-        ListAttachedRolePolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_ROLE_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists all managed policies that are attached to the specified IAM user.
-    ///
-    /// Returns the [`ListAttachedUserPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all managed policies that are attached to the specified IAM user. Returns [`ListAttachedUserPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_attached_user_policies(&self) -> ListAttachedUserPolicies {
-        ListAttachedUserPolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_USER_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists delegation requests based on the specified criteria.
-    ///
-    /// Returns the [`ListDelegationRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists delegation requests based on the specified criteria. Returns [`ListDelegationRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_delegation_requests(&self) -> ListDelegationRequests {
-        ListDelegationRequests(
-            rt::Call::new(&self.handle, &op::LIST_DELEGATION_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists all IAM users, groups, and roles that the specified managed policy is attached to.
-    ///
-    /// Returns the [`ListEntitiesForPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all IAM users, groups, and roles that the specified managed policy is attached to. Returns [`ListEntitiesForPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_entities_for_policy(&self) -> ListEntitiesForPolicy {
-        ListEntitiesForPolicy(rt::Call::new(&self.handle, &op::LIST_ENTITIES_FOR_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Lists the names of the inline policies that are embedded in the specified IAM group.
-    ///
-    /// Returns the [`ListGroupPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the names of the inline policies that are embedded in the specified IAM group. Returns [`ListGroupPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_group_policies(&self) -> ListGroupPolicies {
-        ListGroupPolicies(rt::Call::new(&self.handle, &op::LIST_GROUP_POLICIES))
+        rt::builder(&self.handle)
     }
-    /// Lists the IAM groups that have the specified path prefix.
-    ///
-    /// Returns the [`ListGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the IAM groups that have the specified path prefix. Returns [`ListGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_groups(&self) -> ListGroups {
-        ListGroups(rt::Call::new(&self.handle, &op::LIST_GROUPS))
+        rt::builder(&self.handle)
     }
-    /// Lists the IAM groups that the specified IAM user belongs to.
-    ///
-    /// Returns the [`ListGroupsForUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the IAM groups that the specified IAM user belongs to. Returns [`ListGroupsForUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_groups_for_user(&self) -> ListGroupsForUser {
-        ListGroupsForUser(rt::Call::new(&self.handle, &op::LIST_GROUPS_FOR_USER))
+        rt::builder(&self.handle)
     }
-    /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListInstanceProfileTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListInstanceProfileTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_instance_profile_tags(&self) -> ListInstanceProfileTags {
-        ListInstanceProfileTags(
-            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILE_TAGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListInstanceProfiles`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*. Returns [`ListInstanceProfiles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_instance_profiles(&self) -> ListInstanceProfiles {
-        ListInstanceProfiles(rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES))
+        rt::builder(&self.handle)
     }
-    /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListInstanceProfilesForRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*. Returns [`ListInstanceProfilesForRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_instance_profiles_for_role(&self) -> ListInstanceProfilesForRole {
-        ListInstanceProfilesForRole(
-            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES_FOR_ROLE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListMfaDeviceTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListMfaDeviceTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_mfa_device_tags(&self) -> ListMfaDeviceTags {
-        ListMfaDeviceTags(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICE_TAGS))
+        rt::builder(&self.handle)
     }
-    /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
-    ///
-    /// Returns the [`ListMfaDevices`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation. Returns [`ListMfaDevices`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_mfa_devices(&self) -> ListMfaDevices {
-        ListMfaDevices(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICES))
+        rt::builder(&self.handle)
     }
-    /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
-    ///
-    /// Returns the [`ListOpenIdConnectProviderTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). Returns [`ListOpenIdConnectProviderTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_open_id_connect_provider_tags(&self) -> ListOpenIdConnectProviderTags {
-        ListOpenIdConnectProviderTags(
-            rt::Call::new(&self.handle, &op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAccessKeys` operation.
@@ -157,68 +111,9 @@ rt::operation_type!(
     e::ListAccessKeysError, op::LIST_ACCESS_KEYS
 );
 impl ListAccessKeys {
-    /// The name of the user.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAccessKeysResponse, e::ListAccessKeysError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccessKeysResponse, e::ListAccessKeysError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessKeysRequest,
-        t::ListAccessKeysResponse,
-        e::ListAccessKeysError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListAccessKeysRequest user_name(String));
+    rt::setter!(into_opt ListAccessKeysRequest marker(String));
+    rt::setter!(val_opt ListAccessKeysRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -248,65 +143,8 @@ rt::operation_type!(
     e::ListAccountAliasesError, op::LIST_ACCOUNT_ALIASES
 );
 impl ListAccountAliases {
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListAccountAliasesResponse,
-            e::ListAccountAliasesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccountAliasesResponse, e::ListAccountAliasesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccountAliasesRequest,
-        t::ListAccountAliasesResponse,
-        e::ListAccountAliasesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListAccountAliasesRequest marker(String));
+    rt::setter!(val_opt ListAccountAliasesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -341,80 +179,10 @@ rt::operation_type!(
     op::LIST_ATTACHED_GROUP_POLICIES
 );
 impl ListAttachedGroupPolicies {
-    /// The name (friendly name, not ARN) of the group to list attached policies for.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListAttachedGroupPoliciesResponse,
-            e::ListAttachedGroupPoliciesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListAttachedGroupPoliciesResponse,
-        e::ListAttachedGroupPoliciesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAttachedGroupPoliciesRequest,
-        t::ListAttachedGroupPoliciesResponse,
-        e::ListAttachedGroupPoliciesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListAttachedGroupPoliciesRequest group_name(String));
+    rt::setter!(into_opt ListAttachedGroupPoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListAttachedGroupPoliciesRequest marker(String));
+    rt::setter!(val_opt ListAttachedGroupPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -449,80 +217,10 @@ rt::operation_type!(
     op::LIST_ATTACHED_ROLE_POLICIES
 );
 impl ListAttachedRolePolicies {
-    /// The name (friendly name, not ARN) of the role to list attached policies for.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListAttachedRolePoliciesResponse,
-            e::ListAttachedRolePoliciesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListAttachedRolePoliciesResponse,
-        e::ListAttachedRolePoliciesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAttachedRolePoliciesRequest,
-        t::ListAttachedRolePoliciesResponse,
-        e::ListAttachedRolePoliciesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListAttachedRolePoliciesRequest role_name(String));
+    rt::setter!(into_opt ListAttachedRolePoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListAttachedRolePoliciesRequest marker(String));
+    rt::setter!(val_opt ListAttachedRolePoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -557,80 +255,10 @@ rt::operation_type!(
     op::LIST_ATTACHED_USER_POLICIES
 );
 impl ListAttachedUserPolicies {
-    /// The name (friendly name, not ARN) of the user to list attached policies for.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListAttachedUserPoliciesResponse,
-            e::ListAttachedUserPoliciesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListAttachedUserPoliciesResponse,
-        e::ListAttachedUserPoliciesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAttachedUserPoliciesRequest,
-        t::ListAttachedUserPoliciesResponse,
-        e::ListAttachedUserPoliciesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListAttachedUserPoliciesRequest user_name(String));
+    rt::setter!(into_opt ListAttachedUserPoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListAttachedUserPoliciesRequest marker(String));
+    rt::setter!(val_opt ListAttachedUserPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -665,74 +293,9 @@ rt::operation_type!(
     op::LIST_DELEGATION_REQUESTS
 );
 impl ListDelegationRequests {
-    /// The owner ID to filter delegation requests by.
-    #[inline]
-    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().owner_id = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListDelegationRequestsResponse,
-            e::ListDelegationRequestsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListDelegationRequestsResponse,
-        e::ListDelegationRequestsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListDelegationRequestsRequest,
-        t::ListDelegationRequestsResponse,
-        e::ListDelegationRequestsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListDelegationRequestsRequest owner_id(String));
+    rt::setter!(into_opt ListDelegationRequestsRequest marker(String));
+    rt::setter!(val_opt ListDelegationRequestsRequest max_items(i32));
 }
 /// The `ListEntitiesForPolicy` operation.
 ///
@@ -754,92 +317,14 @@ rt::operation_type!(
     op::LIST_ENTITIES_FOR_POLICY
 );
 impl ListEntitiesForPolicy {
-    /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// The entity type to use for filtering the results.
-    #[inline]
-    pub fn entity_filter(mut self, value: impl Into<t::EntityType>) -> Self {
-        self.0.input_mut().entity_filter = Some(value.into());
-        self
-    }
-    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all entities.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// The policy usage method to use for filtering the results.
-    #[inline]
-    pub fn policy_usage_filter(mut self, value: impl Into<t::PolicyUsageType>) -> Self {
-        self.0.input_mut().policy_usage_filter = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListEntitiesForPolicyResponse,
-            e::ListEntitiesForPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListEntitiesForPolicyResponse,
-        e::ListEntitiesForPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEntitiesForPolicyRequest,
-        t::ListEntitiesForPolicyResponse,
-        e::ListEntitiesForPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListEntitiesForPolicyRequest policy_arn(String));
+    rt::setter!(into_opt ListEntitiesForPolicyRequest entity_filter(t::EntityType));
+    rt::setter!(into_opt ListEntitiesForPolicyRequest path_prefix(String));
+    rt::setter!(
+        into_opt ListEntitiesForPolicyRequest policy_usage_filter(t::PolicyUsageType)
+    );
+    rt::setter!(into_opt ListEntitiesForPolicyRequest marker(String));
+    rt::setter!(val_opt ListEntitiesForPolicyRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -873,68 +358,9 @@ rt::operation_type!(
     e::ListGroupPoliciesError, op::LIST_GROUP_POLICIES
 );
 impl ListGroupPolicies {
-    /// The name of the group to list policies for.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListGroupPoliciesResponse, e::ListGroupPoliciesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListGroupPoliciesResponse, e::ListGroupPoliciesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListGroupPoliciesRequest,
-        t::ListGroupPoliciesResponse,
-        e::ListGroupPoliciesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListGroupPoliciesRequest group_name(String));
+    rt::setter!(into_opt ListGroupPoliciesRequest marker(String));
+    rt::setter!(val_opt ListGroupPoliciesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -962,64 +388,9 @@ rt::operation_type!(
     op::LIST_GROUPS
 );
 impl ListGroups {
-    /// The path prefix for filtering the results. For example, the prefix `/division_abc/subdivision_xyz/` gets all groups whose path starts with `/division_abc/subdivision_xyz/`.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListGroupsResponse, e::ListGroupsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListGroupsResponse, e::ListGroupsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError> {
-        self.0
-    }
+    rt::setter!(into_opt ListGroupsRequest path_prefix(String));
+    rt::setter!(into_opt ListGroupsRequest marker(String));
+    rt::setter!(val_opt ListGroupsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1051,68 +422,9 @@ rt::operation_type!(
     e::ListGroupsForUserError, op::LIST_GROUPS_FOR_USER
 );
 impl ListGroupsForUser {
-    /// The name of the user to list groups for.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListGroupsForUserResponse, e::ListGroupsForUserError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListGroupsForUserResponse, e::ListGroupsForUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListGroupsForUserRequest,
-        t::ListGroupsForUserResponse,
-        e::ListGroupsForUserError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListGroupsForUserRequest user_name(String));
+    rt::setter!(into_opt ListGroupsForUserRequest marker(String));
+    rt::setter!(val_opt ListGroupsForUserRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1143,74 +455,9 @@ rt::operation_type!(
     op::LIST_INSTANCE_PROFILE_TAGS
 );
 impl ListInstanceProfileTags {
-    /// The name of the IAM instance profile whose tags you want to see.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListInstanceProfileTagsResponse,
-            e::ListInstanceProfileTagsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListInstanceProfileTagsResponse,
-        e::ListInstanceProfileTagsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListInstanceProfileTagsRequest,
-        t::ListInstanceProfileTagsResponse,
-        e::ListInstanceProfileTagsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListInstanceProfileTagsRequest instance_profile_name(String));
+    rt::setter!(into_opt ListInstanceProfileTagsRequest marker(String));
+    rt::setter!(val_opt ListInstanceProfileTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1245,71 +492,9 @@ rt::operation_type!(
     op::LIST_INSTANCE_PROFILES
 );
 impl ListInstanceProfiles {
-    /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all instance profiles whose path starts with `/application_abc/component_xyz/`.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListInstanceProfilesResponse,
-            e::ListInstanceProfilesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListInstanceProfilesResponse, e::ListInstanceProfilesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListInstanceProfilesRequest,
-        t::ListInstanceProfilesResponse,
-        e::ListInstanceProfilesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListInstanceProfilesRequest path_prefix(String));
+    rt::setter!(into_opt ListInstanceProfilesRequest marker(String));
+    rt::setter!(val_opt ListInstanceProfilesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1342,74 +527,9 @@ rt::operation_type!(
     op::LIST_INSTANCE_PROFILES_FOR_ROLE
 );
 impl ListInstanceProfilesForRole {
-    /// The name of the role to list instance profiles for.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListInstanceProfilesForRoleResponse,
-            e::ListInstanceProfilesForRoleError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListInstanceProfilesForRoleResponse,
-        e::ListInstanceProfilesForRoleError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListInstanceProfilesForRoleRequest,
-        t::ListInstanceProfilesForRoleResponse,
-        e::ListInstanceProfilesForRoleError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListInstanceProfilesForRoleRequest role_name(String));
+    rt::setter!(into_opt ListInstanceProfilesForRoleRequest marker(String));
+    rt::setter!(val_opt ListInstanceProfilesForRoleRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1439,68 +559,9 @@ rt::operation_type!(
     e::ListMfaDeviceTagsError, op::LIST_MFA_DEVICE_TAGS
 );
 impl ListMfaDeviceTags {
-    /// The unique identifier for the IAM virtual MFA device whose tags you want to see. For virtual MFA devices, the serial number is the same as the ARN.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListMfaDeviceTagsResponse, e::ListMfaDeviceTagsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListMfaDeviceTagsResponse, e::ListMfaDeviceTagsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMfaDeviceTagsRequest,
-        t::ListMfaDeviceTagsResponse,
-        e::ListMfaDeviceTagsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListMfaDeviceTagsRequest serial_number(String));
+    rt::setter!(into_opt ListMfaDeviceTagsRequest marker(String));
+    rt::setter!(val_opt ListMfaDeviceTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1532,68 +593,9 @@ rt::operation_type!(
     e::ListMfaDevicesError, op::LIST_MFA_DEVICES
 );
 impl ListMfaDevices {
-    /// The name of the user whose MFA devices you want to list.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListMfaDevicesResponse, e::ListMfaDevicesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListMfaDevicesResponse, e::ListMfaDevicesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMfaDevicesRequest,
-        t::ListMfaDevicesResponse,
-        e::ListMfaDevicesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListMfaDevicesRequest user_name(String));
+    rt::setter!(into_opt ListMfaDevicesRequest marker(String));
+    rt::setter!(val_opt ListMfaDevicesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1626,74 +628,12 @@ rt::operation_type!(
     op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS
 );
 impl ListOpenIdConnectProviderTags {
-    /// The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see.
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListOpenIdConnectProviderTagsResponse,
-            e::ListOpenIdConnectProviderTagsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListOpenIdConnectProviderTagsResponse,
-        e::ListOpenIdConnectProviderTagsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListOpenIdConnectProviderTagsRequest,
-        t::ListOpenIdConnectProviderTagsResponse,
-        e::ListOpenIdConnectProviderTagsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListOpenIdConnectProviderTagsRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(into_opt ListOpenIdConnectProviderTagsRequest marker(String));
+    rt::setter!(val_opt ListOpenIdConnectProviderTagsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1706,5 +646,762 @@ impl ListOpenIdConnectProviderTags {
         t::Tag,
     > {
         rt::Paginator::new(self.0, &op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account. Returns [`ListOpenIdConnectProviders`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_open_id_connect_providers(&self) -> ListOpenIdConnectProviders {
+        rt::builder(&self.handle)
+    }
+    /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management). Returns [`ListOrganizationsFeatures`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_organizations_features(&self) -> ListOrganizationsFeatures {
+        rt::builder(&self.handle)
+    }
+    /// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies. Returns [`ListPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policies(&self) -> ListPolicies {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service. Returns [`ListPoliciesGrantingServiceAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policies_granting_service_access(
+        &self,
+    ) -> ListPoliciesGrantingServiceAccess {
+        rt::builder(&self.handle)
+    }
+    /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListPolicyTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policy_tags(&self) -> ListPolicyTags {
+        rt::builder(&self.handle)
+    }
+    /// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version. Returns [`ListPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policy_versions(&self) -> ListPolicyVersions {
+        rt::builder(&self.handle)
+    }
+    /// Lists the names of the inline policies that are embedded in the specified IAM role. Returns [`ListRolePolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_role_policies(&self) -> ListRolePolicies {
+        rt::builder(&self.handle)
+    }
+    /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListRoleTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_role_tags(&self) -> ListRoleTags {
+        rt::builder(&self.handle)
+    }
+    /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. Returns [`ListRoles`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_roles(&self) -> ListRoles {
+        rt::builder(&self.handle)
+    }
+    /// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html). Returns [`ListSamlProviderTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_saml_provider_tags(&self) -> ListSamlProviderTags {
+        rt::builder(&self.handle)
+    }
+    /// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html). Returns [`ListSamlProviders`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_saml_providers(&self) -> ListSamlProviders {
+        rt::builder(&self.handle)
+    }
+    /// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list. Returns [`ListSshPublicKeys`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_ssh_public_keys(&self) -> ListSshPublicKeys {
+        rt::builder(&self.handle)
+    }
+    /// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListServerCertificateTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_server_certificate_tags(&self) -> ListServerCertificateTags {
+        rt::builder(&self.handle)
+    }
+    /// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list. Returns [`ListServerCertificates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_server_certificates(&self) -> ListServerCertificates {
+        rt::builder(&self.handle)
+    }
+    /// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs: Returns [`ListServiceSpecificCredentials`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_service_specific_credentials(&self) -> ListServiceSpecificCredentials {
+        rt::builder(&self.handle)
+    }
+    /// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list. Returns [`ListSigningCertificates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_signing_certificates(&self) -> ListSigningCertificates {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ListOpenIDConnectProviders` operation.
+///
+/// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
+pub struct ListOpenIdConnectProviders(
+    pub(crate) rt::Call<
+        t::ListOpenIdConnectProvidersRequest,
+        t::ListOpenIdConnectProvidersResponse,
+        e::ListOpenIdConnectProvidersError,
+    >,
+);
+rt::operation_type!(
+    ListOpenIdConnectProviders, t::ListOpenIdConnectProvidersRequest,
+    t::ListOpenIdConnectProvidersResponse, e::ListOpenIdConnectProvidersError,
+    op::LIST_OPEN_ID_CONNECT_PROVIDERS
+);
+/// The `ListOrganizationsFeatures` operation.
+///
+/// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
+pub struct ListOrganizationsFeatures(
+    pub(crate) rt::Call<
+        t::ListOrganizationsFeaturesRequest,
+        t::ListOrganizationsFeaturesResponse,
+        e::ListOrganizationsFeaturesError,
+    >,
+);
+rt::operation_type!(
+    ListOrganizationsFeatures, t::ListOrganizationsFeaturesRequest,
+    t::ListOrganizationsFeaturesResponse, e::ListOrganizationsFeaturesError,
+    op::LIST_ORGANIZATIONS_FEATURES
+);
+/// The `ListPolicies` operation.
+///
+/// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
+///
+/// You can filter the list of policies that is returned using the optional `OnlyAttached`, `Scope`, and `PathPrefix` parameters. For example, to list only the customer managed policies in your Amazon Web Services account, set `Scope` to `Local`. To list only Amazon Web Services managed policies, set `Scope` to `AWS`.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
+pub struct ListPolicies(
+    pub(crate) rt::Call<
+        t::ListPoliciesRequest,
+        t::ListPoliciesResponse,
+        e::ListPoliciesError,
+    >,
+);
+rt::operation_type!(
+    ListPolicies, t::ListPoliciesRequest, t::ListPoliciesResponse, e::ListPoliciesError,
+    op::LIST_POLICIES
+);
+impl ListPolicies {
+    rt::setter!(into_opt ListPoliciesRequest scope(t::PolicyScopeType));
+    rt::setter!(val_opt ListPoliciesRequest only_attached(bool));
+    rt::setter!(into_opt ListPoliciesRequest path_prefix(String));
+    rt::setter!(into_opt ListPoliciesRequest policy_usage_filter(t::PolicyUsageType));
+    rt::setter!(into_opt ListPoliciesRequest marker(String));
+    rt::setter!(val_opt ListPoliciesRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPoliciesRequest,
+        t::ListPoliciesResponse,
+        e::ListPoliciesError,
+        t::Policy,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_POLICIES_PAGINATOR)
+    }
+}
+/// The `ListPoliciesGrantingServiceAccess` operation.
+///
+/// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
+///
+/// **Note:** This operation does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
+///
+/// The list of policies returned by the operation depends on the ARN of the identity that you provide.
+///
+/// - **User** – The list of policies includes the managed and inline policies that are attached to the user directly. The list also includes any additional managed and inline policies that are attached to the group to which the user belongs.
+/// - **Group** – The list of policies includes only the managed and inline policies that are attached to the group directly. Policies that are attached to the group’s user are not included.
+/// - **Role** – The list of policies includes only the managed and inline policies that are attached to the role.
+///
+/// For each managed policy, this operation returns the ARN and policy name. For each inline policy, it returns the policy name and the entity to which it is attached. Inline policies do not have an ARN. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
+pub struct ListPoliciesGrantingServiceAccess(
+    pub(crate) rt::Call<
+        t::ListPoliciesGrantingServiceAccessRequest,
+        t::ListPoliciesGrantingServiceAccessResponse,
+        e::ListPoliciesGrantingServiceAccessError,
+    >,
+);
+rt::operation_type!(
+    ListPoliciesGrantingServiceAccess, t::ListPoliciesGrantingServiceAccessRequest,
+    t::ListPoliciesGrantingServiceAccessResponse,
+    e::ListPoliciesGrantingServiceAccessError, op::LIST_POLICIES_GRANTING_SERVICE_ACCESS
+);
+impl ListPoliciesGrantingServiceAccess {
+    rt::setter!(into_opt ListPoliciesGrantingServiceAccessRequest marker(String));
+    rt::setter!(into_req ListPoliciesGrantingServiceAccessRequest arn(String));
+    rt::setter!(
+        items ListPoliciesGrantingServiceAccessRequest service_namespaces(String)
+        push_service_namespaces
+    );
+}
+/// The `ListPolicyTags` operation.
+///
+/// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+pub struct ListPolicyTags(
+    pub(crate) rt::Call<
+        t::ListPolicyTagsRequest,
+        t::ListPolicyTagsResponse,
+        e::ListPolicyTagsError,
+    >,
+);
+rt::operation_type!(
+    ListPolicyTags, t::ListPolicyTagsRequest, t::ListPolicyTagsResponse,
+    e::ListPolicyTagsError, op::LIST_POLICY_TAGS
+);
+impl ListPolicyTags {
+    rt::setter!(into_req ListPolicyTagsRequest policy_arn(String));
+    rt::setter!(into_opt ListPolicyTagsRequest marker(String));
+    rt::setter!(val_opt ListPolicyTagsRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPolicyTagsRequest,
+        t::ListPolicyTagsResponse,
+        e::ListPolicyTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_POLICY_TAGS_PAGINATOR)
+    }
+}
+/// The `ListPolicyVersions` operation.
+///
+/// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
+///
+/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+pub struct ListPolicyVersions(
+    pub(crate) rt::Call<
+        t::ListPolicyVersionsRequest,
+        t::ListPolicyVersionsResponse,
+        e::ListPolicyVersionsError,
+    >,
+);
+rt::operation_type!(
+    ListPolicyVersions, t::ListPolicyVersionsRequest, t::ListPolicyVersionsResponse,
+    e::ListPolicyVersionsError, op::LIST_POLICY_VERSIONS
+);
+impl ListPolicyVersions {
+    rt::setter!(into_req ListPolicyVersionsRequest policy_arn(String));
+    rt::setter!(into_opt ListPolicyVersionsRequest marker(String));
+    rt::setter!(val_opt ListPolicyVersionsRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPolicyVersionsRequest,
+        t::ListPolicyVersionsResponse,
+        e::ListPolicyVersionsError,
+        t::PolicyVersion,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_POLICY_VERSIONS_PAGINATOR)
+    }
+}
+/// The `ListRolePolicies` operation.
+///
+/// Lists the names of the inline policies that are embedded in the specified IAM role.
+///
+/// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
+pub struct ListRolePolicies(
+    pub(crate) rt::Call<
+        t::ListRolePoliciesRequest,
+        t::ListRolePoliciesResponse,
+        e::ListRolePoliciesError,
+    >,
+);
+rt::operation_type!(
+    ListRolePolicies, t::ListRolePoliciesRequest, t::ListRolePoliciesResponse,
+    e::ListRolePoliciesError, op::LIST_ROLE_POLICIES
+);
+impl ListRolePolicies {
+    rt::setter!(into_req ListRolePoliciesRequest role_name(String));
+    rt::setter!(into_opt ListRolePoliciesRequest marker(String));
+    rt::setter!(val_opt ListRolePoliciesRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListRolePoliciesRequest,
+        t::ListRolePoliciesResponse,
+        e::ListRolePoliciesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ROLE_POLICIES_PAGINATOR)
+    }
+}
+/// The `ListRoleTags` operation.
+///
+/// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+pub struct ListRoleTags(
+    pub(crate) rt::Call<
+        t::ListRoleTagsRequest,
+        t::ListRoleTagsResponse,
+        e::ListRoleTagsError,
+    >,
+);
+rt::operation_type!(
+    ListRoleTags, t::ListRoleTagsRequest, t::ListRoleTagsResponse, e::ListRoleTagsError,
+    op::LIST_ROLE_TAGS
+);
+impl ListRoleTags {
+    rt::setter!(into_req ListRoleTagsRequest role_name(String));
+    rt::setter!(into_opt ListRoleTagsRequest marker(String));
+    rt::setter!(val_opt ListRoleTagsRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListRoleTagsRequest,
+        t::ListRoleTagsResponse,
+        e::ListRoleTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ROLE_TAGS_PAGINATOR)
+    }
+}
+/// The `ListRoles` operation.
+///
+/// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
+///
+/// - PermissionsBoundary
+/// - RoleLastUsed
+/// - Tags
+///
+/// To view all of the information for a role, see [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+pub struct ListRoles(
+    pub(crate) rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError>,
+);
+rt::operation_type!(
+    ListRoles, t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError,
+    op::LIST_ROLES
+);
+impl ListRoles {
+    rt::setter!(into_opt ListRolesRequest path_prefix(String));
+    rt::setter!(into_opt ListRolesRequest marker(String));
+    rt::setter!(val_opt ListRolesRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListRolesRequest,
+        t::ListRolesResponse,
+        e::ListRolesError,
+        t::Role,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ROLES_PAGINATOR)
+    }
+}
+/// The `ListSAMLProviderTags` operation.
+///
+/// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
+///
+/// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+pub struct ListSamlProviderTags(
+    pub(crate) rt::Call<
+        t::ListSamlProviderTagsRequest,
+        t::ListSamlProviderTagsResponse,
+        e::ListSamlProviderTagsError,
+    >,
+);
+rt::operation_type!(
+    ListSamlProviderTags, t::ListSamlProviderTagsRequest,
+    t::ListSamlProviderTagsResponse, e::ListSamlProviderTagsError,
+    op::LIST_SAML_PROVIDER_TAGS
+);
+impl ListSamlProviderTags {
+    rt::setter!(into_req ListSamlProviderTagsRequest saml_provider_arn(String));
+    rt::setter!(into_opt ListSamlProviderTagsRequest marker(String));
+    rt::setter!(val_opt ListSamlProviderTagsRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSamlProviderTagsRequest,
+        t::ListSamlProviderTagsResponse,
+        e::ListSamlProviderTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SAML_PROVIDER_TAGS_PAGINATOR)
+    }
+}
+/// The `ListSAMLProviders` operation.
+///
+/// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
+///
+/// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
+pub struct ListSamlProviders(
+    pub(crate) rt::Call<
+        t::ListSamlProvidersRequest,
+        t::ListSamlProvidersResponse,
+        e::ListSamlProvidersError,
+    >,
+);
+rt::operation_type!(
+    ListSamlProviders, t::ListSamlProvidersRequest, t::ListSamlProvidersResponse,
+    e::ListSamlProvidersError, op::LIST_SAML_PROVIDERS
+);
+/// The `ListSSHPublicKeys` operation.
+///
+/// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
+///
+/// The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+///
+/// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
+pub struct ListSshPublicKeys(
+    pub(crate) rt::Call<
+        t::ListSshPublicKeysRequest,
+        t::ListSshPublicKeysResponse,
+        e::ListSshPublicKeysError,
+    >,
+);
+rt::operation_type!(
+    ListSshPublicKeys, t::ListSshPublicKeysRequest, t::ListSshPublicKeysResponse,
+    e::ListSshPublicKeysError, op::LIST_SSH_PUBLIC_KEYS
+);
+impl ListSshPublicKeys {
+    rt::setter!(into_opt ListSshPublicKeysRequest user_name(String));
+    rt::setter!(into_opt ListSshPublicKeysRequest marker(String));
+    rt::setter!(val_opt ListSshPublicKeysRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSshPublicKeysRequest,
+        t::ListSshPublicKeysResponse,
+        e::ListSshPublicKeysError,
+        t::SshPublicKeyMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SSH_PUBLIC_KEYS_PAGINATOR)
+    }
+}
+/// The `ListServerCertificateTags` operation.
+///
+/// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+///
+/// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
+pub struct ListServerCertificateTags(
+    pub(crate) rt::Call<
+        t::ListServerCertificateTagsRequest,
+        t::ListServerCertificateTagsResponse,
+        e::ListServerCertificateTagsError,
+    >,
+);
+rt::operation_type!(
+    ListServerCertificateTags, t::ListServerCertificateTagsRequest,
+    t::ListServerCertificateTagsResponse, e::ListServerCertificateTagsError,
+    op::LIST_SERVER_CERTIFICATE_TAGS
+);
+impl ListServerCertificateTags {
+    rt::setter!(
+        into_req ListServerCertificateTagsRequest server_certificate_name(String)
+    );
+    rt::setter!(into_opt ListServerCertificateTagsRequest marker(String));
+    rt::setter!(val_opt ListServerCertificateTagsRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListServerCertificateTagsRequest,
+        t::ListServerCertificateTagsResponse,
+        e::ListServerCertificateTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SERVER_CERTIFICATE_TAGS_PAGINATOR)
+    }
+}
+/// The `ListServerCertificates` operation.
+///
+/// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
+pub struct ListServerCertificates(
+    pub(crate) rt::Call<
+        t::ListServerCertificatesRequest,
+        t::ListServerCertificatesResponse,
+        e::ListServerCertificatesError,
+    >,
+);
+rt::operation_type!(
+    ListServerCertificates, t::ListServerCertificatesRequest,
+    t::ListServerCertificatesResponse, e::ListServerCertificatesError,
+    op::LIST_SERVER_CERTIFICATES
+);
+impl ListServerCertificates {
+    rt::setter!(into_opt ListServerCertificatesRequest path_prefix(String));
+    rt::setter!(into_opt ListServerCertificatesRequest marker(String));
+    rt::setter!(val_opt ListServerCertificatesRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListServerCertificatesRequest,
+        t::ListServerCertificatesResponse,
+        e::ListServerCertificatesError,
+        t::ServerCertificateMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SERVER_CERTIFICATES_PAGINATOR)
+    }
+}
+/// The `ListServiceSpecificCredentials` operation.
+///
+/// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs:
+///
+/// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
+/// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
+/// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
+pub struct ListServiceSpecificCredentials(
+    pub(crate) rt::Call<
+        t::ListServiceSpecificCredentialsRequest,
+        t::ListServiceSpecificCredentialsResponse,
+        e::ListServiceSpecificCredentialsError,
+    >,
+);
+rt::operation_type!(
+    ListServiceSpecificCredentials, t::ListServiceSpecificCredentialsRequest,
+    t::ListServiceSpecificCredentialsResponse, e::ListServiceSpecificCredentialsError,
+    op::LIST_SERVICE_SPECIFIC_CREDENTIALS
+);
+impl ListServiceSpecificCredentials {
+    rt::setter!(into_opt ListServiceSpecificCredentialsRequest user_name(String));
+    rt::setter!(into_opt ListServiceSpecificCredentialsRequest service_name(String));
+    rt::setter!(val_opt ListServiceSpecificCredentialsRequest all_users(bool));
+    rt::setter!(into_opt ListServiceSpecificCredentialsRequest marker(String));
+    rt::setter!(val_opt ListServiceSpecificCredentialsRequest max_items(i32));
+}
+/// The `ListSigningCertificates` operation.
+///
+/// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list.
+///
+/// Although each user is limited to a small number of signing certificates, you can still paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
+pub struct ListSigningCertificates(
+    pub(crate) rt::Call<
+        t::ListSigningCertificatesRequest,
+        t::ListSigningCertificatesResponse,
+        e::ListSigningCertificatesError,
+    >,
+);
+rt::operation_type!(
+    ListSigningCertificates, t::ListSigningCertificatesRequest,
+    t::ListSigningCertificatesResponse, e::ListSigningCertificatesError,
+    op::LIST_SIGNING_CERTIFICATES
+);
+impl ListSigningCertificates {
+    rt::setter!(into_opt ListSigningCertificatesRequest user_name(String));
+    rt::setter!(into_opt ListSigningCertificatesRequest marker(String));
+    rt::setter!(val_opt ListSigningCertificatesRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSigningCertificatesRequest,
+        t::ListSigningCertificatesResponse,
+        e::ListSigningCertificatesError,
+        t::SigningCertificate,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SIGNING_CERTIFICATES_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Lists the names of the inline policies embedded in the specified IAM user. Returns [`ListUserPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_user_policies(&self) -> ListUserPolicies {
+        rt::builder(&self.handle)
+    }
+    /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListUserTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_user_tags(&self) -> ListUserTags {
+        rt::builder(&self.handle)
+    }
+    /// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list. Returns [`ListUsers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_users(&self) -> ListUsers {
+        rt::builder(&self.handle)
+    }
+    /// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`. Returns [`ListVirtualMfaDevices`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_virtual_mfa_devices(&self) -> ListVirtualMfaDevices {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ListUserPolicies` operation.
+///
+/// Lists the names of the inline policies embedded in the specified IAM user.
+///
+/// An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
+pub struct ListUserPolicies(
+    pub(crate) rt::Call<
+        t::ListUserPoliciesRequest,
+        t::ListUserPoliciesResponse,
+        e::ListUserPoliciesError,
+    >,
+);
+rt::operation_type!(
+    ListUserPolicies, t::ListUserPoliciesRequest, t::ListUserPoliciesResponse,
+    e::ListUserPoliciesError, op::LIST_USER_POLICIES
+);
+impl ListUserPolicies {
+    rt::setter!(into_req ListUserPoliciesRequest user_name(String));
+    rt::setter!(into_opt ListUserPoliciesRequest marker(String));
+    rt::setter!(val_opt ListUserPoliciesRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListUserPoliciesRequest,
+        t::ListUserPoliciesResponse,
+        e::ListUserPoliciesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_USER_POLICIES_PAGINATOR)
+    }
+}
+/// The `ListUserTags` operation.
+///
+/// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+pub struct ListUserTags(
+    pub(crate) rt::Call<
+        t::ListUserTagsRequest,
+        t::ListUserTagsResponse,
+        e::ListUserTagsError,
+    >,
+);
+rt::operation_type!(
+    ListUserTags, t::ListUserTagsRequest, t::ListUserTagsResponse, e::ListUserTagsError,
+    op::LIST_USER_TAGS
+);
+impl ListUserTags {
+    rt::setter!(into_req ListUserTagsRequest user_name(String));
+    rt::setter!(into_opt ListUserTagsRequest marker(String));
+    rt::setter!(val_opt ListUserTagsRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListUserTagsRequest,
+        t::ListUserTagsResponse,
+        e::ListUserTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_USER_TAGS_PAGINATOR)
+    }
+}
+/// The `ListUsers` operation.
+///
+/// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
+///
+/// - PermissionsBoundary
+/// - Tags
+///
+/// To view all of the information for a user, see [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+pub struct ListUsers(
+    pub(crate) rt::Call<t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError>,
+);
+rt::operation_type!(
+    ListUsers, t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError,
+    op::LIST_USERS
+);
+impl ListUsers {
+    rt::setter!(into_opt ListUsersRequest path_prefix(String));
+    rt::setter!(into_opt ListUsersRequest marker(String));
+    rt::setter!(val_opt ListUsersRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListUsersRequest,
+        t::ListUsersResponse,
+        e::ListUsersError,
+        t::User,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_USERS_PAGINATOR)
+    }
+}
+/// The `ListVirtualMFADevices` operation.
+///
+/// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see [ListMFADeviceTags](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+pub struct ListVirtualMfaDevices(
+    pub(crate) rt::Call<
+        t::ListVirtualMfaDevicesRequest,
+        t::ListVirtualMfaDevicesResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ListVirtualMfaDevices, t::ListVirtualMfaDevicesRequest,
+    t::ListVirtualMfaDevicesResponse, rt::NoErrors, op::LIST_VIRTUAL_MFA_DEVICES
+);
+impl ListVirtualMfaDevices {
+    rt::setter!(
+        into_opt ListVirtualMfaDevicesRequest assignment_status(t::AssignmentStatusType)
+    );
+    rt::setter!(into_opt ListVirtualMfaDevicesRequest marker(String));
+    rt::setter!(val_opt ListVirtualMfaDevicesRequest max_items(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListVirtualMfaDevicesRequest,
+        t::ListVirtualMfaDevicesResponse,
+        rt::NoErrors,
+        t::VirtualMfaDevice,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_VIRTUAL_MFA_DEVICES_PAGINATOR)
     }
 }

@@ -7,51 +7,35 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sets account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
-    ///
-    /// Returns the [`PutAccountProperties`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager. Returns [`PutAccountProperties`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_account_properties(&self) -> PutAccountProperties {
-        PutAccountProperties(rt::Call::new(&self.handle, &op::PUT_ACCOUNT_PROPERTIES))
+        rt::builder(&self.handle)
     }
-    /// Adds or updates an inline policy document that is embedded in the specified IAM group.
-    ///
-    /// Returns the [`PutGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or updates an inline policy document that is embedded in the specified IAM group. Returns [`PutGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_group_policy(&self) -> PutGroupPolicy {
-        PutGroupPolicy(rt::Call::new(&self.handle, &op::PUT_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role.
-    ///
-    /// Returns the [`PutRolePermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role. Returns [`PutRolePermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_role_permissions_boundary(&self) -> PutRolePermissionsBoundary {
-        PutRolePermissionsBoundary(
-            rt::Call::new(&self.handle, &op::PUT_ROLE_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds or updates an inline policy document that is embedded in the specified IAM role.
-    ///
-    /// Returns the [`PutRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or updates an inline policy document that is embedded in the specified IAM role. Returns [`PutRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_role_policy(&self) -> PutRolePolicy {
-        PutRolePolicy(rt::Call::new(&self.handle, &op::PUT_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user.
-    ///
-    /// Returns the [`PutUserPermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user. Returns [`PutUserPermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_user_permissions_boundary(&self) -> PutUserPermissionsBoundary {
-        PutUserPermissionsBoundary(
-            rt::Call::new(&self.handle, &op::PUT_USER_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds or updates an inline policy document that is embedded in the specified IAM user.
-    ///
-    /// Returns the [`PutUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or updates an inline policy document that is embedded in the specified IAM user. Returns [`PutUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_user_policy(&self) -> PutUserPolicy {
-        PutUserPolicy(rt::Call::new(&self.handle, &op::PUT_USER_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAccountProperties` operation.
@@ -72,69 +56,9 @@ rt::operation_type!(
     op::PUT_ACCOUNT_PROPERTIES
 );
 impl PutAccountProperties {
-    /// A map of property key-value pairs to set. All keys must belong to the same namespace.
-    #[inline]
-    pub fn properties(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().properties);
-        self
-    }
-    /// Adds one entry to `Properties`; see [`properties`](Self::properties).
-    #[inline]
-    pub fn insert_properties(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().properties, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutAccountPropertiesResponse,
-            e::PutAccountPropertiesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutAccountPropertiesResponse, e::PutAccountPropertiesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAccountPropertiesRequest,
-        t::PutAccountPropertiesResponse,
-        e::PutAccountPropertiesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        entries PutAccountPropertiesRequest properties(String, String) insert_properties
+    );
 }
 /// The `PutGroupPolicy` operation.
 ///
@@ -153,60 +77,9 @@ rt::operation_type!(
     op::PUT_GROUP_POLICY
 );
 impl PutGroupPolicy {
-    /// The name of the group to associate the policy with.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The name of the policy document.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// The policy document.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutGroupPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutGroupPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req PutGroupPolicyRequest group_name(String));
+    rt::setter!(into_req PutGroupPolicyRequest policy_name(String));
+    rt::setter!(into_req PutGroupPolicyRequest policy_document(String));
 }
 /// The `PutRolePermissionsBoundary` operation.
 ///
@@ -227,62 +100,8 @@ rt::operation_type!(
     e::PutRolePermissionsBoundaryError, op::PUT_ROLE_PERMISSIONS_BOUNDARY
 );
 impl PutRolePermissionsBoundary {
-    /// The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The ARN of the managed policy that is used to set the permissions boundary for the role.
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutRolePermissionsBoundaryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutRolePermissionsBoundaryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutRolePermissionsBoundaryRequest,
-        rt::Unit,
-        e::PutRolePermissionsBoundaryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutRolePermissionsBoundaryRequest role_name(String));
+    rt::setter!(into_req PutRolePermissionsBoundaryRequest permissions_boundary(String));
 }
 /// The `PutRolePolicy` operation.
 ///
@@ -303,60 +122,9 @@ rt::operation_type!(
     op::PUT_ROLE_POLICY
 );
 impl PutRolePolicy {
-    /// The name of the role to associate the policy with.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The name of the policy document.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// The policy document.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutRolePolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutRolePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError> {
-        self.0
-    }
+    rt::setter!(into_req PutRolePolicyRequest role_name(String));
+    rt::setter!(into_req PutRolePolicyRequest policy_name(String));
+    rt::setter!(into_req PutRolePolicyRequest policy_document(String));
 }
 /// The `PutUserPermissionsBoundary` operation.
 ///
@@ -375,62 +143,8 @@ rt::operation_type!(
     e::PutUserPermissionsBoundaryError, op::PUT_USER_PERMISSIONS_BOUNDARY
 );
 impl PutUserPermissionsBoundary {
-    /// The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The ARN of the managed policy that is used to set the permissions boundary for the user.
-    #[inline]
-    pub fn permissions_boundary(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().permissions_boundary = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutUserPermissionsBoundaryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutUserPermissionsBoundaryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutUserPermissionsBoundaryRequest,
-        rt::Unit,
-        e::PutUserPermissionsBoundaryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutUserPermissionsBoundaryRequest user_name(String));
+    rt::setter!(into_req PutUserPermissionsBoundaryRequest permissions_boundary(String));
 }
 /// The `PutUserPolicy` operation.
 ///
@@ -449,58 +163,7 @@ rt::operation_type!(
     op::PUT_USER_POLICY
 );
 impl PutUserPolicy {
-    /// The name of the user to associate the policy with.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The name of the policy document.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// The policy document.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutUserPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutUserPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req PutUserPolicyRequest user_name(String));
+    rt::setter!(into_req PutUserPolicyRequest policy_name(String));
+    rt::setter!(into_req PutUserPolicyRequest policy_document(String));
 }

@@ -7,60 +7,37 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Rejects a delegation request, denying the requested temporary access.
-    ///
-    /// Returns the [`RejectDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Rejects a delegation request, denying the requested temporary access. Returns [`RejectDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_delegation_request(&self) -> RejectDelegationRequest {
-        RejectDelegationRequest(
-            rt::Call::new(&self.handle, &op::REJECT_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
-    ///
-    /// Returns the [`RemoveClientIdFromOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object. Returns [`RemoveClientIdFromOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_client_id_from_open_id_connect_provider(
         &self,
     ) -> RemoveClientIdFromOpenIdConnectProvider {
-        RemoveClientIdFromOpenIdConnectProvider(
-            rt::Call::new(
-                &self.handle,
-                &op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes the specified IAM role from the specified Amazon EC2 instance profile.
-    ///
-    /// Returns the [`RemoveRoleFromInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified IAM role from the specified Amazon EC2 instance profile. Returns [`RemoveRoleFromInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_role_from_instance_profile(&self) -> RemoveRoleFromInstanceProfile {
-        RemoveRoleFromInstanceProfile(
-            rt::Call::new(&self.handle, &op::REMOVE_ROLE_FROM_INSTANCE_PROFILE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes the specified user from the specified group.
-    ///
-    /// Returns the [`RemoveUserFromGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified user from the specified group. Returns [`RemoveUserFromGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_user_from_group(&self) -> RemoveUserFromGroup {
-        RemoveUserFromGroup(rt::Call::new(&self.handle, &op::REMOVE_USER_FROM_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
-    ///
-    /// Returns the [`ResetServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user. Returns [`ResetServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_service_specific_credential(&self) -> ResetServiceSpecificCredential {
-        ResetServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::RESET_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
-    /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
-    ///
-    /// Returns the [`ResyncMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers. Returns [`ResyncMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn resync_mfa_device(&self) -> ResyncMfaDevice {
-        ResyncMfaDevice(rt::Call::new(&self.handle, &op::RESYNC_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
 }
 /// The `RejectDelegationRequest` operation.
@@ -84,62 +61,8 @@ rt::operation_type!(
     e::RejectDelegationRequestError, op::REJECT_DELEGATION_REQUEST
 );
 impl RejectDelegationRequest {
-    /// The unique identifier of the delegation request to reject.
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Optional notes explaining the reason for rejecting the delegation request.
-    #[inline]
-    pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().notes = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RejectDelegationRequestError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RejectDelegationRequestError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RejectDelegationRequestRequest,
-        rt::Unit,
-        e::RejectDelegationRequestError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RejectDelegationRequestRequest delegation_request_id(String));
+    rt::setter!(into_opt RejectDelegationRequestRequest notes(String));
 }
 /// The `RemoveClientIDFromOpenIDConnectProvider` operation.
 ///
@@ -160,65 +83,13 @@ rt::operation_type!(
     op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER
 );
 impl RemoveClientIdFromOpenIdConnectProvider {
-    /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// The client ID (also known as audience) to remove from the IAM OIDC provider resource. For more information about client IDs, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            rt::Unit,
-            e::RemoveClientIdFromOpenIdConnectProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RemoveClientIdFromOpenIdConnectProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RemoveClientIdFromOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::RemoveClientIdFromOpenIdConnectProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req RemoveClientIdFromOpenIdConnectProviderRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(
+        into_req RemoveClientIdFromOpenIdConnectProviderRequest client_id(String)
+    );
 }
 /// The `RemoveRoleFromInstanceProfile` operation.
 ///
@@ -239,62 +110,10 @@ rt::operation_type!(
     e::RemoveRoleFromInstanceProfileError, op::REMOVE_ROLE_FROM_INSTANCE_PROFILE
 );
 impl RemoveRoleFromInstanceProfile {
-    /// The name of the instance profile to update.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// The name of the role to remove.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RemoveRoleFromInstanceProfileError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RemoveRoleFromInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RemoveRoleFromInstanceProfileRequest,
-        rt::Unit,
-        e::RemoveRoleFromInstanceProfileError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req RemoveRoleFromInstanceProfileRequest instance_profile_name(String)
+    );
+    rt::setter!(into_req RemoveRoleFromInstanceProfileRequest role_name(String));
 }
 /// The `RemoveUserFromGroup` operation.
 ///
@@ -311,56 +130,8 @@ rt::operation_type!(
     e::RemoveUserFromGroupError, op::REMOVE_USER_FROM_GROUP
 );
 impl RemoveUserFromGroup {
-    /// The name of the group to update.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The name of the user to remove.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RemoveUserFromGroupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::RemoveUserFromGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RemoveUserFromGroupRequest, rt::Unit, e::RemoveUserFromGroupError> {
-        self.0
-    }
+    rt::setter!(into_req RemoveUserFromGroupRequest group_name(String));
+    rt::setter!(into_req RemoveUserFromGroupRequest user_name(String));
 }
 /// The `ResetServiceSpecificCredential` operation.
 ///
@@ -378,68 +149,11 @@ rt::operation_type!(
     op::RESET_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl ResetServiceSpecificCredential {
-    /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The unique identifier of the service-specific credential.
-    #[inline]
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_specific_credential_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ResetServiceSpecificCredentialResponse,
-            e::ResetServiceSpecificCredentialError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ResetServiceSpecificCredentialResponse,
-        e::ResetServiceSpecificCredentialError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ResetServiceSpecificCredentialRequest,
-        t::ResetServiceSpecificCredentialResponse,
-        e::ResetServiceSpecificCredentialError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ResetServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(
+        into_req ResetServiceSpecificCredentialRequest
+        service_specific_credential_id(String)
+    );
 }
 /// The `ResyncMFADevice` operation.
 ///
@@ -454,64 +168,8 @@ rt::operation_type!(
     op::RESYNC_MFA_DEVICE
 );
 impl ResyncMfaDevice {
-    /// The name of the user whose MFA device you want to resynchronize.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// Serial number that uniquely identifies the MFA device.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// An authentication code emitted by the device.
-    #[inline]
-    pub fn authentication_code1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code1 = value.into();
-        self
-    }
-    /// A subsequent authentication code emitted by the device.
-    #[inline]
-    pub fn authentication_code2(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authentication_code2 = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::ResyncMfaDeviceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::ResyncMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError> {
-        self.0
-    }
+    rt::setter!(into_req ResyncMfaDeviceRequest user_name(String));
+    rt::setter!(into_req ResyncMfaDeviceRequest serial_number(String));
+    rt::setter!(into_req ResyncMfaDeviceRequest authentication_code1(String));
+    rt::setter!(into_req ResyncMfaDeviceRequest authentication_code2(String));
 }

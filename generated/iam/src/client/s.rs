@@ -7,48 +7,32 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sends the exchange token for an accepted delegation request.
-    ///
-    /// Returns the [`SendDelegationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends the exchange token for an accepted delegation request. Returns [`SendDelegationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_delegation_token(&self) -> SendDelegationToken {
-        SendDelegationToken(rt::Call::new(&self.handle, &op::SEND_DELEGATION_TOKEN))
+        rt::builder(&self.handle)
     }
-    /// Sets the specified version of the specified policy as the policy's default (operative) version.
-    ///
-    /// Returns the [`SetDefaultPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the specified version of the specified policy as the policy's default (operative) version. Returns [`SetDefaultPolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_default_policy_version(&self) -> SetDefaultPolicyVersion {
-        SetDefaultPolicyVersion(
-            rt::Call::new(&self.handle, &op::SET_DEFAULT_POLICY_VERSION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
-    ///
-    /// Returns the [`SetSecurityTokenServicePreferences`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account. Returns [`SetSecurityTokenServicePreferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_security_token_service_preferences(
         &self,
     ) -> SetSecurityTokenServicePreferences {
-        SetSecurityTokenServicePreferences(
-            rt::Call::new(&self.handle, &op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings.
-    ///
-    /// Returns the [`SimulateCustomPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings. Returns [`SimulateCustomPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn simulate_custom_policy(&self) -> SimulateCustomPolicy {
-        SimulateCustomPolicy(rt::Call::new(&self.handle, &op::SIMULATE_CUSTOM_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
-    ///
-    /// Returns the [`SimulatePrincipalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account. Returns [`SimulatePrincipalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn simulate_principal_policy(&self) -> SimulatePrincipalPolicy {
-        SimulatePrincipalPolicy(
-            rt::Call::new(&self.handle, &op::SIMULATE_PRINCIPAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `SendDelegationToken` operation.
@@ -72,50 +56,7 @@ rt::operation_type!(
     e::SendDelegationTokenError, op::SEND_DELEGATION_TOKEN
 );
 impl SendDelegationToken {
-    /// The unique identifier of the delegation request for which to send the token.
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SendDelegationTokenError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SendDelegationTokenError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SendDelegationTokenRequest, rt::Unit, e::SendDelegationTokenError> {
-        self.0
-    }
+    rt::setter!(into_req SendDelegationTokenRequest delegation_request_id(String));
 }
 /// The `SetDefaultPolicyVersion` operation.
 ///
@@ -136,62 +77,8 @@ rt::operation_type!(
     e::SetDefaultPolicyVersionError, op::SET_DEFAULT_POLICY_VERSION
 );
 impl SetDefaultPolicyVersion {
-    /// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// The version of the policy to set as the default (operative) version.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetDefaultPolicyVersionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetDefaultPolicyVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetDefaultPolicyVersionRequest,
-        rt::Unit,
-        e::SetDefaultPolicyVersionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SetDefaultPolicyVersionRequest policy_arn(String));
+    rt::setter!(into_req SetDefaultPolicyVersionRequest version_id(String));
 }
 /// The `SetSecurityTokenServicePreferences` operation.
 ///
@@ -215,59 +102,10 @@ rt::operation_type!(
     op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES
 );
 impl SetSecurityTokenServicePreferences {
-    /// The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens.
-    #[inline]
-    pub fn global_endpoint_token_version(
-        mut self,
-        value: impl Into<t::GlobalEndpointTokenVersion>,
-    ) -> Self {
-        self.0.input_mut().global_endpoint_token_version = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetSecurityTokenServicePreferencesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetSecurityTokenServicePreferencesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetSecurityTokenServicePreferencesRequest,
-        rt::Unit,
-        e::SetSecurityTokenServicePreferencesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req SetSecurityTokenServicePreferencesRequest
+        global_endpoint_token_version(t::GlobalEndpointTokenVersion)
+    );
 }
 /// The `SimulateCustomPolicy` operation.
 ///
@@ -294,170 +132,35 @@ rt::operation_type!(
     e::SimulateCustomPolicyError, op::SIMULATE_CUSTOM_POLICY
 );
 impl SimulateCustomPolicy {
-    /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter. The policies cannot be "scope-down" policies, such as you could include in a call to [GetFederationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetFederationToken.html) or one of the [AssumeRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AssumeRole.html) API operations. In other words, do not use policies designed to restrict what a user can do while using the temporary credentials.
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
-    /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that an IAM entity can have. You can input only one permissions boundary when you pass a policy to this operation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string that contains the complete, valid JSON text of a permissions boundary policy.
-    #[inline]
-    pub fn permissions_boundary_policy_input_list(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
-        self
-    }
-    /// Adds one element to `PermissionsBoundaryPolicyInputList`; see [`permissions_boundary_policy_input_list`](Self::permissions_boundary_policy_input_list).
-    #[inline]
-    pub fn push_permissions_boundary_policy_input_list(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
-        self
-    }
-    /// An ordered list of service control policies (SCPs) to include in the simulation. Each element represents one level of an Organizations hierarchy, from the organization root to the account.
-    #[inline]
-    pub fn ordered_organization_policy_input_list(
-        mut self,
-        value: impl rt::Items<t::OrderedOrganizationPolicyType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().ordered_organization_policy_input_list);
-        self
-    }
-    /// Adds one element to `OrderedOrganizationPolicyInputList`; see [`ordered_organization_policy_input_list`](Self::ordered_organization_policy_input_list).
-    #[inline]
-    pub fn push_ordered_organization_policy_input_list(
-        mut self,
-        item: impl Into<t::OrderedOrganizationPolicyType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().ordered_organization_policy_input_list, item);
-        self
-    }
-    /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated against each resource. Each operation must include the service identifier, such as `iam:CreateUser`. This operation does not support using wildcards (\*) in an action name.
-    #[inline]
-    pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().action_names);
-        self
-    }
-    /// Adds one element to `ActionNames`; see [`action_names`](Self::action_names).
-    #[inline]
-    pub fn push_action_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().action_names, item);
-        self
-    }
-    /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
-    #[inline]
-    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_arns);
-        self
-    }
-    /// Adds one element to `ResourceArns`; see [`resource_arns`](Self::resource_arns).
-    #[inline]
-    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_arns, item);
-        self
-    }
-    /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = Some(value.into());
-        self
-    }
-    /// An ARN representing the Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If `ResourceOwner` is specified, it is also used as the account owner of any `ResourcePolicy` included in the simulation. If the `ResourceOwner` parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in `CallerArn`. This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user `CallerArn`.
-    #[inline]
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_owner = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM user, group, or role that you want to use as the simulated caller of the API operations. `CallerArn` is required if you include a `ResourcePolicy` so that the policy's `Principal` element has a value to use in evaluating the policy.
-    #[inline]
-    pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_arn = Some(value.into());
-        self
-    }
-    /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
-    #[inline]
-    pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().context_entries);
-        self
-    }
-    /// Adds one element to `ContextEntries`; see [`context_entries`](Self::context_entries).
-    #[inline]
-    pub fn push_context_entries(mut self, item: impl Into<t::ContextEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().context_entries, item);
-        self
-    }
-    /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
-    #[inline]
-    pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_handling_option = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SimulatePolicyResponse, e::SimulateCustomPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SimulatePolicyResponse, e::SimulateCustomPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SimulateCustomPolicyRequest,
-        t::SimulatePolicyResponse,
-        e::SimulateCustomPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items SimulateCustomPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest permissions_boundary_policy_input_list(String)
+        push_permissions_boundary_policy_input_list
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest
+        ordered_organization_policy_input_list(t::OrderedOrganizationPolicyType)
+        push_ordered_organization_policy_input_list
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest action_names(String) push_action_names
+    );
+    rt::setter!(
+        items SimulateCustomPolicyRequest resource_arns(String) push_resource_arns
+    );
+    rt::setter!(into_opt SimulateCustomPolicyRequest resource_policy(String));
+    rt::setter!(into_opt SimulateCustomPolicyRequest resource_owner(String));
+    rt::setter!(into_opt SimulateCustomPolicyRequest caller_arn(String));
+    rt::setter!(
+        items SimulateCustomPolicyRequest context_entries(t::ContextEntry)
+        push_context_entries
+    );
+    rt::setter!(into_opt SimulateCustomPolicyRequest resource_handling_option(String));
+    rt::setter!(val_opt SimulateCustomPolicyRequest max_items(i32));
+    rt::setter!(into_opt SimulateCustomPolicyRequest marker(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -504,179 +207,38 @@ rt::operation_type!(
     op::SIMULATE_PRINCIPAL_POLICY
 );
 impl SimulatePrincipalPolicy {
-    /// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to.
-    #[inline]
-    pub fn policy_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_source_arn = value.into();
-        self
-    }
-    /// An optional list of additional policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
-    #[inline]
-    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_input_list);
-        self
-    }
-    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
-    #[inline]
-    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_input_list, item);
-        self
-    }
-    /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that the entity can have. You can input only one permissions boundary when you pass a policy to this operation. An IAM entity can only have one permissions boundary in effect at a time. For example, if a permissions boundary is attached to an entity and you pass in a different permissions boundary policy using this parameter, then the new permissions boundary policy is used for the simulation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string containing the complete, valid JSON text of a permissions boundary policy.
-    #[inline]
-    pub fn permissions_boundary_policy_input_list(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
-        self
-    }
-    /// Adds one element to `PermissionsBoundaryPolicyInputList`; see [`permissions_boundary_policy_input_list`](Self::permissions_boundary_policy_input_list).
-    #[inline]
-    pub fn push_permissions_boundary_policy_input_list(
-        mut self,
-        item: impl Into<String>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
-        self
-    }
-    /// A list of policies to exclude from the simulation. Use this parameter to test what the simulation result would be if a policy were removed, without changing which policies are actually attached to the principal identified by `PolicySourceArn`.
-    #[inline]
-    pub fn policy_exclusion_list(
-        mut self,
-        value: impl rt::Items<t::PolicyIdentifier>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_exclusion_list);
-        self
-    }
-    /// Adds one element to `PolicyExclusionList`; see [`policy_exclusion_list`](Self::policy_exclusion_list).
-    #[inline]
-    pub fn push_policy_exclusion_list(
-        mut self,
-        item: impl Into<t::PolicyIdentifier>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().policy_exclusion_list, item);
-        self
-    }
-    /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated for each resource. Each operation must include the service identifier, such as `iam:CreateUser`.
-    #[inline]
-    pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().action_names);
-        self
-    }
-    /// Adds one element to `ActionNames`; see [`action_names`](Self::action_names).
-    #[inline]
-    pub fn push_action_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().action_names, item);
-        self
-    }
-    /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
-    #[inline]
-    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_arns);
-        self
-    }
-    /// Adds one element to `ResourceArns`; see [`resource_arns`](Self::resource_arns).
-    #[inline]
-    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_arns, item);
-        self
-    }
-    /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = Some(value.into());
-        self
-    }
-    /// An Amazon Web Services account ID that specifies the owner of any simulated resource that does not identify its owner in the resource ARN. Examples of resource ARNs include an S3 bucket or object. If `ResourceOwner` is specified, it is also used as the account owner of any `ResourcePolicy` included in the simulation. If the `ResourceOwner` parameter is not specified, then the owner of the resources and the resource policy defaults to the account of the identity provided in `CallerArn`. This parameter is required only if you specify a resource-based policy and account that owns the resource is different from the account that owns the simulated calling user `CallerArn`.
-    #[inline]
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_owner = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM user, group, or role that you want to specify as the simulated caller of the API operations. If you do not specify a `CallerArn`, it defaults to the ARN of the user, group, or role that you specify in `PolicySourceArn`. If you include both a `PolicySourceArn` (for example, `arn:aws:iam::123456789012:user/David`) and a `CallerArn` (for example, `arn:aws:iam::123456789012:user/Bob`), the result is that you simulate calling the API operations as Bob, as if Bob had David's policies.
-    #[inline]
-    pub fn caller_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_arn = Some(value.into());
-        self
-    }
-    /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
-    #[inline]
-    pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().context_entries);
-        self
-    }
-    /// Adds one element to `ContextEntries`; see [`context_entries`](Self::context_entries).
-    #[inline]
-    pub fn push_context_entries(mut self, item: impl Into<t::ContextEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().context_entries, item);
-        self
-    }
-    /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
-    #[inline]
-    pub fn resource_handling_option(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_handling_option = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::SimulatePolicyResponse,
-            e::SimulatePrincipalPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SimulatePolicyResponse, e::SimulatePrincipalPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SimulatePrincipalPolicyRequest,
-        t::SimulatePolicyResponse,
-        e::SimulatePrincipalPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SimulatePrincipalPolicyRequest policy_source_arn(String));
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest policy_input_list(String)
+        push_policy_input_list
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest
+        permissions_boundary_policy_input_list(String)
+        push_permissions_boundary_policy_input_list
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest policy_exclusion_list(t::PolicyIdentifier)
+        push_policy_exclusion_list
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest action_names(String) push_action_names
+    );
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest resource_arns(String) push_resource_arns
+    );
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest resource_policy(String));
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest resource_owner(String));
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest caller_arn(String));
+    rt::setter!(
+        items SimulatePrincipalPolicyRequest context_entries(t::ContextEntry)
+        push_context_entries
+    );
+    rt::setter!(
+        into_opt SimulatePrincipalPolicyRequest resource_handling_option(String)
+    );
+    rt::setter!(val_opt SimulatePrincipalPolicyRequest max_items(i32));
+    rt::setter!(into_opt SimulatePrincipalPolicyRequest marker(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

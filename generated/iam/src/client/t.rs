@@ -7,63 +7,45 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Adds one or more tags to an IAM instance profile. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to an IAM instance profile. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_instance_profile(&self) -> TagInstanceProfile {
-        TagInstanceProfile(rt::Call::new(&self.handle, &op::TAG_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
-    /// Adds one or more tags to an IAM virtual multi-factor authentication (MFA) device. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to an IAM virtual multi-factor authentication (MFA) device. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_mfa_device(&self) -> TagMfaDevice {
-        TagMfaDevice(rt::Call::new(&self.handle, &op::TAG_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
-    /// Adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_open_id_connect_provider(&self) -> TagOpenIdConnectProvider {
-        TagOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::TAG_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds one or more tags to an IAM customer managed policy. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to an IAM customer managed policy. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_policy(&self) -> TagPolicy {
-        TagPolicy(rt::Call::new(&self.handle, &op::TAG_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Adds one or more tags to an IAM role. The role can be a regular role or a service-linked role. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to an IAM role. The role can be a regular role or a service-linked role. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_role(&self) -> TagRole {
-        TagRole(rt::Call::new(&self.handle, &op::TAG_ROLE))
+        rt::builder(&self.handle)
     }
-    /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider. For more information about these providers, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) . If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider. For more information about these providers, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) . If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_saml_provider(&self) -> TagSamlProvider {
-        TagSamlProvider(rt::Call::new(&self.handle, &op::TAG_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
-    /// Adds one or more tags to an IAM server certificate. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to an IAM server certificate. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_server_certificate(&self) -> TagServerCertificate {
-        TagServerCertificate(rt::Call::new(&self.handle, &op::TAG_SERVER_CERTIFICATE))
+        rt::builder(&self.handle)
     }
-    /// Adds one or more tags to an IAM user. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds one or more tags to an IAM user. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_user(&self) -> TagUser {
-        TagUser(rt::Call::new(&self.handle, &op::TAG_USER))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagInstanceProfile` operation.
@@ -88,60 +70,8 @@ rt::operation_type!(
     e::TagInstanceProfileError, op::TAG_INSTANCE_PROFILE
 );
 impl TagInstanceProfile {
-    /// The name of the IAM instance profile to which you want to add tags.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the IAM instance profile. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagInstanceProfileError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagInstanceProfileRequest, rt::Unit, e::TagInstanceProfileError> {
-        self.0
-    }
+    rt::setter!(into_req TagInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(items TagInstanceProfileRequest tags(t::Tag) push_tags);
 }
 /// The `TagMFADevice` operation.
 ///
@@ -161,60 +91,8 @@ rt::operation_type!(
     op::TAG_MFA_DEVICE
 );
 impl TagMfaDevice {
-    /// The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the IAM virtual MFA device. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagMfaDeviceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError> {
-        self.0
-    }
+    rt::setter!(into_req TagMfaDeviceRequest serial_number(String));
+    rt::setter!(items TagMfaDeviceRequest tags(t::Tag) push_tags);
 }
 /// The `TagOpenIDConnectProvider` operation.
 ///
@@ -238,68 +116,10 @@ rt::operation_type!(
     e::TagOpenIdConnectProviderError, op::TAG_OPEN_ID_CONNECT_PROVIDER
 );
 impl TagOpenIdConnectProvider {
-    /// The ARN of the OIDC identity provider in IAM to which you want to add tags.
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the OIDC identity provider in IAM. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::TagOpenIdConnectProviderError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::TagOpenIdConnectProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TagOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::TagOpenIdConnectProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req TagOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
+    rt::setter!(items TagOpenIdConnectProviderRequest tags(t::Tag) push_tags);
 }
 /// The `TagPolicy` operation.
 ///
@@ -318,60 +138,8 @@ rt::operation_type!(
     TagPolicy, t::TagPolicyRequest, rt::Unit, e::TagPolicyError, op::TAG_POLICY
 );
 impl TagPolicy {
-    /// The ARN of the IAM customer managed policy to which you want to add tags.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the IAM customer managed policy. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagPolicyRequest, rt::Unit, e::TagPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req TagPolicyRequest policy_arn(String));
+    rt::setter!(items TagPolicyRequest tags(t::Tag) push_tags);
 }
 /// The `TagRole` operation.
 ///
@@ -389,58 +157,8 @@ impl TagPolicy {
 pub struct TagRole(pub(crate) rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError>);
 rt::operation_type!(TagRole, t::TagRoleRequest, rt::Unit, e::TagRoleError, op::TAG_ROLE);
 impl TagRole {
-    /// The name of the IAM role to which you want to add tags.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the IAM role. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagRoleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError> {
-        self.0
-    }
+    rt::setter!(into_req TagRoleRequest role_name(String));
+    rt::setter!(items TagRoleRequest tags(t::Tag) push_tags);
 }
 /// The `TagSAMLProvider` operation.
 ///
@@ -460,60 +178,8 @@ rt::operation_type!(
     op::TAG_SAML_PROVIDER
 );
 impl TagSamlProvider {
-    /// The ARN of the SAML identity provider in IAM to which you want to add tags.
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the SAML identity provider in IAM. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagSamlProviderError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError> {
-        self.0
-    }
+    rt::setter!(into_req TagSamlProviderRequest saml_provider_arn(String));
+    rt::setter!(items TagSamlProviderRequest tags(t::Tag) push_tags);
 }
 /// The `TagServerCertificate` operation.
 ///
@@ -540,68 +206,8 @@ rt::operation_type!(
     e::TagServerCertificateError, op::TAG_SERVER_CERTIFICATE
 );
 impl TagServerCertificate {
-    /// The name of the IAM server certificate to which you want to add tags.
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the IAM server certificate. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::TagServerCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::TagServerCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TagServerCertificateRequest,
-        rt::Unit,
-        e::TagServerCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req TagServerCertificateRequest server_certificate_name(String));
+    rt::setter!(items TagServerCertificateRequest tags(t::Tag) push_tags);
 }
 /// The `TagUser` operation.
 ///
@@ -619,56 +225,6 @@ impl TagServerCertificate {
 pub struct TagUser(pub(crate) rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError>);
 rt::operation_type!(TagUser, t::TagUserRequest, rt::Unit, e::TagUserError, op::TAG_USER);
 impl TagUser {
-    /// The name of the IAM user to which you want to add tags.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The list of tags that you want to attach to the IAM user. Each tag consists of a key name and an associated value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagUserError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError> {
-        self.0
-    }
+    rt::setter!(into_req TagUserRequest user_name(String));
+    rt::setter!(items TagUserRequest tags(t::Tag) push_tags);
 }

@@ -7,131 +7,87 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_instance_profile(&self) -> UntagInstanceProfile {
-        UntagInstanceProfile(rt::Call::new(&self.handle, &op::UNTAG_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_mfa_device(&self) -> UntagMfaDevice {
-        UntagMfaDevice(rt::Call::new(&self.handle, &op::UNTAG_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_open_id_connect_provider(&self) -> UntagOpenIdConnectProvider {
-        UntagOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::UNTAG_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_policy(&self) -> UntagPolicy {
-        UntagPolicy(rt::Call::new(&self.handle, &op::UNTAG_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_role(&self) -> UntagRole {
-        UntagRole(rt::Call::new(&self.handle, &op::UNTAG_ROLE))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_saml_provider(&self) -> UntagSamlProvider {
-        UntagSamlProvider(rt::Call::new(&self.handle, &op::UNTAG_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
-    /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_server_certificate(&self) -> UntagServerCertificate {
-        UntagServerCertificate(
-            rt::Call::new(&self.handle, &op::UNTAG_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_user(&self) -> UntagUser {
-        UntagUser(rt::Call::new(&self.handle, &op::UNTAG_USER))
+        rt::builder(&self.handle)
     }
-    /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow.
-    ///
-    /// Returns the [`UpdateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow. Returns [`UpdateAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_access_key(&self) -> UpdateAccessKey {
-        UpdateAccessKey(rt::Call::new(&self.handle, &op::UPDATE_ACCESS_KEY))
+        rt::builder(&self.handle)
     }
-    /// Updates the password policy settings for the Amazon Web Services account.
-    ///
-    /// Returns the [`UpdateAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the password policy settings for the Amazon Web Services account. Returns [`UpdateAccountPasswordPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_account_password_policy(&self) -> UpdateAccountPasswordPolicy {
-        UpdateAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_PASSWORD_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
-    ///
-    /// Returns the [`UpdateAssumeRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html). Returns [`UpdateAssumeRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_assume_role_policy(&self) -> UpdateAssumeRolePolicy {
-        UpdateAssumeRolePolicy(
-            rt::Call::new(&self.handle, &op::UPDATE_ASSUME_ROLE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
-    ///
-    /// Returns the [`UpdateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state. Returns [`UpdateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_delegation_request(&self) -> UpdateDelegationRequest {
-        UpdateDelegationRequest(
-            rt::Call::new(&self.handle, &op::UPDATE_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the name and/or the path of the specified IAM group.
-    ///
-    /// Returns the [`UpdateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the name and/or the path of the specified IAM group. Returns [`UpdateGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_group(&self) -> UpdateGroup {
-        UpdateGroup(rt::Call::new(&self.handle, &op::UPDATE_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
-    ///
-    /// Returns the [`UpdateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console. Returns [`UpdateLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_login_profile(&self) -> UpdateLoginProfile {
-        UpdateLoginProfile(rt::Call::new(&self.handle, &op::UPDATE_LOGIN_PROFILE))
+        rt::builder(&self.handle)
     }
-    /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
-    ///
-    /// Returns the [`UpdateOpenIdConnectProviderThumbprint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints. Returns [`UpdateOpenIdConnectProviderThumbprint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_open_id_connect_provider_thumbprint(
         &self,
     ) -> UpdateOpenIdConnectProviderThumbprint {
-        UpdateOpenIdConnectProviderThumbprint(
-            rt::Call::new(&self.handle, &op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the description or maximum session duration setting of a role.
-    ///
-    /// Returns the [`UpdateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the description or maximum session duration setting of a role. Returns [`UpdateRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_role(&self) -> UpdateRole {
-        UpdateRole(rt::Call::new(&self.handle, &op::UPDATE_ROLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagInstanceProfile` operation.
@@ -149,68 +105,8 @@ rt::operation_type!(
     e::UntagInstanceProfileError, op::UNTAG_INSTANCE_PROFILE
 );
 impl UntagInstanceProfile {
-    /// The name of the IAM instance profile from which you want to remove tags.
-    #[inline]
-    pub fn instance_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_profile_name = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UntagInstanceProfileError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UntagInstanceProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagInstanceProfileRequest,
-        rt::Unit,
-        e::UntagInstanceProfileError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UntagInstanceProfileRequest instance_profile_name(String));
+    rt::setter!(items UntagInstanceProfileRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagMFADevice` operation.
 ///
@@ -223,60 +119,8 @@ rt::operation_type!(
     op::UNTAG_MFA_DEVICE
 );
 impl UntagMfaDevice {
-    /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified instance profile.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagMfaDeviceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagMfaDeviceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError> {
-        self.0
-    }
+    rt::setter!(into_req UntagMfaDeviceRequest serial_number(String));
+    rt::setter!(items UntagMfaDeviceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagOpenIDConnectProvider` operation.
 ///
@@ -293,68 +137,10 @@ rt::operation_type!(
     e::UntagOpenIdConnectProviderError, op::UNTAG_OPEN_ID_CONNECT_PROVIDER
 );
 impl UntagOpenIdConnectProvider {
-    /// The ARN of the OIDC provider in IAM from which you want to remove tags.
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified OIDC provider.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UntagOpenIdConnectProviderError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UntagOpenIdConnectProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::UntagOpenIdConnectProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req UntagOpenIdConnectProviderRequest open_id_connect_provider_arn(String)
+    );
+    rt::setter!(items UntagOpenIdConnectProviderRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagPolicy` operation.
 ///
@@ -366,60 +152,8 @@ rt::operation_type!(
     UntagPolicy, t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError, op::UNTAG_POLICY
 );
 impl UntagPolicy {
-    /// The ARN of the IAM customer managed policy from which you want to remove tags.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified policy.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req UntagPolicyRequest policy_arn(String));
+    rt::setter!(items UntagPolicyRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagRole` operation.
 ///
@@ -431,60 +165,8 @@ rt::operation_type!(
     UntagRole, t::UntagRoleRequest, rt::Unit, e::UntagRoleError, op::UNTAG_ROLE
 );
 impl UntagRole {
-    /// The name of the IAM role from which you want to remove tags.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified role.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagRoleError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagRoleRequest, rt::Unit, e::UntagRoleError> {
-        self.0
-    }
+    rt::setter!(into_req UntagRoleRequest role_name(String));
+    rt::setter!(items UntagRoleRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagSAMLProvider` operation.
 ///
@@ -497,60 +179,8 @@ rt::operation_type!(
     op::UNTAG_SAML_PROVIDER
 );
 impl UntagSamlProvider {
-    /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified SAML identity provider.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagSamlProviderError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError> {
-        self.0
-    }
+    rt::setter!(into_req UntagSamlProviderRequest saml_provider_arn(String));
+    rt::setter!(items UntagSamlProviderRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagServerCertificate` operation.
 ///
@@ -569,68 +199,8 @@ rt::operation_type!(
     e::UntagServerCertificateError, op::UNTAG_SERVER_CERTIFICATE
 );
 impl UntagServerCertificate {
-    /// The name of the IAM server certificate from which you want to remove tags.
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified IAM server certificate.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UntagServerCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UntagServerCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagServerCertificateRequest,
-        rt::Unit,
-        e::UntagServerCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UntagServerCertificateRequest server_certificate_name(String));
+    rt::setter!(items UntagServerCertificateRequest tag_keys(String) push_tag_keys);
 }
 /// The `UntagUser` operation.
 ///
@@ -642,60 +212,8 @@ rt::operation_type!(
     UntagUser, t::UntagUserRequest, rt::Unit, e::UntagUserError, op::UNTAG_USER
 );
 impl UntagUser {
-    /// The name of the IAM user from which you want to remove tags.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified user.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagUserError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagUserRequest, rt::Unit, e::UntagUserError> {
-        self.0
-    }
+    rt::setter!(into_req UntagUserRequest user_name(String));
+    rt::setter!(items UntagUserRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAccessKey` operation.
 ///
@@ -712,60 +230,9 @@ rt::operation_type!(
     op::UPDATE_ACCESS_KEY
 );
 impl UpdateAccessKey {
-    /// The name of the user whose key you want to update.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The access key ID of the secret access key you want to update.
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
-    /// The status you want to assign to the secret access key. `Active` means that the key can be used for programmatic calls to Amazon Web Services, while `Inactive` means that the key cannot be used.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateAccessKeyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateAccessKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError> {
-        self.0
-    }
+    rt::setter!(into_opt UpdateAccessKeyRequest user_name(String));
+    rt::setter!(into_req UpdateAccessKeyRequest access_key_id(String));
+    rt::setter!(into_req UpdateAccessKeyRequest status(t::StatusType));
 }
 /// The `UpdateAccountPasswordPolicy` operation.
 ///
@@ -786,104 +253,23 @@ rt::operation_type!(
     e::UpdateAccountPasswordPolicyError, op::UPDATE_ACCOUNT_PASSWORD_POLICY
 );
 impl UpdateAccountPasswordPolicy {
-    /// The minimum number of characters allowed in an IAM user password.
-    #[inline]
-    pub fn minimum_password_length(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_password_length = Some(value);
-        self
-    }
-    /// Specifies whether IAM user passwords must contain at least one of the following non-alphanumeric characters:
-    #[inline]
-    pub fn require_symbols(mut self, value: bool) -> Self {
-        self.0.input_mut().require_symbols = Some(value);
-        self
-    }
-    /// Specifies whether IAM user passwords must contain at least one numeric character (0 to 9).
-    #[inline]
-    pub fn require_numbers(mut self, value: bool) -> Self {
-        self.0.input_mut().require_numbers = Some(value);
-        self
-    }
-    /// Specifies whether IAM user passwords must contain at least one uppercase character from the ISO basic Latin alphabet (A to Z).
-    #[inline]
-    pub fn require_uppercase_characters(mut self, value: bool) -> Self {
-        self.0.input_mut().require_uppercase_characters = Some(value);
-        self
-    }
-    /// Specifies whether IAM user passwords must contain at least one lowercase character from the ISO basic Latin alphabet (a to z).
-    #[inline]
-    pub fn require_lowercase_characters(mut self, value: bool) -> Self {
-        self.0.input_mut().require_lowercase_characters = Some(value);
-        self
-    }
-    /// Allows all IAM users in your account to use the Amazon Web Services Management Console to change their own passwords. For more information, see [Permitting IAM users to change their own passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_enable-user-change.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn allow_users_to_change_password(mut self, value: bool) -> Self {
-        self.0.input_mut().allow_users_to_change_password = Some(value);
-        self
-    }
-    /// The number of days that an IAM user password is valid.
-    #[inline]
-    pub fn max_password_age(mut self, value: i32) -> Self {
-        self.0.input_mut().max_password_age = Some(value);
-        self
-    }
-    /// Specifies the number of previous passwords that IAM users are prevented from reusing.
-    #[inline]
-    pub fn password_reuse_prevention(mut self, value: i32) -> Self {
-        self.0.input_mut().password_reuse_prevention = Some(value);
-        self
-    }
-    /// Prevents IAM users who are accessing the account via the Amazon Web Services Management Console from setting a new console password after their password has expired. The IAM user cannot access the console until an administrator resets the password.
-    #[inline]
-    pub fn hard_expiry(mut self, value: bool) -> Self {
-        self.0.input_mut().hard_expiry = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateAccountPasswordPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateAccountPasswordPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateAccountPasswordPolicyRequest,
-        rt::Unit,
-        e::UpdateAccountPasswordPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest minimum_password_length(i32));
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest require_symbols(bool));
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest require_numbers(bool));
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest require_uppercase_characters(bool)
+    );
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest require_lowercase_characters(bool)
+    );
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest allow_users_to_change_password(bool)
+    );
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest max_password_age(i32));
+    rt::setter!(
+        val_opt UpdateAccountPasswordPolicyRequest password_reuse_prevention(i32)
+    );
+    rt::setter!(val_opt UpdateAccountPasswordPolicyRequest hard_expiry(bool));
 }
 /// The `UpdateAssumeRolePolicy` operation.
 ///
@@ -900,62 +286,8 @@ rt::operation_type!(
     e::UpdateAssumeRolePolicyError, op::UPDATE_ASSUME_ROLE_POLICY
 );
 impl UpdateAssumeRolePolicy {
-    /// The name of the role to update with the new policy.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The policy that grants an entity permission to assume the role.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateAssumeRolePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateAssumeRolePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateAssumeRolePolicyRequest,
-        rt::Unit,
-        e::UpdateAssumeRolePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateAssumeRolePolicyRequest role_name(String));
+    rt::setter!(into_req UpdateAssumeRolePolicyRequest policy_document(String));
 }
 /// The `UpdateDelegationRequest` operation.
 ///
@@ -974,62 +306,8 @@ rt::operation_type!(
     e::UpdateDelegationRequestError, op::UPDATE_DELEGATION_REQUEST
 );
 impl UpdateDelegationRequest {
-    /// The unique identifier of the delegation request to update.
-    #[inline]
-    pub fn delegation_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_request_id = value.into();
-        self
-    }
-    /// Additional notes or comments to add to the delegation request.
-    #[inline]
-    pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().notes = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateDelegationRequestError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateDelegationRequestError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateDelegationRequestRequest,
-        rt::Unit,
-        e::UpdateDelegationRequestError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateDelegationRequestRequest delegation_request_id(String));
+    rt::setter!(into_opt UpdateDelegationRequestRequest notes(String));
 }
 /// The `UpdateGroup` operation.
 ///
@@ -1045,60 +323,9 @@ rt::operation_type!(
     UpdateGroup, t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError, op::UPDATE_GROUP
 );
 impl UpdateGroup {
-    /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// New path for the IAM group. Only include this if changing the group's path.
-    #[inline]
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_path = Some(value.into());
-        self
-    }
-    /// New name for the IAM group. Only include this if changing the group's name.
-    #[inline]
-    pub fn new_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_group_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateGroupRequest group_name(String));
+    rt::setter!(into_opt UpdateGroupRequest new_path(String));
+    rt::setter!(into_opt UpdateGroupRequest new_group_name(String));
 }
 /// The `UpdateLoginProfile` operation.
 ///
@@ -1117,60 +344,9 @@ rt::operation_type!(
     e::UpdateLoginProfileError, op::UPDATE_LOGIN_PROFILE
 );
 impl UpdateLoginProfile {
-    /// The name of the user whose password you want to update.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The new password for the specified IAM user.
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().password = Some(value.into());
-        self
-    }
-    /// Allows this new password to be used only once by requiring the specified IAM user to set a new password on next sign-in.
-    #[inline]
-    pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.0.input_mut().password_reset_required = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateLoginProfileError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateLoginProfileError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateLoginProfileRequest, rt::Unit, e::UpdateLoginProfileError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateLoginProfileRequest user_name(String));
+    rt::setter!(into_opt UpdateLoginProfileRequest password(String));
+    rt::setter!(val_opt UpdateLoginProfileRequest password_reset_required(bool));
 }
 /// The `UpdateOpenIDConnectProviderThumbprint` operation.
 ///
@@ -1197,68 +373,14 @@ rt::operation_type!(
     op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT
 );
 impl UpdateOpenIdConnectProviderThumbprint {
-    /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
-    #[inline]
-    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().open_id_connect_provider_arn = value.into();
-        self
-    }
-    /// A list of certificate thumbprints that are associated with the specified IAM OpenID Connect provider. For more information, see [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
-    #[inline]
-    pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().thumbprint_list);
-        self
-    }
-    /// Adds one element to `ThumbprintList`; see [`thumbprint_list`](Self::thumbprint_list).
-    #[inline]
-    pub fn push_thumbprint_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().thumbprint_list, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateOpenIdConnectProviderThumbprintError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateOpenIdConnectProviderThumbprintError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateOpenIdConnectProviderThumbprintRequest,
-        rt::Unit,
-        e::UpdateOpenIdConnectProviderThumbprintError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req UpdateOpenIdConnectProviderThumbprintRequest
+        open_id_connect_provider_arn(String)
+    );
+    rt::setter!(
+        items UpdateOpenIdConnectProviderThumbprintRequest thumbprint_list(String)
+        push_thumbprint_list
+    );
 }
 /// The `UpdateRole` operation.
 ///
@@ -1271,145 +393,60 @@ rt::operation_type!(
     op::UPDATE_ROLE
 );
 impl UpdateRole {
-    /// The name of the role that you want to modify.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The new description that you want to apply to the specified role.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The maximum session duration (in seconds) that you want to set for the specified role. If you do not specify a value for this setting, the default value of one hour is applied. This setting can have a value from 1 hour to 12 hours.
-    #[inline]
-    pub fn max_session_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_session_duration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateRoleResponse, e::UpdateRoleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateRoleResponse, e::UpdateRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateRoleRequest role_name(String));
+    rt::setter!(into_opt UpdateRoleRequest description(String));
+    rt::setter!(val_opt UpdateRoleRequest max_session_duration(i32));
 }
 impl super::Client {
-    /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead.
-    ///
-    /// Returns the [`UpdateRoleDescription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead. Returns [`UpdateRoleDescription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_role_description(&self) -> UpdateRoleDescription {
-        UpdateRoleDescription(rt::Call::new(&self.handle, &op::UPDATE_ROLE_DESCRIPTION))
+        rt::builder(&self.handle)
     }
-    /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
-    ///
-    /// Returns the [`UpdateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request. Returns [`UpdateSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_saml_provider(&self) -> UpdateSamlProvider {
-        UpdateSamlProvider(rt::Call::new(&self.handle, &op::UPDATE_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
-    /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
-    ///
-    /// Returns the [`UpdateSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow. Returns [`UpdateSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_ssh_public_key(&self) -> UpdateSshPublicKey {
-        UpdateSshPublicKey(rt::Call::new(&self.handle, &op::UPDATE_SSH_PUBLIC_KEY))
+        rt::builder(&self.handle)
     }
-    /// Updates the name and/or the path of the specified server certificate stored in IAM.
-    ///
-    /// Returns the [`UpdateServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the name and/or the path of the specified server certificate stored in IAM. Returns [`UpdateServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_server_certificate(&self) -> UpdateServerCertificate {
-        UpdateServerCertificate(
-            rt::Call::new(&self.handle, &op::UPDATE_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
-    ///
-    /// Returns the [`UpdateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow. Returns [`UpdateServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_service_specific_credential(&self) -> UpdateServiceSpecificCredential {
-        UpdateServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
-    /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
-    ///
-    /// Returns the [`UpdateSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow. Returns [`UpdateSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_signing_certificate(&self) -> UpdateSigningCertificate {
-        UpdateSigningCertificate(
-            rt::Call::new(&self.handle, &op::UPDATE_SIGNING_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the name and/or the path of the specified IAM user.
-    ///
-    /// Returns the [`UpdateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the name and/or the path of the specified IAM user. Returns [`UpdateUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_user(&self) -> UpdateUser {
-        UpdateUser(rt::Call::new(&self.handle, &op::UPDATE_USER))
+        rt::builder(&self.handle)
     }
-    /// Uploads an SSH public key and associates it with the specified IAM user.
-    ///
-    /// Returns the [`UploadSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads an SSH public key and associates it with the specified IAM user. Returns [`UploadSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_ssh_public_key(&self) -> UploadSshPublicKey {
-        UploadSshPublicKey(rt::Call::new(&self.handle, &op::UPLOAD_SSH_PUBLIC_KEY))
+        rt::builder(&self.handle)
     }
-    /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded.
-    ///
-    /// Returns the [`UploadServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded. Returns [`UploadServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_server_certificate(&self) -> UploadServerCertificate {
-        UploadServerCertificate(
-            rt::Call::new(&self.handle, &op::UPLOAD_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`.
-    ///
-    /// Returns the [`UploadSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`. Returns [`UploadSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_signing_certificate(&self) -> UploadSigningCertificate {
-        UploadSigningCertificate(
-            rt::Call::new(&self.handle, &op::UPLOAD_SIGNING_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateRoleDescription` operation.
@@ -1430,68 +467,8 @@ rt::operation_type!(
     op::UPDATE_ROLE_DESCRIPTION
 );
 impl UpdateRoleDescription {
-    /// The name of the role that you want to modify.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The new description that you want to apply to the specified role.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateRoleDescriptionResponse,
-            e::UpdateRoleDescriptionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateRoleDescriptionResponse,
-        e::UpdateRoleDescriptionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateRoleDescriptionRequest,
-        t::UpdateRoleDescriptionResponse,
-        e::UpdateRoleDescriptionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateRoleDescriptionRequest role_name(String));
+    rt::setter!(into_req UpdateRoleDescriptionRequest description(String));
 }
 /// The `UpdateSAMLProvider` operation.
 ///
@@ -1508,86 +485,14 @@ rt::operation_type!(
     e::UpdateSamlProviderError, op::UPDATE_SAML_PROVIDER
 );
 impl UpdateSamlProvider {
-    /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
-    #[inline]
-    pub fn saml_metadata_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_metadata_document = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the SAML provider to update.
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// Specifies the encryption setting for the SAML provider.
-    #[inline]
-    pub fn assertion_encryption_mode(
-        mut self,
-        value: impl Into<t::AssertionEncryptionModeType>,
-    ) -> Self {
-        self.0.input_mut().assertion_encryption_mode = Some(value.into());
-        self
-    }
-    /// Specifies the new private key from your external identity provider. The private key must be a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt SAML assertions.
-    #[inline]
-    pub fn add_private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().add_private_key = Some(value.into());
-        self
-    }
-    /// The Key ID of the private key to remove.
-    #[inline]
-    pub fn remove_private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().remove_private_key = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateSamlProviderResponse,
-            e::UpdateSamlProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateSamlProviderResponse, e::UpdateSamlProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSamlProviderRequest,
-        t::UpdateSamlProviderResponse,
-        e::UpdateSamlProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UpdateSamlProviderRequest saml_metadata_document(String));
+    rt::setter!(into_req UpdateSamlProviderRequest saml_provider_arn(String));
+    rt::setter!(
+        into_opt UpdateSamlProviderRequest
+        assertion_encryption_mode(t::AssertionEncryptionModeType)
+    );
+    rt::setter!(into_opt UpdateSamlProviderRequest add_private_key(String));
+    rt::setter!(into_opt UpdateSamlProviderRequest remove_private_key(String));
 }
 /// The `UpdateSSHPublicKey` operation.
 ///
@@ -1606,60 +511,9 @@ rt::operation_type!(
     e::UpdateSshPublicKeyError, op::UPDATE_SSH_PUBLIC_KEY
 );
 impl UpdateSshPublicKey {
-    /// The name of the IAM user associated with the SSH public key.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The unique identifier for the SSH public key.
-    #[inline]
-    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssh_public_key_id = value.into();
-        self
-    }
-    /// The status to assign to the SSH public key. `Active` means that the key can be used for authentication with an CodeCommit repository. `Inactive` means that the key cannot be used.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateSshPublicKeyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateSshPublicKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateSshPublicKeyRequest, rt::Unit, e::UpdateSshPublicKeyError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req UpdateSshPublicKeyRequest ssh_public_key_id(String));
+    rt::setter!(into_req UpdateSshPublicKeyRequest status(t::StatusType));
 }
 /// The `UpdateServerCertificate` operation.
 ///
@@ -1682,68 +536,11 @@ rt::operation_type!(
     e::UpdateServerCertificateError, op::UPDATE_SERVER_CERTIFICATE
 );
 impl UpdateServerCertificate {
-    /// The name of the server certificate that you want to update.
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// The new path for the server certificate. Include this only if you are updating the server certificate's path.
-    #[inline]
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_path = Some(value.into());
-        self
-    }
-    /// The new name for the server certificate. Include this only if you are updating the server certificate's name. The name of the certificate cannot contain any spaces.
-    #[inline]
-    pub fn new_server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_server_certificate_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateServerCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateServerCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateServerCertificateRequest,
-        rt::Unit,
-        e::UpdateServerCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateServerCertificateRequest server_certificate_name(String));
+    rt::setter!(into_opt UpdateServerCertificateRequest new_path(String));
+    rt::setter!(
+        into_opt UpdateServerCertificateRequest new_server_certificate_name(String)
+    );
 }
 /// The `UpdateServiceSpecificCredential` operation.
 ///
@@ -1760,68 +557,12 @@ rt::operation_type!(
     e::UpdateServiceSpecificCredentialError, op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl UpdateServiceSpecificCredential {
-    /// The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The unique identifier of the service-specific credential.
-    #[inline]
-    pub fn service_specific_credential_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_specific_credential_id = value.into();
-        self
-    }
-    /// The status to be assigned to the service-specific credential.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateServiceSpecificCredentialError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateServiceSpecificCredentialError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateServiceSpecificCredentialRequest,
-        rt::Unit,
-        e::UpdateServiceSpecificCredentialError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UpdateServiceSpecificCredentialRequest user_name(String));
+    rt::setter!(
+        into_req UpdateServiceSpecificCredentialRequest
+        service_specific_credential_id(String)
+    );
+    rt::setter!(into_req UpdateServiceSpecificCredentialRequest status(t::StatusType));
 }
 /// The `UpdateSigningCertificate` operation.
 ///
@@ -1840,68 +581,9 @@ rt::operation_type!(
     e::UpdateSigningCertificateError, op::UPDATE_SIGNING_CERTIFICATE
 );
 impl UpdateSigningCertificate {
-    /// The name of the IAM user the signing certificate belongs to.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The ID of the signing certificate you want to update.
-    #[inline]
-    pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_id = value.into();
-        self
-    }
-    /// The status you want to assign to the certificate. `Active` means that the certificate can be used for programmatic calls to Amazon Web Services `Inactive` means that the certificate cannot be used.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::StatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateSigningCertificateError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateSigningCertificateError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSigningCertificateRequest,
-        rt::Unit,
-        e::UpdateSigningCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UpdateSigningCertificateRequest user_name(String));
+    rt::setter!(into_req UpdateSigningCertificateRequest certificate_id(String));
+    rt::setter!(into_req UpdateSigningCertificateRequest status(t::StatusType));
 }
 /// The `UpdateUser` operation.
 ///
@@ -1917,60 +599,9 @@ rt::operation_type!(
     UpdateUser, t::UpdateUserRequest, rt::Unit, e::UpdateUserError, op::UPDATE_USER
 );
 impl UpdateUser {
-    /// Name of the user to update. If you're changing the name of the user, this is the original user name.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// New path for the IAM user. Include this parameter only if you're changing the user's path.
-    #[inline]
-    pub fn new_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_path = Some(value.into());
-        self
-    }
-    /// New name for the user. Include this parameter only if you're changing the user's name.
-    #[inline]
-    pub fn new_user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_user_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateUserError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateUserError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateUserRequest, rt::Unit, e::UpdateUserError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateUserRequest user_name(String));
+    rt::setter!(into_opt UpdateUserRequest new_path(String));
+    rt::setter!(into_opt UpdateUserRequest new_user_name(String));
 }
 /// The `UploadSSHPublicKey` operation.
 ///
@@ -1989,65 +620,8 @@ rt::operation_type!(
     e::UploadSshPublicKeyError, op::UPLOAD_SSH_PUBLIC_KEY
 );
 impl UploadSshPublicKey {
-    /// The name of the IAM user to associate the SSH public key with.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = value.into();
-        self
-    }
-    /// The SSH public key. The public key must be encoded in ssh-rsa format or PEM format. The minimum bit-length of the public key is 2048 bits. For example, you can generate a 2048-bit key, and the resulting PEM file is 1679 bytes long.
-    #[inline]
-    pub fn ssh_public_key_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssh_public_key_body = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UploadSshPublicKeyResponse,
-            e::UploadSshPublicKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UploadSshPublicKeyResponse, e::UploadSshPublicKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadSshPublicKeyRequest,
-        t::UploadSshPublicKeyResponse,
-        e::UploadSshPublicKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UploadSshPublicKeyRequest user_name(String));
+    rt::setter!(into_req UploadSshPublicKeyRequest ssh_public_key_body(String));
 }
 /// The `UploadServerCertificate` operation.
 ///
@@ -2073,98 +647,12 @@ rt::operation_type!(
     op::UPLOAD_SERVER_CERTIFICATE
 );
 impl UploadServerCertificate {
-    /// The path for the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The name for the server certificate. Do not include the path in this value. The name of the certificate cannot contain any spaces.
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// The contents of the public key certificate in PEM-encoded format.
-    #[inline]
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_body = value.into();
-        self
-    }
-    /// The contents of the private key in PEM-encoded format.
-    #[inline]
-    pub fn private_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_key = value.into();
-        self
-    }
-    /// The contents of the certificate chain. This is typically a concatenation of the PEM-encoded public key certificates of the chain.
-    #[inline]
-    pub fn certificate_chain(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_chain = Some(value.into());
-        self
-    }
-    /// A list of tags that you want to attach to the new IAM server certificate resource. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UploadServerCertificateResponse,
-            e::UploadServerCertificateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UploadServerCertificateResponse,
-        e::UploadServerCertificateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadServerCertificateRequest,
-        t::UploadServerCertificateResponse,
-        e::UploadServerCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UploadServerCertificateRequest path(String));
+    rt::setter!(into_req UploadServerCertificateRequest server_certificate_name(String));
+    rt::setter!(into_req UploadServerCertificateRequest certificate_body(String));
+    rt::setter!(into_req UploadServerCertificateRequest private_key(String));
+    rt::setter!(into_opt UploadServerCertificateRequest certificate_chain(String));
+    rt::setter!(items UploadServerCertificateRequest tags(t::Tag) push_tags);
 }
 /// The `UploadSigningCertificate` operation.
 ///
@@ -2188,66 +676,6 @@ rt::operation_type!(
     op::UPLOAD_SIGNING_CERTIFICATE
 );
 impl UploadSigningCertificate {
-    /// The name of the user the signing certificate is for.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// The contents of the signing certificate.
-    #[inline]
-    pub fn certificate_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_body = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UploadSigningCertificateResponse,
-            e::UploadSigningCertificateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UploadSigningCertificateResponse,
-        e::UploadSigningCertificateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UploadSigningCertificateRequest,
-        t::UploadSigningCertificateResponse,
-        e::UploadSigningCertificateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UploadSigningCertificateRequest user_name(String));
+    rt::setter!(into_req UploadSigningCertificateRequest certificate_body(String));
 }

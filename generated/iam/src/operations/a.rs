@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Accepts a delegation request, granting the requested temporary access.
-///
-/// Once the delegation request is accepted, it is eligible to send the exchange token to the partner. The [SendDelegationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SendDelegationToken.html) API has to be explicitly called to send the delegation token.
-///
-/// At the time of acceptance, IAM records the details and the state of the identity that called this API. This is the identity that gets mapped to the delegated credential.
-///
-/// An accepted request may be rejected before the exchange token is sent to the partner.
+/// The runtime's description of [`AcceptDelegationRequest`](super::super::client::AcceptDelegationRequest): HTTP binding, errors, auth.
 pub static ACCEPT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "AcceptDelegationRequest",
         "POST",
@@ -23,9 +17,7 @@ pub static ACCEPT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-///
-/// If the template version defines parameters, use the `ReplacementValues` parameter to supply the values that the service substitutes into the role during creation.
+/// The runtime's description of [`AcquireRole`](super::super::client::AcquireRole): HTTP binding, errors, auth.
 pub static ACQUIRE_ROLE: rt::Operation = rt::Operation::new(
         "AcquireRole",
         "POST",
@@ -48,9 +40,7 @@ pub static ACQUIRE_ROLE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("AcquireRoleResult");
-/// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
-///
-/// This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider.
+/// The runtime's description of [`AddClientIdToOpenIdConnectProvider`](super::super::client::AddClientIdToOpenIdConnectProvider): HTTP binding, errors, auth.
 pub static ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "AddClientIDToOpenIDConnectProvider",
         "POST",
@@ -67,13 +57,7 @@ pub static ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operat
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it.
-///
-/// **Note:** The caller of this operation must be granted the `PassRole` permission on the IAM role by a permissions policy.
-///
-/// **Important:** When using the [iam:AssociatedResourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#available-keys-for-iam) condition in a policy to restrict the [PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) IAM action, special considerations apply if the policy is intended to define access for the `AddRoleToInstanceProfile` action. In this case, you cannot specify a Region or instance ID in the EC2 instance ARN. The ARN value must be `arn:aws:ec2:*:CallerAccountId:instance/*`. Using any other ARN value may lead to unexpected evaluation results.
-///
-/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+/// The runtime's description of [`AddRoleToInstanceProfile`](super::super::client::AddRoleToInstanceProfile): HTTP binding, errors, auth.
 pub static ADD_ROLE_TO_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "AddRoleToInstanceProfile",
         "POST",
@@ -90,7 +74,7 @@ pub static ADD_ROLE_TO_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Adds the specified user to the specified group.
+/// The runtime's description of [`AddUserToGroup`](super::super::client::AddUserToGroup): HTTP binding, errors, auth.
 pub static ADD_USER_TO_GROUP: rt::Operation = rt::Operation::new(
         "AddUserToGroup",
         "POST",
@@ -105,13 +89,7 @@ pub static ADD_USER_TO_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Associates a delegation request with the current identity.
-///
-/// If the partner that created the delegation request has specified the owner account during creation, only an identity from that owner account can call the `AssociateDelegationRequest` API for the specified delegation request. Once the `AssociateDelegationRequest` API call is successful, the ARN of the current calling identity will be stored as the `ownerId` of the request.
-///
-/// If the partner that created the delegation request has not specified the owner account during creation, any caller from any account can call the `AssociateDelegationRequest` API for the delegation request. Once this API call is successful, the ARN of the current calling identity will be stored as the `ownerId` and the Amazon Web Services account ID of the current calling identity will be stored as the `ownerAccount` of the request.
-///
-/// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
+/// The runtime's description of [`AssociateDelegationRequest`](super::super::client::AssociateDelegationRequest): HTTP binding, errors, auth.
 pub static ASSOCIATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "AssociateDelegationRequest",
         "POST",
@@ -127,13 +105,7 @@ pub static ASSOCIATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// Attaches the specified managed policy to the specified IAM group.
-///
-/// You use this operation to attach a managed policy to a group. To embed an inline policy in a group, use [`PutGroupPolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutGroupPolicy.html) .
-///
-/// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
-///
-/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`AttachGroupPolicy`](super::super::client::AttachGroupPolicy): HTTP binding, errors, auth.
 pub static ATTACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "AttachGroupPolicy",
         "POST",
@@ -150,13 +122,7 @@ pub static ATTACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy.
-///
-/// **Note:** You cannot use a managed policy as the role's trust policy. The role's trust policy is created at the same time as the role, using [`CreateRole`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) . You can update a role's trust policy using [`UpdateAssumerolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html) .
-///
-/// Use this operation to attach a *managed* policy to a role. To embed an inline policy in a role, use [`PutRolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html) . For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
+/// The runtime's description of [`AttachRolePolicy`](super::super::client::AttachRolePolicy): HTTP binding, errors, auth.
 pub static ATTACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "AttachRolePolicy",
         "POST",
@@ -174,13 +140,7 @@ pub static ATTACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Attaches the specified managed policy to the specified user.
-///
-/// You use this operation to attach a *managed* policy to a user. To embed an inline policy in a user, use [`PutUserPolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html) .
-///
-/// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
-///
-/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`AttachUserPolicy`](super::super::client::AttachUserPolicy): HTTP binding, errors, auth.
 pub static ATTACH_USER_POLICY: rt::Operation = rt::Operation::new(
         "AttachUserPolicy",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation.
-///
-/// Use [UpdateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html) to use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
+/// The runtime's description of [`ChangePassword`](super::super::client::ChangePassword): HTTP binding, errors, auth.
 pub static CHANGE_PASSWORD: rt::Operation = rt::Operation::new(
         "ChangePassword",
         "POST",
@@ -22,13 +20,7 @@ pub static CHANGE_PASSWORD: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`.
-///
-/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials. This is true even if the Amazon Web Services account has no associated users.
-///
-/// For information about quotas on the number of keys you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-///
-/// **Important:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation. You must save the key (for example, in a text file) if you want to be able to access it again. If a secret key is lost, you can delete the access keys for the associated user and then create new keys.
+/// The runtime's description of [`CreateAccessKey`](super::super::client::CreateAccessKey): HTTP binding, errors, auth.
 pub static CREATE_ACCESS_KEY: rt::Operation = rt::Operation::new(
         "CreateAccessKey",
         "POST",
@@ -44,7 +36,7 @@ pub static CREATE_ACCESS_KEY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateAccessKeyResult");
-/// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
+/// The runtime's description of [`CreateAccountAlias`](super::super::client::CreateAccountAlias): HTTP binding, errors, auth.
 pub static CREATE_ACCOUNT_ALIAS: rt::Operation = rt::Operation::new(
         "CreateAccountAlias",
         "POST",
@@ -60,9 +52,7 @@ pub static CREATE_ACCOUNT_ALIAS: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Creates an IAM delegation request for temporary access delegation.
-///
-/// This API is not available for general use. In order to use this API, a caller first need to go through an onboarding process described in the [partner onboarding documentation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation-partner-guide.html).
+/// The runtime's description of [`CreateDelegationRequest`](super::super::client::CreateDelegationRequest): HTTP binding, errors, auth.
 pub static CREATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "CreateDelegationRequest",
         "POST",
@@ -80,9 +70,7 @@ pub static CREATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateDelegationRequestResult");
-/// Creates a new group.
-///
-/// For information about the number of groups you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreateGroup`](super::super::client::CreateGroup): HTTP binding, errors, auth.
 pub static CREATE_GROUP: rt::Operation = rt::Operation::new(
         "CreateGroup",
         "POST",
@@ -99,9 +87,7 @@ pub static CREATE_GROUP: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateGroupResult");
-/// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
-///
-/// For information about the number of instance profiles you can create, see [IAM object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreateInstanceProfile`](super::super::client::CreateInstanceProfile): HTTP binding, errors, auth.
 pub static CREATE_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "CreateInstanceProfile",
         "POST",
@@ -119,11 +105,7 @@ pub static CREATE_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateInstanceProfileResult");
-/// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console.
-///
-/// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to create a password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update your own existing password in the **My Security Credentials** page in the Amazon Web Services Management Console.
-///
-/// For more information about managing passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreateLoginProfile`](super::super::client::CreateLoginProfile): HTTP binding, errors, auth.
 pub static CREATE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
         "CreateLoginProfile",
         "POST",
@@ -141,24 +123,7 @@ pub static CREATE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateLoginProfileResult");
-/// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/).
-///
-/// The OIDC provider that you create with this operation can be used as a principal in a role's trust policy. Such a policy establishes a trust relationship between Amazon Web Services and the OIDC provider.
-///
-/// If you are using an OIDC identity provider from Google, Facebook, or Amazon Cognito, you don't need to create a separate IAM identity provider. These OIDC identity providers are already built-in to Amazon Web Services and are available for your use. Instead, you can move directly to creating new roles using your identity provider. To learn more, see [Creating a role for web identity or OpenID connect federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html) in the *IAM User Guide*.
-///
-/// When you create the IAM OIDC provider, you specify the following:
-///
-/// - The URL of the OIDC identity provider (IdP) to trust
-/// - A list of client IDs (also known as audiences) that identify the application or applications allowed to authenticate using the OIDC provider
-/// - A list of tags that are attached to the specified IAM OIDC provider
-/// - A list of thumbprints of one or more server certificates that the IdP uses
-///
-/// You get all of this information from the OIDC IdP you want to use to access Amazon Web Services.
-///
-/// **Note:** Amazon Web Services secures communication with OIDC identity providers (IdPs) using our library of trusted root certificate authorities (CAs) to verify the JSON Web Key Set (JWKS) endpoint's TLS certificate. If your OIDC IdP relies on a certificate that is not signed by one of these trusted CAs, only then we secure communication using the thumbprints set in the IdP's configuration.
-///
-/// **Note:** The trust for the OIDC provider is derived from the IAM provider that this operation creates. Therefore, it is best to limit access to the [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) operation to highly privileged users.
+/// The runtime's description of [`CreateOpenIdConnectProvider`](super::super::client::CreateOpenIdConnectProvider): HTTP binding, errors, auth.
 pub static CREATE_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "CreateOpenIDConnectProvider",
         "POST",
@@ -177,13 +142,7 @@ pub static CREATE_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateOpenIDConnectProviderResult");
-/// Creates a new managed policy for your Amazon Web Services account.
-///
-/// This operation creates a policy version with a version identifier of `v1` and sets v1 as the policy's default version. For more information about policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-///
-/// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
-///
-/// For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreatePolicy`](super::super::client::CreatePolicy): HTTP binding, errors, auth.
 pub static CREATE_POLICY: rt::Operation = rt::Operation::new(
         "CreatePolicy",
         "POST",
@@ -202,11 +161,7 @@ pub static CREATE_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreatePolicyResult");
-/// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version.
-///
-/// Optionally, you can set the new version as the policy's default version. The default version is the version that is in effect for the IAM users, groups, and roles to which the policy is attached.
-///
-/// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreatePolicyVersion`](super::super::client::CreatePolicyVersion): HTTP binding, errors, auth.
 pub static CREATE_POLICY_VERSION: rt::Operation = rt::Operation::new(
         "CreatePolicyVersion",
         "POST",
@@ -224,9 +179,7 @@ pub static CREATE_POLICY_VERSION: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreatePolicyVersionResult");
-/// Creates a new role for your Amazon Web Services account.
-///
-/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreateRole`](super::super::client::CreateRole): HTTP binding, errors, auth.
 pub static CREATE_ROLE: rt::Operation = rt::Operation::new(
         "CreateRole",
         "POST",
@@ -245,15 +198,7 @@ pub static CREATE_ROLE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateRoleResult");
-/// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
-///
-/// The SAML provider resource that you create with this operation can be used as a principal in an IAM role's trust policy. Such a policy can enable federated users who sign in using the SAML IdP to assume the role. You can create an IAM role that supports Web-based single sign-on (SSO) to the Amazon Web Services Management Console or one that supports API access to Amazon Web Services.
-///
-/// When you create the SAML provider resource, you upload a SAML metadata document that you get from your IdP. That document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that the IdP sends. You must generate the metadata document using the identity management software that is used as your organization's IdP.
-///
-/// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-///
-/// For more information, see [Enabling SAML 2.0 federated users to access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-saml.html) and [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreateSamlProvider`](super::super::client::CreateSamlProvider): HTTP binding, errors, auth.
 pub static CREATE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         "CreateSAMLProvider",
         "POST",
@@ -271,9 +216,7 @@ pub static CREATE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateSAMLProviderResult");
-/// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
-///
-/// To attach a policy to this service-linked role, you must make the request using the Amazon Web Services service that depends on this role.
+/// The runtime's description of [`CreateServiceLinkedRole`](super::super::client::CreateServiceLinkedRole): HTTP binding, errors, auth.
 pub static CREATE_SERVICE_LINKED_ROLE: rt::Operation = rt::Operation::new(
         "CreateServiceLinkedRole",
         "POST",
@@ -290,17 +233,7 @@ pub static CREATE_SERVICE_LINKED_ROLE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateServiceLinkedRoleResult");
-/// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service.
-///
-/// You can have a maximum of two sets of service-specific credentials for each supported service per user.
-///
-/// You can reset the password to a new service-generated value by calling [ResetServiceSpecificCredential](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResetServiceSpecificCredential.html).
-///
-/// For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs:
-///
-/// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
-/// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
-/// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreateServiceSpecificCredential`](super::super::client::CreateServiceSpecificCredential): HTTP binding, errors, auth.
 pub static CREATE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new(
         "CreateServiceSpecificCredential",
         "POST",
@@ -316,9 +249,7 @@ pub static CREATE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::ne
         ],
     )
     .result_wrapper("CreateServiceSpecificCredentialResult");
-/// Creates a new IAM user for your Amazon Web Services account.
-///
-/// For information about quotas for the number of IAM users you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
+/// The runtime's description of [`CreateUser`](super::super::client::CreateUser): HTTP binding, errors, auth.
 pub static CREATE_USER: rt::Operation = rt::Operation::new(
         "CreateUser",
         "POST",
@@ -337,11 +268,7 @@ pub static CREATE_USER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateUserResult");
-/// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-///
-/// For information about the maximum number of MFA devices you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-///
-/// **Important:** The seed information contained in the QR code and the Base32 string should be treated like any other secret access information. In other words, protect the seed information as you would your Amazon Web Services access keys or your passwords. After you provision your virtual device, you should ensure that the information is destroyed following secure procedures.
+/// The runtime's description of [`CreateVirtualMfaDevice`](super::super::client::CreateVirtualMfaDevice): HTTP binding, errors, auth.
 pub static CREATE_VIRTUAL_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "CreateVirtualMFADevice",
         "POST",

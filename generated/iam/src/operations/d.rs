@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
-///
-/// For more information about creating and working with virtual MFA devices, see [Enabling a virtual multi-factor authentication (MFA) device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
+/// The runtime's description of [`DeactivateMfaDevice`](super::super::client::DeactivateMfaDevice): HTTP binding, errors, auth.
 pub static DEACTIVATE_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "DeactivateMFADevice",
         "POST",
@@ -21,9 +19,7 @@ pub static DEACTIVATE_MFA_DEVICE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// Deletes the access key pair associated with the specified IAM user.
-///
-/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
+/// The runtime's description of [`DeleteAccessKey`](super::super::client::DeleteAccessKey): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_KEY: rt::Operation = rt::Operation::new(
         "DeleteAccessKey",
         "POST",
@@ -38,7 +34,7 @@ pub static DELETE_ACCESS_KEY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
+/// The runtime's description of [`DeleteAccountAlias`](super::super::client::DeleteAccountAlias): HTTP binding, errors, auth.
 pub static DELETE_ACCOUNT_ALIAS: rt::Operation = rt::Operation::new(
         "DeleteAccountAlias",
         "POST",
@@ -54,7 +50,7 @@ pub static DELETE_ACCOUNT_ALIAS: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the password policy for the Amazon Web Services account. There are no parameters.
+/// The runtime's description of [`DeleteAccountPasswordPolicy`](super::super::client::DeleteAccountPasswordPolicy): HTTP binding, errors, auth.
 pub static DELETE_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
         "DeleteAccountPasswordPolicy",
         "POST",
@@ -69,7 +65,7 @@ pub static DELETE_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
+/// The runtime's description of [`DeleteGroup`](super::super::client::DeleteGroup): HTTP binding, errors, auth.
 pub static DELETE_GROUP: rt::Operation = rt::Operation::new(
         "DeleteGroup",
         "POST",
@@ -85,9 +81,7 @@ pub static DELETE_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified inline policy that is embedded in the specified IAM group.
-///
-/// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`DeleteGroupPolicy`](super::super::client::DeleteGroupPolicy): HTTP binding, errors, auth.
 pub static DELETE_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "DeleteGroupPolicy",
         "POST",
@@ -102,11 +96,7 @@ pub static DELETE_GROUP_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified instance profile. The instance profile must not have an associated role.
-///
-/// **Important:** Make sure that you do not have any Amazon EC2 instances running with the instance profile you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
-///
-/// For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+/// The runtime's description of [`DeleteInstanceProfile`](super::super::client::DeleteInstanceProfile): HTTP binding, errors, auth.
 pub static DELETE_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "DeleteInstanceProfile",
         "POST",
@@ -122,11 +112,7 @@ pub static DELETE_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html).
-///
-/// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to delete a password for any IAM user. You can use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update, but not delete, your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
-///
-/// **Important:** Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see [UpdateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html) and [DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html).
+/// The runtime's description of [`DeleteLoginProfile`](super::super::client::DeleteLoginProfile): HTTP binding, errors, auth.
 pub static DELETE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
         "DeleteLoginProfile",
         "POST",
@@ -142,11 +128,7 @@ pub static DELETE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes an OpenID Connect identity provider (IdP) resource object in IAM.
-///
-/// Deleting an IAM OIDC provider resource does not update any roles that reference the provider as a principal in their trust policies. Any attempt to assume a role that references a deleted provider fails.
-///
-/// This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist.
+/// The runtime's description of [`DeleteOpenIdConnectProvider`](super::super::client::DeleteOpenIdConnectProvider): HTTP binding, errors, auth.
 pub static DELETE_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "DeleteOpenIDConnectProvider",
         "POST",
@@ -161,15 +143,7 @@ pub static DELETE_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified managed policy.
-///
-/// Before you can delete a managed policy, you must first detach the policy from all users, groups, and roles that it is attached to. In addition, you must delete all the policy's versions. The following steps describe the process for deleting a managed policy:
-///
-/// - Detach the policy from all users, groups, and roles that the policy is attached to, using [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html), [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html), or [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). To list all the users, groups, and roles that a policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html).
-/// - Delete all versions of the policy using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html). To list the policy's versions, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html). You cannot use [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) to delete the version that is marked as the default version. You delete the policy's default version in the next step of the process.
-/// - Delete the policy (this automatically deletes the policy's default version) using this operation.
-///
-/// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`DeletePolicy`](super::super::client::DeletePolicy): HTTP binding, errors, auth.
 pub static DELETE_POLICY: rt::Operation = rt::Operation::new(
         "DeletePolicy",
         "POST",
@@ -186,11 +160,7 @@ pub static DELETE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified version from the specified managed policy.
-///
-/// You cannot delete the default version from a policy using this operation. To delete the default version from a policy, use [DeletePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html). To find out which version of a policy is marked as the default version, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
-///
-/// For information about versions for managed policies, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
+/// The runtime's description of [`DeletePolicyVersion`](super::super::client::DeletePolicyVersion): HTTP binding, errors, auth.
 pub static DELETE_POLICY_VERSION: rt::Operation = rt::Operation::new(
         "DeletePolicyVersion",
         "POST",
@@ -207,14 +177,7 @@ pub static DELETE_POLICY_VERSION: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
-///
-/// - Inline policies ([DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html))
-/// - Attached managed policies ([DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html))
-/// - Instance profile ([RemoveRoleFromInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveRoleFromInstanceProfile.html))
-/// - Optional – Delete instance profile after detaching from role for resource clean up ([DeleteInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html))
-///
-/// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
+/// The runtime's description of [`DeleteRole`](super::super::client::DeleteRole): HTTP binding, errors, auth.
 pub static DELETE_ROLE: rt::Operation = rt::Operation::new(
         "DeleteRole",
         "POST",
@@ -232,11 +195,7 @@ pub static DELETE_ROLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the permissions boundary for the specified IAM role.
-///
-/// You cannot set the boundary for a service-linked role.
-///
-/// **Important:** Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies.
+/// The runtime's description of [`DeleteRolePermissionsBoundary`](super::super::client::DeleteRolePermissionsBoundary): HTTP binding, errors, auth.
 pub static DELETE_ROLE_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         "DeleteRolePermissionsBoundary",
         "POST",
@@ -251,9 +210,7 @@ pub static DELETE_ROLE_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified inline policy that is embedded in the specified IAM role.
-///
-/// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`DeleteRolePolicy`](super::super::client::DeleteRolePolicy): HTTP binding, errors, auth.
 pub static DELETE_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteRolePolicy",
         "POST",
@@ -269,11 +226,7 @@ pub static DELETE_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes a SAML provider resource in IAM.
-///
-/// Deleting the provider resource from IAM does not update any roles that reference the SAML provider resource's ARN as a principal in their trust policies. Any attempt to assume a role that references a non-existent provider resource ARN fails.
-///
-/// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
+/// The runtime's description of [`DeleteSamlProvider`](super::super::client::DeleteSamlProvider): HTTP binding, errors, auth.
 pub static DELETE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         "DeleteSAMLProvider",
         "POST",
@@ -289,9 +242,7 @@ pub static DELETE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified SSH public key.
-///
-/// The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+/// The runtime's description of [`DeleteSshPublicKey`](super::super::client::DeleteSshPublicKey): HTTP binding, errors, auth.
 pub static DELETE_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         "DeleteSSHPublicKey",
         "POST",
@@ -300,11 +251,7 @@ pub static DELETE_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION]);
-/// Deletes the specified server certificate.
-///
-/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-///
-/// **Important:** If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see [DeleteLoadBalancerListeners](https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API_DeleteLoadBalancerListeners.html) in the *Elastic Load Balancing API Reference*.
+/// The runtime's description of [`DeleteServerCertificate`](super::super::client::DeleteServerCertificate): HTTP binding, errors, auth.
 pub static DELETE_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
         "DeleteServerCertificate",
         "POST",
@@ -320,11 +267,7 @@ pub static DELETE_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned.
-///
-/// If you submit a deletion request for a service-linked role whose linked service is still accessing a resource, then the deletion task fails. If it fails, the [GetServiceLinkedRoleDeletionStatus](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html) operation returns the reason for the failure, usually including the resources that must be deleted. To delete the service-linked role, you must first remove those resources from the linked service and then submit the deletion request again. Resources are specific to the service that is linked to the role. For more information about removing resources from a service, see the [Amazon Web Services documentation](http://docs.aws.amazon.com/) for your service.
-///
-/// For more information about service-linked roles, see [Roles terms and concepts: Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role) in the *IAM User Guide*.
+/// The runtime's description of [`DeleteServiceLinkedRole`](super::super::client::DeleteServiceLinkedRole): HTTP binding, errors, auth.
 pub static DELETE_SERVICE_LINKED_ROLE: rt::Operation = rt::Operation::new(
         "DeleteServiceLinkedRole",
         "POST",
@@ -340,7 +283,7 @@ pub static DELETE_SERVICE_LINKED_ROLE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteServiceLinkedRoleResult");
-/// Deletes the specified service-specific credential.
+/// The runtime's description of [`DeleteServiceSpecificCredential`](super::super::client::DeleteServiceSpecificCredential): HTTP binding, errors, auth.
 pub static DELETE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new(
         "DeleteServiceSpecificCredential",
         "POST",
@@ -349,9 +292,7 @@ pub static DELETE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::ne
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION]);
-/// Deletes a signing certificate associated with the specified IAM user.
-///
-/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users.
+/// The runtime's description of [`DeleteSigningCertificate`](super::super::client::DeleteSigningCertificate): HTTP binding, errors, auth.
 pub static DELETE_SIGNING_CERTIFICATE: rt::Operation = rt::Operation::new(
         "DeleteSigningCertificate",
         "POST",
@@ -367,17 +308,7 @@ pub static DELETE_SIGNING_CERTIFICATE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items:
-///
-/// - Password ([DeleteLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteLoginProfile.html))
-/// - Access keys ([DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html))
-/// - Signing certificate ([DeleteSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteSigningCertificate.html))
-/// - SSH public key ([DeleteSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteSSHPublicKey.html))
-/// - Git credentials ([DeleteServiceSpecificCredential](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceSpecificCredential.html))
-/// - Multi-factor authentication (MFA) device ([DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html), [DeleteVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteVirtualMFADevice.html))
-/// - Inline policies ([DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html))
-/// - Attached managed policies ([DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html))
-/// - Group memberships ([RemoveUserFromGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html))
+/// The runtime's description of [`DeleteUser`](super::super::client::DeleteUser): HTTP binding, errors, auth.
 pub static DELETE_USER: rt::Operation = rt::Operation::new(
         "DeleteUser",
         "POST",
@@ -394,9 +325,7 @@ pub static DELETE_USER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes the permissions boundary for the specified IAM user.
-///
-/// **Important:** Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies.
+/// The runtime's description of [`DeleteUserPermissionsBoundary`](super::super::client::DeleteUserPermissionsBoundary): HTTP binding, errors, auth.
 pub static DELETE_USER_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         "DeleteUserPermissionsBoundary",
         "POST",
@@ -405,9 +334,7 @@ pub static DELETE_USER_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION]);
-/// Deletes the specified inline policy that is embedded in the specified IAM user.
-///
-/// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`DeleteUserPolicy`](super::super::client::DeleteUserPolicy): HTTP binding, errors, auth.
 pub static DELETE_USER_POLICY: rt::Operation = rt::Operation::new(
         "DeleteUserPolicy",
         "POST",
@@ -422,9 +349,7 @@ pub static DELETE_USER_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Deletes a virtual MFA device.
-///
-/// **Note:** You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see [DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html).
+/// The runtime's description of [`DeleteVirtualMfaDevice`](super::super::client::DeleteVirtualMfaDevice): HTTP binding, errors, auth.
 pub static DELETE_VIRTUAL_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "DeleteVirtualMFADevice",
         "POST",
@@ -441,9 +366,7 @@ pub static DELETE_VIRTUAL_MFA_DEVICE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// Removes the specified managed policy from the specified IAM group.
-///
-/// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`DetachGroupPolicy`](super::super::client::DetachGroupPolicy): HTTP binding, errors, auth.
 pub static DETACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "DetachGroupPolicy",
         "POST",
@@ -459,9 +382,7 @@ pub static DETACH_GROUP_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified managed policy from the specified role.
-///
-/// A role can also have inline policies embedded with it. To delete an inline policy, use [DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`DetachRolePolicy`](super::super::client::DetachRolePolicy): HTTP binding, errors, auth.
 pub static DETACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "DetachRolePolicy",
         "POST",
@@ -478,9 +399,7 @@ pub static DETACH_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified managed policy from the specified user.
-///
-/// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`DetachUserPolicy`](super::super::client::DetachUserPolicy): HTTP binding, errors, auth.
 pub static DETACH_USER_POLICY: rt::Operation = rt::Operation::new(
         "DetachUserPolicy",
         "POST",
@@ -496,7 +415,7 @@ pub static DETACH_USER_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
+/// The runtime's description of [`DisableOrganizationsRootCredentialsManagement`](super::super::client::DisableOrganizationsRootCredentialsManagement): HTTP binding, errors, auth.
 pub static DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt::Operation::new(
         "DisableOrganizationsRootCredentialsManagement",
         "POST",
@@ -513,7 +432,7 @@ pub static DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt
         ],
     )
     .result_wrapper("DisableOrganizationsRootCredentialsManagementResult");
-/// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
+/// The runtime's description of [`DisableOrganizationsRootSessions`](super::super::client::DisableOrganizationsRootSessions): HTTP binding, errors, auth.
 pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::new(
         "DisableOrganizationsRootSessions",
         "POST",
@@ -530,7 +449,7 @@ pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::n
         ],
     )
     .result_wrapper("DisableOrganizationsRootSessionsResult");
-/// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
+/// The runtime's description of [`DisableOutboundWebIdentityFederation`](super::super::client::DisableOutboundWebIdentityFederation): HTTP binding, errors, auth.
 pub static DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION: rt::Operation = rt::Operation::new(
         "DisableOutboundWebIdentityFederation",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
+/// The runtime's description of [`EnableMfaDevice`](super::super::client::EnableMfaDevice): HTTP binding, errors, auth.
 pub static ENABLE_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "EnableMFADevice",
         "POST",
@@ -21,12 +21,7 @@ pub static ENABLE_MFA_DEVICE: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION_EXCEPTION,
         ],
     );
-/// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization.
-///
-/// Before you enable centralized root access, you must have an account configured with the following settings:
-///
-/// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
-/// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html) in the *Organizations User Guide*.
+/// The runtime's description of [`EnableOrganizationsRootCredentialsManagement`](super::super::client::EnableOrganizationsRootCredentialsManagement): HTTP binding, errors, auth.
 pub static ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt::Operation::new(
         "EnableOrganizationsRootCredentialsManagement",
         "POST",
@@ -44,12 +39,7 @@ pub static ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT: rt::Operation = rt:
         ],
     )
     .result_wrapper("EnableOrganizationsRootCredentialsManagementResult");
-/// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
-///
-/// Before you enable this feature, you must have an account configured with the following settings:
-///
-/// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
-/// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html) in the *Organizations User Guide*.
+/// The runtime's description of [`EnableOrganizationsRootSessions`](super::super::client::EnableOrganizationsRootSessions): HTTP binding, errors, auth.
 pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::new(
         "EnableOrganizationsRootSessions",
         "POST",
@@ -67,7 +57,7 @@ pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS: rt::Operation = rt::Operation::ne
         ],
     )
     .result_wrapper("EnableOrganizationsRootSessionsResult");
-/// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
+/// The runtime's description of [`EnableOutboundWebIdentityFederation`](super::super::client::EnableOutboundWebIdentityFederation): HTTP binding, errors, auth.
 pub static ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION: rt::Operation = rt::Operation::new(
         "EnableOutboundWebIdentityFederation",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
+/// The runtime's description of [`GenerateCredentialReport`](super::super::client::GenerateCredentialReport): HTTP binding, errors, auth.
 pub static GENERATE_CREDENTIAL_REPORT: rt::Operation = rt::Operation::new(
         "GenerateCredentialReport",
         "POST",
@@ -12,37 +12,7 @@ pub static GENERATE_CREDENTIAL_REPORT: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GenerateCredentialReportResult");
-/// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization.
-///
-/// To call this operation, you must be signed in using your Organizations management account credentials. You can use your long-term IAM user or root user credentials, or temporary credentials from assuming an IAM role. SCPs must be enabled for your organization root. You must have the required IAM and Organizations permissions. For more information, see [Refining permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-///
-/// You can generate a service last accessed data report for entities by specifying only the entity's path. This data includes a list of services that are allowed by any service control policies (SCPs) that apply to the entity.
-///
-/// You can generate a service last accessed data report for a policy by specifying an entity's path and an optional Organizations policy ID. This data includes a list of services that are allowed by the specified SCP.
-///
-/// For each service in both report types, the data includes the most recent account activity that the policy allows to account principals in the entity or the entity's children. For important information about the data, reporting period, permissions required, troubleshooting, and supported Regions see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-///
-/// **Important:** The data includes all attempts to access Amazon Web Services, not just the successful ones. This includes all attempts that were made using the Amazon Web Services Management Console, the Amazon Web Services API through any of the SDKs, or any of the command line tools. An unexpected entry in the service last accessed data does not mean that an account has been compromised, because the request might have been denied. Refer to your CloudTrail logs as the authoritative source for information about all API calls and whether they were successful or denied access. For more information, see [Logging IAM events with CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html) in the *IAM User Guide*.
-///
-/// This operation returns a `JobId`. Use this parameter in the `GetOrganizationsAccessReport` operation to check the status of the report generation. To check the status of this request, use the `JobId` parameter in the `GetOrganizationsAccessReport` operation and test the `JobStatus` response parameter. When the job is complete, you can retrieve the report.
-///
-/// To generate a service last accessed data report for entities, specify an entity path without specifying the optional Organizations policy ID. The type of entity that you specify determines the data returned in the report.
-///
-/// - **Root** – When you specify the organizations root as the entity, the resulting report lists all of the services allowed by SCPs that are attached to your root. For each service, the report includes data for all accounts in your organization except the management account, because the management account is not limited by SCPs.
-/// - **OU** – When you specify an organizational unit (OU) as the entity, the resulting report lists all of the services allowed by SCPs that are attached to the OU and its parents. For each service, the report includes data for all accounts in the OU or its children. This data excludes the management account, because the management account is not limited by SCPs.
-/// - **management account** – When you specify the management account, the resulting report lists all Amazon Web Services services, because the management account is not limited by SCPs. For each service, the report includes data for only the management account.
-/// - **Account** – When you specify another account as the entity, the resulting report lists all of the services allowed by SCPs that are attached to the account and its parents. For each service, the report includes data for only the specified account.
-///
-/// To generate a service last accessed data report for policies, specify an entity path and the optional Organizations policy ID. The type of entity that you specify determines the data returned for each service.
-///
-/// - **Root** – When you specify the root entity and a policy ID, the resulting report lists all of the services that are allowed by the specified SCP. For each service, the report includes data for all accounts in your organization to which the SCP applies. This data excludes the management account, because the management account is not limited by SCPs. If the SCP is not attached to any entities in the organization, then the report will return a list of services with no data.
-/// - **OU** – When you specify an OU entity and a policy ID, the resulting report lists all of the services that are allowed by the specified SCP. For each service, the report includes data for all accounts in the OU or its children to which the SCP applies. This means that other accounts outside the OU that are affected by the SCP might not be included in the data. This data excludes the management account, because the management account is not limited by SCPs. If the SCP is not attached to the OU or one of its children, the report will return a list of services with no data.
-/// - **management account** – When you specify the management account, the resulting report lists all Amazon Web Services services, because the management account is not limited by SCPs. If you specify a policy ID in the CLI or API, the policy is ignored. For each service, the report includes data for only the management account.
-/// - **Account** – When you specify another account entity and a policy ID, the resulting report lists all of the services that are allowed by the specified SCP. For each service, the report includes data for only the specified account. This means that other accounts in the organization that are affected by the SCP might not be included in the data. If the SCP is not attached to the account, the report will return a list of services with no data.
-///
-/// **Note:** Service last accessed data does not use other policy types when determining whether a principal could access a service. These other policy types include identity-based policies, resource-based policies, access control lists, IAM permissions boundaries, and STS assume role policies. It only applies SCP logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
-///
-/// For more information about service last accessed data, see [Reducing policy scope by viewing user activity](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
+/// The runtime's description of [`GenerateOrganizationsAccessReport`](super::super::client::GenerateOrganizationsAccessReport): HTTP binding, errors, auth.
 pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT: rt::Operation = rt::Operation::new(
         "GenerateOrganizationsAccessReport",
         "POST",
@@ -52,22 +22,7 @@ pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT: rt::Operation = rt::Operation::
     )
     .errors(&[&t::REPORT_GENERATION_LIMIT_EXCEEDED_EXCEPTION])
     .result_wrapper("GenerateOrganizationsAccessReportResult");
-/// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html).
-///
-/// **Important:** The service last accessed data includes all attempts to access an Amazon Web Services API, not just the successful ones. This includes all attempts that were made using the Amazon Web Services Management Console, the Amazon Web Services API through any of the SDKs, or any of the command line tools. An unexpected entry in the service last accessed data does not mean that your account has been compromised, because the request might have been denied. Refer to your CloudTrail logs as the authoritative source for information about all API calls and whether they were successful or denied access. For more information, see [Logging IAM events with CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html) in the *IAM User Guide*.
-///
-/// The `GenerateServiceLastAccessedDetails` operation returns a `JobId`. Use this parameter in the following operations to retrieve the following details from your report:
-///
-/// - [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) – Use this operation for users, groups, roles, or policies to list every Amazon Web Services service that the resource could access using permissions policies. For each service, the response includes information about the most recent access attempt. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
-/// - [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) – Use this operation for groups and policies to list information about the associated entities (users or roles) that attempted to access a specific Amazon Web Services service.
-///
-/// To check the status of the `GenerateServiceLastAccessedDetails` request, use the `JobId` parameter in the same operations and test the `JobStatus` response parameter.
-///
-/// For additional information about the permissions policies that allow an identity (user, group, or role) to access specific services, use the [ListPoliciesGrantingServiceAccess](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPoliciesGrantingServiceAccess.html) operation.
-///
-/// **Note:** Service last accessed data does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
-///
-/// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
+/// The runtime's description of [`GenerateServiceLastAccessedDetails`](super::super::client::GenerateServiceLastAccessedDetails): HTTP binding, errors, auth.
 pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS: rt::Operation = rt::Operation::new(
         "GenerateServiceLastAccessedDetails",
         "POST",
@@ -77,7 +32,7 @@ pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS: rt::Operation = rt::Operation
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::INVALID_INPUT_EXCEPTION])
     .result_wrapper("GenerateServiceLastAccessedDetailsResult");
-/// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
+/// The runtime's description of [`GetAccessKeyLastUsed`](super::super::client::GetAccessKeyLastUsed): HTTP binding, errors, auth.
 pub static GET_ACCESS_KEY_LAST_USED: rt::Operation = rt::Operation::new(
         "GetAccessKeyLastUsed",
         "POST",
@@ -86,11 +41,7 @@ pub static GET_ACCESS_KEY_LAST_USED: rt::Operation = rt::Operation::new(
         &t::GET_ACCESS_KEY_LAST_USED_RESPONSE,
     )
     .result_wrapper("GetAccessKeyLastUsedResult");
-/// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account.
-///
-/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-///
-/// You can optionally filter the results using the `Filter` parameter. You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`GetAccountAuthorizationDetails`](super::super::client::GetAccountAuthorizationDetails): HTTP binding, errors, auth.
 pub static GET_ACCOUNT_AUTHORIZATION_DETAILS: rt::Operation = rt::Operation::new(
         "GetAccountAuthorizationDetails",
         "POST",
@@ -108,7 +59,7 @@ pub static GET_ACCOUNT_AUTHORIZATION_DETAILS_PAGINATOR: rt::PaginatorSpec = rt::
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"]);
-/// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
+/// The runtime's description of [`GetAccountPasswordPolicy`](super::super::client::GetAccountPasswordPolicy): HTTP binding, errors, auth.
 pub static GET_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
         "GetAccountPasswordPolicy",
         "POST",
@@ -118,9 +69,7 @@ pub static GET_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetAccountPasswordPolicyResult");
-/// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
-///
-/// The service returns properties as key-value pairs in `Namespace/PropertyName` format. Each namespace groups related configuration settings. Use [PutAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutAccountProperties.html) to modify these properties.
+/// The runtime's description of [`GetAccountProperties`](super::super::client::GetAccountProperties): HTTP binding, errors, auth.
 pub static GET_ACCOUNT_PROPERTIES: rt::Operation = rt::Operation::new(
         "GetAccountProperties",
         "POST",
@@ -130,9 +79,7 @@ pub static GET_ACCOUNT_PROPERTIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_INPUT_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetAccountPropertiesResult");
-/// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
-///
-/// For information about IAM quotas, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetAccountSummary`](super::super::client::GetAccountSummary): HTTP binding, errors, auth.
 pub static GET_ACCOUNT_SUMMARY: rt::Operation = rt::Operation::new(
         "GetAccountSummary",
         "POST",
@@ -142,9 +89,7 @@ pub static GET_ACCOUNT_SUMMARY: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetAccountSummaryResult");
-/// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
-///
-/// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value specified in an IAM policy. Use `GetContextKeysForCustomPolicy` to understand what key names and values you must supply when you call [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html). Note that all parameters are shown in unencoded form here for clarity but must be URL encoded to be included as a part of a real HTML request.
+/// The runtime's description of [`GetContextKeysForCustomPolicy`](super::super::client::GetContextKeysForCustomPolicy): HTTP binding, errors, auth.
 pub static GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY: rt::Operation = rt::Operation::new(
         "GetContextKeysForCustomPolicy",
         "POST",
@@ -154,13 +99,7 @@ pub static GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY: rt::Operation = rt::Operation::ne
     )
     .errors(&[&t::INVALID_INPUT_EXCEPTION])
     .result_wrapper("GetContextKeysForCustomPolicyResult");
-/// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of.
-///
-/// You can optionally include a list of one or more additional policies, specified as strings. If you want to include *only* a list of policies by string, use [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) instead.
-///
-/// **Note:** This operation discloses information about the permissions granted to other users. If you do not want users to see other user's permissions, then consider allowing them to use [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) instead.
-///
-/// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value in an IAM policy. Use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) to understand what key names and values you must supply when you call [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html). This operation doesn't return context keys referenced by service control policies (SCPs). Only context keys referenced by the identity-based policies attached to the specified entity, and any additional policies that you provide, are included.
+/// The runtime's description of [`GetContextKeysForPrincipalPolicy`](super::super::client::GetContextKeysForPrincipalPolicy): HTTP binding, errors, auth.
 pub static GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY: rt::Operation = rt::Operation::new(
         "GetContextKeysForPrincipalPolicy",
         "POST",
@@ -170,7 +109,7 @@ pub static GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY: rt::Operation = rt::Operation:
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::INVALID_INPUT_EXCEPTION])
     .result_wrapper("GetContextKeysForPrincipalPolicyResult");
-/// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetCredentialReport`](super::super::client::GetCredentialReport): HTTP binding, errors, auth.
 pub static GET_CREDENTIAL_REPORT: rt::Operation = rt::Operation::new(
         "GetCredentialReport",
         "POST",
@@ -187,9 +126,7 @@ pub static GET_CREDENTIAL_REPORT: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetCredentialReportResult");
-/// Retrieves information about a specific delegation request.
-///
-/// If a delegation request has no owner or owner account, `GetDelegationRequest` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetDelegationRequest` for the delegation request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
+/// The runtime's description of [`GetDelegationRequest`](super::super::client::GetDelegationRequest): HTTP binding, errors, auth.
 pub static GET_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "GetDelegationRequest",
         "POST",
@@ -199,7 +136,7 @@ pub static GET_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetDelegationRequestResult");
-/// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`GetGroup`](super::super::client::GetGroup): HTTP binding, errors, auth.
 pub static GET_GROUP: rt::Operation = rt::Operation::new(
         "GetGroup",
         "POST",
@@ -218,13 +155,7 @@ pub static GET_GROUP_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .more_results("IsTruncated")
     .result_key(&["Users"])
     .non_aggregate_keys(&["Group"]);
-/// Retrieves the specified inline policy document that is embedded in the specified IAM group.
-///
-/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-///
-/// An IAM group can also have managed policies attached to it. To retrieve a managed policy document that is attached to a group, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version, then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
-///
-/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetGroupPolicy`](super::super::client::GetGroupPolicy): HTTP binding, errors, auth.
 pub static GET_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "GetGroupPolicy",
         "POST",
@@ -234,11 +165,7 @@ pub static GET_GROUP_POLICY: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetGroupPolicyResult");
-/// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request`
-///
-/// This method uses a Large Language Model (LLM) to generate the summary.
-///
-/// If a delegation request has no owner or owner account, `GetHumanReadableSummary` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetHumanReadableSummary` for the delegation request to retrieve a summary of that request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, read default permissions granted to delegation requests. These rules are identical to [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) API behavior, such that a party who has permissions to call [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) for a given delegation request will always be able to retrieve the human readable summary for that request.
+/// The runtime's description of [`GetHumanReadableSummary`](super::super::client::GetHumanReadableSummary): HTTP binding, errors, auth.
 pub static GET_HUMAN_READABLE_SUMMARY: rt::Operation = rt::Operation::new(
         "GetHumanReadableSummary",
         "POST",
@@ -254,7 +181,7 @@ pub static GET_HUMAN_READABLE_SUMMARY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetHumanReadableSummaryResult");
-/// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetInstanceProfile`](super::super::client::GetInstanceProfile): HTTP binding, errors, auth.
 pub static GET_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "GetInstanceProfile",
         "POST",
@@ -277,11 +204,7 @@ pub static INSTANCE_PROFILE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Status(404u16)),
     ],
 );
-/// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error.
-///
-/// If you create an IAM user with access to the console, the `CreateDate` reflects the date you created the initial password for the user.
-///
-/// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
+/// The runtime's description of [`GetLoginProfile`](super::super::client::GetLoginProfile): HTTP binding, errors, auth.
 pub static GET_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
         "GetLoginProfile",
         "POST",
@@ -291,7 +214,7 @@ pub static GET_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetLoginProfileResult");
-/// Retrieves information about an MFA device for a specified user.
+/// The runtime's description of [`GetMfaDevice`](super::super::client::GetMfaDevice): HTTP binding, errors, auth.
 pub static GET_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "GetMFADevice",
         "POST",
@@ -301,7 +224,7 @@ pub static GET_MFA_DEVICE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetMFADeviceResult");
-/// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
+/// The runtime's description of [`GetOpenIdConnectProvider`](super::super::client::GetOpenIdConnectProvider): HTTP binding, errors, auth.
 pub static GET_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "GetOpenIDConnectProvider",
         "POST",
@@ -317,15 +240,7 @@ pub static GET_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetOpenIDConnectProviderResult");
-/// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
-///
-/// Depending on the parameters that you passed when you generated the report, the data returned could include different information. For details, see [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html).
-///
-/// To call this operation, you must be signed in to the management account in your organization. SCPs must be enabled for your organization root. You must have permissions to perform this operation. For more information, see [Refining permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-///
-/// For each service that principals in an account (root user, IAM users, or IAM roles) could access using SCPs, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, it returns the reason that it failed.
-///
-/// By default, the list is sorted by service namespace.
+/// The runtime's description of [`GetOrganizationsAccessReport`](super::super::client::GetOrganizationsAccessReport): HTTP binding, errors, auth.
 pub static GET_ORGANIZATIONS_ACCESS_REPORT: rt::Operation = rt::Operation::new(
         "GetOrganizationsAccessReport",
         "POST",
@@ -335,7 +250,7 @@ pub static GET_ORGANIZATIONS_ACCESS_REPORT: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION])
     .result_wrapper("GetOrganizationsAccessReportResult");
-/// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
+/// The runtime's description of [`GetOutboundWebIdentityFederationInfo`](super::super::client::GetOutboundWebIdentityFederationInfo): HTTP binding, errors, auth.
 pub static GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO: rt::Operation = rt::Operation::new(
         "GetOutboundWebIdentityFederationInfo",
         "POST",
@@ -345,11 +260,7 @@ pub static GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO: rt::Operation = rt::Operat
     )
     .errors(&[&t::FEATURE_DISABLED_EXCEPTION])
     .result_wrapper("GetOutboundWebIdentityFederationInfoResult");
-/// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
-///
-/// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded with an IAM user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
-///
-/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetPolicy`](super::super::client::GetPolicy): HTTP binding, errors, auth.
 pub static GET_POLICY: rt::Operation = rt::Operation::new(
         "GetPolicy",
         "POST",
@@ -378,17 +289,7 @@ pub static POLICY_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Error("NoSuchEntity")),
     ],
 );
-/// Retrieves information about the specified version of the specified managed policy, including the policy document.
-///
-/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-///
-/// To list the available versions for a policy, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
-///
-/// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded in a user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
-///
-/// For more information about the types of policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetPolicyVersion`](super::super::client::GetPolicyVersion): HTTP binding, errors, auth.
 pub static GET_POLICY_VERSION: rt::Operation = rt::Operation::new(
         "GetPolicyVersion",
         "POST",
@@ -404,9 +305,7 @@ pub static GET_POLICY_VERSION: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetPolicyVersionResult");
-/// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-///
-/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+/// The runtime's description of [`GetRole`](super::super::client::GetRole): HTTP binding, errors, auth.
 pub static GET_ROLE: rt::Operation = rt::Operation::new(
         "GetRole",
         "POST",
@@ -429,15 +328,7 @@ pub static ROLE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Error("NoSuchEntity")),
     ],
 );
-/// Retrieves the specified inline policy document that is embedded with the specified IAM role.
-///
-/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-///
-/// An IAM role can also have managed policies attached to it. To retrieve a managed policy document that is attached to a role, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version, then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
-///
-/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetRolePolicy`](super::super::client::GetRolePolicy): HTTP binding, errors, auth.
 pub static GET_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "GetRolePolicy",
         "POST",
@@ -447,9 +338,7 @@ pub static GET_ROLE_POLICY: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetRolePolicyResult");
-/// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
-///
-/// If you do not specify a minor version, the service returns the template's default minor version.
+/// The runtime's description of [`GetRoleTemplateVersion`](super::super::client::GetRoleTemplateVersion): HTTP binding, errors, auth.
 pub static GET_ROLE_TEMPLATE_VERSION: rt::Operation = rt::Operation::new(
         "GetRoleTemplateVersion",
         "POST",
@@ -465,9 +354,7 @@ pub static GET_ROLE_TEMPLATE_VERSION: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetRoleTemplateVersionResult");
-/// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
-///
-/// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
+/// The runtime's description of [`GetSamlProvider`](super::super::client::GetSamlProvider): HTTP binding, errors, auth.
 pub static GET_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         "GetSAMLProvider",
         "POST",
@@ -483,9 +370,7 @@ pub static GET_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetSAMLProviderResult");
-/// Retrieves the specified SSH public key, including metadata about the key.
-///
-/// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+/// The runtime's description of [`GetSshPublicKey`](super::super::client::GetSshPublicKey): HTTP binding, errors, auth.
 pub static GET_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         "GetSSHPublicKey",
         "POST",
@@ -497,9 +382,7 @@ pub static GET_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         &[&t::NO_SUCH_ENTITY_EXCEPTION, &t::UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION],
     )
     .result_wrapper("GetSSHPublicKeyResult");
-/// Retrieves information about the specified server certificate stored in IAM.
-///
-/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
+/// The runtime's description of [`GetServerCertificate`](super::super::client::GetServerCertificate): HTTP binding, errors, auth.
 pub static GET_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
         "GetServerCertificate",
         "POST",
@@ -509,24 +392,7 @@ pub static GET_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetServerCertificateResult");
-/// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access.
-///
-/// **Note:** Service last accessed data does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
-///
-/// For each service that the resource could access using permissions policies, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, the `GetServiceLastAccessedDetails` operation returns the reason that it failed.
-///
-/// The `GetServiceLastAccessedDetails` operation returns a list of services. This list includes the number of entities that have attempted to access the service and the date and time of the last attempt. It also returns the ARN of the following entity, depending on the resource ARN that you used to generate the report:
-///
-/// - **User** – Returns the user ARN that you used to generate the report
-/// - **Group** – Returns the ARN of the group member (user) that last attempted to access the service
-/// - **Role** – Returns the role ARN that you used to generate the report
-/// - **Policy** – Returns the ARN of the user or role that last used the policy to attempt to access the service
-///
-/// By default, the list is sorted by service namespace.
-///
-/// If you specified `ACTION_LEVEL` granularity when you generated the report, this operation returns service and action last accessed data. This includes the most recent access attempt for each tracked action within a service. Otherwise, this operation returns only service data.
-///
-/// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetServiceLastAccessedDetails`](super::super::client::GetServiceLastAccessedDetails): HTTP binding, errors, auth.
 pub static GET_SERVICE_LAST_ACCESSED_DETAILS: rt::Operation = rt::Operation::new(
         "GetServiceLastAccessedDetails",
         "POST",
@@ -536,16 +402,7 @@ pub static GET_SERVICE_LAST_ACCESSED_DETAILS: rt::Operation = rt::Operation::new
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::INVALID_INPUT_EXCEPTION])
     .result_wrapper("GetServiceLastAccessedDetailsResult");
-/// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
-///
-/// - **Group** – For a group report, this operation returns a list of users in the group that could have used the group’s policies in an attempt to access the service.
-/// - **Policy** – For a policy report, this operation returns a list of entities (users or roles) that could have used the policy in an attempt to access the service.
-///
-/// You can also use this operation for user or role reports to retrieve details about those entities.
-///
-/// If the operation fails, the `GetServiceLastAccessedDetailsWithEntities` operation returns the reason that it failed.
-///
-/// By default, the list of associated entities is sorted by date, with the most recent access listed first.
+/// The runtime's description of [`GetServiceLastAccessedDetailsWithEntities`](super::super::client::GetServiceLastAccessedDetailsWithEntities): HTTP binding, errors, auth.
 pub static GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES: rt::Operation = rt::Operation::new(
         "GetServiceLastAccessedDetailsWithEntities",
         "POST",
@@ -555,7 +412,7 @@ pub static GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES: rt::Operation = rt::
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::INVALID_INPUT_EXCEPTION])
     .result_wrapper("GetServiceLastAccessedDetailsWithEntitiesResult");
-/// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
+/// The runtime's description of [`GetServiceLinkedRoleDeletionStatus`](super::super::client::GetServiceLinkedRoleDeletionStatus): HTTP binding, errors, auth.
 pub static GET_SERVICE_LINKED_ROLE_DELETION_STATUS: rt::Operation = rt::Operation::new(
         "GetServiceLinkedRoleDeletionStatus",
         "POST",
@@ -571,9 +428,7 @@ pub static GET_SERVICE_LINKED_ROLE_DELETION_STATUS: rt::Operation = rt::Operatio
         ],
     )
     .result_wrapper("GetServiceLinkedRoleDeletionStatusResult");
-/// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
-///
-/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
+/// The runtime's description of [`GetUser`](super::super::client::GetUser): HTTP binding, errors, auth.
 pub static GET_USER: rt::Operation = rt::Operation::new(
         "GetUser",
         "POST",
@@ -596,13 +451,7 @@ pub static USER_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Error("NoSuchEntity")),
     ],
 );
-/// Retrieves the specified inline policy document that is embedded in the specified IAM user.
-///
-/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-///
-/// An IAM user can also have managed policies attached to it. To retrieve a managed policy document that is attached to a user, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version. Then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
-///
-/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`GetUserPolicy`](super::super::client::GetUserPolicy): HTTP binding, errors, auth.
 pub static GET_USER_POLICY: rt::Operation = rt::Operation::new(
         "GetUserPolicy",
         "POST",

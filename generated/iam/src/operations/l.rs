@@ -2,15 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns information about the access key IDs associated with the specified IAM user. If there is none, the operation returns an empty list.
-///
-/// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
-///
-/// If the `UserName` is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. If a temporary access key is used, then `UserName` is required. If a long-term key is assigned to the user, then `UserName` is not required.
-///
-/// This operation works for access keys under the Amazon Web Services account. If the Amazon Web Services account has no associated users, the root user returns it's own access key IDs by running this command.
-///
-/// **Note:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation.
+/// The runtime's description of [`ListAccessKeys`](super::super::client::ListAccessKeys): HTTP binding, errors, auth.
 pub static LIST_ACCESS_KEYS: rt::Operation = rt::Operation::new(
         "ListAccessKeys",
         "POST",
@@ -28,7 +20,7 @@ pub static LIST_ACCESS_KEYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["AccessKeyMetadata"]);
-/// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
+/// The runtime's description of [`ListAccountAliases`](super::super::client::ListAccountAliases): HTTP binding, errors, auth.
 pub static LIST_ACCOUNT_ALIASES: rt::Operation = rt::Operation::new(
         "ListAccountAliases",
         "POST",
@@ -46,11 +38,7 @@ pub static LIST_ACCOUNT_ALIASES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["AccountAliases"]);
-/// Lists all managed policies that are attached to the specified IAM group.
-///
-/// An IAM group can also have inline policies embedded with it. To list the inline policies for a group, use [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
+/// The runtime's description of [`ListAttachedGroupPolicies`](super::super::client::ListAttachedGroupPolicies): HTTP binding, errors, auth.
 pub static LIST_ATTACHED_GROUP_POLICIES: rt::Operation = rt::Operation::new(
         "ListAttachedGroupPolicies",
         "POST",
@@ -74,11 +62,7 @@ pub static LIST_ATTACHED_GROUP_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["AttachedPolicies"]);
-/// Lists all managed policies that are attached to the specified IAM role.
-///
-/// An IAM role can also have inline policies embedded with it. To list the inline policies for a role, use [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list.
+/// The runtime's description of [`ListAttachedRolePolicies`](super::super::client::ListAttachedRolePolicies): HTTP binding, errors, auth.
 pub static LIST_ATTACHED_ROLE_POLICIES: rt::Operation = rt::Operation::new(
         "ListAttachedRolePolicies",
         "POST",
@@ -102,11 +86,7 @@ pub static LIST_ATTACHED_ROLE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["AttachedPolicies"]);
-/// Lists all managed policies that are attached to the specified IAM user.
-///
-/// An IAM user can also have inline policies embedded with it. To list the inline policies for a user, use [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
+/// The runtime's description of [`ListAttachedUserPolicies`](super::super::client::ListAttachedUserPolicies): HTTP binding, errors, auth.
 pub static LIST_ATTACHED_USER_POLICIES: rt::Operation = rt::Operation::new(
         "ListAttachedUserPolicies",
         "POST",
@@ -130,11 +110,7 @@ pub static LIST_ATTACHED_USER_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["AttachedPolicies"]);
-/// Lists delegation requests based on the specified criteria.
-///
-/// If a delegation request has no owner, even if it is assigned to a specific account, it will not be part of the `ListDelegationRequests` output for that account.
-///
-/// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
+/// The runtime's description of [`ListDelegationRequests`](super::super::client::ListDelegationRequests): HTTP binding, errors, auth.
 pub static LIST_DELEGATION_REQUESTS: rt::Operation = rt::Operation::new(
         "ListDelegationRequests",
         "POST",
@@ -150,11 +126,7 @@ pub static LIST_DELEGATION_REQUESTS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListDelegationRequestsResult");
-/// Lists all IAM users, groups, and roles that the specified managed policy is attached to.
-///
-/// You can use the optional `EntityFilter` parameter to limit the results to a particular type of entity (users, groups, or roles). For example, to list only the roles that are attached to the specified policy, set `EntityFilter` to `Role`.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListEntitiesForPolicy`](super::super::client::ListEntitiesForPolicy): HTTP binding, errors, auth.
 pub static LIST_ENTITIES_FOR_POLICY: rt::Operation = rt::Operation::new(
         "ListEntitiesForPolicy",
         "POST",
@@ -178,11 +150,7 @@ pub static LIST_ENTITIES_FOR_POLICY_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["PolicyGroups", "PolicyUsers", "PolicyRoles"]);
-/// Lists the names of the inline policies that are embedded in the specified IAM group.
-///
-/// An IAM group can also have managed policies attached to it. To list the managed policies that are attached to a group, use [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list.
+/// The runtime's description of [`ListGroupPolicies`](super::super::client::ListGroupPolicies): HTTP binding, errors, auth.
 pub static LIST_GROUP_POLICIES: rt::Operation = rt::Operation::new(
         "ListGroupPolicies",
         "POST",
@@ -200,9 +168,7 @@ pub static LIST_GROUP_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["PolicyNames"]);
-/// Lists the IAM groups that have the specified path prefix.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListGroups`](super::super::client::ListGroups): HTTP binding, errors, auth.
 pub static LIST_GROUPS: rt::Operation = rt::Operation::new(
         "ListGroups",
         "POST",
@@ -220,9 +186,7 @@ pub static LIST_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Groups"]);
-/// Lists the IAM groups that the specified IAM user belongs to.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListGroupsForUser`](super::super::client::ListGroupsForUser): HTTP binding, errors, auth.
 pub static LIST_GROUPS_FOR_USER: rt::Operation = rt::Operation::new(
         "ListGroupsForUser",
         "POST",
@@ -240,7 +204,7 @@ pub static LIST_GROUPS_FOR_USER_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Groups"]);
-/// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListInstanceProfileTags`](super::super::client::ListInstanceProfileTags): HTTP binding, errors, auth.
 pub static LIST_INSTANCE_PROFILE_TAGS: rt::Operation = rt::Operation::new(
         "ListInstanceProfileTags",
         "POST",
@@ -258,11 +222,7 @@ pub static LIST_INSTANCE_PROFILE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an instance profile, see [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html).
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListInstanceProfiles`](super::super::client::ListInstanceProfiles): HTTP binding, errors, auth.
 pub static LIST_INSTANCE_PROFILES: rt::Operation = rt::Operation::new(
         "ListInstanceProfiles",
         "POST",
@@ -280,9 +240,7 @@ pub static LIST_INSTANCE_PROFILES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["InstanceProfiles"]);
-/// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListInstanceProfilesForRole`](super::super::client::ListInstanceProfilesForRole): HTTP binding, errors, auth.
 pub static LIST_INSTANCE_PROFILES_FOR_ROLE: rt::Operation = rt::Operation::new(
         "ListInstanceProfilesForRole",
         "POST",
@@ -300,7 +258,7 @@ pub static LIST_INSTANCE_PROFILES_FOR_ROLE_PAGINATOR: rt::PaginatorSpec = rt::Pa
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["InstanceProfiles"]);
-/// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListMfaDeviceTags`](super::super::client::ListMfaDeviceTags): HTTP binding, errors, auth.
 pub static LIST_MFA_DEVICE_TAGS: rt::Operation = rt::Operation::new(
         "ListMFADeviceTags",
         "POST",
@@ -324,9 +282,7 @@ pub static LIST_MFA_DEVICE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListMfaDevices`](super::super::client::ListMfaDevices): HTTP binding, errors, auth.
 pub static LIST_MFA_DEVICES: rt::Operation = rt::Operation::new(
         "ListMFADevices",
         "POST",
@@ -344,9 +300,7 @@ pub static LIST_MFA_DEVICES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["MFADevices"]);
-/// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
-///
-/// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListOpenIdConnectProviderTags`](super::super::client::ListOpenIdConnectProviderTags): HTTP binding, errors, auth.
 pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: rt::Operation = rt::Operation::new(
         "ListOpenIDConnectProviderTags",
         "POST",
@@ -370,9 +324,7 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_PAGINATOR: rt::PaginatorSpec = rt:
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
+/// The runtime's description of [`ListOpenIdConnectProviders`](super::super::client::ListOpenIdConnectProviders): HTTP binding, errors, auth.
 pub static LIST_OPEN_ID_CONNECT_PROVIDERS: rt::Operation = rt::Operation::new(
         "ListOpenIDConnectProviders",
         "POST",
@@ -382,7 +334,7 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDERS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListOpenIDConnectProvidersResult");
-/// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
+/// The runtime's description of [`ListOrganizationsFeatures`](super::super::client::ListOrganizationsFeatures): HTTP binding, errors, auth.
 pub static LIST_ORGANIZATIONS_FEATURES: rt::Operation = rt::Operation::new(
         "ListOrganizationsFeatures",
         "POST",
@@ -399,15 +351,7 @@ pub static LIST_ORGANIZATIONS_FEATURES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListOrganizationsFeaturesResult");
-/// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
-///
-/// You can filter the list of policies that is returned using the optional `OnlyAttached`, `Scope`, and `PathPrefix` parameters. For example, to list only the customer managed policies in your Amazon Web Services account, set `Scope` to `Local`. To list only Amazon Web Services managed policies, set `Scope` to `AWS`.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
-///
-/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
+/// The runtime's description of [`ListPolicies`](super::super::client::ListPolicies): HTTP binding, errors, auth.
 pub static LIST_POLICIES: rt::Operation = rt::Operation::new(
         "ListPolicies",
         "POST",
@@ -425,19 +369,7 @@ pub static LIST_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Policies"]);
-/// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
-///
-/// **Note:** This operation does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
-///
-/// The list of policies returned by the operation depends on the ARN of the identity that you provide.
-///
-/// - **User** – The list of policies includes the managed and inline policies that are attached to the user directly. The list also includes any additional managed and inline policies that are attached to the group to which the user belongs.
-/// - **Group** – The list of policies includes only the managed and inline policies that are attached to the group directly. Policies that are attached to the group’s user are not included.
-/// - **Role** – The list of policies includes only the managed and inline policies that are attached to the role.
-///
-/// For each managed policy, this operation returns the ARN and policy name. For each inline policy, it returns the policy name and the entity to which it is attached. Inline policies do not have an ARN. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
+/// The runtime's description of [`ListPoliciesGrantingServiceAccess`](super::super::client::ListPoliciesGrantingServiceAccess): HTTP binding, errors, auth.
 pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS: rt::Operation = rt::Operation::new(
         "ListPoliciesGrantingServiceAccess",
         "POST",
@@ -447,7 +379,7 @@ pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS: rt::Operation = rt::Operation:
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::INVALID_INPUT_EXCEPTION])
     .result_wrapper("ListPoliciesGrantingServiceAccessResult");
-/// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListPolicyTags`](super::super::client::ListPolicyTags): HTTP binding, errors, auth.
 pub static LIST_POLICY_TAGS: rt::Operation = rt::Operation::new(
         "ListPolicyTags",
         "POST",
@@ -471,9 +403,7 @@ pub static LIST_POLICY_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
-///
-/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListPolicyVersions`](super::super::client::ListPolicyVersions): HTTP binding, errors, auth.
 pub static LIST_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         "ListPolicyVersions",
         "POST",
@@ -497,11 +427,7 @@ pub static LIST_POLICY_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Versions"]);
-/// Lists the names of the inline policies that are embedded in the specified IAM role.
-///
-/// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
+/// The runtime's description of [`ListRolePolicies`](super::super::client::ListRolePolicies): HTTP binding, errors, auth.
 pub static LIST_ROLE_POLICIES: rt::Operation = rt::Operation::new(
         "ListRolePolicies",
         "POST",
@@ -519,7 +445,7 @@ pub static LIST_ROLE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["PolicyNames"]);
-/// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListRoleTags`](super::super::client::ListRoleTags): HTTP binding, errors, auth.
 pub static LIST_ROLE_TAGS: rt::Operation = rt::Operation::new(
         "ListRoleTags",
         "POST",
@@ -537,17 +463,7 @@ pub static LIST_ROLE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
-///
-/// - PermissionsBoundary
-/// - RoleLastUsed
-/// - Tags
-///
-/// To view all of the information for a role, see [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListRoles`](super::super::client::ListRoles): HTTP binding, errors, auth.
 pub static LIST_ROLES: rt::Operation = rt::Operation::new(
         "ListRoles",
         "POST",
@@ -565,9 +481,7 @@ pub static LIST_ROLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Roles"]);
-/// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
-///
-/// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListSamlProviderTags`](super::super::client::ListSamlProviderTags): HTTP binding, errors, auth.
 pub static LIST_SAML_PROVIDER_TAGS: rt::Operation = rt::Operation::new(
         "ListSAMLProviderTags",
         "POST",
@@ -591,9 +505,7 @@ pub static LIST_SAML_PROVIDER_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorS
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
-///
-/// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
+/// The runtime's description of [`ListSamlProviders`](super::super::client::ListSamlProviders): HTTP binding, errors, auth.
 pub static LIST_SAML_PROVIDERS: rt::Operation = rt::Operation::new(
         "ListSAMLProviders",
         "POST",
@@ -603,11 +515,7 @@ pub static LIST_SAML_PROVIDERS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListSAMLProvidersResult");
-/// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
-///
-/// The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-///
-/// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListSshPublicKeys`](super::super::client::ListSshPublicKeys): HTTP binding, errors, auth.
 pub static LIST_SSH_PUBLIC_KEYS: rt::Operation = rt::Operation::new(
         "ListSSHPublicKeys",
         "POST",
@@ -625,9 +533,7 @@ pub static LIST_SSH_PUBLIC_KEYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["SSHPublicKeys"]);
-/// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-///
-/// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListServerCertificateTags`](super::super::client::ListServerCertificateTags): HTTP binding, errors, auth.
 pub static LIST_SERVER_CERTIFICATE_TAGS: rt::Operation = rt::Operation::new(
         "ListServerCertificateTags",
         "POST",
@@ -645,13 +551,7 @@ pub static LIST_SERVER_CERTIFICATE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
-///
-/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
+/// The runtime's description of [`ListServerCertificates`](super::super::client::ListServerCertificates): HTTP binding, errors, auth.
 pub static LIST_SERVER_CERTIFICATES: rt::Operation = rt::Operation::new(
         "ListServerCertificates",
         "POST",
@@ -669,11 +569,7 @@ pub static LIST_SERVER_CERTIFICATES_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["ServerCertificateMetadataList"]);
-/// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs:
-///
-/// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
-/// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
-/// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListServiceSpecificCredentials`](super::super::client::ListServiceSpecificCredentials): HTTP binding, errors, auth.
 pub static LIST_SERVICE_SPECIFIC_CREDENTIALS: rt::Operation = rt::Operation::new(
         "ListServiceSpecificCredentials",
         "POST",
@@ -683,11 +579,7 @@ pub static LIST_SERVICE_SPECIFIC_CREDENTIALS: rt::Operation = rt::Operation::new
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_NOT_SUPPORTED_EXCEPTION])
     .result_wrapper("ListServiceSpecificCredentialsResult");
-/// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list.
-///
-/// Although each user is limited to a small number of signing certificates, you can still paginate the results using the `MaxItems` and `Marker` parameters.
-///
-/// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
+/// The runtime's description of [`ListSigningCertificates`](super::super::client::ListSigningCertificates): HTTP binding, errors, auth.
 pub static LIST_SIGNING_CERTIFICATES: rt::Operation = rt::Operation::new(
         "ListSigningCertificates",
         "POST",
@@ -705,11 +597,7 @@ pub static LIST_SIGNING_CERTIFICATES_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Certificates"]);
-/// Lists the names of the inline policies embedded in the specified IAM user.
-///
-/// An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
+/// The runtime's description of [`ListUserPolicies`](super::super::client::ListUserPolicies): HTTP binding, errors, auth.
 pub static LIST_USER_POLICIES: rt::Operation = rt::Operation::new(
         "ListUserPolicies",
         "POST",
@@ -727,7 +615,7 @@ pub static LIST_USER_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["PolicyNames"]);
-/// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`ListUserTags`](super::super::client::ListUserTags): HTTP binding, errors, auth.
 pub static LIST_USER_TAGS: rt::Operation = rt::Operation::new(
         "ListUserTags",
         "POST",
@@ -745,16 +633,7 @@ pub static LIST_USER_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Tags"]);
-/// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
-///
-/// - PermissionsBoundary
-/// - Tags
-///
-/// To view all of the information for a user, see [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html).
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListUsers`](super::super::client::ListUsers): HTTP binding, errors, auth.
 pub static LIST_USERS: rt::Operation = rt::Operation::new(
         "ListUsers",
         "POST",
@@ -772,11 +651,7 @@ pub static LIST_USERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["Users"]);
-/// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see [ListMFADeviceTags](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html).
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+/// The runtime's description of [`ListVirtualMfaDevices`](super::super::client::ListVirtualMfaDevices): HTTP binding, errors, auth.
 pub static LIST_VIRTUAL_MFA_DEVICES: rt::Operation = rt::Operation::new(
         "ListVirtualMFADevices",
         "POST",

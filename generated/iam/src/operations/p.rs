@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Sets account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
-///
-/// Specify properties as key-value pairs in `Namespace/PropertyName` format. All properties in a single request must belong to the same namespace. Use [GetAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountProperties.html) to view the current properties.
+/// The runtime's description of [`PutAccountProperties`](super::super::client::PutAccountProperties): HTTP binding, errors, auth.
 pub static PUT_ACCOUNT_PROPERTIES: rt::Operation = rt::Operation::new(
         "PutAccountProperties",
         "POST",
@@ -20,13 +18,7 @@ pub static PUT_ACCOUNT_PROPERTIES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PutAccountPropertiesResult");
-/// Adds or updates an inline policy document that is embedded in the specified IAM group.
-///
-/// A user can also have managed policies attached to it. To attach a managed policy to a group, use [`AttachGroupPolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachGroupPolicy.html) . To create a new managed policy, use [`CreatePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) . For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// For information about the maximum number of inline policies that you can embed in a group, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-///
-/// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutGroupPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
+/// The runtime's description of [`PutGroupPolicy`](super::super::client::PutGroupPolicy): HTTP binding, errors, auth.
 pub static PUT_GROUP_POLICY: rt::Operation = rt::Operation::new(
         "PutGroupPolicy",
         "POST",
@@ -42,11 +34,7 @@ pub static PUT_GROUP_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role.
-///
-/// You cannot set the boundary for a service-linked role.
-///
-/// **Important:** Policies used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the role. To learn how the effective permissions for a role are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
+/// The runtime's description of [`PutRolePermissionsBoundary`](super::super::client::PutRolePermissionsBoundary): HTTP binding, errors, auth.
 pub static PUT_ROLE_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         "PutRolePermissionsBoundary",
         "POST",
@@ -63,15 +51,7 @@ pub static PUT_ROLE_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Adds or updates an inline policy document that is embedded in the specified IAM role.
-///
-/// When you embed an inline policy in a role, the inline policy is used as part of the role's access (permissions) policy. The role's trust policy is created at the same time as the role, using [`CreateRole`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) . You can update a role's trust policy using [`UpdateAssumeRolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html) . For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html) in the *IAM User Guide*.
-///
-/// A role can also have a managed policy attached to it. To attach a managed policy to a role, use [`AttachRolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html) . To create a new managed policy, use [`CreatePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) . For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// For information about the maximum number of inline policies that you can embed with a role, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-///
-/// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutRolePolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
+/// The runtime's description of [`PutRolePolicy`](super::super::client::PutRolePolicy): HTTP binding, errors, auth.
 pub static PUT_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "PutRolePolicy",
         "POST",
@@ -88,9 +68,7 @@ pub static PUT_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user.
-///
-/// **Important:** Policies that are used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the user. To learn how the effective permissions for a user are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
+/// The runtime's description of [`PutUserPermissionsBoundary`](super::super::client::PutUserPermissionsBoundary): HTTP binding, errors, auth.
 pub static PUT_USER_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
         "PutUserPermissionsBoundary",
         "POST",
@@ -106,13 +84,7 @@ pub static PUT_USER_PERMISSIONS_BOUNDARY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Adds or updates an inline policy document that is embedded in the specified IAM user.
-///
-/// An IAM user can also have a managed policy attached to it. To attach a managed policy to a user, use [`AttachUserPolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachUserPolicy.html) . To create a new managed policy, use [`CreatePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) . For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// For information about the maximum number of inline policies that you can embed in a user, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-///
-/// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutUserPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
+/// The runtime's description of [`PutUserPolicy`](super::super::client::PutUserPolicy): HTTP binding, errors, auth.
 pub static PUT_USER_POLICY: rt::Operation = rt::Operation::new(
         "PutUserPolicy",
         "POST",

@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Rejects a delegation request, denying the requested temporary access.
-///
-/// Once a request is rejected, it cannot be accepted or updated later. Rejected requests expire after 7 days.
-///
-/// When rejecting a request, an optional explanation can be added using the `Notes` request parameter.
-///
-/// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
+/// The runtime's description of [`RejectDelegationRequest`](super::super::client::RejectDelegationRequest): HTTP binding, errors, auth.
 pub static REJECT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "RejectDelegationRequest",
         "POST",
@@ -24,9 +18,7 @@ pub static REJECT_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
-///
-/// This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist.
+/// The runtime's description of [`RemoveClientIdFromOpenIdConnectProvider`](super::super::client::RemoveClientIdFromOpenIdConnectProvider): HTTP binding, errors, auth.
 pub static REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "RemoveClientIDFromOpenIDConnectProvider",
         "POST",
@@ -42,11 +34,7 @@ pub static REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::O
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified IAM role from the specified Amazon EC2 instance profile.
-///
-/// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to remove from the instance profile. Removing a role from an instance profile that is associated with a running instance might break any applications running on the instance.
-///
-/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+/// The runtime's description of [`RemoveRoleFromInstanceProfile`](super::super::client::RemoveRoleFromInstanceProfile): HTTP binding, errors, auth.
 pub static REMOVE_ROLE_FROM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "RemoveRoleFromInstanceProfile",
         "POST",
@@ -62,7 +50,7 @@ pub static REMOVE_ROLE_FROM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified user from the specified group.
+/// The runtime's description of [`RemoveUserFromGroup`](super::super::client::RemoveUserFromGroup): HTTP binding, errors, auth.
 pub static REMOVE_USER_FROM_GROUP: rt::Operation = rt::Operation::new(
         "RemoveUserFromGroup",
         "POST",
@@ -77,7 +65,7 @@ pub static REMOVE_USER_FROM_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
+/// The runtime's description of [`ResetServiceSpecificCredential`](super::super::client::ResetServiceSpecificCredential): HTTP binding, errors, auth.
 pub static RESET_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new(
         "ResetServiceSpecificCredential",
         "POST",
@@ -87,9 +75,7 @@ pub static RESET_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION])
     .result_wrapper("ResetServiceSpecificCredentialResult");
-/// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
-///
-/// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
+/// The runtime's description of [`ResyncMfaDevice`](super::super::client::ResyncMfaDevice): HTTP binding, errors, auth.
 pub static RESYNC_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "ResyncMFADevice",
         "POST",

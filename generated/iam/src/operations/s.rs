@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Sends the exchange token for an accepted delegation request.
-///
-/// The exchange token is sent to the partner via an asynchronous notification channel, established by the partner.
-///
-/// The delegation request must be in the `ACCEPTED` state when calling this API. After the `SendDelegationToken` API call is successful, the request transitions to a `FINALIZED` state and cannot be rolled back. However, a user may reject an accepted request before the `SendDelegationToken` API is called.
-///
-/// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
+/// The runtime's description of [`SendDelegationToken`](super::super::client::SendDelegationToken): HTTP binding, errors, auth.
 pub static SEND_DELEGATION_TOKEN: rt::Operation = rt::Operation::new(
         "SendDelegationToken",
         "POST",
@@ -24,11 +18,7 @@ pub static SEND_DELEGATION_TOKEN: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// Sets the specified version of the specified policy as the policy's default (operative) version.
-///
-/// This operation affects all users, groups, and roles that the policy is attached to. To list the users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html).
-///
-/// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+/// The runtime's description of [`SetDefaultPolicyVersion`](super::super::client::SetDefaultPolicyVersion): HTTP binding, errors, auth.
 pub static SET_DEFAULT_POLICY_VERSION: rt::Operation = rt::Operation::new(
         "SetDefaultPolicyVersion",
         "POST",
@@ -44,13 +34,7 @@ pub static SET_DEFAULT_POLICY_VERSION: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
-///
-/// By default, Security Token Service (STS) is available as a global service, and all STS requests go to a single endpoint at `https://sts.amazonaws.com`. Amazon Web Services recommends using Regional STS endpoints to reduce latency, build in redundancy, and increase session token availability. For information about Regional endpoints for STS, see [Security Token Service endpoints and quotas](https://docs.aws.amazon.com/general/latest/gr/sts.html) in the *Amazon Web Services General Reference*.
-///
-/// If you make an STS call to the global endpoint, the resulting session tokens might be valid in some Regions but not others. It depends on the version that is set in this operation. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens. For information, see [Activating and deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html) in the *IAM User Guide*.
-///
-/// To view the current session token version, see the `GlobalEndpointTokenVersion` entry in the response of the [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) operation.
+/// The runtime's description of [`SetSecurityTokenServicePreferences`](super::super::client::SetSecurityTokenServicePreferences): HTTP binding, errors, auth.
 pub static SET_SECURITY_TOKEN_SERVICE_PREFERENCES: rt::Operation = rt::Operation::new(
         "SetSecurityTokenServicePreferences",
         "POST",
@@ -59,17 +43,7 @@ pub static SET_SECURITY_TOKEN_SERVICE_PREFERENCES: rt::Operation = rt::Operation
         &rt::UNIT,
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION]);
-/// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings.
-///
-/// The simulation does not perform the API operations; it only checks the authorization to determine if the simulated policies allow or deny the operations. You can simulate resources that don't exist in your account.
-///
-/// If you want to simulate existing policies that are attached to an IAM user, group, or role, use [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) instead.
-///
-/// Context keys are variables that are maintained by Amazon Web Services and its services and which provide details about the context of an API query request. You can use the `Condition` element of an IAM policy to evaluate context keys. To get the list of context keys that the policies require for correct simulation, use [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html).
-///
-/// If the output is long, you can use `MaxItems` and `Marker` parameters to paginate the results.
-///
-/// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
+/// The runtime's description of [`SimulateCustomPolicy`](super::super::client::SimulateCustomPolicy): HTTP binding, errors, auth.
 pub static SIMULATE_CUSTOM_POLICY: rt::Operation = rt::Operation::new(
         "SimulateCustomPolicy",
         "POST",
@@ -87,23 +61,7 @@ pub static SIMULATE_CUSTOM_POLICY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["EvaluationResults"]);
-/// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
-///
-/// You can optionally include a list of one or more additional policies specified as strings to include in the simulation. If you want to simulate only policies specified as strings, use [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) instead.
-///
-/// You can also optionally include one resource-based policy to be evaluated with each of the resources included in the simulation for IAM users only.
-///
-/// The simulation does not perform the API operations; it only checks the authorization to determine if the simulated policies allow or deny the operations.
-///
-/// For cross-account simulations, `EvalDecisionDetails` returns the decision for each policy type (identity-based policy, resource-based policy, and permissions boundary). This helps you identify which policy type is responsible for an allow or deny decision when policies span multiple accounts.
-///
-/// **Note:** This operation discloses information about the permissions granted to other users. If you do not want users to see other user's permissions, then consider allowing them to use [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) instead.
-///
-/// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. You can use the `Condition` element of an IAM policy to evaluate context keys. To get the list of context keys that the policies require for correct simulation, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
-///
-/// If the output is long, you can use the `MaxItems` and `Marker` parameters to paginate the results.
-///
-/// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
+/// The runtime's description of [`SimulatePrincipalPolicy`](super::super::client::SimulatePrincipalPolicy): HTTP binding, errors, auth.
 pub static SIMULATE_PRINCIPAL_POLICY: rt::Operation = rt::Operation::new(
         "SimulatePrincipalPolicy",
         "POST",

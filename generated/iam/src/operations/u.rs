@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagInstanceProfile`](super::super::client::UntagInstanceProfile): HTTP binding, errors, auth.
 pub static UNTAG_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
         "UntagInstanceProfile",
         "POST",
@@ -18,7 +18,7 @@ pub static UNTAG_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagMfaDevice`](super::super::client::UntagMfaDevice): HTTP binding, errors, auth.
 pub static UNTAG_MFA_DEVICE: rt::Operation = rt::Operation::new(
         "UntagMFADevice",
         "POST",
@@ -34,7 +34,7 @@ pub static UNTAG_MFA_DEVICE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagOpenIdConnectProvider`](super::super::client::UntagOpenIdConnectProvider): HTTP binding, errors, auth.
 pub static UNTAG_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
         "UntagOpenIDConnectProvider",
         "POST",
@@ -50,7 +50,7 @@ pub static UNTAG_OPEN_ID_CONNECT_PROVIDER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagPolicy`](super::super::client::UntagPolicy): HTTP binding, errors, auth.
 pub static UNTAG_POLICY: rt::Operation = rt::Operation::new(
         "UntagPolicy",
         "POST",
@@ -66,7 +66,7 @@ pub static UNTAG_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagRole`](super::super::client::UntagRole): HTTP binding, errors, auth.
 pub static UNTAG_ROLE: rt::Operation = rt::Operation::new(
         "UntagRole",
         "POST",
@@ -81,7 +81,7 @@ pub static UNTAG_ROLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagSamlProvider`](super::super::client::UntagSamlProvider): HTTP binding, errors, auth.
 pub static UNTAG_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         "UntagSAMLProvider",
         "POST",
@@ -97,9 +97,7 @@ pub static UNTAG_SAML_PROVIDER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-///
-/// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagServerCertificate`](super::super::client::UntagServerCertificate): HTTP binding, errors, auth.
 pub static UNTAG_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
         "UntagServerCertificate",
         "POST",
@@ -115,7 +113,7 @@ pub static UNTAG_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+/// The runtime's description of [`UntagUser`](super::super::client::UntagUser): HTTP binding, errors, auth.
 pub static UNTAG_USER: rt::Operation = rt::Operation::new(
         "UntagUser",
         "POST",
@@ -130,11 +128,7 @@ pub static UNTAG_USER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow.
-///
-/// If the `UserName` is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. If a temporary access key is used, then `UserName` is required. If a long-term key is assigned to the user, then `UserName` is not required. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-///
-/// For information about rotating keys, see [Managing keys and certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/ManagingCredentials.html) in the *IAM User Guide*.
+/// The runtime's description of [`UpdateAccessKey`](super::super::client::UpdateAccessKey): HTTP binding, errors, auth.
 pub static UPDATE_ACCESS_KEY: rt::Operation = rt::Operation::new(
         "UpdateAccessKey",
         "POST",
@@ -150,11 +144,7 @@ pub static UPDATE_ACCESS_KEY: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// Updates the password policy settings for the Amazon Web Services account.
-///
-/// **Note:** This operation does not support partial updates. No parameters are required, but if you do not specify a parameter, that parameter's value reverts to its default value. See the **Request Parameters** section for each parameter's default value. Also note that some parameters do not allow the default parameter to be explicitly set. Instead, to invoke the default value, do not include that parameter when you invoke the operation.
-///
-/// For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html) in the *IAM User Guide*.
+/// The runtime's description of [`UpdateAccountPasswordPolicy`](super::super::client::UpdateAccountPasswordPolicy): HTTP binding, errors, auth.
 pub static UPDATE_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
         "UpdateAccountPasswordPolicy",
         "POST",
@@ -170,7 +160,7 @@ pub static UPDATE_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
+/// The runtime's description of [`UpdateAssumeRolePolicy`](super::super::client::UpdateAssumeRolePolicy): HTTP binding, errors, auth.
 pub static UPDATE_ASSUME_ROLE_POLICY: rt::Operation = rt::Operation::new(
         "UpdateAssumeRolePolicy",
         "POST",
@@ -187,9 +177,7 @@ pub static UPDATE_ASSUME_ROLE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
-///
-/// Once a delegation request has an owner, that owner gets a default permission to update the delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
+/// The runtime's description of [`UpdateDelegationRequest`](super::super::client::UpdateDelegationRequest): HTTP binding, errors, auth.
 pub static UPDATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
         "UpdateDelegationRequest",
         "POST",
@@ -205,11 +193,7 @@ pub static UPDATE_DELEGATION_REQUEST: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// Updates the name and/or the path of the specified IAM group.
-///
-/// **Important:** You should understand the implications of changing a group's path or name. For more information, see [Renaming users and groups](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_WorkingWithGroupsAndUsers.html) in the *IAM User Guide*.
-///
-/// **Note:** The person making the request (the principal), must have permission to change the role group with the old name and the new name. For example, to change the group named `Managers` to `MGRs`, the principal must have a policy that allows them to update both groups. If the principal has permission to update the `Managers` group, but not the `MGRs` group, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html).
+/// The runtime's description of [`UpdateGroup`](super::super::client::UpdateGroup): HTTP binding, errors, auth.
 pub static UPDATE_GROUP: rt::Operation = rt::Operation::new(
         "UpdateGroup",
         "POST",
@@ -225,9 +209,7 @@ pub static UPDATE_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
-///
-/// For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
+/// The runtime's description of [`UpdateLoginProfile`](super::super::client::UpdateLoginProfile): HTTP binding, errors, auth.
 pub static UPDATE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
         "UpdateLoginProfile",
         "POST",
@@ -244,15 +226,7 @@ pub static UPDATE_LOGIN_PROFILE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
-///
-/// The list that you pass with this operation completely replaces the existing list of thumbprints. (The lists are not merged.)
-///
-/// Typically, you need to update a thumbprint only when the identity provider certificate changes, which occurs rarely. However, if the provider's certificate *does* change, any attempt to assume an IAM role that specifies the OIDC provider as a principal fails until the certificate thumbprint is updated.
-///
-/// **Note:** Amazon Web Services secures communication with OIDC identity providers (IdPs) using our library of trusted root certificate authorities (CAs) to verify the JSON Web Key Set (JWKS) endpoint's TLS certificate. If your OIDC IdP relies on a certificate that is not signed by one of these trusted CAs, only then we secure communication using the thumbprints set in the IdP's configuration.
-///
-/// **Note:** Trust for the OIDC provider is derived from the provider certificate and is validated by the thumbprint. Therefore, it is best to limit access to the `UpdateOpenIDConnectProviderThumbprint` operation to highly privileged users.
+/// The runtime's description of [`UpdateOpenIdConnectProviderThumbprint`](super::super::client::UpdateOpenIdConnectProviderThumbprint): HTTP binding, errors, auth.
 pub static UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT: rt::Operation = rt::Operation::new(
         "UpdateOpenIDConnectProviderThumbprint",
         "POST",
@@ -268,7 +242,7 @@ pub static UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT: rt::Operation = rt::Opera
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Updates the description or maximum session duration setting of a role.
+/// The runtime's description of [`UpdateRole`](super::super::client::UpdateRole): HTTP binding, errors, auth.
 pub static UPDATE_ROLE: rt::Operation = rt::Operation::new(
         "UpdateRole",
         "POST",
@@ -284,9 +258,7 @@ pub static UPDATE_ROLE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UpdateRoleResult");
-/// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead.
-///
-/// Modifies only the description of a role. This operation performs the same function as the `Description` parameter in the `UpdateRole` operation.
+/// The runtime's description of [`UpdateRoleDescription`](super::super::client::UpdateRoleDescription): HTTP binding, errors, auth.
 pub static UPDATE_ROLE_DESCRIPTION: rt::Operation = rt::Operation::new(
         "UpdateRoleDescription",
         "POST",
@@ -302,7 +274,7 @@ pub static UPDATE_ROLE_DESCRIPTION: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UpdateRoleDescriptionResult");
-/// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
+/// The runtime's description of [`UpdateSamlProvider`](super::super::client::UpdateSamlProvider): HTTP binding, errors, auth.
 pub static UPDATE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         "UpdateSAMLProvider",
         "POST",
@@ -320,9 +292,7 @@ pub static UPDATE_SAML_PROVIDER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UpdateSAMLProviderResult");
-/// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
-///
-/// The SSH public key affected by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+/// The runtime's description of [`UpdateSshPublicKey`](super::super::client::UpdateSshPublicKey): HTTP binding, errors, auth.
 pub static UPDATE_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         "UpdateSSHPublicKey",
         "POST",
@@ -331,13 +301,7 @@ pub static UPDATE_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::INVALID_INPUT_EXCEPTION]);
-/// Updates the name and/or the path of the specified server certificate stored in IAM.
-///
-/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-///
-/// **Important:** You should understand the implications of changing a server certificate's path or name. For more information, see [Renaming a server certificate](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs_manage.html#RenamingServerCerts) in the *IAM User Guide*.
-///
-/// **Note:** The person making the request (the principal), must have permission to change the server certificate with the old name and the new name. For example, to change the certificate named `ProductionCert` to `ProdCert`, the principal must have a policy that allows them to update both certificates. If the principal has permission to update the `ProductionCert` group, but not the `ProdCert` certificate, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html) in the *IAM User Guide*.
+/// The runtime's description of [`UpdateServerCertificate`](super::super::client::UpdateServerCertificate): HTTP binding, errors, auth.
 pub static UPDATE_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
         "UpdateServerCertificate",
         "POST",
@@ -353,7 +317,7 @@ pub static UPDATE_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
+/// The runtime's description of [`UpdateServiceSpecificCredential`](super::super::client::UpdateServiceSpecificCredential): HTTP binding, errors, auth.
 pub static UPDATE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::new(
         "UpdateServiceSpecificCredential",
         "POST",
@@ -362,9 +326,7 @@ pub static UPDATE_SERVICE_SPECIFIC_CREDENTIAL: rt::Operation = rt::Operation::ne
         &rt::UNIT,
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION]);
-/// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
-///
-/// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
+/// The runtime's description of [`UpdateSigningCertificate`](super::super::client::UpdateSigningCertificate): HTTP binding, errors, auth.
 pub static UPDATE_SIGNING_CERTIFICATE: rt::Operation = rt::Operation::new(
         "UpdateSigningCertificate",
         "POST",
@@ -380,11 +342,7 @@ pub static UPDATE_SIGNING_CERTIFICATE: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT_EXCEPTION,
         ],
     );
-/// Updates the name and/or the path of the specified IAM user.
-///
-/// **Important:** You should understand the implications of changing an IAM user's path or name. For more information, see [Renaming an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_renaming) and [Renaming an IAM group](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_rename.html) in the *IAM User Guide*.
-///
-/// **Note:** To change a user name, the requester must have appropriate permissions on both the source object and the target object. For example, to change Bob to Robert, the entity making the request must have permission on Bob and Robert, or must have permission on all (\*). For more information about permissions, see [Permissions and policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PermissionsAndPolicies.html).
+/// The runtime's description of [`UpdateUser`](super::super::client::UpdateUser): HTTP binding, errors, auth.
 pub static UPDATE_USER: rt::Operation = rt::Operation::new(
         "UpdateUser",
         "POST",
@@ -402,9 +360,7 @@ pub static UPDATE_USER: rt::Operation = rt::Operation::new(
             &t::SERVICE_FAILURE_EXCEPTION,
         ],
     );
-/// Uploads an SSH public key and associates it with the specified IAM user.
-///
-/// The SSH public key uploaded by this operation can be used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+/// The runtime's description of [`UploadSshPublicKey`](super::super::client::UploadSshPublicKey): HTTP binding, errors, auth.
 pub static UPLOAD_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         "UploadSSHPublicKey",
         "POST",
@@ -422,15 +378,7 @@ pub static UPLOAD_SSH_PUBLIC_KEY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UploadSSHPublicKeyResult");
-/// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded.
-///
-/// We recommend that you use [Certificate Manager](https://docs.aws.amazon.com/acm/) to provision, manage, and deploy your server certificates. With ACM you can request a certificate, deploy it to Amazon Web Services resources, and let ACM handle certificate renewals for you. Certificates provided by ACM are free. For more information about using ACM, see the [Certificate Manager User Guide](https://docs.aws.amazon.com/acm/latest/userguide/).
-///
-/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-///
-/// For information about the number of server certificates you can upload, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-///
-/// **Note:** Because the body of the public key certificate, private key, and the certificate chain can be large, you should use POST rather than GET when calling `UploadServerCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Calling the API by making HTTP query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/programming.html) in the *IAM User Guide*.
+/// The runtime's description of [`UploadServerCertificate`](super::super::client::UploadServerCertificate): HTTP binding, errors, auth.
 pub static UPLOAD_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
         "UploadServerCertificate",
         "POST",
@@ -450,13 +398,7 @@ pub static UPLOAD_SERVER_CERTIFICATE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("UploadServerCertificateResult");
-/// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`.
-///
-/// For information about when you would use an X.509 signing certificate, see [Managing server certificates in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
-///
-/// If the `UserName` is not specified, the IAM user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-///
-/// **Note:** Because the body of an X.509 certificate can be large, you should use POST rather than GET when calling `UploadSigningCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
+/// The runtime's description of [`UploadSigningCertificate`](super::super::client::UploadSigningCertificate): HTTP binding, errors, auth.
 pub static UPLOAD_SIGNING_CERTIFICATE: rt::Operation = rt::Operation::new(
         "UploadSigningCertificate",
         "POST",

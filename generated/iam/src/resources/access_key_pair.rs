@@ -26,48 +26,24 @@ static ACCESS_KEY_PAIR: rt::ResourceSpec = rt::ResourceSpec {
 };
 static ACCESS_KEY_PAIR_ACTIVATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "AccessKeyId",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "Status",
-            source: rt::Source::Str("Active"),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("AccessKeyId", rt::Source::Identifier(1usize)),
+        rt::param("Status", rt::Source::Str("Active")),
     ],
     resource: None,
 };
 static ACCESS_KEY_PAIR_DEACTIVATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "AccessKeyId",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "Status",
-            source: rt::Source::Str("Inactive"),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("AccessKeyId", rt::Source::Identifier(1usize)),
+        rt::param("Status", rt::Source::Str("Inactive")),
     ],
     resource: None,
 };
 static ACCESS_KEY_PAIR_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "AccessKeyId",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("AccessKeyId", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

@@ -25,12 +25,7 @@ static ASSUME_ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     load: None,
 };
 static ASSUME_ROLE_POLICY_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for AssumeRolePolicy {

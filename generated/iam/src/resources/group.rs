@@ -26,53 +26,28 @@ static GROUP: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_GROUP,
         input: rt::new_shape::<t::GetGroupRequest>,
         output: rt::new_shape::<t::GetGroupResponse>,
-        params: &[
-            rt::Param {
-                target: "GroupName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
         path: "Group",
         select: None,
     }),
 };
 static GROUP_ADD_USER: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static GROUP_ATTACH_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static GROUP_CREATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::RequestParameter("GroupName")],
         path: Some("Group"),
     }),
 };
 static GROUP_CREATE_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -82,51 +57,26 @@ static GROUP_CREATE_POLICY: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static GROUP_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static GROUP_DETACH_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static GROUP_REMOVE_USER: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static GROUP_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::RequestParameter("NewGroupName")],
         path: None,
     }),
 };
 static GROUP_ATTACHED_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("AttachedPolicies[].PolicyArn")],
         path: None,
@@ -134,12 +84,7 @@ static GROUP_ATTACHED_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_ATTACHED_GROUP_POLICIES_PAGINATOR),
 };
 static GROUP_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -150,12 +95,7 @@ static GROUP_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_GROUP_POLICIES_PAGINATOR),
 };
 static GROUP_USERS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("GroupName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Users[].UserName")],
         path: Some("Users[]"),

@@ -27,14 +27,8 @@ static GROUP_POLICY: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::GetGroupPolicyRequest>,
         output: rt::new_shape::<t::GetGroupPolicyResponse>,
         params: &[
-            rt::Param {
-                target: "GroupName",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "PolicyName",
-                source: rt::Source::Identifier(1usize),
-            },
+            rt::param("GroupName", rt::Source::Identifier(0usize)),
+            rt::param("PolicyName", rt::Source::Identifier(1usize)),
         ],
         path: "@",
         select: None,
@@ -42,27 +36,15 @@ static GROUP_POLICY: rt::ResourceSpec = rt::ResourceSpec {
 };
 static GROUP_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "PolicyName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("GroupName", rt::Source::Identifier(0usize)),
+        rt::param("PolicyName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static GROUP_POLICY_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "GroupName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "PolicyName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("GroupName", rt::Source::Identifier(0usize)),
+        rt::param("PolicyName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

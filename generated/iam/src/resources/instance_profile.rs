@@ -26,41 +26,21 @@ static INSTANCE_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_INSTANCE_PROFILE,
         input: rt::new_shape::<t::GetInstanceProfileRequest>,
         output: rt::new_shape::<t::GetInstanceProfileResponse>,
-        params: &[
-            rt::Param {
-                target: "InstanceProfileName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("InstanceProfileName", rt::Source::Identifier(0usize))],
         path: "InstanceProfile",
         select: None,
     }),
 };
 static INSTANCE_PROFILE_ADD_ROLE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceProfileName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceProfileName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_PROFILE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceProfileName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceProfileName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_PROFILE_REMOVE_ROLE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "InstanceProfileName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("InstanceProfileName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static INSTANCE_PROFILE_ROLES: rt::ResourceRef = rt::ResourceRef {

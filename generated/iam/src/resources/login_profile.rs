@@ -26,44 +26,24 @@ static LOGIN_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_LOGIN_PROFILE,
         input: rt::new_shape::<t::GetLoginProfileRequest>,
         output: rt::new_shape::<t::GetLoginProfileResponse>,
-        params: &[
-            rt::Param {
-                target: "UserName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
         path: "LoginProfile",
         select: None,
     }),
 };
 static LOGIN_PROFILE_CREATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("LoginProfile.UserName")],
         path: Some("LoginProfile"),
     }),
 };
 static LOGIN_PROFILE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static LOGIN_PROFILE_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for LoginProfile {

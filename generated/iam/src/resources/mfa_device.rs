@@ -26,40 +26,22 @@ static MFA_DEVICE: rt::ResourceSpec = rt::ResourceSpec {
 };
 static MFA_DEVICE_ASSOCIATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "SerialNumber",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("SerialNumber", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static MFA_DEVICE_DISASSOCIATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "SerialNumber",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("SerialNumber", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static MFA_DEVICE_RESYNC: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "SerialNumber",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("SerialNumber", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

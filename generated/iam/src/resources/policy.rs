@@ -26,50 +26,25 @@ static POLICY: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_POLICY,
         input: rt::new_shape::<t::GetPolicyRequest>,
         output: rt::new_shape::<t::GetPolicyResponse>,
-        params: &[
-            rt::Param {
-                target: "PolicyArn",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
         path: "Policy",
         select: None,
     }),
 };
 static POLICY_ATTACH_GROUP: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static POLICY_ATTACH_ROLE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static POLICY_ATTACH_USER: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static POLICY_CREATE_VERSION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -79,39 +54,19 @@ static POLICY_CREATE_VERSION: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static POLICY_DETACH_GROUP: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static POLICY_DETACH_ROLE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static POLICY_DETACH_USER: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static POLICY_DEFAULT_VERSION: rt::ResourceRef = rt::ResourceRef {
@@ -120,14 +75,8 @@ static POLICY_DEFAULT_VERSION: rt::ResourceRef = rt::ResourceRef {
 };
 static POLICY_ATTACHED_GROUPS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "EntityFilter",
-            source: rt::Source::Str("Group"),
-        },
+        rt::param("PolicyArn", rt::Source::Identifier(0usize)),
+        rt::param("EntityFilter", rt::Source::Str("Group")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("PolicyGroups[].GroupName")],
@@ -137,14 +86,8 @@ static POLICY_ATTACHED_GROUPS: rt::CollectionSpec = rt::CollectionSpec {
 };
 static POLICY_ATTACHED_ROLES: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "EntityFilter",
-            source: rt::Source::Str("Role"),
-        },
+        rt::param("PolicyArn", rt::Source::Identifier(0usize)),
+        rt::param("EntityFilter", rt::Source::Str("Role")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("PolicyRoles[].RoleName")],
@@ -154,14 +97,8 @@ static POLICY_ATTACHED_ROLES: rt::CollectionSpec = rt::CollectionSpec {
 };
 static POLICY_ATTACHED_USERS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "EntityFilter",
-            source: rt::Source::Str("User"),
-        },
+        rt::param("PolicyArn", rt::Source::Identifier(0usize)),
+        rt::param("EntityFilter", rt::Source::Str("User")),
     ],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("PolicyUsers[].UserName")],
@@ -170,12 +107,7 @@ static POLICY_ATTACHED_USERS: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_ENTITIES_FOR_POLICY_PAGINATOR),
 };
 static POLICY_VERSIONS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PolicyArn", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),

@@ -27,14 +27,8 @@ static POLICY_VERSION: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::GetPolicyVersionRequest>,
         output: rt::new_shape::<t::GetPolicyVersionResponse>,
         params: &[
-            rt::Param {
-                target: "PolicyArn",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "VersionId",
-                source: rt::Source::Identifier(1usize),
-            },
+            rt::param("PolicyArn", rt::Source::Identifier(0usize)),
+            rt::param("VersionId", rt::Source::Identifier(1usize)),
         ],
         path: "PolicyVersion",
         select: None,
@@ -42,27 +36,15 @@ static POLICY_VERSION: rt::ResourceSpec = rt::ResourceSpec {
 };
 static POLICY_VERSION_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "VersionId",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("PolicyArn", rt::Source::Identifier(0usize)),
+        rt::param("VersionId", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static POLICY_VERSION_SET_AS_DEFAULT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "PolicyArn",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "VersionId",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("PolicyArn", rt::Source::Identifier(0usize)),
+        rt::param("VersionId", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

@@ -26,50 +26,25 @@ static ROLE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_ROLE,
         input: rt::new_shape::<t::GetRoleRequest>,
         output: rt::new_shape::<t::GetRoleResponse>,
-        params: &[
-            rt::Param {
-                target: "RoleName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
         path: "Role",
         select: None,
     }),
 };
 static ROLE_ATTACH_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ROLE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ROLE_DETACH_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static ROLE_ATTACHED_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("AttachedPolicies[].PolicyArn")],
         path: None,
@@ -77,12 +52,7 @@ static ROLE_ATTACHED_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_ATTACHED_ROLE_POLICIES_PAGINATOR),
 };
 static ROLE_INSTANCE_PROFILES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("InstanceProfiles[].InstanceProfileName")],
         path: Some("InstanceProfiles[]"),
@@ -90,12 +60,7 @@ static ROLE_INSTANCE_PROFILES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_INSTANCE_PROFILES_FOR_ROLE_PAGINATOR),
 };
 static ROLE_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),

@@ -27,14 +27,8 @@ static ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::GetRolePolicyRequest>,
         output: rt::new_shape::<t::GetRolePolicyResponse>,
         params: &[
-            rt::Param {
-                target: "RoleName",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "PolicyName",
-                source: rt::Source::Identifier(1usize),
-            },
+            rt::param("RoleName", rt::Source::Identifier(0usize)),
+            rt::param("PolicyName", rt::Source::Identifier(1usize)),
         ],
         path: "@",
         select: None,
@@ -42,27 +36,15 @@ static ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
 };
 static ROLE_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "PolicyName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("RoleName", rt::Source::Identifier(0usize)),
+        rt::param("PolicyName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static ROLE_POLICY_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "RoleName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "PolicyName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("RoleName", rt::Source::Identifier(0usize)),
+        rt::param("PolicyName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

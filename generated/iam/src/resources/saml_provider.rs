@@ -26,32 +26,17 @@ static SAML_PROVIDER: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_SAML_PROVIDER,
         input: rt::new_shape::<t::GetSamlProviderRequest>,
         output: rt::new_shape::<t::GetSamlProviderResponse>,
-        params: &[
-            rt::Param {
-                target: "SAMLProviderArn",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("SAMLProviderArn", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static SAML_PROVIDER_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SAMLProviderArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SAMLProviderArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SAML_PROVIDER_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SAMLProviderArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SAMLProviderArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for SamlProvider {

@@ -26,32 +26,17 @@ static SERVER_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_SERVER_CERTIFICATE,
         input: rt::new_shape::<t::GetServerCertificateRequest>,
         output: rt::new_shape::<t::GetServerCertificateResponse>,
-        params: &[
-            rt::Param {
-                target: "ServerCertificateName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("ServerCertificateName", rt::Source::Identifier(0usize))],
         path: "ServerCertificate",
         select: None,
     }),
 };
 static SERVER_CERTIFICATE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "ServerCertificateName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("ServerCertificateName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SERVER_CERTIFICATE_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "ServerCertificateName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("ServerCertificateName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::RequestParameter("NewServerCertificateName")],
         path: None,

@@ -26,48 +26,24 @@ static SIGNING_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
 };
 static SIGNING_CERTIFICATE_ACTIVATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "CertificateId",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "Status",
-            source: rt::Source::Str("Active"),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("CertificateId", rt::Source::Identifier(1usize)),
+        rt::param("Status", rt::Source::Str("Active")),
     ],
     resource: None,
 };
 static SIGNING_CERTIFICATE_DEACTIVATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "CertificateId",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "Status",
-            source: rt::Source::Str("Inactive"),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("CertificateId", rt::Source::Identifier(1usize)),
+        rt::param("Status", rt::Source::Str("Inactive")),
     ],
     resource: None,
 };
 static SIGNING_CERTIFICATE_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "CertificateId",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("CertificateId", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

@@ -26,53 +26,28 @@ static USER: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_USER,
         input: rt::new_shape::<t::GetUserRequest>,
         output: rt::new_shape::<t::GetUserResponse>,
-        params: &[
-            rt::Param {
-                target: "UserName",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
         path: "User",
         select: None,
     }),
 };
 static USER_ADD_GROUP: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static USER_ATTACH_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static USER_CREATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::RequestParameter("UserName")],
         path: Some("User"),
     }),
 };
 static USER_CREATE_ACCESS_KEY_PAIR: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -83,24 +58,14 @@ static USER_CREATE_ACCESS_KEY_PAIR: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static USER_CREATE_LOGIN_PROFILE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("LoginProfile.UserName")],
         path: Some("LoginProfile"),
     }),
 };
 static USER_CREATE_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -110,30 +75,15 @@ static USER_CREATE_POLICY: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static USER_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static USER_DETACH_POLICY: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static USER_ENABLE_MFA: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -143,33 +93,18 @@ static USER_ENABLE_MFA: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static USER_REMOVE_GROUP: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static USER_UPDATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::RequestParameter("NewUserName")],
         path: None,
     }),
 };
 static USER_ACCESS_KEYS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -180,12 +115,7 @@ static USER_ACCESS_KEYS: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_ACCESS_KEYS_PAGINATOR),
 };
 static USER_ATTACHED_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("AttachedPolicies[].PolicyArn")],
         path: None,
@@ -193,12 +123,7 @@ static USER_ATTACHED_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_ATTACHED_USER_POLICIES_PAGINATOR),
 };
 static USER_GROUPS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Groups[].GroupName")],
         path: Some("Groups[]"),
@@ -206,12 +131,7 @@ static USER_GROUPS: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_GROUPS_FOR_USER_PAGINATOR),
 };
 static USER_MFA_DEVICES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -222,12 +142,7 @@ static USER_MFA_DEVICES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_MFA_DEVICES_PAGINATOR),
 };
 static USER_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -238,12 +153,7 @@ static USER_POLICIES: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_USER_POLICIES_PAGINATOR),
 };
 static USER_SIGNING_CERTIFICATES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),

@@ -27,14 +27,8 @@ static USER_POLICY: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::GetUserPolicyRequest>,
         output: rt::new_shape::<t::GetUserPolicyResponse>,
         params: &[
-            rt::Param {
-                target: "UserName",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "PolicyName",
-                source: rt::Source::Identifier(1usize),
-            },
+            rt::param("UserName", rt::Source::Identifier(0usize)),
+            rt::param("PolicyName", rt::Source::Identifier(1usize)),
         ],
         path: "@",
         select: None,
@@ -42,27 +36,15 @@ static USER_POLICY: rt::ResourceSpec = rt::ResourceSpec {
 };
 static USER_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "PolicyName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("PolicyName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static USER_POLICY_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "UserName",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "PolicyName",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("UserName", rt::Source::Identifier(0usize)),
+        rt::param("PolicyName", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

@@ -25,12 +25,7 @@ static VIRTUAL_MFA_DEVICE: rt::ResourceSpec = rt::ResourceSpec {
     load: None,
 };
 static VIRTUAL_MFA_DEVICE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SerialNumber",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SerialNumber", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static VIRTUAL_MFA_DEVICE_USER: rt::ResourceRef = rt::ResourceRef {

@@ -7,32 +7,22 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Acknowledges up to 10 dead-letter records in the specified queue, so the queue doesn't return them again. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`AcknowledgeDeadLetterQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Acknowledges up to 10 dead-letter records in the specified queue, so the queue doesn't return them again. The result for each entry is reported individually in the response. Returns [`AcknowledgeDeadLetterQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn acknowledge_dead_letter_queue_records(
         &self,
     ) -> AcknowledgeDeadLetterQueueRecords {
-        AcknowledgeDeadLetterQueueRecords(
-            rt::Call::new(&self.handle, &op::ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`AcknowledgeQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response. Returns [`AcknowledgeQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn acknowledge_queue_records(&self) -> AcknowledgeQueueRecords {
-        AcknowledgeQueueRecords(
-            rt::Call::new(&self.handle, &op::ACKNOWLEDGE_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream.
-    ///
-    /// Returns the [`AddTagsToStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream. Returns [`AddTagsToStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_tags_to_stream(&self) -> AddTagsToStream {
-        AddTagsToStream(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `AcknowledgeDeadLetterQueueRecords` operation.
@@ -55,80 +45,11 @@ rt::operation_type!(
     e::AcknowledgeDeadLetterQueueRecordsError, op::ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS
 );
 impl AcknowledgeDeadLetterQueueRecords {
-    /// The ARN of the queue whose dead-letter records are acknowledged.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The dead-letter records to acknowledge, identified by their receipt handles.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::AcknowledgeDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::AcknowledgeDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AcknowledgeDeadLetterQueueRecordsOutput,
-            e::AcknowledgeDeadLetterQueueRecordsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AcknowledgeDeadLetterQueueRecordsOutput,
-        e::AcknowledgeDeadLetterQueueRecordsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcknowledgeDeadLetterQueueRecordsInput,
-        t::AcknowledgeDeadLetterQueueRecordsOutput,
-        e::AcknowledgeDeadLetterQueueRecordsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AcknowledgeDeadLetterQueueRecordsInput queue_arn(String));
+    rt::setter!(
+        items AcknowledgeDeadLetterQueueRecordsInput
+        entries(t::AcknowledgeDeadLetterQueueRecordsRequestEntry) push_entries
+    );
 }
 /// The `AcknowledgeQueueRecords` operation.
 ///
@@ -152,80 +73,11 @@ rt::operation_type!(
     op::ACKNOWLEDGE_QUEUE_RECORDS
 );
 impl AcknowledgeQueueRecords {
-    /// The ARN of the queue the records were received from.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The records to acknowledge, identified by their receipt handles.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::AcknowledgeQueueRecordsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::AcknowledgeQueueRecordsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AcknowledgeQueueRecordsOutput,
-            e::AcknowledgeQueueRecordsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AcknowledgeQueueRecordsOutput,
-        e::AcknowledgeQueueRecordsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AcknowledgeQueueRecordsInput,
-        t::AcknowledgeQueueRecordsOutput,
-        e::AcknowledgeQueueRecordsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AcknowledgeQueueRecordsInput queue_arn(String));
+    rt::setter!(
+        items AcknowledgeQueueRecordsInput
+        entries(t::AcknowledgeQueueRecordsRequestEntry) push_entries
+    );
 }
 /// The `AddTagsToStream` operation.
 ///
@@ -244,74 +96,8 @@ rt::operation_type!(
     op::ADD_TAGS_TO_STREAM
 );
 impl AddTagsToStream {
-    /// The name of the stream.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value. You can add up to 50 tags per resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AddTagsToStreamError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AddTagsToStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError> {
-        self.0
-    }
+    rt::setter!(into_opt AddTagsToStreamInput stream_name(String));
+    rt::setter!(entries AddTagsToStreamInput tags(String, String) insert_tags);
+    rt::setter!(into_opt AddTagsToStreamInput stream_arn(String));
+    rt::setter!(into_opt AddTagsToStreamInput stream_id(String));
 }

@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a channel that delivers records from a Kinesis data stream to a destination. A channel reads records from the specified stream and writes them to streaming tables on Apache Iceberg (Amazon S3 Tables) or to a general purpose Amazon S3 bucket.
-    ///
-    /// Returns the [`CreateChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a channel that delivers records from a Kinesis data stream to a destination. A channel reads records from the specified stream and writes them to streaming tables on Apache Iceberg (Amazon S3 Tables) or to a general purpose Amazon S3 bucket. Returns [`CreateChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_channel(&self) -> CreateChannel {
-        CreateChannel(rt::Call::new(&self.handle, &op::CREATE_CHANNEL))
+        rt::builder(&self.handle)
     }
-    /// Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires.
-    ///
-    /// Returns the [`CreateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires. Returns [`CreateQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_queue(&self) -> CreateQueue {
-        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
+        rt::builder(&self.handle)
     }
-    /// Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or *producers*. Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream.
-    ///
-    /// Returns the [`CreateStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or *producers*. Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream. Returns [`CreateStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stream(&self) -> CreateStream {
-        CreateStream(rt::Call::new(&self.handle, &op::CREATE_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateChannel` operation.
@@ -54,128 +48,28 @@ rt::operation_type!(
     op::CREATE_CHANNEL
 );
 impl CreateChannel {
-    /// The name of the channel. The name is unique within your Amazon Web Services account and Amazon Web Services Region.
-    #[inline]
-    pub fn channel_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM role that Amazon Kinesis Data Streams assumes to write records to the destination.
-    #[inline]
-    pub fn service_execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_execution_role_arn = value.into();
-        self
-    }
-    /// The source stream configuration for the channel. Currently, one stream is supported per channel.
-    #[inline]
-    pub fn stream_configuration_list(
-        mut self,
-        value: impl rt::Items<t::ChannelStreamConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_configuration_list);
-        self
-    }
-    /// Adds one element to `StreamConfigurationList`; see [`stream_configuration_list`](Self::stream_configuration_list).
-    #[inline]
-    pub fn push_stream_configuration_list(
-        mut self,
-        item: impl Into<t::ChannelStreamConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stream_configuration_list, item);
-        self
-    }
-    /// The configuration for delivery to a general purpose Amazon S3 bucket. Specify this parameter when `S3TablesDestinationConfiguration` is not specified.
-    #[inline]
-    pub fn s3_destination_configuration(
-        mut self,
-        value: t::S3DestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_destination_configuration = Some(value);
-        self
-    }
-    /// The configuration for delivery to streaming tables on Apache Iceberg in Amazon S3 Tables. Specify this parameter when `S3DestinationConfiguration` is not specified.
-    #[inline]
-    pub fn s3_tables_destination_configuration(
-        mut self,
-        value: t::S3TablesDestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_tables_destination_configuration = Some(value);
-        self
-    }
-    /// The server-side encryption configuration that uses an Amazon Web Services KMS key to encrypt data delivered to the destination.
-    #[inline]
-    pub fn encryption_configuration(
-        mut self,
-        value: t::ChannelEncryptionConfiguration,
-    ) -> Self {
-        self.0.input_mut().encryption_configuration = Some(value);
-        self
-    }
-    /// A set of key-value pairs to assign to the channel. A tag consists of a required key and an optional value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// The Amazon CloudWatch Logs configuration for the channel.
-    #[inline]
-    pub fn logging_configuration(
-        mut self,
-        value: t::ChannelLoggingConfiguration,
-    ) -> Self {
-        self.0.input_mut().logging_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateChannelOutput, e::CreateChannelError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateChannelOutput, e::CreateChannelError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateChannelInput, t::CreateChannelOutput, e::CreateChannelError> {
-        self.0
-    }
+    rt::setter!(into_req CreateChannelInput channel_name(String));
+    rt::setter!(into_req CreateChannelInput service_execution_role_arn(String));
+    rt::setter!(
+        items CreateChannelInput stream_configuration_list(t::ChannelStreamConfiguration)
+        push_stream_configuration_list
+    );
+    rt::setter!(
+        val_opt CreateChannelInput
+        s3_destination_configuration(t::S3DestinationConfiguration)
+    );
+    rt::setter!(
+        val_opt CreateChannelInput
+        s3_tables_destination_configuration(t::S3TablesDestinationConfiguration)
+    );
+    rt::setter!(
+        val_opt CreateChannelInput
+        encryption_configuration(t::ChannelEncryptionConfiguration)
+    );
+    rt::setter!(entries CreateChannelInput tags(String, String) insert_tags);
+    rt::setter!(
+        val_opt CreateChannelInput logging_configuration(t::ChannelLoggingConfiguration)
+    );
 }
 /// The `CreateQueue` operation.
 ///
@@ -204,92 +98,13 @@ rt::operation_type!(
     op::CREATE_QUEUE
 );
 impl CreateQueue {
-    /// A name for the queue. The name is scoped to the Amazon Web Services account and Region used by the request, so two queues in different accounts, or in the same account and different Regions, can have the same name.
-    #[inline]
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name = value.into();
-        self
-    }
-    /// The data stream the queue delivers records from, and the position in that stream where delivery begins. The list must contain exactly one entry, because a queue delivers records from a single data stream.
-    #[inline]
-    pub fn stream_configuration_list(
-        mut self,
-        value: impl rt::Items<t::QueueStreamConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_configuration_list);
-        self
-    }
-    /// Adds one element to `StreamConfigurationList`; see [`stream_configuration_list`](Self::stream_configuration_list).
-    #[inline]
-    pub fn push_stream_configuration_list(
-        mut self,
-        item: impl Into<t::QueueStreamConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().stream_configuration_list, item);
-        self
-    }
-    /// The configuration attributes for the queue, including its visibility timeout and its dead-letter handling configuration.
-    #[inline]
-    pub fn queue_attributes(mut self, value: t::QueueAttributes) -> Self {
-        self.0.input_mut().queue_attributes = Some(value);
-        self
-    }
-    /// A set of up to 50 key-value pairs to apply to the queue. You can also add, change, and remove tags after the queue is created with TagResource and UntagResource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateQueueOutput, e::CreateQueueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateQueueOutput, e::CreateQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError> {
-        self.0
-    }
+    rt::setter!(into_req CreateQueueInput queue_name(String));
+    rt::setter!(
+        items CreateQueueInput stream_configuration_list(t::QueueStreamConfiguration)
+        push_stream_configuration_list
+    );
+    rt::setter!(val_opt CreateQueueInput queue_attributes(t::QueueAttributes));
+    rt::setter!(entries CreateQueueInput tags(String, String) insert_tags);
 }
 /// The `CreateStream` operation.
 ///
@@ -324,95 +139,14 @@ rt::operation_type!(
     CreateStream, t::CreateStreamInput, rt::Unit, e::CreateStreamError, op::CREATE_STREAM
 );
 impl CreateStream {
-    /// A name to identify the stream. The stream name is scoped to the Amazon Web Services account used by the application that creates the stream. It is also scoped by Amazon Web Services Region. That is, two streams in two different Amazon Web Services accounts can have the same name. Two streams in the same Amazon Web Services account but in two different Regions can also have the same name.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = value.into();
-        self
-    }
-    /// The number of shards that the stream will use. The throughput of the stream is a function of the number of shards; more shards are required for greater provisioned throughput.
-    #[inline]
-    pub fn shard_count(mut self, value: i32) -> Self {
-        self.0.input_mut().shard_count = Some(value);
-        self
-    }
-    /// Indicates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
-    #[inline]
-    pub fn stream_mode_details(mut self, value: t::StreamModeDetails) -> Self {
-        self.0.input_mut().stream_mode_details = Some(value);
-        self
-    }
-    /// A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations.
-    #[inline]
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.0.input_mut().warm_throughput_mi_bps = Some(value);
-        self
-    }
-    /// The maximum record size of a single record in kibibyte (KiB) that you can write to, and read from a stream.
-    #[inline]
-    pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
-        self.0.input_mut().max_record_size_in_ki_b = Some(value);
-        self
-    }
-    /// The record distribution strategy for the stream, which determines how Amazon Kinesis Data Streams distributes records across shards. Specify one of the following values:
-    #[inline]
-    pub fn record_distribution_strategy(
-        mut self,
-        value: impl Into<t::RecordDistributionStrategy>,
-    ) -> Self {
-        self.0.input_mut().record_distribution_strategy = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CreateStreamError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CreateStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateStreamInput, rt::Unit, e::CreateStreamError> {
-        self.0
-    }
+    rt::setter!(into_req CreateStreamInput stream_name(String));
+    rt::setter!(val_opt CreateStreamInput shard_count(i32));
+    rt::setter!(val_opt CreateStreamInput stream_mode_details(t::StreamModeDetails));
+    rt::setter!(entries CreateStreamInput tags(String, String) insert_tags);
+    rt::setter!(val_opt CreateStreamInput warm_throughput_mi_bps(i32));
+    rt::setter!(val_opt CreateStreamInput max_record_size_in_ki_b(i32));
+    rt::setter!(
+        into_opt CreateStreamInput
+        record_distribution_strategy(t::RecordDistributionStrategy)
+    );
 }

@@ -7,113 +7,75 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Decreases the Kinesis data stream's retention period, which is the length of time data records are accessible after they are added to the stream. The minimum value of a stream's retention period is 24 hours.
-    ///
-    /// Returns the [`DecreaseStreamRetentionPeriod`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Decreases the Kinesis data stream's retention period, which is the length of time data records are accessible after they are added to the stream. The minimum value of a stream's retention period is 24 hours. Returns [`DecreaseStreamRetentionPeriod`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn decrease_stream_retention_period(&self) -> DecreaseStreamRetentionPeriod {
-        DecreaseStreamRetentionPeriod(
-            rt::Call::new(&self.handle, &op::DECREASE_STREAM_RETENTION_PERIOD),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified channel. Deleting a channel stops delivery from the source stream to the destination. Data already delivered to the destination is not deleted.
-    ///
-    /// Returns the [`DeleteChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified channel. Deleting a channel stops delivery from the source stream to the destination. Data already delivered to the destination is not deleted. Returns [`DeleteChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_channel(&self) -> DeleteChannel {
-        DeleteChannel(rt::Call::new(&self.handle, &op::DELETE_CHANNEL))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified queue. Records that are in flight when you delete the queue are not delivered again, and receipt handles issued by the queue stop being valid.
-    ///
-    /// Returns the [`DeleteQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified queue. Records that are in flight when you delete the queue are not delivered again, and receipt handles issued by the queue stop being valid. Returns [`DeleteQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_queue(&self) -> DeleteQueue {
-        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
+        rt::builder(&self.handle)
     }
-    /// Delete a policy for the specified data stream, consumer, or queue. Request patterns can be one of the following:
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Delete a policy for the specified data stream, consumer, or queue. Request patterns can be one of the following: Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes a Kinesis data stream and all its shards and data. You must shut down any applications that are operating on the stream before you delete the stream. If an application attempts to operate on a deleted stream, it receives the exception `ResourceNotFoundException`.
-    ///
-    /// Returns the [`DeleteStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a Kinesis data stream and all its shards and data. You must shut down any applications that are operating on the stream before you delete the stream. If an application attempts to operate on a deleted stream, it receives the exception `ResourceNotFoundException`. Returns [`DeleteStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stream(&self) -> DeleteStream {
-        DeleteStream(rt::Call::new(&self.handle, &op::DELETE_STREAM))
+        rt::builder(&self.handle)
     }
-    /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
-    ///
-    /// Returns the [`DeregisterStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN. Returns [`DeregisterStreamConsumer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_stream_consumer(&self) -> DeregisterStreamConsumer {
-        DeregisterStreamConsumer(
-            rt::Call::new(&self.handle, &op::DEREGISTER_STREAM_CONSUMER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations.
-    ///
-    /// Returns the [`DescribeAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations. Returns [`DescribeAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_account_settings(&self) -> DescribeAccountSettings {
-        DescribeAccountSettings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Describes the specified channel, including its configuration and current status.
-    ///
-    /// Returns the [`DescribeChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified channel, including its configuration and current status. Returns [`DescribeChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_channel(&self) -> DescribeChannel {
-        DescribeChannel(rt::Call::new(&self.handle, &op::DESCRIBE_CHANNEL))
+        rt::builder(&self.handle)
     }
-    /// Describes the shard limits and usage for the account.
-    ///
-    /// Returns the [`DescribeLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the shard limits and usage for the account. Returns [`DescribeLimits`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_limits(&self) -> DescribeLimits {
-        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
+        rt::builder(&self.handle)
     }
-    /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
-    ///
-    /// Returns the [`DescribeQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes. Returns [`DescribeQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_queue(&self) -> DescribeQueue {
-        DescribeQueue(rt::Call::new(&self.handle, &op::DESCRIBE_QUEUE))
+        rt::builder(&self.handle)
     }
-    /// Describes the specified Kinesis data stream.
-    ///
-    /// Returns the [`DescribeStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Describes the specified Kinesis data stream. Returns [`DescribeStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stream(&self) -> DescribeStream {
-        DescribeStream(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM))
+        rt::builder(&self.handle)
     }
-    /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
-    ///
-    /// Returns the [`DescribeStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. Returns [`DescribeStreamConsumer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stream_consumer(&self) -> DescribeStreamConsumer {
-        DescribeStreamConsumer(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_CONSUMER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Provides a summarized description of the specified Kinesis data stream without the shard list.
-    ///
-    /// Returns the [`DescribeStreamSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Provides a summarized description of the specified Kinesis data stream without the shard list. Returns [`DescribeStreamSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stream_summary(&self) -> DescribeStreamSummary {
-        DescribeStreamSummary(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_SUMMARY))
+        rt::builder(&self.handle)
     }
-    /// Disables enhanced monitoring.
-    ///
-    /// Returns the [`DisableEnhancedMonitoring`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables enhanced monitoring. Returns [`DisableEnhancedMonitoring`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_enhanced_monitoring(&self) -> DisableEnhancedMonitoring {
-        DisableEnhancedMonitoring(
-            rt::Call::new(&self.handle, &op::DISABLE_ENHANCED_MONITORING),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DecreaseStreamRetentionPeriod` operation.
@@ -135,74 +97,10 @@ rt::operation_type!(
     e::DecreaseStreamRetentionPeriodError, op::DECREASE_STREAM_RETENTION_PERIOD
 );
 impl DecreaseStreamRetentionPeriod {
-    /// The name of the stream to modify.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The new retention period of the stream, in hours. Must be less than the current retention period.
-    #[inline]
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_period_hours = value;
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DecreaseStreamRetentionPeriodError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DecreaseStreamRetentionPeriodError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DecreaseStreamRetentionPeriodInput,
-        rt::Unit,
-        e::DecreaseStreamRetentionPeriodError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DecreaseStreamRetentionPeriodInput stream_name(String));
+    rt::setter!(val_req DecreaseStreamRetentionPeriodInput retention_period_hours(i32));
+    rt::setter!(into_opt DecreaseStreamRetentionPeriodInput stream_arn(String));
+    rt::setter!(into_opt DecreaseStreamRetentionPeriodInput stream_id(String));
 }
 /// The `DeleteChannel` operation.
 ///
@@ -219,48 +117,7 @@ rt::operation_type!(
     op::DELETE_CHANNEL
 );
 impl DeleteChannel {
-    /// The Amazon Resource Name (ARN) of the channel to delete.
-    #[inline]
-    pub fn channel_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteChannelError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteChannelError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteChannelInput, rt::Unit, e::DeleteChannelError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteChannelInput channel_arn(String));
 }
 /// The `DeleteQueue` operation.
 ///
@@ -278,48 +135,7 @@ rt::operation_type!(
     DeleteQueue, t::DeleteQueueInput, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );
 impl DeleteQueue {
-    /// The ARN of the queue to delete.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteQueueError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteQueueInput, rt::Unit, e::DeleteQueueError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteQueueInput queue_arn(String));
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -340,58 +156,8 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteResourcePolicyInput, rt::Unit, e::DeleteResourcePolicyError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyInput stream_id(String));
 }
 /// The `DeleteStream` operation.
 ///
@@ -417,66 +183,10 @@ rt::operation_type!(
     DeleteStream, t::DeleteStreamInput, rt::Unit, e::DeleteStreamError, op::DELETE_STREAM
 );
 impl DeleteStream {
-    /// The name of the stream to delete.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// If this parameter is unset (`null`) or if you set it to `false`, and the stream has registered enhanced fan-out consumers, the call to `DeleteStream` fails with a `ResourceInUseException`.
-    #[inline]
-    pub fn enforce_consumer_deletion(mut self, value: bool) -> Self {
-        self.0.input_mut().enforce_consumer_deletion = Some(value);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteStreamError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteStreamInput, rt::Unit, e::DeleteStreamError> {
-        self.0
-    }
+    rt::setter!(into_opt DeleteStreamInput stream_name(String));
+    rt::setter!(val_opt DeleteStreamInput enforce_consumer_deletion(bool));
+    rt::setter!(into_opt DeleteStreamInput stream_arn(String));
+    rt::setter!(into_opt DeleteStreamInput stream_id(String));
 }
 /// The `DeregisterStreamConsumer` operation.
 ///
@@ -495,74 +205,10 @@ rt::operation_type!(
     e::DeregisterStreamConsumerError, op::DEREGISTER_STREAM_CONSUMER
 );
 impl DeregisterStreamConsumer {
-    /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// The name that you gave to the consumer.
-    #[inline]
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_name = Some(value.into());
-        self
-    }
-    /// The ARN returned by Kinesis Data Streams when you registered the consumer. If you don't know the ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its ARN.
-    #[inline]
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeregisterStreamConsumerError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeregisterStreamConsumerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterStreamConsumerInput,
-        rt::Unit,
-        e::DeregisterStreamConsumerError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DeregisterStreamConsumerInput stream_arn(String));
+    rt::setter!(into_opt DeregisterStreamConsumerInput consumer_name(String));
+    rt::setter!(into_opt DeregisterStreamConsumerInput consumer_arn(String));
+    rt::setter!(into_opt DeregisterStreamConsumerInput stream_id(String));
 }
 /// The `DescribeAccountSettings` operation.
 ///
@@ -581,58 +227,6 @@ rt::operation_type!(
     t::DescribeAccountSettingsOutput, e::DescribeAccountSettingsError,
     op::DESCRIBE_ACCOUNT_SETTINGS
 );
-impl DescribeAccountSettings {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeAccountSettingsOutput,
-            e::DescribeAccountSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeAccountSettingsOutput,
-        e::DescribeAccountSettingsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAccountSettingsInput,
-        t::DescribeAccountSettingsOutput,
-        e::DescribeAccountSettingsError,
-    > {
-        self.0
-    }
-}
 /// The `DescribeChannel` operation.
 ///
 /// Describes the specified channel, including its configuration and current status.
@@ -652,56 +246,7 @@ rt::operation_type!(
     e::DescribeChannelError, op::DESCRIBE_CHANNEL
 );
 impl DescribeChannel {
-    /// The Amazon Resource Name (ARN) of the channel to describe.
-    #[inline]
-    pub fn channel_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeChannelOutput, e::DescribeChannelError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeChannelOutput, e::DescribeChannelError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeChannelInput,
-        t::DescribeChannelOutput,
-        e::DescribeChannelError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeChannelInput channel_arn(String));
     /// Calls `DescribeChannel` until the `ChannelActive` waiter's acceptors decide (boto3's `get_waiter("channel_active")`): every 10 s, at most 18 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CHANNEL_ACTIVE_WAITER`](crate::operations::CHANNEL_ACTIVE_WAITER).
     #[inline]
     pub fn wait_until_channel_active(
@@ -732,52 +277,6 @@ rt::operation_type!(
     DescribeLimits, t::DescribeLimitsInput, t::DescribeLimitsOutput,
     e::DescribeLimitsError, op::DESCRIBE_LIMITS
 );
-impl DescribeLimits {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeLimitsOutput, e::DescribeLimitsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeLimitsOutput, e::DescribeLimitsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLimitsInput,
-        t::DescribeLimitsOutput,
-        e::DescribeLimitsError,
-    > {
-        self.0
-    }
-}
 /// The `DescribeQueue` operation.
 ///
 /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
@@ -793,52 +292,7 @@ rt::operation_type!(
     op::DESCRIBE_QUEUE
 );
 impl DescribeQueue {
-    /// The ARN of the queue to describe.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeQueueOutput, e::DescribeQueueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeQueueOutput, e::DescribeQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeQueueInput, t::DescribeQueueOutput, e::DescribeQueueError> {
-        self.0
-    }
+    rt::setter!(into_req DescribeQueueInput queue_arn(String));
 }
 /// The `DescribeStream` operation.
 ///
@@ -867,80 +321,11 @@ rt::operation_type!(
     e::DescribeStreamError, op::DESCRIBE_STREAM
 );
 impl DescribeStream {
-    /// The name of the stream to describe.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The maximum number of shards to return in a single call. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The shard ID of the shard to start with.
-    #[inline]
-    pub fn exclusive_start_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_shard_id = Some(value.into());
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeStreamOutput, e::DescribeStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeStreamOutput, e::DescribeStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeStreamInput,
-        t::DescribeStreamOutput,
-        e::DescribeStreamError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeStreamInput stream_name(String));
+    rt::setter!(val_opt DescribeStreamInput limit(i32));
+    rt::setter!(into_opt DescribeStreamInput exclusive_start_shard_id(String));
+    rt::setter!(into_opt DescribeStreamInput stream_arn(String));
+    rt::setter!(into_opt DescribeStreamInput stream_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -997,80 +382,10 @@ rt::operation_type!(
     op::DESCRIBE_STREAM_CONSUMER
 );
 impl DescribeStreamConsumer {
-    /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// The name that you gave to the consumer.
-    #[inline]
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_name = Some(value.into());
-        self
-    }
-    /// The ARN returned by Kinesis Data Streams when you registered the consumer.
-    #[inline]
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeStreamConsumerOutput,
-            e::DescribeStreamConsumerError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DescribeStreamConsumerOutput,
-        e::DescribeStreamConsumerError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeStreamConsumerInput,
-        t::DescribeStreamConsumerOutput,
-        e::DescribeStreamConsumerError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeStreamConsumerInput stream_arn(String));
+    rt::setter!(into_opt DescribeStreamConsumerInput consumer_name(String));
+    rt::setter!(into_opt DescribeStreamConsumerInput consumer_arn(String));
+    rt::setter!(into_opt DescribeStreamConsumerInput stream_id(String));
 }
 /// The `DescribeStreamSummary` operation.
 ///
@@ -1093,71 +408,9 @@ rt::operation_type!(
     e::DescribeStreamSummaryError, op::DESCRIBE_STREAM_SUMMARY
 );
 impl DescribeStreamSummary {
-    /// The name of the stream to describe.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DescribeStreamSummaryOutput,
-            e::DescribeStreamSummaryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeStreamSummaryOutput, e::DescribeStreamSummaryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeStreamSummaryInput,
-        t::DescribeStreamSummaryOutput,
-        e::DescribeStreamSummaryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DescribeStreamSummaryInput stream_name(String));
+    rt::setter!(into_opt DescribeStreamSummaryInput stream_arn(String));
+    rt::setter!(into_opt DescribeStreamSummaryInput stream_id(String));
 }
 /// The `DisableEnhancedMonitoring` operation.
 ///
@@ -1177,81 +430,11 @@ rt::operation_type!(
     op::DISABLE_ENHANCED_MONITORING
 );
 impl DisableEnhancedMonitoring {
-    /// The name of the Kinesis data stream for which to disable enhanced monitoring.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// List of shard-level metrics to disable.
-    #[inline]
-    pub fn shard_level_metrics(mut self, value: impl rt::Items<t::MetricsName>) -> Self {
-        value.add_to(&mut self.0.input_mut().shard_level_metrics);
-        self
-    }
-    /// Adds one element to `ShardLevelMetrics`; see [`shard_level_metrics`](Self::shard_level_metrics).
-    #[inline]
-    pub fn push_shard_level_metrics(mut self, item: impl Into<t::MetricsName>) -> Self {
-        rt::push(&mut self.0.input_mut().shard_level_metrics, item);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EnhancedMonitoringOutput,
-            e::DisableEnhancedMonitoringError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnhancedMonitoringOutput, e::DisableEnhancedMonitoringError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableEnhancedMonitoringInput,
-        t::EnhancedMonitoringOutput,
-        e::DisableEnhancedMonitoringError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt DisableEnhancedMonitoringInput stream_name(String));
+    rt::setter!(
+        items DisableEnhancedMonitoringInput shard_level_metrics(t::MetricsName)
+        push_shard_level_metrics
+    );
+    rt::setter!(into_opt DisableEnhancedMonitoringInput stream_arn(String));
+    rt::setter!(into_opt DisableEnhancedMonitoringInput stream_id(String));
 }

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Enables enhanced Kinesis data stream monitoring for shard-level metrics.
-    ///
-    /// Returns the [`EnableEnhancedMonitoring`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables enhanced Kinesis data stream monitoring for shard-level metrics. Returns [`EnableEnhancedMonitoring`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_enhanced_monitoring(&self) -> EnableEnhancedMonitoring {
-        EnableEnhancedMonitoring(
-            rt::Call::new(&self.handle, &op::ENABLE_ENHANCED_MONITORING),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableEnhancedMonitoring` operation.
@@ -35,81 +31,11 @@ rt::operation_type!(
     op::ENABLE_ENHANCED_MONITORING
 );
 impl EnableEnhancedMonitoring {
-    /// The name of the stream for which to enable enhanced monitoring.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// List of shard-level metrics to enable.
-    #[inline]
-    pub fn shard_level_metrics(mut self, value: impl rt::Items<t::MetricsName>) -> Self {
-        value.add_to(&mut self.0.input_mut().shard_level_metrics);
-        self
-    }
-    /// Adds one element to `ShardLevelMetrics`; see [`shard_level_metrics`](Self::shard_level_metrics).
-    #[inline]
-    pub fn push_shard_level_metrics(mut self, item: impl Into<t::MetricsName>) -> Self {
-        rt::push(&mut self.0.input_mut().shard_level_metrics, item);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EnhancedMonitoringOutput,
-            e::EnableEnhancedMonitoringError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::EnhancedMonitoringOutput, e::EnableEnhancedMonitoringError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableEnhancedMonitoringInput,
-        t::EnhancedMonitoringOutput,
-        e::EnableEnhancedMonitoringError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt EnableEnhancedMonitoringInput stream_name(String));
+    rt::setter!(
+        items EnableEnhancedMonitoringInput shard_level_metrics(t::MetricsName)
+        push_shard_level_metrics
+    );
+    rt::setter!(into_opt EnableEnhancedMonitoringInput stream_arn(String));
+    rt::setter!(into_opt EnableEnhancedMonitoringInput stream_id(String));
 }

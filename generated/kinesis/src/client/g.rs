@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Gets data records from a Kinesis data stream's shard.
-    ///
-    /// Returns the [`GetRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets data records from a Kinesis data stream's shard. Returns [`GetRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_records(&self) -> GetRecords {
-        GetRecords(rt::Call::new(&self.handle, &op::GET_RECORDS))
+        rt::builder(&self.handle)
     }
-    /// Returns a policy attached to the specified data stream, consumer, or queue. Request patterns can be one of the following:
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a policy attached to the specified data stream, consumer, or queue. Request patterns can be one of the following: Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Gets an Amazon Kinesis shard iterator. A shard iterator expires 5 minutes after it is returned to the requester.
-    ///
-    /// Returns the [`GetShardIterator`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets an Amazon Kinesis shard iterator. A shard iterator expires 5 minutes after it is returned to the requester. Returns [`GetShardIterator`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_shard_iterator(&self) -> GetShardIterator {
-        GetShardIterator(rt::Call::new(&self.handle, &op::GET_SHARD_ITERATOR))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetRecords` operation.
@@ -56,76 +50,11 @@ rt::operation_type!(
     op::GET_RECORDS
 );
 impl GetRecords {
-    /// The position in the shard from which you want to start sequentially reading data records. A shard iterator specifies this position using the sequence number of a data record in the shard.
-    #[inline]
-    pub fn shard_iterator(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_iterator = value.into();
-        self
-    }
-    /// The maximum number of records to return. Specify a value of up to 10,000. If you specify a value that is greater than 10,000, GetRecords throws `InvalidArgumentException`. The default value is 10,000.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetRecordsOutput, e::GetRecordsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetRecordsOutput, e::GetRecordsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError> {
-        self.0
-    }
+    rt::setter!(into_req GetRecordsInput shard_iterator(String));
+    rt::setter!(val_opt GetRecordsInput limit(i32));
+    rt::setter!(into_opt GetRecordsInput stream_arn(String));
+    rt::setter!(into_opt GetRecordsInput stream_id(String));
+    rt::setter!(val_opt GetRecordsInput dry_run(bool));
 }
 /// The `GetResourcePolicy` operation.
 ///
@@ -146,62 +75,8 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetResourcePolicyOutput, e::GetResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetResourcePolicyOutput, e::GetResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourcePolicyInput,
-        t::GetResourcePolicyOutput,
-        e::GetResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt GetResourcePolicyInput stream_id(String));
 }
 /// The `GetShardIterator` operation.
 ///
@@ -232,99 +107,14 @@ rt::operation_type!(
     e::GetShardIteratorError, op::GET_SHARD_ITERATOR
 );
 impl GetShardIterator {
-    /// The name of the Amazon Kinesis data stream.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The shard ID of the Kinesis Data Streams shard to get the iterator for.
-    #[inline]
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_id = value.into();
-        self
-    }
-    /// Determines how the shard iterator is used to start reading data records from the shard.
-    #[inline]
-    pub fn shard_iterator_type(
-        mut self,
-        value: impl Into<t::ShardIteratorType>,
-    ) -> Self {
-        self.0.input_mut().shard_iterator_type = value.into();
-        self
-    }
-    /// The sequence number of the data record in the shard from which to start reading. Used with shard iterator type AT\_SEQUENCE\_NUMBER and AFTER\_SEQUENCE\_NUMBER.
-    #[inline]
-    pub fn starting_sequence_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().starting_sequence_number = Some(value.into());
-        self
-    }
-    /// The time stamp of the data record from which to start reading. Used with shard iterator type AT\_TIMESTAMP. A time stamp is the Unix epoch date with precision in milliseconds. For example, `2016-04-04T19:58:46.480-00:00` or `1459799926.480`. If a record with this exact time stamp does not exist, the iterator returned is for the next (later) record. If the time stamp is older than the current trim horizon, the iterator returned is for the oldest untrimmed data record (TRIM\_HORIZON).
-    #[inline]
-    pub fn timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().timestamp = Some(value);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetShardIteratorOutput, e::GetShardIteratorError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetShardIteratorOutput, e::GetShardIteratorError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetShardIteratorInput,
-        t::GetShardIteratorOutput,
-        e::GetShardIteratorError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt GetShardIteratorInput stream_name(String));
+    rt::setter!(into_req GetShardIteratorInput shard_id(String));
+    rt::setter!(
+        into_req GetShardIteratorInput shard_iterator_type(t::ShardIteratorType)
+    );
+    rt::setter!(into_opt GetShardIteratorInput starting_sequence_number(String));
+    rt::setter!(val_opt GetShardIteratorInput timestamp(rt::DateTime));
+    rt::setter!(into_opt GetShardIteratorInput stream_arn(String));
+    rt::setter!(into_opt GetShardIteratorInput stream_id(String));
+    rt::setter!(val_opt GetShardIteratorInput dry_run(bool));
 }

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Increases the Kinesis data stream's retention period, which is the length of time data records are accessible after they are added to the stream. The maximum value of a stream's retention period is 8760 hours (365 days).
-    ///
-    /// Returns the [`IncreaseStreamRetentionPeriod`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Increases the Kinesis data stream's retention period, which is the length of time data records are accessible after they are added to the stream. The maximum value of a stream's retention period is 8760 hours (365 days). Returns [`IncreaseStreamRetentionPeriod`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn increase_stream_retention_period(&self) -> IncreaseStreamRetentionPeriod {
-        IncreaseStreamRetentionPeriod(
-            rt::Call::new(&self.handle, &op::INCREASE_STREAM_RETENTION_PERIOD),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `IncreaseStreamRetentionPeriod` operation.
@@ -36,72 +32,8 @@ rt::operation_type!(
     e::IncreaseStreamRetentionPeriodError, op::INCREASE_STREAM_RETENTION_PERIOD
 );
 impl IncreaseStreamRetentionPeriod {
-    /// The name of the stream to modify.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The new retention period of the stream, in hours. Must be more than the current retention period.
-    #[inline]
-    pub fn retention_period_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_period_hours = value;
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::IncreaseStreamRetentionPeriodError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::IncreaseStreamRetentionPeriodError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::IncreaseStreamRetentionPeriodInput,
-        rt::Unit,
-        e::IncreaseStreamRetentionPeriodError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt IncreaseStreamRetentionPeriodInput stream_name(String));
+    rt::setter!(val_req IncreaseStreamRetentionPeriodInput retention_period_hours(i32));
+    rt::setter!(into_opt IncreaseStreamRetentionPeriodInput stream_arn(String));
+    rt::setter!(into_opt IncreaseStreamRetentionPeriodInput stream_id(String));
 }

@@ -7,54 +7,40 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists the channels in your account. You can filter the results by source stream. The results are paginated. Use the `NextToken` value returned in the response to retrieve additional results.
-    ///
-    /// Returns the [`ListChannels`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the channels in your account. You can filter the results by source stream. The results are paginated. Use the `NextToken` value returned in the response to retrieve additional results. Returns [`ListChannels`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_channels(&self) -> ListChannels {
-        ListChannels(rt::Call::new(&self.handle, &op::LIST_CHANNELS))
+        rt::builder(&self.handle)
     }
-    /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
-    ///
-    /// Returns the [`ListQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream. Returns [`ListQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+        rt::builder(&self.handle)
     }
-    /// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream.
-    ///
-    /// Returns the [`ListShards`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream. Returns [`ListShards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_shards(&self) -> ListShards {
-        ListShards(rt::Call::new(&self.handle, &op::LIST_SHARDS))
+        rt::builder(&self.handle)
     }
-    /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
-    ///
-    /// Returns the [`ListStreamConsumers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer. Returns [`ListStreamConsumers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stream_consumers(&self) -> ListStreamConsumers {
-        ListStreamConsumers(rt::Call::new(&self.handle, &op::LIST_STREAM_CONSUMERS))
+        rt::builder(&self.handle)
     }
-    /// Lists your Kinesis data streams.
-    ///
-    /// Returns the [`ListStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists your Kinesis data streams. Returns [`ListStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_streams(&self) -> ListStreams {
-        ListStreams(rt::Call::new(&self.handle, &op::LIST_STREAMS))
+        rt::builder(&self.handle)
     }
-    /// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account.
-    ///
-    /// Returns the [`ListTagsForStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account. Returns [`ListTagsForStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_stream(&self) -> ListTagsForStream {
-        ListTagsForStream(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListChannels` operation.
@@ -76,70 +62,11 @@ rt::operation_type!(
     op::LIST_CHANNELS
 );
 impl ListChannels {
-    /// Filters the results to channels associated with the specified streams.
-    #[inline]
-    pub fn stream_filter(mut self, value: impl rt::Items<t::StreamFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_filter);
-        self
-    }
-    /// Adds one element to `StreamFilter`; see [`stream_filter`](Self::stream_filter).
-    #[inline]
-    pub fn push_stream_filter(mut self, item: impl Into<t::StreamFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().stream_filter, item);
-        self
-    }
-    /// The maximum number of channels to return in a single call. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The pagination token returned by a previous call. Specify this token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListChannelsOutput, e::ListChannelsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListChannelsOutput, e::ListChannelsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListChannelsInput, t::ListChannelsOutput, e::ListChannelsError> {
-        self.0
-    }
+    rt::setter!(
+        items ListChannelsInput stream_filter(t::StreamFilter) push_stream_filter
+    );
+    rt::setter!(val_opt ListChannelsInput max_results(i32));
+    rt::setter!(into_opt ListChannelsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -167,70 +94,11 @@ rt::operation_type!(
     op::LIST_QUEUES
 );
 impl ListQueues {
-    /// The maximum number of queue summaries to return in one response. The response might contain fewer summaries than this value, and might contain a `NextToken` even when it contains fewer.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The `NextToken` returned by a previous `ListQueues` request. Use it to retrieve the next page of queue summaries.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Lists only the queues created on the specified data stream.
-    #[inline]
-    pub fn stream_filter(mut self, value: impl rt::Items<t::QueueStreamFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().stream_filter);
-        self
-    }
-    /// Adds one element to `StreamFilter`; see [`stream_filter`](Self::stream_filter).
-    #[inline]
-    pub fn push_stream_filter(mut self, item: impl Into<t::QueueStreamFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().stream_filter, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListQueuesOutput, e::ListQueuesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListQueuesOutput, e::ListQueuesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError> {
-        self.0
-    }
+    rt::setter!(val_opt ListQueuesInput max_results(i32));
+    rt::setter!(into_opt ListQueuesInput next_token(String));
+    rt::setter!(
+        items ListQueuesInput stream_filter(t::QueueStreamFilter) push_stream_filter
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -262,94 +130,14 @@ rt::operation_type!(
     op::LIST_SHARDS
 );
 impl ListShards {
-    /// The name of the data stream whose shards you want to list.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// When the number of shards in the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of shards in the data stream, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListShards` to list the next set of shards.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specify this parameter to indicate that you want to list the shards starting with the shard whose ID immediately follows `ExclusiveStartShardId`.
-    #[inline]
-    pub fn exclusive_start_shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_shard_id = Some(value.into());
-        self
-    }
-    /// The maximum number of shards to return in a single call to `ListShards`. The maximum number of shards to return in a single call. The default value is 1000. If you specify a value greater than 1000, at most 1000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Specify this input parameter to distinguish data streams that have the same name. For example, if you create a data stream and then delete it, and you later create another data stream with the same name, you can use this input parameter to specify which of the two streams you want to list the shards for.
-    #[inline]
-    pub fn stream_creation_timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Enables you to filter out the response of the `ListShards` API. You can only specify one filter at a time.
-    #[inline]
-    pub fn shard_filter(mut self, value: t::ShardFilter) -> Self {
-        self.0.input_mut().shard_filter = Some(value);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListShardsOutput, e::ListShardsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListShardsOutput, e::ListShardsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListShardsInput, t::ListShardsOutput, e::ListShardsError> {
-        self.0
-    }
+    rt::setter!(into_opt ListShardsInput stream_name(String));
+    rt::setter!(into_opt ListShardsInput next_token(String));
+    rt::setter!(into_opt ListShardsInput exclusive_start_shard_id(String));
+    rt::setter!(val_opt ListShardsInput max_results(i32));
+    rt::setter!(val_opt ListShardsInput stream_creation_timestamp(rt::DateTime));
+    rt::setter!(val_opt ListShardsInput shard_filter(t::ShardFilter));
+    rt::setter!(into_opt ListShardsInput stream_arn(String));
+    rt::setter!(into_opt ListShardsInput stream_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -381,83 +169,13 @@ rt::operation_type!(
     e::ListStreamConsumersError, op::LIST_STREAM_CONSUMERS
 );
 impl ListStreamConsumers {
-    /// The ARN of the Kinesis data stream for which you want to list the registered consumers. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// When the number of consumers that are registered with the data stream is greater than the default value for the `MaxResults` parameter, or if you explicitly specify a value for `MaxResults` that is less than the number of consumers that are registered with the data stream, the response includes a pagination token named `NextToken`. You can specify this `NextToken` value in a subsequent call to `ListStreamConsumers` to list the next set of registered consumers.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of consumers that you want a single call of `ListStreamConsumers` to return. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Specify this input parameter to distinguish data streams that have the same name. For example, if you create a data stream and then delete it, and you later create another data stream with the same name, you can use this input parameter to specify which of the two streams you want to list the consumers for.
-    #[inline]
-    pub fn stream_creation_timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().stream_creation_timestamp = Some(value);
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListStreamConsumersOutput,
-            e::ListStreamConsumersError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListStreamConsumersOutput, e::ListStreamConsumersError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStreamConsumersInput,
-        t::ListStreamConsumersOutput,
-        e::ListStreamConsumersError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStreamConsumersInput stream_arn(String));
+    rt::setter!(into_opt ListStreamConsumersInput next_token(String));
+    rt::setter!(val_opt ListStreamConsumersInput max_results(i32));
+    rt::setter!(
+        val_opt ListStreamConsumersInput stream_creation_timestamp(rt::DateTime)
+    );
+    rt::setter!(into_opt ListStreamConsumersInput stream_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -489,64 +207,9 @@ rt::operation_type!(
     op::LIST_STREAMS
 );
 impl ListStreams {
-    /// The maximum number of streams to list. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The name of the stream to start the list with.
-    #[inline]
-    pub fn exclusive_start_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_stream_name = Some(value.into());
-        self
-    }
-    /// Sets `NextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListStreamsOutput, e::ListStreamsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListStreamsOutput, e::ListStreamsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError> {
-        self.0
-    }
+    rt::setter!(val_opt ListStreamsInput limit(i32));
+    rt::setter!(into_opt ListStreamsInput exclusive_start_stream_name(String));
+    rt::setter!(into_opt ListStreamsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -580,65 +243,8 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The Amazon Resource Name (ARN) of the Kinesis resource for which to list tags.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceOutput,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceOutput, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceInput,
-        t::ListTagsForResourceOutput,
-        e::ListTagsForResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourceInput resource_arn(String));
+    rt::setter!(into_opt ListTagsForResourceInput stream_id(String));
 }
 /// The `ListTagsForStream` operation.
 ///
@@ -657,78 +263,9 @@ rt::operation_type!(
     e::ListTagsForStreamError, op::LIST_TAGS_FOR_STREAM
 );
 impl ListTagsForStream {
-    /// The name of the stream.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The key to use as the starting point for the list of tags. If this parameter is set, `ListTagsForStream` gets all tags that occur after `ExclusiveStartTagKey`.
-    #[inline]
-    pub fn exclusive_start_tag_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusive_start_tag_key = Some(value.into());
-        self
-    }
-    /// The number of tags to return. If this number is less than the total number of tags associated with the stream, `HasMoreTags` is set to `true`. To list additional tags, set `ExclusiveStartTagKey` to the last key in the response.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTagsForStreamOutput, e::ListTagsForStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForStreamOutput, e::ListTagsForStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForStreamInput,
-        t::ListTagsForStreamOutput,
-        e::ListTagsForStreamError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListTagsForStreamInput stream_name(String));
+    rt::setter!(into_opt ListTagsForStreamInput exclusive_start_tag_key(String));
+    rt::setter!(val_opt ListTagsForStreamInput limit(i32));
+    rt::setter!(into_opt ListTagsForStreamInput stream_arn(String));
+    rt::setter!(into_opt ListTagsForStreamInput stream_id(String));
 }

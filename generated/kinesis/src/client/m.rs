@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Merges two adjacent shards in a Kinesis data stream and combines them into a single shard to reduce the stream's capacity to ingest and transport data. This API is only supported for the data streams with the provisioned capacity mode. Two shards are considered adjacent if the union of the hash key ranges for the two shards form a contiguous set with no gaps. For example, if you have two shards, one with a hash key range of 276...381 and the other with a hash key range of 382...454, then you could merge these two shards into a single shard that would have a hash key range of 276...454. After the merge, the single child shard receives data for all hash key values covered by the two parent shards.
-    ///
-    /// Returns the [`MergeShards`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Merges two adjacent shards in a Kinesis data stream and combines them into a single shard to reduce the stream's capacity to ingest and transport data. This API is only supported for the data streams with the provisioned capacity mode. Two shards are considered adjacent if the union of the hash key ranges for the two shards form a contiguous set with no gaps. For example, if you have two shards, one with a hash key range of 276...381 and the other with a hash key range of 382...454, then you could merge these two shards into a single shard that would have a hash key range of 276...454. After the merge, the single child shard receives data for all hash key values covered by the two parent shards. Returns [`MergeShards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn merge_shards(&self) -> MergeShards {
-        MergeShards(rt::Call::new(&self.handle, &op::MERGE_SHARDS))
+        rt::builder(&self.handle)
     }
 }
 /// The `MergeShards` operation.
@@ -41,70 +39,9 @@ rt::operation_type!(
     MergeShards, t::MergeShardsInput, rt::Unit, e::MergeShardsError, op::MERGE_SHARDS
 );
 impl MergeShards {
-    /// The name of the stream for the merge.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The shard ID of the shard to combine with the adjacent shard for the merge.
-    #[inline]
-    pub fn shard_to_merge(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_to_merge = value.into();
-        self
-    }
-    /// The shard ID of the adjacent shard for the merge.
-    #[inline]
-    pub fn adjacent_shard_to_merge(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().adjacent_shard_to_merge = value.into();
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::MergeShardsError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::MergeShardsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::MergeShardsInput, rt::Unit, e::MergeShardsError> {
-        self.0
-    }
+    rt::setter!(into_opt MergeShardsInput stream_name(String));
+    rt::setter!(into_req MergeShardsInput shard_to_merge(String));
+    rt::setter!(into_req MergeShardsInput adjacent_shard_to_merge(String));
+    rt::setter!(into_opt MergeShardsInput stream_arn(String));
+    rt::setter!(into_opt MergeShardsInput stream_id(String));
 }

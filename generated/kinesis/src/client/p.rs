@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Writes a single data record into an Amazon Kinesis data stream. Call `PutRecord` to send data into the stream for real-time ingestion and subsequent processing, one record at a time. Each shard can support writes up to 1,000 records per second, up to a maximum data write total of 10 MiB per second.
-    ///
-    /// Returns the [`PutRecord`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Writes a single data record into an Amazon Kinesis data stream. Call `PutRecord` to send data into the stream for real-time ingestion and subsequent processing, one record at a time. Each shard can support writes up to 1,000 records per second, up to a maximum data write total of 10 MiB per second. Returns [`PutRecord`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_record(&self) -> PutRecord {
-        PutRecord(rt::Call::new(&self.handle, &op::PUT_RECORD))
+        rt::builder(&self.handle)
     }
-    /// Writes multiple data records into a Kinesis data stream in a single call (also referred to as a `PutRecords` request). Use this operation to send data into the stream for data ingestion and processing.
-    ///
-    /// Returns the [`PutRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Writes multiple data records into a Kinesis data stream in a single call (also referred to as a `PutRecords` request). Use this operation to send data into the stream for data ingestion and processing. Returns [`PutRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_records(&self) -> PutRecords {
-        PutRecords(rt::Call::new(&self.handle, &op::PUT_RECORDS))
+        rt::builder(&self.handle)
     }
-    /// Attaches a resource-based policy to a data stream, a queue, or an enhanced fan-out consumer. If you are using an identity other than the root user of the Amazon Web Services account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error`. If you receive a `ResourceNotFoundException`, check to see if you passed a valid stream or consumer resource.
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches a resource-based policy to a data stream, a queue, or an enhanced fan-out consumer. If you are using an identity other than the root user of the Amazon Web Services account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error`. If you receive a `ResourceNotFoundException`, check to see if you passed a valid stream or consumer resource. Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutRecord` operation.
@@ -59,92 +53,14 @@ rt::operation_type!(
     PutRecord, t::PutRecordInput, t::PutRecordOutput, e::PutRecordError, op::PUT_RECORD
 );
 impl PutRecord {
-    /// The name of the stream to put the data record into.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The data blob to put into the record, which is base64-encoded when the blob is serialized. When the data blob (the payload before base64-encoding) is added to the partition key size, the total size must not exceed the maximum record size (10 MiB).
-    #[inline]
-    pub fn data(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().data = value.into();
-        self
-    }
-    /// Determines which shard in the stream the data record is assigned to. Partition keys are Unicode strings with a maximum length limit of 256 characters for each key. Amazon Kinesis Data Streams uses the partition key as input to a hash function that maps the partition key and associated data to a specific shard. Specifically, an MD5 hash function is used to map partition keys to 128-bit integer values and to map associated data records to shards. As a result of this hashing mechanism, all data records with the same partition key map to the same shard within the stream.
-    #[inline]
-    pub fn partition_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().partition_key = Some(value.into());
-        self
-    }
-    /// The hash value used to explicitly determine the shard the data record is assigned to by overriding the partition key hash.
-    #[inline]
-    pub fn explicit_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().explicit_hash_key = Some(value.into());
-        self
-    }
-    /// Guarantees strictly increasing sequence numbers, for puts from the same client and to the same partition key. Usage: set the `SequenceNumberForOrdering` of record *n* to the sequence number of record *n-1* (as returned in the result when putting record *n-1*). If this parameter is not set, records are coarsely ordered based on arrival time.
-    #[inline]
-    pub fn sequence_number_for_ordering(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sequence_number_for_ordering = Some(value.into());
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutRecordOutput, e::PutRecordError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutRecordOutput, e::PutRecordError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutRecordInput, t::PutRecordOutput, e::PutRecordError> {
-        self.0
-    }
+    rt::setter!(into_opt PutRecordInput stream_name(String));
+    rt::setter!(into_req PutRecordInput data(rt::Blob));
+    rt::setter!(into_opt PutRecordInput partition_key(String));
+    rt::setter!(into_opt PutRecordInput explicit_hash_key(String));
+    rt::setter!(into_opt PutRecordInput sequence_number_for_ordering(String));
+    rt::setter!(into_opt PutRecordInput stream_arn(String));
+    rt::setter!(into_opt PutRecordInput stream_id(String));
+    rt::setter!(val_opt PutRecordInput dry_run(bool));
 }
 /// The `PutRecords` operation.
 ///
@@ -181,82 +97,11 @@ rt::operation_type!(
     op::PUT_RECORDS
 );
 impl PutRecords {
-    /// The records associated with the request.
-    #[inline]
-    pub fn records(mut self, value: impl rt::Items<t::PutRecordsRequestEntry>) -> Self {
-        value.add_to(&mut self.0.input_mut().records);
-        self
-    }
-    /// Adds one element to `Records`; see [`records`](Self::records).
-    #[inline]
-    pub fn push_records(mut self, item: impl Into<t::PutRecordsRequestEntry>) -> Self {
-        rt::push(&mut self.0.input_mut().records, item);
-        self
-    }
-    /// The stream name associated with the request.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutRecordsOutput, e::PutRecordsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutRecordsOutput, e::PutRecordsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError> {
-        self.0
-    }
+    rt::setter!(items PutRecordsInput records(t::PutRecordsRequestEntry) push_records);
+    rt::setter!(into_opt PutRecordsInput stream_name(String));
+    rt::setter!(into_opt PutRecordsInput stream_arn(String));
+    rt::setter!(into_opt PutRecordsInput stream_id(String));
+    rt::setter!(val_opt PutRecordsInput dry_run(bool));
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -277,58 +122,7 @@ rt::operation_type!(
     op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Details of the resource policy. It must include the identity of the principal and the actions allowed on this resource. This is formatted as a JSON string.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutResourcePolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError> {
-        self.0
-    }
+    rt::setter!(into_req PutResourcePolicyInput resource_arn(String));
+    rt::setter!(into_opt PutResourcePolicyInput stream_id(String));
+    rt::setter!(into_req PutResourcePolicyInput policy(String));
 }

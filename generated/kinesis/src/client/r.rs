@@ -7,46 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Receives up to 10 dead-letter records from the specified queue. Each queue has built-in dead-letter handling: when a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, which usually means your queue consumer could not process it. The dead-letter record stays in the same queue, and ReceiveQueueRecords no longer returns it.
-    ///
-    /// Returns the [`ReceiveDeadLetterQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Receives up to 10 dead-letter records from the specified queue. Each queue has built-in dead-letter handling: when a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, which usually means your queue consumer could not process it. The dead-letter record stays in the same queue, and ReceiveQueueRecords no longer returns it. Returns [`ReceiveDeadLetterQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn receive_dead_letter_queue_records(&self) -> ReceiveDeadLetterQueueRecords {
-        ReceiveDeadLetterQueueRecords(
-            rt::Call::new(&self.handle, &op::RECEIVE_DEAD_LETTER_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility.
-    ///
-    /// Returns the [`ReceiveQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility. Returns [`ReceiveQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn receive_queue_records(&self) -> ReceiveQueueRecords {
-        ReceiveQueueRecords(rt::Call::new(&self.handle, &op::RECEIVE_QUEUE_RECORDS))
+        rt::builder(&self.handle)
     }
-    /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
-    ///
-    /// Returns the [`RegisterStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream. Returns [`RegisterStreamConsumer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_stream_consumer(&self) -> RegisterStreamConsumer {
-        RegisterStreamConsumer(
-            rt::Call::new(&self.handle, &op::REGISTER_STREAM_CONSUMER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes.
-    ///
-    /// Returns the [`RemoveTagsFromStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes. Returns [`RemoveTagsFromStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_tags_from_stream(&self) -> RemoveTagsFromStream {
-        RemoveTagsFromStream(rt::Call::new(&self.handle, &op::REMOVE_TAGS_FROM_STREAM))
+        rt::builder(&self.handle)
     }
-    /// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`RestoreDeadLetterQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response. Returns [`RestoreDeadLetterQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_dead_letter_queue_records(&self) -> RestoreDeadLetterQueueRecords {
-        RestoreDeadLetterQueueRecords(
-            rt::Call::new(&self.handle, &op::RESTORE_DEAD_LETTER_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ReceiveDeadLetterQueueRecords` operation.
@@ -71,80 +55,12 @@ rt::operation_type!(
     op::RECEIVE_DEAD_LETTER_QUEUE_RECORDS
 );
 impl ReceiveDeadLetterQueueRecords {
-    /// The ARN of the queue whose dead-letter records are received.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The maximum number of records to return. The queue never returns more dead-letter records than this value, and might return fewer. The default is 10.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The duration, in seconds, that the call waits for a record to become visible before returning. The default is 9.
-    #[inline]
-    pub fn wait_time_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().wait_time_seconds = Some(value);
-        self
-    }
-    /// The duration, in seconds, that the records returned by this request are in flight and not visible to any consumer instance. If you do not specify this value, the queue's visibility timeout is used.
-    #[inline]
-    pub fn visibility_timeout_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout_seconds = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ReceiveDeadLetterQueueRecordsOutput,
-            e::ReceiveDeadLetterQueueRecordsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ReceiveDeadLetterQueueRecordsOutput,
-        e::ReceiveDeadLetterQueueRecordsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReceiveDeadLetterQueueRecordsInput,
-        t::ReceiveDeadLetterQueueRecordsOutput,
-        e::ReceiveDeadLetterQueueRecordsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ReceiveDeadLetterQueueRecordsInput queue_arn(String));
+    rt::setter!(val_opt ReceiveDeadLetterQueueRecordsInput limit(i32));
+    rt::setter!(val_opt ReceiveDeadLetterQueueRecordsInput wait_time_seconds(i32));
+    rt::setter!(
+        val_opt ReceiveDeadLetterQueueRecordsInput visibility_timeout_seconds(i32)
+    );
 }
 /// The `ReceiveQueueRecords` operation.
 ///
@@ -171,77 +87,10 @@ rt::operation_type!(
     e::ReceiveQueueRecordsError, op::RECEIVE_QUEUE_RECORDS
 );
 impl ReceiveQueueRecords {
-    /// The ARN of the queue to receive records from.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The maximum number of records to return. The queue never returns more records than this value, and might return fewer. The default is 10.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The duration, in seconds, that the call waits for a record to become visible before returning. The default is 9.
-    #[inline]
-    pub fn wait_time_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().wait_time_seconds = Some(value);
-        self
-    }
-    /// The duration, in seconds, that the records returned by this request are in flight and not visible to any consumer instance. If you do not specify this value, the queue's visibility timeout is used.
-    #[inline]
-    pub fn visibility_timeout_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout_seconds = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ReceiveQueueRecordsOutput,
-            e::ReceiveQueueRecordsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ReceiveQueueRecordsOutput, e::ReceiveQueueRecordsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReceiveQueueRecordsInput,
-        t::ReceiveQueueRecordsOutput,
-        e::ReceiveQueueRecordsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ReceiveQueueRecordsInput queue_arn(String));
+    rt::setter!(val_opt ReceiveQueueRecordsInput limit(i32));
+    rt::setter!(val_opt ReceiveQueueRecordsInput wait_time_seconds(i32));
+    rt::setter!(val_opt ReceiveQueueRecordsInput visibility_timeout_seconds(i32));
 }
 /// The `RegisterStreamConsumer` operation.
 ///
@@ -267,90 +116,10 @@ rt::operation_type!(
     op::REGISTER_STREAM_CONSUMER
 );
 impl RegisterStreamConsumer {
-    /// The ARN of the Kinesis data stream that you want to register the consumer with. For more info, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// For a given Kinesis data stream, each consumer must have a unique name. However, consumer names don't have to be unique across data streams.
-    #[inline]
-    pub fn consumer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_name = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// A set of up to 50 key-value pairs. A tag consists of a required key and an optional value.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::RegisterStreamConsumerOutput,
-            e::RegisterStreamConsumerError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::RegisterStreamConsumerOutput,
-        e::RegisterStreamConsumerError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterStreamConsumerInput,
-        t::RegisterStreamConsumerOutput,
-        e::RegisterStreamConsumerError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RegisterStreamConsumerInput stream_arn(String));
+    rt::setter!(into_req RegisterStreamConsumerInput consumer_name(String));
+    rt::setter!(into_opt RegisterStreamConsumerInput stream_id(String));
+    rt::setter!(entries RegisterStreamConsumerInput tags(String, String) insert_tags);
 }
 /// The `RemoveTagsFromStream` operation.
 ///
@@ -373,76 +142,10 @@ rt::operation_type!(
     e::RemoveTagsFromStreamError, op::REMOVE_TAGS_FROM_STREAM
 );
 impl RemoveTagsFromStream {
-    /// The name of the stream.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// A list of tag keys. Each corresponding tag is removed from the stream.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RemoveTagsFromStreamError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RemoveTagsFromStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RemoveTagsFromStreamInput, rt::Unit, e::RemoveTagsFromStreamError> {
-        self.0
-    }
+    rt::setter!(into_opt RemoveTagsFromStreamInput stream_name(String));
+    rt::setter!(items RemoveTagsFromStreamInput tag_keys(String) push_tag_keys);
+    rt::setter!(into_opt RemoveTagsFromStreamInput stream_arn(String));
+    rt::setter!(into_opt RemoveTagsFromStreamInput stream_id(String));
 }
 /// The `RestoreDeadLetterQueueRecords` operation.
 ///
@@ -464,78 +167,9 @@ rt::operation_type!(
     op::RESTORE_DEAD_LETTER_QUEUE_RECORDS
 );
 impl RestoreDeadLetterQueueRecords {
-    /// The ARN of the queue whose dead-letter records are restored.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The dead-letter records to restore, identified by their receipt handles.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::RestoreDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::RestoreDeadLetterQueueRecordsRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::RestoreDeadLetterQueueRecordsOutput,
-            e::RestoreDeadLetterQueueRecordsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::RestoreDeadLetterQueueRecordsOutput,
-        e::RestoreDeadLetterQueueRecordsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreDeadLetterQueueRecordsInput,
-        t::RestoreDeadLetterQueueRecordsOutput,
-        e::RestoreDeadLetterQueueRecordsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RestoreDeadLetterQueueRecordsInput queue_arn(String));
+    rt::setter!(
+        items RestoreDeadLetterQueueRecordsInput
+        entries(t::RestoreDeadLetterQueueRecordsRequestEntry) push_entries
+    );
 }

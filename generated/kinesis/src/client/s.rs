@@ -7,33 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Splits a shard into two new shards in the Kinesis data stream, to increase the stream's capacity to ingest and transport data. `SplitShard` is called when there is a need to increase the overall capacity of a stream because of an expected increase in the volume of data records being ingested. This API is only supported for the data streams with the provisioned capacity mode.
-    ///
-    /// Returns the [`SplitShard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Splits a shard into two new shards in the Kinesis data stream, to increase the stream's capacity to ingest and transport data. `SplitShard` is called when there is a need to increase the overall capacity of a stream because of an expected increase in the volume of data records being ingested. This API is only supported for the data streams with the provisioned capacity mode. Returns [`SplitShard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn split_shard(&self) -> SplitShard {
-        SplitShard(rt::Call::new(&self.handle, &op::SPLIT_SHARD))
+        rt::builder(&self.handle)
     }
-    /// Enables or updates server-side encryption using an Amazon Web Services KMS key for a specified stream.
-    ///
-    /// Returns the [`StartStreamEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables or updates server-side encryption using an Amazon Web Services KMS key for a specified stream. Returns [`StartStreamEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_stream_encryption(&self) -> StartStreamEncryption {
-        StartStreamEncryption(rt::Call::new(&self.handle, &op::START_STREAM_ENCRYPTION))
+        rt::builder(&self.handle)
     }
-    /// Disables server-side encryption for a specified stream.
-    ///
-    /// Returns the [`StopStreamEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables server-side encryption for a specified stream. Returns [`StopStreamEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_stream_encryption(&self) -> StopStreamEncryption {
-        StopStreamEncryption(rt::Call::new(&self.handle, &op::STOP_STREAM_ENCRYPTION))
+        rt::builder(&self.handle)
     }
-    /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call RegisterStreamConsumer to register the consumer with Kinesis Data Streams.
-    ///
-    /// Returns the [`SubscribeToShard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call RegisterStreamConsumer to register the consumer with Kinesis Data Streams. Returns [`SubscribeToShard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn subscribe_to_shard(&self) -> SubscribeToShard {
-        SubscribeToShard(rt::Call::new(&self.handle, &op::SUBSCRIBE_TO_SHARD))
+        rt::builder(&self.handle)
     }
 }
 /// The `SplitShard` operation.
@@ -66,72 +58,11 @@ rt::operation_type!(
     SplitShard, t::SplitShardInput, rt::Unit, e::SplitShardError, op::SPLIT_SHARD
 );
 impl SplitShard {
-    /// The name of the stream for the shard split.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The shard ID of the shard to split.
-    #[inline]
-    pub fn shard_to_split(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_to_split = value.into();
-        self
-    }
-    /// A hash key value for the starting hash key of one of the child shards created by the split. The hash key range for a given shard constitutes a set of ordered contiguous positive integers. The value for `NewStartingHashKey` must be in the range of hash keys being mapped into the shard. The `NewStartingHashKey` hash key value and all higher hash key values in hash key range are distributed to one of the child shards. All the lower hash key values in the range are distributed to the other child shard.
-    #[inline]
-    pub fn new_starting_hash_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().new_starting_hash_key = value.into();
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SplitShardError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SplitShardError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SplitShardInput, rt::Unit, e::SplitShardError> {
-        self.0
-    }
+    rt::setter!(into_opt SplitShardInput stream_name(String));
+    rt::setter!(into_req SplitShardInput shard_to_split(String));
+    rt::setter!(into_req SplitShardInput new_starting_hash_key(String));
+    rt::setter!(into_opt SplitShardInput stream_arn(String));
+    rt::setter!(into_opt SplitShardInput stream_id(String));
 }
 /// The `StartStreamEncryption` operation.
 ///
@@ -156,80 +87,11 @@ rt::operation_type!(
     e::StartStreamEncryptionError, op::START_STREAM_ENCRYPTION
 );
 impl StartStreamEncryption {
-    /// The name of the stream for which to start encrypting records.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The encryption type to use. The only valid value is `KMS`.
-    #[inline]
-    pub fn encryption_type(mut self, value: impl Into<t::EncryptionType>) -> Self {
-        self.0.input_mut().encryption_type = value.into();
-        self
-    }
-    /// The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias `aws/kinesis`.
-    #[inline]
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_id = value.into();
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::StartStreamEncryptionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::StartStreamEncryptionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartStreamEncryptionInput,
-        rt::Unit,
-        e::StartStreamEncryptionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt StartStreamEncryptionInput stream_name(String));
+    rt::setter!(into_req StartStreamEncryptionInput encryption_type(t::EncryptionType));
+    rt::setter!(into_req StartStreamEncryptionInput key_id(String));
+    rt::setter!(into_opt StartStreamEncryptionInput stream_arn(String));
+    rt::setter!(into_opt StartStreamEncryptionInput stream_id(String));
 }
 /// The `StopStreamEncryption` operation.
 ///
@@ -254,76 +116,11 @@ rt::operation_type!(
     e::StopStreamEncryptionError, op::STOP_STREAM_ENCRYPTION
 );
 impl StopStreamEncryption {
-    /// The name of the stream on which to stop encrypting records.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The encryption type. The only valid value is `KMS`.
-    #[inline]
-    pub fn encryption_type(mut self, value: impl Into<t::EncryptionType>) -> Self {
-        self.0.input_mut().encryption_type = value.into();
-        self
-    }
-    /// The GUID for the customer-managed Amazon Web Services KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias `aws/kinesis`.
-    #[inline]
-    pub fn key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_id = value.into();
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::StopStreamEncryptionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::StopStreamEncryptionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StopStreamEncryptionInput, rt::Unit, e::StopStreamEncryptionError> {
-        self.0
-    }
+    rt::setter!(into_opt StopStreamEncryptionInput stream_name(String));
+    rt::setter!(into_req StopStreamEncryptionInput encryption_type(t::EncryptionType));
+    rt::setter!(into_req StopStreamEncryptionInput key_id(String));
+    rt::setter!(into_opt StopStreamEncryptionInput stream_arn(String));
+    rt::setter!(into_opt StopStreamEncryptionInput stream_id(String));
 }
 /// The `SubscribeToShard` operation.
 ///
@@ -348,78 +145,9 @@ rt::operation_type!(
     e::SubscribeToShardError, op::SUBSCRIBE_TO_SHARD
 );
 impl SubscribeToShard {
-    /// For this parameter, use the value you obtained when you called RegisterStreamConsumer.
-    #[inline]
-    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().consumer_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// The ID of the shard you want to subscribe to. To see a list of all the shards for a given stream, use ListShards.
-    #[inline]
-    pub fn shard_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shard_id = value.into();
-        self
-    }
-    /// The starting position in the data stream from which to start streaming.
-    #[inline]
-    pub fn starting_position(mut self, value: t::StartingPosition) -> Self {
-        self.0.input_mut().starting_position = value;
-        self
-    }
-    /// Checks if your request will succeed. `DryRun` is an optional parameter.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SubscribeToShardOutput, e::SubscribeToShardError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SubscribeToShardOutput, e::SubscribeToShardError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SubscribeToShardInput,
-        t::SubscribeToShardOutput,
-        e::SubscribeToShardError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SubscribeToShardInput consumer_arn(String));
+    rt::setter!(into_opt SubscribeToShardInput stream_id(String));
+    rt::setter!(into_req SubscribeToShardInput shard_id(String));
+    rt::setter!(val_req SubscribeToShardInput starting_position(t::StartingPosition));
+    rt::setter!(val_opt SubscribeToShardInput dry_run(bool));
 }

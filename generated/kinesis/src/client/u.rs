@@ -7,94 +7,64 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Updates the account-level settings for Amazon Kinesis Data Streams.
-    ///
-    /// Returns the [`UpdateAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the account-level settings for Amazon Kinesis Data Streams. Returns [`UpdateAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_account_settings(&self) -> UpdateAccountSettings {
-        UpdateAccountSettings(rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_SETTINGS))
+        rt::builder(&self.handle)
     }
-    /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one.
-    ///
-    /// Returns the [`UpdateChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one. Returns [`UpdateChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_channel(&self) -> UpdateChannel {
-        UpdateChannel(rt::Call::new(&self.handle, &op::UPDATE_CHANNEL))
+        rt::builder(&self.handle)
     }
-    /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`UpdateDeadLetterQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response. Returns [`UpdateDeadLetterQueueRecordsVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_dead_letter_queue_records_visibility(
         &self,
     ) -> UpdateDeadLetterQueueRecordsVisibility {
-        UpdateDeadLetterQueueRecordsVisibility(
-            rt::Call::new(&self.handle, &op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
-    /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
-    ///
-    /// Returns the [`UpdateMaxRecordSize`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB. Returns [`UpdateMaxRecordSize`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_max_record_size(&self) -> UpdateMaxRecordSize {
-        UpdateMaxRecordSize(rt::Call::new(&self.handle, &op::UPDATE_MAX_RECORD_SIZE))
+        rt::builder(&self.handle)
     }
-    /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both.
-    ///
-    /// Returns the [`UpdateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both. Returns [`UpdateQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_queue(&self) -> UpdateQueue {
-        UpdateQueue(rt::Call::new(&self.handle, &op::UPDATE_QUEUE))
+        rt::builder(&self.handle)
     }
-    /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`UpdateQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response. Returns [`UpdateQueueRecordsVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_queue_records_visibility(&self) -> UpdateQueueRecordsVisibility {
-        UpdateQueueRecordsVisibility(
-            rt::Call::new(&self.handle, &op::UPDATE_QUEUE_RECORDS_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode.
-    ///
-    /// Returns the [`UpdateShardCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode. Returns [`UpdateShardCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_shard_count(&self) -> UpdateShardCount {
-        UpdateShardCount(rt::Call::new(&self.handle, &op::UPDATE_SHARD_COUNT))
+        rt::builder(&self.handle)
     }
-    /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream.
-    ///
-    /// Returns the [`UpdateStreamMode`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream. Returns [`UpdateStreamMode`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_mode(&self) -> UpdateStreamMode {
-        UpdateStreamMode(rt::Call::new(&self.handle, &op::UPDATE_STREAM_MODE))
+        rt::builder(&self.handle)
     }
-    /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream.
-    ///
-    /// Returns the [`UpdateStreamRecordDistributionStrategy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream. Returns [`UpdateStreamRecordDistributionStrategy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_record_distribution_strategy(
         &self,
     ) -> UpdateStreamRecordDistributionStrategy {
-        UpdateStreamRecordDistributionStrategy(
-            rt::Call::new(&self.handle, &op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased.
-    ///
-    /// Returns the [`UpdateStreamWarmThroughput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased. Returns [`UpdateStreamWarmThroughput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_warm_throughput(&self) -> UpdateStreamWarmThroughput {
-        UpdateStreamWarmThroughput(
-            rt::Call::new(&self.handle, &op::UPDATE_STREAM_WARM_THROUGHPUT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.
@@ -110,66 +80,9 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// A list of tag key-value pairs. Existing tags of the resource whose keys are members of this list will be removed from the Kinesis resource.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Kinesis resource from which to remove tags.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError> {
-        self.0
-    }
+    rt::setter!(items UntagResourceInput tag_keys(String) push_tag_keys);
+    rt::setter!(into_req UntagResourceInput resource_arn(String));
+    rt::setter!(into_opt UntagResourceInput stream_id(String));
 }
 /// The `UpdateAccountSettings` operation.
 ///
@@ -193,62 +106,10 @@ rt::operation_type!(
     e::UpdateAccountSettingsError, op::UPDATE_ACCOUNT_SETTINGS
 );
 impl UpdateAccountSettings {
-    /// Specifies the minimum throughput billing commitment configuration for your account.
-    #[inline]
-    pub fn minimum_throughput_billing_commitment(
-        mut self,
-        value: t::MinimumThroughputBillingCommitmentInput,
-    ) -> Self {
-        self.0.input_mut().minimum_throughput_billing_commitment = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateAccountSettingsOutput,
-            e::UpdateAccountSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateAccountSettingsOutput, e::UpdateAccountSettingsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateAccountSettingsInput,
-        t::UpdateAccountSettingsOutput,
-        e::UpdateAccountSettingsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        val_req UpdateAccountSettingsInput
+        minimum_throughput_billing_commitment(t::MinimumThroughputBillingCommitmentInput)
+    );
 }
 /// The `UpdateChannel` operation.
 ///
@@ -269,76 +130,18 @@ rt::operation_type!(
     op::UPDATE_CHANNEL
 );
 impl UpdateChannel {
-    /// The Amazon Resource Name (ARN) of the channel to update.
-    #[inline]
-    pub fn channel_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().channel_arn = value.into();
-        self
-    }
-    /// The updated configuration for a general purpose Amazon S3 destination. Specify this parameter when the channel delivers to a general purpose Amazon S3 bucket. Only `DataFreshnessInSeconds` can be updated.
-    #[inline]
-    pub fn s3_destination_configuration(
-        mut self,
-        value: t::S3DestinationUpdateInput,
-    ) -> Self {
-        self.0.input_mut().s3_destination_configuration = Some(value);
-        self
-    }
-    /// The updated configuration for a streaming table destination. Specify this parameter when the channel delivers to streaming tables on Apache Iceberg in Amazon S3 Tables. Only `DataFreshnessInSeconds` can be updated.
-    #[inline]
-    pub fn s3_tables_destination_configuration(
-        mut self,
-        value: t::S3TablesDestinationUpdateInput,
-    ) -> Self {
-        self.0.input_mut().s3_tables_destination_configuration = Some(value);
-        self
-    }
-    /// The updated Amazon CloudWatch Logs configuration for the channel.
-    #[inline]
-    pub fn logging_configuration(mut self, value: t::ChannelLoggingUpdateInput) -> Self {
-        self.0.input_mut().logging_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateChannelOutput, e::UpdateChannelError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateChannelOutput, e::UpdateChannelError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateChannelInput, t::UpdateChannelOutput, e::UpdateChannelError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateChannelInput channel_arn(String));
+    rt::setter!(
+        val_opt UpdateChannelInput
+        s3_destination_configuration(t::S3DestinationUpdateInput)
+    );
+    rt::setter!(
+        val_opt UpdateChannelInput
+        s3_tables_destination_configuration(t::S3TablesDestinationUpdateInput)
+    );
+    rt::setter!(
+        val_opt UpdateChannelInput logging_configuration(t::ChannelLoggingUpdateInput)
+    );
 }
 /// The `UpdateDeadLetterQueueRecordsVisibility` operation.
 ///
@@ -360,80 +163,11 @@ rt::operation_type!(
     op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY
 );
 impl UpdateDeadLetterQueueRecordsVisibility {
-    /// The ARN of the queue whose dead-letter records are updated.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The dead-letter records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::UpdateDeadLetterQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::UpdateDeadLetterQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateDeadLetterQueueRecordsVisibilityOutput,
-            e::UpdateDeadLetterQueueRecordsVisibilityError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateDeadLetterQueueRecordsVisibilityOutput,
-        e::UpdateDeadLetterQueueRecordsVisibilityError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateDeadLetterQueueRecordsVisibilityInput,
-        t::UpdateDeadLetterQueueRecordsVisibilityOutput,
-        e::UpdateDeadLetterQueueRecordsVisibilityError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateDeadLetterQueueRecordsVisibilityInput queue_arn(String));
+    rt::setter!(
+        items UpdateDeadLetterQueueRecordsVisibilityInput
+        entries(t::UpdateDeadLetterQueueRecordsVisibilityRequestEntry) push_entries
+    );
 }
 /// The `UpdateMaxRecordSize` operation.
 ///
@@ -450,62 +184,9 @@ rt::operation_type!(
     e::UpdateMaxRecordSizeError, op::UPDATE_MAX_RECORD_SIZE
 );
 impl UpdateMaxRecordSize {
-    /// The Amazon Resource Name (ARN) of the stream for the `MaxRecordSize` update.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// The maximum record size of a single record in KiB that you can write to, and read from a stream. Specify a value between 1024 and 10240 KiB (1 to 10 MiB). If you specify a value that is out of this range, `UpdateMaxRecordSize` sends back an `ValidationException` message.
-    #[inline]
-    pub fn max_record_size_in_ki_b(mut self, value: i32) -> Self {
-        self.0.input_mut().max_record_size_in_ki_b = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateMaxRecordSizeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateMaxRecordSizeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateMaxRecordSizeInput, rt::Unit, e::UpdateMaxRecordSizeError> {
-        self.0
-    }
+    rt::setter!(into_opt UpdateMaxRecordSizeInput stream_arn(String));
+    rt::setter!(into_opt UpdateMaxRecordSizeInput stream_id(String));
+    rt::setter!(val_req UpdateMaxRecordSizeInput max_record_size_in_ki_b(i32));
 }
 /// The `UpdateQueue` operation.
 ///
@@ -524,58 +205,8 @@ rt::operation_type!(
     op::UPDATE_QUEUE
 );
 impl UpdateQueue {
-    /// The ARN of the queue to update.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The configuration attributes to apply to the queue. Attributes you do not specify are left unchanged.
-    #[inline]
-    pub fn queue_attributes(mut self, value: t::QueueAttributes) -> Self {
-        self.0.input_mut().queue_attributes = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateQueueOutput, e::UpdateQueueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateQueueOutput, e::UpdateQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateQueueInput queue_arn(String));
+    rt::setter!(val_req UpdateQueueInput queue_attributes(t::QueueAttributes));
 }
 /// The `UpdateQueueRecordsVisibility` operation.
 ///
@@ -597,80 +228,11 @@ rt::operation_type!(
     op::UPDATE_QUEUE_RECORDS_VISIBILITY
 );
 impl UpdateQueueRecordsVisibility {
-    /// The ARN of the queue the records were received from.
-    #[inline]
-    pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_arn = value.into();
-        self
-    }
-    /// The records whose visibility timeout is changed, identified by their receipt handles, and the new visibility timeout for each.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::UpdateQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::UpdateQueueRecordsVisibilityRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateQueueRecordsVisibilityOutput,
-            e::UpdateQueueRecordsVisibilityError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateQueueRecordsVisibilityOutput,
-        e::UpdateQueueRecordsVisibilityError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateQueueRecordsVisibilityInput,
-        t::UpdateQueueRecordsVisibilityOutput,
-        e::UpdateQueueRecordsVisibilityError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateQueueRecordsVisibilityInput queue_arn(String));
+    rt::setter!(
+        items UpdateQueueRecordsVisibilityInput
+        entries(t::UpdateQueueRecordsVisibilityRequestEntry) push_entries
+    );
 }
 /// The `UpdateShardCount` operation.
 ///
@@ -707,80 +269,11 @@ rt::operation_type!(
     e::UpdateShardCountError, op::UPDATE_SHARD_COUNT
 );
 impl UpdateShardCount {
-    /// The name of the stream.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// The new number of shards. This value has the following default limits. By default, you cannot do the following:
-    #[inline]
-    pub fn target_shard_count(mut self, value: i32) -> Self {
-        self.0.input_mut().target_shard_count = value;
-        self
-    }
-    /// The scaling type. Uniform scaling creates shards of equal size.
-    #[inline]
-    pub fn scaling_type(mut self, value: impl Into<t::ScalingType>) -> Self {
-        self.0.input_mut().scaling_type = value.into();
-        self
-    }
-    /// The ARN of the stream.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateShardCountOutput, e::UpdateShardCountError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateShardCountOutput, e::UpdateShardCountError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateShardCountInput,
-        t::UpdateShardCountOutput,
-        e::UpdateShardCountError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UpdateShardCountInput stream_name(String));
+    rt::setter!(val_req UpdateShardCountInput target_shard_count(i32));
+    rt::setter!(into_req UpdateShardCountInput scaling_type(t::ScalingType));
+    rt::setter!(into_opt UpdateShardCountInput stream_arn(String));
+    rt::setter!(into_opt UpdateShardCountInput stream_id(String));
 }
 /// The `UpdateStreamMode` operation.
 ///
@@ -797,66 +290,10 @@ rt::operation_type!(
     op::UPDATE_STREAM_MODE
 );
 impl UpdateStreamMode {
-    /// Specifies the ARN of the data stream whose capacity mode you want to update.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
-    #[inline]
-    pub fn stream_mode_details(mut self, value: t::StreamModeDetails) -> Self {
-        self.0.input_mut().stream_mode_details = value;
-        self
-    }
-    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations. This field is only valid when the stream mode is being updated to on-demand.
-    #[inline]
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.0.input_mut().warm_throughput_mi_bps = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateStreamModeError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateStreamModeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateStreamModeInput stream_arn(String));
+    rt::setter!(into_opt UpdateStreamModeInput stream_id(String));
+    rt::setter!(val_req UpdateStreamModeInput stream_mode_details(t::StreamModeDetails));
+    rt::setter!(val_opt UpdateStreamModeInput warm_throughput_mi_bps(i32));
 }
 /// The `UpdateStreamRecordDistributionStrategy` operation.
 ///
@@ -886,71 +323,12 @@ rt::operation_type!(
     op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY
 );
 impl UpdateStreamRecordDistributionStrategy {
-    /// The Amazon Resource Name (ARN) of the stream to update.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = value.into();
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// The record distribution strategy to apply to the stream. Specify one of the following values:
-    #[inline]
-    pub fn record_distribution_strategy(
-        mut self,
-        value: impl Into<t::RecordDistributionStrategy>,
-    ) -> Self {
-        self.0.input_mut().record_distribution_strategy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateStreamRecordDistributionStrategyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateStreamRecordDistributionStrategyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStreamRecordDistributionStrategyInput,
-        rt::Unit,
-        e::UpdateStreamRecordDistributionStrategyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateStreamRecordDistributionStrategyInput stream_arn(String));
+    rt::setter!(into_opt UpdateStreamRecordDistributionStrategyInput stream_id(String));
+    rt::setter!(
+        into_req UpdateStreamRecordDistributionStrategyInput
+        record_distribution_strategy(t::RecordDistributionStrategy)
+    );
 }
 /// The `UpdateStreamWarmThroughput` operation.
 ///
@@ -983,78 +361,8 @@ rt::operation_type!(
     op::UPDATE_STREAM_WARM_THROUGHPUT
 );
 impl UpdateStreamWarmThroughput {
-    /// The ARN of the stream to be updated.
-    #[inline]
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_arn = Some(value.into());
-        self
-    }
-    /// The name of the stream to be updated.
-    #[inline]
-    pub fn stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_name = Some(value.into());
-        self
-    }
-    /// Not Implemented. Reserved for future use.
-    #[inline]
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().stream_id = Some(value.into());
-        self
-    }
-    /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations.
-    #[inline]
-    pub fn warm_throughput_mi_bps(mut self, value: i32) -> Self {
-        self.0.input_mut().warm_throughput_mi_bps = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateStreamWarmThroughputOutput,
-            e::UpdateStreamWarmThroughputError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateStreamWarmThroughputOutput,
-        e::UpdateStreamWarmThroughputError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateStreamWarmThroughputInput,
-        t::UpdateStreamWarmThroughputOutput,
-        e::UpdateStreamWarmThroughputError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt UpdateStreamWarmThroughputInput stream_arn(String));
+    rt::setter!(into_opt UpdateStreamWarmThroughputInput stream_name(String));
+    rt::setter!(into_opt UpdateStreamWarmThroughputInput stream_id(String));
+    rt::setter!(val_req UpdateStreamWarmThroughputInput warm_throughput_mi_bps(i32));
 }

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Acknowledges up to 10 dead-letter records in the specified queue, so the queue doesn't return them again. The result for each entry is reported individually in the response.
-///
-/// Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period.
-///
-/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
+/// The runtime's description of [`AcknowledgeDeadLetterQueueRecords`](super::super::client::AcknowledgeDeadLetterQueueRecords): HTTP binding, errors, auth.
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "AcknowledgeDeadLetterQueueRecords",
         "POST",
@@ -29,13 +25,7 @@ pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation:
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response.
-///
-/// Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period.
-///
-/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-///
-/// On rare occasions, you can receive a record again after you acknowledge it. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
+/// The runtime's description of [`AcknowledgeQueueRecords`](super::super::client::AcknowledgeQueueRecords): HTTP binding, errors, auth.
 pub static ACKNOWLEDGE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "AcknowledgeQueueRecords",
         "POST",
@@ -58,13 +48,7 @@ pub static ACKNOWLEDGE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// If tags have already been assigned to the stream, `AddTagsToStream` overwrites any existing tags that correspond to the specified tag keys.
-///
-/// AddTagsToStream has a limit of five transactions per second per account.
+/// The runtime's description of [`AddTagsToStream`](super::super::client::AddTagsToStream): HTTP binding, errors, auth.
 pub static ADD_TAGS_TO_STREAM: rt::Operation = rt::Operation::new(
         "AddTagsToStream",
         "POST",

@@ -2,17 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates a channel that delivers records from a Kinesis data stream to a destination. A channel reads records from the specified stream and writes them to streaming tables on Apache Iceberg (Amazon S3 Tables) or to a general purpose Amazon S3 bucket.
-///
-/// You must specify either `S3DestinationConfiguration` or `S3TablesDestinationConfiguration`, but not both.
-///
-/// To use this operation, you must have permission to pass the specified service execution IAM role to Amazon Kinesis Data Streams (the `iam:PassRole` permission on that role).
-///
-/// Creating a channel is an asynchronous operation. Upon receiving the request, Amazon Kinesis Data Streams returns immediately with the channel in the `CREATING` state. After provisioning is complete, Amazon Kinesis Data Streams sets the state to `ACTIVE`. You can use DescribeChannel to check the current state.
-///
-/// This operation is only supported for data streams with the on-demand capacity mode.
-///
-/// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
+/// The runtime's description of [`CreateChannel`](super::super::client::CreateChannel): HTTP binding, errors, auth.
 pub static CREATE_CHANNEL: rt::Operation = rt::Operation::new(
         "CreateChannel",
         "POST",
@@ -37,23 +27,7 @@ pub static CREATE_CHANNEL: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires.
-///
-/// A queue does not extend how long the stream keeps a record. When a record reaches the end of the data stream's retention period, the queue stops delivering it.
-///
-/// Your queue consumer calls ReceiveQueueRecords to receive up to 10 records at a time. After it processes records, it calls AcknowledgeQueueRecords so the queue does not deliver them again.
-///
-/// Queues are supported only on data streams in on-demand capacity mode.
-///
-/// Creating a queue does not change how producers write to the stream, and it does not change how existing stream consumers read from it. A queue counts as a registered consumer on the stream and shares the stream's registered consumer limit with enhanced fan-out consumers: 20 on On-demand Standard and 50 on On-demand Advantage.
-///
-/// Use `StartingPosition` to set the position in the stream where delivery begins. The default is `LATEST`.
-///
-/// `CreateQueue` is an asynchronous operation. Upon receiving a `CreateQueue` request, Amazon Kinesis Data Streams immediately returns a queue description with a `QueueStatus` of `CREATING`. After the queue is created, Kinesis Data Streams sets the `QueueStatus` to `ACTIVE`. You can begin receiving records after the queue is `ACTIVE`. Use DescribeQueue to check the status of the queue.
-///
-/// Each queue has built-in dead-letter handling. When a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, and ReceiveQueueRecords no longer returns it. You work with dead-letter records through a separate set of operations that use the same queue ARN: ReceiveDeadLetterQueueRecords, AcknowledgeDeadLetterQueueRecords, UpdateDeadLetterQueueRecordsVisibility, and RestoreDeadLetterQueueRecords.
-///
-/// Dead-letter handling is enabled by default, with a `MaxReceiveCount` of 6. To use a different value, or to turn dead-letter handling off, specify `DeadLetterConfiguration` in `QueueAttributes`.
+/// The runtime's description of [`CreateQueue`](super::super::client::CreateQueue): HTTP binding, errors, auth.
 pub static CREATE_QUEUE: rt::Operation = rt::Operation::new(
         "CreateQueue",
         "POST",
@@ -78,30 +52,7 @@ pub static CREATE_QUEUE: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or *producers*. Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream.
-///
-/// You can create your data stream using either on-demand or provisioned capacity mode. Data streams with an on-demand mode require no capacity planning and automatically scale to handle gigabytes of write and read throughput per minute. With the on-demand mode, Kinesis Data Streams automatically manages the shards in order to provide the necessary throughput.
-///
-/// If you'd still like to proactively scale your on-demand data stream’s capacity, you can unlock the warm throughput feature for on-demand data streams by enabling `MinimumThroughputBillingCommitment` for your account. Once your account has `MinimumThroughputBillingCommitment` enabled, you can specify the warm throughput in MiB per second that your stream can support in writes.
-///
-/// For the data streams with a provisioned mode, you must specify the number of shards for the data stream. Each shard can support reads up to five transactions per second, up to a maximum data read total of 2 MiB per second. Each shard can support writes up to 1,000 records per second, up to a maximum data write total of 1 MiB per second. If the amount of data input increases or decreases, you can add or remove shards.
-///
-/// The stream name identifies the stream. The name is scoped to the Amazon Web Services account used by the application. It is also scoped by Amazon Web Services Region. That is, two streams in two different accounts can have the same name, and two streams in the same account, but in two different Regions, can have the same name.
-///
-/// `CreateStream` is an asynchronous operation. Upon receiving a `CreateStream` request, Kinesis Data Streams immediately returns and sets the stream status to `CREATING`. After the stream is created, Kinesis Data Streams sets the stream status to `ACTIVE`. You should perform read and write operations only on an `ACTIVE` stream.
-///
-/// You receive a `LimitExceededException` when making a `CreateStream` request when you try to do one of the following:
-///
-/// - Have more than five streams in the `CREATING` state at any point in time.
-/// - Create more shards than are authorized for your account.
-///
-/// For the default shard or on-demand throughput limits for an Amazon Web Services account, see [Amazon Kinesis Data Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To increase this limit, [contact Amazon Web Services Support](https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html).
-///
-/// You can use DescribeStreamSummary to check the stream status, which is returned in `StreamStatus`.
-///
-/// CreateStream has a limit of five transactions per second per account.
-///
-/// You can add tags to the stream when making a `CreateStream` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:CreateStream` permission, you must also have the `kinesis:AddTagsToStream` permission for the stream that will be created. The `kinesis:TagResource` permission won’t work to tag streams on creation. Tags will take effect from the `CREATING` status of the stream, but you can't make any updates to the tags until the stream is in `ACTIVE` state.
+/// The runtime's description of [`CreateStream`](super::super::client::CreateStream): HTTP binding, errors, auth.
 pub static CREATE_STREAM: rt::Operation = rt::Operation::new(
         "CreateStream",
         "POST",

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Decreases the Kinesis data stream's retention period, which is the length of time data records are accessible after they are added to the stream. The minimum value of a stream's retention period is 24 hours.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// This operation may result in lost data. For example, if the stream's retention period is 48 hours and is decreased to 24 hours, any data already in the stream that is older than 24 hours is inaccessible.
+/// The runtime's description of [`DecreaseStreamRetentionPeriod`](super::super::client::DecreaseStreamRetentionPeriod): HTTP binding, errors, auth.
 pub static DECREASE_STREAM_RETENTION_PERIOD: rt::Operation = rt::Operation::new(
         "DecreaseStreamRetentionPeriod",
         "POST",
@@ -24,11 +20,7 @@ pub static DECREASE_STREAM_RETENTION_PERIOD: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Deletes the specified channel. Deleting a channel stops delivery from the source stream to the destination. Data already delivered to the destination is not deleted.
-///
-/// A stream cannot be deleted while it has active channels. Use ListChannels with a stream filter to find the channels attached to a stream before deleting it.
-///
-/// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
+/// The runtime's description of [`DeleteChannel`](super::super::client::DeleteChannel): HTTP binding, errors, auth.
 pub static DELETE_CHANNEL: rt::Operation = rt::Operation::new(
         "DeleteChannel",
         "POST",
@@ -46,13 +38,7 @@ pub static DELETE_CHANNEL: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Deletes the specified queue. Records that are in flight when you delete the queue are not delivered again, and receipt handles issued by the queue stop being valid.
-///
-/// Deleting a queue does not delete the data stream the queue was created on, and does not delete any records in that stream. Those records remain available to stream consumers and to other queues on the same stream for the rest of their retention period.
-///
-/// `DeleteQueue` is an asynchronous operation. Upon receiving a `DeleteQueue` request, Amazon Kinesis Data Streams sets the `QueueStatus` to `DELETING`. The queue is deleted when the operation completes. A queue in the `DELETING` state does not deliver records.
-///
-/// You must delete every queue on a data stream before you can delete the stream, or switch it from on-demand to provisioned capacity mode.
+/// The runtime's description of [`DeleteQueue`](super::super::client::DeleteQueue): HTTP binding, errors, auth.
 pub static DELETE_QUEUE: rt::Operation = rt::Operation::new(
         "DeleteQueue",
         "POST",
@@ -76,11 +62,7 @@ pub static DELETE_QUEUE: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Delete a policy for the specified data stream, consumer, or queue. Request patterns can be one of the following:
-///
-/// - Data stream pattern: `arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+`
-/// - Consumer pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`
-/// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
+/// The runtime's description of [`DeleteResourcePolicy`](super::super::client::DeleteResourcePolicy): HTTP binding, errors, auth.
 pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteResourcePolicy",
         "POST",
@@ -100,21 +82,7 @@ pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Deletes a Kinesis data stream and all its shards and data. You must shut down any applications that are operating on the stream before you delete the stream. If an application attempts to operate on a deleted stream, it receives the exception `ResourceNotFoundException`.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// If the stream is in the `ACTIVE` state, you can delete it. After a `DeleteStream` request, the specified stream is in the `DELETING` state until Kinesis Data Streams completes the deletion.
-///
-/// **Note:** Kinesis Data Streams might continue to accept data read and write operations, such as PutRecord, PutRecords, and GetRecords, on a stream in the `DELETING` state until the stream deletion is complete.
-///
-/// When you delete a stream, any shards in that stream are also deleted, and any tags are dissociated from the stream.
-///
-/// Before you can delete a data stream that has queues, you must delete every queue on the stream with DeleteQueue.
-///
-/// You can use the DescribeStreamSummary operation to check the state of the stream, which is returned in `StreamStatus`.
-///
-/// DeleteStream has a limit of five transactions per second per account.
+/// The runtime's description of [`DeleteStream`](super::super::client::DeleteStream): HTTP binding, errors, auth.
 pub static DELETE_STREAM: rt::Operation = rt::Operation::new(
         "DeleteStream",
         "POST",
@@ -132,9 +100,7 @@ pub static DELETE_STREAM: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
-///
-/// This operation has a limit of five transactions per second per stream.
+/// The runtime's description of [`DeregisterStreamConsumer`](super::super::client::DeregisterStreamConsumer): HTTP binding, errors, auth.
 pub static DEREGISTER_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         "DeregisterStreamConsumer",
         "POST",
@@ -150,9 +116,7 @@ pub static DEREGISTER_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations.
-///
-/// This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
+/// The runtime's description of [`DescribeAccountSettings`](super::super::client::DescribeAccountSettings): HTTP binding, errors, auth.
 pub static DESCRIBE_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
         "DescribeAccountSettings",
         "POST",
@@ -162,11 +126,7 @@ pub static DESCRIBE_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION])
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Describes the specified channel, including its configuration and current status.
-///
-/// Use this operation to verify that a channel reached the `ACTIVE` state after creation, or to diagnose a channel in the `FAILED` state by reading the `ChannelStatusReason`.
-///
-/// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
+/// The runtime's description of [`DescribeChannel`](super::super::client::DescribeChannel): HTTP binding, errors, auth.
 pub static DESCRIBE_CHANNEL: rt::Operation = rt::Operation::new(
         "DescribeChannel",
         "POST",
@@ -234,11 +194,7 @@ pub static CHANNEL_ACTIVE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Describes the shard limits and usage for the account.
-///
-/// If you update your account limits, the old limits might be returned for a few minutes.
-///
-/// This operation has a limit of one transaction per second per account.
+/// The runtime's description of [`DescribeLimits`](super::super::client::DescribeLimits): HTTP binding, errors, auth.
 pub static DESCRIBE_LIMITS: rt::Operation = rt::Operation::new(
         "DescribeLimits",
         "POST",
@@ -248,7 +204,7 @@ pub static DESCRIBE_LIMITS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::LIMIT_EXCEEDED_EXCEPTION])
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
+/// The runtime's description of [`DescribeQueue`](super::super::client::DescribeQueue): HTTP binding, errors, auth.
 pub static DESCRIBE_QUEUE: rt::Operation = rt::Operation::new(
         "DescribeQueue",
         "POST",
@@ -272,19 +228,7 @@ pub static DESCRIBE_QUEUE: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Describes the specified Kinesis data stream.
-///
-/// **Note:** This API has been revised. It's highly recommended that you use the DescribeStreamSummary API to get a summarized description of the specified Kinesis data stream and the ListShards API to list the shards in a specified data stream and obtain information about each shard.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// The information returned includes the stream name, Amazon Resource Name (ARN), creation time, enhanced metric configuration, and shard map. The shard map is an array of shard objects. For each shard object, there is the hash key and sequence number ranges that the shard spans, and the IDs of any earlier shards that played in a role in creating the shard. Every record ingested in the stream is identified by a sequence number, which is assigned when the record is put into the stream.
-///
-/// You can limit the number of shards returned by each call. For more information, see [Retrieving Shards from a Stream](https://docs.aws.amazon.com/kinesis/latest/dev/kinesis-using-sdk-java-retrieve-shards.html) in the *Amazon Kinesis Data Streams Developer Guide*.
-///
-/// There are no guarantees about the chronological order shards returned. To process shards in chronological order, use the ID of the parent shard to track the lineage to the oldest shard.
-///
-/// This operation has a limit of 10 transactions per second per account.
+/// The runtime's description of [`DescribeStream`](super::super::client::DescribeStream): HTTP binding, errors, auth.
 pub static DESCRIBE_STREAM: rt::Operation = rt::Operation::new(
         "DescribeStream",
         "POST",
@@ -352,11 +296,7 @@ pub static STREAM_NOT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
-///
-/// This operation has a limit of 20 transactions per second per stream.
-///
-/// **Note:** When making a cross-account call with `DescribeStreamConsumer`, make sure to provide the ARN of the consumer.
+/// The runtime's description of [`DescribeStreamConsumer`](super::super::client::DescribeStreamConsumer): HTTP binding, errors, auth.
 pub static DESCRIBE_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         "DescribeStreamConsumer",
         "POST",
@@ -372,13 +312,7 @@ pub static DESCRIBE_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Provides a summarized description of the specified Kinesis data stream without the shard list.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// The information returned includes the stream name, Amazon Resource Name (ARN), status, record retention period, approximate creation time, monitoring, encryption details, and open shard count.
-///
-/// DescribeStreamSummary has a limit of 20 transactions per second per account.
+/// The runtime's description of [`DescribeStreamSummary`](super::super::client::DescribeStreamSummary): HTTP binding, errors, auth.
 pub static DESCRIBE_STREAM_SUMMARY: rt::Operation = rt::Operation::new(
         "DescribeStreamSummary",
         "POST",
@@ -395,9 +329,7 @@ pub static DESCRIBE_STREAM_SUMMARY: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Disables enhanced monitoring.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
+/// The runtime's description of [`DisableEnhancedMonitoring`](super::super::client::DisableEnhancedMonitoring): HTTP binding, errors, auth.
 pub static DISABLE_ENHANCED_MONITORING: rt::Operation = rt::Operation::new(
         "DisableEnhancedMonitoring",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Enables enhanced Kinesis data stream monitoring for shard-level metrics.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
+/// The runtime's description of [`EnableEnhancedMonitoring`](super::super::client::EnableEnhancedMonitoring): HTTP binding, errors, auth.
 pub static ENABLE_ENHANCED_MONITORING: rt::Operation = rt::Operation::new(
         "EnableEnhancedMonitoring",
         "POST",

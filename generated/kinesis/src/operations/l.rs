@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Lists the channels in your account. You can filter the results by source stream. The results are paginated. Use the `NextToken` value returned in the response to retrieve additional results.
-///
-/// Use this operation to find channels before deleting a stream, or to audit the channels configured in an Amazon Web Services Region.
-///
-/// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
+/// The runtime's description of [`ListChannels`](super::super::client::ListChannels): HTTP binding, errors, auth.
 pub static LIST_CHANNELS: rt::Operation = rt::Operation::new(
         "ListChannels",
         "POST",
@@ -32,9 +28,7 @@ pub static LIST_CHANNELS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxResults")
     .result_key(&["ChannelSummaries"]);
-/// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
-///
-/// If the response contains a `NextToken`, more queues are available. Call `ListQueues` again with that value to retrieve the next page.
+/// The runtime's description of [`ListQueues`](super::super::client::ListQueues): HTTP binding, errors, auth.
 pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
         "ListQueues",
         "POST",
@@ -65,13 +59,7 @@ pub static LIST_QUEUES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxResults")
     .result_key(&["QueueSummaries"]);
-/// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// This action does not list expired shards. For information about expired shards, see [Data Routing, Data Persistence, and Shard State after a Reshard](https://docs.aws.amazon.com/streams/latest/dev/kinesis-using-sdk-java-after-resharding.html#kinesis-using-sdk-java-resharding-data-routing).
-///
-/// **Important:** This API is a new operation that is used by the Amazon Kinesis Client Library (KCL). If you have a fine-grained IAM policy that only allows specific operations, you must update your policy to allow calls to this API. For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
+/// The runtime's description of [`ListShards`](super::super::client::ListShards): HTTP binding, errors, auth.
 pub static LIST_SHARDS: rt::Operation = rt::Operation::new(
         "ListShards",
         "POST",
@@ -97,9 +85,7 @@ pub static LIST_SHARDS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxResults")
     .result_key(&["Shards"]);
-/// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
-///
-/// This operation has a limit of 5 transactions per second per stream.
+/// The runtime's description of [`ListStreamConsumers`](super::super::client::ListStreamConsumers): HTTP binding, errors, auth.
 pub static LIST_STREAM_CONSUMERS: rt::Operation = rt::Operation::new(
         "ListStreamConsumers",
         "POST",
@@ -124,13 +110,7 @@ pub static LIST_STREAM_CONSUMERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["Consumers"]);
-/// Lists your Kinesis data streams.
-///
-/// The number of streams may be too large to return from a single call to `ListStreams`. You can limit the number of returned streams using the `Limit` parameter. If you do not specify a value for the `Limit` parameter, Kinesis Data Streams uses the default limit, which is currently 100.
-///
-/// You can detect if there are more streams available to list by using the `HasMoreStreams` flag from the returned output. If there are more streams available, you can request more streams by using the name of the last stream returned by the `ListStreams` request in the `ExclusiveStartStreamName` parameter in a subsequent request to `ListStreams`. The group of stream names returned by the subsequent request is then added to the list. You can continue this process until all the stream names have been collected in the list.
-///
-/// ListStreams has a limit of five transactions per second per account.
+/// The runtime's description of [`ListStreams`](super::super::client::ListStreams): HTTP binding, errors, auth.
 pub static LIST_STREAMS: rt::Operation = rt::Operation::new(
         "ListStreams",
         "POST",
@@ -154,11 +134,7 @@ pub static LIST_STREAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     .limit_key("Limit")
     .more_results("HasMoreStreams")
     .result_key(&["StreamNames", "StreamSummaries"]);
-/// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
-///
-/// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
-///
-/// For more information about tagging Kinesis resources, see [Tag your Amazon Kinesis Data Streams resources](https://docs.aws.amazon.com/streams/latest/dev/tagging.html).
+/// The runtime's description of [`ListTagsForResource`](super::super::client::ListTagsForResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",
@@ -178,9 +154,7 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
+/// The runtime's description of [`ListTagsForStream`](super::super::client::ListTagsForStream): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_STREAM: rt::Operation = rt::Operation::new(
         "ListTagsForStream",
         "POST",

@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Receives up to 10 dead-letter records from the specified queue. Each queue has built-in dead-letter handling: when a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, which usually means your queue consumer could not process it. The dead-letter record stays in the same queue, and ReceiveQueueRecords no longer returns it.
-///
-/// Dead-letter records carry the same data and partition key as when they were first delivered, and are returned with a receipt handle. Use the receipt handle to acknowledge the record with AcknowledgeDeadLetterQueueRecords, which discards it, to change its visibility with UpdateDeadLetterQueueRecordsVisibility, or to restore it with RestoreDeadLetterQueueRecords, which returns it to the normal receive path so that ReceiveQueueRecords can return it again.
-///
-/// Use this operation to inspect the records your queue consumer could not process, so you can correct the cause and then either acknowledge or restore them.
-///
-/// A queue delivers dead-letter records while it is in the `ACTIVE` state.
+/// The runtime's description of [`ReceiveDeadLetterQueueRecords`](super::super::client::ReceiveDeadLetterQueueRecords): HTTP binding, errors, auth.
 pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "ReceiveDeadLetterQueueRecords",
         "POST",
@@ -37,17 +31,7 @@ pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility.
-///
-/// A record returned by `ReceiveQueueRecords` becomes in flight: it is not visible to any consumer instance for the duration of its visibility timeout, so subsequent receive requests do not return it while your queue consumer processes it. Acknowledge the record with AcknowledgeQueueRecords when you finish processing it. A record that is not acknowledged before its visibility timeout expires becomes visible in the queue again and can be received by any consumer instance.
-///
-/// Use `WaitTimeSeconds` to control how long the call waits for a record to become visible before returning. If a record becomes visible sooner, the call returns sooner. If the wait time expires and no records are visible, the call returns an empty list of records.
-///
-/// Records are not necessarily received in the order they were written to the data stream.
-///
-/// A queue delivers records while it is in the `ACTIVE` state.
-///
-/// On rare occasions, a queue can deliver a record more than once. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
+/// The runtime's description of [`ReceiveQueueRecords`](super::super::client::ReceiveQueueRecords): HTTP binding, errors, auth.
 pub static RECEIVE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "ReceiveQueueRecords",
         "POST",
@@ -76,15 +60,7 @@ pub static RECEIVE_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
-///
-/// You can add tags to the registered consumer when making a `RegisterStreamConsumer` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:RegisterStreamConsumer` permission, you must also have the `kinesis:TagResource` permission for the consumer that will be registered. Tags will take effect from the `CREATING` status of the consumer.
-///
-/// With On-demand Advantage streams, you can register up to 50 consumers per stream to use enhanced fan-out. With On-demand Standard and Provisioned streams, you can register up to 20 consumers per stream to use enhanced fan-out. Queues share this limit with enhanced fan-out consumers: both count as registered consumers on the stream. A given consumer can only be registered with one stream at a time.
-///
-/// For an example of how to use this operation, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
-///
-/// The use of this operation has a limit of five transactions per second per account. Also, only 5 consumers can be created simultaneously. In other words, you cannot have more than 5 consumers in a `CREATING` status at the same time. Registering a 6th consumer while there are 5 in a `CREATING` status results in a `LimitExceededException`.
+/// The runtime's description of [`RegisterStreamConsumer`](super::super::client::RegisterStreamConsumer): HTTP binding, errors, auth.
 pub static REGISTER_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         "RegisterStreamConsumer",
         "POST",
@@ -101,13 +77,7 @@ pub static REGISTER_STREAM_CONSUMER: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// If you specify a tag that does not exist, it is ignored.
-///
-/// RemoveTagsFromStream has a limit of five transactions per second per account.
+/// The runtime's description of [`RemoveTagsFromStream`](super::super::client::RemoveTagsFromStream): HTTP binding, errors, auth.
 pub static REMOVE_TAGS_FROM_STREAM: rt::Operation = rt::Operation::new(
         "RemoveTagsFromStream",
         "POST",
@@ -125,11 +95,7 @@ pub static REMOVE_TAGS_FROM_STREAM: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response.
-///
-/// Restore records after you have corrected the condition that prevented your queue consumer from processing them.
-///
-/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
+/// The runtime's description of [`RestoreDeadLetterQueueRecords`](super::super::client::RestoreDeadLetterQueueRecords): HTTP binding, errors, auth.
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS: rt::Operation = rt::Operation::new(
         "RestoreDeadLetterQueueRecords",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Adds or updates tags for the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources. You can assign up to 50 tags to a Kinesis resource.
-///
-/// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
+/// The runtime's description of [`TagResource`](super::super::client::TagResource): HTTP binding, errors, auth.
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",

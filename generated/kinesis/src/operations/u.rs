@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully.
-///
-/// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",
@@ -24,14 +22,7 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Updates the account-level settings for Amazon Kinesis Data Streams.
-///
-/// Updating account settings is a synchronous operation. Upon receiving the request, Kinesis Data Streams will return immediately with your account’s updated settings.
-///
-/// **API limits**
-///
-/// - Certain account configurations have minimum commitment windows. Attempting to update your settings prior to the end of the minimum commitment window might have certain restrictions.
-/// - This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
+/// The runtime's description of [`UpdateAccountSettings`](super::super::client::UpdateAccountSettings): HTTP binding, errors, auth.
 pub static UPDATE_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
         "UpdateAccountSettings",
         "POST",
@@ -47,11 +38,7 @@ pub static UPDATE_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one.
-///
-/// Updating a channel is an asynchronous operation. Upon receiving the request, Amazon Kinesis Data Streams sets the channel to the `UPDATING` state and returns immediately. After the change is applied, Amazon Kinesis Data Streams sets the channel back to the `ACTIVE` state.
-///
-/// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
+/// The runtime's description of [`UpdateChannel`](super::super::client::UpdateChannel): HTTP binding, errors, auth.
 pub static UPDATE_CHANNEL: rt::Operation = rt::Operation::new(
         "UpdateChannel",
         "POST",
@@ -70,9 +57,7 @@ pub static UPDATE_CHANNEL: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-///
-/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
+/// The runtime's description of [`UpdateDeadLetterQueueRecordsVisibility`](super::super::client::UpdateDeadLetterQueueRecordsVisibility): HTTP binding, errors, auth.
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY: rt::Operation = rt::Operation::new(
         "UpdateDeadLetterQueueRecordsVisibility",
         "POST",
@@ -95,7 +80,7 @@ pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY: rt::Operation = rt::Oper
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
+/// The runtime's description of [`UpdateMaxRecordSize`](super::super::client::UpdateMaxRecordSize): HTTP binding, errors, auth.
 pub static UPDATE_MAX_RECORD_SIZE: rt::Operation = rt::Operation::new(
         "UpdateMaxRecordSize",
         "POST",
@@ -114,13 +99,7 @@ pub static UPDATE_MAX_RECORD_SIZE: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both.
-///
-/// A new visibility timeout applies to records received after the update completes. Records that are already in flight keep the visibility timeout they were received with. To change the visibility timeout of a record that is already in flight, use UpdateQueueRecordsVisibility.
-///
-/// `UpdateQueue` is an asynchronous operation. Upon receiving an `UpdateQueue` request, Amazon Kinesis Data Streams sets the `QueueStatus` to `UPDATING`, and sets it back to `ACTIVE` when the update is complete. You can continue to receive and acknowledge records while the queue is `UPDATING`.
-///
-/// You can't change the data stream or the starting position of a queue after you create it. To read from a different stream or position, create a new queue.
+/// The runtime's description of [`UpdateQueue`](super::super::client::UpdateQueue): HTTP binding, errors, auth.
 pub static UPDATE_QUEUE: rt::Operation = rt::Operation::new(
         "UpdateQueue",
         "POST",
@@ -145,11 +124,7 @@ pub static UPDATE_QUEUE: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-///
-/// Extend the visibility timeout of a record when your queue consumer needs more time to finish processing it, so the record does not become visible and get redelivered while it is still being processed. Set the visibility timeout to `0` to make a record visible in the queue immediately, so that it can be received again without waiting for its current timeout to expire.
-///
-/// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
+/// The runtime's description of [`UpdateQueueRecordsVisibility`](super::super::client::UpdateQueueRecordsVisibility): HTTP binding, errors, auth.
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY: rt::Operation = rt::Operation::new(
         "UpdateQueueRecordsVisibility",
         "POST",
@@ -172,27 +147,7 @@ pub static UPDATE_QUEUE_RECORDS_VISIBILITY: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
-/// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// Updating the shard count is an asynchronous operation. Upon receiving the request, Kinesis Data Streams returns immediately and sets the status of the stream to `UPDATING`. After the update is complete, Kinesis Data Streams sets the status of the stream back to `ACTIVE`. Depending on the size of the stream, the scaling action could take a few minutes to complete. You can continue to read and write data to your stream while its status is `UPDATING`.
-///
-/// To update the shard count, Kinesis Data Streams performs splits or merges on individual shards. This can cause short-lived shards to be created, in addition to the final shards. These short-lived shards count towards your total shard limit for your account in the Region.
-///
-/// When using this operation, we recommend that you specify a target shard count that is a multiple of 25% (25%, 50%, 75%, 100%). You can specify any target value within your shard limit. However, if you specify a target that isn't a multiple of 25%, the scaling action might take longer to complete.
-///
-/// This operation has the following default limits. By default, you cannot do the following:
-///
-/// - Scale more than ten times per rolling 24-hour period per stream
-/// - Scale up to more than double your current shard count for a stream
-/// - Scale down below half your current shard count for a stream
-/// - Scale up to more than 10000 shards in a stream
-/// - Scale a stream with more than 10000 shards down unless the result is less than 10000 shards
-/// - Scale up to more than the shard limit for your account
-/// - Make over 10 TPS. TPS over 10 will trigger the LimitExceededException
-///
-/// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
+/// The runtime's description of [`UpdateShardCount`](super::super::client::UpdateShardCount): HTTP binding, errors, auth.
 pub static UPDATE_SHARD_COUNT: rt::Operation = rt::Operation::new(
         "UpdateShardCount",
         "POST",
@@ -211,11 +166,7 @@ pub static UPDATE_SHARD_COUNT: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream.
-///
-/// If you'd still like to proactively scale your on-demand data stream’s capacity, you can unlock the warm throughput feature for on-demand data streams by enabling `MinimumThroughputBillingCommitment` for your account. Once your account has `MinimumThroughputBillingCommitment` enabled, you can specify the warm throughput in MiB per second that your stream can support in writes.
-///
-/// You can't switch a data stream from on-demand to provisioned capacity mode while the stream has one or more queues. Delete the queues with DeleteQueue before you change the capacity mode.
+/// The runtime's description of [`UpdateStreamMode`](super::super::client::UpdateStreamMode): HTTP binding, errors, auth.
 pub static UPDATE_STREAM_MODE: rt::Operation = rt::Operation::new(
         "UpdateStreamMode",
         "POST",
@@ -233,18 +184,7 @@ pub static UPDATE_STREAM_MODE: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream.
-///
-/// **Note:** You must specify the stream using the `StreamARN` parameter.
-///
-/// The record distribution strategy is a stream-level setting. You can switch between the following strategies at any time, and the change takes effect immediately without downtime, data loss, or disruption to producer or consumer applications:
-///
-/// - `AUTO` – Amazon Kinesis Data Streams distributes records evenly across shards using service-managed algorithms, and ignores any partition key and `ExplicitHashKey` that a producer provides. Use this strategy for stateless workloads that do not require partition-key ordering.
-/// - `USER_PARTITION_KEY` – Producers must provide a partition key, and Amazon Kinesis Data Streams uses the partition key to determine shard placement. Records that share a partition key are sent to the same shard. This is the default strategy.
-///
-/// This operation is only supported for data streams that use the on-demand capacity mode. Provisioned capacity mode streams do not support the record distribution strategy setting. Attempting to set `AUTO` on a provisioned stream results in an `InvalidArgumentException`.
-///
-/// New records that arrive after the change are distributed according to the new strategy. Records already in the stream keep their original shard assignments and are not redistributed.
+/// The runtime's description of [`UpdateStreamRecordDistributionStrategy`](super::super::client::UpdateStreamRecordDistributionStrategy): HTTP binding, errors, auth.
 pub static UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY: rt::Operation = rt::Operation::new(
         "UpdateStreamRecordDistributionStrategy",
         "POST",
@@ -263,22 +203,7 @@ pub static UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY: rt::Operation = rt::Opera
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
-/// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased.
-///
-/// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-///
-/// Updating the warm throughput is an asynchronous operation. Upon receiving the request, Kinesis Data Streams returns immediately and sets the status of the stream to `UPDATING`. After the update is complete, Kinesis Data Streams sets the status of the stream back to `ACTIVE`. Depending on the size of the stream, the scaling action could take a few minutes to complete. You can continue to read and write data to your stream while its status is `UPDATING`.
-///
-/// This operation is only supported for data streams with the on-demand capacity mode in accounts that have `MinimumThroughputBillingCommitment` enabled. Provisioned capacity mode streams do not support warm throughput configuration.
-///
-/// To release excess capacity, call the API again and set the warm throughput to the same or a lower value.
-///
-/// This operation has the following default limits. By default, you cannot do the following:
-///
-/// - Scale to more than 10 GiBps for an on-demand stream.
-/// - This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
-///
-/// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
+/// The runtime's description of [`UpdateStreamWarmThroughput`](super::super::client::UpdateStreamWarmThroughput): HTTP binding, errors, auth.
 pub static UPDATE_STREAM_WARM_THROUGHPUT: rt::Operation = rt::Operation::new(
         "UpdateStreamWarmThroughput",
         "POST",

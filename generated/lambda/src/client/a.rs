@@ -7,21 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Adds permissions to the resource-based policy of a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use this action to grant layer usage permission to other accounts. You can grant permission to a single account, all accounts in an organization, or all Amazon Web Services accounts.
-    ///
-    /// Returns the [`AddLayerVersionPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds permissions to the resource-based policy of a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use this action to grant layer usage permission to other accounts. You can grant permission to a single account, all accounts in an organization, or all Amazon Web Services accounts. Returns [`AddLayerVersionPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_layer_version_permission(&self) -> AddLayerVersionPermission {
-        AddLayerVersionPermission(
-            rt::Call::new(&self.handle, &op::ADD_LAYER_VERSION_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Grants a [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying) permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function. Note: Lambda does not support adding policies to version $LATEST.
-    ///
-    /// Returns the [`AddPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Grants a [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying) permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function. Note: Lambda does not support adding policies to version $LATEST. Returns [`AddPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_permission(&self) -> AddPermission {
-        AddPermission(rt::Call::new(&self.handle, &op::ADD_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `AddLayerVersionPermission` operation.
@@ -42,98 +36,13 @@ rt::operation_type!(
     op::ADD_LAYER_VERSION_PERMISSION
 );
 impl AddLayerVersionPermission {
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// The version number.
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
-    /// An identifier that distinguishes the policy from others on the same layer version.
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// The API action that grants access to the layer. For example, `lambda:GetLayerVersion`.
-    #[inline]
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action = value.into();
-        self
-    }
-    /// An account ID, or `*` to grant layer usage permission to all accounts in an organization, or all Amazon Web Services accounts (if `organizationId` is not specified). For the last case, make sure that you really do want all Amazon Web Services accounts to have usage permission to this layer.
-    #[inline]
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal = value.into();
-        self
-    }
-    /// With the principal set to `*`, grant permission to all accounts in the specified organization.
-    #[inline]
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_id = Some(value.into());
-        self
-    }
-    /// Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AddLayerVersionPermissionResponse,
-            e::AddLayerVersionPermissionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AddLayerVersionPermissionResponse,
-        e::AddLayerVersionPermissionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AddLayerVersionPermissionRequest,
-        t::AddLayerVersionPermissionResponse,
-        e::AddLayerVersionPermissionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AddLayerVersionPermissionRequest layer_name(String));
+    rt::setter!(val_req AddLayerVersionPermissionRequest version_number(i64));
+    rt::setter!(into_req AddLayerVersionPermissionRequest statement_id(String));
+    rt::setter!(into_req AddLayerVersionPermissionRequest action(String));
+    rt::setter!(into_req AddLayerVersionPermissionRequest principal(String));
+    rt::setter!(into_opt AddLayerVersionPermissionRequest organization_id(String));
+    rt::setter!(into_opt AddLayerVersionPermissionRequest revision_id(String));
 }
 /// The `AddPermission` operation.
 ///
@@ -154,123 +63,18 @@ rt::operation_type!(
     e::AddPermissionError, op::ADD_PERMISSION
 );
 impl AddPermission {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// A statement identifier that differentiates the statement from others in the same policy.
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// The action that the principal can use on the function. For example, `lambda:InvokeFunction` or `lambda:GetFunction`.
-    #[inline]
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().action = value.into();
-        self
-    }
-    /// The Amazon Web Services service, Amazon Web Services account, IAM user, or IAM role that invokes the function. If you specify a service, use `SourceArn` or `SourceAccount` to limit who can invoke the function through that service.
-    #[inline]
-    pub fn principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal = value.into();
-        self
-    }
-    /// For Amazon Web Services services, the ARN of the Amazon Web Services resource that invokes the function. For example, an Amazon S3 bucket or Amazon SNS topic.
-    #[inline]
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_arn = Some(value.into());
-        self
-    }
-    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    #[inline]
-    pub fn function_url_auth_type(
-        mut self,
-        value: impl Into<t::FunctionUrlAuthType>,
-    ) -> Self {
-        self.0.input_mut().function_url_auth_type = Some(value.into());
-        self
-    }
-    /// Indicates whether the permission applies when the function is invoked through a function URL.
-    #[inline]
-    pub fn invoked_via_function_url(mut self, value: bool) -> Self {
-        self.0.input_mut().invoked_via_function_url = Some(value);
-        self
-    }
-    /// For Amazon Web Services service, the ID of the Amazon Web Services account that owns the resource. Use this together with `SourceArn` to ensure that the specified account owns the resource. It is possible for an Amazon S3 bucket to be deleted by its owner and recreated by another account.
-    #[inline]
-    pub fn source_account(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_account = Some(value.into());
-        self
-    }
-    /// For Alexa Smart Home functions, a token that the invoker must supply.
-    #[inline]
-    pub fn event_source_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_token = Some(value.into());
-        self
-    }
-    /// Specify a version or alias to add permissions to a published version of the function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Update the policy only if the revision ID matches the ID that's specified. Use this option to avoid modifying a policy that has changed since you last read it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// The identifier for your organization in Organizations. Use this to grant permissions to all the Amazon Web Services accounts under this organization.
-    #[inline]
-    pub fn principal_org_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_org_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AddPermissionResponse, e::AddPermissionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AddPermissionResponse, e::AddPermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AddPermissionRequest,
-        t::AddPermissionResponse,
-        e::AddPermissionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AddPermissionRequest function_name(String));
+    rt::setter!(into_req AddPermissionRequest statement_id(String));
+    rt::setter!(into_req AddPermissionRequest action(String));
+    rt::setter!(into_req AddPermissionRequest principal(String));
+    rt::setter!(into_opt AddPermissionRequest source_arn(String));
+    rt::setter!(
+        into_opt AddPermissionRequest function_url_auth_type(t::FunctionUrlAuthType)
+    );
+    rt::setter!(val_opt AddPermissionRequest invoked_via_function_url(bool));
+    rt::setter!(into_opt AddPermissionRequest source_account(String));
+    rt::setter!(into_opt AddPermissionRequest event_source_token(String));
+    rt::setter!(into_opt AddPermissionRequest qualifier(String));
+    rt::setter!(into_opt AddPermissionRequest revision_id(String));
+    rt::setter!(into_opt AddPermissionRequest principal_org_id(String));
 }

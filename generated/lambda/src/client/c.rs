@@ -7,64 +7,40 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Saves the progress of a [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution during runtime. This API is used by the Lambda durable functions SDK to checkpoint completed steps and schedule asynchronous operations. You typically don't need to call this API directly as the SDK handles checkpointing automatically.
-    ///
-    /// Returns the [`CheckpointDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Saves the progress of a [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution during runtime. This API is used by the Lambda durable functions SDK to checkpoint completed steps and schedule asynchronous operations. You typically don't need to call this API directly as the SDK handles checkpointing automatically. Returns [`CheckpointDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn checkpoint_durable_execution(&self) -> CheckpointDurableExecution {
-        CheckpointDurableExecution(
-            rt::Call::new(&self.handle, &op::CHECKPOINT_DURABLE_EXECUTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version.
-    ///
-    /// Returns the [`CreateAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version. Returns [`CreateAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_alias(&self) -> CreateAlias {
-        CreateAlias(rt::Call::new(&self.handle, &op::CREATE_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// Creates a capacity provider that manages compute resources for Lambda Event Functions
-    ///
-    /// Returns the [`CreateCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a capacity provider that manages compute resources for Lambda Event Functions Returns [`CreateCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_provider(&self) -> CreateCapacityProvider {
-        CreateCapacityProvider(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
-    ///
-    /// Returns the [`CreateCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail). Returns [`CreateCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_code_signing_config(&self) -> CreateCodeSigningConfig {
-        CreateCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::CREATE_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a mapping between an event source and an Lambda Event Function. Lambda reads items from the event source and invokes the function.
-    ///
-    /// Returns the [`CreateEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a mapping between an event source and an Lambda Event Function. Lambda reads items from the event source and invokes the function. Returns [`CreateEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_event_source_mapping(&self) -> CreateEventSourceMapping {
-        CreateEventSourceMapping(
-            rt::Call::new(&self.handle, &op::CREATE_EVENT_SOURCE_MAPPING),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing.
-    ///
-    /// Returns the [`CreateFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing. Returns [`CreateFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_function(&self) -> CreateFunction {
-        CreateFunction(rt::Call::new(&self.handle, &op::CREATE_FUNCTION))
+        rt::builder(&self.handle)
     }
-    /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
-    ///
-    /// Returns the [`CreateFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function. Returns [`CreateFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_function_url_config(&self) -> CreateFunctionUrlConfig {
-        CreateFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::CREATE_FUNCTION_URL_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CheckpointDurableExecution` operation.
@@ -85,86 +61,14 @@ rt::operation_type!(
     op::CHECKPOINT_DURABLE_EXECUTION
 );
 impl CheckpointDurableExecution {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// A unique token that identifies the current checkpoint state. This token is provided by the Lambda runtime and must be used to ensure checkpoints are applied in the correct order. Each checkpoint operation consumes this token and returns a new one.
-    #[inline]
-    pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checkpoint_token = value.into();
-        self
-    }
-    /// An array of state updates to apply during this checkpoint. Each update represents a change to the execution state, such as completing a step, starting a callback, or scheduling a timer. Updates are applied atomically as part of the checkpoint operation.
-    #[inline]
-    pub fn updates(mut self, value: impl rt::Items<t::OperationUpdate>) -> Self {
-        value.add_to(&mut self.0.input_mut().updates);
-        self
-    }
-    /// Adds one element to `Updates`; see [`updates`](Self::updates).
-    #[inline]
-    pub fn push_updates(mut self, item: impl Into<t::OperationUpdate>) -> Self {
-        rt::push(&mut self.0.input_mut().updates, item);
-        self
-    }
-    /// An optional idempotency token to ensure that duplicate checkpoint requests are handled correctly. If provided, Lambda uses this token to detect and handle duplicate requests within a 15-minute window.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CheckpointDurableExecutionResponse,
-            e::CheckpointDurableExecutionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CheckpointDurableExecutionResponse,
-        e::CheckpointDurableExecutionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CheckpointDurableExecutionRequest,
-        t::CheckpointDurableExecutionResponse,
-        e::CheckpointDurableExecutionError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req CheckpointDurableExecutionRequest durable_execution_arn(String)
+    );
+    rt::setter!(into_req CheckpointDurableExecutionRequest checkpoint_token(String));
+    rt::setter!(
+        items CheckpointDurableExecutionRequest updates(t::OperationUpdate) push_updates
+    );
+    rt::setter!(into_opt CheckpointDurableExecutionRequest client_token(String));
 }
 /// The `CreateAlias` operation.
 ///
@@ -183,76 +87,11 @@ rt::operation_type!(
     op::CREATE_ALIAS
 );
 impl CreateAlias {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The name of the alias.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The function version that the alias invokes.
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_version = value.into();
-        self
-    }
-    /// A description of the alias.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing) of the alias.
-    #[inline]
-    pub fn routing_config(mut self, value: t::AliasRoutingConfiguration) -> Self {
-        self.0.input_mut().routing_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AliasConfiguration, e::CreateAliasError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AliasConfiguration, e::CreateAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateAliasRequest, t::AliasConfiguration, e::CreateAliasError> {
-        self.0
-    }
+    rt::setter!(into_req CreateAliasRequest function_name(String));
+    rt::setter!(into_req CreateAliasRequest name(String));
+    rt::setter!(into_req CreateAliasRequest function_version(String));
+    rt::setter!(into_opt CreateAliasRequest description(String));
+    rt::setter!(val_opt CreateAliasRequest routing_config(t::AliasRoutingConfiguration));
 }
 /// The `CreateCapacityProvider` operation.
 ///
@@ -270,129 +109,29 @@ rt::operation_type!(
     op::CREATE_CAPACITY_PROVIDER
 );
 impl CreateCapacityProvider {
-    /// The name of the capacity provider.
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// The VPC configuration for the capacity provider, including subnet IDs and security group IDs where compute instances will be launched.
-    #[inline]
-    pub fn vpc_config(mut self, value: t::CapacityProviderVpcConfig) -> Self {
-        self.0.input_mut().vpc_config = value;
-        self
-    }
-    /// The permissions configuration that specifies the IAM role ARN used by the capacity provider to manage compute resources.
-    #[inline]
-    pub fn permissions_config(
-        mut self,
-        value: t::CapacityProviderPermissionsConfig,
-    ) -> Self {
-        self.0.input_mut().permissions_config = value;
-        self
-    }
-    /// The instance requirements that specify the compute instance characteristics, including architectures and allowed or excluded instance types.
-    #[inline]
-    pub fn instance_requirements(mut self, value: t::InstanceRequirements) -> Self {
-        self.0.input_mut().instance_requirements = Some(value);
-        self
-    }
-    /// The scaling configuration that defines how the capacity provider scales compute instances, including maximum vCPU count and scaling policies.
-    #[inline]
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        value: t::CapacityProviderScalingConfig,
-    ) -> Self {
-        self.0.input_mut().capacity_provider_scaling_config = Some(value);
-        self
-    }
-    /// The ARN of the KMS key used to encrypt data associated with the capacity provider.
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// A list of tags to associate with the capacity provider.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// The tag propagation configuration for the capacity provider. Specifies tags to apply to managed resources at launch.
-    #[inline]
-    pub fn propagate_tags(mut self, value: t::PropagateTags) -> Self {
-        self.0.input_mut().propagate_tags = Some(value);
-        self
-    }
-    /// The telemetry configuration for the capacity provider. Specifies logging settings for managed resources.
-    #[inline]
-    pub fn telemetry_config(
-        mut self,
-        value: t::CapacityProviderTelemetryConfig,
-    ) -> Self {
-        self.0.input_mut().telemetry_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateCapacityProviderResponse,
-            e::CreateCapacityProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateCapacityProviderResponse,
-        e::CreateCapacityProviderError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityProviderRequest,
-        t::CreateCapacityProviderResponse,
-        e::CreateCapacityProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateCapacityProviderRequest capacity_provider_name(String));
+    rt::setter!(
+        val_req CreateCapacityProviderRequest vpc_config(t::CapacityProviderVpcConfig)
+    );
+    rt::setter!(
+        val_req CreateCapacityProviderRequest
+        permissions_config(t::CapacityProviderPermissionsConfig)
+    );
+    rt::setter!(
+        val_opt CreateCapacityProviderRequest
+        instance_requirements(t::InstanceRequirements)
+    );
+    rt::setter!(
+        val_opt CreateCapacityProviderRequest
+        capacity_provider_scaling_config(t::CapacityProviderScalingConfig)
+    );
+    rt::setter!(into_opt CreateCapacityProviderRequest kms_key_arn(String));
+    rt::setter!(entries CreateCapacityProviderRequest tags(String, String) insert_tags);
+    rt::setter!(val_opt CreateCapacityProviderRequest propagate_tags(t::PropagateTags));
+    rt::setter!(
+        val_opt CreateCapacityProviderRequest
+        telemetry_config(t::CapacityProviderTelemetryConfig)
+    );
 }
 /// The `CreateCodeSigningConfig` operation.
 ///
@@ -410,90 +149,15 @@ rt::operation_type!(
     op::CREATE_CODE_SIGNING_CONFIG
 );
 impl CreateCodeSigningConfig {
-    /// Descriptive name for this code signing configuration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Signing profiles for this code signing configuration.
-    #[inline]
-    pub fn allowed_publishers(mut self, value: t::AllowedPublishers) -> Self {
-        self.0.input_mut().allowed_publishers = value;
-        self
-    }
-    /// The code signing policies define the actions to take if the validation checks fail.
-    #[inline]
-    pub fn code_signing_policies(mut self, value: t::CodeSigningPolicies) -> Self {
-        self.0.input_mut().code_signing_policies = Some(value);
-        self
-    }
-    /// A list of tags to add to the code signing configuration.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateCodeSigningConfigResponse,
-            e::CreateCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateCodeSigningConfigResponse,
-        e::CreateCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCodeSigningConfigRequest,
-        t::CreateCodeSigningConfigResponse,
-        e::CreateCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateCodeSigningConfigRequest description(String));
+    rt::setter!(
+        val_req CreateCodeSigningConfigRequest allowed_publishers(t::AllowedPublishers)
+    );
+    rt::setter!(
+        val_opt CreateCodeSigningConfigRequest
+        code_signing_policies(t::CodeSigningPolicies)
+    );
+    rt::setter!(entries CreateCodeSigningConfigRequest tags(String, String) insert_tags);
 }
 /// The `CreateEventSourceMapping` operation.
 ///
@@ -542,288 +206,81 @@ rt::operation_type!(
     op::CREATE_EVENT_SOURCE_MAPPING
 );
 impl CreateEventSourceMapping {
-    /// The Amazon Resource Name (ARN) of the event source.
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// When true, the event source mapping is active. When false, Lambda pauses polling and invocation.
-    #[inline]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().enabled = Some(value);
-        self
-    }
-    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
-    #[inline]
-    pub fn batch_size(mut self, value: i32) -> Self {
-        self.0.input_mut().batch_size = Some(value);
-        self
-    }
-    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
-    #[inline]
-    pub fn filter_criteria(mut self, value: t::FilterCriteria) -> Self {
-        self.0.input_mut().filter_criteria = Some(value);
-        self
-    }
-    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics). By default, Lambda does not encrypt your filter criteria object. Specify this property to encrypt data using your own customer managed key.
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
-    #[inline]
-    pub fn metrics_config(mut self, value: t::EventSourceMappingMetricsConfig) -> Self {
-        self.0.input_mut().metrics_config = Some(value);
-        self
-    }
-    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see [Event source mapping logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
-    #[inline]
-    pub fn logging_config(mut self, value: t::EventSourceMappingLoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
-    #[inline]
-    pub fn scaling_config(mut self, value: t::ScalingConfig) -> Self {
-        self.0.input_mut().scaling_config = Some(value);
-        self
-    }
-    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
-    #[inline]
-    pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_batching_window_in_seconds = Some(value);
-        self
-    }
-    /// (Kinesis and DynamoDB Streams only) The number of batches to process from each shard concurrently.
-    #[inline]
-    pub fn parallelization_factor(mut self, value: i32) -> Self {
-        self.0.input_mut().parallelization_factor = Some(value);
-        self
-    }
-    /// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event sources. `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
-    #[inline]
-    pub fn starting_position(
-        mut self,
-        value: impl Into<t::EventSourcePosition>,
-    ) -> Self {
-        self.0.input_mut().starting_position = Some(value.into());
-        self
-    }
-    /// With `StartingPosition` set to `AT_TIMESTAMP`, the time from which to start reading. `StartingPositionTimestamp` cannot be in the future.
-    #[inline]
-    pub fn starting_position_timestamp(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().starting_position_timestamp = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is infinite (-1).
-    #[inline]
-    pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_record_age_in_seconds = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry.
-    #[inline]
-    pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
-        self.0.input_mut().bisect_batch_on_function_error = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires.
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// A list of tags to apply to the event source mapping.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
-    #[inline]
-    pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().tumbling_window_in_seconds = Some(value);
-        self
-    }
-    /// The name of the Kafka topic.
-    #[inline]
-    pub fn topics(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().topics);
-        self
-    }
-    /// Adds one element to `Topics`; see [`topics`](Self::topics).
-    #[inline]
-    pub fn push_topics(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().topics, item);
-        self
-    }
-    /// (MQ) The name of the Amazon MQ broker destination queue to consume.
-    #[inline]
-    pub fn queues(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().queues);
-        self
-    }
-    /// Adds one element to `Queues`; see [`queues`](Self::queues).
-    #[inline]
-    pub fn push_queues(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().queues, item);
-        self
-    }
-    /// An array of authentication protocols or VPC components required to secure your event source.
-    #[inline]
-    pub fn source_access_configurations(
-        mut self,
-        value: impl rt::Items<t::SourceAccessConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().source_access_configurations);
-        self
-    }
-    /// Adds one element to `SourceAccessConfigurations`; see [`source_access_configurations`](Self::source_access_configurations).
-    #[inline]
-    pub fn push_source_access_configurations(
-        mut self,
-        item: impl Into<t::SourceAccessConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().source_access_configurations, item);
-        self
-    }
-    /// The self-managed Apache Kafka cluster to receive records from.
-    #[inline]
-    pub fn self_managed_event_source(
-        mut self,
-        value: t::SelfManagedEventSource,
-    ) -> Self {
-        self.0.input_mut().self_managed_event_source = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
-    #[inline]
-    pub fn function_response_types(
-        mut self,
-        value: impl rt::Items<t::FunctionResponseType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().function_response_types);
-        self
-    }
-    /// Adds one element to `FunctionResponseTypes`; see [`function_response_types`](Self::function_response_types).
-    #[inline]
-    pub fn push_function_response_types(
-        mut self,
-        item: impl Into<t::FunctionResponseType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().function_response_types, item);
-        self
-    }
-    /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
-    #[inline]
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        value: t::AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().amazon_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Specific configuration settings for a self-managed Apache Kafka event source.
-    #[inline]
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        value: t::SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().self_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Specific configuration settings for a DocumentDB event source.
-    #[inline]
-    pub fn document_db_event_source_config(
-        mut self,
-        value: t::DocumentDbEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().document_db_event_source_config = Some(value);
-        self
-    }
-    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
-    #[inline]
-    pub fn provisioned_poller_config(
-        mut self,
-        value: t::ProvisionedPollerConfig,
-    ) -> Self {
-        self.0.input_mut().provisioned_poller_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EventSourceMappingConfiguration,
-            e::CreateEventSourceMappingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EventSourceMappingConfiguration,
-        e::CreateEventSourceMappingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::CreateEventSourceMappingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateEventSourceMappingRequest event_source_arn(String));
+    rt::setter!(into_req CreateEventSourceMappingRequest function_name(String));
+    rt::setter!(val_opt CreateEventSourceMappingRequest enabled(bool));
+    rt::setter!(val_opt CreateEventSourceMappingRequest batch_size(i32));
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest filter_criteria(t::FilterCriteria)
+    );
+    rt::setter!(into_opt CreateEventSourceMappingRequest kms_key_arn(String));
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        metrics_config(t::EventSourceMappingMetricsConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        logging_config(t::EventSourceMappingLoggingConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest scaling_config(t::ScalingConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest maximum_batching_window_in_seconds(i32)
+    );
+    rt::setter!(val_opt CreateEventSourceMappingRequest parallelization_factor(i32));
+    rt::setter!(
+        into_opt CreateEventSourceMappingRequest
+        starting_position(t::EventSourcePosition)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest starting_position_timestamp(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest destination_config(t::DestinationConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest maximum_record_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest bisect_batch_on_function_error(bool)
+    );
+    rt::setter!(val_opt CreateEventSourceMappingRequest maximum_retry_attempts(i32));
+    rt::setter!(
+        entries CreateEventSourceMappingRequest tags(String, String) insert_tags
+    );
+    rt::setter!(val_opt CreateEventSourceMappingRequest tumbling_window_in_seconds(i32));
+    rt::setter!(items CreateEventSourceMappingRequest topics(String) push_topics);
+    rt::setter!(items CreateEventSourceMappingRequest queues(String) push_queues);
+    rt::setter!(
+        items CreateEventSourceMappingRequest
+        source_access_configurations(t::SourceAccessConfiguration)
+        push_source_access_configurations
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        self_managed_event_source(t::SelfManagedEventSource)
+    );
+    rt::setter!(
+        items CreateEventSourceMappingRequest
+        function_response_types(t::FunctionResponseType) push_function_response_types
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        amazon_managed_kafka_event_source_config(t::AmazonManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        self_managed_kafka_event_source_config(t::SelfManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        document_db_event_source_config(t::DocumentDbEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt CreateEventSourceMappingRequest
+        provisioned_poller_config(t::ProvisionedPollerConfig)
+    );
 }
 /// The `CreateFunction` operation.
 ///
@@ -856,267 +313,45 @@ rt::operation_type!(
     e::CreateFunctionError, op::CREATE_FUNCTION
 );
 impl CreateFunction {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
-    #[inline]
-    pub fn runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().runtime = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the function's execution role.
-    #[inline]
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role = value.into();
-        self
-    }
-    /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see [Lambda programming model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
-    #[inline]
-    pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().handler = Some(value.into());
-        self
-    }
-    /// The code for the function.
-    #[inline]
-    pub fn code(mut self, value: t::FunctionCode) -> Self {
-        self.0.input_mut().code = value;
-        self
-    }
-    /// A description of the function.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see [Lambda execution environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// The amount of [memory available to the function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB.
-    #[inline]
-    pub fn memory_size(mut self, value: i32) -> Self {
-        self.0.input_mut().memory_size = Some(value);
-        self
-    }
-    /// Set to true to publish the first version of the function during creation.
-    #[inline]
-    pub fn publish(mut self, value: bool) -> Self {
-        self.0.input_mut().publish = Some(value);
-        self
-    }
-    /// Specifies where to publish the function version or configuration.
-    #[inline]
-    pub fn publish_to(
-        mut self,
-        value: impl Into<t::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.0.input_mut().publish_to = Some(value.into());
-        self
-    }
-    /// For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-    #[inline]
-    pub fn vpc_config(mut self, value: t::VpcConfig) -> Self {
-        self.0.input_mut().vpc_config = Some(value);
-        self
-    }
-    /// The type of deployment package. Set to `Image` for container image and set to `Zip` for .zip file archive.
-    #[inline]
-    pub fn package_type(mut self, value: impl Into<t::PackageType>) -> Self {
-        self.0.input_mut().package_type = Some(value.into());
-        self
-    }
-    /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see [Dead-letter queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// Environment variables that are accessible from function code during execution.
-    #[inline]
-    pub fn environment(mut self, value: t::Environment) -> Self {
-        self.0.input_mut().environment = Some(value);
-        self
-    }
-    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// Set `Mode` to `Active` to sample and trace a subset of incoming requests with [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
-    #[inline]
-    pub fn tracing_config(mut self, value: t::TracingConfig) -> Self {
-        self.0.input_mut().tracing_config = Some(value);
-        self
-    }
-    /// A list of [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
-    #[inline]
-    pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().layers);
-        self
-    }
-    /// Adds one element to `Layers`; see [`layers`](Self::layers).
-    #[inline]
-    pub fn push_layers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().layers, item);
-        self
-    }
-    /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
-    #[inline]
-    pub fn file_system_configs(
-        mut self,
-        value: impl rt::Items<t::FileSystemConfig>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().file_system_configs);
-        self
-    }
-    /// Adds one element to `FileSystemConfigs`; see [`file_system_configs`](Self::file_system_configs).
-    #[inline]
-    pub fn push_file_system_configs(
-        mut self,
-        item: impl Into<t::FileSystemConfig>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().file_system_configs, item);
-        self
-    }
-    /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = Some(value.into());
-        self
-    }
-    /// Container image [configuration values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) that override the values in the container image Dockerfile.
-    #[inline]
-    pub fn image_config(mut self, value: t::ImageConfig) -> Self {
-        self.0.input_mut().image_config = Some(value);
-        self
-    }
-    /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86\_64). The default value is `x86_64`.
-    #[inline]
-    pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
-        value.add_to(&mut self.0.input_mut().architectures);
-        self
-    }
-    /// Adds one element to `Architectures`; see [`architectures`](Self::architectures).
-    #[inline]
-    pub fn push_architectures(mut self, item: impl Into<t::Architecture>) -> Self {
-        rt::push(&mut self.0.input_mut().architectures, item);
-        self
-    }
-    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: t::EphemeralStorage) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
-    #[inline]
-    pub fn snap_start(mut self, value: t::SnapStart) -> Self {
-        self.0.input_mut().snap_start = Some(value);
-        self
-    }
-    /// The function's Amazon CloudWatch Logs configuration settings.
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Configuration for multi-tenant applications that use Lambda functions. Defines tenant isolation settings and resource allocations. Required for functions supporting multiple tenants.
-    #[inline]
-    pub fn tenancy_config(mut self, value: t::TenancyConfig) -> Self {
-        self.0.input_mut().tenancy_config = Some(value);
-        self
-    }
-    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
-    #[inline]
-    pub fn capacity_provider_config(mut self, value: t::CapacityProviderConfig) -> Self {
-        self.0.input_mut().capacity_provider_config = Some(value);
-        self
-    }
-    /// Configuration settings for durable functions. Enables creating functions with durability that can remember their state and continue execution even after interruptions.
-    #[inline]
-    pub fn durable_config(mut self, value: t::DurableConfig) -> Self {
-        self.0.input_mut().durable_config = Some(value);
-        self
-    }
-    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
-    #[inline]
-    pub fn runtime_config(mut self, value: t::FunctionRuntimeConfig) -> Self {
-        self.0.input_mut().runtime_config = Some(value);
-        self
-    }
-    /// The accelerator resource settings for a Lambda execution environment.
-    #[inline]
-    pub fn accelerator_config(mut self, value: t::AcceleratorConfig) -> Self {
-        self.0.input_mut().accelerator_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::FunctionConfiguration, e::CreateFunctionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::CreateFunctionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateFunctionRequest,
-        t::FunctionConfiguration,
-        e::CreateFunctionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateFunctionRequest function_name(String));
+    rt::setter!(into_opt CreateFunctionRequest runtime(t::Runtime));
+    rt::setter!(into_req CreateFunctionRequest role(String));
+    rt::setter!(into_opt CreateFunctionRequest handler(String));
+    rt::setter!(val_req CreateFunctionRequest code(t::FunctionCode));
+    rt::setter!(into_opt CreateFunctionRequest description(String));
+    rt::setter!(val_opt CreateFunctionRequest timeout(i32));
+    rt::setter!(val_opt CreateFunctionRequest memory_size(i32));
+    rt::setter!(val_opt CreateFunctionRequest publish(bool));
+    rt::setter!(
+        into_opt CreateFunctionRequest publish_to(t::FunctionVersionLatestPublished)
+    );
+    rt::setter!(val_opt CreateFunctionRequest vpc_config(t::VpcConfig));
+    rt::setter!(into_opt CreateFunctionRequest package_type(t::PackageType));
+    rt::setter!(val_opt CreateFunctionRequest dead_letter_config(t::DeadLetterConfig));
+    rt::setter!(val_opt CreateFunctionRequest environment(t::Environment));
+    rt::setter!(into_opt CreateFunctionRequest kms_key_arn(String));
+    rt::setter!(val_opt CreateFunctionRequest tracing_config(t::TracingConfig));
+    rt::setter!(entries CreateFunctionRequest tags(String, String) insert_tags);
+    rt::setter!(items CreateFunctionRequest layers(String) push_layers);
+    rt::setter!(
+        items CreateFunctionRequest file_system_configs(t::FileSystemConfig)
+        push_file_system_configs
+    );
+    rt::setter!(into_opt CreateFunctionRequest code_signing_config_arn(String));
+    rt::setter!(val_opt CreateFunctionRequest image_config(t::ImageConfig));
+    rt::setter!(
+        items CreateFunctionRequest architectures(t::Architecture) push_architectures
+    );
+    rt::setter!(val_opt CreateFunctionRequest ephemeral_storage(t::EphemeralStorage));
+    rt::setter!(val_opt CreateFunctionRequest snap_start(t::SnapStart));
+    rt::setter!(val_opt CreateFunctionRequest logging_config(t::LoggingConfig));
+    rt::setter!(val_opt CreateFunctionRequest tenancy_config(t::TenancyConfig));
+    rt::setter!(
+        val_opt CreateFunctionRequest capacity_provider_config(t::CapacityProviderConfig)
+    );
+    rt::setter!(val_opt CreateFunctionRequest durable_config(t::DurableConfig));
+    rt::setter!(val_opt CreateFunctionRequest runtime_config(t::FunctionRuntimeConfig));
+    rt::setter!(val_opt CreateFunctionRequest accelerator_config(t::AcceleratorConfig));
 }
 /// The `CreateFunctionUrlConfig` operation.
 ///
@@ -1134,84 +369,11 @@ rt::operation_type!(
     op::CREATE_FUNCTION_URL_CONFIG
 );
 impl CreateFunctionUrlConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    #[inline]
-    pub fn auth_type(mut self, value: impl Into<t::FunctionUrlAuthType>) -> Self {
-        self.0.input_mut().auth_type = value.into();
-        self
-    }
-    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
-    #[inline]
-    pub fn cors(mut self, value: t::Cors) -> Self {
-        self.0.input_mut().cors = Some(value);
-        self
-    }
-    /// Use one of the following options:
-    #[inline]
-    pub fn invoke_mode(mut self, value: impl Into<t::InvokeMode>) -> Self {
-        self.0.input_mut().invoke_mode = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateFunctionUrlConfigResponse,
-            e::CreateFunctionUrlConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateFunctionUrlConfigResponse,
-        e::CreateFunctionUrlConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateFunctionUrlConfigRequest,
-        t::CreateFunctionUrlConfigResponse,
-        e::CreateFunctionUrlConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt CreateFunctionUrlConfigRequest qualifier(String));
+    rt::setter!(
+        into_req CreateFunctionUrlConfigRequest auth_type(t::FunctionUrlAuthType)
+    );
+    rt::setter!(val_opt CreateFunctionUrlConfigRequest cors(t::Cors));
+    rt::setter!(into_opt CreateFunctionUrlConfigRequest invoke_mode(t::InvokeMode));
 }

@@ -7,120 +7,76 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    ///
-    /// Returns the [`DeleteAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`DeleteAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_alias(&self) -> DeleteAlias {
-        DeleteAlias(rt::Call::new(&self.handle, &op::DELETE_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
-    ///
-    /// Returns the [`DeleteCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions. Returns [`DeleteCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_capacity_provider(&self) -> DeleteCapacityProvider {
-        DeleteCapacityProvider(
-            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
-    ///
-    /// Returns the [`DeleteCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it. Returns [`DeleteCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_code_signing_config(&self) -> DeleteCodeSigningConfig {
-        DeleteCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::DELETE_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
-    ///
-    /// Returns the [`DeleteDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`. Returns [`DeleteDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_durable_execution(&self) -> DeleteDurableExecution {
-        DeleteDurableExecution(
-            rt::Call::new(&self.handle, &op::DELETE_DURABLE_EXECUTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
-    ///
-    /// Returns the [`DeleteEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings. Returns [`DeleteEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_event_source_mapping(&self) -> DeleteEventSourceMapping {
-        DeleteEventSourceMapping(
-            rt::Call::new(&self.handle, &op::DELETE_EVENT_SOURCE_MAPPING),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
-    ///
-    /// Returns the [`DeleteFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias. Returns [`DeleteFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function(&self) -> DeleteFunction {
-        DeleteFunction(rt::Call::new(&self.handle, &op::DELETE_FUNCTION))
+        rt::builder(&self.handle)
     }
-    /// Removes the code signing configuration from the function.
-    ///
-    /// Returns the [`DeleteFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the code signing configuration from the function. Returns [`DeleteFunctionCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_code_signing_config(
         &self,
     ) -> DeleteFunctionCodeSigningConfig {
-        DeleteFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes a concurrent execution limit from a Lambda Event Function.
-    ///
-    /// Returns the [`DeleteFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes a concurrent execution limit from a Lambda Event Function. Returns [`DeleteFunctionConcurrency`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_concurrency(&self) -> DeleteFunctionConcurrency {
-        DeleteFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CONCURRENCY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`DeleteFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the configuration for asynchronous invocation for a function, version, or alias. Returns [`DeleteFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_event_invoke_config(
         &self,
     ) -> DeleteFunctionEventInvokeConfig {
-        DeleteFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
-    ///
-    /// Returns the [`DeleteFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address. Returns [`DeleteFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_url_config(&self) -> DeleteFunctionUrlConfig {
-        DeleteFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_URL_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
-    ///
-    /// Returns the [`DeleteLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it. Returns [`DeleteLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_layer_version(&self) -> DeleteLayerVersion {
-        DeleteLayerVersion(rt::Call::new(&self.handle, &op::DELETE_LAYER_VERSION))
+        rt::builder(&self.handle)
     }
-    /// Deletes the provisioned concurrency configuration for a function.
-    ///
-    /// Returns the [`DeleteProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the provisioned concurrency configuration for a function. Returns [`DeleteProvisionedConcurrencyConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_provisioned_concurrency_config(
         &self,
     ) -> DeleteProvisionedConcurrencyConfig {
-        DeleteProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::DELETE_PROVISIONED_CONCURRENCY_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAlias` operation.
@@ -133,54 +89,8 @@ rt::operation_type!(
     DeleteAlias, t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError, op::DELETE_ALIAS
 );
 impl DeleteAlias {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The name of the alias.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteAliasError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAliasRequest function_name(String));
+    rt::setter!(into_req DeleteAliasRequest name(String));
 }
 /// The `DeleteCapacityProvider` operation.
 ///
@@ -198,62 +108,7 @@ rt::operation_type!(
     op::DELETE_CAPACITY_PROVIDER
 );
 impl DeleteCapacityProvider {
-    /// The name of the capacity provider to delete.
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteCapacityProviderResponse,
-            e::DeleteCapacityProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteCapacityProviderResponse,
-        e::DeleteCapacityProviderError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteCapacityProviderRequest,
-        t::DeleteCapacityProviderResponse,
-        e::DeleteCapacityProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteCapacityProviderRequest capacity_provider_name(String));
 }
 /// The `DeleteCodeSigningConfig` operation.
 ///
@@ -271,62 +126,7 @@ rt::operation_type!(
     op::DELETE_CODE_SIGNING_CONFIG
 );
 impl DeleteCodeSigningConfig {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteCodeSigningConfigResponse,
-            e::DeleteCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteCodeSigningConfigResponse,
-        e::DeleteCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteCodeSigningConfigRequest,
-        t::DeleteCodeSigningConfigResponse,
-        e::DeleteCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteCodeSigningConfigRequest code_signing_config_arn(String));
 }
 /// The `DeleteDurableExecution` operation.
 ///
@@ -346,62 +146,7 @@ rt::operation_type!(
     op::DELETE_DURABLE_EXECUTION
 );
 impl DeleteDurableExecution {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteDurableExecutionResponse,
-            e::DeleteDurableExecutionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteDurableExecutionResponse,
-        e::DeleteDurableExecutionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDurableExecutionRequest,
-        t::DeleteDurableExecutionResponse,
-        e::DeleteDurableExecutionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteDurableExecutionRequest durable_execution_arn(String));
 }
 /// The `DeleteEventSourceMapping` operation.
 ///
@@ -421,62 +166,7 @@ rt::operation_type!(
     op::DELETE_EVENT_SOURCE_MAPPING
 );
 impl DeleteEventSourceMapping {
-    /// The identifier of the event source mapping.
-    #[inline]
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uuid = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EventSourceMappingConfiguration,
-            e::DeleteEventSourceMappingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EventSourceMappingConfiguration,
-        e::DeleteEventSourceMappingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::DeleteEventSourceMappingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteEventSourceMappingRequest uuid(String));
 }
 /// The `DeleteFunction` operation.
 ///
@@ -497,62 +187,8 @@ rt::operation_type!(
     e::DeleteFunctionError, op::DELETE_FUNCTION
 );
 impl DeleteFunction {
-    /// The name or ARN of the Lambda function or version.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version to delete. You can't delete a version that an alias references.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteFunctionResponse, e::DeleteFunctionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteFunctionResponse, e::DeleteFunctionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteFunctionRequest,
-        t::DeleteFunctionResponse,
-        e::DeleteFunctionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteFunctionRequest function_name(String));
+    rt::setter!(into_opt DeleteFunctionRequest qualifier(String));
 }
 /// The `DeleteFunctionCodeSigningConfig` operation.
 ///
@@ -569,56 +205,7 @@ rt::operation_type!(
     e::DeleteFunctionCodeSigningConfigError, op::DELETE_FUNCTION_CODE_SIGNING_CONFIG
 );
 impl DeleteFunctionCodeSigningConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteFunctionCodeSigningConfigError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteFunctionCodeSigningConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteFunctionCodeSigningConfigRequest,
-        rt::Unit,
-        e::DeleteFunctionCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteFunctionCodeSigningConfigRequest function_name(String));
 }
 /// The `DeleteFunctionConcurrency` operation.
 ///
@@ -635,56 +222,7 @@ rt::operation_type!(
     e::DeleteFunctionConcurrencyError, op::DELETE_FUNCTION_CONCURRENCY
 );
 impl DeleteFunctionConcurrency {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteFunctionConcurrencyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteFunctionConcurrencyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteFunctionConcurrencyRequest,
-        rt::Unit,
-        e::DeleteFunctionConcurrencyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteFunctionConcurrencyRequest function_name(String));
 }
 /// The `DeleteFunctionEventInvokeConfig` operation.
 ///
@@ -703,62 +241,8 @@ rt::operation_type!(
     e::DeleteFunctionEventInvokeConfigError, op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl DeleteFunctionEventInvokeConfig {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// A version number or alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteFunctionEventInvokeConfigError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteFunctionEventInvokeConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteFunctionEventInvokeConfigRequest,
-        rt::Unit,
-        e::DeleteFunctionEventInvokeConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt DeleteFunctionEventInvokeConfigRequest qualifier(String));
 }
 /// The `DeleteFunctionUrlConfig` operation.
 ///
@@ -775,62 +259,8 @@ rt::operation_type!(
     e::DeleteFunctionUrlConfigError, op::DELETE_FUNCTION_URL_CONFIG
 );
 impl DeleteFunctionUrlConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteFunctionUrlConfigError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteFunctionUrlConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteFunctionUrlConfigRequest,
-        rt::Unit,
-        e::DeleteFunctionUrlConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt DeleteFunctionUrlConfigRequest qualifier(String));
 }
 /// The `DeleteLayerVersion` operation.
 ///
@@ -847,54 +277,8 @@ rt::operation_type!(
     e::DeleteLayerVersionError, op::DELETE_LAYER_VERSION
 );
 impl DeleteLayerVersion {
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// The version number.
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLayerVersionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLayerVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLayerVersionRequest, rt::Unit, e::DeleteLayerVersionError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteLayerVersionRequest layer_name(String));
+    rt::setter!(val_req DeleteLayerVersionRequest version_number(i64));
 }
 /// The `DeleteProvisionedConcurrencyConfig` operation.
 ///
@@ -912,62 +296,10 @@ rt::operation_type!(
     op::DELETE_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl DeleteProvisionedConcurrencyConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The version number or alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteProvisionedConcurrencyConfigError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteProvisionedConcurrencyConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteProvisionedConcurrencyConfigRequest,
-        rt::Unit,
-        e::DeleteProvisionedConcurrencyConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteProvisionedConcurrencyConfigRequest function_name(String)
+    );
+    rt::setter!(into_req DeleteProvisionedConcurrencyConfigRequest qualifier(String));
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -984,60 +316,6 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// The Amazon Resource Name (ARN) of the Lambda resource you want to delete the policy from. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The revision ID that the existing policy must match for the deletion to proceed. If the revision ID doesn't match, the operation fails with a `PreconditionFailedException` error. To retrieve the current revision ID, use the GetResourcePolicy operation.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteResourcePolicyRequest,
-        rt::Unit,
-        e::DeleteResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest revision_id(String));
 }

@@ -7,133 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
-    ///
-    /// Returns the [`GetAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region. Returns [`GetAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_settings(&self) -> GetAccountSettings {
-        GetAccountSettings(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SETTINGS))
+        rt::builder(&self.handle)
     }
-    /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    ///
-    /// Returns the [`GetAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`GetAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_alias(&self) -> GetAlias {
-        GetAlias(rt::Call::new(&self.handle, &op::GET_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
-    ///
-    /// Returns the [`GetCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources. Returns [`GetCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_provider(&self) -> GetCapacityProvider {
-        GetCapacityProvider(rt::Call::new(&self.handle, &op::GET_CAPACITY_PROVIDER))
+        rt::builder(&self.handle)
     }
-    /// Returns information about the specified code signing configuration.
-    ///
-    /// Returns the [`GetCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about the specified code signing configuration. Returns [`GetCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_code_signing_config(&self) -> GetCodeSigningConfig {
-        GetCodeSigningConfig(rt::Call::new(&self.handle, &op::GET_CODE_SIGNING_CONFIG))
+        rt::builder(&self.handle)
     }
-    /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
-    ///
-    /// Returns the [`GetDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics. Returns [`GetDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution(&self) -> GetDurableExecution {
-        GetDurableExecution(rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
-    ///
-    /// Returns the [`GetDurableExecutionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time. Returns [`GetDurableExecutionHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution_history(&self) -> GetDurableExecutionHistory {
-        GetDurableExecutionHistory(
-            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_HISTORY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
-    ///
-    /// Returns the [`GetDurableExecutionState`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically. Returns [`GetDurableExecutionState`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution_state(&self) -> GetDurableExecutionState {
-        GetDurableExecutionState(
-            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_STATE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
-    ///
-    /// Returns the [`GetEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings. Returns [`GetEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_event_source_mapping(&self) -> GetEventSourceMapping {
-        GetEventSourceMapping(rt::Call::new(&self.handle, &op::GET_EVENT_SOURCE_MAPPING))
+        rt::builder(&self.handle)
     }
-    /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
-    ///
-    /// Returns the [`GetFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned. Returns [`GetFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function(&self) -> GetFunction {
-        GetFunction(rt::Call::new(&self.handle, &op::GET_FUNCTION))
+        rt::builder(&self.handle)
     }
-    /// Returns the code signing configuration for the specified function.
-    ///
-    /// Returns the [`GetFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the code signing configuration for the specified function. Returns [`GetFunctionCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_code_signing_config(&self) -> GetFunctionCodeSigningConfig {
-        GetFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
-    ///
-    /// Returns the [`GetFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency. Returns [`GetFunctionConcurrency`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_concurrency(&self) -> GetFunctionConcurrency {
-        GetFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONCURRENCY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
-    ///
-    /// Returns the [`GetFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration. Returns [`GetFunctionConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_configuration(&self) -> GetFunctionConfiguration {
-        GetFunctionConfiguration(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`GetFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the configuration for asynchronous invocation for a function, version, or alias. Returns [`GetFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_event_invoke_config(&self) -> GetFunctionEventInvokeConfig {
-        GetFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
-    ///
-    /// Returns the [`GetFunctionRecursionConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration. Returns [`GetFunctionRecursionConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_recursion_config(&self) -> GetFunctionRecursionConfig {
-        GetFunctionRecursionConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_RECURSION_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the scaling configuration for a Lambda Managed Instances function.
-    ///
-    /// Returns the [`GetFunctionScalingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the scaling configuration for a Lambda Managed Instances function. Returns [`GetFunctionScalingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_scaling_config(&self) -> GetFunctionScalingConfig {
-        GetFunctionScalingConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_SCALING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns details about a Lambda function URL.
-    ///
-    /// Returns the [`GetFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about a Lambda function URL. Returns [`GetFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_url_config(&self) -> GetFunctionUrlConfig {
-        GetFunctionUrlConfig(rt::Call::new(&self.handle, &op::GET_FUNCTION_URL_CONFIG))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccountSettings` operation.
@@ -150,55 +102,6 @@ rt::operation_type!(
     GetAccountSettings, t::GetAccountSettingsRequest, t::GetAccountSettingsResponse,
     e::GetAccountSettingsError, op::GET_ACCOUNT_SETTINGS
 );
-impl GetAccountSettings {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetAccountSettingsResponse,
-            e::GetAccountSettingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccountSettingsResponse, e::GetAccountSettingsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccountSettingsRequest,
-        t::GetAccountSettingsResponse,
-        e::GetAccountSettingsError,
-    > {
-        self.0
-    }
-}
 /// The `GetAlias` operation.
 ///
 /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
@@ -209,58 +112,8 @@ rt::operation_type!(
     GetAlias, t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError, op::GET_ALIAS
 );
 impl GetAlias {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The name of the alias.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AliasConfiguration, e::GetAliasError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AliasConfiguration, e::GetAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError> {
-        self.0
-    }
+    rt::setter!(into_req GetAliasRequest function_name(String));
+    rt::setter!(into_req GetAliasRequest name(String));
 }
 /// The `GetCapacityProvider` operation.
 ///
@@ -277,59 +130,7 @@ rt::operation_type!(
     e::GetCapacityProviderError, op::GET_CAPACITY_PROVIDER
 );
 impl GetCapacityProvider {
-    /// The name of the capacity provider to retrieve.
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetCapacityProviderResponse,
-            e::GetCapacityProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCapacityProviderResponse, e::GetCapacityProviderError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCapacityProviderRequest,
-        t::GetCapacityProviderResponse,
-        e::GetCapacityProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetCapacityProviderRequest capacity_provider_name(String));
 }
 /// The `GetCodeSigningConfig` operation.
 ///
@@ -347,59 +148,7 @@ rt::operation_type!(
     op::GET_CODE_SIGNING_CONFIG
 );
 impl GetCodeSigningConfig {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetCodeSigningConfigResponse,
-            e::GetCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetCodeSigningConfigResponse, e::GetCodeSigningConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCodeSigningConfigRequest,
-        t::GetCodeSigningConfigResponse,
-        e::GetCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetCodeSigningConfigRequest code_signing_config_arn(String));
 }
 /// The `GetDurableExecution` operation.
 ///
@@ -416,65 +165,8 @@ rt::operation_type!(
     e::GetDurableExecutionError, op::GET_DURABLE_EXECUTION
 );
 impl GetDurableExecution {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Specifies whether to include execution data such as input payload, result, and error information in the response. Set to `false` for a more compact response that includes only execution metadata. The default value is set to `true`.
-    #[inline]
-    pub fn include_execution_data(mut self, value: bool) -> Self {
-        self.0.input_mut().include_execution_data = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDurableExecutionResponse,
-            e::GetDurableExecutionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDurableExecutionResponse, e::GetDurableExecutionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDurableExecutionRequest,
-        t::GetDurableExecutionResponse,
-        e::GetDurableExecutionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(val_opt GetDurableExecutionRequest include_execution_data(bool));
 }
 /// The `GetDurableExecutionHistory` operation.
 ///
@@ -494,86 +186,13 @@ rt::operation_type!(
     op::GET_DURABLE_EXECUTION_HISTORY
 );
 impl GetDurableExecutionHistory {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Specifies whether to include execution data such as step results and callback payloads in the history events. Set to `true` to include data, or `false` to exclude it for a more compact response. The default is `true`.
-    #[inline]
-    pub fn include_execution_data(mut self, value: bool) -> Self {
-        self.0.input_mut().include_execution_data = Some(value);
-        self
-    }
-    /// The maximum number of history events to return per call. You can use `Marker` to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// If `NextMarker` was returned from a previous request, use this value to retrieve the next page of results. Each pagination token expires after 24 hours.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// When set to `true`, returns the history events in reverse chronological order (newest first). By default, events are returned in chronological order (oldest first).
-    #[inline]
-    pub fn reverse_order(mut self, value: bool) -> Self {
-        self.0.input_mut().reverse_order = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDurableExecutionHistoryResponse,
-            e::GetDurableExecutionHistoryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDurableExecutionHistoryResponse,
-        e::GetDurableExecutionHistoryError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDurableExecutionHistoryRequest,
-        t::GetDurableExecutionHistoryResponse,
-        e::GetDurableExecutionHistoryError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetDurableExecutionHistoryRequest durable_execution_arn(String)
+    );
+    rt::setter!(val_opt GetDurableExecutionHistoryRequest include_execution_data(bool));
+    rt::setter!(val_opt GetDurableExecutionHistoryRequest max_items(i32));
+    rt::setter!(into_opt GetDurableExecutionHistoryRequest marker(String));
+    rt::setter!(val_opt GetDurableExecutionHistoryRequest reverse_order(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -606,80 +225,10 @@ rt::operation_type!(
     op::GET_DURABLE_EXECUTION_STATE
 );
 impl GetDurableExecutionState {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// A checkpoint token that identifies the current state of the execution. This token is provided by the Lambda runtime and ensures that state retrieval is consistent with the current execution context.
-    #[inline]
-    pub fn checkpoint_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checkpoint_token = value.into();
-        self
-    }
-    /// If `NextMarker` was returned from a previous request, use this value to retrieve the next page of operations. Each pagination token expires after 24 hours.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of operations to return per call. You can use `Marker` to retrieve additional pages of results. The default is 100 and the maximum allowed is 1000. A value of 0 uses the default.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDurableExecutionStateResponse,
-            e::GetDurableExecutionStateError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDurableExecutionStateResponse,
-        e::GetDurableExecutionStateError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDurableExecutionStateRequest,
-        t::GetDurableExecutionStateResponse,
-        e::GetDurableExecutionStateError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDurableExecutionStateRequest durable_execution_arn(String));
+    rt::setter!(into_req GetDurableExecutionStateRequest checkpoint_token(String));
+    rt::setter!(into_opt GetDurableExecutionStateRequest marker(String));
+    rt::setter!(val_opt GetDurableExecutionStateRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -710,62 +259,7 @@ rt::operation_type!(
     op::GET_EVENT_SOURCE_MAPPING
 );
 impl GetEventSourceMapping {
-    /// The identifier of the event source mapping.
-    #[inline]
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uuid = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EventSourceMappingConfiguration,
-            e::GetEventSourceMappingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EventSourceMappingConfiguration,
-        e::GetEventSourceMappingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::GetEventSourceMappingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetEventSourceMappingRequest uuid(String));
 }
 /// The `GetFunction` operation.
 ///
@@ -782,58 +276,8 @@ rt::operation_type!(
     op::GET_FUNCTION
 );
 impl GetFunction {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version or alias to get details about a published version of the function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetFunctionResponse, e::GetFunctionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetFunctionResponse, e::GetFunctionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError> {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionRequest function_name(String));
+    rt::setter!(into_opt GetFunctionRequest qualifier(String));
     /// Waits for the function's State to be Active. This waiter uses GetFunction API. This should be used after new function creation.
     ///
     /// Calls `GetFunction` until the `FunctionActiveV2` waiter's acceptors decide (boto3's `get_waiter("function_active_v2")`): every 1 s, at most 300 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_ACTIVE_V2_WAITER`](crate::operations::FUNCTION_ACTIVE_V2_WAITER).
@@ -876,62 +320,7 @@ rt::operation_type!(
     op::GET_FUNCTION_CODE_SIGNING_CONFIG
 );
 impl GetFunctionCodeSigningConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionCodeSigningConfigResponse,
-            e::GetFunctionCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionCodeSigningConfigResponse,
-        e::GetFunctionCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionCodeSigningConfigRequest,
-        t::GetFunctionCodeSigningConfigResponse,
-        e::GetFunctionCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionCodeSigningConfigRequest function_name(String));
 }
 /// The `GetFunctionConcurrency` operation.
 ///
@@ -949,62 +338,7 @@ rt::operation_type!(
     op::GET_FUNCTION_CONCURRENCY
 );
 impl GetFunctionConcurrency {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionConcurrencyResponse,
-            e::GetFunctionConcurrencyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionConcurrencyResponse,
-        e::GetFunctionConcurrencyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionConcurrencyRequest,
-        t::GetFunctionConcurrencyResponse,
-        e::GetFunctionConcurrencyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionConcurrencyRequest function_name(String));
 }
 /// The `GetFunctionConfiguration` operation.
 ///
@@ -1024,65 +358,8 @@ rt::operation_type!(
     op::GET_FUNCTION_CONFIGURATION
 );
 impl GetFunctionConfiguration {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version or alias to get details about a published version of the function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionConfiguration,
-            e::GetFunctionConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::GetFunctionConfigurationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionConfigurationRequest,
-        t::FunctionConfiguration,
-        e::GetFunctionConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionConfigurationRequest function_name(String));
+    rt::setter!(into_opt GetFunctionConfigurationRequest qualifier(String));
     /// Waits for the function's State to be Active. This waiter uses GetFunctionConfiguration API. This should be used after new function creation.
     ///
     /// Calls `GetFunctionConfiguration` until the `FunctionActive` waiter's acceptors decide (boto3's `get_waiter("function_active")`): every 5 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_ACTIVE_WAITER`](crate::operations::FUNCTION_ACTIVE_WAITER).
@@ -1141,68 +418,8 @@ rt::operation_type!(
     op::GET_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl GetFunctionEventInvokeConfig {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// A version number or alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionEventInvokeConfig,
-            e::GetFunctionEventInvokeConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::FunctionEventInvokeConfig,
-        e::GetFunctionEventInvokeConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::GetFunctionEventInvokeConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt GetFunctionEventInvokeConfigRequest qualifier(String));
 }
 /// The `GetFunctionRecursionConfig` operation.
 ///
@@ -1220,62 +437,7 @@ rt::operation_type!(
     op::GET_FUNCTION_RECURSION_CONFIG
 );
 impl GetFunctionRecursionConfig {
-    /// The name of the function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionRecursionConfigResponse,
-            e::GetFunctionRecursionConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionRecursionConfigResponse,
-        e::GetFunctionRecursionConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionRecursionConfigRequest,
-        t::GetFunctionRecursionConfigResponse,
-        e::GetFunctionRecursionConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionRecursionConfigRequest function_name(String));
 }
 /// The `GetFunctionScalingConfig` operation.
 ///
@@ -1293,68 +455,8 @@ rt::operation_type!(
     op::GET_FUNCTION_SCALING_CONFIG
 );
 impl GetFunctionScalingConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version or alias to get the scaling configuration for a published version of the function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionScalingConfigResponse,
-            e::GetFunctionScalingConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetFunctionScalingConfigResponse,
-        e::GetFunctionScalingConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionScalingConfigRequest,
-        t::GetFunctionScalingConfigResponse,
-        e::GetFunctionScalingConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionScalingConfigRequest function_name(String));
+    rt::setter!(into_req GetFunctionScalingConfigRequest qualifier(String));
 }
 /// The `GetFunctionUrlConfig` operation.
 ///
@@ -1372,119 +474,44 @@ rt::operation_type!(
     op::GET_FUNCTION_URL_CONFIG
 );
 impl GetFunctionUrlConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFunctionUrlConfigResponse,
-            e::GetFunctionUrlConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetFunctionUrlConfigResponse, e::GetFunctionUrlConfigError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFunctionUrlConfigRequest,
-        t::GetFunctionUrlConfigResponse,
-        e::GetFunctionUrlConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt GetFunctionUrlConfigRequest qualifier(String));
 }
 impl super::Client {
-    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-    ///
-    /// Returns the [`GetLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes. Returns [`GetLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version(&self) -> GetLayerVersion {
-        GetLayerVersion(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION))
+        rt::builder(&self.handle)
     }
-    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-    ///
-    /// Returns the [`GetLayerVersionByArn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes. Returns [`GetLayerVersionByArn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version_by_arn(&self) -> GetLayerVersionByArn {
-        GetLayerVersionByArn(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_BY_ARN))
+        rt::builder(&self.handle)
     }
-    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-    ///
-    /// Returns the [`GetLayerVersionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission. Returns [`GetLayerVersionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version_policy(&self) -> GetLayerVersionPolicy {
-        GetLayerVersionPolicy(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
-    ///
-    /// Returns the [`GetPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias. Returns [`GetPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_policy(&self) -> GetPolicy {
-        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the provisioned concurrency configuration for a function's alias or version.
-    ///
-    /// Returns the [`GetProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the provisioned concurrency configuration for a function's alias or version. Returns [`GetProvisionedConcurrencyConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_provisioned_concurrency_config(&self) -> GetProvisionedConcurrencyConfig {
-        GetProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::GET_PROVISIONED_CONCURRENCY_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource. Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    ///
-    /// Returns the [`GetRuntimeManagementConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html). Returns [`GetRuntimeManagementConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_runtime_management_config(&self) -> GetRuntimeManagementConfig {
-        GetRuntimeManagementConfig(
-            rt::Call::new(&self.handle, &op::GET_RUNTIME_MANAGEMENT_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetLayerVersion` operation.
@@ -1502,62 +529,8 @@ rt::operation_type!(
     e::GetLayerVersionError, op::GET_LAYER_VERSION
 );
 impl GetLayerVersion {
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// The version number.
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLayerVersionRequest,
-        t::GetLayerVersionResponse,
-        e::GetLayerVersionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetLayerVersionRequest layer_name(String));
+    rt::setter!(val_req GetLayerVersionRequest version_number(i64));
 }
 /// The `GetLayerVersionByArn` operation.
 ///
@@ -1574,56 +547,7 @@ rt::operation_type!(
     e::GetLayerVersionByArnError, op::GET_LAYER_VERSION_BY_ARN
 );
 impl GetLayerVersionByArn {
-    /// The ARN of the layer version.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionByArnError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLayerVersionResponse, e::GetLayerVersionByArnError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLayerVersionByArnRequest,
-        t::GetLayerVersionResponse,
-        e::GetLayerVersionByArnError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetLayerVersionByArnRequest arn(String));
 }
 /// The `GetLayerVersionPolicy` operation.
 ///
@@ -1641,68 +565,8 @@ rt::operation_type!(
     op::GET_LAYER_VERSION_POLICY
 );
 impl GetLayerVersionPolicy {
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// The version number.
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetLayerVersionPolicyResponse,
-            e::GetLayerVersionPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetLayerVersionPolicyResponse,
-        e::GetLayerVersionPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLayerVersionPolicyRequest,
-        t::GetLayerVersionPolicyResponse,
-        e::GetLayerVersionPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetLayerVersionPolicyRequest layer_name(String));
+    rt::setter!(val_req GetLayerVersionPolicyRequest version_number(i64));
 }
 /// The `GetPolicy` operation.
 ///
@@ -1715,58 +579,8 @@ rt::operation_type!(
     op::GET_POLICY
 );
 impl GetPolicy {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version or alias to get the policy for that resource.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetPolicyResponse, e::GetPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetPolicyResponse, e::GetPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req GetPolicyRequest function_name(String));
+    rt::setter!(into_opt GetPolicyRequest qualifier(String));
 }
 /// The `GetProvisionedConcurrencyConfig` operation.
 ///
@@ -1784,68 +598,8 @@ rt::operation_type!(
     op::GET_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl GetProvisionedConcurrencyConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The version number or alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetProvisionedConcurrencyConfigResponse,
-            e::GetProvisionedConcurrencyConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetProvisionedConcurrencyConfigResponse,
-        e::GetProvisionedConcurrencyConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetProvisionedConcurrencyConfigRequest,
-        t::GetProvisionedConcurrencyConfigResponse,
-        e::GetProvisionedConcurrencyConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetProvisionedConcurrencyConfigRequest function_name(String));
+    rt::setter!(into_req GetProvisionedConcurrencyConfigRequest qualifier(String));
 }
 /// The `GetResourcePolicy` operation.
 ///
@@ -1862,56 +616,7 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourcePolicyRequest,
-        t::GetResourcePolicyResponse,
-        e::GetResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetResourcePolicyRequest resource_arn(String));
 }
 /// The `GetRuntimeManagementConfig` operation.
 ///
@@ -1929,66 +634,6 @@ rt::operation_type!(
     op::GET_RUNTIME_MANAGEMENT_CONFIG
 );
 impl GetRuntimeManagementConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version of the function. This can be `$LATEST` or a published version number. If no value is specified, the configuration for the `$LATEST` version is returned.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetRuntimeManagementConfigResponse,
-            e::GetRuntimeManagementConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetRuntimeManagementConfigResponse,
-        e::GetRuntimeManagementConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRuntimeManagementConfigRequest,
-        t::GetRuntimeManagementConfigResponse,
-        e::GetRuntimeManagementConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetRuntimeManagementConfigRequest function_name(String));
+    rt::setter!(into_opt GetRuntimeManagementConfigRequest qualifier(String));
 }

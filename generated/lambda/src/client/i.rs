@@ -7,30 +7,21 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Invokes a Lambda Event Function. You can invoke a function synchronously (and wait for the response), or asynchronously. By default, Lambda invokes your function synchronously (i.e. the`InvocationType` is `RequestResponse`). To invoke a function asynchronously, set `InvocationType` to `Event`. Lambda passes the `ClientContext` object to your function for synchronous invocations only.
-    ///
-    /// Returns the [`Invoke`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Invokes a Lambda Event Function. You can invoke a function synchronously (and wait for the response), or asynchronously. By default, Lambda invokes your function synchronously (i.e. the`InvocationType` is `RequestResponse`). To invoke a function asynchronously, set `InvocationType` to `Event`. Lambda passes the `ClientContext` object to your function for synchronous invocations only. Returns [`Invoke`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn invoke(&self) -> Invoke {
-        Invoke(rt::Call::new(&self.handle, &op::INVOKE))
+        rt::builder(&self.handle)
     }
-    /// **Note:** For asynchronous function invocation, use Invoke.
-    ///
-    /// Returns the [`InvokeAsync`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** For asynchronous function invocation, use Invoke. Returns [`InvokeAsync`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn invoke_async(&self) -> InvokeAsync {
-        InvokeAsync(rt::Call::new(&self.handle, &op::INVOKE_ASYNC))
+        rt::builder(&self.handle)
     }
-    /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
-    ///
-    /// Returns the [`InvokeWithResponseStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html). Returns [`InvokeWithResponseStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn invoke_with_response_stream(&self) -> InvokeWithResponseStream {
-        InvokeWithResponseStream(
-            rt::Call::new(&self.handle, &op::INVOKE_WITH_RESPONSE_STREAM),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `Invoke` operation.
@@ -57,92 +48,14 @@ rt::operation_type!(
     Invoke, t::InvocationRequest, t::InvocationResponse, e::InvokeError, op::INVOKE
 );
 impl Invoke {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Choose from the following options.
-    #[inline]
-    pub fn invocation_type(mut self, value: impl Into<t::InvocationType>) -> Self {
-        self.0.input_mut().invocation_type = Some(value.into());
-        self
-    }
-    /// Set to `Tail` to include the execution log in the response. Applies to synchronously invoked functions only.
-    #[inline]
-    pub fn log_type(mut self, value: impl Into<t::LogType>) -> Self {
-        self.0.input_mut().log_type = Some(value.into());
-        self
-    }
-    /// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object. Lambda passes the `ClientContext` object to your function for synchronous invocations only.
-    #[inline]
-    pub fn client_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_context = Some(value.into());
-        self
-    }
-    /// A unique name for the durable execution. If you invoke a durable function using a name that already exists with the same payload, Lambda returns the existing execution instead of creating a duplicate. If the payload differs, Lambda returns a `DurableExecutionAlreadyStartedException` error.
-    #[inline]
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_name = Some(value.into());
-        self
-    }
-    /// The JSON that you want to provide to your Lambda function as input. The maximum payload size is 6 MB for synchronous invocations and 1 MB for asynchronous invocations.
-    #[inline]
-    pub fn payload(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().payload = Some(value.into());
-        self
-    }
-    /// Specify a version or alias to invoke a published version of the function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// The identifier of the tenant in a multi-tenant Lambda function.
-    #[inline]
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tenant_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::InvocationResponse, e::InvokeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::InvocationResponse, e::InvokeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::InvocationRequest, t::InvocationResponse, e::InvokeError> {
-        self.0
-    }
+    rt::setter!(into_req InvocationRequest function_name(String));
+    rt::setter!(into_opt InvocationRequest invocation_type(t::InvocationType));
+    rt::setter!(into_opt InvocationRequest log_type(t::LogType));
+    rt::setter!(into_opt InvocationRequest client_context(String));
+    rt::setter!(into_opt InvocationRequest durable_execution_name(String));
+    rt::setter!(into_opt InvocationRequest payload(rt::Blob));
+    rt::setter!(into_opt InvocationRequest qualifier(String));
+    rt::setter!(into_opt InvocationRequest tenant_id(String));
 }
 /// The `InvokeAsync` operation.
 ///
@@ -165,58 +78,8 @@ rt::operation_type!(
     e::InvokeAsyncError, op::INVOKE_ASYNC
 );
 impl InvokeAsync {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The JSON that you want to provide to your Lambda function as input.
-    #[inline]
-    pub fn invoke_args(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().invoke_args = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::InvokeAsyncResponse, e::InvokeAsyncError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::InvokeAsyncResponse, e::InvokeAsyncError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::InvokeAsyncRequest, t::InvokeAsyncResponse, e::InvokeAsyncError> {
-        self.0
-    }
+    rt::setter!(into_req InvokeAsyncRequest function_name(String));
+    rt::setter!(into_req InvokeAsyncRequest invoke_args(rt::ByteStream));
 }
 /// The `InvokeWithResponseStream` operation.
 ///
@@ -236,99 +99,14 @@ rt::operation_type!(
     op::INVOKE_WITH_RESPONSE_STREAM
 );
 impl InvokeWithResponseStream {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Set to `Tail` to include the execution log in the response. Applies to synchronously invoked functions only.
-    #[inline]
-    pub fn log_type(mut self, value: impl Into<t::LogType>) -> Self {
-        self.0.input_mut().log_type = Some(value.into());
-        self
-    }
-    /// Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object.
-    #[inline]
-    pub fn client_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_context = Some(value.into());
-        self
-    }
-    /// The alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// The JSON that you want to provide to your Lambda function as input.
-    #[inline]
-    pub fn payload(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().payload = Some(value.into());
-        self
-    }
-    /// The identifier of the tenant in a multi-tenant Lambda function.
-    #[inline]
-    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tenant_id = Some(value.into());
-        self
-    }
-    /// Use one of the following options:
-    #[inline]
-    pub fn invocation_type(
-        mut self,
-        value: impl Into<t::ResponseStreamingInvocationType>,
-    ) -> Self {
-        self.0.input_mut().invocation_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::InvokeWithResponseStreamResponse,
-            e::InvokeWithResponseStreamError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::InvokeWithResponseStreamResponse,
-        e::InvokeWithResponseStreamError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::InvokeWithResponseStreamRequest,
-        t::InvokeWithResponseStreamResponse,
-        e::InvokeWithResponseStreamError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req InvokeWithResponseStreamRequest function_name(String));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest log_type(t::LogType));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest client_context(String));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest qualifier(String));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest payload(rt::Blob));
+    rt::setter!(into_opt InvokeWithResponseStreamRequest tenant_id(String));
+    rt::setter!(
+        into_opt InvokeWithResponseStreamRequest
+        invocation_type(t::ResponseStreamingInvocationType)
+    );
 }

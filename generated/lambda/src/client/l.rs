@@ -7,136 +7,88 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function.
-    ///
-    /// Returns the [`ListAliases`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function. Returns [`ListAliases`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_aliases(&self) -> ListAliases {
-        ListAliases(rt::Call::new(&self.handle, &op::LIST_ALIASES))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of capacity providers in your account.
-    ///
-    /// Returns the [`ListCapacityProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of capacity providers in your account. Returns [`ListCapacityProviders`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_capacity_providers(&self) -> ListCapacityProviders {
-        ListCapacityProviders(rt::Call::new(&self.handle, &op::LIST_CAPACITY_PROVIDERS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
-    ///
-    /// Returns the [`ListCodeSigningConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call. Returns [`ListCodeSigningConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_code_signing_configs(&self) -> ListCodeSigningConfigs {
-        ListCodeSigningConfigs(
-            rt::Call::new(&self.handle, &op::LIST_CODE_SIGNING_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
-    ///
-    /// Returns the [`ListDurableExecutionsByFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets. Returns [`ListDurableExecutionsByFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_durable_executions_by_function(
         &self,
     ) -> ListDurableExecutionsByFunction {
-        ListDurableExecutionsByFunction(
-            rt::Call::new(&self.handle, &op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
-    ///
-    /// Returns the [`ListEventSourceMappings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source. Returns [`ListEventSourceMappings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_source_mappings(&self) -> ListEventSourceMappings {
-        ListEventSourceMappings(
-            rt::Call::new(&self.handle, &op::LIST_EVENT_SOURCE_MAPPINGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
-    ///
-    /// Returns the [`ListFunctionEventInvokeConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter. Returns [`ListFunctionEventInvokeConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_function_event_invoke_configs(&self) -> ListFunctionEventInvokeConfigs {
-        ListFunctionEventInvokeConfigs(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of Lambda function URLs for the specified function.
-    ///
-    /// Returns the [`ListFunctionUrlConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of Lambda function URLs for the specified function. Returns [`ListFunctionUrlConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_function_url_configs(&self) -> ListFunctionUrlConfigs {
-        ListFunctionUrlConfigs(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_URL_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of function versions that are configured to use a specific capacity provider.
-    ///
-    /// Returns the [`ListFunctionVersionsByCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of function versions that are configured to use a specific capacity provider. Returns [`ListFunctionVersionsByCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_function_versions_by_capacity_provider(
         &self,
     ) -> ListFunctionVersionsByCapacityProvider {
-        ListFunctionVersionsByCapacityProvider(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
-    ///
-    /// Returns the [`ListFunctions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call. Returns [`ListFunctions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_functions(&self) -> ListFunctions {
-        ListFunctions(rt::Call::new(&self.handle, &op::LIST_FUNCTIONS))
+        rt::builder(&self.handle)
     }
-    /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
-    ///
-    /// Returns the [`ListFunctionsByCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it. Returns [`ListFunctionsByCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_functions_by_code_signing_config(
         &self,
     ) -> ListFunctionsByCodeSigningConfig {
-        ListFunctionsByCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
-    ///
-    /// Returns the [`ListLayerVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture. Returns [`ListLayerVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_layer_versions(&self) -> ListLayerVersions {
-        ListLayerVersions(rt::Call::new(&self.handle, &op::LIST_LAYER_VERSIONS))
+        rt::builder(&self.handle)
     }
-    /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    ///
-    /// Returns the [`ListLayers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html). Returns [`ListLayers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_layers(&self) -> ListLayers {
-        ListLayers(rt::Call::new(&self.handle, &op::LIST_LAYERS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of provisioned concurrency configurations for a function.
-    ///
-    /// Returns the [`ListProvisionedConcurrencyConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of provisioned concurrency configurations for a function. Returns [`ListProvisionedConcurrencyConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_provisioned_concurrency_configs(
         &self,
     ) -> ListProvisionedConcurrencyConfigs {
-        ListProvisionedConcurrencyConfigs(
-            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CONCURRENCY_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
-    ///
-    /// Returns the [`ListTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction. Returns [`ListTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags(&self) -> ListTags {
-        ListTags(rt::Call::new(&self.handle, &op::LIST_TAGS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
-    ///
-    /// Returns the [`ListVersionsByFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call. Returns [`ListVersionsByFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_versions_by_function(&self) -> ListVersionsByFunction {
-        ListVersionsByFunction(
-            rt::Call::new(&self.handle, &op::LIST_VERSIONS_BY_FUNCTION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAliases` operation.
@@ -154,70 +106,10 @@ rt::operation_type!(
     op::LIST_ALIASES
 );
 impl ListAliases {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a function version to only list aliases that invoke that version.
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_version = Some(value.into());
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Limit the number of aliases returned.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAliasesResponse, e::ListAliasesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAliasesResponse, e::ListAliasesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListAliasesRequest, t::ListAliasesResponse, e::ListAliasesError> {
-        self.0
-    }
+    rt::setter!(into_req ListAliasesRequest function_name(String));
+    rt::setter!(into_opt ListAliasesRequest function_version(String));
+    rt::setter!(into_opt ListAliasesRequest marker(String));
+    rt::setter!(val_opt ListAliasesRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -248,74 +140,9 @@ rt::operation_type!(
     op::LIST_CAPACITY_PROVIDERS
 );
 impl ListCapacityProviders {
-    /// Filter capacity providers by their current state.
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::CapacityProviderState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of capacity providers to return.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListCapacityProvidersResponse,
-            e::ListCapacityProvidersError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListCapacityProvidersResponse,
-        e::ListCapacityProvidersError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCapacityProvidersRequest,
-        t::ListCapacityProvidersResponse,
-        e::ListCapacityProvidersError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListCapacityProvidersRequest state(t::CapacityProviderState));
+    rt::setter!(into_opt ListCapacityProvidersRequest marker(String));
+    rt::setter!(val_opt ListCapacityProvidersRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -346,68 +173,8 @@ rt::operation_type!(
     op::LIST_CODE_SIGNING_CONFIGS
 );
 impl ListCodeSigningConfigs {
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Maximum number of items to return.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListCodeSigningConfigsResponse,
-            e::ListCodeSigningConfigsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListCodeSigningConfigsResponse,
-        e::ListCodeSigningConfigsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCodeSigningConfigsRequest,
-        t::ListCodeSigningConfigsResponse,
-        e::ListCodeSigningConfigsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListCodeSigningConfigsRequest marker(String));
+    rt::setter!(val_opt ListCodeSigningConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -438,116 +205,24 @@ rt::operation_type!(
     op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION
 );
 impl ListDurableExecutionsByFunction {
-    /// The name or ARN of the Lambda function. You can specify a function name, a partial ARN, or a full ARN.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The function version to filter executions by. If you don't specify a qualifier, this operation returns executions across all versions of the Lambda function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Filter executions by name. Only executions with names that matches this string are returned.
-    #[inline]
-    pub fn durable_execution_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_name = Some(value.into());
-        self
-    }
-    /// Filters the executions by status. Specify one of the following values:
-    #[inline]
-    pub fn statuses(mut self, value: impl rt::Items<t::ExecutionStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().statuses);
-        self
-    }
-    /// Adds one element to `Statuses`; see [`statuses`](Self::statuses).
-    #[inline]
-    pub fn push_statuses(mut self, item: impl Into<t::ExecutionStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().statuses, item);
-        self
-    }
-    /// Filter executions that started after this timestamp (ISO 8601 format).
-    #[inline]
-    pub fn started_after(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().started_after = Some(value);
-        self
-    }
-    /// Filter executions that started before this timestamp (ISO 8601 format).
-    #[inline]
-    pub fn started_before(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().started_before = Some(value);
-        self
-    }
-    /// Set to true to return results in chronological order (oldest first). Default is false.
-    #[inline]
-    pub fn reverse_order(mut self, value: bool) -> Self {
-        self.0.input_mut().reverse_order = Some(value);
-        self
-    }
-    /// Pagination token from a previous request to continue retrieving results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Maximum number of executions to return (1-1000). Default is 100.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListDurableExecutionsByFunctionResponse,
-            e::ListDurableExecutionsByFunctionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListDurableExecutionsByFunctionResponse,
-        e::ListDurableExecutionsByFunctionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListDurableExecutionsByFunctionRequest,
-        t::ListDurableExecutionsByFunctionResponse,
-        e::ListDurableExecutionsByFunctionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListDurableExecutionsByFunctionRequest function_name(String));
+    rt::setter!(into_opt ListDurableExecutionsByFunctionRequest qualifier(String));
+    rt::setter!(
+        into_opt ListDurableExecutionsByFunctionRequest durable_execution_name(String)
+    );
+    rt::setter!(
+        items ListDurableExecutionsByFunctionRequest statuses(t::ExecutionStatus)
+        push_statuses
+    );
+    rt::setter!(
+        val_opt ListDurableExecutionsByFunctionRequest started_after(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt ListDurableExecutionsByFunctionRequest started_before(rt::DateTime)
+    );
+    rt::setter!(val_opt ListDurableExecutionsByFunctionRequest reverse_order(bool));
+    rt::setter!(into_opt ListDurableExecutionsByFunctionRequest marker(String));
+    rt::setter!(val_opt ListDurableExecutionsByFunctionRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -578,80 +253,10 @@ rt::operation_type!(
     op::LIST_EVENT_SOURCE_MAPPINGS
 );
 impl ListEventSourceMappings {
-    /// The Amazon Resource Name (ARN) of the event source.
-    #[inline]
-    pub fn event_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().event_source_arn = Some(value.into());
-        self
-    }
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = Some(value.into());
-        self
-    }
-    /// A pagination token returned by a previous call.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of event source mappings to return. Note that ListEventSourceMappings returns a maximum of 100 items in each response, even if you set the number higher.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListEventSourceMappingsResponse,
-            e::ListEventSourceMappingsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListEventSourceMappingsResponse,
-        e::ListEventSourceMappingsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEventSourceMappingsRequest,
-        t::ListEventSourceMappingsResponse,
-        e::ListEventSourceMappingsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListEventSourceMappingsRequest event_source_arn(String));
+    rt::setter!(into_opt ListEventSourceMappingsRequest function_name(String));
+    rt::setter!(into_opt ListEventSourceMappingsRequest marker(String));
+    rt::setter!(val_opt ListEventSourceMappingsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -684,74 +289,9 @@ rt::operation_type!(
     op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS
 );
 impl ListFunctionEventInvokeConfigs {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of configurations to return.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListFunctionEventInvokeConfigsResponse,
-            e::ListFunctionEventInvokeConfigsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListFunctionEventInvokeConfigsResponse,
-        e::ListFunctionEventInvokeConfigsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListFunctionEventInvokeConfigsRequest,
-        t::ListFunctionEventInvokeConfigsResponse,
-        e::ListFunctionEventInvokeConfigsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListFunctionEventInvokeConfigsRequest function_name(String));
+    rt::setter!(into_opt ListFunctionEventInvokeConfigsRequest marker(String));
+    rt::setter!(val_opt ListFunctionEventInvokeConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -782,74 +322,9 @@ rt::operation_type!(
     op::LIST_FUNCTION_URL_CONFIGS
 );
 impl ListFunctionUrlConfigs {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of function URLs to return in the response. Note that `ListFunctionUrlConfigs` returns a maximum of 50 items in each response, even if you set the number higher.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListFunctionUrlConfigsResponse,
-            e::ListFunctionUrlConfigsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListFunctionUrlConfigsResponse,
-        e::ListFunctionUrlConfigsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListFunctionUrlConfigsRequest,
-        t::ListFunctionUrlConfigsResponse,
-        e::ListFunctionUrlConfigsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListFunctionUrlConfigsRequest function_name(String));
+    rt::setter!(into_opt ListFunctionUrlConfigsRequest marker(String));
+    rt::setter!(val_opt ListFunctionUrlConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -882,74 +357,12 @@ rt::operation_type!(
     op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER
 );
 impl ListFunctionVersionsByCapacityProvider {
-    /// The name of the capacity provider to list function versions for.
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of function versions to return in the response.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListFunctionVersionsByCapacityProviderResponse,
-            e::ListFunctionVersionsByCapacityProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListFunctionVersionsByCapacityProviderResponse,
-        e::ListFunctionVersionsByCapacityProviderError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListFunctionVersionsByCapacityProviderRequest,
-        t::ListFunctionVersionsByCapacityProviderResponse,
-        e::ListFunctionVersionsByCapacityProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListFunctionVersionsByCapacityProviderRequest
+        capacity_provider_name(String)
+    );
+    rt::setter!(into_opt ListFunctionVersionsByCapacityProviderRequest marker(String));
+    rt::setter!(val_opt ListFunctionVersionsByCapacityProviderRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -986,74 +399,10 @@ rt::operation_type!(
     e::ListFunctionsError, op::LIST_FUNCTIONS
 );
 impl ListFunctions {
-    /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
-    #[inline]
-    pub fn master_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().master_region = Some(value.into());
-        self
-    }
-    /// Set to `ALL` to include entries for all published versions of each function.
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<t::FunctionVersion>) -> Self {
-        self.0.input_mut().function_version = Some(value.into());
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of functions to return in the response. Note that `ListFunctions` returns a maximum of 50 items in each response, even if you set the number higher.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListFunctionsResponse, e::ListFunctionsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListFunctionsResponse, e::ListFunctionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListFunctionsRequest,
-        t::ListFunctionsResponse,
-        e::ListFunctionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListFunctionsRequest master_region(String));
+    rt::setter!(into_opt ListFunctionsRequest function_version(t::FunctionVersion));
+    rt::setter!(into_opt ListFunctionsRequest marker(String));
+    rt::setter!(val_opt ListFunctionsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1084,74 +433,11 @@ rt::operation_type!(
     e::ListFunctionsByCodeSigningConfigError, op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG
 );
 impl ListFunctionsByCodeSigningConfig {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Maximum number of items to return.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListFunctionsByCodeSigningConfigResponse,
-            e::ListFunctionsByCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListFunctionsByCodeSigningConfigResponse,
-        e::ListFunctionsByCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListFunctionsByCodeSigningConfigRequest,
-        t::ListFunctionsByCodeSigningConfigResponse,
-        e::ListFunctionsByCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListFunctionsByCodeSigningConfigRequest code_signing_config_arn(String)
+    );
+    rt::setter!(into_opt ListFunctionsByCodeSigningConfigRequest marker(String));
+    rt::setter!(val_opt ListFunctionsByCodeSigningConfigRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1181,80 +467,13 @@ rt::operation_type!(
     e::ListLayerVersionsError, op::LIST_LAYER_VERSIONS
 );
 impl ListLayerVersions {
-    /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    #[inline]
-    pub fn compatible_architecture(mut self, value: impl Into<t::Architecture>) -> Self {
-        self.0.input_mut().compatible_architecture = Some(value.into());
-        self
-    }
-    /// A runtime identifier.
-    #[inline]
-    pub fn compatible_runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().compatible_runtime = Some(value.into());
-        self
-    }
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// A pagination token returned by a previous call.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of versions to return.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListLayerVersionsResponse, e::ListLayerVersionsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListLayerVersionsResponse, e::ListLayerVersionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListLayerVersionsRequest,
-        t::ListLayerVersionsResponse,
-        e::ListLayerVersionsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_opt ListLayerVersionsRequest compatible_architecture(t::Architecture)
+    );
+    rt::setter!(into_opt ListLayerVersionsRequest compatible_runtime(t::Runtime));
+    rt::setter!(into_req ListLayerVersionsRequest layer_name(String));
+    rt::setter!(into_opt ListLayerVersionsRequest marker(String));
+    rt::setter!(val_opt ListLayerVersionsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1280,70 +499,10 @@ rt::operation_type!(
     op::LIST_LAYERS
 );
 impl ListLayers {
-    /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    #[inline]
-    pub fn compatible_architecture(mut self, value: impl Into<t::Architecture>) -> Self {
-        self.0.input_mut().compatible_architecture = Some(value.into());
-        self
-    }
-    /// A runtime identifier.
-    #[inline]
-    pub fn compatible_runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().compatible_runtime = Some(value.into());
-        self
-    }
-    /// A pagination token returned by a previous call.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of layers to return.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListLayersResponse, e::ListLayersError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListLayersResponse, e::ListLayersError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError> {
-        self.0
-    }
+    rt::setter!(into_opt ListLayersRequest compatible_architecture(t::Architecture));
+    rt::setter!(into_opt ListLayersRequest compatible_runtime(t::Runtime));
+    rt::setter!(into_opt ListLayersRequest marker(String));
+    rt::setter!(val_opt ListLayersRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1374,74 +533,9 @@ rt::operation_type!(
     e::ListProvisionedConcurrencyConfigsError, op::LIST_PROVISIONED_CONCURRENCY_CONFIGS
 );
 impl ListProvisionedConcurrencyConfigs {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Specify a number to limit the number of configurations returned.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListProvisionedConcurrencyConfigsResponse,
-            e::ListProvisionedConcurrencyConfigsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListProvisionedConcurrencyConfigsResponse,
-        e::ListProvisionedConcurrencyConfigsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListProvisionedConcurrencyConfigsRequest,
-        t::ListProvisionedConcurrencyConfigsResponse,
-        e::ListProvisionedConcurrencyConfigsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListProvisionedConcurrencyConfigsRequest function_name(String));
+    rt::setter!(into_opt ListProvisionedConcurrencyConfigsRequest marker(String));
+    rt::setter!(val_opt ListProvisionedConcurrencyConfigsRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1466,50 +560,7 @@ rt::operation_type!(
     ListTags, t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError, op::LIST_TAGS
 );
 impl ListTags {
-    /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTagsResponse, e::ListTagsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListTagsResponse, e::ListTagsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError> {
-        self.0
-    }
+    rt::setter!(into_req ListTagsRequest resource(String));
 }
 /// The `ListVersionsByFunction` operation.
 ///
@@ -1527,74 +578,9 @@ rt::operation_type!(
     op::LIST_VERSIONS_BY_FUNCTION
 );
 impl ListVersionsByFunction {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of versions to return. Note that `ListVersionsByFunction` returns a maximum of 50 items in each response, even if you set the number higher.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListVersionsByFunctionResponse,
-            e::ListVersionsByFunctionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListVersionsByFunctionResponse,
-        e::ListVersionsByFunctionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListVersionsByFunctionRequest,
-        t::ListVersionsByFunctionResponse,
-        e::ListVersionsByFunctionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListVersionsByFunctionRequest function_name(String));
+    rt::setter!(into_opt ListVersionsByFunctionRequest marker(String));
+    rt::setter!(val_opt ListVersionsByFunctionRequest max_items(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

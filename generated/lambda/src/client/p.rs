@@ -7,96 +7,60 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete.
-    ///
-    /// Returns the [`PauseDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete. Returns [`PauseDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn pause_durable_execution(&self) -> PauseDurableExecution {
-        PauseDurableExecution(rt::Call::new(&self.handle, &op::PAUSE_DURABLE_EXECUTION))
+        rt::builder(&self.handle)
     }
-    /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
-    ///
-    /// Returns the [`PublishLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created. Returns [`PublishLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_layer_version(&self) -> PublishLayerVersion {
-        PublishLayerVersion(rt::Call::new(&self.handle, &op::PUBLISH_LAYER_VERSION))
+        rt::builder(&self.handle)
     }
-    /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change.
-    ///
-    /// Returns the [`PublishVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change. Returns [`PublishVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_version(&self) -> PublishVersion {
-        PublishVersion(rt::Call::new(&self.handle, &op::PUBLISH_VERSION))
+        rt::builder(&self.handle)
     }
-    /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-    ///
-    /// Returns the [`PutFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function. Returns [`PutFunctionCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_code_signing_config(&self) -> PutFunctionCodeSigningConfig {
-        PutFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level.
-    ///
-    /// Returns the [`PutFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level. Returns [`PutFunctionConcurrency`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_concurrency(&self) -> PutFunctionConcurrency {
-        PutFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CONCURRENCY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig.
-    ///
-    /// Returns the [`PutFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig. Returns [`PutFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_event_invoke_config(&self) -> PutFunctionEventInvokeConfig {
-        PutFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function.
-    ///
-    /// Returns the [`PutFunctionRecursionConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function. Returns [`PutFunctionRecursionConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_recursion_config(&self) -> PutFunctionRecursionConfig {
-        PutFunctionRecursionConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_RECURSION_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
-    ///
-    /// Returns the [`PutFunctionScalingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation. Returns [`PutFunctionScalingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_scaling_config(&self) -> PutFunctionScalingConfig {
-        PutFunctionScalingConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_SCALING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds a provisioned concurrency configuration to a function's alias or version.
-    ///
-    /// Returns the [`PutProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds a provisioned concurrency configuration to a function's alias or version. Returns [`PutProvisionedConcurrencyConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_provisioned_concurrency_config(&self) -> PutProvisionedConcurrencyConfig {
-        PutProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::PUT_PROVISIONED_CONCURRENCY_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias). Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    ///
-    /// Returns the [`PutRuntimeManagementConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html). Returns [`PutRuntimeManagementConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_runtime_management_config(&self) -> PutRuntimeManagementConfig {
-        PutRuntimeManagementConfig(
-            rt::Call::new(&self.handle, &op::PUT_RUNTIME_MANAGEMENT_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `PauseDurableExecution` operation.
@@ -117,80 +81,10 @@ rt::operation_type!(
     op::PAUSE_DURABLE_EXECUTION
 );
 impl PauseDurableExecution {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't pause the execution again and returns a successful response instead of an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A description of why you're pausing the execution. Lambda records the reason in the execution history.
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reason = Some(value.into());
-        self
-    }
-    /// Specifies whether to pause the execution timeout while the execution is paused. If `true`, Lambda extends the execution timeout by the time the execution spends paused. An execution with a paused timeout still times out 366 days after it started. The default value is `true`.
-    #[inline]
-    pub fn execution_timeout_paused(mut self, value: bool) -> Self {
-        self.0.input_mut().execution_timeout_paused = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PauseDurableExecutionResponse,
-            e::PauseDurableExecutionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PauseDurableExecutionResponse,
-        e::PauseDurableExecutionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PauseDurableExecutionRequest,
-        t::PauseDurableExecutionResponse,
-        e::PauseDurableExecutionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PauseDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(into_opt PauseDurableExecutionRequest client_token(String));
+    rt::setter!(into_opt PauseDurableExecutionRequest reason(String));
+    rt::setter!(val_opt PauseDurableExecutionRequest execution_timeout_paused(bool));
 }
 /// The `PublishLayerVersion` operation.
 ///
@@ -209,107 +103,18 @@ rt::operation_type!(
     e::PublishLayerVersionError, op::PUBLISH_LAYER_VERSION
 );
 impl PublishLayerVersion {
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// The description of the version.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The function layer archive.
-    #[inline]
-    pub fn content(mut self, value: t::LayerVersionContentInput) -> Self {
-        self.0.input_mut().content = value;
-        self
-    }
-    /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    #[inline]
-    pub fn compatible_architectures(
-        mut self,
-        value: impl rt::Items<t::Architecture>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().compatible_architectures);
-        self
-    }
-    /// Adds one element to `CompatibleArchitectures`; see [`compatible_architectures`](Self::compatible_architectures).
-    #[inline]
-    pub fn push_compatible_architectures(
-        mut self,
-        item: impl Into<t::Architecture>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().compatible_architectures, item);
-        self
-    }
-    /// A list of compatible [function runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for filtering with ListLayers and ListLayerVersions.
-    #[inline]
-    pub fn compatible_runtimes(mut self, value: impl rt::Items<t::Runtime>) -> Self {
-        value.add_to(&mut self.0.input_mut().compatible_runtimes);
-        self
-    }
-    /// Adds one element to `CompatibleRuntimes`; see [`compatible_runtimes`](Self::compatible_runtimes).
-    #[inline]
-    pub fn push_compatible_runtimes(mut self, item: impl Into<t::Runtime>) -> Self {
-        rt::push(&mut self.0.input_mut().compatible_runtimes, item);
-        self
-    }
-    /// The layer's software license. It can be any of the following:
-    #[inline]
-    pub fn license_info(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().license_info = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PublishLayerVersionResponse,
-            e::PublishLayerVersionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PublishLayerVersionResponse, e::PublishLayerVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PublishLayerVersionRequest,
-        t::PublishLayerVersionResponse,
-        e::PublishLayerVersionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PublishLayerVersionRequest layer_name(String));
+    rt::setter!(into_opt PublishLayerVersionRequest description(String));
+    rt::setter!(val_req PublishLayerVersionRequest content(t::LayerVersionContentInput));
+    rt::setter!(
+        items PublishLayerVersionRequest compatible_architectures(t::Architecture)
+        push_compatible_architectures
+    );
+    rt::setter!(
+        items PublishLayerVersionRequest compatible_runtimes(t::Runtime)
+        push_compatible_runtimes
+    );
+    rt::setter!(into_opt PublishLayerVersionRequest license_info(String));
 }
 /// The `PublishVersion` operation.
 ///
@@ -330,83 +135,13 @@ rt::operation_type!(
     e::PublishVersionError, op::PUBLISH_VERSION
 );
 impl PublishVersion {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Only publish a version if the hash value matches the value that's specified. Use this option to avoid publishing a version if the function code has changed since you last updated it. You can get the hash for the version that you uploaded from the output of UpdateFunctionCode.
-    #[inline]
-    pub fn code_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_sha256 = Some(value.into());
-        self
-    }
-    /// A description for the version to override the description in the function configuration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Only update the function if the revision ID matches the ID that's specified. Use this option to avoid publishing a version if the function configuration has changed since you last updated it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Specifies where to publish the function version or configuration.
-    #[inline]
-    pub fn publish_to(
-        mut self,
-        value: impl Into<t::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.0.input_mut().publish_to = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::FunctionConfiguration, e::PublishVersionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::PublishVersionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PublishVersionRequest,
-        t::FunctionConfiguration,
-        e::PublishVersionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PublishVersionRequest function_name(String));
+    rt::setter!(into_opt PublishVersionRequest code_sha256(String));
+    rt::setter!(into_opt PublishVersionRequest description(String));
+    rt::setter!(into_opt PublishVersionRequest revision_id(String));
+    rt::setter!(
+        into_opt PublishVersionRequest publish_to(t::FunctionVersionLatestPublished)
+    );
 }
 /// The `PutFunctionCodeSigningConfig` operation.
 ///
@@ -424,68 +159,10 @@ rt::operation_type!(
     op::PUT_FUNCTION_CODE_SIGNING_CONFIG
 );
 impl PutFunctionCodeSigningConfig {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutFunctionCodeSigningConfigResponse,
-            e::PutFunctionCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutFunctionCodeSigningConfigResponse,
-        e::PutFunctionCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutFunctionCodeSigningConfigRequest,
-        t::PutFunctionCodeSigningConfigResponse,
-        e::PutFunctionCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req PutFunctionCodeSigningConfigRequest code_signing_config_arn(String)
+    );
+    rt::setter!(into_req PutFunctionCodeSigningConfigRequest function_name(String));
 }
 /// The `PutFunctionConcurrency` operation.
 ///
@@ -506,62 +183,10 @@ rt::operation_type!(
     e::PutFunctionConcurrencyError, op::PUT_FUNCTION_CONCURRENCY
 );
 impl PutFunctionConcurrency {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The number of simultaneous executions to reserve for the function.
-    #[inline]
-    pub fn reserved_concurrent_executions(mut self, value: i32) -> Self {
-        self.0.input_mut().reserved_concurrent_executions = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::Concurrency, e::PutFunctionConcurrencyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::Concurrency, e::PutFunctionConcurrencyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutFunctionConcurrencyRequest,
-        t::Concurrency,
-        e::PutFunctionConcurrencyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutFunctionConcurrencyRequest function_name(String));
+    rt::setter!(
+        val_req PutFunctionConcurrencyRequest reserved_concurrent_executions(i32)
+    );
 }
 /// The `PutFunctionEventInvokeConfig` operation.
 ///
@@ -585,86 +210,16 @@ rt::operation_type!(
     op::PUT_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl PutFunctionEventInvokeConfig {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// A version number or alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// The maximum number of times to retry when the function returns an error.
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// The maximum age of a request that Lambda sends to a function for processing.
-    #[inline]
-    pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_event_age_in_seconds = Some(value);
-        self
-    }
-    /// A destination for events after they have been sent to a function for processing.
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionEventInvokeConfig,
-            e::PutFunctionEventInvokeConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::FunctionEventInvokeConfig,
-        e::PutFunctionEventInvokeConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::PutFunctionEventInvokeConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt PutFunctionEventInvokeConfigRequest qualifier(String));
+    rt::setter!(val_opt PutFunctionEventInvokeConfigRequest maximum_retry_attempts(i32));
+    rt::setter!(
+        val_opt PutFunctionEventInvokeConfigRequest maximum_event_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt PutFunctionEventInvokeConfigRequest
+        destination_config(t::DestinationConfig)
+    );
 }
 /// The `PutFunctionRecursionConfig` operation.
 ///
@@ -686,68 +241,10 @@ rt::operation_type!(
     op::PUT_FUNCTION_RECURSION_CONFIG
 );
 impl PutFunctionRecursionConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// If you set your function's recursive loop detection configuration to `Allow`, Lambda doesn't take any action when it detects your function being invoked as part of a recursive loop. We recommend that you only use this setting if your design intentionally uses a Lambda function to write data back to the same Amazon Web Services resource that invokes it.
-    #[inline]
-    pub fn recursive_loop(mut self, value: impl Into<t::RecursiveLoop>) -> Self {
-        self.0.input_mut().recursive_loop = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutFunctionRecursionConfigResponse,
-            e::PutFunctionRecursionConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutFunctionRecursionConfigResponse,
-        e::PutFunctionRecursionConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutFunctionRecursionConfigRequest,
-        t::PutFunctionRecursionConfigResponse,
-        e::PutFunctionRecursionConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutFunctionRecursionConfigRequest function_name(String));
+    rt::setter!(
+        into_req PutFunctionRecursionConfigRequest recursive_loop(t::RecursiveLoop)
+    );
 }
 /// The `PutFunctionScalingConfig` operation.
 ///
@@ -765,74 +262,12 @@ rt::operation_type!(
     op::PUT_FUNCTION_SCALING_CONFIG
 );
 impl PutFunctionScalingConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version or alias to set the scaling configuration for a published version of the function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
-    /// The scaling configuration to apply to the function, including minimum and maximum execution environment limits.
-    #[inline]
-    pub fn function_scaling_config(mut self, value: t::FunctionScalingConfig) -> Self {
-        self.0.input_mut().function_scaling_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutFunctionScalingConfigResponse,
-            e::PutFunctionScalingConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutFunctionScalingConfigResponse,
-        e::PutFunctionScalingConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutFunctionScalingConfigRequest,
-        t::PutFunctionScalingConfigResponse,
-        e::PutFunctionScalingConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutFunctionScalingConfigRequest function_name(String));
+    rt::setter!(into_req PutFunctionScalingConfigRequest qualifier(String));
+    rt::setter!(
+        val_opt PutFunctionScalingConfigRequest
+        function_scaling_config(t::FunctionScalingConfig)
+    );
 }
 /// The `PutProvisionedConcurrencyConfig` operation.
 ///
@@ -850,74 +285,12 @@ rt::operation_type!(
     op::PUT_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl PutProvisionedConcurrencyConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The version number or alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = value.into();
-        self
-    }
-    /// The amount of provisioned concurrency to allocate for the version or alias.
-    #[inline]
-    pub fn provisioned_concurrent_executions(mut self, value: i32) -> Self {
-        self.0.input_mut().provisioned_concurrent_executions = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutProvisionedConcurrencyConfigResponse,
-            e::PutProvisionedConcurrencyConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutProvisionedConcurrencyConfigResponse,
-        e::PutProvisionedConcurrencyConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutProvisionedConcurrencyConfigRequest,
-        t::PutProvisionedConcurrencyConfigResponse,
-        e::PutProvisionedConcurrencyConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutProvisionedConcurrencyConfigRequest function_name(String));
+    rt::setter!(into_req PutProvisionedConcurrencyConfigRequest qualifier(String));
+    rt::setter!(
+        val_req PutProvisionedConcurrencyConfigRequest
+        provisioned_concurrent_executions(i32)
+    );
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -936,68 +309,9 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// The Amazon Resource Name (ARN) of the Lambda resource you want to add the policy to. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The policy document you want to add to your Lambda resource. This is formatted as a JSON string.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// The revision ID that the existing policy must match for the replacement to proceed. If the revision ID doesn't match, the operation fails with a `PreconditionFailedException` error. To retrieve the current revision ID, use the GetResourcePolicy operation.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutResourcePolicyRequest,
-        t::PutResourcePolicyResponse,
-        e::PutResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_req PutResourcePolicyRequest policy(String));
+    rt::setter!(into_opt PutResourcePolicyRequest revision_id(String));
 }
 /// The `PutRuntimeManagementConfig` operation.
 ///
@@ -1015,78 +329,10 @@ rt::operation_type!(
     op::PUT_RUNTIME_MANAGEMENT_CONFIG
 );
 impl PutRuntimeManagementConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Specify a version of the function. This can be `$LATEST` or a published version number. If no value is specified, the configuration for the `$LATEST` version is returned.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Specify the runtime update mode.
-    #[inline]
-    pub fn update_runtime_on(mut self, value: impl Into<t::UpdateRuntimeOn>) -> Self {
-        self.0.input_mut().update_runtime_on = value.into();
-        self
-    }
-    /// The ARN of the runtime version you want the function to use.
-    #[inline]
-    pub fn runtime_version_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().runtime_version_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutRuntimeManagementConfigResponse,
-            e::PutRuntimeManagementConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutRuntimeManagementConfigResponse,
-        e::PutRuntimeManagementConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutRuntimeManagementConfigRequest,
-        t::PutRuntimeManagementConfigResponse,
-        e::PutRuntimeManagementConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutRuntimeManagementConfigRequest function_name(String));
+    rt::setter!(into_opt PutRuntimeManagementConfigRequest qualifier(String));
+    rt::setter!(
+        into_req PutRuntimeManagementConfigRequest update_runtime_on(t::UpdateRuntimeOn)
+    );
+    rt::setter!(into_opt PutRuntimeManagementConfigRequest runtime_version_arn(String));
 }

@@ -7,30 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-    ///
-    /// Returns the [`RemoveLayerVersionPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission. Returns [`RemoveLayerVersionPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_layer_version_permission(&self) -> RemoveLayerVersionPermission {
-        RemoveLayerVersionPermission(
-            rt::Call::new(&self.handle, &op::REMOVE_LAYER_VERSION_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
-    ///
-    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy. Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
-    /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
-    ///
-    /// Returns the [`ResumeDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations. Returns [`ResumeDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn resume_durable_execution(&self) -> ResumeDurableExecution {
-        ResumeDurableExecution(
-            rt::Call::new(&self.handle, &op::RESUME_DURABLE_EXECUTION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `RemoveLayerVersionPermission` operation.
@@ -48,74 +38,10 @@ rt::operation_type!(
     e::RemoveLayerVersionPermissionError, op::REMOVE_LAYER_VERSION_PERMISSION
 );
 impl RemoveLayerVersionPermission {
-    /// The name or Amazon Resource Name (ARN) of the layer.
-    #[inline]
-    pub fn layer_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().layer_name = value.into();
-        self
-    }
-    /// The version number.
-    #[inline]
-    pub fn version_number(mut self, value: i64) -> Self {
-        self.0.input_mut().version_number = value;
-        self
-    }
-    /// The identifier that was specified when the statement was added.
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// Only update the policy if the revision ID matches the ID specified. Use this option to avoid modifying a policy that has changed since you last read it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::RemoveLayerVersionPermissionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::RemoveLayerVersionPermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RemoveLayerVersionPermissionRequest,
-        rt::Unit,
-        e::RemoveLayerVersionPermissionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RemoveLayerVersionPermissionRequest layer_name(String));
+    rt::setter!(val_req RemoveLayerVersionPermissionRequest version_number(i64));
+    rt::setter!(into_req RemoveLayerVersionPermissionRequest statement_id(String));
+    rt::setter!(into_opt RemoveLayerVersionPermissionRequest revision_id(String));
 }
 /// The `RemovePermission` operation.
 ///
@@ -128,66 +54,10 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// Statement ID of the permission to remove.
-    #[inline]
-    pub fn statement_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().statement_id = value.into();
-        self
-    }
-    /// Specify a version or alias to remove permissions from a published version of the function.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// Update the policy only if the revision ID matches the ID that's specified. Use this option to avoid modifying a policy that has changed since you last read it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::RemovePermissionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::RemovePermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError> {
-        self.0
-    }
+    rt::setter!(into_req RemovePermissionRequest function_name(String));
+    rt::setter!(into_req RemovePermissionRequest statement_id(String));
+    rt::setter!(into_opt RemovePermissionRequest qualifier(String));
+    rt::setter!(into_opt RemovePermissionRequest revision_id(String));
 }
 /// The `ResumeDurableExecution` operation.
 ///
@@ -207,72 +77,7 @@ rt::operation_type!(
     op::RESUME_DURABLE_EXECUTION
 );
 impl ResumeDurableExecution {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide so that the request completes no more than one time. If you repeat a request with the same client token and parameters within 15 minutes, Lambda doesn't resume the execution again and returns a successful response instead of an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A description of why you're resuming the execution. Lambda records the reason in the execution history.
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reason = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ResumeDurableExecutionResponse,
-            e::ResumeDurableExecutionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ResumeDurableExecutionResponse,
-        e::ResumeDurableExecutionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ResumeDurableExecutionRequest,
-        t::ResumeDurableExecutionResponse,
-        e::ResumeDurableExecutionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ResumeDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(into_opt ResumeDurableExecutionRequest client_token(String));
+    rt::setter!(into_opt ResumeDurableExecutionRequest reason(String));
 }

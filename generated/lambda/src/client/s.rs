@@ -7,45 +7,31 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
-    ///
-    /// Returns the [`SendDurableExecutionCallbackFailure`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully. Returns [`SendDurableExecutionCallbackFailure`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_durable_execution_callback_failure(
         &self,
     ) -> SendDurableExecutionCallbackFailure {
-        SendDurableExecutionCallbackFailure(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
-    ///
-    /// Returns the [`SendDurableExecutionCallbackHeartbeat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress. Returns [`SendDurableExecutionCallbackHeartbeat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_durable_execution_callback_heartbeat(
         &self,
     ) -> SendDurableExecutionCallbackHeartbeat {
-        SendDurableExecutionCallbackHeartbeat(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
-    ///
-    /// Returns the [`SendDurableExecutionCallbackSuccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation. Returns [`SendDurableExecutionCallbackSuccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_durable_execution_callback_success(
         &self,
     ) -> SendDurableExecutionCallbackSuccess {
-        SendDurableExecutionCallbackSuccess(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
-    ///
-    /// Returns the [`StopDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated. Returns [`StopDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_durable_execution(&self) -> StopDurableExecution {
-        StopDurableExecution(rt::Call::new(&self.handle, &op::STOP_DURABLE_EXECUTION))
+        rt::builder(&self.handle)
     }
 }
 /// The `SendDurableExecutionCallbackFailure` operation.
@@ -65,68 +51,10 @@ rt::operation_type!(
     op::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE
 );
 impl SendDurableExecutionCallbackFailure {
-    /// The unique identifier for the callback operation.
-    #[inline]
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().callback_id = value.into();
-        self
-    }
-    /// Error details describing why the callback operation failed. The combined size of all error fields is limited to 1 MB.
-    #[inline]
-    pub fn error(mut self, value: t::ErrorObject) -> Self {
-        self.0.input_mut().error = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::SendDurableExecutionCallbackFailureResponse,
-            e::SendDurableExecutionCallbackFailureError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::SendDurableExecutionCallbackFailureResponse,
-        e::SendDurableExecutionCallbackFailureError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SendDurableExecutionCallbackFailureRequest,
-        t::SendDurableExecutionCallbackFailureResponse,
-        e::SendDurableExecutionCallbackFailureError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SendDurableExecutionCallbackFailureRequest callback_id(String));
+    rt::setter!(
+        val_opt SendDurableExecutionCallbackFailureRequest error(t::ErrorObject)
+    );
 }
 /// The `SendDurableExecutionCallbackHeartbeat` operation.
 ///
@@ -146,62 +74,9 @@ rt::operation_type!(
     op::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT
 );
 impl SendDurableExecutionCallbackHeartbeat {
-    /// The unique identifier for the callback operation.
-    #[inline]
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().callback_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::SendDurableExecutionCallbackHeartbeatResponse,
-            e::SendDurableExecutionCallbackHeartbeatError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::SendDurableExecutionCallbackHeartbeatResponse,
-        e::SendDurableExecutionCallbackHeartbeatError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SendDurableExecutionCallbackHeartbeatRequest,
-        t::SendDurableExecutionCallbackHeartbeatResponse,
-        e::SendDurableExecutionCallbackHeartbeatError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req SendDurableExecutionCallbackHeartbeatRequest callback_id(String)
+    );
 }
 /// The `SendDurableExecutionCallbackSuccess` operation.
 ///
@@ -220,68 +95,8 @@ rt::operation_type!(
     op::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS
 );
 impl SendDurableExecutionCallbackSuccess {
-    /// The unique identifier for the callback operation.
-    #[inline]
-    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().callback_id = value.into();
-        self
-    }
-    /// The result data from the successful callback operation. Maximum size is 1 MB.
-    #[inline]
-    pub fn result(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().result = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::SendDurableExecutionCallbackSuccessResponse,
-            e::SendDurableExecutionCallbackSuccessError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::SendDurableExecutionCallbackSuccessResponse,
-        e::SendDurableExecutionCallbackSuccessError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SendDurableExecutionCallbackSuccessRequest,
-        t::SendDurableExecutionCallbackSuccessResponse,
-        e::SendDurableExecutionCallbackSuccessError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SendDurableExecutionCallbackSuccessRequest callback_id(String));
+    rt::setter!(into_opt SendDurableExecutionCallbackSuccessRequest result(rt::Blob));
 }
 /// The `StopDurableExecution` operation.
 ///
@@ -299,63 +114,6 @@ rt::operation_type!(
     op::STOP_DURABLE_EXECUTION
 );
 impl StopDurableExecution {
-    /// The Amazon Resource Name (ARN) of the durable execution.
-    #[inline]
-    pub fn durable_execution_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().durable_execution_arn = value.into();
-        self
-    }
-    /// Optional error details explaining why the execution is being stopped. The combined size of all error fields is limited to 1 MB.
-    #[inline]
-    pub fn error(mut self, value: t::ErrorObject) -> Self {
-        self.0.input_mut().error = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::StopDurableExecutionResponse,
-            e::StopDurableExecutionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StopDurableExecutionResponse, e::StopDurableExecutionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StopDurableExecutionRequest,
-        t::StopDurableExecutionResponse,
-        e::StopDurableExecutionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req StopDurableExecutionRequest durable_execution_arn(String));
+    rt::setter!(val_opt StopDurableExecutionRequest error(t::ErrorObject));
 }

@@ -7,82 +7,52 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    ///
-    /// Returns the [`UpdateAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`UpdateAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_alias(&self) -> UpdateAlias {
-        UpdateAlias(rt::Call::new(&self.handle, &op::UPDATE_ALIAS))
+        rt::builder(&self.handle)
     }
-    /// Updates the configuration of an existing capacity provider.
-    ///
-    /// Returns the [`UpdateCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration of an existing capacity provider. Returns [`UpdateCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_provider(&self) -> UpdateCapacityProvider {
-        UpdateCapacityProvider(
-            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-    ///
-    /// Returns the [`UpdateCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function. Returns [`UpdateCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_code_signing_config(&self) -> UpdateCodeSigningConfig {
-        UpdateCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location.
-    ///
-    /// Returns the [`UpdateEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location. Returns [`UpdateEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_event_source_mapping(&self) -> UpdateEventSourceMapping {
-        UpdateEventSourceMapping(
-            rt::Call::new(&self.handle, &op::UPDATE_EVENT_SOURCE_MAPPING),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
-    ///
-    /// Returns the [`UpdateFunctionCode`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html). Returns [`UpdateFunctionCode`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_code(&self) -> UpdateFunctionCode {
-        UpdateFunctionCode(rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CODE))
+        rt::builder(&self.handle)
     }
-    /// Modifies the version-specific settings of a Lambda Event Function.
-    ///
-    /// Returns the [`UpdateFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the version-specific settings of a Lambda Event Function. Returns [`UpdateFunctionConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_configuration(&self) -> UpdateFunctionConfiguration {
-        UpdateFunctionConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`UpdateFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration for asynchronous invocation for a function, version, or alias. Returns [`UpdateFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_event_invoke_config(
         &self,
     ) -> UpdateFunctionEventInvokeConfig {
-        UpdateFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the configuration for a function URL of a Lambda Event Function.
-    ///
-    /// Returns the [`UpdateFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the configuration for a function URL of a Lambda Event Function. Returns [`UpdateFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_url_config(&self) -> UpdateFunctionUrlConfig {
-        UpdateFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_URL_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.
@@ -96,60 +66,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The resource's Amazon Resource Name (ARN).
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = value.into();
-        self
-    }
-    /// A list of tag keys to remove from the resource.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError> {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceRequest resource(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAlias` operation.
 ///
@@ -166,82 +84,12 @@ rt::operation_type!(
     op::UPDATE_ALIAS
 );
 impl UpdateAlias {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The name of the alias.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The function version that the alias invokes.
-    #[inline]
-    pub fn function_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_version = Some(value.into());
-        self
-    }
-    /// A description of the alias.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The [routing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing) of the alias.
-    #[inline]
-    pub fn routing_config(mut self, value: t::AliasRoutingConfiguration) -> Self {
-        self.0.input_mut().routing_config = Some(value);
-        self
-    }
-    /// Only update the alias if the revision ID matches the ID that's specified. Use this option to avoid modifying an alias that has changed since you last read it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AliasConfiguration, e::UpdateAliasError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AliasConfiguration, e::UpdateAliasError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateAliasRequest, t::AliasConfiguration, e::UpdateAliasError> {
-        self.0
-    }
+    rt::setter!(into_req UpdateAliasRequest function_name(String));
+    rt::setter!(into_req UpdateAliasRequest name(String));
+    rt::setter!(into_opt UpdateAliasRequest function_version(String));
+    rt::setter!(into_opt UpdateAliasRequest description(String));
+    rt::setter!(val_opt UpdateAliasRequest routing_config(t::AliasRoutingConfiguration));
+    rt::setter!(into_opt UpdateAliasRequest revision_id(String));
 }
 /// The `UpdateCapacityProvider` operation.
 ///
@@ -259,86 +107,16 @@ rt::operation_type!(
     op::UPDATE_CAPACITY_PROVIDER
 );
 impl UpdateCapacityProvider {
-    /// The name of the capacity provider to update.
-    #[inline]
-    pub fn capacity_provider_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_provider_name = value.into();
-        self
-    }
-    /// The updated scaling configuration for the capacity provider.
-    #[inline]
-    pub fn capacity_provider_scaling_config(
-        mut self,
-        value: t::CapacityProviderScalingConfig,
-    ) -> Self {
-        self.0.input_mut().capacity_provider_scaling_config = Some(value);
-        self
-    }
-    /// Sets `PropagateTags`.
-    #[inline]
-    pub fn propagate_tags(mut self, value: t::PropagateTags) -> Self {
-        self.0.input_mut().propagate_tags = Some(value);
-        self
-    }
-    /// The updated telemetry configuration for the capacity provider.
-    #[inline]
-    pub fn telemetry_config(
-        mut self,
-        value: t::CapacityProviderTelemetryConfig,
-    ) -> Self {
-        self.0.input_mut().telemetry_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateCapacityProviderResponse,
-            e::UpdateCapacityProviderError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateCapacityProviderResponse,
-        e::UpdateCapacityProviderError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCapacityProviderRequest,
-        t::UpdateCapacityProviderResponse,
-        e::UpdateCapacityProviderError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateCapacityProviderRequest capacity_provider_name(String));
+    rt::setter!(
+        val_opt UpdateCapacityProviderRequest
+        capacity_provider_scaling_config(t::CapacityProviderScalingConfig)
+    );
+    rt::setter!(val_opt UpdateCapacityProviderRequest propagate_tags(t::PropagateTags));
+    rt::setter!(
+        val_opt UpdateCapacityProviderRequest
+        telemetry_config(t::CapacityProviderTelemetryConfig)
+    );
 }
 /// The `UpdateCodeSigningConfig` operation.
 ///
@@ -356,80 +134,15 @@ rt::operation_type!(
     op::UPDATE_CODE_SIGNING_CONFIG
 );
 impl UpdateCodeSigningConfig {
-    /// The The Amazon Resource Name (ARN) of the code signing configuration.
-    #[inline]
-    pub fn code_signing_config_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_signing_config_arn = value.into();
-        self
-    }
-    /// Descriptive name for this code signing configuration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Signing profiles for this code signing configuration.
-    #[inline]
-    pub fn allowed_publishers(mut self, value: t::AllowedPublishers) -> Self {
-        self.0.input_mut().allowed_publishers = Some(value);
-        self
-    }
-    /// The code signing policy.
-    #[inline]
-    pub fn code_signing_policies(mut self, value: t::CodeSigningPolicies) -> Self {
-        self.0.input_mut().code_signing_policies = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateCodeSigningConfigResponse,
-            e::UpdateCodeSigningConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateCodeSigningConfigResponse,
-        e::UpdateCodeSigningConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateCodeSigningConfigRequest,
-        t::UpdateCodeSigningConfigResponse,
-        e::UpdateCodeSigningConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateCodeSigningConfigRequest code_signing_config_arn(String));
+    rt::setter!(into_opt UpdateCodeSigningConfigRequest description(String));
+    rt::setter!(
+        val_opt UpdateCodeSigningConfigRequest allowed_publishers(t::AllowedPublishers)
+    );
+    rt::setter!(
+        val_opt UpdateCodeSigningConfigRequest
+        code_signing_policies(t::CodeSigningPolicies)
+    );
 }
 /// The `UpdateEventSourceMapping` operation.
 ///
@@ -478,224 +191,65 @@ rt::operation_type!(
     op::UPDATE_EVENT_SOURCE_MAPPING
 );
 impl UpdateEventSourceMapping {
-    /// The identifier of the event source mapping.
-    #[inline]
-    pub fn uuid(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().uuid = value.into();
-        self
-    }
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = Some(value.into());
-        self
-    }
-    /// When true, the event source mapping is active. When false, Lambda pauses polling and invocation.
-    #[inline]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().enabled = Some(value);
-        self
-    }
-    /// The maximum number of records in each batch that Lambda pulls from your stream or queue and sends to your function. Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB).
-    #[inline]
-    pub fn batch_size(mut self, value: i32) -> Self {
-        self.0.input_mut().batch_size = Some(value);
-        self
-    }
-    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see [Lambda event filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
-    #[inline]
-    pub fn filter_criteria(mut self, value: t::FilterCriteria) -> Self {
-        self.0.input_mut().filter_criteria = Some(value);
-        self
-    }
-    /// The ARN of the Key Management Service (KMS) customer managed key that Lambda uses to encrypt your function's [filter criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics). By default, Lambda does not encrypt your filter criteria object. Specify this property to encrypt data using your own customer managed key.
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// The metrics configuration for your event source. For more information, see [Event source mapping metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
-    #[inline]
-    pub fn metrics_config(mut self, value: t::EventSourceMappingMetricsConfig) -> Self {
-        self.0.input_mut().metrics_config = Some(value);
-        self
-    }
-    /// Sets `LoggingConfig`.
-    #[inline]
-    pub fn logging_config(mut self, value: t::EventSourceMappingLoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// (Amazon SQS only) The scaling configuration for the event source. For more information, see [Configuring maximum concurrency for Amazon SQS event sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
-    #[inline]
-    pub fn scaling_config(mut self, value: t::ScalingConfig) -> Self {
-        self.0.input_mut().scaling_config = Some(value);
-        self
-    }
-    /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. You can configure `MaximumBatchingWindowInSeconds` to any value from 0 seconds to 300 seconds in increments of seconds.
-    #[inline]
-    pub fn maximum_batching_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_batching_window_in_seconds = Some(value);
-        self
-    }
-    /// (Kinesis and DynamoDB Streams only) The number of batches to process from each shard concurrently.
-    #[inline]
-    pub fn parallelization_factor(mut self, value: i32) -> Self {
-        self.0.input_mut().parallelization_factor = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object that specifies the destination of an event after Lambda processes it.
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older than the specified age. The default value is infinite (-1).
-    #[inline]
-    pub fn maximum_record_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_record_age_in_seconds = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) If the function returns an error, split the batch in two and retry.
-    #[inline]
-    pub fn bisect_batch_on_function_error(mut self, value: bool) -> Self {
-        self.0.input_mut().bisect_batch_on_function_error = Some(value);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires.
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
-    #[inline]
-    pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().tumbling_window_in_seconds = Some(value);
-        self
-    }
-    /// An array of authentication protocols or VPC components required to secure your event source.
-    #[inline]
-    pub fn source_access_configurations(
-        mut self,
-        value: impl rt::Items<t::SourceAccessConfiguration>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().source_access_configurations);
-        self
-    }
-    /// Adds one element to `SourceAccessConfigurations`; see [`source_access_configurations`](Self::source_access_configurations).
-    #[inline]
-    pub fn push_source_access_configurations(
-        mut self,
-        item: impl Into<t::SourceAccessConfiguration>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().source_access_configurations, item);
-        self
-    }
-    /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
-    #[inline]
-    pub fn function_response_types(
-        mut self,
-        value: impl rt::Items<t::FunctionResponseType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().function_response_types);
-        self
-    }
-    /// Adds one element to `FunctionResponseTypes`; see [`function_response_types`](Self::function_response_types).
-    #[inline]
-    pub fn push_function_response_types(
-        mut self,
-        item: impl Into<t::FunctionResponseType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().function_response_types, item);
-        self
-    }
-    /// Sets `AmazonManagedKafkaEventSourceConfig`.
-    #[inline]
-    pub fn amazon_managed_kafka_event_source_config(
-        mut self,
-        value: t::AmazonManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().amazon_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Sets `SelfManagedKafkaEventSourceConfig`.
-    #[inline]
-    pub fn self_managed_kafka_event_source_config(
-        mut self,
-        value: t::SelfManagedKafkaEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().self_managed_kafka_event_source_config = Some(value);
-        self
-    }
-    /// Specific configuration settings for a DocumentDB event source.
-    #[inline]
-    pub fn document_db_event_source_config(
-        mut self,
-        value: t::DocumentDbEventSourceConfig,
-    ) -> Self {
-        self.0.input_mut().document_db_event_source_config = Some(value);
-        self
-    }
-    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see [provisioned mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
-    #[inline]
-    pub fn provisioned_poller_config(
-        mut self,
-        value: t::ProvisionedPollerConfig,
-    ) -> Self {
-        self.0.input_mut().provisioned_poller_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EventSourceMappingConfiguration,
-            e::UpdateEventSourceMappingError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EventSourceMappingConfiguration,
-        e::UpdateEventSourceMappingError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::UpdateEventSourceMappingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateEventSourceMappingRequest uuid(String));
+    rt::setter!(into_opt UpdateEventSourceMappingRequest function_name(String));
+    rt::setter!(val_opt UpdateEventSourceMappingRequest enabled(bool));
+    rt::setter!(val_opt UpdateEventSourceMappingRequest batch_size(i32));
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest filter_criteria(t::FilterCriteria)
+    );
+    rt::setter!(into_opt UpdateEventSourceMappingRequest kms_key_arn(String));
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        metrics_config(t::EventSourceMappingMetricsConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        logging_config(t::EventSourceMappingLoggingConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest scaling_config(t::ScalingConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest maximum_batching_window_in_seconds(i32)
+    );
+    rt::setter!(val_opt UpdateEventSourceMappingRequest parallelization_factor(i32));
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest destination_config(t::DestinationConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest maximum_record_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest bisect_batch_on_function_error(bool)
+    );
+    rt::setter!(val_opt UpdateEventSourceMappingRequest maximum_retry_attempts(i32));
+    rt::setter!(val_opt UpdateEventSourceMappingRequest tumbling_window_in_seconds(i32));
+    rt::setter!(
+        items UpdateEventSourceMappingRequest
+        source_access_configurations(t::SourceAccessConfiguration)
+        push_source_access_configurations
+    );
+    rt::setter!(
+        items UpdateEventSourceMappingRequest
+        function_response_types(t::FunctionResponseType) push_function_response_types
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        amazon_managed_kafka_event_source_config(t::AmazonManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        self_managed_kafka_event_source_config(t::SelfManagedKafkaEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        document_db_event_source_config(t::DocumentDbEventSourceConfig)
+    );
+    rt::setter!(
+        val_opt UpdateEventSourceMappingRequest
+        provisioned_poller_config(t::ProvisionedPollerConfig)
+    );
 }
 /// The `UpdateFunctionCode` operation.
 ///
@@ -722,140 +276,25 @@ rt::operation_type!(
     e::UpdateFunctionCodeError, op::UPDATE_FUNCTION_CODE
 );
 impl UpdateFunctionCode {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The base64-encoded contents of the deployment package. Amazon Web Services SDK and CLI clients handle the encoding for you. Use only with a function defined with a .zip file archive deployment package.
-    #[inline]
-    pub fn zip_file(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().zip_file = Some(value.into());
-        self
-    }
-    /// An Amazon S3 bucket in the same Amazon Web Services Region as your function. The bucket can be in a different Amazon Web Services account. Use only with a function defined with a .zip file archive deployment package.
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = Some(value.into());
-        self
-    }
-    /// The Amazon S3 key of the deployment package. Use only with a function defined with a .zip file archive deployment package.
-    #[inline]
-    pub fn s3_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_key = Some(value.into());
-        self
-    }
-    /// For versioned objects, the version of the deployment package object to use.
-    #[inline]
-    pub fn s3_object_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_object_version = Some(value.into());
-        self
-    }
-    /// Specifies how the deployment package is stored. Valid values:
-    #[inline]
-    pub fn s3_object_storage_mode(
-        mut self,
-        value: impl Into<t::S3ObjectStorageMode>,
-    ) -> Self {
-        self.0.input_mut().s3_object_storage_mode = Some(value.into());
-        self
-    }
-    /// URI of a container image in the Amazon ECR registry. Do not use for a function defined with a .zip file archive.
-    #[inline]
-    pub fn image_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_uri = Some(value.into());
-        self
-    }
-    /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86\_64). The default value is `x86_64`.
-    #[inline]
-    pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
-        value.add_to(&mut self.0.input_mut().architectures);
-        self
-    }
-    /// Adds one element to `Architectures`; see [`architectures`](Self::architectures).
-    #[inline]
-    pub fn push_architectures(mut self, item: impl Into<t::Architecture>) -> Self {
-        rt::push(&mut self.0.input_mut().architectures, item);
-        self
-    }
-    /// Set to true to publish a new version of the function after updating the code. This has the same effect as calling PublishVersion separately.
-    #[inline]
-    pub fn publish(mut self, value: bool) -> Self {
-        self.0.input_mut().publish = Some(value);
-        self
-    }
-    /// Specifies where to publish the function version or configuration.
-    #[inline]
-    pub fn publish_to(
-        mut self,
-        value: impl Into<t::FunctionVersionLatestPublished>,
-    ) -> Self {
-        self.0.input_mut().publish_to = Some(value.into());
-        self
-    }
-    /// Set to true to validate the request parameters and access permissions without modifying the function code.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an Amazon Web Services managed key.
-    #[inline]
-    pub fn source_kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionCodeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionCodeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionCodeRequest,
-        t::FunctionConfiguration,
-        e::UpdateFunctionCodeError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateFunctionCodeRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest zip_file(rt::Blob));
+    rt::setter!(into_opt UpdateFunctionCodeRequest s3_bucket(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest s3_key(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest s3_object_version(String));
+    rt::setter!(
+        into_opt UpdateFunctionCodeRequest s3_object_storage_mode(t::S3ObjectStorageMode)
+    );
+    rt::setter!(into_opt UpdateFunctionCodeRequest image_uri(String));
+    rt::setter!(
+        items UpdateFunctionCodeRequest architectures(t::Architecture) push_architectures
+    );
+    rt::setter!(val_opt UpdateFunctionCodeRequest publish(bool));
+    rt::setter!(
+        into_opt UpdateFunctionCodeRequest publish_to(t::FunctionVersionLatestPublished)
+    );
+    rt::setter!(val_opt UpdateFunctionCodeRequest dry_run(bool));
+    rt::setter!(into_opt UpdateFunctionCodeRequest revision_id(String));
+    rt::setter!(into_opt UpdateFunctionCodeRequest source_kms_key_arn(String));
 }
 /// The `UpdateFunctionConfiguration` operation.
 ///
@@ -879,209 +318,52 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_CONFIGURATION
 );
 impl UpdateFunctionConfiguration {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the function's execution role.
-    #[inline]
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role = Some(value.into());
-        self
-    }
-    /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see [Lambda programming model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
-    #[inline]
-    pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().handler = Some(value.into());
-        self
-    }
-    /// A description of the function.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see [Lambda execution environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// The amount of [memory available to the function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB.
-    #[inline]
-    pub fn memory_size(mut self, value: i32) -> Self {
-        self.0.input_mut().memory_size = Some(value);
-        self
-    }
-    /// For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-    #[inline]
-    pub fn vpc_config(mut self, value: t::VpcConfig) -> Self {
-        self.0.input_mut().vpc_config = Some(value);
-        self
-    }
-    /// Environment variables that are accessible from function code during execution.
-    #[inline]
-    pub fn environment(mut self, value: t::Environment) -> Self {
-        self.0.input_mut().environment = Some(value);
-        self
-    }
-    /// The identifier of the function's [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
-    #[inline]
-    pub fn runtime(mut self, value: impl Into<t::Runtime>) -> Self {
-        self.0.input_mut().runtime = Some(value.into());
-        self
-    }
-    /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see [Dead-letter queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
-    #[inline]
-    pub fn dead_letter_config(mut self, value: t::DeadLetterConfig) -> Self {
-        self.0.input_mut().dead_letter_config = Some(value);
-        self
-    }
-    /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
-    #[inline]
-    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_arn = Some(value.into());
-        self
-    }
-    /// Set `Mode` to `Active` to sample and trace a subset of incoming requests with [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
-    #[inline]
-    pub fn tracing_config(mut self, value: t::TracingConfig) -> Self {
-        self.0.input_mut().tracing_config = Some(value);
-        self
-    }
-    /// Update the function only if the revision ID matches the ID that's specified. Use this option to avoid modifying a function that has changed since you last read it.
-    #[inline]
-    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().revision_id = Some(value.into());
-        self
-    }
-    /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
-    #[inline]
-    pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().layers);
-        self
-    }
-    /// Adds one element to `Layers`; see [`layers`](Self::layers).
-    #[inline]
-    pub fn push_layers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().layers, item);
-        self
-    }
-    /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
-    #[inline]
-    pub fn file_system_configs(
-        mut self,
-        value: impl rt::Items<t::FileSystemConfig>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().file_system_configs);
-        self
-    }
-    /// Adds one element to `FileSystemConfigs`; see [`file_system_configs`](Self::file_system_configs).
-    #[inline]
-    pub fn push_file_system_configs(
-        mut self,
-        item: impl Into<t::FileSystemConfig>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().file_system_configs, item);
-        self
-    }
-    /// [Container image configuration values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) that override the values in the container image Docker file.
-    #[inline]
-    pub fn image_config(mut self, value: t::ImageConfig) -> Self {
-        self.0.input_mut().image_config = Some(value);
-        self
-    }
-    /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: t::EphemeralStorage) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
-    #[inline]
-    pub fn snap_start(mut self, value: t::SnapStart) -> Self {
-        self.0.input_mut().snap_start = Some(value);
-        self
-    }
-    /// The function's Amazon CloudWatch Logs configuration settings.
-    #[inline]
-    pub fn logging_config(mut self, value: t::LoggingConfig) -> Self {
-        self.0.input_mut().logging_config = Some(value);
-        self
-    }
-    /// Configuration for the capacity provider that manages compute resources for Lambda functions.
-    #[inline]
-    pub fn capacity_provider_config(mut self, value: t::CapacityProviderConfig) -> Self {
-        self.0.input_mut().capacity_provider_config = Some(value);
-        self
-    }
-    /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
-    #[inline]
-    pub fn durable_config(mut self, value: t::DurableConfig) -> Self {
-        self.0.input_mut().durable_config = Some(value);
-        self
-    }
-    /// The customer-managed runtime configuration for your function. Specifies the customer-managed runtime and the runtime alias that your function uses.
-    #[inline]
-    pub fn runtime_config(mut self, value: t::FunctionRuntimeConfig) -> Self {
-        self.0.input_mut().runtime_config = Some(value);
-        self
-    }
-    /// The accelerator resource settings for a Lambda execution environment.
-    #[inline]
-    pub fn accelerator_config(mut self, value: t::AcceleratorConfig) -> Self {
-        self.0.input_mut().accelerator_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionConfiguration,
-            e::UpdateFunctionConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionConfigurationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionConfigurationRequest,
-        t::FunctionConfiguration,
-        e::UpdateFunctionConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateFunctionConfigurationRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest role(String));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest handler(String));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest description(String));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest timeout(i32));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest memory_size(i32));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest vpc_config(t::VpcConfig));
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest environment(t::Environment));
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest runtime(t::Runtime));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        dead_letter_config(t::DeadLetterConfig)
+    );
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest kms_key_arn(String));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest tracing_config(t::TracingConfig)
+    );
+    rt::setter!(into_opt UpdateFunctionConfigurationRequest revision_id(String));
+    rt::setter!(items UpdateFunctionConfigurationRequest layers(String) push_layers);
+    rt::setter!(
+        items UpdateFunctionConfigurationRequest file_system_configs(t::FileSystemConfig)
+        push_file_system_configs
+    );
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest image_config(t::ImageConfig));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest ephemeral_storage(t::EphemeralStorage)
+    );
+    rt::setter!(val_opt UpdateFunctionConfigurationRequest snap_start(t::SnapStart));
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest logging_config(t::LoggingConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        capacity_provider_config(t::CapacityProviderConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest durable_config(t::DurableConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        runtime_config(t::FunctionRuntimeConfig)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionConfigurationRequest
+        accelerator_config(t::AcceleratorConfig)
+    );
 }
 /// The `UpdateFunctionEventInvokeConfig` operation.
 ///
@@ -1101,86 +383,18 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl UpdateFunctionEventInvokeConfig {
-    /// The name or ARN of the Lambda function, version, or alias.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// A version number or alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// The maximum number of times to retry when the function returns an error.
-    #[inline]
-    pub fn maximum_retry_attempts(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_retry_attempts = Some(value);
-        self
-    }
-    /// The maximum age of a request that Lambda sends to a function for processing.
-    #[inline]
-    pub fn maximum_event_age_in_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().maximum_event_age_in_seconds = Some(value);
-        self
-    }
-    /// A destination for events after they have been sent to a function for processing.
-    #[inline]
-    pub fn destination_config(mut self, value: t::DestinationConfig) -> Self {
-        self.0.input_mut().destination_config = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::FunctionEventInvokeConfig,
-            e::UpdateFunctionEventInvokeConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::FunctionEventInvokeConfig,
-        e::UpdateFunctionEventInvokeConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::UpdateFunctionEventInvokeConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateFunctionEventInvokeConfigRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionEventInvokeConfigRequest qualifier(String));
+    rt::setter!(
+        val_opt UpdateFunctionEventInvokeConfigRequest maximum_retry_attempts(i32)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionEventInvokeConfigRequest maximum_event_age_in_seconds(i32)
+    );
+    rt::setter!(
+        val_opt UpdateFunctionEventInvokeConfigRequest
+        destination_config(t::DestinationConfig)
+    );
 }
 /// The `UpdateFunctionUrlConfig` operation.
 ///
@@ -1198,84 +412,11 @@ rt::operation_type!(
     op::UPDATE_FUNCTION_URL_CONFIG
 );
 impl UpdateFunctionUrlConfig {
-    /// The name or ARN of the Lambda function.
-    #[inline]
-    pub fn function_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().function_name = value.into();
-        self
-    }
-    /// The alias name.
-    #[inline]
-    pub fn qualifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().qualifier = Some(value.into());
-        self
-    }
-    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see [Control access to Lambda function URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    #[inline]
-    pub fn auth_type(mut self, value: impl Into<t::FunctionUrlAuthType>) -> Self {
-        self.0.input_mut().auth_type = Some(value.into());
-        self
-    }
-    /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your function URL.
-    #[inline]
-    pub fn cors(mut self, value: t::Cors) -> Self {
-        self.0.input_mut().cors = Some(value);
-        self
-    }
-    /// Use one of the following options:
-    #[inline]
-    pub fn invoke_mode(mut self, value: impl Into<t::InvokeMode>) -> Self {
-        self.0.input_mut().invoke_mode = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateFunctionUrlConfigResponse,
-            e::UpdateFunctionUrlConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateFunctionUrlConfigResponse,
-        e::UpdateFunctionUrlConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateFunctionUrlConfigRequest,
-        t::UpdateFunctionUrlConfigResponse,
-        e::UpdateFunctionUrlConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateFunctionUrlConfigRequest function_name(String));
+    rt::setter!(into_opt UpdateFunctionUrlConfigRequest qualifier(String));
+    rt::setter!(
+        into_opt UpdateFunctionUrlConfigRequest auth_type(t::FunctionUrlAuthType)
+    );
+    rt::setter!(val_opt UpdateFunctionUrlConfigRequest cors(t::Cors));
+    rt::setter!(into_opt UpdateFunctionUrlConfigRequest invoke_mode(t::InvokeMode));
 }

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Adds permissions to the resource-based policy of a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use this action to grant layer usage permission to other accounts. You can grant permission to a single account, all accounts in an organization, or all Amazon Web Services accounts.
-///
-/// To revoke permission, call RemoveLayerVersionPermission with the statement ID that you specified when you added it.
+/// The runtime's description of [`AddLayerVersionPermission`](super::super::client::AddLayerVersionPermission): HTTP binding, errors, auth.
 pub static ADD_LAYER_VERSION_PERMISSION: rt::Operation = rt::Operation::new(
         "AddLayerVersionPermission",
         "POST",
@@ -24,11 +22,7 @@ pub static ADD_LAYER_VERSION_PERMISSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(201u16);
-/// Grants a [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying) permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function. Note: Lambda does not support adding policies to version $LATEST.
-///
-/// To grant permission to another account, specify the account ID as the `Principal`. To grant permission to an organization defined in Organizations, specify the organization ID as the `PrincipalOrgID`. For Amazon Web Services services, the principal is a domain-style identifier that the service defines, such as `s3.amazonaws.com` or `sns.amazonaws.com`. For Amazon Web Services services, you can also specify the ARN of the associated resource as the `SourceArn`. If you grant permission to a service principal without specifying the source, other accounts could potentially configure resources in their account to invoke your Lambda function.
-///
-/// This operation adds a statement to a resource-based permissions policy for the function. For more information about function policies, see [Using resource-based policies for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+/// The runtime's description of [`AddPermission`](super::super::client::AddPermission): HTTP binding, errors, auth.
 pub static ADD_PERMISSION: rt::Operation = rt::Operation::new(
         "AddPermission",
         "POST",

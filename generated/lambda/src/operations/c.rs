@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Saves the progress of a [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution during runtime. This API is used by the Lambda durable functions SDK to checkpoint completed steps and schedule asynchronous operations. You typically don't need to call this API directly as the SDK handles checkpointing automatically.
-///
-/// Each checkpoint operation consumes the current checkpoint token and returns a new one for the next checkpoint. This ensures that checkpoints are applied in the correct order and prevents duplicate or out-of-order state updates.
+/// The runtime's description of [`CheckpointDurableExecution`](super::super::client::CheckpointDurableExecution): HTTP binding, errors, auth.
 pub static CHECKPOINT_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "CheckpointDurableExecution",
         "POST",
@@ -25,9 +23,7 @@ pub static CHECKPOINT_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::IDEMPOTENT);
-/// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version.
-///
-/// You can also map an alias to split invocation requests between two versions. Use the `RoutingConfig` parameter to specify a second version and the percentage of invocation requests that it receives.
+/// The runtime's description of [`CreateAlias`](super::super::client::CreateAlias): HTTP binding, errors, auth.
 pub static CREATE_ALIAS: rt::Operation = rt::Operation::new(
         "CreateAlias",
         "POST",
@@ -47,7 +43,7 @@ pub static CREATE_ALIAS: rt::Operation = rt::Operation::new(
     )
     .status(201u16)
     .flags(rt::IDEMPOTENT);
-/// Creates a capacity provider that manages compute resources for Lambda Event Functions
+/// The runtime's description of [`CreateCapacityProvider`](super::super::client::CreateCapacityProvider): HTTP binding, errors, auth.
 pub static CREATE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "CreateCapacityProvider",
         "POST",
@@ -66,7 +62,7 @@ pub static CREATE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
+/// The runtime's description of [`CreateCodeSigningConfig`](super::super::client::CreateCodeSigningConfig): HTTP binding, errors, auth.
 pub static CREATE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "CreateCodeSigningConfig",
         "POST",
@@ -76,38 +72,7 @@ pub static CREATE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_PARAMETER_VALUE_EXCEPTION, &t::SERVICE_EXCEPTION])
     .status(201u16);
-/// Creates a mapping between an event source and an Lambda Event Function. Lambda reads items from the event source and invokes the function.
-///
-/// For details about how to configure different event sources, see the following topics.
-///
-/// - [Amazon DynamoDB Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping)
-/// - [Amazon Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping)
-/// - [Amazon SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource)
-/// - [Amazon MQ and RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping)
-/// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)
-/// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
-/// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
-///
-/// The following error handling options are available for stream sources (DynamoDB, Kinesis, Amazon MSK, and self-managed Apache Kafka):
-///
-/// - `BisectBatchOnFunctionError` – If the function returns an error, split the batch in two and retry.
-/// - `MaximumRecordAgeInSeconds` – Discard records older than the specified age. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires
-/// - `MaximumRetryAttempts` – Discard records after the specified number of retries. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires.
-/// - `OnFailure` – Send discarded records to an Amazon SQS queue, Amazon SNS topic, Kafka topic, or Amazon S3 bucket. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
-///
-/// The following option is available only for DynamoDB and Kinesis event sources:
-///
-/// - `ParallelizationFactor` – Process multiple batches from each shard concurrently.
-///
-/// For information about which configuration parameters apply to each event source, see the following topics.
-///
-/// - [Amazon DynamoDB Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-params)
-/// - [Amazon Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-params)
-/// - [Amazon SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#services-sqs-params)
-/// - [Amazon MQ and RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-params)
-/// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
-/// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
-/// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
+/// The runtime's description of [`CreateEventSourceMapping`](super::super::client::CreateEventSourceMapping): HTTP binding, errors, auth.
 pub static CREATE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         "CreateEventSourceMapping",
         "POST",
@@ -125,23 +90,7 @@ pub static CREATE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         ],
     )
     .status(202u16);
-/// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing.
-///
-/// If the deployment package is a [container image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html), then you set the package type to `Image`. For a container image, the code property must include the URI of a container image in the Amazon ECR registry. You do not need to specify the handler and runtime properties.
-///
-/// If the deployment package is a [.zip file archive](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip), then you set the package type to `Zip`. For a .zip file archive, the code property specifies the location of the .zip file. You must also specify the handler and runtime properties. The code in the deployment package must be compatible with the target instruction set architecture of the function (`x86-64` or `arm64`). If you do not specify the architecture, then the default value is `x86-64`.
-///
-/// When you create a function, Lambda provisions an instance of the function and its supporting resources. If your function connects to a VPC, this process can take a minute or so. During this time, you can't invoke or modify the function. The `State`, `StateReason`, and `StateReasonCode` fields in the response from GetFunctionConfiguration indicate when the function is ready to invoke. For more information, see [Lambda function states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
-///
-/// A function has an unpublished version, and can have published versions and aliases. The unpublished version changes when you update your function's code and configuration. A published version is a snapshot of your function code and configuration that can't be changed. An alias is a named resource that maps to a version, and can be changed to map to a different version. Use the `Publish` parameter to create version `1` of your function from its initial configuration.
-///
-/// The other parameters let you configure version-specific and function-level settings. You can modify version-specific settings later with UpdateFunctionConfiguration. Function-level settings apply to both the unpublished and published versions of the function, and include tags (TagResource) and per-function concurrency limits (PutFunctionConcurrency).
-///
-/// You can use code signing if your deployment package is a .zip file archive. To enable code signing for this function, specify the ARN of a code-signing configuration. When a user attempts to deploy a code package with UpdateFunctionCode, Lambda checks that the code package has a valid signature from a trusted publisher. The code-signing configuration includes set of signing profiles, which define the trusted publishers for this function.
-///
-/// If another Amazon Web Services account or an Amazon Web Services service invokes your function, use AddPermission to grant permission by creating a resource-based Identity and Access Management (IAM) policy. You can grant permissions at the function level, on a version, or on an alias.
-///
-/// To invoke your function directly, use Invoke. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping (CreateEventSourceMapping), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
+/// The runtime's description of [`CreateFunction`](super::super::client::CreateFunction): HTTP binding, errors, auth.
 pub static CREATE_FUNCTION: rt::Operation = rt::Operation::new(
         "CreateFunction",
         "POST",
@@ -165,7 +114,7 @@ pub static CREATE_FUNCTION: rt::Operation = rt::Operation::new(
     )
     .status(201u16)
     .flags(rt::IDEMPOTENT);
-/// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
+/// The runtime's description of [`CreateFunctionUrlConfig`](super::super::client::CreateFunctionUrlConfig): HTTP binding, errors, auth.
 pub static CREATE_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         "CreateFunctionUrlConfig",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+/// The runtime's description of [`DeleteAlias`](super::super::client::DeleteAlias): HTTP binding, errors, auth.
 pub static DELETE_ALIAS: rt::Operation = rt::Operation::new(
         "DeleteAlias",
         "DELETE",
@@ -21,7 +21,7 @@ pub static DELETE_ALIAS: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
+/// The runtime's description of [`DeleteCapacityProvider`](super::super::client::DeleteCapacityProvider): HTTP binding, errors, auth.
 pub static DELETE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "DeleteCapacityProvider",
         "DELETE",
@@ -40,7 +40,7 @@ pub static DELETE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
+/// The runtime's description of [`DeleteCodeSigningConfig`](super::super::client::DeleteCodeSigningConfig): HTTP binding, errors, auth.
 pub static DELETE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteCodeSigningConfig",
         "DELETE",
@@ -58,9 +58,7 @@ pub static DELETE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
-///
-/// The execution has `DELETING` status until the deletion finishes. For more information, see [Deleting durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
+/// The runtime's description of [`DeleteDurableExecution`](super::super::client::DeleteDurableExecution): HTTP binding, errors, auth.
 pub static DELETE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "DeleteDurableExecution",
         "DELETE",
@@ -79,9 +77,7 @@ pub static DELETE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
-///
-/// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
+/// The runtime's description of [`DeleteEventSourceMapping`](super::super::client::DeleteEventSourceMapping): HTTP binding, errors, auth.
 pub static DELETE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         "DeleteEventSourceMapping",
         "DELETE",
@@ -101,11 +97,7 @@ pub static DELETE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
-///
-/// **Note:** A deleted Lambda function cannot be recovered. Ensure that you specify the correct function name and version before deleting.
-///
-/// To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
+/// The runtime's description of [`DeleteFunction`](super::super::client::DeleteFunction): HTTP binding, errors, auth.
 pub static DELETE_FUNCTION: rt::Operation = rt::Operation::new(
         "DeleteFunction",
         "DELETE",
@@ -124,7 +116,7 @@ pub static DELETE_FUNCTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::IDEMPOTENT);
-/// Removes the code signing configuration from the function.
+/// The runtime's description of [`DeleteFunctionCodeSigningConfig`](super::super::client::DeleteFunctionCodeSigningConfig): HTTP binding, errors, auth.
 pub static DELETE_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteFunctionCodeSigningConfig",
         "DELETE",
@@ -143,7 +135,7 @@ pub static DELETE_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::n
         ],
     )
     .status(204u16);
-/// Removes a concurrent execution limit from a Lambda Event Function.
+/// The runtime's description of [`DeleteFunctionConcurrency`](super::super::client::DeleteFunctionConcurrency): HTTP binding, errors, auth.
 pub static DELETE_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         "DeleteFunctionConcurrency",
         "DELETE",
@@ -161,9 +153,7 @@ pub static DELETE_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// Deletes the configuration for asynchronous invocation for a function, version, or alias.
-///
-/// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
+/// The runtime's description of [`DeleteFunctionEventInvokeConfig`](super::super::client::DeleteFunctionEventInvokeConfig): HTTP binding, errors, auth.
 pub static DELETE_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteFunctionEventInvokeConfig",
         "DELETE",
@@ -181,7 +171,7 @@ pub static DELETE_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::n
         ],
     )
     .status(204u16);
-/// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
+/// The runtime's description of [`DeleteFunctionUrlConfig`](super::super::client::DeleteFunctionUrlConfig): HTTP binding, errors, auth.
 pub static DELETE_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteFunctionUrlConfig",
         "DELETE",
@@ -199,7 +189,7 @@ pub static DELETE_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
+/// The runtime's description of [`DeleteLayerVersion`](super::super::client::DeleteLayerVersion): HTTP binding, errors, auth.
 pub static DELETE_LAYER_VERSION: rt::Operation = rt::Operation::new(
         "DeleteLayerVersion",
         "DELETE",
@@ -217,7 +207,7 @@ pub static DELETE_LAYER_VERSION: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// Deletes the provisioned concurrency configuration for a function.
+/// The runtime's description of [`DeleteProvisionedConcurrencyConfig`](super::super::client::DeleteProvisionedConcurrencyConfig): HTTP binding, errors, auth.
 pub static DELETE_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteProvisionedConcurrencyConfig",
         "DELETE",
@@ -236,7 +226,7 @@ pub static DELETE_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation:
     )
     .status(204u16)
     .flags(rt::IDEMPOTENT);
-/// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
+/// The runtime's description of [`DeleteResourcePolicy`](super::super::client::DeleteResourcePolicy): HTTP binding, errors, auth.
 pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteResourcePolicy",
         "DELETE",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
+/// The runtime's description of [`GetAccountSettings`](super::super::client::GetAccountSettings): HTTP binding, errors, auth.
 pub static GET_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
         "GetAccountSettings",
         "GET",
@@ -13,7 +13,7 @@ pub static GET_ACCOUNT_SETTINGS: rt::Operation = rt::Operation::new(
     .errors(&[&t::SERVICE_EXCEPTION, &t::TOO_MANY_REQUESTS_EXCEPTION])
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+/// The runtime's description of [`GetAlias`](super::super::client::GetAlias): HTTP binding, errors, auth.
 pub static GET_ALIAS: rt::Operation = rt::Operation::new(
         "GetAlias",
         "GET",
@@ -31,7 +31,7 @@ pub static GET_ALIAS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
+/// The runtime's description of [`GetCapacityProvider`](super::super::client::GetCapacityProvider): HTTP binding, errors, auth.
 pub static GET_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "GetCapacityProvider",
         "GET",
@@ -49,7 +49,7 @@ pub static GET_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns information about the specified code signing configuration.
+/// The runtime's description of [`GetCodeSigningConfig`](super::super::client::GetCodeSigningConfig): HTTP binding, errors, auth.
 pub static GET_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "GetCodeSigningConfig",
         "GET",
@@ -66,7 +66,7 @@ pub static GET_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
+/// The runtime's description of [`GetDurableExecution`](super::super::client::GetDurableExecution): HTTP binding, errors, auth.
 pub static GET_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "GetDurableExecution",
         "GET",
@@ -88,9 +88,7 @@ pub static GET_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
-///
-/// The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads.
+/// The runtime's description of [`GetDurableExecutionHistory`](super::super::client::GetDurableExecutionHistory): HTTP binding, errors, auth.
 pub static GET_DURABLE_EXECUTION_HISTORY: rt::Operation = rt::Operation::new(
         "GetDurableExecutionHistory",
         "GET",
@@ -119,9 +117,7 @@ pub static GET_DURABLE_EXECUTION_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("MaxItems")
     .result_key(&["Events"]);
-/// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
-///
-/// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
+/// The runtime's description of [`GetDurableExecutionState`](super::super::client::GetDurableExecutionState): HTTP binding, errors, auth.
 pub static GET_DURABLE_EXECUTION_STATE: rt::Operation = rt::Operation::new(
         "GetDurableExecutionState",
         "GET",
@@ -149,7 +145,7 @@ pub static GET_DURABLE_EXECUTION_STATE_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxItems")
     .result_key(&["Operations"]);
-/// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
+/// The runtime's description of [`GetEventSourceMapping`](super::super::client::GetEventSourceMapping): HTTP binding, errors, auth.
 pub static GET_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         "GetEventSourceMapping",
         "GET",
@@ -167,7 +163,7 @@ pub static GET_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
+/// The runtime's description of [`GetFunction`](super::super::client::GetFunction): HTTP binding, errors, auth.
 pub static GET_FUNCTION: rt::Operation = rt::Operation::new(
         "GetFunction",
         "GET",
@@ -258,7 +254,7 @@ pub static FUNCTION_UPDATED_V2_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         ),
     ],
 );
-/// Returns the code signing configuration for the specified function.
+/// The runtime's description of [`GetFunctionCodeSigningConfig`](super::super::client::GetFunctionCodeSigningConfig): HTTP binding, errors, auth.
 pub static GET_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionCodeSigningConfig",
         "GET",
@@ -277,7 +273,7 @@ pub static GET_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
+/// The runtime's description of [`GetFunctionConcurrency`](super::super::client::GetFunctionConcurrency): HTTP binding, errors, auth.
 pub static GET_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         "GetFunctionConcurrency",
         "GET",
@@ -295,9 +291,7 @@ pub static GET_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
-///
-/// To get all of a function's details, including function-level settings, use GetFunction.
+/// The runtime's description of [`GetFunctionConfiguration`](super::super::client::GetFunctionConfiguration): HTTP binding, errors, auth.
 pub static GET_FUNCTION_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetFunctionConfiguration",
         "GET",
@@ -387,9 +381,7 @@ pub static PUBLISHED_VERSION_ACTIVE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new
         ),
     ],
 );
-/// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
-///
-/// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
+/// The runtime's description of [`GetFunctionEventInvokeConfig`](super::super::client::GetFunctionEventInvokeConfig): HTTP binding, errors, auth.
 pub static GET_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionEventInvokeConfig",
         "GET",
@@ -407,7 +399,7 @@ pub static GET_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
+/// The runtime's description of [`GetFunctionRecursionConfig`](super::super::client::GetFunctionRecursionConfig): HTTP binding, errors, auth.
 pub static GET_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionRecursionConfig",
         "GET",
@@ -425,7 +417,7 @@ pub static GET_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Retrieves the scaling configuration for a Lambda Managed Instances function.
+/// The runtime's description of [`GetFunctionScalingConfig`](super::super::client::GetFunctionScalingConfig): HTTP binding, errors, auth.
 pub static GET_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionScalingConfig",
         "GET",
@@ -443,7 +435,7 @@ pub static GET_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns details about a Lambda function URL.
+/// The runtime's description of [`GetFunctionUrlConfig`](super::super::client::GetFunctionUrlConfig): HTTP binding, errors, auth.
 pub static GET_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionUrlConfig",
         "GET",
@@ -461,7 +453,7 @@ pub static GET_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
+/// The runtime's description of [`GetLayerVersion`](super::super::client::GetLayerVersion): HTTP binding, errors, auth.
 pub static GET_LAYER_VERSION: rt::Operation = rt::Operation::new(
         "GetLayerVersion",
         "GET",
@@ -479,7 +471,7 @@ pub static GET_LAYER_VERSION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
+/// The runtime's description of [`GetLayerVersionByArn`](super::super::client::GetLayerVersionByArn): HTTP binding, errors, auth.
 pub static GET_LAYER_VERSION_BY_ARN: rt::Operation = rt::Operation::new(
         "GetLayerVersionByArn",
         "GET",
@@ -497,7 +489,7 @@ pub static GET_LAYER_VERSION_BY_ARN: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
+/// The runtime's description of [`GetLayerVersionPolicy`](super::super::client::GetLayerVersionPolicy): HTTP binding, errors, auth.
 pub static GET_LAYER_VERSION_POLICY: rt::Operation = rt::Operation::new(
         "GetLayerVersionPolicy",
         "GET",
@@ -515,7 +507,7 @@ pub static GET_LAYER_VERSION_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
+/// The runtime's description of [`GetPolicy`](super::super::client::GetPolicy): HTTP binding, errors, auth.
 pub static GET_POLICY: rt::Operation = rt::Operation::new(
         "GetPolicy",
         "GET",
@@ -533,7 +525,7 @@ pub static GET_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Retrieves the provisioned concurrency configuration for a function's alias or version.
+/// The runtime's description of [`GetProvisionedConcurrencyConfig`](super::super::client::GetProvisionedConcurrencyConfig): HTTP binding, errors, auth.
 pub static GET_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::new(
         "GetProvisionedConcurrencyConfig",
         "GET",
@@ -552,7 +544,7 @@ pub static GET_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::ne
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
+/// The runtime's description of [`GetResourcePolicy`](super::super::client::GetResourcePolicy): HTTP binding, errors, auth.
 pub static GET_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "GetResourcePolicy",
         "GET",
@@ -570,7 +562,7 @@ pub static GET_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+/// The runtime's description of [`GetRuntimeManagementConfig`](super::super::client::GetRuntimeManagementConfig): HTTP binding, errors, auth.
 pub static GET_RUNTIME_MANAGEMENT_CONFIG: rt::Operation = rt::Operation::new(
         "GetRuntimeManagementConfig",
         "GET",

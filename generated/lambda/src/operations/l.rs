@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function.
+/// The runtime's description of [`ListAliases`](super::super::client::ListAliases): HTTP binding, errors, auth.
 pub static LIST_ALIASES: rt::Operation = rt::Operation::new(
         "ListAliases",
         "GET",
@@ -27,7 +27,7 @@ pub static LIST_ALIASES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxItems")
     .result_key(&["Aliases"]);
-/// Returns a list of capacity providers in your account.
+/// The runtime's description of [`ListCapacityProviders`](super::super::client::ListCapacityProviders): HTTP binding, errors, auth.
 pub static LIST_CAPACITY_PROVIDERS: rt::Operation = rt::Operation::new(
         "ListCapacityProviders",
         "GET",
@@ -51,7 +51,7 @@ pub static LIST_CAPACITY_PROVIDERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorS
     )
     .limit_key("MaxItems")
     .result_key(&["CapacityProviders"]);
-/// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
+/// The runtime's description of [`ListCodeSigningConfigs`](super::super::client::ListCodeSigningConfigs): HTTP binding, errors, auth.
 pub static LIST_CODE_SIGNING_CONFIGS: rt::Operation = rt::Operation::new(
         "ListCodeSigningConfigs",
         "GET",
@@ -69,7 +69,7 @@ pub static LIST_CODE_SIGNING_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxItems")
     .result_key(&["CodeSigningConfigs"]);
-/// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
+/// The runtime's description of [`ListDurableExecutionsByFunction`](super::super::client::ListDurableExecutionsByFunction): HTTP binding, errors, auth.
 pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION: rt::Operation = rt::Operation::new(
         "ListDurableExecutionsByFunction",
         "GET",
@@ -94,7 +94,7 @@ pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION_PAGINATOR: rt::PaginatorSpec = rt
     )
     .limit_key("MaxItems")
     .result_key(&["DurableExecutions"]);
-/// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
+/// The runtime's description of [`ListEventSourceMappings`](super::super::client::ListEventSourceMappings): HTTP binding, errors, auth.
 pub static LIST_EVENT_SOURCE_MAPPINGS: rt::Operation = rt::Operation::new(
         "ListEventSourceMappings",
         "GET",
@@ -119,9 +119,7 @@ pub static LIST_EVENT_SOURCE_MAPPINGS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxItems")
     .result_key(&["EventSourceMappings"]);
-/// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
-///
-/// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
+/// The runtime's description of [`ListFunctionEventInvokeConfigs`](super::super::client::ListFunctionEventInvokeConfigs): HTTP binding, errors, auth.
 pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS: rt::Operation = rt::Operation::new(
         "ListFunctionEventInvokeConfigs",
         "GET",
@@ -146,7 +144,7 @@ pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("MaxItems")
     .result_key(&["FunctionEventInvokeConfigs"]);
-/// Returns a list of Lambda function URLs for the specified function.
+/// The runtime's description of [`ListFunctionUrlConfigs`](super::super::client::ListFunctionUrlConfigs): HTTP binding, errors, auth.
 pub static LIST_FUNCTION_URL_CONFIGS: rt::Operation = rt::Operation::new(
         "ListFunctionUrlConfigs",
         "GET",
@@ -171,7 +169,7 @@ pub static LIST_FUNCTION_URL_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxItems")
     .result_key(&["FunctionUrlConfigs"]);
-/// Returns a list of function versions that are configured to use a specific capacity provider.
+/// The runtime's description of [`ListFunctionVersionsByCapacityProvider`](super::super::client::ListFunctionVersionsByCapacityProvider): HTTP binding, errors, auth.
 pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "ListFunctionVersionsByCapacityProvider",
         "GET",
@@ -197,11 +195,7 @@ pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_PAGINATOR: rt::PaginatorS
     .limit_key("MaxItems")
     .result_key(&["FunctionVersions"])
     .non_aggregate_keys(&["CapacityProviderArn"]);
-/// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
-///
-/// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
-///
-/// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
+/// The runtime's description of [`ListFunctions`](super::super::client::ListFunctions): HTTP binding, errors, auth.
 pub static LIST_FUNCTIONS: rt::Operation = rt::Operation::new(
         "ListFunctions",
         "GET",
@@ -225,7 +219,7 @@ pub static LIST_FUNCTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxItems")
     .result_key(&["Functions"]);
-/// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
+/// The runtime's description of [`ListFunctionsByCodeSigningConfig`](super::super::client::ListFunctionsByCodeSigningConfig): HTTP binding, errors, auth.
 pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "ListFunctionsByCodeSigningConfig",
         "GET",
@@ -249,7 +243,7 @@ pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_PAGINATOR: rt::PaginatorSpec = 
     )
     .limit_key("MaxItems")
     .result_key(&["FunctionArns"]);
-/// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
+/// The runtime's description of [`ListLayerVersions`](super::super::client::ListLayerVersions): HTTP binding, errors, auth.
 pub static LIST_LAYER_VERSIONS: rt::Operation = rt::Operation::new(
         "ListLayerVersions",
         "GET",
@@ -274,7 +268,7 @@ pub static LIST_LAYER_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     )
     .limit_key("MaxItems")
     .result_key(&["LayerVersions"]);
-/// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+/// The runtime's description of [`ListLayers`](super::super::client::ListLayers): HTTP binding, errors, auth.
 pub static LIST_LAYERS: rt::Operation = rt::Operation::new(
         "ListLayers",
         "GET",
@@ -298,7 +292,7 @@ pub static LIST_LAYERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxItems")
     .result_key(&["Layers"]);
-/// Retrieves a list of provisioned concurrency configurations for a function.
+/// The runtime's description of [`ListProvisionedConcurrencyConfigs`](super::super::client::ListProvisionedConcurrencyConfigs): HTTP binding, errors, auth.
 pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS: rt::Operation = rt::Operation::new(
         "ListProvisionedConcurrencyConfigs",
         "GET",
@@ -323,7 +317,7 @@ pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS_PAGINATOR: rt::PaginatorSpec = r
     )
     .limit_key("MaxItems")
     .result_key(&["ProvisionedConcurrencyConfigs"]);
-/// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
+/// The runtime's description of [`ListTags`](super::super::client::ListTags): HTTP binding, errors, auth.
 pub static LIST_TAGS: rt::Operation = rt::Operation::new(
         "ListTags",
         "GET",
@@ -341,7 +335,7 @@ pub static LIST_TAGS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
-/// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
+/// The runtime's description of [`ListVersionsByFunction`](super::super::client::ListVersionsByFunction): HTTP binding, errors, auth.
 pub static LIST_VERSIONS_BY_FUNCTION: rt::Operation = rt::Operation::new(
         "ListVersionsByFunction",
         "GET",

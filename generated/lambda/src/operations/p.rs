@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete.
-///
-/// If an invocation is in progress, the execution status changes to `PAUSING` until the invocation reaches its next checkpoint, and then changes to `PAUSED`. This operation returns a successful response while the execution status is still `RUNNING`, and the status changes when Lambda processes the request. For more information about pausing executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
+/// The runtime's description of [`PauseDurableExecution`](super::super::client::PauseDurableExecution): HTTP binding, errors, auth.
 pub static PAUSE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "PauseDurableExecution",
         "POST",
@@ -27,9 +25,7 @@ pub static PAUSE_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
-///
-/// Add layers to your function with CreateFunction or UpdateFunctionConfiguration.
+/// The runtime's description of [`PublishLayerVersion`](super::super::client::PublishLayerVersion): HTTP binding, errors, auth.
 pub static PUBLISH_LAYER_VERSION: rt::Operation = rt::Operation::new(
         "PublishLayerVersion",
         "POST",
@@ -47,11 +43,7 @@ pub static PUBLISH_LAYER_VERSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(201u16);
-/// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change.
-///
-/// Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use UpdateFunctionCode or UpdateFunctionConfiguration to update the function before publishing a version.
-///
-/// Clients can invoke versions directly or with an alias. To create an alias, use CreateAlias.
+/// The runtime's description of [`PublishVersion`](super::super::client::PublishVersion): HTTP binding, errors, auth.
 pub static PUBLISH_VERSION: rt::Operation = rt::Operation::new(
         "PublishVersion",
         "POST",
@@ -72,7 +64,7 @@ pub static PUBLISH_VERSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(201u16);
-/// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
+/// The runtime's description of [`PutFunctionCodeSigningConfig`](super::super::client::PutFunctionCodeSigningConfig): HTTP binding, errors, auth.
 pub static PUT_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionCodeSigningConfig",
         "PUT",
@@ -91,11 +83,7 @@ pub static PUT_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level.
-///
-/// Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use GetFunction to see the current setting for a function.
-///
-/// Use GetAccountSettings to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
+/// The runtime's description of [`PutFunctionConcurrency`](super::super::client::PutFunctionConcurrency): HTTP binding, errors, auth.
 pub static PUT_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         "PutFunctionConcurrency",
         "PUT",
@@ -113,13 +101,7 @@ pub static PUT_FUNCTION_CONCURRENCY: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig.
-///
-/// By default, Lambda retries an asynchronous invocation twice if the function returns an error. It retains events in a queue for up to six hours. When an event fails all processing attempts or stays in the asynchronous invocation queue for too long, Lambda discards it. To retain discarded events, configure a dead-letter queue with UpdateFunctionConfiguration.
-///
-/// To send an invocation record to a queue, topic, S3 bucket, function, or event bus, specify a [destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations). You can configure separate destinations for successful invocations (on-success) and events that fail all processing attempts (on-failure). You can configure destinations in addition to or instead of a dead-letter queue.
-///
-/// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
+/// The runtime's description of [`PutFunctionEventInvokeConfig`](super::super::client::PutFunctionEventInvokeConfig): HTTP binding, errors, auth.
 pub static PUT_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionEventInvokeConfig",
         "PUT",
@@ -137,11 +119,7 @@ pub static PUT_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function.
-///
-/// When you configure a Lambda function to output to the same service or resource that invokes the function, it's possible to create an infinite recursive loop. For example, a Lambda function might write a message to an Amazon Simple Queue Service (Amazon SQS) queue, which then invokes the same function. This invocation causes the function to write another message to the queue, which in turn invokes the function again.
-///
-/// Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to `Terminate`, it stops your function being invoked and notifies you.
+/// The runtime's description of [`PutFunctionRecursionConfig`](super::super::client::PutFunctionRecursionConfig): HTTP binding, errors, auth.
 pub static PUT_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionRecursionConfig",
         "PUT",
@@ -159,7 +137,7 @@ pub static PUT_FUNCTION_RECURSION_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
+/// The runtime's description of [`PutFunctionScalingConfig`](super::super::client::PutFunctionScalingConfig): HTTP binding, errors, auth.
 pub static PUT_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
         "PutFunctionScalingConfig",
         "PUT",
@@ -177,7 +155,7 @@ pub static PUT_FUNCTION_SCALING_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(202u16);
-/// Adds a provisioned concurrency configuration to a function's alias or version.
+/// The runtime's description of [`PutProvisionedConcurrencyConfig`](super::super::client::PutProvisionedConcurrencyConfig): HTTP binding, errors, auth.
 pub static PUT_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::new(
         "PutProvisionedConcurrencyConfig",
         "PUT",
@@ -196,9 +174,7 @@ pub static PUT_PROVISIONED_CONCURRENCY_CONFIG: rt::Operation = rt::Operation::ne
     )
     .status(202u16)
     .flags(rt::IDEMPOTENT);
-/// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
-///
-/// **Important:** This operation replaces any existing policy on the Lambda resource. If you previously added permissions using the AddPermission operation, the new policy overwrites those permissions.
+/// The runtime's description of [`PutResourcePolicy`](super::super::client::PutResourcePolicy): HTTP binding, errors, auth.
 pub static PUT_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "PutResourcePolicy",
         "PUT",
@@ -220,7 +196,7 @@ pub static PUT_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::IDEMPOTENT);
-/// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+/// The runtime's description of [`PutRuntimeManagementConfig`](super::super::client::PutRuntimeManagementConfig): HTTP binding, errors, auth.
 pub static PUT_RUNTIME_MANAGEMENT_CONFIG: rt::Operation = rt::Operation::new(
         "PutRuntimeManagementConfig",
         "PUT",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
+/// The runtime's description of [`RemoveLayerVersionPermission`](super::super::client::RemoveLayerVersionPermission): HTTP binding, errors, auth.
 pub static REMOVE_LAYER_VERSION_PERMISSION: rt::Operation = rt::Operation::new(
         "RemoveLayerVersionPermission",
         "DELETE",
@@ -21,7 +21,7 @@ pub static REMOVE_LAYER_VERSION_PERMISSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
+/// The runtime's description of [`RemovePermission`](super::super::client::RemovePermission): HTTP binding, errors, auth.
 pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         "RemovePermission",
         "DELETE",
@@ -40,9 +40,7 @@ pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
-///
-/// If the execution status is `PAUSING`, this operation cancels the pause, and the in-progress invocation continues. This operation returns a successful response while the execution status is still `PAUSED` or `PAUSING`, and the status changes to `RUNNING` when Lambda processes the request. For more information about resuming executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
+/// The runtime's description of [`ResumeDurableExecution`](super::super::client::ResumeDurableExecution): HTTP binding, errors, auth.
 pub static RESUME_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "ResumeDurableExecution",
         "POST",

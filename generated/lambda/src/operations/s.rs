@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
+/// The runtime's description of [`SendDurableExecutionCallbackFailure`](super::super::client::SendDurableExecutionCallbackFailure): HTTP binding, errors, auth.
 pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE: rt::Operation = rt::Operation::new(
         "SendDurableExecutionCallbackFailure",
         "POST",
@@ -24,7 +24,7 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE: rt::Operation = rt::Operatio
         ],
     )
     .status(200u16);
-/// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
+/// The runtime's description of [`SendDurableExecutionCallbackHeartbeat`](super::super::client::SendDurableExecutionCallbackHeartbeat): HTTP binding, errors, auth.
 pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT: rt::Operation = rt::Operation::new(
         "SendDurableExecutionCallbackHeartbeat",
         "POST",
@@ -42,7 +42,7 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT: rt::Operation = rt::Operat
         ],
     )
     .status(200u16);
-/// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
+/// The runtime's description of [`SendDurableExecutionCallbackSuccess`](super::super::client::SendDurableExecutionCallbackSuccess): HTTP binding, errors, auth.
 pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS: rt::Operation = rt::Operation::new(
         "SendDurableExecutionCallbackSuccess",
         "POST",
@@ -64,7 +64,7 @@ pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS: rt::Operation = rt::Operatio
         ],
     )
     .status(200u16);
-/// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
+/// The runtime's description of [`StopDurableExecution`](super::super::client::StopDurableExecution): HTTP binding, errors, auth.
 pub static STOP_DURABLE_EXECUTION: rt::Operation = rt::Operation::new(
         "StopDurableExecution",
         "POST",

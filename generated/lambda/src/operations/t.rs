@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a function, event source mapping, or code signing configuration.
+/// The runtime's description of [`TagResource`](super::super::client::TagResource): HTTP binding, errors, auth.
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",

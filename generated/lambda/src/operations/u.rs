@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "DELETE",
@@ -20,7 +20,7 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .status(204u16);
-/// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+/// The runtime's description of [`UpdateAlias`](super::super::client::UpdateAlias): HTTP binding, errors, auth.
 pub static UPDATE_ALIAS: rt::Operation = rt::Operation::new(
         "UpdateAlias",
         "PUT",
@@ -39,7 +39,7 @@ pub static UPDATE_ALIAS: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Updates the configuration of an existing capacity provider.
+/// The runtime's description of [`UpdateCapacityProvider`](super::super::client::UpdateCapacityProvider): HTTP binding, errors, auth.
 pub static UPDATE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "UpdateCapacityProvider",
         "PUT",
@@ -57,7 +57,7 @@ pub static UPDATE_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         ],
     )
     .status(202u16);
-/// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
+/// The runtime's description of [`UpdateCodeSigningConfig`](super::super::client::UpdateCodeSigningConfig): HTTP binding, errors, auth.
 pub static UPDATE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "UpdateCodeSigningConfig",
         "PUT",
@@ -73,38 +73,7 @@ pub static UPDATE_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location.
-///
-/// For details about how to configure different event sources, see the following topics.
-///
-/// - [Amazon DynamoDB Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping)
-/// - [Amazon Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping)
-/// - [Amazon SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource)
-/// - [Amazon MQ and RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping)
-/// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)
-/// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
-/// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
-///
-/// The following error handling options are available for stream sources (DynamoDB, Kinesis, Amazon MSK, and self-managed Apache Kafka):
-///
-/// - `BisectBatchOnFunctionError` – If the function returns an error, split the batch in two and retry.
-/// - `MaximumRecordAgeInSeconds` – Discard records older than the specified age. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires
-/// - `MaximumRetryAttempts` – Discard records after the specified number of retries. The default value is infinite (-1). When set to infinite (-1), failed records are retried until the record expires.
-/// - `OnFailure` – Send discarded records to an Amazon SQS queue, Amazon SNS topic, Kafka topic, or Amazon S3 bucket. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
-///
-/// The following option is available only for DynamoDB and Kinesis event sources:
-///
-/// - `ParallelizationFactor` – Process multiple batches from each shard concurrently.
-///
-/// For information about which configuration parameters apply to each event source, see the following topics.
-///
-/// - [Amazon DynamoDB Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-params)
-/// - [Amazon Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-params)
-/// - [Amazon SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#services-sqs-params)
-/// - [Amazon MQ and RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-params)
-/// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
-/// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
-/// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
+/// The runtime's description of [`UpdateEventSourceMapping`](super::super::client::UpdateEventSourceMapping): HTTP binding, errors, auth.
 pub static UPDATE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         "UpdateEventSourceMapping",
         "PUT",
@@ -123,17 +92,7 @@ pub static UPDATE_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         ],
     )
     .status(202u16);
-/// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
-///
-/// If the function's package type is `Image`, then you must specify the code package in `ImageUri` as the URI of a [container image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon ECR registry.
-///
-/// If the function's package type is `Zip`, then you must specify the deployment package as a [.zip file archive](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip). Enter the Amazon S3 bucket and key of the code .zip file location. You can also provide the function code inline using the `ZipFile` field.
-///
-/// The code in the deployment package must be compatible with the target instruction set architecture of the function (`x86-64` or `arm64`).
-///
-/// The function's code is locked when you publish a version. You can't modify the code of a published version, only the unpublished version.
-///
-/// **Note:** For a function defined as a container image, Lambda resolves the image tag to an image digest. In Amazon ECR, if you update the image tag to a new image, Lambda does not automatically update the function.
+/// The runtime's description of [`UpdateFunctionCode`](super::super::client::UpdateFunctionCode): HTTP binding, errors, auth.
 pub static UPDATE_FUNCTION_CODE: rt::Operation = rt::Operation::new(
         "UpdateFunctionCode",
         "PUT",
@@ -156,13 +115,7 @@ pub static UPDATE_FUNCTION_CODE: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Modifies the version-specific settings of a Lambda Event Function.
-///
-/// When you update a function, Lambda provisions an instance of the function and its supporting resources. If your function connects to a VPC, this process can take a minute. During this time, you can't modify the function, but you can still invoke it. The `LastUpdateStatus`, `LastUpdateStatusReason`, and `LastUpdateStatusReasonCode` fields in the response from GetFunctionConfiguration indicate when the update is complete and the function is processing events with the new configuration. For more information, see [Lambda function states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
-///
-/// These settings can vary between versions of a function and are locked when you publish a version. You can't modify the configuration of a published version, only the unpublished version.
-///
-/// To configure function concurrency, use PutFunctionConcurrency. To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use AddPermission.
+/// The runtime's description of [`UpdateFunctionConfiguration`](super::super::client::UpdateFunctionConfiguration): HTTP binding, errors, auth.
 pub static UPDATE_FUNCTION_CONFIGURATION: rt::Operation = rt::Operation::new(
         "UpdateFunctionConfiguration",
         "PUT",
@@ -184,9 +137,7 @@ pub static UPDATE_FUNCTION_CONFIGURATION: rt::Operation = rt::Operation::new(
         ],
     )
     .status(200u16);
-/// Updates the configuration for asynchronous invocation for a function, version, or alias.
-///
-/// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
+/// The runtime's description of [`UpdateFunctionEventInvokeConfig`](super::super::client::UpdateFunctionEventInvokeConfig): HTTP binding, errors, auth.
 pub static UPDATE_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::new(
         "UpdateFunctionEventInvokeConfig",
         "POST",
@@ -204,7 +155,7 @@ pub static UPDATE_FUNCTION_EVENT_INVOKE_CONFIG: rt::Operation = rt::Operation::n
         ],
     )
     .status(200u16);
-/// Updates the configuration for a function URL of a Lambda Event Function.
+/// The runtime's description of [`UpdateFunctionUrlConfig`](super::super::client::UpdateFunctionUrlConfig): HTTP binding, errors, auth.
 pub static UPDATE_FUNCTION_URL_CONFIG: rt::Operation = rt::Operation::new(
         "UpdateFunctionUrlConfig",
         "PUT",

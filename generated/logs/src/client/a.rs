@@ -7,23 +7,17 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Associates the specified KMS key with either one log group in the account, or with all stored CloudWatch Logs query insights results in the account.
-    ///
-    /// Returns the [`AssociateKmsKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates the specified KMS key with either one log group in the account, or with all stored CloudWatch Logs query insights results in the account. Returns [`AssociateKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_kms_key(&self) -> AssociateKmsKey {
-        AssociateKmsKey(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY))
+        rt::builder(&self.handle)
     }
-    /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark.
-    ///
-    /// Returns the [`AssociateSourceToS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark. Returns [`AssociateSourceToS3TableIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_source_to_s3_table_integration(
         &self,
     ) -> AssociateSourceToS3TableIntegration {
-        AssociateSourceToS3TableIntegration(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateKmsKey` operation.
@@ -50,60 +44,9 @@ rt::operation_type!(
     op::ASSOCIATE_KMS_KEY
 );
 impl AssociateKmsKey {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data. This must be a symmetric KMS key. For more information, see [Amazon Resource Names](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kms) and [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Specifies the target for this operation. You must specify one of the following:
-    #[inline]
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_identifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AssociateKmsKeyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AssociateKmsKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError> {
-        self.0
-    }
+    rt::setter!(into_opt AssociateKmsKeyRequest log_group_name(String));
+    rt::setter!(into_req AssociateKmsKeyRequest kms_key_id(String));
+    rt::setter!(into_opt AssociateKmsKeyRequest resource_identifier(String));
 }
 /// The `AssociateSourceToS3TableIntegration` operation.
 ///
@@ -122,66 +65,10 @@ rt::operation_type!(
     op::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION
 );
 impl AssociateSourceToS3TableIntegration {
-    /// The Amazon Resource Name (ARN) of the S3 Table Integration to associate the data source with.
-    #[inline]
-    pub fn integration_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_arn = value.into();
-        self
-    }
-    /// The data source to associate with the S3 Table Integration. Contains the name and type of the data source.
-    #[inline]
-    pub fn data_source(mut self, value: t::DataSource) -> Self {
-        self.0.input_mut().data_source = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AssociateSourceToS3TableIntegrationResponse,
-            e::AssociateSourceToS3TableIntegrationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AssociateSourceToS3TableIntegrationResponse,
-        e::AssociateSourceToS3TableIntegrationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateSourceToS3TableIntegrationRequest,
-        t::AssociateSourceToS3TableIntegrationResponse,
-        e::AssociateSourceToS3TableIntegrationError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req AssociateSourceToS3TableIntegrationRequest integration_arn(String)
+    );
+    rt::setter!(
+        val_req AssociateSourceToS3TableIntegrationRequest data_source(t::DataSource)
+    );
 }

@@ -7,77 +7,55 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Cancels the specified export task.
-    ///
-    /// Returns the [`CancelExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the specified export task. Returns [`CancelExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_export_task(&self) -> CancelExportTask {
-        CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
+        rt::builder(&self.handle)
     }
-    /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
-    ///
-    /// Returns the [`CancelImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store. Returns [`CancelImportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_import_task(&self) -> CancelImportTask {
-        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
+        rt::builder(&self.handle)
     }
-    /// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created.
-    ///
-    /// Returns the [`CreateDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created. Returns [`CreateDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_delivery(&self) -> CreateDelivery {
-        CreateDelivery(rt::Call::new(&self.handle, &op::CREATE_DELIVERY))
+        rt::builder(&self.handle)
     }
-    /// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination.
-    ///
-    /// Returns the [`CreateExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination. Returns [`CreateExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_export_task(&self) -> CreateExportTask {
-        CreateExportTask(rt::Call::new(&self.handle, &op::CREATE_EXPORT_TASK))
+        rt::builder(&self.handle)
     }
-    /// Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, [CloudTrail Event Data Store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html) is the only supported data source.
-    ///
-    /// Returns the [`CreateImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, [CloudTrail Event Data Store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html) is the only supported data source. Returns [`CreateImportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_import_task(&self) -> CreateImportTask {
-        CreateImportTask(rt::Call::new(&self.handle, &op::CREATE_IMPORT_TASK))
+        rt::builder(&self.handle)
     }
-    /// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs.
-    ///
-    /// Returns the [`CreateLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs. Returns [`CreateLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_log_anomaly_detector(&self) -> CreateLogAnomalyDetector {
-        CreateLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::CREATE_LOG_ANOMALY_DETECTOR),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account.
-    ///
-    /// Returns the [`CreateLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account. Returns [`CreateLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_log_group(&self) -> CreateLogGroup {
-        CreateLogGroup(rt::Call::new(&self.handle, &op::CREATE_LOG_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored.
-    ///
-    /// Returns the [`CreateLogStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored. Returns [`CreateLogStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_log_stream(&self) -> CreateLogStream {
-        CreateLogStream(rt::Call::new(&self.handle, &op::CREATE_LOG_STREAM))
+        rt::builder(&self.handle)
     }
-    /// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions.
-    ///
-    /// Returns the [`CreateLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions. Returns [`CreateLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_lookup_table(&self) -> CreateLookupTable {
-        CreateLookupTable(rt::Call::new(&self.handle, &op::CREATE_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
-    ///
-    /// Returns the [`CreateScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing. Returns [`CreateScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_scheduled_query(&self) -> CreateScheduledQuery {
-        CreateScheduledQuery(rt::Call::new(&self.handle, &op::CREATE_SCHEDULED_QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelExportTask` operation.
@@ -93,48 +71,7 @@ rt::operation_type!(
     op::CANCEL_EXPORT_TASK
 );
 impl CancelExportTask {
-    /// The ID of the export task.
-    #[inline]
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CancelExportTaskError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CancelExportTaskError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError> {
-        self.0
-    }
+    rt::setter!(into_req CancelExportTaskRequest task_id(String));
 }
 /// The `CancelImportTask` operation.
 ///
@@ -151,56 +88,7 @@ rt::operation_type!(
     e::CancelImportTaskError, op::CANCEL_IMPORT_TASK
 );
 impl CancelImportTask {
-    /// The ID of the import task to cancel.
-    #[inline]
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CancelImportTaskResponse, e::CancelImportTaskError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelImportTaskResponse, e::CancelImportTaskError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelImportTaskRequest,
-        t::CancelImportTaskResponse,
-        e::CancelImportTaskError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CancelImportTaskRequest import_id(String));
 }
 /// The `CreateDelivery` operation.
 ///
@@ -232,105 +120,15 @@ rt::operation_type!(
     e::CreateDeliveryError, op::CREATE_DELIVERY
 );
 impl CreateDelivery {
-    /// The name of the delivery source to use for this delivery.
-    #[inline]
-    pub fn delivery_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_source_name = value.into();
-        self
-    }
-    /// The ARN of the delivery destination to use for this delivery.
-    #[inline]
-    pub fn delivery_destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_arn = value.into();
-        self
-    }
-    /// The list of record fields to be delivered to the destination, in order. If the delivery's log source has mandatory fields, they must be included in this list.
-    #[inline]
-    pub fn record_fields(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().record_fields);
-        self
-    }
-    /// Adds one element to `recordFields`; see [`record_fields`](Self::record_fields).
-    #[inline]
-    pub fn push_record_fields(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().record_fields, item);
-        self
-    }
-    /// The field delimiter to use between record fields when the final output format of a delivery is in `Plain`, `W3C`, or `Raw` format.
-    #[inline]
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_delimiter = Some(value.into());
-        self
-    }
-    /// This structure contains parameters that are valid only when the delivery's delivery destination is an S3 bucket.
-    #[inline]
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: t::S3DeliveryConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_delivery_configuration = Some(value);
-        self
-    }
-    /// An optional list of key-value pairs to associate with the resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateDeliveryResponse, e::CreateDeliveryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateDeliveryResponse, e::CreateDeliveryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDeliveryRequest,
-        t::CreateDeliveryResponse,
-        e::CreateDeliveryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateDeliveryRequest delivery_source_name(String));
+    rt::setter!(into_req CreateDeliveryRequest delivery_destination_arn(String));
+    rt::setter!(items CreateDeliveryRequest record_fields(String) push_record_fields);
+    rt::setter!(into_opt CreateDeliveryRequest field_delimiter(String));
+    rt::setter!(
+        val_opt CreateDeliveryRequest
+        s3_delivery_configuration(t::S3DeliveryConfiguration)
+    );
+    rt::setter!(entries CreateDeliveryRequest tags(String, String) insert_tags);
 }
 /// The `CreateExportTask` operation.
 ///
@@ -359,92 +157,13 @@ rt::operation_type!(
     e::CreateExportTaskError, op::CREATE_EXPORT_TASK
 );
 impl CreateExportTask {
-    /// The name of the export task.
-    #[inline]
-    pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_name = Some(value.into());
-        self
-    }
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Export only log streams that match the provided prefix. If you don't specify a value, no prefix filter is applied.
-    #[inline]
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// The start time of the range for the request, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp earlier than this time are not exported.
-    #[inline]
-    pub fn from(mut self, value: i64) -> Self {
-        self.0.input_mut().from = value;
-        self
-    }
-    /// The end time of the range for the request, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp later than this time are not exported.
-    #[inline]
-    pub fn to(mut self, value: i64) -> Self {
-        self.0.input_mut().to = value;
-        self
-    }
-    /// The name of S3 bucket for the exported log data. The bucket must be in the same Amazon Web Services Region.
-    #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = value.into();
-        self
-    }
-    /// The prefix used as the start of the key for every object exported. If you don't specify a value, the default is `exportedlogs`.
-    #[inline]
-    pub fn destination_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateExportTaskResponse, e::CreateExportTaskError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateExportTaskResponse, e::CreateExportTaskError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateExportTaskRequest,
-        t::CreateExportTaskResponse,
-        e::CreateExportTaskError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateExportTaskRequest task_name(String));
+    rt::setter!(into_req CreateExportTaskRequest log_group_name(String));
+    rt::setter!(into_opt CreateExportTaskRequest log_stream_name_prefix(String));
+    rt::setter!(val_req CreateExportTaskRequest from(i64));
+    rt::setter!(val_req CreateExportTaskRequest to(i64));
+    rt::setter!(into_req CreateExportTaskRequest destination(String));
+    rt::setter!(into_opt CreateExportTaskRequest destination_prefix(String));
 }
 /// The `CreateImportTask` operation.
 ///
@@ -479,68 +198,9 @@ rt::operation_type!(
     e::CreateImportTaskError, op::CREATE_IMPORT_TASK
 );
 impl CreateImportTask {
-    /// The ARN of the source to import from.
-    #[inline]
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_source_arn = value.into();
-        self
-    }
-    /// The ARN of the IAM role that grants CloudWatch Logs permission to import from the CloudTrail Lake Event Data Store.
-    #[inline]
-    pub fn import_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_role_arn = value.into();
-        self
-    }
-    /// Optional filters to constrain the import by CloudTrail event time. Times are specified in Unix timestamp milliseconds. The range of data being imported must be within the specified source's retention period.
-    #[inline]
-    pub fn import_filter(mut self, value: t::ImportFilter) -> Self {
-        self.0.input_mut().import_filter = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateImportTaskResponse, e::CreateImportTaskError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateImportTaskResponse, e::CreateImportTaskError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateImportTaskRequest,
-        t::CreateImportTaskResponse,
-        e::CreateImportTaskError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateImportTaskRequest import_source_arn(String));
+    rt::setter!(into_req CreateImportTaskRequest import_role_arn(String));
+    rt::setter!(val_opt CreateImportTaskRequest import_filter(t::ImportFilter));
 }
 /// The `CreateLogAnomalyDetector` operation.
 ///
@@ -572,117 +232,21 @@ rt::operation_type!(
     op::CREATE_LOG_ANOMALY_DETECTOR
 );
 impl CreateLogAnomalyDetector {
-    /// An array containing the ARN of the log group that this anomaly detector will watch. You can specify only one log group ARN.
-    #[inline]
-    pub fn log_group_arn_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_arn_list);
-        self
-    }
-    /// Adds one element to `logGroupArnList`; see [`log_group_arn_list`](Self::log_group_arn_list).
-    #[inline]
-    pub fn push_log_group_arn_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_arn_list, item);
-        self
-    }
-    /// A name for this anomaly detector.
-    #[inline]
-    pub fn detector_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().detector_name = Some(value.into());
-        self
-    }
-    /// Specifies how often the anomaly detector is to run and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then 15 minutes might be a good setting for `evaluationFrequency` .
-    #[inline]
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<t::EvaluationFrequency>,
-    ) -> Self {
-        self.0.input_mut().evaluation_frequency = Some(value.into());
-        self
-    }
-    /// You can use this parameter to limit the anomaly detection model to examine only log events that match the pattern you specify here. For more information, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = Some(value.into());
-        self
-    }
-    /// Optionally assigns a KMS key to secure this anomaly detector and its findings. If a key is assigned, the anomalies found and the model used by this detector are encrypted at rest with the key. If a key is assigned to an anomaly detector, a user must have permissions for both this key and for the anomaly detector to retrieve information about the anomalies that it finds.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The number of days to have visibility on an anomaly. After this time period has elapsed for an anomaly, it will be automatically baselined and the anomaly detector will treat new occurrences of a similar anomaly as normal. Therefore, if you do not correct the cause of an anomaly during the time period specified in `anomalyVisibilityTime`, it will be considered normal going forward and will not be detected as an anomaly.
-    #[inline]
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.0.input_mut().anomaly_visibility_time = Some(value);
-        self
-    }
-    /// An optional list of key-value pairs to associate with the resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateLogAnomalyDetectorResponse,
-            e::CreateLogAnomalyDetectorError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateLogAnomalyDetectorResponse,
-        e::CreateLogAnomalyDetectorError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLogAnomalyDetectorRequest,
-        t::CreateLogAnomalyDetectorResponse,
-        e::CreateLogAnomalyDetectorError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items CreateLogAnomalyDetectorRequest log_group_arn_list(String)
+        push_log_group_arn_list
+    );
+    rt::setter!(into_opt CreateLogAnomalyDetectorRequest detector_name(String));
+    rt::setter!(
+        into_opt CreateLogAnomalyDetectorRequest
+        evaluation_frequency(t::EvaluationFrequency)
+    );
+    rt::setter!(into_opt CreateLogAnomalyDetectorRequest filter_pattern(String));
+    rt::setter!(into_opt CreateLogAnomalyDetectorRequest kms_key_id(String));
+    rt::setter!(val_opt CreateLogAnomalyDetectorRequest anomaly_visibility_time(i64));
+    rt::setter!(
+        entries CreateLogAnomalyDetectorRequest tags(String, String) insert_tags
+    );
 }
 /// The `CreateLogGroup` operation.
 ///
@@ -710,82 +274,11 @@ rt::operation_type!(
     op::CREATE_LOG_GROUP
 );
 impl CreateLogGroup {
-    /// A name for the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data. For more information, see [Amazon Resource Names](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kms).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The key-value pairs to use for the tags.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Use this parameter to specify the log group class for this log group. There are four classes:
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Use this parameter to enable deletion protection for the new log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled. By default log groups are created without deletion protection enabled.
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CreateLogGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CreateLogGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError> {
-        self.0
-    }
+    rt::setter!(into_req CreateLogGroupRequest log_group_name(String));
+    rt::setter!(into_opt CreateLogGroupRequest kms_key_id(String));
+    rt::setter!(entries CreateLogGroupRequest tags(String, String) insert_tags);
+    rt::setter!(into_opt CreateLogGroupRequest log_group_class(t::LogGroupClass));
+    rt::setter!(val_opt CreateLogGroupRequest deletion_protection_enabled(bool));
 }
 /// The `CreateLogStream` operation.
 ///
@@ -806,54 +299,8 @@ rt::operation_type!(
     op::CREATE_LOG_STREAM
 );
 impl CreateLogStream {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The name of the log stream.
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CreateLogStreamError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CreateLogStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError> {
-        self.0
-    }
+    rt::setter!(into_req CreateLogStreamRequest log_group_name(String));
+    rt::setter!(into_req CreateLogStreamRequest log_stream_name(String));
 }
 /// The `CreateLookupTable` operation.
 ///
@@ -872,96 +319,12 @@ rt::operation_type!(
     e::CreateLookupTableError, op::CREATE_LOOKUP_TABLE
 );
 impl CreateLookupTable {
-    /// The name of the lookup table. The name must be unique within your account and Region. The name can contain only alphanumeric characters and underscores, and can be up to 256 characters long.
-    #[inline]
-    pub fn lookup_table_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_name = value.into();
-        self
-    }
-    /// A description of the lookup table. The description can be up to 1024 characters long.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The CSV content of the lookup table. The first row must be a header row with column names. The content must use UTF-8 encoding and not exceed 10 MB.
-    #[inline]
-    pub fn table_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_body = Some(value.into());
-        self
-    }
-    /// The ID of a completed or cancelled CloudWatch Logs query whose results populate the lookup table. A cancelled query populates the table with the partial results that were available when the query was stopped.
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = Some(value.into());
-        self
-    }
-    /// The ARN of the KMS key to use to encrypt the lookup table data. If you don't specify a key, the data is encrypted with an Amazon Web Services-owned key.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// A list of key-value pairs to associate with the lookup table. You can associate as many as 50 tags with a lookup table. Tags can help you organize and categorize your resources.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateLookupTableResponse, e::CreateLookupTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateLookupTableResponse, e::CreateLookupTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLookupTableRequest,
-        t::CreateLookupTableResponse,
-        e::CreateLookupTableError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateLookupTableRequest lookup_table_name(String));
+    rt::setter!(into_opt CreateLookupTableRequest description(String));
+    rt::setter!(into_opt CreateLookupTableRequest table_body(String));
+    rt::setter!(into_opt CreateLookupTableRequest query_id(String));
+    rt::setter!(into_opt CreateLookupTableRequest kms_key_id(String));
+    rt::setter!(entries CreateLookupTableRequest tags(String, String) insert_tags);
 }
 /// The `CreateScheduledQuery` operation.
 ///
@@ -979,160 +342,25 @@ rt::operation_type!(
     op::CREATE_SCHEDULED_QUERY
 );
 impl CreateScheduledQuery {
-    /// The name of the scheduled query. The name must be unique within your account and region. Length must be between 1 and 300 characters.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// An optional description for the scheduled query to help identify its purpose and functionality.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The query language to use for the scheduled query. Valid values are `CWLI`, `PPL`, and `SQL`.
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = value.into();
-        self
-    }
-    /// The query string to execute. This is the same query syntax used in CloudWatch Logs Insights. Maximum length is 10,000 characters.
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// An array of log group names or ARNs to query. You can specify between 1 and 50 log groups. Log groups can be identified by name or full ARN.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// A cron expression that defines when the scheduled query runs. The expression uses standard cron syntax and supports minute-level precision. Maximum length is 256 characters.
-    #[inline]
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schedule_expression = value.into();
-        self
-    }
-    /// The timezone for evaluating the schedule expression. This determines when the scheduled query executes relative to the specified timezone.
-    #[inline]
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().timezone = Some(value.into());
-        self
-    }
-    /// The time offset in seconds that defines the lookback period for the query. This determines how far back in time the query searches from the execution time.
-    #[inline]
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time_offset = Some(value);
-        self
-    }
-    /// The time offset in seconds that defines the end of the lookback period for the query. Together with `startTimeOffset`, this determines the time window relative to the execution time over which the query runs.
-    #[inline]
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time_offset = Some(value);
-        self
-    }
-    /// Configuration for where to deliver query results. Supports Amazon S3 destinations for storing query output and lookup table destinations for automatically refreshing lookup tables with query results. You can configure one or both destination types.
-    #[inline]
-    pub fn destination_configuration(
-        mut self,
-        value: t::DestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().destination_configuration = Some(value);
-        self
-    }
-    /// The start time for the scheduled query in Unix epoch format. The query will not execute before this time.
-    #[inline]
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_start_time = Some(value);
-        self
-    }
-    /// The end time for the scheduled query in Unix epoch format. The query will stop executing after this time.
-    #[inline]
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_end_time = Some(value);
-        self
-    }
-    /// The ARN of the IAM role that grants permissions to execute the query and deliver results to the specified destination. The role must have permissions to read from the specified log groups and write to the destination.
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = value.into();
-        self
-    }
-    /// The initial state of the scheduled query. Valid values are `ENABLED` and `DISABLED`. Default is `ENABLED`.
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ScheduledQueryState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Key-value pairs to associate with the scheduled query for resource management and cost allocation.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateScheduledQueryResponse,
-            e::CreateScheduledQueryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateScheduledQueryResponse, e::CreateScheduledQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateScheduledQueryRequest,
-        t::CreateScheduledQueryResponse,
-        e::CreateScheduledQueryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateScheduledQueryRequest name(String));
+    rt::setter!(into_opt CreateScheduledQueryRequest description(String));
+    rt::setter!(into_req CreateScheduledQueryRequest query_language(t::QueryLanguage));
+    rt::setter!(into_req CreateScheduledQueryRequest query_string(String));
+    rt::setter!(
+        items CreateScheduledQueryRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(into_req CreateScheduledQueryRequest schedule_expression(String));
+    rt::setter!(into_opt CreateScheduledQueryRequest timezone(String));
+    rt::setter!(val_opt CreateScheduledQueryRequest start_time_offset(i64));
+    rt::setter!(val_opt CreateScheduledQueryRequest end_time_offset(i64));
+    rt::setter!(
+        val_opt CreateScheduledQueryRequest
+        destination_configuration(t::DestinationConfiguration)
+    );
+    rt::setter!(val_opt CreateScheduledQueryRequest schedule_start_time(i64));
+    rt::setter!(val_opt CreateScheduledQueryRequest schedule_end_time(i64));
+    rt::setter!(into_req CreateScheduledQueryRequest execution_role_arn(String));
+    rt::setter!(into_opt CreateScheduledQueryRequest state(t::ScheduledQueryState));
+    rt::setter!(entries CreateScheduledQueryRequest tags(String, String) insert_tags);
 }

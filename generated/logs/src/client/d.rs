@@ -7,125 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies.
-    ///
-    /// Returns the [`DeleteAccountPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies. Returns [`DeleteAccountPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_account_policy(&self) -> DeleteAccountPolicy {
-        DeleteAccountPolicy(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes the data protection policy from the specified log group.
-    ///
-    /// Returns the [`DeleteDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the data protection policy from the specified log group. Returns [`DeleteDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_data_protection_policy(&self) -> DeleteDataProtectionPolicy {
-        DeleteDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
-    ///
-    /// Returns the [`DeleteDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source. Returns [`DeleteDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery(&self) -> DeleteDelivery {
-        DeleteDelivery(rt::Call::new(&self.handle, &op::DELETE_DELIVERY))
+        rt::builder(&self.handle)
     }
-    /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-    ///
-    /// Returns the [`DeleteDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Returns [`DeleteDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_destination(&self) -> DeleteDeliveryDestination {
-        DeleteDeliveryDestination(
-            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-    ///
-    /// Returns the [`DeleteDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html). Returns [`DeleteDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_destination_policy(&self) -> DeleteDeliveryDestinationPolicy {
-        DeleteDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-    ///
-    /// Returns the [`DeleteDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Returns [`DeleteDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_source(&self) -> DeleteDeliverySource {
-        DeleteDeliverySource(rt::Call::new(&self.handle, &op::DELETE_DELIVERY_SOURCE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
-    ///
-    /// Returns the [`DeleteDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination. Returns [`DeleteDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_destination(&self) -> DeleteDestination {
-        DeleteDestination(rt::Call::new(&self.handle, &op::DELETE_DESTINATION))
+        rt::builder(&self.handle)
     }
-    /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries.
-    ///
-    /// Returns the [`DeleteIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries. Returns [`DeleteIndexPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_index_policy(&self) -> DeleteIndexPolicy {
-        DeleteIndexPolicy(rt::Call::new(&self.handle, &op::DELETE_INDEX_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
-    ///
-    /// Returns the [`DeleteIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible. Returns [`DeleteIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_integration(&self) -> DeleteIntegration {
-        DeleteIntegration(rt::Call::new(&self.handle, &op::DELETE_INTEGRATION))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified CloudWatch Logs anomaly detector.
-    ///
-    /// Returns the [`DeleteLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified CloudWatch Logs anomaly detector. Returns [`DeleteLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_anomaly_detector(&self) -> DeleteLogAnomalyDetector {
-        DeleteLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::DELETE_LOG_ANOMALY_DETECTOR),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
-    ///
-    /// Returns the [`DeleteLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group. Returns [`DeleteLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_group(&self) -> DeleteLogGroup {
-        DeleteLogGroup(rt::Call::new(&self.handle, &op::DELETE_LOG_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
-    ///
-    /// Returns the [`DeleteLogStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream. Returns [`DeleteLogStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_stream(&self) -> DeleteLogStream {
-        DeleteLogStream(rt::Call::new(&self.handle, &op::DELETE_LOG_STREAM))
+        rt::builder(&self.handle)
     }
-    /// Deletes a lookup table permanently. This operation cannot be undone.
-    ///
-    /// Returns the [`DeleteLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a lookup table permanently. This operation cannot be undone. Returns [`DeleteLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_lookup_table(&self) -> DeleteLookupTable {
-        DeleteLookupTable(rt::Call::new(&self.handle, &op::DELETE_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified metric filter.
-    ///
-    /// Returns the [`DeleteMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified metric filter. Returns [`DeleteMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_filter(&self) -> DeleteMetricFilter {
-        DeleteMetricFilter(rt::Call::new(&self.handle, &op::DELETE_METRIC_FILTER))
+        rt::builder(&self.handle)
     }
-    /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query.
-    ///
-    /// Returns the [`DeleteQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query. Returns [`DeleteQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_query_definition(&self) -> DeleteQueryDefinition {
-        DeleteQueryDefinition(rt::Call::new(&self.handle, &op::DELETE_QUERY_DEFINITION))
+        rt::builder(&self.handle)
     }
-    /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAccountPolicy` operation.
@@ -153,71 +113,9 @@ rt::operation_type!(
     e::DeleteAccountPolicyError, op::DELETE_ACCOUNT_POLICY
 );
 impl DeleteAccountPolicy {
-    /// The name of the policy to delete.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// The type of policy to delete.
-    #[inline]
-    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
-        self.0.input_mut().policy_type = value.into();
-        self
-    }
-    /// Specifies whether to preview the impact of deleting the policy without deleting it. If you specify `true`, CloudWatch Logs does not delete the policy and returns the estimated impact in `dryRunResult`. The default is `false`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteAccountPolicyResponse,
-            e::DeleteAccountPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteAccountPolicyResponse, e::DeleteAccountPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteAccountPolicyRequest,
-        t::DeleteAccountPolicyResponse,
-        e::DeleteAccountPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccountPolicyRequest policy_name(String));
+    rt::setter!(into_req DeleteAccountPolicyRequest policy_type(t::PolicyType));
+    rt::setter!(val_opt DeleteAccountPolicyRequest dry_run(bool));
 }
 /// The `DeleteDataProtectionPolicy` operation.
 ///
@@ -236,56 +134,7 @@ rt::operation_type!(
     e::DeleteDataProtectionPolicyError, op::DELETE_DATA_PROTECTION_POLICY
 );
 impl DeleteDataProtectionPolicy {
-    /// The name or ARN of the log group that you want to delete the data protection policy for.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDataProtectionPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDataProtectionPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDataProtectionPolicyRequest,
-        rt::Unit,
-        e::DeleteDataProtectionPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteDataProtectionPolicyRequest log_group_identifier(String));
 }
 /// The `DeleteDelivery` operation.
 ///
@@ -298,48 +147,7 @@ rt::operation_type!(
     op::DELETE_DELIVERY
 );
 impl DeleteDelivery {
-    /// The unique ID of the delivery to delete. You can find the ID of a delivery with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteDeliveryError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteDeliveryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteDeliveryRequest, rt::Unit, e::DeleteDeliveryError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteDeliveryRequest id(String));
 }
 /// The `DeleteDeliveryDestination` operation.
 ///
@@ -358,56 +166,7 @@ rt::operation_type!(
     e::DeleteDeliveryDestinationError, op::DELETE_DELIVERY_DESTINATION
 );
 impl DeleteDeliveryDestination {
-    /// The name of the delivery destination that you want to delete. You can find a list of delivery destination names by using the [DescribeDeliveryDestinations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveryDestinations.html) operation.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDeliveryDestinationRequest,
-        rt::Unit,
-        e::DeleteDeliveryDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteDeliveryDestinationRequest name(String));
 }
 /// The `DeleteDeliveryDestinationPolicy` operation.
 ///
@@ -424,56 +183,9 @@ rt::operation_type!(
     e::DeleteDeliveryDestinationPolicyError, op::DELETE_DELIVERY_DESTINATION_POLICY
 );
 impl DeleteDeliveryDestinationPolicy {
-    /// The name of the delivery destination that you want to delete the policy for.
-    #[inline]
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDeliveryDestinationPolicyRequest,
-        rt::Unit,
-        e::DeleteDeliveryDestinationPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteDeliveryDestinationPolicyRequest delivery_destination_name(String)
+    );
 }
 /// The `DeleteDeliverySource` operation.
 ///
@@ -492,56 +204,7 @@ rt::operation_type!(
     e::DeleteDeliverySourceError, op::DELETE_DELIVERY_SOURCE
 );
 impl DeleteDeliverySource {
-    /// The name of the delivery source that you want to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteDeliverySourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteDeliverySourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteDeliverySourceRequest,
-        rt::Unit,
-        e::DeleteDeliverySourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteDeliverySourceRequest name(String));
 }
 /// The `DeleteDestination` operation.
 ///
@@ -554,48 +217,7 @@ rt::operation_type!(
     op::DELETE_DESTINATION
 );
 impl DeleteDestination {
-    /// The name of the destination.
-    #[inline]
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteDestinationError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteDestinationRequest, rt::Unit, e::DeleteDestinationError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteDestinationRequest destination_name(String));
 }
 /// The `DeleteIndexPolicy` operation.
 ///
@@ -618,56 +240,7 @@ rt::operation_type!(
     e::DeleteIndexPolicyError, op::DELETE_INDEX_POLICY
 );
 impl DeleteIndexPolicy {
-    /// The log group to delete the index policy for. You can specify either the name or the ARN of the log group.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIndexPolicyResponse, e::DeleteIndexPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIndexPolicyResponse, e::DeleteIndexPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIndexPolicyRequest,
-        t::DeleteIndexPolicyResponse,
-        e::DeleteIndexPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteIndexPolicyRequest log_group_identifier(String));
 }
 /// The `DeleteIntegration` operation.
 ///
@@ -684,62 +257,8 @@ rt::operation_type!(
     e::DeleteIntegrationError, op::DELETE_INTEGRATION
 );
 impl DeleteIntegration {
-    /// The name of the integration to delete. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html).
-    #[inline]
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name = value.into();
-        self
-    }
-    /// Specify `true` to force the deletion of the integration even if vended logs dashboards currently exist.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteIntegrationResponse, e::DeleteIntegrationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteIntegrationResponse, e::DeleteIntegrationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIntegrationRequest,
-        t::DeleteIntegrationResponse,
-        e::DeleteIntegrationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteIntegrationRequest integration_name(String));
+    rt::setter!(val_opt DeleteIntegrationRequest force(bool));
 }
 /// The `DeleteLogAnomalyDetector` operation.
 ///
@@ -756,56 +275,7 @@ rt::operation_type!(
     e::DeleteLogAnomalyDetectorError, op::DELETE_LOG_ANOMALY_DETECTOR
 );
 impl DeleteLogAnomalyDetector {
-    /// The ARN of the anomaly detector to delete. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteLogAnomalyDetectorError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteLogAnomalyDetectorError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLogAnomalyDetectorRequest,
-        rt::Unit,
-        e::DeleteLogAnomalyDetectorError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteLogAnomalyDetectorRequest anomaly_detector_arn(String));
 }
 /// The `DeleteLogGroup` operation.
 ///
@@ -818,48 +288,7 @@ rt::operation_type!(
     op::DELETE_LOG_GROUP
 );
 impl DeleteLogGroup {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLogGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLogGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLogGroupRequest, rt::Unit, e::DeleteLogGroupError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteLogGroupRequest log_group_name(String));
 }
 /// The `DeleteLogStream` operation.
 ///
@@ -872,54 +301,8 @@ rt::operation_type!(
     op::DELETE_LOG_STREAM
 );
 impl DeleteLogStream {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The name of the log stream.
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLogStreamError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLogStreamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLogStreamRequest, rt::Unit, e::DeleteLogStreamError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteLogStreamRequest log_group_name(String));
+    rt::setter!(into_req DeleteLogStreamRequest log_stream_name(String));
 }
 /// The `DeleteLookupTable` operation.
 ///
@@ -934,48 +317,7 @@ rt::operation_type!(
     op::DELETE_LOOKUP_TABLE
 );
 impl DeleteLookupTable {
-    /// The ARN of the lookup table to delete.
-    #[inline]
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLookupTableError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLookupTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteLookupTableRequest, rt::Unit, e::DeleteLookupTableError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteLookupTableRequest lookup_table_arn(String));
 }
 /// The `DeleteMetricFilter` operation.
 ///
@@ -992,54 +334,8 @@ rt::operation_type!(
     e::DeleteMetricFilterError, op::DELETE_METRIC_FILTER
 );
 impl DeleteMetricFilter {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The name of the metric filter.
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteMetricFilterError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteMetricFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteMetricFilterRequest, rt::Unit, e::DeleteMetricFilterError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteMetricFilterRequest log_group_name(String));
+    rt::setter!(into_req DeleteMetricFilterRequest filter_name(String));
 }
 /// The `DeleteQueryDefinition` operation.
 ///
@@ -1061,62 +357,7 @@ rt::operation_type!(
     op::DELETE_QUERY_DEFINITION
 );
 impl DeleteQueryDefinition {
-    /// The ID of the query definition that you want to delete. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
-    #[inline]
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_definition_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteQueryDefinitionResponse,
-            e::DeleteQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteQueryDefinitionResponse,
-        e::DeleteQueryDefinitionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteQueryDefinitionRequest,
-        t::DeleteQueryDefinitionResponse,
-        e::DeleteQueryDefinitionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteQueryDefinitionRequest query_definition_id(String));
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -1133,66 +374,911 @@ rt::operation_type!(
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// The name of the policy to be revoked. This parameter is required.
+    rt::setter!(into_opt DeleteResourcePolicyRequest policy_name(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest expected_revision_id(String));
+}
+impl super::Client {
+    /// Deletes the specified retention policy. Returns [`DeleteRetentionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
+    pub fn delete_retention_policy(&self) -> DeleteRetentionPolicy {
+        rt::builder(&self.handle)
     }
-    /// The ARN of the CloudWatch Logs resource for which the resource policy needs to be deleted
+    /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources. Returns [`DeleteScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = Some(value.into());
-        self
+    pub fn delete_scheduled_query(&self) -> DeleteScheduledQuery {
+        rt::builder(&self.handle)
     }
-    /// The expected revision ID of the resource policy. Required when deleting a resource-scoped policy to prevent concurrent modifications.
+    /// Deletes the specified subscription filter. Returns [`DeleteSubscriptionFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_revision_id = Some(value.into());
-        self
+    pub fn delete_subscription_filter(&self) -> DeleteSubscriptionFilter {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint. Returns [`DeleteSyslogConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeleteResourcePolicyError>,
-    > {
-        self.0.send()
+    pub fn delete_syslog_configuration(&self) -> DeleteSyslogConfiguration {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted. Returns [`DeleteTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeleteResourcePolicyError> {
-        self.0.send_blocking()
+    pub fn delete_transformer(&self) -> DeleteTransformer {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// Returns a list of all CloudWatch Logs account policies in the account. Returns [`DescribeAccountPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn describe_account_policies(&self) -> DescribeAccountPolicies {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html). Returns [`DescribeConfigurationTemplates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn describe_configuration_templates(&self) -> DescribeConfigurationTemplates {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// Retrieves a list of the deliveries that have been created in the account. Returns [`DescribeDeliveries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteResourcePolicyRequest,
+    pub fn describe_deliveries(&self) -> DescribeDeliveries {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves a list of the delivery destinations that have been created in the account. Returns [`DescribeDeliveryDestinations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_destinations(&self) -> DescribeDeliveryDestinations {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves a list of the delivery sources that have been created in the account. Returns [`DescribeDeliverySources`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_sources(&self) -> DescribeDeliverySources {
+        rt::builder(&self.handle)
+    }
+    /// Lists all your destinations. The results are ASCII-sorted by destination name. Returns [`DescribeDestinations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_destinations(&self) -> DescribeDestinations {
+        rt::builder(&self.handle)
+    }
+    /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        rt::builder(&self.handle)
+    }
+    /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter. Returns [`DescribeFieldIndexes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_field_indexes(&self) -> DescribeFieldIndexes {
+        rt::builder(&self.handle)
+    }
+    /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime. Returns [`DescribeImportTaskBatches`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_task_batches(&self) -> DescribeImportTaskBatches {
+        rt::builder(&self.handle)
+    }
+    /// Lists and describes import tasks, with optional filtering by import status and source ARN. Returns [`DescribeImportTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_tasks(&self) -> DescribeImportTasks {
+        rt::builder(&self.handle)
+    }
+    /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html). Returns [`DescribeIndexPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_index_policies(&self) -> DescribeIndexPolicies {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteRetentionPolicy` operation.
+///
+/// Deletes the specified retention policy.
+///
+/// Log events do not expire if they belong to log groups without a retention policy.
+///
+/// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
+pub struct DeleteRetentionPolicy(
+    pub(crate) rt::Call<
+        t::DeleteRetentionPolicyRequest,
         rt::Unit,
-        e::DeleteResourcePolicyError,
+        e::DeleteRetentionPolicyError,
+    >,
+);
+rt::operation_type!(
+    DeleteRetentionPolicy, t::DeleteRetentionPolicyRequest, rt::Unit,
+    e::DeleteRetentionPolicyError, op::DELETE_RETENTION_POLICY
+);
+impl DeleteRetentionPolicy {
+    rt::setter!(into_req DeleteRetentionPolicyRequest log_group_name(String));
+}
+/// The `DeleteScheduledQuery` operation.
+///
+/// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
+pub struct DeleteScheduledQuery(
+    pub(crate) rt::Call<
+        t::DeleteScheduledQueryRequest,
+        t::DeleteScheduledQueryResponse,
+        e::DeleteScheduledQueryError,
+    >,
+);
+rt::operation_type!(
+    DeleteScheduledQuery, t::DeleteScheduledQueryRequest,
+    t::DeleteScheduledQueryResponse, e::DeleteScheduledQueryError,
+    op::DELETE_SCHEDULED_QUERY
+);
+impl DeleteScheduledQuery {
+    rt::setter!(into_req DeleteScheduledQueryRequest identifier(String));
+}
+/// The `DeleteSubscriptionFilter` operation.
+///
+/// Deletes the specified subscription filter.
+pub struct DeleteSubscriptionFilter(
+    pub(crate) rt::Call<
+        t::DeleteSubscriptionFilterRequest,
+        rt::Unit,
+        e::DeleteSubscriptionFilterError,
+    >,
+);
+rt::operation_type!(
+    DeleteSubscriptionFilter, t::DeleteSubscriptionFilterRequest, rt::Unit,
+    e::DeleteSubscriptionFilterError, op::DELETE_SUBSCRIPTION_FILTER
+);
+impl DeleteSubscriptionFilter {
+    rt::setter!(into_req DeleteSubscriptionFilterRequest log_group_name(String));
+    rt::setter!(into_req DeleteSubscriptionFilterRequest filter_name(String));
+}
+/// The `DeleteSyslogConfiguration` operation.
+///
+/// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
+pub struct DeleteSyslogConfiguration(
+    pub(crate) rt::Call<
+        t::DeleteSyslogConfigurationRequest,
+        rt::Unit,
+        e::DeleteSyslogConfigurationError,
+    >,
+);
+rt::operation_type!(
+    DeleteSyslogConfiguration, t::DeleteSyslogConfigurationRequest, rt::Unit,
+    e::DeleteSyslogConfigurationError, op::DELETE_SYSLOG_CONFIGURATION
+);
+impl DeleteSyslogConfiguration {
+    rt::setter!(into_req DeleteSyslogConfigurationRequest log_group_identifier(String));
+    rt::setter!(into_opt DeleteSyslogConfigurationRequest vpc_endpoint_id(String));
+}
+/// The `DeleteTransformer` operation.
+///
+/// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
+///
+/// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
+pub struct DeleteTransformer(
+    pub(crate) rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
+);
+rt::operation_type!(
+    DeleteTransformer, t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError,
+    op::DELETE_TRANSFORMER
+);
+impl DeleteTransformer {
+    rt::setter!(into_req DeleteTransformerRequest log_group_identifier(String));
+}
+/// The `DescribeAccountPolicies` operation.
+///
+/// Returns a list of all CloudWatch Logs account policies in the account.
+///
+/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are retrieving information for.
+///
+/// - To see data protection policies, you must have the `logs:GetDataProtectionPolicy` and `logs:DescribeAccountPolicies` permissions.
+/// - To see subscription filter policies, you must have the `logs:DescribeSubscriptionFilters` and `logs:DescribeAccountPolicies` permissions.
+/// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
+/// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
+/// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
+pub struct DescribeAccountPolicies(
+    pub(crate) rt::Call<
+        t::DescribeAccountPoliciesRequest,
+        t::DescribeAccountPoliciesResponse,
+        e::DescribeAccountPoliciesError,
+    >,
+);
+rt::operation_type!(
+    DescribeAccountPolicies, t::DescribeAccountPoliciesRequest,
+    t::DescribeAccountPoliciesResponse, e::DescribeAccountPoliciesError,
+    op::DESCRIBE_ACCOUNT_POLICIES
+);
+impl DescribeAccountPolicies {
+    rt::setter!(into_req DescribeAccountPoliciesRequest policy_type(t::PolicyType));
+    rt::setter!(into_opt DescribeAccountPoliciesRequest policy_name(String));
+    rt::setter!(
+        items DescribeAccountPoliciesRequest account_identifiers(String)
+        push_account_identifiers
+    );
+    rt::setter!(into_opt DescribeAccountPoliciesRequest next_token(String));
+}
+/// The `DescribeConfigurationTemplates` operation.
+///
+/// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+pub struct DescribeConfigurationTemplates(
+    pub(crate) rt::Call<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+    >,
+);
+rt::operation_type!(
+    DescribeConfigurationTemplates, t::DescribeConfigurationTemplatesRequest,
+    t::DescribeConfigurationTemplatesResponse, e::DescribeConfigurationTemplatesError,
+    op::DESCRIBE_CONFIGURATION_TEMPLATES
+);
+impl DescribeConfigurationTemplates {
+    rt::setter!(into_opt DescribeConfigurationTemplatesRequest service(String));
+    rt::setter!(
+        items DescribeConfigurationTemplatesRequest log_types(String) push_log_types
+    );
+    rt::setter!(
+        items DescribeConfigurationTemplatesRequest resource_types(String)
+        push_resource_types
+    );
+    rt::setter!(
+        items DescribeConfigurationTemplatesRequest
+        delivery_destination_types(t::DeliveryDestinationType)
+        push_delivery_destination_types
+    );
+    rt::setter!(into_opt DescribeConfigurationTemplatesRequest next_token(String));
+    rt::setter!(val_opt DescribeConfigurationTemplatesRequest limit(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+        t::ConfigurationTemplate,
     > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_CONFIGURATION_TEMPLATES_PAGINATOR)
     }
+}
+/// The `DescribeDeliveries` operation.
+///
+/// Retrieves a list of the deliveries that have been created in the account.
+///
+/// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
+///
+/// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
+pub struct DescribeDeliveries(
+    pub(crate) rt::Call<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+    >,
+);
+rt::operation_type!(
+    DescribeDeliveries, t::DescribeDeliveriesRequest, t::DescribeDeliveriesResponse,
+    e::DescribeDeliveriesError, op::DESCRIBE_DELIVERIES
+);
+impl DescribeDeliveries {
+    rt::setter!(into_opt DescribeDeliveriesRequest next_token(String));
+    rt::setter!(val_opt DescribeDeliveriesRequest limit(i32));
+    rt::setter!(
+        items DescribeDeliveriesRequest delivery_source_names(String)
+        push_delivery_source_names
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+        t::Delivery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERIES_PAGINATOR)
+    }
+}
+/// The `DescribeDeliveryDestinations` operation.
+///
+/// Retrieves a list of the delivery destinations that have been created in the account.
+pub struct DescribeDeliveryDestinations(
+    pub(crate) rt::Call<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+    >,
+);
+rt::operation_type!(
+    DescribeDeliveryDestinations, t::DescribeDeliveryDestinationsRequest,
+    t::DescribeDeliveryDestinationsResponse, e::DescribeDeliveryDestinationsError,
+    op::DESCRIBE_DELIVERY_DESTINATIONS
+);
+impl DescribeDeliveryDestinations {
+    rt::setter!(into_opt DescribeDeliveryDestinationsRequest next_token(String));
+    rt::setter!(val_opt DescribeDeliveryDestinationsRequest limit(i32));
+    rt::setter!(items DescribeDeliveryDestinationsRequest names(String) push_names);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+        t::DeliveryDestination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_DESTINATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeDeliverySources` operation.
+///
+/// Retrieves a list of the delivery sources that have been created in the account.
+pub struct DescribeDeliverySources(
+    pub(crate) rt::Call<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+    >,
+);
+rt::operation_type!(
+    DescribeDeliverySources, t::DescribeDeliverySourcesRequest,
+    t::DescribeDeliverySourcesResponse, e::DescribeDeliverySourcesError,
+    op::DESCRIBE_DELIVERY_SOURCES
+);
+impl DescribeDeliverySources {
+    rt::setter!(into_opt DescribeDeliverySourcesRequest next_token(String));
+    rt::setter!(val_opt DescribeDeliverySourcesRequest limit(i32));
+    rt::setter!(
+        items DescribeDeliverySourcesRequest resource_arns(String) push_resource_arns
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+        t::DeliverySource,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_SOURCES_PAGINATOR)
+    }
+}
+/// The `DescribeDestinations` operation.
+///
+/// Lists all your destinations. The results are ASCII-sorted by destination name.
+pub struct DescribeDestinations(
+    pub(crate) rt::Call<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+    >,
+);
+rt::operation_type!(
+    DescribeDestinations, t::DescribeDestinationsRequest,
+    t::DescribeDestinationsResponse, e::DescribeDestinationsError,
+    op::DESCRIBE_DESTINATIONS
+);
+impl DescribeDestinations {
+    rt::setter!(into_opt DescribeDestinationsRequest destination_name_prefix(String));
+    rt::setter!(into_opt DescribeDestinationsRequest next_token(String));
+    rt::setter!(val_opt DescribeDestinationsRequest limit(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+        t::Destination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DESTINATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
+pub struct DescribeExportTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+    >,
+);
+rt::operation_type!(
+    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResponse,
+    e::DescribeExportTasksError, op::DESCRIBE_EXPORT_TASKS
+);
+impl DescribeExportTasks {
+    rt::setter!(into_opt DescribeExportTasksRequest task_id(String));
+    rt::setter!(
+        into_opt DescribeExportTasksRequest status_code(t::ExportTaskStatusCode)
+    );
+    rt::setter!(into_opt DescribeExportTasksRequest next_token(String));
+    rt::setter!(val_opt DescribeExportTasksRequest limit(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+        t::ExportTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeFieldIndexes` operation.
+///
+/// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
+///
+/// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+pub struct DescribeFieldIndexes(
+    pub(crate) rt::Call<
+        t::DescribeFieldIndexesRequest,
+        t::DescribeFieldIndexesResponse,
+        e::DescribeFieldIndexesError,
+    >,
+);
+rt::operation_type!(
+    DescribeFieldIndexes, t::DescribeFieldIndexesRequest,
+    t::DescribeFieldIndexesResponse, e::DescribeFieldIndexesError,
+    op::DESCRIBE_FIELD_INDEXES
+);
+impl DescribeFieldIndexes {
+    rt::setter!(
+        items DescribeFieldIndexesRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(
+        items DescribeFieldIndexesRequest index_categories(t::IndexCategory)
+        push_index_categories
+    );
+    rt::setter!(into_opt DescribeFieldIndexesRequest next_token(String));
+}
+/// The `DescribeImportTaskBatches` operation.
+///
+/// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
+pub struct DescribeImportTaskBatches(
+    pub(crate) rt::Call<
+        t::DescribeImportTaskBatchesRequest,
+        t::DescribeImportTaskBatchesResponse,
+        e::DescribeImportTaskBatchesError,
+    >,
+);
+rt::operation_type!(
+    DescribeImportTaskBatches, t::DescribeImportTaskBatchesRequest,
+    t::DescribeImportTaskBatchesResponse, e::DescribeImportTaskBatchesError,
+    op::DESCRIBE_IMPORT_TASK_BATCHES
+);
+impl DescribeImportTaskBatches {
+    rt::setter!(into_req DescribeImportTaskBatchesRequest import_id(String));
+    rt::setter!(
+        items DescribeImportTaskBatchesRequest batch_import_status(t::ImportStatus)
+        push_batch_import_status
+    );
+    rt::setter!(val_opt DescribeImportTaskBatchesRequest limit(i32));
+    rt::setter!(into_opt DescribeImportTaskBatchesRequest next_token(String));
+}
+/// The `DescribeImportTasks` operation.
+///
+/// Lists and describes import tasks, with optional filtering by import status and source ARN.
+pub struct DescribeImportTasks(
+    pub(crate) rt::Call<
+        t::DescribeImportTasksRequest,
+        t::DescribeImportTasksResponse,
+        e::DescribeImportTasksError,
+    >,
+);
+rt::operation_type!(
+    DescribeImportTasks, t::DescribeImportTasksRequest, t::DescribeImportTasksResponse,
+    e::DescribeImportTasksError, op::DESCRIBE_IMPORT_TASKS
+);
+impl DescribeImportTasks {
+    rt::setter!(into_opt DescribeImportTasksRequest import_id(String));
+    rt::setter!(into_opt DescribeImportTasksRequest import_status(t::ImportStatus));
+    rt::setter!(into_opt DescribeImportTasksRequest import_source_arn(String));
+    rt::setter!(val_opt DescribeImportTasksRequest limit(i32));
+    rt::setter!(into_opt DescribeImportTasksRequest next_token(String));
+}
+/// The `DescribeIndexPolicies` operation.
+///
+/// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+///
+/// If a specified log group has a log-group level index policy, that policy is returned by this operation.
+///
+/// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
+///
+/// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
+pub struct DescribeIndexPolicies(
+    pub(crate) rt::Call<
+        t::DescribeIndexPoliciesRequest,
+        t::DescribeIndexPoliciesResponse,
+        e::DescribeIndexPoliciesError,
+    >,
+);
+rt::operation_type!(
+    DescribeIndexPolicies, t::DescribeIndexPoliciesRequest,
+    t::DescribeIndexPoliciesResponse, e::DescribeIndexPoliciesError,
+    op::DESCRIBE_INDEX_POLICIES
+);
+impl DescribeIndexPolicies {
+    rt::setter!(
+        items DescribeIndexPoliciesRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(into_opt DescribeIndexPoliciesRequest next_token(String));
+}
+impl super::Client {
+    /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name. Returns [`DescribeLogGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_log_groups(&self) -> DescribeLogGroups {
+        rt::builder(&self.handle)
+    }
+    /// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered. Returns [`DescribeLogStreams`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_log_streams(&self) -> DescribeLogStreams {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order. Returns [`DescribeLookupTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_lookup_tables(&self) -> DescribeLookupTables {
+        rt::builder(&self.handle)
+    }
+    /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name. Returns [`DescribeMetricFilters`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_metric_filters(&self) -> DescribeMetricFilters {
+        rt::builder(&self.handle)
+    }
+    /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status. Returns [`DescribeQueries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_queries(&self) -> DescribeQueries {
+        rt::builder(&self.handle)
+    }
+    /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account. Returns [`DescribeQueryDefinitions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_query_definitions(&self) -> DescribeQueryDefinitions {
+        rt::builder(&self.handle)
+    }
+    /// Lists the resource policies in this account. Returns [`DescribeResourcePolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_resource_policies(&self) -> DescribeResourcePolicies {
+        rt::builder(&self.handle)
+    }
+    /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name. Returns [`DescribeSubscriptionFilters`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subscription_filters(&self) -> DescribeSubscriptionFilters {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account. Returns [`DisassociateKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_kms_key(&self) -> DisassociateKmsKey {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration. Returns [`DisassociateSourceFromS3TableIntegration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_source_from_s3_table_integration(
+        &self,
+    ) -> DisassociateSourceFromS3TableIntegration {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeLogGroups` operation.
+///
+/// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
+///
+/// If an account-level retention policy applies to a log group, `retentionInDays` shows the retention period from that policy, and `retentionPolicyName` shows the name of the policy.
+///
+/// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+pub struct DescribeLogGroups(
+    pub(crate) rt::Call<
+        t::DescribeLogGroupsRequest,
+        t::DescribeLogGroupsResponse,
+        e::DescribeLogGroupsError,
+    >,
+);
+rt::operation_type!(
+    DescribeLogGroups, t::DescribeLogGroupsRequest, t::DescribeLogGroupsResponse,
+    e::DescribeLogGroupsError, op::DESCRIBE_LOG_GROUPS
+);
+impl DescribeLogGroups {
+    rt::setter!(
+        items DescribeLogGroupsRequest account_identifiers(String)
+        push_account_identifiers
+    );
+    rt::setter!(into_opt DescribeLogGroupsRequest log_group_name_prefix(String));
+    rt::setter!(into_opt DescribeLogGroupsRequest log_group_name_pattern(String));
+    rt::setter!(into_opt DescribeLogGroupsRequest next_token(String));
+    rt::setter!(val_opt DescribeLogGroupsRequest limit(i32));
+    rt::setter!(val_opt DescribeLogGroupsRequest include_linked_accounts(bool));
+    rt::setter!(into_opt DescribeLogGroupsRequest log_group_class(t::LogGroupClass));
+    rt::setter!(
+        items DescribeLogGroupsRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLogGroupsRequest,
+        t::DescribeLogGroupsResponse,
+        e::DescribeLogGroupsError,
+        t::LogGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeLogStreams` operation.
+///
+/// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
+///
+/// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
+///
+/// This operation has a limit of 25 transactions per second, after which transactions are throttled.
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+pub struct DescribeLogStreams(
+    pub(crate) rt::Call<
+        t::DescribeLogStreamsRequest,
+        t::DescribeLogStreamsResponse,
+        e::DescribeLogStreamsError,
+    >,
+);
+rt::operation_type!(
+    DescribeLogStreams, t::DescribeLogStreamsRequest, t::DescribeLogStreamsResponse,
+    e::DescribeLogStreamsError, op::DESCRIBE_LOG_STREAMS
+);
+impl DescribeLogStreams {
+    rt::setter!(into_opt DescribeLogStreamsRequest log_group_name(String));
+    rt::setter!(into_opt DescribeLogStreamsRequest log_group_identifier(String));
+    rt::setter!(into_opt DescribeLogStreamsRequest log_stream_name_prefix(String));
+    rt::setter!(into_opt DescribeLogStreamsRequest order_by(t::OrderBy));
+    rt::setter!(val_opt DescribeLogStreamsRequest descending(bool));
+    rt::setter!(into_opt DescribeLogStreamsRequest next_token(String));
+    rt::setter!(val_opt DescribeLogStreamsRequest limit(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLogStreamsRequest,
+        t::DescribeLogStreamsResponse,
+        e::DescribeLogStreamsError,
+        t::LogStream,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_STREAMS_PAGINATOR)
+    }
+}
+/// The `DescribeLookupTables` operation.
+///
+/// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
+pub struct DescribeLookupTables(
+    pub(crate) rt::Call<
+        t::DescribeLookupTablesRequest,
+        t::DescribeLookupTablesResponse,
+        e::DescribeLookupTablesError,
+    >,
+);
+rt::operation_type!(
+    DescribeLookupTables, t::DescribeLookupTablesRequest,
+    t::DescribeLookupTablesResponse, e::DescribeLookupTablesError,
+    op::DESCRIBE_LOOKUP_TABLES
+);
+impl DescribeLookupTables {
+    rt::setter!(into_opt DescribeLookupTablesRequest lookup_table_name_prefix(String));
+    rt::setter!(val_opt DescribeLookupTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeLookupTablesRequest next_token(String));
+}
+/// The `DescribeMetricFilters` operation.
+///
+/// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
+pub struct DescribeMetricFilters(
+    pub(crate) rt::Call<
+        t::DescribeMetricFiltersRequest,
+        t::DescribeMetricFiltersResponse,
+        e::DescribeMetricFiltersError,
+    >,
+);
+rt::operation_type!(
+    DescribeMetricFilters, t::DescribeMetricFiltersRequest,
+    t::DescribeMetricFiltersResponse, e::DescribeMetricFiltersError,
+    op::DESCRIBE_METRIC_FILTERS
+);
+impl DescribeMetricFilters {
+    rt::setter!(into_opt DescribeMetricFiltersRequest log_group_name(String));
+    rt::setter!(into_opt DescribeMetricFiltersRequest filter_name_prefix(String));
+    rt::setter!(into_opt DescribeMetricFiltersRequest next_token(String));
+    rt::setter!(val_opt DescribeMetricFiltersRequest limit(i32));
+    rt::setter!(into_opt DescribeMetricFiltersRequest metric_name(String));
+    rt::setter!(into_opt DescribeMetricFiltersRequest metric_namespace(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricFiltersRequest,
+        t::DescribeMetricFiltersResponse,
+        e::DescribeMetricFiltersError,
+        t::MetricFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_FILTERS_PAGINATOR)
+    }
+}
+/// The `DescribeQueries` operation.
+///
+/// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
+///
+/// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
+pub struct DescribeQueries(
+    pub(crate) rt::Call<
+        t::DescribeQueriesRequest,
+        t::DescribeQueriesResponse,
+        e::DescribeQueriesError,
+    >,
+);
+rt::operation_type!(
+    DescribeQueries, t::DescribeQueriesRequest, t::DescribeQueriesResponse,
+    e::DescribeQueriesError, op::DESCRIBE_QUERIES
+);
+impl DescribeQueries {
+    rt::setter!(into_opt DescribeQueriesRequest log_group_name(String));
+    rt::setter!(into_opt DescribeQueriesRequest status(t::QueryStatus));
+    rt::setter!(val_opt DescribeQueriesRequest max_results(i32));
+    rt::setter!(into_opt DescribeQueriesRequest next_token(String));
+    rt::setter!(into_opt DescribeQueriesRequest query_language(t::QueryLanguage));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeQueriesRequest,
+        t::DescribeQueriesResponse,
+        e::DescribeQueriesError,
+        t::QueryInfo,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_QUERIES_PAGINATOR)
+    }
+}
+/// The `DescribeQueryDefinitions` operation.
+///
+/// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
+///
+/// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
+pub struct DescribeQueryDefinitions(
+    pub(crate) rt::Call<
+        t::DescribeQueryDefinitionsRequest,
+        t::DescribeQueryDefinitionsResponse,
+        e::DescribeQueryDefinitionsError,
+    >,
+);
+rt::operation_type!(
+    DescribeQueryDefinitions, t::DescribeQueryDefinitionsRequest,
+    t::DescribeQueryDefinitionsResponse, e::DescribeQueryDefinitionsError,
+    op::DESCRIBE_QUERY_DEFINITIONS
+);
+impl DescribeQueryDefinitions {
+    rt::setter!(
+        into_opt DescribeQueryDefinitionsRequest query_language(t::QueryLanguage)
+    );
+    rt::setter!(
+        into_opt DescribeQueryDefinitionsRequest query_definition_name_prefix(String)
+    );
+    rt::setter!(val_opt DescribeQueryDefinitionsRequest max_results(i32));
+    rt::setter!(into_opt DescribeQueryDefinitionsRequest next_token(String));
+}
+/// The `DescribeResourcePolicies` operation.
+///
+/// Lists the resource policies in this account.
+pub struct DescribeResourcePolicies(
+    pub(crate) rt::Call<
+        t::DescribeResourcePoliciesRequest,
+        t::DescribeResourcePoliciesResponse,
+        e::DescribeResourcePoliciesError,
+    >,
+);
+rt::operation_type!(
+    DescribeResourcePolicies, t::DescribeResourcePoliciesRequest,
+    t::DescribeResourcePoliciesResponse, e::DescribeResourcePoliciesError,
+    op::DESCRIBE_RESOURCE_POLICIES
+);
+impl DescribeResourcePolicies {
+    rt::setter!(into_opt DescribeResourcePoliciesRequest next_token(String));
+    rt::setter!(val_opt DescribeResourcePoliciesRequest limit(i32));
+    rt::setter!(into_opt DescribeResourcePoliciesRequest resource_arn(String));
+    rt::setter!(into_opt DescribeResourcePoliciesRequest policy_scope(t::PolicyScope));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeResourcePoliciesRequest,
+        t::DescribeResourcePoliciesResponse,
+        e::DescribeResourcePoliciesError,
+        t::ResourcePolicy,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESOURCE_POLICIES_PAGINATOR)
+    }
+}
+/// The `DescribeSubscriptionFilters` operation.
+///
+/// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
+pub struct DescribeSubscriptionFilters(
+    pub(crate) rt::Call<
+        t::DescribeSubscriptionFiltersRequest,
+        t::DescribeSubscriptionFiltersResponse,
+        e::DescribeSubscriptionFiltersError,
+    >,
+);
+rt::operation_type!(
+    DescribeSubscriptionFilters, t::DescribeSubscriptionFiltersRequest,
+    t::DescribeSubscriptionFiltersResponse, e::DescribeSubscriptionFiltersError,
+    op::DESCRIBE_SUBSCRIPTION_FILTERS
+);
+impl DescribeSubscriptionFilters {
+    rt::setter!(into_req DescribeSubscriptionFiltersRequest log_group_name(String));
+    rt::setter!(into_opt DescribeSubscriptionFiltersRequest filter_name_prefix(String));
+    rt::setter!(into_opt DescribeSubscriptionFiltersRequest next_token(String));
+    rt::setter!(val_opt DescribeSubscriptionFiltersRequest limit(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSubscriptionFiltersRequest,
+        t::DescribeSubscriptionFiltersResponse,
+        e::DescribeSubscriptionFiltersError,
+        t::SubscriptionFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBSCRIPTION_FILTERS_PAGINATOR)
+    }
+}
+/// The `DisassociateKmsKey` operation.
+///
+/// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
+///
+/// When you use `DisassociateKmsKey`, you specify either the `logGroupName` parameter or the `resourceIdentifier` parameter. You can't specify both of those parameters in the same operation.
+///
+/// - Specify the `logGroupName` parameter to stop using the KMS key to encrypt future log events ingested and stored in the log group. Instead, they will be encrypted with the default CloudWatch Logs method. The log events that were ingested while the key was associated with the log group are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
+/// - Specify the `resourceIdentifier` parameter with the `query-result` resource to stop using the KMS key to encrypt the results of all future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
+///
+/// It can take up to 5 minutes for this operation to take effect.
+pub struct DisassociateKmsKey(
+    pub(crate) rt::Call<
+        t::DisassociateKmsKeyRequest,
+        rt::Unit,
+        e::DisassociateKmsKeyError,
+    >,
+);
+rt::operation_type!(
+    DisassociateKmsKey, t::DisassociateKmsKeyRequest, rt::Unit,
+    e::DisassociateKmsKeyError, op::DISASSOCIATE_KMS_KEY
+);
+impl DisassociateKmsKey {
+    rt::setter!(into_opt DisassociateKmsKeyRequest log_group_name(String));
+    rt::setter!(into_opt DisassociateKmsKeyRequest resource_identifier(String));
+}
+/// The `DisassociateSourceFromS3TableIntegration` operation.
+///
+/// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
+pub struct DisassociateSourceFromS3TableIntegration(
+    pub(crate) rt::Call<
+        t::DisassociateSourceFromS3TableIntegrationRequest,
+        t::DisassociateSourceFromS3TableIntegrationResponse,
+        e::DisassociateSourceFromS3TableIntegrationError,
+    >,
+);
+rt::operation_type!(
+    DisassociateSourceFromS3TableIntegration,
+    t::DisassociateSourceFromS3TableIntegrationRequest,
+    t::DisassociateSourceFromS3TableIntegrationResponse,
+    e::DisassociateSourceFromS3TableIntegrationError,
+    op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION
+);
+impl DisassociateSourceFromS3TableIntegration {
+    rt::setter!(
+        into_req DisassociateSourceFromS3TableIntegrationRequest identifier(String)
+    );
 }

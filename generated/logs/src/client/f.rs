@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists log events from the specified log group. You can list all the log events or filter the results using one or more of the following:
-    ///
-    /// Returns the [`FilterLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists log events from the specified log group. You can list all the log events or filter the results using one or more of the following: Returns [`FilterLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn filter_log_events(&self) -> FilterLogEvents {
-        FilterLogEvents(rt::Call::new(&self.handle, &op::FILTER_LOG_EVENTS))
+        rt::builder(&self.handle)
     }
 }
 /// The `FilterLogEvents` operation.
@@ -50,132 +48,24 @@ rt::operation_type!(
     e::FilterLogEventsError, op::FILTER_LOG_EVENTS
 );
 impl FilterLogEvents {
-    /// The name of the log group to search.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Specify either the name or ARN of the log group to view log events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// Filters the results to only logs from the log streams in this list.
-    #[inline]
-    pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_stream_names);
-        self
-    }
-    /// Adds one element to `logStreamNames`; see [`log_stream_names`](Self::log_stream_names).
-    #[inline]
-    pub fn push_log_stream_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_stream_names, item);
-        self
-    }
-    /// Filters the results to include only events from log streams that have names starting with this prefix.
-    #[inline]
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// The start of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp before this time are not returned.
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The end of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp later than this time are not returned.
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The filter pattern to use. For more information, see [Filter and Pattern Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = Some(value.into());
-        self
-    }
-    /// The token for the next set of events to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of events to return. The default is 10,000 events.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is true.
-    #[inline]
-    pub fn start_from_head(mut self, value: bool) -> Self {
-        self.0.input_mut().start_from_head = Some(value);
-        self
-    }
-    /// If the value is true, the operation attempts to provide responses that contain events from multiple log streams within the log group, interleaved in a single response. If the value is false, all the matched log events in the first log stream are searched first, then those in the next log stream, and so on.
-    #[deprecated(
-        note = "Starting on June 17, 2019, this parameter will be ignored and the value will be assumed to be true. The response from this operation will always interleave events from multiple log streams within a log group."
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn interleaved(mut self, value: bool) -> Self {
-        self.0.input_mut().interleaved = Some(value);
-        self
-    }
-    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::FilterLogEventsResponse, e::FilterLogEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::FilterLogEventsResponse, e::FilterLogEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::FilterLogEventsRequest,
-        t::FilterLogEventsResponse,
-        e::FilterLogEventsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt FilterLogEventsRequest log_group_name(String));
+    rt::setter!(into_opt FilterLogEventsRequest log_group_identifier(String));
+    rt::setter!(
+        items FilterLogEventsRequest log_stream_names(String) push_log_stream_names
+    );
+    rt::setter!(into_opt FilterLogEventsRequest log_stream_name_prefix(String));
+    rt::setter!(val_opt FilterLogEventsRequest start_time(i64));
+    rt::setter!(val_opt FilterLogEventsRequest end_time(i64));
+    rt::setter!(into_opt FilterLogEventsRequest filter_pattern(String));
+    rt::setter!(into_opt FilterLogEventsRequest next_token(String));
+    rt::setter!(val_opt FilterLogEventsRequest limit(i32));
+    rt::setter!(val_opt FilterLogEventsRequest start_from_head(bool));
+    rt::setter!(
+        #[deprecated(note =
+        "Starting on June 17, 2019, this parameter will be ignored and the value will be assumed to be true. The response from this operation will always interleave events from multiple log streams within a log group.")]
+        #[allow(deprecated)] val_opt FilterLogEventsRequest interleaved(bool)
+    );
+    rt::setter!(val_opt FilterLogEventsRequest unmask(bool));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

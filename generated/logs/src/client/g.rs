@@ -7,125 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns information about a log group data protection policy.
-    ///
-    /// Returns the [`GetDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about a log group data protection policy. Returns [`GetDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_protection_policy(&self) -> GetDataProtectionPolicy {
-        GetDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::GET_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
-    ///
-    /// Returns the [`GetDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) . Returns [`GetDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery(&self) -> GetDelivery {
-        GetDelivery(rt::Call::new(&self.handle, &op::GET_DELIVERY))
+        rt::builder(&self.handle)
     }
-    /// Retrieves complete information about one delivery destination.
-    ///
-    /// Returns the [`GetDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves complete information about one delivery destination. Returns [`GetDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_destination(&self) -> GetDeliveryDestination {
-        GetDeliveryDestination(
-            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-    ///
-    /// Returns the [`GetDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html). Returns [`GetDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_destination_policy(&self) -> GetDeliveryDestinationPolicy {
-        GetDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves complete information about one delivery source.
-    ///
-    /// Returns the [`GetDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves complete information about one delivery source. Returns [`GetDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_source(&self) -> GetDeliverySource {
-        GetDeliverySource(rt::Call::new(&self.handle, &op::GET_DELIVERY_SOURCE))
+        rt::builder(&self.handle)
     }
-    /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
-    ///
-    /// Returns the [`GetIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about one integration between CloudWatch Logs and OpenSearch Service. Returns [`GetIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_integration(&self) -> GetIntegration {
-        GetIntegration(rt::Call::new(&self.handle, &op::GET_INTEGRATION))
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
-    ///
-    /// Returns the [`GetLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid. Returns [`GetLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_anomaly_detector(&self) -> GetLogAnomalyDetector {
-        GetLogAnomalyDetector(rt::Call::new(&self.handle, &op::GET_LOG_ANOMALY_DETECTOR))
+        rt::builder(&self.handle)
     }
-    /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range.
-    ///
-    /// Returns the [`GetLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range. Returns [`GetLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_events(&self) -> GetLogEvents {
-        GetLogEvents(rt::Call::new(&self.handle, &op::GET_LOG_EVENTS))
+        rt::builder(&self.handle)
     }
-    /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
-    ///
-    /// Returns the [`GetLogFields`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types. Returns [`GetLogFields`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_fields(&self) -> GetLogFields {
-        GetLogFields(rt::Call::new(&self.handle, &op::GET_LOG_FIELDS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify.
-    ///
-    /// Returns the [`GetLogGroupFields`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify. Returns [`GetLogGroupFields`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_group_fields(&self) -> GetLogGroupFields {
-        GetLogGroupFields(rt::Call::new(&self.handle, &op::GET_LOG_GROUP_FIELDS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure.
-    ///
-    /// Returns the [`GetLogObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure. Returns [`GetLogObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_object(&self) -> GetLogObject {
-        GetLogObject(rt::Call::new(&self.handle, &op::GET_LOG_OBJECT))
+        rt::builder(&self.handle)
     }
-    /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs.
-    ///
-    /// Returns the [`GetLogRecord`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs. Returns [`GetLogRecord`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_record(&self) -> GetLogRecord {
-        GetLogRecord(rt::Call::new(&self.handle, &op::GET_LOG_RECORD))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the full content of a lookup table, including the CSV data.
-    ///
-    /// Returns the [`GetLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the full content of a lookup table, including the CSV data. Returns [`GetLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_lookup_table(&self) -> GetLookupTable {
-        GetLookupTable(rt::Call::new(&self.handle, &op::GET_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Returns the results from the specified query.
-    ///
-    /// Returns the [`GetQueryResults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the results from the specified query. Returns [`GetQueryResults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_query_results(&self) -> GetQueryResults {
-        GetQueryResults(rt::Call::new(&self.handle, &op::GET_QUERY_RESULTS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
-    ///
-    /// Returns the [`GetScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata. Returns [`GetScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_scheduled_query(&self) -> GetScheduledQuery {
-        GetScheduledQuery(rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
-    ///
-    /// Returns the [`GetScheduledQueryHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status. Returns [`GetScheduledQueryHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_scheduled_query_history(&self) -> GetScheduledQueryHistory {
-        GetScheduledQueryHistory(
-            rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY_HISTORY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetDataProtectionPolicy` operation.
@@ -144,62 +104,7 @@ rt::operation_type!(
     op::GET_DATA_PROTECTION_POLICY
 );
 impl GetDataProtectionPolicy {
-    /// The name or ARN of the log group that contains the data protection policy that you want to see.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDataProtectionPolicyResponse,
-            e::GetDataProtectionPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDataProtectionPolicyRequest,
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDataProtectionPolicyRequest log_group_identifier(String));
 }
 /// The `GetDelivery` operation.
 ///
@@ -220,52 +125,7 @@ rt::operation_type!(
     op::GET_DELIVERY
 );
 impl GetDelivery {
-    /// The ID of the delivery that you want to retrieve.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDeliveryResponse, e::GetDeliveryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDeliveryResponse, e::GetDeliveryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDeliveryRequest, t::GetDeliveryResponse, e::GetDeliveryError> {
-        self.0
-    }
+    rt::setter!(into_req GetDeliveryRequest id(String));
 }
 /// The `GetDeliveryDestination` operation.
 ///
@@ -283,62 +143,7 @@ rt::operation_type!(
     op::GET_DELIVERY_DESTINATION
 );
 impl GetDeliveryDestination {
-    /// The name of the delivery destination that you want to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDeliveryDestinationResponse,
-            e::GetDeliveryDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDeliveryDestinationResponse,
-        e::GetDeliveryDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeliveryDestinationRequest,
-        t::GetDeliveryDestinationResponse,
-        e::GetDeliveryDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDeliveryDestinationRequest name(String));
 }
 /// The `GetDeliveryDestinationPolicy` operation.
 ///
@@ -356,62 +161,9 @@ rt::operation_type!(
     op::GET_DELIVERY_DESTINATION_POLICY
 );
 impl GetDeliveryDestinationPolicy {
-    /// The name of the delivery destination that you want to retrieve the policy of.
-    #[inline]
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDeliveryDestinationPolicyResponse,
-            e::GetDeliveryDestinationPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDeliveryDestinationPolicyResponse,
-        e::GetDeliveryDestinationPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeliveryDestinationPolicyRequest,
-        t::GetDeliveryDestinationPolicyResponse,
-        e::GetDeliveryDestinationPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetDeliveryDestinationPolicyRequest delivery_destination_name(String)
+    );
 }
 /// The `GetDeliverySource` operation.
 ///
@@ -428,56 +180,7 @@ rt::operation_type!(
     e::GetDeliverySourceError, op::GET_DELIVERY_SOURCE
 );
 impl GetDeliverySource {
-    /// The name of the delivery source that you want to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDeliverySourceResponse, e::GetDeliverySourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDeliverySourceResponse, e::GetDeliverySourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDeliverySourceRequest,
-        t::GetDeliverySourceResponse,
-        e::GetDeliverySourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDeliverySourceRequest name(String));
 }
 /// The `GetIntegration` operation.
 ///
@@ -494,56 +197,7 @@ rt::operation_type!(
     e::GetIntegrationError, op::GET_INTEGRATION
 );
 impl GetIntegration {
-    /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
-    #[inline]
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetIntegrationResponse, e::GetIntegrationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetIntegrationResponse, e::GetIntegrationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIntegrationRequest,
-        t::GetIntegrationResponse,
-        e::GetIntegrationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetIntegrationRequest integration_name(String));
 }
 /// The `GetLogAnomalyDetector` operation.
 ///
@@ -561,62 +215,7 @@ rt::operation_type!(
     op::GET_LOG_ANOMALY_DETECTOR
 );
 impl GetLogAnomalyDetector {
-    /// The ARN of the anomaly detector to retrieve information about. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetLogAnomalyDetectorResponse,
-            e::GetLogAnomalyDetectorError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetLogAnomalyDetectorResponse,
-        e::GetLogAnomalyDetectorError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogAnomalyDetectorRequest,
-        t::GetLogAnomalyDetectorResponse,
-        e::GetLogAnomalyDetectorError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetLogAnomalyDetectorRequest anomaly_detector_arn(String));
 }
 /// The `GetLogEvents` operation.
 ///
@@ -645,104 +244,15 @@ rt::operation_type!(
     op::GET_LOG_EVENTS
 );
 impl GetLogEvents {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Specify either the name or ARN of the log group to view events from. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// The name of the log stream.
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
-    /// The start of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp equal to this time or later than this time are included. Events with a timestamp earlier than this time are not included.
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The end of the time range, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. Events with a timestamp equal to or later than this time are not included.
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of log events returned. If you don't specify a limit, the default is as many log events as can fit in a response size of 1 MB (up to 10,000 log events).
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// If the value is true, the earliest log events are returned first. If the value is false, the latest log events are returned first. The default value is false.
-    #[inline]
-    pub fn start_from_head(mut self, value: bool) -> Self {
-        self.0.input_mut().start_from_head = Some(value);
-        self
-    }
-    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogEventsResponse, e::GetLogEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogEventsResponse, e::GetLogEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogEventsRequest,
-        t::GetLogEventsResponse,
-        e::GetLogEventsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt GetLogEventsRequest log_group_name(String));
+    rt::setter!(into_opt GetLogEventsRequest log_group_identifier(String));
+    rt::setter!(into_req GetLogEventsRequest log_stream_name(String));
+    rt::setter!(val_opt GetLogEventsRequest start_time(i64));
+    rt::setter!(val_opt GetLogEventsRequest end_time(i64));
+    rt::setter!(into_opt GetLogEventsRequest next_token(String));
+    rt::setter!(val_opt GetLogEventsRequest limit(i32));
+    rt::setter!(val_opt GetLogEventsRequest start_from_head(bool));
+    rt::setter!(val_opt GetLogEventsRequest unmask(bool));
 }
 /// The `GetLogFields` operation.
 ///
@@ -759,62 +269,8 @@ rt::operation_type!(
     op::GET_LOG_FIELDS
 );
 impl GetLogFields {
-    /// The name of the data source to retrieve log fields for.
-    #[inline]
-    pub fn data_source_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_name = value.into();
-        self
-    }
-    /// The type of the data source to retrieve log fields for.
-    #[inline]
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_type = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogFieldsResponse, e::GetLogFieldsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogFieldsResponse, e::GetLogFieldsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogFieldsRequest,
-        t::GetLogFieldsResponse,
-        e::GetLogFieldsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetLogFieldsRequest data_source_name(String));
+    rt::setter!(into_req GetLogFieldsRequest data_source_type(String));
 }
 /// The `GetLogGroupFields` operation.
 ///
@@ -841,68 +297,9 @@ rt::operation_type!(
     e::GetLogGroupFieldsError, op::GET_LOG_GROUP_FIELDS
 );
 impl GetLogGroupFields {
-    /// The name of the log group to search.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// The time to set as the center of the query. If you specify `time`, the 8 minutes before and 8 minutes after this time are searched. If you omit `time`, the most recent 15 minutes up to the current time are searched.
-    #[inline]
-    pub fn time(mut self, value: i64) -> Self {
-        self.0.input_mut().time = Some(value);
-        self
-    }
-    /// Specify either the name or ARN of the log group to view. If the log group is in a source account and you are using a monitoring account, you must specify the ARN.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogGroupFieldsResponse, e::GetLogGroupFieldsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogGroupFieldsResponse, e::GetLogGroupFieldsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogGroupFieldsRequest,
-        t::GetLogGroupFieldsResponse,
-        e::GetLogGroupFieldsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt GetLogGroupFieldsRequest log_group_name(String));
+    rt::setter!(val_opt GetLogGroupFieldsRequest time(i64));
+    rt::setter!(into_opt GetLogGroupFieldsRequest log_group_identifier(String));
 }
 /// The `GetLogObject` operation.
 ///
@@ -921,62 +318,8 @@ rt::operation_type!(
     op::GET_LOG_OBJECT
 );
 impl GetLogObject {
-    /// A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false.
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
-    /// A pointer to the specific log object to retrieve. This is a required parameter that uniquely identifies the log object within CloudWatch Logs. The pointer is typically obtained from a previous query or filter operation.
-    #[inline]
-    pub fn log_object_pointer(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_object_pointer = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogObjectResponse, e::GetLogObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogObjectResponse, e::GetLogObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogObjectRequest,
-        t::GetLogObjectResponse,
-        e::GetLogObjectError,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt GetLogObjectRequest unmask(bool));
+    rt::setter!(into_req GetLogObjectRequest log_object_pointer(String));
 }
 /// The `GetLogRecord` operation.
 ///
@@ -995,62 +338,8 @@ rt::operation_type!(
     op::GET_LOG_RECORD
 );
 impl GetLogRecord {
-    /// The pointer corresponding to the log event record you want to retrieve. You get this from the response of a `GetQueryResults` operation. In that response, the value of the `@ptr` field for a log event is the value to use as `logRecordPointer` to retrieve that complete log event record.
-    #[inline]
-    pub fn log_record_pointer(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_record_pointer = value.into();
-        self
-    }
-    /// Specify `true` to display the log event fields with all sensitive data unmasked and visible. The default is `false`.
-    #[inline]
-    pub fn unmask(mut self, value: bool) -> Self {
-        self.0.input_mut().unmask = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLogRecordResponse, e::GetLogRecordError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLogRecordResponse, e::GetLogRecordError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLogRecordRequest,
-        t::GetLogRecordResponse,
-        e::GetLogRecordError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetLogRecordRequest log_record_pointer(String));
+    rt::setter!(val_opt GetLogRecordRequest unmask(bool));
 }
 /// The `GetLookupTable` operation.
 ///
@@ -1067,56 +356,7 @@ rt::operation_type!(
     e::GetLookupTableError, op::GET_LOOKUP_TABLE
 );
 impl GetLookupTable {
-    /// The ARN of the lookup table to retrieve.
-    #[inline]
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetLookupTableResponse, e::GetLookupTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetLookupTableResponse, e::GetLookupTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLookupTableRequest,
-        t::GetLookupTableResponse,
-        e::GetLookupTableError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetLookupTableRequest lookup_table_arn(String));
 }
 /// The `GetQueryResults` operation.
 ///
@@ -1145,68 +385,9 @@ rt::operation_type!(
     e::GetQueryResultsError, op::GET_QUERY_RESULTS
 );
 impl GetQueryResults {
-    /// The ID number of the query.
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = value.into();
-        self
-    }
-    /// The token for the next set of items to return. The token expires after 1 hour.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of log events to return in the response. The maximum is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the `nextToken`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetQueryResultsResponse, e::GetQueryResultsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetQueryResultsResponse, e::GetQueryResultsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetQueryResultsRequest,
-        t::GetQueryResultsResponse,
-        e::GetQueryResultsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetQueryResultsRequest query_id(String));
+    rt::setter!(into_opt GetQueryResultsRequest next_token(String));
+    rt::setter!(val_opt GetQueryResultsRequest max_items(i32));
 }
 /// The `GetScheduledQuery` operation.
 ///
@@ -1223,56 +404,7 @@ rt::operation_type!(
     e::GetScheduledQueryError, op::GET_SCHEDULED_QUERY
 );
 impl GetScheduledQuery {
-    /// The ARN or name of the scheduled query to retrieve.
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetScheduledQueryResponse, e::GetScheduledQueryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetScheduledQueryResponse, e::GetScheduledQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetScheduledQueryRequest,
-        t::GetScheduledQueryResponse,
-        e::GetScheduledQueryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetScheduledQueryRequest identifier(String));
 }
 /// The `GetScheduledQueryHistory` operation.
 ///
@@ -1290,104 +422,15 @@ rt::operation_type!(
     op::GET_SCHEDULED_QUERY_HISTORY
 );
 impl GetScheduledQueryHistory {
-    /// The ARN or name of the scheduled query to retrieve history for.
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
-    /// The start time for the history query in Unix epoch format.
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The end time for the history query in Unix epoch format.
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// An array of execution statuses to filter the history results. Only executions with the specified statuses are returned.
-    #[inline]
-    pub fn execution_statuses(
-        mut self,
-        value: impl rt::Items<t::ExecutionStatus>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().execution_statuses);
-        self
-    }
-    /// Adds one element to `executionStatuses`; see [`execution_statuses`](Self::execution_statuses).
-    #[inline]
-    pub fn push_execution_statuses(
-        mut self,
-        item: impl Into<t::ExecutionStatus>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().execution_statuses, item);
-        self
-    }
-    /// The maximum number of history records to return. Valid range is 1 to 1000.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetScheduledQueryHistoryResponse,
-            e::GetScheduledQueryHistoryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetScheduledQueryHistoryResponse,
-        e::GetScheduledQueryHistoryError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetScheduledQueryHistoryRequest,
-        t::GetScheduledQueryHistoryResponse,
-        e::GetScheduledQueryHistoryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetScheduledQueryHistoryRequest identifier(String));
+    rt::setter!(val_req GetScheduledQueryHistoryRequest start_time(i64));
+    rt::setter!(val_req GetScheduledQueryHistoryRequest end_time(i64));
+    rt::setter!(
+        items GetScheduledQueryHistoryRequest execution_statuses(t::ExecutionStatus)
+        push_execution_statuses
+    );
+    rt::setter!(val_opt GetScheduledQueryHistoryRequest max_results(i32));
+    rt::setter!(into_opt GetScheduledQueryHistoryRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1403,19 +446,15 @@ impl GetScheduledQueryHistory {
     }
 }
 impl super::Client {
-    /// Returns the storage tier policy for the account.
-    ///
-    /// Returns the [`GetStorageTierPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the storage tier policy for the account. Returns [`GetStorageTierPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_tier_policy(&self) -> GetStorageTierPolicy {
-        GetStorageTierPolicy(rt::Call::new(&self.handle, &op::GET_STORAGE_TIER_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Returns the information about the log transformer associated with this log group.
-    ///
-    /// Returns the [`GetTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the information about the log transformer associated with this log group. Returns [`GetTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transformer(&self) -> GetTransformer {
-        GetTransformer(rt::Call::new(&self.handle, &op::GET_TRANSFORMER))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetStorageTierPolicy` operation.
@@ -1433,55 +472,6 @@ rt::operation_type!(
     t::GetStorageTierPolicyResponse, e::GetStorageTierPolicyError,
     op::GET_STORAGE_TIER_POLICY
 );
-impl GetStorageTierPolicy {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetStorageTierPolicyResponse,
-            e::GetStorageTierPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetStorageTierPolicyResponse, e::GetStorageTierPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageTierPolicyRequest,
-        t::GetStorageTierPolicyResponse,
-        e::GetStorageTierPolicyError,
-    > {
-        self.0
-    }
-}
 /// The `GetTransformer` operation.
 ///
 /// Returns the information about the log transformer associated with this log group.
@@ -1499,54 +489,5 @@ rt::operation_type!(
     e::GetTransformerError, op::GET_TRANSFORMER
 );
 impl GetTransformer {
-    /// Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetTransformerResponse, e::GetTransformerError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetTransformerResponse, e::GetTransformerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTransformerRequest,
-        t::GetTransformerResponse,
-        e::GetTransformerError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetTransformerRequest log_group_identifier(String));
 }

@@ -7,96 +7,63 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-    ///
-    /// Returns the [`ListAggregateLogGroupSummaries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html). Returns [`ListAggregateLogGroupSummaries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_aggregate_log_group_summaries(&self) -> ListAggregateLogGroupSummaries {
-        ListAggregateLogGroupSummaries(
-            rt::Call::new(&self.handle, &op::LIST_AGGREGATE_LOG_GROUP_SUMMARIES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
-    ///
-    /// Returns the [`ListAnomalies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section. Returns [`ListAnomalies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_anomalies(&self) -> ListAnomalies {
-        ListAnomalies(rt::Call::new(&self.handle, &op::LIST_ANOMALIES))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
-    ///
-    /// Returns the [`ListIntegrations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service. Returns [`ListIntegrations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_integrations(&self) -> ListIntegrations {
-        ListIntegrations(rt::Call::new(&self.handle, &op::LIST_INTEGRATIONS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of the log anomaly detectors in the account.
-    ///
-    /// Returns the [`ListLogAnomalyDetectors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of the log anomaly detectors in the account. Returns [`ListLogAnomalyDetectors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_log_anomaly_detectors(&self) -> ListLogAnomalyDetectors {
-        ListLogAnomalyDetectors(
-            rt::Call::new(&self.handle, &op::LIST_LOG_ANOMALY_DETECTORS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-    ///
-    /// Returns the [`ListLogGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html). Returns [`ListLogGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_log_groups(&self) -> ListLogGroups {
-        ListLogGroups(rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases.
-    ///
-    /// Returns the [`ListLogGroupsForQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases. Returns [`ListLogGroupsForQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_log_groups_for_query(&self) -> ListLogGroupsForQuery {
-        ListLogGroupsForQuery(
-            rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS_FOR_QUERY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
-    ///
-    /// Returns the [`ListScheduledQueries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries. Returns [`ListScheduledQueries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_scheduled_queries(&self) -> ListScheduledQueries {
-        ListScheduledQueries(rt::Call::new(&self.handle, &op::LIST_SCHEDULED_QUERIES))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
-    ///
-    /// Returns the [`ListSourcesForS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access. Returns [`ListSourcesForS3TableIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_sources_for_s3_table_integration(
         &self,
     ) -> ListSourcesForS3TableIntegration {
-        ListSourcesForS3TableIntegration(
-            rt::Call::new(&self.handle, &op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
-    ///
-    /// Returns the [`ListSyslogConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint. Returns [`ListSyslogConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_syslog_configurations(&self) -> ListSyslogConfigurations {
-        ListSyslogConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_SYSLOG_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead.
-    ///
-    /// Returns the [`ListTagsLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead. Returns [`ListTagsLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Please use the generic tagging API ListTagsForResource")]
-    #[allow(deprecated)]
     #[inline]
     pub fn list_tags_log_group(&self) -> ListTagsLogGroup {
-        ListTagsLogGroup(rt::Call::new(&self.handle, &op::LIST_TAGS_LOG_GROUP))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAggregateLogGroupSummaries` operation.
@@ -117,119 +84,29 @@ rt::operation_type!(
     op::LIST_AGGREGATE_LOG_GROUP_SUMMARIES
 );
 impl ListAggregateLogGroupSummaries {
-    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
-    #[inline]
-    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_identifiers);
-        self
-    }
-    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
-    #[inline]
-    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_identifiers, item);
-        self
-    }
-    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// Filters the results by log group class to include only log groups of the specified class.
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
-    #[inline]
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Filters the results by data source characteristics to include only log groups associated with the specified data sources.
-    #[inline]
-    pub fn data_sources(mut self, value: impl rt::Items<t::DataSourceFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().data_sources);
-        self
-    }
-    /// Adds one element to `dataSources`; see [`data_sources`](Self::data_sources).
-    #[inline]
-    pub fn push_data_sources(mut self, item: impl Into<t::DataSourceFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().data_sources, item);
-        self
-    }
-    /// Specifies how to group the log groups in the summary.
-    #[inline]
-    pub fn group_by(
-        mut self,
-        value: impl Into<t::ListAggregateLogGroupSummariesGroupBy>,
-    ) -> Self {
-        self.0.input_mut().group_by = value.into();
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of aggregated summaries to return. If you omit this parameter, the default is up to 50 aggregated summaries.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListAggregateLogGroupSummariesResponse,
-            e::ListAggregateLogGroupSummariesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListAggregateLogGroupSummariesResponse,
-        e::ListAggregateLogGroupSummariesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAggregateLogGroupSummariesRequest,
-        t::ListAggregateLogGroupSummariesResponse,
-        e::ListAggregateLogGroupSummariesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items ListAggregateLogGroupSummariesRequest account_identifiers(String)
+        push_account_identifiers
+    );
+    rt::setter!(
+        val_opt ListAggregateLogGroupSummariesRequest include_linked_accounts(bool)
+    );
+    rt::setter!(
+        into_opt ListAggregateLogGroupSummariesRequest log_group_class(t::LogGroupClass)
+    );
+    rt::setter!(
+        into_opt ListAggregateLogGroupSummariesRequest log_group_name_pattern(String)
+    );
+    rt::setter!(
+        items ListAggregateLogGroupSummariesRequest data_sources(t::DataSourceFilter)
+        push_data_sources
+    );
+    rt::setter!(
+        into_req ListAggregateLogGroupSummariesRequest
+        group_by(t::ListAggregateLogGroupSummariesGroupBy)
+    );
+    rt::setter!(into_opt ListAggregateLogGroupSummariesRequest next_token(String));
+    rt::setter!(val_opt ListAggregateLogGroupSummariesRequest limit(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -259,74 +136,10 @@ rt::operation_type!(
     e::ListAnomaliesError, op::LIST_ANOMALIES
 );
 impl ListAnomalies {
-    /// Use this to optionally limit the results to only the anomalies found by a certain anomaly detector.
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = Some(value.into());
-        self
-    }
-    /// You can specify this parameter if you want to the operation to return only anomalies that are currently either suppressed or unsuppressed.
-    #[inline]
-    pub fn suppression_state(mut self, value: impl Into<t::SuppressionState>) -> Self {
-        self.0.input_mut().suppression_state = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return. If you don't specify a value, the default maximum value of 50 items is used.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAnomaliesResponse, e::ListAnomaliesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAnomaliesResponse, e::ListAnomaliesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAnomaliesRequest,
-        t::ListAnomaliesResponse,
-        e::ListAnomaliesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListAnomaliesRequest anomaly_detector_arn(String));
+    rt::setter!(into_opt ListAnomaliesRequest suppression_state(t::SuppressionState));
+    rt::setter!(val_opt ListAnomaliesRequest limit(i32));
+    rt::setter!(into_opt ListAnomaliesRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -356,68 +169,11 @@ rt::operation_type!(
     e::ListIntegrationsError, op::LIST_INTEGRATIONS
 );
 impl ListIntegrations {
-    /// To limit the results to integrations that start with a certain name prefix, specify that name prefix here.
-    #[inline]
-    pub fn integration_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name_prefix = Some(value.into());
-        self
-    }
-    /// To limit the results to integrations of a certain type, specify that type here.
-    #[inline]
-    pub fn integration_type(mut self, value: impl Into<t::IntegrationType>) -> Self {
-        self.0.input_mut().integration_type = Some(value.into());
-        self
-    }
-    /// To limit the results to integrations with a certain status, specify that status here.
-    #[inline]
-    pub fn integration_status(mut self, value: impl Into<t::IntegrationStatus>) -> Self {
-        self.0.input_mut().integration_status = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListIntegrationsResponse, e::ListIntegrationsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListIntegrationsResponse, e::ListIntegrationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListIntegrationsRequest,
-        t::ListIntegrationsResponse,
-        e::ListIntegrationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListIntegrationsRequest integration_name_prefix(String));
+    rt::setter!(into_opt ListIntegrationsRequest integration_type(t::IntegrationType));
+    rt::setter!(
+        into_opt ListIntegrationsRequest integration_status(t::IntegrationStatus)
+    );
 }
 /// The `ListLogAnomalyDetectors` operation.
 ///
@@ -435,74 +191,9 @@ rt::operation_type!(
     op::LIST_LOG_ANOMALY_DETECTORS
 );
 impl ListLogAnomalyDetectors {
-    /// Use this to optionally filter the results to only include anomaly detectors that are associated with the specified log group.
-    #[inline]
-    pub fn filter_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_log_group_arn = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return. If you don't specify a value, the default maximum value of 50 items is used.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListLogAnomalyDetectorsResponse,
-            e::ListLogAnomalyDetectorsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListLogAnomalyDetectorsResponse,
-        e::ListLogAnomalyDetectorsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListLogAnomalyDetectorsRequest,
-        t::ListLogAnomalyDetectorsResponse,
-        e::ListLogAnomalyDetectorsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListLogAnomalyDetectorsRequest filter_log_group_arn(String));
+    rt::setter!(val_opt ListLogAnomalyDetectorsRequest limit(i32));
+    rt::setter!(into_opt ListLogAnomalyDetectorsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -536,128 +227,23 @@ rt::operation_type!(
     e::ListLogGroupsError, op::LIST_LOG_GROUPS
 );
 impl ListLogGroups {
-    /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
-    #[inline]
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned.
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
-    #[inline]
-    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().account_identifiers);
-        self
-    }
-    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
-    #[inline]
-    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().account_identifiers, item);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of log groups to return. If you omit this parameter, the default is up to 50 log groups.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// An array of data source filters to filter log groups by their associated data sources. You can filter by data source name, type, or both. Multiple filters within the same dimension are combined with OR logic, while filters across different dimensions are combined with AND logic.
-    #[inline]
-    pub fn data_sources(mut self, value: impl rt::Items<t::DataSourceFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().data_sources);
-        self
-    }
-    /// Adds one element to `dataSources`; see [`data_sources`](Self::data_sources).
-    #[inline]
-    pub fn push_data_sources(mut self, item: impl Into<t::DataSourceFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().data_sources, item);
-        self
-    }
-    /// An array of field index names to filter log groups that have specific field indexes. Only log groups containing all specified field indexes are returned. You can specify 1 to 20 field index names, each with 1 to 512 characters.
-    #[inline]
-    pub fn field_index_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().field_index_names);
-        self
-    }
-    /// Adds one element to `fieldIndexNames`; see [`field_index_names`](Self::field_index_names).
-    #[inline]
-    pub fn push_field_index_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().field_index_names, item);
-        self
-    }
-    /// An array of tag filters to return only log groups that have specific tags. Multiple filters are combined with AND logic.
-    #[inline]
-    pub fn log_group_tags(mut self, value: impl rt::Items<t::TagFilter>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_tags);
-        self
-    }
-    /// Adds one element to `logGroupTags`; see [`log_group_tags`](Self::log_group_tags).
-    #[inline]
-    pub fn push_log_group_tags(mut self, item: impl Into<t::TagFilter>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListLogGroupsResponse, e::ListLogGroupsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListLogGroupsResponse, e::ListLogGroupsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListLogGroupsRequest,
-        t::ListLogGroupsResponse,
-        e::ListLogGroupsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListLogGroupsRequest log_group_name_pattern(String));
+    rt::setter!(into_opt ListLogGroupsRequest log_group_class(t::LogGroupClass));
+    rt::setter!(val_opt ListLogGroupsRequest include_linked_accounts(bool));
+    rt::setter!(
+        items ListLogGroupsRequest account_identifiers(String) push_account_identifiers
+    );
+    rt::setter!(into_opt ListLogGroupsRequest next_token(String));
+    rt::setter!(val_opt ListLogGroupsRequest limit(i32));
+    rt::setter!(
+        items ListLogGroupsRequest data_sources(t::DataSourceFilter) push_data_sources
+    );
+    rt::setter!(
+        items ListLogGroupsRequest field_index_names(String) push_field_index_names
+    );
+    rt::setter!(
+        items ListLogGroupsRequest log_group_tags(t::TagFilter) push_log_group_tags
+    );
 }
 /// The `ListLogGroupsForQuery` operation.
 ///
@@ -677,74 +263,9 @@ rt::operation_type!(
     op::LIST_LOG_GROUPS_FOR_QUERY
 );
 impl ListLogGroupsForQuery {
-    /// The ID of the query to use. This query ID is from the response to your [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operation.
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = value.into();
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Limits the number of returned log groups to the specified number.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListLogGroupsForQueryResponse,
-            e::ListLogGroupsForQueryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListLogGroupsForQueryResponse,
-        e::ListLogGroupsForQueryError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListLogGroupsForQueryRequest,
-        t::ListLogGroupsForQueryResponse,
-        e::ListLogGroupsForQueryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListLogGroupsForQueryRequest query_id(String));
+    rt::setter!(into_opt ListLogGroupsForQueryRequest next_token(String));
+    rt::setter!(val_opt ListLogGroupsForQueryRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -775,77 +296,10 @@ rt::operation_type!(
     op::LIST_SCHEDULED_QUERIES
 );
 impl ListScheduledQueries {
-    /// The maximum number of scheduled queries to return. Valid range is 1 to 1000.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Filter scheduled queries by state. Valid values are `ENABLED` and `DISABLED`. If not specified, all scheduled queries are returned.
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ScheduledQueryState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Filter scheduled queries by schedule type. Valid values are `CUSTOMER_MANAGED` and `AWS_MANAGED`. If not specified, scheduled queries of all schedule types are returned.
-    #[inline]
-    pub fn schedule_type(mut self, value: impl Into<t::ScheduleType>) -> Self {
-        self.0.input_mut().schedule_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListScheduledQueriesResponse,
-            e::ListScheduledQueriesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListScheduledQueriesResponse, e::ListScheduledQueriesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListScheduledQueriesRequest,
-        t::ListScheduledQueriesResponse,
-        e::ListScheduledQueriesError,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt ListScheduledQueriesRequest max_results(i32));
+    rt::setter!(into_opt ListScheduledQueriesRequest next_token(String));
+    rt::setter!(into_opt ListScheduledQueriesRequest state(t::ScheduledQueryState));
+    rt::setter!(into_opt ListScheduledQueriesRequest schedule_type(t::ScheduleType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -876,74 +330,11 @@ rt::operation_type!(
     e::ListSourcesForS3TableIntegrationError, op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION
 );
 impl ListSourcesForS3TableIntegration {
-    /// The Amazon Resource Name (ARN) of the S3 Table Integration to list associations for.
-    #[inline]
-    pub fn integration_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_arn = value.into();
-        self
-    }
-    /// The maximum number of associations to return in a single call. Valid range is 1 to 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListSourcesForS3TableIntegrationResponse,
-            e::ListSourcesForS3TableIntegrationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListSourcesForS3TableIntegrationResponse,
-        e::ListSourcesForS3TableIntegrationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSourcesForS3TableIntegrationRequest,
-        t::ListSourcesForS3TableIntegrationResponse,
-        e::ListSourcesForS3TableIntegrationError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListSourcesForS3TableIntegrationRequest integration_arn(String)
+    );
+    rt::setter!(val_opt ListSourcesForS3TableIntegrationRequest max_results(i32));
+    rt::setter!(into_opt ListSourcesForS3TableIntegrationRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -974,80 +365,10 @@ rt::operation_type!(
     op::LIST_SYSLOG_CONFIGURATIONS
 );
 impl ListSyslogConfigurations {
-    /// The name or ARN of the log group to filter syslog configurations for.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// The ID of the VPC endpoint to filter syslog configurations for.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. You received this token from a previous call.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of syslog configurations to return in the response.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListSyslogConfigurationsResponse,
-            e::ListSyslogConfigurationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListSyslogConfigurationsResponse,
-        e::ListSyslogConfigurationsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSyslogConfigurationsRequest,
-        t::ListSyslogConfigurationsResponse,
-        e::ListSyslogConfigurationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListSyslogConfigurationsRequest log_group_identifier(String));
+    rt::setter!(into_opt ListSyslogConfigurationsRequest vpc_endpoint_id(String));
+    rt::setter!(into_opt ListSyslogConfigurationsRequest next_token(String));
+    rt::setter!(val_opt ListSyslogConfigurationsRequest max_results(i32));
 }
 /// The `ListTagsForResource` operation.
 ///
@@ -1064,59 +385,7 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The ARN of the resource that you want to view tags for.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceResponse,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }
 /// The `ListTagsLogGroup` operation.
 ///
@@ -1135,54 +404,5 @@ rt::operation_type!(
     t::ListTagsLogGroupResponse, e::ListTagsLogGroupError, op::LIST_TAGS_LOG_GROUP
 );
 impl ListTagsLogGroup {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTagsLogGroupResponse, e::ListTagsLogGroupError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsLogGroupResponse, e::ListTagsLogGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsLogGroupRequest,
-        t::ListTagsLogGroupResponse,
-        e::ListTagsLogGroupError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsLogGroupRequest log_group_name(String));
 }

@@ -3,8 +3,6 @@
 mod a;
 mod c;
 mod d;
-mod d2;
-mod d3;
 mod f;
 mod g;
 mod l;
@@ -15,8 +13,6 @@ mod u;
 pub use a::*;
 pub use c::*;
 pub use d::*;
-pub use d2::*;
-pub use d3::*;
 pub use f::*;
 pub use g::*;
 pub use l::*;

@@ -7,127 +7,85 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates an account-level data protection policy, subscription filter policy, field index policy, transformer policy, metric extraction policy, or retention policy that applies to all log groups, a subset of log groups, or a data source name and type combination in the account. Account-level policies are Region-specific: a policy applies only to log groups in the Region where you create it. To apply a policy across multiple Regions, create the policy separately in each Region.
-    ///
-    /// Returns the [`PutAccountPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an account-level data protection policy, subscription filter policy, field index policy, transformer policy, metric extraction policy, or retention policy that applies to all log groups, a subset of log groups, or a data source name and type combination in the account. Account-level policies are Region-specific: a policy applies only to log groups in the Region where you create it. To apply a policy across multiple Regions, create the policy separately in each Region. Returns [`PutAccountPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_account_policy(&self) -> PutAccountPolicy {
-        PutAccountPolicy(rt::Call::new(&self.handle, &op::PUT_ACCOUNT_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled.
-    ///
-    /// Returns the [`PutBearerTokenAuthentication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled. Returns [`PutBearerTokenAuthentication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bearer_token_authentication(&self) -> PutBearerTokenAuthentication {
-        PutBearerTokenAuthentication(
-            rt::Call::new(&self.handle, &op::PUT_BEARER_TOKEN_AUTHENTICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data.
-    ///
-    /// Returns the [`PutDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data. Returns [`PutDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
-        PutDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination.
-    ///
-    /// Returns the [`PutDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination. Returns [`PutDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_destination(&self) -> PutDeliveryDestination {
-        PutDeliveryDestination(
-            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following:
-    ///
-    /// Returns the [`PutDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following: Returns [`PutDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_destination_policy(&self) -> PutDeliveryDestinationPolicy {
-        PutDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces.
-    ///
-    /// Returns the [`PutDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces. Returns [`PutDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_source(&self) -> PutDeliverySource {
-        PutDeliverySource(rt::Call::new(&self.handle, &op::PUT_DELIVERY_SOURCE))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
-    ///
-    /// Returns the [`PutDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions. Returns [`PutDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_destination(&self) -> PutDestination {
-        PutDestination(rt::Call::new(&self.handle, &op::PUT_DESTINATION))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
-    ///
-    /// Returns the [`PutDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination. Returns [`PutDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_destination_policy(&self) -> PutDestinationPolicy {
-        PutDestinationPolicy(rt::Call::new(&self.handle, &op::PUT_DESTINATION_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html).
-    ///
-    /// Returns the [`PutIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html). Returns [`PutIndexPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_index_policy(&self) -> PutIndexPolicy {
-        PutIndexPolicy(rt::Call::new(&self.handle, &op::PUT_INDEX_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
-    ///
-    /// Returns the [`PutIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account. Returns [`PutIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_integration(&self) -> PutIntegration {
-        PutIntegration(rt::Call::new(&self.handle, &op::PUT_INTEGRATION))
+        rt::builder(&self.handle)
     }
-    /// Uploads a batch of log events to the specified log stream.
-    ///
-    /// Returns the [`PutLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a batch of log events to the specified log stream. Returns [`PutLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_events(&self) -> PutLogEvents {
-        PutLogEvents(rt::Call::new(&self.handle, &op::PUT_LOG_EVENTS))
+        rt::builder(&self.handle)
     }
-    /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled.
-    ///
-    /// Returns the [`PutLogGroupDeletionProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled. Returns [`PutLogGroupDeletionProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_group_deletion_protection(&self) -> PutLogGroupDeletionProtection {
-        PutLogGroupDeletionProtection(
-            rt::Call::new(&self.handle, &op::PUT_LOG_GROUP_DELETION_PROTECTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
-    ///
-    /// Returns the [`PutMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html). Returns [`PutMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_filter(&self) -> PutMetricFilter {
-        PutMetricFilter(rt::Call::new(&self.handle, &op::PUT_METRIC_FILTER))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html).
-    ///
-    /// Returns the [`PutQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html). Returns [`PutQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_query_definition(&self) -> PutQueryDefinition {
-        PutQueryDefinition(rt::Call::new(&self.handle, &op::PUT_QUERY_DEFINITION))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions:
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions: Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group.
-    ///
-    /// Returns the [`PutRetentionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group. Returns [`PutRetentionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_retention_policy(&self) -> PutRetentionPolicy {
-        PutRetentionPolicy(rt::Call::new(&self.handle, &op::PUT_RETENTION_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAccountPolicy` operation.
@@ -320,86 +278,12 @@ rt::operation_type!(
     e::PutAccountPolicyError, op::PUT_ACCOUNT_POLICY
 );
 impl PutAccountPolicy {
-    /// A name for the policy. This must be unique within the account and cannot start with `aws/`.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = value.into();
-        self
-    }
-    /// Specify the policy, in JSON.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// The type of policy that you're creating or updating.
-    #[inline]
-    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
-        self.0.input_mut().policy_type = value.into();
-        self
-    }
-    /// Currently the only valid value for this parameter is `ALL`, which specifies that the data protection policy applies to all log groups in the account. If you omit this parameter, the default of `ALL` is used.
-    #[inline]
-    pub fn scope(mut self, value: impl Into<t::Scope>) -> Self {
-        self.0.input_mut().scope = Some(value.into());
-        self
-    }
-    /// Use this parameter to apply the new policy to a subset of log groups in the account or a data source name and type combination.
-    #[inline]
-    pub fn selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().selection_criteria = Some(value.into());
-        self
-    }
-    /// Specifies whether to preview the impact of the policy without creating or updating it. If you specify `true`, CloudWatch Logs validates the request, does not save the policy, and returns the estimated impact in `dryRunResult` instead of `accountPolicy`. The default is `false`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutAccountPolicyResponse, e::PutAccountPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutAccountPolicyResponse, e::PutAccountPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAccountPolicyRequest,
-        t::PutAccountPolicyResponse,
-        e::PutAccountPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutAccountPolicyRequest policy_name(String));
+    rt::setter!(into_req PutAccountPolicyRequest policy_document(String));
+    rt::setter!(into_req PutAccountPolicyRequest policy_type(t::PolicyType));
+    rt::setter!(into_opt PutAccountPolicyRequest scope(t::Scope));
+    rt::setter!(into_opt PutAccountPolicyRequest selection_criteria(String));
+    rt::setter!(val_opt PutAccountPolicyRequest dry_run(bool));
 }
 /// The `PutBearerTokenAuthentication` operation.
 ///
@@ -418,62 +302,13 @@ rt::operation_type!(
     e::PutBearerTokenAuthenticationError, op::PUT_BEARER_TOKEN_AUTHENTICATION
 );
 impl PutBearerTokenAuthentication {
-    /// The name or ARN of the log group.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Whether to enable bearer token authentication.
-    #[inline]
-    pub fn bearer_token_authentication_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bearer_token_authentication_enabled = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutBearerTokenAuthenticationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutBearerTokenAuthenticationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutBearerTokenAuthenticationRequest,
-        rt::Unit,
-        e::PutBearerTokenAuthenticationError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req PutBearerTokenAuthenticationRequest log_group_identifier(String)
+    );
+    rt::setter!(
+        val_req PutBearerTokenAuthenticationRequest
+        bearer_token_authentication_enabled(bool)
+    );
 }
 /// The `PutDataProtectionPolicy` operation.
 ///
@@ -499,68 +334,8 @@ rt::operation_type!(
     op::PUT_DATA_PROTECTION_POLICY
 );
 impl PutDataProtectionPolicy {
-    /// Specify either the log group name or log group ARN.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Specify the data protection policy, in JSON.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutDataProtectionPolicyResponse,
-            e::PutDataProtectionPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutDataProtectionPolicyResponse,
-        e::PutDataProtectionPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDataProtectionPolicyRequest,
-        t::PutDataProtectionPolicyResponse,
-        e::PutDataProtectionPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutDataProtectionPolicyRequest log_group_identifier(String));
+    rt::setter!(into_req PutDataProtectionPolicyRequest policy_document(String));
 }
 /// The `PutDeliveryDestination` operation.
 ///
@@ -591,108 +366,18 @@ rt::operation_type!(
     op::PUT_DELIVERY_DESTINATION
 );
 impl PutDeliveryDestination {
-    /// A name for this delivery destination. This name must be unique for all delivery destinations in your account.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The format for the logs that this delivery destination will receive.
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
-        self.0.input_mut().output_format = Some(value.into());
-        self
-    }
-    /// A structure that contains the ARN of the Amazon Web Services resource that will receive the logs.
-    #[inline]
-    pub fn delivery_destination_configuration(
-        mut self,
-        value: t::DeliveryDestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().delivery_destination_configuration = Some(value);
-        self
-    }
-    /// The type of delivery destination. This parameter specifies the target service where log data will be delivered. Valid values include:
-    #[inline]
-    pub fn delivery_destination_type(
-        mut self,
-        value: impl Into<t::DeliveryDestinationType>,
-    ) -> Self {
-        self.0.input_mut().delivery_destination_type = Some(value.into());
-        self
-    }
-    /// The ARN of an IAM role in your account that CloudWatch Logs assumes to deliver to this delivery destination. The trust policy of the role must allow CloudWatch Logs to assume it. This parameter is supported only for X-Ray trace delivery destinations.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// An optional list of key-value pairs to associate with the resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutDeliveryDestinationResponse,
-            e::PutDeliveryDestinationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutDeliveryDestinationResponse,
-        e::PutDeliveryDestinationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDeliveryDestinationRequest,
-        t::PutDeliveryDestinationResponse,
-        e::PutDeliveryDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutDeliveryDestinationRequest name(String));
+    rt::setter!(into_opt PutDeliveryDestinationRequest output_format(t::OutputFormat));
+    rt::setter!(
+        val_opt PutDeliveryDestinationRequest
+        delivery_destination_configuration(t::DeliveryDestinationConfiguration)
+    );
+    rt::setter!(
+        into_opt PutDeliveryDestinationRequest
+        delivery_destination_type(t::DeliveryDestinationType)
+    );
+    rt::setter!(into_opt PutDeliveryDestinationRequest role_arn(String));
+    rt::setter!(entries PutDeliveryDestinationRequest tags(String, String) insert_tags);
 }
 /// The `PutDeliveryDestinationPolicy` operation.
 ///
@@ -719,68 +404,12 @@ rt::operation_type!(
     op::PUT_DELIVERY_DESTINATION_POLICY
 );
 impl PutDeliveryDestinationPolicy {
-    /// The name of the delivery destination to assign this policy to.
-    #[inline]
-    pub fn delivery_destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_name = value.into();
-        self
-    }
-    /// The contents of the policy.
-    #[inline]
-    pub fn delivery_destination_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delivery_destination_policy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutDeliveryDestinationPolicyResponse,
-            e::PutDeliveryDestinationPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::PutDeliveryDestinationPolicyResponse,
-        e::PutDeliveryDestinationPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDeliveryDestinationPolicyRequest,
-        t::PutDeliveryDestinationPolicyResponse,
-        e::PutDeliveryDestinationPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req PutDeliveryDestinationPolicyRequest delivery_destination_name(String)
+    );
+    rt::setter!(
+        into_req PutDeliveryDestinationPolicyRequest delivery_destination_policy(String)
+    );
 }
 /// The `PutDeliverySource` operation.
 ///
@@ -810,103 +439,14 @@ rt::operation_type!(
     e::PutDeliverySourceError, op::PUT_DELIVERY_SOURCE
 );
 impl PutDeliverySource {
-    /// A name for this delivery source. This name must be unique for all delivery sources in your account.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The ARN of the Amazon Web Services resource that is generating and sending logs. For example, `arn:aws:workmail:us-east-1:123456789012:organization/m-1234EXAMPLEabcd1234abcd1234abcd1234`
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Defines the type of log that the source is sending.
-    #[inline]
-    pub fn log_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_type = value.into();
-        self
-    }
-    /// An optional list of key-value pairs to associate with the resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255 characters in length. For example, `{"samplingRate": "50"}`.
-    #[inline]
-    pub fn delivery_source_configuration(
-        mut self,
-        value: impl rt::Entries<String, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().delivery_source_configuration);
-        self
-    }
-    /// Adds one entry to `deliverySourceConfiguration`; see [`delivery_source_configuration`](Self::delivery_source_configuration).
-    #[inline]
-    pub fn insert_delivery_source_configuration(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().delivery_source_configuration, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutDeliverySourceResponse, e::PutDeliverySourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutDeliverySourceResponse, e::PutDeliverySourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDeliverySourceRequest,
-        t::PutDeliverySourceResponse,
-        e::PutDeliverySourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutDeliverySourceRequest name(String));
+    rt::setter!(into_req PutDeliverySourceRequest resource_arn(String));
+    rt::setter!(into_req PutDeliverySourceRequest log_type(String));
+    rt::setter!(entries PutDeliverySourceRequest tags(String, String) insert_tags);
+    rt::setter!(
+        entries PutDeliverySourceRequest delivery_source_configuration(String, String)
+        insert_delivery_source_configuration
+    );
 }
 /// The `PutDestination` operation.
 ///
@@ -929,84 +469,10 @@ rt::operation_type!(
     e::PutDestinationError, op::PUT_DESTINATION
 );
 impl PutDestination {
-    /// A name for the destination.
-    #[inline]
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name = value.into();
-        self
-    }
-    /// The ARN of an Amazon Kinesis stream to which to deliver matching log events.
-    #[inline]
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_arn = value.into();
-        self
-    }
-    /// The ARN of an IAM role that grants CloudWatch Logs permissions to call the Amazon Kinesis `PutRecord` operation on the destination stream.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// An optional list of key-value pairs to associate with the resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutDestinationResponse, e::PutDestinationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutDestinationResponse, e::PutDestinationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDestinationRequest,
-        t::PutDestinationResponse,
-        e::PutDestinationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutDestinationRequest destination_name(String));
+    rt::setter!(into_req PutDestinationRequest target_arn(String));
+    rt::setter!(into_req PutDestinationRequest role_arn(String));
+    rt::setter!(entries PutDestinationRequest tags(String, String) insert_tags);
 }
 /// The `PutDestinationPolicy` operation.
 ///
@@ -1023,68 +489,9 @@ rt::operation_type!(
     e::PutDestinationPolicyError, op::PUT_DESTINATION_POLICY
 );
 impl PutDestinationPolicy {
-    /// A name for an existing destination.
-    #[inline]
-    pub fn destination_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name = value.into();
-        self
-    }
-    /// An IAM policy document that authorizes cross-account users to deliver their log events to the associated destination. This can be up to 5120 bytes.
-    #[inline]
-    pub fn access_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_policy = value.into();
-        self
-    }
-    /// Specify true if you are updating an existing destination policy to grant permission to an organization ID instead of granting permission to individual Amazon Web Services accounts. Before you update a destination policy this way, you must first update the subscription filters in the accounts that send logs to this destination. If you do not, the subscription filters might stop working. By specifying `true` for `forceUpdate`, you are affirming that you have already updated the subscription filters. For more information, see [Updating an existing cross-account subscription](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Cross-Account-Log_Subscription-Update.html)
-    #[inline]
-    pub fn force_update(mut self, value: bool) -> Self {
-        self.0.input_mut().force_update = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutDestinationPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutDestinationPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDestinationPolicyRequest,
-        rt::Unit,
-        e::PutDestinationPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutDestinationPolicyRequest destination_name(String));
+    rt::setter!(into_req PutDestinationPolicyRequest access_policy(String));
+    rt::setter!(val_opt PutDestinationPolicyRequest force_update(bool));
 }
 /// The `PutIndexPolicy` operation.
 ///
@@ -1128,62 +535,8 @@ rt::operation_type!(
     e::PutIndexPolicyError, op::PUT_INDEX_POLICY
 );
 impl PutIndexPolicy {
-    /// Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log\_group\_name* Don't include an \* at the end.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// The index policy document, in JSON format. The following is an example of an index policy document that creates indexes with different types.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutIndexPolicyResponse, e::PutIndexPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutIndexPolicyResponse, e::PutIndexPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutIndexPolicyRequest,
-        t::PutIndexPolicyResponse,
-        e::PutIndexPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutIndexPolicyRequest log_group_identifier(String));
+    rt::setter!(into_req PutIndexPolicyRequest policy_document(String));
 }
 /// The `PutIntegration` operation.
 ///
@@ -1204,68 +557,9 @@ rt::operation_type!(
     e::PutIntegrationError, op::PUT_INTEGRATION
 );
 impl PutIntegration {
-    /// A name for the integration.
-    #[inline]
-    pub fn integration_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().integration_name = value.into();
-        self
-    }
-    /// A structure that contains configuration information for the integration that you are creating.
-    #[inline]
-    pub fn resource_config(mut self, value: t::ResourceConfig) -> Self {
-        self.0.input_mut().resource_config = value;
-        self
-    }
-    /// The type of integration. Currently, the only supported type is `OPENSEARCH`.
-    #[inline]
-    pub fn integration_type(mut self, value: impl Into<t::IntegrationType>) -> Self {
-        self.0.input_mut().integration_type = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutIntegrationResponse, e::PutIntegrationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutIntegrationResponse, e::PutIntegrationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutIntegrationRequest,
-        t::PutIntegrationResponse,
-        e::PutIntegrationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutIntegrationRequest integration_name(String));
+    rt::setter!(val_req PutIntegrationRequest resource_config(t::ResourceConfig));
+    rt::setter!(into_req PutIntegrationRequest integration_type(t::IntegrationType));
 }
 /// The `PutLogEvents` operation.
 ///
@@ -1299,86 +593,11 @@ rt::operation_type!(
     op::PUT_LOG_EVENTS
 );
 impl PutLogEvents {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The name of the log stream.
-    #[inline]
-    pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name = value.into();
-        self
-    }
-    /// The log events.
-    #[inline]
-    pub fn log_events(mut self, value: impl rt::Items<t::InputLogEvent>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_events);
-        self
-    }
-    /// Adds one element to `logEvents`; see [`log_events`](Self::log_events).
-    #[inline]
-    pub fn push_log_events(mut self, item: impl Into<t::InputLogEvent>) -> Self {
-        rt::push(&mut self.0.input_mut().log_events, item);
-        self
-    }
-    /// The sequence token obtained from the response of the previous `PutLogEvents` call.
-    #[inline]
-    pub fn sequence_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sequence_token = Some(value.into());
-        self
-    }
-    /// The entity associated with the log events.
-    #[inline]
-    pub fn entity(mut self, value: t::Entity) -> Self {
-        self.0.input_mut().entity = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutLogEventsResponse, e::PutLogEventsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutLogEventsResponse, e::PutLogEventsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutLogEventsRequest,
-        t::PutLogEventsResponse,
-        e::PutLogEventsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutLogEventsRequest log_group_name(String));
+    rt::setter!(into_req PutLogEventsRequest log_stream_name(String));
+    rt::setter!(items PutLogEventsRequest log_events(t::InputLogEvent) push_log_events);
+    rt::setter!(into_opt PutLogEventsRequest sequence_token(String));
+    rt::setter!(val_opt PutLogEventsRequest entity(t::Entity));
 }
 /// The `PutLogGroupDeletionProtection` operation.
 ///
@@ -1397,62 +616,12 @@ rt::operation_type!(
     e::PutLogGroupDeletionProtectionError, op::PUT_LOG_GROUP_DELETION_PROTECTION
 );
 impl PutLogGroupDeletionProtection {
-    /// The name or ARN of the log group.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Whether to enable deletion protection.
-    #[inline]
-    pub fn deletion_protection_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().deletion_protection_enabled = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutLogGroupDeletionProtectionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutLogGroupDeletionProtectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutLogGroupDeletionProtectionRequest,
-        rt::Unit,
-        e::PutLogGroupDeletionProtectionError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req PutLogGroupDeletionProtectionRequest log_group_identifier(String)
+    );
+    rt::setter!(
+        val_req PutLogGroupDeletionProtectionRequest deletion_protection_enabled(bool)
+    );
 }
 /// The `PutMetricFilter` operation.
 ///
@@ -1477,105 +646,19 @@ rt::operation_type!(
     op::PUT_METRIC_FILTER
 );
 impl PutMetricFilter {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// A name for the metric filter.
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
-    /// A filter pattern for extracting metric data out of ingested log events.
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = value.into();
-        self
-    }
-    /// A collection of information that defines how metric data gets emitted.
-    #[inline]
-    pub fn metric_transformations(
-        mut self,
-        value: impl rt::Items<t::MetricTransformation>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().metric_transformations);
-        self
-    }
-    /// Adds one element to `metricTransformations`; see [`metric_transformations`](Self::metric_transformations).
-    #[inline]
-    pub fn push_metric_transformations(
-        mut self,
-        item: impl Into<t::MetricTransformation>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().metric_transformations, item);
-        self
-    }
-    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
-    #[inline]
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// A filter expression that specifies which log events should be processed by this metric filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like `=`, `!=`, `AND`, `OR`, `IN`, `NOT IN`. Example: `@aws.region = "us-east-1"` or `@aws.account IN ["123456789012", "987654321098"]`. Maximum length: 2000 characters.
-    #[inline]
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_selection_criteria = Some(value.into());
-        self
-    }
-    /// A list of system fields to emit as additional dimensions in the generated metrics. Valid values are `@aws.account` and `@aws.region`. These dimensions help identify the source of centralized log data and count toward the total dimension limit for metric filters.
-    #[inline]
-    pub fn emit_system_field_dimensions(
-        mut self,
-        value: impl rt::Items<String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().emit_system_field_dimensions);
-        self
-    }
-    /// Adds one element to `emitSystemFieldDimensions`; see [`emit_system_field_dimensions`](Self::emit_system_field_dimensions).
-    #[inline]
-    pub fn push_emit_system_field_dimensions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().emit_system_field_dimensions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricFilterError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError> {
-        self.0
-    }
+    rt::setter!(into_req PutMetricFilterRequest log_group_name(String));
+    rt::setter!(into_req PutMetricFilterRequest filter_name(String));
+    rt::setter!(into_req PutMetricFilterRequest filter_pattern(String));
+    rt::setter!(
+        items PutMetricFilterRequest metric_transformations(t::MetricTransformation)
+        push_metric_transformations
+    );
+    rt::setter!(val_opt PutMetricFilterRequest apply_on_transformed_logs(bool));
+    rt::setter!(into_opt PutMetricFilterRequest field_selection_criteria(String));
+    rt::setter!(
+        items PutMetricFilterRequest emit_system_field_dimensions(String)
+        push_emit_system_field_dimensions
+    );
 }
 /// The `PutQueryDefinition` operation.
 ///
@@ -1596,107 +679,17 @@ rt::operation_type!(
     e::PutQueryDefinitionError, op::PUT_QUERY_DEFINITION
 );
 impl PutQueryDefinition {
-    /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
-    /// A name for the query definition. If you are saving numerous query definitions, we recommend that you name them. This way, you can find the ones you want by using the first part of the name as a filter in the `queryDefinitionNamePrefix` parameter of [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// If you are updating a query definition, use this parameter to specify the ID of the query definition that you want to update. You can use [DescribeQueryDefinitions](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeQueryDefinitions.html) to retrieve the IDs of your saved query definitions.
-    #[inline]
-    pub fn query_definition_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_definition_id = Some(value.into());
-        self
-    }
-    /// Use this parameter to include specific log groups as part of your query definition. If your query uses the OpenSearch Service query language, you specify the log group names inside the `querystring` instead of here.
-    #[inline]
-    pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_names);
-        self
-    }
-    /// Adds one element to `logGroupNames`; see [`log_group_names`](Self::log_group_names).
-    #[inline]
-    pub fn push_log_group_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_names, item);
-        self
-    }
-    /// The query string to use for this definition. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// Used as an idempotency token, to avoid returning an exception if the service receives the same request twice because of a network error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Use this parameter to include specific query parameters as part of your query definition. Query parameters are supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your query string that are substituted with values at execution time. Use the `{{parameterName}}` syntax in your query string to reference a parameter.
-    #[inline]
-    pub fn parameters(mut self, value: impl rt::Items<t::QueryParameter>) -> Self {
-        value.add_to(&mut self.0.input_mut().parameters);
-        self
-    }
-    /// Adds one element to `parameters`; see [`parameters`](Self::parameters).
-    #[inline]
-    pub fn push_parameters(mut self, item: impl Into<t::QueryParameter>) -> Self {
-        rt::push(&mut self.0.input_mut().parameters, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutQueryDefinitionResponse,
-            e::PutQueryDefinitionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutQueryDefinitionResponse, e::PutQueryDefinitionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutQueryDefinitionRequest,
-        t::PutQueryDefinitionResponse,
-        e::PutQueryDefinitionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt PutQueryDefinitionRequest query_language(t::QueryLanguage));
+    rt::setter!(into_req PutQueryDefinitionRequest name(String));
+    rt::setter!(into_opt PutQueryDefinitionRequest query_definition_id(String));
+    rt::setter!(
+        items PutQueryDefinitionRequest log_group_names(String) push_log_group_names
+    );
+    rt::setter!(into_req PutQueryDefinitionRequest query_string(String));
+    rt::setter!(into_opt PutQueryDefinitionRequest client_token(String));
+    rt::setter!(
+        items PutQueryDefinitionRequest parameters(t::QueryParameter) push_parameters
+    );
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -1719,74 +712,10 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// Name of the new policy. This parameter is required.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Details of the new policy, including the identity of the principal that is enabled to put logs to this account. This is formatted as a JSON string. This parameter is required.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// The ARN of the CloudWatch Logs resource to which the resource policy needs to be added or attached. Currently only supports LogGroup ARN.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = Some(value.into());
-        self
-    }
-    /// The expected revision ID of the resource policy. Required when `resourceArn` is provided to prevent concurrent modifications. Use `null` when creating a resource policy for the first time.
-    #[inline]
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_revision_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutResourcePolicyRequest,
-        t::PutResourcePolicyResponse,
-        e::PutResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt PutResourcePolicyRequest policy_name(String));
+    rt::setter!(into_opt PutResourcePolicyRequest policy_document(String));
+    rt::setter!(into_opt PutResourcePolicyRequest resource_arn(String));
+    rt::setter!(into_opt PutResourcePolicyRequest expected_revision_id(String));
 }
 /// The `PutRetentionPolicy` operation.
 ///
@@ -1811,85 +740,29 @@ rt::operation_type!(
     e::PutRetentionPolicyError, op::PUT_RETENTION_POLICY
 );
 impl PutRetentionPolicy {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sets `retentionInDays`.
-    #[inline]
-    pub fn retention_in_days(mut self, value: i32) -> Self {
-        self.0.input_mut().retention_in_days = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutRetentionPolicyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutRetentionPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutRetentionPolicyRequest, rt::Unit, e::PutRetentionPolicyError> {
-        self.0
-    }
+    rt::setter!(into_req PutRetentionPolicyRequest log_group_name(String));
+    rt::setter!(val_req PutRetentionPolicyRequest retention_in_days(i32));
 }
 impl super::Client {
-    /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency.
-    ///
-    /// Returns the [`PutStorageTierPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency. Returns [`PutStorageTierPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_storage_tier_policy(&self) -> PutStorageTierPolicy {
-        PutStorageTierPolicy(rt::Call::new(&self.handle, &op::PUT_STORAGE_TIER_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format.
-    ///
-    /// Returns the [`PutSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format. Returns [`PutSubscriptionFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_subscription_filter(&self) -> PutSubscriptionFilter {
-        PutSubscriptionFilter(rt::Call::new(&self.handle, &op::PUT_SUBSCRIPTION_FILTER))
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
-    ///
-    /// Returns the [`PutSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group. Returns [`PutSyslogConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_syslog_configuration(&self) -> PutSyslogConfiguration {
-        PutSyslogConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_SYSLOG_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information.
-    ///
-    /// Returns the [`PutTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information. Returns [`PutTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_transformer(&self) -> PutTransformer {
-        PutTransformer(rt::Call::new(&self.handle, &op::PUT_TRANSFORMER))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutStorageTierPolicy` operation.
@@ -1908,59 +781,7 @@ rt::operation_type!(
     op::PUT_STORAGE_TIER_POLICY
 );
 impl PutStorageTierPolicy {
-    /// The storage tier to set for the account. Use `INTELLIGENT_TIERING` to automatically optimize storage costs by moving log data to the appropriate tier based on access frequency.
-    #[inline]
-    pub fn storage_tier(mut self, value: impl Into<t::StorageTier>) -> Self {
-        self.0.input_mut().storage_tier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::PutStorageTierPolicyResponse,
-            e::PutStorageTierPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutStorageTierPolicyResponse, e::PutStorageTierPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutStorageTierPolicyRequest,
-        t::PutStorageTierPolicyResponse,
-        e::PutStorageTierPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutStorageTierPolicyRequest storage_tier(t::StorageTier));
 }
 /// The `PutSubscriptionFilter` operation.
 ///
@@ -1990,110 +811,18 @@ rt::operation_type!(
     e::PutSubscriptionFilterError, op::PUT_SUBSCRIPTION_FILTER
 );
 impl PutSubscriptionFilter {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// A name for the subscription filter. If you are updating an existing filter, you must specify the correct name in `filterName`. To find the name of the filter currently associated with a log group, use [DescribeSubscriptionFilters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeSubscriptionFilters.html).
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
-    /// A filter pattern for subscribing to a filtered stream of log events.
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = value.into();
-        self
-    }
-    /// The ARN of the destination to deliver matching log events to. Currently, the supported destinations are:
-    #[inline]
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_arn = value.into();
-        self
-    }
-    /// The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events to the destination stream. You don't need to provide the ARN when you are working with a logical destination for cross-account delivery.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = Some(value.into());
-        self
-    }
-    /// The method used to distribute log data to the destination. By default, log data is grouped by log stream, but the grouping can be set to random for a more even distribution. This property is only applicable when the destination is an Amazon Kinesis data stream.
-    #[inline]
-    pub fn distribution(mut self, value: impl Into<t::Distribution>) -> Self {
-        self.0.input_mut().distribution = Some(value.into());
-        self
-    }
-    /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
-    #[inline]
-    pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_on_transformed_logs = Some(value);
-        self
-    }
-    /// A filter expression that specifies which log events should be processed by this subscription filter based on system fields such as source account and source region. Uses selection criteria syntax with operators like `=`, `!=`, `AND`, `OR`, `IN`, `NOT IN`. Example: `@aws.region NOT IN ["cn-north-1"]` or `@aws.account = "123456789012" AND @aws.region = "us-east-1"`. Maximum length: 2000 characters.
-    #[inline]
-    pub fn field_selection_criteria(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_selection_criteria = Some(value.into());
-        self
-    }
-    /// A list of system fields to include in the log events sent to the subscription destination. Valid values are `@aws.account`, `@aws.region`, and `@source.log`. These fields provide source information for centralized log data in the forwarded payload.
-    #[inline]
-    pub fn emit_system_fields(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().emit_system_fields);
-        self
-    }
-    /// Adds one element to `emitSystemFields`; see [`emit_system_fields`](Self::emit_system_fields).
-    #[inline]
-    pub fn push_emit_system_fields(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().emit_system_fields, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutSubscriptionFilterError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutSubscriptionFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutSubscriptionFilterRequest,
-        rt::Unit,
-        e::PutSubscriptionFilterError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutSubscriptionFilterRequest log_group_name(String));
+    rt::setter!(into_req PutSubscriptionFilterRequest filter_name(String));
+    rt::setter!(into_req PutSubscriptionFilterRequest filter_pattern(String));
+    rt::setter!(into_req PutSubscriptionFilterRequest destination_arn(String));
+    rt::setter!(into_opt PutSubscriptionFilterRequest role_arn(String));
+    rt::setter!(into_opt PutSubscriptionFilterRequest distribution(t::Distribution));
+    rt::setter!(val_opt PutSubscriptionFilterRequest apply_on_transformed_logs(bool));
+    rt::setter!(into_opt PutSubscriptionFilterRequest field_selection_criteria(String));
+    rt::setter!(
+        items PutSubscriptionFilterRequest emit_system_fields(String)
+        push_emit_system_fields
+    );
 }
 /// The `PutSyslogConfiguration` operation.
 ///
@@ -2110,62 +839,8 @@ rt::operation_type!(
     e::PutSyslogConfigurationError, op::PUT_SYSLOG_CONFIGURATION
 );
 impl PutSyslogConfiguration {
-    /// The name or ARN of the log group to associate with the syslog configuration.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// The ID of the VPC endpoint to use for syslog ingestion.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutSyslogConfigurationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutSyslogConfigurationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutSyslogConfigurationRequest,
-        rt::Unit,
-        e::PutSyslogConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutSyslogConfigurationRequest log_group_identifier(String));
+    rt::setter!(into_opt PutSyslogConfigurationRequest vpc_endpoint_id(String));
 }
 /// The `PutTransformer` operation.
 ///
@@ -2190,58 +865,9 @@ rt::operation_type!(
     op::PUT_TRANSFORMER
 );
 impl PutTransformer {
-    /// Specify either the name or ARN of the log group to create the transformer for.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// This structure contains the configuration of this log transformer. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
-    #[inline]
-    pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
-        value.add_to(&mut self.0.input_mut().transformer_config);
-        self
-    }
-    /// Adds one element to `transformerConfig`; see [`transformer_config`](Self::transformer_config).
-    #[inline]
-    pub fn push_transformer_config(mut self, item: impl Into<t::Processor>) -> Self {
-        rt::push(&mut self.0.input_mut().transformer_config, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutTransformerError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutTransformerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutTransformerRequest, rt::Unit, e::PutTransformerError> {
-        self.0
-    }
+    rt::setter!(into_req PutTransformerRequest log_group_identifier(String));
+    rt::setter!(
+        items PutTransformerRequest transformer_config(t::Processor)
+        push_transformer_config
+    );
 }

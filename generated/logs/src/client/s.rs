@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Starts a Live Tail streaming session for one or more log groups. A Live Tail session returns a stream of log events that have been recently ingested in the log groups. For more information, see [Use Live Tail to view logs in near real time](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html).
-    ///
-    /// Returns the [`StartLiveTail`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts a Live Tail streaming session for one or more log groups. A Live Tail session returns a stream of log events that have been recently ingested in the log groups. For more information, see [Use Live Tail to view logs in near real time](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html). Returns [`StartLiveTail`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_live_tail(&self) -> StartLiveTail {
-        StartLiveTail(rt::Call::new(&self.handle, &op::START_LIVE_TAIL))
+        rt::builder(&self.handle)
     }
-    /// Starts a query of one or more log groups or data sources using CloudWatch Logs Insights. You specify the log groups or data sources and time range to query and the query string to use. You can query up to 10 data sources in a single query.
-    ///
-    /// Returns the [`StartQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts a query of one or more log groups or data sources using CloudWatch Logs Insights. You specify the log groups or data sources and time range to query and the query string to use. You can query up to 10 data sources in a single query. Returns [`StartQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_query(&self) -> StartQuery {
-        StartQuery(rt::Call::new(&self.handle, &op::START_QUERY))
+        rt::builder(&self.handle)
     }
-    /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running.
-    ///
-    /// Returns the [`StopQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running. Returns [`StopQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_query(&self) -> StopQuery {
-        StopQuery(rt::Call::new(&self.handle, &op::STOP_QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `StartLiveTail` operation.
@@ -59,92 +53,18 @@ rt::operation_type!(
     e::StartLiveTailError, op::START_LIVE_TAIL
 );
 impl StartLiveTail {
-    /// An array where each item in the array is a log group to include in the Live Tail session.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session.
-    #[inline]
-    pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_stream_names);
-        self
-    }
-    /// Adds one element to `logStreamNames`; see [`log_stream_names`](Self::log_stream_names).
-    #[inline]
-    pub fn push_log_stream_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_stream_names, item);
-        self
-    }
-    /// If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session.
-    #[inline]
-    pub fn log_stream_name_prefixes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_stream_name_prefixes);
-        self
-    }
-    /// Adds one element to `logStreamNamePrefixes`; see [`log_stream_name_prefixes`](Self::log_stream_name_prefixes).
-    #[inline]
-    pub fn push_log_stream_name_prefixes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_stream_name_prefixes, item);
-        self
-    }
-    /// An optional pattern to use to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` causes only log events that include both `error` and `404` to be included in the Live Tail stream.
-    #[inline]
-    pub fn log_event_filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_event_filter_pattern = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartLiveTailResponse, e::StartLiveTailError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartLiveTailResponse, e::StartLiveTailError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartLiveTailRequest,
-        t::StartLiveTailResponse,
-        e::StartLiveTailError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items StartLiveTailRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(
+        items StartLiveTailRequest log_stream_names(String) push_log_stream_names
+    );
+    rt::setter!(
+        items StartLiveTailRequest log_stream_name_prefixes(String)
+        push_log_stream_name_prefixes
+    );
+    rt::setter!(into_opt StartLiveTailRequest log_event_filter_pattern(String));
 }
 /// The `StartQuery` operation.
 ///
@@ -176,106 +96,16 @@ rt::operation_type!(
     op::START_QUERY
 );
 impl StartQuery {
-    /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
-    /// The log group on which to perform the query.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// The list of log groups to be queried. You can include up to 50 log groups.
-    #[inline]
-    pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_names);
-        self
-    }
-    /// Adds one element to `logGroupNames`; see [`log_group_names`](Self::log_group_names).
-    #[inline]
-    pub fn push_log_group_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_names, item);
-        self
-    }
-    /// The list of log groups to query. You can include up to 50 log groups.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// The beginning of the time range to query. The range is inclusive, so the specified start time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The end of the time range to query. The range is inclusive, so the specified end time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time = value;
-        self
-    }
-    /// The query string to use. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// The maximum number of log events to return from the query. The maximum limit is 100,000. The maximum events returned in a single GetQueryResults API call is 10,000 log events per request. You can retrieve up to 100,000 log event results from a query by paginating with the `nextToken`. 100,000 limit is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StartQueryResponse, e::StartQueryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartQueryResponse, e::StartQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError> {
-        self.0
-    }
+    rt::setter!(into_opt StartQueryRequest query_language(t::QueryLanguage));
+    rt::setter!(into_opt StartQueryRequest log_group_name(String));
+    rt::setter!(items StartQueryRequest log_group_names(String) push_log_group_names);
+    rt::setter!(
+        items StartQueryRequest log_group_identifiers(String) push_log_group_identifiers
+    );
+    rt::setter!(val_req StartQueryRequest start_time(i64));
+    rt::setter!(val_req StartQueryRequest end_time(i64));
+    rt::setter!(into_req StartQueryRequest query_string(String));
+    rt::setter!(val_opt StartQueryRequest limit(i32));
 }
 /// The `StopQuery` operation.
 ///
@@ -290,50 +120,5 @@ rt::operation_type!(
     op::STOP_QUERY
 );
 impl StopQuery {
-    /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::StopQueryResponse, e::StopQueryError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StopQueryResponse, e::StopQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError> {
-        self.0
-    }
+    rt::setter!(into_req StopQueryRequest query_id(String));
 }

@@ -7,35 +7,26 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Important:** The TagLogGroup operation is on the path to deprecation. We recommend that you use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html) instead.
-    ///
-    /// Returns the [`TagLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** The TagLogGroup operation is on the path to deprecation. We recommend that you use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html) instead. Returns [`TagLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Please use the generic tagging API TagResource")]
-    #[allow(deprecated)]
     #[inline]
     pub fn tag_log_group(&self) -> TagLogGroup {
-        TagLogGroup(rt::Call::new(&self.handle, &op::TAG_LOG_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations.
-    ///
-    /// Returns the [`TagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations. Returns [`TagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_resource(&self) -> TagResource {
-        TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
-    ///
-    /// Returns the [`TestMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern. Returns [`TestMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_metric_filter(&self) -> TestMetricFilter {
-        TestMetricFilter(rt::Call::new(&self.handle, &op::TEST_METRIC_FILTER))
+        rt::builder(&self.handle)
     }
-    /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
-    ///
-    /// Returns the [`TestTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions. Returns [`TestTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_transformer(&self) -> TestTransformer {
-        TestTransformer(rt::Call::new(&self.handle, &op::TEST_TRANSFORMER))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagLogGroup` operation.
@@ -57,64 +48,8 @@ rt::operation_type!(
     e::TagLogGroupError, op::TAG_LOG_GROUP
 );
 impl TagLogGroup {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The key-value pairs to use for the tags.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagLogGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagLogGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagLogGroupRequest, rt::Unit, e::TagLogGroupError> {
-        self.0
-    }
+    rt::setter!(into_req TagLogGroupRequest log_group_name(String));
+    rt::setter!(entries TagLogGroupRequest tags(String, String) insert_tags);
 }
 /// The `TagResource` operation.
 ///
@@ -134,64 +69,8 @@ rt::operation_type!(
     TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
 impl TagResource {
-    /// The ARN of the resource that you're adding tags to.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The list of key-value pairs to associate with the resource.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError> {
-        self.0
-    }
+    rt::setter!(into_req TagResourceRequest resource_arn(String));
+    rt::setter!(entries TagResourceRequest tags(String, String) insert_tags);
 }
 /// The `TestMetricFilter` operation.
 ///
@@ -208,68 +87,10 @@ rt::operation_type!(
     e::TestMetricFilterError, op::TEST_METRIC_FILTER
 );
 impl TestMetricFilter {
-    /// Sets `filterPattern`.
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = value.into();
-        self
-    }
-    /// The log event messages to test.
-    #[inline]
-    pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_event_messages);
-        self
-    }
-    /// Adds one element to `logEventMessages`; see [`log_event_messages`](Self::log_event_messages).
-    #[inline]
-    pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_event_messages, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TestMetricFilterResponse, e::TestMetricFilterError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TestMetricFilterResponse, e::TestMetricFilterError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TestMetricFilterRequest,
-        t::TestMetricFilterResponse,
-        e::TestMetricFilterError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req TestMetricFilterRequest filter_pattern(String));
+    rt::setter!(
+        items TestMetricFilterRequest log_event_messages(String) push_log_event_messages
+    );
 }
 /// The `TestTransformer` operation.
 ///
@@ -286,72 +107,11 @@ rt::operation_type!(
     e::TestTransformerError, op::TEST_TRANSFORMER
 );
 impl TestTransformer {
-    /// This structure contains the configuration of this log transformer that you want to test. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
-    #[inline]
-    pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
-        value.add_to(&mut self.0.input_mut().transformer_config);
-        self
-    }
-    /// Adds one element to `transformerConfig`; see [`transformer_config`](Self::transformer_config).
-    #[inline]
-    pub fn push_transformer_config(mut self, item: impl Into<t::Processor>) -> Self {
-        rt::push(&mut self.0.input_mut().transformer_config, item);
-        self
-    }
-    /// An array of the raw log events that you want to use to test this transformer.
-    #[inline]
-    pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_event_messages);
-        self
-    }
-    /// Adds one element to `logEventMessages`; see [`log_event_messages`](Self::log_event_messages).
-    #[inline]
-    pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_event_messages, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TestTransformerResponse, e::TestTransformerError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TestTransformerResponse, e::TestTransformerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TestTransformerRequest,
-        t::TestTransformerResponse,
-        e::TestTransformerError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items TestTransformerRequest transformer_config(t::Processor)
+        push_transformer_config
+    );
+    rt::setter!(
+        items TestTransformerRequest log_event_messages(String) push_log_event_messages
+    );
 }

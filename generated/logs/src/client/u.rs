@@ -7,60 +7,41 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Important:** The UntagLogGroup operation is on the path to deprecation. We recommend that you use [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html) instead.
-    ///
-    /// Returns the [`UntagLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** The UntagLogGroup operation is on the path to deprecation. We recommend that you use [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html) instead. Returns [`UntagLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Please use the generic tagging API UntagResource")]
-    #[allow(deprecated)]
     #[inline]
     pub fn untag_log_group(&self) -> UntagLogGroup {
-        UntagLogGroup(rt::Call::new(&self.handle, &op::UNTAG_LOG_GROUP))
+        rt::builder(&self.handle)
     }
-    /// Removes one or more tags from the specified resource.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes one or more tags from the specified resource. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Use this operation to *suppress* anomaly detection for a specified anomaly or pattern. If you suppress an anomaly, CloudWatch Logs won't report new occurrences of that anomaly and won't update that anomaly with new data. If you suppress a pattern, CloudWatch Logs won't report any anomalies related to that pattern.
-    ///
-    /// Returns the [`UpdateAnomaly`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this operation to *suppress* anomaly detection for a specified anomaly or pattern. If you suppress an anomaly, CloudWatch Logs won't report new occurrences of that anomaly and won't update that anomaly with new data. If you suppress a pattern, CloudWatch Logs won't report any anomalies related to that pattern. Returns [`UpdateAnomaly`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_anomaly(&self) -> UpdateAnomaly {
-        UpdateAnomaly(rt::Call::new(&self.handle, &op::UPDATE_ANOMALY))
+        rt::builder(&self.handle)
     }
-    /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
-    ///
-    /// Returns the [`UpdateDeliveryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery. Returns [`UpdateDeliveryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_delivery_configuration(&self) -> UpdateDeliveryConfiguration {
-        UpdateDeliveryConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_DELIVERY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates an existing log anomaly detector.
-    ///
-    /// Returns the [`UpdateLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing log anomaly detector. Returns [`UpdateLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_log_anomaly_detector(&self) -> UpdateLogAnomalyDetector {
-        UpdateLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::UPDATE_LOG_ANOMALY_DETECTOR),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data.
-    ///
-    /// Returns the [`UpdateLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data. Returns [`UpdateLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_lookup_table(&self) -> UpdateLookupTable {
-        UpdateLookupTable(rt::Call::new(&self.handle, &op::UPDATE_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
-    /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
-    ///
-    /// Returns the [`UpdateScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations. Returns [`UpdateScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_scheduled_query(&self) -> UpdateScheduledQuery {
-        UpdateScheduledQuery(rt::Call::new(&self.handle, &op::UPDATE_SCHEDULED_QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagLogGroup` operation.
@@ -80,60 +61,8 @@ rt::operation_type!(
     e::UntagLogGroupError, op::UNTAG_LOG_GROUP
 );
 impl UntagLogGroup {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The tag keys. The corresponding tags are removed from the log group.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagLogGroupError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagLogGroupError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagLogGroupRequest, rt::Unit, e::UntagLogGroupError> {
-        self.0
-    }
+    rt::setter!(into_req UntagLogGroupRequest log_group_name(String));
+    rt::setter!(items UntagLogGroupRequest tags(String) push_tags);
 }
 /// The `UntagResource` operation.
 ///
@@ -146,60 +75,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The ARN of the CloudWatch Logs resource that you're removing tags from.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The list of tag keys to remove from the resource.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `tagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError> {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAnomaly` operation.
 ///
@@ -216,78 +93,12 @@ rt::operation_type!(
     op::UPDATE_ANOMALY
 );
 impl UpdateAnomaly {
-    /// If you are suppressing or unsuppressing an anomaly, specify its unique ID here. You can find anomaly IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
-    #[inline]
-    pub fn anomaly_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_id = Some(value.into());
-        self
-    }
-    /// If you are suppressing or unsuppressing an pattern, specify its unique ID here. You can find pattern IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
-    #[inline]
-    pub fn pattern_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pattern_id = Some(value.into());
-        self
-    }
-    /// The ARN of the anomaly detector that this operation is to act on.
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
-    /// Use this to specify whether the suppression to be temporary or infinite. If you specify `LIMITED`, you must also specify a `suppressionPeriod`. If you specify `INFINITE`, any value for `suppressionPeriod` is ignored.
-    #[inline]
-    pub fn suppression_type(mut self, value: impl Into<t::SuppressionType>) -> Self {
-        self.0.input_mut().suppression_type = Some(value.into());
-        self
-    }
-    /// If you are temporarily suppressing an anomaly or pattern, use this structure to specify how long the suppression is to last.
-    #[inline]
-    pub fn suppression_period(mut self, value: t::SuppressionPeriod) -> Self {
-        self.0.input_mut().suppression_period = Some(value);
-        self
-    }
-    /// Set this to `true` to prevent CloudWatch Logs from displaying this behavior as an anomaly in the future. The behavior is then treated as baseline behavior. However, if similar but more severe occurrences of this behavior occur in the future, those will still be reported as anomalies.
-    #[inline]
-    pub fn baseline(mut self, value: bool) -> Self {
-        self.0.input_mut().baseline = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UpdateAnomalyError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UpdateAnomalyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError> {
-        self.0
-    }
+    rt::setter!(into_opt UpdateAnomalyRequest anomaly_id(String));
+    rt::setter!(into_opt UpdateAnomalyRequest pattern_id(String));
+    rt::setter!(into_req UpdateAnomalyRequest anomaly_detector_arn(String));
+    rt::setter!(into_opt UpdateAnomalyRequest suppression_type(t::SuppressionType));
+    rt::setter!(val_opt UpdateAnomalyRequest suppression_period(t::SuppressionPeriod));
+    rt::setter!(val_opt UpdateAnomalyRequest baseline(bool));
 }
 /// The `UpdateDeliveryConfiguration` operation.
 ///
@@ -305,89 +116,15 @@ rt::operation_type!(
     op::UPDATE_DELIVERY_CONFIGURATION
 );
 impl UpdateDeliveryConfiguration {
-    /// The ID of the delivery to be updated by this request.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The list of record fields to be delivered to the destination, in order. If the delivery's log source has mandatory fields, they must be included in this list.
-    #[inline]
-    pub fn record_fields(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().record_fields);
-        self
-    }
-    /// Adds one element to `recordFields`; see [`record_fields`](Self::record_fields).
-    #[inline]
-    pub fn push_record_fields(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().record_fields, item);
-        self
-    }
-    /// The field delimiter to use between record fields when the final output format of a delivery is in `Plain`, `W3C`, or `Raw` format.
-    #[inline]
-    pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().field_delimiter = Some(value.into());
-        self
-    }
-    /// This structure contains parameters that are valid only when the delivery's delivery destination is an S3 bucket.
-    #[inline]
-    pub fn s3_delivery_configuration(
-        mut self,
-        value: t::S3DeliveryConfiguration,
-    ) -> Self {
-        self.0.input_mut().s3_delivery_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateDeliveryConfigurationResponse,
-            e::UpdateDeliveryConfigurationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateDeliveryConfigurationResponse,
-        e::UpdateDeliveryConfigurationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateDeliveryConfigurationRequest,
-        t::UpdateDeliveryConfigurationResponse,
-        e::UpdateDeliveryConfigurationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateDeliveryConfigurationRequest id(String));
+    rt::setter!(
+        items UpdateDeliveryConfigurationRequest record_fields(String) push_record_fields
+    );
+    rt::setter!(into_opt UpdateDeliveryConfigurationRequest field_delimiter(String));
+    rt::setter!(
+        val_opt UpdateDeliveryConfigurationRequest
+        s3_delivery_configuration(t::S3DeliveryConfiguration)
+    );
 }
 /// The `UpdateLogAnomalyDetector` operation.
 ///
@@ -404,83 +141,14 @@ rt::operation_type!(
     e::UpdateLogAnomalyDetectorError, op::UPDATE_LOG_ANOMALY_DETECTOR
 );
 impl UpdateLogAnomalyDetector {
-    /// The ARN of the anomaly detector that you want to update.
-    #[inline]
-    pub fn anomaly_detector_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().anomaly_detector_arn = value.into();
-        self
-    }
-    /// Specifies how often the anomaly detector runs and look for anomalies. Set this value according to the frequency that the log group receives new logs. For example, if the log group receives new log events every 10 minutes, then setting `evaluationFrequency` to `FIFTEEN_MIN` might be appropriate.
-    #[inline]
-    pub fn evaluation_frequency(
-        mut self,
-        value: impl Into<t::EvaluationFrequency>,
-    ) -> Self {
-        self.0.input_mut().evaluation_frequency = Some(value.into());
-        self
-    }
-    /// Sets `filterPattern`.
-    #[inline]
-    pub fn filter_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_pattern = Some(value.into());
-        self
-    }
-    /// The number of days to use as the life cycle of anomalies. After this time, anomalies are automatically baselined and the anomaly detector model will treat new occurrences of similar event as normal. Therefore, if you do not correct the cause of an anomaly during this time, it will be considered normal going forward and will not be detected.
-    #[inline]
-    pub fn anomaly_visibility_time(mut self, value: i64) -> Self {
-        self.0.input_mut().anomaly_visibility_time = Some(value);
-        self
-    }
-    /// Use this parameter to pause or restart the anomaly detector.
-    #[inline]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().enabled = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::UpdateLogAnomalyDetectorError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::UpdateLogAnomalyDetectorError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateLogAnomalyDetectorRequest,
-        rt::Unit,
-        e::UpdateLogAnomalyDetectorError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateLogAnomalyDetectorRequest anomaly_detector_arn(String));
+    rt::setter!(
+        into_opt UpdateLogAnomalyDetectorRequest
+        evaluation_frequency(t::EvaluationFrequency)
+    );
+    rt::setter!(into_opt UpdateLogAnomalyDetectorRequest filter_pattern(String));
+    rt::setter!(val_opt UpdateLogAnomalyDetectorRequest anomaly_visibility_time(i64));
+    rt::setter!(val_req UpdateLogAnomalyDetectorRequest enabled(bool));
 }
 /// The `UpdateLookupTable` operation.
 ///
@@ -499,80 +167,11 @@ rt::operation_type!(
     e::UpdateLookupTableError, op::UPDATE_LOOKUP_TABLE
 );
 impl UpdateLookupTable {
-    /// The ARN of the lookup table to update.
-    #[inline]
-    pub fn lookup_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_arn = value.into();
-        self
-    }
-    /// An updated description of the lookup table.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The new CSV content to replace the existing data. The first row must be a header row with column names. The content must use UTF-8 encoding and not exceed 10 MB.
-    #[inline]
-    pub fn table_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().table_body = Some(value.into());
-        self
-    }
-    /// The ID of a completed or cancelled CloudWatch Logs query whose results replace the lookup table content. A cancelled query replaces the content with the partial results that were available when the query was stopped.
-    #[inline]
-    pub fn query_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_id = Some(value.into());
-        self
-    }
-    /// The ARN of the KMS key to use to encrypt the lookup table data. You can use this parameter to add, update, or remove the KMS key. To remove the KMS key and use an Amazon Web Services-owned key instead, specify an empty string.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateLookupTableResponse, e::UpdateLookupTableError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateLookupTableResponse, e::UpdateLookupTableError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateLookupTableRequest,
-        t::UpdateLookupTableResponse,
-        e::UpdateLookupTableError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateLookupTableRequest lookup_table_arn(String));
+    rt::setter!(into_opt UpdateLookupTableRequest description(String));
+    rt::setter!(into_opt UpdateLookupTableRequest table_body(String));
+    rt::setter!(into_opt UpdateLookupTableRequest query_id(String));
+    rt::setter!(into_opt UpdateLookupTableRequest kms_key_id(String));
 }
 /// The `UpdateScheduledQuery` operation.
 ///
@@ -590,144 +189,24 @@ rt::operation_type!(
     op::UPDATE_SCHEDULED_QUERY
 );
 impl UpdateScheduledQuery {
-    /// The ARN or name of the scheduled query to update.
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
-    /// An updated description for the scheduled query.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The updated query language for the scheduled query.
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = value.into();
-        self
-    }
-    /// The updated query string to execute.
-    #[inline]
-    pub fn query_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_string = value.into();
-        self
-    }
-    /// The updated array of log group names or ARNs to query.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().log_group_identifiers);
-        self
-    }
-    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
-    #[inline]
-    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
-        self
-    }
-    /// The updated cron expression that defines when the scheduled query runs.
-    #[inline]
-    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().schedule_expression = value.into();
-        self
-    }
-    /// The updated timezone for evaluating the schedule expression.
-    #[inline]
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().timezone = Some(value.into());
-        self
-    }
-    /// The updated time offset in seconds that defines the lookback period for the query.
-    #[inline]
-    pub fn start_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().start_time_offset = Some(value);
-        self
-    }
-    /// The updated time offset in seconds that defines the end of the lookback period for the query.
-    #[inline]
-    pub fn end_time_offset(mut self, value: i64) -> Self {
-        self.0.input_mut().end_time_offset = Some(value);
-        self
-    }
-    /// The updated configuration for where to deliver query results.
-    #[inline]
-    pub fn destination_configuration(
-        mut self,
-        value: t::DestinationConfiguration,
-    ) -> Self {
-        self.0.input_mut().destination_configuration = Some(value);
-        self
-    }
-    /// The updated start time for the scheduled query in Unix epoch format.
-    #[inline]
-    pub fn schedule_start_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_start_time = Some(value);
-        self
-    }
-    /// The updated end time for the scheduled query in Unix epoch format.
-    #[inline]
-    pub fn schedule_end_time(mut self, value: i64) -> Self {
-        self.0.input_mut().schedule_end_time = Some(value);
-        self
-    }
-    /// The updated ARN of the IAM role that grants permissions to execute the query and deliver results.
-    #[inline]
-    pub fn execution_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().execution_role_arn = value.into();
-        self
-    }
-    /// The updated state of the scheduled query.
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::ScheduledQueryState>) -> Self {
-        self.0.input_mut().state = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateScheduledQueryResponse,
-            e::UpdateScheduledQueryError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateScheduledQueryResponse, e::UpdateScheduledQueryError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateScheduledQueryRequest,
-        t::UpdateScheduledQueryResponse,
-        e::UpdateScheduledQueryError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateScheduledQueryRequest identifier(String));
+    rt::setter!(into_opt UpdateScheduledQueryRequest description(String));
+    rt::setter!(into_req UpdateScheduledQueryRequest query_language(t::QueryLanguage));
+    rt::setter!(into_req UpdateScheduledQueryRequest query_string(String));
+    rt::setter!(
+        items UpdateScheduledQueryRequest log_group_identifiers(String)
+        push_log_group_identifiers
+    );
+    rt::setter!(into_req UpdateScheduledQueryRequest schedule_expression(String));
+    rt::setter!(into_opt UpdateScheduledQueryRequest timezone(String));
+    rt::setter!(val_opt UpdateScheduledQueryRequest start_time_offset(i64));
+    rt::setter!(val_opt UpdateScheduledQueryRequest end_time_offset(i64));
+    rt::setter!(
+        val_opt UpdateScheduledQueryRequest
+        destination_configuration(t::DestinationConfiguration)
+    );
+    rt::setter!(val_opt UpdateScheduledQueryRequest schedule_start_time(i64));
+    rt::setter!(val_opt UpdateScheduledQueryRequest schedule_end_time(i64));
+    rt::setter!(into_req UpdateScheduledQueryRequest execution_role_arn(String));
+    rt::setter!(into_opt UpdateScheduledQueryRequest state(t::ScheduledQueryState));
 }

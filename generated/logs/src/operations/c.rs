@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Cancels the specified export task.
-///
-/// The task must be in the `PENDING` or `RUNNING` state.
+/// The runtime's description of [`CancelExportTask`](super::super::client::CancelExportTask): HTTP binding, errors, auth.
 pub static CANCEL_EXPORT_TASK: rt::Operation = rt::Operation::new(
         "CancelExportTask",
         "POST",
@@ -20,7 +18,7 @@ pub static CANCEL_EXPORT_TASK: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
+/// The runtime's description of [`CancelImportTask`](super::super::client::CancelImportTask): HTTP binding, errors, auth.
 pub static CANCEL_IMPORT_TASK: rt::Operation = rt::Operation::new(
         "CancelImportTask",
         "POST",
@@ -37,22 +35,7 @@ pub static CANCEL_IMPORT_TASK: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created.
-///
-/// Only some Amazon Web Services services support being configured as a delivery source using this operation. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-///
-/// A delivery destination can represent a log group in CloudWatch Logs, an Amazon S3 bucket, a delivery stream in Firehose, or X-Ray.
-///
-/// To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following:
-///
-/// - Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
-/// - Create a *delivery destination*, which is a logical object that represents the actual delivery destination. For more information, see [PutDeliveryDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html).
-/// - If you are delivering logs cross-account, you must use [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html) in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination.
-/// - Use `CreateDelivery` to create a *delivery* by pairing exactly one delivery source and one delivery destination.
-///
-/// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
-///
-/// To update an existing delivery configuration, use [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html).
+/// The runtime's description of [`CreateDelivery`](super::super::client::CreateDelivery): HTTP binding, errors, auth.
 pub static CREATE_DELIVERY: rt::Operation = rt::Operation::new(
         "CreateDelivery",
         "POST",
@@ -71,19 +54,7 @@ pub static CREATE_DELIVERY: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination.
-///
-/// Exporting log data to S3 buckets that are encrypted by KMS is supported. Exporting log data to Amazon S3 buckets that have S3 Object Lock enabled with a retention period is also supported.
-///
-/// Exporting to S3 buckets that are encrypted with AES-256 is supported.
-///
-/// This is an asynchronous call. If all the required information is provided, this operation initiates an export task and responds with the ID of the task. After the task has started, you can use [DescribeExportTasks](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeExportTasks.html) to get the status of the export task. Each account can only have one active (`RUNNING` or `PENDING`) export task at a time. To cancel an export task, use [CancelExportTask](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CancelExportTask.html).
-///
-/// You can export logs from multiple log groups or multiple time ranges to the same S3 bucket. To separate log data for each export task, specify a prefix to be used as the Amazon S3 key prefix for all exported objects.
-///
-/// **Note:** We recommend that you don't regularly export to Amazon S3 as a way to continuously archive your logs. For that use case, we instead recommend that you use subscriptions. For more information about subscriptions, see [Real-time processing of log data with subscriptions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions.html).
-///
-/// **Note:** Time-based sorting on chunks of log data inside an exported file is not guaranteed. You can sort the exported log field data by using Linux utilities.
+/// The runtime's description of [`CreateExportTask`](super::super::client::CreateExportTask): HTTP binding, errors, auth.
 pub static CREATE_EXPORT_TASK: rt::Operation = rt::Operation::new(
         "CreateExportTask",
         "POST",
@@ -101,25 +72,7 @@ pub static CREATE_EXPORT_TASK: rt::Operation = rt::Operation::new(
             &t::RESOURCE_ALREADY_EXISTS_EXCEPTION,
         ],
     );
-/// Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, [CloudTrail Event Data Store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html) is the only supported data source.
-///
-/// The import task must satisfy the following constraints:
-///
-/// - The specified source must be in an ACTIVE state.
-/// - The API caller must have permissions to access the data in the provided source and to perform iam:PassRole on the provided import role which has the same permissions, as described below.
-/// - The provided IAM role must trust the "cloudtrail.amazonaws.com" principal and have the following permissions:
-///   - cloudtrail:GetEventDataStoreData
-///   - logs:CreateLogGroup
-///   - logs:CreateLogStream
-///   - logs:PutResourcePolicy
-///   - (If source has an associated Amazon Web Services KMS Key) kms:Decrypt
-///   - (If source has an associated Amazon Web Services KMS Key) kms:GenerateDataKey
-///
-///   Example IAM policy for provided import role: `[ { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/apiCallerCredentials", "Condition": { "StringLike": { "iam:AssociatedResourceARN": "arn:aws:logs:us-east-1:123456789012:log-group:aws/cloudtrail/f1d45bff-d0e3-4868-b5d9-2eb678aa32fb:*" } } }, { "Effect": "Allow", "Action": [ "cloudtrail:GetEventDataStoreData" ], "Resource": [ "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/f1d45bff-d0e3-4868-b5d9-2eb678aa32fb" ] }, { "Effect": "Allow", "Action": [ "logs:CreateImportTask", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutResourcePolicy" ], "Resource": [ "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/*" ] }, { "Effect": "Allow", "Action": [ "kms:Decrypt", "kms:GenerateDataKey" ], "Resource": [ "arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012" ] } ]`
-/// - If the import source has a customer managed key, the "cloudtrail.amazonaws.com" principal needs permissions to perform kms:Decrypt and kms:GenerateDataKey.
-/// - There can be no more than 3 active imports per account at a given time.
-/// - The startEventTime must be less than or equal to endEventTime.
-/// - The data being imported must be within the specified source's retention period.
+/// The runtime's description of [`CreateImportTask`](super::super::client::CreateImportTask): HTTP binding, errors, auth.
 pub static CREATE_IMPORT_TASK: rt::Operation = rt::Operation::new(
         "CreateImportTask",
         "POST",
@@ -138,21 +91,7 @@ pub static CREATE_IMPORT_TASK: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs.
-///
-/// An anomaly detector can help surface issues by automatically discovering anomalies in your log event traffic. An anomaly detector uses machine learning algorithms to scan log events and find *patterns*. A pattern is a shared text structure that recurs among your log fields. Patterns provide a useful tool for analyzing large sets of logs because a large number of log events can often be compressed into a few patterns.
-///
-/// The anomaly detector uses pattern recognition to find `anomalies`, which are unusual log events. It uses the `evaluationFrequency` to compare current log events and patterns with trained baselines.
-///
-/// Fields within a pattern are called *tokens*. Fields that vary within a pattern, such as a request ID or timestamp, are referred to as *dynamic tokens* and represented by `<*>`.
-///
-/// The following is an example of a pattern:
-///
-/// `[INFO] Request time: <*> ms`
-///
-/// This pattern represents log events like `[INFO] Request time: 327 ms` and other similar log events that differ only by the number, in this csse 327. When the pattern is displayed, the different numbers are replaced by `<*>`
-///
-/// **Note:** Any parts of log events that are masked as sensitive data are not scanned for anomalies. For more information about masking sensitive data, see [Help protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
+/// The runtime's description of [`CreateLogAnomalyDetector`](super::super::client::CreateLogAnomalyDetector): HTTP binding, errors, auth.
 pub static CREATE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "CreateLogAnomalyDetector",
         "POST",
@@ -169,22 +108,7 @@ pub static CREATE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
             &t::LIMIT_EXCEEDED_EXCEPTION,
         ],
     );
-/// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account.
-///
-/// You must use the following guidelines when naming a log group:
-///
-/// - Log group names must be unique within a Region for an Amazon Web Services account.
-/// - Log group names can be between 1 and 512 characters long.
-/// - Log group names consist of the following characters: a-z, A-Z, 0-9, '\_' (underscore), '-' (hyphen), '/' (forward slash), '.' (period), and '#' (number sign)
-/// - Log group names can't start with the string `aws/`
-///
-/// When you create a log group, by default the log events in the log group do not expire. To set a retention policy so that events expire and are deleted after a specified time, use [PutRetentionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
-///
-/// If you associate an KMS key with the log group, ingested data is encrypted using the KMS key. This association is stored as long as the data encrypted with the KMS key is still within CloudWatch Logs. This enables CloudWatch Logs to decrypt this data whenever it is requested.
-///
-/// If you attempt to associate a KMS key with the log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
-///
-/// **Important:** CloudWatch Logs supports only symmetric KMS keys. Do not associate an asymmetric KMS key with your log group. For more information, see [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
+/// The runtime's description of [`CreateLogGroup`](super::super::client::CreateLogGroup): HTTP binding, errors, auth.
 pub static CREATE_LOG_GROUP: rt::Operation = rt::Operation::new(
         "CreateLogGroup",
         "POST",
@@ -201,15 +125,7 @@ pub static CREATE_LOG_GROUP: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored.
-///
-/// There is no limit on the number of log streams that you can create for a log group. There is a limit of 50 TPS on `CreateLogStream` operations, after which transactions are throttled.
-///
-/// You must use the following guidelines when naming a log stream:
-///
-/// - Log stream names must be unique within the log group.
-/// - Log stream names can be between 1 and 512 characters long.
-/// - Don't use ':' (colon) or '\*' (asterisk) characters.
+/// The runtime's description of [`CreateLogStream`](super::super::client::CreateLogStream): HTTP binding, errors, auth.
 pub static CREATE_LOG_STREAM: rt::Operation = rt::Operation::new(
         "CreateLogStream",
         "POST",
@@ -225,9 +141,7 @@ pub static CREATE_LOG_STREAM: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions.
-///
-/// The table name must be unique within your account and Region. You must specify either `tableBody` or `queryId`, but not both. If you use `tableBody`, the CSV content must include a header row with column names, use UTF-8 encoding, and not exceed 10 MB.
+/// The runtime's description of [`CreateLookupTable`](super::super::client::CreateLookupTable): HTTP binding, errors, auth.
 pub static CREATE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
         "CreateLookupTable",
         "POST",
@@ -245,7 +159,7 @@ pub static CREATE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
+/// The runtime's description of [`CreateScheduledQuery`](super::super::client::CreateScheduledQuery): HTTP binding, errors, auth.
 pub static CREATE_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
         "CreateScheduledQuery",
         "POST",

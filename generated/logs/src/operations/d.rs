@@ -2,17 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies.
-///
-/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are deleting.
-///
-/// - To delete a data protection policy, you must have the `logs:DeleteDataProtectionPolicy` and `logs:DeleteAccountPolicy` permissions.
-/// - To delete a subscription filter policy, you must have the `logs:DeleteSubscriptionFilter` and `logs:DeleteAccountPolicy` permissions.
-/// - To delete a transformer policy, you must have the `logs:DeleteTransformer` and `logs:DeleteAccountPolicy` permissions.
-/// - To delete a field index policy, you must have the `logs:DeleteIndexPolicy` and `logs:DeleteAccountPolicy` permissions. If you delete a field index policy that included facet configurations, those facets will no longer be available for interactive exploration in the CloudWatch Logs Insights console. However, facet data is retained for up to 30 days.
-/// - To delete a retention policy, you must have the `logs:DeleteRetentionPolicy` and `logs:DeleteAccountPolicy` permissions. To preview the impact of deleting a retention policy, specify `true` for `dryRun`. A dry run requires the same permissions as the operation that it previews, and no additional permissions.
-///
-/// If you delete a field index policy, the indexing of the log events that happened before you deleted the policy will still be used for up to 30 days to improve CloudWatch Logs Insights queries.
+/// The runtime's description of [`DeleteAccountPolicy`](super::super::client::DeleteAccountPolicy): HTTP binding, errors, auth.
 pub static DELETE_ACCOUNT_POLICY: rt::Operation = rt::Operation::new(
         "DeleteAccountPolicy",
         "POST",
@@ -28,9 +18,7 @@ pub static DELETE_ACCOUNT_POLICY: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// Deletes the data protection policy from the specified log group.
-///
-/// For more information about data protection policies, see [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html).
+/// The runtime's description of [`DeleteDataProtectionPolicy`](super::super::client::DeleteDataProtectionPolicy): HTTP binding, errors, auth.
 pub static DELETE_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         "DeleteDataProtectionPolicy",
         "POST",
@@ -46,7 +34,7 @@ pub static DELETE_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
+/// The runtime's description of [`DeleteDelivery`](super::super::client::DeleteDelivery): HTTP binding, errors, auth.
 pub static DELETE_DELIVERY: rt::Operation = rt::Operation::new(
         "DeleteDelivery",
         "POST",
@@ -64,9 +52,7 @@ pub static DELETE_DELIVERY: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-///
-/// You can't delete a delivery destination if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery destination, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliveryDestinationArn` field in the results.
+/// The runtime's description of [`DeleteDeliveryDestination`](super::super::client::DeleteDeliveryDestination): HTTP binding, errors, auth.
 pub static DELETE_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
         "DeleteDeliveryDestination",
         "POST",
@@ -84,7 +70,7 @@ pub static DELETE_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
+/// The runtime's description of [`DeleteDeliveryDestinationPolicy`](super::super::client::DeleteDeliveryDestinationPolicy): HTTP binding, errors, auth.
 pub static DELETE_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
         "DeleteDeliveryDestinationPolicy",
         "POST",
@@ -100,9 +86,7 @@ pub static DELETE_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::ne
             &t::CONFLICT_EXCEPTION,
         ],
     );
-/// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-///
-/// You can't delete a delivery source if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery source, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliverySourceName` field in the results.
+/// The runtime's description of [`DeleteDeliverySource`](super::super::client::DeleteDeliverySource): HTTP binding, errors, auth.
 pub static DELETE_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
         "DeleteDeliverySource",
         "POST",
@@ -120,7 +104,7 @@ pub static DELETE_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
+/// The runtime's description of [`DeleteDestination`](super::super::client::DeleteDestination): HTTP binding, errors, auth.
 pub static DELETE_DESTINATION: rt::Operation = rt::Operation::new(
         "DeleteDestination",
         "POST",
@@ -136,13 +120,7 @@ pub static DELETE_DESTINATION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries.
-///
-/// If the deleted policy included facet configurations, those facets will no longer be available for interactive exploration in the CloudWatch Logs Insights console for this log group. However, facet data is retained for up to 30 days.
-///
-/// You can't use this operation to delete an account-level index policy. Instead, use [DeleteAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteAccountPolicy.html).
-///
-/// If you delete a log-group level field index policy and there is an account-level field index policy, in a few minutes the log group begins using that account-wide policy to index new incoming log events. This operation only affects log group-level policies, including any facet configurations, and preserves any data source-based account policies that may apply to the log group.
+/// The runtime's description of [`DeleteIndexPolicy`](super::super::client::DeleteIndexPolicy): HTTP binding, errors, auth.
 pub static DELETE_INDEX_POLICY: rt::Operation = rt::Operation::new(
         "DeleteIndexPolicy",
         "POST",
@@ -159,7 +137,7 @@ pub static DELETE_INDEX_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
+/// The runtime's description of [`DeleteIntegration`](super::super::client::DeleteIntegration): HTTP binding, errors, auth.
 pub static DELETE_INTEGRATION: rt::Operation = rt::Operation::new(
         "DeleteIntegration",
         "POST",
@@ -175,7 +153,7 @@ pub static DELETE_INTEGRATION: rt::Operation = rt::Operation::new(
             &t::VALIDATION_EXCEPTION,
         ],
     );
-/// Deletes the specified CloudWatch Logs anomaly detector.
+/// The runtime's description of [`DeleteLogAnomalyDetector`](super::super::client::DeleteLogAnomalyDetector): HTTP binding, errors, auth.
 pub static DELETE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "DeleteLogAnomalyDetector",
         "POST",
@@ -191,7 +169,7 @@ pub static DELETE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
+/// The runtime's description of [`DeleteLogGroup`](super::super::client::DeleteLogGroup): HTTP binding, errors, auth.
 pub static DELETE_LOG_GROUP: rt::Operation = rt::Operation::new(
         "DeleteLogGroup",
         "POST",
@@ -208,7 +186,7 @@ pub static DELETE_LOG_GROUP: rt::Operation = rt::Operation::new(
             &t::VALIDATION_EXCEPTION,
         ],
     );
-/// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
+/// The runtime's description of [`DeleteLogStream`](super::super::client::DeleteLogStream): HTTP binding, errors, auth.
 pub static DELETE_LOG_STREAM: rt::Operation = rt::Operation::new(
         "DeleteLogStream",
         "POST",
@@ -225,9 +203,7 @@ pub static DELETE_LOG_STREAM: rt::Operation = rt::Operation::new(
             &t::VALIDATION_EXCEPTION,
         ],
     );
-/// Deletes a lookup table permanently. This operation cannot be undone.
-///
-/// Queries that reference a deleted table will return an error. Before deleting a lookup table, review any saved queries or dashboards that may reference it.
+/// The runtime's description of [`DeleteLookupTable`](super::super::client::DeleteLookupTable): HTTP binding, errors, auth.
 pub static DELETE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
         "DeleteLookupTable",
         "POST",
@@ -243,7 +219,7 @@ pub static DELETE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes the specified metric filter.
+/// The runtime's description of [`DeleteMetricFilter`](super::super::client::DeleteMetricFilter): HTTP binding, errors, auth.
 pub static DELETE_METRIC_FILTER: rt::Operation = rt::Operation::new(
         "DeleteMetricFilter",
         "POST",
@@ -259,11 +235,7 @@ pub static DELETE_METRIC_FILTER: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query.
-///
-/// Each `DeleteQueryDefinition` operation can delete one query definition.
-///
-/// You must have the `logs:DeleteQueryDefinition` permission to be able to perform this operation.
+/// The runtime's description of [`DeleteQueryDefinition`](super::super::client::DeleteQueryDefinition): HTTP binding, errors, auth.
 pub static DELETE_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "DeleteQueryDefinition",
         "POST",
@@ -278,7 +250,7 @@ pub static DELETE_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
+/// The runtime's description of [`DeleteResourcePolicy`](super::super::client::DeleteResourcePolicy): HTTP binding, errors, auth.
 pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteResourcePolicy",
         "POST",
@@ -294,11 +266,7 @@ pub static DELETE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes the specified retention policy.
-///
-/// Log events do not expire if they belong to log groups without a retention policy.
-///
-/// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
+/// The runtime's description of [`DeleteRetentionPolicy`](super::super::client::DeleteRetentionPolicy): HTTP binding, errors, auth.
 pub static DELETE_RETENTION_POLICY: rt::Operation = rt::Operation::new(
         "DeleteRetentionPolicy",
         "POST",
@@ -314,7 +282,7 @@ pub static DELETE_RETENTION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
+/// The runtime's description of [`DeleteScheduledQuery`](super::super::client::DeleteScheduledQuery): HTTP binding, errors, auth.
 pub static DELETE_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
         "DeleteScheduledQuery",
         "POST",
@@ -331,7 +299,7 @@ pub static DELETE_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
-/// Deletes the specified subscription filter.
+/// The runtime's description of [`DeleteSubscriptionFilter`](super::super::client::DeleteSubscriptionFilter): HTTP binding, errors, auth.
 pub static DELETE_SUBSCRIPTION_FILTER: rt::Operation = rt::Operation::new(
         "DeleteSubscriptionFilter",
         "POST",
@@ -347,7 +315,7 @@ pub static DELETE_SUBSCRIPTION_FILTER: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
+/// The runtime's description of [`DeleteSyslogConfiguration`](super::super::client::DeleteSyslogConfiguration): HTTP binding, errors, auth.
 pub static DELETE_SYSLOG_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteSyslogConfiguration",
         "POST",
@@ -366,9 +334,7 @@ pub static DELETE_SYSLOG_CONFIGURATION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
-///
-/// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
+/// The runtime's description of [`DeleteTransformer`](super::super::client::DeleteTransformer): HTTP binding, errors, auth.
 pub static DELETE_TRANSFORMER: rt::Operation = rt::Operation::new(
         "DeleteTransformer",
         "POST",
@@ -385,15 +351,7 @@ pub static DELETE_TRANSFORMER: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Returns a list of all CloudWatch Logs account policies in the account.
-///
-/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are retrieving information for.
-///
-/// - To see data protection policies, you must have the `logs:GetDataProtectionPolicy` and `logs:DescribeAccountPolicies` permissions.
-/// - To see subscription filter policies, you must have the `logs:DescribeSubscriptionFilters` and `logs:DescribeAccountPolicies` permissions.
-/// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
-/// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
-/// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
+/// The runtime's description of [`DescribeAccountPolicies`](super::super::client::DescribeAccountPolicies): HTTP binding, errors, auth.
 pub static DESCRIBE_ACCOUNT_POLICIES: rt::Operation = rt::Operation::new(
         "DescribeAccountPolicies",
         "POST",
@@ -409,7 +367,7 @@ pub static DESCRIBE_ACCOUNT_POLICIES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+/// The runtime's description of [`DescribeConfigurationTemplates`](super::super::client::DescribeConfigurationTemplates): HTTP binding, errors, auth.
 pub static DESCRIBE_CONFIGURATION_TEMPLATES: rt::Operation = rt::Operation::new(
         "DescribeConfigurationTemplates",
         "POST",
@@ -432,11 +390,7 @@ pub static DESCRIBE_CONFIGURATION_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("limit")
     .result_key(&["configurationTemplates"]);
-/// Retrieves a list of the deliveries that have been created in the account.
-///
-/// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
-///
-/// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
+/// The runtime's description of [`DescribeDeliveries`](super::super::client::DescribeDeliveries): HTTP binding, errors, auth.
 pub static DESCRIBE_DELIVERIES: rt::Operation = rt::Operation::new(
         "DescribeDeliveries",
         "POST",
@@ -459,7 +413,7 @@ pub static DESCRIBE_DELIVERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     )
     .limit_key("limit")
     .result_key(&["deliveries"]);
-/// Retrieves a list of the delivery destinations that have been created in the account.
+/// The runtime's description of [`DescribeDeliveryDestinations`](super::super::client::DescribeDeliveryDestinations): HTTP binding, errors, auth.
 pub static DESCRIBE_DELIVERY_DESTINATIONS: rt::Operation = rt::Operation::new(
         "DescribeDeliveryDestinations",
         "POST",
@@ -482,7 +436,7 @@ pub static DESCRIBE_DELIVERY_DESTINATIONS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("limit")
     .result_key(&["deliveryDestinations"]);
-/// Retrieves a list of the delivery sources that have been created in the account.
+/// The runtime's description of [`DescribeDeliverySources`](super::super::client::DescribeDeliverySources): HTTP binding, errors, auth.
 pub static DESCRIBE_DELIVERY_SOURCES: rt::Operation = rt::Operation::new(
         "DescribeDeliverySources",
         "POST",
@@ -505,7 +459,7 @@ pub static DESCRIBE_DELIVERY_SOURCES_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("limit")
     .result_key(&["deliverySources"]);
-/// Lists all your destinations. The results are ASCII-sorted by destination name.
+/// The runtime's description of [`DescribeDestinations`](super::super::client::DescribeDestinations): HTTP binding, errors, auth.
 pub static DESCRIBE_DESTINATIONS: rt::Operation = rt::Operation::new(
         "DescribeDestinations",
         "POST",
@@ -521,7 +475,7 @@ pub static DESCRIBE_DESTINATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("limit")
     .result_key(&["destinations"]);
-/// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
+/// The runtime's description of [`DescribeExportTasks`](super::super::client::DescribeExportTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
         "DescribeExportTasks",
         "POST",
@@ -537,9 +491,7 @@ pub static DESCRIBE_EXPORT_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("limit")
     .result_key(&["exportTasks"]);
-/// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
-///
-/// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+/// The runtime's description of [`DescribeFieldIndexes`](super::super::client::DescribeFieldIndexes): HTTP binding, errors, auth.
 pub static DESCRIBE_FIELD_INDEXES: rt::Operation = rt::Operation::new(
         "DescribeFieldIndexes",
         "POST",
@@ -556,7 +508,7 @@ pub static DESCRIBE_FIELD_INDEXES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
+/// The runtime's description of [`DescribeImportTaskBatches`](super::super::client::DescribeImportTaskBatches): HTTP binding, errors, auth.
 pub static DESCRIBE_IMPORT_TASK_BATCHES: rt::Operation = rt::Operation::new(
         "DescribeImportTaskBatches",
         "POST",
@@ -573,7 +525,7 @@ pub static DESCRIBE_IMPORT_TASK_BATCHES: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Lists and describes import tasks, with optional filtering by import status and source ARN.
+/// The runtime's description of [`DescribeImportTasks`](super::super::client::DescribeImportTasks): HTTP binding, errors, auth.
 pub static DESCRIBE_IMPORT_TASKS: rt::Operation = rt::Operation::new(
         "DescribeImportTasks",
         "POST",
@@ -590,13 +542,7 @@ pub static DESCRIBE_IMPORT_TASKS: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
-///
-/// If a specified log group has a log-group level index policy, that policy is returned by this operation.
-///
-/// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
-///
-/// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
+/// The runtime's description of [`DescribeIndexPolicies`](super::super::client::DescribeIndexPolicies): HTTP binding, errors, auth.
 pub static DESCRIBE_INDEX_POLICIES: rt::Operation = rt::Operation::new(
         "DescribeIndexPolicies",
         "POST",
@@ -613,13 +559,7 @@ pub static DESCRIBE_INDEX_POLICIES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
-///
-/// If an account-level retention policy applies to a log group, `retentionInDays` shows the retention period from that policy, and `retentionPolicyName` shows the name of the policy.
-///
-/// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+/// The runtime's description of [`DescribeLogGroups`](super::super::client::DescribeLogGroups): HTTP binding, errors, auth.
 pub static DESCRIBE_LOG_GROUPS: rt::Operation = rt::Operation::new(
         "DescribeLogGroups",
         "POST",
@@ -635,13 +575,7 @@ pub static DESCRIBE_LOG_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     )
     .limit_key("limit")
     .result_key(&["logGroups"]);
-/// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
-///
-/// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
-///
-/// This operation has a limit of 25 transactions per second, after which transactions are throttled.
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+/// The runtime's description of [`DescribeLogStreams`](super::super::client::DescribeLogStreams): HTTP binding, errors, auth.
 pub static DESCRIBE_LOG_STREAMS: rt::Operation = rt::Operation::new(
         "DescribeLogStreams",
         "POST",
@@ -663,7 +597,7 @@ pub static DESCRIBE_LOG_STREAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec
     )
     .limit_key("limit")
     .result_key(&["logStreams"]);
-/// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
+/// The runtime's description of [`DescribeLookupTables`](super::super::client::DescribeLookupTables): HTTP binding, errors, auth.
 pub static DESCRIBE_LOOKUP_TABLES: rt::Operation = rt::Operation::new(
         "DescribeLookupTables",
         "POST",
@@ -679,7 +613,7 @@ pub static DESCRIBE_LOOKUP_TABLES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
+/// The runtime's description of [`DescribeMetricFilters`](super::super::client::DescribeMetricFilters): HTTP binding, errors, auth.
 pub static DESCRIBE_METRIC_FILTERS: rt::Operation = rt::Operation::new(
         "DescribeMetricFilters",
         "POST",
@@ -701,9 +635,7 @@ pub static DESCRIBE_METRIC_FILTERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorS
     )
     .limit_key("limit")
     .result_key(&["metricFilters"]);
-/// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
-///
-/// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
+/// The runtime's description of [`DescribeQueries`](super::super::client::DescribeQueries): HTTP binding, errors, auth.
 pub static DESCRIBE_QUERIES: rt::Operation = rt::Operation::new(
         "DescribeQueries",
         "POST",
@@ -725,9 +657,7 @@ pub static DESCRIBE_QUERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
     )
     .limit_key("maxResults")
     .result_key(&["queries"]);
-/// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
-///
-/// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
+/// The runtime's description of [`DescribeQueryDefinitions`](super::super::client::DescribeQueryDefinitions): HTTP binding, errors, auth.
 pub static DESCRIBE_QUERY_DEFINITIONS: rt::Operation = rt::Operation::new(
         "DescribeQueryDefinitions",
         "POST",
@@ -736,7 +666,7 @@ pub static DESCRIBE_QUERY_DEFINITIONS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_QUERY_DEFINITIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// Lists the resource policies in this account.
+/// The runtime's description of [`DescribeResourcePolicies`](super::super::client::DescribeResourcePolicies): HTTP binding, errors, auth.
 pub static DESCRIBE_RESOURCE_POLICIES: rt::Operation = rt::Operation::new(
         "DescribeResourcePolicies",
         "POST",
@@ -752,7 +682,7 @@ pub static DESCRIBE_RESOURCE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("limit")
     .result_key(&["resourcePolicies"]);
-/// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
+/// The runtime's description of [`DescribeSubscriptionFilters`](super::super::client::DescribeSubscriptionFilters): HTTP binding, errors, auth.
 pub static DESCRIBE_SUBSCRIPTION_FILTERS: rt::Operation = rt::Operation::new(
         "DescribeSubscriptionFilters",
         "POST",
@@ -774,14 +704,7 @@ pub static DESCRIBE_SUBSCRIPTION_FILTERS_PAGINATOR: rt::PaginatorSpec = rt::Pagi
     )
     .limit_key("limit")
     .result_key(&["subscriptionFilters"]);
-/// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
-///
-/// When you use `DisassociateKmsKey`, you specify either the `logGroupName` parameter or the `resourceIdentifier` parameter. You can't specify both of those parameters in the same operation.
-///
-/// - Specify the `logGroupName` parameter to stop using the KMS key to encrypt future log events ingested and stored in the log group. Instead, they will be encrypted with the default CloudWatch Logs method. The log events that were ingested while the key was associated with the log group are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
-/// - Specify the `resourceIdentifier` parameter with the `query-result` resource to stop using the KMS key to encrypt the results of all future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
-///
-/// It can take up to 5 minutes for this operation to take effect.
+/// The runtime's description of [`DisassociateKmsKey`](super::super::client::DisassociateKmsKey): HTTP binding, errors, auth.
 pub static DISASSOCIATE_KMS_KEY: rt::Operation = rt::Operation::new(
         "DisassociateKmsKey",
         "POST",
@@ -797,7 +720,7 @@ pub static DISASSOCIATE_KMS_KEY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
+/// The runtime's description of [`DisassociateSourceFromS3TableIntegration`](super::super::client::DisassociateSourceFromS3TableIntegration): HTTP binding, errors, auth.
 pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION: rt::Operation = rt::Operation::new(
         "DisassociateSourceFromS3TableIntegration",
         "POST",

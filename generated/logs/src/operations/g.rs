@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns information about a log group data protection policy.
+/// The runtime's description of [`GetDataProtectionPolicy`](super::super::client::GetDataProtectionPolicy): HTTP binding, errors, auth.
 pub static GET_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         "GetDataProtectionPolicy",
         "POST",
@@ -18,11 +18,7 @@ pub static GET_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
-///
-/// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, or Firehose. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-///
-/// You need to specify the delivery `id` in this operation. You can find the IDs of the deliveries in your account with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
+/// The runtime's description of [`GetDelivery`](super::super::client::GetDelivery): HTTP binding, errors, auth.
 pub static GET_DELIVERY: rt::Operation = rt::Operation::new(
         "GetDelivery",
         "POST",
@@ -39,7 +35,7 @@ pub static GET_DELIVERY: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Retrieves complete information about one delivery destination.
+/// The runtime's description of [`GetDeliveryDestination`](super::super::client::GetDeliveryDestination): HTTP binding, errors, auth.
 pub static GET_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
         "GetDeliveryDestination",
         "POST",
@@ -56,7 +52,7 @@ pub static GET_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
+/// The runtime's description of [`GetDeliveryDestinationPolicy`](super::super::client::GetDeliveryDestinationPolicy): HTTP binding, errors, auth.
 pub static GET_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
         "GetDeliveryDestinationPolicy",
         "POST",
@@ -71,7 +67,7 @@ pub static GET_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
             &t::RESOURCE_NOT_FOUND_EXCEPTION,
         ],
     );
-/// Retrieves complete information about one delivery source.
+/// The runtime's description of [`GetDeliverySource`](super::super::client::GetDeliverySource): HTTP binding, errors, auth.
 pub static GET_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
         "GetDeliverySource",
         "POST",
@@ -88,7 +84,7 @@ pub static GET_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
+/// The runtime's description of [`GetIntegration`](super::super::client::GetIntegration): HTTP binding, errors, auth.
 pub static GET_INTEGRATION: rt::Operation = rt::Operation::new(
         "GetIntegration",
         "POST",
@@ -103,7 +99,7 @@ pub static GET_INTEGRATION: rt::Operation = rt::Operation::new(
             &t::RESOURCE_NOT_FOUND_EXCEPTION,
         ],
     );
-/// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
+/// The runtime's description of [`GetLogAnomalyDetector`](super::super::client::GetLogAnomalyDetector): HTTP binding, errors, auth.
 pub static GET_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "GetLogAnomalyDetector",
         "POST",
@@ -119,19 +115,7 @@ pub static GET_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// Lists log events from the specified log stream. You can list all of the log events or filter using a time range.
-///
-/// `GetLogEvents` is a paginated operation. Each page returned can contain up to 1 MB of log events or up to 10,000 log events. A returned page might only be partially full, or even empty. For example, if the result of a query would return 15,000 log events, the first page isn't guaranteed to have 10,000 log events even if they all fit into 1 MB.
-///
-/// Partially full or empty pages don't necessarily mean that pagination is finished. As long as the `nextBackwardToken` or `nextForwardToken` returned is NOT equal to the `nextToken` that you passed into the API call, there might be more log events available. The token that you use depends on the direction you want to move in along the log stream. The returned tokens are never null.
-///
-/// **Note:** If you set `startFromHead` to `true` and you don’t include `endTime` in your request, you can end up in a situation where the pagination doesn't terminate. This can happen when the new log events are being added to the target log streams faster than they are being read. This situation is a good use case for the CloudWatch Logs [Live Tail](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html) feature.
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-///
-/// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
-///
-/// **Note:** If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `GetLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
+/// The runtime's description of [`GetLogEvents`](super::super::client::GetLogEvents): HTTP binding, errors, auth.
 pub static GET_LOG_EVENTS: rt::Operation = rt::Operation::new(
         "GetLogEvents",
         "POST",
@@ -146,7 +130,7 @@ pub static GET_LOG_EVENTS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
+/// The runtime's description of [`GetLogFields`](super::super::client::GetLogFields): HTTP binding, errors, auth.
 pub static GET_LOG_FIELDS: rt::Operation = rt::Operation::new(
         "GetLogFields",
         "POST",
@@ -162,17 +146,7 @@ pub static GET_LOG_FIELDS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify.
-///
-/// This operation is used for discovering fields within log group events. For discovering fields across data sources, use the GetLogFields operation.
-///
-/// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must specify one of these parameters, but you can't specify both.
-///
-/// In the results, fields that start with `@` are fields generated by CloudWatch Logs. For example, `@timestamp` is the timestamp of each log event. For more information about the fields that are generated by CloudWatch logs, see [Supported Logs and Discovered Fields](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData-discoverable-fields.html).
-///
-/// The response results are sorted by the frequency percentage, starting with the highest percentage.
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+/// The runtime's description of [`GetLogGroupFields`](super::super::client::GetLogGroupFields): HTTP binding, errors, auth.
 pub static GET_LOG_GROUP_FIELDS: rt::Operation = rt::Operation::new(
         "GetLogGroupFields",
         "POST",
@@ -188,9 +162,7 @@ pub static GET_LOG_GROUP_FIELDS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure.
-///
-/// **Note:** The `GetLogObject` API routes requests using SDK host prefix injection. SDK versions released before April 1, 2026 route to `streaming-logs.Region.amazonaws.com`, which does not support VPC endpoints. SDK versions released on or after April 1, 2026 route to `stream-logs.Region.amazonaws.com`, which supports VPC endpoints. To set up a VPC endpoint for this API, see [Creating a VPC endpoint for CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html#create-VPC-endpoint-for-CloudWatchLogs) .
+/// The runtime's description of [`GetLogObject`](super::super::client::GetLogObject): HTTP binding, errors, auth.
 pub static GET_LOG_OBJECT: rt::Operation = rt::Operation::new(
         "GetLogObject",
         "POST",
@@ -208,9 +180,7 @@ pub static GET_LOG_OBJECT: rt::Operation = rt::Operation::new(
         ],
     )
     .host_prefix("stream-");
-/// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs.
-///
-/// The full unparsed log event is returned within `@message`.
+/// The runtime's description of [`GetLogRecord`](super::super::client::GetLogRecord): HTTP binding, errors, auth.
 pub static GET_LOG_RECORD: rt::Operation = rt::Operation::new(
         "GetLogRecord",
         "POST",
@@ -226,7 +196,7 @@ pub static GET_LOG_RECORD: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Retrieves the full content of a lookup table, including the CSV data.
+/// The runtime's description of [`GetLookupTable`](super::super::client::GetLookupTable): HTTP binding, errors, auth.
 pub static GET_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
         "GetLookupTable",
         "POST",
@@ -242,19 +212,7 @@ pub static GET_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Returns the results from the specified query.
-///
-/// Only the fields requested in the query are returned, along with a `@ptr` field, which is the identifier for the log record. You can use the value of `@ptr` in a [GetLogRecord](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogRecord.html) operation to get the full log record.
-///
-/// `GetQueryResults` does not start running a query. To run a query, use [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html). For more information about how long results of previous queries are available, see [CloudWatch Logs quotas](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html).
-///
-/// If the value of the `Status` field in the output is `Running`, this operation returns only partial results. If you see a value of `Scheduled` or `Running` for the status, you can retry the operation later to see the final results.
-///
-/// This operation is used both for retrieving results from interactive queries and from automated scheduled query executions. Scheduled queries use `GetQueryResults` internally to retrieve query results for processing and delivery to configured destinations.
-///
-/// You can retrieve up to 100,000 log event results from a query, if available, by using pagination. Use the `nextToken` returned in the response to request additional pages of results, with each page returning up to 10,000 log events. This is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account to start queries in linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+/// The runtime's description of [`GetQueryResults`](super::super::client::GetQueryResults): HTTP binding, errors, auth.
 pub static GET_QUERY_RESULTS: rt::Operation = rt::Operation::new(
         "GetQueryResults",
         "POST",
@@ -269,7 +227,7 @@ pub static GET_QUERY_RESULTS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
+/// The runtime's description of [`GetScheduledQuery`](super::super::client::GetScheduledQuery): HTTP binding, errors, auth.
 pub static GET_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
         "GetScheduledQuery",
         "POST",
@@ -286,7 +244,7 @@ pub static GET_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
-/// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
+/// The runtime's description of [`GetScheduledQueryHistory`](super::super::client::GetScheduledQueryHistory): HTTP binding, errors, auth.
 pub static GET_SCHEDULED_QUERY_HISTORY: rt::Operation = rt::Operation::new(
         "GetScheduledQueryHistory",
         "POST",
@@ -311,7 +269,7 @@ pub static GET_SCHEDULED_QUERY_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     .limit_key("maxResults")
     .result_key(&["triggerHistory"])
     .non_aggregate_keys(&["name", "scheduledQueryArn"]);
-/// Returns the storage tier policy for the account.
+/// The runtime's description of [`GetStorageTierPolicy`](super::super::client::GetStorageTierPolicy): HTTP binding, errors, auth.
 pub static GET_STORAGE_TIER_POLICY: rt::Operation = rt::Operation::new(
         "GetStorageTierPolicy",
         "POST",
@@ -328,9 +286,7 @@ pub static GET_STORAGE_TIER_POLICY: rt::Operation = rt::Operation::new(
             &t::RESOURCE_NOT_FOUND_EXCEPTION,
         ],
     );
-/// Returns the information about the log transformer associated with this log group.
-///
-/// This operation returns data only for transformers created at the log group level. To get information for an account-level transformer, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html).
+/// The runtime's description of [`GetTransformer`](super::super::client::GetTransformer): HTTP binding, errors, auth.
 pub static GET_TRANSFORMER: rt::Operation = rt::Operation::new(
         "GetTransformer",
         "POST",

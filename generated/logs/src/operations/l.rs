@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-///
-/// The operation aggregates log groups by data source name and type and optionally format, providing counts of log groups that share these characteristics. The operation paginates results. By default, it returns up to 50 results and includes a token to retrieve more results.
+/// The runtime's description of [`ListAggregateLogGroupSummaries`](super::super::client::ListAggregateLogGroupSummaries): HTTP binding, errors, auth.
 pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES: rt::Operation = rt::Operation::new(
         "ListAggregateLogGroupSummaries",
         "POST",
@@ -26,7 +24,7 @@ pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_PAGINATOR: rt::PaginatorSpec = rt:
     )
     .limit_key("limit")
     .result_key(&["aggregateLogGroupSummaries"]);
-/// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
+/// The runtime's description of [`ListAnomalies`](super::super::client::ListAnomalies): HTTP binding, errors, auth.
 pub static LIST_ANOMALIES: rt::Operation = rt::Operation::new(
         "ListAnomalies",
         "POST",
@@ -49,7 +47,7 @@ pub static LIST_ANOMALIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("limit")
     .result_key(&["anomalies"]);
-/// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
+/// The runtime's description of [`ListIntegrations`](super::super::client::ListIntegrations): HTTP binding, errors, auth.
 pub static LIST_INTEGRATIONS: rt::Operation = rt::Operation::new(
         "ListIntegrations",
         "POST",
@@ -58,7 +56,7 @@ pub static LIST_INTEGRATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_INTEGRATIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// Retrieves a list of the log anomaly detectors in the account.
+/// The runtime's description of [`ListLogAnomalyDetectors`](super::super::client::ListLogAnomalyDetectors): HTTP binding, errors, auth.
 pub static LIST_LOG_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
         "ListLogAnomalyDetectors",
         "POST",
@@ -81,11 +79,7 @@ pub static LIST_LOG_ANOMALY_DETECTORS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("limit")
     .result_key(&["anomalyDetectors"]);
-/// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-///
-/// You can optionally filter the results by log group class, log group name pattern, field indexes, data sources, field index names, or log group tags. If you specify more than one filter type, the results include log groups that satisfy all filters.
-///
-/// This operation is paginated. By default, your first use of this operation returns 50 results, and includes a token to use in a subsequent operation to return more results.
+/// The runtime's description of [`ListLogGroups`](super::super::client::ListLogGroups): HTTP binding, errors, auth.
 pub static LIST_LOG_GROUPS: rt::Operation = rt::Operation::new(
         "ListLogGroups",
         "POST",
@@ -94,9 +88,7 @@ pub static LIST_LOG_GROUPS: rt::Operation = rt::Operation::new(
         &t::LIST_LOG_GROUPS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases.
-///
-/// For more information about field indexes, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
+/// The runtime's description of [`ListLogGroupsForQuery`](super::super::client::ListLogGroupsForQuery): HTTP binding, errors, auth.
 pub static LIST_LOG_GROUPS_FOR_QUERY: rt::Operation = rt::Operation::new(
         "ListLogGroupsForQuery",
         "POST",
@@ -119,7 +111,7 @@ pub static LIST_LOG_GROUPS_FOR_QUERY_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("maxResults")
     .result_key(&["logGroupIdentifiers"]);
-/// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
+/// The runtime's description of [`ListScheduledQueries`](super::super::client::ListScheduledQueries): HTTP binding, errors, auth.
 pub static LIST_SCHEDULED_QUERIES: rt::Operation = rt::Operation::new(
         "ListScheduledQueries",
         "POST",
@@ -142,7 +134,7 @@ pub static LIST_SCHEDULED_QUERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     )
     .limit_key("maxResults")
     .result_key(&["scheduledQueries"]);
-/// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
+/// The runtime's description of [`ListSourcesForS3TableIntegration`](super::super::client::ListSourcesForS3TableIntegration): HTTP binding, errors, auth.
 pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION: rt::Operation = rt::Operation::new(
         "ListSourcesForS3TableIntegration",
         "POST",
@@ -166,7 +158,7 @@ pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_PAGINATOR: rt::PaginatorSpec = 
     )
     .limit_key("maxResults")
     .result_key(&["sources"]);
-/// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
+/// The runtime's description of [`ListSyslogConfigurations`](super::super::client::ListSyslogConfigurations): HTTP binding, errors, auth.
 pub static LIST_SYSLOG_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListSyslogConfigurations",
         "POST",
@@ -184,7 +176,7 @@ pub static LIST_SYSLOG_CONFIGURATIONS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
+/// The runtime's description of [`ListTagsForResource`](super::super::client::ListTagsForResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",
@@ -199,9 +191,7 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead.
-///
-/// Lists the tags for the specified log group.
+/// The runtime's description of [`ListTagsLogGroup`](super::super::client::ListTagsLogGroup): HTTP binding, errors, auth.
 #[deprecated(note = "Please use the generic tagging API ListTagsForResource")]
 pub static LIST_TAGS_LOG_GROUP: rt::Operation = rt::Operation::new(
         "ListTagsLogGroup",

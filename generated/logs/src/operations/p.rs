@@ -2,182 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates an account-level data protection policy, subscription filter policy, field index policy, transformer policy, metric extraction policy, or retention policy that applies to all log groups, a subset of log groups, or a data source name and type combination in the account. Account-level policies are Region-specific: a policy applies only to log groups in the Region where you create it. To apply a policy across multiple Regions, create the policy separately in each Region.
-///
-/// **Important:** `PutAccountPolicy` is an account-wide administrative operation intended for CloudWatch Logs administrators. Because it affects all log groups (or a broad subset) in the account, you should grant `logs:PutAccountPolicy` permissions only to administrators who manage logging configuration across the account, not to application teams or individual log group owners.
-///
-/// **Conflict resolution between account-level and log-group-level policies**
-///
-/// When both an account-level policy and a log-group-level policy of the same type apply to a log group, the resolution depends on the policy type:
-///
-/// - *Data protection* — The two policies are cumulative. Any sensitive term specified in either the account-level or the log-group-level policy is masked.
-/// - *Subscription filters* — Account-level and log-group-level subscription filters are additive. A log group can have up to 1 account-level and up to 2 log-group-level subscription filters.
-/// - *Transformers* — A log-group-level transformer overrides the account-level transformer. If a log group has its own transformer, it ignores the account-level transformer policy.
-/// - *Field index policies* — If a log group has its own field index policy (created with `PutIndexPolicy`), any account-level policy that uses `LogGroupNamePrefix` selection criteria or has no selection criteria is ignored for that log group. However, account-level policies that use `DataSourceName` and `DataSourceType` selection criteria still apply alongside the log-group-level policy.
-/// - *Metric extraction policies* — Metric extraction policies are account-level only and have no log-group-level equivalent, so no conflict resolution applies.
-/// - *Retention policies* — An account-level retention policy overrides the retention setting of the log group.
-///
-/// For field index policies, you can configure indexed fields as *facets* to enable interactive exploration of your logs. Facets provide value distributions and counts for indexed fields in the CloudWatch Logs Insights console without requiring query execution. For more information, see [Use facets to group and explore logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Facets.html).
-///
-/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are creating.
-///
-/// - To create a data protection policy, you must have the `logs:PutDataProtectionPolicy` and `logs:PutAccountPolicy` permissions.
-/// - To create a subscription filter policy, you must have the `logs:PutSubscriptionFilter` and `logs:PutAccountPolicy` permissions.
-/// - To create a transformer policy, you must have the `logs:PutTransformer` and `logs:PutAccountPolicy` permissions.
-/// - To create a field index policy, you must have the `logs:PutIndexPolicy` and `logs:PutAccountPolicy` permissions.
-/// - To configure facets for field index policies, you must have the `logs:PutIndexPolicy` and `logs:PutAccountPolicy` permissions.
-/// - To create a metric extraction policy, you must have the `logs:PutMetricExtractionPolicy` and `logs:PutAccountPolicy` permissions.
-/// - To create a retention policy, you must have the `logs:PutRetentionPolicy` and `logs:PutAccountPolicy` permissions. A dry run requires the same permissions as the operation that it previews, and no additional permissions.
-///
-/// **Data protection policy**
-///
-/// A data protection policy can help safeguard sensitive data that's ingested by your log groups by auditing and masking the sensitive log data. Each account can have only one account-level data protection policy.
-///
-/// **Important:** Sensitive data is detected and masked when it is ingested into a log group. When you set a data protection policy, log events ingested into the log groups before that time are not masked.
-///
-/// If you use `PutAccountPolicy` to create a data protection policy for your whole account, it applies to both existing log groups and all log groups that are created later in this account. The account-level policy is applied to existing log groups with eventual consistency. It might take up to 5 minutes before sensitive data in existing log groups begins to be masked.
-///
-/// By default, when a user views a log event that includes masked data, the sensitive data is replaced by asterisks. A user who has the `logs:Unmask` permission can use a [GetLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html) or [FilterLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html) operation with the `unmask` parameter set to `true` to view the unmasked log events. Users with the `logs:Unmask` can also view unmasked data in the CloudWatch Logs console by running a CloudWatch Logs Insights query with the `unmask` query command.
-///
-/// For more information, including a list of types of data that can be audited and masked, see [Protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
-///
-/// To use the `PutAccountPolicy` operation for a data protection policy, you must be signed on with the `logs:PutDataProtectionPolicy` and `logs:PutAccountPolicy` permissions.
-///
-/// The `PutAccountPolicy` operation applies to all log groups in the account. You can use [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html) to create a data protection policy that applies to just one log group. If a log group has its own data protection policy and the account also has an account-level data protection policy, then the two policies are cumulative. Any sensitive term specified in either policy is masked.
-///
-/// **Subscription filter policy**
-///
-/// A subscription filter policy sets up a real-time feed of log events from CloudWatch Logs to other Amazon Web Services services. Account-level subscription filter policies apply to both existing log groups and log groups that are created later in this account. Supported destinations are Kinesis Data Streams, Firehose, and Lambda. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format.
-///
-/// The following destinations are supported for subscription filters:
-///
-/// - An Kinesis Data Streams data stream in the same account as the subscription policy, for same-account delivery.
-/// - An Firehose data stream in the same account as the subscription policy, for same-account delivery.
-/// - A Lambda function in the same account as the subscription policy, for same-account delivery.
-/// - A logical destination in a different account created with [PutDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestination.html), for cross-account delivery. Kinesis Data Streams and Firehose are supported as logical destinations.
-///
-/// Each account can have one account-level subscription filter policy per Region. If you are updating an existing filter, you must specify the correct name in `PolicyName`. To perform a `PutAccountPolicy` subscription filter operation for any destination except a Lambda function, you must also have the `iam:PassRole` permission.
-///
-/// **Transformer policy**
-///
-/// Creates or updates a *log transformer policy* for your account. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contain relevant, source-specific information. After you have created a transformer, CloudWatch Logs performs this transformation at the time of log ingestion. You can then refer to the transformed versions of the logs during operations such as querying with CloudWatch Logs Insights or creating metric filters or subscription filters.
-///
-/// You can also use a transformer to copy metadata from metadata keys into the log events themselves. This metadata can include log group name, log stream name, account ID and Region.
-///
-/// A transformer for a log group is a series of processors, where each processor applies one type of transformation to the log events ingested into this log group. For more information about the available processors to use in a transformer, see [Processors that you can use](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-Processors).
-///
-/// Having log events in standardized format enables visibility across your applications for your log analysis, reporting, and alarming needs. CloudWatch Logs provides transformation for common log types with out-of-the-box transformation templates for major Amazon Web Services log sources such as VPC flow logs, Lambda, and Amazon RDS. You can use pre-built transformation templates or create custom transformation policies.
-///
-/// You can create transformers only for the log groups in the Standard log class.
-///
-/// You can have one account-level transformer policy that applies to all log groups in the account. Or you can create as many as 20 account-level transformer policies that are each scoped to a subset of log groups with the `selectionCriteria` parameter. If you have multiple account-level transformer policies with selection criteria, no two of them can use the same or overlapping log group name prefixes. For example, if you have one policy filtered to log groups that start with `my-log`, you can't have another transformer policy filtered to `my-logpprod` or `my-logging`.
-///
-/// You can also set up a transformer at the log-group level. For more information, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html). If there is both a log-group level transformer created with `PutTransformer` and an account-level transformer that could apply to the same log group, the log group uses only the log-group level transformer. It ignores the account-level transformer.
-///
-/// **Field index policy**
-///
-/// You can use field index policies to create indexes on fields found in log events for a log group or data source name and type combination. Creating field indexes can help lower the scan volume for CloudWatch Logs Insights queries that reference those fields, because these queries attempt to skip the processing of log events that are known to not match the indexed field. Good fields to index are fields that you often need to query for and fields or values that match only a small fraction of the total log events. Common examples of indexes include request ID, session ID, user IDs, or instance IDs. For more information, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html)
-///
-/// To find the fields that are in your log group events, use the [GetLogGroupFields](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogGroupFields.html) operation. To find the fields for a data source use the [GetLogFields](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogFields.html) operation.
-///
-/// For example, suppose you have created a field index for `requestId`. Then, any CloudWatch Logs Insights query on that log group that includes `requestId = value` or `requestId in [value, value, ...]` will attempt to process only the log events where the indexed field matches the specified value.
-///
-/// Matches of log events to the names of indexed fields are case-sensitive. For example, an indexed field of `RequestId` won't match a log event containing `requestId`.
-///
-/// You can have one account-level field index policy that applies to all log groups in the account. Or you can create as many as 20 account-level field index policies that are each scoped to a subset of log groups using `LogGroupNamePrefix` with the `selectionCriteria` parameter. You can have another 20 account-level field index policies using `DataSourceName` and `DataSourceType` for the `selectionCriteria` parameter. If you have multiple account-level index policies with `LogGroupNamePrefix` selection criteria, no two of them can use the same or overlapping log group name prefixes. For example, if you have one policy filtered to log groups that start with *my-log*, you can't have another field index policy filtered to *my-logpprod* or *my-logging*. Similarly, if you have multiple account-level index policies with `DataSourceName` and `DataSourceType` selection criteria, no two of them can use the same data source name and type combination. For example, if you have one policy filtered to the data source name `amazon_vpc` and data source type `flow` you cannot create another policy with this combination.
-///
-/// If you create an account-level field index policy in a monitoring account in cross-account observability, the policy is applied only to the monitoring account and not to any source accounts.
-///
-/// CloudWatch Logs provides default field indexes for all log groups in the Standard log class. Default field indexes are automatically available for the following fields:
-///
-/// - `@logStream`
-/// - `@aws.region`
-/// - `@aws.account`
-/// - `@source.log`
-/// - `@data_source_name`
-/// - `@data_source_type`
-/// - `@data_format`
-/// - `traceId`
-/// - `severityText`
-/// - `attributes.session.id`
-///
-/// CloudWatch Logs provides default field indexes for certain data source name and type combinations as well. Default field indexes are automatically available for the following data source name and type combinations as identified in the following list:
-///
-/// `amazon_vpc.flow`
-///
-/// - `action`
-/// - `logStatus`
-/// - `region`
-/// - `flowDirection`
-/// - `type`
-///
-/// `amazon_route53.resolver_query`
-///
-/// - `transport`
-/// - `rcode`
-///
-/// `aws_waf.access`
-///
-/// - `action`
-/// - `httpRequest.country`
-///
-/// `aws_cloudtrail.data`, `aws_cloudtrail.management`
-///
-/// - `eventSource`
-/// - `eventName`
-/// - `awsRegion`
-/// - `userAgent`
-/// - `errorCode`
-/// - `eventType`
-/// - `managementEvent`
-/// - `readOnly`
-/// - `eventCategory`
-/// - `requestId`
-///
-/// Default field indexes are in addition to any custom field indexes you define within your policy. Default field indexes are not counted towards your [field index quota](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing-Syntax).
-///
-/// If you want to create a field index policy for a single log group, you can use [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html) instead of `PutAccountPolicy`. If you do so, that log group will use that log-group level policy and any account-level policies that match at the data source level; any account-level policy that matches at the log group level (for example, no selection criteria or log group name prefix selection criteria) will be ignored.
-///
-/// **Metric extraction policy**
-///
-/// A metric extraction policy controls whether CloudWatch Metrics can be created through the Embedded Metrics Format (EMF) for log groups in your account. By default, EMF metric creation is enabled for all log groups. You can use metric extraction policies to disable EMF metric creation for your entire account or specific log groups.
-///
-/// When a policy disables EMF metric creation for a log group, log events in the EMF format are still ingested, but no CloudWatch Metrics are created from them.
-///
-/// **Important:** Creating a policy disables metrics for Amazon Web Services features that use EMF to create metrics, such as CloudWatch Container Insights and CloudWatch Application Signals. To prevent turning off those features by accident, we recommend that you exclude the underlying log-groups through a selection-criteria such as `LogGroupNamePrefix NOT IN ["/aws/containerinsights", "/aws/ecs/containerinsights", "/aws/application-signals/data"]`.
-///
-/// Each account can have either one account-level metric extraction policy that applies to all log groups, or up to 5 policies that are each scoped to a subset of log groups with the `selectionCriteria` parameter. The selection criteria supports filtering by `LogGroupName` and `LogGroupNamePrefix` using the operators `IN` and `NOT IN`. You can specify up to 50 values in each `IN` or `NOT IN` list.
-///
-/// The selection criteria can be specified in these formats:
-///
-/// `LogGroupName IN ["log-group-1", "log-group-2"]`
-///
-/// `LogGroupNamePrefix NOT IN ["/aws/prefix1", "/aws/prefix2"]`
-///
-/// If you have multiple account-level metric extraction policies with selection criteria, no two of them can have overlapping criteria. For example, if you have one policy with selection criteria `LogGroupNamePrefix IN ["my-log"]`, you can't have another metric extraction policy with selection criteria `LogGroupNamePrefix IN ["/my-log-prod"]` or `LogGroupNamePrefix IN ["/my-logging"]`, as the set of log groups matching these prefixes would be a subset of the log groups matching the first policy's prefix, creating an overlap.
-///
-/// When using `NOT IN`, only one policy with this operator is allowed per account.
-///
-/// When combining policies with `IN` and `NOT IN` operators, the overlap check ensures that policies don't have conflicting effects. Two policies with `IN` and `NOT IN` operators do not overlap if and only if every value in the `IN`policy is completely contained within some value in the `NOT IN` policy. For example:
-///
-/// - If you have a `NOT IN` policy for prefix `"/aws/lambda"`, you can create an `IN` policy for the exact log group name `"/aws/lambda/function1"` because the set of log groups matching `"/aws/lambda/function1"` is a subset of the log groups matching `"/aws/lambda"`.
-/// - If you have a `NOT IN` policy for prefix `"/aws/lambda"`, you cannot create an `IN` policy for prefix `"/aws"` because the set of log groups matching `"/aws"` is not a subset of the log groups matching `"/aws/lambda"`.
-///
-/// **Retention policy**
-///
-/// A retention policy sets the retention period for log groups in your account. You can use an account-level retention policy to set a default retention period for all log groups in the account, or for a subset of log groups that you specify with the `selectionCriteria` parameter. CloudWatch Logs automatically deletes log events that are older than the retention period.
-///
-/// Each account can have up to 20 account-level retention policies in each Region. To scope a retention policy to a subset of log groups, use `LogGroupNamePrefix` in `selectionCriteria`. Retention policies support log group name prefixes only. If you omit `selectionCriteria`, the policy applies to all log groups in the account.
-///
-/// Unlike other account-level policy types, retention policies can have overlapping selection criteria. When more than one retention policy applies to a log group, the policy with the longest retention period is used. A policy that specifies `NEVER_EXPIRE` is treated as the longest retention period. This lets you set a baseline retention period for the account, apply longer retention periods to specific log groups, and exempt specific log groups from expiring at all. If two policies that apply to the same log group specify the same retention period, the policy that was created first is the one reported in `retentionPolicyName`.
-///
-/// **Note:** Account-level retention policies require a minimum retention period of 30 days.
-///
-/// **Note:** A retention policy takes effect 24 hours after you create it. If you update a policy, the new retention period takes effect 24 hours after the update, and the previous retention period stays in effect until then. During this period, `DescribeLogGroups` and log event expiration use the retention period that is currently in effect, but a dry run reports the impact as if the policy were already in effect.
-///
-/// Before you create, update, or delete a retention policy, you can specify `true` for `dryRun` to preview how many log groups would have a longer, shorter, or unchanged retention period. For more information, see [DryRunResult](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DryRunResult.html).
-///
-/// **Important:** An account-level retention policy replaces the retention period set on a log group, including when the log group's own retention period is longer. For example, if a log group is set to retain log events for 10 years and you create a retention policy that sets a 90-day retention period for that log group, CloudWatch Logs deletes the log events in that log group that are older than 90 days. Specify `true` for `dryRun` to see which log groups would have a shorter retention period before you create or update the policy.
+/// The runtime's description of [`PutAccountPolicy`](super::super::client::PutAccountPolicy): HTTP binding, errors, auth.
 pub static PUT_ACCOUNT_POLICY: rt::Operation = rt::Operation::new(
         "PutAccountPolicy",
         "POST",
@@ -193,9 +18,7 @@ pub static PUT_ACCOUNT_POLICY: rt::Operation = rt::Operation::new(
             &t::LIMIT_EXCEEDED_EXCEPTION,
         ],
     );
-/// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled.
-///
-/// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
+/// The runtime's description of [`PutBearerTokenAuthentication`](super::super::client::PutBearerTokenAuthentication): HTTP binding, errors, auth.
 pub static PUT_BEARER_TOKEN_AUTHENTICATION: rt::Operation = rt::Operation::new(
         "PutBearerTokenAuthentication",
         "POST",
@@ -213,15 +36,7 @@ pub static PUT_BEARER_TOKEN_AUTHENTICATION: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data.
-///
-/// **Important:** Sensitive data is detected and masked when it is ingested into the log group. When you set a data protection policy, log events ingested into the log group before that time are not masked.
-///
-/// By default, when a user views a log event that includes masked data, the sensitive data is replaced by asterisks. A user who has the `logs:Unmask` permission can use a [GetLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html) or [FilterLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html) operation with the `unmask` parameter set to `true` to view the unmasked log events. Users with the `logs:Unmask` can also view unmasked data in the CloudWatch Logs console by running a CloudWatch Logs Insights query with the `unmask` query command.
-///
-/// For more information, including a list of types of data that can be audited and masked, see [Protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
-///
-/// The `PutDataProtectionPolicy` operation applies to only the specified log group. You can also use [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) to create an account-level data protection policy that applies to all log groups in the account, including both existing log groups and log groups that are created level. If a log group has its own data protection policy and the account also has an account-level data protection policy, then the two policies are cumulative. Any sensitive term specified in either policy is masked.
+/// The runtime's description of [`PutDataProtectionPolicy`](super::super::client::PutDataProtectionPolicy): HTTP binding, errors, auth.
 pub static PUT_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         "PutDataProtectionPolicy",
         "POST",
@@ -238,20 +53,7 @@ pub static PUT_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination.
-///
-/// To configure logs delivery between a supported Amazon Web Services service and a destination, you must do the following:
-///
-/// - Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
-/// - Use `PutDeliveryDestination` to create a *delivery destination* in the same account of the actual delivery destination. The delivery destination that you create is a logical object that represents the actual delivery destination.
-/// - If you are delivering logs cross-account, you must use [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html) in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination.
-/// - Use `CreateDelivery` to create a *delivery* by pairing exactly one delivery source and one delivery destination. For more information, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-///
-/// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
-///
-/// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-///
-/// If you use this operation to update an existing delivery destination, all the current delivery destination parameters are overwritten with the new parameter values that you specify.
+/// The runtime's description of [`PutDeliveryDestination`](super::super::client::PutDeliveryDestination): HTTP binding, errors, auth.
 pub static PUT_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
         "PutDeliveryDestination",
         "POST",
@@ -269,16 +71,7 @@ pub static PUT_DELIVERY_DESTINATION: rt::Operation = rt::Operation::new(
             &t::RESOURCE_NOT_FOUND_EXCEPTION,
         ],
     );
-/// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following:
-///
-/// - Create a delivery source, which is a logical object that represents the resource that is actually sending the logs. For more information, see [PutDeliverySource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
-/// - Create a *delivery destination*, which is a logical object that represents the actual delivery destination. For more information, see [PutDeliveryDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html).
-/// - Use this operation in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination.
-/// - Create a *delivery* by pairing exactly one delivery source and one delivery destination. For more information, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-///
-/// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-///
-/// The contents of the policy must include two statements. One statement enables general logs delivery, and the other allows delivery to the chosen destination. See the examples for the needed policies.
+/// The runtime's description of [`PutDeliveryDestinationPolicy`](super::super::client::PutDeliveryDestinationPolicy): HTTP binding, errors, auth.
 pub static PUT_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
         "PutDeliveryDestinationPolicy",
         "POST",
@@ -294,20 +87,7 @@ pub static PUT_DELIVERY_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
             &t::CONFLICT_EXCEPTION,
         ],
     );
-/// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces.
-///
-/// To configure logs delivery between a delivery destination and an Amazon Web Services service that is supported as a delivery source, you must do the following:
-///
-/// - Use `PutDeliverySource` to create a delivery source, which is a logical object that represents the resource that is actually sending the logs.
-/// - Use `PutDeliveryDestination` to create a *delivery destination*, which is a logical object that represents the actual delivery destination. For more information, see [PutDeliveryDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html).
-/// - If you are delivering logs cross-account, you must use [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html) in the destination account to assign an IAM policy to the destination. This policy allows delivery to that destination.
-/// - Use `CreateDelivery` to create a *delivery* by pairing exactly one delivery source and one delivery destination. For more information, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-///
-/// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
-///
-/// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-///
-/// If you use this operation to update an existing delivery source, all the current delivery source parameters are overwritten with the new parameter values that you specify.
+/// The runtime's description of [`PutDeliverySource`](super::super::client::PutDeliverySource): HTTP binding, errors, auth.
 pub static PUT_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
         "PutDeliverySource",
         "POST",
@@ -325,13 +105,7 @@ pub static PUT_DELIVERY_SOURCE: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
-///
-/// A destination encapsulates a physical resource (such as an Amazon Kinesis stream). With a destination, you can subscribe to a real-time stream of log events for a different account, ingested using [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
-///
-/// Through an access policy, a destination controls what is written to it. By default, `PutDestination` does not set any access policy with the destination, which means a cross-account user cannot call [PutSubscriptionFilter](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html) against this destination. To enable this, the destination owner must call [PutDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestinationPolicy.html) after `PutDestination`.
-///
-/// To perform a `PutDestination` operation, you must also have the `iam:PassRole` permission.
+/// The runtime's description of [`PutDestination`](super::super::client::PutDestination): HTTP binding, errors, auth.
 pub static PUT_DESTINATION: rt::Operation = rt::Operation::new(
         "PutDestination",
         "POST",
@@ -346,7 +120,7 @@ pub static PUT_DESTINATION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
+/// The runtime's description of [`PutDestinationPolicy`](super::super::client::PutDestinationPolicy): HTTP binding, errors, auth.
 pub static PUT_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
         "PutDestinationPolicy",
         "POST",
@@ -361,34 +135,7 @@ pub static PUT_DESTINATION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html).
-///
-/// You can use field index policies to create *field indexes* on fields found in log events in the log group. Creating field indexes speeds up and lowers the costs for CloudWatch Logs Insights queries that reference those field indexes, because these queries attempt to skip the processing of log events that are known to not match the indexed field. Good fields to index are fields that you often need to query for and fields or values that match only a small fraction of the total log events. Common examples of indexes include request ID, session ID, userID, and instance IDs. For more information, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
-///
-/// You can configure indexed fields as *facets* to enable interactive exploration and filtering of your logs in the CloudWatch Logs Insights console. Facets allow you to view value distributions and counts for indexed fields without running queries. When you create a field index, you can optionally set it as a facet to enable this interactive analysis capability. For more information, see [Use facets to group and explore logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Facets.html).
-///
-/// To find the fields that are in your log group events, use the [GetLogGroupFields](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogGroupFields.html) operation.
-///
-/// For example, suppose you have created a field index for `requestId`. Then, any CloudWatch Logs Insights query on that log group that includes `requestId = value` or `requestId IN [value, value, ...]` will process fewer log events to reduce costs, and have improved performance.
-///
-/// CloudWatch Logs provides default field indexes for all log groups in the Standard log class. Default field indexes are automatically available for the following fields:
-///
-/// - `@logStream`
-/// - `@aws.region`
-/// - `@aws.account`
-/// - `@source.log`
-/// - `traceId`
-///
-/// Default field indexes are in addition to any custom field indexes you define within your policy. Default field indexes are not counted towards your field index quota.
-///
-/// Each index policy has the following quotas and restrictions:
-///
-/// - As many as 20 fields can be included in the policy.
-/// - Each field name can include as many as 100 characters.
-///
-/// Matches of log events to the names of indexed fields are case-sensitive. For example, a field index of `RequestId` won't match a log event containing `requestId`.
-///
-/// Log group-level field index policies created with `PutIndexPolicy` override account-level field index policies created with [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) that apply to log groups. If you use `PutIndexPolicy` to create a field index policy for a log group, that log group uses only that policy for log group-level indexing, including any facet configurations. The log group ignores any account-wide field index policy that applies to log groups, but data source-based account policies may still apply.
+/// The runtime's description of [`PutIndexPolicy`](super::super::client::PutIndexPolicy): HTTP binding, errors, auth.
 pub static PUT_INDEX_POLICY: rt::Operation = rt::Operation::new(
         "PutIndexPolicy",
         "POST",
@@ -405,11 +152,7 @@ pub static PUT_INDEX_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
-///
-/// Integrating with OpenSearch Service makes it possible for you to create curated vended logs dashboards, powered by OpenSearch Service analytics. For more information, see [Vended log dashboards powered by Amazon OpenSearch Service](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-OpenSearch-Dashboards.html).
-///
-/// You can use this operation only to create a new integration. You can't modify an existing integration.
+/// The runtime's description of [`PutIntegration`](super::super::client::PutIntegration): HTTP binding, errors, auth.
 pub static PUT_INTEGRATION: rt::Operation = rt::Operation::new(
         "PutIntegration",
         "POST",
@@ -425,24 +168,7 @@ pub static PUT_INTEGRATION: rt::Operation = rt::Operation::new(
             &t::VALIDATION_EXCEPTION,
         ],
     );
-/// Uploads a batch of log events to the specified log stream.
-///
-/// **Important:** The sequence token is now ignored in `PutLogEvents` actions. `PutLogEvents` actions are always accepted and never return `InvalidSequenceTokenException` or `DataAlreadyAcceptedException` even if the sequence token is not valid. You can use parallel `PutLogEvents` actions on the same log stream.
-///
-/// The batch of events must satisfy the following constraints:
-///
-/// - The maximum batch size is 1,048,576 bytes. This size is calculated as the sum of all event messages in UTF-8, plus 26 bytes for each log event.
-/// - Events more than 2 hours in the future are rejected while processing remaining valid events.
-/// - Events older than 14 days or preceding the log group's retention period are rejected while processing remaining valid events.
-/// - The log events in the batch must be in chronological order by their timestamp. The timestamp is the time that the event occurred, expressed as the number of milliseconds after `Jan 1, 1970 00:00:00 UTC`. (In Amazon Web Services Tools for PowerShell and the Amazon Web Services SDK for .NET, the timestamp is specified in .NET format: `yyyy-mm-ddThh:mm:ss`. For example, `2017-09-15T13:45:30`.)
-/// - A batch of log events in a single request must be in a chronological order. Otherwise, the operation fails.
-/// - Each log event can be no larger than 1 MB.
-/// - The maximum number of log events in a batch is 10,000.
-/// - For valid events (within 14 days in the past to 2 hours in future), the time span in a single batch cannot exceed 24 hours. Otherwise, the operation fails.
-///
-/// **Important:** The quota of five requests per second per log stream has been removed. Instead, `PutLogEvents` actions are throttled based on a per-second per-account quota. You can request an increase to the per-second throttling quota by using the Service Quotas service.
-///
-/// If a call to `PutLogEvents` returns "UnrecognizedClientException" the most likely cause is a non-valid Amazon Web Services access key ID or secret key.
+/// The runtime's description of [`PutLogEvents`](super::super::client::PutLogEvents): HTTP binding, errors, auth.
 pub static PUT_LOG_EVENTS: rt::Operation = rt::Operation::new(
         "PutLogEvents",
         "POST",
@@ -460,9 +186,7 @@ pub static PUT_LOG_EVENTS: rt::Operation = rt::Operation::new(
             &t::UNRECOGNIZED_CLIENT_EXCEPTION,
         ],
     );
-/// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled.
-///
-/// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
+/// The runtime's description of [`PutLogGroupDeletionProtection`](super::super::client::PutLogGroupDeletionProtection): HTTP binding, errors, auth.
 pub static PUT_LOG_GROUP_DELETION_PROTECTION: rt::Operation = rt::Operation::new(
         "PutLogGroupDeletionProtection",
         "POST",
@@ -480,19 +204,7 @@ pub static PUT_LOG_GROUP_DELETION_PROTECTION: rt::Operation = rt::Operation::new
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
-///
-/// The maximum number of metric filters that can be associated with a log group is 100.
-///
-/// Using regular expressions in filter patterns is supported. For these filters, there is a quota of two regular expression patterns within a single filter pattern. There is also a quota of five regular expression patterns per log group. For more information about using regular expressions in filter patterns, see [Filter pattern syntax for metric filters, subscription filters, filter log events, and Live Tail](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
-///
-/// When you create a metric filter, you can also optionally assign a unit and dimensions to the metric that is created.
-///
-/// **Important:** Metrics extracted from log events are charged as custom metrics. To prevent unexpected high charges, do not specify high-cardinality fields such as `IPAddress` or `requestID` as dimensions. Each different value found for a dimension is treated as a separate metric and accrues charges as a separate custom metric.
-///
-/// CloudWatch Logs might disable a metric filter if it generates 1,000 different name/value pairs for your specified dimensions within one hour.
-///
-/// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see [Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
+/// The runtime's description of [`PutMetricFilter`](super::super::client::PutMetricFilter): HTTP binding, errors, auth.
 pub static PUT_METRIC_FILTER: rt::Operation = rt::Operation::new(
         "PutMetricFilter",
         "POST",
@@ -510,11 +222,7 @@ pub static PUT_METRIC_FILTER: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html).
-///
-/// To update a query definition, specify its `queryDefinitionId` in your request. The values of `name`, `queryString`, and `logGroupNames` are changed to the values that you specify in your update operation. No current values are retained from the current query definition. For example, imagine updating a current query definition that includes log groups. If you don't specify the `logGroupNames` parameter in your update operation, the query definition changes to contain no log groups.
-///
-/// You must have the `logs:PutQueryDefinition` permission to be able to perform this operation.
+/// The runtime's description of [`PutQueryDefinition`](super::super::client::PutQueryDefinition): HTTP binding, errors, auth.
 pub static PUT_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
         "PutQueryDefinition",
         "POST",
@@ -530,13 +238,7 @@ pub static PUT_QUERY_DEFINITION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions:
-///
-/// - **Supported actions** - Policy only supports `logs:PutLogEvents` and `logs:CreateLogStream` actions
-/// - **Supported principals** - Policy only applies when operations are invoked by Amazon Web Services service principals (not IAM users, roles, or cross-account principals)
-/// - **Policy limits** - An account can have a maximum of 10 policies without resourceARN and one per LogGroup resourceARN
-///
-/// **Important:** Resource policies with actions invoked by non-Amazon Web Services service principals (such as IAM users, roles, or other Amazon Web Services accounts) will not be enforced. For access control involving these principals, use the IAM policies.
+/// The runtime's description of [`PutResourcePolicy`](super::super::client::PutResourcePolicy): HTTP binding, errors, auth.
 pub static PUT_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "PutResourcePolicy",
         "POST",
@@ -553,15 +255,7 @@ pub static PUT_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group.
-///
-/// Account-level retention policies created with [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) override the retention that you set with `PutRetentionPolicy`. If an account-level retention policy applies to the log group, this operation succeeds and CloudWatch Logs saves the retention period that you specify, but the retention period from the account-level policy continues to determine when log events in the log group expire. `DescribeLogGroups` returns the retention period from the policy in `retentionInDays` and the name of the policy in `retentionPolicyName`. The retention period that you set with this operation takes effect if the account-level policy no longer applies to the log group.
-///
-/// **Note:** CloudWatch Logs doesn't immediately delete log events when they reach their retention setting. It typically takes up to 72 hours after that before log events are deleted, but in rare situations might take longer.
-///
-/// To illustrate, imagine that you change a log group to have a longer retention setting when it contains log events that are past the expiration date, but haven't been deleted. Those log events will take up to 72 hours to be deleted after the new retention date is reached. To make sure that log data is deleted permanently, keep a log group at its lower retention setting until 72 hours after the previous retention period ends. Alternatively, wait to change the retention setting until you confirm that the earlier log events are deleted.
-///
-/// When log events reach their retention setting they are marked for deletion. After they are marked for deletion, they do not add to your archival storage costs anymore, even if they are not actually deleted until later. These log events marked for deletion are also not included when you use an API to retrieve the `storedBytes` value to see how many bytes a log group is storing.
+/// The runtime's description of [`PutRetentionPolicy`](super::super::client::PutRetentionPolicy): HTTP binding, errors, auth.
 pub static PUT_RETENTION_POLICY: rt::Operation = rt::Operation::new(
         "PutRetentionPolicy",
         "POST",
@@ -577,7 +271,7 @@ pub static PUT_RETENTION_POLICY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency.
+/// The runtime's description of [`PutStorageTierPolicy`](super::super::client::PutStorageTierPolicy): HTTP binding, errors, auth.
 pub static PUT_STORAGE_TIER_POLICY: rt::Operation = rt::Operation::new(
         "PutStorageTierPolicy",
         "POST",
@@ -594,20 +288,7 @@ pub static PUT_STORAGE_TIER_POLICY: rt::Operation = rt::Operation::new(
             &t::RESOURCE_NOT_FOUND_EXCEPTION,
         ],
     );
-/// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format.
-///
-/// The following destinations are supported for subscription filters:
-///
-/// - An Amazon Kinesis data stream belonging to the same account as the subscription filter, for same-account delivery.
-/// - A logical destination created with [PutDestination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestination.html) that belongs to a different account, for cross-account delivery. We currently support Kinesis Data Streams and Firehose as logical destinations.
-/// - An Amazon Kinesis Data Firehose delivery stream that belongs to the same account as the subscription filter, for same-account delivery.
-/// - An Lambda function that belongs to the same account as the subscription filter, for same-account delivery.
-///
-/// Each log group can have up to two subscription filters associated with it. If you are updating an existing filter, you must specify the correct name in `filterName`.
-///
-/// Using regular expressions in filter patterns is supported. For these filters, there is a quotas of quota of two regular expression patterns within a single filter pattern. There is also a quota of five regular expression patterns per log group. For more information about using regular expressions in filter patterns, see [Filter pattern syntax for metric filters, subscription filters, filter log events, and Live Tail](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
-///
-/// To perform a `PutSubscriptionFilter` operation for any destination except a Lambda function, you must also have the `iam:PassRole` permission.
+/// The runtime's description of [`PutSubscriptionFilter`](super::super::client::PutSubscriptionFilter): HTTP binding, errors, auth.
 pub static PUT_SUBSCRIPTION_FILTER: rt::Operation = rt::Operation::new(
         "PutSubscriptionFilter",
         "POST",
@@ -625,7 +306,7 @@ pub static PUT_SUBSCRIPTION_FILTER: rt::Operation = rt::Operation::new(
             &t::INVALID_OPERATION_EXCEPTION,
         ],
     );
-/// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
+/// The runtime's description of [`PutSyslogConfiguration`](super::super::client::PutSyslogConfiguration): HTTP binding, errors, auth.
 pub static PUT_SYSLOG_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutSyslogConfiguration",
         "POST",
@@ -644,19 +325,7 @@ pub static PUT_SYSLOG_CONFIGURATION: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information.
-///
-/// After you have created a transformer, CloudWatch Logs performs the transformations at the time of log ingestion. You can then refer to the transformed versions of the logs during operations such as querying with CloudWatch Logs Insights or creating metric filters or subscription filers.
-///
-/// You can also use a transformer to copy metadata from metadata keys into the log events themselves. This metadata can include log group name, log stream name, account ID and Region.
-///
-/// A transformer for a log group is a series of processors, where each processor applies one type of transformation to the log events ingested into this log group. The processors work one after another, in the order that you list them, like a pipeline. For more information about the available processors to use in a transformer, see [Processors that you can use](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-Processors).
-///
-/// Having log events in standardized format enables visibility across your applications for your log analysis, reporting, and alarming needs. CloudWatch Logs provides transformation for common log types with out-of-the-box transformation templates for major Amazon Web Services log sources such as VPC flow logs, Lambda, and Amazon RDS. You can use pre-built transformation templates or create custom transformation policies.
-///
-/// You can create transformers only for the log groups in the Standard log class.
-///
-/// You can also set up a transformer at the account level. For more information, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html). If there is both a log-group level transformer created with `PutTransformer` and an account-level transformer that could apply to the same log group, the log group uses only the log-group level transformer. It ignores the account-level transformer.
+/// The runtime's description of [`PutTransformer`](super::super::client::PutTransformer): HTTP binding, errors, auth.
 pub static PUT_TRANSFORMER: rt::Operation = rt::Operation::new(
         "PutTransformer",
         "POST",

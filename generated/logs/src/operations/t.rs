@@ -2,15 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// **Important:** The TagLogGroup operation is on the path to deprecation. We recommend that you use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html) instead.
-///
-/// Adds or updates the specified tags for the specified log group.
-///
-/// To list the tags for a log group, use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html). To remove tags, use [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html).
-///
-/// For more information about tags, see [Tag Log Groups in Amazon CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#log-group-tagging) in the *Amazon CloudWatch Logs User Guide*.
-///
-/// CloudWatch Logs doesn't support IAM policies that prevent users from assigning specified tags to log groups using the `aws:Resource/key-name` or `aws:TagKeys` condition keys. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+/// The runtime's description of [`TagLogGroup`](super::super::client::TagLogGroup): HTTP binding, errors, auth.
 #[deprecated(note = "Please use the generic tagging API TagResource")]
 pub static TAG_LOG_GROUP: rt::Operation = rt::Operation::new(
         "TagLogGroup",
@@ -21,15 +13,7 @@ pub static TAG_LOG_GROUP: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INVALID_PARAMETER_EXCEPTION])
     .flags(rt::OP_DEPRECATED);
-/// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations.
-///
-/// Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values.
-///
-/// Tags don't have any semantic meaning to Amazon Web Services and are interpreted strictly as strings of characters.
-///
-/// You can use the `TagResource` action with a resource that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag.
-///
-/// You can associate as many as 50 tags with a CloudWatch Logs resource.
+/// The runtime's description of [`TagResource`](super::super::client::TagResource): HTTP binding, errors, auth.
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",
@@ -45,7 +29,7 @@ pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
             &t::TOO_MANY_TAGS_EXCEPTION,
         ],
     );
-/// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
+/// The runtime's description of [`TestMetricFilter`](super::super::client::TestMetricFilter): HTTP binding, errors, auth.
 pub static TEST_METRIC_FILTER: rt::Operation = rt::Operation::new(
         "TestMetricFilter",
         "POST",
@@ -54,7 +38,7 @@ pub static TEST_METRIC_FILTER: rt::Operation = rt::Operation::new(
         &t::TEST_METRIC_FILTER_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
-/// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
+/// The runtime's description of [`TestTransformer`](super::super::client::TestTransformer): HTTP binding, errors, auth.
 pub static TEST_TRANSFORMER: rt::Operation = rt::Operation::new(
         "TestTransformer",
         "POST",

@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// **Important:** The UntagLogGroup operation is on the path to deprecation. We recommend that you use [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html) instead.
-///
-/// Removes the specified tags from the specified log group.
-///
-/// To list the tags for a log group, use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html). To add tags, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html).
-///
-/// When using IAM policies to control tag management for CloudWatch Logs log groups, the condition keys `aws:Resource/key-name` and `aws:TagKeys` cannot be used to restrict which tags users can assign.
+/// The runtime's description of [`UntagLogGroup`](super::super::client::UntagLogGroup): HTTP binding, errors, auth.
 #[deprecated(note = "Please use the generic tagging API UntagResource")]
 pub static UNTAG_LOG_GROUP: rt::Operation = rt::Operation::new(
         "UntagLogGroup",
@@ -19,7 +13,7 @@ pub static UNTAG_LOG_GROUP: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .flags(rt::OP_DEPRECATED);
-/// Removes one or more tags from the specified resource.
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",
@@ -34,11 +28,7 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Use this operation to *suppress* anomaly detection for a specified anomaly or pattern. If you suppress an anomaly, CloudWatch Logs won't report new occurrences of that anomaly and won't update that anomaly with new data. If you suppress a pattern, CloudWatch Logs won't report any anomalies related to that pattern.
-///
-/// You must specify either `anomalyId` or `patternId`, but you can't specify both parameters in the same operation.
-///
-/// If you have previously used this operation to suppress detection of a pattern or anomaly, you can use it again to cause CloudWatch Logs to end the suppression. To do this, use this operation and specify the anomaly or pattern to stop suppressing, and omit the `suppressionType` and `suppressionPeriod` parameters.
+/// The runtime's description of [`UpdateAnomaly`](super::super::client::UpdateAnomaly): HTTP binding, errors, auth.
 pub static UPDATE_ANOMALY: rt::Operation = rt::Operation::new(
         "UpdateAnomaly",
         "POST",
@@ -54,7 +44,7 @@ pub static UPDATE_ANOMALY: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
+/// The runtime's description of [`UpdateDeliveryConfiguration`](super::super::client::UpdateDeliveryConfiguration): HTTP binding, errors, auth.
 pub static UPDATE_DELIVERY_CONFIGURATION: rt::Operation = rt::Operation::new(
         "UpdateDeliveryConfiguration",
         "POST",
@@ -72,7 +62,7 @@ pub static UPDATE_DELIVERY_CONFIGURATION: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Updates an existing log anomaly detector.
+/// The runtime's description of [`UpdateLogAnomalyDetector`](super::super::client::UpdateLogAnomalyDetector): HTTP binding, errors, auth.
 pub static UPDATE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
         "UpdateLogAnomalyDetector",
         "POST",
@@ -88,9 +78,7 @@ pub static UPDATE_LOG_ANOMALY_DETECTOR: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
-/// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data.
-///
-/// This is a full replacement operation. All existing content is replaced. You must specify either `tableBody` or `queryId`, but not both.
+/// The runtime's description of [`UpdateLookupTable`](super::super::client::UpdateLookupTable): HTTP binding, errors, auth.
 pub static UPDATE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
         "UpdateLookupTable",
         "POST",
@@ -107,7 +95,7 @@ pub static UPDATE_LOOKUP_TABLE: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
-/// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
+/// The runtime's description of [`UpdateScheduledQuery`](super::super::client::UpdateScheduledQuery): HTTP binding, errors, auth.
 pub static UPDATE_SCHEDULED_QUERY: rt::Operation = rt::Operation::new(
         "UpdateScheduledQuery",
         "POST",

@@ -7,21 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
-    ///
-    /// Returns the [`ActivateKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`. Returns [`ActivateKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_key_signing_key(&self) -> ActivateKeySigningKey {
-        ActivateKeySigningKey(rt::Call::new(&self.handle, &op::ACTIVATE_KEY_SIGNING_KEY))
+        rt::builder(&self.handle)
     }
-    /// Associates an Amazon VPC with a private hosted zone.
-    ///
-    /// Returns the [`AssociateVpcWithHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates an Amazon VPC with a private hosted zone. Returns [`AssociateVpcWithHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_vpc_with_hosted_zone(&self) -> AssociateVpcWithHostedZone {
-        AssociateVpcWithHostedZone(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_WITH_HOSTED_ZONE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ActivateKeySigningKey` operation.
@@ -40,68 +34,8 @@ rt::operation_type!(
     op::ACTIVATE_KEY_SIGNING_KEY
 );
 impl ActivateKeySigningKey {
-    /// A unique string used to identify a hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// A string used to identify a key-signing key (KSK). `Name` can include numbers, letters, and underscores (\_). `Name` must be unique for each key-signing key in the same hosted zone.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ActivateKeySigningKeyResponse,
-            e::ActivateKeySigningKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ActivateKeySigningKeyResponse,
-        e::ActivateKeySigningKeyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ActivateKeySigningKeyRequest,
-        t::ActivateKeySigningKeyResponse,
-        e::ActivateKeySigningKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ActivateKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req ActivateKeySigningKeyRequest name(String));
 }
 /// The `AssociateVPCWithHostedZone` operation.
 ///
@@ -133,72 +67,7 @@ rt::operation_type!(
     op::ASSOCIATE_VPC_WITH_HOSTED_ZONE
 );
 impl AssociateVpcWithHostedZone {
-    /// The ID of the private hosted zone that you want to associate an Amazon VPC with.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// A complex type that contains information about the VPC that you want to associate with a private hosted zone.
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
-    /// *Optional:* A comment about the association request.
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AssociateVpcWithHostedZoneResponse,
-            e::AssociateVpcWithHostedZoneError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AssociateVpcWithHostedZoneResponse,
-        e::AssociateVpcWithHostedZoneError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateVpcWithHostedZoneRequest,
-        t::AssociateVpcWithHostedZoneResponse,
-        e::AssociateVpcWithHostedZoneError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AssociateVpcWithHostedZoneRequest hosted_zone_id(String));
+    rt::setter!(val_req AssociateVpcWithHostedZoneRequest vpc(t::Vpc));
+    rt::setter!(into_opt AssociateVpcWithHostedZoneRequest comment(String));
 }

@@ -7,121 +7,79 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates, changes, or deletes CIDR blocks within a collection. Contains authoritative IP information mapping blocks to one or multiple locations.
-    ///
-    /// Returns the [`ChangeCidrCollection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates, changes, or deletes CIDR blocks within a collection. Contains authoritative IP information mapping blocks to one or multiple locations. Returns [`ChangeCidrCollection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_cidr_collection(&self) -> ChangeCidrCollection {
-        ChangeCidrCollection(rt::Call::new(&self.handle, &op::CHANGE_CIDR_COLLECTION))
+        rt::builder(&self.handle)
     }
-    /// Creates, changes, or deletes a resource record set, which contains authoritative DNS information for a specified domain name or subdomain name. For example, you can use `ChangeResourceRecordSets` to create a resource record set that routes traffic for test.example.com to a web server that has an IP address of 192.0.2.44.
-    ///
-    /// Returns the [`ChangeResourceRecordSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates, changes, or deletes a resource record set, which contains authoritative DNS information for a specified domain name or subdomain name. For example, you can use `ChangeResourceRecordSets` to create a resource record set that routes traffic for test.example.com to a web server that has an IP address of 192.0.2.44. Returns [`ChangeResourceRecordSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_resource_record_sets(&self) -> ChangeResourceRecordSets {
-        ChangeResourceRecordSets(
-            rt::Call::new(&self.handle, &op::CHANGE_RESOURCE_RECORD_SETS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds, edits, or deletes tags for a health check or a hosted zone.
-    ///
-    /// Returns the [`ChangeTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds, edits, or deletes tags for a health check or a hosted zone. Returns [`ChangeTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_tags_for_resource(&self) -> ChangeTagsForResource {
-        ChangeTagsForResource(rt::Call::new(&self.handle, &op::CHANGE_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Creates a CIDR collection in the current Amazon Web Services account.
-    ///
-    /// Returns the [`CreateCidrCollection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a CIDR collection in the current Amazon Web Services account. Returns [`CreateCidrCollection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_cidr_collection(&self) -> CreateCidrCollection {
-        CreateCidrCollection(rt::Call::new(&self.handle, &op::CREATE_CIDR_COLLECTION))
+        rt::builder(&self.handle)
     }
-    /// Creates a new health check.
-    ///
-    /// Returns the [`CreateHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new health check. Returns [`CreateHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_health_check(&self) -> CreateHealthCheck {
-        CreateHealthCheck(rt::Call::new(&self.handle, &op::CREATE_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
-    /// Creates a new public or private hosted zone. You create records in a public hosted zone to define how you want to route traffic on the internet for a domain, such as example.com, and its subdomains (apex.example.com, acme.example.com). You create records in a private hosted zone to define how you want to route traffic for a domain and its subdomains within one or more Amazon Virtual Private Clouds (Amazon VPCs).
-    ///
-    /// Returns the [`CreateHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new public or private hosted zone. You create records in a public hosted zone to define how you want to route traffic on the internet for a domain, such as example.com, and its subdomains (apex.example.com, acme.example.com). You create records in a private hosted zone to define how you want to route traffic for a domain and its subdomains within one or more Amazon Virtual Private Clouds (Amazon VPCs). Returns [`CreateHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_hosted_zone(&self) -> CreateHostedZone {
-        CreateHostedZone(rt::Call::new(&self.handle, &op::CREATE_HOSTED_ZONE))
+        rt::builder(&self.handle)
     }
-    /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
-    ///
-    /// Returns the [`CreateKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone. Returns [`CreateKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_key_signing_key(&self) -> CreateKeySigningKey {
-        CreateKeySigningKey(rt::Call::new(&self.handle, &op::CREATE_KEY_SIGNING_KEY))
+        rt::builder(&self.handle)
     }
-    /// Creates a configuration for DNS query logging. After you create a query logging configuration, Amazon Route 53 begins to publish log data to an Amazon CloudWatch Logs log group.
-    ///
-    /// Returns the [`CreateQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a configuration for DNS query logging. After you create a query logging configuration, Amazon Route 53 begins to publish log data to an Amazon CloudWatch Logs log group. Returns [`CreateQueryLoggingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_query_logging_config(&self) -> CreateQueryLoggingConfig {
-        CreateQueryLoggingConfig(
-            rt::Call::new(&self.handle, &op::CREATE_QUERY_LOGGING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`.
-    ///
-    /// Returns the [`CreateResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`. Returns [`CreateResourceRecordSetProtections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_resource_record_set_protections(
         &self,
     ) -> CreateResourceRecordSetProtections {
-        CreateResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::CREATE_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a delegation set (a group of four name servers) that can be reused by multiple hosted zones that were created by the same Amazon Web Services account.
-    ///
-    /// Returns the [`CreateReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a delegation set (a group of four name servers) that can be reused by multiple hosted zones that were created by the same Amazon Web Services account. Returns [`CreateReusableDelegationSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_reusable_delegation_set(&self) -> CreateReusableDelegationSet {
-        CreateReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::CREATE_REUSABLE_DELEGATION_SET),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
-    ///
-    /// Returns the [`CreateTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). Returns [`CreateTrafficPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_policy(&self) -> CreateTrafficPolicy {
-        CreateTrafficPolicy(rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created.
-    ///
-    /// Returns the [`CreateTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created. Returns [`CreateTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_policy_instance(&self) -> CreateTrafficPolicyInstance {
-        CreateTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
-    ///
-    /// Returns the [`CreateTrafficPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy. Returns [`CreateTrafficPolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_policy_version(&self) -> CreateTrafficPolicyVersion {
-        CreateTrafficPolicyVersion(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_VERSION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request.
-    ///
-    /// Returns the [`CreateVpcAssociationAuthorization`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request. Returns [`CreateVpcAssociationAuthorization`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_association_authorization(
         &self,
     ) -> CreateVpcAssociationAuthorization {
-        CreateVpcAssociationAuthorization(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ASSOCIATION_AUTHORIZATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ChangeCidrCollection` operation.
@@ -153,77 +111,11 @@ rt::operation_type!(
     op::CHANGE_CIDR_COLLECTION
 );
 impl ChangeCidrCollection {
-    /// The UUID of the CIDR collection to update.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// A sequential counter that Amazon Route 53 sets to 1 when you create a collection and increments it by 1 each time you update the collection.
-    #[inline]
-    pub fn collection_version(mut self, value: i64) -> Self {
-        self.0.input_mut().collection_version = Some(value);
-        self
-    }
-    /// Information about changes to a CIDR collection.
-    #[inline]
-    pub fn changes(mut self, value: impl rt::Items<t::CidrCollectionChange>) -> Self {
-        value.add_to(&mut self.0.input_mut().changes);
-        self
-    }
-    /// Adds one element to `Changes`; see [`changes`](Self::changes).
-    #[inline]
-    pub fn push_changes(mut self, item: impl Into<t::CidrCollectionChange>) -> Self {
-        rt::push(&mut self.0.input_mut().changes, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ChangeCidrCollectionResponse,
-            e::ChangeCidrCollectionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ChangeCidrCollectionResponse, e::ChangeCidrCollectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ChangeCidrCollectionRequest,
-        t::ChangeCidrCollectionResponse,
-        e::ChangeCidrCollectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ChangeCidrCollectionRequest id(String));
+    rt::setter!(val_opt ChangeCidrCollectionRequest collection_version(i64));
+    rt::setter!(
+        items ChangeCidrCollectionRequest changes(t::CidrCollectionChange) push_changes
+    );
 }
 /// The `ChangeResourceRecordSets` operation.
 ///
@@ -285,68 +177,8 @@ rt::operation_type!(
     op::CHANGE_RESOURCE_RECORD_SETS
 );
 impl ChangeResourceRecordSets {
-    /// The ID of the hosted zone that contains the resource record sets that you want to change.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// A complex type that contains an optional comment and the `Changes` element.
-    #[inline]
-    pub fn change_batch(mut self, value: t::ChangeBatch) -> Self {
-        self.0.input_mut().change_batch = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ChangeResourceRecordSetsResponse,
-            e::ChangeResourceRecordSetsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ChangeResourceRecordSetsResponse,
-        e::ChangeResourceRecordSetsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ChangeResourceRecordSetsRequest,
-        t::ChangeResourceRecordSetsResponse,
-        e::ChangeResourceRecordSetsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ChangeResourceRecordSetsRequest hosted_zone_id(String));
+    rt::setter!(val_req ChangeResourceRecordSetsRequest change_batch(t::ChangeBatch));
 }
 /// The `ChangeTagsForResource` operation.
 ///
@@ -366,92 +198,12 @@ rt::operation_type!(
     op::CHANGE_TAGS_FOR_RESOURCE
 );
 impl ChangeTagsForResource {
-    /// The type of the resource.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// The ID of the resource for which you want to add, change, or delete tags.
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = value.into();
-        self
-    }
-    /// A complex type that contains a list of the tags that you want to add to the specified health check or hosted zone and/or the tags that you want to edit `Value` for.
-    #[inline]
-    pub fn add_tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().add_tags);
-        self
-    }
-    /// Adds one element to `AddTags`; see [`add_tags`](Self::add_tags).
-    #[inline]
-    pub fn push_add_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().add_tags, item);
-        self
-    }
-    /// A complex type that contains a list of the tags that you want to delete from the specified health check or hosted zone. You can specify up to 10 keys.
-    #[inline]
-    pub fn remove_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_tag_keys);
-        self
-    }
-    /// Adds one element to `RemoveTagKeys`; see [`remove_tag_keys`](Self::remove_tag_keys).
-    #[inline]
-    pub fn push_remove_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ChangeTagsForResourceResponse,
-            e::ChangeTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ChangeTagsForResourceResponse,
-        e::ChangeTagsForResourceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ChangeTagsForResourceRequest,
-        t::ChangeTagsForResourceResponse,
-        e::ChangeTagsForResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ChangeTagsForResourceRequest resource_type(t::TagResourceType));
+    rt::setter!(into_req ChangeTagsForResourceRequest resource_id(String));
+    rt::setter!(items ChangeTagsForResourceRequest add_tags(t::Tag) push_add_tags);
+    rt::setter!(
+        items ChangeTagsForResourceRequest remove_tag_keys(String) push_remove_tag_keys
+    );
 }
 /// The `CreateCidrCollection` operation.
 ///
@@ -469,65 +221,8 @@ rt::operation_type!(
     op::CREATE_CIDR_COLLECTION
 );
 impl CreateCidrCollection {
-    /// A unique identifier for the account that can be used to reference the collection from other API calls.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A client-specific token that allows requests to be securely retried so that the intended outcome will only occur once, retries receive a similar response, and there are no additional edge cases to handle.
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateCidrCollectionResponse,
-            e::CreateCidrCollectionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateCidrCollectionResponse, e::CreateCidrCollectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCidrCollectionRequest,
-        t::CreateCidrCollectionResponse,
-        e::CreateCidrCollectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateCidrCollectionRequest name(String));
+    rt::setter!(into_req CreateCidrCollectionRequest caller_reference(String));
 }
 /// The `CreateHealthCheck` operation.
 ///
@@ -558,62 +253,10 @@ rt::operation_type!(
     e::CreateHealthCheckError, op::CREATE_HEALTH_CHECK
 );
 impl CreateHealthCheck {
-    /// A unique string that identifies the request and that allows you to retry a failed `CreateHealthCheck` request without the risk of creating two identical health checks:
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// A complex type that contains settings for a new health check.
-    #[inline]
-    pub fn health_check_config(mut self, value: t::HealthCheckConfig) -> Self {
-        self.0.input_mut().health_check_config = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateHealthCheckResponse, e::CreateHealthCheckError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateHealthCheckResponse, e::CreateHealthCheckError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateHealthCheckRequest,
-        t::CreateHealthCheckResponse,
-        e::CreateHealthCheckError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateHealthCheckRequest caller_reference(String));
+    rt::setter!(
+        val_req CreateHealthCheckRequest health_check_config(t::HealthCheckConfig)
+    );
 }
 /// The `CreateHostedZone` operation.
 ///
@@ -654,80 +297,11 @@ rt::operation_type!(
     e::CreateHostedZoneError, op::CREATE_HOSTED_ZONE
 );
 impl CreateHostedZone {
-    /// The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*. The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with a trailing dot) as identical.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// (Private hosted zones only) A complex type that contains information about the Amazon VPC that you're associating with this hosted zone.
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = Some(value);
-        self
-    }
-    /// A unique string that identifies the request and that allows failed `CreateHostedZone` requests to be retried without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateHostedZone` request. `CallerReference` can be any unique string, for example, a date/time stamp.
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// (Optional) A complex type that contains the following optional values:
-    #[inline]
-    pub fn hosted_zone_config(mut self, value: t::HostedZoneConfig) -> Self {
-        self.0.input_mut().hosted_zone_config = Some(value);
-        self
-    }
-    /// If you want to associate a reusable delegation set with this hosted zone, the ID that Amazon Route 53 assigned to the reusable delegation set when you created it. For more information about reusable delegation sets, see [CreateReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateReusableDelegationSet.html).
-    #[inline]
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_set_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateHostedZoneResponse, e::CreateHostedZoneError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateHostedZoneResponse, e::CreateHostedZoneError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateHostedZoneRequest,
-        t::CreateHostedZoneResponse,
-        e::CreateHostedZoneError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateHostedZoneRequest name(String));
+    rt::setter!(val_opt CreateHostedZoneRequest vpc(t::Vpc));
+    rt::setter!(into_req CreateHostedZoneRequest caller_reference(String));
+    rt::setter!(val_opt CreateHostedZoneRequest hosted_zone_config(t::HostedZoneConfig));
+    rt::setter!(into_opt CreateHostedZoneRequest delegation_set_id(String));
 }
 /// The `CreateKeySigningKey` operation.
 ///
@@ -744,83 +318,11 @@ rt::operation_type!(
     e::CreateKeySigningKeyError, op::CREATE_KEY_SIGNING_KEY
 );
 impl CreateKeySigningKey {
-    /// A unique string that identifies the request.
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// The unique string (ID) used to identify a hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The Amazon resource name (ARN) for a customer managed key in Key Management Service (KMS). The `KeyManagementServiceArn` must be unique for each key-signing key (KSK) in a single hosted zone. To see an example of `KeyManagementServiceArn` that grants the correct permissions for DNSSEC, scroll down to **Example**.
-    #[inline]
-    pub fn key_management_service_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_management_service_arn = value.into();
-        self
-    }
-    /// A string used to identify a key-signing key (KSK). `Name` can include numbers, letters, and underscores (\_). `Name` must be unique for each key-signing key in the same hosted zone.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A string specifying the initial status of the key-signing key (KSK). You can set the value to `ACTIVE` or `INACTIVE`.
-    #[inline]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateKeySigningKeyResponse,
-            e::CreateKeySigningKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateKeySigningKeyResponse, e::CreateKeySigningKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateKeySigningKeyRequest,
-        t::CreateKeySigningKeyResponse,
-        e::CreateKeySigningKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateKeySigningKeyRequest caller_reference(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest key_management_service_arn(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest name(String));
+    rt::setter!(into_req CreateKeySigningKeyRequest status(String));
 }
 /// The `CreateQueryLoggingConfig` operation.
 ///
@@ -864,68 +366,10 @@ rt::operation_type!(
     op::CREATE_QUERY_LOGGING_CONFIG
 );
 impl CreateQueryLoggingConfig {
-    /// The ID of the hosted zone that you want to log queries for. You can log queries only for public hosted zones.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) for the log group that you want to Amazon Route 53 to send query logs to. This is the format of the ARN:
-    #[inline]
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cloud_watch_logs_log_group_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateQueryLoggingConfigResponse,
-            e::CreateQueryLoggingConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateQueryLoggingConfigResponse,
-        e::CreateQueryLoggingConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateQueryLoggingConfigRequest,
-        t::CreateQueryLoggingConfigResponse,
-        e::CreateQueryLoggingConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateQueryLoggingConfigRequest hosted_zone_id(String));
+    rt::setter!(
+        into_req CreateQueryLoggingConfigRequest cloud_watch_logs_log_group_arn(String)
+    );
 }
 /// The `CreateResourceRecordSetProtections` operation.
 ///
@@ -957,80 +401,13 @@ rt::operation_type!(
     op::CREATE_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl CreateResourceRecordSetProtections {
-    /// The ID of the hosted zone that contains the resource record sets that you want to protect.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The protections to create. Each entry specifies a resource record set name and type, and an optional comment. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list.
-    #[inline]
-    pub fn protections(
-        mut self,
-        value: impl rt::Items<t::ResourceRecordSetProtectionConfig>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().protections);
-        self
-    }
-    /// Adds one element to `Protections`; see [`protections`](Self::protections).
-    #[inline]
-    pub fn push_protections(
-        mut self,
-        item: impl Into<t::ResourceRecordSetProtectionConfig>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().protections, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateResourceRecordSetProtectionsResponse,
-            e::CreateResourceRecordSetProtectionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateResourceRecordSetProtectionsResponse,
-        e::CreateResourceRecordSetProtectionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateResourceRecordSetProtectionsRequest,
-        t::CreateResourceRecordSetProtectionsResponse,
-        e::CreateResourceRecordSetProtectionsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req CreateResourceRecordSetProtectionsRequest hosted_zone_id(String)
+    );
+    rt::setter!(
+        items CreateResourceRecordSetProtectionsRequest
+        protections(t::ResourceRecordSetProtectionConfig) push_protections
+    );
 }
 /// The `CreateReusableDelegationSet` operation.
 ///
@@ -1069,68 +446,8 @@ rt::operation_type!(
     op::CREATE_REUSABLE_DELEGATION_SET
 );
 impl CreateReusableDelegationSet {
-    /// A unique string that identifies the request, and that allows you to retry failed `CreateReusableDelegationSet` requests without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateReusableDelegationSet` request. `CallerReference` can be any unique string, for example a date/time stamp.
-    #[inline]
-    pub fn caller_reference(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().caller_reference = value.into();
-        self
-    }
-    /// If you want to mark the delegation set for an existing hosted zone as reusable, the ID for that hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateReusableDelegationSetResponse,
-            e::CreateReusableDelegationSetError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateReusableDelegationSetResponse,
-        e::CreateReusableDelegationSetError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateReusableDelegationSetRequest,
-        t::CreateReusableDelegationSetResponse,
-        e::CreateReusableDelegationSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateReusableDelegationSetRequest caller_reference(String));
+    rt::setter!(into_opt CreateReusableDelegationSetRequest hosted_zone_id(String));
 }
 /// The `CreateTrafficPolicy` operation.
 ///
@@ -1147,71 +464,9 @@ rt::operation_type!(
     e::CreateTrafficPolicyError, op::CREATE_TRAFFIC_POLICY
 );
 impl CreateTrafficPolicy {
-    /// The name of the traffic policy.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The definition of this traffic policy in JSON format. For more information, see [Traffic Policy Document Format](https://docs.aws.amazon.com/Route53/latest/APIReference/api-policies-traffic-policy-document-format.html).
-    #[inline]
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().document = value.into();
-        self
-    }
-    /// (Optional) Any comments that you want to include about the traffic policy.
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateTrafficPolicyResponse,
-            e::CreateTrafficPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateTrafficPolicyResponse, e::CreateTrafficPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficPolicyRequest,
-        t::CreateTrafficPolicyResponse,
-        e::CreateTrafficPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateTrafficPolicyRequest name(String));
+    rt::setter!(into_req CreateTrafficPolicyRequest document(String));
+    rt::setter!(into_opt CreateTrafficPolicyRequest comment(String));
 }
 /// The `CreateTrafficPolicyInstance` operation.
 ///
@@ -1231,86 +486,11 @@ rt::operation_type!(
     op::CREATE_TRAFFIC_POLICY_INSTANCE
 );
 impl CreateTrafficPolicyInstance {
-    /// The ID of the hosted zone that you want Amazon Route 53 to create resource record sets in by using the configuration in a traffic policy.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The domain name (such as example.com) or subdomain name (such as www.example.com) for which Amazon Route 53 responds to DNS queries by using the resource record sets that Route 53 creates for this traffic policy instance.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// (Optional) The TTL that you want Amazon Route 53 to assign to all of the resource record sets that it creates in the specified hosted zone.
-    #[inline]
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.0.input_mut().ttl = value;
-        self
-    }
-    /// The ID of the traffic policy that you want to use to create resource record sets in the specified hosted zone.
-    #[inline]
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id = value.into();
-        self
-    }
-    /// The version of the traffic policy that you want to use to create resource record sets in the specified hosted zone.
-    #[inline]
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.0.input_mut().traffic_policy_version = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateTrafficPolicyInstanceResponse,
-            e::CreateTrafficPolicyInstanceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateTrafficPolicyInstanceResponse,
-        e::CreateTrafficPolicyInstanceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficPolicyInstanceRequest,
-        t::CreateTrafficPolicyInstanceResponse,
-        e::CreateTrafficPolicyInstanceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateTrafficPolicyInstanceRequest hosted_zone_id(String));
+    rt::setter!(into_req CreateTrafficPolicyInstanceRequest name(String));
+    rt::setter!(val_req CreateTrafficPolicyInstanceRequest ttl(i64));
+    rt::setter!(into_req CreateTrafficPolicyInstanceRequest traffic_policy_id(String));
+    rt::setter!(val_req CreateTrafficPolicyInstanceRequest traffic_policy_version(i32));
 }
 /// The `CreateTrafficPolicyVersion` operation.
 ///
@@ -1328,74 +508,9 @@ rt::operation_type!(
     op::CREATE_TRAFFIC_POLICY_VERSION
 );
 impl CreateTrafficPolicyVersion {
-    /// The ID of the traffic policy for which you want to create a new version.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The definition of this version of the traffic policy, in JSON format. You specified the JSON in the `CreateTrafficPolicyVersion` request. For more information about the JSON format, see [CreateTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateTrafficPolicy.html).
-    #[inline]
-    pub fn document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().document = value.into();
-        self
-    }
-    /// The comment that you specified in the `CreateTrafficPolicyVersion` request, if any.
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateTrafficPolicyVersionResponse,
-            e::CreateTrafficPolicyVersionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateTrafficPolicyVersionResponse,
-        e::CreateTrafficPolicyVersionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficPolicyVersionRequest,
-        t::CreateTrafficPolicyVersionResponse,
-        e::CreateTrafficPolicyVersionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateTrafficPolicyVersionRequest id(String));
+    rt::setter!(into_req CreateTrafficPolicyVersionRequest document(String));
+    rt::setter!(into_opt CreateTrafficPolicyVersionRequest comment(String));
 }
 /// The `CreateVPCAssociationAuthorization` operation.
 ///
@@ -1415,66 +530,8 @@ rt::operation_type!(
     e::CreateVpcAssociationAuthorizationError, op::CREATE_VPC_ASSOCIATION_AUTHORIZATION
 );
 impl CreateVpcAssociationAuthorization {
-    /// The ID of the private hosted zone that you want to authorize associating a VPC with.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// A complex type that contains the VPC ID and region for the VPC that you want to authorize associating with your hosted zone.
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateVpcAssociationAuthorizationResponse,
-            e::CreateVpcAssociationAuthorizationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateVpcAssociationAuthorizationResponse,
-        e::CreateVpcAssociationAuthorizationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateVpcAssociationAuthorizationRequest,
-        t::CreateVpcAssociationAuthorizationResponse,
-        e::CreateVpcAssociationAuthorizationError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req CreateVpcAssociationAuthorizationRequest hosted_zone_id(String)
+    );
+    rt::setter!(val_req CreateVpcAssociationAuthorizationRequest vpc(t::Vpc));
 }

@@ -7,116 +7,74 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`.
-    ///
-    /// Returns the [`DeactivateKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`. Returns [`DeactivateKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_key_signing_key(&self) -> DeactivateKeySigningKey {
-        DeactivateKeySigningKey(
-            rt::Call::new(&self.handle, &op::DEACTIVATE_KEY_SIGNING_KEY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
-    ///
-    /// Returns the [`DeleteCidrCollection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted. Returns [`DeleteCidrCollection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_cidr_collection(&self) -> DeleteCidrCollection {
-        DeleteCidrCollection(rt::Call::new(&self.handle, &op::DELETE_CIDR_COLLECTION))
+        rt::builder(&self.handle)
     }
-    /// Deletes a health check.
-    ///
-    /// Returns the [`DeleteHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a health check. Returns [`DeleteHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_health_check(&self) -> DeleteHealthCheck {
-        DeleteHealthCheck(rt::Call::new(&self.handle, &op::DELETE_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
-    /// Deletes a hosted zone.
-    ///
-    /// Returns the [`DeleteHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a hosted zone. Returns [`DeleteHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_hosted_zone(&self) -> DeleteHostedZone {
-        DeleteHostedZone(rt::Call::new(&self.handle, &op::DELETE_HOSTED_ZONE))
+        rt::builder(&self.handle)
     }
-    /// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing.
-    ///
-    /// Returns the [`DeleteKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing. Returns [`DeleteKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_key_signing_key(&self) -> DeleteKeySigningKey {
-        DeleteKeySigningKey(rt::Call::new(&self.handle, &op::DELETE_KEY_SIGNING_KEY))
+        rt::builder(&self.handle)
     }
-    /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs.
-    ///
-    /// Returns the [`DeleteQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs. Returns [`DeleteQueryLoggingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_query_logging_config(&self) -> DeleteQueryLoggingConfig {
-        DeleteQueryLoggingConfig(
-            rt::Call::new(&self.handle, &op::DELETE_QUERY_LOGGING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`.
-    ///
-    /// Returns the [`DeleteResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`. Returns [`DeleteResourceRecordSetProtections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_record_set_protections(
         &self,
     ) -> DeleteResourceRecordSetProtections {
-        DeleteResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a reusable delegation set.
-    ///
-    /// Returns the [`DeleteReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a reusable delegation set. Returns [`DeleteReusableDelegationSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_reusable_delegation_set(&self) -> DeleteReusableDelegationSet {
-        DeleteReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::DELETE_REUSABLE_DELEGATION_SET),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a traffic policy.
-    ///
-    /// Returns the [`DeleteTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a traffic policy. Returns [`DeleteTrafficPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_policy(&self) -> DeleteTrafficPolicy {
-        DeleteTrafficPolicy(rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance.
-    ///
-    /// Returns the [`DeleteTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance. Returns [`DeleteTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_policy_instance(&self) -> DeleteTrafficPolicyInstance {
-        DeleteTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request.
-    ///
-    /// Returns the [`DeleteVpcAssociationAuthorization`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request. Returns [`DeleteVpcAssociationAuthorization`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_association_authorization(
         &self,
     ) -> DeleteVpcAssociationAuthorization {
-        DeleteVpcAssociationAuthorization(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ASSOCIATION_AUTHORIZATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
-    ///
-    /// Returns the [`DisableHostedZoneDnssec`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone. Returns [`DisableHostedZoneDnssec`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_hosted_zone_dnssec(&self) -> DisableHostedZoneDnssec {
-        DisableHostedZoneDnssec(
-            rt::Call::new(&self.handle, &op::DISABLE_HOSTED_ZONE_DNSSEC),
-        )
+        rt::builder(&self.handle)
     }
-    /// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following:
-    ///
-    /// Returns the [`DisassociateVpcFromHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following: Returns [`DisassociateVpcFromHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_vpc_from_hosted_zone(&self) -> DisassociateVpcFromHostedZone {
-        DisassociateVpcFromHostedZone(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_FROM_HOSTED_ZONE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateKeySigningKey` operation.
@@ -135,68 +93,8 @@ rt::operation_type!(
     op::DEACTIVATE_KEY_SIGNING_KEY
 );
 impl DeactivateKeySigningKey {
-    /// A unique string used to identify a hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// A string used to identify a key-signing key (KSK).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeactivateKeySigningKeyResponse,
-            e::DeactivateKeySigningKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeactivateKeySigningKeyResponse,
-        e::DeactivateKeySigningKeyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeactivateKeySigningKeyRequest,
-        t::DeactivateKeySigningKeyResponse,
-        e::DeactivateKeySigningKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeactivateKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req DeactivateKeySigningKeyRequest name(String));
 }
 /// The `DeleteCidrCollection` operation.
 ///
@@ -214,59 +112,7 @@ rt::operation_type!(
     op::DELETE_CIDR_COLLECTION
 );
 impl DeleteCidrCollection {
-    /// The UUID of the collection to delete.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteCidrCollectionResponse,
-            e::DeleteCidrCollectionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteCidrCollectionResponse, e::DeleteCidrCollectionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteCidrCollectionRequest,
-        t::DeleteCidrCollectionResponse,
-        e::DeleteCidrCollectionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteCidrCollectionRequest id(String));
 }
 /// The `DeleteHealthCheck` operation.
 ///
@@ -287,56 +133,7 @@ rt::operation_type!(
     e::DeleteHealthCheckError, op::DELETE_HEALTH_CHECK
 );
 impl DeleteHealthCheck {
-    /// The ID of the health check that you want to delete.
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteHealthCheckResponse, e::DeleteHealthCheckError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteHealthCheckResponse, e::DeleteHealthCheckError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteHealthCheckRequest,
-        t::DeleteHealthCheckResponse,
-        e::DeleteHealthCheckError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteHealthCheckRequest health_check_id(String));
 }
 /// The `DeleteHostedZone` operation.
 ///
@@ -370,56 +167,7 @@ rt::operation_type!(
     e::DeleteHostedZoneError, op::DELETE_HOSTED_ZONE
 );
 impl DeleteHostedZone {
-    /// The ID of the hosted zone you want to delete.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteHostedZoneResponse, e::DeleteHostedZoneError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteHostedZoneResponse, e::DeleteHostedZoneError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteHostedZoneRequest,
-        t::DeleteHostedZoneResponse,
-        e::DeleteHostedZoneError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteHostedZoneRequest id(String));
 }
 /// The `DeleteKeySigningKey` operation.
 ///
@@ -440,65 +188,8 @@ rt::operation_type!(
     e::DeleteKeySigningKeyError, op::DELETE_KEY_SIGNING_KEY
 );
 impl DeleteKeySigningKey {
-    /// A unique string used to identify a hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// A string used to identify a key-signing key (KSK).
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteKeySigningKeyResponse,
-            e::DeleteKeySigningKeyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteKeySigningKeyResponse, e::DeleteKeySigningKeyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteKeySigningKeyRequest,
-        t::DeleteKeySigningKeyResponse,
-        e::DeleteKeySigningKeyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteKeySigningKeyRequest hosted_zone_id(String));
+    rt::setter!(into_req DeleteKeySigningKeyRequest name(String));
 }
 /// The `DeleteQueryLoggingConfig` operation.
 ///
@@ -518,62 +209,7 @@ rt::operation_type!(
     op::DELETE_QUERY_LOGGING_CONFIG
 );
 impl DeleteQueryLoggingConfig {
-    /// The ID of the configuration that you want to delete.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteQueryLoggingConfigResponse,
-            e::DeleteQueryLoggingConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteQueryLoggingConfigResponse,
-        e::DeleteQueryLoggingConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteQueryLoggingConfigRequest,
-        t::DeleteQueryLoggingConfigResponse,
-        e::DeleteQueryLoggingConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteQueryLoggingConfigRequest id(String));
 }
 /// The `DeleteResourceRecordSetProtections` operation.
 ///
@@ -596,80 +232,13 @@ rt::operation_type!(
     op::DELETE_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl DeleteResourceRecordSetProtections {
-    /// The ID of the hosted zone that contains the protections that you want to delete.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The name and type of each protection to delete. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list.
-    #[inline]
-    pub fn protections(
-        mut self,
-        value: impl rt::Items<t::ResourceRecordSetProtectionKey>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().protections);
-        self
-    }
-    /// Adds one element to `Protections`; see [`protections`](Self::protections).
-    #[inline]
-    pub fn push_protections(
-        mut self,
-        item: impl Into<t::ResourceRecordSetProtectionKey>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().protections, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteResourceRecordSetProtectionsResponse,
-            e::DeleteResourceRecordSetProtectionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteResourceRecordSetProtectionsResponse,
-        e::DeleteResourceRecordSetProtectionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteResourceRecordSetProtectionsRequest,
-        t::DeleteResourceRecordSetProtectionsResponse,
-        e::DeleteResourceRecordSetProtectionsError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteResourceRecordSetProtectionsRequest hosted_zone_id(String)
+    );
+    rt::setter!(
+        items DeleteResourceRecordSetProtectionsRequest
+        protections(t::ResourceRecordSetProtectionKey) push_protections
+    );
 }
 /// The `DeleteReusableDelegationSet` operation.
 ///
@@ -691,62 +260,7 @@ rt::operation_type!(
     op::DELETE_REUSABLE_DELEGATION_SET
 );
 impl DeleteReusableDelegationSet {
-    /// The ID of the reusable delegation set that you want to delete.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteReusableDelegationSetResponse,
-            e::DeleteReusableDelegationSetError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteReusableDelegationSetResponse,
-        e::DeleteReusableDelegationSetError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteReusableDelegationSetRequest,
-        t::DeleteReusableDelegationSetResponse,
-        e::DeleteReusableDelegationSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteReusableDelegationSetRequest id(String));
 }
 /// The `DeleteTrafficPolicy` operation.
 ///
@@ -769,65 +283,8 @@ rt::operation_type!(
     e::DeleteTrafficPolicyError, op::DELETE_TRAFFIC_POLICY
 );
 impl DeleteTrafficPolicy {
-    /// The ID of the traffic policy that you want to delete.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The version number of the traffic policy that you want to delete.
-    #[inline]
-    pub fn version(mut self, value: i32) -> Self {
-        self.0.input_mut().version = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteTrafficPolicyResponse,
-            e::DeleteTrafficPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteTrafficPolicyResponse, e::DeleteTrafficPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficPolicyRequest,
-        t::DeleteTrafficPolicyResponse,
-        e::DeleteTrafficPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteTrafficPolicyRequest id(String));
+    rt::setter!(val_req DeleteTrafficPolicyRequest version(i32));
 }
 /// The `DeleteTrafficPolicyInstance` operation.
 ///
@@ -847,62 +304,7 @@ rt::operation_type!(
     op::DELETE_TRAFFIC_POLICY_INSTANCE
 );
 impl DeleteTrafficPolicyInstance {
-    /// The ID of the traffic policy instance that you want to delete.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteTrafficPolicyInstanceResponse,
-            e::DeleteTrafficPolicyInstanceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteTrafficPolicyInstanceResponse,
-        e::DeleteTrafficPolicyInstanceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficPolicyInstanceRequest,
-        t::DeleteTrafficPolicyInstanceResponse,
-        e::DeleteTrafficPolicyInstanceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteTrafficPolicyInstanceRequest id(String));
 }
 /// The `DeleteVPCAssociationAuthorization` operation.
 ///
@@ -922,68 +324,10 @@ rt::operation_type!(
     e::DeleteVpcAssociationAuthorizationError, op::DELETE_VPC_ASSOCIATION_AUTHORIZATION
 );
 impl DeleteVpcAssociationAuthorization {
-    /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, the ID of the hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, a complex type that includes the ID and region of the VPC.
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteVpcAssociationAuthorizationResponse,
-            e::DeleteVpcAssociationAuthorizationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteVpcAssociationAuthorizationResponse,
-        e::DeleteVpcAssociationAuthorizationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcAssociationAuthorizationRequest,
-        t::DeleteVpcAssociationAuthorizationResponse,
-        e::DeleteVpcAssociationAuthorizationError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteVpcAssociationAuthorizationRequest hosted_zone_id(String)
+    );
+    rt::setter!(val_req DeleteVpcAssociationAuthorizationRequest vpc(t::Vpc));
 }
 /// The `DisableHostedZoneDNSSEC` operation.
 ///
@@ -1001,62 +345,7 @@ rt::operation_type!(
     op::DISABLE_HOSTED_ZONE_DNSSEC
 );
 impl DisableHostedZoneDnssec {
-    /// A unique string used to identify a hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DisableHostedZoneDnssecResponse,
-            e::DisableHostedZoneDnssecError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DisableHostedZoneDnssecResponse,
-        e::DisableHostedZoneDnssecError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableHostedZoneDnssecRequest,
-        t::DisableHostedZoneDnssecResponse,
-        e::DisableHostedZoneDnssecError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DisableHostedZoneDnssecRequest hosted_zone_id(String));
 }
 /// The `DisassociateVPCFromHostedZone` operation.
 ///
@@ -1089,72 +378,7 @@ rt::operation_type!(
     op::DISASSOCIATE_VPC_FROM_HOSTED_ZONE
 );
 impl DisassociateVpcFromHostedZone {
-    /// The ID of the private hosted zone that you want to disassociate a VPC from.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// A complex type that contains information about the VPC that you're disassociating from the specified hosted zone.
-    #[inline]
-    pub fn vpc(mut self, value: t::Vpc) -> Self {
-        self.0.input_mut().vpc = value;
-        self
-    }
-    /// *Optional:* A comment about the disassociation request.
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DisassociateVpcFromHostedZoneResponse,
-            e::DisassociateVpcFromHostedZoneError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DisassociateVpcFromHostedZoneResponse,
-        e::DisassociateVpcFromHostedZoneError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateVpcFromHostedZoneRequest,
-        t::DisassociateVpcFromHostedZoneResponse,
-        e::DisassociateVpcFromHostedZoneError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DisassociateVpcFromHostedZoneRequest hosted_zone_id(String));
+    rt::setter!(val_req DisassociateVpcFromHostedZoneRequest vpc(t::Vpc));
+    rt::setter!(into_opt DisassociateVpcFromHostedZoneRequest comment(String));
 }

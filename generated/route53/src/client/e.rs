@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Enables DNSSEC signing in a specific hosted zone.
-    ///
-    /// Returns the [`EnableHostedZoneDnssec`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables DNSSEC signing in a specific hosted zone. Returns [`EnableHostedZoneDnssec`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_hosted_zone_dnssec(&self) -> EnableHostedZoneDnssec {
-        EnableHostedZoneDnssec(
-            rt::Call::new(&self.handle, &op::ENABLE_HOSTED_ZONE_DNSSEC),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableHostedZoneDNSSEC` operation.
@@ -33,60 +29,5 @@ rt::operation_type!(
     op::ENABLE_HOSTED_ZONE_DNSSEC
 );
 impl EnableHostedZoneDnssec {
-    /// A unique string used to identify a hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::EnableHostedZoneDnssecResponse,
-            e::EnableHostedZoneDnssecError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::EnableHostedZoneDnssecResponse,
-        e::EnableHostedZoneDnssecError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableHostedZoneDnssecRequest,
-        t::EnableHostedZoneDnssecResponse,
-        e::EnableHostedZoneDnssecError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req EnableHostedZoneDnssecRequest hosted_zone_id(String));
 }

@@ -7,125 +7,87 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Gets the specified limit for the current account, for example, the maximum number of health checks that you can create using the account.
-    ///
-    /// Returns the [`GetAccountLimit`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the specified limit for the current account, for example, the maximum number of health checks that you can create using the account. Returns [`GetAccountLimit`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_limit(&self) -> GetAccountLimit {
-        GetAccountLimit(rt::Call::new(&self.handle, &op::GET_ACCOUNT_LIMIT))
+        rt::builder(&self.handle)
     }
-    /// Returns the current status of a change batch request. The status is one of the following values:
-    ///
-    /// Returns the [`GetChange`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the current status of a change batch request. The status is one of the following values: Returns [`GetChange`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_change(&self) -> GetChange {
-        GetChange(rt::Call::new(&self.handle, &op::GET_CHANGE))
+        rt::builder(&self.handle)
     }
-    /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
-    ///
-    /// Returns the [`GetCheckerIpRanges`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public. Returns [`GetCheckerIpRanges`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_checker_ip_ranges(&self) -> GetCheckerIpRanges {
-        GetCheckerIpRanges(rt::Call::new(&self.handle, &op::GET_CHECKER_IP_RANGES))
+        rt::builder(&self.handle)
     }
-    /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
-    ///
-    /// Returns the [`GetDnssec`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone. Returns [`GetDnssec`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dnssec(&self) -> GetDnssec {
-        GetDnssec(rt::Call::new(&self.handle, &op::GET_DNSSEC))
+        rt::builder(&self.handle)
     }
-    /// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
-    ///
-    /// Returns the [`GetGeoLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets. Returns [`GetGeoLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_geo_location(&self) -> GetGeoLocation {
-        GetGeoLocation(rt::Call::new(&self.handle, &op::GET_GEO_LOCATION))
+        rt::builder(&self.handle)
     }
-    /// Gets information about a specified health check.
-    ///
-    /// Returns the [`GetHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about a specified health check. Returns [`GetHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check(&self) -> GetHealthCheck {
-        GetHealthCheck(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`GetHealthCheckCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the number of health checks that are associated with the current Amazon Web Services account. Returns [`GetHealthCheckCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check_count(&self) -> GetHealthCheckCount {
-        GetHealthCheckCount(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_COUNT))
+        rt::builder(&self.handle)
     }
-    /// Gets the reason that a specified health check failed most recently.
-    ///
-    /// Returns the [`GetHealthCheckLastFailureReason`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the reason that a specified health check failed most recently. Returns [`GetHealthCheckLastFailureReason`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check_last_failure_reason(
         &self,
     ) -> GetHealthCheckLastFailureReason {
-        GetHealthCheckLastFailureReason(
-            rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_LAST_FAILURE_REASON),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets status of a specified health check.
-    ///
-    /// Returns the [`GetHealthCheckStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets status of a specified health check. Returns [`GetHealthCheckStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check_status(&self) -> GetHealthCheckStatus {
-        GetHealthCheckStatus(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_STATUS))
+        rt::builder(&self.handle)
     }
-    /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
-    ///
-    /// Returns the [`GetHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone. Returns [`GetHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hosted_zone(&self) -> GetHostedZone {
-        GetHostedZone(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`GetHostedZoneCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account. Returns [`GetHostedZoneCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hosted_zone_count(&self) -> GetHostedZoneCount {
-        GetHostedZoneCount(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_COUNT))
+        rt::builder(&self.handle)
     }
-    /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
-    ///
-    /// Returns the [`GetHostedZoneLimit`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone. Returns [`GetHostedZoneLimit`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hosted_zone_limit(&self) -> GetHostedZoneLimit {
-        GetHostedZoneLimit(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_LIMIT))
+        rt::builder(&self.handle)
     }
-    /// Gets information about a specified configuration for DNS query logging.
-    ///
-    /// Returns the [`GetQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about a specified configuration for DNS query logging. Returns [`GetQueryLoggingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_query_logging_config(&self) -> GetQueryLoggingConfig {
-        GetQueryLoggingConfig(rt::Call::new(&self.handle, &op::GET_QUERY_LOGGING_CONFIG))
+        rt::builder(&self.handle)
     }
-    /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
-    ///
-    /// Returns the [`GetReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set. Returns [`GetReusableDelegationSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_reusable_delegation_set(&self) -> GetReusableDelegationSet {
-        GetReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
-    ///
-    /// Returns the [`GetReusableDelegationSetLimit`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set. Returns [`GetReusableDelegationSetLimit`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_reusable_delegation_set_limit(&self) -> GetReusableDelegationSetLimit {
-        GetReusableDelegationSetLimit(
-            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET_LIMIT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets information about a specific traffic policy version.
-    ///
-    /// Returns the [`GetTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about a specific traffic policy version. Returns [`GetTrafficPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_traffic_policy(&self) -> GetTrafficPolicy {
-        GetTrafficPolicy(rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccountLimit` operation.
@@ -147,56 +109,7 @@ rt::operation_type!(
     e::GetAccountLimitError, op::GET_ACCOUNT_LIMIT
 );
 impl GetAccountLimit {
-    /// The limit that you want to get. Valid values include the following:
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::AccountLimitType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccountLimitResponse, e::GetAccountLimitError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccountLimitResponse, e::GetAccountLimitError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccountLimitRequest,
-        t::GetAccountLimitResponse,
-        e::GetAccountLimitError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccountLimitRequest type_(t::AccountLimitType));
 }
 /// The `GetChange` operation.
 ///
@@ -212,52 +125,7 @@ rt::operation_type!(
     op::GET_CHANGE
 );
 impl GetChange {
-    /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetChangeResponse, e::GetChangeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetChangeResponse, e::GetChangeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError> {
-        self.0
-    }
+    rt::setter!(into_req GetChangeRequest id(String));
     /// Calls `GetChange` until the `ResourceRecordSetsChanged` waiter's acceptors decide (boto3's `get_waiter("resource_record_sets_changed")`): every 30 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`RESOURCE_RECORD_SETS_CHANGED_WAITER`](crate::operations::RESOURCE_RECORD_SETS_CHANGED_WAITER).
     #[inline]
     pub fn wait_until_resource_record_sets_changed(
@@ -282,48 +150,6 @@ rt::operation_type!(
     GetCheckerIpRanges, t::GetCheckerIpRangesRequest, t::GetCheckerIpRangesResponse,
     rt::NoErrors, op::GET_CHECKER_IP_RANGES
 );
-impl GetCheckerIpRanges {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetCheckerIpRangesResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCheckerIpRangesResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCheckerIpRangesRequest,
-        t::GetCheckerIpRangesResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
 /// The `GetDNSSEC` operation.
 ///
 /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
@@ -335,52 +161,7 @@ rt::operation_type!(
     op::GET_DNSSEC
 );
 impl GetDnssec {
-    /// A unique string used to identify a hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetDnssecResponse, e::GetDnssecError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetDnssecResponse, e::GetDnssecError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError> {
-        self.0
-    }
+    rt::setter!(into_req GetDnssecRequest hosted_zone_id(String));
 }
 /// The `GetGeoLocation` operation.
 ///
@@ -411,68 +192,9 @@ rt::operation_type!(
     e::GetGeoLocationError, op::GET_GEO_LOCATION
 );
 impl GetGeoLocation {
-    /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes:
-    #[inline]
-    pub fn continent_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continent_code = Some(value.into());
-        self
-    }
-    /// Amazon Route 53 uses the two-letter country codes that are specified in [ISO standard 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2).
-    #[inline]
-    pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().country_code = Some(value.into());
-        self
-    }
-    /// The code for the subdivision, such as a particular state within the United States. For a list of US state abbreviations, see [Appendix B: Two–Letter State and Possession Abbreviations](https://pe.usps.com/text/pub28/28apb.htm) on the United States Postal Service website. For a list of all supported subdivision codes, use the [ListGeoLocations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListGeoLocations.html) API.
-    #[inline]
-    pub fn subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subdivision_code = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetGeoLocationResponse, e::GetGeoLocationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetGeoLocationResponse, e::GetGeoLocationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetGeoLocationRequest,
-        t::GetGeoLocationResponse,
-        e::GetGeoLocationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt GetGeoLocationRequest continent_code(String));
+    rt::setter!(into_opt GetGeoLocationRequest country_code(String));
+    rt::setter!(into_opt GetGeoLocationRequest subdivision_code(String));
 }
 /// The `GetHealthCheck` operation.
 ///
@@ -489,56 +211,7 @@ rt::operation_type!(
     e::GetHealthCheckError, op::GET_HEALTH_CHECK
 );
 impl GetHealthCheck {
-    /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetHealthCheckResponse, e::GetHealthCheckError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHealthCheckResponse, e::GetHealthCheckError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHealthCheckRequest,
-        t::GetHealthCheckResponse,
-        e::GetHealthCheckError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetHealthCheckRequest health_check_id(String));
 }
 /// The `GetHealthCheckCount` operation.
 ///
@@ -554,48 +227,6 @@ rt::operation_type!(
     GetHealthCheckCount, t::GetHealthCheckCountRequest, t::GetHealthCheckCountResponse,
     rt::NoErrors, op::GET_HEALTH_CHECK_COUNT
 );
-impl GetHealthCheckCount {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetHealthCheckCountResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetHealthCheckCountResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHealthCheckCountRequest,
-        t::GetHealthCheckCountResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
 /// The `GetHealthCheckLastFailureReason` operation.
 ///
 /// Gets the reason that a specified health check failed most recently.
@@ -612,62 +243,7 @@ rt::operation_type!(
     op::GET_HEALTH_CHECK_LAST_FAILURE_REASON
 );
 impl GetHealthCheckLastFailureReason {
-    /// The ID for the health check for which you want the last failure reason. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetHealthCheckLastFailureReasonResponse,
-            e::GetHealthCheckLastFailureReasonError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetHealthCheckLastFailureReasonResponse,
-        e::GetHealthCheckLastFailureReasonError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHealthCheckLastFailureReasonRequest,
-        t::GetHealthCheckLastFailureReasonResponse,
-        e::GetHealthCheckLastFailureReasonError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetHealthCheckLastFailureReasonRequest health_check_id(String));
 }
 /// The `GetHealthCheckStatus` operation.
 ///
@@ -687,59 +263,7 @@ rt::operation_type!(
     op::GET_HEALTH_CHECK_STATUS
 );
 impl GetHealthCheckStatus {
-    /// The ID for the health check that you want the current status for. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetHealthCheckStatusResponse,
-            e::GetHealthCheckStatusError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHealthCheckStatusResponse, e::GetHealthCheckStatusError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHealthCheckStatusRequest,
-        t::GetHealthCheckStatusResponse,
-        e::GetHealthCheckStatusError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetHealthCheckStatusRequest health_check_id(String));
 }
 /// The `GetHostedZone` operation.
 ///
@@ -758,56 +282,7 @@ rt::operation_type!(
     e::GetHostedZoneError, op::GET_HOSTED_ZONE
 );
 impl GetHostedZone {
-    /// The ID of the hosted zone that you want to get information about.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetHostedZoneResponse, e::GetHostedZoneError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHostedZoneResponse, e::GetHostedZoneError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHostedZoneRequest,
-        t::GetHostedZoneResponse,
-        e::GetHostedZoneError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetHostedZoneRequest id(String));
 }
 /// The `GetHostedZoneCount` operation.
 ///
@@ -823,55 +298,6 @@ rt::operation_type!(
     GetHostedZoneCount, t::GetHostedZoneCountRequest, t::GetHostedZoneCountResponse,
     e::GetHostedZoneCountError, op::GET_HOSTED_ZONE_COUNT
 );
-impl GetHostedZoneCount {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetHostedZoneCountResponse,
-            e::GetHostedZoneCountError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHostedZoneCountResponse, e::GetHostedZoneCountError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHostedZoneCountRequest,
-        t::GetHostedZoneCountResponse,
-        e::GetHostedZoneCountError,
-    > {
-        self.0
-    }
-}
 /// The `GetHostedZoneLimit` operation.
 ///
 /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
@@ -889,65 +315,8 @@ rt::operation_type!(
     e::GetHostedZoneLimitError, op::GET_HOSTED_ZONE_LIMIT
 );
 impl GetHostedZoneLimit {
-    /// The limit that you want to get. Valid values include the following:
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::HostedZoneLimitType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// The ID of the hosted zone that you want to get a limit for.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetHostedZoneLimitResponse,
-            e::GetHostedZoneLimitError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetHostedZoneLimitResponse, e::GetHostedZoneLimitError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHostedZoneLimitRequest,
-        t::GetHostedZoneLimitResponse,
-        e::GetHostedZoneLimitError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetHostedZoneLimitRequest type_(t::HostedZoneLimitType));
+    rt::setter!(into_req GetHostedZoneLimitRequest hosted_zone_id(String));
 }
 /// The `GetQueryLoggingConfig` operation.
 ///
@@ -967,62 +336,7 @@ rt::operation_type!(
     op::GET_QUERY_LOGGING_CONFIG
 );
 impl GetQueryLoggingConfig {
-    /// The ID of the configuration for DNS query logging that you want to get information about.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetQueryLoggingConfigResponse,
-            e::GetQueryLoggingConfigError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetQueryLoggingConfigResponse,
-        e::GetQueryLoggingConfigError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetQueryLoggingConfigRequest,
-        t::GetQueryLoggingConfigResponse,
-        e::GetQueryLoggingConfigError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetQueryLoggingConfigRequest id(String));
 }
 /// The `GetReusableDelegationSet` operation.
 ///
@@ -1040,62 +354,7 @@ rt::operation_type!(
     op::GET_REUSABLE_DELEGATION_SET
 );
 impl GetReusableDelegationSet {
-    /// The ID of the reusable delegation set that you want to get a list of name servers for.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetReusableDelegationSetResponse,
-            e::GetReusableDelegationSetError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetReusableDelegationSetResponse,
-        e::GetReusableDelegationSetError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetReusableDelegationSetRequest,
-        t::GetReusableDelegationSetResponse,
-        e::GetReusableDelegationSetError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetReusableDelegationSetRequest id(String));
 }
 /// The `GetReusableDelegationSetLimit` operation.
 ///
@@ -1115,68 +374,11 @@ rt::operation_type!(
     op::GET_REUSABLE_DELEGATION_SET_LIMIT
 );
 impl GetReusableDelegationSetLimit {
-    /// Specify `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` to get the maximum number of hosted zones that you can associate with the specified reusable delegation set.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::ReusableDelegationSetLimitType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// The ID of the delegation set that you want to get the limit for.
-    #[inline]
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_set_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetReusableDelegationSetLimitResponse,
-            e::GetReusableDelegationSetLimitError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetReusableDelegationSetLimitResponse,
-        e::GetReusableDelegationSetLimitError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetReusableDelegationSetLimitRequest,
-        t::GetReusableDelegationSetLimitResponse,
-        e::GetReusableDelegationSetLimitError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetReusableDelegationSetLimitRequest
+        type_(t::ReusableDelegationSetLimitType)
+    );
+    rt::setter!(into_req GetReusableDelegationSetLimitRequest delegation_set_id(String));
 }
 /// The `GetTrafficPolicy` operation.
 ///
@@ -1195,81 +397,19 @@ rt::operation_type!(
     e::GetTrafficPolicyError, op::GET_TRAFFIC_POLICY
 );
 impl GetTrafficPolicy {
-    /// The ID of the traffic policy that you want to get information about.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The version number of the traffic policy that you want to get information about.
-    #[inline]
-    pub fn version(mut self, value: i32) -> Self {
-        self.0.input_mut().version = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetTrafficPolicyResponse, e::GetTrafficPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetTrafficPolicyResponse, e::GetTrafficPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTrafficPolicyRequest,
-        t::GetTrafficPolicyResponse,
-        e::GetTrafficPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetTrafficPolicyRequest id(String));
+    rt::setter!(val_req GetTrafficPolicyRequest version(i32));
 }
 impl super::Client {
-    /// Gets information about a specified traffic policy instance.
-    ///
-    /// Returns the [`GetTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about a specified traffic policy instance. Returns [`GetTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_traffic_policy_instance(&self) -> GetTrafficPolicyInstance {
-        GetTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`GetTrafficPolicyInstanceCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account. Returns [`GetTrafficPolicyInstanceCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_traffic_policy_instance_count(&self) -> GetTrafficPolicyInstanceCount {
-        GetTrafficPolicyInstanceCount(
-            rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY_INSTANCE_COUNT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetTrafficPolicyInstance` operation.
@@ -1292,62 +432,7 @@ rt::operation_type!(
     op::GET_TRAFFIC_POLICY_INSTANCE
 );
 impl GetTrafficPolicyInstance {
-    /// The ID of the traffic policy instance that you want to get information about.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetTrafficPolicyInstanceResponse,
-            e::GetTrafficPolicyInstanceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetTrafficPolicyInstanceResponse,
-        e::GetTrafficPolicyInstanceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTrafficPolicyInstanceRequest,
-        t::GetTrafficPolicyInstanceResponse,
-        e::GetTrafficPolicyInstanceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetTrafficPolicyInstanceRequest id(String));
 }
 /// The `GetTrafficPolicyInstanceCount` operation.
 ///
@@ -1364,49 +449,3 @@ rt::operation_type!(
     t::GetTrafficPolicyInstanceCountResponse, rt::NoErrors,
     op::GET_TRAFFIC_POLICY_INSTANCE_COUNT
 );
-impl GetTrafficPolicyInstanceCount {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetTrafficPolicyInstanceCountResponse>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetTrafficPolicyInstanceCountResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTrafficPolicyInstanceCountRequest,
-        t::GetTrafficPolicyInstanceCountResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}

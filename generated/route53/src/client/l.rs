@@ -7,131 +7,87 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns a paginated list of location objects and their CIDR blocks.
-    ///
-    /// Returns the [`ListCidrBlocks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a paginated list of location objects and their CIDR blocks. Returns [`ListCidrBlocks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_blocks(&self) -> ListCidrBlocks {
-        ListCidrBlocks(rt::Call::new(&self.handle, &op::LIST_CIDR_BLOCKS))
+        rt::builder(&self.handle)
     }
-    /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
-    ///
-    /// Returns the [`ListCidrCollections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only). Returns [`ListCidrCollections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_collections(&self) -> ListCidrCollections {
-        ListCidrCollections(rt::Call::new(&self.handle, &op::LIST_CIDR_COLLECTIONS))
+        rt::builder(&self.handle)
     }
-    /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
-    ///
-    /// Returns the [`ListCidrLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks). Returns [`ListCidrLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_locations(&self) -> ListCidrLocations {
-        ListCidrLocations(rt::Call::new(&self.handle, &op::LIST_CIDR_LOCATIONS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of supported geographic locations.
-    ///
-    /// Returns the [`ListGeoLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of supported geographic locations. Returns [`ListGeoLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_geo_locations(&self) -> ListGeoLocations {
-        ListGeoLocations(rt::Call::new(&self.handle, &op::LIST_GEO_LOCATIONS))
+        rt::builder(&self.handle)
     }
-    /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListHealthChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account. Returns [`ListHealthChecks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_health_checks(&self) -> ListHealthChecks {
-        ListHealthChecks(rt::Call::new(&self.handle, &op::LIST_HEALTH_CHECKS))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
-    ///
-    /// Returns the [`ListHostedZones`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone. Returns [`ListHostedZones`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones(&self) -> ListHostedZones {
-        ListHostedZones(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES))
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListHostedZonesByName`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account. Returns [`ListHostedZonesByName`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones_by_name(&self) -> ListHostedZonesByName {
-        ListHostedZonesByName(
-            rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_NAME),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
-    ///
-    /// Returns the [`ListHostedZonesByVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values: Returns [`ListHostedZonesByVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones_by_vpc(&self) -> ListHostedZonesByVpc {
-        ListHostedZonesByVpc(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_VPC))
+        rt::builder(&self.handle)
     }
-    /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
-    ///
-    /// Returns the [`ListQueryLoggingConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone. Returns [`ListQueryLoggingConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_query_logging_configs(&self) -> ListQueryLoggingConfigs {
-        ListQueryLoggingConfigs(
-            rt::Call::new(&self.handle, &op::LIST_QUERY_LOGGING_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`ListResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`ListResourceRecordSetProtections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_record_set_protections(
         &self,
     ) -> ListResourceRecordSetProtections {
-        ListResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the resource record sets in a specified hosted zone.
-    ///
-    /// Returns the [`ListResourceRecordSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the resource record sets in a specified hosted zone. Returns [`ListResourceRecordSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_record_sets(&self) -> ListResourceRecordSets {
-        ListResourceRecordSets(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SETS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListReusableDelegationSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account. Returns [`ListReusableDelegationSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_reusable_delegation_sets(&self) -> ListReusableDelegationSets {
-        ListReusableDelegationSets(
-            rt::Call::new(&self.handle, &op::LIST_REUSABLE_DELEGATION_SETS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists tags for one health check or hosted zone.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists tags for one health check or hosted zone. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Lists tags for up to 10 health checks or hosted zones.
-    ///
-    /// Returns the [`ListTagsForResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists tags for up to 10 health checks or hosted zones. Returns [`ListTagsForResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resources(&self) -> ListTagsForResources {
-        ListTagsForResources(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCES))
+        rt::builder(&self.handle)
     }
-    /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
-    ///
-    /// Returns the [`ListTrafficPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in. Returns [`ListTrafficPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policies(&self) -> ListTrafficPolicies {
-        ListTrafficPolicies(rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICIES))
+        rt::builder(&self.handle)
     }
-    /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListTrafficPolicyInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account. Returns [`ListTrafficPolicyInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances(&self) -> ListTrafficPolicyInstances {
-        ListTrafficPolicyInstances(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListCidrBlocks` operation.
@@ -149,74 +105,10 @@ rt::operation_type!(
     e::ListCidrBlocksError, op::LIST_CIDR_BLOCKS
 );
 impl ListCidrBlocks {
-    /// The UUID of the CIDR collection.
-    #[inline]
-    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().collection_id = value.into();
-        self
-    }
-    /// The name of the CIDR collection location.
-    #[inline]
-    pub fn location_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().location_name = Some(value.into());
-        self
-    }
-    /// An opaque pagination token to indicate where the service is to begin enumerating results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Maximum number of results you want returned.
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListCidrBlocksResponse, e::ListCidrBlocksError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListCidrBlocksResponse, e::ListCidrBlocksError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCidrBlocksRequest,
-        t::ListCidrBlocksResponse,
-        e::ListCidrBlocksError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListCidrBlocksRequest collection_id(String));
+    rt::setter!(into_opt ListCidrBlocksRequest location_name(String));
+    rt::setter!(into_opt ListCidrBlocksRequest next_token(String));
+    rt::setter!(into_opt ListCidrBlocksRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -246,65 +138,8 @@ rt::operation_type!(
     e::ListCidrCollectionsError, op::LIST_CIDR_COLLECTIONS
 );
 impl ListCidrCollections {
-    /// An opaque pagination token to indicate where the service is to begin enumerating results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of CIDR collections to return in the response.
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListCidrCollectionsResponse,
-            e::ListCidrCollectionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListCidrCollectionsResponse, e::ListCidrCollectionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCidrCollectionsRequest,
-        t::ListCidrCollectionsResponse,
-        e::ListCidrCollectionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListCidrCollectionsRequest next_token(String));
+    rt::setter!(into_opt ListCidrCollectionsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -334,68 +169,9 @@ rt::operation_type!(
     e::ListCidrLocationsError, op::LIST_CIDR_LOCATIONS
 );
 impl ListCidrLocations {
-    /// The CIDR collection ID.
-    #[inline]
-    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().collection_id = value.into();
-        self
-    }
-    /// An opaque pagination token to indicate where the service is to begin enumerating results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of CIDR collection locations to return in the response.
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListCidrLocationsResponse, e::ListCidrLocationsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListCidrLocationsResponse, e::ListCidrLocationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCidrLocationsRequest,
-        t::ListCidrLocationsResponse,
-        e::ListCidrLocationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListCidrLocationsRequest collection_id(String));
+    rt::setter!(into_opt ListCidrLocationsRequest next_token(String));
+    rt::setter!(into_opt ListCidrLocationsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -431,74 +207,10 @@ rt::operation_type!(
     e::ListGeoLocationsError, op::LIST_GEO_LOCATIONS
 );
 impl ListGeoLocations {
-    /// The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is true, and if `NextContinentCode` from the previous response has a value, enter that value in `startcontinentcode` to return the next page of results.
-    #[inline]
-    pub fn start_continent_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_continent_code = Some(value.into());
-        self
-    }
-    /// The code for the country with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is `true`, and if `NextCountryCode` from the previous response has a value, enter that value in `startcountrycode` to return the next page of results.
-    #[inline]
-    pub fn start_country_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_country_code = Some(value.into());
-        self
-    }
-    /// The code for the state of the United States with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is `true`, and if `NextSubdivisionCode` from the previous response has a value, enter that value in `startsubdivisioncode` to return the next page of results.
-    #[inline]
-    pub fn start_subdivision_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_subdivision_code = Some(value.into());
-        self
-    }
-    /// (Optional) The maximum number of geolocations to be included in the response body for this request. If more than `maxitems` geolocations remain to be listed, then the value of the `IsTruncated` element in the response is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListGeoLocationsResponse, e::ListGeoLocationsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListGeoLocationsResponse, e::ListGeoLocationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListGeoLocationsRequest,
-        t::ListGeoLocationsResponse,
-        e::ListGeoLocationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListGeoLocationsRequest start_continent_code(String));
+    rt::setter!(into_opt ListGeoLocationsRequest start_country_code(String));
+    rt::setter!(into_opt ListGeoLocationsRequest start_subdivision_code(String));
+    rt::setter!(into_opt ListGeoLocationsRequest max_items(String));
 }
 /// The `ListHealthChecks` operation.
 ///
@@ -515,62 +227,8 @@ rt::operation_type!(
     e::ListHealthChecksError, op::LIST_HEALTH_CHECKS
 );
 impl ListHealthChecks {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more health checks. To get another group, submit another `ListHealthChecks` request.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The maximum number of health checks that you want `ListHealthChecks` to return in response to the current request. Amazon Route 53 returns a maximum of 1000 items. If you set `MaxItems` to a value greater than 1000, Route 53 returns only the first 1000 health checks.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListHealthChecksResponse, e::ListHealthChecksError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListHealthChecksResponse, e::ListHealthChecksError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHealthChecksRequest,
-        t::ListHealthChecksResponse,
-        e::ListHealthChecksError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListHealthChecksRequest marker(String));
+    rt::setter!(into_opt ListHealthChecksRequest max_items(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -602,74 +260,10 @@ rt::operation_type!(
     e::ListHostedZonesError, op::LIST_HOSTED_ZONES
 );
 impl ListHostedZones {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more hosted zones. To get more hosted zones, submit another `ListHostedZones` request.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If you have more than `maxitems` hosted zones, the value of `IsTruncated` in the response is `true`, and the value of `NextMarker` is the hosted zone ID of the first hosted zone that Route 53 will return if you submit another request.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// If you're using reusable delegation sets and you want to list all of the hosted zones that are associated with a reusable delegation set, specify the ID of that reusable delegation set.
-    #[inline]
-    pub fn delegation_set_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegation_set_id = Some(value.into());
-        self
-    }
-    /// (Optional) Specifies if the hosted zone is private.
-    #[inline]
-    pub fn hosted_zone_type(mut self, value: impl Into<t::HostedZoneType>) -> Self {
-        self.0.input_mut().hosted_zone_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListHostedZonesResponse, e::ListHostedZonesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListHostedZonesResponse, e::ListHostedZonesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHostedZonesRequest,
-        t::ListHostedZonesResponse,
-        e::ListHostedZonesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListHostedZonesRequest marker(String));
+    rt::setter!(into_opt ListHostedZonesRequest max_items(String));
+    rt::setter!(into_opt ListHostedZonesRequest delegation_set_id(String));
+    rt::setter!(into_opt ListHostedZonesRequest hosted_zone_type(t::HostedZoneType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -719,74 +313,9 @@ rt::operation_type!(
     op::LIST_HOSTED_ZONES_BY_NAME
 );
 impl ListHostedZonesByName {
-    /// (Optional) For your first request to `ListHostedZonesByName`, include the `dnsname` parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the `dnsname` parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order. For subsequent requests, include both `dnsname` and `hostedzoneid` parameters. For `dnsname`, specify the value of `NextDNSName` from the previous response.
-    #[inline]
-    pub fn dns_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dns_name = Some(value.into());
-        self
-    }
-    /// (Optional) For your first request to `ListHostedZonesByName`, do not include the `hostedzoneid` parameter.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = Some(value.into());
-        self
-    }
-    /// The maximum number of hosted zones to be included in the response body for this request. If you have more than `maxitems` hosted zones, then the value of the `IsTruncated` element in the response is true, and the values of `NextDNSName` and `NextHostedZoneId` specify the first hosted zone in the next group of `maxitems` hosted zones.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListHostedZonesByNameResponse,
-            e::ListHostedZonesByNameError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListHostedZonesByNameResponse,
-        e::ListHostedZonesByNameError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHostedZonesByNameRequest,
-        t::ListHostedZonesByNameResponse,
-        e::ListHostedZonesByNameError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListHostedZonesByNameRequest dns_name(String));
+    rt::setter!(into_opt ListHostedZonesByNameRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListHostedZonesByNameRequest max_items(String));
 }
 /// The `ListHostedZonesByVPC` operation.
 ///
@@ -819,77 +348,10 @@ rt::operation_type!(
     op::LIST_HOSTED_ZONES_BY_VPC
 );
 impl ListHostedZonesByVpc {
-    /// The ID of the Amazon VPC that you want to list hosted zones for.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// For the Amazon VPC that you specified for `VPCId`, the Amazon Web Services Region that you created the VPC in.
-    #[inline]
-    pub fn vpc_region(mut self, value: impl Into<t::VpcRegion>) -> Self {
-        self.0.input_mut().vpc_region = value.into();
-        self
-    }
-    /// (Optional) The maximum number of hosted zones that you want Amazon Route 53 to return. If the specified VPC is associated with more than `MaxItems` hosted zones, the response includes a `NextToken` element. `NextToken` contains an encrypted token that identifies the first hosted zone that Route 53 will return if you submit another request.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// If the previous response included a `NextToken` element, the specified VPC is associated with more hosted zones. To get more hosted zones, submit another `ListHostedZonesByVPC` request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListHostedZonesByVpcResponse,
-            e::ListHostedZonesByVpcError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListHostedZonesByVpcResponse, e::ListHostedZonesByVpcError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListHostedZonesByVpcRequest,
-        t::ListHostedZonesByVpcResponse,
-        e::ListHostedZonesByVpcError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListHostedZonesByVpcRequest vpc_id(String));
+    rt::setter!(into_req ListHostedZonesByVpcRequest vpc_region(t::VpcRegion));
+    rt::setter!(into_opt ListHostedZonesByVpcRequest max_items(String));
+    rt::setter!(into_opt ListHostedZonesByVpcRequest next_token(String));
 }
 /// The `ListQueryLoggingConfigs` operation.
 ///
@@ -909,74 +371,9 @@ rt::operation_type!(
     op::LIST_QUERY_LOGGING_CONFIGS
 );
 impl ListQueryLoggingConfigs {
-    /// (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in `HostedZoneId`.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = Some(value.into());
-        self
-    }
-    /// (Optional) If the current Amazon Web Services account has more than `MaxResults` query logging configurations, use `NextToken` to get the second and subsequent pages of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// (Optional) The maximum number of query logging configurations that you want Amazon Route 53 to return in response to the current request. If the current Amazon Web Services account has more than `MaxResults` configurations, use the value of [NextToken](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListQueryLoggingConfigs.html#API_ListQueryLoggingConfigs_RequestSyntax) in the response to get the next page of results.
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListQueryLoggingConfigsResponse,
-            e::ListQueryLoggingConfigsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListQueryLoggingConfigsResponse,
-        e::ListQueryLoggingConfigsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListQueryLoggingConfigsRequest,
-        t::ListQueryLoggingConfigsResponse,
-        e::ListQueryLoggingConfigsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListQueryLoggingConfigsRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListQueryLoggingConfigsRequest next_token(String));
+    rt::setter!(into_opt ListQueryLoggingConfigsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1009,86 +406,15 @@ rt::operation_type!(
     e::ListResourceRecordSetProtectionsError, op::LIST_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl ListResourceRecordSetProtections {
-    /// The ID of the hosted zone that contains the protections that you want to list.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The first resource record set name that you want Route 53 to list protections for. If you don't specify a value, the list starts with the first protection in the hosted zone.
-    #[inline]
-    pub fn start_record_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_record_name = Some(value.into());
-        self
-    }
-    /// The first resource record set type, within the name specified by `StartRecordName`, that you want Route 53 to list protections for. If you specify `StartRecordType`, you must also specify `StartRecordName`.
-    #[inline]
-    pub fn start_record_type(mut self, value: impl Into<t::RrType>) -> Self {
-        self.0.input_mut().start_record_type = Some(value.into());
-        self
-    }
-    /// The maximum number of protections that you want Route 53 to return in this response. If you don't specify a value, or if you specify a value greater than 300, Route 53 returns up to 300 protections.
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
-    /// If the response to a previous `ListResourceRecordSetProtections` request included a `NextToken` element, specify that value here to get the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListResourceRecordSetProtectionsResponse,
-            e::ListResourceRecordSetProtectionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListResourceRecordSetProtectionsResponse,
-        e::ListResourceRecordSetProtectionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListResourceRecordSetProtectionsRequest,
-        t::ListResourceRecordSetProtectionsResponse,
-        e::ListResourceRecordSetProtectionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListResourceRecordSetProtectionsRequest hosted_zone_id(String));
+    rt::setter!(
+        into_opt ListResourceRecordSetProtectionsRequest start_record_name(String)
+    );
+    rt::setter!(
+        into_opt ListResourceRecordSetProtectionsRequest start_record_type(t::RrType)
+    );
+    rt::setter!(into_opt ListResourceRecordSetProtectionsRequest max_results(String));
+    rt::setter!(into_opt ListResourceRecordSetProtectionsRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1152,86 +478,11 @@ rt::operation_type!(
     op::LIST_RESOURCE_RECORD_SETS
 );
 impl ListResourceRecordSets {
-    /// The ID of the hosted zone that contains the resource record sets that you want to list.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The first name in the lexicographic ordering of resource record sets that you want to list. If the specified record name doesn't exist, the results begin with the first resource record set that has a name greater than the value of `name`.
-    #[inline]
-    pub fn start_record_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_record_name = Some(value.into());
-        self
-    }
-    /// The type of resource record set to begin the record listing from.
-    #[inline]
-    pub fn start_record_type(mut self, value: impl Into<t::RrType>) -> Self {
-        self.0.input_mut().start_record_type = Some(value.into());
-        self
-    }
-    /// *Resource record sets that have a routing policy other than simple:* If results were truncated for a given DNS name and type, specify the value of `NextRecordIdentifier` from the previous response to get the next resource record set that has the current DNS name and type.
-    #[inline]
-    pub fn start_record_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_record_identifier = Some(value.into());
-        self
-    }
-    /// (Optional) The maximum number of resource records sets to include in the response body for this request. If the response includes more than `maxitems` resource record sets, the value of the `IsTruncated` element in the response is `true`, and the values of the `NextRecordName` and `NextRecordType` elements in the response identify the first resource record set in the next group of `maxitems` resource record sets.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListResourceRecordSetsResponse,
-            e::ListResourceRecordSetsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListResourceRecordSetsResponse,
-        e::ListResourceRecordSetsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListResourceRecordSetsRequest,
-        t::ListResourceRecordSetsResponse,
-        e::ListResourceRecordSetsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListResourceRecordSetsRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListResourceRecordSetsRequest start_record_name(String));
+    rt::setter!(into_opt ListResourceRecordSetsRequest start_record_type(t::RrType));
+    rt::setter!(into_opt ListResourceRecordSetsRequest start_record_identifier(String));
+    rt::setter!(into_opt ListResourceRecordSetsRequest max_items(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1262,68 +513,8 @@ rt::operation_type!(
     op::LIST_REUSABLE_DELEGATION_SETS
 );
 impl ListReusableDelegationSets {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more reusable delegation sets. To get another group, submit another `ListReusableDelegationSets` request.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The number of reusable delegation sets that you want Amazon Route 53 to return in the response to this request. If you specify a value greater than 100, Route 53 returns only the first 100 reusable delegation sets.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListReusableDelegationSetsResponse,
-            e::ListReusableDelegationSetsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListReusableDelegationSetsResponse,
-        e::ListReusableDelegationSetsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListReusableDelegationSetsRequest,
-        t::ListReusableDelegationSetsResponse,
-        e::ListReusableDelegationSetsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListReusableDelegationSetsRequest marker(String));
+    rt::setter!(into_opt ListReusableDelegationSetsRequest max_items(String));
 }
 /// The `ListTagsForResource` operation.
 ///
@@ -1342,65 +533,8 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The type of the resource.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// The ID of the resource for which you want to retrieve tags.
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceResponse,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_type(t::TagResourceType));
+    rt::setter!(into_req ListTagsForResourceRequest resource_id(String));
 }
 /// The `ListTagsForResources` operation.
 ///
@@ -1420,71 +554,10 @@ rt::operation_type!(
     op::LIST_TAGS_FOR_RESOURCES
 );
 impl ListTagsForResources {
-    /// The type of the resources.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::TagResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// A complex type that contains the ResourceId element for each resource for which you want to get a list of tags.
-    #[inline]
-    pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().resource_ids);
-        self
-    }
-    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
-    #[inline]
-    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().resource_ids, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourcesResponse,
-            e::ListTagsForResourcesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourcesResponse, e::ListTagsForResourcesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourcesRequest,
-        t::ListTagsForResourcesResponse,
-        e::ListTagsForResourcesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourcesRequest resource_type(t::TagResourceType));
+    rt::setter!(
+        items ListTagsForResourcesRequest resource_ids(String) push_resource_ids
+    );
 }
 /// The `ListTrafficPolicies` operation.
 ///
@@ -1503,65 +576,8 @@ rt::operation_type!(
     e::ListTrafficPoliciesError, op::LIST_TRAFFIC_POLICIES
 );
 impl ListTrafficPolicies {
-    /// (Conditional) For your first request to `ListTrafficPolicies`, don't include the `TrafficPolicyIdMarker` parameter.
-    #[inline]
-    pub fn traffic_policy_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id_marker = Some(value.into());
-        self
-    }
-    /// (Optional) The maximum number of traffic policies that you want Amazon Route 53 to return in response to this request. If you have more than `MaxItems` traffic policies, the value of `IsTruncated` in the response is `true`, and the value of `TrafficPolicyIdMarker` is the ID of the first traffic policy that Route 53 will return if you submit another request.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPoliciesResponse,
-            e::ListTrafficPoliciesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTrafficPoliciesResponse, e::ListTrafficPoliciesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPoliciesRequest,
-        t::ListTrafficPoliciesResponse,
-        e::ListTrafficPoliciesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListTrafficPoliciesRequest traffic_policy_id_marker(String));
+    rt::setter!(into_opt ListTrafficPoliciesRequest max_items(String));
 }
 /// The `ListTrafficPolicyInstances` operation.
 ///
@@ -1583,132 +599,45 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES
 );
 impl ListTrafficPolicyInstances {
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `HostedZoneId`, specify the value of `HostedZoneIdMarker` from the previous response, which is the hosted zone ID of the first traffic policy instance in the next group of traffic policy instances.
-    #[inline]
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancename`, specify the value of `TrafficPolicyInstanceNameMarker` from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances.
-    #[inline]
-    pub fn traffic_policy_instance_name_marker(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancetype`, specify the value of `TrafficPolicyInstanceTypeMarker` from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances.
-    #[inline]
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<t::RrType>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// The maximum number of traffic policy instances that you want Amazon Route 53 to return in response to a `ListTrafficPolicyInstances` request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance in the next group of `MaxItems` traffic policy instances.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyInstancesResponse,
-            e::ListTrafficPolicyInstancesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyInstancesResponse,
-        e::ListTrafficPolicyInstancesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyInstancesRequest,
-        t::ListTrafficPolicyInstancesResponse,
-        e::ListTrafficPolicyInstancesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesRequest hosted_zone_id_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesRequest
+        traffic_policy_instance_name_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesRequest
+        traffic_policy_instance_type_marker(t::RrType)
+    );
+    rt::setter!(into_opt ListTrafficPolicyInstancesRequest max_items(String));
 }
 impl super::Client {
-    /// Gets information about the traffic policy instances that you created in a specified hosted zone.
-    ///
-    /// Returns the [`ListTrafficPolicyInstancesByHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the traffic policy instances that you created in a specified hosted zone. Returns [`ListTrafficPolicyInstancesByHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances_by_hosted_zone(
         &self,
     ) -> ListTrafficPolicyInstancesByHostedZone {
-        ListTrafficPolicyInstancesByHostedZone(
-            rt::Call::new(
-                &self.handle,
-                &op::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
-    ///
-    /// Returns the [`ListTrafficPolicyInstancesByPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about the traffic policy instances that you created by using a specify traffic policy version. Returns [`ListTrafficPolicyInstancesByPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances_by_policy(
         &self,
     ) -> ListTrafficPolicyInstancesByPolicy {
-        ListTrafficPolicyInstancesByPolicy(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets information about all of the versions for a specified traffic policy.
-    ///
-    /// Returns the [`ListTrafficPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets information about all of the versions for a specified traffic policy. Returns [`ListTrafficPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_versions(&self) -> ListTrafficPolicyVersions {
-        ListTrafficPolicyVersions(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_VERSIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
-    ///
-    /// Returns the [`ListVpcAssociationAuthorizations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests. Returns [`ListVpcAssociationAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_vpc_association_authorizations(
         &self,
     ) -> ListVpcAssociationAuthorizations {
-        ListVpcAssociationAuthorizations(
-            rt::Call::new(&self.handle, &op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListTrafficPolicyInstancesByHostedZone` operation.
@@ -1733,86 +662,20 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE
 );
 impl ListTrafficPolicyInstancesByHostedZone {
-    /// The ID of the hosted zone that you want to list traffic policy instances for.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// If the value of `IsTruncated` in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancename`, specify the value of `TrafficPolicyInstanceNameMarker` from the previous response, which is the name of the first traffic policy instance in the next group of traffic policy instances.
-    #[inline]
-    pub fn traffic_policy_instance_name_marker(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// If the value of `IsTruncated` in the previous response is true, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `trafficpolicyinstancetype`, specify the value of `TrafficPolicyInstanceTypeMarker` from the previous response, which is the type of the first traffic policy instance in the next group of traffic policy instances.
-    #[inline]
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<t::RrType>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// The maximum number of traffic policy instances to be included in the response body for this request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance that Amazon Route 53 will return if you submit another request.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyInstancesByHostedZoneResponse,
-            e::ListTrafficPolicyInstancesByHostedZoneError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyInstancesByHostedZoneResponse,
-        e::ListTrafficPolicyInstancesByHostedZoneError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyInstancesByHostedZoneRequest,
-        t::ListTrafficPolicyInstancesByHostedZoneResponse,
-        e::ListTrafficPolicyInstancesByHostedZoneError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListTrafficPolicyInstancesByHostedZoneRequest hosted_zone_id(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByHostedZoneRequest
+        traffic_policy_instance_name_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByHostedZoneRequest
+        traffic_policy_instance_type_marker(t::RrType)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByHostedZoneRequest max_items(String)
+    );
 }
 /// The `ListTrafficPolicyInstancesByPolicy` operation.
 ///
@@ -1835,98 +698,24 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY
 );
 impl ListTrafficPolicyInstancesByPolicy {
-    /// The ID of the traffic policy for which you want to list traffic policy instances.
-    #[inline]
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id = value.into();
-        self
-    }
-    /// The version of the traffic policy for which you want to list traffic policy instances. The version must be associated with the traffic policy that is specified by `TrafficPolicyId`.
-    #[inline]
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.0.input_mut().traffic_policy_version = value;
-        self
-    }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
-    #[inline]
-    pub fn hosted_zone_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id_marker = Some(value.into());
-        self
-    }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
-    #[inline]
-    pub fn traffic_policy_instance_name_marker(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_name_marker = Some(value.into());
-        self
-    }
-    /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstancesByPolicy` request.
-    #[inline]
-    pub fn traffic_policy_instance_type_marker(
-        mut self,
-        value: impl Into<t::RrType>,
-    ) -> Self {
-        self.0.input_mut().traffic_policy_instance_type_marker = Some(value.into());
-        self
-    }
-    /// The maximum number of traffic policy instances to be included in the response body for this request. If you have more than `MaxItems` traffic policy instances, the value of the `IsTruncated` element in the response is `true`, and the values of `HostedZoneIdMarker`, `TrafficPolicyInstanceNameMarker`, and `TrafficPolicyInstanceTypeMarker` represent the first traffic policy instance that Amazon Route 53 will return if you submit another request.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyInstancesByPolicyResponse,
-            e::ListTrafficPolicyInstancesByPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyInstancesByPolicyResponse,
-        e::ListTrafficPolicyInstancesByPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyInstancesByPolicyRequest,
-        t::ListTrafficPolicyInstancesByPolicyResponse,
-        e::ListTrafficPolicyInstancesByPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListTrafficPolicyInstancesByPolicyRequest traffic_policy_id(String)
+    );
+    rt::setter!(
+        val_req ListTrafficPolicyInstancesByPolicyRequest traffic_policy_version(i32)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByPolicyRequest hosted_zone_id_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByPolicyRequest
+        traffic_policy_instance_name_marker(String)
+    );
+    rt::setter!(
+        into_opt ListTrafficPolicyInstancesByPolicyRequest
+        traffic_policy_instance_type_marker(t::RrType)
+    );
+    rt::setter!(into_opt ListTrafficPolicyInstancesByPolicyRequest max_items(String));
 }
 /// The `ListTrafficPolicyVersions` operation.
 ///
@@ -1946,74 +735,11 @@ rt::operation_type!(
     op::LIST_TRAFFIC_POLICY_VERSIONS
 );
 impl ListTrafficPolicyVersions {
-    /// Specify the value of `Id` of the traffic policy for which you want to list all versions.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// For your first request to `ListTrafficPolicyVersions`, don't include the `TrafficPolicyVersionMarker` parameter.
-    #[inline]
-    pub fn traffic_policy_version_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_version_marker = Some(value.into());
-        self
-    }
-    /// The maximum number of traffic policy versions that you want Amazon Route 53 to include in the response body for this request. If the specified traffic policy has more than `MaxItems` versions, the value of `IsTruncated` in the response is `true`, and the value of the `TrafficPolicyVersionMarker` element is the ID of the first version that Route 53 will return if you submit another request.
-    #[inline]
-    pub fn max_items(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_items = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTrafficPolicyVersionsResponse,
-            e::ListTrafficPolicyVersionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListTrafficPolicyVersionsResponse,
-        e::ListTrafficPolicyVersionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTrafficPolicyVersionsRequest,
-        t::ListTrafficPolicyVersionsResponse,
-        e::ListTrafficPolicyVersionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTrafficPolicyVersionsRequest id(String));
+    rt::setter!(
+        into_opt ListTrafficPolicyVersionsRequest traffic_policy_version_marker(String)
+    );
+    rt::setter!(into_opt ListTrafficPolicyVersionsRequest max_items(String));
 }
 /// The `ListVPCAssociationAuthorizations` operation.
 ///
@@ -2033,74 +759,9 @@ rt::operation_type!(
     e::ListVpcAssociationAuthorizationsError, op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS
 );
 impl ListVpcAssociationAuthorizations {
-    /// The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// *Optional*: If a response includes a `NextToken` element, there are more VPCs that can be associated with the specified hosted zone. To get the next page of results, submit another request, and include the value of `NextToken` from the response in the `nexttoken` parameter in another `ListVPCAssociationAuthorizations` request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// *Optional*: An integer that specifies the maximum number of VPCs that you want Amazon Route 53 to return. If you don't specify a value for `MaxResults`, Route 53 returns up to 50 VPCs per page.
-    #[inline]
-    pub fn max_results(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_results = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListVpcAssociationAuthorizationsResponse,
-            e::ListVpcAssociationAuthorizationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListVpcAssociationAuthorizationsResponse,
-        e::ListVpcAssociationAuthorizationsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListVpcAssociationAuthorizationsRequest,
-        t::ListVpcAssociationAuthorizationsResponse,
-        e::ListVpcAssociationAuthorizationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListVpcAssociationAuthorizationsRequest hosted_zone_id(String));
+    rt::setter!(into_opt ListVpcAssociationAuthorizationsRequest next_token(String));
+    rt::setter!(into_opt ListVpcAssociationAuthorizationsRequest max_results(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask.
-    ///
-    /// Returns the [`TestDnsAnswer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask. Returns [`TestDnsAnswer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_dns_answer(&self) -> TestDnsAnswer {
-        TestDnsAnswer(rt::Call::new(&self.handle, &op::TEST_DNS_ANSWER))
+        rt::builder(&self.handle)
     }
 }
 /// The `TestDNSAnswer` operation.
@@ -34,84 +32,10 @@ rt::operation_type!(
     e::TestDnsAnswerError, op::TEST_DNS_ANSWER
 );
 impl TestDnsAnswer {
-    /// The ID of the hosted zone that you want Amazon Route 53 to simulate a query for.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// The name of the resource record set that you want Amazon Route 53 to simulate a query for.
-    #[inline]
-    pub fn record_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().record_name = value.into();
-        self
-    }
-    /// The type of the resource record set.
-    #[inline]
-    pub fn record_type(mut self, value: impl Into<t::RrType>) -> Self {
-        self.0.input_mut().record_type = value.into();
-        self
-    }
-    /// If you want to simulate a request from a specific DNS resolver, specify the IP address for that resolver. If you omit this value, `TestDnsAnswer` uses the IP address of a DNS resolver in the Amazon Web Services US East (N. Virginia) Region (`us-east-1`).
-    #[inline]
-    pub fn resolver_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resolver_ip = Some(value.into());
-        self
-    }
-    /// If the resolver that you specified for resolverip supports EDNS0, specify the IPv4 or IPv6 address of a client in the applicable location, for example, `192.0.2.44` or `2001:db8:85a3::8a2e:370:7334`.
-    #[inline]
-    pub fn edns0_client_subnet_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().edns0_client_subnet_ip = Some(value.into());
-        self
-    }
-    /// If you specify an IP address for `edns0clientsubnetip`, you can optionally specify the number of bits of the IP address that you want the checking tool to include in the DNS query. For example, if you specify `192.0.2.44` for `edns0clientsubnetip` and `24` for `edns0clientsubnetmask`, the checking tool will simulate a request from 192.0.2.0/24. The default value is 24 bits for IPv4 addresses and 64 bits for IPv6 addresses.
-    #[inline]
-    pub fn edns0_client_subnet_mask(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().edns0_client_subnet_mask = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::TestDnsAnswerResponse, e::TestDnsAnswerError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::TestDnsAnswerResponse, e::TestDnsAnswerError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::TestDnsAnswerRequest,
-        t::TestDnsAnswerResponse,
-        e::TestDnsAnswerError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req TestDnsAnswerRequest hosted_zone_id(String));
+    rt::setter!(into_req TestDnsAnswerRequest record_name(String));
+    rt::setter!(into_req TestDnsAnswerRequest record_type(t::RrType));
+    rt::setter!(into_opt TestDnsAnswerRequest resolver_ip(String));
+    rt::setter!(into_opt TestDnsAnswerRequest edns0_client_subnet_ip(String));
+    rt::setter!(into_opt TestDnsAnswerRequest edns0_client_subnet_mask(String));
 }

@@ -7,48 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Updates an existing health check. Note that some values can't be updated.
-    ///
-    /// Returns the [`UpdateHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing health check. Note that some values can't be updated. Returns [`UpdateHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_health_check(&self) -> UpdateHealthCheck {
-        UpdateHealthCheck(rt::Call::new(&self.handle, &op::UPDATE_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
-    /// Updates the comment for a specified hosted zone.
-    ///
-    /// Returns the [`UpdateHostedZoneComment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the comment for a specified hosted zone. Returns [`UpdateHostedZoneComment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_hosted_zone_comment(&self) -> UpdateHostedZoneComment {
-        UpdateHostedZoneComment(
-            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_COMMENT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
-    ///
-    /// Returns the [`UpdateHostedZoneFeatures`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery. Returns [`UpdateHostedZoneFeatures`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_hosted_zone_features(&self) -> UpdateHostedZoneFeatures {
-        UpdateHostedZoneFeatures(
-            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_FEATURES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates the comment for a specified traffic policy version.
-    ///
-    /// Returns the [`UpdateTrafficPolicyComment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the comment for a specified traffic policy version. Returns [`UpdateTrafficPolicyComment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_traffic_policy_comment(&self) -> UpdateTrafficPolicyComment {
-        UpdateTrafficPolicyComment(
-            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_COMMENT),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-    ///
-    /// Returns the [`UpdateTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element. Returns [`UpdateTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_traffic_policy_instance(&self) -> UpdateTrafficPolicyInstance {
-        UpdateTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateHealthCheck` operation.
@@ -68,179 +50,34 @@ rt::operation_type!(
     e::UpdateHealthCheckError, op::UPDATE_HEALTH_CHECK
 );
 impl UpdateHealthCheck {
-    /// The ID for the health check for which you want detailed information. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
-    #[inline]
-    pub fn health_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().health_check_id = value.into();
-        self
-    }
-    /// A sequential counter that Amazon Route 53 sets to `1` when you create a health check and increments by 1 each time you update settings for the health check.
-    #[inline]
-    pub fn health_check_version(mut self, value: i64) -> Self {
-        self.0.input_mut().health_check_version = Some(value);
-        self
-    }
-    /// The IPv4 or IPv6 IP address for the endpoint that you want Amazon Route 53 to perform health checks on. If you don't specify a value for `IPAddress`, Route 53 sends a DNS request to resolve the domain name that you specify in `FullyQualifiedDomainName` at the interval that you specify in `RequestInterval`. Using an IP address that is returned by DNS, Route 53 then checks the health of the endpoint.
-    #[inline]
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_address = Some(value.into());
-        self
-    }
-    /// The port on the endpoint that you want Amazon Route 53 to perform health checks on.
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = Some(value);
-        self
-    }
-    /// The path that you want Amazon Route 53 to request when performing health checks. The path can be any value for which your endpoint will return an HTTP status code of 2xx or 3xx when the endpoint is healthy, for example the file /docs/route53-health-check.html. You can also include query string parameters, for example, `/welcome.html?language=jp&login=y`.
-    #[inline]
-    pub fn resource_path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_path = Some(value.into());
-        self
-    }
-    /// Amazon Route 53 behavior depends on whether you specify a value for `IPAddress`.
-    #[inline]
-    pub fn fully_qualified_domain_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fully_qualified_domain_name = Some(value.into());
-        self
-    }
-    /// If the value of `Type` is `HTTP_STR_MATCH` or `HTTPS_STR_MATCH`, the string that you want Amazon Route 53 to search for in the response body from the specified resource. If the string appears in the response body, Route 53 considers the resource healthy. (You can't change the value of `Type` when you update a health check.)
-    #[inline]
-    pub fn search_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().search_string = Some(value.into());
-        self
-    }
-    /// The number of consecutive health checks that an endpoint must pass or fail for Amazon Route 53 to change the current status of the endpoint from unhealthy to healthy or vice versa. For more information, see [How Amazon Route 53 Determines Whether an Endpoint Is Healthy](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html) in the *Amazon Route 53 Developer Guide*.
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// Specify whether you want Amazon Route 53 to invert the status of a health check, for example, to consider a health check unhealthy when it otherwise would be considered healthy.
-    #[inline]
-    pub fn inverted(mut self, value: bool) -> Self {
-        self.0.input_mut().inverted = Some(value);
-        self
-    }
-    /// Stops Route 53 from performing health checks. When you disable a health check, here's what happens:
-    #[inline]
-    pub fn disabled(mut self, value: bool) -> Self {
-        self.0.input_mut().disabled = Some(value);
-        self
-    }
-    /// The number of child health checks that are associated with a `CALCULATED` health that Amazon Route 53 must consider healthy for the `CALCULATED` health check to be considered healthy. To specify the child health checks that you want to associate with a `CALCULATED` health check, use the `ChildHealthChecks` and `ChildHealthCheck` elements.
-    #[inline]
-    pub fn health_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().health_threshold = Some(value);
-        self
-    }
-    /// A complex type that contains one `ChildHealthCheck` element for each health check that you want to associate with a `CALCULATED` health check.
-    #[inline]
-    pub fn child_health_checks(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().child_health_checks);
-        self
-    }
-    /// Adds one element to `ChildHealthChecks`; see [`child_health_checks`](Self::child_health_checks).
-    #[inline]
-    pub fn push_child_health_checks(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().child_health_checks, item);
-        self
-    }
-    /// Specify whether you want Amazon Route 53 to send the value of `FullyQualifiedDomainName` to the endpoint in the `client_hello` message during `TLS` negotiation. This allows the endpoint to respond to `HTTPS` health check requests with the applicable SSL/TLS certificate.
-    #[inline]
-    pub fn enable_sni(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_sni = Some(value);
-        self
-    }
-    /// A complex type that contains one `Region` element for each region that you want Amazon Route 53 health checkers to check the specified endpoint from.
-    #[inline]
-    pub fn regions(mut self, value: impl rt::Items<t::HealthCheckRegion>) -> Self {
-        value.add_to(&mut self.0.input_mut().regions);
-        self
-    }
-    /// Adds one element to `Regions`; see [`regions`](Self::regions).
-    #[inline]
-    pub fn push_regions(mut self, item: impl Into<t::HealthCheckRegion>) -> Self {
-        rt::push(&mut self.0.input_mut().regions, item);
-        self
-    }
-    /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
-    #[inline]
-    pub fn alarm_identifier(mut self, value: t::AlarmIdentifier) -> Self {
-        self.0.input_mut().alarm_identifier = Some(value);
-        self
-    }
-    /// When CloudWatch has insufficient data about the metric to determine the alarm state, the status that you want Amazon Route 53 to assign to the health check:
-    #[inline]
-    pub fn insufficient_data_health_status(
-        mut self,
-        value: impl Into<t::InsufficientDataHealthStatus>,
-    ) -> Self {
-        self.0.input_mut().insufficient_data_health_status = Some(value.into());
-        self
-    }
-    /// A complex type that contains one `ResettableElementName` element for each element that you want to reset to the default value. Valid values for `ResettableElementName` include the following:
-    #[inline]
-    pub fn reset_elements(
-        mut self,
-        value: impl rt::Items<t::ResettableElementName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().reset_elements);
-        self
-    }
-    /// Adds one element to `ResetElements`; see [`reset_elements`](Self::reset_elements).
-    #[inline]
-    pub fn push_reset_elements(
-        mut self,
-        item: impl Into<t::ResettableElementName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().reset_elements, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateHealthCheckResponse, e::UpdateHealthCheckError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateHealthCheckResponse, e::UpdateHealthCheckError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateHealthCheckRequest,
-        t::UpdateHealthCheckResponse,
-        e::UpdateHealthCheckError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateHealthCheckRequest health_check_id(String));
+    rt::setter!(val_opt UpdateHealthCheckRequest health_check_version(i64));
+    rt::setter!(into_opt UpdateHealthCheckRequest ip_address(String));
+    rt::setter!(val_opt UpdateHealthCheckRequest port(i32));
+    rt::setter!(into_opt UpdateHealthCheckRequest resource_path(String));
+    rt::setter!(into_opt UpdateHealthCheckRequest fully_qualified_domain_name(String));
+    rt::setter!(into_opt UpdateHealthCheckRequest search_string(String));
+    rt::setter!(val_opt UpdateHealthCheckRequest failure_threshold(i32));
+    rt::setter!(val_opt UpdateHealthCheckRequest inverted(bool));
+    rt::setter!(val_opt UpdateHealthCheckRequest disabled(bool));
+    rt::setter!(val_opt UpdateHealthCheckRequest health_threshold(i32));
+    rt::setter!(
+        items UpdateHealthCheckRequest child_health_checks(String)
+        push_child_health_checks
+    );
+    rt::setter!(val_opt UpdateHealthCheckRequest enable_sni(bool));
+    rt::setter!(
+        items UpdateHealthCheckRequest regions(t::HealthCheckRegion) push_regions
+    );
+    rt::setter!(val_opt UpdateHealthCheckRequest alarm_identifier(t::AlarmIdentifier));
+    rt::setter!(
+        into_opt UpdateHealthCheckRequest
+        insufficient_data_health_status(t::InsufficientDataHealthStatus)
+    );
+    rt::setter!(
+        items UpdateHealthCheckRequest reset_elements(t::ResettableElementName)
+        push_reset_elements
+    );
 }
 /// The `UpdateHostedZoneComment` operation.
 ///
@@ -258,68 +95,8 @@ rt::operation_type!(
     op::UPDATE_HOSTED_ZONE_COMMENT
 );
 impl UpdateHostedZoneComment {
-    /// The ID for the hosted zone that you want to update the comment for.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The new comment for the hosted zone. If you don't specify a value for `Comment`, Amazon Route 53 deletes the existing value of the `Comment` element, if any.
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateHostedZoneCommentResponse,
-            e::UpdateHostedZoneCommentError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateHostedZoneCommentResponse,
-        e::UpdateHostedZoneCommentError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateHostedZoneCommentRequest,
-        t::UpdateHostedZoneCommentResponse,
-        e::UpdateHostedZoneCommentError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateHostedZoneCommentRequest id(String));
+    rt::setter!(into_opt UpdateHostedZoneCommentRequest comment(String));
 }
 /// The `UpdateHostedZoneFeatures` operation.
 ///
@@ -339,68 +116,10 @@ rt::operation_type!(
     op::UPDATE_HOSTED_ZONE_FEATURES
 );
 impl UpdateHostedZoneFeatures {
-    /// The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone.
-    #[inline]
-    pub fn hosted_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().hosted_zone_id = value.into();
-        self
-    }
-    /// Specifies whether to enable accelerated recovery for the hosted zone. Set to `true` to enable accelerated recovery, or `false` to disable it.
-    #[inline]
-    pub fn enable_accelerated_recovery(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_accelerated_recovery = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateHostedZoneFeaturesResponse,
-            e::UpdateHostedZoneFeaturesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateHostedZoneFeaturesResponse,
-        e::UpdateHostedZoneFeaturesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateHostedZoneFeaturesRequest,
-        t::UpdateHostedZoneFeaturesResponse,
-        e::UpdateHostedZoneFeaturesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateHostedZoneFeaturesRequest hosted_zone_id(String));
+    rt::setter!(
+        val_opt UpdateHostedZoneFeaturesRequest enable_accelerated_recovery(bool)
+    );
 }
 /// The `UpdateTrafficPolicyComment` operation.
 ///
@@ -418,74 +137,9 @@ rt::operation_type!(
     op::UPDATE_TRAFFIC_POLICY_COMMENT
 );
 impl UpdateTrafficPolicyComment {
-    /// The value of `Id` for the traffic policy that you want to update the comment for.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The value of `Version` for the traffic policy that you want to update the comment for.
-    #[inline]
-    pub fn version(mut self, value: i32) -> Self {
-        self.0.input_mut().version = value;
-        self
-    }
-    /// The new comment for the specified traffic policy and version.
-    #[inline]
-    pub fn comment(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().comment = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateTrafficPolicyCommentResponse,
-            e::UpdateTrafficPolicyCommentError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateTrafficPolicyCommentResponse,
-        e::UpdateTrafficPolicyCommentError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTrafficPolicyCommentRequest,
-        t::UpdateTrafficPolicyCommentResponse,
-        e::UpdateTrafficPolicyCommentError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateTrafficPolicyCommentRequest id(String));
+    rt::setter!(val_req UpdateTrafficPolicyCommentRequest version(i32));
+    rt::setter!(into_req UpdateTrafficPolicyCommentRequest comment(String));
 }
 /// The `UpdateTrafficPolicyInstance` operation.
 ///
@@ -511,78 +165,8 @@ rt::operation_type!(
     op::UPDATE_TRAFFIC_POLICY_INSTANCE
 );
 impl UpdateTrafficPolicyInstance {
-    /// The ID of the traffic policy instance that you want to update.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The TTL that you want Amazon Route 53 to assign to all of the updated resource record sets.
-    #[inline]
-    pub fn ttl(mut self, value: i64) -> Self {
-        self.0.input_mut().ttl = value;
-        self
-    }
-    /// The ID of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance.
-    #[inline]
-    pub fn traffic_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_policy_id = value.into();
-        self
-    }
-    /// The version of the traffic policy that you want Amazon Route 53 to use to update resource record sets for the specified traffic policy instance.
-    #[inline]
-    pub fn traffic_policy_version(mut self, value: i32) -> Self {
-        self.0.input_mut().traffic_policy_version = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateTrafficPolicyInstanceResponse,
-            e::UpdateTrafficPolicyInstanceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateTrafficPolicyInstanceResponse,
-        e::UpdateTrafficPolicyInstanceError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateTrafficPolicyInstanceRequest,
-        t::UpdateTrafficPolicyInstanceResponse,
-        e::UpdateTrafficPolicyInstanceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateTrafficPolicyInstanceRequest id(String));
+    rt::setter!(val_req UpdateTrafficPolicyInstanceRequest ttl(i64));
+    rt::setter!(into_req UpdateTrafficPolicyInstanceRequest traffic_policy_id(String));
+    rt::setter!(val_req UpdateTrafficPolicyInstanceRequest traffic_policy_version(i32));
 }

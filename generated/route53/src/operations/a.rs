@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
+/// The runtime's description of [`ActivateKeySigningKey`](super::super::client::ActivateKeySigningKey): HTTP binding, errors, auth.
 pub static ACTIVATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
         "ActivateKeySigningKey",
         "POST",
@@ -20,21 +20,7 @@ pub static ACTIVATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// Associates an Amazon VPC with a private hosted zone.
-///
-/// **Important:** To perform the association, the VPC and the private hosted zone must already exist. You can't convert a public hosted zone into a private hosted zone.
-///
-/// **Note:** If you want to associate a VPC that was created by using one Amazon Web Services account with a private hosted zone that was created by using a different account, the Amazon Web Services account that created the private hosted zone must first submit a `CreateVPCAssociationAuthorization` request. Then the account that created the VPC must submit an `AssociateVPCWithHostedZone` request.
-///
-/// **Note:** When granting access, the hosted zone and the Amazon VPC must belong to the same partition. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition.
-///
-/// The following are the supported partitions:
-///
-/// - `aws` - Amazon Web Services Regions
-/// - `aws-cn` - China Regions
-/// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
-///
-/// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
+/// The runtime's description of [`AssociateVpcWithHostedZone`](super::super::client::AssociateVpcWithHostedZone): HTTP binding, errors, auth.
 pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "AssociateVPCWithHostedZone",
         "POST",

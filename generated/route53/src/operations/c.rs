@@ -2,20 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates, changes, or deletes CIDR blocks within a collection. Contains authoritative IP information mapping blocks to one or multiple locations.
-///
-/// A change request can update multiple locations in a collection at a time, which is helpful if you want to move one or more CIDR blocks from one location to another in one transaction, without downtime.
-///
-/// **Limits**
-///
-/// The max number of CIDR blocks included in the request is 1000. As a result, big updates require multiple API calls.
-///
-/// **PUT and DELETE\_IF\_EXISTS**
-///
-/// Use `ChangeCidrCollection` to perform the following actions:
-///
-/// - `PUT`: Create a CIDR block within the specified collection.
-/// - `DELETE_IF_EXISTS`: Delete an existing CIDR block from the collection.
+/// The runtime's description of [`ChangeCidrCollection`](super::super::client::ChangeCidrCollection): HTTP binding, errors, auth.
 pub static CHANGE_CIDR_COLLECTION: rt::Operation = rt::Operation::new(
         "ChangeCidrCollection",
         "POST",
@@ -42,51 +29,7 @@ pub static CHANGE_CIDR_COLLECTION: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates, changes, or deletes a resource record set, which contains authoritative DNS information for a specified domain name or subdomain name. For example, you can use `ChangeResourceRecordSets` to create a resource record set that routes traffic for test.example.com to a web server that has an IP address of 192.0.2.44.
-///
-/// **Deleting Resource Record Sets**
-///
-/// To delete a resource record set, you must specify all the same values that you specified when you created it.
-///
-/// **Change Batches and Transactional Changes**
-///
-/// The request body must include a document with a `ChangeResourceRecordSetsRequest` element. The request body contains a list of change items, known as a change batch. Change batches are considered transactional changes. Route 53 validates the changes in the request and then either makes all or none of the changes in the change batch request. This ensures that DNS routing isn't adversely affected by partial changes to the resource record sets in a hosted zone.
-///
-/// For example, suppose a change batch request contains two changes: it deletes the `CNAME` resource record set for www.example.com and creates an alias resource record set for www.example.com. If validation for both records succeeds, Route 53 deletes the first resource record set and creates the second resource record set in a single operation. If validation for either the `DELETE` or the `CREATE` action fails, then the request is canceled, and the original `CNAME` record continues to exist.
-///
-/// **Note:** If you try to delete the same resource record set more than once in a single change batch, Route 53 returns an `InvalidChangeBatch` error.
-///
-/// **Protected Resource Record Sets**
-///
-/// If a resource record set protection exists for a name and type, Route 53 rejects any change in the change batch that creates, updates, or deletes a resource record set with that name and type. Because change batches are transactional, Route 53 rejects the entire request and returns an `InvalidChangeBatch` error. Route 53 identifies each protected resource record set in the error message and includes the protection's comment, if any. To make the change, first delete the protection by using `DeleteResourceRecordSetProtections`. To see which resource record sets are protected, use `ListResourceRecordSetProtections`.
-///
-/// **Traffic Flow**
-///
-/// To create resource record sets for complex routing configurations, use either the traffic flow visual editor in the Route 53 console or the API actions for traffic policies and traffic policy instances. Save the configuration as a traffic policy, then associate the traffic policy with one or more domain names (such as example.com) or subdomain names (such as www.example.com), in the same hosted zone or in multiple hosted zones. You can roll back the updates if the new configuration isn't performing as expected. For more information, see [Using Traffic Flow to Route DNS Traffic](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/traffic-flow.html) in the *Amazon Route 53 Developer Guide*.
-///
-/// **Create, Delete, and Upsert**
-///
-/// Use `ChangeResourceRecordsSetsRequest` to perform the following actions:
-///
-/// - `CREATE`: Creates a resource record set that has the specified values.
-/// - `DELETE`: Deletes an existing resource record set that has the specified values.
-/// - `UPSERT`: If a resource set doesn't exist, Route 53 creates it. If a resource set exists Route 53 updates it with the values in the request.
-///
-/// **Syntaxes for Creating, Updating, and Deleting Resource Record Sets**
-///
-/// The syntax for a request depends on the type of resource record set that you want to create, delete, or update, such as weighted, alias, or failover. The XML elements in your request must appear in the order listed in the syntax.
-///
-/// For an example for each type of resource record set, see "Examples."
-///
-/// Don't refer to the syntax in the "Parameter Syntax" section, which includes all of the elements for every kind of resource record set that you can create, delete, or update by using `ChangeResourceRecordSets`.
-///
-/// **Change Propagation to Route 53 DNS Servers**
-///
-/// When you submit a `ChangeResourceRecordSets` request, Route 53 propagates your changes to all of the Route 53 authoritative DNS servers managing the hosted zone. While your changes are propagating, `GetChange` returns a status of `PENDING`. When propagation is complete, `GetChange` returns a status of `INSYNC`. Changes generally propagate to all Route 53 name servers managing the hosted zone within 60 seconds. For more information, see [GetChange](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html).
-///
-/// **Limits on ChangeResourceRecordSets Requests**
-///
-/// For information about the limits on a `ChangeResourceRecordSets` request, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
+/// The runtime's description of [`ChangeResourceRecordSets`](super::super::client::ChangeResourceRecordSets): HTTP binding, errors, auth.
 pub static CHANGE_RESOURCE_RECORD_SETS: rt::Operation = rt::Operation::new(
         "ChangeResourceRecordSets",
         "POST",
@@ -112,9 +55,7 @@ pub static CHANGE_RESOURCE_RECORD_SETS: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Adds, edits, or deletes tags for a health check or a hosted zone.
-///
-/// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
+/// The runtime's description of [`ChangeTagsForResource`](super::super::client::ChangeTagsForResource): HTTP binding, errors, auth.
 pub static CHANGE_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ChangeTagsForResource",
         "POST",
@@ -140,7 +81,7 @@ pub static CHANGE_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a CIDR collection in the current Amazon Web Services account.
+/// The runtime's description of [`CreateCidrCollection`](super::super::client::CreateCidrCollection): HTTP binding, errors, auth.
 pub static CREATE_CIDR_COLLECTION: rt::Operation = rt::Operation::new(
         "CreateCidrCollection",
         "POST",
@@ -166,21 +107,7 @@ pub static CREATE_CIDR_COLLECTION: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a new health check.
-///
-/// For information about adding health checks to resource record sets, see [HealthCheckId](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html#Route53-Type-ResourceRecordSet-HealthCheckId) in [ChangeResourceRecordSets](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html).
-///
-/// **ELB Load Balancers**
-///
-/// If you're registering EC2 instances with an Elastic Load Balancing (ELB) load balancer, do not create Amazon Route 53 health checks for the EC2 instances. When you register an EC2 instance with a load balancer, you configure settings for an ELB health check, which performs a similar function to a Route 53 health check.
-///
-/// **Private Hosted Zones**
-///
-/// You can associate health checks with failover resource record sets in a private hosted zone. Note the following:
-///
-/// - Route 53 health checkers are outside the VPC. To check the health of an endpoint within a VPC by IP address, you must assign a public IP address to the instance in the VPC.
-/// - You can configure a health checker to check the health of an external resource that the instance relies on, such as a database server.
-/// - You can create a CloudWatch metric, associate an alarm with the metric, and then create a health check that is based on the state of the alarm. For example, you might create a CloudWatch metric that checks the status of the Amazon EC2 `StatusCheckFailed` metric, add an alarm to the metric, and then create a health check that is based on the state of the alarm. For information about creating CloudWatch metrics and alarms by using the CloudWatch console, see the [Amazon CloudWatch User Guide](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/WhatIsCloudWatch.html).
+/// The runtime's description of [`CreateHealthCheck`](super::super::client::CreateHealthCheck): HTTP binding, errors, auth.
 pub static CREATE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         "CreateHealthCheck",
         "POST",
@@ -201,31 +128,7 @@ pub static CREATE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a new public or private hosted zone. You create records in a public hosted zone to define how you want to route traffic on the internet for a domain, such as example.com, and its subdomains (apex.example.com, acme.example.com). You create records in a private hosted zone to define how you want to route traffic for a domain and its subdomains within one or more Amazon Virtual Private Clouds (Amazon VPCs).
-///
-/// **Important:** You can't convert a public hosted zone to a private hosted zone or vice versa. Instead, you must create a new hosted zone with the same name and create new resource record sets.
-///
-/// For more information about charges for hosted zones, see [Amazon Route 53 Pricing](http://aws.amazon.com/route53/pricing/).
-///
-/// Note the following:
-///
-/// - You can't create a hosted zone for a top-level domain (TLD) such as .com.
-/// - For public hosted zones, Route 53 automatically creates a default SOA record and four NS records for the zone. For more information about SOA and NS records, see [NS and SOA Records that Route 53 Creates for a Hosted Zone](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html) in the *Amazon Route 53 Developer Guide*. If you want to use the same name servers for multiple public hosted zones, you can optionally associate a reusable delegation set with the hosted zone. See the `DelegationSetId` element.
-/// - If your domain is registered with a registrar other than Route 53, you must update the name servers with your registrar to make Route 53 the DNS service for the domain. For more information, see [Migrating DNS Service for an Existing Domain to Amazon Route 53](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/MigratingDNS.html) in the *Amazon Route 53 Developer Guide*.
-///
-/// When you submit a `CreateHostedZone` request, the initial status of the hosted zone is `PENDING`. For public hosted zones, this means that the NS and SOA records are not yet available on all Route 53 DNS servers. When the NS and SOA records are available, the status of the zone changes to `INSYNC`.
-///
-/// The `CreateHostedZone` request requires the caller to have an `ec2:DescribeVpcs` permission.
-///
-/// **Note:** When creating private hosted zones, the Amazon VPC must belong to the same partition where the hosted zone is created. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition.
-///
-/// The following are the supported partitions:
-///
-/// - `aws` - Amazon Web Services Regions
-/// - `aws-cn` - China Regions
-/// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
-///
-/// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
+/// The runtime's description of [`CreateHostedZone`](super::super::client::CreateHostedZone): HTTP binding, errors, auth.
 pub static CREATE_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "CreateHostedZone",
         "POST",
@@ -256,7 +159,7 @@ pub static CREATE_HOSTED_ZONE: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
+/// The runtime's description of [`CreateKeySigningKey`](super::super::client::CreateKeySigningKey): HTTP binding, errors, auth.
 pub static CREATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
         "CreateKeySigningKey",
         "POST",
@@ -288,33 +191,7 @@ pub static CREATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a configuration for DNS query logging. After you create a query logging configuration, Amazon Route 53 begins to publish log data to an Amazon CloudWatch Logs log group.
-///
-/// DNS query logs contain information about the queries that Route 53 receives for a specified public hosted zone, such as the following:
-///
-/// - Route 53 edge location that responded to the DNS query
-/// - Domain or subdomain that was requested
-/// - DNS record type, such as A or AAAA
-/// - DNS response code, such as `NoError` or `ServFail`
-/// - **Log Group and Resource Policy**: Before you create a query logging configuration, perform the following operations. **Note:** If you create a query logging configuration using the Route 53 console, Route 53 performs these operations automatically.
-///   1. Create a CloudWatch Logs log group, and make note of the ARN, which you specify when you create a query logging configuration. Note the following:
-///      - You must create the log group in the us-east-1 region.
-///      - You must use the same Amazon Web Services account to create the log group and the hosted zone that you want to configure query logging for.
-///      - When you create log groups for query logging, we recommend that you use a consistent prefix, for example: `/aws/route53/hosted zone name` In the next step, you'll create a resource policy, which controls access to one or more log groups and the associated Amazon Web Services resources, such as Route 53 hosted zones. There's a limit on the number of resource policies that you can create, so we recommend that you use a consistent prefix so you can use the same resource policy for all the log groups that you create for query logging.
-///   2. Create a CloudWatch Logs resource policy, and give it the permissions that Route 53 needs to create log streams and to send query logs to log streams. You must create the CloudWatch Logs resource policy in the us-east-1 region. For the value of `Resource`, specify the ARN for the log group that you created in the previous step. To use the same resource policy for all the CloudWatch Logs log groups that you created for query logging configurations, replace the hosted zone name with `*`, for example: `arn:aws:logs:us-east-1:123412341234:log-group:/aws/route53/*` To avoid the confused deputy problem, a security issue where an entity without a permission for an action can coerce a more-privileged entity to perform it, you can optionally limit the permissions that a service has to a resource in a resource-based policy by supplying the following values:
-///      - For `aws:SourceArn`, supply the hosted zone ARN used in creating the query logging configuration. For example, `aws:SourceArn: arn:aws:route53:::hostedzone/hosted zone ID`.
-///      - For `aws:SourceAccount`, supply the account ID for the account that creates the query logging configuration. For example, `aws:SourceAccount:111111111111`.
-///
-///      For more information, see [The confused deputy problem](https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html) in the *Amazon Web Services IAM User Guide*. **Note:** You can't use the CloudWatch console to create or edit a resource policy. You must use the CloudWatch API, one of the Amazon Web Services SDKs, or the CLI.
-/// - **Log Streams and Edge Locations**: When Route 53 finishes creating the configuration for DNS query logging, it does the following:
-///   - Creates a log stream for an edge location the first time that the edge location responds to DNS queries for the specified hosted zone. That log stream is used to log all queries that Route 53 responds to for that edge location.
-///   - Begins to send query logs to the applicable log stream.
-///
-///   The name of each log stream is in the following format: `hosted zone ID/edge location code` The edge location code is a three-letter code and an arbitrarily assigned number, for example, DFW3. The three-letter code typically corresponds with the International Air Transport Association airport code for an airport near the edge location. (These abbreviations might change in the future.) For a list of edge locations, see "The Route 53 Global Network" on the [Route 53 Product Details](http://aws.amazon.com/route53/details/) page.
-/// - **Queries That Are Logged**: Query logs contain only the queries that DNS resolvers forward to Route 53. If a DNS resolver has already cached the response to a query (such as the IP address for a load balancer for example.com), the resolver will continue to return the cached response. It doesn't forward another query to Route 53 until the TTL for the corresponding resource record set expires. Depending on how many DNS queries are submitted for a resource record set, and depending on the TTL for that resource record set, query logs might contain information about only one query out of every several thousand queries that are submitted to DNS. For more information about how DNS works, see [Routing Internet Traffic to Your Website or Web Application](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/welcome-dns-service.html) in the *Amazon Route 53 Developer Guide*.
-/// - **Log File Format**: For a list of the values in each query log and the format of each value, see [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
-/// - **Pricing**: For information about charges for query logs, see [Amazon CloudWatch Pricing](http://aws.amazon.com/cloudwatch/pricing/).
-/// - **How to Stop Logging**: If you want Route 53 to stop sending query logs to CloudWatch Logs, delete the query logging configuration. For more information, see [DeleteQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteQueryLoggingConfig.html).
+/// The runtime's description of [`CreateQueryLoggingConfig`](super::super::client::CreateQueryLoggingConfig): HTTP binding, errors, auth.
 pub static CREATE_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
         "CreateQueryLoggingConfig",
         "POST",
@@ -342,20 +219,7 @@ pub static CREATE_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`.
-///
-/// You can create a protection for a name and type that doesn't have a resource record set yet. In that case, Route 53 also rejects requests to create that resource record set.
-///
-/// You can't delete a hosted zone that has protections. To delete the hosted zone, first delete all of its protections by using `DeleteResourceRecordSetProtections`.
-///
-/// The request is atomic. Route 53 either creates all of the protections in the request or none of them. If one or more entries fail, the response is an error that lists the failing entries and the reason that each one failed. Route 53 checks for invalid entries before it checks for existing protections, so if any entry is invalid, the error lists only the invalid entries.
-///
-/// The error that Route 53 returns depends on the failures:
-///
-/// - If every entry already has a protection, Route 53 returns a `ProtectionAlreadyExists` error.
-/// - For any other combination of failures, Route 53 returns an `InvalidResourceRecordSetProtectionBatch` error.
-///
-/// You can specify up to 100 protections in one request. The number of protections that you can have in a hosted zone is limited by a quota. If the request would exceed that quota, Route 53 returns a `LimitsExceeded` error.
+/// The runtime's description of [`CreateResourceRecordSetProtections`](super::super::client::CreateResourceRecordSetProtections): HTTP binding, errors, auth.
 pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation::new(
         "CreateResourceRecordSetProtections",
         "POST",
@@ -382,28 +246,7 @@ pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation
             },
         ),
     );
-/// Creates a delegation set (a group of four name servers) that can be reused by multiple hosted zones that were created by the same Amazon Web Services account.
-///
-/// You can also create a reusable delegation set that uses the four name servers that are associated with an existing hosted zone. Specify the hosted zone ID in the `CreateReusableDelegationSet` request.
-///
-/// **Note:** You can't associate a reusable delegation set with a private hosted zone.
-///
-/// For information about using a reusable delegation set to configure white label name servers, see [Configuring White Label Name Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/white-label-name-servers.html).
-///
-/// The process for migrating existing hosted zones to use a reusable delegation set is comparable to the process for configuring white label name servers. You need to perform the following steps:
-///
-/// 1. Create a reusable delegation set.
-/// 2. Recreate hosted zones, and reduce the TTL to 60 seconds or less.
-/// 3. Recreate resource record sets in the new hosted zones.
-/// 4. Change the registrar's name servers to use the name servers for the new hosted zones.
-/// 5. Monitor traffic for the website or application.
-/// 6. Change TTLs back to their original values.
-///
-/// If you want to migrate existing hosted zones to use a reusable delegation set, the existing hosted zones can't use any of the name servers that are assigned to the reusable delegation set. If one or more hosted zones do use one or more name servers that are assigned to the reusable delegation set, you can do one of the following:
-///
-/// - For small numbers of hosted zones—up to a few hundred—it's relatively easy to create reusable delegation sets until you get one that has four name servers that don't overlap with any of the name servers in your hosted zones.
-/// - For larger numbers of hosted zones, the easiest solution is to use more than one reusable delegation set.
-/// - For larger numbers of hosted zones, you can also migrate hosted zones that have overlapping name servers to hosted zones that don't have overlapping name servers, then migrate the hosted zones again to use the reusable delegation set.
+/// The runtime's description of [`CreateReusableDelegationSet`](super::super::client::CreateReusableDelegationSet): HTTP binding, errors, auth.
 pub static CREATE_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
         "CreateReusableDelegationSet",
         "POST",
@@ -432,7 +275,7 @@ pub static CREATE_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
+/// The runtime's description of [`CreateTrafficPolicy`](super::super::client::CreateTrafficPolicy): HTTP binding, errors, auth.
 pub static CREATE_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
         "CreateTrafficPolicy",
         "POST",
@@ -458,9 +301,7 @@ pub static CREATE_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created.
-///
-/// **Note:** After you submit an `CreateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
+/// The runtime's description of [`CreateTrafficPolicyInstance`](super::super::client::CreateTrafficPolicyInstance): HTTP binding, errors, auth.
 pub static CREATE_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         "CreateTrafficPolicyInstance",
         "POST",
@@ -487,7 +328,7 @@ pub static CREATE_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
+/// The runtime's description of [`CreateTrafficPolicyVersion`](super::super::client::CreateTrafficPolicyVersion): HTTP binding, errors, auth.
 pub static CREATE_TRAFFIC_POLICY_VERSION: rt::Operation = rt::Operation::new(
         "CreateTrafficPolicyVersion",
         "POST",
@@ -514,9 +355,7 @@ pub static CREATE_TRAFFIC_POLICY_VERSION: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request.
-///
-/// **Note:** If you want to associate multiple VPCs that you created by using one account with a hosted zone that you created by using a different account, you must submit one authorization request for each VPC.
+/// The runtime's description of [`CreateVpcAssociationAuthorization`](super::super::client::CreateVpcAssociationAuthorization): HTTP binding, errors, auth.
 pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION: rt::Operation = rt::Operation::new(
         "CreateVPCAssociationAuthorization",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`.
+/// The runtime's description of [`DeactivateKeySigningKey`](super::super::client::DeactivateKeySigningKey): HTTP binding, errors, auth.
 pub static DEACTIVATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
         "DeactivateKeySigningKey",
         "POST",
@@ -21,7 +21,7 @@ pub static DEACTIVATE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
+/// The runtime's description of [`DeleteCidrCollection`](super::super::client::DeleteCidrCollection): HTTP binding, errors, auth.
 pub static DELETE_CIDR_COLLECTION: rt::Operation = rt::Operation::new(
         "DeleteCidrCollection",
         "DELETE",
@@ -37,11 +37,7 @@ pub static DELETE_CIDR_COLLECTION: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION,
         ],
     );
-/// Deletes a health check.
-///
-/// **Important:** Amazon Route 53 does not prevent you from deleting a health check even if the health check is associated with one or more resource record sets. If you delete a health check and you don't update the associated resource record sets, the future status of the health check can't be predicted and may change. This will affect the routing of DNS queries for your DNS failover configuration. For more information, see [Replacing and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html#health-checks-deleting.html) in the *Amazon Route 53 Developer Guide*.
-///
-/// If you're using Cloud Map and you configured Cloud Map to create a Route 53 health check when you register an instance, you can't use the Route 53 `DeleteHealthCheck` command to delete the health check. The health check is deleted automatically when you deregister the instance; there can be a delay of several hours before the health check is deleted from Route 53.
+/// The runtime's description of [`DeleteHealthCheck`](super::super::client::DeleteHealthCheck): HTTP binding, errors, auth.
 pub static DELETE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         "DeleteHealthCheck",
         "DELETE",
@@ -50,24 +46,7 @@ pub static DELETE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         &t::DELETE_HEALTH_CHECK_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HEALTH_CHECK, &t::HEALTH_CHECK_IN_USE, &t::INVALID_INPUT]);
-/// Deletes a hosted zone.
-///
-/// If the hosted zone was created by another service, such as Cloud Map, see [Deleting Public Hosted Zones That Were Created by Another Service](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DeleteHostedZone.html#delete-public-hosted-zone-created-by-another-service) in the *Amazon Route 53 Developer Guide* for information about how to delete it. (The process is the same for public and private hosted zones that were created by another service.)
-///
-/// If you want to keep your domain registration but you want to stop routing internet traffic to your website or web application, we recommend that you delete resource record sets in the hosted zone instead of deleting the hosted zone.
-///
-/// **Important:** If you delete a hosted zone, you can't undelete it. You must create a new hosted zone and update the name servers for your domain registration, which can require up to 48 hours to take effect. (If you delegated responsibility for a subdomain to a hosted zone and you delete the child hosted zone, you must update the name servers in the parent hosted zone.) In addition, if you delete a hosted zone, someone could hijack the domain and route traffic to their own resources using your domain name.
-///
-/// If you want to avoid the monthly charge for the hosted zone, you can transfer DNS service for the domain to a free DNS service. When you transfer DNS service, you have to update the name servers for the domain registration. If the domain is registered with Route 53, see [UpdateDomainNameservers](https://docs.aws.amazon.com/Route53/latest/APIReference/API_domains_UpdateDomainNameservers.html) for information about how to replace Route 53 name servers with name servers for the new DNS service. If the domain is registered with another registrar, use the method provided by the registrar to update name servers for the domain registration. For more information, perform an internet search on "free DNS service."
-///
-/// You can delete a hosted zone only if it contains only the default SOA and NS records and has DNSSEC signing disabled. If the hosted zone contains other records or has DNSSEC enabled, you must delete the records and disable DNSSEC before deletion. Attempting to delete a hosted zone with additional records or DNSSEC enabled returns a `HostedZoneNotEmpty` error. For information about deleting records, see [ChangeResourceRecordSets](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html).
-///
-/// You also can't delete a hosted zone that has resource record set protections. To see the protections in a hosted zone, use `ListResourceRecordSetProtections`. To delete them, use `DeleteResourceRecordSetProtections`.
-///
-/// To verify that the hosted zone has been deleted, do one of the following:
-///
-/// - Use the `GetHostedZone` action to request information about the hosted zone.
-/// - Use the `ListHostedZones` action to get a list of the hosted zones associated with the current Amazon Web Services account.
+/// The runtime's description of [`DeleteHostedZone`](super::super::client::DeleteHostedZone): HTTP binding, errors, auth.
 pub static DELETE_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "DeleteHostedZone",
         "DELETE",
@@ -84,11 +63,7 @@ pub static DELETE_HOSTED_ZONE: rt::Operation = rt::Operation::new(
             &t::INVALID_DOMAIN_NAME,
         ],
     );
-/// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing.
-///
-/// You can use [DeactivateKeySigningKey](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeactivateKeySigningKey.html) to deactivate the key before you delete it.
-///
-/// Use [GetDNSSEC](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetDNSSEC.html) to verify that the KSK is in an `INACTIVE` status.
+/// The runtime's description of [`DeleteKeySigningKey`](super::super::client::DeleteKeySigningKey): HTTP binding, errors, auth.
 pub static DELETE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
         "DeleteKeySigningKey",
         "DELETE",
@@ -106,9 +81,7 @@ pub static DELETE_KEY_SIGNING_KEY: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs.
-///
-/// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html).
+/// The runtime's description of [`DeleteQueryLoggingConfig`](super::super::client::DeleteQueryLoggingConfig): HTTP binding, errors, auth.
 pub static DELETE_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
         "DeleteQueryLoggingConfig",
         "DELETE",
@@ -123,11 +96,7 @@ pub static DELETE_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`.
-///
-/// The request is atomic. Route 53 either deletes all of the protections in the request or none of them. If one or more entries fail, for example because no protection exists for the specified name and type, Route 53 returns an `InvalidResourceRecordSetProtectionBatch` error that lists the failing entries and the reason that each one failed.
-///
-/// You can specify up to 100 protections in one request.
+/// The runtime's description of [`DeleteResourceRecordSetProtections`](super::super::client::DeleteResourceRecordSetProtections): HTTP binding, errors, auth.
 pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation::new(
         "DeleteResourceRecordSetProtections",
         "POST",
@@ -152,11 +121,7 @@ pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation
             },
         ),
     );
-/// Deletes a reusable delegation set.
-///
-/// **Important:** You can delete a reusable delegation set only if it isn't associated with any hosted zones.
-///
-/// To verify that the reusable delegation set is not associated with any hosted zones, submit a [GetReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetReusableDelegationSet.html) request and specify the ID of the reusable delegation set that you want to delete.
+/// The runtime's description of [`DeleteReusableDelegationSet`](super::super::client::DeleteReusableDelegationSet): HTTP binding, errors, auth.
 pub static DELETE_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
         "DeleteReusableDelegationSet",
         "DELETE",
@@ -172,13 +137,7 @@ pub static DELETE_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// Deletes a traffic policy.
-///
-/// When you delete a traffic policy, Route 53 sets a flag on the policy to indicate that it has been deleted. However, Route 53 never fully deletes the traffic policy. Note the following:
-///
-/// - Deleted traffic policies aren't listed if you run [ListTrafficPolicies](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListTrafficPolicies.html).
-/// - There's no way to get a list of deleted policies.
-/// - If you retain the ID of the policy, you can get information about the policy, including the traffic policy document, by running [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html).
+/// The runtime's description of [`DeleteTrafficPolicy`](super::super::client::DeleteTrafficPolicy): HTTP binding, errors, auth.
 pub static DELETE_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
         "DeleteTrafficPolicy",
         "DELETE",
@@ -194,9 +153,7 @@ pub static DELETE_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
             &t::CONCURRENT_MODIFICATION,
         ],
     );
-/// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance.
-///
-/// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
+/// The runtime's description of [`DeleteTrafficPolicyInstance`](super::super::client::DeleteTrafficPolicyInstance): HTTP binding, errors, auth.
 pub static DELETE_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         "DeleteTrafficPolicyInstance",
         "DELETE",
@@ -211,9 +168,7 @@ pub static DELETE_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
             &t::PRIOR_REQUEST_NOT_COMPLETE,
         ],
     );
-/// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request.
-///
-/// **Important:** Sending this request only prevents the Amazon Web Services account that created the VPC from associating the VPC with the Amazon Route 53 hosted zone in the future. If the VPC is already associated with the hosted zone, `DeleteVPCAssociationAuthorization` won't disassociate the VPC from the hosted zone. If you want to delete an existing association, use `DisassociateVPCFromHostedZone`.
+/// The runtime's description of [`DeleteVpcAssociationAuthorization`](super::super::client::DeleteVpcAssociationAuthorization): HTTP binding, errors, auth.
 pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION: rt::Operation = rt::Operation::new(
         "DeleteVPCAssociationAuthorization",
         "POST",
@@ -239,7 +194,7 @@ pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION: rt::Operation = rt::Operation::
             },
         ),
     );
-/// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
+/// The runtime's description of [`DisableHostedZoneDnssec`](super::super::client::DisableHostedZoneDnssec): HTTP binding, errors, auth.
 pub static DISABLE_HOSTED_ZONE_DNSSEC: rt::Operation = rt::Operation::new(
         "DisableHostedZoneDNSSEC",
         "POST",
@@ -259,22 +214,7 @@ pub static DISABLE_HOSTED_ZONE_DNSSEC: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
-/// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following:
-///
-/// - You can't disassociate the last Amazon VPC from a private hosted zone.
-/// - You can't convert a private hosted zone into a public hosted zone.
-/// - You can submit a `DisassociateVPCFromHostedZone` request using either the account that created the hosted zone or the account that created the Amazon VPC.
-/// - Some services, such as Cloud Map and Amazon Elastic File System (Amazon EFS) automatically create hosted zones and associate VPCs with the hosted zones. A service can create a hosted zone using your account or using its own account. You can disassociate a VPC from a hosted zone only if the service created the hosted zone using your account. When you run [DisassociateVPCFromHostedZone](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListHostedZonesByVPC.html), if the hosted zone has a value for `OwningAccount`, you can use `DisassociateVPCFromHostedZone`. If the hosted zone has a value for `OwningService`, you can't use `DisassociateVPCFromHostedZone`.
-///
-/// **Note:** When revoking access, the hosted zone and the Amazon VPC must belong to the same partition. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition.
-///
-/// The following are the supported partitions:
-///
-/// - `aws` - Amazon Web Services Regions
-/// - `aws-cn` - China Regions
-/// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
-///
-/// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
+/// The runtime's description of [`DisassociateVpcFromHostedZone`](super::super::client::DisassociateVpcFromHostedZone): HTTP binding, errors, auth.
 pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "DisassociateVPCFromHostedZone",
         "POST",

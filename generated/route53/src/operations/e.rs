@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Enables DNSSEC signing in a specific hosted zone.
+/// The runtime's description of [`EnableHostedZoneDnssec`](super::super::client::EnableHostedZoneDnssec): HTTP binding, errors, auth.
 pub static ENABLE_HOSTED_ZONE_DNSSEC: rt::Operation = rt::Operation::new(
         "EnableHostedZoneDNSSEC",
         "POST",

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Gets the specified limit for the current account, for example, the maximum number of health checks that you can create using the account.
-///
-/// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
-///
-/// **Note:** You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at <https://console.aws.amazon.com/trustedadvisor>. Then choose **Service limits** in the navigation pane.
+/// The runtime's description of [`GetAccountLimit`](super::super::client::GetAccountLimit): HTTP binding, errors, auth.
 pub static GET_ACCOUNT_LIMIT: rt::Operation = rt::Operation::new(
         "GetAccountLimit",
         "GET",
@@ -15,10 +11,7 @@ pub static GET_ACCOUNT_LIMIT: rt::Operation = rt::Operation::new(
         &t::GET_ACCOUNT_LIMIT_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// Returns the current status of a change batch request. The status is one of the following values:
-///
-/// - `PENDING` indicates that the changes in this request have not propagated to all Amazon Route 53 DNS servers managing the hosted zone. This is the initial status of all change batch requests.
-/// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
+/// The runtime's description of [`GetChange`](super::super::client::GetChange): HTTP binding, errors, auth.
 pub static GET_CHANGE: rt::Operation = rt::Operation::new(
         "GetChange",
         "GET",
@@ -41,9 +34,7 @@ pub static RESOURCE_RECORD_SETS_CHANGED_WAITER: rt::WaiterSpec = rt::WaiterSpec:
         ),
     ],
 );
-/// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
-///
-/// **Important:** `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.
+/// The runtime's description of [`GetCheckerIpRanges`](super::super::client::GetCheckerIpRanges): HTTP binding, errors, auth.
 pub static GET_CHECKER_IP_RANGES: rt::Operation = rt::Operation::new(
     "GetCheckerIpRanges",
     "GET",
@@ -51,7 +42,7 @@ pub static GET_CHECKER_IP_RANGES: rt::Operation = rt::Operation::new(
     &t::GET_CHECKER_IP_RANGES_REQUEST,
     &t::GET_CHECKER_IP_RANGES_RESPONSE,
 );
-/// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
+/// The runtime's description of [`GetDnssec`](super::super::client::GetDnssec): HTTP binding, errors, auth.
 pub static GET_DNSSEC: rt::Operation = rt::Operation::new(
         "GetDNSSEC",
         "GET",
@@ -60,21 +51,7 @@ pub static GET_DNSSEC: rt::Operation = rt::Operation::new(
         &t::GET_DNSSEC_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_ARGUMENT, &t::INVALID_INPUT]);
-/// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
-///
-/// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
-///
-/// Use the following syntax to determine whether a continent is supported for geolocation:
-///
-/// `GET /2013-04-01/geolocation?continentcode=two-letter abbreviation for a continent`
-///
-/// Use the following syntax to determine whether a country is supported for geolocation:
-///
-/// `GET /2013-04-01/geolocation?countrycode=two-character country code`
-///
-/// Use the following syntax to determine whether a subdivision of a country is supported for geolocation:
-///
-/// `GET /2013-04-01/geolocation?countrycode=two-character country code&subdivisioncode=subdivision code`
+/// The runtime's description of [`GetGeoLocation`](super::super::client::GetGeoLocation): HTTP binding, errors, auth.
 pub static GET_GEO_LOCATION: rt::Operation = rt::Operation::new(
         "GetGeoLocation",
         "GET",
@@ -83,7 +60,7 @@ pub static GET_GEO_LOCATION: rt::Operation = rt::Operation::new(
         &t::GET_GEO_LOCATION_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_GEO_LOCATION, &t::INVALID_INPUT]);
-/// Gets information about a specified health check.
+/// The runtime's description of [`GetHealthCheck`](super::super::client::GetHealthCheck): HTTP binding, errors, auth.
 pub static GET_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         "GetHealthCheck",
         "GET",
@@ -92,7 +69,7 @@ pub static GET_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         &t::GET_HEALTH_CHECK_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HEALTH_CHECK, &t::INVALID_INPUT, &t::INCOMPATIBLE_VERSION]);
-/// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
+/// The runtime's description of [`GetHealthCheckCount`](super::super::client::GetHealthCheckCount): HTTP binding, errors, auth.
 pub static GET_HEALTH_CHECK_COUNT: rt::Operation = rt::Operation::new(
     "GetHealthCheckCount",
     "GET",
@@ -100,7 +77,7 @@ pub static GET_HEALTH_CHECK_COUNT: rt::Operation = rt::Operation::new(
     &t::GET_HEALTH_CHECK_COUNT_REQUEST,
     &t::GET_HEALTH_CHECK_COUNT_RESPONSE,
 );
-/// Gets the reason that a specified health check failed most recently.
+/// The runtime's description of [`GetHealthCheckLastFailureReason`](super::super::client::GetHealthCheckLastFailureReason): HTTP binding, errors, auth.
 pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON: rt::Operation = rt::Operation::new(
         "GetHealthCheckLastFailureReason",
         "GET",
@@ -109,9 +86,7 @@ pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON: rt::Operation = rt::Operation::
         &t::GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HEALTH_CHECK, &t::INVALID_INPUT]);
-/// Gets status of a specified health check.
-///
-/// **Important:** This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses.
+/// The runtime's description of [`GetHealthCheckStatus`](super::super::client::GetHealthCheckStatus): HTTP binding, errors, auth.
 pub static GET_HEALTH_CHECK_STATUS: rt::Operation = rt::Operation::new(
         "GetHealthCheckStatus",
         "GET",
@@ -120,9 +95,7 @@ pub static GET_HEALTH_CHECK_STATUS: rt::Operation = rt::Operation::new(
         &t::GET_HEALTH_CHECK_STATUS_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HEALTH_CHECK, &t::INVALID_INPUT]);
-/// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
-///
-/// returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the [ListProfileAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileAssociations.html) API.
+/// The runtime's description of [`GetHostedZone`](super::super::client::GetHostedZone): HTTP binding, errors, auth.
 pub static GET_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "GetHostedZone",
         "GET",
@@ -131,7 +104,7 @@ pub static GET_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         &t::GET_HOSTED_ZONE_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_INPUT]);
-/// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
+/// The runtime's description of [`GetHostedZoneCount`](super::super::client::GetHostedZoneCount): HTTP binding, errors, auth.
 pub static GET_HOSTED_ZONE_COUNT: rt::Operation = rt::Operation::new(
         "GetHostedZoneCount",
         "GET",
@@ -140,9 +113,7 @@ pub static GET_HOSTED_ZONE_COUNT: rt::Operation = rt::Operation::new(
         &t::GET_HOSTED_ZONE_COUNT_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
-///
-/// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
+/// The runtime's description of [`GetHostedZoneLimit`](super::super::client::GetHostedZoneLimit): HTTP binding, errors, auth.
 pub static GET_HOSTED_ZONE_LIMIT: rt::Operation = rt::Operation::new(
         "GetHostedZoneLimit",
         "GET",
@@ -151,9 +122,7 @@ pub static GET_HOSTED_ZONE_LIMIT: rt::Operation = rt::Operation::new(
         &t::GET_HOSTED_ZONE_LIMIT_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_INPUT, &t::HOSTED_ZONE_NOT_PRIVATE]);
-/// Gets information about a specified configuration for DNS query logging.
-///
-/// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html) and [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
+/// The runtime's description of [`GetQueryLoggingConfig`](super::super::client::GetQueryLoggingConfig): HTTP binding, errors, auth.
 pub static GET_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
         "GetQueryLoggingConfig",
         "GET",
@@ -162,7 +131,7 @@ pub static GET_QUERY_LOGGING_CONFIG: rt::Operation = rt::Operation::new(
         &t::GET_QUERY_LOGGING_CONFIG_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_QUERY_LOGGING_CONFIG, &t::INVALID_INPUT]);
-/// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
+/// The runtime's description of [`GetReusableDelegationSet`](super::super::client::GetReusableDelegationSet): HTTP binding, errors, auth.
 pub static GET_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
         "GetReusableDelegationSet",
         "GET",
@@ -173,9 +142,7 @@ pub static GET_REUSABLE_DELEGATION_SET: rt::Operation = rt::Operation::new(
     .errors(
         &[&t::NO_SUCH_DELEGATION_SET, &t::DELEGATION_SET_NOT_REUSABLE, &t::INVALID_INPUT],
     );
-/// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
-///
-/// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
+/// The runtime's description of [`GetReusableDelegationSetLimit`](super::super::client::GetReusableDelegationSetLimit): HTTP binding, errors, auth.
 pub static GET_REUSABLE_DELEGATION_SET_LIMIT: rt::Operation = rt::Operation::new(
         "GetReusableDelegationSetLimit",
         "GET",
@@ -184,9 +151,7 @@ pub static GET_REUSABLE_DELEGATION_SET_LIMIT: rt::Operation = rt::Operation::new
         &t::GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_DELEGATION_SET]);
-/// Gets information about a specific traffic policy version.
-///
-/// For information about how of deleting a traffic policy affects the response from `GetTrafficPolicy`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
+/// The runtime's description of [`GetTrafficPolicy`](super::super::client::GetTrafficPolicy): HTTP binding, errors, auth.
 pub static GET_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
         "GetTrafficPolicy",
         "GET",
@@ -195,11 +160,7 @@ pub static GET_TRAFFIC_POLICY: rt::Operation = rt::Operation::new(
         &t::GET_TRAFFIC_POLICY_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_TRAFFIC_POLICY, &t::INVALID_INPUT]);
-/// Gets information about a specified traffic policy instance.
-///
-/// **Note:** Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-///
-/// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
+/// The runtime's description of [`GetTrafficPolicyInstance`](super::super::client::GetTrafficPolicyInstance): HTTP binding, errors, auth.
 pub static GET_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         "GetTrafficPolicyInstance",
         "GET",
@@ -208,7 +169,7 @@ pub static GET_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         &t::GET_TRAFFIC_POLICY_INSTANCE_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_TRAFFIC_POLICY_INSTANCE, &t::INVALID_INPUT]);
-/// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
+/// The runtime's description of [`GetTrafficPolicyInstanceCount`](super::super::client::GetTrafficPolicyInstanceCount): HTTP binding, errors, auth.
 pub static GET_TRAFFIC_POLICY_INSTANCE_COUNT: rt::Operation = rt::Operation::new(
     "GetTrafficPolicyInstanceCount",
     "GET",

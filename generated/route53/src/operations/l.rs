@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns a paginated list of location objects and their CIDR blocks.
+/// The runtime's description of [`ListCidrBlocks`](super::super::client::ListCidrBlocks): HTTP binding, errors, auth.
 pub static LIST_CIDR_BLOCKS: rt::Operation = rt::Operation::new(
         "ListCidrBlocks",
         "GET",
@@ -24,7 +24,7 @@ pub static LIST_CIDR_BLOCKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
     )
     .limit_key("MaxResults")
     .result_key(&["CidrBlocks"]);
-/// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
+/// The runtime's description of [`ListCidrCollections`](super::super::client::ListCidrCollections): HTTP binding, errors, auth.
 pub static LIST_CIDR_COLLECTIONS: rt::Operation = rt::Operation::new(
         "ListCidrCollections",
         "GET",
@@ -40,7 +40,7 @@ pub static LIST_CIDR_COLLECTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["CidrCollections"]);
-/// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
+/// The runtime's description of [`ListCidrLocations`](super::super::client::ListCidrLocations): HTTP binding, errors, auth.
 pub static LIST_CIDR_LOCATIONS: rt::Operation = rt::Operation::new(
         "ListCidrLocations",
         "GET",
@@ -56,13 +56,7 @@ pub static LIST_CIDR_LOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
     )
     .limit_key("MaxResults")
     .result_key(&["CidrLocations"]);
-/// Retrieves a list of supported geographic locations.
-///
-/// Countries are listed first, and continents are listed last. If Amazon Route 53 supports subdivisions for a country (for example, states or provinces), the subdivisions for that country are listed in alphabetical order immediately after the corresponding country.
-///
-/// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
-///
-/// For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
+/// The runtime's description of [`ListGeoLocations`](super::super::client::ListGeoLocations): HTTP binding, errors, auth.
 pub static LIST_GEO_LOCATIONS: rt::Operation = rt::Operation::new(
         "ListGeoLocations",
         "GET",
@@ -71,7 +65,7 @@ pub static LIST_GEO_LOCATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_GEO_LOCATIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
+/// The runtime's description of [`ListHealthChecks`](super::super::client::ListHealthChecks): HTTP binding, errors, auth.
 pub static LIST_HEALTH_CHECKS: rt::Operation = rt::Operation::new(
         "ListHealthChecks",
         "GET",
@@ -88,9 +82,7 @@ pub static LIST_HEALTH_CHECKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["HealthChecks"]);
-/// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
-///
-/// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
+/// The runtime's description of [`ListHostedZones`](super::super::client::ListHostedZones): HTTP binding, errors, auth.
 pub static LIST_HOSTED_ZONES: rt::Operation = rt::Operation::new(
         "ListHostedZones",
         "GET",
@@ -109,26 +101,7 @@ pub static LIST_HOSTED_ZONES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::n
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["HostedZones"]);
-/// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
-///
-/// `ListHostedZonesByName` sorts hosted zones by name with the labels reversed. For example:
-///
-/// `com.example.www.`
-///
-/// Note the trailing dot, which can change the sort order in some circumstances.
-///
-/// If the domain name includes escape characters or Punycode, `ListHostedZonesByName` alphabetizes the domain name using the escaped or Punycoded value, which is the format that Amazon Route 53 saves in its database. For example, to create a hosted zone for exämple.com, you specify ex\\344mple.com for the domain name. `ListHostedZonesByName` alphabetizes it as:
-///
-/// `com.ex\344mple.`
-///
-/// The labels are reversed and alphabetized using the escaped value. For more information about valid domain name formats, including internationalized domain names, see [DNS Domain Name Format](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html) in the *Amazon Route 53 Developer Guide*.
-///
-/// Route 53 returns up to 100 items in each response. If you have a lot of hosted zones, use the `MaxItems` parameter to list them in groups of up to 100. The response includes values that help navigate from one group of `MaxItems` hosted zones to the next:
-///
-/// - The `DNSName` and `HostedZoneId` elements in the response contain the values, if any, specified for the `dnsname` and `hostedzoneid` parameters in the request that produced the current response.
-/// - The `MaxItems` element in the response contains the value, if any, that you specified for the `maxitems` parameter in the request that produced the current response.
-/// - If the value of `IsTruncated` in the response is true, there are more hosted zones associated with the current Amazon Web Services account. If `IsTruncated` is false, this response includes the last hosted zone that is associated with the current account. The `NextDNSName` element and `NextHostedZoneId` elements are omitted from the response.
-/// - The `NextDNSName` and `NextHostedZoneId` elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to `ListHostedZonesByName`, and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
+/// The runtime's description of [`ListHostedZonesByName`](super::super::client::ListHostedZonesByName): HTTP binding, errors, auth.
 pub static LIST_HOSTED_ZONES_BY_NAME: rt::Operation = rt::Operation::new(
         "ListHostedZonesByName",
         "GET",
@@ -137,22 +110,7 @@ pub static LIST_HOSTED_ZONES_BY_NAME: rt::Operation = rt::Operation::new(
         &t::LIST_HOSTED_ZONES_BY_NAME_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INVALID_DOMAIN_NAME]);
-/// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
-///
-/// - An `OwningAccount` element, which contains the account number of either the current Amazon Web Services account or another Amazon Web Services account. Some services, such as Cloud Map, create hosted zones using the current account.
-/// - An `OwningService` element, which identifies the Amazon Web Services service that created and owns the hosted zone. For example, if a hosted zone was created by Amazon Elastic File System (Amazon EFS), the value of `Owner` is `efs.amazonaws.com`.
-///
-/// `ListHostedZonesByVPC` returns the hosted zones associated with the specified VPC and does not reflect the hosted zone associations to VPCs via Route 53 Profiles. To get the associations to a Profile, call the [ListProfileResourceAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileResourceAssociations.html) API.
-///
-/// **Note:** When listing private hosted zones, the hosted zone and the Amazon VPC must belong to the same partition where the hosted zones were created. A partition is a group of Amazon Web Services Regions. Each Amazon Web Services account is scoped to one partition.
-///
-/// The following are the supported partitions:
-///
-/// - `aws` - Amazon Web Services Regions
-/// - `aws-cn` - China Regions
-/// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
-///
-/// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
+/// The runtime's description of [`ListHostedZonesByVpc`](super::super::client::ListHostedZonesByVpc): HTTP binding, errors, auth.
 pub static LIST_HOSTED_ZONES_BY_VPC: rt::Operation = rt::Operation::new(
         "ListHostedZonesByVPC",
         "GET",
@@ -161,9 +119,7 @@ pub static LIST_HOSTED_ZONES_BY_VPC: rt::Operation = rt::Operation::new(
         &t::LIST_HOSTED_ZONES_BY_VPC_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INVALID_PAGINATION_TOKEN]);
-/// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
-///
-/// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). Additional information, including the format of DNS query logs, appears in [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
+/// The runtime's description of [`ListQueryLoggingConfigs`](super::super::client::ListQueryLoggingConfigs): HTTP binding, errors, auth.
 pub static LIST_QUERY_LOGGING_CONFIGS: rt::Operation = rt::Operation::new(
         "ListQueryLoggingConfigs",
         "GET",
@@ -179,9 +135,7 @@ pub static LIST_QUERY_LOGGING_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["QueryLoggingConfigs"]);
-/// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
-///
-/// If the response includes a `NextToken` element, there are more protections to list. To get the next page of results, submit another request and specify the value of `NextToken` in the `NextToken` parameter.
+/// The runtime's description of [`ListResourceRecordSetProtections`](super::super::client::ListResourceRecordSetProtections): HTTP binding, errors, auth.
 pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation::new(
         "ListResourceRecordSetProtections",
         "GET",
@@ -197,40 +151,7 @@ pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_PAGINATOR: rt::PaginatorSpec = r
     )
     .limit_key("MaxResults")
     .result_key(&["ResourceRecordSetProtections"]);
-/// Lists the resource record sets in a specified hosted zone.
-///
-/// `ListResourceRecordSets` returns up to 300 resource record sets at a time in ASCII order, beginning at a position specified by the `name` and `type` elements.
-///
-/// **Sort order**
-///
-/// `ListResourceRecordSets` sorts results first by DNS name with the labels reversed, for example:
-///
-/// `com.example.www.`
-///
-/// Note the trailing dot, which can change the sort order when the record name contains characters that appear before `.` (decimal 46) in the ASCII table. These characters include the following: `! " # $ % & ' ( ) * + , -`
-///
-/// When multiple records have the same DNS name, `ListResourceRecordSets` sorts results by the record type.
-///
-/// **Specifying where to start listing records**
-///
-/// You can use the name and type elements to specify the resource record set that the list begins with:
-///
-/// - **If you do not specify Name or Type**: The results begin with the first resource record set that the hosted zone contains.
-/// - **If you specify Name but not Type**: The results begin with the first resource record set in the list whose name is greater than or equal to `Name`.
-/// - **If you specify Type but not Name**: Amazon Route 53 returns the `InvalidInput` error.
-/// - **If you specify both Name and Type**: The results begin with the first resource record set in the list whose name is greater than or equal to `Name`, and whose type is greater than or equal to `Type`. **Note:** Type is only used to sort between records with the same record Name.
-///
-/// **Resource record sets that are PENDING**
-///
-/// This action returns the most current version of the records. This includes records that are `PENDING`, and that are not yet available on all Route 53 DNS servers.
-///
-/// **Changing resource record sets**
-///
-/// To ensure that you get an accurate listing of the resource record sets for a hosted zone at a point in time, do not submit a `ChangeResourceRecordSets` request while you're paging through the results of a `ListResourceRecordSets` request. If you do, some pages may display results without the latest changes while other pages display results with the latest changes.
-///
-/// **Displaying the next page of results**
-///
-/// If a `ListResourceRecordSets` command returns more than one page of results, the value of `IsTruncated` is `true`. To display the next page of results, get the values of `NextRecordName`, `NextRecordType`, and `NextRecordIdentifier` (if any) from the response. Then submit another `ListResourceRecordSets` request, and specify those values for `StartRecordName`, `StartRecordType`, and `StartRecordIdentifier`.
+/// The runtime's description of [`ListResourceRecordSets`](super::super::client::ListResourceRecordSets): HTTP binding, errors, auth.
 pub static LIST_RESOURCE_RECORD_SETS: rt::Operation = rt::Operation::new(
         "ListResourceRecordSets",
         "GET",
@@ -247,7 +168,7 @@ pub static LIST_RESOURCE_RECORD_SETS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     .limit_key("MaxItems")
     .more_results("IsTruncated")
     .result_key(&["ResourceRecordSets"]);
-/// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
+/// The runtime's description of [`ListReusableDelegationSets`](super::super::client::ListReusableDelegationSets): HTTP binding, errors, auth.
 pub static LIST_REUSABLE_DELEGATION_SETS: rt::Operation = rt::Operation::new(
         "ListReusableDelegationSets",
         "GET",
@@ -256,9 +177,7 @@ pub static LIST_REUSABLE_DELEGATION_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_REUSABLE_DELEGATION_SETS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// Lists tags for one health check or hosted zone.
-///
-/// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
+/// The runtime's description of [`ListTagsForResource`](super::super::client::ListTagsForResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "GET",
@@ -275,9 +194,7 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
-/// Lists tags for up to 10 health checks or hosted zones.
-///
-/// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
+/// The runtime's description of [`ListTagsForResources`](super::super::client::ListTagsForResources): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCES: rt::Operation = rt::Operation::new(
         "ListTagsForResources",
         "POST",
@@ -303,9 +220,7 @@ pub static LIST_TAGS_FOR_RESOURCES: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
-///
-/// For information about how of deleting a traffic policy affects the response from `ListTrafficPolicies`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
+/// The runtime's description of [`ListTrafficPolicies`](super::super::client::ListTrafficPolicies): HTTP binding, errors, auth.
 pub static LIST_TRAFFIC_POLICIES: rt::Operation = rt::Operation::new(
         "ListTrafficPolicies",
         "GET",
@@ -314,11 +229,7 @@ pub static LIST_TRAFFIC_POLICIES: rt::Operation = rt::Operation::new(
         &t::LIST_TRAFFIC_POLICIES_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
-/// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
-///
-/// **Note:** After you submit an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
-///
-/// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
+/// The runtime's description of [`ListTrafficPolicyInstances`](super::super::client::ListTrafficPolicyInstances): HTTP binding, errors, auth.
 pub static LIST_TRAFFIC_POLICY_INSTANCES: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyInstances",
         "GET",
@@ -327,11 +238,7 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES: rt::Operation = rt::Operation::new(
         &t::LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_TRAFFIC_POLICY_INSTANCE]);
-/// Gets information about the traffic policy instances that you created in a specified hosted zone.
-///
-/// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
-///
-/// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
+/// The runtime's description of [`ListTrafficPolicyInstancesByHostedZone`](super::super::client::ListTrafficPolicyInstancesByHostedZone): HTTP binding, errors, auth.
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyInstancesByHostedZone",
         "GET",
@@ -346,11 +253,7 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE: rt::Operation = rt::Ope
             &t::NO_SUCH_HOSTED_ZONE,
         ],
     );
-/// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
-///
-/// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
-///
-/// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
+/// The runtime's description of [`ListTrafficPolicyInstancesByPolicy`](super::super::client::ListTrafficPolicyInstancesByPolicy): HTTP binding, errors, auth.
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyInstancesByPolicy",
         "GET",
@@ -365,9 +268,7 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY: rt::Operation = rt::Operatio
             &t::NO_SUCH_TRAFFIC_POLICY,
         ],
     );
-/// Gets information about all of the versions for a specified traffic policy.
-///
-/// Traffic policy versions are listed in numerical order by `VersionNumber`.
+/// The runtime's description of [`ListTrafficPolicyVersions`](super::super::client::ListTrafficPolicyVersions): HTTP binding, errors, auth.
 pub static LIST_TRAFFIC_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         "ListTrafficPolicyVersions",
         "GET",
@@ -376,9 +277,7 @@ pub static LIST_TRAFFIC_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         &t::LIST_TRAFFIC_POLICY_VERSIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_TRAFFIC_POLICY]);
-/// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
-///
-/// The response includes a `VPCs` element with a `VPC` child element for each VPC that can be associated with the hosted zone.
+/// The runtime's description of [`ListVpcAssociationAuthorizations`](super::super::client::ListVpcAssociationAuthorizations): HTTP binding, errors, auth.
 pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS: rt::Operation = rt::Operation::new(
         "ListVPCAssociationAuthorizations",
         "GET",

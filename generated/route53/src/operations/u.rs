@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Updates an existing health check. Note that some values can't be updated.
-///
-/// For more information about updating health checks, see [Creating, Updating, and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html) in the *Amazon Route 53 Developer Guide*.
+/// The runtime's description of [`UpdateHealthCheck`](super::super::client::UpdateHealthCheck): HTTP binding, errors, auth.
 pub static UPDATE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
         "UpdateHealthCheck",
         "POST",
@@ -24,7 +22,7 @@ pub static UPDATE_HEALTH_CHECK: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Updates the comment for a specified hosted zone.
+/// The runtime's description of [`UpdateHostedZoneComment`](super::super::client::UpdateHostedZoneComment): HTTP binding, errors, auth.
 pub static UPDATE_HOSTED_ZONE_COMMENT: rt::Operation = rt::Operation::new(
         "UpdateHostedZoneComment",
         "POST",
@@ -44,9 +42,7 @@ pub static UPDATE_HOSTED_ZONE_COMMENT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
-///
-/// Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable.
+/// The runtime's description of [`UpdateHostedZoneFeatures`](super::super::client::UpdateHostedZoneFeatures): HTTP binding, errors, auth.
 pub static UPDATE_HOSTED_ZONE_FEATURES: rt::Operation = rt::Operation::new(
         "UpdateHostedZoneFeatures",
         "POST",
@@ -71,7 +67,7 @@ pub static UPDATE_HOSTED_ZONE_FEATURES: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Updates the comment for a specified traffic policy version.
+/// The runtime's description of [`UpdateTrafficPolicyComment`](super::super::client::UpdateTrafficPolicyComment): HTTP binding, errors, auth.
 pub static UPDATE_TRAFFIC_POLICY_COMMENT: rt::Operation = rt::Operation::new(
         "UpdateTrafficPolicyComment",
         "POST",
@@ -91,15 +87,7 @@ pub static UPDATE_TRAFFIC_POLICY_COMMENT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-///
-/// Updates the resource record sets in a specified hosted zone that were created based on the settings in a specified traffic policy version.
-///
-/// When you update a traffic policy instance, Amazon Route 53 continues to respond to DNS queries for the root resource record set name (such as example.com) while it replaces one group of resource record sets with another. Route 53 performs the following operations:
-///
-/// 1. Route 53 creates a new group of resource record sets based on the specified traffic policy. This is true regardless of how significant the differences are between the existing resource record sets and the new resource record sets.
-/// 2. When all of the new resource record sets have been created, Route 53 starts to respond to DNS queries for the root resource record set name (such as example.com) by using the new resource record sets.
-/// 3. Route 53 deletes the old group of resource record sets that are associated with the root resource record set name.
+/// The runtime's description of [`UpdateTrafficPolicyInstance`](super::super::client::UpdateTrafficPolicyInstance): HTTP binding, errors, auth.
 pub static UPDATE_TRAFFIC_POLICY_INSTANCE: rt::Operation = rt::Operation::new(
         "UpdateTrafficPolicyInstance",
         "POST",

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation aborts a multipart upload. After a multipart upload is aborted, no additional parts can be uploaded using that upload ID. The storage consumed by any previously uploaded parts will be freed. However, if any part uploads are currently in progress, those part uploads might or might not succeed. As a result, it might be necessary to abort a given multipart upload multiple times in order to completely free all storage consumed by all parts.
-    ///
-    /// Returns the [`AbortMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation aborts a multipart upload. After a multipart upload is aborted, no additional parts can be uploaded using that upload ID. The storage consumed by any previously uploaded parts will be freed. However, if any part uploads are currently in progress, those part uploads might or might not succeed. As a result, it might be necessary to abort a given multipart upload multiple times in order to completely free all storage consumed by all parts. Returns [`AbortMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn abort_multipart_upload(&self) -> AbortMultipartUpload {
-        AbortMultipartUpload(rt::Call::new(&self.handle, &op::ABORT_MULTIPART_UPLOAD))
+        rt::builder(&self.handle)
     }
 }
 /// The `AbortMultipartUpload` operation.
@@ -49,87 +47,12 @@ rt::operation_type!(
     e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD
 );
 impl AbortMultipartUpload {
-    /// The bucket name to which the upload was taking place.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Key of the object for which the multipart upload was initiated.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Upload ID that identifies the multipart upload.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// If present, this header aborts an in progress multipart upload only if it was initiated on the provided timestamp. If the initiated timestamp of the multipart upload does not match the provided value, the operation returns a `412 Precondition Failed` error. If the initiated timestamp matches or if the multipart upload doesn’t exist, the operation returns a `204 Success (No Content)` response.
-    #[inline]
-    pub fn if_match_initiated_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_match_initiated_time = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AbortMultipartUploadOutput,
-            e::AbortMultipartUploadError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AbortMultipartUploadOutput, e::AbortMultipartUploadError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AbortMultipartUploadRequest,
-        t::AbortMultipartUploadOutput,
-        e::AbortMultipartUploadError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AbortMultipartUploadRequest bucket(String));
+    rt::setter!(into_req AbortMultipartUploadRequest key(String));
+    rt::setter!(into_req AbortMultipartUploadRequest upload_id(String));
+    rt::setter!(into_opt AbortMultipartUploadRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt AbortMultipartUploadRequest expected_bucket_owner(String));
+    rt::setter!(
+        val_opt AbortMultipartUploadRequest if_match_initiated_time(rt::DateTime)
+    );
 }

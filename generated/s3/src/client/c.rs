@@ -7,64 +7,44 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Completes a multipart upload by assembling previously uploaded parts.
-    ///
-    /// Returns the [`CompleteMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Completes a multipart upload by assembling previously uploaded parts. Returns [`CompleteMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn complete_multipart_upload(&self) -> CompleteMultipartUpload {
-        CompleteMultipartUpload(
-            rt::Call::new(&self.handle, &op::COMPLETE_MULTIPART_UPLOAD),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a copy of an object that is already stored in Amazon S3.
-    ///
-    /// Returns the [`CopyObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a copy of an object that is already stored in Amazon S3. Returns [`CopyObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_object(&self) -> CopyObject {
-        CopyObject(rt::Call::new(&self.handle, &op::COPY_OBJECT))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) .
-    ///
-    /// Returns the [`CreateBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) . Returns [`CreateBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket(&self) -> CreateBucket {
-        CreateBucket(rt::Call::new(&self.handle, &op::CREATE_BUCKET))
+        rt::builder(&self.handle)
     }
-    /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`CreateBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`CreateBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket_metadata_configuration(
         &self,
     ) -> CreateBucketMetadataConfiguration {
-        CreateBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation.
-    ///
-    /// Returns the [`CreateBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation. Returns [`CreateBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket_metadata_table_configuration(
         &self,
     ) -> CreateBucketMetadataTableConfiguration {
-        CreateBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`CreateMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`CreateMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_multipart_upload(&self) -> CreateMultipartUpload {
-        CreateMultipartUpload(rt::Call::new(&self.handle, &op::CREATE_MULTIPART_UPLOAD))
+        rt::builder(&self.handle)
     }
-    /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`CreateSession`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*. Returns [`CreateSession`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_session(&self) -> CreateSession {
-        CreateSession(rt::Call::new(&self.handle, &op::CREATE_SESSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `CompleteMultipartUpload` operation.
@@ -122,184 +102,32 @@ rt::operation_type!(
     t::CompleteMultipartUploadOutput, rt::NoErrors, op::COMPLETE_MULTIPART_UPLOAD
 );
 impl CompleteMultipartUpload {
-    /// Name of the bucket to which the multipart upload was initiated.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Object key for which the multipart upload was initiated.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// The container for the multipart upload request information.
-    #[inline]
-    pub fn multipart_upload(mut self, value: t::CompletedMultipartUpload) -> Self {
-        self.0.input_mut().multipart_upload = Some(value);
-        self
-    }
-    /// ID for the initiated multipart upload.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the object. The `CRC64NVME` checksum is always a full object checksum. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    #[inline]
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha1 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha256 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha512 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_md5 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the object. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    #[inline]
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// This header specifies the checksum type of the object, which determines how part-level checksums are combined to create an object-level checksum for multipart objects. You can use this header as a data integrity check to verify that the checksum type that is received is the same checksum that was specified. If the checksum type doesn’t match the checksum type that was specified for the object during the `CreateMultipartUpload` request, it’ll result in a `BadDigest` error. For more information, see Checking object integrity in the Amazon S3 User Guide.
-    #[inline]
-    pub fn checksum_type(mut self, value: impl Into<t::ChecksumType>) -> Self {
-        self.0.input_mut().checksum_type = Some(value.into());
-        self
-    }
-    /// The expected total object size of the multipart upload request. If there’s a mismatch between the specified object size value and the actual object size value, it results in an `HTTP 400 InvalidRequest` error.
-    #[inline]
-    pub fn mpu_object_size(mut self, value: i64) -> Self {
-        self.0.input_mut().mpu_object_size = Some(value);
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error.
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_none_match = Some(value.into());
-        self
-    }
-    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is required only when the object was created using a checksum algorithm or if your bucket policy requires the use of SSE-C. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html#ssec-require-condition-key) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CompleteMultipartUploadOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CompleteMultipartUploadOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CompleteMultipartUploadRequest,
-        t::CompleteMultipartUploadOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CompleteMultipartUploadRequest bucket(String));
+    rt::setter!(into_req CompleteMultipartUploadRequest key(String));
+    rt::setter!(
+        val_opt CompleteMultipartUploadRequest
+        multipart_upload(t::CompletedMultipartUpload)
+    );
+    rt::setter!(into_req CompleteMultipartUploadRequest upload_id(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_crc32(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_crc32_c(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_sha1(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_sha256(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_sha512(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_md5(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_xxhash64(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_xxhash3(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_xxhash128(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest checksum_type(t::ChecksumType));
+    rt::setter!(val_opt CompleteMultipartUploadRequest mpu_object_size(i64));
+    rt::setter!(into_opt CompleteMultipartUploadRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt CompleteMultipartUploadRequest expected_bucket_owner(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest if_match(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest if_none_match(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest sse_customer_key(String));
+    rt::setter!(into_opt CompleteMultipartUploadRequest sse_customer_key_md5(String));
 }
 /// The `CopyObject` operation.
 ///
@@ -355,353 +183,60 @@ rt::operation_type!(
     op::COPY_OBJECT
 );
 impl CopyObject {
-    /// The canned access control list (ACL) to apply to the object.
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// The name of the destination bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Specifies the caching behavior along the request/reply chain.
-    #[inline]
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cache_control = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies presentational information for the object. Indicates whether an object should be displayed in a web browser or downloaded as a file. It allows specifying the desired filename for the downloaded file.
-    #[inline]
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_disposition = Some(value.into());
-        self
-    }
-    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
-    #[inline]
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_encoding = Some(value.into());
-        self
-    }
-    /// The language the content is in.
-    #[inline]
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_language = Some(value.into());
-        self
-    }
-    /// A standard MIME type that describes the format of the object data.
-    #[inline]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_type = Some(value.into());
-        self
-    }
-    /// Specifies the source object for the copy operation. The source object can be up to 5 GB. If the source object is an object that was uploaded by using a multipart upload, the object copy will be a single part object after the source object is copied to the destination bucket.
-    #[inline]
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source = value.into();
-        self
-    }
-    /// Copies the object if its entity tag (ETag) matches the specified tag.
-    #[inline]
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_match = Some(value.into());
-        self
-    }
-    /// Copies the object if it has been modified since the specified time.
-    #[inline]
-    pub fn copy_source_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_modified_since = Some(value);
-        self
-    }
-    /// Copies the object if its entity tag (ETag) is different than the specified ETag.
-    #[inline]
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_none_match = Some(value.into());
-        self
-    }
-    /// Copies the object if it hasn't been modified since the specified time.
-    #[inline]
-    pub fn copy_source_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_unmodified_since = Some(value);
-        self
-    }
-    /// The date and time at which the object is no longer cacheable.
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// Gives the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Allows grantee to read the object data and its metadata.
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Allows grantee to read the object ACL.
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Allows grantee to write the ACL for the applicable object.
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Copies the object if the entity tag (ETag) of the destination object matches the specified tag. If the ETag values do not match, the operation returns a `412 Precondition Failed` error. If a concurrent operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should fetch the object's ETag and retry the upload.
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Copies the object only if the object key name at the destination does not already exist in the bucket specified. Otherwise, Amazon S3 returns a `412 Precondition Failed` error. If a concurrent operation occurs during the upload S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure you should retry the upload.
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_none_match = Some(value.into());
-        self
-    }
-    /// The key of the destination object.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// A map of metadata to store with the object in S3.
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// Specifies whether the metadata is copied from the source object or replaced with metadata that's provided in the request. When copying an object, you can preserve all metadata (the default) or specify new metadata. If this header isn’t specified, `COPY` is the default behavior.
-    #[inline]
-    pub fn metadata_directive(mut self, value: impl Into<t::MetadataDirective>) -> Self {
-        self.0.input_mut().metadata_directive = Some(value.into());
-        self
-    }
-    /// Specifies whether the object tag-set is copied from the source object or replaced with the tag-set that's provided in the request.
-    #[inline]
-    pub fn tagging_directive(mut self, value: impl Into<t::TaggingDirective>) -> Self {
-        self.0.input_mut().tagging_directive = Some(value.into());
-        self
-    }
-    /// Specifies whether you want to copy annotations from the source object or exclude them. If this header isn't specified, `COPY` is the default behavior.
-    #[inline]
-    pub fn annotation_directive(
-        mut self,
-        value: impl Into<t::AnnotationDirective>,
-    ) -> Self {
-        self.0.input_mut().annotation_directive = Some(value.into());
-        self
-    }
-    /// The server-side encryption algorithm used when storing this object in Amazon S3. Unrecognized or unsupported values won’t write a destination object and will receive a `400 Bad Request` response.
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// If the `x-amz-storage-class` header is not used, the copied object will be stored in the `STANDARD` Storage Class by default. The `STANDARD` storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class.
-    #[inline]
-    pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
-        self.0.input_mut().storage_class = Some(value.into());
-        self
-    }
-    /// If the destination bucket is configured as a website, redirects requests for this object copy to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. This value is unique to each object and is not copied when using the `x-amz-metadata-directive` header. Instead, you may opt to provide this header in combination with the `x-amz-metadata-directive` header.
-    #[inline]
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().website_redirect_location = Some(value.into());
-        self
-    }
-    /// Specifies the algorithm to use when encrypting the object (for example, `AES256`).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded. Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. All GET and PUT requests for an object protected by KMS will fail if they're not made via SSL or using SigV4. For information about configuring any of the officially supported Amazon Web Services SDKs and Amazon Web Services CLI, see [Specifying the Signature Version in Request Authentication](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingAWSSDK.html#specify-signature-version) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for the destination object encryption. The value of this header is a base64-encoded UTF-8 string holding JSON with the encryption context key-value pairs.
-    #[inline]
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS). If a target object uses SSE-KMS, you can enable an S3 Bucket Key for the object.
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
-    /// Specifies the algorithm to use when decrypting the source object (for example, `AES256`).
-    #[inline]
-    pub fn copy_source_sse_customer_algorithm(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object. The encryption key provided in this header must be the same one that was used when the source object was created.
-    #[inline]
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    #[inline]
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The tag-set for the object copy in the destination bucket. This value must be used in conjunction with the `x-amz-tagging-directive` if you choose `REPLACE` for the `x-amz-tagging-directive`. If you choose `COPY` for the `x-amz-tagging-directive`, you don't need to set the `x-amz-tagging` header, because the tag-set will be copied from the source object directly. The tag-set must be encoded as URL Query parameters.
-    #[inline]
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tagging = Some(value.into());
-        self
-    }
-    /// The Object Lock mode that you want to apply to the object copy.
-    #[inline]
-    pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
-        self.0.input_mut().object_lock_mode = Some(value.into());
-        self
-    }
-    /// The date and time when you want the Object Lock of the object copy to expire.
-    #[inline]
-    pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Specifies whether you want to apply a legal hold to the object copy.
-    #[inline]
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<t::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// The event hold status to apply to the object copy. Set to `ON` to enable or `OFF` to disable.
-    #[inline]
-    pub fn object_lock_event_hold(
-        mut self,
-        value: impl Into<t::ObjectLockEventHold>,
-    ) -> Self {
-        self.0.input_mut().object_lock_event_hold = Some(value.into());
-        self
-    }
-    /// The event hold duration in days to apply to the object copy. You cannot specify a duration in both days and years.
-    #[inline]
-    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_days = Some(value);
-        self
-    }
-    /// The event hold duration in years to apply to the object copy. You cannot specify a duration in both days and years.
-    #[inline]
-    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_years = Some(value);
-        self
-    }
-    /// The account ID of the expected destination bucket owner. If the account ID that you provide does not match the actual owner of the destination bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_source_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CopyObjectOutput, e::CopyObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CopyObjectOutput, e::CopyObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError> {
-        self.0
-    }
+    rt::setter!(into_opt CopyObjectRequest acl(t::ObjectCannedAcl));
+    rt::setter!(into_req CopyObjectRequest bucket(String));
+    rt::setter!(into_opt CopyObjectRequest cache_control(String));
+    rt::setter!(into_opt CopyObjectRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt CopyObjectRequest content_disposition(String));
+    rt::setter!(into_opt CopyObjectRequest content_encoding(String));
+    rt::setter!(into_opt CopyObjectRequest content_language(String));
+    rt::setter!(into_opt CopyObjectRequest content_type(String));
+    rt::setter!(into_req CopyObjectRequest copy_source(String));
+    rt::setter!(into_opt CopyObjectRequest copy_source_if_match(String));
+    rt::setter!(val_opt CopyObjectRequest copy_source_if_modified_since(rt::DateTime));
+    rt::setter!(into_opt CopyObjectRequest copy_source_if_none_match(String));
+    rt::setter!(val_opt CopyObjectRequest copy_source_if_unmodified_since(rt::DateTime));
+    rt::setter!(val_opt CopyObjectRequest expires(rt::DateTime));
+    rt::setter!(into_opt CopyObjectRequest grant_full_control(String));
+    rt::setter!(into_opt CopyObjectRequest grant_read(String));
+    rt::setter!(into_opt CopyObjectRequest grant_read_acp(String));
+    rt::setter!(into_opt CopyObjectRequest grant_write_acp(String));
+    rt::setter!(into_opt CopyObjectRequest if_match(String));
+    rt::setter!(into_opt CopyObjectRequest if_none_match(String));
+    rt::setter!(into_req CopyObjectRequest key(String));
+    rt::setter!(entries CopyObjectRequest metadata(String, String) insert_metadata);
+    rt::setter!(into_opt CopyObjectRequest metadata_directive(t::MetadataDirective));
+    rt::setter!(into_opt CopyObjectRequest tagging_directive(t::TaggingDirective));
+    rt::setter!(into_opt CopyObjectRequest annotation_directive(t::AnnotationDirective));
+    rt::setter!(
+        into_opt CopyObjectRequest server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt CopyObjectRequest storage_class(t::StorageClass));
+    rt::setter!(into_opt CopyObjectRequest website_redirect_location(String));
+    rt::setter!(into_opt CopyObjectRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt CopyObjectRequest sse_customer_key(String));
+    rt::setter!(into_opt CopyObjectRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt CopyObjectRequest ssekms_key_id(String));
+    rt::setter!(into_opt CopyObjectRequest ssekms_encryption_context(String));
+    rt::setter!(val_opt CopyObjectRequest bucket_key_enabled(bool));
+    rt::setter!(into_opt CopyObjectRequest copy_source_sse_customer_algorithm(String));
+    rt::setter!(into_opt CopyObjectRequest copy_source_sse_customer_key(String));
+    rt::setter!(into_opt CopyObjectRequest copy_source_sse_customer_key_md5(String));
+    rt::setter!(into_opt CopyObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt CopyObjectRequest tagging(String));
+    rt::setter!(into_opt CopyObjectRequest object_lock_mode(t::ObjectLockMode));
+    rt::setter!(val_opt CopyObjectRequest object_lock_retain_until_date(rt::DateTime));
+    rt::setter!(
+        into_opt CopyObjectRequest
+        object_lock_legal_hold_status(t::ObjectLockLegalHoldStatus)
+    );
+    rt::setter!(
+        into_opt CopyObjectRequest object_lock_event_hold(t::ObjectLockEventHold)
+    );
+    rt::setter!(val_opt CopyObjectRequest object_lock_event_hold_duration_days(i32));
+    rt::setter!(val_opt CopyObjectRequest object_lock_event_hold_duration_years(i32));
+    rt::setter!(into_opt CopyObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt CopyObjectRequest expected_source_bucket_owner(String));
 }
 /// The `CreateBucket` operation.
 ///
@@ -742,115 +277,20 @@ rt::operation_type!(
     op::CREATE_BUCKET
 );
 impl CreateBucket {
-    /// The canned ACL to apply to the bucket.
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::BucketCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// The name of the bucket to create.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The configuration information for the bucket.
-    #[inline]
-    pub fn create_bucket_configuration(
-        mut self,
-        value: t::CreateBucketConfiguration,
-    ) -> Self {
-        self.0.input_mut().create_bucket_configuration = Some(value);
-        self
-    }
-    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Allows grantee to list the objects in the bucket.
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Allows grantee to read the bucket ACL.
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Allows grantee to create new objects in the bucket.
-    #[inline]
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write = Some(value.into());
-        self
-    }
-    /// Allows grantee to write the ACL for the applicable bucket.
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Specifies whether you want S3 Object Lock to be enabled for the new bucket.
-    #[inline]
-    pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
-        self.0.input_mut().object_lock_enabled_for_bucket = Some(value);
-        self
-    }
-    /// Sets `ObjectOwnership`.
-    #[inline]
-    pub fn object_ownership(mut self, value: impl Into<t::ObjectOwnership>) -> Self {
-        self.0.input_mut().object_ownership = Some(value.into());
-        self
-    }
-    /// Specifies the namespace where you want to create your general purpose bucket. When you create a general purpose bucket, you can choose to create a bucket in the shared global namespace or you can choose to create a bucket in your account regional namespace. Your account regional namespace is a subdivision of the global namespace that only your account can create buckets in. For more information on bucket namespaces, see [Namespaces for general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html).
-    #[inline]
-    pub fn bucket_namespace(mut self, value: impl Into<t::BucketNamespace>) -> Self {
-        self.0.input_mut().bucket_namespace = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateBucketOutput, e::CreateBucketError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateBucketOutput, e::CreateBucketError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateBucketRequest, t::CreateBucketOutput, e::CreateBucketError> {
-        self.0
-    }
+    rt::setter!(into_opt CreateBucketRequest acl(t::BucketCannedAcl));
+    rt::setter!(into_req CreateBucketRequest bucket(String));
+    rt::setter!(
+        val_opt CreateBucketRequest
+        create_bucket_configuration(t::CreateBucketConfiguration)
+    );
+    rt::setter!(into_opt CreateBucketRequest grant_full_control(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read_acp(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write_acp(String));
+    rt::setter!(val_opt CreateBucketRequest object_lock_enabled_for_bucket(bool));
+    rt::setter!(into_opt CreateBucketRequest object_ownership(t::ObjectOwnership));
+    rt::setter!(into_opt CreateBucketRequest bucket_namespace(t::BucketNamespace));
 }
 /// The `CreateBucketMetadataConfiguration` operation.
 ///
@@ -891,70 +331,19 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::CREATE_BUCKET_METADATA_CONFIGURATION
 );
 impl CreateBucketMetadataConfiguration {
-    /// The general purpose bucket that you want to create the metadata configuration for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The `Content-MD5` header for the metadata configuration.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// The checksum algorithm to use with your metadata configuration.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The contents of your metadata configuration.
-    #[inline]
-    pub fn metadata_configuration(mut self, value: t::MetadataConfiguration) -> Self {
-        self.0.input_mut().metadata_configuration = value;
-        self
-    }
-    /// The expected owner of the general purpose bucket that corresponds to your metadata configuration.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req CreateBucketMetadataConfigurationRequest bucket(String));
+    rt::setter!(into_opt CreateBucketMetadataConfigurationRequest content_md5(String));
+    rt::setter!(
+        into_opt CreateBucketMetadataConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req CreateBucketMetadataConfigurationRequest
+        metadata_configuration(t::MetadataConfiguration)
+    );
+    rt::setter!(
+        into_opt CreateBucketMetadataConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `CreateBucketMetadataTableConfiguration` operation.
 ///
@@ -990,77 +379,22 @@ rt::operation_type!(
     op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl CreateBucketMetadataTableConfiguration {
-    /// The general purpose bucket that you want to create the metadata table configuration for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The `Content-MD5` header for the metadata table configuration.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// The checksum algorithm to use with your metadata table configuration.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The contents of your metadata table configuration.
-    #[inline]
-    pub fn metadata_table_configuration(
-        mut self,
-        value: t::MetadataTableConfiguration,
-    ) -> Self {
-        self.0.input_mut().metadata_table_configuration = value;
-        self
-    }
-    /// The expected owner of the general purpose bucket that corresponds to your metadata table configuration.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateBucketMetadataTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateBucketMetadataTableConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt CreateBucketMetadataTableConfigurationRequest content_md5(String)
+    );
+    rt::setter!(
+        into_opt CreateBucketMetadataTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req CreateBucketMetadataTableConfigurationRequest
+        metadata_table_configuration(t::MetadataTableConfiguration)
+    );
+    rt::setter!(
+        into_opt CreateBucketMetadataTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `CreateMultipartUpload` operation.
 ///
@@ -1123,269 +457,61 @@ rt::operation_type!(
     t::CreateMultipartUploadOutput, rt::NoErrors, op::CREATE_MULTIPART_UPLOAD
 );
 impl CreateMultipartUpload {
-    /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::ObjectCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// The name of the bucket where the multipart upload is initiated and where the object is uploaded.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Specifies caching behavior along the request/reply chain.
-    #[inline]
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cache_control = Some(value.into());
-        self
-    }
-    /// Specifies presentational information for the object.
-    #[inline]
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_disposition = Some(value.into());
-        self
-    }
-    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
-    #[inline]
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_encoding = Some(value.into());
-        self
-    }
-    /// The language that the content is in.
-    #[inline]
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_language = Some(value.into());
-        self
-    }
-    /// A standard MIME type describing the format of the object data.
-    #[inline]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_type = Some(value.into());
-        self
-    }
-    /// The date and time at which the object is no longer cacheable.
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// Specify access permissions explicitly to give the grantee READ, READ\_ACP, and WRITE\_ACP permissions on the object.
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Specify access permissions explicitly to allow grantee to read the object data and its metadata.
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Specify access permissions explicitly to allows grantee to read the object ACL.
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Specify access permissions explicitly to allows grantee to allow grantee to write the ACL for the applicable object.
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Object key for which the multipart upload is to be initiated.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// A map of metadata to store with the object in S3.
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// By default, Amazon S3 uses the STANDARD Storage Class to store newly created objects. The STANDARD storage class provides high durability and high availability. Depending on performance needs, you can specify a different Storage Class. For more information, see [Storage Classes](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
-        self.0.input_mut().storage_class = Some(value.into());
-        self
-    }
-    /// If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata.
-    #[inline]
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().website_redirect_location = Some(value.into());
-        self
-    }
-    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Specifies the KMS key ID (Key ID, Key ARN, or Key Alias) to use for object encryption. If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN not the Key ID.
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Specifies the Amazon Web Services KMS Encryption Context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs.
-    #[inline]
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The tag-set for the object. The tag-set must be encoded as URL Query parameters.
-    #[inline]
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().tagging = Some(value.into());
-        self
-    }
-    /// Specifies the Object Lock mode that you want to apply to the uploaded object.
-    #[inline]
-    pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
-        self.0.input_mut().object_lock_mode = Some(value.into());
-        self
-    }
-    /// Specifies the date and time when you want the Object Lock to expire.
-    #[inline]
-    pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Specifies whether you want to apply a legal hold to the uploaded object.
-    #[inline]
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<t::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// Specifies the event hold status to apply to the uploaded object. Set to `ON` to enable or `OFF` to disable.
-    #[inline]
-    pub fn object_lock_event_hold(
-        mut self,
-        value: impl Into<t::ObjectLockEventHold>,
-    ) -> Self {
-        self.0.input_mut().object_lock_event_hold = Some(value.into());
-        self
-    }
-    /// Specifies the event hold duration in days to apply to the uploaded object. You cannot specify a duration in both days and years.
-    #[inline]
-    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_days = Some(value);
-        self
-    }
-    /// Specifies the event hold duration in years to apply to the uploaded object. You cannot specify a duration in both days and years.
-    #[inline]
-    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
-        self.0.input_mut().object_lock_event_hold_duration_years = Some(value);
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Indicates the checksum type that you want Amazon S3 to use to calculate the object’s checksum value. For more information, see [Checking object integrity in the Amazon S3 User Guide](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
-    #[inline]
-    pub fn checksum_type(mut self, value: impl Into<t::ChecksumType>) -> Self {
-        self.0.input_mut().checksum_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateMultipartUploadOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateMultipartUploadOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateMultipartUploadRequest,
-        t::CreateMultipartUploadOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateMultipartUploadRequest acl(t::ObjectCannedAcl));
+    rt::setter!(into_req CreateMultipartUploadRequest bucket(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest cache_control(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_disposition(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_encoding(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_language(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest content_type(String));
+    rt::setter!(val_opt CreateMultipartUploadRequest expires(rt::DateTime));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_full_control(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_read(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_read_acp(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest grant_write_acp(String));
+    rt::setter!(into_req CreateMultipartUploadRequest key(String));
+    rt::setter!(
+        entries CreateMultipartUploadRequest metadata(String, String) insert_metadata
+    );
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest
+        server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt CreateMultipartUploadRequest storage_class(t::StorageClass));
+    rt::setter!(into_opt CreateMultipartUploadRequest website_redirect_location(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest sse_customer_key(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest ssekms_key_id(String));
+    rt::setter!(into_opt CreateMultipartUploadRequest ssekms_encryption_context(String));
+    rt::setter!(val_opt CreateMultipartUploadRequest bucket_key_enabled(bool));
+    rt::setter!(into_opt CreateMultipartUploadRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt CreateMultipartUploadRequest tagging(String));
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest object_lock_mode(t::ObjectLockMode)
+    );
+    rt::setter!(
+        val_opt CreateMultipartUploadRequest object_lock_retain_until_date(rt::DateTime)
+    );
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest
+        object_lock_legal_hold_status(t::ObjectLockLegalHoldStatus)
+    );
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest
+        object_lock_event_hold(t::ObjectLockEventHold)
+    );
+    rt::setter!(
+        val_opt CreateMultipartUploadRequest object_lock_event_hold_duration_days(i32)
+    );
+    rt::setter!(
+        val_opt CreateMultipartUploadRequest object_lock_event_hold_duration_years(i32)
+    );
+    rt::setter!(into_opt CreateMultipartUploadRequest expected_bucket_owner(String));
+    rt::setter!(
+        into_opt CreateMultipartUploadRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(into_opt CreateMultipartUploadRequest checksum_type(t::ChecksumType));
 }
 /// The `CreateSession` operation.
 ///
@@ -1415,87 +541,12 @@ rt::operation_type!(
     e::CreateSessionError, op::CREATE_SESSION
 );
 impl CreateSession {
-    /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session. If neither session type is allowed, the request will return an Access Denied error. A `ReadWrite` session is capable of executing all the Zonal endpoint API operations on a directory bucket. A `ReadOnly` session is constrained to execute the following Zonal endpoint API operations: `GetObject`, `HeadObject`, `ListObjectsV2`, `GetObjectAttributes`, `ListParts`, and `ListMultipartUploads`.
-    #[inline]
-    pub fn session_mode(mut self, value: impl Into<t::SessionMode>) -> Self {
-        self.0.input_mut().session_mode = Some(value.into());
-        self
-    }
-    /// The name of the bucket that you create a session for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The server-side encryption algorithm to use when you store objects in the directory bucket.
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// If you specify `x-amz-server-side-encryption` with `aws:kms`, you must specify the `x-amz-server-side-encryption-aws-kms-key-id` header with the ID (Key ID or Key ARN) of the KMS symmetric encryption customer managed key to use. Otherwise, you get an HTTP `400 Bad Request` error. Only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Also, if the KMS key doesn't exist in the same account that't issuing the command, you must use the full Key ARN not the Key ID.
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// Specifies the Amazon Web Services KMS Encryption Context as an additional encryption context to use for object encryption. The value of this header is a Base64 encoded string of a UTF-8 encoded JSON, which contains the encryption context as key-value pairs. This value is stored as object metadata and automatically gets passed on to Amazon Web Services KMS for future `GetObject` operations on this object.
-    #[inline]
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_encryption_context = Some(value.into());
-        self
-    }
-    /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using KMS keys (SSE-KMS).
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateSessionOutput, e::CreateSessionError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateSessionOutput, e::CreateSessionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSessionRequest,
-        t::CreateSessionOutput,
-        e::CreateSessionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt CreateSessionRequest session_mode(t::SessionMode));
+    rt::setter!(into_req CreateSessionRequest bucket(String));
+    rt::setter!(
+        into_opt CreateSessionRequest server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt CreateSessionRequest ssekms_key_id(String));
+    rt::setter!(into_opt CreateSessionRequest ssekms_encryption_context(String));
+    rt::setter!(val_opt CreateSessionRequest bucket_key_enabled(bool));
 }

@@ -7,150 +7,97 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted.
-    ///
-    /// Returns the [`DeleteBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted. Returns [`DeleteBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket(&self) -> DeleteBucket {
-        DeleteBucket(rt::Call::new(&self.handle, &op::DELETE_BUCKET))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_analytics_configuration(
         &self,
     ) -> DeleteBucketAnalyticsConfiguration {
-        DeleteBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ANALYTICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_cors(&self) -> DeleteBucketCors {
-        DeleteBucketCors(rt::Call::new(&self.handle, &op::DELETE_BUCKET_CORS))
+        rt::builder(&self.handle)
     }
-    /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3).
-    ///
-    /// Returns the [`DeleteBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3). Returns [`DeleteBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryption {
-        DeleteBucketEncryption(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ENCRYPTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_intelligent_tiering_configuration(
         &self,
     ) -> DeleteBucketIntelligentTieringConfiguration {
-        DeleteBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket.
-    ///
-    /// Returns the [`DeleteBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket. Returns [`DeleteBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_inventory_configuration(
         &self,
     ) -> DeleteBucketInventoryConfiguration {
-        DeleteBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_INVENTORY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration.
-    ///
-    /// Returns the [`DeleteBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration. Returns [`DeleteBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycle {
-        DeleteBucketLifecycle(rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE))
+        rt::builder(&self.handle)
     }
-    /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`DeleteBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`DeleteBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metadata_configuration(
         &self,
     ) -> DeleteBucketMetadataConfiguration {
-        DeleteBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation.
-    ///
-    /// Returns the [`DeleteBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation. Returns [`DeleteBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metadata_table_configuration(
         &self,
     ) -> DeleteBucketMetadataTableConfiguration {
-        DeleteBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
-    ///
-    /// Returns the [`DeleteBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics. Returns [`DeleteBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metrics_configuration(
         &self,
     ) -> DeleteBucketMetricsConfiguration {
-        DeleteBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_ownership_controls(&self) -> DeleteBucketOwnershipControls {
-        DeleteBucketOwnershipControls(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_OWNERSHIP_CONTROLS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the policy of a specified bucket.
-    ///
-    /// Returns the [`DeleteBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the policy of a specified bucket. Returns [`DeleteBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
-        DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
-        DeleteBucketReplication(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
-        DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_website(&self) -> DeleteBucketWebsite {
-        DeleteBucketWebsite(rt::Call::new(&self.handle, &op::DELETE_BUCKET_WEBSITE))
+        rt::builder(&self.handle)
     }
-    /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
-    ///
-    /// Returns the [`DeleteObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes an object from a bucket. The behavior depends on the bucket's versioning state: Returns [`DeleteObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object(&self) -> DeleteObject {
-        DeleteObject(rt::Call::new(&self.handle, &op::DELETE_OBJECT))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteBucket` operation.
@@ -177,50 +124,8 @@ rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
 impl DeleteBucket {
-    /// Specifies the bucket being deleted.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketAnalyticsConfiguration` operation.
 ///
@@ -251,58 +156,11 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl DeleteBucketAnalyticsConfiguration {
-    /// The name of the bucket from which an analytics configuration is deleted.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID that identifies the analytics configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketAnalyticsConfigurationRequest bucket(String));
+    rt::setter!(into_req DeleteBucketAnalyticsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketAnalyticsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketCors` operation.
 ///
@@ -328,52 +186,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_CORS
 );
 impl DeleteBucketCors {
-    /// Specifies the bucket whose `cors` configuration is being deleted.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketCorsRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketCorsRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketEncryption` operation.
 ///
@@ -400,52 +214,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_ENCRYPTION
 );
 impl DeleteBucketEncryption {
-    /// The name of the bucket containing the server-side encryption configuration to delete.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketEncryptionRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketEncryptionRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketIntelligentTieringConfiguration` operation.
 ///
@@ -479,62 +249,14 @@ rt::operation_type!(
     op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl DeleteBucketIntelligentTieringConfiguration {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the S3 Intelligent-Tiering configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteBucketIntelligentTieringConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteBucketIntelligentTieringConfigurationRequest bucket(String)
+    );
+    rt::setter!(into_req DeleteBucketIntelligentTieringConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketIntelligentTieringConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketInventoryConfiguration` operation.
 ///
@@ -570,58 +292,11 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_INVENTORY_CONFIGURATION
 );
 impl DeleteBucketInventoryConfiguration {
-    /// The name of the bucket containing the inventory configuration to delete.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the inventory configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketInventoryConfigurationRequest bucket(String));
+    rt::setter!(into_req DeleteBucketInventoryConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketInventoryConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketLifecycle` operation.
 ///
@@ -648,52 +323,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_LIFECYCLE
 );
 impl DeleteBucketLifecycle {
-    /// The bucket name of the lifecycle to delete.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketLifecycleRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketLifecycleRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketMetadataConfiguration` operation.
 ///
@@ -723,52 +354,10 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METADATA_CONFIGURATION
 );
 impl DeleteBucketMetadataConfiguration {
-    /// The general purpose bucket that you want to remove the metadata configuration from.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketMetadataConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt DeleteBucketMetadataConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketMetadataTableConfiguration` operation.
 ///
@@ -803,56 +392,11 @@ rt::operation_type!(
     op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl DeleteBucketMetadataTableConfiguration {
-    /// The general purpose bucket that you want to remove the metadata table configuration from.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The expected bucket owner of the general purpose bucket that you want to remove the metadata table configuration from.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteBucketMetadataTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketMetadataTableConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt DeleteBucketMetadataTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketMetricsConfiguration` operation.
 ///
@@ -887,58 +431,11 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METRICS_CONFIGURATION
 );
 impl DeleteBucketMetricsConfiguration {
-    /// The name of the bucket containing the metrics configuration to delete.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketMetricsConfigurationRequest bucket(String));
+    rt::setter!(into_req DeleteBucketMetricsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt DeleteBucketMetricsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketOwnershipControls` operation.
 ///
@@ -962,52 +459,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_BUCKET_OWNERSHIP_CONTROLS
 );
 impl DeleteBucketOwnershipControls {
-    /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketOwnershipControlsRequest bucket(String));
+    rt::setter!(
+        into_opt DeleteBucketOwnershipControlsRequest expected_bucket_owner(String)
+    );
 }
 /// The `DeleteBucketPolicy` operation.
 ///
@@ -1034,52 +489,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketPolicyRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketPolicyRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketReplication` operation.
 ///
@@ -1107,52 +518,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_REPLICATION
 );
 impl DeleteBucketReplication {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketReplicationRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketReplicationRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketTagging` operation.
 ///
@@ -1176,52 +543,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
-    /// The bucket that has the tag set to be removed.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketTaggingRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketTaggingRequest expected_bucket_owner(String));
 }
 /// The `DeleteBucketWebsite` operation.
 ///
@@ -1247,52 +570,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_WEBSITE
 );
 impl DeleteBucketWebsite {
-    /// The bucket name for which you want to remove the website configuration.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketWebsiteRequest bucket(String));
+    rt::setter!(into_opt DeleteBucketWebsiteRequest expected_bucket_owner(String));
 }
 /// The `DeleteObject` operation.
 ///
@@ -1336,135 +615,37 @@ rt::operation_type!(
     op::DELETE_OBJECT
 );
 impl DeleteObject {
-    /// The bucket name of the bucket containing the object.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Key name of the object to delete.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled.
-    #[inline]
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mfa = Some(value.into());
-        self
-    }
-    /// Version ID used to reference a specific version of the object.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Indicates whether S3 Object Lock should bypass Governance-mode restrictions to process this operation. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
-    #[inline]
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.0.input_mut().bypass_governance_retention = Some(value);
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Deletes the object if the ETag (entity tag) value provided during the delete operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// If present, the object is deleted only if its modification times matches the provided `Timestamp`. If the `Timestamp` values do not match, the operation returns a `412 Precondition Failed` error. If the `Timestamp` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
-    #[inline]
-    pub fn if_match_last_modified_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_match_last_modified_time = Some(value);
-        self
-    }
-    /// If present, the object is deleted only if its size matches the provided size in bytes. If the `Size` value does not match, the operation returns a `412 Precondition Failed` error. If the `Size` matches or if the object doesn’t exist, the operation returns a `204 Success (No Content)` response.
-    #[inline]
-    pub fn if_match_size(mut self, value: i64) -> Self {
-        self.0.input_mut().if_match_size = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteObjectOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteObjectOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteObjectRequest bucket(String));
+    rt::setter!(into_req DeleteObjectRequest key(String));
+    rt::setter!(into_opt DeleteObjectRequest mfa(String));
+    rt::setter!(into_opt DeleteObjectRequest version_id(String));
+    rt::setter!(into_opt DeleteObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt DeleteObjectRequest bypass_governance_retention(bool));
+    rt::setter!(into_opt DeleteObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt DeleteObjectRequest if_match(String));
+    rt::setter!(val_opt DeleteObjectRequest if_match_last_modified_time(rt::DateTime));
+    rt::setter!(val_opt DeleteObjectRequest if_match_size(i64));
 }
 impl super::Client {
-    /// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates.
-    ///
-    /// Returns the [`DeleteObjectAnnotation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates. Returns [`DeleteObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object_annotation(&self) -> DeleteObjectAnnotation {
-        DeleteObjectAnnotation(
-            rt::Call::new(&self.handle, &op::DELETE_OBJECT_ANNOTATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteObjectTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object_tagging(&self) -> DeleteObjectTagging {
-        DeleteObjectTagging(rt::Call::new(&self.handle, &op::DELETE_OBJECT_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
-    ///
-    /// Returns the [`DeleteObjects`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead. Returns [`DeleteObjects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_objects(&self) -> DeleteObjects {
-        DeleteObjects(rt::Call::new(&self.handle, &op::DELETE_OBJECTS))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeletePublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`DeletePublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
-        DeletePublicAccessBlock(
-            rt::Call::new(&self.handle, &op::DELETE_PUBLIC_ACCESS_BLOCK),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteObjectAnnotation` operation.
@@ -1495,98 +676,13 @@ rt::operation_type!(
     op::DELETE_OBJECT_ANNOTATION
 );
 impl DeleteObjectAnnotation {
-    /// The name of the bucket that contains the object.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The object key.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// The name of the annotation to delete. Annotation names are UTF-8 encoded and cannot start with `aws` or `s3` (case-insensitive).
-    #[inline]
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().annotation_name = value.into();
-        self
-    }
-    /// The version ID of the object.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// If specified, the operation only succeeds if the object's ETag matches the provided value.
-    #[inline]
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().object_if_match = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteObjectAnnotationOutput,
-            e::DeleteObjectAnnotationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteObjectAnnotationOutput,
-        e::DeleteObjectAnnotationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteObjectAnnotationRequest,
-        t::DeleteObjectAnnotationOutput,
-        e::DeleteObjectAnnotationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteObjectAnnotationRequest bucket(String));
+    rt::setter!(into_req DeleteObjectAnnotationRequest key(String));
+    rt::setter!(into_req DeleteObjectAnnotationRequest annotation_name(String));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest version_id(String));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest expected_bucket_owner(String));
+    rt::setter!(into_opt DeleteObjectAnnotationRequest object_if_match(String));
 }
 /// The `DeleteObjectTagging` operation.
 ///
@@ -1616,70 +712,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_OBJECT_TAGGING
 );
 impl DeleteObjectTagging {
-    /// The bucket name containing the objects from which to remove the tags.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The key that identifies the object in the bucket from which to remove all tags.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// The versionId of the object that the tag-set will be removed from.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteObjectTaggingOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteObjectTaggingOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteObjectTaggingRequest,
-        t::DeleteObjectTaggingOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteObjectTaggingRequest bucket(String));
+    rt::setter!(into_req DeleteObjectTaggingRequest key(String));
+    rt::setter!(into_opt DeleteObjectTaggingRequest version_id(String));
+    rt::setter!(into_opt DeleteObjectTaggingRequest expected_bucket_owner(String));
 }
 /// The `DeleteObjects` operation.
 ///
@@ -1723,84 +759,13 @@ rt::operation_type!(
     op::DELETE_OBJECTS
 );
 impl DeleteObjects {
-    /// The bucket name containing the objects to delete.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Container for the request.
-    #[inline]
-    pub fn delete(mut self, value: t::Delete) -> Self {
-        self.0.input_mut().delete = value;
-        self
-    }
-    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. Required to permanently delete a versioned object if versioning is configured with MFA delete enabled.
-    #[inline]
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mfa = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Specifies whether you want to delete this object even if it has a Governance-type Object Lock in place. To use this header, you must have the `s3:BypassGovernanceRetention` permission.
-    #[inline]
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.0.input_mut().bypass_governance_retention = Some(value);
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteObjectsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteObjectsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteObjectsRequest bucket(String));
+    rt::setter!(val_req DeleteObjectsRequest delete(t::Delete));
+    rt::setter!(into_opt DeleteObjectsRequest mfa(String));
+    rt::setter!(into_opt DeleteObjectsRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt DeleteObjectsRequest bypass_governance_retention(bool));
+    rt::setter!(into_opt DeleteObjectsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt DeleteObjectsRequest checksum_algorithm(t::ChecksumAlgorithm));
 }
 /// The `DeletePublicAccessBlock` operation.
 ///
@@ -1824,50 +789,6 @@ rt::operation_type!(
     op::DELETE_PUBLIC_ACCESS_BLOCK
 );
 impl DeletePublicAccessBlock {
-    /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeletePublicAccessBlockRequest bucket(String));
+    rt::setter!(into_opt DeletePublicAccessBlockRequest expected_bucket_owner(String));
 }

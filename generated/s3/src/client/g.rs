@@ -7,146 +7,93 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-    ///
-    /// Returns the [`GetBucketAbac`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html). Returns [`GetBucketAbac`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_abac(&self) -> GetBucketAbac {
-        GetBucketAbac(rt::Call::new(&self.handle, &op::GET_BUCKET_ABAC))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetBucketAccelerateConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketAccelerateConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_accelerate_configuration(
         &self,
     ) -> GetBucketAccelerateConfiguration {
-        GetBucketAccelerateConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_ACCELERATE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetBucketAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_acl(&self) -> GetBucketAcl {
-        GetBucketAcl(rt::Call::new(&self.handle, &op::GET_BUCKET_ACL))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_analytics_configuration(&self) -> GetBucketAnalyticsConfiguration {
-        GetBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_ANALYTICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_cors(&self) -> GetBucketCors {
-        GetBucketCors(rt::Call::new(&self.handle, &op::GET_BUCKET_CORS))
+        rt::builder(&self.handle)
     }
-    /// Returns the default encryption configuration for an Amazon S3 bucket. By default, all buckets have a default encryption configuration that uses server-side encryption with Amazon S3 managed keys (SSE-S3). This operation also returns the [BucketKeyEnabled](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BucketKeyEnabled) and [BlockedEncryptionTypes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BlockedEncryptionTypes) statuses.
-    ///
-    /// Returns the [`GetBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the default encryption configuration for an Amazon S3 bucket. By default, all buckets have a default encryption configuration that uses server-side encryption with Amazon S3 managed keys (SSE-S3). This operation also returns the [BucketKeyEnabled](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BucketKeyEnabled) and [BlockedEncryptionTypes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BlockedEncryptionTypes) statuses. Returns [`GetBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_encryption(&self) -> GetBucketEncryption {
-        GetBucketEncryption(rt::Call::new(&self.handle, &op::GET_BUCKET_ENCRYPTION))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_intelligent_tiering_configuration(
         &self,
     ) -> GetBucketIntelligentTieringConfiguration {
-        GetBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns an S3 Inventory configuration (identified by the inventory configuration ID) from the bucket.
-    ///
-    /// Returns the [`GetBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns an S3 Inventory configuration (identified by the inventory configuration ID) from the bucket. Returns [`GetBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_inventory_configuration(&self) -> GetBucketInventoryConfiguration {
-        GetBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_INVENTORY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** For an updated version of this API, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html). If you configured a bucket lifecycle using the `filter` element, you should see the updated version of this topic. This topic is provided for backward compatibility.
-    ///
-    /// Returns the [`GetBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** For an updated version of this API, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html). If you configured a bucket lifecycle using the `filter` element, you should see the updated version of this topic. This topic is provided for backward compatibility. Returns [`GetBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn get_bucket_lifecycle(&self) -> GetBucketLifecycle {
-        GetBucketLifecycle(rt::Call::new(&self.handle, &op::GET_BUCKET_LIFECYCLE))
+        rt::builder(&self.handle)
     }
-    /// Returns the lifecycle configuration information set on the bucket. For information about lifecycle configuration, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html).
-    ///
-    /// Returns the [`GetBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the lifecycle configuration information set on the bucket. For information about lifecycle configuration, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html). Returns [`GetBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_lifecycle_configuration(&self) -> GetBucketLifecycleConfiguration {
-        GetBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** Using the `GetBucketLocation` operation is no longer a best practice. To return the Region that a bucket resides in, we recommend that you use the [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html) operation instead. For backward compatibility, Amazon S3 continues to support the `GetBucketLocation` operation.
-    ///
-    /// Returns the [`GetBucketLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** Using the `GetBucketLocation` operation is no longer a best practice. To return the Region that a bucket resides in, we recommend that you use the [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html) operation instead. For backward compatibility, Amazon S3 continues to support the `GetBucketLocation` operation. Returns [`GetBucketLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_location(&self) -> GetBucketLocation {
-        GetBucketLocation(rt::Call::new(&self.handle, &op::GET_BUCKET_LOCATION))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetBucketLogging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketLogging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_logging(&self) -> GetBucketLogging {
-        GetBucketLogging(rt::Call::new(&self.handle, &op::GET_BUCKET_LOGGING))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`GetBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`GetBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_metadata_configuration(&self) -> GetBucketMetadataConfiguration {
-        GetBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_METADATA_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** We recommend that you retrieve your S3 Metadata configurations by using the V2 [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `GetBucketMetadataTableConfiguration` API operation.
-    ///
-    /// Returns the [`GetBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** We recommend that you retrieve your S3 Metadata configurations by using the V2 [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `GetBucketMetadataTableConfiguration` API operation. Returns [`GetBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_metadata_table_configuration(
         &self,
     ) -> GetBucketMetadataTableConfiguration {
-        GetBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets a metrics configuration (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
-    ///
-    /// Returns the [`GetBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets a metrics configuration (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics. Returns [`GetBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_metrics_configuration(&self) -> GetBucketMetricsConfiguration {
-        GetBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetBucketNotification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketNotification`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn get_bucket_notification(&self) -> GetBucketNotification {
-        GetBucketNotification(rt::Call::new(&self.handle, &op::GET_BUCKET_NOTIFICATION))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetBucketAbac` operation.
@@ -160,54 +107,8 @@ rt::operation_type!(
     op::GET_BUCKET_ABAC
 );
 impl GetBucketAbac {
-    /// The name of the general purpose bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID of the general purpose bucket's owner.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketAbacOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketAbacOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketAbacRequest, t::GetBucketAbacOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetBucketAbacRequest bucket(String));
+    rt::setter!(into_opt GetBucketAbacRequest expected_bucket_owner(String));
 }
 /// The `GetBucketAccelerateConfiguration` operation.
 ///
@@ -241,68 +142,13 @@ rt::operation_type!(
     op::GET_BUCKET_ACCELERATE_CONFIGURATION
 );
 impl GetBucketAccelerateConfiguration {
-    /// The name of the bucket for which the accelerate configuration is retrieved.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketAccelerateConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketAccelerateConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketAccelerateConfigurationRequest,
-        t::GetBucketAccelerateConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketAccelerateConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketAccelerateConfigurationRequest expected_bucket_owner(String)
+    );
+    rt::setter!(
+        into_opt GetBucketAccelerateConfigurationRequest request_payer(t::RequestPayer)
+    );
 }
 /// The `GetBucketAcl` operation.
 ///
@@ -329,54 +175,8 @@ rt::operation_type!(
     op::GET_BUCKET_ACL
 );
 impl GetBucketAcl {
-    /// Specifies the S3 bucket whose ACL is being requested.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketAclOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketAclOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketAclRequest, t::GetBucketAclOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetBucketAclRequest bucket(String));
+    rt::setter!(into_opt GetBucketAclRequest expected_bucket_owner(String));
 }
 /// The `GetBucketAnalyticsConfiguration` operation.
 ///
@@ -408,68 +208,11 @@ rt::operation_type!(
     op::GET_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl GetBucketAnalyticsConfiguration {
-    /// The name of the bucket from which an analytics configuration is retrieved.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID that identifies the analytics configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketAnalyticsConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketAnalyticsConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketAnalyticsConfigurationRequest,
-        t::GetBucketAnalyticsConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketAnalyticsConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketAnalyticsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketAnalyticsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketCors` operation.
 ///
@@ -499,54 +242,8 @@ rt::operation_type!(
     op::GET_BUCKET_CORS
 );
 impl GetBucketCors {
-    /// The bucket name for which to get the cors configuration.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketCorsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketCorsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketCorsRequest, t::GetBucketCorsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetBucketCorsRequest bucket(String));
+    rt::setter!(into_opt GetBucketCorsRequest expected_bucket_owner(String));
 }
 /// The `GetBucketEncryption` operation.
 ///
@@ -577,58 +274,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_ENCRYPTION
 );
 impl GetBucketEncryption {
-    /// The name of the bucket from which the server-side encryption configuration is retrieved.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketEncryptionOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketEncryptionOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketEncryptionRequest,
-        t::GetBucketEncryptionOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketEncryptionRequest bucket(String));
+    rt::setter!(into_opt GetBucketEncryptionRequest expected_bucket_owner(String));
 }
 /// The `GetBucketIntelligentTieringConfiguration` operation.
 ///
@@ -663,68 +310,12 @@ rt::operation_type!(
     op::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl GetBucketIntelligentTieringConfiguration {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the S3 Intelligent-Tiering configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketIntelligentTieringConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketIntelligentTieringConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketIntelligentTieringConfigurationRequest,
-        t::GetBucketIntelligentTieringConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketIntelligentTieringConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketIntelligentTieringConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketIntelligentTieringConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketInventoryConfiguration` operation.
 ///
@@ -759,68 +350,11 @@ rt::operation_type!(
     op::GET_BUCKET_INVENTORY_CONFIGURATION
 );
 impl GetBucketInventoryConfiguration {
-    /// The name of the bucket containing the inventory configuration to retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the inventory configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketInventoryConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketInventoryConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketInventoryConfigurationRequest,
-        t::GetBucketInventoryConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketInventoryConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketInventoryConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketInventoryConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketLifecycle` operation.
 ///
@@ -857,58 +391,8 @@ rt::operation_type!(
     t::GetBucketLifecycleOutput, rt::NoErrors, op::GET_BUCKET_LIFECYCLE
 );
 impl GetBucketLifecycle {
-    /// The name of the bucket for which to get the lifecycle information.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketLifecycleOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketLifecycleOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketLifecycleRequest,
-        t::GetBucketLifecycleOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketLifecycleRequest bucket(String));
+    rt::setter!(into_opt GetBucketLifecycleRequest expected_bucket_owner(String));
 }
 /// The `GetBucketLifecycleConfiguration` operation.
 ///
@@ -949,62 +433,10 @@ rt::operation_type!(
     op::GET_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl GetBucketLifecycleConfiguration {
-    /// The name of the bucket for which to get the lifecycle information.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketLifecycleConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketLifecycleConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketLifecycleConfigurationRequest,
-        t::GetBucketLifecycleConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketLifecycleConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketLifecycleConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketLocation` operation.
 ///
@@ -1038,58 +470,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_LOCATION
 );
 impl GetBucketLocation {
-    /// The name of the bucket for which to get the location.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketLocationOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketLocationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketLocationRequest,
-        t::GetBucketLocationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketLocationRequest bucket(String));
+    rt::setter!(into_opt GetBucketLocationRequest expected_bucket_owner(String));
 }
 /// The `GetBucketLogging` operation.
 ///
@@ -1115,54 +497,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_LOGGING
 );
 impl GetBucketLogging {
-    /// The bucket name for which to get the logging information.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketLoggingOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketLoggingOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketLoggingRequest, t::GetBucketLoggingOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetBucketLoggingRequest bucket(String));
+    rt::setter!(into_opt GetBucketLoggingRequest expected_bucket_owner(String));
 }
 /// The `GetBucketMetadataConfiguration` operation.
 ///
@@ -1193,62 +529,10 @@ rt::operation_type!(
     op::GET_BUCKET_METADATA_CONFIGURATION
 );
 impl GetBucketMetadataConfiguration {
-    /// The general purpose bucket that corresponds to the metadata configuration that you want to retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketMetadataConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketMetadataConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketMetadataConfigurationRequest,
-        t::GetBucketMetadataConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketMetadataConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketMetadataConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketMetadataTableConfiguration` operation.
 ///
@@ -1283,62 +567,10 @@ rt::operation_type!(
     op::GET_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl GetBucketMetadataTableConfiguration {
-    /// The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The expected owner of the general purpose bucket that you want to retrieve the metadata table configuration for.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketMetadataTableConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketMetadataTableConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketMetadataTableConfigurationRequest,
-        t::GetBucketMetadataTableConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketMetadataTableConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketMetadataTableConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketMetricsConfiguration` operation.
 ///
@@ -1374,68 +606,11 @@ rt::operation_type!(
     op::GET_BUCKET_METRICS_CONFIGURATION
 );
 impl GetBucketMetricsConfiguration {
-    /// The name of the bucket containing the metrics configuration to retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketMetricsConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketMetricsConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketMetricsConfigurationRequest,
-        t::GetBucketMetricsConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketMetricsConfigurationRequest bucket(String));
+    rt::setter!(into_req GetBucketMetricsConfigurationRequest id(String));
+    rt::setter!(
+        into_opt GetBucketMetricsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `GetBucketNotification` operation.
 ///
@@ -1455,60 +630,810 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_NOTIFICATION
 );
 impl GetBucketNotification {
-    /// The name of the bucket for which to get the notification configuration.
+    rt::setter!(into_req GetBucketNotificationConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketNotificationConfigurationRequest expected_bucket_owner(String)
+    );
+}
+impl super::Client {
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketNotificationConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
+    pub fn get_bucket_notification_configuration(
+        &self,
+    ) -> GetBucketNotificationConfiguration {
+        rt::builder(&self.handle)
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
+    pub fn get_bucket_ownership_controls(&self) -> GetBucketOwnershipControls {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// Returns the policy of a specified bucket. Returns [`GetBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::NotificationConfigurationDeprecated>,
-    > {
-        self.0.send()
+    pub fn get_bucket_policy(&self) -> GetBucketPolicy {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::NotificationConfigurationDeprecated> {
-        self.0.send_blocking()
+    pub fn get_bucket_policy_status(&self) -> GetBucketPolicyStatus {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn get_bucket_replication(&self) -> GetBucketReplication {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketRequestPayment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn get_bucket_request_payment(&self) -> GetBucketRequestPayment {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
+    pub fn get_bucket_tagging(&self) -> GetBucketTagging {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_versioning(&self) -> GetBucketVersioning {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_website(&self) -> GetBucketWebsite {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves an object from Amazon S3. Returns [`GetObject`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object(&self) -> GetObject {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectAcl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_acl(&self) -> GetObjectAcl {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves an annotation from an Amazon S3 object. To use this operation, you must have the `s3:GetObjectAnnotation` permission. Returns [`GetObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_annotation(&self) -> GetObjectAnnotation {
+        rt::builder(&self.handle)
+    }
+    /// Retrieves all of the metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata. Returns [`GetObjectAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_attributes(&self) -> GetObjectAttributes {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectLegalHold`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_legal_hold(&self) -> GetObjectLegalHold {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectLockConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_lock_configuration(&self) -> GetObjectLockConfiguration {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectRetention`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_retention(&self) -> GetObjectRetention {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetBucketNotificationConfiguration` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the notification configuration of a bucket.
+///
+/// If notifications are not enabled on the bucket, the action returns an empty `NotificationConfiguration` element.
+///
+/// By default, you must be the bucket owner to read the notification configuration of a bucket. However, the bucket owner can use a bucket policy to grant permission to other users to read this configuration with the `s3:GetBucketNotification` permission.
+///
+/// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+///
+/// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+///
+/// For more information about setting and reading the notification configuration on a bucket, see [Setting Up Notification of Bucket Events](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html). For more information about bucket policies, see [Using Bucket Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
+///
+/// The following action is related to `GetBucketNotification`:
+///
+/// - [PutBucketNotification](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotification.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketNotificationConfiguration(
+    pub(crate) rt::Call<
         t::GetBucketNotificationConfigurationRequest,
-        t::NotificationConfigurationDeprecated,
+        t::NotificationConfiguration,
         rt::NoErrors,
-    > {
-        self.0
+    >,
+);
+rt::operation_type!(
+    GetBucketNotificationConfiguration, t::GetBucketNotificationConfigurationRequest,
+    t::NotificationConfiguration, rt::NoErrors, op::GET_BUCKET_NOTIFICATION_CONFIGURATION
+);
+impl GetBucketNotificationConfiguration {
+    rt::setter!(into_req GetBucketNotificationConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketNotificationConfigurationRequest expected_bucket_owner(String)
+    );
+}
+/// The `GetBucketOwnershipControls` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Retrieves `OwnershipControls` for an Amazon S3 bucket. To use this operation, you must have the `s3:GetBucketOwnershipControls` permission. For more information about Amazon S3 permissions, see [Specifying permissions in a policy](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html).
+///
+/// **Note:** A bucket doesn't have `OwnershipControls` settings in the following cases:
+///
+/// - The bucket was created before the `BucketOwnerEnforced` ownership setting was introduced and you've never explicitly applied this value
+/// - You've manually deleted the bucket ownership control value using the `DeleteBucketOwnershipControls` API operation.
+///
+/// By default, Amazon S3 sets `OwnershipControls` for all newly created buckets.
+///
+/// For information about Amazon S3 Object Ownership, see [Using Object Ownership](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
+///
+/// The following operations are related to `GetBucketOwnershipControls`:
+///
+/// - PutBucketOwnershipControls
+/// - DeleteBucketOwnershipControls
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketOwnershipControls(
+    pub(crate) rt::Call<
+        t::GetBucketOwnershipControlsRequest,
+        t::GetBucketOwnershipControlsOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketOwnershipControls, t::GetBucketOwnershipControlsRequest,
+    t::GetBucketOwnershipControlsOutput, rt::NoErrors, op::GET_BUCKET_OWNERSHIP_CONTROLS
+);
+impl GetBucketOwnershipControls {
+    rt::setter!(into_req GetBucketOwnershipControlsRequest bucket(String));
+    rt::setter!(
+        into_opt GetBucketOwnershipControlsRequest expected_bucket_owner(String)
+    );
+}
+/// The `GetBucketPolicy` operation.
+///
+/// Returns the policy of a specified bucket.
+///
+/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
+///
+/// - **Permissions**: If you are using an identity other than the root user of the Amazon Web Services account that owns the bucket, the calling identity must both have the `GetBucketPolicy` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation. If you don't have `GetBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error. **Important:** To ensure that bucket owners don't inadvertently lock themselves out of their own buckets, the root principal in a bucket owner's Amazon Web Services account can perform the `GetBucketPolicy`, `PutBucketPolicy`, and `DeleteBucketPolicy` API actions, even if their bucket policy explicitly denies the root principal's access. Bucket owner root principals can only be blocked from performing these API actions by VPC endpoint policies and Amazon Web Services Organizations policies.
+///   - **General purpose bucket permissions** - The `s3:GetBucketPolicy` permission is required in a policy. For more information about general purpose buckets bucket policies, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
+///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:GetBucketPolicy` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
+/// - **Example bucket policies**: **General purpose buckets example bucket policies** - See [Bucket policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User Guide*. **Directory bucket example bucket policies** - See [Example bucket policies for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-example-bucket-policies.html) in the *Amazon S3 User Guide*.
+/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
+///
+/// The following action is related to `GetBucketPolicy`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketPolicy(
+    pub(crate) rt::Call<
+        t::GetBucketPolicyRequest,
+        t::GetBucketPolicyOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketPolicy, t::GetBucketPolicyRequest, t::GetBucketPolicyOutput, rt::NoErrors,
+    op::GET_BUCKET_POLICY
+);
+impl GetBucketPolicy {
+    rt::setter!(into_req GetBucketPolicyRequest bucket(String));
+    rt::setter!(into_opt GetBucketPolicyRequest expected_bucket_owner(String));
+}
+/// The `GetBucketPolicyStatus` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Retrieves the policy status for an Amazon S3 bucket, indicating whether the bucket is public. In order to use this operation, you must have the `s3:GetBucketPolicyStatus` permission. For more information about Amazon S3 permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html).
+///
+/// For more information about when Amazon S3 considers a bucket public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+///
+/// The following operations are related to `GetBucketPolicyStatus`:
+///
+/// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
+/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html)
+/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html)
+/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketPolicyStatus(
+    pub(crate) rt::Call<
+        t::GetBucketPolicyStatusRequest,
+        t::GetBucketPolicyStatusOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketPolicyStatus, t::GetBucketPolicyStatusRequest,
+    t::GetBucketPolicyStatusOutput, rt::NoErrors, op::GET_BUCKET_POLICY_STATUS
+);
+impl GetBucketPolicyStatus {
+    rt::setter!(into_req GetBucketPolicyStatusRequest bucket(String));
+    rt::setter!(into_opt GetBucketPolicyStatusRequest expected_bucket_owner(String));
+}
+/// The `GetBucketReplication` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the replication configuration of a bucket.
+///
+/// **Note:** It can take a while to propagate the put or delete a replication configuration to all Amazon S3 systems. Therefore, a get request soon after put or delete can return a wrong result.
+///
+/// For information about replication configuration, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
+///
+/// This action requires permissions for the `s3:GetReplicationConfiguration` action. For more information about permissions, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
+///
+/// If you include the `Filter` element in a replication configuration, you must also include the `DeleteMarkerReplication` and `Priority` elements. The response also returns those elements.
+///
+/// For information about `GetBucketReplication` errors, see [List of replication-related error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ReplicationErrorCodeList)
+///
+/// The following operations are related to `GetBucketReplication`:
+///
+/// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html)
+/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketReplication(
+    pub(crate) rt::Call<
+        t::GetBucketReplicationRequest,
+        t::GetBucketReplicationOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketReplication, t::GetBucketReplicationRequest, t::GetBucketReplicationOutput,
+    rt::NoErrors, op::GET_BUCKET_REPLICATION
+);
+impl GetBucketReplication {
+    rt::setter!(into_req GetBucketReplicationRequest bucket(String));
+    rt::setter!(into_opt GetBucketReplicationRequest expected_bucket_owner(String));
+}
+/// The `GetBucketRequestPayment` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the request payment configuration of a bucket. To use this version of the operation, you must be the bucket owner. For more information, see [Requester Pays Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/RequesterPaysBuckets.html).
+///
+/// The following operations are related to `GetBucketRequestPayment`:
+///
+/// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketRequestPayment(
+    pub(crate) rt::Call<
+        t::GetBucketRequestPaymentRequest,
+        t::GetBucketRequestPaymentOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketRequestPayment, t::GetBucketRequestPaymentRequest,
+    t::GetBucketRequestPaymentOutput, rt::NoErrors, op::GET_BUCKET_REQUEST_PAYMENT
+);
+impl GetBucketRequestPayment {
+    rt::setter!(into_req GetBucketRequestPaymentRequest bucket(String));
+    rt::setter!(into_opt GetBucketRequestPaymentRequest expected_bucket_owner(String));
+}
+/// The `GetBucketTagging` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the tag set associated with the general purpose bucket.
+///
+/// To use this operation, you must have permission to perform the `s3:GetBucketTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
+///
+/// `GetBucketTagging` has the following special error:
+///
+/// - Error code: `NoSuchTagSet`
+///   - Description: There is no tag set associated with the bucket.
+///
+/// The following operations are related to `GetBucketTagging`:
+///
+/// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html)
+/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketTagging(
+    pub(crate) rt::Call<
+        t::GetBucketTaggingRequest,
+        t::GetBucketTaggingOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketTagging, t::GetBucketTaggingRequest, t::GetBucketTaggingOutput,
+    rt::NoErrors, op::GET_BUCKET_TAGGING
+);
+impl GetBucketTagging {
+    rt::setter!(into_req GetBucketTaggingRequest bucket(String));
+    rt::setter!(into_opt GetBucketTaggingRequest expected_bucket_owner(String));
+}
+/// The `GetBucketVersioning` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the versioning state of a bucket.
+///
+/// To retrieve the versioning state of a bucket, you must be the bucket owner.
+///
+/// This implementation also returns the MFA Delete status of the versioning state. If the MFA Delete status is `enabled`, the bucket owner must use an authentication device to change the versioning state of the bucket.
+///
+/// The following operations are related to `GetBucketVersioning`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
+/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketVersioning(
+    pub(crate) rt::Call<
+        t::GetBucketVersioningRequest,
+        t::GetBucketVersioningOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketVersioning, t::GetBucketVersioningRequest, t::GetBucketVersioningOutput,
+    rt::NoErrors, op::GET_BUCKET_VERSIONING
+);
+impl GetBucketVersioning {
+    rt::setter!(into_req GetBucketVersioningRequest bucket(String));
+    rt::setter!(into_opt GetBucketVersioningRequest expected_bucket_owner(String));
+}
+/// The `GetBucketWebsite` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the website configuration for a bucket. To host website on Amazon S3, you can configure a bucket as website by adding a website configuration. For more information about hosting websites, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
+///
+/// This GET action requires the `S3:GetBucketWebsite` permission. By default, only the bucket owner can read the bucket website configuration. However, bucket owners can allow other users to read the website configuration by writing a bucket policy granting them the `S3:GetBucketWebsite` permission.
+///
+/// The following operations are related to `GetBucketWebsite`:
+///
+/// - [DeleteBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketWebsite.html)
+/// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketWebsite(
+    pub(crate) rt::Call<
+        t::GetBucketWebsiteRequest,
+        t::GetBucketWebsiteOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketWebsite, t::GetBucketWebsiteRequest, t::GetBucketWebsiteOutput,
+    rt::NoErrors, op::GET_BUCKET_WEBSITE
+);
+impl GetBucketWebsite {
+    rt::setter!(into_req GetBucketWebsiteRequest bucket(String));
+    rt::setter!(into_opt GetBucketWebsiteRequest expected_bucket_owner(String));
+}
+/// The `GetObject` operation.
+///
+/// Retrieves an object from Amazon S3.
+///
+/// In the `GetObject` request, specify the full key name for the object.
+///
+/// **General purpose buckets** - Both the virtual-hosted-style requests and the path-style requests are supported. For a virtual hosted-style request example, if you have the object `photos/2006/February/sample.jpg`, specify the object key name as `/photos/2006/February/sample.jpg`. For a path-style request example, if you have the object `photos/2006/February/sample.jpg` in the bucket named `examplebucket`, specify the object key name as `/examplebucket/photos/2006/February/sample.jpg`. For more information about request types, see [HTTP Host Header Bucket Specification](https://docs.aws.amazon.com/AmazonS3/latest/dev/VirtualHosting.html#VirtualHostingSpecifyBucket) in the *Amazon S3 User Guide*.
+///
+/// **Directory buckets** - Only virtual-hosted-style requests are supported. For a virtual hosted-style request example, if you have the object `photos/2006/February/sample.jpg` in the bucket named `amzn-s3-demo-bucket--usw2-az1--x-s3`, specify the object key name as `/photos/2006/February/sample.jpg`. Also, when you make requests to this API operation, your requests are sent to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://bucket-name.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
+///
+/// - **Permissions**:
+///   - **General purpose bucket permissions** - You must have the required permissions in a policy. To use `GetObject`, you must have the `READ` access to the object (or version). If you grant `READ` access to the anonymous user, the `GetObject` operation returns the object without using an authorization header. For more information, see [Specifying permissions in a policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) in the *Amazon S3 User Guide*. If you include a `versionId` in your request header, you must have the `s3:GetObjectVersion` permission to access a specific version of an object. The `s3:GetObject` permission is not required in this scenario. If you request the current version of an object without a specific `versionId` in the request header, only the `s3:GetObject` permission is required. The `s3:GetObjectVersion` permission is not required in this scenario. If the object that you request doesn’t exist, the error that Amazon S3 returns depends on whether you also have the `s3:ListBucket` permission.
+///     - If you have the `s3:ListBucket` permission on the bucket, Amazon S3 returns an HTTP status code `404 Not Found` error.
+///     - If you don’t have the `s3:ListBucket` permission, Amazon S3 returns an HTTP status code `403 Access Denied` error.
+///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) . If the object is encrypted using SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key.
+/// - **Storage classes**: If the object you are retrieving is stored in the S3 Glacier Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3 Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier, before you can retrieve the object you must first restore a copy using [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html). Otherwise, this operation returns an `InvalidObjectState` error. For information about restoring archived objects, see [Restoring Archived Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/restoring-objects.html) in the *Amazon S3 User Guide*. **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. Unsupported storage class values won't write a destination object and will respond with the HTTP status code `400 Bad Request`.
+/// - **Encryption**: Encryption request headers, like `x-amz-server-side-encryption`, should not be sent for the `GetObject` requests, if your object uses server-side encryption with Amazon S3 managed encryption keys (SSE-S3), server-side encryption with Key Management Service (KMS) keys (SSE-KMS), or dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS). If you include the header in your `GetObject` requests for the object that uses these types of keys, you’ll get an HTTP `400 Bad Request` error. **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS. SSE-C isn't supported. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*.
+/// - **Overriding response header values through the request**: There are times when you want to override certain response header values of a `GetObject` response. For example, you might override the `Content-Disposition` response header value through your `GetObject` request. You can override values for a set of response headers. These modified response header values are included only in a successful response, that is, when the HTTP status code `200 OK` is returned. The headers you can override using the following query parameters in the request are a subset of the headers that Amazon S3 accepts when you create an object. The response headers that you can override for the `GetObject` response are `Cache-Control`, `Content-Disposition`, `Content-Encoding`, `Content-Language`, `Content-Type`, and `Expires`. To override values for a set of response headers in the `GetObject` response, you can use the following query parameters in the request.
+///   - `response-cache-control`
+///   - `response-content-disposition`
+///   - `response-content-encoding`
+///   - `response-content-language`
+///   - `response-content-type`
+///   - `response-expires`
+///
+///   **Note:** When you use these parameters, you must sign the request by using either an Authorization header or a presigned URL. These parameters cannot be used with an unsigned (anonymous) request.
+/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+///
+/// The following operations are related to `GetObject`:
+///
+/// - [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html)
+/// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObject(
+    pub(crate) rt::Call<t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError>,
+);
+rt::operation_type!(
+    GetObject, t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError, op::GET_OBJECT
+);
+impl GetObject {
+    rt::setter!(into_req GetObjectRequest bucket(String));
+    rt::setter!(into_opt GetObjectRequest if_match(String));
+    rt::setter!(val_opt GetObjectRequest if_modified_since(rt::DateTime));
+    rt::setter!(into_opt GetObjectRequest if_none_match(String));
+    rt::setter!(val_opt GetObjectRequest if_unmodified_since(rt::DateTime));
+    rt::setter!(into_req GetObjectRequest key(String));
+    rt::setter!(into_opt GetObjectRequest range(String));
+    rt::setter!(into_opt GetObjectRequest response_cache_control(String));
+    rt::setter!(into_opt GetObjectRequest response_content_disposition(String));
+    rt::setter!(into_opt GetObjectRequest response_content_encoding(String));
+    rt::setter!(into_opt GetObjectRequest response_content_language(String));
+    rt::setter!(into_opt GetObjectRequest response_content_type(String));
+    rt::setter!(val_opt GetObjectRequest response_expires(rt::DateTime));
+    rt::setter!(into_opt GetObjectRequest version_id(String));
+    rt::setter!(into_opt GetObjectRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt GetObjectRequest sse_customer_key(String));
+    rt::setter!(into_opt GetObjectRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt GetObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt GetObjectRequest part_number(i32));
+    rt::setter!(into_opt GetObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt GetObjectRequest checksum_mode(t::ChecksumMode));
+}
+/// The `GetObjectAcl` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the access control list (ACL) of an object. To use this operation, you must have `s3:GetObjectAcl` permissions or `READ_ACP` access to the object. For more information, see [Mapping of ACL permissions and access policy permissions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#acl-access-policy-permission-mapping) in the *Amazon S3 User Guide*
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// By default, GET returns ACL information about the current version of an object. To return ACL information about a different version, use the versionId subresource.
+///
+/// **Note:** If your bucket uses the bucket owner enforced setting for S3 Object Ownership, requests to read ACLs are still supported and return the `bucket-owner-full-control` ACL with the owner being the account that created the bucket. For more information, see [Controlling object ownership and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
+///
+/// The following operations are related to `GetObjectAcl`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
+/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
+/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectAcl(
+    pub(crate) rt::Call<
+        t::GetObjectAclRequest,
+        t::GetObjectAclOutput,
+        e::GetObjectAclError,
+    >,
+);
+rt::operation_type!(
+    GetObjectAcl, t::GetObjectAclRequest, t::GetObjectAclOutput, e::GetObjectAclError,
+    op::GET_OBJECT_ACL
+);
+impl GetObjectAcl {
+    rt::setter!(into_req GetObjectAclRequest bucket(String));
+    rt::setter!(into_req GetObjectAclRequest key(String));
+    rt::setter!(into_opt GetObjectAclRequest version_id(String));
+    rt::setter!(into_opt GetObjectAclRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectAclRequest expected_bucket_owner(String));
+}
+/// The `GetObjectAnnotation` operation.
+///
+/// Retrieves an annotation from an Amazon S3 object. To use this operation, you must have the `s3:GetObjectAnnotation` permission.
+///
+/// If checksum mode is enabled via the `x-amz-checksum-mode` header, Amazon S3 returns the stored checksum in the response headers for client-side validation.
+///
+/// **Note:** Annotations are not supported by the following features: S3 Inventory Reports, API Gateway, S3 Storage Lens, Amazon S3 File Gateway, Amazon FSx, S3 on Outposts, and S3 Express One Zone (directory buckets).
+///
+/// The following operations are related to `GetObjectAnnotation`:
+///
+/// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
+/// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
+/// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
+pub struct GetObjectAnnotation(
+    pub(crate) rt::Call<
+        t::GetObjectAnnotationRequest,
+        t::GetObjectAnnotationOutput,
+        e::GetObjectAnnotationError,
+    >,
+);
+rt::operation_type!(
+    GetObjectAnnotation, t::GetObjectAnnotationRequest, t::GetObjectAnnotationOutput,
+    e::GetObjectAnnotationError, op::GET_OBJECT_ANNOTATION
+);
+impl GetObjectAnnotation {
+    rt::setter!(into_req GetObjectAnnotationRequest bucket(String));
+    rt::setter!(into_req GetObjectAnnotationRequest key(String));
+    rt::setter!(into_req GetObjectAnnotationRequest annotation_name(String));
+    rt::setter!(into_opt GetObjectAnnotationRequest version_id(String));
+    rt::setter!(into_opt GetObjectAnnotationRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectAnnotationRequest expected_bucket_owner(String));
+    rt::setter!(into_opt GetObjectAnnotationRequest checksum_mode(t::ChecksumMode));
+}
+/// The `GetObjectAttributes` operation.
+///
+/// Retrieves all of the metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
+///
+/// `GetObjectAttributes` combines the functionality of `HeadObject` and `ListParts`. All of the data returned with both of those individual calls can be returned with a single call to `GetObjectAttributes`.
+///
+/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
+///
+/// - **Permissions**:
+///   - **General purpose bucket permissions** - To use `GetObjectAttributes`, you must have READ access to the object. The other permissions that you need to use this operation depend on whether the bucket is versioned and if a version ID is passed in the `GetObjectAttributes` request.
+///     - If you pass a version ID in your request, you need both the `s3:GetObjectVersion` and `s3:GetObjectVersionAttributes` permissions.
+///     - If you do not pass a version ID in your request, you need the `s3:GetObject` and `s3:GetObjectAttributes` permissions.
+///
+///     For more information, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) in the *Amazon S3 User Guide*. If the object that you request does not exist, the error Amazon S3 returns depends on whether you also have the `s3:ListBucket` permission.
+///     - If you have the `s3:ListBucket` permission on the bucket, Amazon S3 returns an HTTP status code `404 Not Found` ("no such key") error.
+///     - If you don't have the `s3:ListBucket` permission, Amazon S3 returns an HTTP status code `403 Forbidden` ("access denied") error.
+///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) . If the object is encrypted with SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key.
+/// - **Encryption**: **Note:** Encryption request headers, like `x-amz-server-side-encryption`, should not be sent for `HEAD` requests if your object uses server-side encryption with Key Management Service (KMS) keys (SSE-KMS), dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS), or server-side encryption with Amazon S3 managed encryption keys (SSE-S3). The `x-amz-server-side-encryption` header is used when you `PUT` an object to S3 and want to specify the encryption method. If you include this header in a `GET` request for an object that uses these types of keys, you’ll get an HTTP `400 Bad Request` error. It's because the encryption method can't be changed when you retrieve the object. If you encrypted an object when you stored the object in Amazon S3 by using server-side encryption with customer-provided encryption keys (SSE-C), then when you retrieve the metadata from the object, you must use the following headers. These headers provide the server with the encryption key required to retrieve the object's metadata. The headers are:
+///   - `x-amz-server-side-encryption-customer-algorithm`
+///   - `x-amz-server-side-encryption-customer-key`
+///   - `x-amz-server-side-encryption-customer-key-MD5`
+///
+///   For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*. **Note:** **Directory bucket permissions** - For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your `CreateSession` requests or `PUT` object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*. For more information about the encryption overriding behaviors in directory buckets, see [Specifying server-side encryption with KMS for new object uploads](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html).
+/// - **Versioning**: **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the `null` value of the version ID is supported by directory buckets. You can only specify `null` to the `versionId` query parameter in the request.
+/// - **Conditional request headers**: Consider the following when using request headers:
+///   - If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows, then Amazon S3 returns the HTTP status code `200 OK` and the data requested:
+///     - `If-Match` condition evaluates to `true`.
+///     - `If-Unmodified-Since` condition evaluates to `false`.
+///
+///     For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+///   - If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows, then Amazon S3 returns the HTTP status code `304 Not Modified`:
+///     - `If-None-Match` condition evaluates to `false`.
+///     - `If-Modified-Since` condition evaluates to `true`.
+///
+///     For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
+/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+///
+/// The following actions are related to `GetObjectAttributes`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+/// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
+/// - [GetObjectLegalHold](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectLegalHold.html)
+/// - [GetObjectLockConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectLockConfiguration.html)
+/// - [GetObjectRetention](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectRetention.html)
+/// - [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html)
+/// - [HeadObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html)
+/// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectAttributes(
+    pub(crate) rt::Call<
+        t::GetObjectAttributesRequest,
+        t::GetObjectAttributesOutput,
+        e::GetObjectAttributesError,
+    >,
+);
+rt::operation_type!(
+    GetObjectAttributes, t::GetObjectAttributesRequest, t::GetObjectAttributesOutput,
+    e::GetObjectAttributesError, op::GET_OBJECT_ATTRIBUTES
+);
+impl GetObjectAttributes {
+    rt::setter!(into_req GetObjectAttributesRequest bucket(String));
+    rt::setter!(into_req GetObjectAttributesRequest key(String));
+    rt::setter!(into_opt GetObjectAttributesRequest version_id(String));
+    rt::setter!(val_opt GetObjectAttributesRequest max_parts(i32));
+    rt::setter!(val_opt GetObjectAttributesRequest part_number_marker(i32));
+    rt::setter!(into_opt GetObjectAttributesRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt GetObjectAttributesRequest sse_customer_key(String));
+    rt::setter!(into_opt GetObjectAttributesRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt GetObjectAttributesRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectAttributesRequest expected_bucket_owner(String));
+    rt::setter!(
+        items GetObjectAttributesRequest object_attributes(t::ObjectAttributes)
+        push_object_attributes
+    );
+}
+/// The `GetObjectLegalHold` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Gets an object's current legal hold status. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// The following action is related to `GetObjectLegalHold`:
+///
+/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectLegalHold(
+    pub(crate) rt::Call<
+        t::GetObjectLegalHoldRequest,
+        t::GetObjectLegalHoldOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetObjectLegalHold, t::GetObjectLegalHoldRequest, t::GetObjectLegalHoldOutput,
+    rt::NoErrors, op::GET_OBJECT_LEGAL_HOLD
+);
+impl GetObjectLegalHold {
+    rt::setter!(into_req GetObjectLegalHoldRequest bucket(String));
+    rt::setter!(into_req GetObjectLegalHoldRequest key(String));
+    rt::setter!(into_opt GetObjectLegalHoldRequest version_id(String));
+    rt::setter!(into_opt GetObjectLegalHoldRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectLegalHoldRequest expected_bucket_owner(String));
+}
+/// The `GetObjectLockConfiguration` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Gets the Object Lock configuration for a bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+///
+/// The following action is related to `GetObjectLockConfiguration`:
+///
+/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectLockConfiguration(
+    pub(crate) rt::Call<
+        t::GetObjectLockConfigurationRequest,
+        t::GetObjectLockConfigurationOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetObjectLockConfiguration, t::GetObjectLockConfigurationRequest,
+    t::GetObjectLockConfigurationOutput, rt::NoErrors, op::GET_OBJECT_LOCK_CONFIGURATION
+);
+impl GetObjectLockConfiguration {
+    rt::setter!(into_req GetObjectLockConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt GetObjectLockConfigurationRequest expected_bucket_owner(String)
+    );
+}
+/// The `GetObjectRetention` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Retrieves an object's retention settings. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// The following action is related to `GetObjectRetention`:
+///
+/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectRetention(
+    pub(crate) rt::Call<
+        t::GetObjectRetentionRequest,
+        t::GetObjectRetentionOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetObjectRetention, t::GetObjectRetentionRequest, t::GetObjectRetentionOutput,
+    rt::NoErrors, op::GET_OBJECT_RETENTION
+);
+impl GetObjectRetention {
+    rt::setter!(into_req GetObjectRetentionRequest bucket(String));
+    rt::setter!(into_req GetObjectRetentionRequest key(String));
+    rt::setter!(into_opt GetObjectRetentionRequest version_id(String));
+    rt::setter!(into_opt GetObjectRetentionRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectRetentionRequest expected_bucket_owner(String));
+}
+impl super::Client {
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_tagging(&self) -> GetObjectTagging {
+        rt::builder(&self.handle)
     }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectTorrent`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_torrent(&self) -> GetObjectTorrent {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`GetPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
+        rt::builder(&self.handle)
+    }
+}
+/// The `GetObjectTagging` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the tag-set of an object. You send the GET request against the tagging subresource associated with the object.
+///
+/// To use this operation, you must have permission to perform the `s3:GetObjectTagging` action. By default, the GET action returns information about current version of an object. For a versioned bucket, you can have multiple versions of an object in your bucket. To retrieve tags of any other version, use the versionId query parameter. You also need permission for the `s3:GetObjectVersionTagging` action.
+///
+/// By default, the bucket owner has this permission and can grant this permission to others.
+///
+/// For information about the Amazon S3 object tagging feature, see [Object Tagging](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-tagging.html).
+///
+/// The following actions are related to `GetObjectTagging`:
+///
+/// - [DeleteObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html)
+/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
+/// - [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectTagging(
+    pub(crate) rt::Call<
+        t::GetObjectTaggingRequest,
+        t::GetObjectTaggingOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetObjectTagging, t::GetObjectTaggingRequest, t::GetObjectTaggingOutput,
+    rt::NoErrors, op::GET_OBJECT_TAGGING
+);
+impl GetObjectTagging {
+    rt::setter!(into_req GetObjectTaggingRequest bucket(String));
+    rt::setter!(into_req GetObjectTaggingRequest key(String));
+    rt::setter!(into_opt GetObjectTaggingRequest version_id(String));
+    rt::setter!(into_opt GetObjectTaggingRequest expected_bucket_owner(String));
+    rt::setter!(into_opt GetObjectTaggingRequest request_payer(t::RequestPayer));
+}
+/// The `GetObjectTorrent` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns torrent files from a bucket. BitTorrent can save you bandwidth when you're distributing large files.
+///
+/// **Note:** You can get torrent only for objects that are less than 5 GB in size, and that are not encrypted using server-side encryption with a customer-provided encryption key.
+///
+/// To use GET, you must have READ access to the object.
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// The following action is related to `GetObjectTorrent`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectTorrent(
+    pub(crate) rt::Call<
+        t::GetObjectTorrentRequest,
+        t::GetObjectTorrentOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetObjectTorrent, t::GetObjectTorrentRequest, t::GetObjectTorrentOutput,
+    rt::NoErrors, op::GET_OBJECT_TORRENT
+);
+impl GetObjectTorrent {
+    rt::setter!(into_req GetObjectTorrentRequest bucket(String));
+    rt::setter!(into_req GetObjectTorrentRequest key(String));
+    rt::setter!(into_opt GetObjectTorrentRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt GetObjectTorrentRequest expected_bucket_owner(String));
+}
+/// The `GetPublicAccessBlock` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Retrieves the `PublicAccessBlock` configuration for an Amazon S3 bucket. This operation returns the bucket-level configuration only. To understand the effective public access behavior, you must also consider account-level settings (which may inherit from organization-level policies). To use this operation, you must have the `s3:GetBucketPublicAccessBlock` permission. For more information about Amazon S3 permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html).
+///
+/// **Important:** When Amazon S3 evaluates the `PublicAccessBlock` configuration for a bucket or an object, it checks the `PublicAccessBlock` configuration for both the bucket (or the bucket that contains the object) and the bucket owner's account. Account-level settings automatically inherit from organization-level policies when present. If the `PublicAccessBlock` settings are different between the bucket and the account, Amazon S3 uses the most restrictive combination of the bucket-level and account-level settings.
+///
+/// For more information about when Amazon S3 considers a bucket or an object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+///
+/// The following operations are related to `GetPublicAccessBlock`:
+///
+/// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
+/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html)
+/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html)
+/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetPublicAccessBlock(
+    pub(crate) rt::Call<
+        t::GetPublicAccessBlockRequest,
+        t::GetPublicAccessBlockOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetPublicAccessBlock, t::GetPublicAccessBlockRequest, t::GetPublicAccessBlockOutput,
+    rt::NoErrors, op::GET_PUBLIC_ACCESS_BLOCK
+);
+impl GetPublicAccessBlock {
+    rt::setter!(into_req GetPublicAccessBlockRequest bucket(String));
+    rt::setter!(into_opt GetPublicAccessBlockRequest expected_bucket_owner(String));
 }

@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// You can use this operation to determine if a bucket exists and if you have permission to access it. The action returns a `200 OK` HTTP status code if the bucket exists and you have permission to access it. You can make a `HeadBucket` call on any bucket name to any Region in the partition, and regardless of the permissions on the bucket, you will receive a response header with the correct bucket location so that you can then make a proper, signed request to the appropriate Regional endpoint.
-    ///
-    /// Returns the [`HeadBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use this operation to determine if a bucket exists and if you have permission to access it. The action returns a `200 OK` HTTP status code if the bucket exists and you have permission to access it. You can make a `HeadBucket` call on any bucket name to any Region in the partition, and regardless of the permissions on the bucket, you will receive a response header with the correct bucket location so that you can then make a proper, signed request to the appropriate Regional endpoint. Returns [`HeadBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn head_bucket(&self) -> HeadBucket {
-        HeadBucket(rt::Call::new(&self.handle, &op::HEAD_BUCKET))
+        rt::builder(&self.handle)
     }
-    /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
-    ///
-    /// Returns the [`HeadObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata. Returns [`HeadObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn head_object(&self) -> HeadObject {
-        HeadObject(rt::Call::new(&self.handle, &op::HEAD_OBJECT))
+        rt::builder(&self.handle)
     }
 }
 /// The `HeadBucket` operation.
@@ -43,58 +39,8 @@ rt::operation_type!(
     op::HEAD_BUCKET
 );
 impl HeadBucket {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::HeadBucketOutput, e::HeadBucketError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::HeadBucketOutput, e::HeadBucketError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError> {
-        self.0
-    }
+    rt::setter!(into_req HeadBucketRequest bucket(String));
+    rt::setter!(into_opt HeadBucketRequest expected_bucket_owner(String));
     /// Calls `HeadBucket` until the `BucketExists` waiter's acceptors decide (boto3's `get_waiter("bucket_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUCKET_EXISTS_WAITER`](crate::operations::BUCKET_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_bucket_exists(
@@ -150,172 +96,27 @@ rt::operation_type!(
     op::HEAD_OBJECT
 );
 impl HeadObject {
-    /// The name of the bucket that contains the object.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Return the object only if its entity tag (ETag) is the same as the one specified; otherwise, return a 412 (precondition failed) error.
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_match = Some(value.into());
-        self
-    }
-    /// Return the object only if it has been modified since the specified time; otherwise, return a 304 (not modified) error.
-    #[inline]
-    pub fn if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_modified_since = Some(value);
-        self
-    }
-    /// Return the object only if its entity tag (ETag) is different from the one specified; otherwise, return a 304 (not modified) error.
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().if_none_match = Some(value.into());
-        self
-    }
-    /// Return the object only if it has not been modified since the specified time; otherwise, return a 412 (precondition failed) error.
-    #[inline]
-    pub fn if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().if_unmodified_since = Some(value);
-        self
-    }
-    /// The object key.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// HeadObject returns only the metadata for an object. If the Range is satisfiable, only the `ContentLength` is affected in the response. If the Range is not satisfiable, S3 returns a `416 - Requested Range Not Satisfiable` error.
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().range = Some(value.into());
-        self
-    }
-    /// Sets the `Cache-Control` header of the response.
-    #[inline]
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_cache_control = Some(value.into());
-        self
-    }
-    /// Sets the `Content-Disposition` header of the response.
-    #[inline]
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_disposition = Some(value.into());
-        self
-    }
-    /// Sets the `Content-Encoding` header of the response.
-    #[inline]
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_encoding = Some(value.into());
-        self
-    }
-    /// Sets the `Content-Language` header of the response.
-    #[inline]
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_language = Some(value.into());
-        self
-    }
-    /// Sets the `Content-Type` header of the response.
-    #[inline]
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().response_content_type = Some(value.into());
-        self
-    }
-    /// Sets the `Expires` header of the response.
-    #[inline]
-    pub fn response_expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().response_expires = Some(value);
-        self
-    }
-    /// Version ID used to reference a specific version of the object.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' HEAD request for the part specified. Useful querying about the size of the part and the number of parts in this object.
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number = Some(value);
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// To retrieve the checksum, this parameter must be enabled.
-    #[inline]
-    pub fn checksum_mode(mut self, value: impl Into<t::ChecksumMode>) -> Self {
-        self.0.input_mut().checksum_mode = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::HeadObjectOutput, e::HeadObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::HeadObjectOutput, e::HeadObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError> {
-        self.0
-    }
+    rt::setter!(into_req HeadObjectRequest bucket(String));
+    rt::setter!(into_opt HeadObjectRequest if_match(String));
+    rt::setter!(val_opt HeadObjectRequest if_modified_since(rt::DateTime));
+    rt::setter!(into_opt HeadObjectRequest if_none_match(String));
+    rt::setter!(val_opt HeadObjectRequest if_unmodified_since(rt::DateTime));
+    rt::setter!(into_req HeadObjectRequest key(String));
+    rt::setter!(into_opt HeadObjectRequest range(String));
+    rt::setter!(into_opt HeadObjectRequest response_cache_control(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_disposition(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_encoding(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_language(String));
+    rt::setter!(into_opt HeadObjectRequest response_content_type(String));
+    rt::setter!(val_opt HeadObjectRequest response_expires(rt::DateTime));
+    rt::setter!(into_opt HeadObjectRequest version_id(String));
+    rt::setter!(into_opt HeadObjectRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt HeadObjectRequest sse_customer_key(String));
+    rt::setter!(into_opt HeadObjectRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt HeadObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(val_opt HeadObjectRequest part_number(i32));
+    rt::setter!(into_opt HeadObjectRequest expected_bucket_owner(String));
+    rt::setter!(into_opt HeadObjectRequest checksum_mode(t::ChecksumMode));
     /// Calls `HeadObject` until the `ObjectExists` waiter's acceptors decide (boto3's `get_waiter("object_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`OBJECT_EXISTS_WAITER`](crate::operations::OBJECT_EXISTS_WAITER).
     #[inline]
     pub fn wait_until_object_exists(

@@ -7,106 +7,71 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListBucketAnalyticsConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`ListBucketAnalyticsConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bucket_analytics_configurations(
         &self,
     ) -> ListBucketAnalyticsConfigurations {
-        ListBucketAnalyticsConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_ANALYTICS_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListBucketIntelligentTieringConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`ListBucketIntelligentTieringConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bucket_intelligent_tiering_configurations(
         &self,
     ) -> ListBucketIntelligentTieringConfigurations {
-        ListBucketIntelligentTieringConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of S3 Inventory configurations for the bucket. You can have up to 1,000 inventory configurations per bucket.
-    ///
-    /// Returns the [`ListBucketInventoryConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of S3 Inventory configurations for the bucket. You can have up to 1,000 inventory configurations per bucket. Returns [`ListBucketInventoryConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bucket_inventory_configurations(
         &self,
     ) -> ListBucketInventoryConfigurations {
-        ListBucketInventoryConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_INVENTORY_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the metrics configurations for the bucket. The metrics configurations are only for the request metrics of the bucket and do not provide information on daily storage metrics. You can have up to 1,000 configurations per bucket.
-    ///
-    /// Returns the [`ListBucketMetricsConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the metrics configurations for the bucket. The metrics configurations are only for the request metrics of the bucket and do not provide information on daily storage metrics. You can have up to 1,000 configurations per bucket. Returns [`ListBucketMetricsConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bucket_metrics_configurations(&self) -> ListBucketMetricsConfigurations {
-        ListBucketMetricsConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_METRICS_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`ListBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_buckets(&self) -> ListBuckets {
-        ListBuckets(rt::Call::new(&self.handle, &op::LIST_BUCKETS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`ListDirectoryBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*. Returns [`ListDirectoryBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_directory_buckets(&self) -> ListDirectoryBuckets {
-        ListDirectoryBuckets(rt::Call::new(&self.handle, &op::LIST_DIRECTORY_BUCKETS))
+        rt::builder(&self.handle)
     }
-    /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has not yet been completed or aborted.
-    ///
-    /// Returns the [`ListMultipartUploads`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has not yet been completed or aborted. Returns [`ListMultipartUploads`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
-        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
+        rt::builder(&self.handle)
     }
-    /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix.
-    ///
-    /// Returns the [`ListObjectAnnotations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix. Returns [`ListObjectAnnotations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_object_annotations(&self) -> ListObjectAnnotations {
-        ListObjectAnnotations(rt::Call::new(&self.handle, &op::LIST_OBJECT_ANNOTATIONS))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListObjectVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`ListObjectVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_object_versions(&self) -> ListObjectVersions {
-        ListObjectVersions(rt::Call::new(&self.handle, &op::LIST_OBJECT_VERSIONS))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListObjects`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`ListObjects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_objects(&self) -> ListObjects {
-        ListObjects(rt::Call::new(&self.handle, &op::LIST_OBJECTS))
+        rt::builder(&self.handle)
     }
-    /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
-    ///
-    /// Returns the [`ListObjectsV2`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html). Returns [`ListObjectsV2`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_objects_v2(&self) -> ListObjectsV2 {
-        ListObjectsV2(rt::Call::new(&self.handle, &op::LIST_OBJECTS_V2))
+        rt::builder(&self.handle)
     }
-    /// Lists the parts that have been uploaded for a specific multipart upload.
-    ///
-    /// Returns the [`ListParts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the parts that have been uploaded for a specific multipart upload. Returns [`ListParts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_parts(&self) -> ListParts {
-        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListBucketAnalyticsConfigurations` operation.
@@ -141,68 +106,13 @@ rt::operation_type!(
     op::LIST_BUCKET_ANALYTICS_CONFIGURATIONS
 );
 impl ListBucketAnalyticsConfigurations {
-    /// The name of the bucket from which analytics configurations are retrieved.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The `ContinuationToken` that represents a placeholder from where this request should begin.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListBucketAnalyticsConfigurationsOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListBucketAnalyticsConfigurationsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListBucketAnalyticsConfigurationsRequest,
-        t::ListBucketAnalyticsConfigurationsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListBucketAnalyticsConfigurationsRequest bucket(String));
+    rt::setter!(
+        into_opt ListBucketAnalyticsConfigurationsRequest continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketAnalyticsConfigurationsRequest expected_bucket_owner(String)
+    );
 }
 /// The `ListBucketIntelligentTieringConfigurations` operation.
 ///
@@ -237,68 +147,17 @@ rt::operation_type!(
     op::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS
 );
 impl ListBucketIntelligentTieringConfigurations {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The `ContinuationToken` that represents a placeholder from where this request should begin.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListBucketIntelligentTieringConfigurationsOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListBucketIntelligentTieringConfigurationsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListBucketIntelligentTieringConfigurationsRequest,
-        t::ListBucketIntelligentTieringConfigurationsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListBucketIntelligentTieringConfigurationsRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt ListBucketIntelligentTieringConfigurationsRequest
+        continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketIntelligentTieringConfigurationsRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `ListBucketInventoryConfigurations` operation.
 ///
@@ -335,68 +194,13 @@ rt::operation_type!(
     op::LIST_BUCKET_INVENTORY_CONFIGURATIONS
 );
 impl ListBucketInventoryConfigurations {
-    /// The name of the bucket containing the inventory configurations to retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The marker used to continue an inventory configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListBucketInventoryConfigurationsOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListBucketInventoryConfigurationsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListBucketInventoryConfigurationsRequest,
-        t::ListBucketInventoryConfigurationsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListBucketInventoryConfigurationsRequest bucket(String));
+    rt::setter!(
+        into_opt ListBucketInventoryConfigurationsRequest continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketInventoryConfigurationsRequest expected_bucket_owner(String)
+    );
 }
 /// The `ListBucketMetricsConfigurations` operation.
 ///
@@ -433,68 +237,13 @@ rt::operation_type!(
     op::LIST_BUCKET_METRICS_CONFIGURATIONS
 );
 impl ListBucketMetricsConfigurations {
-    /// The name of the bucket containing the metrics configurations to retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The marker that is used to continue a metrics configuration listing that has been truncated. Use the `NextContinuationToken` from a previously truncated list response to continue the listing. The continuation token is an opaque value that Amazon S3 understands.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListBucketMetricsConfigurationsOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListBucketMetricsConfigurationsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListBucketMetricsConfigurationsRequest,
-        t::ListBucketMetricsConfigurationsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListBucketMetricsConfigurationsRequest bucket(String));
+    rt::setter!(
+        into_opt ListBucketMetricsConfigurationsRequest continuation_token(String)
+    );
+    rt::setter!(
+        into_opt ListBucketMetricsConfigurationsRequest expected_bucket_owner(String)
+    );
 }
 /// The `ListBuckets` operation.
 ///
@@ -515,64 +264,10 @@ rt::operation_type!(
     op::LIST_BUCKETS
 );
 impl ListBuckets {
-    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
-    #[inline]
-    pub fn max_buckets(mut self, value: i32) -> Self {
-        self.0.input_mut().max_buckets = Some(value);
-        self
-    }
-    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Limits the response to bucket names that begin with the specified bucket name prefix.
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Limits the response to buckets that are located in the specified Amazon Web Services Region. The Amazon Web Services Region must be expressed according to the Amazon Web Services Region code, such as `us-west-2` for the US West (Oregon) Region. For a list of the valid values for all of the Amazon Web Services Regions, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region).
-    #[inline]
-    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket_region = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListBucketsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListBucketsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(val_opt ListBucketsRequest max_buckets(i32));
+    rt::setter!(into_opt ListBucketsRequest continuation_token(String));
+    rt::setter!(into_opt ListBucketsRequest prefix(String));
+    rt::setter!(into_opt ListBucketsRequest bucket_region(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -611,58 +306,8 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_DIRECTORY_BUCKETS
 );
 impl ListDirectoryBuckets {
-    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
-    #[inline]
-    pub fn max_directory_buckets(mut self, value: i32) -> Self {
-        self.0.input_mut().max_directory_buckets = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListDirectoryBucketsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListDirectoryBucketsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListDirectoryBucketsRequest,
-        t::ListDirectoryBucketsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListDirectoryBucketsRequest continuation_token(String));
+    rt::setter!(val_opt ListDirectoryBucketsRequest max_directory_buckets(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -722,100 +367,15 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_MULTIPART_UPLOADS
 );
 impl ListMultipartUploads {
-    /// The name of the bucket to which the multipart upload was initiated.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Character you use to group keys.
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Sets `EncodingType`.
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Specifies the multipart upload after which listing should begin.
-    #[inline]
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_marker = Some(value.into());
-        self
-    }
-    /// Sets the maximum number of multipart uploads, from 1 to 1,000, to return in the response body. 1,000 is the maximum number of uploads that can be returned in a response.
-    #[inline]
-    pub fn max_uploads(mut self, value: i32) -> Self {
-        self.0.input_mut().max_uploads = Some(value);
-        self
-    }
-    /// Lists in-progress uploads only for those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different grouping of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.)
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Together with key-marker, specifies the multipart upload after which listing should begin. If key-marker is not specified, the upload-id-marker parameter is ignored. Otherwise, any multipart uploads for a key equal to the key-marker might be included in the list only if they have an upload ID lexicographically greater than the specified `upload-id-marker`.
-    #[inline]
-    pub fn upload_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id_marker = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListMultipartUploadsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListMultipartUploadsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMultipartUploadsRequest,
-        t::ListMultipartUploadsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListMultipartUploadsRequest bucket(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest delimiter(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest encoding_type(t::EncodingType));
+    rt::setter!(into_opt ListMultipartUploadsRequest key_marker(String));
+    rt::setter!(val_opt ListMultipartUploadsRequest max_uploads(i32));
+    rt::setter!(into_opt ListMultipartUploadsRequest prefix(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest upload_id_marker(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt ListMultipartUploadsRequest request_payer(t::RequestPayer));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -856,101 +416,14 @@ rt::operation_type!(
     op::LIST_OBJECT_ANNOTATIONS
 );
 impl ListObjectAnnotations {
-    /// The name of the bucket that contains the object.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The object key.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// The version ID of the object.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// The maximum number of annotations to return in the response. Maximum is 1,000.
-    #[inline]
-    pub fn max_annotation_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_annotation_results = Some(value);
-        self
-    }
-    /// Filter results to annotations whose name begins with the specified prefix.
-    #[inline]
-    pub fn annotation_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().annotation_prefix = Some(value.into());
-        self
-    }
-    /// Continuation token returned by a previous request to retrieve the next page.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListObjectAnnotationsOutput,
-            e::ListObjectAnnotationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListObjectAnnotationsOutput, e::ListObjectAnnotationsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListObjectAnnotationsRequest,
-        t::ListObjectAnnotationsOutput,
-        e::ListObjectAnnotationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListObjectAnnotationsRequest bucket(String));
+    rt::setter!(into_req ListObjectAnnotationsRequest key(String));
+    rt::setter!(into_opt ListObjectAnnotationsRequest version_id(String));
+    rt::setter!(val_opt ListObjectAnnotationsRequest max_annotation_results(i32));
+    rt::setter!(into_opt ListObjectAnnotationsRequest annotation_prefix(String));
+    rt::setter!(into_opt ListObjectAnnotationsRequest continuation_token(String));
+    rt::setter!(into_opt ListObjectAnnotationsRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListObjectAnnotationsRequest expected_bucket_owner(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -997,118 +470,20 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_OBJECT_VERSIONS
 );
 impl ListObjectVersions {
-    /// The bucket name that contains the objects.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// A delimiter is a character that you specify to group keys. All keys that contain the same string between the `prefix` and the first occurrence of the delimiter are grouped under a single result element in `CommonPrefixes`. These groups are counted as one result against the `max-keys` limitation. These keys are not returned elsewhere in the response.
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Sets `EncodingType`.
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Specifies the key to start with when listing objects in a bucket.
-    #[inline]
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_marker = Some(value.into());
-        self
-    }
-    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more. If additional keys satisfy the search criteria, but were not returned because `max-keys` was exceeded, the response contains `<isTruncated>true</isTruncated>`. To return the additional keys, see `key-marker` and `version-id-marker`.
-    #[inline]
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.0.input_mut().max_keys = Some(value);
-        self
-    }
-    /// Use this parameter to select only those keys that begin with the specified prefix. You can use prefixes to separate a bucket into different groupings of keys. (You can think of using `prefix` to make groups in the same way that you'd use a folder in a file system.) You can use `prefix` with `delimiter` to roll up numerous objects into a single result under `CommonPrefixes`.
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Specifies the object version you want to start listing from.
-    #[inline]
-    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id_marker = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
-    #[inline]
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl rt::Items<t::OptionalObjectAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().optional_object_attributes);
-        self
-    }
-    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
-    #[inline]
-    pub fn push_optional_object_attributes(
-        mut self,
-        item: impl Into<t::OptionalObjectAttributes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListObjectVersionsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListObjectVersionsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListObjectVersionsRequest,
-        t::ListObjectVersionsOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListObjectVersionsRequest bucket(String));
+    rt::setter!(into_opt ListObjectVersionsRequest delimiter(String));
+    rt::setter!(into_opt ListObjectVersionsRequest encoding_type(t::EncodingType));
+    rt::setter!(into_opt ListObjectVersionsRequest key_marker(String));
+    rt::setter!(val_opt ListObjectVersionsRequest max_keys(i32));
+    rt::setter!(into_opt ListObjectVersionsRequest prefix(String));
+    rt::setter!(into_opt ListObjectVersionsRequest version_id_marker(String));
+    rt::setter!(into_opt ListObjectVersionsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt ListObjectVersionsRequest request_payer(t::RequestPayer));
+    rt::setter!(
+        items ListObjectVersionsRequest
+        optional_object_attributes(t::OptionalObjectAttributes)
+        push_optional_object_attributes
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1148,112 +523,18 @@ rt::operation_type!(
     op::LIST_OBJECTS
 );
 impl ListObjects {
-    /// The name of the bucket containing the objects.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// A delimiter is a character that you use to group keys.
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Sets `EncodingType`.
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Marker is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. Marker can be any key in the bucket.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
-    #[inline]
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.0.input_mut().max_keys = Some(value);
-        self
-    }
-    /// Limits the response to keys that begin with the specified prefix.
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Confirms that the requester knows that she or he will be charged for the list objects request. Bucket owners need not specify this parameter in their requests.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
-    #[inline]
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl rt::Items<t::OptionalObjectAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().optional_object_attributes);
-        self
-    }
-    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
-    #[inline]
-    pub fn push_optional_object_attributes(
-        mut self,
-        item: impl Into<t::OptionalObjectAttributes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListObjectsOutput, e::ListObjectsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListObjectsOutput, e::ListObjectsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError> {
-        self.0
-    }
+    rt::setter!(into_req ListObjectsRequest bucket(String));
+    rt::setter!(into_opt ListObjectsRequest delimiter(String));
+    rt::setter!(into_opt ListObjectsRequest encoding_type(t::EncodingType));
+    rt::setter!(into_opt ListObjectsRequest marker(String));
+    rt::setter!(val_opt ListObjectsRequest max_keys(i32));
+    rt::setter!(into_opt ListObjectsRequest prefix(String));
+    rt::setter!(into_opt ListObjectsRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListObjectsRequest expected_bucket_owner(String));
+    rt::setter!(
+        items ListObjectsRequest optional_object_attributes(t::OptionalObjectAttributes)
+        push_optional_object_attributes
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1304,128 +585,21 @@ rt::operation_type!(
     e::ListObjectsV2Error, op::LIST_OBJECTS_V2
 );
 impl ListObjectsV2 {
-    /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// A delimiter is a character that you use to group keys.
-    #[inline]
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delimiter = Some(value.into());
-        self
-    }
-    /// Encoding type used by Amazon S3 to encode the [object keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html) in the response. Responses are encoded only in UTF-8. An object key can contain any Unicode character. However, the XML 1.0 parser can't parse certain characters, such as characters with an ASCII value from 0 to 10. For characters that aren't supported in XML 1.0, you can add this parameter to request that Amazon S3 encode the keys in the response. For more information about characters to avoid in object key names, see [Object key naming guidelines](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-guidelines).
-    #[inline]
-    pub fn encoding_type(mut self, value: impl Into<t::EncodingType>) -> Self {
-        self.0.input_mut().encoding_type = Some(value.into());
-        self
-    }
-    /// Sets the maximum number of keys returned in the response. By default, the action returns up to 1,000 key names. The response might contain fewer keys but will never contain more.
-    #[inline]
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.0.input_mut().max_keys = Some(value);
-        self
-    }
-    /// Limits the response to keys that begin with the specified prefix.
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on this bucket with a token. `ContinuationToken` is obfuscated and is not a real key. You can use this `ContinuationToken` for pagination of the list results.
-    #[inline]
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().continuation_token = Some(value.into());
-        self
-    }
-    /// The owner field is not present in `ListObjectsV2` by default. If you want to return the owner field with each key in the result, then set the `FetchOwner` field to `true`.
-    #[inline]
-    pub fn fetch_owner(mut self, value: bool) -> Self {
-        self.0.input_mut().fetch_owner = Some(value);
-        self
-    }
-    /// StartAfter is where you want Amazon S3 to start listing from. Amazon S3 starts listing after this specified key. StartAfter can be any key in the bucket.
-    #[inline]
-    pub fn start_after(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_after = Some(value.into());
-        self
-    }
-    /// Confirms that the requester knows that she or he will be charged for the list objects request in V2 style. Bucket owners need not specify this parameter in their requests.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Specifies the optional fields that you want returned in the response. Fields that you do not specify are not returned.
-    #[inline]
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl rt::Items<t::OptionalObjectAttributes>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().optional_object_attributes);
-        self
-    }
-    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
-    #[inline]
-    pub fn push_optional_object_attributes(
-        mut self,
-        item: impl Into<t::OptionalObjectAttributes>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListObjectsV2Output, e::ListObjectsV2Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListObjectsV2Output, e::ListObjectsV2Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListObjectsV2Request,
-        t::ListObjectsV2Output,
-        e::ListObjectsV2Error,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListObjectsV2Request bucket(String));
+    rt::setter!(into_opt ListObjectsV2Request delimiter(String));
+    rt::setter!(into_opt ListObjectsV2Request encoding_type(t::EncodingType));
+    rt::setter!(val_opt ListObjectsV2Request max_keys(i32));
+    rt::setter!(into_opt ListObjectsV2Request prefix(String));
+    rt::setter!(into_opt ListObjectsV2Request continuation_token(String));
+    rt::setter!(val_opt ListObjectsV2Request fetch_owner(bool));
+    rt::setter!(into_opt ListObjectsV2Request start_after(String));
+    rt::setter!(into_opt ListObjectsV2Request request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListObjectsV2Request expected_bucket_owner(String));
+    rt::setter!(
+        items ListObjectsV2Request
+        optional_object_attributes(t::OptionalObjectAttributes)
+        push_optional_object_attributes
+    );
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -1474,100 +648,16 @@ rt::operation_type!(
     ListParts, t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors, op::LIST_PARTS
 );
 impl ListParts {
-    /// The name of the bucket to which the parts are being uploaded.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Object key for which the multipart upload was initiated.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets the maximum number of parts to return.
-    #[inline]
-    pub fn max_parts(mut self, value: i32) -> Self {
-        self.0.input_mut().max_parts = Some(value);
-        self
-    }
-    /// Specifies the part after which listing should begin. Only parts with higher part numbers will be listed.
-    #[inline]
-    pub fn part_number_marker(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number_marker = Some(value);
-        self
-    }
-    /// Upload ID identifying the multipart upload whose parts are being listed.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListPartsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListPartsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ListPartsRequest bucket(String));
+    rt::setter!(into_req ListPartsRequest key(String));
+    rt::setter!(val_opt ListPartsRequest max_parts(i32));
+    rt::setter!(val_opt ListPartsRequest part_number_marker(i32));
+    rt::setter!(into_req ListPartsRequest upload_id(String));
+    rt::setter!(into_opt ListPartsRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt ListPartsRequest expected_bucket_owner(String));
+    rt::setter!(into_opt ListPartsRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt ListPartsRequest sse_customer_key(String));
+    rt::setter!(into_opt ListPartsRequest sse_customer_key_md5(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

@@ -7,146 +7,93 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-    ///
-    /// Returns the [`PutBucketAbac`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html). Returns [`PutBucketAbac`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_abac(&self) -> PutBucketAbac {
-        PutBucketAbac(rt::Call::new(&self.handle, &op::PUT_BUCKET_ABAC))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketAccelerateConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketAccelerateConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_accelerate_configuration(
         &self,
     ) -> PutBucketAccelerateConfiguration {
-        PutBucketAccelerateConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_ACCELERATE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutBucketAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutBucketAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_acl(&self) -> PutBucketAcl {
-        PutBucketAcl(rt::Call::new(&self.handle, &op::PUT_BUCKET_ACL))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_analytics_configuration(&self) -> PutBucketAnalyticsConfiguration {
-        PutBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_ANALYTICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_cors(&self) -> PutBucketCors {
-        PutBucketCors(rt::Call::new(&self.handle, &op::PUT_BUCKET_CORS))
+        rt::builder(&self.handle)
     }
-    /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation.
-    ///
-    /// Returns the [`PutBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation. Returns [`PutBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_encryption(&self) -> PutBucketEncryption {
-        PutBucketEncryption(rt::Call::new(&self.handle, &op::PUT_BUCKET_ENCRYPTION))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_intelligent_tiering_configuration(
         &self,
     ) -> PutBucketIntelligentTieringConfiguration {
-        PutBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket.
-    ///
-    /// Returns the [`PutBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket. Returns [`PutBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_inventory_configuration(&self) -> PutBucketInventoryConfiguration {
-        PutBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_INVENTORY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn put_bucket_lifecycle(&self) -> PutBucketLifecycle {
-        PutBucketLifecycle(rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE))
+        rt::builder(&self.handle)
     }
-    /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html).
-    ///
-    /// Returns the [`PutBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html). Returns [`PutBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfiguration {
-        PutBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutBucketLogging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutBucketLogging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_logging(&self) -> PutBucketLogging {
-        PutBucketLogging(rt::Call::new(&self.handle, &op::PUT_BUCKET_LOGGING))
+        rt::builder(&self.handle)
     }
-    /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
-    ///
-    /// Returns the [`PutBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. Returns [`PutBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_metrics_configuration(&self) -> PutBucketMetricsConfiguration {
-        PutBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketNotification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketNotification`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn put_bucket_notification(&self) -> PutBucketNotification {
-        PutBucketNotification(rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketNotificationConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketNotificationConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_notification_configuration(
         &self,
     ) -> PutBucketNotificationConfiguration {
-        PutBucketNotificationConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_ownership_controls(&self) -> PutBucketOwnershipControls {
-        PutBucketOwnershipControls(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_OWNERSHIP_CONTROLS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
-    ///
-    /// Returns the [`PutBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. Returns [`PutBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_policy(&self) -> PutBucketPolicy {
-        PutBucketPolicy(rt::Call::new(&self.handle, &op::PUT_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutBucketAbac` operation.
@@ -159,68 +106,11 @@ rt::operation_type!(
     PutBucketAbac, t::PutBucketAbacRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ABAC
 );
 impl PutBucketAbac {
-    /// The name of the general purpose bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The MD5 hash of the `PutBucketAbac` request body.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm that you want Amazon S3 to use to create the checksum. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services account ID of the general purpose bucket's owner.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see [Using tags with S3 general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
-    #[inline]
-    pub fn abac_status(mut self, value: t::AbacStatus) -> Self {
-        self.0.input_mut().abac_status = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketAbacRequest bucket(String));
+    rt::setter!(into_opt PutBucketAbacRequest content_md5(String));
+    rt::setter!(into_opt PutBucketAbacRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt PutBucketAbacRequest expected_bucket_owner(String));
+    rt::setter!(val_req PutBucketAbacRequest abac_status(t::AbacStatus));
 }
 /// The `PutBucketAccelerateConfiguration` operation.
 ///
@@ -261,67 +151,18 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACCELERATE_CONFIGURATION
 );
 impl PutBucketAccelerateConfiguration {
-    /// The name of the bucket for which the accelerate configuration is set.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Container for setting the transfer acceleration state.
-    #[inline]
-    pub fn accelerate_configuration(
-        mut self,
-        value: t::AccelerateConfiguration,
-    ) -> Self {
-        self.0.input_mut().accelerate_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketAccelerateConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketAccelerateConfigurationRequest bucket(String));
+    rt::setter!(
+        val_req PutBucketAccelerateConfigurationRequest
+        accelerate_configuration(t::AccelerateConfiguration)
+    );
+    rt::setter!(
+        into_opt PutBucketAccelerateConfigurationRequest expected_bucket_owner(String)
+    );
+    rt::setter!(
+        into_opt PutBucketAccelerateConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
 }
 /// The `PutBucketAcl` operation.
 ///
@@ -393,104 +234,19 @@ rt::operation_type!(
     PutBucketAcl, t::PutBucketAclRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACL
 );
 impl PutBucketAcl {
-    /// The canned ACL to apply to the bucket.
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::BucketCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// Contains the elements that set the ACL permissions for an object per grantee.
-    #[inline]
-    pub fn access_control_policy(mut self, value: t::AccessControlPolicy) -> Self {
-        self.0.input_mut().access_control_policy = Some(value);
-        self
-    }
-    /// The bucket to which to apply the ACL.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.](http://www.ietf.org/rfc/rfc1864.txt)
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Allows grantee to list the objects in the bucket.
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Allows grantee to read the bucket ACL.
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Allows grantee to create new objects in the bucket.
-    #[inline]
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write = Some(value.into());
-        self
-    }
-    /// Allows grantee to write the ACL for the applicable bucket.
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt PutBucketAclRequest acl(t::BucketCannedAcl));
+    rt::setter!(
+        val_opt PutBucketAclRequest access_control_policy(t::AccessControlPolicy)
+    );
+    rt::setter!(into_req PutBucketAclRequest bucket(String));
+    rt::setter!(into_opt PutBucketAclRequest content_md5(String));
+    rt::setter!(into_opt PutBucketAclRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt PutBucketAclRequest grant_full_control(String));
+    rt::setter!(into_opt PutBucketAclRequest grant_read(String));
+    rt::setter!(into_opt PutBucketAclRequest grant_read_acp(String));
+    rt::setter!(into_opt PutBucketAclRequest grant_write(String));
+    rt::setter!(into_opt PutBucketAclRequest grant_write_acp(String));
+    rt::setter!(into_opt PutBucketAclRequest expected_bucket_owner(String));
 }
 /// The `PutBucketAnalyticsConfiguration` operation.
 ///
@@ -535,64 +291,15 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl PutBucketAnalyticsConfiguration {
-    /// The name of the bucket to which an analytics configuration is stored.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID that identifies the analytics configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The configuration and any analyses for the analytics filter.
-    #[inline]
-    pub fn analytics_configuration(mut self, value: t::AnalyticsConfiguration) -> Self {
-        self.0.input_mut().analytics_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketAnalyticsConfigurationRequest bucket(String));
+    rt::setter!(into_req PutBucketAnalyticsConfigurationRequest id(String));
+    rt::setter!(
+        val_req PutBucketAnalyticsConfigurationRequest
+        analytics_configuration(t::AnalyticsConfiguration)
+    );
+    rt::setter!(
+        into_opt PutBucketAnalyticsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `PutBucketCors` operation.
 ///
@@ -628,68 +335,11 @@ rt::operation_type!(
     PutBucketCors, t::PutBucketCorsRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_CORS
 );
 impl PutBucketCors {
-    /// Specifies the bucket impacted by the `cors`configuration.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn cors_configuration(mut self, value: t::CorsConfiguration) -> Self {
-        self.0.input_mut().cors_configuration = value;
-        self
-    }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. This header must be used as a message integrity check to verify that the request body was not corrupted in transit. For more information, go to [RFC 1864.](http://www.ietf.org/rfc/rfc1864.txt)
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketCorsRequest bucket(String));
+    rt::setter!(val_req PutBucketCorsRequest cors_configuration(t::CorsConfiguration));
+    rt::setter!(into_opt PutBucketCorsRequest content_md5(String));
+    rt::setter!(into_opt PutBucketCorsRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt PutBucketCorsRequest expected_bucket_owner(String));
 }
 /// The `PutBucketEncryption` operation.
 ///
@@ -732,73 +382,16 @@ rt::operation_type!(
     op::PUT_BUCKET_ENCRYPTION
 );
 impl PutBucketEncryption {
-    /// Specifies default encryption for a bucket using server-side encryption with different key options.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The Base64 encoded 128-bit `MD5` digest of the server-side encryption configuration.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ServerSideEncryptionConfiguration`.
-    #[inline]
-    pub fn server_side_encryption_configuration(
-        mut self,
-        value: t::ServerSideEncryptionConfiguration,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketEncryptionRequest bucket(String));
+    rt::setter!(into_opt PutBucketEncryptionRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketEncryptionRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req PutBucketEncryptionRequest
+        server_side_encryption_configuration(t::ServerSideEncryptionConfiguration)
+    );
+    rt::setter!(into_opt PutBucketEncryptionRequest expected_bucket_owner(String));
 }
 /// The `PutBucketIntelligentTieringConfiguration` operation.
 ///
@@ -840,71 +433,16 @@ rt::operation_type!(
     op::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl PutBucketIntelligentTieringConfiguration {
-    /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the S3 Intelligent-Tiering configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Container for S3 Intelligent-Tiering configuration.
-    #[inline]
-    pub fn intelligent_tiering_configuration(
-        mut self,
-        value: t::IntelligentTieringConfiguration,
-    ) -> Self {
-        self.0.input_mut().intelligent_tiering_configuration = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutBucketIntelligentTieringConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutBucketIntelligentTieringConfigurationRequest bucket(String));
+    rt::setter!(into_req PutBucketIntelligentTieringConfigurationRequest id(String));
+    rt::setter!(
+        into_opt PutBucketIntelligentTieringConfigurationRequest
+        expected_bucket_owner(String)
+    );
+    rt::setter!(
+        val_req PutBucketIntelligentTieringConfigurationRequest
+        intelligent_tiering_configuration(t::IntelligentTieringConfiguration)
+    );
 }
 /// The `PutBucketInventoryConfiguration` operation.
 ///
@@ -950,64 +488,15 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_INVENTORY_CONFIGURATION
 );
 impl PutBucketInventoryConfiguration {
-    /// The name of the bucket where the inventory configuration will be stored.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the inventory configuration.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Specifies the inventory configuration.
-    #[inline]
-    pub fn inventory_configuration(mut self, value: t::InventoryConfiguration) -> Self {
-        self.0.input_mut().inventory_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketInventoryConfigurationRequest bucket(String));
+    rt::setter!(into_req PutBucketInventoryConfigurationRequest id(String));
+    rt::setter!(
+        val_req PutBucketInventoryConfigurationRequest
+        inventory_configuration(t::InventoryConfiguration)
+    );
+    rt::setter!(
+        into_opt PutBucketInventoryConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `PutBucketLifecycle` operation.
 ///
@@ -1049,70 +538,16 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_LIFECYCLE
 );
 impl PutBucketLifecycle {
-    /// Sets `Bucket`.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleConfiguration`.
-    #[inline]
-    pub fn lifecycle_configuration(mut self, value: t::LifecycleConfiguration) -> Self {
-        self.0.input_mut().lifecycle_configuration = Some(value);
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketLifecycleRequest bucket(String));
+    rt::setter!(into_opt PutBucketLifecycleRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketLifecycleRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_opt PutBucketLifecycleRequest
+        lifecycle_configuration(t::LifecycleConfiguration)
+    );
+    rt::setter!(into_opt PutBucketLifecycleRequest expected_bucket_owner(String));
 }
 /// The `PutBucketLifecycleConfiguration` operation.
 ///
@@ -1150,86 +585,22 @@ rt::operation_type!(
     op::PUT_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl PutBucketLifecycleConfiguration {
-    /// The name of the bucket for which to set the configuration.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Container for lifecycle rules. You can add as many as 1,000 rules.
-    #[inline]
-    pub fn lifecycle_configuration(
-        mut self,
-        value: t::BucketLifecycleConfiguration,
-    ) -> Self {
-        self.0.input_mut().lifecycle_configuration = Some(value);
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
-    #[inline]
-    pub fn transition_default_minimum_object_size(
-        mut self,
-        value: impl Into<t::TransitionDefaultMinimumObjectSize>,
-    ) -> Self {
-        self.0.input_mut().transition_default_minimum_object_size = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutBucketLifecycleConfigurationOutput>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutBucketLifecycleConfigurationOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutBucketLifecycleConfigurationRequest,
-        t::PutBucketLifecycleConfigurationOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutBucketLifecycleConfigurationRequest bucket(String));
+    rt::setter!(
+        into_opt PutBucketLifecycleConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_opt PutBucketLifecycleConfigurationRequest
+        lifecycle_configuration(t::BucketLifecycleConfiguration)
+    );
+    rt::setter!(
+        into_opt PutBucketLifecycleConfigurationRequest expected_bucket_owner(String)
+    );
+    rt::setter!(
+        into_opt PutBucketLifecycleConfigurationRequest
+        transition_default_minimum_object_size(t::TransitionDefaultMinimumObjectSize)
+    );
 }
 /// The `PutBucketLogging` operation.
 ///
@@ -1274,70 +645,15 @@ rt::operation_type!(
     op::PUT_BUCKET_LOGGING
 );
 impl PutBucketLogging {
-    /// The name of the bucket for which to set the logging parameters.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Container for logging status information.
-    #[inline]
-    pub fn bucket_logging_status(mut self, value: t::BucketLoggingStatus) -> Self {
-        self.0.input_mut().bucket_logging_status = value;
-        self
-    }
-    /// The MD5 hash of the `PutBucketLogging` request body.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketLoggingRequest bucket(String));
+    rt::setter!(
+        val_req PutBucketLoggingRequest bucket_logging_status(t::BucketLoggingStatus)
+    );
+    rt::setter!(into_opt PutBucketLoggingRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketLoggingRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(into_opt PutBucketLoggingRequest expected_bucket_owner(String));
 }
 /// The `PutBucketMetricsConfiguration` operation.
 ///
@@ -1373,64 +689,15 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_METRICS_CONFIGURATION
 );
 impl PutBucketMetricsConfiguration {
-    /// The name of the bucket for which the metrics configuration is set.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The ID used to identify the metrics configuration. The ID has a 64 character limit and can only contain letters, numbers, periods, dashes, and underscores.
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().id = value.into();
-        self
-    }
-    /// Specifies the metrics configuration.
-    #[inline]
-    pub fn metrics_configuration(mut self, value: t::MetricsConfiguration) -> Self {
-        self.0.input_mut().metrics_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketMetricsConfigurationRequest bucket(String));
+    rt::setter!(into_req PutBucketMetricsConfigurationRequest id(String));
+    rt::setter!(
+        val_req PutBucketMetricsConfigurationRequest
+        metrics_configuration(t::MetricsConfiguration)
+    );
+    rt::setter!(
+        into_opt PutBucketMetricsConfigurationRequest expected_bucket_owner(String)
+    );
 }
 /// The `PutBucketNotification` operation.
 ///
@@ -1445,73 +712,16 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION
 );
 impl PutBucketNotification {
-    /// The name of the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The MD5 hash of the `PutPublicAccessBlock` request body.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The container for the configuration.
-    #[inline]
-    pub fn notification_configuration(
-        mut self,
-        value: t::NotificationConfigurationDeprecated,
-    ) -> Self {
-        self.0.input_mut().notification_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketNotificationRequest bucket(String));
+    rt::setter!(into_opt PutBucketNotificationRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketNotificationRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req PutBucketNotificationRequest
+        notification_configuration(t::NotificationConfigurationDeprecated)
+    );
+    rt::setter!(into_opt PutBucketNotificationRequest expected_bucket_owner(String));
 }
 /// The `PutBucketNotificationConfiguration` operation.
 ///
@@ -1558,67 +768,18 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION_CONFIGURATION
 );
 impl PutBucketNotificationConfiguration {
-    /// The name of the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets `NotificationConfiguration`.
-    #[inline]
-    pub fn notification_configuration(
-        mut self,
-        value: t::NotificationConfiguration,
-    ) -> Self {
-        self.0.input_mut().notification_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Skips validation of Amazon SQS, Amazon SNS, and Lambda destinations. True or false value.
-    #[inline]
-    pub fn skip_destination_validation(mut self, value: bool) -> Self {
-        self.0.input_mut().skip_destination_validation = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketNotificationConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketNotificationConfigurationRequest bucket(String));
+    rt::setter!(
+        val_req PutBucketNotificationConfigurationRequest
+        notification_configuration(t::NotificationConfiguration)
+    );
+    rt::setter!(
+        into_opt PutBucketNotificationConfigurationRequest expected_bucket_owner(String)
+    );
+    rt::setter!(
+        val_opt PutBucketNotificationConfigurationRequest
+        skip_destination_validation(bool)
+    );
 }
 /// The `PutBucketOwnershipControls` operation.
 ///
@@ -1642,70 +803,19 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_OWNERSHIP_CONTROLS
 );
 impl PutBucketOwnershipControls {
-    /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The MD5 hash of the `OwnershipControls` request body.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// The `OwnershipControls` (BucketOwnerEnforced, BucketOwnerPreferred, or ObjectWriter) that you want to apply to this Amazon S3 bucket.
-    #[inline]
-    pub fn ownership_controls(mut self, value: t::OwnershipControls) -> Self {
-        self.0.input_mut().ownership_controls = value;
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketOwnershipControlsRequest bucket(String));
+    rt::setter!(into_opt PutBucketOwnershipControlsRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketOwnershipControlsRequest expected_bucket_owner(String)
+    );
+    rt::setter!(
+        val_req PutBucketOwnershipControlsRequest
+        ownership_controls(t::OwnershipControls)
+    );
+    rt::setter!(
+        into_opt PutBucketOwnershipControlsRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
 }
 /// The `PutBucketPolicy` operation.
 ///
@@ -1733,74 +843,735 @@ rt::operation_type!(
     op::PUT_BUCKET_POLICY
 );
 impl PutBucketPolicy {
-    /// The name of the bucket.
+    rt::setter!(into_req PutBucketPolicyRequest bucket(String));
+    rt::setter!(into_opt PutBucketPolicyRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketPolicyRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(val_opt PutBucketPolicyRequest confirm_remove_self_bucket_access(bool));
+    rt::setter!(into_req PutBucketPolicyRequest policy(String));
+    rt::setter!(into_opt PutBucketPolicyRequest expected_bucket_owner(String));
+}
+impl super::Client {
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
+    pub fn put_bucket_replication(&self) -> PutBucketReplication {
+        rt::builder(&self.handle)
     }
-    /// The MD5 hash of the request body.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketRequestPayment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
+    pub fn put_bucket_request_payment(&self) -> PutBucketRequestPayment {
+        rt::builder(&self.handle)
     }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum-algorithm` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
+    pub fn put_bucket_tagging(&self) -> PutBucketTagging {
+        rt::builder(&self.handle)
     }
-    /// Set this parameter to true to confirm that you want to remove your permissions to change this bucket policy in the future.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn confirm_remove_self_bucket_access(mut self, value: bool) -> Self {
-        self.0.input_mut().confirm_remove_self_bucket_access = Some(value);
-        self
+    pub fn put_bucket_versioning(&self) -> PutBucketVersioning {
+        rt::builder(&self.handle)
     }
-    /// The bucket policy as a JSON document.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
+    pub fn put_bucket_website(&self) -> PutBucketWebsite {
+        rt::builder(&self.handle)
     }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
+    pub fn put_object(&self) -> PutObject {
+        rt::builder(&self.handle)
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutObjectAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
+    pub fn put_object_acl(&self) -> PutObjectAcl {
+        rt::builder(&self.handle)
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations. Returns [`PutObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
+    pub fn put_object_annotation(&self) -> PutObjectAnnotation {
+        rt::builder(&self.handle)
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectLegalHold`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
+    pub fn put_object_legal_hold(&self) -> PutObjectLegalHold {
+        rt::builder(&self.handle)
     }
-    /// [`presign`](Self::presign) without an async runtime.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectLockConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
+    pub fn put_object_lock_configuration(&self) -> PutObjectLockConfiguration {
+        rt::builder(&self.handle)
     }
-    /// The underlying call, with the input built so far.
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectRetention`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
+    pub fn put_object_retention(&self) -> PutObjectRetention {
+        rt::builder(&self.handle)
     }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_object_tagging(&self) -> PutObjectTagging {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This operation is not supported for directory buckets. Returns [`PutPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_public_access_block(&self) -> PutPublicAccessBlock {
+        rt::builder(&self.handle)
+    }
+}
+/// The `PutBucketReplication` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Creates a replication configuration or replaces an existing one. For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
+///
+/// Specify the replication configuration in the request body. In the replication configuration, you provide the name of the destination bucket or buckets where you want Amazon S3 to replicate objects, the IAM role that Amazon S3 can assume to replicate objects on your behalf, and other relevant information. You can invoke this request for a specific Amazon Web Services Region by using the [`aws:RequestedRegion`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion) condition key.
+///
+/// A replication configuration must include at least one rule, and can contain a maximum of 1,000. Each rule identifies a subset of objects to replicate by filtering the objects in the source bucket. To choose additional subsets of objects to replicate, add a rule for each subset.
+///
+/// To specify a subset of the objects in the source bucket to apply a replication rule to, add the Filter element as a child of the Rule element. You can filter objects based on an object key prefix, one or more object tags, or both. When you add the Filter element in the configuration, you must also add the following elements: `DeleteMarkerReplication`, `Status`, and `Priority`.
+///
+/// **Note:** If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see [Backward Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
+///
+/// For information about enabling versioning on a bucket, see [Using Versioning](https://docs.aws.amazon.com/AmazonS3/latest/dev/Versioning.html).
+///
+/// - **Handling Replication of Encrypted Objects**: By default, Amazon S3 doesn't replicate objects that are stored at rest using server-side encryption with KMS keys. To replicate Amazon Web Services KMS-encrypted objects, add the following: `SourceSelectionCriteria`, `SseKmsEncryptedObjects`, `Status`, `EncryptionConfiguration`, and `ReplicaKmsKeyID`. For information about replication configuration, see [Replicating Objects Created with SSE Using KMS keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-config-for-kms-objects.html). For information on `PutBucketReplication` errors, see [List of replication-related error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ReplicationErrorCodeList)
+/// - **Permissions**: To create a `PutBucketReplication` request, you must have `s3:PutReplicationConfiguration` permissions for the bucket. By default, a resource owner, in this case the Amazon Web Services account that created the bucket, can perform this operation. The resource owner can also grant others permissions to perform the operation. For more information about permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html). **Note:** To perform this operation, the user or role performing the action must have the [iam:PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) permission.
+///
+/// The following operations are related to `PutBucketReplication`:
+///
+/// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html)
+/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketReplication(
+    pub(crate) rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketReplication, t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_REPLICATION
+);
+impl PutBucketReplication {
+    rt::setter!(into_req PutBucketReplicationRequest bucket(String));
+    rt::setter!(into_opt PutBucketReplicationRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketReplicationRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req PutBucketReplicationRequest
+        replication_configuration(t::ReplicationConfiguration)
+    );
+    rt::setter!(into_opt PutBucketReplicationRequest token(String));
+    rt::setter!(into_opt PutBucketReplicationRequest expected_bucket_owner(String));
+}
+/// The `PutBucketRequestPayment` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Sets the request payment configuration for a bucket. By default, the bucket owner pays for downloads from the bucket. This configuration parameter enables the bucket owner (only) to specify that the person requesting the download will be charged for the download. For more information, see [Requester Pays Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/RequesterPaysBuckets.html).
+///
+/// The following operations are related to `PutBucketRequestPayment`:
+///
+/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
+/// - [GetBucketRequestPayment](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketRequestPayment.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketRequestPayment(
+    pub(crate) rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketRequestPayment, t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_REQUEST_PAYMENT
+);
+impl PutBucketRequestPayment {
+    rt::setter!(into_req PutBucketRequestPaymentRequest bucket(String));
+    rt::setter!(into_opt PutBucketRequestPaymentRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketRequestPaymentRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req PutBucketRequestPaymentRequest
+        request_payment_configuration(t::RequestPaymentConfiguration)
+    );
+    rt::setter!(into_opt PutBucketRequestPaymentRequest expected_bucket_owner(String));
+}
+/// The `PutBucketTagging` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Sets the tags for a general purpose bucket if attribute based access control (ABAC) is not enabled for the bucket. When you [enable ABAC for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html), you can no longer use this operation for that bucket and must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) or [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) operations instead.
+///
+/// Use tags to organize your Amazon Web Services bill to reflect your own cost structure. To do this, sign up to get your Amazon Web Services account bill with tag key values included. Then, to see the cost of combined resources, organize your billing information according to resources with the same tag key values. For example, you can tag several resources with a specific application name, and then organize your billing information to see the total cost of that application across several services. For more information, see [Cost Allocation and Tagging](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) and [Using Cost Allocation in Amazon S3 Bucket Tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html).
+///
+/// **Note:** When this operation sets the tags for a bucket, it will overwrite any current tags the bucket already has. You cannot use this operation to add tags to an existing list of tags.
+///
+/// To use this operation, you must have permissions to perform the `s3:PutBucketTagging` action. The bucket owner has this permission by default and can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
+///
+/// `PutBucketTagging` has the following special errors. For more Amazon S3 errors see, [Error Responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+///
+/// - `InvalidTag` - The tag provided was not a valid tag. This error can occur if the tag did not pass input validation. For more information, see [Using Cost Allocation in Amazon S3 Bucket Tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html).
+/// - `MalformedXML` - The XML provided does not match the schema.
+/// - `OperationAborted` - A conflicting conditional action is currently in progress against this resource. Please try again.
+/// - `InternalError` - The service was unable to apply the provided tag to the bucket.
+///
+/// The following operations are related to `PutBucketTagging`:
+///
+/// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html)
+/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketTagging(
+    pub(crate) rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketTagging, t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_TAGGING
+);
+impl PutBucketTagging {
+    rt::setter!(into_req PutBucketTaggingRequest bucket(String));
+    rt::setter!(into_opt PutBucketTaggingRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketTaggingRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(val_req PutBucketTaggingRequest tagging(t::Tagging));
+    rt::setter!(into_opt PutBucketTaggingRequest expected_bucket_owner(String));
+}
+/// The `PutBucketVersioning` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// **Note:** When you enable versioning on a bucket for the first time, it might take a short amount of time for the change to be fully propagated. While this change is propagating, you might encounter intermittent `HTTP 404 NoSuchKey` errors for requests to objects created or updated after enabling versioning. We recommend that you wait for 15 minutes after enabling versioning before issuing write operations (`PUT` or `DELETE`) on objects in the bucket.
+///
+/// Sets the versioning state of an existing bucket.
+///
+/// You can set the versioning state with one of the following values:
+///
+/// **Enabled**—Enables versioning for the objects in the bucket. All objects added to the bucket receive a unique version ID.
+///
+/// **Suspended**—Disables versioning for the objects in the bucket. All objects added to the bucket receive the version ID null.
+///
+/// If the versioning state has never been set on a bucket, it has no versioning state; a [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) request does not return a versioning state value.
+///
+/// In order to enable MFA Delete, you must be the bucket owner. If you are the bucket owner and want to enable MFA Delete in the bucket versioning configuration, you must include the `x-amz-mfa request` header and the `Status` and the `MfaDelete` request elements in a request to set the versioning state of the bucket.
+///
+/// **Important:** If you have an object expiration lifecycle configuration in your non-versioned bucket and you want to maintain the same permanent delete behavior when you enable versioning, you must add a noncurrent expiration policy. The noncurrent expiration lifecycle configuration will manage the deletes of the noncurrent object versions in the version-enabled bucket. (A version-enabled bucket maintains one current and zero or more noncurrent object versions.) For more information, see [Lifecycle and Versioning](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html#lifecycle-and-other-bucket-config).
+///
+/// The following operations are related to `PutBucketVersioning`:
+///
+/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
+/// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
+/// - [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketVersioning(
+    pub(crate) rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketVersioning, t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_VERSIONING
+);
+impl PutBucketVersioning {
+    rt::setter!(into_req PutBucketVersioningRequest bucket(String));
+    rt::setter!(into_opt PutBucketVersioningRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketVersioningRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(into_opt PutBucketVersioningRequest mfa(String));
+    rt::setter!(
+        val_req PutBucketVersioningRequest
+        versioning_configuration(t::VersioningConfiguration)
+    );
+    rt::setter!(into_opt PutBucketVersioningRequest expected_bucket_owner(String));
+}
+/// The `PutBucketWebsite` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Sets the configuration of the website that is specified in the `website` subresource. To configure a bucket as a website, you can add this subresource on the bucket with website configuration information such as the file name of the index document and any redirect rules. For more information, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
+///
+/// This PUT action requires the `S3:PutBucketWebsite` permission. By default, only the bucket owner can configure the website attached to a bucket; however, bucket owners can allow other users to set the website configuration by writing a bucket policy that grants them the `S3:PutBucketWebsite` permission.
+///
+/// To redirect all website requests sent to the bucket's website endpoint, you add a website configuration with the following elements. Because all requests are sent to another website, you don't need to provide index document name for the bucket.
+///
+/// - `WebsiteConfiguration`
+/// - `RedirectAllRequestsTo`
+/// - `HostName`
+/// - `Protocol`
+///
+/// If you want granular control over redirects, you can use the following elements to add routing rules that describe conditions for redirecting requests and information about the redirect destination. In this case, the website configuration must provide an index document for the bucket, because some requests might not be redirected.
+///
+/// - `WebsiteConfiguration`
+/// - `IndexDocument`
+/// - `Suffix`
+/// - `ErrorDocument`
+/// - `Key`
+/// - `RoutingRules`
+/// - `RoutingRule`
+/// - `Condition`
+/// - `HttpErrorCodeReturnedEquals`
+/// - `KeyPrefixEquals`
+/// - `Redirect`
+/// - `Protocol`
+/// - `HostName`
+/// - `ReplaceKeyPrefixWith`
+/// - `ReplaceKeyWith`
+/// - `HttpRedirectCode`
+///
+/// Amazon S3 has a limitation of 50 routing rules per website configuration. If you require more than 50 routing rules, you can use object redirect. For more information, see [Configuring an Object Redirect](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html) in the *Amazon S3 User Guide*.
+///
+/// The maximum request length is limited to 128 KB.
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketWebsite(
+    pub(crate) rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketWebsite, t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_WEBSITE
+);
+impl PutBucketWebsite {
+    rt::setter!(into_req PutBucketWebsiteRequest bucket(String));
+    rt::setter!(into_opt PutBucketWebsiteRequest content_md5(String));
+    rt::setter!(
+        into_opt PutBucketWebsiteRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req PutBucketWebsiteRequest website_configuration(t::WebsiteConfiguration)
+    );
+    rt::setter!(into_opt PutBucketWebsiteRequest expected_bucket_owner(String));
+}
+/// The `PutObject` operation.
+///
+/// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
+///
+/// This change affects the following Amazon Web Services Regions: US East (N. Virginia), US West (N. California), US West (Oregon), Asia Pacific (Singapore), Asia Pacific (Sydney), Asia Pacific (Tokyo), Europe (Ireland), and South America (São Paulo).
+///
+/// Adds an object to a bucket.
+///
+/// - **Note:** Amazon S3 never adds partial objects; if you receive a success response, Amazon S3 added the entire object to the bucket. You cannot use `PutObject` to only update a single piece of metadata for an existing object. You must put the entire object with updated metadata if you want to update some values.
+/// - If your bucket uses the bucket owner enforced setting for Object Ownership, ACLs are disabled and no longer affect permissions. All objects written to the bucket by any account will be owned by the bucket owner.
+/// - **Directory buckets** - For directory buckets, you must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
+///
+/// Amazon S3 is a distributed system. If it receives multiple write requests for the same object simultaneously, it overwrites all but the last object written. However, Amazon S3 provides features that can modify this behavior:
+///
+/// - **S3 Object Lock** - To prevent objects from being deleted or overwritten, you can use [Amazon S3 Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html) in the *Amazon S3 User Guide*. **Note:** This functionality is not supported for directory buckets.
+/// - **If-None-Match** - Uploads the object only if the object key name does not already exist in the specified bucket. Otherwise, Amazon S3 returns a `412 Precondition Failed` error. If a conflicting operation occurs during the upload, S3 returns a `409 ConditionalRequestConflict` response. On a 409 failure, retry the upload. Expects the \* character (asterisk). For more information, see [Add preconditions to S3 operations with conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html) in the *Amazon S3 User Guide* or [RFC 7232](https://datatracker.ietf.org/doc/rfc7232/). **Note:** This functionality is not supported for S3 on Outposts.
+/// - **S3 Versioning** - When you enable versioning for a bucket, if Amazon S3 receives multiple write requests for the same object simultaneously, it stores all versions of the objects. For each write request that is made to the same object, Amazon S3 automatically generates a unique version ID of that object being stored in Amazon S3. You can retrieve, replace, or delete any version of the object. For more information about versioning, see [Adding Objects to Versioning-Enabled Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/AddingObjectstoVersioningEnabledBuckets.html) in the *Amazon S3 User Guide*. For information about returning the versioning state of a bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html). **Note:** This functionality is not supported for directory buckets.
+/// - **Permissions**:
+///   - **General purpose bucket permissions** - The following permissions are required in your policies when your `PutObject` request includes specific headers.
+///     - **`s3:PutObject`** - To successfully complete the `PutObject` request, you must always have the `s3:PutObject` permission on a bucket to add an object to it.
+///     - **`s3:PutObjectAcl`** - To successfully change the objects ACL of your `PutObject` request, you must have the `s3:PutObjectAcl`.
+///     - **`s3:PutObjectTagging`** - To successfully set the tag-set with your `PutObject` request, you must have the `s3:PutObjectTagging`.
+///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) . If the object is encrypted with SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key.
+/// - **Data integrity with Content-MD5**:
+///   - **General purpose bucket** - To ensure that data is not corrupted traversing the network, use the `Content-MD5` header. When you use this header, Amazon S3 checks the object against the provided MD5 value and, if they do not match, Amazon S3 returns an error. Alternatively, when the object's ETag is its MD5 digest, you can calculate the MD5 while putting the object to Amazon S3 and compare the returned ETag to the calculated MD5 value.
+///   - **Directory bucket** - This functionality is not supported for directory buckets.
+/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+/// - **Errors**:
+///   - You might receive an `InvalidRequest` error for several reasons. Depending on the reason for the error, you might receive one of the following messages:
+///     - Cannot specify both a write offset value and user-defined object metadata for existing objects.
+///     - Checksum Type mismatch occurred, expected checksum Type: sha1, actual checksum Type: crc32c.
+///     - Request body cannot be empty when 'write offset' is specified.
+///
+/// For more information about related Amazon S3 APIs, see the following:
+///
+/// - [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html)
+/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutObject(
+    pub(crate) rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError>,
+);
+rt::operation_type!(
+    PutObject, t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError, op::PUT_OBJECT
+);
+impl PutObject {
+    rt::setter!(into_opt PutObjectRequest acl(t::ObjectCannedAcl));
+    rt::setter!(into_opt PutObjectRequest body(rt::ByteStream));
+    rt::setter!(into_req PutObjectRequest bucket(String));
+    rt::setter!(into_opt PutObjectRequest cache_control(String));
+    rt::setter!(into_opt PutObjectRequest content_disposition(String));
+    rt::setter!(into_opt PutObjectRequest content_encoding(String));
+    rt::setter!(into_opt PutObjectRequest content_language(String));
+    rt::setter!(val_opt PutObjectRequest content_length(i64));
+    rt::setter!(into_opt PutObjectRequest content_md5(String));
+    rt::setter!(into_opt PutObjectRequest content_type(String));
+    rt::setter!(into_opt PutObjectRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt PutObjectRequest checksum_crc32(String));
+    rt::setter!(into_opt PutObjectRequest checksum_crc32_c(String));
+    rt::setter!(into_opt PutObjectRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt PutObjectRequest checksum_sha1(String));
+    rt::setter!(into_opt PutObjectRequest checksum_sha256(String));
+    rt::setter!(into_opt PutObjectRequest checksum_sha512(String));
+    rt::setter!(into_opt PutObjectRequest checksum_md5(String));
+    rt::setter!(into_opt PutObjectRequest checksum_xxhash64(String));
+    rt::setter!(into_opt PutObjectRequest checksum_xxhash3(String));
+    rt::setter!(into_opt PutObjectRequest checksum_xxhash128(String));
+    rt::setter!(val_opt PutObjectRequest expires(rt::DateTime));
+    rt::setter!(into_opt PutObjectRequest if_match(String));
+    rt::setter!(into_opt PutObjectRequest if_none_match(String));
+    rt::setter!(into_opt PutObjectRequest grant_full_control(String));
+    rt::setter!(into_opt PutObjectRequest grant_read(String));
+    rt::setter!(into_opt PutObjectRequest grant_read_acp(String));
+    rt::setter!(into_opt PutObjectRequest grant_write_acp(String));
+    rt::setter!(into_req PutObjectRequest key(String));
+    rt::setter!(val_opt PutObjectRequest write_offset_bytes(i64));
+    rt::setter!(entries PutObjectRequest metadata(String, String) insert_metadata);
+    rt::setter!(
+        into_opt PutObjectRequest server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt PutObjectRequest storage_class(t::StorageClass));
+    rt::setter!(into_opt PutObjectRequest website_redirect_location(String));
+    rt::setter!(into_opt PutObjectRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt PutObjectRequest sse_customer_key(String));
+    rt::setter!(into_opt PutObjectRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt PutObjectRequest ssekms_key_id(String));
+    rt::setter!(into_opt PutObjectRequest ssekms_encryption_context(String));
+    rt::setter!(val_opt PutObjectRequest bucket_key_enabled(bool));
+    rt::setter!(into_opt PutObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt PutObjectRequest tagging(String));
+    rt::setter!(into_opt PutObjectRequest object_lock_mode(t::ObjectLockMode));
+    rt::setter!(val_opt PutObjectRequest object_lock_retain_until_date(rt::DateTime));
+    rt::setter!(
+        into_opt PutObjectRequest
+        object_lock_legal_hold_status(t::ObjectLockLegalHoldStatus)
+    );
+    rt::setter!(
+        into_opt PutObjectRequest object_lock_event_hold(t::ObjectLockEventHold)
+    );
+    rt::setter!(val_opt PutObjectRequest object_lock_event_hold_duration_days(i32));
+    rt::setter!(val_opt PutObjectRequest object_lock_event_hold_duration_years(i32));
+    rt::setter!(into_opt PutObjectRequest expected_bucket_owner(String));
+}
+/// The `PutObjectAcl` operation.
+///
+/// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
+///
+/// This change affects the following Amazon Web Services Regions: US East (N. Virginia), US West (N. California), US West (Oregon), Asia Pacific (Singapore), Asia Pacific (Sydney), Asia Pacific (Tokyo), Europe (Ireland), and South America (São Paulo).
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Uses the `acl` subresource to set the access control list (ACL) permissions for a new or existing object in an S3 bucket. You must have the `WRITE_ACP` permission to set the ACL of an object. For more information, see [What permissions can I grant?](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#permissions) in the *Amazon S3 User Guide*.
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// Depending on your application needs, you can choose to set the ACL on an object using either the request body or the headers. For example, if you have an existing application that updates a bucket ACL using the request body, you can continue to use that approach. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html) in the *Amazon S3 User Guide*.
+///
+/// **Important:** If your bucket uses the bucket owner enforced setting for S3 Object Ownership, ACLs are disabled and no longer affect permissions. You must use policies to grant access to your bucket and the objects in it. Requests to set ACLs or update ACLs fail and return the `AccessControlListNotSupported` error code. Requests to read ACLs are still supported. For more information, see [Controlling object ownership](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
+///
+/// - **Permissions**: You can set access permissions using one of the following methods:
+///   - Specify a canned ACL with the `x-amz-acl` request header. Amazon S3 supports a set of predefined ACLs, known as canned ACLs. Each canned ACL has a predefined set of grantees and permissions. Specify the canned ACL name as the value of `x-amz-ac`l. If you use this header, you cannot use other access control-specific headers in your request. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
+///   - Specify access permissions explicitly with the `x-amz-grant-read`, `x-amz-grant-read-acp`, `x-amz-grant-write-acp`, and `x-amz-grant-full-control` headers. When using these headers, you specify explicit access permissions and grantees (Amazon Web Services accounts or Amazon S3 groups) who will receive the permission. If you use these ACL-specific headers, you cannot use `x-amz-acl` header to set a canned ACL. These parameters map to the set of permissions that Amazon S3 supports in an ACL. For more information, see [Access Control List (ACL) Overview](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html). You specify each grantee as a type=value pair, where the type is one of the following:
+///     - `id` – if the value specified is the canonical user ID of an Amazon Web Services account
+///     - `uri` – if you are granting permissions to a predefined group
+///     - `emailAddress` – if the value specified is the email address of an Amazon Web Services account **Note:** Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions:
+///       - US East (N. Virginia)
+///       - US West (N. California)
+///       - US West (Oregon)
+///       - Asia Pacific (Singapore)
+///       - Asia Pacific (Sydney)
+///       - Asia Pacific (Tokyo)
+///       - Europe (Ireland)
+///       - South America (São Paulo)
+///
+///       For a list of all the Amazon S3 supported Regions and endpoints, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region) in the Amazon Web Services General Reference.
+///
+///     For example, the following `x-amz-grant-read` header grants list objects permission to the two Amazon Web Services accounts identified by their email addresses. `x-amz-grant-read: emailAddress="xyz@amazon.com", emailAddress="abc@amazon.com"`
+///
+///   You can use either a canned ACL or specify access permissions explicitly. You cannot do both.
+/// - **Grantee Values**: You can specify the person (grantee) to whom you're assigning access rights (using request elements) in the following ways. For examples of how to specify these grantee values in JSON format, see the Amazon Web Services CLI example in [Enabling Amazon S3 server access logging](https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html) in the *Amazon S3 User Guide*.
+///   - By the person's ID: `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID><>ID<></ID><DisplayName><>GranteesEmail<></DisplayName> </Grantee>` DisplayName is optional and ignored in the request.
+///   - By URI: `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI><>http://acs.amazonaws.com/groups/global/AuthenticatedUsers<></URI></Grantee>`
+///   - By Email address: `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="AmazonCustomerByEmail"><EmailAddress><>Grantees@email.com<></EmailAddress>lt;/Grantee>` The grantee is resolved to the CanonicalUser and, in a response to a GET Object acl request, appears as the CanonicalUser. **Note:** Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions:
+///     - US East (N. Virginia)
+///     - US West (N. California)
+///     - US West (Oregon)
+///     - Asia Pacific (Singapore)
+///     - Asia Pacific (Sydney)
+///     - Asia Pacific (Tokyo)
+///     - Europe (Ireland)
+///     - South America (São Paulo)
+///
+///     For a list of all the Amazon S3 supported Regions and endpoints, see [Regions and Endpoints](https://docs.aws.amazon.com/general/latest/gr/rande.html#s3_region) in the Amazon Web Services General Reference.
+/// - **Versioning**: The ACL of an object is set at the object version level. By default, PUT sets the ACL of the current version of an object. To set the ACL of a different version, use the `versionId` subresource.
+///
+/// The following operations are related to `PutObjectAcl`:
+///
+/// - [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html)
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutObjectAcl(
+    pub(crate) rt::Call<
+        t::PutObjectAclRequest,
+        t::PutObjectAclOutput,
+        e::PutObjectAclError,
+    >,
+);
+rt::operation_type!(
+    PutObjectAcl, t::PutObjectAclRequest, t::PutObjectAclOutput, e::PutObjectAclError,
+    op::PUT_OBJECT_ACL
+);
+impl PutObjectAcl {
+    rt::setter!(into_opt PutObjectAclRequest acl(t::ObjectCannedAcl));
+    rt::setter!(
+        val_opt PutObjectAclRequest access_control_policy(t::AccessControlPolicy)
+    );
+    rt::setter!(into_req PutObjectAclRequest bucket(String));
+    rt::setter!(into_opt PutObjectAclRequest content_md5(String));
+    rt::setter!(into_opt PutObjectAclRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt PutObjectAclRequest grant_full_control(String));
+    rt::setter!(into_opt PutObjectAclRequest grant_read(String));
+    rt::setter!(into_opt PutObjectAclRequest grant_read_acp(String));
+    rt::setter!(into_opt PutObjectAclRequest grant_write(String));
+    rt::setter!(into_opt PutObjectAclRequest grant_write_acp(String));
+    rt::setter!(into_req PutObjectAclRequest key(String));
+    rt::setter!(into_opt PutObjectAclRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt PutObjectAclRequest version_id(String));
+    rt::setter!(into_opt PutObjectAclRequest expected_bucket_owner(String));
+}
+/// The `PutObjectAnnotation` operation.
+///
+/// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations.
+///
+/// For annotation naming rules and restrictions, see [Annotation naming guidelines](https://docs.aws.amazon.com/AmazonS3/latest/userguide/annotations-overview.html) in the *Amazon S3 User Guide*.
+///
+/// Annotations inherit the encryption of their parent object. For objects without server-side encryption, annotations are encrypted with SSE-S3 (the default for new objects). Objects encrypted with SSE-C cannot have annotations.
+///
+/// To use this operation, you must have the `s3:PutObjectAnnotation` permission. If the bucket has Requester Pays enabled, you must include the `x-amz-request-payer` header.
+///
+/// **Note:** Annotations are not supported by the following features: S3 Inventory Reports, API Gateway, S3 Storage Lens, Amazon S3 File Gateway, Amazon FSx, S3 on Outposts, and S3 Express One Zone (directory buckets).
+///
+/// The following operations are related to `PutObjectAnnotation`:
+///
+/// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
+/// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
+/// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
+pub struct PutObjectAnnotation(
+    pub(crate) rt::Call<
+        t::PutObjectAnnotationRequest,
+        t::PutObjectAnnotationOutput,
+        e::PutObjectAnnotationError,
+    >,
+);
+rt::operation_type!(
+    PutObjectAnnotation, t::PutObjectAnnotationRequest, t::PutObjectAnnotationOutput,
+    e::PutObjectAnnotationError, op::PUT_OBJECT_ANNOTATION
+);
+impl PutObjectAnnotation {
+    rt::setter!(into_req PutObjectAnnotationRequest bucket(String));
+    rt::setter!(into_req PutObjectAnnotationRequest key(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest version_id(String));
+    rt::setter!(into_req PutObjectAnnotationRequest annotation_name(String));
+    rt::setter!(into_req PutObjectAnnotationRequest annotation_payload(rt::ByteStream));
+    rt::setter!(into_opt PutObjectAnnotationRequest object_if_match(String));
+    rt::setter!(
+        into_opt PutObjectAnnotationRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_crc32(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_crc32_c(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_sha1(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_sha256(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_sha512(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_md5(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_xxhash64(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_xxhash3(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest checksum_xxhash128(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest content_md5(String));
+    rt::setter!(into_opt PutObjectAnnotationRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt PutObjectAnnotationRequest expected_bucket_owner(String));
+}
+/// The `PutObjectLegalHold` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Applies a legal hold configuration to the specified object. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutObjectLegalHold(
+    pub(crate) rt::Call<
+        t::PutObjectLegalHoldRequest,
+        t::PutObjectLegalHoldOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    PutObjectLegalHold, t::PutObjectLegalHoldRequest, t::PutObjectLegalHoldOutput,
+    rt::NoErrors, op::PUT_OBJECT_LEGAL_HOLD
+);
+impl PutObjectLegalHold {
+    rt::setter!(into_req PutObjectLegalHoldRequest bucket(String));
+    rt::setter!(into_req PutObjectLegalHoldRequest key(String));
+    rt::setter!(val_opt PutObjectLegalHoldRequest legal_hold(t::ObjectLockLegalHold));
+    rt::setter!(into_opt PutObjectLegalHoldRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt PutObjectLegalHoldRequest version_id(String));
+    rt::setter!(into_opt PutObjectLegalHoldRequest content_md5(String));
+    rt::setter!(
+        into_opt PutObjectLegalHoldRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(into_opt PutObjectLegalHoldRequest expected_bucket_owner(String));
+}
+/// The `PutObjectLockConfiguration` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+///
+/// - **Note:** The `DefaultRetention` settings require both a mode and a period.
+/// - The `DefaultRetention` period can be either `Days` or `Years` but you must select one. You cannot specify `Days` and `Years` at the same time.
+/// - You can enable Object Lock for new or existing buckets. For more information, see [Configuring Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html).
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutObjectLockConfiguration(
+    pub(crate) rt::Call<
+        t::PutObjectLockConfigurationRequest,
+        t::PutObjectLockConfigurationOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    PutObjectLockConfiguration, t::PutObjectLockConfigurationRequest,
+    t::PutObjectLockConfigurationOutput, rt::NoErrors, op::PUT_OBJECT_LOCK_CONFIGURATION
+);
+impl PutObjectLockConfiguration {
+    rt::setter!(into_req PutObjectLockConfigurationRequest bucket(String));
+    rt::setter!(
+        val_opt PutObjectLockConfigurationRequest
+        object_lock_configuration(t::ObjectLockConfiguration)
+    );
+    rt::setter!(
+        into_opt PutObjectLockConfigurationRequest request_payer(t::RequestPayer)
+    );
+    rt::setter!(into_opt PutObjectLockConfigurationRequest token(String));
+    rt::setter!(into_opt PutObjectLockConfigurationRequest content_md5(String));
+    rt::setter!(
+        into_opt PutObjectLockConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        into_opt PutObjectLockConfigurationRequest expected_bucket_owner(String)
+    );
+}
+/// The `PutObjectRetention` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Places an Object Retention configuration on an object. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html). Users or accounts require the `s3:PutObjectRetention` permission in order to place an Object Retention configuration on objects. Bypassing a Governance Retention configuration requires the `s3:BypassGovernanceRetention` permission.
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutObjectRetention(
+    pub(crate) rt::Call<
+        t::PutObjectRetentionRequest,
+        t::PutObjectRetentionOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    PutObjectRetention, t::PutObjectRetentionRequest, t::PutObjectRetentionOutput,
+    rt::NoErrors, op::PUT_OBJECT_RETENTION
+);
+impl PutObjectRetention {
+    rt::setter!(into_req PutObjectRetentionRequest bucket(String));
+    rt::setter!(into_req PutObjectRetentionRequest key(String));
+    rt::setter!(val_opt PutObjectRetentionRequest retention(t::ObjectLockRetention));
+    rt::setter!(into_opt PutObjectRetentionRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt PutObjectRetentionRequest version_id(String));
+    rt::setter!(val_opt PutObjectRetentionRequest bypass_governance_retention(bool));
+    rt::setter!(into_opt PutObjectRetentionRequest content_md5(String));
+    rt::setter!(
+        into_opt PutObjectRetentionRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(into_opt PutObjectRetentionRequest expected_bucket_owner(String));
+}
+/// The `PutObjectTagging` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Sets the supplied tag-set to an object that already exists in a bucket. A tag is a key-value pair. For more information, see [Object Tagging](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html).
+///
+/// You can associate tags with an object by sending a PUT request against the tagging subresource that is associated with the object. You can retrieve tags by sending a GET request. For more information, see [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html).
+///
+/// For tagging-related restrictions related to characters and encodings, see [Tag Restrictions](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/allocation-tag-restrictions.html). Note that Amazon S3 limits the maximum number of tags to 10 tags per object.
+///
+/// To use this operation, you must have permission to perform the `s3:PutObjectTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
+///
+/// To put tags of any other version, use the `versionId` query parameter. You also need permission for the `s3:PutObjectVersionTagging` action.
+///
+/// `PutObjectTagging` has the following special errors. For more Amazon S3 errors see, [Error Responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+///
+/// - `InvalidTag` - The tag provided was not a valid tag. This error can occur if the tag did not pass input validation. For more information, see [Object Tagging](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html).
+/// - `MalformedXML` - The XML provided does not match the schema.
+/// - `OperationAborted` - A conflicting conditional action is currently in progress against this resource. Please try again.
+/// - `InternalError` - The service was unable to apply the provided tag to the object.
+///
+/// The following operations are related to `PutObjectTagging`:
+///
+/// - [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html)
+/// - [DeleteObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutObjectTagging(
+    pub(crate) rt::Call<
+        t::PutObjectTaggingRequest,
+        t::PutObjectTaggingOutput,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    PutObjectTagging, t::PutObjectTaggingRequest, t::PutObjectTaggingOutput,
+    rt::NoErrors, op::PUT_OBJECT_TAGGING
+);
+impl PutObjectTagging {
+    rt::setter!(into_req PutObjectTaggingRequest bucket(String));
+    rt::setter!(into_req PutObjectTaggingRequest key(String));
+    rt::setter!(into_opt PutObjectTaggingRequest version_id(String));
+    rt::setter!(into_opt PutObjectTaggingRequest content_md5(String));
+    rt::setter!(
+        into_opt PutObjectTaggingRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(val_req PutObjectTaggingRequest tagging(t::Tagging));
+    rt::setter!(into_opt PutObjectTaggingRequest expected_bucket_owner(String));
+    rt::setter!(into_opt PutObjectTaggingRequest request_payer(t::RequestPayer));
+}
+/// The `PutPublicAccessBlock` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Creates or modifies the `PublicAccessBlock` configuration for an Amazon S3 bucket. To use this operation, you must have the `s3:PutBucketPublicAccessBlock` permission. For more information about Amazon S3 permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html).
+///
+/// **Important:** When Amazon S3 evaluates the `PublicAccessBlock` configuration for a bucket or an object, it checks the `PublicAccessBlock` configuration for both the bucket (or the bucket that contains the object) and the bucket owner's account. Account-level settings automatically inherit from organization-level policies when present. If the `PublicAccessBlock` configurations are different between the bucket and the account, Amazon S3 uses the most restrictive combination of the bucket-level and account-level settings.
+///
+/// For more information about when Amazon S3 considers a bucket or an object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+///
+/// The following operations are related to `PutPublicAccessBlock`:
+///
+/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html)
+/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
+/// - [GetBucketPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicyStatus.html)
+/// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutPublicAccessBlock(
+    pub(crate) rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutPublicAccessBlock, t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors,
+    op::PUT_PUBLIC_ACCESS_BLOCK
+);
+impl PutPublicAccessBlock {
+    rt::setter!(into_req PutPublicAccessBlockRequest bucket(String));
+    rt::setter!(into_opt PutPublicAccessBlockRequest content_md5(String));
+    rt::setter!(
+        into_opt PutPublicAccessBlockRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req PutPublicAccessBlockRequest
+        public_access_block_configuration(t::PublicAccessBlockConfiguration)
+    );
+    rt::setter!(into_opt PutPublicAccessBlockRequest expected_bucket_owner(String));
 }

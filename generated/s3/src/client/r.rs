@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Renames an existing object in a directory bucket that uses the S3 Express One Zone storage class. You can use `RenameObject` by specifying an existing object’s name as the source and the new name of the object as the destination within the same directory bucket.
-    ///
-    /// Returns the [`RenameObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Renames an existing object in a directory bucket that uses the S3 Express One Zone storage class. You can use `RenameObject` by specifying an existing object’s name as the source and the new name of the object as the destination within the same directory bucket. Returns [`RenameObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn rename_object(&self) -> RenameObject {
-        RenameObject(rt::Call::new(&self.handle, &op::RENAME_OBJECT))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`RestoreObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`RestoreObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_object(&self) -> RestoreObject {
-        RestoreObject(rt::Call::new(&self.handle, &op::RESTORE_OBJECT))
+        rt::builder(&self.handle)
     }
 }
 /// The `RenameObject` operation.
@@ -47,118 +43,20 @@ rt::operation_type!(
     op::RENAME_OBJECT
 );
 impl RenameObject {
-    /// The bucket name of the directory bucket containing the object.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Key name of the object to rename.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Specifies the source for the rename operation. The value must be URL encoded.
-    #[inline]
-    pub fn rename_source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rename_source = value.into();
-        self
-    }
-    /// Renames the object only if the ETag (entity tag) value provided during the operation matches the ETag of the object in S3. The `If-Match` header field makes the request method conditional on ETags. If the ETag values do not match, the operation returns a `412 Precondition Failed` error.
-    #[inline]
-    pub fn destination_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_if_match = Some(value.into());
-        self
-    }
-    /// Renames the object only if the destination does not already exist in the specified directory bucket. If the object does exist when you send a request with `If-None-Match:*`, the S3 API will return a `412 Precondition Failed` error, preventing an overwrite. The `If-None-Match` header prevents overwrites of existing data by validating that there's not an object with the same key name already in your directory bucket.
-    #[inline]
-    pub fn destination_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_if_none_match = Some(value.into());
-        self
-    }
-    /// Renames the object if the destination exists and if it has been modified since the specified time.
-    #[inline]
-    pub fn destination_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().destination_if_modified_since = Some(value);
-        self
-    }
-    /// Renames the object if it hasn't been modified since the specified time.
-    #[inline]
-    pub fn destination_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().destination_if_unmodified_since = Some(value);
-        self
-    }
-    /// Renames the object if the source exists and if its entity tag (ETag) matches the specified ETag.
-    #[inline]
-    pub fn source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_if_match = Some(value.into());
-        self
-    }
-    /// Renames the object if the source exists and if its entity tag (ETag) is different than the specified ETag. If an asterisk (`*`) character is provided, the operation will fail and return a `412 Precondition Failed` error.
-    #[inline]
-    pub fn source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_if_none_match = Some(value.into());
-        self
-    }
-    /// Renames the object if the source exists and if it has been modified since the specified time.
-    #[inline]
-    pub fn source_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().source_if_modified_since = Some(value);
-        self
-    }
-    /// Renames the object if the source exists and hasn't been modified since the specified time.
-    #[inline]
-    pub fn source_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().source_if_unmodified_since = Some(value);
-        self
-    }
-    /// A unique string with a max of 64 ASCII characters in the ASCII range of 33 - 126.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RenameObjectOutput, e::RenameObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RenameObjectOutput, e::RenameObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RenameObjectRequest, t::RenameObjectOutput, e::RenameObjectError> {
-        self.0
-    }
+    rt::setter!(into_req RenameObjectRequest bucket(String));
+    rt::setter!(into_req RenameObjectRequest key(String));
+    rt::setter!(into_req RenameObjectRequest rename_source(String));
+    rt::setter!(into_opt RenameObjectRequest destination_if_match(String));
+    rt::setter!(into_opt RenameObjectRequest destination_if_none_match(String));
+    rt::setter!(val_opt RenameObjectRequest destination_if_modified_since(rt::DateTime));
+    rt::setter!(
+        val_opt RenameObjectRequest destination_if_unmodified_since(rt::DateTime)
+    );
+    rt::setter!(into_opt RenameObjectRequest source_if_match(String));
+    rt::setter!(into_opt RenameObjectRequest source_if_none_match(String));
+    rt::setter!(val_opt RenameObjectRequest source_if_modified_since(rt::DateTime));
+    rt::setter!(val_opt RenameObjectRequest source_if_unmodified_since(rt::DateTime));
+    rt::setter!(into_opt RenameObjectRequest client_token(String));
 }
 /// The `RestoreObject` operation.
 ///
@@ -213,90 +111,11 @@ rt::operation_type!(
     e::RestoreObjectError, op::RESTORE_OBJECT
 );
 impl RestoreObject {
-    /// The bucket name containing the object to restore.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Object key for which the action was initiated.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// VersionId used to reference a specific version of the object.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Sets `RestoreRequest`.
-    #[inline]
-    pub fn restore_request(mut self, value: t::RestoreRequest) -> Self {
-        self.0.input_mut().restore_request = Some(value);
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RestoreObjectOutput, e::RestoreObjectError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RestoreObjectOutput, e::RestoreObjectError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreObjectRequest,
-        t::RestoreObjectOutput,
-        e::RestoreObjectError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RestoreObjectRequest bucket(String));
+    rt::setter!(into_req RestoreObjectRequest key(String));
+    rt::setter!(into_opt RestoreObjectRequest version_id(String));
+    rt::setter!(val_opt RestoreObjectRequest restore_request(t::RestoreRequest));
+    rt::setter!(into_opt RestoreObjectRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt RestoreObjectRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt RestoreObjectRequest expected_bucket_owner(String));
 }

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`SelectObjectContent`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`SelectObjectContent`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn select_object_content(&self) -> SelectObjectContent {
-        SelectObjectContent(rt::Call::new(&self.handle, &op::SELECT_OBJECT_CONTENT))
+        rt::builder(&self.handle)
     }
 }
 /// The `SelectObjectContent` operation.
@@ -56,116 +54,20 @@ rt::operation_type!(
     rt::NoErrors, op::SELECT_OBJECT_CONTENT
 );
 impl SelectObjectContent {
-    /// The S3 bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The object key.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// The server-side encryption (SSE) algorithm used to encrypt the object. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// The server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// The MD5 server-side encryption (SSE) customer managed key. This parameter is needed only when the object was created using a checksum algorithm. For more information, see [Protecting data using SSE-C keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// The expression that is used to query the object.
-    #[inline]
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expression = value.into();
-        self
-    }
-    /// The type of the provided expression (for example, SQL).
-    #[inline]
-    pub fn expression_type(mut self, value: impl Into<t::ExpressionType>) -> Self {
-        self.0.input_mut().expression_type = value.into();
-        self
-    }
-    /// Specifies if periodic request progress information should be enabled.
-    #[inline]
-    pub fn request_progress(mut self, value: t::RequestProgress) -> Self {
-        self.0.input_mut().request_progress = Some(value);
-        self
-    }
-    /// Describes the format of the data in the object that is being queried.
-    #[inline]
-    pub fn input_serialization(mut self, value: t::InputSerialization) -> Self {
-        self.0.input_mut().input_serialization = value;
-        self
-    }
-    /// Describes the format of the data that you want Amazon S3 to return in response.
-    #[inline]
-    pub fn output_serialization(mut self, value: t::OutputSerialization) -> Self {
-        self.0.input_mut().output_serialization = value;
-        self
-    }
-    /// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
-    #[inline]
-    pub fn scan_range(mut self, value: t::ScanRange) -> Self {
-        self.0.input_mut().scan_range = Some(value);
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::SelectObjectContentOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::SelectObjectContentOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SelectObjectContentRequest,
-        t::SelectObjectContentOutput,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SelectObjectContentRequest bucket(String));
+    rt::setter!(into_req SelectObjectContentRequest key(String));
+    rt::setter!(into_opt SelectObjectContentRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt SelectObjectContentRequest sse_customer_key(String));
+    rt::setter!(into_opt SelectObjectContentRequest sse_customer_key_md5(String));
+    rt::setter!(into_req SelectObjectContentRequest expression(String));
+    rt::setter!(into_req SelectObjectContentRequest expression_type(t::ExpressionType));
+    rt::setter!(val_opt SelectObjectContentRequest request_progress(t::RequestProgress));
+    rt::setter!(
+        val_req SelectObjectContentRequest input_serialization(t::InputSerialization)
+    );
+    rt::setter!(
+        val_req SelectObjectContentRequest output_serialization(t::OutputSerialization)
+    );
+    rt::setter!(val_opt SelectObjectContentRequest scan_range(t::ScanRange));
+    rt::setter!(into_opt SelectObjectContentRequest expected_bucket_owner(String));
 }

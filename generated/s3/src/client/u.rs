@@ -7,70 +7,41 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Updates the annotation table configuration for an Amazon S3 bucket's metadata configuration. Use this operation to enable or disable the annotation table, or to update its associated IAM role.
-    ///
-    /// Returns the [`UpdateBucketMetadataAnnotationTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the annotation table configuration for an Amazon S3 bucket's metadata configuration. Use this operation to enable or disable the annotation table, or to update its associated IAM role. Returns [`UpdateBucketMetadataAnnotationTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_bucket_metadata_annotation_table_configuration(
         &self,
     ) -> UpdateBucketMetadataAnnotationTableConfiguration {
-        UpdateBucketMetadataAnnotationTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables or disables a live inventory table for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`UpdateBucketMetadataInventoryTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables or disables a live inventory table for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`UpdateBucketMetadataInventoryTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_bucket_metadata_inventory_table_configuration(
         &self,
     ) -> UpdateBucketMetadataInventoryTableConfiguration {
-        UpdateBucketMetadataInventoryTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Enables or disables journal table record expiration for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`UpdateBucketMetadataJournalTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Enables or disables journal table record expiration for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`UpdateBucketMetadataJournalTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_bucket_metadata_journal_table_configuration(
         &self,
     ) -> UpdateBucketMetadataJournalTableConfiguration {
-        UpdateBucketMetadataJournalTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported for directory buckets or Amazon S3 on Outposts buckets.
-    ///
-    /// Returns the [`UpdateObjectEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets or Amazon S3 on Outposts buckets. Returns [`UpdateObjectEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_object_encryption(&self) -> UpdateObjectEncryption {
-        UpdateObjectEncryption(
-            rt::Call::new(&self.handle, &op::UPDATE_OBJECT_ENCRYPTION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Uploads a part in a multipart upload.
-    ///
-    /// Returns the [`UploadPart`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a part in a multipart upload. Returns [`UploadPart`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_part(&self) -> UploadPart {
-        UploadPart(rt::Call::new(&self.handle, &op::UPLOAD_PART))
+        rt::builder(&self.handle)
     }
-    /// Uploads a part by copying data from an existing object as data source. To specify the data source, you add the request header `x-amz-copy-source` in your request. To specify a byte range, you add the request header `x-amz-copy-source-range` in your request.
-    ///
-    /// Returns the [`UploadPartCopy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Uploads a part by copying data from an existing object as data source. To specify the data source, you add the request header `x-amz-copy-source` in your request. To specify a byte range, you add the request header `x-amz-copy-source-range` in your request. Returns [`UploadPartCopy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_part_copy(&self) -> UploadPartCopy {
-        UploadPartCopy(rt::Call::new(&self.handle, &op::UPLOAD_PART_COPY))
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateBucketMetadataAnnotationTableConfiguration` operation.
@@ -100,77 +71,25 @@ rt::operation_type!(
     op::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION
 );
 impl UpdateBucketMetadataAnnotationTableConfiguration {
-    /// The name of the bucket whose annotation table configuration to update.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Base64-encoded MD5 digest of the message body.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Checksum algorithm for the request payload.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The annotation table configuration updates to apply.
-    #[inline]
-    pub fn annotation_table_configuration(
-        mut self,
-        value: t::AnnotationTableConfigurationUpdates,
-    ) -> Self {
-        self.0.input_mut().annotation_table_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateBucketMetadataAnnotationTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req UpdateBucketMetadataAnnotationTableConfigurationRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataAnnotationTableConfigurationRequest
+        content_md5(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataAnnotationTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req UpdateBucketMetadataAnnotationTableConfigurationRequest
+        annotation_table_configuration(t::AnnotationTableConfigurationUpdates)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataAnnotationTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `UpdateBucketMetadataInventoryTableConfiguration` operation.
 ///
@@ -207,77 +126,25 @@ rt::operation_type!(
     op::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION
 );
 impl UpdateBucketMetadataInventoryTableConfiguration {
-    /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable an inventory table for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The `Content-MD5` header for the inventory table configuration.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// The checksum algorithm to use with your inventory table configuration.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The contents of your inventory table configuration.
-    #[inline]
-    pub fn inventory_table_configuration(
-        mut self,
-        value: t::InventoryTableConfigurationUpdates,
-    ) -> Self {
-        self.0.input_mut().inventory_table_configuration = value;
-        self
-    }
-    /// The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable an inventory table for.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateBucketMetadataInventoryTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req UpdateBucketMetadataInventoryTableConfigurationRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataInventoryTableConfigurationRequest
+        content_md5(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataInventoryTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req UpdateBucketMetadataInventoryTableConfigurationRequest
+        inventory_table_configuration(t::InventoryTableConfigurationUpdates)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataInventoryTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `UpdateBucketMetadataJournalTableConfiguration` operation.
 ///
@@ -306,77 +173,24 @@ rt::operation_type!(
     op::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION
 );
 impl UpdateBucketMetadataJournalTableConfiguration {
-    /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable journal table record expiration for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The `Content-MD5` header for the journal table configuration.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// The checksum algorithm to use with your journal table configuration.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The contents of your journal table configuration.
-    #[inline]
-    pub fn journal_table_configuration(
-        mut self,
-        value: t::JournalTableConfigurationUpdates,
-    ) -> Self {
-        self.0.input_mut().journal_table_configuration = value;
-        self
-    }
-    /// The expected owner of the general purpose bucket that corresponds to the metadata table configuration that you want to enable or disable journal table record expiration for.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateBucketMetadataJournalTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req UpdateBucketMetadataJournalTableConfigurationRequest bucket(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataJournalTableConfigurationRequest content_md5(String)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataJournalTableConfigurationRequest
+        checksum_algorithm(t::ChecksumAlgorithm)
+    );
+    rt::setter!(
+        val_req UpdateBucketMetadataJournalTableConfigurationRequest
+        journal_table_configuration(t::JournalTableConfigurationUpdates)
+    );
+    rt::setter!(
+        into_opt UpdateBucketMetadataJournalTableConfigurationRequest
+        expected_bucket_owner(String)
+    );
 }
 /// The `UpdateObjectEncryption` operation.
 ///
@@ -426,104 +240,18 @@ rt::operation_type!(
     op::UPDATE_OBJECT_ENCRYPTION
 );
 impl UpdateObjectEncryption {
-    /// The name of the general purpose bucket that contains the specified object key name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The key name of the object that you want to update the server-side encryption type for.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// The version ID of the object that you want to update the server-side encryption type for.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// The updated server-side encryption type for this object. The `UpdateObjectEncryption` operation supports the SSE-S3 and SSE-KMS encryption types.
-    #[inline]
-    pub fn object_encryption(mut self, value: t::ObjectEncryption) -> Self {
-        self.0.input_mut().object_encryption = value;
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide doesn't match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// The MD5 hash for the request body. For requests made using the Amazon Web Services Command Line Interface (CLI) or Amazon Web Services SDKs, this field is calculated automatically.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the object when you use an Amazon Web Services SDK. This header doesn't provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateObjectEncryptionResponse,
-            e::UpdateObjectEncryptionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateObjectEncryptionResponse,
-        e::UpdateObjectEncryptionError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateObjectEncryptionRequest,
-        t::UpdateObjectEncryptionResponse,
-        e::UpdateObjectEncryptionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateObjectEncryptionRequest bucket(String));
+    rt::setter!(into_req UpdateObjectEncryptionRequest key(String));
+    rt::setter!(into_opt UpdateObjectEncryptionRequest version_id(String));
+    rt::setter!(
+        val_req UpdateObjectEncryptionRequest object_encryption(t::ObjectEncryption)
+    );
+    rt::setter!(into_opt UpdateObjectEncryptionRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt UpdateObjectEncryptionRequest expected_bucket_owner(String));
+    rt::setter!(into_opt UpdateObjectEncryptionRequest content_md5(String));
+    rt::setter!(
+        into_opt UpdateObjectEncryptionRequest checksum_algorithm(t::ChecksumAlgorithm)
+    );
 }
 /// The `UploadPart` operation.
 ///
@@ -577,178 +305,29 @@ rt::operation_type!(
     UploadPart, t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors, op::UPLOAD_PART
 );
 impl UploadPart {
-    /// Object data.
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// The name of the bucket to which the multipart upload was initiated.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically.
-    #[inline]
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.0.input_mut().content_length = Some(value);
-        self
-    }
-    /// The Base64 encoded 128-bit MD5 digest of the part data. This parameter is auto-populated when using the command from the CLI. This parameter is required if object lock parameters are specified.
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the object when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 160-bit `SHA1` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha1 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 256-bit `SHA256` digest of the object. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha256 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha512 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_md5 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Object key for which the multipart upload was initiated.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Part number of part being uploaded. This is a positive integer between 1 and 10,000.
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number = value;
-        self
-    }
-    /// Upload ID identifying the multipart upload whose part is being uploaded.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm header`. This must be the same encryption key specified in the initiate multipart upload request.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::UploadPartOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UploadPartOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt UploadPartRequest body(rt::ByteStream));
+    rt::setter!(into_req UploadPartRequest bucket(String));
+    rt::setter!(val_opt UploadPartRequest content_length(i64));
+    rt::setter!(into_opt UploadPartRequest content_md5(String));
+    rt::setter!(into_opt UploadPartRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(into_opt UploadPartRequest checksum_crc32(String));
+    rt::setter!(into_opt UploadPartRequest checksum_crc32_c(String));
+    rt::setter!(into_opt UploadPartRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt UploadPartRequest checksum_sha1(String));
+    rt::setter!(into_opt UploadPartRequest checksum_sha256(String));
+    rt::setter!(into_opt UploadPartRequest checksum_sha512(String));
+    rt::setter!(into_opt UploadPartRequest checksum_md5(String));
+    rt::setter!(into_opt UploadPartRequest checksum_xxhash64(String));
+    rt::setter!(into_opt UploadPartRequest checksum_xxhash3(String));
+    rt::setter!(into_opt UploadPartRequest checksum_xxhash128(String));
+    rt::setter!(into_req UploadPartRequest key(String));
+    rt::setter!(val_req UploadPartRequest part_number(i32));
+    rt::setter!(into_req UploadPartRequest upload_id(String));
+    rt::setter!(into_opt UploadPartRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt UploadPartRequest sse_customer_key(String));
+    rt::setter!(into_opt UploadPartRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt UploadPartRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt UploadPartRequest expected_bucket_owner(String));
 }
 /// The `UploadPartCopy` operation.
 ///
@@ -805,157 +384,29 @@ rt::operation_type!(
     op::UPLOAD_PART_COPY
 );
 impl UploadPartCopy {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Specifies the source object for the copy operation. You specify the value in one of two formats, depending on whether you want to access the source object through an [access point](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html):
-    #[inline]
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source = value.into();
-        self
-    }
-    /// Copies the object if its entity tag (ETag) matches the specified tag.
-    #[inline]
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_match = Some(value.into());
-        self
-    }
-    /// Copies the object if it has been modified since the specified time.
-    #[inline]
-    pub fn copy_source_if_modified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_modified_since = Some(value);
-        self
-    }
-    /// Copies the object if its entity tag (ETag) is different than the specified ETag.
-    #[inline]
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_if_none_match = Some(value.into());
-        self
-    }
-    /// Copies the object if it hasn't been modified since the specified time.
-    #[inline]
-    pub fn copy_source_if_unmodified_since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().copy_source_if_unmodified_since = Some(value);
-        self
-    }
-    /// The range of bytes to copy from the source object. The range value must use the form bytes=first-last, where the first and last are the zero-based byte offsets to copy. For example, bytes=0-9 indicates that you want to copy the first 10 bytes of the source. You can copy a range only if the source object is greater than 5 MB.
-    #[inline]
-    pub fn copy_source_range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_range = Some(value.into());
-        self
-    }
-    /// Object key for which the multipart upload was initiated.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Part number of part being copied. This is a positive integer between 1 and 10,000.
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.0.input_mut().part_number = value;
-        self
-    }
-    /// Upload ID identifying the multipart upload whose part is being copied.
-    #[inline]
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().upload_id = value.into();
-        self
-    }
-    /// Specifies the algorithm to use when encrypting the object (for example, AES256).
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use in encrypting data. This value is used to store the object and then it is discarded; Amazon S3 does not store the encryption key. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header. This must be the same encryption key specified in the initiate multipart upload request.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key = Some(value.into());
-        self
-    }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Specifies the algorithm to use when decrypting the source object (for example, `AES256`).
-    #[inline]
-    pub fn copy_source_sse_customer_algorithm(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Specifies the customer-provided encryption key for Amazon S3 to use to decrypt the source object. The encryption key provided in this header must be one that was used when the source object was created.
-    #[inline]
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-    /// Specifies the 128-bit MD5 digest of the encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
-    #[inline]
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Sets `RequestPayer`.
-    #[inline]
-    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
-        self.0.input_mut().request_payer = Some(value.into());
-        self
-    }
-    /// The account ID of the expected destination bucket owner. If the account ID that you provide does not match the actual owner of the destination bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// The account ID of the expected source bucket owner. If the account ID that you provide does not match the actual owner of the source bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_source_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UploadPartCopyOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UploadPartCopyOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req UploadPartCopyRequest bucket(String));
+    rt::setter!(into_req UploadPartCopyRequest copy_source(String));
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_if_match(String));
+    rt::setter!(
+        val_opt UploadPartCopyRequest copy_source_if_modified_since(rt::DateTime)
+    );
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_if_none_match(String));
+    rt::setter!(
+        val_opt UploadPartCopyRequest copy_source_if_unmodified_since(rt::DateTime)
+    );
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_range(String));
+    rt::setter!(into_req UploadPartCopyRequest key(String));
+    rt::setter!(val_req UploadPartCopyRequest part_number(i32));
+    rt::setter!(into_req UploadPartCopyRequest upload_id(String));
+    rt::setter!(into_opt UploadPartCopyRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt UploadPartCopyRequest sse_customer_key(String));
+    rt::setter!(into_opt UploadPartCopyRequest sse_customer_key_md5(String));
+    rt::setter!(
+        into_opt UploadPartCopyRequest copy_source_sse_customer_algorithm(String)
+    );
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_sse_customer_key(String));
+    rt::setter!(into_opt UploadPartCopyRequest copy_source_sse_customer_key_md5(String));
+    rt::setter!(into_opt UploadPartCopyRequest request_payer(t::RequestPayer));
+    rt::setter!(into_opt UploadPartCopyRequest expected_bucket_owner(String));
+    rt::setter!(into_opt UploadPartCopyRequest expected_source_bucket_owner(String));
 }

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`WriteGetObjectResponse`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported for directory buckets. Returns [`WriteGetObjectResponse`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn write_get_object_response(&self) -> WriteGetObjectResponse {
-        WriteGetObjectResponse(
-            rt::Call::new(&self.handle, &op::WRITE_GET_OBJECT_RESPONSE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `WriteGetObjectResponse` operation.
@@ -46,330 +42,66 @@ rt::operation_type!(
     op::WRITE_GET_OBJECT_RESPONSE
 );
 impl WriteGetObjectResponse {
-    /// Route prefix to the HTTP URL generated.
-    #[inline]
-    pub fn request_route(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_route = value.into();
-        self
-    }
-    /// A single use encrypted token that maps `WriteGetObjectResponse` to the end user `GetObject` request.
-    #[inline]
-    pub fn request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_token = value.into();
-        self
-    }
-    /// The object data.
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// The integer status code for an HTTP response of a corresponding `GetObject` request. The following is a list of status codes.
-    #[inline]
-    pub fn status_code(mut self, value: i32) -> Self {
-        self.0.input_mut().status_code = Some(value);
-        self
-    }
-    /// A string that uniquely identifies an error condition. Returned in the \<Code\> tag of the error XML response for a corresponding `GetObject` call. Cannot be used with a successful `StatusCode` header or when the transformed object is provided in the body. All error codes from S3 are sentence-cased. The regular expression (regex) value is `"^[A-Z][a-zA-Z]+$"`.
-    #[inline]
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().error_code = Some(value.into());
-        self
-    }
-    /// Contains a generic description of the error condition. Returned in the \<Message\> tag of the error XML response for a corresponding `GetObject` call. Cannot be used with a successful `StatusCode` header or when the transformed object is provided in body.
-    #[inline]
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().error_message = Some(value.into());
-        self
-    }
-    /// Indicates that a range of bytes was specified.
-    #[inline]
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().accept_ranges = Some(value.into());
-        self
-    }
-    /// Specifies caching behavior along the request/reply chain.
-    #[inline]
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cache_control = Some(value.into());
-        self
-    }
-    /// Specifies presentational information for the object.
-    #[inline]
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_disposition = Some(value.into());
-        self
-    }
-    /// Specifies what content encodings have been applied to the object and thus what decoding mechanisms must be applied to obtain the media-type referenced by the Content-Type header field.
-    #[inline]
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_encoding = Some(value.into());
-        self
-    }
-    /// The language the content is in.
-    #[inline]
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_language = Some(value.into());
-        self
-    }
-    /// The size of the content body in bytes.
-    #[inline]
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.0.input_mut().content_length = Some(value);
-        self
-    }
-    /// The portion of the object returned in the response.
-    #[inline]
-    pub fn content_range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_range = Some(value.into());
-        self
-    }
-    /// A standard MIME type describing the format of the object data.
-    #[inline]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_type = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 32-bit `CRC32` checksum of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 32-bit `CRC32C` checksum of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc32_c = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `CRC64NVME` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_crc64_nvme = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 160-bit `SHA1` digest of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha1 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This specifies the Base64 encoded, 256-bit `SHA256` digest of the object returned by the Object Lambda function. This may not match the checksum for the object stored in Amazon S3. Amazon S3 will perform validation of the checksum values only when the original `GetObject` request required checksum validation. For more information about checksums, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha256 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 512-bit `SHA512` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_sha512 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `MD5` digest of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_md5 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH64` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 64-bit `XXHASH3` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit `XXHASH128` checksum of the part. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Specifies whether an object stored in Amazon S3 is (`true`) or is not (`false`) a delete marker. To learn more about delete markers, see [Working with delete markers](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html).
-    #[inline]
-    pub fn delete_marker(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_marker = Some(value);
-        self
-    }
-    /// An opaque identifier assigned by a web server to a specific version of a resource found at a URL.
-    #[inline]
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().e_tag = Some(value.into());
-        self
-    }
-    /// The date and time at which the object is no longer cacheable.
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// If the object expiration is configured (see PUT Bucket lifecycle), the response includes this header. It includes the `expiry-date` and `rule-id` key-value pairs that provide the object expiration information. The value of the `rule-id` is URL-encoded.
-    #[inline]
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expiration = Some(value.into());
-        self
-    }
-    /// The date and time that the object was last modified.
-    #[inline]
-    pub fn last_modified(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().last_modified = Some(value);
-        self
-    }
-    /// Set to the number of metadata entries not returned in `x-amz-meta` headers. This can happen if you create metadata using an API like SOAP that supports more flexible metadata than the REST API. For example, using SOAP, you can create metadata whose values are not legal HTTP headers.
-    #[inline]
-    pub fn missing_meta(mut self, value: i32) -> Self {
-        self.0.input_mut().missing_meta = Some(value);
-        self
-    }
-    /// A map of metadata to store with the object in S3.
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// Indicates whether an object stored in Amazon S3 has Object Lock enabled. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
-    #[inline]
-    pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {
-        self.0.input_mut().object_lock_mode = Some(value.into());
-        self
-    }
-    /// Indicates whether an object stored in Amazon S3 has an active legal hold.
-    #[inline]
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<t::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.0.input_mut().object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-    /// The date and time when Object Lock is configured to expire.
-    #[inline]
-    pub fn object_lock_retain_until_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// The count of parts this object has.
-    #[inline]
-    pub fn parts_count(mut self, value: i32) -> Self {
-        self.0.input_mut().parts_count = Some(value);
-        self
-    }
-    /// Indicates if request involves bucket that is either a source or destination in a Replication rule. For more information about S3 Replication, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html).
-    #[inline]
-    pub fn replication_status(mut self, value: impl Into<t::ReplicationStatus>) -> Self {
-        self.0.input_mut().replication_status = Some(value.into());
-        self
-    }
-    /// Sets `RequestCharged`.
-    #[inline]
-    pub fn request_charged(mut self, value: impl Into<t::RequestCharged>) -> Self {
-        self.0.input_mut().request_charged = Some(value.into());
-        self
-    }
-    /// Provides information about object restoration operation and expiration time of the restored object copy.
-    #[inline]
-    pub fn restore(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().restore = Some(value.into());
-        self
-    }
-    /// The server-side encryption algorithm used when storing requested object in Amazon S3 or Amazon FSx.
-    #[inline]
-    pub fn server_side_encryption(
-        mut self,
-        value: impl Into<t::ServerSideEncryption>,
-    ) -> Self {
-        self.0.input_mut().server_side_encryption = Some(value.into());
-        self
-    }
-    /// Encryption algorithm used if server-side encryption with a customer-provided encryption key was specified for object stored in Amazon S3.
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// If present, specifies the ID (Key ID, Key ARN, or Key Alias) of the Amazon Web Services Key Management Service (Amazon Web Services KMS) symmetric encryption customer managed key that was used for stored in Amazon S3 object.
-    #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ssekms_key_id = Some(value.into());
-        self
-    }
-    /// 128-bit MD5 digest of customer-provided encryption key used in Amazon S3 to encrypt data stored in S3. For more information, see [Protecting data using server-side encryption with customer-provided encryption keys (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Provides storage class information of the object. Amazon S3 returns this header for all objects except for S3 Standard storage class objects.
-    #[inline]
-    pub fn storage_class(mut self, value: impl Into<t::StorageClass>) -> Self {
-        self.0.input_mut().storage_class = Some(value.into());
-        self
-    }
-    /// The number of tags, if any, on the object.
-    #[inline]
-    pub fn tag_count(mut self, value: i32) -> Self {
-        self.0.input_mut().tag_count = Some(value);
-        self
-    }
-    /// An ID used to reference a specific version of the object.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// Indicates whether the object stored in Amazon S3 uses an S3 bucket key for server-side encryption with Amazon Web Services KMS (SSE-KMS).
-    #[inline]
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().bucket_key_enabled = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::WriteGetObjectResponseRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req WriteGetObjectResponseRequest request_route(String));
+    rt::setter!(into_req WriteGetObjectResponseRequest request_token(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest body(rt::ByteStream));
+    rt::setter!(val_opt WriteGetObjectResponseRequest status_code(i32));
+    rt::setter!(into_opt WriteGetObjectResponseRequest error_code(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest error_message(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest accept_ranges(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest cache_control(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_disposition(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_encoding(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_language(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest content_length(i64));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_range(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest content_type(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_crc32(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_crc32_c(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_crc64_nvme(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_sha1(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_sha256(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_sha512(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_md5(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_xxhash64(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_xxhash3(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest checksum_xxhash128(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest delete_marker(bool));
+    rt::setter!(into_opt WriteGetObjectResponseRequest e_tag(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest expires(rt::DateTime));
+    rt::setter!(into_opt WriteGetObjectResponseRequest expiration(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest last_modified(rt::DateTime));
+    rt::setter!(val_opt WriteGetObjectResponseRequest missing_meta(i32));
+    rt::setter!(
+        entries WriteGetObjectResponseRequest metadata(String, String) insert_metadata
+    );
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest object_lock_mode(t::ObjectLockMode)
+    );
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest
+        object_lock_legal_hold_status(t::ObjectLockLegalHoldStatus)
+    );
+    rt::setter!(
+        val_opt WriteGetObjectResponseRequest object_lock_retain_until_date(rt::DateTime)
+    );
+    rt::setter!(val_opt WriteGetObjectResponseRequest parts_count(i32));
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest replication_status(t::ReplicationStatus)
+    );
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest request_charged(t::RequestCharged)
+    );
+    rt::setter!(into_opt WriteGetObjectResponseRequest restore(String));
+    rt::setter!(
+        into_opt WriteGetObjectResponseRequest
+        server_side_encryption(t::ServerSideEncryption)
+    );
+    rt::setter!(into_opt WriteGetObjectResponseRequest sse_customer_algorithm(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest ssekms_key_id(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest sse_customer_key_md5(String));
+    rt::setter!(into_opt WriteGetObjectResponseRequest storage_class(t::StorageClass));
+    rt::setter!(val_opt WriteGetObjectResponseRequest tag_count(i32));
+    rt::setter!(into_opt WriteGetObjectResponseRequest version_id(String));
+    rt::setter!(val_opt WriteGetObjectResponseRequest bucket_key_enabled(bool));
 }

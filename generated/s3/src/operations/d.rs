@@ -2,21 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted.
-///
-/// - **Note:** **Directory buckets** - If multipart uploads in a directory bucket are in progress, you can't delete the bucket until all the in-progress multipart uploads are aborted or completed.
-/// - **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - You must have the `s3:DeleteBucket` permission on the specified bucket in a policy.
-///   - **Directory bucket permissions** - You must have the `s3express:DeleteBucket` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// The following operations are related to `DeleteBucket`:
-///
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
-/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucket`](super::super::client::DeleteBucket): HTTP binding, errors, auth.
 pub static DELETE_BUCKET: rt::Operation = rt::Operation::new(
         "DeleteBucket",
         "DELETE",
@@ -26,21 +12,7 @@ pub static DELETE_BUCKET: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Deletes an analytics configuration for the bucket (specified by the analytics configuration ID).
-///
-/// To use this operation, you must have permissions to perform the `s3:PutAnalyticsConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///
-/// For information about the Amazon S3 analytics feature, see [Amazon S3 Analytics – Storage Class Analysis](https://docs.aws.amazon.com/AmazonS3/latest/dev/analytics-storage-class.html).
-///
-/// The following operations are related to `DeleteBucketAnalyticsConfiguration`:
-///
-/// - [GetBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAnalyticsConfiguration.html)
-/// - [ListBucketAnalyticsConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketAnalyticsConfigurations.html)
-/// - [PutBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAnalyticsConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketAnalyticsConfiguration`](super::super::client::DeleteBucketAnalyticsConfiguration): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketAnalyticsConfiguration",
         "DELETE",
@@ -50,20 +22,7 @@ pub static DELETE_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation:
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Deletes the `cors` configuration information set for the bucket.
-///
-/// To use this operation, you must have permission to perform the `s3:PutBucketCORS` action. The bucket owner has this permission by default and can grant this permission to others.
-///
-/// For information about `cors`, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
-///
-/// **Related Resources**
-///
-/// - [PutBucketCors](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html)
-/// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketCors`](super::super::client::DeleteBucketCors): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_CORS: rt::Operation = rt::Operation::new(
         "DeleteBucketCors",
         "DELETE",
@@ -73,21 +32,7 @@ pub static DELETE_BUCKET_CORS: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3).
-///
-/// - **Note:** **General purpose buckets** - For information about the bucket default encryption feature, see [Amazon S3 Bucket Default Encryption](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
-/// - **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS. For information about the default encryption configuration in directory buckets, see [Setting default server-side encryption behavior for directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-bucket-encryption.html).
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - The `s3:PutEncryptionConfiguration` permission is required in a policy. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:PutEncryptionConfiguration` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// The following operations are related to `DeleteBucketEncryption`:
-///
-/// - [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html)
-/// - [GetBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketEncryption`](super::super::client::DeleteBucketEncryption): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
         "DeleteBucketEncryption",
         "DELETE",
@@ -97,23 +42,7 @@ pub static DELETE_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Deletes the S3 Intelligent-Tiering configuration from the specified bucket.
-///
-/// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without performance impact or operational overhead. S3 Intelligent-Tiering delivers automatic cost savings in three low latency and high throughput access tiers. To get the lowest storage cost on data that can be accessed in minutes to hours, you can choose to activate additional archiving capabilities.
-///
-/// The S3 Intelligent-Tiering storage class is the ideal storage class for data with unknown, changing, or unpredictable access patterns, independent of object size or retention period. If the size of an object is less than 128 KB, it is not monitored and not eligible for auto-tiering. Smaller objects can be stored, but they are always charged at the Frequent Access tier rates in the S3 Intelligent-Tiering storage class.
-///
-/// For more information, see [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access).
-///
-/// Operations related to `DeleteBucketIntelligentTieringConfiguration` include:
-///
-/// - [GetBucketIntelligentTieringConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketIntelligentTieringConfiguration.html)
-/// - [PutBucketIntelligentTieringConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketIntelligentTieringConfiguration.html)
-/// - [ListBucketIntelligentTieringConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketIntelligentTieringConfigurations.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketIntelligentTieringConfiguration`](super::super::client::DeleteBucketIntelligentTieringConfiguration): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketIntelligentTieringConfiguration",
         "DELETE",
@@ -123,26 +52,7 @@ pub static DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket.
-///
-/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use this operation, you must have permissions to perform the `s3:PutInventoryConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **General purpose bucket permissions** - The `s3:PutInventoryConfiguration` permission is required in a policy. For more information about general purpose buckets permissions, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:PutInventoryConfiguration` permission in an IAM identity-based policy instead of a bucket policy. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// For information about the Amazon S3 inventory feature, see [Amazon S3 Inventory](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-inventory.html).
-///
-/// **Note:** After deleting a configuration, Amazon S3 might still deliver one additional inventory report during a brief transition period while the system processes the deletion.
-///
-/// Operations related to `DeleteBucketInventoryConfiguration` include:
-///
-/// - [GetBucketInventoryConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketInventoryConfiguration.html)
-/// - [PutBucketInventoryConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketInventoryConfiguration.html)
-/// - [ListBucketInventoryConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketInventoryConfigurations.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketInventoryConfiguration`](super::super::client::DeleteBucketInventoryConfiguration): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketInventoryConfiguration",
         "DELETE",
@@ -152,21 +62,7 @@ pub static DELETE_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation:
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration.
-///
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - By default, all Amazon S3 resources are private, including buckets, objects, and related subresources (for example, lifecycle configuration and website configuration). Only the resource owner (that is, the Amazon Web Services account that created it) can access the resource. The resource owner can optionally grant access permissions to others by writing an access policy. For this operation, a user must have the `s3:PutLifecycleConfiguration` permission. For more information about permissions, see [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **Directory bucket permissions** - You must have the `s3express:PutLifecycleConfiguration` permission in an IAM identity-based policy to use this operation. Cross-account access to this API operation isn't supported. The resource owner can optionally grant access permissions to others by creating a role or user for them as long as they are within the same account as the owner and resource. For more information about directory bucket policies and permissions, see [Authorizing Regional endpoint APIs with IAM](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*. **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region.amazonaws.com`.
-///
-/// For more information about the object expiration, see [Elements to Describe Lifecycle Actions](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#intro-lifecycle-rules-actions).
-///
-/// Related actions include:
-///
-/// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)
-/// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketLifecycle`](super::super::client::DeleteBucketLifecycle): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
         "DeleteBucketLifecycle",
         "DELETE",
@@ -176,20 +72,7 @@ pub static DELETE_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** You can use the V2 `DeleteBucketMetadataConfiguration` API operation with V1 or V2 metadata configurations. However, if you try to use the V1 `DeleteBucketMetadataTableConfiguration` API operation with V2 configurations, you will receive an HTTP `405 Method Not Allowed` error.
-///
-/// - **Permissions**: To use this operation, you must have the `s3:DeleteBucketMetadataTableConfiguration` permission. For more information, see [Setting up permissions for configuring metadata tables](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-permissions.html) in the *Amazon S3 User Guide*. **Note:** The IAM policy action name is the same for the V1 and V2 API operations.
-///
-/// The following operations are related to `DeleteBucketMetadataConfiguration`:
-///
-/// - [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html)
-/// - [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html)
-/// - [UpdateBucketMetadataInventoryTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataInventoryTableConfiguration.html)
-/// - [UpdateBucketMetadataJournalTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataJournalTableConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketMetadataConfiguration`](super::super::client::DeleteBucketMetadataConfiguration): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketMetadataConfiguration",
         "DELETE",
@@ -199,24 +82,7 @@ pub static DELETE_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation.
-///
-/// If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
-///
-/// Deletes a V1 S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** You can use the V2 `DeleteBucketMetadataConfiguration` API operation with V1 or V2 metadata table configurations. However, if you try to use the V1 `DeleteBucketMetadataTableConfiguration` API operation with V2 configurations, you will receive an HTTP `405 Method Not Allowed` error.
-///
-/// Make sure that you update your processes to use the new V2 API operations (`CreateBucketMetadataConfiguration`, `GetBucketMetadataConfiguration`, and `DeleteBucketMetadataConfiguration`) instead of the V1 API operations.
-///
-/// - **Permissions**: To use this operation, you must have the `s3:DeleteBucketMetadataTableConfiguration` permission. For more information, see [Setting up permissions for configuring metadata tables](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-permissions.html) in the *Amazon S3 User Guide*.
-///
-/// The following operations are related to `DeleteBucketMetadataTableConfiguration`:
-///
-/// - [CreateBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataTableConfiguration.html)
-/// - [GetBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataTableConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketMetadataTableConfiguration`](super::super::client::DeleteBucketMetadataTableConfiguration): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketMetadataTableConfiguration",
         "DELETE",
@@ -226,25 +92,7 @@ pub static DELETE_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Opera
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
-///
-/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use this operation, you must have permissions to perform the `s3:PutMetricsConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **General purpose bucket permissions** - The `s3:PutMetricsConfiguration` permission is required in a policy. For more information about general purpose buckets permissions, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:PutMetricsConfiguration` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// For information about CloudWatch request metrics for Amazon S3, see [Monitoring Metrics with Amazon CloudWatch](https://docs.aws.amazon.com/AmazonS3/latest/dev/cloudwatch-monitoring.html).
-///
-/// The following operations are related to `DeleteBucketMetricsConfiguration`:
-///
-/// - [GetBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetricsConfiguration.html)
-/// - [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketMetricsConfiguration.html)
-/// - [ListBucketMetricsConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketMetricsConfigurations.html)
-/// - [Monitoring Metrics with Amazon CloudWatch](https://docs.aws.amazon.com/AmazonS3/latest/dev/cloudwatch-monitoring.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketMetricsConfiguration`](super::super::client::DeleteBucketMetricsConfiguration): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketMetricsConfiguration",
         "DELETE",
@@ -254,18 +102,7 @@ pub static DELETE_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::n
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Removes `OwnershipControls` for an Amazon S3 bucket. To use this operation, you must have the `s3:PutBucketOwnershipControls` permission. For more information about Amazon S3 permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html).
-///
-/// For information about Amazon S3 Object Ownership, see [Using Object Ownership](https://docs.aws.amazon.com/AmazonS3/latest/dev/about-object-ownership.html).
-///
-/// The following operations are related to `DeleteBucketOwnershipControls`:
-///
-/// - GetBucketOwnershipControls
-/// - PutBucketOwnershipControls
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketOwnershipControls`](super::super::client::DeleteBucketOwnershipControls): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
         "DeleteBucketOwnershipControls",
         "DELETE",
@@ -275,21 +112,7 @@ pub static DELETE_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Deletes the policy of a specified bucket.
-///
-/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: If you are using an identity other than the root user of the Amazon Web Services account that owns the bucket, the calling identity must both have the `DeleteBucketPolicy` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation. If you don't have `DeleteBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error. **Important:** To ensure that bucket owners don't inadvertently lock themselves out of their own buckets, the root principal in a bucket owner's Amazon Web Services account can perform the `GetBucketPolicy`, `PutBucketPolicy`, and `DeleteBucketPolicy` API actions, even if their bucket policy explicitly denies the root principal's access. Bucket owner root principals can only be blocked from performing these API actions by VPC endpoint policies and Amazon Web Services Organizations policies.
-///   - **General purpose bucket permissions** - The `s3:DeleteBucketPolicy` permission is required in a policy. For more information about general purpose buckets bucket policies, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:DeleteBucketPolicy` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// The following operations are related to `DeleteBucketPolicy`
-///
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
-/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketPolicy`](super::super::client::DeleteBucketPolicy): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "DeleteBucketPolicy",
         "DELETE",
@@ -299,22 +122,7 @@ pub static DELETE_BUCKET_POLICY: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Deletes the replication configuration from the bucket.
-///
-/// To use this operation, you must have permissions to perform the `s3:PutReplicationConfiguration` action. The bucket owner has these permissions by default and can grant it to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///
-/// **Note:** It can take a while for the deletion of a replication configuration to fully propagate.
-///
-/// For information about replication configuration, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
-///
-/// The following operations are related to `DeleteBucketReplication`:
-///
-/// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html)
-/// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketReplication`](super::super::client::DeleteBucketReplication): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "DeleteBucketReplication",
         "DELETE",
@@ -324,18 +132,7 @@ pub static DELETE_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Deletes tags from the general purpose bucket if attribute based access control (ABAC) is not enabled for the bucket. When you [enable ABAC for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html), you can no longer use this operation for that bucket and must use [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) instead.
-///
-/// To use this operation, you must have permission to perform the `s3:PutBucketTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
-///
-/// The following operations are related to `DeleteBucketTagging`:
-///
-/// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html)
-/// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketTagging`](super::super::client::DeleteBucketTagging): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "DeleteBucketTagging",
         "DELETE",
@@ -345,20 +142,7 @@ pub static DELETE_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// This action removes the website configuration for a bucket. Amazon S3 returns a `200 OK` response upon successfully deleting a website configuration on the specified bucket. You will get a `200 OK` response if the website configuration you are trying to delete does not exist on the bucket. Amazon S3 returns a `404` response if the bucket specified in the request does not exist.
-///
-/// This DELETE action requires the `S3:DeleteBucketWebsite` permission. By default, only the bucket owner can delete the website configuration attached to a bucket. However, bucket owners can grant other users permission to delete the website configuration by writing a bucket policy granting them the `S3:DeleteBucketWebsite` permission.
-///
-/// For more information about hosting websites, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
-///
-/// The following operations are related to `DeleteBucketWebsite`:
-///
-/// - [GetBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketWebsite.html)
-/// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteBucketWebsite`](super::super::client::DeleteBucketWebsite): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
         "DeleteBucketWebsite",
         "DELETE",
@@ -368,38 +152,7 @@ pub static DELETE_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
     )
     .status(204u16)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
-///
-/// - If bucket versioning is not enabled, the operation permanently deletes the object.
-/// - If bucket versioning is enabled, the operation inserts a delete marker, which becomes the current version of the object. To permanently delete an object in a versioned bucket, you must include the object’s `versionId` in the request. For more information about versioning-enabled buckets, see [Deleting object versions from a versioning-enabled bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html).
-/// - If bucket versioning is suspended, the operation removes the object that has a null `versionId`, if there is one, and inserts a delete marker that becomes the current version of the object. If there isn't an object with a null `versionId`, and all versions of the object have a `versionId`, Amazon S3 does not remove the object and only inserts a delete marker. To permanently delete an object that has a `versionId`, you must include the object’s `versionId` in the request. For more information about versioning-suspended buckets, see [Deleting objects from versioning-suspended buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectsfromVersioningSuspendedBuckets.html).
-/// - **Note:** **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the `null` value of the version ID is supported by directory buckets. You can only specify `null` to the `versionId` query parameter in the request.
-/// - **Directory buckets** - For directory buckets, you must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// To remove a specific version, you must use the `versionId` query parameter. Using this query parameter permanently deletes the version. If the object deleted is a delete marker, Amazon S3 sets the response header `x-amz-delete-marker` to true.
-///
-/// If the object you want to delete is in a bucket where the bucket versioning configuration is MFA Delete enabled, you must include the `x-amz-mfa` request header in the DELETE `versionId` request. Requests that include `x-amz-mfa` must use HTTPS. For more information about MFA Delete, see [Using MFA Delete](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingMFADelete.html) in the *Amazon S3 User Guide*. To see sample requests that use versioning, see [Sample Request](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectDELETE.html#ExampleVersionObjectDelete).
-///
-/// **Note:** **Directory buckets** - MFA delete is not supported by directory buckets.
-///
-/// You can delete objects by explicitly calling DELETE Object or calling ([PutBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycle.html)) to enable Amazon S3 to remove them for you. If you want to block users or accounts from removing or deleting objects from your bucket, you must deny them the `s3:DeleteObject`, `s3:DeleteObjectVersion`, and `s3:PutLifeCycleConfiguration` actions.
-///
-/// **Note:** **Directory buckets** - S3 Lifecycle is not supported by directory buckets.
-///
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - The following permissions are required in your policies when your `DeleteObjects` request includes specific headers.
-///     - **`s3:DeleteObject`** - To delete an object from a bucket, you must always have the `s3:DeleteObject` permission.
-///     - **`s3:DeleteObjectVersion`** - To delete a specific version of an object from a versioning-enabled bucket, you must have the `s3:DeleteObjectVersion` permission. **Note:** If the `s3:DeleteObject` or `s3:DeleteObjectVersion` permissions are explicitly denied in your bucket policy, attempts to delete any unversioned objects result in a `403 Access Denied` error.
-///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) .
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
-///
-/// The following action is related to `DeleteObject`:
-///
-/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-///
-/// **Note:** The `If-Match` header is supported for both general purpose and directory buckets. `IfMatchLastModifiedTime` and `IfMatchSize` is only supported for directory buckets.
+/// The runtime's description of [`DeleteObject`](super::super::client::DeleteObject): HTTP binding, errors, auth.
 pub static DELETE_OBJECT: rt::Operation = rt::Operation::new(
         "DeleteObject",
         "DELETE",
@@ -408,19 +161,7 @@ pub static DELETE_OBJECT: rt::Operation = rt::Operation::new(
         &t::DELETE_OBJECT_OUTPUT,
     )
     .status(204u16);
-/// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates.
-///
-/// Deleting an annotation is permanent. Annotations are not independently versioned, so there is no delete marker or way to recover a deleted annotation.
-///
-/// To use this operation, you must have the `s3:DeleteObjectAnnotation` permission. If the object is protected by Object Lock in governance mode, you must also include the `x-amz-bypass-governance-retention` header.
-///
-/// **Note:** Annotations are not supported by the following features: S3 Inventory Reports, API Gateway, S3 Storage Lens, Amazon S3 File Gateway, Amazon FSx, S3 on Outposts, and S3 Express One Zone (directory buckets).
-///
-/// The following operations are related to `DeleteObjectAnnotation`:
-///
-/// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
-/// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
-/// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
+/// The runtime's description of [`DeleteObjectAnnotation`](super::super::client::DeleteObjectAnnotation): HTTP binding, errors, auth.
 pub static DELETE_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
         "DeleteObjectAnnotation",
         "DELETE",
@@ -430,20 +171,7 @@ pub static DELETE_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_BUCKET, &t::NO_SUCH_KEY])
     .status(204u16);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Removes the entire tag set from the specified object. For more information about managing object tags, see [Object Tagging](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-tagging.html).
-///
-/// To use this operation, you must have permission to perform the `s3:DeleteObjectTagging` action.
-///
-/// To delete tags of a specific object version, add the `versionId` query parameter in the request. You will need permission for the `s3:DeleteObjectVersionTagging` action.
-///
-/// The following operations are related to `DeleteObjectTagging`:
-///
-/// - [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html)
-/// - [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteObjectTagging`](super::super::client::DeleteObjectTagging): HTTP binding, errors, auth.
 pub static DELETE_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
         "DeleteObjectTagging",
         "DELETE",
@@ -452,38 +180,7 @@ pub static DELETE_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
         &t::DELETE_OBJECT_TAGGING_OUTPUT,
     )
     .status(204u16);
-/// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
-///
-/// The request can contain a list of up to 1,000 keys that you want to delete. In the XML, you provide the object key names, and optionally, version IDs if you want to delete a specific version of the object from a versioning-enabled bucket. For each key, Amazon S3 performs a delete operation and returns the result of that delete, success or failure, in the response. If the object specified in the request isn't found, Amazon S3 confirms the deletion by returning the result as deleted.
-///
-/// - **Note:** **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets.
-/// - **Directory buckets** - For directory buckets, you must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// The operation supports two modes for the response: verbose and quiet. By default, the operation uses verbose mode in which the response includes the result of deletion of each key in your request. In quiet mode the response includes only keys where the delete operation encountered an error. For a successful deletion in a quiet mode, the operation does not return any information about the delete in the response body.
-///
-/// When performing this action on an MFA Delete enabled bucket, that attempts to delete any versioned objects, you must include an MFA token. If you do not provide one, the entire request will fail, even if there are non-versioned objects you are trying to delete. If you provide an invalid token, whether there are versioned keys in the request or not, the entire Multi-Object Delete request will fail. For information about MFA Delete, see [MFA Delete](https://docs.aws.amazon.com/AmazonS3/latest/dev/Versioning.html#MultiFactorAuthenticationDelete) in the *Amazon S3 User Guide*.
-///
-/// **Note:** **Directory buckets** - MFA delete is not supported by directory buckets.
-///
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - The following permissions are required in your policies when your `DeleteObjects` request includes specific headers.
-///     - **`s3:DeleteObject`** - To delete an object from a bucket, you must always specify the `s3:DeleteObject` permission.
-///     - **`s3:DeleteObjectVersion`** - To delete a specific version of an object from a versioning-enabled bucket, you must specify the `s3:DeleteObjectVersion` permission. **Note:** If the `s3:DeleteObject` or `s3:DeleteObjectVersion` permissions are explicitly denied in your bucket policy, attempts to delete any unversioned objects result in a `403 Access Denied` error.
-///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) .
-/// - **Content-MD5 request header**:
-///   - **General purpose bucket** - The Content-MD5 request header is required for all Multi-Object Delete requests. Amazon S3 uses the header value to ensure that your request body has not been altered in transit.
-///   - **Directory bucket** - The Content-MD5 request header or a additional checksum request header (including `x-amz-checksum-crc32`, `x-amz-checksum-crc32c`, `x-amz-checksum-sha1`, or `x-amz-checksum-sha256`) is required for all Multi-Object Delete requests.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
-///
-/// The following operations are related to `DeleteObjects`:
-///
-/// - [CreateMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html)
-/// - [UploadPart](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html)
-/// - [CompleteMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html)
-/// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
-/// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeleteObjects`](super::super::client::DeleteObjects): HTTP binding, errors, auth.
 pub static DELETE_OBJECTS: rt::Operation = rt::Operation::new(
         "DeleteObjects",
         "POST",
@@ -499,18 +196,7 @@ pub static DELETE_OBJECTS: rt::Operation = rt::Operation::new(
             response_algorithms: &[],
         },
     );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Removes the `PublicAccessBlock` configuration for an Amazon S3 bucket. This operation removes the bucket-level configuration only. The effective public access behavior will still be governed by account-level settings (which may inherit from organization-level policies). To use this operation, you must have the `s3:PutBucketPublicAccessBlock` permission. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///
-/// The following operations are related to `DeletePublicAccessBlock`:
-///
-/// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
-/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html)
-/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html)
-/// - [GetBucketPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicyStatus.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`DeletePublicAccessBlock`](super::super::client::DeletePublicAccessBlock): HTTP binding, errors, auth.
 pub static DELETE_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "DeletePublicAccessBlock",
         "DELETE",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
+/// The runtime's description of [`GetBucketAbac`](super::super::client::GetBucketAbac): HTTP binding, errors, auth.
 pub static GET_BUCKET_ABAC: rt::Operation = rt::Operation::new(
     "GetBucketAbac",
     "GET",
@@ -10,23 +10,7 @@ pub static GET_BUCKET_ABAC: rt::Operation = rt::Operation::new(
     &t::GET_BUCKET_ABAC_REQUEST,
     &t::GET_BUCKET_ABAC_OUTPUT,
 );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// This implementation of the GET action uses the `accelerate` subresource to return the Transfer Acceleration state of a bucket, which is either `Enabled` or `Suspended`. Amazon S3 Transfer Acceleration is a bucket-level feature that enables you to perform faster data transfers to and from Amazon S3.
-///
-/// To use this operation, you must have permission to perform the `s3:GetAccelerateConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html) in the *Amazon S3 User Guide*.
-///
-/// You set the Transfer Acceleration state of an existing bucket to `Enabled` or `Suspended` by using the [PutBucketAccelerateConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAccelerateConfiguration.html) operation.
-///
-/// A GET `accelerate` request does not return a state value for a bucket that has no transfer acceleration state. A bucket has no Transfer Acceleration state if a state has never been set on the bucket.
-///
-/// For more information about transfer acceleration, see [Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the Amazon S3 User Guide.
-///
-/// The following operations are related to `GetBucketAccelerateConfiguration`:
-///
-/// - [PutBucketAccelerateConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAccelerateConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketAccelerateConfiguration`](super::super::client::GetBucketAccelerateConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_ACCELERATE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketAccelerateConfiguration",
         "GET",
@@ -35,21 +19,7 @@ pub static GET_BUCKET_ACCELERATE_CONFIGURATION: rt::Operation = rt::Operation::n
         &t::GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// This implementation of the `GET` action uses the `acl` subresource to return the access control list (ACL) of a bucket. To use `GET` to return the ACL of the bucket, you must have the `READ_ACP` access to the bucket. If `READ_ACP` permission is granted to the anonymous user, you can return the ACL of the bucket without using an authorization header.
-///
-/// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
-///
-/// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
-///
-/// **Note:** If your bucket uses the bucket owner enforced setting for S3 Object Ownership, requests to read ACLs are still supported and return the `bucket-owner-full-control` ACL with the owner being the account that created the bucket. For more information, see [Controlling object ownership and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-///
-/// The following operations are related to `GetBucketAcl`:
-///
-/// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
+/// The runtime's description of [`GetBucketAcl`](super::super::client::GetBucketAcl): HTTP binding, errors, auth.
 pub static GET_BUCKET_ACL: rt::Operation = rt::Operation::new(
         "GetBucketAcl",
         "GET",
@@ -58,21 +28,7 @@ pub static GET_BUCKET_ACL: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_ACL_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// This implementation of the GET action returns an analytics configuration (identified by the analytics configuration ID) from the bucket.
-///
-/// To use this operation, you must have permissions to perform the `s3:GetAnalyticsConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html) in the *Amazon S3 User Guide*.
-///
-/// For information about Amazon S3 analytics feature, see [Amazon S3 Analytics – Storage Class Analysis](https://docs.aws.amazon.com/AmazonS3/latest/dev/analytics-storage-class.html) in the *Amazon S3 User Guide*.
-///
-/// The following operations are related to `GetBucketAnalyticsConfiguration`:
-///
-/// - [DeleteBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketAnalyticsConfiguration.html)
-/// - [ListBucketAnalyticsConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketAnalyticsConfigurations.html)
-/// - [PutBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAnalyticsConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketAnalyticsConfiguration`](super::super::client::GetBucketAnalyticsConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketAnalyticsConfiguration",
         "GET",
@@ -81,24 +37,7 @@ pub static GET_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::ne
         &t::GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the Cross-Origin Resource Sharing (CORS) configuration information set for the bucket.
-///
-/// To use this operation, you must have permission to perform the `s3:GetBucketCORS` action. By default, the bucket owner has this permission and can grant it to others.
-///
-/// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
-///
-/// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
-///
-/// For more information about CORS, see [Enabling Cross-Origin Resource Sharing](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html).
-///
-/// The following operations are related to `GetBucketCors`:
-///
-/// - [PutBucketCors](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html)
-/// - [DeleteBucketCors](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketCors`](super::super::client::GetBucketCors): HTTP binding, errors, auth.
 pub static GET_BUCKET_CORS: rt::Operation = rt::Operation::new(
         "GetBucketCors",
         "GET",
@@ -107,21 +46,7 @@ pub static GET_BUCKET_CORS: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_CORS_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Returns the default encryption configuration for an Amazon S3 bucket. By default, all buckets have a default encryption configuration that uses server-side encryption with Amazon S3 managed keys (SSE-S3). This operation also returns the [BucketKeyEnabled](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BucketKeyEnabled) and [BlockedEncryptionTypes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BlockedEncryptionTypes) statuses.
-///
-/// - **Note:** **General purpose buckets** - For information about the bucket default encryption feature, see [Amazon S3 Bucket Default Encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html) in the *Amazon S3 User Guide*.
-/// - **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS. For information about the default encryption configuration in directory buckets, see [Setting default server-side encryption behavior for directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-bucket-encryption.html).
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - The `s3:GetEncryptionConfiguration` permission is required in a policy. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:GetEncryptionConfiguration` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// The following operations are related to `GetBucketEncryption`:
-///
-/// - [PutBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html)
-/// - [DeleteBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketEncryption`](super::super::client::GetBucketEncryption): HTTP binding, errors, auth.
 pub static GET_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
         "GetBucketEncryption",
         "GET",
@@ -130,23 +55,7 @@ pub static GET_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_ENCRYPTION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Gets the S3 Intelligent-Tiering configuration from the specified bucket.
-///
-/// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without performance impact or operational overhead. S3 Intelligent-Tiering delivers automatic cost savings in three low latency and high throughput access tiers. To get the lowest storage cost on data that can be accessed in minutes to hours, you can choose to activate additional archiving capabilities.
-///
-/// The S3 Intelligent-Tiering storage class is the ideal storage class for data with unknown, changing, or unpredictable access patterns, independent of object size or retention period. If the size of an object is less than 128 KB, it is not monitored and not eligible for auto-tiering. Smaller objects can be stored, but they are always charged at the Frequent Access tier rates in the S3 Intelligent-Tiering storage class.
-///
-/// For more information, see [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access).
-///
-/// Operations related to `GetBucketIntelligentTieringConfiguration` include:
-///
-/// - [DeleteBucketIntelligentTieringConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketIntelligentTieringConfiguration.html)
-/// - [PutBucketIntelligentTieringConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketIntelligentTieringConfiguration.html)
-/// - [ListBucketIntelligentTieringConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketIntelligentTieringConfigurations.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketIntelligentTieringConfiguration`](super::super::client::GetBucketIntelligentTieringConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketIntelligentTieringConfiguration",
         "GET",
@@ -155,24 +64,7 @@ pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Ope
         &t::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Returns an S3 Inventory configuration (identified by the inventory configuration ID) from the bucket.
-///
-/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use this operation, you must have permissions to perform the `s3:GetInventoryConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **General purpose bucket permissions** - The `s3:GetInventoryConfiguration` permission is required in a policy. For more information about general purpose buckets permissions, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:GetInventoryConfiguration` permission in an IAM identity-based policy instead of a bucket policy. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// For information about the Amazon S3 inventory feature, see [Amazon S3 Inventory](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-inventory.html).
-///
-/// The following operations are related to `GetBucketInventoryConfiguration`:
-///
-/// - [DeleteBucketInventoryConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketInventoryConfiguration.html)
-/// - [ListBucketInventoryConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketInventoryConfigurations.html)
-/// - [PutBucketInventoryConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketInventoryConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketInventoryConfiguration`](super::super::client::GetBucketInventoryConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketInventoryConfiguration",
         "GET",
@@ -181,27 +73,7 @@ pub static GET_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::ne
         &t::GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Important:** For an updated version of this API, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html). If you configured a bucket lifecycle using the `filter` element, you should see the updated version of this topic. This topic is provided for backward compatibility.
-///
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the lifecycle configuration information set on the bucket. For information about lifecycle configuration, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html).
-///
-/// To use this operation, you must have permission to perform the `s3:GetLifecycleConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///
-/// `GetBucketLifecycle` has the following special error:
-///
-/// - Error code: `NoSuchLifecycleConfiguration`
-///   - Description: The lifecycle configuration does not exist.
-///   - HTTP Status Code: 404 Not Found
-///
-/// The following operations are related to `GetBucketLifecycle`:
-///
-/// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html)
-/// - [PutBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycle.html)
-/// - [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketLifecycle`](super::super::client::GetBucketLifecycle): HTTP binding, errors, auth.
 #[deprecated]
 pub static GET_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
         "GetBucketLifecycle",
@@ -212,30 +84,7 @@ pub static GET_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
     )
     .flags(rt::OP_DEPRECATED)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Returns the lifecycle configuration information set on the bucket. For information about lifecycle configuration, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html).
-///
-/// Bucket lifecycle configuration now supports specifying a lifecycle rule using an object key name prefix, one or more object tags, object size, or any combination of these. Accordingly, this section describes the latest API, which is compatible with the new functionality. The previous version of the API supported filtering based only on an object key name prefix, which is supported for general purpose buckets for backward compatibility. For the related API description, see [GetBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycle.html).
-///
-/// **Note:** Lifecyle configurations for directory buckets only support expiring objects and cancelling multipart uploads. Expiring of versioned objects, transitions and tag filters are not supported.
-///
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - By default, all Amazon S3 resources are private, including buckets, objects, and related subresources (for example, lifecycle configuration and website configuration). Only the resource owner (that is, the Amazon Web Services account that created it) can access the resource. The resource owner can optionally grant access permissions to others by writing an access policy. For this operation, a user must have the `s3:GetLifecycleConfiguration` permission. For more information about permissions, see [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **Directory bucket permissions** - You must have the `s3express:GetLifecycleConfiguration` permission in an IAM identity-based policy to use this operation. Cross-account access to this API operation isn't supported. The resource owner can optionally grant access permissions to others by creating a role or user for them as long as they are within the same account as the owner and resource. For more information about directory bucket policies and permissions, see [Authorizing Regional endpoint APIs with IAM](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*. **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region.amazonaws.com`.
-///
-/// `GetBucketLifecycleConfiguration` has the following special error:
-///
-/// - Error code: `NoSuchLifecycleConfiguration`
-///   - Description: The lifecycle configuration does not exist.
-///   - HTTP Status Code: 404 Not Found
-///
-/// The following operations are related to `GetBucketLifecycleConfiguration`:
-///
-/// - [GetBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycle.html)
-/// - [PutBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycle.html)
-/// - [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketLifecycleConfiguration`](super::super::client::GetBucketLifecycleConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketLifecycleConfiguration",
         "GET",
@@ -244,24 +93,7 @@ pub static GET_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::ne
         &t::GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Important:** Using the `GetBucketLocation` operation is no longer a best practice. To return the Region that a bucket resides in, we recommend that you use the [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html) operation instead. For backward compatibility, Amazon S3 continues to support the `GetBucketLocation` operation.
-///
-/// Returns the Region the bucket resides in. You set the bucket's Region using the `LocationConstraint` request parameter in a `CreateBucket` request. For more information, see [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html).
-///
-/// **Note:** In a bucket's home Region, calls to the `GetBucketLocation` operation are governed by the bucket's policy. In other Regions, the bucket policy doesn't apply, which means that cross-account access won't be authorized. However, calls to the `HeadBucket` operation always return the bucket’s location through an HTTP response header, whether access to the bucket is authorized or not. Therefore, we recommend using the `HeadBucket` operation for bucket Region discovery and to avoid using the `GetBucketLocation` operation.
-///
-/// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
-///
-/// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
-///
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// The following operations are related to `GetBucketLocation`:
-///
-/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketLocation`](super::super::client::GetBucketLocation): HTTP binding, errors, auth.
 pub static GET_BUCKET_LOCATION: rt::Operation = rt::Operation::new(
         "GetBucketLocation",
         "GET",
@@ -270,16 +102,7 @@ pub static GET_BUCKET_LOCATION: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_LOCATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the logging status of a bucket and the permissions users have to view and modify that status.
-///
-/// The following operations are related to `GetBucketLogging`:
-///
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
-/// - [PutBucketLogging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLogging.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketLogging`](super::super::client::GetBucketLogging): HTTP binding, errors, auth.
 pub static GET_BUCKET_LOGGING: rt::Operation = rt::Operation::new(
         "GetBucketLogging",
         "GET",
@@ -288,20 +111,7 @@ pub static GET_BUCKET_LOGGING: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_LOGGING_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Retrieves the S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** You can use the V2 `GetBucketMetadataConfiguration` API operation with V1 or V2 metadata configurations. However, if you try to use the V1 `GetBucketMetadataTableConfiguration` API operation with V2 configurations, you will receive an HTTP `405 Method Not Allowed` error.
-///
-/// - **Permissions**: To use this operation, you must have the `s3:GetBucketMetadataTableConfiguration` permission. For more information, see [Setting up permissions for configuring metadata tables](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-permissions.html) in the *Amazon S3 User Guide*. **Note:** The IAM policy action name is the same for the V1 and V2 API operations.
-///
-/// The following operations are related to `GetBucketMetadataConfiguration`:
-///
-/// - [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html)
-/// - [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html)
-/// - [UpdateBucketMetadataInventoryTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataInventoryTableConfiguration.html)
-/// - [UpdateBucketMetadataJournalTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataJournalTableConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketMetadataConfiguration`](super::super::client::GetBucketMetadataConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketMetadataConfiguration",
         "GET",
@@ -310,24 +120,7 @@ pub static GET_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::new
         &t::GET_BUCKET_METADATA_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Important:** We recommend that you retrieve your S3 Metadata configurations by using the V2 [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `GetBucketMetadataTableConfiguration` API operation.
-///
-/// If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) so that you can expire journal table records and create a live inventory table.
-///
-/// Retrieves the V1 S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** You can use the V2 `GetBucketMetadataConfiguration` API operation with V1 or V2 metadata table configurations. However, if you try to use the V1 `GetBucketMetadataTableConfiguration` API operation with V2 configurations, you will receive an HTTP `405 Method Not Allowed` error.
-///
-/// Make sure that you update your processes to use the new V2 API operations (`CreateBucketMetadataConfiguration`, `GetBucketMetadataConfiguration`, and `DeleteBucketMetadataConfiguration`) instead of the V1 API operations.
-///
-/// - **Permissions**: To use this operation, you must have the `s3:GetBucketMetadataTableConfiguration` permission. For more information, see [Setting up permissions for configuring metadata tables](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-permissions.html) in the *Amazon S3 User Guide*.
-///
-/// The following operations are related to `GetBucketMetadataTableConfiguration`:
-///
-/// - [CreateBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataTableConfiguration.html)
-/// - [DeleteBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataTableConfiguration.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketMetadataTableConfiguration`](super::super::client::GetBucketMetadataTableConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketMetadataTableConfiguration",
         "GET",
@@ -336,25 +129,7 @@ pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Operatio
         &t::GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Gets a metrics configuration (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
-///
-/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use this operation, you must have permissions to perform the `s3:GetMetricsConfiguration` action. The bucket owner has this permission by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///   - **General purpose bucket permissions** - The `s3:GetMetricsConfiguration` permission is required in a policy. For more information about general purpose buckets permissions, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:GetMetricsConfiguration` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// For information about CloudWatch request metrics for Amazon S3, see [Monitoring Metrics with Amazon CloudWatch](https://docs.aws.amazon.com/AmazonS3/latest/dev/cloudwatch-monitoring.html).
-///
-/// The following operations are related to `GetBucketMetricsConfiguration`:
-///
-/// - [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketMetricsConfiguration.html)
-/// - [DeleteBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetricsConfiguration.html)
-/// - [ListBucketMetricsConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketMetricsConfigurations.html)
-/// - [Monitoring Metrics with Amazon CloudWatch](https://docs.aws.amazon.com/AmazonS3/latest/dev/cloudwatch-monitoring.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketMetricsConfiguration`](super::super::client::GetBucketMetricsConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketMetricsConfiguration",
         "GET",
@@ -363,9 +138,7 @@ pub static GET_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_METRICS_CONFIGURATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// No longer used, see [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html).
+/// The runtime's description of [`GetBucketNotification`](super::super::client::GetBucketNotification): HTTP binding, errors, auth.
 #[deprecated]
 pub static GET_BUCKET_NOTIFICATION: rt::Operation = rt::Operation::new(
         "GetBucketNotification",
@@ -376,25 +149,7 @@ pub static GET_BUCKET_NOTIFICATION: rt::Operation = rt::Operation::new(
     )
     .flags(rt::OP_DEPRECATED)
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the notification configuration of a bucket.
-///
-/// If notifications are not enabled on the bucket, the action returns an empty `NotificationConfiguration` element.
-///
-/// By default, you must be the bucket owner to read the notification configuration of a bucket. However, the bucket owner can use a bucket policy to grant permission to other users to read this configuration with the `s3:GetBucketNotification` permission.
-///
-/// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
-///
-/// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
-///
-/// For more information about setting and reading the notification configuration on a bucket, see [Setting Up Notification of Bucket Events](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html). For more information about bucket policies, see [Using Bucket Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
-///
-/// The following action is related to `GetBucketNotification`:
-///
-/// - [PutBucketNotification](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotification.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketNotificationConfiguration`](super::super::client::GetBucketNotificationConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_NOTIFICATION_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketNotificationConfiguration",
         "GET",
@@ -403,25 +158,7 @@ pub static GET_BUCKET_NOTIFICATION_CONFIGURATION: rt::Operation = rt::Operation:
         &t::NOTIFICATION_CONFIGURATION,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Retrieves `OwnershipControls` for an Amazon S3 bucket. To use this operation, you must have the `s3:GetBucketOwnershipControls` permission. For more information about Amazon S3 permissions, see [Specifying permissions in a policy](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html).
-///
-/// **Note:** A bucket doesn't have `OwnershipControls` settings in the following cases:
-///
-/// - The bucket was created before the `BucketOwnerEnforced` ownership setting was introduced and you've never explicitly applied this value
-/// - You've manually deleted the bucket ownership control value using the `DeleteBucketOwnershipControls` API operation.
-///
-/// By default, Amazon S3 sets `OwnershipControls` for all newly created buckets.
-///
-/// For information about Amazon S3 Object Ownership, see [Using Object Ownership](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
-///
-/// The following operations are related to `GetBucketOwnershipControls`:
-///
-/// - PutBucketOwnershipControls
-/// - DeleteBucketOwnershipControls
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketOwnershipControls`](super::super::client::GetBucketOwnershipControls): HTTP binding, errors, auth.
 pub static GET_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
         "GetBucketOwnershipControls",
         "GET",
@@ -430,21 +167,7 @@ pub static GET_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Returns the policy of a specified bucket.
-///
-/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: If you are using an identity other than the root user of the Amazon Web Services account that owns the bucket, the calling identity must both have the `GetBucketPolicy` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation. If you don't have `GetBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error. **Important:** To ensure that bucket owners don't inadvertently lock themselves out of their own buckets, the root principal in a bucket owner's Amazon Web Services account can perform the `GetBucketPolicy`, `PutBucketPolicy`, and `DeleteBucketPolicy` API actions, even if their bucket policy explicitly denies the root principal's access. Bucket owner root principals can only be blocked from performing these API actions by VPC endpoint policies and Amazon Web Services Organizations policies.
-///   - **General purpose bucket permissions** - The `s3:GetBucketPolicy` permission is required in a policy. For more information about general purpose buckets bucket policies, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
-///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:GetBucketPolicy` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
-/// - **Example bucket policies**: **General purpose buckets example bucket policies** - See [Bucket policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User Guide*. **Directory bucket example bucket policies** - See [Example bucket policies for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-example-bucket-policies.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
-///
-/// The following action is related to `GetBucketPolicy`:
-///
-/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketPolicy`](super::super::client::GetBucketPolicy): HTTP binding, errors, auth.
 pub static GET_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "GetBucketPolicy",
         "GET",
@@ -453,20 +176,7 @@ pub static GET_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_POLICY_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Retrieves the policy status for an Amazon S3 bucket, indicating whether the bucket is public. In order to use this operation, you must have the `s3:GetBucketPolicyStatus` permission. For more information about Amazon S3 permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html).
-///
-/// For more information about when Amazon S3 considers a bucket public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status).
-///
-/// The following operations are related to `GetBucketPolicyStatus`:
-///
-/// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
-/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html)
-/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html)
-/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketPolicyStatus`](super::super::client::GetBucketPolicyStatus): HTTP binding, errors, auth.
 pub static GET_BUCKET_POLICY_STATUS: rt::Operation = rt::Operation::new(
         "GetBucketPolicyStatus",
         "GET",
@@ -475,26 +185,7 @@ pub static GET_BUCKET_POLICY_STATUS: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_POLICY_STATUS_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the replication configuration of a bucket.
-///
-/// **Note:** It can take a while to propagate the put or delete a replication configuration to all Amazon S3 systems. Therefore, a get request soon after put or delete can return a wrong result.
-///
-/// For information about replication configuration, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
-///
-/// This action requires permissions for the `s3:GetReplicationConfiguration` action. For more information about permissions, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
-///
-/// If you include the `Filter` element in a replication configuration, you must also include the `DeleteMarkerReplication` and `Priority` elements. The response also returns those elements.
-///
-/// For information about `GetBucketReplication` errors, see [List of replication-related error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ReplicationErrorCodeList)
-///
-/// The following operations are related to `GetBucketReplication`:
-///
-/// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html)
-/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketReplication`](super::super::client::GetBucketReplication): HTTP binding, errors, auth.
 pub static GET_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "GetBucketReplication",
         "GET",
@@ -503,15 +194,7 @@ pub static GET_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_REPLICATION_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the request payment configuration of a bucket. To use this version of the operation, you must be the bucket owner. For more information, see [Requester Pays Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/RequesterPaysBuckets.html).
-///
-/// The following operations are related to `GetBucketRequestPayment`:
-///
-/// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketRequestPayment`](super::super::client::GetBucketRequestPayment): HTTP binding, errors, auth.
 pub static GET_BUCKET_REQUEST_PAYMENT: rt::Operation = rt::Operation::new(
         "GetBucketRequestPayment",
         "GET",
@@ -520,23 +203,7 @@ pub static GET_BUCKET_REQUEST_PAYMENT: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_REQUEST_PAYMENT_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the tag set associated with the general purpose bucket.
-///
-/// To use this operation, you must have permission to perform the `s3:GetBucketTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
-///
-/// `GetBucketTagging` has the following special error:
-///
-/// - Error code: `NoSuchTagSet`
-///   - Description: There is no tag set associated with the bucket.
-///
-/// The following operations are related to `GetBucketTagging`:
-///
-/// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html)
-/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketTagging`](super::super::client::GetBucketTagging): HTTP binding, errors, auth.
 pub static GET_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "GetBucketTagging",
         "GET",
@@ -545,21 +212,7 @@ pub static GET_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_TAGGING_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the versioning state of a bucket.
-///
-/// To retrieve the versioning state of a bucket, you must be the bucket owner.
-///
-/// This implementation also returns the MFA Delete status of the versioning state. If the MFA Delete status is `enabled`, the bucket owner must use an authentication device to change the versioning state of the bucket.
-///
-/// The following operations are related to `GetBucketVersioning`:
-///
-/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
-/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
-/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketVersioning`](super::super::client::GetBucketVersioning): HTTP binding, errors, auth.
 pub static GET_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
         "GetBucketVersioning",
         "GET",
@@ -568,18 +221,7 @@ pub static GET_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_VERSIONING_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the website configuration for a bucket. To host website on Amazon S3, you can configure a bucket as website by adding a website configuration. For more information about hosting websites, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
-///
-/// This GET action requires the `S3:GetBucketWebsite` permission. By default, only the bucket owner can read the bucket website configuration. However, bucket owners can allow other users to read the website configuration by writing a bucket policy granting them the `S3:GetBucketWebsite` permission.
-///
-/// The following operations are related to `GetBucketWebsite`:
-///
-/// - [DeleteBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketWebsite.html)
-/// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetBucketWebsite`](super::super::client::GetBucketWebsite): HTTP binding, errors, auth.
 pub static GET_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
         "GetBucketWebsite",
         "GET",
@@ -588,38 +230,7 @@ pub static GET_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
         &t::GET_BUCKET_WEBSITE_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
-/// Retrieves an object from Amazon S3.
-///
-/// In the `GetObject` request, specify the full key name for the object.
-///
-/// **General purpose buckets** - Both the virtual-hosted-style requests and the path-style requests are supported. For a virtual hosted-style request example, if you have the object `photos/2006/February/sample.jpg`, specify the object key name as `/photos/2006/February/sample.jpg`. For a path-style request example, if you have the object `photos/2006/February/sample.jpg` in the bucket named `examplebucket`, specify the object key name as `/examplebucket/photos/2006/February/sample.jpg`. For more information about request types, see [HTTP Host Header Bucket Specification](https://docs.aws.amazon.com/AmazonS3/latest/dev/VirtualHosting.html#VirtualHostingSpecifyBucket) in the *Amazon S3 User Guide*.
-///
-/// **Directory buckets** - Only virtual-hosted-style requests are supported. For a virtual hosted-style request example, if you have the object `photos/2006/February/sample.jpg` in the bucket named `amzn-s3-demo-bucket--usw2-az1--x-s3`, specify the object key name as `/photos/2006/February/sample.jpg`. Also, when you make requests to this API operation, your requests are sent to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://bucket-name.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - You must have the required permissions in a policy. To use `GetObject`, you must have the `READ` access to the object (or version). If you grant `READ` access to the anonymous user, the `GetObject` operation returns the object without using an authorization header. For more information, see [Specifying permissions in a policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) in the *Amazon S3 User Guide*. If you include a `versionId` in your request header, you must have the `s3:GetObjectVersion` permission to access a specific version of an object. The `s3:GetObject` permission is not required in this scenario. If you request the current version of an object without a specific `versionId` in the request header, only the `s3:GetObject` permission is required. The `s3:GetObjectVersion` permission is not required in this scenario. If the object that you request doesn’t exist, the error that Amazon S3 returns depends on whether you also have the `s3:ListBucket` permission.
-///     - If you have the `s3:ListBucket` permission on the bucket, Amazon S3 returns an HTTP status code `404 Not Found` error.
-///     - If you don’t have the `s3:ListBucket` permission, Amazon S3 returns an HTTP status code `403 Access Denied` error.
-///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) . If the object is encrypted using SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key.
-/// - **Storage classes**: If the object you are retrieving is stored in the S3 Glacier Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3 Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier, before you can retrieve the object you must first restore a copy using [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html). Otherwise, this operation returns an `InvalidObjectState` error. For information about restoring archived objects, see [Restoring Archived Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/restoring-objects.html) in the *Amazon S3 User Guide*. **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. Unsupported storage class values won't write a destination object and will respond with the HTTP status code `400 Bad Request`.
-/// - **Encryption**: Encryption request headers, like `x-amz-server-side-encryption`, should not be sent for the `GetObject` requests, if your object uses server-side encryption with Amazon S3 managed encryption keys (SSE-S3), server-side encryption with Key Management Service (KMS) keys (SSE-KMS), or dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS). If you include the header in your `GetObject` requests for the object that uses these types of keys, you’ll get an HTTP `400 Bad Request` error. **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS. SSE-C isn't supported. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*.
-/// - **Overriding response header values through the request**: There are times when you want to override certain response header values of a `GetObject` response. For example, you might override the `Content-Disposition` response header value through your `GetObject` request. You can override values for a set of response headers. These modified response header values are included only in a successful response, that is, when the HTTP status code `200 OK` is returned. The headers you can override using the following query parameters in the request are a subset of the headers that Amazon S3 accepts when you create an object. The response headers that you can override for the `GetObject` response are `Cache-Control`, `Content-Disposition`, `Content-Encoding`, `Content-Language`, `Content-Type`, and `Expires`. To override values for a set of response headers in the `GetObject` response, you can use the following query parameters in the request.
-///   - `response-cache-control`
-///   - `response-content-disposition`
-///   - `response-content-encoding`
-///   - `response-content-language`
-///   - `response-content-type`
-///   - `response-expires`
-///
-///   **Note:** When you use these parameters, you must sign the request by using either an Authorization header or a presigned URL. These parameters cannot be used with an unsigned (anonymous) request.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
-///
-/// The following operations are related to `GetObject`:
-///
-/// - [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html)
-/// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObject`](super::super::client::GetObject): HTTP binding, errors, auth.
 pub static GET_OBJECT: rt::Operation = rt::Operation::new(
         "GetObject",
         "GET",
@@ -647,24 +258,7 @@ pub static GET_OBJECT: rt::Operation = rt::Operation::new(
             ],
         },
     );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the access control list (ACL) of an object. To use this operation, you must have `s3:GetObjectAcl` permissions or `READ_ACP` access to the object. For more information, see [Mapping of ACL permissions and access policy permissions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#acl-access-policy-permission-mapping) in the *Amazon S3 User Guide*
-///
-/// This functionality is not supported for Amazon S3 on Outposts.
-///
-/// By default, GET returns ACL information about the current version of an object. To return ACL information about a different version, use the versionId subresource.
-///
-/// **Note:** If your bucket uses the bucket owner enforced setting for S3 Object Ownership, requests to read ACLs are still supported and return the `bucket-owner-full-control` ACL with the owner being the account that created the bucket. For more information, see [Controlling object ownership and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
-///
-/// The following operations are related to `GetObjectAcl`:
-///
-/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
-/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
-/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
-/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObjectAcl`](super::super::client::GetObjectAcl): HTTP binding, errors, auth.
 pub static GET_OBJECT_ACL: rt::Operation = rt::Operation::new(
         "GetObjectAcl",
         "GET",
@@ -673,17 +267,7 @@ pub static GET_OBJECT_ACL: rt::Operation = rt::Operation::new(
         &t::GET_OBJECT_ACL_OUTPUT,
     )
     .errors(&[&t::NO_SUCH_KEY]);
-/// Retrieves an annotation from an Amazon S3 object. To use this operation, you must have the `s3:GetObjectAnnotation` permission.
-///
-/// If checksum mode is enabled via the `x-amz-checksum-mode` header, Amazon S3 returns the stored checksum in the response headers for client-side validation.
-///
-/// **Note:** Annotations are not supported by the following features: S3 Inventory Reports, API Gateway, S3 Storage Lens, Amazon S3 File Gateway, Amazon FSx, S3 on Outposts, and S3 Express One Zone (directory buckets).
-///
-/// The following operations are related to `GetObjectAnnotation`:
-///
-/// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
-/// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
-/// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
+/// The runtime's description of [`GetObjectAnnotation`](super::super::client::GetObjectAnnotation): HTTP binding, errors, auth.
 pub static GET_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
         "GetObjectAnnotation",
         "GET",
@@ -711,53 +295,7 @@ pub static GET_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
             ],
         },
     );
-/// Retrieves all of the metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
-///
-/// `GetObjectAttributes` combines the functionality of `HeadObject` and `ListParts`. All of the data returned with both of those individual calls can be returned with a single call to `GetObjectAttributes`.
-///
-/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://amzn-s3-demo-bucket.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**:
-///   - **General purpose bucket permissions** - To use `GetObjectAttributes`, you must have READ access to the object. The other permissions that you need to use this operation depend on whether the bucket is versioned and if a version ID is passed in the `GetObjectAttributes` request.
-///     - If you pass a version ID in your request, you need both the `s3:GetObjectVersion` and `s3:GetObjectVersionAttributes` permissions.
-///     - If you do not pass a version ID in your request, you need the `s3:GetObject` and `s3:GetObjectAttributes` permissions.
-///
-///     For more information, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) in the *Amazon S3 User Guide*. If the object that you request does not exist, the error Amazon S3 returns depends on whether you also have the `s3:ListBucket` permission.
-///     - If you have the `s3:ListBucket` permission on the bucket, Amazon S3 returns an HTTP status code `404 Not Found` ("no such key") error.
-///     - If you don't have the `s3:ListBucket` permission, Amazon S3 returns an HTTP status code `403 Forbidden` ("access denied") error.
-///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) . If the object is encrypted with SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key.
-/// - **Encryption**: **Note:** Encryption request headers, like `x-amz-server-side-encryption`, should not be sent for `HEAD` requests if your object uses server-side encryption with Key Management Service (KMS) keys (SSE-KMS), dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS), or server-side encryption with Amazon S3 managed encryption keys (SSE-S3). The `x-amz-server-side-encryption` header is used when you `PUT` an object to S3 and want to specify the encryption method. If you include this header in a `GET` request for an object that uses these types of keys, you’ll get an HTTP `400 Bad Request` error. It's because the encryption method can't be changed when you retrieve the object. If you encrypted an object when you stored the object in Amazon S3 by using server-side encryption with customer-provided encryption keys (SSE-C), then when you retrieve the metadata from the object, you must use the following headers. These headers provide the server with the encryption key required to retrieve the object's metadata. The headers are:
-///   - `x-amz-server-side-encryption-customer-algorithm`
-///   - `x-amz-server-side-encryption-customer-key`
-///   - `x-amz-server-side-encryption-customer-key-MD5`
-///
-///   For more information about SSE-C, see [Server-Side Encryption (Using Customer-Provided Encryption Keys)](https://docs.aws.amazon.com/AmazonS3/latest/dev/ServerSideEncryptionCustomerKeys.html) in the *Amazon S3 User Guide*. **Note:** **Directory bucket permissions** - For directory buckets, there are only two supported options for server-side encryption: server-side encryption with Amazon S3 managed keys (SSE-S3) (`AES256`) and server-side encryption with KMS keys (SSE-KMS) (`aws:kms`). We recommend that the bucket's default encryption uses the desired encryption configuration and you don't override the bucket default encryption in your `CreateSession` requests or `PUT` object requests. Then, new objects are automatically encrypted with the desired encryption settings. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*. For more information about the encryption overriding behaviors in directory buckets, see [Specifying server-side encryption with KMS for new object uploads](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-specifying-kms-encryption.html).
-/// - **Versioning**: **Directory buckets** - S3 Versioning isn't enabled and supported for directory buckets. For this API operation, only the `null` value of the version ID is supported by directory buckets. You can only specify `null` to the `versionId` query parameter in the request.
-/// - **Conditional request headers**: Consider the following when using request headers:
-///   - If both of the `If-Match` and `If-Unmodified-Since` headers are present in the request as follows, then Amazon S3 returns the HTTP status code `200 OK` and the data requested:
-///     - `If-Match` condition evaluates to `true`.
-///     - `If-Unmodified-Since` condition evaluates to `false`.
-///
-///     For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-///   - If both of the `If-None-Match` and `If-Modified-Since` headers are present in the request as follows, then Amazon S3 returns the HTTP status code `304 Not Modified`:
-///     - `If-None-Match` condition evaluates to `false`.
-///     - `If-Modified-Since` condition evaluates to `true`.
-///
-///     For more information about conditional requests, see [RFC 7232](https://tools.ietf.org/html/rfc7232).
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
-///
-/// The following actions are related to `GetObjectAttributes`:
-///
-/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
-/// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
-/// - [GetObjectLegalHold](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectLegalHold.html)
-/// - [GetObjectLockConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectLockConfiguration.html)
-/// - [GetObjectRetention](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectRetention.html)
-/// - [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html)
-/// - [HeadObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html)
-/// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObjectAttributes`](super::super::client::GetObjectAttributes): HTTP binding, errors, auth.
 pub static GET_OBJECT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetObjectAttributes",
         "GET",
@@ -766,17 +304,7 @@ pub static GET_OBJECT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         &t::GET_OBJECT_ATTRIBUTES_OUTPUT,
     )
     .errors(&[&t::NO_SUCH_KEY]);
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Gets an object's current legal hold status. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
-///
-/// This functionality is not supported for Amazon S3 on Outposts.
-///
-/// The following action is related to `GetObjectLegalHold`:
-///
-/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObjectLegalHold`](super::super::client::GetObjectLegalHold): HTTP binding, errors, auth.
 pub static GET_OBJECT_LEGAL_HOLD: rt::Operation = rt::Operation::new(
     "GetObjectLegalHold",
     "GET",
@@ -784,15 +312,7 @@ pub static GET_OBJECT_LEGAL_HOLD: rt::Operation = rt::Operation::new(
     &t::GET_OBJECT_LEGAL_HOLD_REQUEST,
     &t::GET_OBJECT_LEGAL_HOLD_OUTPUT,
 );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Gets the Object Lock configuration for a bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
-///
-/// The following action is related to `GetObjectLockConfiguration`:
-///
-/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObjectLockConfiguration`](super::super::client::GetObjectLockConfiguration): HTTP binding, errors, auth.
 pub static GET_OBJECT_LOCK_CONFIGURATION: rt::Operation = rt::Operation::new(
     "GetObjectLockConfiguration",
     "GET",
@@ -800,17 +320,7 @@ pub static GET_OBJECT_LOCK_CONFIGURATION: rt::Operation = rt::Operation::new(
     &t::GET_OBJECT_LOCK_CONFIGURATION_REQUEST,
     &t::GET_OBJECT_LOCK_CONFIGURATION_OUTPUT,
 );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Retrieves an object's retention settings. For more information, see [Locking Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
-///
-/// This functionality is not supported for Amazon S3 on Outposts.
-///
-/// The following action is related to `GetObjectRetention`:
-///
-/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObjectRetention`](super::super::client::GetObjectRetention): HTTP binding, errors, auth.
 pub static GET_OBJECT_RETENTION: rt::Operation = rt::Operation::new(
     "GetObjectRetention",
     "GET",
@@ -818,23 +328,7 @@ pub static GET_OBJECT_RETENTION: rt::Operation = rt::Operation::new(
     &t::GET_OBJECT_RETENTION_REQUEST,
     &t::GET_OBJECT_RETENTION_OUTPUT,
 );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns the tag-set of an object. You send the GET request against the tagging subresource associated with the object.
-///
-/// To use this operation, you must have permission to perform the `s3:GetObjectTagging` action. By default, the GET action returns information about current version of an object. For a versioned bucket, you can have multiple versions of an object in your bucket. To retrieve tags of any other version, use the versionId query parameter. You also need permission for the `s3:GetObjectVersionTagging` action.
-///
-/// By default, the bucket owner has this permission and can grant this permission to others.
-///
-/// For information about the Amazon S3 object tagging feature, see [Object Tagging](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-tagging.html).
-///
-/// The following actions are related to `GetObjectTagging`:
-///
-/// - [DeleteObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html)
-/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
-/// - [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObjectTagging`](super::super::client::GetObjectTagging): HTTP binding, errors, auth.
 pub static GET_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
     "GetObjectTagging",
     "GET",
@@ -842,21 +336,7 @@ pub static GET_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
     &t::GET_OBJECT_TAGGING_REQUEST,
     &t::GET_OBJECT_TAGGING_OUTPUT,
 );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Returns torrent files from a bucket. BitTorrent can save you bandwidth when you're distributing large files.
-///
-/// **Note:** You can get torrent only for objects that are less than 5 GB in size, and that are not encrypted using server-side encryption with a customer-provided encryption key.
-///
-/// To use GET, you must have READ access to the object.
-///
-/// This functionality is not supported for Amazon S3 on Outposts.
-///
-/// The following action is related to `GetObjectTorrent`:
-///
-/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetObjectTorrent`](super::super::client::GetObjectTorrent): HTTP binding, errors, auth.
 pub static GET_OBJECT_TORRENT: rt::Operation = rt::Operation::new(
     "GetObjectTorrent",
     "GET",
@@ -864,22 +344,7 @@ pub static GET_OBJECT_TORRENT: rt::Operation = rt::Operation::new(
     &t::GET_OBJECT_TORRENT_REQUEST,
     &t::GET_OBJECT_TORRENT_OUTPUT,
 );
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Retrieves the `PublicAccessBlock` configuration for an Amazon S3 bucket. This operation returns the bucket-level configuration only. To understand the effective public access behavior, you must also consider account-level settings (which may inherit from organization-level policies). To use this operation, you must have the `s3:GetBucketPublicAccessBlock` permission. For more information about Amazon S3 permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html).
-///
-/// **Important:** When Amazon S3 evaluates the `PublicAccessBlock` configuration for a bucket or an object, it checks the `PublicAccessBlock` configuration for both the bucket (or the bucket that contains the object) and the bucket owner's account. Account-level settings automatically inherit from organization-level policies when present. If the `PublicAccessBlock` settings are different between the bucket and the account, Amazon S3 uses the most restrictive combination of the bucket-level and account-level settings.
-///
-/// For more information about when Amazon S3 considers a bucket or an object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status).
-///
-/// The following operations are related to `GetPublicAccessBlock`:
-///
-/// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
-/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html)
-/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html)
-/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+/// The runtime's description of [`GetPublicAccessBlock`](super::super::client::GetPublicAccessBlock): HTTP binding, errors, auth.
 pub static GET_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "GetPublicAccessBlock",
         "GET",

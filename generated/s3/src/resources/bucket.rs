@@ -32,39 +32,19 @@ static BUCKET: rt::ResourceSpec = rt::ResourceSpec {
     }),
 };
 static BUCKET_CREATE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_DELETE_OBJECTS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_PUT_OBJECT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -74,12 +54,7 @@ static BUCKET_PUT_OBJECT: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static BUCKET_MULTIPART_UPLOADS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -91,12 +66,7 @@ static BUCKET_MULTIPART_UPLOADS: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_MULTIPART_UPLOADS_PAGINATOR),
 };
 static BUCKET_OBJECT_VERSIONS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -108,12 +78,7 @@ static BUCKET_OBJECT_VERSIONS: rt::CollectionSpec = rt::CollectionSpec {
     paginator: Some(&op::LIST_OBJECT_VERSIONS_PAGINATOR),
 };
 static BUCKET_OBJECTS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -319,12 +284,7 @@ impl Bucket {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "Bucket",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("Bucket", rt::Source::Identifier(0usize))] },
                     &op::HEAD_BUCKET,
                 ),
             &op::BUCKET_EXISTS_WAITER,
@@ -339,12 +299,7 @@ impl Bucket {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "Bucket",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("Bucket", rt::Source::Identifier(0usize))] },
                     &op::HEAD_BUCKET,
                 ),
             &op::BUCKET_NOT_EXISTS_WAITER,

@@ -26,23 +26,13 @@ static BUCKET_ACL: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_ACL,
         input: rt::new_shape::<t::GetBucketAclRequest>,
         output: rt::new_shape::<t::GetBucketAclOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_ACL_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketAcl {

@@ -26,32 +26,17 @@ static BUCKET_CORS: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_CORS,
         input: rt::new_shape::<t::GetBucketCorsRequest>,
         output: rt::new_shape::<t::GetBucketCorsOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_CORS_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_CORS_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketCors {

@@ -28,32 +28,17 @@ static BUCKET_LIFECYCLE_CONFIGURATION: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_LIFECYCLE_CONFIGURATION,
         input: rt::new_shape::<t::GetBucketLifecycleConfigurationRequest>,
         output: rt::new_shape::<t::GetBucketLifecycleConfigurationOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_LIFECYCLE_CONFIGURATION_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_LIFECYCLE_CONFIGURATION_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketLifecycleConfiguration {

@@ -26,23 +26,13 @@ static BUCKET_LOGGING: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_LOGGING,
         input: rt::new_shape::<t::GetBucketLoggingRequest>,
         output: rt::new_shape::<t::GetBucketLoggingOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_LOGGING_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketLogging {

@@ -26,23 +26,13 @@ static BUCKET_NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_NOTIFICATION_CONFIGURATION,
         input: rt::new_shape::<t::GetBucketNotificationConfigurationRequest>,
         output: rt::new_shape::<t::NotificationConfiguration>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_NOTIFICATION_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketNotification {

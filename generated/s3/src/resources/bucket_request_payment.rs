@@ -26,23 +26,13 @@ static BUCKET_REQUEST_PAYMENT: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_REQUEST_PAYMENT,
         input: rt::new_shape::<t::GetBucketRequestPaymentRequest>,
         output: rt::new_shape::<t::GetBucketRequestPaymentOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_REQUEST_PAYMENT_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketRequestPayment {

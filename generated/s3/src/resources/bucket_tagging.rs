@@ -26,32 +26,17 @@ static BUCKET_TAGGING: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_TAGGING,
         input: rt::new_shape::<t::GetBucketTaggingRequest>,
         output: rt::new_shape::<t::GetBucketTaggingOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_TAGGING_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_TAGGING_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketTagging {

@@ -26,48 +26,26 @@ static BUCKET_VERSIONING: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_VERSIONING,
         input: rt::new_shape::<t::GetBucketVersioningRequest>,
         output: rt::new_shape::<t::GetBucketVersioningOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_VERSIONING_ENABLE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "VersioningConfiguration.Status",
-            source: rt::Source::Str("Enabled"),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("VersioningConfiguration.Status", rt::Source::Str("Enabled")),
     ],
     resource: None,
 };
 static BUCKET_VERSIONING_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_VERSIONING_SUSPEND: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "VersioningConfiguration.Status",
-            source: rt::Source::Str("Suspended"),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("VersioningConfiguration.Status", rt::Source::Str("Suspended")),
     ],
     resource: None,
 };

@@ -26,32 +26,17 @@ static BUCKET_WEBSITE: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_BUCKET_WEBSITE,
         input: rt::new_shape::<t::GetBucketWebsiteRequest>,
         output: rt::new_shape::<t::GetBucketWebsiteOutput>,
-        params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static BUCKET_WEBSITE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static BUCKET_WEBSITE_PUT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for BucketWebsite {

@@ -26,35 +26,17 @@ static MULTIPART_UPLOAD: rt::ResourceSpec = rt::ResourceSpec {
 };
 static MULTIPART_UPLOAD_ABORT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "UploadId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("UploadId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static MULTIPART_UPLOAD_COMPLETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "UploadId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("UploadId", rt::Source::Identifier(2usize)),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Identifier(0usize), rt::Source::Identifier(1usize)],
@@ -63,18 +45,9 @@ static MULTIPART_UPLOAD_COMPLETE: rt::ActionSpec = rt::ActionSpec {
 };
 static MULTIPART_UPLOAD_PARTS: rt::CollectionSpec = rt::CollectionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "UploadId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("UploadId", rt::Source::Identifier(2usize)),
     ],
     resource: rt::ResourceRef {
         identifiers: &[

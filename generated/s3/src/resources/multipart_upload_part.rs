@@ -26,43 +26,19 @@ static MULTIPART_UPLOAD_PART: rt::ResourceSpec = rt::ResourceSpec {
 };
 static MULTIPART_UPLOAD_PART_COPY_FROM: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "UploadId",
-            source: rt::Source::Identifier(2usize),
-        },
-        rt::Param {
-            target: "PartNumber",
-            source: rt::Source::Identifier(3usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("UploadId", rt::Source::Identifier(2usize)),
+        rt::param("PartNumber", rt::Source::Identifier(3usize)),
     ],
     resource: None,
 };
 static MULTIPART_UPLOAD_PART_UPLOAD: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "UploadId",
-            source: rt::Source::Identifier(2usize),
-        },
-        rt::Param {
-            target: "PartNumber",
-            source: rt::Source::Identifier(3usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("UploadId", rt::Source::Identifier(2usize)),
+        rt::param("PartNumber", rt::Source::Identifier(3usize)),
     ],
     resource: None,
 };

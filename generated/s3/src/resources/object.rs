@@ -27,14 +27,8 @@ static OBJECT: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::HeadObjectRequest>,
         output: rt::new_shape::<t::HeadObjectOutput>,
         params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "Key",
-                source: rt::Source::Identifier(1usize),
-            },
+            rt::param("Bucket", rt::Source::Identifier(0usize)),
+            rt::param("Key", rt::Source::Identifier(1usize)),
         ],
         path: "@",
         select: None,
@@ -42,53 +36,29 @@ static OBJECT: rt::ResourceSpec = rt::ResourceSpec {
 };
 static OBJECT_COPY_FROM: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_GET: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_INITIATE_MULTIPART_UPLOAD: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[
@@ -101,40 +71,22 @@ static OBJECT_INITIATE_MULTIPART_UPLOAD: rt::ActionSpec = rt::ActionSpec {
 };
 static OBJECT_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_RESTORE_OBJECT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Delete.Objects[].Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Delete.Objects[].Key", rt::Source::Identifier(1usize)),
     ],
 };
 impl rt::IsResource for Object {
@@ -639,16 +591,12 @@ impl Object {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "Bucket",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                        rt::Param {
-                            target: "Key",
-                            source: rt::Source::Identifier(1usize),
-                        },
-                    ],
+                    const {
+                        &[
+                            rt::param("Bucket", rt::Source::Identifier(0usize)),
+                            rt::param("Key", rt::Source::Identifier(1usize)),
+                        ]
+                    },
                     &op::HEAD_OBJECT,
                 ),
             &op::OBJECT_EXISTS_WAITER,
@@ -663,16 +611,12 @@ impl Object {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "Bucket",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                        rt::Param {
-                            target: "Key",
-                            source: rt::Source::Identifier(1usize),
-                        },
-                    ],
+                    const {
+                        &[
+                            rt::param("Bucket", rt::Source::Identifier(0usize)),
+                            rt::param("Key", rt::Source::Identifier(1usize)),
+                        ]
+                    },
                     &op::HEAD_OBJECT,
                 ),
             &op::OBJECT_NOT_EXISTS_WAITER,

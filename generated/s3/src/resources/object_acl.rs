@@ -27,14 +27,8 @@ static OBJECT_ACL: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::GetObjectAclRequest>,
         output: rt::new_shape::<t::GetObjectAclOutput>,
         params: &[
-            rt::Param {
-                target: "Bucket",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "Key",
-                source: rt::Source::Identifier(1usize),
-            },
+            rt::param("Bucket", rt::Source::Identifier(0usize)),
+            rt::param("Key", rt::Source::Identifier(1usize)),
         ],
         path: "@",
         select: None,
@@ -42,14 +36,8 @@ static OBJECT_ACL: rt::ResourceSpec = rt::ResourceSpec {
 };
 static OBJECT_ACL_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };

@@ -26,53 +26,29 @@ static OBJECT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
 };
 static OBJECT_SUMMARY_COPY_FROM: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_SUMMARY_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_SUMMARY_GET: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_SUMMARY_INITIATE_MULTIPART_UPLOAD: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: Some(rt::ResourceRef {
         identifiers: &[
@@ -85,40 +61,22 @@ static OBJECT_SUMMARY_INITIATE_MULTIPART_UPLOAD: rt::ActionSpec = rt::ActionSpec
 };
 static OBJECT_SUMMARY_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_SUMMARY_RESTORE_OBJECT: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static OBJECT_SUMMARY_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Delete.Objects[].Key",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Delete.Objects[].Key", rt::Source::Identifier(1usize)),
     ],
 };
 impl rt::IsResource for ObjectSummary {
@@ -348,16 +306,12 @@ impl ObjectSummary {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "Bucket",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                        rt::Param {
-                            target: "Key",
-                            source: rt::Source::Identifier(1usize),
-                        },
-                    ],
+                    const {
+                        &[
+                            rt::param("Bucket", rt::Source::Identifier(0usize)),
+                            rt::param("Key", rt::Source::Identifier(1usize)),
+                        ]
+                    },
                     &op::HEAD_OBJECT,
                 ),
             &op::OBJECT_EXISTS_WAITER,
@@ -372,16 +326,12 @@ impl ObjectSummary {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "Bucket",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                        rt::Param {
-                            target: "Key",
-                            source: rt::Source::Identifier(1usize),
-                        },
-                    ],
+                    const {
+                        &[
+                            rt::param("Bucket", rt::Source::Identifier(0usize)),
+                            rt::param("Key", rt::Source::Identifier(1usize)),
+                        ]
+                    },
                     &op::HEAD_OBJECT,
                 ),
             &op::OBJECT_NOT_EXISTS_WAITER,

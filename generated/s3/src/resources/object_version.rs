@@ -26,69 +26,33 @@ static OBJECT_VERSION: rt::ResourceSpec = rt::ResourceSpec {
 };
 static OBJECT_VERSION_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "VersionId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("VersionId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static OBJECT_VERSION_GET: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "VersionId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("VersionId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static OBJECT_VERSION_HEAD: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "VersionId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Key", rt::Source::Identifier(1usize)),
+        rt::param("VersionId", rt::Source::Identifier(2usize)),
     ],
     resource: None,
 };
 static OBJECT_VERSION_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
     params: &[
-        rt::Param {
-            target: "Bucket",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Delete.Objects[*].Key",
-            source: rt::Source::Identifier(1usize),
-        },
-        rt::Param {
-            target: "Delete.Objects[*].VersionId",
-            source: rt::Source::Identifier(2usize),
-        },
+        rt::param("Bucket", rt::Source::Identifier(0usize)),
+        rt::param("Delete.Objects[*].Key", rt::Source::Identifier(1usize)),
+        rt::param("Delete.Objects[*].VersionId", rt::Source::Identifier(2usize)),
     ],
 };
 impl rt::IsResource for ObjectVersion {

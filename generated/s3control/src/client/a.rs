@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Associate your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance. Use this action if you want to create access grants for users or groups from your corporate identity directory. First, you must add your corporate identity directory to Amazon Web Services IAM Identity Center. Then, you can associate this IAM Identity Center instance with your S3 Access Grants instance.
-    ///
-    /// Returns the [`AssociateAccessGrantsIdentityCenter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associate your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance. Use this action if you want to create access grants for users or groups from your corporate identity directory. First, you must add your corporate identity directory to Amazon Web Services IAM Identity Center. Then, you can associate this IAM Identity Center instance with your S3 Access Grants instance. Returns [`AssociateAccessGrantsIdentityCenter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_access_grants_identity_center(
         &self,
     ) -> AssociateAccessGrantsIdentityCenter {
-        AssociateAccessGrantsIdentityCenter(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateAccessGrantsIdentityCenter` operation.
@@ -37,54 +33,8 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER
 );
 impl AssociateAccessGrantsIdentityCenter {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Amazon Web Services IAM Identity Center instance that you are associating with your S3 Access Grants instance. An IAM Identity Center instance is your corporate identity directory that you added to the IAM Identity Center. You can use the [ListInstances](https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ListInstances.html) API operation to retrieve a list of your Identity Center instances and their ARNs.
-    #[inline]
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identity_center_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateAccessGrantsIdentityCenterRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AssociateAccessGrantsIdentityCenterRequest account_id(String));
+    rt::setter!(
+        into_req AssociateAccessGrantsIdentityCenterRequest identity_center_arn(String)
+    );
 }

@@ -7,80 +7,52 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates an access grant that gives a grantee access to your S3 data. The grantee can be an IAM user or role or a directory user, or group. Before you can create a grant, you must have an S3 Access Grants instance in the same Region as the S3 data. You can create an S3 Access Grants instance using the [CreateAccessGrantsInstance](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsInstance.html). You must also have registered at least one S3 data location in your S3 Access Grants instance using [CreateAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsLocation.html).
-    ///
-    /// Returns the [`CreateAccessGrant`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an access grant that gives a grantee access to your S3 data. The grantee can be an IAM user or role or a directory user, or group. Before you can create a grant, you must have an S3 Access Grants instance in the same Region as the S3 data. You can create an S3 Access Grants instance using the [CreateAccessGrantsInstance](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsInstance.html). You must also have registered at least one S3 data location in your S3 Access Grants instance using [CreateAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsLocation.html). Returns [`CreateAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_grant(&self) -> CreateAccessGrant {
-        CreateAccessGrant(rt::Call::new(&self.handle, &op::CREATE_ACCESS_GRANT))
+        rt::builder(&self.handle)
     }
-    /// Creates an S3 Access Grants instance, which serves as a logical grouping for access grants. You can create one S3 Access Grants instance per Region per account.
-    ///
-    /// Returns the [`CreateAccessGrantsInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an S3 Access Grants instance, which serves as a logical grouping for access grants. You can create one S3 Access Grants instance per Region per account. Returns [`CreateAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_grants_instance(&self) -> CreateAccessGrantsInstance {
-        CreateAccessGrantsInstance(
-            rt::Call::new(&self.handle, &op::CREATE_ACCESS_GRANTS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// The S3 data location that you would like to register in your S3 Access Grants instance. Your S3 data must be in the same Region as your S3 Access Grants instance. The location can be one of the following:
-    ///
-    /// Returns the [`CreateAccessGrantsLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The S3 data location that you would like to register in your S3 Access Grants instance. Your S3 data must be in the same Region as your S3 Access Grants instance. The location can be one of the following: Returns [`CreateAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_grants_location(&self) -> CreateAccessGrantsLocation {
-        CreateAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::CREATE_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates an access point and associates it to a specified bucket. For more information, see [Managing access to shared datasets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) or [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`CreateAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an access point and associates it to a specified bucket. For more information, see [Managing access to shared datasets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) or [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) in the *Amazon S3 User Guide*. Returns [`CreateAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_point(&self) -> CreateAccessPoint {
-        CreateAccessPoint(rt::Call::new(&self.handle, &op::CREATE_ACCESS_POINT))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`CreateAccessPointForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`CreateAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_point_for_object_lambda(
         &self,
     ) -> CreateAccessPointForObjectLambda {
-        CreateAccessPointForObjectLambda(
-            rt::Call::new(&self.handle, &op::CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action creates an Amazon S3 on Outposts bucket. To create an S3 bucket, see [Create Bucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`CreateBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action creates an Amazon S3 on Outposts bucket. To create an S3 bucket, see [Create Bucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html) in the *Amazon S3 API Reference*. Returns [`CreateBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket(&self) -> CreateBucket {
-        CreateBucket(rt::Call::new(&self.handle, &op::CREATE_BUCKET))
+        rt::builder(&self.handle)
     }
-    /// This operation creates an S3 Batch Operations job.
-    ///
-    /// Returns the [`CreateJob`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation creates an S3 Batch Operations job. Returns [`CreateJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_job(&self) -> CreateJob {
-        CreateJob(rt::Call::new(&self.handle, &op::CREATE_JOB))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`CreateMultiRegionAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`CreateMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_multi_region_access_point(&self) -> CreateMultiRegionAccessPoint {
-        CreateMultiRegionAccessPoint(
-            rt::Call::new(&self.handle, &op::CREATE_MULTI_REGION_ACCESS_POINT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a new S3 Storage Lens group and associates it with the specified Amazon Web Services account ID. An S3 Storage Lens group is a custom grouping of objects based on prefix, suffix, object tags, object size, object age, or a combination of these filters. For each Storage Lens group that you’ve created, you can also optionally add Amazon Web Services resource tags. For more information about S3 Storage Lens groups, see [Working with S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups-overview.html).
-    ///
-    /// Returns the [`CreateStorageLensGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new S3 Storage Lens group and associates it with the specified Amazon Web Services account ID. An S3 Storage Lens group is a custom grouping of objects based on prefix, suffix, object tags, object size, object age, or a combination of these filters. For each Storage Lens group that you’ve created, you can also optionally add Amazon Web Services resource tags. For more information about S3 Storage Lens groups, see [Working with S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups-overview.html). Returns [`CreateStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_storage_lens_group(&self) -> CreateStorageLensGroup {
-        CreateStorageLensGroup(
-            rt::Call::new(&self.handle, &op::CREATE_STORAGE_LENS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateAccessGrant` operation.
@@ -101,103 +73,17 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_ACCESS_GRANT
 );
 impl CreateAccessGrant {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID of the registered location to which you are granting access. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
-    /// The configuration options of the grant location. The grant location is the S3 path to the data to which you are granting access. It contains the `S3SubPrefix` field. The grant scope is the result of appending the subprefix to the location scope of the registered location.
-    #[inline]
-    pub fn access_grants_location_configuration(
-        mut self,
-        value: t::AccessGrantsLocationConfiguration,
-    ) -> Self {
-        self.0.input_mut().access_grants_location_configuration = Some(value);
-        self
-    }
-    /// The user, group, or role to which you are granting access. You can grant access to an IAM user or role. If you have added your corporate directory to Amazon Web Services IAM Identity Center and associated your Identity Center instance with your S3 Access Grants instance, the grantee can also be a corporate directory user or group.
-    #[inline]
-    pub fn grantee(mut self, value: t::Grantee) -> Self {
-        self.0.input_mut().grantee = value;
-        self
-    }
-    /// The type of access that you are granting to your S3 data, which can be set to one of the following values:
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
-        self.0.input_mut().permission = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an Amazon Web Services IAM Identity Center application associated with your Identity Center instance. If an application ARN is included in the request to create an access grant, the grantee can only access the S3 data through this application.
-    #[inline]
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_arn = Some(value.into());
-        self
-    }
-    /// The type of `S3SubPrefix`. The only possible value is `Object`. Pass this value if the access grant scope is an object. Do not pass this value if the access grant scope is a bucket or a bucket and a prefix.
-    #[inline]
-    pub fn s3_prefix_type(mut self, value: impl Into<t::S3PrefixType>) -> Self {
-        self.0.input_mut().s3_prefix_type = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services resource tags that you are adding to the access grant. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessGrantResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessGrantResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateAccessGrantRequest,
-        t::CreateAccessGrantResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateAccessGrantRequest account_id(String));
+    rt::setter!(into_req CreateAccessGrantRequest access_grants_location_id(String));
+    rt::setter!(
+        val_opt CreateAccessGrantRequest
+        access_grants_location_configuration(t::AccessGrantsLocationConfiguration)
+    );
+    rt::setter!(val_req CreateAccessGrantRequest grantee(t::Grantee));
+    rt::setter!(into_req CreateAccessGrantRequest permission(t::Permission));
+    rt::setter!(into_opt CreateAccessGrantRequest application_arn(String));
+    rt::setter!(into_opt CreateAccessGrantRequest s3_prefix_type(t::S3PrefixType));
+    rt::setter!(items CreateAccessGrantRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessGrantsInstance` operation.
 ///
@@ -217,70 +103,9 @@ rt::operation_type!(
     t::CreateAccessGrantsInstanceResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_INSTANCE
 );
 impl CreateAccessGrantsInstance {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// If you would like to associate your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance, use this field to pass the Amazon Resource Name (ARN) of the Amazon Web Services IAM Identity Center instance that you are associating with your S3 Access Grants instance. An IAM Identity Center instance is your corporate identity directory that you added to the IAM Identity Center. You can use the [ListInstances](https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ListInstances.html) API operation to retrieve a list of your Identity Center instances and their ARNs.
-    #[inline]
-    pub fn identity_center_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identity_center_arn = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services resource tags that you are adding to the S3 Access Grants instance. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessGrantsInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessGrantsInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateAccessGrantsInstanceRequest,
-        t::CreateAccessGrantsInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateAccessGrantsInstanceRequest account_id(String));
+    rt::setter!(into_opt CreateAccessGrantsInstanceRequest identity_center_arn(String));
+    rt::setter!(items CreateAccessGrantsInstanceRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessGrantsLocation` operation.
 ///
@@ -306,76 +131,10 @@ rt::operation_type!(
     t::CreateAccessGrantsLocationResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_LOCATION
 );
 impl CreateAccessGrantsLocation {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The S3 path to the location that you are registering. The location scope can be the default S3 location `s3://`, the S3 path to a bucket `s3://<bucket>`, or the S3 path to a bucket and prefix `s3://<bucket>/<prefix>`. A prefix in S3 is a string of characters at the beginning of an object key name used to organize the objects that you store in your S3 buckets. For example, object key names that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
-    #[inline]
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().location_scope = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM role for the registered location. S3 Access Grants assumes this role to manage access to the registered location.
-    #[inline]
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().iam_role_arn = value.into();
-        self
-    }
-    /// The Amazon Web Services resource tags that you are adding to the S3 Access Grants location. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessGrantsLocationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessGrantsLocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateAccessGrantsLocationRequest,
-        t::CreateAccessGrantsLocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateAccessGrantsLocationRequest account_id(String));
+    rt::setter!(into_req CreateAccessGrantsLocationRequest location_scope(String));
+    rt::setter!(into_req CreateAccessGrantsLocationRequest iam_role_arn(String));
+    rt::setter!(items CreateAccessGrantsLocationRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessPoint` operation.
 ///
@@ -407,103 +166,17 @@ rt::operation_type!(
     rt::NoErrors, op::CREATE_ACCESS_POINT
 );
 impl CreateAccessPoint {
-    /// The Amazon Web Services account ID for the account that owns the specified access point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name you want to assign to this access point.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The name of the bucket that you want to associate this access point with.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// If you include this field, Amazon S3 restricts access to this access point to requests from the specified virtual private cloud (VPC).
-    #[inline]
-    pub fn vpc_configuration(mut self, value: t::VpcConfiguration) -> Self {
-        self.0.input_mut().vpc_configuration = Some(value);
-        self
-    }
-    /// The `PublicAccessBlock` configuration that you want to apply to the access point.
-    #[inline]
-    pub fn public_access_block_configuration(
-        mut self,
-        value: t::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.0.input_mut().public_access_block_configuration = Some(value);
-        self
-    }
-    /// The Amazon Web Services account ID associated with the S3 bucket associated with this access point.
-    #[inline]
-    pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket_account_id = Some(value.into());
-        self
-    }
-    /// For directory buckets, you can filter access control to specific prefixes, API operations, or a combination of both. For more information, see [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn scope(mut self, value: t::Scope) -> Self {
-        self.0.input_mut().scope = Some(value);
-        self
-    }
-    /// An array of tags that you can apply to an access point. Tags are key-value pairs of metadata used to control access to your access points. For more information about tags, see [Using tags with Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging.html). For information about tagging access points, see [Using tags for attribute-based access control (ABAC)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging.html#using-tags-for-abac).
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessPointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateAccessPointRequest,
-        t::CreateAccessPointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateAccessPointRequest account_id(String));
+    rt::setter!(into_req CreateAccessPointRequest name(String));
+    rt::setter!(into_req CreateAccessPointRequest bucket(String));
+    rt::setter!(val_opt CreateAccessPointRequest vpc_configuration(t::VpcConfiguration));
+    rt::setter!(
+        val_opt CreateAccessPointRequest
+        public_access_block_configuration(t::PublicAccessBlockConfiguration)
+    );
+    rt::setter!(into_opt CreateAccessPointRequest bucket_account_id(String));
+    rt::setter!(val_opt CreateAccessPointRequest scope(t::Scope));
+    rt::setter!(items CreateAccessPointRequest tags(t::Tag) push_tags);
 }
 /// The `CreateAccessPointForObjectLambda` operation.
 ///
@@ -529,68 +202,12 @@ rt::operation_type!(
     op::CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl CreateAccessPointForObjectLambda {
-    /// The Amazon Web Services account ID for owner of the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name you want to assign to this Object Lambda Access Point.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Object Lambda Access Point configuration as a JSON document.
-    #[inline]
-    pub fn configuration(mut self, value: t::ObjectLambdaConfiguration) -> Self {
-        self.0.input_mut().configuration = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateAccessPointForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateAccessPointForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateAccessPointForObjectLambdaRequest,
-        t::CreateAccessPointForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateAccessPointForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req CreateAccessPointForObjectLambdaRequest name(String));
+    rt::setter!(
+        val_req CreateAccessPointForObjectLambdaRequest
+        configuration(t::ObjectLambdaConfiguration)
+    );
 }
 /// The `CreateBucket` operation.
 ///
@@ -628,109 +245,19 @@ rt::operation_type!(
     op::CREATE_BUCKET
 );
 impl CreateBucket {
-    /// The canned ACL to apply to the bucket.
-    #[inline]
-    pub fn acl(mut self, value: impl Into<t::BucketCannedAcl>) -> Self {
-        self.0.input_mut().acl = Some(value.into());
-        self
-    }
-    /// The name of the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The configuration information for the bucket.
-    #[inline]
-    pub fn create_bucket_configuration(
-        mut self,
-        value: t::CreateBucketConfiguration,
-    ) -> Self {
-        self.0.input_mut().create_bucket_configuration = Some(value);
-        self
-    }
-    /// Allows grantee the read, write, read ACP, and write ACP permissions on the bucket.
-    #[inline]
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_full_control = Some(value.into());
-        self
-    }
-    /// Allows grantee to list the objects in the bucket.
-    #[inline]
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read = Some(value.into());
-        self
-    }
-    /// Allows grantee to read the bucket ACL.
-    #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_read_acp = Some(value.into());
-        self
-    }
-    /// Allows grantee to create, overwrite, and delete any object in the bucket.
-    #[inline]
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write = Some(value.into());
-        self
-    }
-    /// Allows grantee to write the ACL for the applicable bucket.
-    #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_write_acp = Some(value.into());
-        self
-    }
-    /// Specifies whether you want S3 Object Lock to be enabled for the new bucket.
-    #[inline]
-    pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
-        self.0.input_mut().object_lock_enabled_for_bucket = Some(value);
-        self
-    }
-    /// The ID of the Outposts where the bucket is being created.
-    #[inline]
-    pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateBucketResult, e::CreateBucketError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateBucketResult, e::CreateBucketError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateBucketRequest, t::CreateBucketResult, e::CreateBucketError> {
-        self.0
-    }
+    rt::setter!(into_opt CreateBucketRequest acl(t::BucketCannedAcl));
+    rt::setter!(into_req CreateBucketRequest bucket(String));
+    rt::setter!(
+        val_opt CreateBucketRequest
+        create_bucket_configuration(t::CreateBucketConfiguration)
+    );
+    rt::setter!(into_opt CreateBucketRequest grant_full_control(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read(String));
+    rt::setter!(into_opt CreateBucketRequest grant_read_acp(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write(String));
+    rt::setter!(into_opt CreateBucketRequest grant_write_acp(String));
+    rt::setter!(val_opt CreateBucketRequest object_lock_enabled_for_bucket(bool));
+    rt::setter!(into_opt CreateBucketRequest outpost_id(String));
 }
 /// The `CreateJob` operation.
 ///
@@ -754,116 +281,17 @@ rt::operation_type!(
     CreateJob, t::CreateJobRequest, t::CreateJobResult, e::CreateJobError, op::CREATE_JOB
 );
 impl CreateJob {
-    /// The Amazon Web Services account ID that creates the job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Indicates whether confirmation is required before Amazon S3 runs the job. Confirmation is only required for jobs created through the Amazon S3 console.
-    #[inline]
-    pub fn confirmation_required(mut self, value: bool) -> Self {
-        self.0.input_mut().confirmation_required = Some(value);
-        self
-    }
-    /// The action that you want this job to perform on every object listed in the manifest. For more information about the available actions, see [Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-operations.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn operation(mut self, value: t::JobOperation) -> Self {
-        self.0.input_mut().operation = value;
-        self
-    }
-    /// Configuration parameters for the optional job-completion report.
-    #[inline]
-    pub fn report(mut self, value: t::JobReport) -> Self {
-        self.0.input_mut().report = value;
-        self
-    }
-    /// An idempotency token to ensure that you don't accidentally submit the same request twice. You can use any string up to the maximum length.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = value.into();
-        self
-    }
-    /// Configuration parameters for the manifest.
-    #[inline]
-    pub fn manifest(mut self, value: t::JobManifest) -> Self {
-        self.0.input_mut().manifest = Some(value);
-        self
-    }
-    /// A description for this job. You can use any string within the permitted length. Descriptions don't need to be unique and can be used for multiple jobs.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The numerical priority for this job. Higher numbers indicate higher priority.
-    #[inline]
-    pub fn priority(mut self, value: i32) -> Self {
-        self.0.input_mut().priority = value;
-        self
-    }
-    /// The Amazon Resource Name (ARN) for the Identity and Access Management (IAM) role that Batch Operations will use to run this job's action on every object in the manifest.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// A set of tags to associate with the S3 Batch Operations job. This is an optional parameter.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::S3Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::S3Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// The attribute container for the ManifestGenerator details. Jobs must be created with either a manifest file or a ManifestGenerator, but not both.
-    #[inline]
-    pub fn manifest_generator(mut self, value: t::JobManifestGenerator) -> Self {
-        self.0.input_mut().manifest_generator = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateJobResult, e::CreateJobError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateJobResult, e::CreateJobError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateJobRequest, t::CreateJobResult, e::CreateJobError> {
-        self.0
-    }
+    rt::setter!(into_req CreateJobRequest account_id(String));
+    rt::setter!(val_opt CreateJobRequest confirmation_required(bool));
+    rt::setter!(val_req CreateJobRequest operation(t::JobOperation));
+    rt::setter!(val_req CreateJobRequest report(t::JobReport));
+    rt::setter!(into_req CreateJobRequest client_request_token(String));
+    rt::setter!(val_opt CreateJobRequest manifest(t::JobManifest));
+    rt::setter!(into_opt CreateJobRequest description(String));
+    rt::setter!(val_req CreateJobRequest priority(i32));
+    rt::setter!(into_req CreateJobRequest role_arn(String));
+    rt::setter!(items CreateJobRequest tags(t::S3Tag) push_tags);
+    rt::setter!(val_opt CreateJobRequest manifest_generator(t::JobManifestGenerator));
 }
 /// The `CreateMultiRegionAccessPoint` operation.
 ///
@@ -894,66 +322,12 @@ rt::operation_type!(
     op::CREATE_MULTI_REGION_ACCESS_POINT
 );
 impl CreateMultiRegionAccessPoint {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point. The owner of the Multi-Region Access Point also must own the underlying buckets.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// An idempotency token used to identify the request and guarantee that requests are unique.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// A container element containing details about the Multi-Region Access Point.
-    #[inline]
-    pub fn details(mut self, value: t::CreateMultiRegionAccessPointInput) -> Self {
-        self.0.input_mut().details = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateMultiRegionAccessPointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateMultiRegionAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateMultiRegionAccessPointRequest,
-        t::CreateMultiRegionAccessPointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateMultiRegionAccessPointRequest account_id(String));
+    rt::setter!(into_req CreateMultiRegionAccessPointRequest client_token(String));
+    rt::setter!(
+        val_req CreateMultiRegionAccessPointRequest
+        details(t::CreateMultiRegionAccessPointInput)
+    );
 }
 /// The `CreateStorageLensGroup` operation.
 ///
@@ -970,62 +344,9 @@ rt::operation_type!(
     op::CREATE_STORAGE_LENS_GROUP
 );
 impl CreateStorageLensGroup {
-    /// The Amazon Web Services account ID that the Storage Lens group is created from and associated with.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Storage Lens group configuration.
-    #[inline]
-    pub fn storage_lens_group(mut self, value: t::StorageLensGroup) -> Self {
-        self.0.input_mut().storage_lens_group = value;
-        self
-    }
-    /// The Amazon Web Services resource tags that you're adding to your Storage Lens group. This parameter is optional.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateStorageLensGroupRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req CreateStorageLensGroupRequest account_id(String));
+    rt::setter!(
+        val_req CreateStorageLensGroupRequest storage_lens_group(t::StorageLensGroup)
+    );
+    rt::setter!(items CreateStorageLensGroupRequest tags(t::Tag) push_tags);
 }

@@ -7,151 +7,93 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the access grant from the S3 Access Grants instance. You cannot undo an access grant deletion and the grantee will no longer have access to the S3 data.
-    ///
-    /// Returns the [`DeleteAccessGrant`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the access grant from the S3 Access Grants instance. You cannot undo an access grant deletion and the grantee will no longer have access to the S3 data. Returns [`DeleteAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grant(&self) -> DeleteAccessGrant {
-        DeleteAccessGrant(rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANT))
+        rt::builder(&self.handle)
     }
-    /// Deletes your S3 Access Grants instance. You must first delete the access grants and locations before S3 Access Grants can delete the instance. See [DeleteAccessGrant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) and [DeleteAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrantsLocation.html). If you have associated an IAM Identity Center instance with your S3 Access Grants instance, you must first dissassociate the Identity Center instance from the S3 Access Grants instance before you can delete the S3 Access Grants instance. See [AssociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html) and [DissociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DissociateAccessGrantsIdentityCenter.html).
-    ///
-    /// Returns the [`DeleteAccessGrantsInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes your S3 Access Grants instance. You must first delete the access grants and locations before S3 Access Grants can delete the instance. See [DeleteAccessGrant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) and [DeleteAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrantsLocation.html). If you have associated an IAM Identity Center instance with your S3 Access Grants instance, you must first dissassociate the Identity Center instance from the S3 Access Grants instance before you can delete the S3 Access Grants instance. See [AssociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html) and [DissociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DissociateAccessGrantsIdentityCenter.html). Returns [`DeleteAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_instance(&self) -> DeleteAccessGrantsInstance {
-        DeleteAccessGrantsInstance(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANTS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the resource policy of the S3 Access Grants instance. The resource policy is used to manage cross-account access to your S3 Access Grants instance. By deleting the resource policy, you delete any cross-account permissions to your S3 Access Grants instance.
-    ///
-    /// Returns the [`DeleteAccessGrantsInstanceResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the resource policy of the S3 Access Grants instance. The resource policy is used to manage cross-account access to your S3 Access Grants instance. By deleting the resource policy, you delete any cross-account permissions to your S3 Access Grants instance. Returns [`DeleteAccessGrantsInstanceResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_instance_resource_policy(
         &self,
     ) -> DeleteAccessGrantsInstanceResourcePolicy {
-        DeleteAccessGrantsInstanceResourcePolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deregisters a location from your S3 Access Grants instance. You can only delete a location registration from an S3 Access Grants instance if there are no grants associated with this location. See [Delete a grant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) for information on how to delete grants. You need to have at least one registered location in your S3 Access Grants instance in order to create access grants.
-    ///
-    /// Returns the [`DeleteAccessGrantsLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deregisters a location from your S3 Access Grants instance. You can only delete a location registration from an S3 Access Grants instance if there are no grants associated with this location. See [Delete a grant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) for information on how to delete grants. You need to have at least one registered location in your S3 Access Grants instance in order to create access grants. Returns [`DeleteAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_location(&self) -> DeleteAccessGrantsLocation {
-        DeleteAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the specified access point.
-    ///
-    /// Returns the [`DeleteAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified access point. Returns [`DeleteAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point(&self) -> DeleteAccessPoint {
-        DeleteAccessPoint(rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteAccessPointForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_for_object_lambda(
         &self,
     ) -> DeleteAccessPointForObjectLambda {
-        DeleteAccessPointForObjectLambda(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes the access point policy for the specified access point.
-    ///
-    /// Returns the [`DeleteAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the access point policy for the specified access point. Returns [`DeleteAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_policy(&self) -> DeleteAccessPointPolicy {
-        DeleteAccessPointPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteAccessPointPolicyForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_policy_for_object_lambda(
         &self,
     ) -> DeleteAccessPointPolicyForObjectLambda {
-        DeleteAccessPointPolicyForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes an existing access point scope for a directory bucket.
-    ///
-    /// Returns the [`DeleteAccessPointScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an existing access point scope for a directory bucket. Returns [`DeleteAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_scope(&self) -> DeleteAccessPointScope {
-        DeleteAccessPointScope(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_SCOPE),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket. To delete an S3 bucket, see [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket. To delete an S3 bucket, see [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket(&self) -> DeleteBucket {
-        DeleteBucket(rt::Call::new(&self.handle, &op::DELETE_BUCKET))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's lifecycle configuration. To delete an S3 bucket's lifecycle configuration, see [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's lifecycle configuration. To delete an S3 bucket's lifecycle configuration, see [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_lifecycle_configuration(
         &self,
     ) -> DeleteBucketLifecycleConfiguration {
-        DeleteBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket policy. To delete an S3 bucket policy, see [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket policy. To delete an S3 bucket policy, see [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
-        DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation deletes an Amazon S3 on Outposts bucket's replication configuration. To delete an S3 bucket's replication configuration, see [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation deletes an Amazon S3 on Outposts bucket's replication configuration. To delete an S3 bucket's replication configuration, see [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
-        DeleteBucketReplication(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's tags. To delete an S3 bucket tags, see [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`DeleteBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action deletes an Amazon S3 on Outposts bucket's tags. To delete an S3 bucket tags, see [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
-        DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// Removes the entire tag set from the specified S3 Batch Operations job.
-    ///
-    /// Returns the [`DeleteJobTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the entire tag set from the specified S3 Batch Operations job. Returns [`DeleteJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_job_tagging(&self) -> DeleteJobTagging {
-        DeleteJobTagging(rt::Call::new(&self.handle, &op::DELETE_JOB_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteMultiRegionAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_multi_region_access_point(&self) -> DeleteMultiRegionAccessPoint {
-        DeleteMultiRegionAccessPoint(
-            rt::Call::new(&self.handle, &op::DELETE_MULTI_REGION_ACCESS_POINT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAccessGrant` operation.
@@ -167,52 +109,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_GRANT
 );
 impl DeleteAccessGrant {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID of the access grant. S3 Access Grants auto-generates this ID when you create the access grant.
-    #[inline]
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grant_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessGrantRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccessGrantRequest account_id(String));
+    rt::setter!(into_req DeleteAccessGrantRequest access_grant_id(String));
 }
 /// The `DeleteAccessGrantsInstance` operation.
 ///
@@ -227,46 +125,7 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_INSTANCE
 );
 impl DeleteAccessGrantsInstance {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessGrantsInstanceRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccessGrantsInstanceRequest account_id(String));
 }
 /// The `DeleteAccessGrantsInstanceResourcePolicy` operation.
 ///
@@ -286,50 +145,9 @@ rt::operation_type!(
     op::DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl DeleteAccessGrantsInstanceResourcePolicy {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteAccessGrantsInstanceResourcePolicyRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteAccessGrantsInstanceResourcePolicyRequest account_id(String)
+    );
 }
 /// The `DeleteAccessGrantsLocation` operation.
 ///
@@ -344,52 +162,10 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_LOCATION
 );
 impl DeleteAccessGrantsLocation {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID of the registered location that you are deregistering from your S3 Access Grants instance. S3 Access Grants assigned this ID when you registered the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessGrantsLocationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccessGrantsLocationRequest account_id(String));
+    rt::setter!(
+        into_req DeleteAccessGrantsLocationRequest access_grants_location_id(String)
+    );
 }
 /// The `DeleteAccessPoint` operation.
 ///
@@ -410,52 +186,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT
 );
 impl DeleteAccessPoint {
-    /// The Amazon Web Services account ID for the account that owns the specified access point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point you want to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccessPointRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointRequest name(String));
 }
 /// The `DeleteAccessPointForObjectLambda` operation.
 ///
@@ -480,52 +212,8 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl DeleteAccessPointForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point you want to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointForObjectLambdaRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccessPointForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointForObjectLambdaRequest name(String));
 }
 /// The `DeleteAccessPointPolicy` operation.
 ///
@@ -545,52 +233,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_POLICY
 );
 impl DeleteAccessPointPolicy {
-    /// The account ID for the account that owns the specified access point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point whose policy you want to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointPolicyRequest name(String));
 }
 /// The `DeleteAccessPointPolicyForObjectLambda` operation.
 ///
@@ -615,56 +259,10 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl DeleteAccessPointPolicyForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Object Lambda Access Point you want to delete the policy for.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteAccessPointPolicyForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeleteAccessPointPolicyForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req DeleteAccessPointPolicyForObjectLambdaRequest name(String));
 }
 /// The `DeleteAccessPointScope` operation.
 ///
@@ -683,52 +281,8 @@ rt::operation_type!(
     op::DELETE_ACCESS_POINT_SCOPE
 );
 impl DeleteAccessPointScope {
-    /// The Amazon Web Services account ID that owns the access point with the scope that you want to delete.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point with the scope that you want to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteAccessPointScopeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteAccessPointScopeRequest account_id(String));
+    rt::setter!(into_req DeleteAccessPointScopeRequest name(String));
 }
 /// The `DeleteBucket` operation.
 ///
@@ -750,50 +304,8 @@ rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
 impl DeleteBucket {
-    /// The account ID that owns the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket being deleted.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketRequest account_id(String));
+    rt::setter!(into_req DeleteBucketRequest bucket(String));
 }
 /// The `DeleteBucketLifecycleConfiguration` operation.
 ///
@@ -823,52 +335,8 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl DeleteBucketLifecycleConfiguration {
-    /// The account ID of the lifecycle configuration to delete.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketLifecycleConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketLifecycleConfigurationRequest account_id(String));
+    rt::setter!(into_req DeleteBucketLifecycleConfigurationRequest bucket(String));
 }
 /// The `DeleteBucketPolicy` operation.
 ///
@@ -896,52 +364,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
-    /// The account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketPolicyRequest account_id(String));
+    rt::setter!(into_req DeleteBucketPolicyRequest bucket(String));
 }
 /// The `DeleteBucketReplication` operation.
 ///
@@ -969,52 +393,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_REPLICATION
 );
 impl DeleteBucketReplication {
-    /// The Amazon Web Services account ID of the Outposts bucket to delete the replication configuration for.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the S3 on Outposts bucket to delete the replication configuration for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketReplicationRequest account_id(String));
+    rt::setter!(into_req DeleteBucketReplicationRequest bucket(String));
 }
 /// The `DeleteBucketTagging` operation.
 ///
@@ -1038,52 +418,8 @@ rt::operation_type!(
     op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
-    /// The Amazon Web Services account ID of the Outposts bucket tag set to be removed.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The bucket ARN that has the tag set to be removed.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteBucketTaggingRequest account_id(String));
+    rt::setter!(into_req DeleteBucketTaggingRequest bucket(String));
 }
 /// The `DeleteJobTagging` operation.
 ///
@@ -1108,62 +444,8 @@ rt::operation_type!(
     e::DeleteJobTaggingError, op::DELETE_JOB_TAGGING
 );
 impl DeleteJobTagging {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID for the S3 Batch Operations job whose tags you want to delete.
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteJobTaggingResult, e::DeleteJobTaggingError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteJobTaggingResult, e::DeleteJobTaggingError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteJobTaggingRequest,
-        t::DeleteJobTaggingResult,
-        e::DeleteJobTaggingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteJobTaggingRequest account_id(String));
+    rt::setter!(into_req DeleteJobTaggingRequest job_id(String));
 }
 /// The `DeleteMultiRegionAccessPoint` operation.
 ///
@@ -1194,137 +476,54 @@ rt::operation_type!(
     op::DELETE_MULTI_REGION_ACCESS_POINT
 );
 impl DeleteMultiRegionAccessPoint {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// An idempotency token used to identify the request and guarantee that requests are unique.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// A container element containing details about the Multi-Region Access Point.
-    #[inline]
-    pub fn details(mut self, value: t::DeleteMultiRegionAccessPointInput) -> Self {
-        self.0.input_mut().details = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteMultiRegionAccessPointResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteMultiRegionAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMultiRegionAccessPointRequest,
-        t::DeleteMultiRegionAccessPointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteMultiRegionAccessPointRequest account_id(String));
+    rt::setter!(into_req DeleteMultiRegionAccessPointRequest client_token(String));
+    rt::setter!(
+        val_req DeleteMultiRegionAccessPointRequest
+        details(t::DeleteMultiRegionAccessPointInput)
+    );
 }
 impl super::Client {
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeletePublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeletePublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
-        DeletePublicAccessBlock(
-            rt::Call::new(&self.handle, &op::DELETE_PUBLIC_ACCESS_BLOCK),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteStorageLensConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_configuration(&self) -> DeleteStorageLensConfiguration {
-        DeleteStorageLensConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DeleteStorageLensConfigurationTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_configuration_tagging(
         &self,
     ) -> DeleteStorageLensConfigurationTagging {
-        DeleteStorageLensConfigurationTagging(
-            rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_CONFIGURATION_TAGGING),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes an existing S3 Storage Lens group.
-    ///
-    /// Returns the [`DeleteStorageLensGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an existing S3 Storage Lens group. Returns [`DeleteStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_group(&self) -> DeleteStorageLensGroup {
-        DeleteStorageLensGroup(
-            rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the configuration parameters and status for a Batch Operations job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`DescribeJob`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the configuration parameters and status for a Batch Operations job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`DescribeJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_job(&self) -> DescribeJob {
-        DescribeJob(rt::Call::new(&self.handle, &op::DESCRIBE_JOB))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`DescribeMultiRegionAccessPointOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`DescribeMultiRegionAccessPointOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_multi_region_access_point_operation(
         &self,
     ) -> DescribeMultiRegionAccessPointOperation {
-        DescribeMultiRegionAccessPointOperation(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Dissociates the Amazon Web Services IAM Identity Center instance from the S3 Access Grants instance.
-    ///
-    /// Returns the [`DissociateAccessGrantsIdentityCenter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Dissociates the Amazon Web Services IAM Identity Center instance from the S3 Access Grants instance. Returns [`DissociateAccessGrantsIdentityCenter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn dissociate_access_grants_identity_center(
         &self,
     ) -> DissociateAccessGrantsIdentityCenter {
-        DissociateAccessGrantsIdentityCenter(
-            rt::Call::new(&self.handle, &op::DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeletePublicAccessBlock` operation.
@@ -1345,46 +544,7 @@ rt::operation_type!(
     op::DELETE_PUBLIC_ACCESS_BLOCK
 );
 impl DeletePublicAccessBlock {
-    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to remove.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeletePublicAccessBlockRequest account_id(String));
 }
 /// The `DeleteStorageLensConfiguration` operation.
 ///
@@ -1401,52 +561,8 @@ rt::operation_type!(
     rt::NoErrors, op::DELETE_STORAGE_LENS_CONFIGURATION
 );
 impl DeleteStorageLensConfiguration {
-    /// The ID of the S3 Storage Lens configuration.
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// The account ID of the requester.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteStorageLensConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteStorageLensConfigurationRequest config_id(String));
+    rt::setter!(into_req DeleteStorageLensConfigurationRequest account_id(String));
 }
 /// The `DeleteStorageLensConfigurationTagging` operation.
 ///
@@ -1469,62 +585,10 @@ rt::operation_type!(
     op::DELETE_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl DeleteStorageLensConfigurationTagging {
-    /// The ID of the S3 Storage Lens configuration.
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// The account ID of the requester.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteStorageLensConfigurationTaggingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteStorageLensConfigurationTaggingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteStorageLensConfigurationTaggingRequest,
-        t::DeleteStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteStorageLensConfigurationTaggingRequest config_id(String));
+    rt::setter!(
+        into_req DeleteStorageLensConfigurationTaggingRequest account_id(String)
+    );
 }
 /// The `DeleteStorageLensGroup` operation.
 ///
@@ -1541,52 +605,8 @@ rt::operation_type!(
     op::DELETE_STORAGE_LENS_GROUP
 );
 impl DeleteStorageLensGroup {
-    /// The name of the Storage Lens group that you're trying to delete.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID used to create the Storage Lens group that you're trying to delete.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteStorageLensGroupRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req DeleteStorageLensGroupRequest name(String));
+    rt::setter!(into_req DeleteStorageLensGroupRequest account_id(String));
 }
 /// The `DescribeJob` operation.
 ///
@@ -1608,58 +628,8 @@ rt::operation_type!(
     op::DESCRIBE_JOB
 );
 impl DescribeJob {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID for the job whose information you want to retrieve.
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeJobResult, e::DescribeJobError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeJobResult, e::DescribeJobError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeJobRequest, t::DescribeJobResult, e::DescribeJobError> {
-        self.0
-    }
+    rt::setter!(into_req DescribeJobRequest account_id(String));
+    rt::setter!(into_req DescribeJobRequest job_id(String));
 }
 /// The `DescribeMultiRegionAccessPointOperation` operation.
 ///
@@ -1687,62 +657,12 @@ rt::operation_type!(
     op::DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION
 );
 impl DescribeMultiRegionAccessPointOperation {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The request token associated with the request you want to know about. This request token is returned as part of the response when you make an asynchronous request. You provide this token to query about the status of the asynchronous action.
-    #[inline]
-    pub fn request_token_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().request_token_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeMultiRegionAccessPointOperationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeMultiRegionAccessPointOperationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMultiRegionAccessPointOperationRequest,
-        t::DescribeMultiRegionAccessPointOperationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DescribeMultiRegionAccessPointOperationRequest account_id(String)
+    );
+    rt::setter!(
+        into_req DescribeMultiRegionAccessPointOperationRequest request_token_arn(String)
+    );
 }
 /// The `DissociateAccessGrantsIdentityCenter` operation.
 ///
@@ -1762,48 +682,5 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER
 );
 impl DissociateAccessGrantsIdentityCenter {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DissociateAccessGrantsIdentityCenterRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DissociateAccessGrantsIdentityCenterRequest account_id(String));
 }

@@ -7,153 +7,95 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Get the details of an access grant from your S3 Access Grants instance.
-    ///
-    /// Returns the [`GetAccessGrant`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Get the details of an access grant from your S3 Access Grants instance. Returns [`GetAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grant(&self) -> GetAccessGrant {
-        GetAccessGrant(rt::Call::new(&self.handle, &op::GET_ACCESS_GRANT))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the S3 Access Grants instance for a Region in your account.
-    ///
-    /// Returns the [`GetAccessGrantsInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the S3 Access Grants instance for a Region in your account. Returns [`GetAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance(&self) -> GetAccessGrantsInstance {
-        GetAccessGrantsInstance(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieve the S3 Access Grants instance that contains a particular prefix.
-    ///
-    /// Returns the [`GetAccessGrantsInstanceForPrefix`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieve the S3 Access Grants instance that contains a particular prefix. Returns [`GetAccessGrantsInstanceForPrefix`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance_for_prefix(
         &self,
     ) -> GetAccessGrantsInstanceForPrefix {
-        GetAccessGrantsInstanceForPrefix(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the resource policy of the S3 Access Grants instance.
-    ///
-    /// Returns the [`GetAccessGrantsInstanceResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the resource policy of the S3 Access Grants instance. Returns [`GetAccessGrantsInstanceResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance_resource_policy(
         &self,
     ) -> GetAccessGrantsInstanceResourcePolicy {
-        GetAccessGrantsInstanceResourcePolicy(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the details of a particular location registered in your S3 Access Grants instance.
-    ///
-    /// Returns the [`GetAccessGrantsLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the details of a particular location registered in your S3 Access Grants instance. Returns [`GetAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_location(&self) -> GetAccessGrantsLocation {
-        GetAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns configuration information about the specified access point.
-    ///
-    /// Returns the [`GetAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns configuration information about the specified access point. Returns [`GetAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point(&self) -> GetAccessPoint {
-        GetAccessPoint(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointConfigurationForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointConfigurationForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_configuration_for_object_lambda(
         &self,
     ) -> GetAccessPointConfigurationForObjectLambda {
-        GetAccessPointConfigurationForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_for_object_lambda(&self) -> GetAccessPointForObjectLambda {
-        GetAccessPointForObjectLambda(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the access point policy associated with the specified access point.
-    ///
-    /// Returns the [`GetAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the access point policy associated with the specified access point. Returns [`GetAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy(&self) -> GetAccessPointPolicy {
-        GetAccessPointPolicy(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointPolicyForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_for_object_lambda(
         &self,
     ) -> GetAccessPointPolicyForObjectLambda {
-        GetAccessPointPolicyForObjectLambda(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointPolicyStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_status(&self) -> GetAccessPointPolicyStatus {
-        GetAccessPointPolicyStatus(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY_STATUS),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetAccessPointPolicyStatusForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyStatusForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_status_for_object_lambda(
         &self,
     ) -> GetAccessPointPolicyStatusForObjectLambda {
-        GetAccessPointPolicyStatusForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the access point scope for a directory bucket.
-    ///
-    /// Returns the [`GetAccessPointScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the access point scope for a directory bucket. Returns [`GetAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_scope(&self) -> GetAccessPointScope {
-        GetAccessPointScope(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_SCOPE))
+        rt::builder(&self.handle)
     }
-    /// Gets an Amazon S3 on Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`GetBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets an Amazon S3 on Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*. Returns [`GetBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket(&self) -> GetBucket {
-        GetBucket(rt::Call::new(&self.handle, &op::GET_BUCKET))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action gets an Amazon S3 on Outposts bucket's lifecycle configuration. To get an S3 bucket's lifecycle configuration, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action gets an Amazon S3 on Outposts bucket's lifecycle configuration. To get an S3 bucket's lifecycle configuration, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*. Returns [`GetBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_lifecycle_configuration(&self) -> GetBucketLifecycleConfiguration {
-        GetBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action gets a bucket policy for an Amazon S3 on Outposts bucket. To get a policy for an S3 bucket, see [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action gets a bucket policy for an Amazon S3 on Outposts bucket. To get a policy for an S3 bucket, see [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`GetBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_policy(&self) -> GetBucketPolicy {
-        GetBucketPolicy(rt::Call::new(&self.handle, &op::GET_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccessGrant` operation.
@@ -169,54 +111,8 @@ rt::operation_type!(
     op::GET_ACCESS_GRANT
 );
 impl GetAccessGrant {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID of the access grant. S3 Access Grants auto-generates this ID when you create the access grant.
-    #[inline]
-    pub fn access_grant_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grant_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetAccessGrantRequest, t::GetAccessGrantResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetAccessGrantRequest account_id(String));
+    rt::setter!(into_req GetAccessGrantRequest access_grant_id(String));
 }
 /// The `GetAccessGrantsInstance` operation.
 ///
@@ -237,52 +133,7 @@ rt::operation_type!(
     t::GetAccessGrantsInstanceResult, rt::NoErrors, op::GET_ACCESS_GRANTS_INSTANCE
 );
 impl GetAccessGrantsInstance {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantsInstanceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantsInstanceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsInstanceRequest,
-        t::GetAccessGrantsInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessGrantsInstanceRequest account_id(String));
 }
 /// The `GetAccessGrantsInstanceForPrefix` operation.
 ///
@@ -303,62 +154,8 @@ rt::operation_type!(
     op::GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX
 );
 impl GetAccessGrantsInstanceForPrefix {
-    /// The ID of the Amazon Web Services account that is making this request.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The S3 prefix of the access grants that you would like to retrieve.
-    #[inline]
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_prefix = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessGrantsInstanceForPrefixResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessGrantsInstanceForPrefixResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsInstanceForPrefixRequest,
-        t::GetAccessGrantsInstanceForPrefixResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessGrantsInstanceForPrefixRequest account_id(String));
+    rt::setter!(into_req GetAccessGrantsInstanceForPrefixRequest s3_prefix(String));
 }
 /// The `GetAccessGrantsInstanceResourcePolicy` operation.
 ///
@@ -379,56 +176,9 @@ rt::operation_type!(
     op::GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl GetAccessGrantsInstanceResourcePolicy {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessGrantsInstanceResourcePolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessGrantsInstanceResourcePolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsInstanceResourcePolicyRequest,
-        t::GetAccessGrantsInstanceResourcePolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetAccessGrantsInstanceResourcePolicyRequest account_id(String)
+    );
 }
 /// The `GetAccessGrantsLocation` operation.
 ///
@@ -447,58 +197,10 @@ rt::operation_type!(
     t::GetAccessGrantsLocationResult, rt::NoErrors, op::GET_ACCESS_GRANTS_LOCATION
 );
 impl GetAccessGrantsLocation {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID of the registered location that you are retrieving. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantsLocationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantsLocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessGrantsLocationRequest,
-        t::GetAccessGrantsLocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessGrantsLocationRequest account_id(String));
+    rt::setter!(
+        into_req GetAccessGrantsLocationRequest access_grants_location_id(String)
+    );
 }
 /// The `GetAccessPoint` operation.
 ///
@@ -519,54 +221,8 @@ rt::operation_type!(
     op::GET_ACCESS_POINT
 );
 impl GetAccessPoint {
-    /// The Amazon Web Services account ID for the account that owns the specified access point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point whose configuration information you want to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetAccessPointRequest, t::GetAccessPointResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetAccessPointRequest account_id(String));
+    rt::setter!(into_req GetAccessPointRequest name(String));
 }
 /// The `GetAccessPointConfigurationForObjectLambda` operation.
 ///
@@ -591,62 +247,10 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointConfigurationForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Object Lambda Access Point you want to return the configuration for.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointConfigurationForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointConfigurationForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointConfigurationForObjectLambdaRequest,
-        t::GetAccessPointConfigurationForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetAccessPointConfigurationForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req GetAccessPointConfigurationForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointForObjectLambda` operation.
 ///
@@ -672,62 +276,8 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Object Lambda Access Point.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointForObjectLambdaRequest,
-        t::GetAccessPointForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessPointForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req GetAccessPointForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointPolicy` operation.
 ///
@@ -749,58 +299,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_POINT_POLICY
 );
 impl GetAccessPointPolicy {
-    /// The account ID for the account that owns the specified access point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point whose policy you want to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyRequest,
-        t::GetAccessPointPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req GetAccessPointPolicyRequest name(String));
 }
 /// The `GetAccessPointPolicyForObjectLambda` operation.
 ///
@@ -825,62 +325,8 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointPolicyForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Object Lambda Access Point.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointPolicyForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointPolicyForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyForObjectLambdaRequest,
-        t::GetAccessPointPolicyForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessPointPolicyForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req GetAccessPointPolicyForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointPolicyStatus` operation.
 ///
@@ -899,58 +345,8 @@ rt::operation_type!(
     t::GetAccessPointPolicyStatusResult, rt::NoErrors, op::GET_ACCESS_POINT_POLICY_STATUS
 );
 impl GetAccessPointPolicyStatus {
-    /// The account ID for the account that owns the specified access point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point whose policy status you want to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointPolicyStatusResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointPolicyStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyStatusRequest,
-        t::GetAccessPointPolicyStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessPointPolicyStatusRequest account_id(String));
+    rt::setter!(into_req GetAccessPointPolicyStatusRequest name(String));
 }
 /// The `GetAccessPointPolicyStatusForObjectLambda` operation.
 ///
@@ -971,62 +367,10 @@ rt::operation_type!(
     op::GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA
 );
 impl GetAccessPointPolicyStatusForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Object Lambda Access Point.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetAccessPointPolicyStatusForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetAccessPointPolicyStatusForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointPolicyStatusForObjectLambdaRequest,
-        t::GetAccessPointPolicyStatusForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetAccessPointPolicyStatusForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req GetAccessPointPolicyStatusForObjectLambdaRequest name(String));
 }
 /// The `GetAccessPointScope` operation.
 ///
@@ -1047,58 +391,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_POINT_SCOPE
 );
 impl GetAccessPointScope {
-    /// The Amazon Web Services account ID that owns the access point with the scope that you want to retrieve.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point with the scope you want to retrieve.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointScopeResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointScopeResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessPointScopeRequest,
-        t::GetAccessPointScopeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessPointScopeRequest account_id(String));
+    rt::setter!(into_req GetAccessPointScopeRequest name(String));
 }
 /// The `GetBucket` operation.
 ///
@@ -1122,52 +416,8 @@ rt::operation_type!(
     GetBucket, t::GetBucketRequest, t::GetBucketResult, rt::NoErrors, op::GET_BUCKET
 );
 impl GetBucket {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::GetBucketResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketRequest, t::GetBucketResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetBucketRequest account_id(String));
+    rt::setter!(into_req GetBucketRequest bucket(String));
 }
 /// The `GetBucketLifecycleConfiguration` operation.
 ///
@@ -1203,62 +453,8 @@ rt::operation_type!(
     op::GET_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl GetBucketLifecycleConfiguration {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetBucketLifecycleConfigurationResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetBucketLifecycleConfigurationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketLifecycleConfigurationRequest,
-        t::GetBucketLifecycleConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketLifecycleConfigurationRequest account_id(String));
+    rt::setter!(into_req GetBucketLifecycleConfigurationRequest bucket(String));
 }
 /// The `GetBucketPolicy` operation.
 ///
@@ -1293,166 +489,82 @@ rt::operation_type!(
     op::GET_BUCKET_POLICY
 );
 impl GetBucketPolicy {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketPolicyResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketPolicyRequest, t::GetBucketPolicyResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetBucketPolicyRequest account_id(String));
+    rt::setter!(into_req GetBucketPolicyRequest bucket(String));
 }
 impl super::Client {
-    /// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`GetBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_replication(&self) -> GetBucketReplication {
-        GetBucketReplication(rt::Call::new(&self.handle, &op::GET_BUCKET_REPLICATION))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`GetBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_tagging(&self) -> GetBucketTagging {
-        GetBucketTagging(rt::Call::new(&self.handle, &op::GET_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`GetBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*. Returns [`GetBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_versioning(&self) -> GetBucketVersioning {
-        GetBucketVersioning(rt::Call::new(&self.handle, &op::GET_BUCKET_VERSIONING))
+        rt::builder(&self.handle)
     }
-    /// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`.
-    ///
-    /// Returns the [`GetDataAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. Returns [`GetDataAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_access(&self) -> GetDataAccess {
-        GetDataAccess(rt::Call::new(&self.handle, &op::GET_DATA_ACCESS))
+        rt::builder(&self.handle)
     }
-    /// Returns the tags on an S3 Batch Operations job.
-    ///
-    /// Returns the [`GetJobTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the tags on an S3 Batch Operations job. Returns [`GetJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_job_tagging(&self) -> GetJobTagging {
-        GetJobTagging(rt::Call::new(&self.handle, &op::GET_JOB_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point(&self) -> GetMultiRegionAccessPoint {
-        GetMultiRegionAccessPoint(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_policy(
         &self,
     ) -> GetMultiRegionAccessPointPolicy {
-        GetMultiRegionAccessPointPolicy(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPointPolicyStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_policy_status(
         &self,
     ) -> GetMultiRegionAccessPointPolicyStatus {
-        GetMultiRegionAccessPointPolicyStatus(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetMultiRegionAccessPointRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_routes(
         &self,
     ) -> GetMultiRegionAccessPointRoutes {
-        GetMultiRegionAccessPointRoutes(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
-        GetPublicAccessBlock(rt::Call::new(&self.handle, &op::GET_PUBLIC_ACCESS_BLOCK))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetStorageLensConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_configuration(&self) -> GetStorageLensConfiguration {
-        GetStorageLensConfiguration(
-            rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`GetStorageLensConfigurationTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`GetStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_configuration_tagging(
         &self,
     ) -> GetStorageLensConfigurationTagging {
-        GetStorageLensConfigurationTagging(
-            rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION_TAGGING),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the Storage Lens group configuration details.
-    ///
-    /// Returns the [`GetStorageLensGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the Storage Lens group configuration details. Returns [`GetStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_group(&self) -> GetStorageLensGroup {
-        GetStorageLensGroup(rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_GROUP))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetBucketReplication` operation.
@@ -1487,58 +599,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_REPLICATION
 );
 impl GetBucketReplication {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket to get the replication information for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketReplicationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketReplicationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketReplicationRequest,
-        t::GetBucketReplicationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketReplicationRequest account_id(String));
+    rt::setter!(into_req GetBucketReplicationRequest bucket(String));
 }
 /// The `GetBucketTagging` operation.
 ///
@@ -1571,54 +633,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_TAGGING
 );
 impl GetBucketTagging {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketTaggingResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketTaggingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetBucketTaggingRequest, t::GetBucketTaggingResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetBucketTaggingRequest account_id(String));
+    rt::setter!(into_req GetBucketTaggingRequest bucket(String));
 }
 /// The `GetBucketVersioning` operation.
 ///
@@ -1649,58 +665,8 @@ rt::operation_type!(
     rt::NoErrors, op::GET_BUCKET_VERSIONING
 );
 impl GetBucketVersioning {
-    /// The Amazon Web Services account ID of the S3 on Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The S3 on Outposts bucket to return the versioning state for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketVersioningResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketVersioningResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetBucketVersioningRequest,
-        t::GetBucketVersioningResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetBucketVersioningRequest account_id(String));
+    rt::setter!(into_req GetBucketVersioningRequest bucket(String));
 }
 /// The `GetDataAccess` operation.
 ///
@@ -1716,90 +682,14 @@ rt::operation_type!(
     op::GET_DATA_ACCESS
 );
 impl GetDataAccess {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The S3 URI path of the data to which you are requesting temporary access credentials. If the requesting account has an access grant for this data, S3 Access Grants vends temporary access credentials in the response.
-    #[inline]
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target = value.into();
-        self
-    }
-    /// The type of permission granted to your S3 data, which can be set to one of the following values:
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
-        self.0.input_mut().permission = value.into();
-        self
-    }
-    /// The session duration, in seconds, of the temporary access credential that S3 Access Grants vends to the grantee or client application. The default value is 1 hour, but the grantee can specify a range from 900 seconds (15 minutes) up to 43200 seconds (12 hours). If the grantee requests a value higher than this maximum, the operation fails.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// The scope of the temporary access credential that S3 Access Grants vends to the grantee or client application.
-    #[inline]
-    pub fn privilege(mut self, value: impl Into<t::Privilege>) -> Self {
-        self.0.input_mut().privilege = Some(value.into());
-        self
-    }
-    /// The type of `Target`. The only possible value is `Object`. Pass this value if the target data that you would like to access is a path to an object. Do not pass this value if the target data is a bucket or a bucket and a prefix.
-    #[inline]
-    pub fn target_type(mut self, value: impl Into<t::S3PrefixType>) -> Self {
-        self.0.input_mut().target_type = Some(value.into());
-        self
-    }
-    /// The context to identify the job or query associated with the credential request. This information will be displayed in CloudTrail log in your account.
-    #[inline]
-    pub fn audit_context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().audit_context = Some(value.into());
-        self
-    }
-    /// The scope of S3 Access Grants instances to search for a grant matching the requested S3 URI path.
-    #[inline]
-    pub fn instance_scope(mut self, value: impl Into<t::InstanceScope>) -> Self {
-        self.0.input_mut().instance_scope = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetDataAccessResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetDataAccessResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetDataAccessRequest, t::GetDataAccessResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetDataAccessRequest account_id(String));
+    rt::setter!(into_req GetDataAccessRequest target(String));
+    rt::setter!(into_req GetDataAccessRequest permission(t::Permission));
+    rt::setter!(val_opt GetDataAccessRequest duration_seconds(i32));
+    rt::setter!(into_opt GetDataAccessRequest privilege(t::Privilege));
+    rt::setter!(into_opt GetDataAccessRequest target_type(t::S3PrefixType));
+    rt::setter!(into_opt GetDataAccessRequest audit_context(String));
+    rt::setter!(into_opt GetDataAccessRequest instance_scope(t::InstanceScope));
 }
 /// The `GetJobTagging` operation.
 ///
@@ -1824,62 +714,8 @@ rt::operation_type!(
     e::GetJobTaggingError, op::GET_JOB_TAGGING
 );
 impl GetJobTagging {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID for the S3 Batch Operations job whose tags you want to retrieve.
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetJobTaggingResult, e::GetJobTaggingError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetJobTaggingResult, e::GetJobTaggingError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetJobTaggingRequest,
-        t::GetJobTaggingResult,
-        e::GetJobTaggingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetJobTaggingRequest account_id(String));
+    rt::setter!(into_req GetJobTaggingRequest job_id(String));
 }
 /// The `GetMultiRegionAccessPoint` operation.
 ///
@@ -1907,58 +743,8 @@ rt::operation_type!(
     t::GetMultiRegionAccessPointResult, rt::NoErrors, op::GET_MULTI_REGION_ACCESS_POINT
 );
 impl GetMultiRegionAccessPoint {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Multi-Region Access Point whose configuration information you want to receive. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetMultiRegionAccessPointResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetMultiRegionAccessPointResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointRequest,
-        t::GetMultiRegionAccessPointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetMultiRegionAccessPointRequest account_id(String));
+    rt::setter!(into_req GetMultiRegionAccessPointRequest name(String));
 }
 /// The `GetMultiRegionAccessPointPolicy` operation.
 ///
@@ -1985,62 +771,8 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_POLICY
 );
 impl GetMultiRegionAccessPointPolicy {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the Multi-Region Access Point. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMultiRegionAccessPointPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMultiRegionAccessPointPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointPolicyRequest,
-        t::GetMultiRegionAccessPointPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetMultiRegionAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req GetMultiRegionAccessPointPolicyRequest name(String));
 }
 /// The `GetMultiRegionAccessPointPolicyStatus` operation.
 ///
@@ -2068,62 +800,10 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS
 );
 impl GetMultiRegionAccessPointPolicyStatus {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the Multi-Region Access Point. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMultiRegionAccessPointPolicyStatusResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMultiRegionAccessPointPolicyStatusResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointPolicyStatusRequest,
-        t::GetMultiRegionAccessPointPolicyStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetMultiRegionAccessPointPolicyStatusRequest account_id(String)
+    );
+    rt::setter!(into_req GetMultiRegionAccessPointPolicyStatusRequest name(String));
 }
 /// The `GetMultiRegionAccessPointRoutes` operation.
 ///
@@ -2151,62 +831,8 @@ rt::operation_type!(
     op::GET_MULTI_REGION_ACCESS_POINT_ROUTES
 );
 impl GetMultiRegionAccessPointRoutes {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Multi-Region Access Point ARN.
-    #[inline]
-    pub fn mrap(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mrap = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetMultiRegionAccessPointRoutesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetMultiRegionAccessPointRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetMultiRegionAccessPointRoutesRequest,
-        t::GetMultiRegionAccessPointRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetMultiRegionAccessPointRoutesRequest account_id(String));
+    rt::setter!(into_req GetMultiRegionAccessPointRoutesRequest mrap(String));
 }
 /// The `GetPublicAccessBlock` operation.
 ///
@@ -2230,59 +856,7 @@ rt::operation_type!(
     e::GetPublicAccessBlockError, op::GET_PUBLIC_ACCESS_BLOCK
 );
 impl GetPublicAccessBlock {
-    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to retrieve.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetPublicAccessBlockOutput,
-            e::GetPublicAccessBlockError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetPublicAccessBlockOutput, e::GetPublicAccessBlockError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetPublicAccessBlockRequest,
-        t::GetPublicAccessBlockOutput,
-        e::GetPublicAccessBlockError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetPublicAccessBlockRequest account_id(String));
 }
 /// The `GetStorageLensConfiguration` operation.
 ///
@@ -2304,58 +878,8 @@ rt::operation_type!(
     op::GET_STORAGE_LENS_CONFIGURATION
 );
 impl GetStorageLensConfiguration {
-    /// The ID of the Amazon S3 Storage Lens configuration.
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// The account ID of the requester.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetStorageLensConfigurationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetStorageLensConfigurationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageLensConfigurationRequest,
-        t::GetStorageLensConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetStorageLensConfigurationRequest config_id(String));
+    rt::setter!(into_req GetStorageLensConfigurationRequest account_id(String));
 }
 /// The `GetStorageLensConfigurationTagging` operation.
 ///
@@ -2377,62 +901,8 @@ rt::operation_type!(
     op::GET_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl GetStorageLensConfigurationTagging {
-    /// The ID of the Amazon S3 Storage Lens configuration.
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// The account ID of the requester.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetStorageLensConfigurationTaggingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetStorageLensConfigurationTaggingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageLensConfigurationTaggingRequest,
-        t::GetStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetStorageLensConfigurationTaggingRequest config_id(String));
+    rt::setter!(into_req GetStorageLensConfigurationTaggingRequest account_id(String));
 }
 /// The `GetStorageLensGroup` operation.
 ///
@@ -2453,56 +923,6 @@ rt::operation_type!(
     rt::NoErrors, op::GET_STORAGE_LENS_GROUP
 );
 impl GetStorageLensGroup {
-    /// The name of the Storage Lens group that you're trying to retrieve the configuration details for.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID associated with the Storage Lens group that you're trying to retrieve the details for.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetStorageLensGroupResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetStorageLensGroupResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetStorageLensGroupRequest,
-        t::GetStorageLensGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetStorageLensGroupRequest name(String));
+    rt::setter!(into_req GetStorageLensGroupRequest account_id(String));
 }

@@ -7,114 +7,74 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the list of access grants in your S3 Access Grants instance.
-    ///
-    /// Returns the [`ListAccessGrants`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the list of access grants in your S3 Access Grants instance. Returns [`ListAccessGrants`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants(&self) -> ListAccessGrants {
-        ListAccessGrants(rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of S3 Access Grants instances. An S3 Access Grants instance serves as a logical grouping for your individual access grants. You can only have one S3 Access Grants instance per Region per account.
-    ///
-    /// Returns the [`ListAccessGrantsInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of S3 Access Grants instances. An S3 Access Grants instance serves as a logical grouping for your individual access grants. You can only have one S3 Access Grants instance per Region per account. Returns [`ListAccessGrantsInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants_instances(&self) -> ListAccessGrantsInstances {
-        ListAccessGrantsInstances(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the locations registered in your S3 Access Grants instance.
-    ///
-    /// Returns the [`ListAccessGrantsLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the locations registered in your S3 Access Grants instance. Returns [`ListAccessGrantsLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants_locations(&self) -> ListAccessGrantsLocations {
-        ListAccessGrantsLocations(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS_LOCATIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListAccessPoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListAccessPoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points(&self) -> ListAccessPoints {
-        ListAccessPoints(rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the access points that are owned by the Amazon Web Services account and that are associated with the specified directory bucket.
-    ///
-    /// Returns the [`ListAccessPointsForDirectoryBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the access points that are owned by the Amazon Web Services account and that are associated with the specified directory bucket. Returns [`ListAccessPointsForDirectoryBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points_for_directory_buckets(
         &self,
     ) -> ListAccessPointsForDirectoryBuckets {
-        ListAccessPointsForDirectoryBuckets(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListAccessPointsForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListAccessPointsForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points_for_object_lambda(
         &self,
     ) -> ListAccessPointsForObjectLambda {
-        ListAccessPointsForObjectLambda(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
-    /// Use this API to list the access grants that grant the caller access to Amazon S3 data through S3 Access Grants. The caller (grantee) can be an Identity and Access Management (IAM) identity or Amazon Web Services Identity Center corporate directory identity. You must pass the Amazon Web Services account of the S3 data owner (grantor) in the request. By default, S3 Access Grants returns grants from the instance of the Amazon Web Services account ID in the request. To return grants from all instances shared with the caller's account through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. You can, optionally, narrow the results by `GrantScope`, using a fragment of the data's S3 path, and S3 Access Grants will return only the grants with a path that contains the path fragment. You can also pass the `AllowedByApplication` filter in the request, which returns only the grants authorized for applications, whether the application is the caller's Identity Center application or any other application (`ALL`). For more information, see [List the caller's access grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-list-grants.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`ListCallerAccessGrants`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this API to list the access grants that grant the caller access to Amazon S3 data through S3 Access Grants. The caller (grantee) can be an Identity and Access Management (IAM) identity or Amazon Web Services Identity Center corporate directory identity. You must pass the Amazon Web Services account of the S3 data owner (grantor) in the request. By default, S3 Access Grants returns grants from the instance of the Amazon Web Services account ID in the request. To return grants from all instances shared with the caller's account through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. You can, optionally, narrow the results by `GrantScope`, using a fragment of the data's S3 path, and S3 Access Grants will return only the grants with a path that contains the path fragment. You can also pass the `AllowedByApplication` filter in the request, which returns only the grants authorized for applications, whether the application is the caller's Identity Center application or any other application (`ALL`). For more information, see [List the caller's access grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-list-grants.html) in the *Amazon S3 User Guide*. Returns [`ListCallerAccessGrants`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_caller_access_grants(&self) -> ListCallerAccessGrants {
-        ListCallerAccessGrants(
-            rt::Call::new(&self.handle, &op::LIST_CALLER_ACCESS_GRANTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists current S3 Batch Operations jobs as well as the jobs that have ended within the last 90 days for the Amazon Web Services account making the request. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`ListJobs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists current S3 Batch Operations jobs as well as the jobs that have ended within the last 90 days for the Amazon Web Services account making the request. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`ListJobs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_jobs(&self) -> ListJobs {
-        ListJobs(rt::Call::new(&self.handle, &op::LIST_JOBS))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListMultiRegionAccessPoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListMultiRegionAccessPoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_multi_region_access_points(&self) -> ListMultiRegionAccessPoints {
-        ListMultiRegionAccessPoints(
-            rt::Call::new(&self.handle, &op::LIST_MULTI_REGION_ACCESS_POINTS),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListRegionalBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListRegionalBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_regional_buckets(&self) -> ListRegionalBuckets {
-        ListRegionalBuckets(rt::Call::new(&self.handle, &op::LIST_REGIONAL_BUCKETS))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`ListStorageLensConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`ListStorageLensConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_storage_lens_configurations(&self) -> ListStorageLensConfigurations {
-        ListStorageLensConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_STORAGE_LENS_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists all the Storage Lens groups in the specified home Region.
-    ///
-    /// Returns the [`ListStorageLensGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all the Storage Lens groups in the specified home Region. Returns [`ListStorageLensGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_storage_lens_groups(&self) -> ListStorageLensGroups {
-        ListStorageLensGroups(rt::Call::new(&self.handle, &op::LIST_STORAGE_LENS_GROUPS))
+        rt::builder(&self.handle)
     }
-    /// This operation allows you to list all of the tags for a specified resource. Each tag is a label consisting of a key and value. Tags can help you organize, track costs for, and control access to resources.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation allows you to list all of the tags for a specified resource. Each tag is a label consisting of a key and value. Tags can help you organize, track costs for, and control access to resources. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAccessGrants` operation.
@@ -134,90 +94,14 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_ACCESS_GRANTS
 );
 impl ListAccessGrants {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants` request in order to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The type of the grantee to which access has been granted. It can be one of the following values:
-    #[inline]
-    pub fn grantee_type(mut self, value: impl Into<t::GranteeType>) -> Self {
-        self.0.input_mut().grantee_type = Some(value.into());
-        self
-    }
-    /// The unique identifer of the `Grantee`. If the grantee type is `IAM`, the identifier is the IAM Amazon Resource Name (ARN) of the user or role. If the grantee type is a directory user or group, the identifier is 128-bit universally unique identifier (UUID) in the format `a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`. You can obtain this UUID from your Amazon Web Services IAM Identity Center instance.
-    #[inline]
-    pub fn grantee_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grantee_identifier = Some(value.into());
-        self
-    }
-    /// The type of permission granted to your S3 data, which can be set to one of the following values:
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
-        self.0.input_mut().permission = Some(value.into());
-        self
-    }
-    /// The S3 path of the data to which you are granting access. It is the result of appending the `Subprefix` to the location scope.
-    #[inline]
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_scope = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of an Amazon Web Services IAM Identity Center application associated with your Identity Center instance. If the grant includes an application ARN, the grantee can only access the S3 data through this application.
-    #[inline]
-    pub fn application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListAccessGrantsRequest, t::ListAccessGrantsResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ListAccessGrantsRequest account_id(String));
+    rt::setter!(into_opt ListAccessGrantsRequest next_token(String));
+    rt::setter!(val_opt ListAccessGrantsRequest max_results(i32));
+    rt::setter!(into_opt ListAccessGrantsRequest grantee_type(t::GranteeType));
+    rt::setter!(into_opt ListAccessGrantsRequest grantee_identifier(String));
+    rt::setter!(into_opt ListAccessGrantsRequest permission(t::Permission));
+    rt::setter!(into_opt ListAccessGrantsRequest grant_scope(String));
+    rt::setter!(into_opt ListAccessGrantsRequest application_arn(String));
 }
 /// The `ListAccessGrantsInstances` operation.
 ///
@@ -236,64 +120,9 @@ rt::operation_type!(
     t::ListAccessGrantsInstancesResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_INSTANCES
 );
 impl ListAccessGrantsInstances {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Instances` request in order to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsInstancesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsInstancesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessGrantsInstancesRequest,
-        t::ListAccessGrantsInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListAccessGrantsInstancesRequest account_id(String));
+    rt::setter!(into_opt ListAccessGrantsInstancesRequest next_token(String));
+    rt::setter!(val_opt ListAccessGrantsInstancesRequest max_results(i32));
 }
 /// The `ListAccessGrantsLocations` operation.
 ///
@@ -312,70 +141,10 @@ rt::operation_type!(
     t::ListAccessGrantsLocationsResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_LOCATIONS
 );
 impl ListAccessGrantsLocations {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Access Grants Locations` request in order to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of access grants that you would like returned in the `List Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The S3 path to the location that you are registering. The location scope can be the default S3 location `s3://`, the S3 path to a bucket `s3://<bucket>`, or the S3 path to a bucket and prefix `s3://<bucket>/<prefix>`. A prefix in S3 is a string of characters at the beginning of an object key name used to organize the objects that you store in your S3 buckets. For example, object key names that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
-    #[inline]
-    pub fn location_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().location_scope = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsLocationsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsLocationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessGrantsLocationsRequest,
-        t::ListAccessGrantsLocationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListAccessGrantsLocationsRequest account_id(String));
+    rt::setter!(into_opt ListAccessGrantsLocationsRequest next_token(String));
+    rt::setter!(val_opt ListAccessGrantsLocationsRequest max_results(i32));
+    rt::setter!(into_opt ListAccessGrantsLocationsRequest location_scope(String));
 }
 /// The `ListAccessPoints` operation.
 ///
@@ -404,78 +173,12 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_ACCESS_POINTS
 );
 impl ListAccessPoints {
-    /// The Amazon Web Services account ID for the account that owns the specified access points.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the bucket whose associated access points you want to list.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = Some(value.into());
-        self
-    }
-    /// A continuation token. If a previous call to `ListAccessPoints` returned a continuation token in the `NextToken` field, then providing that value here causes Amazon S3 to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of access points that you want to include in the list. If the specified bucket has more than this number of access points, then the response will include a continuation token in the `NextToken` field that you can use to retrieve the next page of access points.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The unique identifier for the data source of the access point.
-    #[inline]
-    pub fn data_source_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_id = Some(value.into());
-        self
-    }
-    /// The type of the data source that the access point is attached to. Returns only access points attached to S3 buckets by default. To return all access points specify `DataSourceType` as `ALL`.
-    #[inline]
-    pub fn data_source_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_source_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessPointsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessPointsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListAccessPointsRequest, t::ListAccessPointsResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req ListAccessPointsRequest account_id(String));
+    rt::setter!(into_opt ListAccessPointsRequest bucket(String));
+    rt::setter!(into_opt ListAccessPointsRequest next_token(String));
+    rt::setter!(val_opt ListAccessPointsRequest max_results(i32));
+    rt::setter!(into_opt ListAccessPointsRequest data_source_id(String));
+    rt::setter!(into_opt ListAccessPointsRequest data_source_type(String));
 }
 /// The `ListAccessPointsForDirectoryBuckets` operation.
 ///
@@ -499,74 +202,12 @@ rt::operation_type!(
     op::LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS
 );
 impl ListAccessPointsForDirectoryBuckets {
-    /// The Amazon Web Services account ID that owns the access points.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the directory bucket associated with the access points you want to list.
-    #[inline]
-    pub fn directory_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().directory_bucket = Some(value.into());
-        self
-    }
-    /// If `NextToken` is returned, there are more access points available than requested in the `maxResults` value. The value of `NextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of access points that you would like returned in the `ListAccessPointsForDirectoryBuckets` response. If the directory bucket is associated with more than this number of access points, the results include the pagination token `NextToken`. Make another call using the `NextToken` to retrieve more results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessPointsForDirectoryBucketsRequest,
-        t::ListAccessPointsForDirectoryBucketsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListAccessPointsForDirectoryBucketsRequest account_id(String));
+    rt::setter!(
+        into_opt ListAccessPointsForDirectoryBucketsRequest directory_bucket(String)
+    );
+    rt::setter!(into_opt ListAccessPointsForDirectoryBucketsRequest next_token(String));
+    rt::setter!(val_opt ListAccessPointsForDirectoryBucketsRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -608,68 +249,9 @@ rt::operation_type!(
     op::LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA
 );
 impl ListAccessPointsForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// If the list has more access points than can be returned in one call to this API, this field contains a continuation token that you can provide in subsequent calls to this API to retrieve additional access points.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of access points that you want to include in the list. The response may contain fewer access points but will never contain more. If there are more than this number of access points, then the response will include a continuation token in the `NextToken` field that you can use to retrieve the next page of access points.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAccessPointsForObjectLambdaResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccessPointsForObjectLambdaResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccessPointsForObjectLambdaRequest,
-        t::ListAccessPointsForObjectLambdaResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListAccessPointsForObjectLambdaRequest account_id(String));
+    rt::setter!(into_opt ListAccessPointsForObjectLambdaRequest next_token(String));
+    rt::setter!(val_opt ListAccessPointsForObjectLambdaRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -701,82 +283,12 @@ rt::operation_type!(
     t::ListCallerAccessGrantsResult, rt::NoErrors, op::LIST_CALLER_ACCESS_GRANTS
 );
 impl ListCallerAccessGrants {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The S3 path of the data that you would like to access. Must start with `s3://`. You can optionally pass only the beginning characters of a path, and S3 Access Grants will search for all applicable grants for the path fragment.
-    #[inline]
-    pub fn grant_scope(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_scope = Some(value.into());
-        self
-    }
-    /// A pagination token to request the next page of results. Pass this value into a subsequent `List Caller Access Grants` request in order to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of access grants that you would like returned in the `List Caller Access Grants` response. If the results include the pagination token `NextToken`, make another call using the `NextToken` to determine if there are more results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// If this optional parameter is passed in the request, a filter is applied to the results. The results will include only the access grants for the caller's Identity Center application or for any other applications (`ALL`).
-    #[inline]
-    pub fn allowed_by_application(mut self, value: bool) -> Self {
-        self.0.input_mut().allowed_by_application = Some(value);
-        self
-    }
-    /// The scope of S3 Access Grants instances to list grants from.
-    #[inline]
-    pub fn instance_scope(mut self, value: impl Into<t::InstanceScope>) -> Self {
-        self.0.input_mut().instance_scope = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListCallerAccessGrantsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListCallerAccessGrantsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListCallerAccessGrantsRequest,
-        t::ListCallerAccessGrantsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListCallerAccessGrantsRequest account_id(String));
+    rt::setter!(into_opt ListCallerAccessGrantsRequest grant_scope(String));
+    rt::setter!(into_opt ListCallerAccessGrantsRequest next_token(String));
+    rt::setter!(val_opt ListCallerAccessGrantsRequest max_results(i32));
+    rt::setter!(val_opt ListCallerAccessGrantsRequest allowed_by_application(bool));
+    rt::setter!(into_opt ListCallerAccessGrantsRequest instance_scope(t::InstanceScope));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -810,72 +322,10 @@ rt::operation_type!(
     ListJobs, t::ListJobsRequest, t::ListJobsResult, e::ListJobsError, op::LIST_JOBS
 );
 impl ListJobs {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The `List Jobs` request returns jobs that match the statuses listed in this element.
-    #[inline]
-    pub fn job_statuses(mut self, value: impl rt::Items<t::JobStatus>) -> Self {
-        value.add_to(&mut self.0.input_mut().job_statuses);
-        self
-    }
-    /// Adds one element to `JobStatuses`; see [`job_statuses`](Self::job_statuses).
-    #[inline]
-    pub fn push_job_statuses(mut self, item: impl Into<t::JobStatus>) -> Self {
-        rt::push(&mut self.0.input_mut().job_statuses, item);
-        self
-    }
-    /// A pagination token to request the next page of results. Use the token that Amazon S3 returned in the `NextToken` element of the `ListJobsResult` from the previous `List Jobs` request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of jobs that Amazon S3 will include in the `List Jobs` response. If there are more jobs than this number, the response will include a pagination token in the `NextToken` field to enable you to retrieve the next page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListJobsResult, e::ListJobsError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListJobsResult, e::ListJobsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListJobsRequest, t::ListJobsResult, e::ListJobsError> {
-        self.0
-    }
+    rt::setter!(into_req ListJobsRequest account_id(String));
+    rt::setter!(items ListJobsRequest job_statuses(t::JobStatus) push_job_statuses);
+    rt::setter!(into_opt ListJobsRequest next_token(String));
+    rt::setter!(val_opt ListJobsRequest max_results(i32));
 }
 /// The `ListMultiRegionAccessPoints` operation.
 ///
@@ -904,64 +354,9 @@ rt::operation_type!(
     op::LIST_MULTI_REGION_ACCESS_POINTS
 );
 impl ListMultiRegionAccessPoints {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Not currently used. Do not use this parameter.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Not currently used. Do not use this parameter.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListMultiRegionAccessPointsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListMultiRegionAccessPointsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMultiRegionAccessPointsRequest,
-        t::ListMultiRegionAccessPointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListMultiRegionAccessPointsRequest account_id(String));
+    rt::setter!(into_opt ListMultiRegionAccessPointsRequest next_token(String));
+    rt::setter!(val_opt ListMultiRegionAccessPointsRequest max_results(i32));
 }
 /// The `ListRegionalBuckets` operation.
 ///
@@ -982,70 +377,10 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_REGIONAL_BUCKETS
 );
 impl ListRegionalBuckets {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sets `NextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The ID of the Outposts resource.
-    #[inline]
-    pub fn outpost_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListRegionalBucketsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListRegionalBucketsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListRegionalBucketsRequest,
-        t::ListRegionalBucketsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListRegionalBucketsRequest account_id(String));
+    rt::setter!(into_opt ListRegionalBucketsRequest next_token(String));
+    rt::setter!(val_opt ListRegionalBucketsRequest max_results(i32));
+    rt::setter!(into_opt ListRegionalBucketsRequest outpost_id(String));
 }
 /// The `ListStorageLensConfigurations` operation.
 ///
@@ -1067,62 +402,8 @@ rt::operation_type!(
     op::LIST_STORAGE_LENS_CONFIGURATIONS
 );
 impl ListStorageLensConfigurations {
-    /// The account ID of the requester.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// A pagination token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListStorageLensConfigurationsResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListStorageLensConfigurationsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStorageLensConfigurationsRequest,
-        t::ListStorageLensConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStorageLensConfigurationsRequest account_id(String));
+    rt::setter!(into_opt ListStorageLensConfigurationsRequest next_token(String));
 }
 /// The `ListStorageLensGroups` operation.
 ///
@@ -1143,58 +424,8 @@ rt::operation_type!(
     t::ListStorageLensGroupsResult, rt::NoErrors, op::LIST_STORAGE_LENS_GROUPS
 );
 impl ListStorageLensGroups {
-    /// The Amazon Web Services account ID that owns the Storage Lens groups.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The token for the next set of results, or `null` if there are no more results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListStorageLensGroupsResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListStorageLensGroupsResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListStorageLensGroupsRequest,
-        t::ListStorageLensGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListStorageLensGroupsRequest account_id(String));
+    rt::setter!(into_opt ListStorageLensGroupsRequest next_token(String));
 }
 /// The `ListTagsForResource` operation.
 ///
@@ -1225,56 +456,6 @@ rt::operation_type!(
     rt::NoErrors, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The Amazon Web Services account ID of the resource owner.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the S3 resource that you want to list tags for. The tagged resource can be a directory bucket, S3 Storage Lens group or S3 Access Grants instance, registered location, or grant.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::ListTagsForResourceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListTagsForResourceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourceRequest account_id(String));
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }

@@ -7,137 +7,90 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Updates the resource policy of the S3 Access Grants instance.
-    ///
-    /// Returns the [`PutAccessGrantsInstanceResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the resource policy of the S3 Access Grants instance. Returns [`PutAccessGrantsInstanceResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_grants_instance_resource_policy(
         &self,
     ) -> PutAccessGrantsInstanceResourcePolicy {
-        PutAccessGrantsInstanceResourcePolicy(
-            rt::Call::new(&self.handle, &op::PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`PutAccessPointConfigurationForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`PutAccessPointConfigurationForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_configuration_for_object_lambda(
         &self,
     ) -> PutAccessPointConfigurationForObjectLambda {
-        PutAccessPointConfigurationForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
-    /// Associates an access policy with the specified access point. Each access point can have only one policy, so a request made to this API replaces any existing policy associated with the specified access point.
-    ///
-    /// Returns the [`PutAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Associates an access policy with the specified access point. Each access point can have only one policy, so a request made to this API replaces any existing policy associated with the specified access point. Returns [`PutAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_policy(&self) -> PutAccessPointPolicy {
-        PutAccessPointPolicy(rt::Call::new(&self.handle, &op::PUT_ACCESS_POINT_POLICY))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`PutAccessPointPolicyForObjectLambda`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`PutAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_policy_for_object_lambda(
         &self,
     ) -> PutAccessPointPolicyForObjectLambda {
-        PutAccessPointPolicyForObjectLambda(
-            rt::Call::new(&self.handle, &op::PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates or replaces the access point scope for a directory bucket. You can use the access point scope to restrict access to specific prefixes, API operations, or a combination of both.
-    ///
-    /// Returns the [`PutAccessPointScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates or replaces the access point scope for a directory bucket. You can use the access point scope to restrict access to specific prefixes, API operations, or a combination of both. Returns [`PutAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_scope(&self) -> PutAccessPointScope {
-        PutAccessPointScope(rt::Call::new(&self.handle, &op::PUT_ACCESS_POINT_SCOPE))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action puts a lifecycle configuration to an Amazon S3 on Outposts bucket. To put a lifecycle configuration to an S3 bucket, see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`PutBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action puts a lifecycle configuration to an Amazon S3 on Outposts bucket. To put a lifecycle configuration to an S3 bucket, see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*. Returns [`PutBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfiguration {
-        PutBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action puts a bucket policy to an Amazon S3 on Outposts bucket. To put a policy on an S3 bucket, see [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`PutBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action puts a bucket policy to an Amazon S3 on Outposts bucket. To put a policy on an S3 bucket, see [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`PutBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_policy(&self) -> PutBucketPolicy {
-        PutBucketPolicy(rt::Call::new(&self.handle, &op::PUT_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action creates an Amazon S3 on Outposts bucket's replication configuration. To create an S3 bucket's replication configuration, see [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`PutBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action creates an Amazon S3 on Outposts bucket's replication configuration. To create an S3 bucket's replication configuration, see [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`PutBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_replication(&self) -> PutBucketReplication {
-        PutBucketReplication(rt::Call::new(&self.handle, &op::PUT_BUCKET_REPLICATION))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This action puts tags on an Amazon S3 on Outposts bucket. To put tags on an S3 bucket, see [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`PutBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This action puts tags on an Amazon S3 on Outposts bucket. To put tags on an S3 bucket, see [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`PutBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_tagging(&self) -> PutBucketTagging {
-        PutBucketTagging(rt::Call::new(&self.handle, &op::PUT_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation sets the versioning state for S3 on Outposts buckets only. To set the versioning state for an S3 bucket, see [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html) in the *Amazon S3 API Reference*.
-    ///
-    /// Returns the [`PutBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation sets the versioning state for S3 on Outposts buckets only. To set the versioning state for an S3 bucket, see [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html) in the *Amazon S3 API Reference*. Returns [`PutBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_versioning(&self) -> PutBucketVersioning {
-        PutBucketVersioning(rt::Call::new(&self.handle, &op::PUT_BUCKET_VERSIONING))
+        rt::builder(&self.handle)
     }
-    /// Sets the supplied tag-set on an S3 Batch Operations job.
-    ///
-    /// Returns the [`PutJobTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the supplied tag-set on an S3 Batch Operations job. Returns [`PutJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_job_tagging(&self) -> PutJobTagging {
-        PutJobTagging(rt::Call::new(&self.handle, &op::PUT_JOB_TAGGING))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`PutMultiRegionAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`PutMultiRegionAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_multi_region_access_point_policy(
         &self,
     ) -> PutMultiRegionAccessPointPolicy {
-        PutMultiRegionAccessPointPolicy(
-            rt::Call::new(&self.handle, &op::PUT_MULTI_REGION_ACCESS_POINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`PutPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`PutPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_public_access_block(&self) -> PutPublicAccessBlock {
-        PutPublicAccessBlock(rt::Call::new(&self.handle, &op::PUT_PUBLIC_ACCESS_BLOCK))
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`PutStorageLensConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`PutStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_storage_lens_configuration(&self) -> PutStorageLensConfiguration {
-        PutStorageLensConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_STORAGE_LENS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`PutStorageLensConfigurationTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`PutStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_storage_lens_configuration_tagging(
         &self,
     ) -> PutStorageLensConfigurationTagging {
-        PutStorageLensConfigurationTagging(
-            rt::Call::new(&self.handle, &op::PUT_STORAGE_LENS_CONFIGURATION_TAGGING),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAccessGrantsInstanceResourcePolicy` operation.
@@ -159,68 +112,13 @@ rt::operation_type!(
     op::PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
 );
 impl PutAccessGrantsInstanceResourcePolicy {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The resource policy of the S3 Access Grants instance that you are updating.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// The Organization of the resource policy of the S3 Access Grants instance.
-    #[inline]
-    pub fn organization(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutAccessGrantsInstanceResourcePolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutAccessGrantsInstanceResourcePolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAccessGrantsInstanceResourcePolicyRequest,
-        t::PutAccessGrantsInstanceResourcePolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req PutAccessGrantsInstanceResourcePolicyRequest account_id(String)
+    );
+    rt::setter!(into_req PutAccessGrantsInstanceResourcePolicyRequest policy(String));
+    rt::setter!(
+        into_opt PutAccessGrantsInstanceResourcePolicyRequest organization(String)
+    );
 }
 /// The `PutAccessPointConfigurationForObjectLambda` operation.
 ///
@@ -244,62 +142,14 @@ rt::operation_type!(
     op::PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA
 );
 impl PutAccessPointConfigurationForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Object Lambda Access Point.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Object Lambda Access Point configuration document.
-    #[inline]
-    pub fn configuration(mut self, value: t::ObjectLambdaConfiguration) -> Self {
-        self.0.input_mut().configuration = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAccessPointConfigurationForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req PutAccessPointConfigurationForObjectLambdaRequest account_id(String)
+    );
+    rt::setter!(into_req PutAccessPointConfigurationForObjectLambdaRequest name(String));
+    rt::setter!(
+        val_req PutAccessPointConfigurationForObjectLambdaRequest
+        configuration(t::ObjectLambdaConfiguration)
+    );
 }
 /// The `PutAccessPointPolicy` operation.
 ///
@@ -319,58 +169,9 @@ rt::operation_type!(
     op::PUT_ACCESS_POINT_POLICY
 );
 impl PutAccessPointPolicy {
-    /// The Amazon Web Services account ID for owner of the bucket associated with the specified access point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point that you want to associate with the specified policy.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The policy that you want to apply to the specified access point. For more information about access point policies, see [Managing data access with Amazon S3 access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) or [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutAccessPointPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req PutAccessPointPolicyRequest name(String));
+    rt::setter!(into_req PutAccessPointPolicyRequest policy(String));
 }
 /// The `PutAccessPointPolicyForObjectLambda` operation.
 ///
@@ -394,62 +195,9 @@ rt::operation_type!(
     rt::Unit, rt::NoErrors, op::PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
 );
 impl PutAccessPointPolicyForObjectLambda {
-    /// The account ID for the account that owns the specified Object Lambda Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the Object Lambda Access Point.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Object Lambda Access Point resource policy document.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutAccessPointPolicyForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutAccessPointPolicyForObjectLambdaRequest account_id(String));
+    rt::setter!(into_req PutAccessPointPolicyForObjectLambdaRequest name(String));
+    rt::setter!(into_req PutAccessPointPolicyForObjectLambdaRequest policy(String));
 }
 /// The `PutAccessPointScope` operation.
 ///
@@ -468,58 +216,9 @@ rt::operation_type!(
     op::PUT_ACCESS_POINT_SCOPE
 );
 impl PutAccessPointScope {
-    /// The Amazon Web Services account ID that owns the access point with scope that you want to create or replace.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the access point with the scope that you want to create or replace.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// Object prefixes, API operations, or a combination of both.
-    #[inline]
-    pub fn scope(mut self, value: t::Scope) -> Self {
-        self.0.input_mut().scope = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutAccessPointScopeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutAccessPointScopeRequest account_id(String));
+    rt::setter!(into_req PutAccessPointScopeRequest name(String));
+    rt::setter!(val_req PutAccessPointScopeRequest scope(t::Scope));
 }
 /// The `PutBucketLifecycleConfiguration` operation.
 ///
@@ -545,58 +244,12 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl PutBucketLifecycleConfiguration {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The name of the bucket for which to set the configuration.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Container for lifecycle rules. You can add as many as 1,000 rules.
-    #[inline]
-    pub fn lifecycle_configuration(mut self, value: t::LifecycleConfiguration) -> Self {
-        self.0.input_mut().lifecycle_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketLifecycleConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketLifecycleConfigurationRequest account_id(String));
+    rt::setter!(into_req PutBucketLifecycleConfigurationRequest bucket(String));
+    rt::setter!(
+        val_opt PutBucketLifecycleConfigurationRequest
+        lifecycle_configuration(t::LifecycleConfiguration)
+    );
 }
 /// The `PutBucketPolicy` operation.
 ///
@@ -626,64 +279,10 @@ rt::operation_type!(
     op::PUT_BUCKET_POLICY
 );
 impl PutBucketPolicy {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Set this parameter to true to confirm that you want to remove your permissions to change this bucket policy in the future.
-    #[inline]
-    pub fn confirm_remove_self_bucket_access(mut self, value: bool) -> Self {
-        self.0.input_mut().confirm_remove_self_bucket_access = Some(value);
-        self
-    }
-    /// The bucket policy as a JSON document.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketPolicyRequest account_id(String));
+    rt::setter!(into_req PutBucketPolicyRequest bucket(String));
+    rt::setter!(val_opt PutBucketPolicyRequest confirm_remove_self_bucket_access(bool));
+    rt::setter!(into_req PutBucketPolicyRequest policy(String));
 }
 /// The `PutBucketReplication` operation.
 ///
@@ -731,61 +330,12 @@ rt::operation_type!(
     op::PUT_BUCKET_REPLICATION
 );
 impl PutBucketReplication {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Specifies the S3 on Outposts bucket to set the configuration for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets `ReplicationConfiguration`.
-    #[inline]
-    pub fn replication_configuration(
-        mut self,
-        value: t::ReplicationConfiguration,
-    ) -> Self {
-        self.0.input_mut().replication_configuration = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketReplicationRequest account_id(String));
+    rt::setter!(into_req PutBucketReplicationRequest bucket(String));
+    rt::setter!(
+        val_req PutBucketReplicationRequest
+        replication_configuration(t::ReplicationConfiguration)
+    );
 }
 /// The `PutBucketTagging` operation.
 ///
@@ -824,58 +374,9 @@ rt::operation_type!(
     op::PUT_BUCKET_TAGGING
 );
 impl PutBucketTagging {
-    /// The Amazon Web Services account ID of the Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the bucket.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets `Tagging`.
-    #[inline]
-    pub fn tagging(mut self, value: t::Tagging) -> Self {
-        self.0.input_mut().tagging = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketTaggingRequest account_id(String));
+    rt::setter!(into_req PutBucketTaggingRequest bucket(String));
+    rt::setter!(val_req PutBucketTaggingRequest tagging(t::Tagging));
 }
 /// The `PutBucketVersioning` operation.
 ///
@@ -909,67 +410,13 @@ rt::operation_type!(
     op::PUT_BUCKET_VERSIONING
 );
 impl PutBucketVersioning {
-    /// The Amazon Web Services account ID of the S3 on Outposts bucket.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The S3 on Outposts bucket to set the versioning state for.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device.
-    #[inline]
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mfa = Some(value.into());
-        self
-    }
-    /// The root-level tag for the `VersioningConfiguration` parameters.
-    #[inline]
-    pub fn versioning_configuration(
-        mut self,
-        value: t::VersioningConfiguration,
-    ) -> Self {
-        self.0.input_mut().versioning_configuration = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutBucketVersioningRequest account_id(String));
+    rt::setter!(into_req PutBucketVersioningRequest bucket(String));
+    rt::setter!(into_opt PutBucketVersioningRequest mfa(String));
+    rt::setter!(
+        val_req PutBucketVersioningRequest
+        versioning_configuration(t::VersioningConfiguration)
+    );
 }
 /// The `PutJobTagging` operation.
 ///
@@ -1004,74 +451,9 @@ rt::operation_type!(
     e::PutJobTaggingError, op::PUT_JOB_TAGGING
 );
 impl PutJobTagging {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID for the S3 Batch Operations job whose tags you want to replace.
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// The set of tags to associate with the S3 Batch Operations job.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::S3Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::S3Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutJobTaggingResult, e::PutJobTaggingError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutJobTaggingResult, e::PutJobTaggingError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutJobTaggingRequest,
-        t::PutJobTaggingResult,
-        e::PutJobTaggingError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutJobTaggingRequest account_id(String));
+    rt::setter!(into_req PutJobTaggingRequest job_id(String));
+    rt::setter!(items PutJobTaggingRequest tags(t::S3Tag) push_tags);
 }
 /// The `PutMultiRegionAccessPointPolicy` operation.
 ///
@@ -1098,68 +480,12 @@ rt::operation_type!(
     op::PUT_MULTI_REGION_ACCESS_POINT_POLICY
 );
 impl PutMultiRegionAccessPointPolicy {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// An idempotency token used to identify the request and guarantee that requests are unique.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// A container element containing the details of the policy for the Multi-Region Access Point.
-    #[inline]
-    pub fn details(mut self, value: t::PutMultiRegionAccessPointPolicyInput) -> Self {
-        self.0.input_mut().details = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutMultiRegionAccessPointPolicyResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutMultiRegionAccessPointPolicyResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutMultiRegionAccessPointPolicyRequest,
-        t::PutMultiRegionAccessPointPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutMultiRegionAccessPointPolicyRequest account_id(String));
+    rt::setter!(into_req PutMultiRegionAccessPointPolicyRequest client_token(String));
+    rt::setter!(
+        val_req PutMultiRegionAccessPointPolicyRequest
+        details(t::PutMultiRegionAccessPointPolicyInput)
+    );
 }
 /// The `PutPublicAccessBlock` operation.
 ///
@@ -1179,55 +505,11 @@ rt::operation_type!(
     op::PUT_PUBLIC_ACCESS_BLOCK
 );
 impl PutPublicAccessBlock {
-    /// The `PublicAccessBlock` configuration that you want to apply to the specified Amazon Web Services account.
-    #[inline]
-    pub fn public_access_block_configuration(
-        mut self,
-        value: t::PublicAccessBlockConfiguration,
-    ) -> Self {
-        self.0.input_mut().public_access_block_configuration = value;
-        self
-    }
-    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to set.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(
+        val_req PutPublicAccessBlockRequest
+        public_access_block_configuration(t::PublicAccessBlockConfiguration)
+    );
+    rt::setter!(into_req PutPublicAccessBlockRequest account_id(String));
 }
 /// The `PutStorageLensConfiguration` operation.
 ///
@@ -1244,73 +526,15 @@ rt::operation_type!(
     rt::NoErrors, op::PUT_STORAGE_LENS_CONFIGURATION
 );
 impl PutStorageLensConfiguration {
-    /// The ID of the S3 Storage Lens configuration.
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// The account ID of the requester.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The S3 Storage Lens configuration.
-    #[inline]
-    pub fn storage_lens_configuration(
-        mut self,
-        value: t::StorageLensConfiguration,
-    ) -> Self {
-        self.0.input_mut().storage_lens_configuration = value;
-        self
-    }
-    /// The tag set of the S3 Storage Lens configuration.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::StorageLensTag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::StorageLensTag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutStorageLensConfigurationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutStorageLensConfigurationRequest config_id(String));
+    rt::setter!(into_req PutStorageLensConfigurationRequest account_id(String));
+    rt::setter!(
+        val_req PutStorageLensConfigurationRequest
+        storage_lens_configuration(t::StorageLensConfiguration)
+    );
+    rt::setter!(
+        items PutStorageLensConfigurationRequest tags(t::StorageLensTag) push_tags
+    );
 }
 /// The `PutStorageLensConfigurationTagging` operation.
 ///
@@ -1332,72 +556,9 @@ rt::operation_type!(
     op::PUT_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl PutStorageLensConfigurationTagging {
-    /// The ID of the S3 Storage Lens configuration.
-    #[inline]
-    pub fn config_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().config_id = value.into();
-        self
-    }
-    /// The account ID of the requester.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The tag set of the S3 Storage Lens configuration.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::StorageLensTag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::StorageLensTag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutStorageLensConfigurationTaggingResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutStorageLensConfigurationTaggingResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutStorageLensConfigurationTaggingRequest,
-        t::PutStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutStorageLensConfigurationTaggingRequest config_id(String));
+    rt::setter!(into_req PutStorageLensConfigurationTaggingRequest account_id(String));
+    rt::setter!(
+        items PutStorageLensConfigurationTaggingRequest tags(t::StorageLensTag) push_tags
+    );
 }

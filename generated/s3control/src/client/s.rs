@@ -7,16 +7,12 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Note:** This operation is not supported by directory buckets.
-    ///
-    /// Returns the [`SubmitMultiRegionAccessPointRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Note:** This operation is not supported by directory buckets. Returns [`SubmitMultiRegionAccessPointRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn submit_multi_region_access_point_routes(
         &self,
     ) -> SubmitMultiRegionAccessPointRoutes {
-        SubmitMultiRegionAccessPointRoutes(
-            rt::Call::new(&self.handle, &op::SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `SubmitMultiRegionAccessPointRoutes` operation.
@@ -49,78 +45,10 @@ rt::operation_type!(
     op::SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES
 );
 impl SubmitMultiRegionAccessPointRoutes {
-    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Multi-Region Access Point ARN.
-    #[inline]
-    pub fn mrap(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mrap = value.into();
-        self
-    }
-    /// The different routes that make up the new route configuration. Active routes return a value of `100`, and passive routes return a value of `0`.
-    #[inline]
-    pub fn route_updates(
-        mut self,
-        value: impl rt::Items<t::MultiRegionAccessPointRoute>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().route_updates);
-        self
-    }
-    /// Adds one element to `RouteUpdates`; see [`route_updates`](Self::route_updates).
-    #[inline]
-    pub fn push_route_updates(
-        mut self,
-        item: impl Into<t::MultiRegionAccessPointRoute>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().route_updates, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SubmitMultiRegionAccessPointRoutesResult>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SubmitMultiRegionAccessPointRoutesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SubmitMultiRegionAccessPointRoutesRequest,
-        t::SubmitMultiRegionAccessPointRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SubmitMultiRegionAccessPointRoutesRequest account_id(String));
+    rt::setter!(into_req SubmitMultiRegionAccessPointRoutesRequest mrap(String));
+    rt::setter!(
+        items SubmitMultiRegionAccessPointRoutesRequest
+        route_updates(t::MultiRegionAccessPointRoute) push_route_updates
+    );
 }

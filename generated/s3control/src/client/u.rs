@@ -7,44 +7,30 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// This operation removes the specified user-defined tags from an S3 resource. You can pass one or more tag keys.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// This operation removes the specified user-defined tags from an S3 resource. You can pass one or more tag keys. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Updates the IAM role of a registered location in your S3 Access Grants instance.
-    ///
-    /// Returns the [`UpdateAccessGrantsLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the IAM role of a registered location in your S3 Access Grants instance. Returns [`UpdateAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_access_grants_location(&self) -> UpdateAccessGrantsLocation {
-        UpdateAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::UPDATE_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Updates an existing S3 Batch Operations job's priority. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`UpdateJobPriority`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates an existing S3 Batch Operations job's priority. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`UpdateJobPriority`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_job_priority(&self) -> UpdateJobPriority {
-        UpdateJobPriority(rt::Call::new(&self.handle, &op::UPDATE_JOB_PRIORITY))
+        rt::builder(&self.handle)
     }
-    /// Updates the status for the specified job. Use this operation to confirm that you want to run a job or to cancel an existing job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`UpdateJobStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the status for the specified job. Use this operation to confirm that you want to run a job or to cancel an existing job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`UpdateJobStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_job_status(&self) -> UpdateJobStatus {
-        UpdateJobStatus(rt::Call::new(&self.handle, &op::UPDATE_JOB_STATUS))
+        rt::builder(&self.handle)
     }
-    /// Updates the existing Storage Lens group.
-    ///
-    /// Returns the [`UpdateStorageLensGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Updates the existing Storage Lens group. Returns [`UpdateStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_storage_lens_group(&self) -> UpdateStorageLensGroup {
-        UpdateStorageLensGroup(
-            rt::Call::new(&self.handle, &op::UPDATE_STORAGE_LENS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.
@@ -72,66 +58,9 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The Amazon Web Services account ID that owns the resource that you're trying to remove the tags from.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the S3 resource that you're removing tags from. The tagged resource can be a directory bucket, S3 Storage Lens group or S3 Access Grants instance, registered location, or grant.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The array of tag key-value pairs that you're trying to remove from of the S3 resource.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UntagResourceResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UntagResourceResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceRequest, t::UntagResourceResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceRequest account_id(String));
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateAccessGrantsLocation` operation.
 ///
@@ -151,64 +80,11 @@ rt::operation_type!(
     t::UpdateAccessGrantsLocationResult, rt::NoErrors, op::UPDATE_ACCESS_GRANTS_LOCATION
 );
 impl UpdateAccessGrantsLocation {
-    /// The Amazon Web Services account ID of the S3 Access Grants instance.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID of the registered location that you are updating. S3 Access Grants assigns this ID when you register the location. S3 Access Grants assigns the ID `default` to the default location `s3://` and assigns an auto-generated ID to other locations that you register.
-    #[inline]
-    pub fn access_grants_location_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_grants_location_id = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the IAM role for the registered location. S3 Access Grants assumes this role to manage access to the registered location.
-    #[inline]
-    pub fn iam_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().iam_role_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::UpdateAccessGrantsLocationResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::UpdateAccessGrantsLocationResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateAccessGrantsLocationRequest,
-        t::UpdateAccessGrantsLocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateAccessGrantsLocationRequest account_id(String));
+    rt::setter!(
+        into_req UpdateAccessGrantsLocationRequest access_grants_location_id(String)
+    );
+    rt::setter!(into_req UpdateAccessGrantsLocationRequest iam_role_arn(String));
 }
 /// The `UpdateJobPriority` operation.
 ///
@@ -234,68 +110,9 @@ rt::operation_type!(
     e::UpdateJobPriorityError, op::UPDATE_JOB_PRIORITY
 );
 impl UpdateJobPriority {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID for the job whose priority you want to update.
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// The priority you want to assign to this job.
-    #[inline]
-    pub fn priority(mut self, value: i32) -> Self {
-        self.0.input_mut().priority = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateJobPriorityResult, e::UpdateJobPriorityError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateJobPriorityResult, e::UpdateJobPriorityError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateJobPriorityRequest,
-        t::UpdateJobPriorityResult,
-        e::UpdateJobPriorityError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateJobPriorityRequest account_id(String));
+    rt::setter!(into_req UpdateJobPriorityRequest job_id(String));
+    rt::setter!(val_req UpdateJobPriorityRequest priority(i32));
 }
 /// The `UpdateJobStatus` operation.
 ///
@@ -321,77 +138,12 @@ rt::operation_type!(
     e::UpdateJobStatusError, op::UPDATE_JOB_STATUS
 );
 impl UpdateJobStatus {
-    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The ID of the job whose status you want to update.
-    #[inline]
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().job_id = value.into();
-        self
-    }
-    /// The status that you want to move the specified job to.
-    #[inline]
-    pub fn requested_job_status(
-        mut self,
-        value: impl Into<t::RequestedJobStatus>,
-    ) -> Self {
-        self.0.input_mut().requested_job_status = value.into();
-        self
-    }
-    /// A description of the reason why you want to change the specified job's status. This field can be any string up to the maximum length.
-    #[inline]
-    pub fn status_update_reason(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_update_reason = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateJobStatusResult, e::UpdateJobStatusError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateJobStatusResult, e::UpdateJobStatusError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateJobStatusRequest,
-        t::UpdateJobStatusResult,
-        e::UpdateJobStatusError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateJobStatusRequest account_id(String));
+    rt::setter!(into_req UpdateJobStatusRequest job_id(String));
+    rt::setter!(
+        into_req UpdateJobStatusRequest requested_job_status(t::RequestedJobStatus)
+    );
+    rt::setter!(into_opt UpdateJobStatusRequest status_update_reason(String));
 }
 /// The `UpdateStorageLensGroup` operation.
 ///
@@ -408,56 +160,9 @@ rt::operation_type!(
     op::UPDATE_STORAGE_LENS_GROUP
 );
 impl UpdateStorageLensGroup {
-    /// The name of the Storage Lens group that you want to update.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID of the Storage Lens group owner.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The JSON file that contains the Storage Lens group configuration.
-    #[inline]
-    pub fn storage_lens_group(mut self, value: t::StorageLensGroup) -> Self {
-        self.0.input_mut().storage_lens_group = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UpdateStorageLensGroupRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req UpdateStorageLensGroupRequest name(String));
+    rt::setter!(into_req UpdateStorageLensGroupRequest account_id(String));
+    rt::setter!(
+        val_req UpdateStorageLensGroupRequest storage_lens_group(t::StorageLensGroup)
+    );
 }

@@ -2,10 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Associate your S3 Access Grants instance with an Amazon Web Services IAM Identity Center instance. Use this action if you want to create access grants for users or groups from your corporate identity directory. First, you must add your corporate identity directory to Amazon Web Services IAM Identity Center. Then, you can associate this IAM Identity Center instance with your S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:AssociateAccessGrantsIdentityCenter` permission to use this operation.
-/// - **Additional Permissions**: You must also have the following permissions: `sso:CreateApplication`, `sso:PutApplicationGrant`, and `sso:PutApplicationAuthenticationMethod`.
+/// The runtime's description of [`AssociateAccessGrantsIdentityCenter`](super::super::client::AssociateAccessGrantsIdentityCenter): HTTP binding, errors, auth.
 pub static ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER: rt::Operation = rt::Operation::new(
         "AssociateAccessGrantsIdentityCenter",
         "POST",

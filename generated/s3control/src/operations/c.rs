@@ -2,10 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates an access grant that gives a grantee access to your S3 data. The grantee can be an IAM user or role or a directory user, or group. Before you can create a grant, you must have an S3 Access Grants instance in the same Region as the S3 data. You can create an S3 Access Grants instance using the [CreateAccessGrantsInstance](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsInstance.html). You must also have registered at least one S3 data location in your S3 Access Grants instance using [CreateAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsLocation.html).
-///
-/// - **Permissions**: You must have the `s3:CreateAccessGrant` permission to use this operation.
-/// - **Additional Permissions**: For any directory identity - `sso:DescribeInstance` and `sso:DescribeApplication` For directory users - `identitystore:DescribeUser` For directory groups - `identitystore:DescribeGroup`
+/// The runtime's description of [`CreateAccessGrant`](super::super::client::CreateAccessGrant): HTTP binding, errors, auth.
 pub static CREATE_ACCESS_GRANT: rt::Operation = rt::Operation::new(
         "CreateAccessGrant",
         "POST",
@@ -25,10 +22,7 @@ pub static CREATE_ACCESS_GRANT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates an S3 Access Grants instance, which serves as a logical grouping for access grants. You can create one S3 Access Grants instance per Region per account.
-///
-/// - **Permissions**: You must have the `s3:CreateAccessGrantsInstance` permission to use this operation.
-/// - **Additional Permissions**: To associate an IAM Identity Center instance with your S3 Access Grants instance, you must also have the `sso:DescribeInstance`, `sso:CreateApplication`, `sso:PutApplicationGrant`, and `sso:PutApplicationAuthenticationMethod` permissions.
+/// The runtime's description of [`CreateAccessGrantsInstance`](super::super::client::CreateAccessGrantsInstance): HTTP binding, errors, auth.
 pub static CREATE_ACCESS_GRANTS_INSTANCE: rt::Operation = rt::Operation::new(
         "CreateAccessGrantsInstance",
         "POST",
@@ -48,16 +42,7 @@ pub static CREATE_ACCESS_GRANTS_INSTANCE: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// The S3 data location that you would like to register in your S3 Access Grants instance. Your S3 data must be in the same Region as your S3 Access Grants instance. The location can be one of the following:
-///
-/// - The default S3 location `s3://`
-/// - A bucket - `S3://<bucket-name>`
-/// - A bucket and prefix - `S3://<bucket-name>/<prefix>`
-///
-/// When you register a location, you must include the IAM role that has permission to manage the S3 location that you are registering. Give S3 Access Grants permission to assume this role [using a policy](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-location.html). S3 Access Grants assumes this role to manage access to the location and to vend temporary credentials to grantees or client applications.
-///
-/// - **Permissions**: You must have the `s3:CreateAccessGrantsLocation` permission to use this operation.
-/// - **Additional Permissions**: You must also have the following permission for the specified IAM role: `iam:PassRole`
+/// The runtime's description of [`CreateAccessGrantsLocation`](super::super::client::CreateAccessGrantsLocation): HTTP binding, errors, auth.
 pub static CREATE_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
         "CreateAccessGrantsLocation",
         "POST",
@@ -77,22 +62,7 @@ pub static CREATE_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates an access point and associates it to a specified bucket. For more information, see [Managing access to shared datasets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) or [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) in the *Amazon S3 User Guide*.
-///
-/// To create an access point and attach it to a volume on an Amazon FSx file system, see [CreateAndAttachS3AccessPoint](https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateAndAttachS3AccessPoint.html) in the *Amazon FSx API Reference*.
-///
-/// **Note:** S3 on Outposts only supports VPC-style access points.
-///
-/// For more information, see [Accessing Amazon S3 on Outposts using virtual private cloud (VPC) only access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html#API_control_CreateAccessPoint_Examples) section.
-///
-/// The following actions are related to `CreateAccessPoint`:
-///
-/// - [GetAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html)
-/// - [DeleteAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPoint.html)
-/// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
-/// - [ListAccessPointsForDirectoryBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForDirectoryBuckets.html)
+/// The runtime's description of [`CreateAccessPoint`](super::super::client::CreateAccessPoint): HTTP binding, errors, auth.
 pub static CREATE_ACCESS_POINT: rt::Operation = rt::Operation::new(
         "CreateAccessPoint",
         "PUT",
@@ -111,15 +81,7 @@ pub static CREATE_ACCESS_POINT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Creates an Object Lambda Access Point. For more information, see [Transforming objects with Object Lambda Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/transforming-objects.html) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `CreateAccessPointForObjectLambda`:
-///
-/// - [DeleteAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointForObjectLambda.html)
-/// - [GetAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointForObjectLambda.html)
-/// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
+/// The runtime's description of [`CreateAccessPointForObjectLambda`](super::super::client::CreateAccessPointForObjectLambda): HTTP binding, errors, auth.
 pub static CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "CreateAccessPointForObjectLambda",
         "PUT",
@@ -138,28 +100,7 @@ pub static CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation:
             },
         ),
     );
-/// **Note:** This action creates an Amazon S3 on Outposts bucket. To create an S3 bucket, see [Create Bucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html) in the *Amazon S3 API Reference*.
-///
-/// Creates a new Outposts bucket. By creating the bucket, you become the bucket owner. To create an Outposts bucket, you must have S3 on Outposts. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in *Amazon S3 User Guide*.
-///
-/// Not every string is an acceptable bucket name. For information on bucket naming restrictions, see [Working with Amazon S3 Buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html#bucketnamingrules).
-///
-/// S3 on Outposts buckets support:
-///
-/// - Tags
-/// - LifecycleConfigurations for deleting expired objects
-///
-/// For a complete list of restrictions and Amazon S3 feature limitations on S3 on Outposts, see [Amazon S3 on Outposts Restrictions and Limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OnOutpostsRestrictionsLimitations.html).
-///
-/// For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and `x-amz-outpost-id` in your API request, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html#API_control_CreateBucket_Examples) section.
-///
-/// The following actions are related to `CreateBucket` for Amazon S3 on Outposts:
-///
-/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
-/// - [GetBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucket.html)
-/// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucket.html)
-/// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
-/// - [PutAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html)
+/// The runtime's description of [`CreateBucket`](super::super::client::CreateBucket): HTTP binding, errors, auth.
 pub static CREATE_BUCKET: rt::Operation = rt::Operation::new(
         "CreateBucket",
         "PUT",
@@ -169,19 +110,7 @@ pub static CREATE_BUCKET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::BUCKET_ALREADY_EXISTS, &t::BUCKET_ALREADY_OWNED_BY_YOU])
     .flags(rt::CHECKSUM_REQUIRED);
-/// This operation creates an S3 Batch Operations job.
-///
-/// You can use S3 Batch Operations to perform large-scale batch actions on Amazon S3 objects. Batch Operations can run a single action on lists of Amazon S3 objects that you specify. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: For information about permissions required to use the Batch Operations, see [Granting permissions for S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html) in the *Amazon S3 User Guide*.
-///
-/// Related actions include:
-///
-/// - [DescribeJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html)
-/// - [ListJobs](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html)
-/// - [UpdateJobPriority](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobPriority.html)
-/// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
-/// - [JobOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_JobOperation.html)
+/// The runtime's description of [`CreateJob`](super::super::client::CreateJob): HTTP binding, errors, auth.
 pub static CREATE_JOB: rt::Operation = rt::Operation::new(
         "CreateJob",
         "POST",
@@ -208,20 +137,7 @@ pub static CREATE_JOB: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Creates a Multi-Region Access Point and associates it with the specified buckets. For more information about creating Multi-Region Access Points, see [Creating Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html) in the *Amazon S3 User Guide*.
-///
-/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
-///
-/// This request is asynchronous, meaning that you might receive a response before the command has completed. When this request provides a response, it provides a token that you can use to monitor the status of the request with `DescribeMultiRegionAccessPointOperation`.
-///
-/// The following actions are related to `CreateMultiRegionAccessPoint`:
-///
-/// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
-/// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
-/// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
-/// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
+/// The runtime's description of [`CreateMultiRegionAccessPoint`](super::super::client::CreateMultiRegionAccessPoint): HTTP binding, errors, auth.
 pub static CREATE_MULTI_REGION_ACCESS_POINT: rt::Operation = rt::Operation::new(
         "CreateMultiRegionAccessPoint",
         "POST",
@@ -241,11 +157,7 @@ pub static CREATE_MULTI_REGION_ACCESS_POINT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Creates a new S3 Storage Lens group and associates it with the specified Amazon Web Services account ID. An S3 Storage Lens group is a custom grouping of objects based on prefix, suffix, object tags, object size, object age, or a combination of these filters. For each Storage Lens group that you’ve created, you can also optionally add Amazon Web Services resource tags. For more information about S3 Storage Lens groups, see [Working with S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups-overview.html).
-///
-/// To use this operation, you must have the permission to perform the `s3:CreateStorageLensGroup` action. If you’re trying to create a Storage Lens group with Amazon Web Services resource tags, you must also have permission to perform the `s3:TagResource` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
-///
-/// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
+/// The runtime's description of [`CreateStorageLensGroup`](super::super::client::CreateStorageLensGroup): HTTP binding, errors, auth.
 pub static CREATE_STORAGE_LENS_GROUP: rt::Operation = rt::Operation::new(
         "CreateStorageLensGroup",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes the access grant from the S3 Access Grants instance. You cannot undo an access grant deletion and the grantee will no longer have access to the S3 data.
-///
-/// - **Permissions**: You must have the `s3:DeleteAccessGrant` permission to use this operation.
+/// The runtime's description of [`DeleteAccessGrant`](super::super::client::DeleteAccessGrant): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_GRANT: rt::Operation = rt::Operation::new(
         "DeleteAccessGrant",
         "DELETE",
@@ -15,9 +13,7 @@ pub static DELETE_ACCESS_GRANT: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Deletes your S3 Access Grants instance. You must first delete the access grants and locations before S3 Access Grants can delete the instance. See [DeleteAccessGrant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) and [DeleteAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrantsLocation.html). If you have associated an IAM Identity Center instance with your S3 Access Grants instance, you must first dissassociate the Identity Center instance from the S3 Access Grants instance before you can delete the S3 Access Grants instance. See [AssociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html) and [DissociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DissociateAccessGrantsIdentityCenter.html).
-///
-/// - **Permissions**: You must have the `s3:DeleteAccessGrantsInstance` permission to use this operation.
+/// The runtime's description of [`DeleteAccessGrantsInstance`](super::super::client::DeleteAccessGrantsInstance): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_GRANTS_INSTANCE: rt::Operation = rt::Operation::new(
         "DeleteAccessGrantsInstance",
         "DELETE",
@@ -28,9 +24,7 @@ pub static DELETE_ACCESS_GRANTS_INSTANCE: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Deletes the resource policy of the S3 Access Grants instance. The resource policy is used to manage cross-account access to your S3 Access Grants instance. By deleting the resource policy, you delete any cross-account permissions to your S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:DeleteAccessGrantsInstanceResourcePolicy` permission to use this operation.
+/// The runtime's description of [`DeleteAccessGrantsInstanceResourcePolicy`](super::super::client::DeleteAccessGrantsInstanceResourcePolicy): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "DeleteAccessGrantsInstanceResourcePolicy",
         "DELETE",
@@ -41,9 +35,7 @@ pub static DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY: rt::Operation = rt::Op
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Deregisters a location from your S3 Access Grants instance. You can only delete a location registration from an S3 Access Grants instance if there are no grants associated with this location. See [Delete a grant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) for information on how to delete grants. You need to have at least one registered location in your S3 Access Grants instance in order to create access grants.
-///
-/// - **Permissions**: You must have the `s3:DeleteAccessGrantsLocation` permission to use this operation.
+/// The runtime's description of [`DeleteAccessGrantsLocation`](super::super::client::DeleteAccessGrantsLocation): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
         "DeleteAccessGrantsLocation",
         "DELETE",
@@ -54,15 +46,7 @@ pub static DELETE_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Deletes the specified access point.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPoint.html#API_control_DeleteAccessPoint_Examples) section.
-///
-/// The following actions are related to `DeleteAccessPoint`:
-///
-/// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
-/// - [GetAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html)
-/// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
+/// The runtime's description of [`DeleteAccessPoint`](super::super::client::DeleteAccessPoint): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_POINT: rt::Operation = rt::Operation::new(
         "DeleteAccessPoint",
         "DELETE",
@@ -72,15 +56,7 @@ pub static DELETE_ACCESS_POINT: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Deletes the specified Object Lambda Access Point.
-///
-/// The following actions are related to `DeleteAccessPointForObjectLambda`:
-///
-/// - [CreateAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPointForObjectLambda.html)
-/// - [GetAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointForObjectLambda.html)
-/// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
+/// The runtime's description of [`DeleteAccessPointForObjectLambda`](super::super::client::DeleteAccessPointForObjectLambda): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "DeleteAccessPointForObjectLambda",
         "DELETE",
@@ -90,14 +66,7 @@ pub static DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation:
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Deletes the access point policy for the specified access point.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html#API_control_DeleteAccessPointPolicy_Examples) section.
-///
-/// The following actions are related to `DeleteAccessPointPolicy`:
-///
-/// - [PutAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html)
-/// - [GetAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicy.html)
+/// The runtime's description of [`DeleteAccessPointPolicy`](super::super::client::DeleteAccessPointPolicy): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
         "DeleteAccessPointPolicy",
         "DELETE",
@@ -107,14 +76,7 @@ pub static DELETE_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Removes the resource policy for an Object Lambda Access Point.
-///
-/// The following actions are related to `DeleteAccessPointPolicyForObjectLambda`:
-///
-/// - [GetAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicyForObjectLambda.html)
-/// - [PutAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicyForObjectLambda.html)
+/// The runtime's description of [`DeleteAccessPointPolicyForObjectLambda`](super::super::client::DeleteAccessPointPolicyForObjectLambda): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "DeleteAccessPointPolicyForObjectLambda",
         "DELETE",
@@ -124,13 +86,7 @@ pub static DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA: rt::Operation = rt::Ope
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Deletes an existing access point scope for a directory bucket.
-///
-/// **Note:** When you delete the scope of an access point, all prefixes and permissions are deleted.
-///
-/// To use this operation, you must have the permission to perform the `s3express:DeleteAccessPointScope` action.
-///
-/// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
+/// The runtime's description of [`DeleteAccessPointScope`](super::super::client::DeleteAccessPointScope): HTTP binding, errors, auth.
 pub static DELETE_ACCESS_POINT_SCOPE: rt::Operation = rt::Operation::new(
         "DeleteAccessPointScope",
         "DELETE",
@@ -144,17 +100,7 @@ pub static DELETE_ACCESS_POINT_SCOPE: rt::Operation = rt::Operation::new(
             ("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true)),
         ],
     );
-/// **Note:** This action deletes an Amazon S3 on Outposts bucket. To delete an S3 bucket, see [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html) in the *Amazon S3 API Reference*.
-///
-/// Deletes the Amazon S3 on Outposts bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in *Amazon S3 User Guide*.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucket.html#API_control_DeleteBucket_Examples) section.
-///
-/// **Related Resources**
-///
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html)
-/// - [GetBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucket.html)
-/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
+/// The runtime's description of [`DeleteBucket`](super::super::client::DeleteBucket): HTTP binding, errors, auth.
 pub static DELETE_BUCKET: rt::Operation = rt::Operation::new(
         "DeleteBucket",
         "DELETE",
@@ -164,20 +110,7 @@ pub static DELETE_BUCKET: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action deletes an Amazon S3 on Outposts bucket's lifecycle configuration. To delete an S3 bucket's lifecycle configuration, see [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html) in the *Amazon S3 API Reference*.
-///
-/// Deletes the lifecycle configuration from the specified Outposts bucket. Amazon S3 on Outposts removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 on Outposts no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in *Amazon S3 User Guide*.
-///
-/// To use this operation, you must have permission to perform the `s3-outposts:PutLifecycleConfiguration` action. By default, the bucket owner has this permission and the Outposts bucket owner can grant this permission to others.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketLifecycleConfiguration.html#API_control_DeleteBucketLifecycleConfiguration_Examples) section.
-///
-/// For more information about object expiration, see [Elements to Describe Lifecycle Actions](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#intro-lifecycle-rules-actions).
-///
-/// Related actions include:
-///
-/// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
-/// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
+/// The runtime's description of [`DeleteBucketLifecycleConfiguration`](super::super::client::DeleteBucketLifecycleConfiguration): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketLifecycleConfiguration",
         "DELETE",
@@ -187,22 +120,7 @@ pub static DELETE_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation:
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action deletes an Amazon S3 on Outposts bucket policy. To delete an S3 bucket policy, see [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html) in the *Amazon S3 API Reference*.
-///
-/// This implementation of the DELETE action uses the policy subresource to delete the policy of a specified Amazon S3 on Outposts bucket. If you are using an identity other than the root user of the Amazon Web Services account that owns the bucket, the calling identity must have the `s3-outposts:DeleteBucketPolicy` permissions on the specified Outposts bucket and belong to the bucket owner's account to use this action. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in *Amazon S3 User Guide*.
-///
-/// If you don't have `DeleteBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error.
-///
-/// **Important:** As a security precaution, the root user of the Amazon Web Services account that owns a bucket can always use this action, even if the policy explicitly denies the root user the ability to perform this action.
-///
-/// For more information about bucket policies, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html#API_control_DeleteBucketPolicy_Examples) section.
-///
-/// The following actions are related to `DeleteBucketPolicy`:
-///
-/// - [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketPolicy.html)
-/// - [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketPolicy.html)
+/// The runtime's description of [`DeleteBucketPolicy`](super::super::client::DeleteBucketPolicy): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "DeleteBucketPolicy",
         "DELETE",
@@ -212,22 +130,7 @@ pub static DELETE_BUCKET_POLICY: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation deletes an Amazon S3 on Outposts bucket's replication configuration. To delete an S3 bucket's replication configuration, see [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html) in the *Amazon S3 API Reference*.
-///
-/// Deletes the replication configuration from the specified S3 on Outposts bucket.
-///
-/// To use this operation, you must have permissions to perform the `s3-outposts:PutReplicationConfiguration` action. The Outposts bucket owner has this permission by default and can grant it to others. For more information about permissions, see [Setting up IAM with S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsIAM.html) and [Managing access to S3 on Outposts buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsBucketPolicy.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** It can take a while to propagate `PUT` or `DELETE` requests for a replication configuration to all S3 on Outposts systems. Therefore, the replication configuration that's returned by a `GET` request soon after a `PUT` or `DELETE` request might return a more recent result than what's on the Outpost. If an Outpost is offline, the delay in updating the replication configuration on that Outpost can be significant.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html#API_control_DeleteBucketReplication_Examples) section.
-///
-/// For information about S3 replication on Outposts configuration, see [Replicating objects for S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsReplication.html) in the *Amazon S3 User Guide*.
-///
-/// The following operations are related to `DeleteBucketReplication`:
-///
-/// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketReplication.html)
-/// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketReplication.html)
+/// The runtime's description of [`DeleteBucketReplication`](super::super::client::DeleteBucketReplication): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "DeleteBucketReplication",
         "DELETE",
@@ -237,18 +140,7 @@ pub static DELETE_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action deletes an Amazon S3 on Outposts bucket's tags. To delete an S3 bucket tags, see [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) in the *Amazon S3 API Reference*.
-///
-/// Deletes the tags from the Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in *Amazon S3 User Guide*.
-///
-/// To use this action, you must have permission to perform the `PutBucketTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html#API_control_DeleteBucketTagging_Examples) section.
-///
-/// The following actions are related to `DeleteBucketTagging`:
-///
-/// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketTagging.html)
-/// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html)
+/// The runtime's description of [`DeleteBucketTagging`](super::super::client::DeleteBucketTagging): HTTP binding, errors, auth.
 pub static DELETE_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "DeleteBucketTagging",
         "DELETE",
@@ -259,15 +151,7 @@ pub static DELETE_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
     .status(204u16)
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Removes the entire tag set from the specified S3 Batch Operations job.
-///
-/// - **Permissions**: To use the `DeleteJobTagging` operation, you must have permission to perform the `s3:DeleteJobTagging` action. For more information, see [Controlling access and labeling jobs using tags](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-managing-jobs.html#batch-ops-job-tags) in the *Amazon S3 User Guide*.
-///
-/// Related actions include:
-///
-/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
-/// - [GetJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetJobTagging.html)
-/// - [PutJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutJobTagging.html)
+/// The runtime's description of [`DeleteJobTagging`](super::super::client::DeleteJobTagging): HTTP binding, errors, auth.
 pub static DELETE_JOB_TAGGING: rt::Operation = rt::Operation::new(
         "DeleteJobTagging",
         "DELETE",
@@ -284,20 +168,7 @@ pub static DELETE_JOB_TAGGING: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Deletes a Multi-Region Access Point. This action does not delete the buckets associated with the Multi-Region Access Point, only the Multi-Region Access Point itself.
-///
-/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
-///
-/// This request is asynchronous, meaning that you might receive a response before the command has completed. When this request provides a response, it provides a token that you can use to monitor the status of the request with `DescribeMultiRegionAccessPointOperation`.
-///
-/// The following actions are related to `DeleteMultiRegionAccessPoint`:
-///
-/// - [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html)
-/// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
-/// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
-/// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
+/// The runtime's description of [`DeleteMultiRegionAccessPoint`](super::super::client::DeleteMultiRegionAccessPoint): HTTP binding, errors, auth.
 pub static DELETE_MULTI_REGION_ACCESS_POINT: rt::Operation = rt::Operation::new(
         "DeleteMultiRegionAccessPoint",
         "POST",
@@ -317,14 +188,7 @@ pub static DELETE_MULTI_REGION_ACCESS_POINT: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Removes the `PublicAccessBlock` configuration for an Amazon Web Services account. This operation might be restricted when the account is managed by organization-level Block Public Access policies. You’ll get an Access Denied (403) error when the account is managed by organization-level Block Public Access policies. Organization-level policies override account-level settings, preventing direct account-level modifications. For more information, see [Using Amazon S3 block public access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html).
-///
-/// Related actions include:
-///
-/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html)
-/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html)
+/// The runtime's description of [`DeletePublicAccessBlock`](super::super::client::DeletePublicAccessBlock): HTTP binding, errors, auth.
 pub static DELETE_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "DeletePublicAccessBlock",
         "DELETE",
@@ -334,11 +198,7 @@ pub static DELETE_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Deletes the Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** To use this action, you must have permission to perform the `s3:DeleteStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`DeleteStorageLensConfiguration`](super::super::client::DeleteStorageLensConfiguration): HTTP binding, errors, auth.
 pub static DELETE_STORAGE_LENS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteStorageLensConfiguration",
         "DELETE",
@@ -348,11 +208,7 @@ pub static DELETE_STORAGE_LENS_CONFIGURATION: rt::Operation = rt::Operation::new
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Deletes the Amazon S3 Storage Lens configuration tags. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** To use this action, you must have permission to perform the `s3:DeleteStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`DeleteStorageLensConfigurationTagging`](super::super::client::DeleteStorageLensConfigurationTagging): HTTP binding, errors, auth.
 pub static DELETE_STORAGE_LENS_CONFIGURATION_TAGGING: rt::Operation = rt::Operation::new(
         "DeleteStorageLensConfigurationTagging",
         "DELETE",
@@ -362,11 +218,7 @@ pub static DELETE_STORAGE_LENS_CONFIGURATION_TAGGING: rt::Operation = rt::Operat
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Deletes an existing S3 Storage Lens group.
-///
-/// To use this operation, you must have the permission to perform the `s3:DeleteStorageLensGroup` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
-///
-/// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
+/// The runtime's description of [`DeleteStorageLensGroup`](super::super::client::DeleteStorageLensGroup): HTTP binding, errors, auth.
 pub static DELETE_STORAGE_LENS_GROUP: rt::Operation = rt::Operation::new(
         "DeleteStorageLensGroup",
         "DELETE",
@@ -377,16 +229,7 @@ pub static DELETE_STORAGE_LENS_GROUP: rt::Operation = rt::Operation::new(
     .status(204u16)
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Retrieves the configuration parameters and status for a Batch Operations job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use the `DescribeJob` operation, you must have permission to perform the `s3:DescribeJob` action.
-///
-/// Related actions include:
-///
-/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
-/// - [ListJobs](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html)
-/// - [UpdateJobPriority](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobPriority.html)
-/// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
+/// The runtime's description of [`DescribeJob`](super::super::client::DescribeJob): HTTP binding, errors, auth.
 pub static DESCRIBE_JOB: rt::Operation = rt::Operation::new(
         "DescribeJob",
         "GET",
@@ -404,16 +247,7 @@ pub static DESCRIBE_JOB: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Retrieves the status of an asynchronous request to manage a Multi-Region Access Point. For more information about managing Multi-Region Access Points and how asynchronous requests work, see [Using Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MrapOperations.html) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `GetMultiRegionAccessPoint`:
-///
-/// - [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html)
-/// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
-/// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
-/// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
+/// The runtime's description of [`DescribeMultiRegionAccessPointOperation`](super::super::client::DescribeMultiRegionAccessPointOperation): HTTP binding, errors, auth.
 pub static DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION: rt::Operation = rt::Operation::new(
         "DescribeMultiRegionAccessPointOperation",
         "GET",
@@ -424,10 +258,7 @@ pub static DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION: rt::Operation = rt::Ope
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Dissociates the Amazon Web Services IAM Identity Center instance from the S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:DissociateAccessGrantsIdentityCenter` permission to use this operation.
-/// - **Additional Permissions**: You must have the `sso:DeleteApplication` permission to use this operation.
+/// The runtime's description of [`DissociateAccessGrantsIdentityCenter`](super::super::client::DissociateAccessGrantsIdentityCenter): HTTP binding, errors, auth.
 pub static DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER: rt::Operation = rt::Operation::new(
         "DissociateAccessGrantsIdentityCenter",
         "DELETE",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Get the details of an access grant from your S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:GetAccessGrant` permission to use this operation.
+/// The runtime's description of [`GetAccessGrant`](super::super::client::GetAccessGrant): HTTP binding, errors, auth.
 pub static GET_ACCESS_GRANT: rt::Operation = rt::Operation::new(
         "GetAccessGrant",
         "GET",
@@ -15,11 +13,7 @@ pub static GET_ACCESS_GRANT: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Retrieves the S3 Access Grants instance for a Region in your account.
-///
-/// - **Permissions**: You must have the `s3:GetAccessGrantsInstance` permission to use this operation.
-///
-/// **Note:** `GetAccessGrantsInstance` is not supported for cross-account access. You can only call the API from the account that owns the S3 Access Grants instance.
+/// The runtime's description of [`GetAccessGrantsInstance`](super::super::client::GetAccessGrantsInstance): HTTP binding, errors, auth.
 pub static GET_ACCESS_GRANTS_INSTANCE: rt::Operation = rt::Operation::new(
         "GetAccessGrantsInstance",
         "GET",
@@ -30,10 +24,7 @@ pub static GET_ACCESS_GRANTS_INSTANCE: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Retrieve the S3 Access Grants instance that contains a particular prefix.
-///
-/// - **Permissions**: You must have the `s3:GetAccessGrantsInstanceForPrefix` permission for the caller account to use this operation.
-/// - **Additional Permissions**: The prefix owner account must grant you the following permissions to their S3 Access Grants instance: `s3:GetAccessGrantsInstanceForPrefix`.
+/// The runtime's description of [`GetAccessGrantsInstanceForPrefix`](super::super::client::GetAccessGrantsInstanceForPrefix): HTTP binding, errors, auth.
 pub static GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX: rt::Operation = rt::Operation::new(
         "GetAccessGrantsInstanceForPrefix",
         "GET",
@@ -44,9 +35,7 @@ pub static GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX: rt::Operation = rt::Operation:
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns the resource policy of the S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:GetAccessGrantsInstanceResourcePolicy` permission to use this operation.
+/// The runtime's description of [`GetAccessGrantsInstanceResourcePolicy`](super::super::client::GetAccessGrantsInstanceResourcePolicy): HTTP binding, errors, auth.
 pub static GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "GetAccessGrantsInstanceResourcePolicy",
         "GET",
@@ -57,9 +46,7 @@ pub static GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY: rt::Operation = rt::Opera
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Retrieves the details of a particular location registered in your S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:GetAccessGrantsLocation` permission to use this operation.
+/// The runtime's description of [`GetAccessGrantsLocation`](super::super::client::GetAccessGrantsLocation): HTTP binding, errors, auth.
 pub static GET_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
         "GetAccessGrantsLocation",
         "GET",
@@ -70,15 +57,7 @@ pub static GET_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns configuration information about the specified access point.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html#API_control_GetAccessPoint_Examples) section.
-///
-/// The following actions are related to `GetAccessPoint`:
-///
-/// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
-/// - [DeleteAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPoint.html)
-/// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
+/// The runtime's description of [`GetAccessPoint`](super::super::client::GetAccessPoint): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT: rt::Operation = rt::Operation::new(
         "GetAccessPoint",
         "GET",
@@ -88,13 +67,7 @@ pub static GET_ACCESS_POINT: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns configuration for an Object Lambda Access Point.
-///
-/// The following actions are related to `GetAccessPointConfigurationForObjectLambda`:
-///
-/// - [PutAccessPointConfigurationForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointConfigurationForObjectLambda.html)
+/// The runtime's description of [`GetAccessPointConfigurationForObjectLambda`](super::super::client::GetAccessPointConfigurationForObjectLambda): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "GetAccessPointConfigurationForObjectLambda",
         "GET",
@@ -104,15 +77,7 @@ pub static GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA: rt::Operation = rt:
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns configuration information about the specified Object Lambda Access Point
-///
-/// The following actions are related to `GetAccessPointForObjectLambda`:
-///
-/// - [CreateAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPointForObjectLambda.html)
-/// - [DeleteAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointForObjectLambda.html)
-/// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
+/// The runtime's description of [`GetAccessPointForObjectLambda`](super::super::client::GetAccessPointForObjectLambda): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "GetAccessPointForObjectLambda",
         "GET",
@@ -122,12 +87,7 @@ pub static GET_ACCESS_POINT_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::ne
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns the access point policy associated with the specified access point.
-///
-/// The following actions are related to `GetAccessPointPolicy`:
-///
-/// - [PutAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html)
-/// - [DeleteAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html)
+/// The runtime's description of [`GetAccessPointPolicy`](super::super::client::GetAccessPointPolicy): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
         "GetAccessPointPolicy",
         "GET",
@@ -137,14 +97,7 @@ pub static GET_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns the resource policy for an Object Lambda Access Point.
-///
-/// The following actions are related to `GetAccessPointPolicyForObjectLambda`:
-///
-/// - [DeleteAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicyForObjectLambda.html)
-/// - [PutAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicyForObjectLambda.html)
+/// The runtime's description of [`GetAccessPointPolicyForObjectLambda`](super::super::client::GetAccessPointPolicyForObjectLambda): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "GetAccessPointPolicyForObjectLambda",
         "GET",
@@ -154,9 +107,7 @@ pub static GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operat
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Indicates whether the specified access point currently has a policy that allows public access. For more information about public access through access points, see [Managing Data Access with Amazon S3 access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`GetAccessPointPolicyStatus`](super::super::client::GetAccessPointPolicyStatus): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT_POLICY_STATUS: rt::Operation = rt::Operation::new(
         "GetAccessPointPolicyStatus",
         "GET",
@@ -166,9 +117,7 @@ pub static GET_ACCESS_POINT_POLICY_STATUS: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns the status of the resource policy associated with an Object Lambda Access Point.
+/// The runtime's description of [`GetAccessPointPolicyStatusForObjectLambda`](super::super::client::GetAccessPointPolicyStatusForObjectLambda): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "GetAccessPointPolicyStatusForObjectLambda",
         "GET",
@@ -178,11 +127,7 @@ pub static GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA: rt::Operation = rt:
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns the access point scope for a directory bucket.
-///
-/// To use this operation, you must have the permission to perform the `s3express:GetAccessPointScope` action.
-///
-/// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
+/// The runtime's description of [`GetAccessPointScope`](super::super::client::GetAccessPointScope): HTTP binding, errors, auth.
 pub static GET_ACCESS_POINT_SCOPE: rt::Operation = rt::Operation::new(
         "GetAccessPointScope",
         "GET",
@@ -196,19 +141,7 @@ pub static GET_ACCESS_POINT_SCOPE: rt::Operation = rt::Operation::new(
             ("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true)),
         ],
     );
-/// Gets an Amazon S3 on Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-///
-/// If you are using an identity other than the root user of the Amazon Web Services account that owns the Outposts bucket, the calling identity must have the `s3-outposts:GetBucket` permissions on the specified Outposts bucket and belong to the Outposts bucket owner's account in order to use this action. Only users from Outposts bucket owner account with the right permissions can perform actions on an Outposts bucket.
-///
-/// If you don't have `s3-outposts:GetBucket` permissions or you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `403 Access Denied` error.
-///
-/// The following actions are related to `GetBucket` for Amazon S3 on Outposts:
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucket.html#API_control_GetBucket_Examples) section.
-///
-/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html)
-/// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucket.html)
+/// The runtime's description of [`GetBucket`](super::super::client::GetBucket): HTTP binding, errors, auth.
 pub static GET_BUCKET: rt::Operation = rt::Operation::new(
         "GetBucket",
         "GET",
@@ -218,25 +151,7 @@ pub static GET_BUCKET: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action gets an Amazon S3 on Outposts bucket's lifecycle configuration. To get an S3 bucket's lifecycle configuration, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*.
-///
-/// Returns the lifecycle configuration information set on the Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) and for information about lifecycle configuration, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in *Amazon S3 User Guide*.
-///
-/// To use this action, you must have permission to perform the `s3-outposts:GetLifecycleConfiguration` action. The Outposts bucket owner has this permission, by default. The bucket owner can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html#API_control_GetBucketLifecycleConfiguration_Examples) section.
-///
-/// `GetBucketLifecycleConfiguration` has the following special error:
-///
-/// - Error code: `NoSuchLifecycleConfiguration`
-///   - Description: The lifecycle configuration does not exist.
-///   - HTTP Status Code: 404 Not Found
-///   - SOAP Fault Code Prefix: Client
-///
-/// The following actions are related to `GetBucketLifecycleConfiguration`:
-///
-/// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
-/// - [DeleteBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketLifecycleConfiguration.html)
+/// The runtime's description of [`GetBucketLifecycleConfiguration`](super::super::client::GetBucketLifecycleConfiguration): HTTP binding, errors, auth.
 pub static GET_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketLifecycleConfiguration",
         "GET",
@@ -246,25 +161,7 @@ pub static GET_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::ne
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action gets a bucket policy for an Amazon S3 on Outposts bucket. To get a policy for an S3 bucket, see [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html) in the *Amazon S3 API Reference*.
-///
-/// Returns the policy of a specified Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-///
-/// If you are using an identity other than the root user of the Amazon Web Services account that owns the bucket, the calling identity must have the `GetBucketPolicy` permissions on the specified bucket and belong to the bucket owner's account in order to use this action.
-///
-/// Only users from Outposts bucket owner account with the right permissions can perform actions on an Outposts bucket. If you don't have `s3-outposts:GetBucketPolicy` permissions or you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `403 Access Denied` error.
-///
-/// **Important:** As a security precaution, the root user of the Amazon Web Services account that owns a bucket can always use this action, even if the policy explicitly denies the root user the ability to perform this action.
-///
-/// For more information about bucket policies, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketPolicy.html#API_control_GetBucketPolicy_Examples) section.
-///
-/// The following actions are related to `GetBucketPolicy`:
-///
-/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
-/// - [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketPolicy.html)
-/// - [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html)
+/// The runtime's description of [`GetBucketPolicy`](super::super::client::GetBucketPolicy): HTTP binding, errors, auth.
 pub static GET_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "GetBucketPolicy",
         "GET",
@@ -274,24 +171,7 @@ pub static GET_BUCKET_POLICY: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*.
-///
-/// Returns the replication configuration of an S3 on Outposts bucket. For more information about S3 on Outposts, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*. For information about S3 replication on Outposts configuration, see [Replicating objects for S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsReplication.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** It can take a while to propagate `PUT` or `DELETE` requests for a replication configuration to all S3 on Outposts systems. Therefore, the replication configuration that's returned by a `GET` request soon after a `PUT` or `DELETE` request might return a more recent result than what's on the Outpost. If an Outpost is offline, the delay in updating the replication configuration on that Outpost can be significant.
-///
-/// This action requires permissions for the `s3-outposts:GetReplicationConfiguration` action. The Outposts bucket owner has this permission by default and can grant it to others. For more information about permissions, see [Setting up IAM with S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsIAM.html) and [Managing access to S3 on Outposts bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsBucketPolicy.html) in the *Amazon S3 User Guide*.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketReplication.html#API_control_GetBucketReplication_Examples) section.
-///
-/// If you include the `Filter` element in a replication configuration, you must also include the `DeleteMarkerReplication`, `Status`, and `Priority` elements. The response also returns those elements.
-///
-/// For information about S3 on Outposts replication failure reasons, see [Replication failure reasons](https://docs.aws.amazon.com/AmazonS3/latest/userguide/outposts-replication-eventbridge.html#outposts-replication-failure-codes) in the *Amazon S3 User Guide*.
-///
-/// The following operations are related to `GetBucketReplication`:
-///
-/// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketReplication.html)
-/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html)
+/// The runtime's description of [`GetBucketReplication`](super::super::client::GetBucketReplication): HTTP binding, errors, auth.
 pub static GET_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "GetBucketReplication",
         "GET",
@@ -301,23 +181,7 @@ pub static GET_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*.
-///
-/// Returns the tag set associated with the Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-///
-/// To use this action, you must have permission to perform the `GetBucketTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
-///
-/// `GetBucketTagging` has the following special error:
-///
-/// - Error code: `NoSuchTagSetError`
-///   - Description: There is no tag set associated with the bucket.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketTagging.html#API_control_GetBucketTagging_Examples) section.
-///
-/// The following actions are related to `GetBucketTagging`:
-///
-/// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html)
-/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html)
+/// The runtime's description of [`GetBucketTagging`](super::super::client::GetBucketTagging): HTTP binding, errors, auth.
 pub static GET_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "GetBucketTagging",
         "GET",
@@ -327,21 +191,7 @@ pub static GET_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*.
-///
-/// Returns the versioning state for an S3 on Outposts bucket. With S3 Versioning, you can save multiple distinct copies of your objects and recover from unintended user actions and application failures.
-///
-/// If you've never set versioning on your bucket, it has no versioning state. In that case, the `GetBucketVersioning` request does not return a versioning state value.
-///
-/// For more information about versioning, see [Versioning](https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html) in the *Amazon S3 User Guide*.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketVersioning.html#API_control_GetBucketVersioning_Examples) section.
-///
-/// The following operations are related to `GetBucketVersioning` for S3 on Outposts.
-///
-/// - [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketVersioning.html)
-/// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
-/// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
+/// The runtime's description of [`GetBucketVersioning`](super::super::client::GetBucketVersioning): HTTP binding, errors, auth.
 pub static GET_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
         "GetBucketVersioning",
         "GET",
@@ -351,10 +201,7 @@ pub static GET_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`.
-///
-/// - **Permissions**: You must have the `s3:GetDataAccess` permission to use this operation.
-/// - **Additional Permissions**: The IAM role that S3 Access Grants assumes must have the following permissions specified in the trust policy when registering the location: `sts:AssumeRole`, for directory users or groups `sts:SetContext`, and for IAM users or roles `sts:SetSourceIdentity`.
+/// The runtime's description of [`GetDataAccess`](super::super::client::GetDataAccess): HTTP binding, errors, auth.
 pub static GET_DATA_ACCESS: rt::Operation = rt::Operation::new(
         "GetDataAccess",
         "GET",
@@ -365,15 +212,7 @@ pub static GET_DATA_ACCESS: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns the tags on an S3 Batch Operations job.
-///
-/// - **Permissions**: To use the `GetJobTagging` operation, you must have permission to perform the `s3:GetJobTagging` action. For more information, see [Controlling access and labeling jobs using tags](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-managing-jobs.html#batch-ops-job-tags) in the *Amazon S3 User Guide*.
-///
-/// Related actions include:
-///
-/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
-/// - [PutJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutJobTagging.html)
-/// - [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html)
+/// The runtime's description of [`GetJobTagging`](super::super::client::GetJobTagging): HTTP binding, errors, auth.
 pub static GET_JOB_TAGGING: rt::Operation = rt::Operation::new(
         "GetJobTagging",
         "GET",
@@ -390,18 +229,7 @@ pub static GET_JOB_TAGGING: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns configuration information about the specified Multi-Region Access Point.
-///
-/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `GetMultiRegionAccessPoint`:
-///
-/// - [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html)
-/// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
-/// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
-/// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
+/// The runtime's description of [`GetMultiRegionAccessPoint`](super::super::client::GetMultiRegionAccessPoint): HTTP binding, errors, auth.
 pub static GET_MULTI_REGION_ACCESS_POINT: rt::Operation = rt::Operation::new(
         "GetMultiRegionAccessPoint",
         "GET",
@@ -412,16 +240,7 @@ pub static GET_MULTI_REGION_ACCESS_POINT: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns the access control policy of the specified Multi-Region Access Point.
-///
-/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `GetMultiRegionAccessPointPolicy`:
-///
-/// - [GetMultiRegionAccessPointPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicyStatus.html)
-/// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
+/// The runtime's description of [`GetMultiRegionAccessPointPolicy`](super::super::client::GetMultiRegionAccessPointPolicy): HTTP binding, errors, auth.
 pub static GET_MULTI_REGION_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
         "GetMultiRegionAccessPointPolicy",
         "GET",
@@ -432,16 +251,7 @@ pub static GET_MULTI_REGION_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Indicates whether the specified Multi-Region Access Point has an access control policy that allows public access.
-///
-/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `GetMultiRegionAccessPointPolicyStatus`:
-///
-/// - [GetMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicy.html)
-/// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
+/// The runtime's description of [`GetMultiRegionAccessPointPolicyStatus`](super::super::client::GetMultiRegionAccessPointPolicyStatus): HTTP binding, errors, auth.
 pub static GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS: rt::Operation = rt::Operation::new(
         "GetMultiRegionAccessPointPolicyStatus",
         "GET",
@@ -452,17 +262,7 @@ pub static GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS: rt::Operation = rt::Oper
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns the routing configuration for a Multi-Region Access Point, indicating which Regions are active or passive.
-///
-/// To obtain routing control changes and failover requests, use the Amazon S3 failover control infrastructure endpoints in these five Amazon Web Services Regions:
-///
-/// - `us-east-1`
-/// - `us-west-2`
-/// - `ap-southeast-2`
-/// - `ap-northeast-1`
-/// - `eu-west-1`
+/// The runtime's description of [`GetMultiRegionAccessPointRoutes`](super::super::client::GetMultiRegionAccessPointRoutes): HTTP binding, errors, auth.
 pub static GET_MULTI_REGION_ACCESS_POINT_ROUTES: rt::Operation = rt::Operation::new(
         "GetMultiRegionAccessPointRoutes",
         "GET",
@@ -473,14 +273,7 @@ pub static GET_MULTI_REGION_ACCESS_POINT_ROUTES: rt::Operation = rt::Operation::
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Retrieves the `PublicAccessBlock` configuration for an Amazon Web Services account. This operation returns the effective account-level configuration, which may inherit from organization-level policies. For more information, see [Using Amazon S3 block public access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html).
-///
-/// Related actions include:
-///
-/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeletePublicAccessBlock.html)
-/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html)
+/// The runtime's description of [`GetPublicAccessBlock`](super::super::client::GetPublicAccessBlock): HTTP binding, errors, auth.
 pub static GET_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "GetPublicAccessBlock",
         "GET",
@@ -491,11 +284,7 @@ pub static GET_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
     .errors(&[&t::NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION])
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Gets the Amazon S3 Storage Lens configuration. For more information, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*. For a complete list of S3 Storage Lens metrics, see [S3 Storage Lens metrics glossary](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** To use this action, you must have permission to perform the `s3:GetStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`GetStorageLensConfiguration`](super::super::client::GetStorageLensConfiguration): HTTP binding, errors, auth.
 pub static GET_STORAGE_LENS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetStorageLensConfiguration",
         "GET",
@@ -505,11 +294,7 @@ pub static GET_STORAGE_LENS_CONFIGURATION: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Gets the tags of Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** To use this action, you must have permission to perform the `s3:GetStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`GetStorageLensConfigurationTagging`](super::super::client::GetStorageLensConfigurationTagging): HTTP binding, errors, auth.
 pub static GET_STORAGE_LENS_CONFIGURATION_TAGGING: rt::Operation = rt::Operation::new(
         "GetStorageLensConfigurationTagging",
         "GET",
@@ -519,11 +304,7 @@ pub static GET_STORAGE_LENS_CONFIGURATION_TAGGING: rt::Operation = rt::Operation
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Retrieves the Storage Lens group configuration details.
-///
-/// To use this operation, you must have the permission to perform the `s3:GetStorageLensGroup` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
-///
-/// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
+/// The runtime's description of [`GetStorageLensGroup`](super::super::client::GetStorageLensGroup): HTTP binding, errors, auth.
 pub static GET_STORAGE_LENS_GROUP: rt::Operation = rt::Operation::new(
         "GetStorageLensGroup",
         "GET",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns the list of access grants in your S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:ListAccessGrants` permission to use this operation.
+/// The runtime's description of [`ListAccessGrants`](super::super::client::ListAccessGrants): HTTP binding, errors, auth.
 pub static LIST_ACCESS_GRANTS: rt::Operation = rt::Operation::new(
         "ListAccessGrants",
         "GET",
@@ -15,9 +13,7 @@ pub static LIST_ACCESS_GRANTS: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns a list of S3 Access Grants instances. An S3 Access Grants instance serves as a logical grouping for your individual access grants. You can only have one S3 Access Grants instance per Region per account.
-///
-/// - **Permissions**: You must have the `s3:ListAccessGrantsInstances` permission to use this operation.
+/// The runtime's description of [`ListAccessGrantsInstances`](super::super::client::ListAccessGrantsInstances): HTTP binding, errors, auth.
 pub static LIST_ACCESS_GRANTS_INSTANCES: rt::Operation = rt::Operation::new(
         "ListAccessGrantsInstances",
         "GET",
@@ -28,9 +24,7 @@ pub static LIST_ACCESS_GRANTS_INSTANCES: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns a list of the locations registered in your S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:ListAccessGrantsLocations` permission to use this operation.
+/// The runtime's description of [`ListAccessGrantsLocations`](super::super::client::ListAccessGrantsLocations): HTTP binding, errors, auth.
 pub static LIST_ACCESS_GRANTS_LOCATIONS: rt::Operation = rt::Operation::new(
         "ListAccessGrantsLocations",
         "GET",
@@ -41,19 +35,7 @@ pub static LIST_ACCESS_GRANTS_LOCATIONS: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns a list of the access points. You can retrieve up to 1,000 access points per call. If the call returns more than 1,000 access points (or the number specified in `maxResults`, whichever is less), the response will include a continuation token that you can use to list the additional access points.
-///
-/// Returns only access points attached to S3 buckets by default. To return all access points specify `DataSourceType` as `ALL`.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html#API_control_GetAccessPoint_Examples) section.
-///
-/// The following actions are related to `ListAccessPoints`:
-///
-/// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
-/// - [DeleteAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPoint.html)
-/// - [GetAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html)
+/// The runtime's description of [`ListAccessPoints`](super::super::client::ListAccessPoints): HTTP binding, errors, auth.
 pub static LIST_ACCESS_POINTS: rt::Operation = rt::Operation::new(
         "ListAccessPoints",
         "GET",
@@ -63,13 +45,7 @@ pub static LIST_ACCESS_POINTS: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Returns a list of the access points that are owned by the Amazon Web Services account and that are associated with the specified directory bucket.
-///
-/// To list access points for general purpose buckets, see [ListAccesspoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html).
-///
-/// To use this operation, you must have the permission to perform the `s3express:ListAccessPointsForDirectoryBuckets` action.
-///
-/// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
+/// The runtime's description of [`ListAccessPointsForDirectoryBuckets`](super::super::client::ListAccessPointsForDirectoryBuckets): HTTP binding, errors, auth.
 pub static LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS: rt::Operation = rt::Operation::new(
         "ListAccessPointsForDirectoryBuckets",
         "GET",
@@ -90,15 +66,7 @@ pub static LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_PAGINATOR: rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["AccessPointList"]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns some or all (up to 1,000) access points associated with the Object Lambda Access Point per call. If there are more access points than what can be returned in one call, the response will include a continuation token that you can use to list the additional access points.
-///
-/// The following actions are related to `ListAccessPointsForObjectLambda`:
-///
-/// - [CreateAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPointForObjectLambda.html)
-/// - [DeleteAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointForObjectLambda.html)
-/// - [GetAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointForObjectLambda.html)
+/// The runtime's description of [`ListAccessPointsForObjectLambda`](super::super::client::ListAccessPointsForObjectLambda): HTTP binding, errors, auth.
 pub static LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "ListAccessPointsForObjectLambda",
         "GET",
@@ -115,9 +83,7 @@ pub static LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_PAGINATOR: rt::PaginatorSpec = r
     )
     .limit_key("MaxResults")
     .result_key(&["ObjectLambdaAccessPointList"]);
-/// Use this API to list the access grants that grant the caller access to Amazon S3 data through S3 Access Grants. The caller (grantee) can be an Identity and Access Management (IAM) identity or Amazon Web Services Identity Center corporate directory identity. You must pass the Amazon Web Services account of the S3 data owner (grantor) in the request. By default, S3 Access Grants returns grants from the instance of the Amazon Web Services account ID in the request. To return grants from all instances shared with the caller's account through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. You can, optionally, narrow the results by `GrantScope`, using a fragment of the data's S3 path, and S3 Access Grants will return only the grants with a path that contains the path fragment. You can also pass the `AllowedByApplication` filter in the request, which returns only the grants authorized for applications, whether the application is the caller's Identity Center application or any other application (`ALL`). For more information, see [List the caller's access grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-list-grants.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: You must have the `s3:ListCallerAccessGrants` permission to use this operation.
+/// The runtime's description of [`ListCallerAccessGrants`](super::super::client::ListCallerAccessGrants): HTTP binding, errors, auth.
 pub static LIST_CALLER_ACCESS_GRANTS: rt::Operation = rt::Operation::new(
         "ListCallerAccessGrants",
         "GET",
@@ -135,16 +101,7 @@ pub static LIST_CALLER_ACCESS_GRANTS_PAGINATOR: rt::PaginatorSpec = rt::Paginato
     )
     .limit_key("MaxResults")
     .result_key(&["CallerAccessGrantsList"]);
-/// Lists current S3 Batch Operations jobs as well as the jobs that have ended within the last 90 days for the Amazon Web Services account making the request. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use the `ListJobs` operation, you must have permission to perform the `s3:ListJobs` action.
-///
-/// Related actions include:
-///
-/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
-/// - [DescribeJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html)
-/// - [UpdateJobPriority](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobPriority.html)
-/// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
+/// The runtime's description of [`ListJobs`](super::super::client::ListJobs): HTTP binding, errors, auth.
 pub static LIST_JOBS: rt::Operation = rt::Operation::new(
         "ListJobs",
         "GET",
@@ -161,18 +118,7 @@ pub static LIST_JOBS: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns a list of the Multi-Region Access Points currently associated with the specified Amazon Web Services account. Each call can return up to 100 Multi-Region Access Points, the maximum number of Multi-Region Access Points that can be associated with a single account.
-///
-/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `ListMultiRegionAccessPoint`:
-///
-/// - [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html)
-/// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
-/// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
-/// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
+/// The runtime's description of [`ListMultiRegionAccessPoints`](super::super::client::ListMultiRegionAccessPoints): HTTP binding, errors, auth.
 pub static LIST_MULTI_REGION_ACCESS_POINTS: rt::Operation = rt::Operation::new(
         "ListMultiRegionAccessPoints",
         "GET",
@@ -183,11 +129,7 @@ pub static LIST_MULTI_REGION_ACCESS_POINTS: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Returns a list of all Outposts buckets in an Outpost that are owned by the authenticated sender of the request. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-///
-/// For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and `x-amz-outpost-id` in your request, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListRegionalBuckets.html#API_control_ListRegionalBuckets_Examples) section.
+/// The runtime's description of [`ListRegionalBuckets`](super::super::client::ListRegionalBuckets): HTTP binding, errors, auth.
 pub static LIST_REGIONAL_BUCKETS: rt::Operation = rt::Operation::new(
         "ListRegionalBuckets",
         "GET",
@@ -197,11 +139,7 @@ pub static LIST_REGIONAL_BUCKETS: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Gets a list of Amazon S3 Storage Lens configurations. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** To use this action, you must have permission to perform the `s3:ListStorageLensConfigurations` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`ListStorageLensConfigurations`](super::super::client::ListStorageLensConfigurations): HTTP binding, errors, auth.
 pub static LIST_STORAGE_LENS_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListStorageLensConfigurations",
         "GET",
@@ -211,11 +149,7 @@ pub static LIST_STORAGE_LENS_CONFIGURATIONS: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Lists all the Storage Lens groups in the specified home Region.
-///
-/// To use this operation, you must have the permission to perform the `s3:ListStorageLensGroups` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
-///
-/// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
+/// The runtime's description of [`ListStorageLensGroups`](super::super::client::ListStorageLensGroups): HTTP binding, errors, auth.
 pub static LIST_STORAGE_LENS_GROUPS: rt::Operation = rt::Operation::new(
         "ListStorageLensGroups",
         "GET",
@@ -225,21 +159,7 @@ pub static LIST_STORAGE_LENS_GROUPS: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// This operation allows you to list all of the tags for a specified resource. Each tag is a label consisting of a key and value. Tags can help you organize, track costs for, and control access to resources.
-///
-/// **Note:** This operation is only supported for the following Amazon S3 resources:
-///
-/// - [General purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html)
-/// - [Access Points for directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-db-tagging.html)
-/// - [Access Points for general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-tagging.html)
-/// - [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html)
-/// - [S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups.html)
-/// - [S3 Access Grants instances, registered locations, and grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-tagging.html).
-/// - **Permissions**: For general purpose buckets, access points for general purpose buckets, Storage Lens groups, and S3 Access Grants, you must have the `s3:ListTagsForResource` permission to use this operation.
-/// - **Directory bucket permissions**: For directory buckets, you must have the `s3express:ListTagsForResource` permission to use this operation. For more information about directory buckets policies and permissions, see [Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-permissions.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region.amazonaws.com`.
-///
-/// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
+/// The runtime's description of [`ListTagsForResource`](super::super::client::ListTagsForResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "GET",

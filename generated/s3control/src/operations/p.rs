@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Updates the resource policy of the S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:PutAccessGrantsInstanceResourcePolicy` permission to use this operation.
+/// The runtime's description of [`PutAccessGrantsInstanceResourcePolicy`](super::super::client::PutAccessGrantsInstanceResourcePolicy): HTTP binding, errors, auth.
 pub static PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "PutAccessGrantsInstanceResourcePolicy",
         "PUT",
@@ -24,13 +22,7 @@ pub static PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY: rt::Operation = rt::Opera
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Replaces configuration for an Object Lambda Access Point.
-///
-/// The following actions are related to `PutAccessPointConfigurationForObjectLambda`:
-///
-/// - [GetAccessPointConfigurationForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointConfigurationForObjectLambda.html)
+/// The runtime's description of [`PutAccessPointConfigurationForObjectLambda`](super::super::client::PutAccessPointConfigurationForObjectLambda): HTTP binding, errors, auth.
 pub static PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "PutAccessPointConfigurationForObjectLambda",
         "PUT",
@@ -49,14 +41,7 @@ pub static PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA: rt::Operation = rt:
             },
         ),
     );
-/// Associates an access policy with the specified access point. Each access point can have only one policy, so a request made to this API replaces any existing policy associated with the specified access point.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html#API_control_PutAccessPointPolicy_Examples) section.
-///
-/// The following actions are related to `PutAccessPointPolicy`:
-///
-/// - [GetAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicy.html)
-/// - [DeleteAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html)
+/// The runtime's description of [`PutAccessPointPolicy`](super::super::client::PutAccessPointPolicy): HTTP binding, errors, auth.
 pub static PUT_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
         "PutAccessPointPolicy",
         "PUT",
@@ -75,14 +60,7 @@ pub static PUT_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Creates or replaces resource policy for an Object Lambda Access Point. For an example policy, see [Creating Object Lambda Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-create.html#olap-create-cli) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `PutAccessPointPolicyForObjectLambda`:
-///
-/// - [DeleteAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicyForObjectLambda.html)
-/// - [GetAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicyForObjectLambda.html)
+/// The runtime's description of [`PutAccessPointPolicyForObjectLambda`](super::super::client::PutAccessPointPolicyForObjectLambda): HTTP binding, errors, auth.
 pub static PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operation::new(
         "PutAccessPointPolicyForObjectLambda",
         "PUT",
@@ -101,13 +79,7 @@ pub static PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA: rt::Operation = rt::Operat
             },
         ),
     );
-/// Creates or replaces the access point scope for a directory bucket. You can use the access point scope to restrict access to specific prefixes, API operations, or a combination of both.
-///
-/// **Note:** You can specify any amount of prefixes, but the total length of characters of all prefixes must be less than 256 bytes in size.
-///
-/// To use this operation, you must have the permission to perform the `s3express:PutAccessPointScope` action.
-///
-/// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
+/// The runtime's description of [`PutAccessPointScope`](super::super::client::PutAccessPointScope): HTTP binding, errors, auth.
 pub static PUT_ACCESS_POINT_SCOPE: rt::Operation = rt::Operation::new(
         "PutAccessPointScope",
         "PUT",
@@ -130,16 +102,7 @@ pub static PUT_ACCESS_POINT_SCOPE: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This action puts a lifecycle configuration to an Amazon S3 on Outposts bucket. To put a lifecycle configuration to an S3 bucket, see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*.
-///
-/// Creates a new lifecycle configuration for the S3 on Outposts bucket or replaces an existing lifecycle configuration. Outposts buckets only support lifecycle configurations that delete/expire objects after a certain period of time and abort incomplete multipart uploads.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html#API_control_PutBucketLifecycleConfiguration_Examples) section.
-///
-/// The following actions are related to `PutBucketLifecycleConfiguration`:
-///
-/// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
-/// - [DeleteBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketLifecycleConfiguration.html)
+/// The runtime's description of [`PutBucketLifecycleConfiguration`](super::super::client::PutBucketLifecycleConfiguration): HTTP binding, errors, auth.
 pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketLifecycleConfiguration",
         "PUT",
@@ -150,24 +113,7 @@ pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::ne
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action puts a bucket policy to an Amazon S3 on Outposts bucket. To put a policy on an S3 bucket, see [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html) in the *Amazon S3 API Reference*.
-///
-/// Applies an Amazon S3 bucket policy to an Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-///
-/// If you are using an identity other than the root user of the Amazon Web Services account that owns the Outposts bucket, the calling identity must have the `PutBucketPolicy` permissions on the specified Outposts bucket and belong to the bucket owner's account in order to use this action.
-///
-/// If you don't have `PutBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error.
-///
-/// **Important:** As a security precaution, the root user of the Amazon Web Services account that owns a bucket can always use this action, even if the policy explicitly denies the root user the ability to perform this action.
-///
-/// For more information about bucket policies, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketPolicy.html#API_control_PutBucketPolicy_Examples) section.
-///
-/// The following actions are related to `PutBucketPolicy`:
-///
-/// - [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketPolicy.html)
-/// - [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html)
+/// The runtime's description of [`PutBucketPolicy`](super::super::client::PutBucketPolicy): HTTP binding, errors, auth.
 pub static PUT_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "PutBucketPolicy",
         "PUT",
@@ -187,42 +133,7 @@ pub static PUT_BUCKET_POLICY: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This action creates an Amazon S3 on Outposts bucket's replication configuration. To create an S3 bucket's replication configuration, see [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html) in the *Amazon S3 API Reference*.
-///
-/// Creates a replication configuration or replaces an existing one. For information about S3 replication on Outposts configuration, see [Replicating objects for S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsReplication.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** It can take a while to propagate `PUT` or `DELETE` requests for a replication configuration to all S3 on Outposts systems. Therefore, the replication configuration that's returned by a `GET` request soon after a `PUT` or `DELETE` request might return a more recent result than what's on the Outpost. If an Outpost is offline, the delay in updating the replication configuration on that Outpost can be significant.
-///
-/// Specify the replication configuration in the request body. In the replication configuration, you provide the following information:
-///
-/// - The name of the destination bucket or buckets where you want S3 on Outposts to replicate objects
-/// - The Identity and Access Management (IAM) role that S3 on Outposts can assume to replicate objects on your behalf
-/// - Other relevant information, such as replication rules
-///
-/// A replication configuration must include at least one rule and can contain a maximum of 100. Each rule identifies a subset of objects to replicate by filtering the objects in the source Outposts bucket. To choose additional subsets of objects to replicate, add a rule for each subset.
-///
-/// To specify a subset of the objects in the source Outposts bucket to apply a replication rule to, add the `Filter` element as a child of the `Rule` element. You can filter objects based on an object key prefix, one or more object tags, or both. When you add the `Filter` element in the configuration, you must also add the following elements: `DeleteMarkerReplication`, `Status`, and `Priority`.
-///
-/// Using `PutBucketReplication` on Outposts requires that both the source and destination buckets must have versioning enabled. For information about enabling versioning on a bucket, see [Managing S3 Versioning for your S3 on Outposts bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsManagingVersioning.html).
-///
-/// For information about S3 on Outposts replication failure reasons, see [Replication failure reasons](https://docs.aws.amazon.com/AmazonS3/latest/userguide/outposts-replication-eventbridge.html#outposts-replication-failure-codes) in the *Amazon S3 User Guide*.
-///
-/// **Handling Replication of Encrypted Objects**
-///
-/// Outposts buckets are encrypted at all times. All the objects in the source Outposts bucket are encrypted and can be replicated. Also, all the replicas in the destination Outposts bucket are encrypted with the same encryption key as the objects in the source Outposts bucket.
-///
-/// **Permissions**
-///
-/// To create a `PutBucketReplication` request, you must have `s3-outposts:PutReplicationConfiguration` permissions for the bucket. The Outposts bucket owner has this permission by default and can grant it to others. For more information about permissions, see [Setting up IAM with S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsIAM.html) and [Managing access to S3 on Outposts buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsBucketPolicy.html).
-///
-/// **Note:** To perform this operation, the user or role must also have the `iam:CreateRole` and `iam:PassRole` permissions. For more information, see [Granting a user permissions to pass a role to an Amazon Web Services service](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketReplication.html#API_control_PutBucketReplication_Examples) section.
-///
-/// The following operations are related to `PutBucketReplication`:
-///
-/// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketReplication.html)
-/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html)
+/// The runtime's description of [`PutBucketReplication`](super::super::client::PutBucketReplication): HTTP binding, errors, auth.
 pub static PUT_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "PutBucketReplication",
         "PUT",
@@ -233,33 +144,7 @@ pub static PUT_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This action puts tags on an Amazon S3 on Outposts bucket. To put tags on an S3 bucket, see [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) in the *Amazon S3 API Reference*.
-///
-/// Sets the tags for an S3 on Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
-///
-/// Use tags to organize your Amazon Web Services bill to reflect your own cost structure. To do this, sign up to get your Amazon Web Services account bill with tag key values included. Then, to see the cost of combined resources, organize your billing information according to resources with the same tag key values. For example, you can tag several resources with a specific application name, and then organize your billing information to see the total cost of that application across several services. For more information, see [Cost allocation and tagging](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html).
-///
-/// **Note:** Within a bucket, if you add a tag that has the same key as an existing tag, the new value overwrites the old value. For more information, see [Using cost allocation in Amazon S3 bucket tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html).
-///
-/// To use this action, you must have permissions to perform the `s3-outposts:PutBucketTagging` action. The Outposts bucket owner has this permission by default and can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing access permissions to your Amazon S3 resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///
-/// `PutBucketTagging` has the following special errors:
-///
-/// - Error code: `InvalidTagError`
-///   - Description: The tag provided was not a valid tag. This error can occur if the tag did not pass input validation. For information about tag restrictions, see [User-Defined Tag Restrictions](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/allocation-tag-restrictions.html) and [Amazon Web Services-Generated Cost Allocation Tag Restrictions](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/aws-tag-restrictions.html).
-/// - Error code: `MalformedXMLError`
-///   - Description: The XML provided does not match the schema.
-/// - Error code: `OperationAbortedError`
-///   - Description: A conflicting conditional action is currently in progress against this resource. Try again.
-/// - Error code: `InternalError`
-///   - Description: The service was unable to apply the provided tag to the bucket.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html#API_control_PutBucketTagging_Examples) section.
-///
-/// The following actions are related to `PutBucketTagging`:
-///
-/// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketTagging.html)
-/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html)
+/// The runtime's description of [`PutBucketTagging`](super::super::client::PutBucketTagging): HTTP binding, errors, auth.
 pub static PUT_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "PutBucketTagging",
         "PUT",
@@ -270,28 +155,7 @@ pub static PUT_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation sets the versioning state for S3 on Outposts buckets only. To set the versioning state for an S3 bucket, see [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html) in the *Amazon S3 API Reference*.
-///
-/// Sets the versioning state for an S3 on Outposts bucket. With S3 Versioning, you can save multiple distinct copies of your objects and recover from unintended user actions and application failures.
-///
-/// You can set the versioning state to one of the following:
-///
-/// - **Enabled** - Enables versioning for the objects in the bucket. All objects added to the bucket receive a unique version ID.
-/// - **Suspended** - Suspends versioning for the objects in the bucket. All objects added to the bucket receive the version ID `null`.
-///
-/// If you've never set versioning on your bucket, it has no versioning state. In that case, a [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketVersioning.html) request does not return a versioning state value.
-///
-/// When you enable S3 Versioning, for each object in your bucket, you have a current version and zero or more noncurrent versions. You can configure your bucket S3 Lifecycle rules to expire noncurrent versions after a specified time period. For more information, see [Creating and managing a lifecycle configuration for your S3 on Outposts bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsLifecycleManaging.html) in the *Amazon S3 User Guide*.
-///
-/// If you have an object expiration lifecycle configuration in your non-versioned bucket and you want to maintain the same permanent delete behavior when you enable versioning, you must add a noncurrent expiration policy. The noncurrent expiration lifecycle configuration will manage the deletes of the noncurrent object versions in the version-enabled bucket. For more information, see [Versioning](https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html) in the *Amazon S3 User Guide*.
-///
-/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketVersioning.html#API_control_PutBucketVersioning_Examples) section.
-///
-/// The following operations are related to `PutBucketVersioning` for S3 on Outposts.
-///
-/// - [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketVersioning.html)
-/// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
-/// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
+/// The runtime's description of [`PutBucketVersioning`](super::super::client::PutBucketVersioning): HTTP binding, errors, auth.
 pub static PUT_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
         "PutBucketVersioning",
         "PUT",
@@ -302,25 +166,7 @@ pub static PUT_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
     .host_prefix("{AccountId}.")
     .flags(rt::CHECKSUM_REQUIRED)
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Sets the supplied tag-set on an S3 Batch Operations job.
-///
-/// A tag is a key-value pair. You can associate S3 Batch Operations tags with any job by sending a PUT request against the tagging subresource that is associated with the job. To modify the existing tag set, you can either replace the existing tag set entirely, or make changes within the existing tag set by retrieving the existing tag set using [GetJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetJobTagging.html), modify that tag set, and use this operation to replace the tag set with the one you modified. For more information, see [Controlling access and labeling jobs using tags](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-managing-jobs.html#batch-ops-job-tags) in the *Amazon S3 User Guide*.
-///
-/// - **Note:** If you send this request with an empty tag set, Amazon S3 deletes the existing tag set on the Batch Operations job. If you use this method, you are charged for a Tier 1 Request (PUT). For more information, see [Amazon S3 pricing](http://aws.amazon.com/s3/pricing/).
-/// - For deleting existing tags for your Batch Operations job, a [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html) request is preferred because it achieves the same result without incurring charges.
-/// - A few things to consider about using tags:
-///   - Amazon S3 limits the maximum number of tags to 50 tags per job.
-///   - You can associate up to 50 tags with a job as long as they have unique tag keys.
-///   - A tag key can be up to 128 Unicode characters in length, and tag values can be up to 256 Unicode characters in length.
-///   - The key and values are case sensitive.
-///   - For tagging-related restrictions related to characters and encodings, see [User-Defined Tag Restrictions](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/allocation-tag-restrictions.html) in the *Billing and Cost Management User Guide*.
-/// - **Permissions**: To use the `PutJobTagging` operation, you must have permission to perform the `s3:PutJobTagging` action.
-///
-/// Related actions include:
-///
-/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
-/// - [GetJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetJobTagging.html)
-/// - [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html)
+/// The runtime's description of [`PutJobTagging`](super::super::client::PutJobTagging): HTTP binding, errors, auth.
 pub static PUT_JOB_TAGGING: rt::Operation = rt::Operation::new(
         "PutJobTagging",
         "PUT",
@@ -347,16 +193,7 @@ pub static PUT_JOB_TAGGING: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Associates an access control policy with the specified Multi-Region Access Point. Each Multi-Region Access Point can have only one policy, so a request made to this action replaces any existing policy that is associated with the specified Multi-Region Access Point.
-///
-/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
-///
-/// The following actions are related to `PutMultiRegionAccessPointPolicy`:
-///
-/// - [GetMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicy.html)
-/// - [GetMultiRegionAccessPointPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicyStatus.html)
+/// The runtime's description of [`PutMultiRegionAccessPointPolicy`](super::super::client::PutMultiRegionAccessPointPolicy): HTTP binding, errors, auth.
 pub static PUT_MULTI_REGION_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::new(
         "PutMultiRegionAccessPointPolicy",
         "POST",
@@ -376,14 +213,7 @@ pub static PUT_MULTI_REGION_ACCESS_POINT_POLICY: rt::Operation = rt::Operation::
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Creates or modifies the `PublicAccessBlock` configuration for an Amazon Web Services account. This operation may be restricted when the account is managed by organization-level Block Public Access policies. You might get an Access Denied (403) error when the account is managed by organization-level Block Public Access policies. Organization-level policies override account-level settings, preventing direct account-level modifications. For this operation, users must have the `s3:PutAccountPublicAccessBlock` permission. For more information, see [Using Amazon S3 block public access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html).
-///
-/// Related actions include:
-///
-/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html)
-/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeletePublicAccessBlock.html)
+/// The runtime's description of [`PutPublicAccessBlock`](super::super::client::PutPublicAccessBlock): HTTP binding, errors, auth.
 pub static PUT_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "PutPublicAccessBlock",
         "PUT",
@@ -393,11 +223,7 @@ pub static PUT_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Puts an Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Working with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*. For a complete list of S3 Storage Lens metrics, see [S3 Storage Lens metrics glossary](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** To use this action, you must have permission to perform the `s3:PutStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`PutStorageLensConfiguration`](super::super::client::PutStorageLensConfiguration): HTTP binding, errors, auth.
 pub static PUT_STORAGE_LENS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutStorageLensConfiguration",
         "PUT",
@@ -416,11 +242,7 @@ pub static PUT_STORAGE_LENS_CONFIGURATION: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// **Note:** This operation is not supported by directory buckets.
-///
-/// Put or replace tags on an existing Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
-///
-/// **Note:** To use this action, you must have permission to perform the `s3:PutStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+/// The runtime's description of [`PutStorageLensConfigurationTagging`](super::super::client::PutStorageLensConfigurationTagging): HTTP binding, errors, auth.
 pub static PUT_STORAGE_LENS_CONFIGURATION_TAGGING: rt::Operation = rt::Operation::new(
         "PutStorageLensConfigurationTagging",
         "PUT",

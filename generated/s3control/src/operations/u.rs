@@ -2,21 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// This operation removes the specified user-defined tags from an S3 resource. You can pass one or more tag keys.
-///
-/// **Note:** This operation is only supported for the following Amazon S3 resources:
-///
-/// - [General purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html)
-/// - [Access Points for directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-db-tagging.html)
-/// - [Access Points for general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-tagging.html)
-/// - [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html)
-/// - [S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups.html)
-/// - [S3 Access Grants instances, registered locations, and grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-tagging.html).
-/// - **Permissions**: For general purpose buckets, access points for general purpose buckets, Storage Lens groups, and S3 Access Grants, you must have the `s3:UntagResource` permission to use this operation.
-/// - **Directory bucket permissions**: For directory buckets, you must have the `s3express:UntagResource` permission to use this operation. For more information about directory buckets policies and permissions, see [Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-permissions.html) in the *Amazon S3 User Guide*.
-/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region.amazonaws.com`.
-///
-/// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "DELETE",
@@ -27,10 +13,7 @@ pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
     .status(204u16)
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Updates the IAM role of a registered location in your S3 Access Grants instance.
-///
-/// - **Permissions**: You must have the `s3:UpdateAccessGrantsLocation` permission to use this operation.
-/// - **Additional Permissions**: You must also have the following permission: `iam:PassRole`
+/// The runtime's description of [`UpdateAccessGrantsLocation`](super::super::client::UpdateAccessGrantsLocation): HTTP binding, errors, auth.
 pub static UPDATE_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
         "UpdateAccessGrantsLocation",
         "PUT",
@@ -50,16 +33,7 @@ pub static UPDATE_ACCESS_GRANTS_LOCATION: rt::Operation = rt::Operation::new(
             },
         ),
     );
-/// Updates an existing S3 Batch Operations job's priority. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use the `UpdateJobPriority` operation, you must have permission to perform the `s3:UpdateJobPriority` action.
-///
-/// Related actions include:
-///
-/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
-/// - [ListJobs](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html)
-/// - [DescribeJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html)
-/// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
+/// The runtime's description of [`UpdateJobPriority`](super::super::client::UpdateJobPriority): HTTP binding, errors, auth.
 pub static UPDATE_JOB_PRIORITY: rt::Operation = rt::Operation::new(
         "UpdateJobPriority",
         "POST",
@@ -77,16 +51,7 @@ pub static UPDATE_JOB_PRIORITY: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Updates the status for the specified job. Use this operation to confirm that you want to run a job or to cancel an existing job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*.
-///
-/// - **Permissions**: To use the `UpdateJobStatus` operation, you must have permission to perform the `s3:UpdateJobStatus` action.
-///
-/// Related actions include:
-///
-/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
-/// - [ListJobs](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html)
-/// - [DescribeJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html)
-/// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
+/// The runtime's description of [`UpdateJobStatus`](super::super::client::UpdateJobStatus): HTTP binding, errors, auth.
 pub static UPDATE_JOB_STATUS: rt::Operation = rt::Operation::new(
         "UpdateJobStatus",
         "POST",
@@ -105,11 +70,7 @@ pub static UPDATE_JOB_STATUS: rt::Operation = rt::Operation::new(
     )
     .host_prefix("{AccountId}.")
     .static_params(&[("RequiresAccountId", rt::ParamValue::Bool(true))]);
-/// Updates the existing Storage Lens group.
-///
-/// To use this operation, you must have the permission to perform the `s3:UpdateStorageLensGroup` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
-///
-/// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
+/// The runtime's description of [`UpdateStorageLensGroup`](super::super::client::UpdateStorageLensGroup): HTTP binding, errors, auth.
 pub static UPDATE_STORAGE_LENS_GROUP: rt::Operation = rt::Operation::new(
         "UpdateStorageLensGroup",
         "PUT",

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Links a primary secret in your account to a replica secret in a different Amazon Web Services account and starts replication to this replica. The replica secret must already exist in the other Amazon Web Services account. Create the replica with CreateSecret and set its `CrossAccountPrimaryARN` field set to this primary secret's ARN. When you call AssociateCrossAccountReplica, Secrets Manager calls AcceptCrossAccountReplication on the replica secret on your behalf.
-    ///
-    /// Returns the [`AssociateCrossAccountReplica`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Links a primary secret in your account to a replica secret in a different Amazon Web Services account and starts replication to this replica. The replica secret must already exist in the other Amazon Web Services account. Create the replica with CreateSecret and set its `CrossAccountPrimaryARN` field set to this primary secret's ARN. When you call AssociateCrossAccountReplica, Secrets Manager calls AcceptCrossAccountReplication on the replica secret on your behalf. Returns [`AssociateCrossAccountReplica`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_cross_account_replica(&self) -> AssociateCrossAccountReplica {
-        AssociateCrossAccountReplica(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_CROSS_ACCOUNT_REPLICA),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateCrossAccountReplica` operation.
@@ -39,81 +35,15 @@ rt::operation_type!(
     op::ASSOCIATE_CROSS_ACCOUNT_REPLICA
 );
 impl AssociateCrossAccountReplica {
-    /// The ARN or name of the primary secret in your account to replicate.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The ARN of the replica secret in the other Amazon Web Services account. The replica secret must be in the same Region and partition as the primary secret. Additionally, the replica account owner must have created the replica secret as a cross-account replica of the primary secret. For more information see CreateSecret.
-    #[inline]
-    pub fn cross_account_replica_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cross_account_replica_arn = value.into();
-        self
-    }
-    /// Whether the replica account must belong to the same Amazon Web Services organization as the primary account:
-    #[inline]
-    pub fn replica_restriction(
-        mut self,
-        value: impl Into<t::ReplicaRestrictionType>,
-    ) -> Self {
-        self.0.input_mut().replica_restriction = Some(value.into());
-        self
-    }
-    /// The ARN of an IAM role in the primary account that Secrets Manager assumes to perform replication. If you don't include this field, Secrets Manager replicates using the credentials of caller who updates the primary secret. For more information, see [Cross-account replication permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/cross-account-replicate-permissions.html).
-    #[inline]
-    pub fn replication_role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().replication_role_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AssociateCrossAccountReplicaResponse,
-            e::AssociateCrossAccountReplicaError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AssociateCrossAccountReplicaResponse,
-        e::AssociateCrossAccountReplicaError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateCrossAccountReplicaRequest,
-        t::AssociateCrossAccountReplicaResponse,
-        e::AssociateCrossAccountReplicaError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AssociateCrossAccountReplicaRequest secret_id(String));
+    rt::setter!(
+        into_req AssociateCrossAccountReplicaRequest cross_account_replica_arn(String)
+    );
+    rt::setter!(
+        into_opt AssociateCrossAccountReplicaRequest
+        replica_restriction(t::ReplicaRestrictionType)
+    );
+    rt::setter!(
+        into_opt AssociateCrossAccountReplicaRequest replication_role_arn(String)
+    );
 }

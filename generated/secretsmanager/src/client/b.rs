@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` for up to 20 secrets. To retrieve a single secret, call GetSecretValue.
-    ///
-    /// Returns the [`BatchGetSecretValue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` for up to 20 secrets. To retrieve a single secret, call GetSecretValue. Returns [`BatchGetSecretValue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_get_secret_value(&self) -> BatchGetSecretValue {
-        BatchGetSecretValue(rt::Call::new(&self.handle, &op::BATCH_GET_SECRET_VALUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchGetSecretValue` operation.
@@ -36,87 +34,10 @@ rt::operation_type!(
     e::BatchGetSecretValueError, op::BATCH_GET_SECRET_VALUE
 );
 impl BatchGetSecretValue {
-    /// The ARN or names of the secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
-    #[inline]
-    pub fn secret_id_list(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().secret_id_list);
-        self
-    }
-    /// Adds one element to `SecretIdList`; see [`secret_id_list`](Self::secret_id_list).
-    #[inline]
-    pub fn push_secret_id_list(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().secret_id_list, item);
-        self
-    }
-    /// The filters to choose which secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// The number of results to include in the response.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `BatchGetSecretValue` again with this value.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::BatchGetSecretValueResponse,
-            e::BatchGetSecretValueError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::BatchGetSecretValueResponse, e::BatchGetSecretValueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::BatchGetSecretValueRequest,
-        t::BatchGetSecretValueResponse,
-        e::BatchGetSecretValueError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        items BatchGetSecretValueRequest secret_id_list(String) push_secret_id_list
+    );
+    rt::setter!(items BatchGetSecretValueRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt BatchGetSecretValueRequest max_results(i32));
+    rt::setter!(into_opt BatchGetSecretValueRequest next_token(String));
 }

@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Turns off automatic rotation, and if a rotation is currently in progress, cancels the rotation.
-    ///
-    /// Returns the [`CancelRotateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Turns off automatic rotation, and if a rotation is currently in progress, cancels the rotation. Returns [`CancelRotateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_rotate_secret(&self) -> CancelRotateSecret {
-        CancelRotateSecret(rt::Call::new(&self.handle, &op::CANCEL_ROTATE_SECRET))
+        rt::builder(&self.handle)
     }
-    /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager. The secret also includes the connection information to access a database or other service. Secrets Manager does not encrypt this connection information. A secret in Secrets Manager consists of both the encrypted secret versions and the metadata that Secrets Manager uses to manage the secret.
-    ///
-    /// Returns the [`CreateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager. The secret also includes the connection information to access a database or other service. Secrets Manager does not encrypt this connection information. A secret in Secrets Manager consists of both the encrypted secret versions and the metadata that Secrets Manager uses to manage the secret. Returns [`CreateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_secret(&self) -> CreateSecret {
-        CreateSecret(rt::Call::new(&self.handle, &op::CREATE_SECRET))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelRotateSecret` operation.
@@ -45,59 +41,7 @@ rt::operation_type!(
     e::CancelRotateSecretError, op::CANCEL_ROTATE_SECRET
 );
 impl CancelRotateSecret {
-    /// The ARN or name of the secret.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CancelRotateSecretResponse,
-            e::CancelRotateSecretError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelRotateSecretResponse, e::CancelRotateSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelRotateSecretRequest,
-        t::CancelRotateSecretResponse,
-        e::CancelRotateSecretError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CancelRotateSecretRequest secret_id(String));
 }
 /// The `CreateSecret` operation.
 ///
@@ -136,132 +80,18 @@ rt::operation_type!(
     op::CREATE_SECRET
 );
 impl CreateSecret {
-    /// The name of the new secret.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// If you include `SecretString` or `SecretBinary`, then Secrets Manager creates an initial version for the secret, and this parameter specifies the unique identifier for the new version.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// The description of the secret.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt the secret value in the secret. An alias is always prefixed by `alias/`, for example `alias/aws/secretsmanager`. For more information, see [About aliases](https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The binary data to encrypt and store in the new version of the secret. We recommend that you store your binary data in a file and then pass the contents of the file as a parameter.
-    #[inline]
-    pub fn secret_binary(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().secret_binary = Some(value.into());
-        self
-    }
-    /// The text data to encrypt and store in this new version of the secret. We recommend you use a JSON structure of key/value pairs for your secret value.
-    #[inline]
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_string = Some(value.into());
-        self
-    }
-    /// A list of tags to attach to the secret. Each tag is a key and value pair of strings in a JSON text string, for example:
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// A list of Regions and KMS keys to replicate secrets.
-    #[inline]
-    pub fn add_replica_regions(
-        mut self,
-        value: impl rt::Items<t::ReplicaRegionType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_replica_regions);
-        self
-    }
-    /// Adds one element to `AddReplicaRegions`; see [`add_replica_regions`](Self::add_replica_regions).
-    #[inline]
-    pub fn push_add_replica_regions(
-        mut self,
-        item: impl Into<t::ReplicaRegionType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_replica_regions, item);
-        self
-    }
-    /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
-    #[inline]
-    pub fn force_overwrite_replica_secret(mut self, value: bool) -> Self {
-        self.0.input_mut().force_overwrite_replica_secret = Some(value);
-        self
-    }
-    /// The exact string that identifies the partner that holds the external secret. For more information, see [Using Secrets Manager managed external secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The ARN of a primary secret in another Amazon Web Services account. Include this field to create a cross-account replica secret that receives replicated data from that primary secret. The primary secret must be in the same Amazon Web Services Region and partition as the replica, and you must specify a customer managed KMS key in `KmsKeyId`. You can't include `SecretString`, `SecretBinary`, `Description`, `AddReplicaRegions`, or `Type`.
-    #[inline]
-    pub fn cross_account_primary_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cross_account_primary_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateSecretResponse, e::CreateSecretError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateSecretResponse, e::CreateSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecretRequest,
-        t::CreateSecretResponse,
-        e::CreateSecretError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateSecretRequest name(String));
+    rt::setter!(into_opt CreateSecretRequest client_request_token(String));
+    rt::setter!(into_opt CreateSecretRequest description(String));
+    rt::setter!(into_opt CreateSecretRequest kms_key_id(String));
+    rt::setter!(into_opt CreateSecretRequest secret_binary(rt::Blob));
+    rt::setter!(into_opt CreateSecretRequest secret_string(String));
+    rt::setter!(items CreateSecretRequest tags(t::Tag) push_tags);
+    rt::setter!(
+        items CreateSecretRequest add_replica_regions(t::ReplicaRegionType)
+        push_add_replica_regions
+    );
+    rt::setter!(val_opt CreateSecretRequest force_overwrite_replica_secret(bool));
+    rt::setter!(into_opt CreateSecretRequest type_(String));
+    rt::setter!(into_opt CreateSecretRequest cross_account_primary_arn(String));
 }

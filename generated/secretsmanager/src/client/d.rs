@@ -7,35 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the resource-based permission policy attached to the secret. To attach a policy to a secret, use PutResourcePolicy.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the resource-based permission policy attached to the secret. To attach a policy to a secret, use PutResourcePolicy. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Deletes a secret and all of its versions. You can specify a recovery window during which you can restore the secret. The minimum recovery window is 7 days. The default recovery window is 30 days. Secrets Manager attaches a `DeletionDate` stamp to the secret that specifies the end of the recovery window. At the end of the recovery window, Secrets Manager deletes the secret permanently.
-    ///
-    /// Returns the [`DeleteSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a secret and all of its versions. You can specify a recovery window during which you can restore the secret. The minimum recovery window is 7 days. The default recovery window is 30 days. Secrets Manager attaches a `DeletionDate` stamp to the secret that specifies the end of the recovery window. At the end of the recovery window, Secrets Manager deletes the secret permanently. Returns [`DeleteSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_secret(&self) -> DeleteSecret {
-        DeleteSecret(rt::Call::new(&self.handle, &op::DELETE_SECRET))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the details of a secret. It does not include the encrypted secret value. Secrets Manager only returns fields that have a value in the response.
-    ///
-    /// Returns the [`DescribeSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the details of a secret. It does not include the encrypted secret value. Secrets Manager only returns fields that have a value in the response. Returns [`DescribeSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_secret(&self) -> DescribeSecret {
-        DescribeSecret(rt::Call::new(&self.handle, &op::DESCRIBE_SECRET))
+        rt::builder(&self.handle)
     }
-    /// Removes the link between a primary secret in your account and a cross-account replica secret, and stops replication to the replica secret. Call this operation on the primary secret. This action removes the replica association created by AssociateCrossAccountReplica.
-    ///
-    /// Returns the [`DisassociateCrossAccountReplica`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the link between a primary secret in your account and a cross-account replica secret, and stops replication to the replica secret. Call this operation on the primary secret. This action removes the replica association created by AssociateCrossAccountReplica. Returns [`DisassociateCrossAccountReplica`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_cross_account_replica(&self) -> DisassociateCrossAccountReplica {
-        DisassociateCrossAccountReplica(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_CROSS_ACCOUNT_REPLICA),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteResourcePolicy` operation.
@@ -58,65 +48,8 @@ rt::operation_type!(
     op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
-    /// The ARN or name of the secret to delete the attached resource-based policy for.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The name of the resource policy to delete. If you don't specify this field, Secrets Manager uses `default`. You can only delete the `default` policy; if you specify any other name, the operation returns an `InvalidParameterException`.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteResourcePolicyResponse,
-            e::DeleteResourcePolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteResourcePolicyResponse, e::DeleteResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteResourcePolicyRequest,
-        t::DeleteResourcePolicyResponse,
-        e::DeleteResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteResourcePolicyRequest secret_id(String));
+    rt::setter!(into_opt DeleteResourcePolicyRequest policy_name(String));
 }
 /// The `DeleteSecret` operation.
 ///
@@ -151,68 +84,9 @@ rt::operation_type!(
     op::DELETE_SECRET
 );
 impl DeleteSecret {
-    /// The ARN or name of the secret to delete.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The number of days from 7 to 30 that Secrets Manager waits before permanently deleting the secret. You can't use both this parameter and `ForceDeleteWithoutRecovery` in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window.
-    #[inline]
-    pub fn recovery_window_in_days(mut self, value: i64) -> Self {
-        self.0.input_mut().recovery_window_in_days = Some(value);
-        self
-    }
-    /// Specifies whether to delete the secret without any recovery window. You can't use both this parameter and `RecoveryWindowInDays` in the same call. If you don't use either, then by default Secrets Manager uses a 30 day recovery window.
-    #[inline]
-    pub fn force_delete_without_recovery(mut self, value: bool) -> Self {
-        self.0.input_mut().force_delete_without_recovery = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteSecretResponse, e::DeleteSecretError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteSecretResponse, e::DeleteSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecretRequest,
-        t::DeleteSecretResponse,
-        e::DeleteSecretError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteSecretRequest secret_id(String));
+    rt::setter!(val_opt DeleteSecretRequest recovery_window_in_days(i64));
+    rt::setter!(val_opt DeleteSecretRequest force_delete_without_recovery(bool));
 }
 /// The `DescribeSecret` operation.
 ///
@@ -235,56 +109,7 @@ rt::operation_type!(
     e::DescribeSecretError, op::DESCRIBE_SECRET
 );
 impl DescribeSecret {
-    /// The ARN or name of the secret.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeSecretResponse, e::DescribeSecretError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeSecretResponse, e::DescribeSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecretRequest,
-        t::DescribeSecretResponse,
-        e::DescribeSecretError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeSecretRequest secret_id(String));
 }
 /// The `DisassociateCrossAccountReplica` operation.
 ///
@@ -310,66 +135,8 @@ rt::operation_type!(
     op::DISASSOCIATE_CROSS_ACCOUNT_REPLICA
 );
 impl DisassociateCrossAccountReplica {
-    /// The ARN or name of the primary secret in your account.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The ARN of the cross-account replica secret to unlink from the primary secret.
-    #[inline]
-    pub fn cross_account_replica_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cross_account_replica_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DisassociateCrossAccountReplicaResponse,
-            e::DisassociateCrossAccountReplicaError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DisassociateCrossAccountReplicaResponse,
-        e::DisassociateCrossAccountReplicaError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateCrossAccountReplicaRequest,
-        t::DisassociateCrossAccountReplicaResponse,
-        e::DisassociateCrossAccountReplicaError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DisassociateCrossAccountReplicaRequest secret_id(String));
+    rt::setter!(
+        into_req DisassociateCrossAccountReplicaRequest cross_account_replica_arn(String)
+    );
 }

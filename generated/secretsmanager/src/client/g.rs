@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Generates a random password. We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support. By default, Secrets Manager uses uppercase and lowercase letters, numbers, and the following characters in passwords: `` !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ``
-    ///
-    /// Returns the [`GetRandomPassword`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Generates a random password. We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support. By default, Secrets Manager uses uppercase and lowercase letters, numbers, and the following characters in passwords: `` !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ `` Returns [`GetRandomPassword`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_random_password(&self) -> GetRandomPassword {
-        GetRandomPassword(rt::Call::new(&self.handle, &op::GET_RANDOM_PASSWORD))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the JSON text of the resource-based policy document attached to the secret. For more information about permissions policies attached to a secret, see [Permissions policies attached to a secret](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html).
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the JSON text of the resource-based policy document attached to the secret. For more information about permissions policies attached to a secret, see [Permissions policies attached to a secret](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html). Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` from the specified version of a secret, whichever contains content.
-    ///
-    /// Returns the [`GetSecretValue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` from the specified version of a secret, whichever contains content. Returns [`GetSecretValue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_secret_value(&self) -> GetSecretValue {
-        GetSecretValue(rt::Call::new(&self.handle, &op::GET_SECRET_VALUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetRandomPassword` operation.
@@ -48,98 +42,14 @@ rt::operation_type!(
     e::GetRandomPasswordError, op::GET_RANDOM_PASSWORD
 );
 impl GetRandomPassword {
-    /// The length of the password. If you don't include this parameter, the default length is 32 characters.
-    #[inline]
-    pub fn password_length(mut self, value: i64) -> Self {
-        self.0.input_mut().password_length = Some(value);
-        self
-    }
-    /// A string of the characters that you don't want in the password.
-    #[inline]
-    pub fn exclude_characters(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclude_characters = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude numbers from the password. If you don't include this switch, the password can contain numbers.
-    #[inline]
-    pub fn exclude_numbers(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_numbers = Some(value);
-        self
-    }
-    /// Specifies whether to exclude the following punctuation characters from the password: `` ! " # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~ ``. If you don't include this switch, the password can contain punctuation.
-    #[inline]
-    pub fn exclude_punctuation(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_punctuation = Some(value);
-        self
-    }
-    /// Specifies whether to exclude uppercase letters from the password. If you don't include this switch, the password can contain uppercase letters.
-    #[inline]
-    pub fn exclude_uppercase(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_uppercase = Some(value);
-        self
-    }
-    /// Specifies whether to exclude lowercase letters from the password. If you don't include this switch, the password can contain lowercase letters.
-    #[inline]
-    pub fn exclude_lowercase(mut self, value: bool) -> Self {
-        self.0.input_mut().exclude_lowercase = Some(value);
-        self
-    }
-    /// Specifies whether to include the space character. If you include this switch, the password can contain space characters.
-    #[inline]
-    pub fn include_space(mut self, value: bool) -> Self {
-        self.0.input_mut().include_space = Some(value);
-        self
-    }
-    /// Specifies whether to include at least one upper and lowercase letter, one number, and one punctuation. If you don't include this switch, the password contains at least one of every character type.
-    #[inline]
-    pub fn require_each_included_type(mut self, value: bool) -> Self {
-        self.0.input_mut().require_each_included_type = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetRandomPasswordResponse, e::GetRandomPasswordError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetRandomPasswordResponse, e::GetRandomPasswordError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRandomPasswordRequest,
-        t::GetRandomPasswordResponse,
-        e::GetRandomPasswordError,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt GetRandomPasswordRequest password_length(i64));
+    rt::setter!(into_opt GetRandomPasswordRequest exclude_characters(String));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_numbers(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_punctuation(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_uppercase(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest exclude_lowercase(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest include_space(bool));
+    rt::setter!(val_opt GetRandomPasswordRequest require_each_included_type(bool));
 }
 /// The `GetResourcePolicy` operation.
 ///
@@ -160,62 +70,8 @@ rt::operation_type!(
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
-    /// The ARN or name of the secret to retrieve the attached resource-based policy for.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The name of the resource policy to retrieve. If you don't specify this field, Secrets Manager uses `default`. If you specify a name other than `default` and no policy with that name exists, the operation returns a `ResourceNotFoundException`.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetResourcePolicyResponse, e::GetResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetResourcePolicyRequest,
-        t::GetResourcePolicyResponse,
-        e::GetResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetResourcePolicyRequest secret_id(String));
+    rt::setter!(into_opt GetResourcePolicyRequest policy_name(String));
 }
 /// The `GetSecretValue` operation.
 ///
@@ -242,66 +98,7 @@ rt::operation_type!(
     e::GetSecretValueError, op::GET_SECRET_VALUE
 );
 impl GetSecretValue {
-    /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The unique identifier of the version of the secret to retrieve. If you include both this parameter and `VersionStage`, the two parameters must refer to the same secret version. If you don't specify either a `VersionStage` or `VersionId`, then Secrets Manager returns the `AWSCURRENT` version.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_id = Some(value.into());
-        self
-    }
-    /// The staging label of the version of the secret to retrieve.
-    #[inline]
-    pub fn version_stage(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_stage = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetSecretValueResponse, e::GetSecretValueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetSecretValueResponse, e::GetSecretValueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSecretValueRequest,
-        t::GetSecretValueResponse,
-        e::GetSecretValueError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetSecretValueRequest secret_id(String));
+    rt::setter!(into_opt GetSecretValueRequest version_id(String));
+    rt::setter!(into_opt GetSecretValueRequest version_stage(String));
 }

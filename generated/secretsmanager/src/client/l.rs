@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists the resource-based policies attached to a secret. The response contains only the names of the policies, not their contents. Secrets Manager lists `default` first, followed by any other policies in alphabetical order. To get the contents of a policy, use GetResourcePolicy. You can modify only the `default` policy.
-    ///
-    /// Returns the [`ListResourcePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the resource-based policies attached to a secret. The response contains only the names of the policies, not their contents. Secrets Manager lists `default` first, followed by any other policies in alphabetical order. To get the contents of a policy, use GetResourcePolicy. You can modify only the `default` policy. Returns [`ListResourcePolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_policies(&self) -> ListResourcePolicies {
-        ListResourcePolicies(rt::Call::new(&self.handle, &op::LIST_RESOURCE_POLICIES))
+        rt::builder(&self.handle)
     }
-    /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
-    ///
-    /// Returns the [`ListSecretVersionIds`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version). Returns [`ListSecretVersionIds`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_secret_version_ids(&self) -> ListSecretVersionIds {
-        ListSecretVersionIds(rt::Call::new(&self.handle, &op::LIST_SECRET_VERSION_IDS))
+        rt::builder(&self.handle)
     }
-    /// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console.
-    ///
-    /// Returns the [`ListSecrets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console. Returns [`ListSecrets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_secrets(&self) -> ListSecrets {
-        ListSecrets(rt::Call::new(&self.handle, &op::LIST_SECRETS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListResourcePolicies` operation.
@@ -49,71 +43,9 @@ rt::operation_type!(
     op::LIST_RESOURCE_POLICIES
 );
 impl ListResourcePolicies {
-    /// The ARN or name of the secret.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The number of results to include in the response. If you don't specify this value, the service returns up to 100 results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `ListResourcePolicies` again with this value.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListResourcePoliciesResponse,
-            e::ListResourcePoliciesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListResourcePoliciesResponse, e::ListResourcePoliciesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListResourcePoliciesRequest,
-        t::ListResourcePoliciesResponse,
-        e::ListResourcePoliciesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListResourcePoliciesRequest secret_id(String));
+    rt::setter!(val_opt ListResourcePoliciesRequest max_results(i32));
+    rt::setter!(into_opt ListResourcePoliciesRequest next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -152,77 +84,10 @@ rt::operation_type!(
     op::LIST_SECRET_VERSION_IDS
 );
 impl ListSecretVersionIds {
-    /// The ARN or name of the secret whose versions you want to list.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The number of results to include in the response.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `ListSecretVersionIds` again with this value.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specifies whether to include versions of secrets that don't have any staging labels attached to them. Versions without staging labels are considered deprecated and are subject to deletion by Secrets Manager. By default, versions without staging labels aren't included.
-    #[inline]
-    pub fn include_deprecated(mut self, value: bool) -> Self {
-        self.0.input_mut().include_deprecated = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListSecretVersionIdsResponse,
-            e::ListSecretVersionIdsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListSecretVersionIdsResponse, e::ListSecretVersionIdsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSecretVersionIdsRequest,
-        t::ListSecretVersionIdsResponse,
-        e::ListSecretVersionIdsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListSecretVersionIdsRequest secret_id(String));
+    rt::setter!(val_opt ListSecretVersionIdsRequest max_results(i32));
+    rt::setter!(into_opt ListSecretVersionIdsRequest next_token(String));
+    rt::setter!(val_opt ListSecretVersionIdsRequest include_deprecated(bool));
 }
 /// The `ListSecrets` operation.
 ///
@@ -251,88 +116,12 @@ rt::operation_type!(
     op::LIST_SECRETS
 );
 impl ListSecrets {
-    /// Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included.
-    #[inline]
-    pub fn include_planned_deletion(mut self, value: bool) -> Self {
-        self.0.input_mut().include_planned_deletion = Some(value);
-        self
-    }
-    /// The number of results to include in the response.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates where the output should continue from, if a previous call did not show all results. To get the next results, call `ListSecrets` again with this value.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters to apply to the list of secrets.
-    #[inline]
-    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
-        value.add_to(&mut self.0.input_mut().filters);
-        self
-    }
-    /// Adds one element to `Filters`; see [`filters`](Self::filters).
-    #[inline]
-    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
-        rt::push(&mut self.0.input_mut().filters, item);
-        self
-    }
-    /// Secrets are listed by `CreatedDate`.
-    #[inline]
-    pub fn sort_order(mut self, value: impl Into<t::SortOrderType>) -> Self {
-        self.0.input_mut().sort_order = Some(value.into());
-        self
-    }
-    /// If not specified, secrets are listed by `CreatedDate`.
-    #[inline]
-    pub fn sort_by(mut self, value: impl Into<t::SortByType>) -> Self {
-        self.0.input_mut().sort_by = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListSecretsResponse, e::ListSecretsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListSecretsResponse, e::ListSecretsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListSecretsRequest, t::ListSecretsResponse, e::ListSecretsError> {
-        self.0
-    }
+    rt::setter!(val_opt ListSecretsRequest include_planned_deletion(bool));
+    rt::setter!(val_opt ListSecretsRequest max_results(i32));
+    rt::setter!(into_opt ListSecretsRequest next_token(String));
+    rt::setter!(items ListSecretsRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt ListSecretsRequest sort_order(t::SortOrderType));
+    rt::setter!(into_opt ListSecretsRequest sort_by(t::SortByType));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

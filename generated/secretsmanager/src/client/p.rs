@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Attaches a resource-based permission policy to a secret. A resource-based policy is optional. For more information, see [Authentication and access control for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html)
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Attaches a resource-based permission policy to a secret. A resource-based policy is optional. For more information, see [Authentication and access control for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html) Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
-    /// Creates a new version of your secret by creating a new encrypted value and attaching it to the secret. version can contain a new `SecretString` value or a new `SecretBinary` value.
-    ///
-    /// Returns the [`PutSecretValue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new version of your secret by creating a new encrypted value and attaching it to the secret. version can contain a new `SecretString` value or a new `SecretBinary` value. Returns [`PutSecretValue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_secret_value(&self) -> PutSecretValue {
-        PutSecretValue(rt::Call::new(&self.handle, &op::PUT_SECRET_VALUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutResourcePolicy` operation.
@@ -43,74 +39,10 @@ rt::operation_type!(
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
-    /// The ARN or name of the secret to attach the resource-based policy.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// A JSON-formatted string for an Amazon Web Services resource-based policy. For example policies, see [Permissions policy examples](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = value.into();
-        self
-    }
-    /// The name of the resource policy to attach. If you don't specify this field, Secrets Manager uses `default`. You can only attach the `default` policy; if you specify any other name, the operation returns an `InvalidParameterException`.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// Specifies whether to block resource-based policies that allow broad access to the secret, for example those that use a wildcard for the principal. By default, public policies aren't blocked.
-    #[inline]
-    pub fn block_public_policy(mut self, value: bool) -> Self {
-        self.0.input_mut().block_public_policy = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutResourcePolicyRequest,
-        t::PutResourcePolicyResponse,
-        e::PutResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutResourcePolicyRequest secret_id(String));
+    rt::setter!(into_req PutResourcePolicyRequest resource_policy(String));
+    rt::setter!(into_opt PutResourcePolicyRequest policy_name(String));
+    rt::setter!(val_opt PutResourcePolicyRequest block_public_policy(bool));
 }
 /// The `PutSecretValue` operation.
 ///
@@ -139,90 +71,10 @@ rt::operation_type!(
     e::PutSecretValueError, op::PUT_SECRET_VALUE
 );
 impl PutSecretValue {
-    /// The ARN or name of the secret to add a new version to.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// A unique identifier for the new version of the secret.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// The binary data to encrypt and store in the new version of the secret. To use this parameter in the command-line tools, we recommend that you store your binary data in a file and then pass the contents of the file as a parameter.
-    #[inline]
-    pub fn secret_binary(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().secret_binary = Some(value.into());
-        self
-    }
-    /// The text to encrypt and store in the new version of the secret.
-    #[inline]
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_string = Some(value.into());
-        self
-    }
-    /// A list of staging labels to attach to this version of the secret. Secrets Manager uses staging labels to track versions of a secret through the rotation process.
-    #[inline]
-    pub fn version_stages(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().version_stages);
-        self
-    }
-    /// Adds one element to `VersionStages`; see [`version_stages`](Self::version_stages).
-    #[inline]
-    pub fn push_version_stages(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().version_stages, item);
-        self
-    }
-    /// A unique identifier that indicates the source of the request. Required for secret rotations using an IAM assumed role or cross-account rotation, in which you rotate a secret in one account by using a Lambda rotation function in another account. In both cases, the rotation function assumes an IAM role to call Secrets Manager, and then Secrets Manager validates the identity using the token. For more information, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) and [Rotation by Lambda functions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda).
-    #[inline]
-    pub fn rotation_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rotation_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PutSecretValueResponse, e::PutSecretValueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PutSecretValueResponse, e::PutSecretValueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutSecretValueRequest,
-        t::PutSecretValueResponse,
-        e::PutSecretValueError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutSecretValueRequest secret_id(String));
+    rt::setter!(into_opt PutSecretValueRequest client_request_token(String));
+    rt::setter!(into_opt PutSecretValueRequest secret_binary(rt::Blob));
+    rt::setter!(into_opt PutSecretValueRequest secret_string(String));
+    rt::setter!(items PutSecretValueRequest version_stages(String) push_version_stages);
+    rt::setter!(into_opt PutSecretValueRequest rotation_token(String));
 }

@@ -7,37 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// For a secret that is replicated to other Regions, deletes the secret replicas from the Regions you specify.
-    ///
-    /// Returns the [`RemoveRegionsFromReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// For a secret that is replicated to other Regions, deletes the secret replicas from the Regions you specify. Returns [`RemoveRegionsFromReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_regions_from_replication(&self) -> RemoveRegionsFromReplication {
-        RemoveRegionsFromReplication(
-            rt::Call::new(&self.handle, &op::REMOVE_REGIONS_FROM_REPLICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Replicates the secret to a new Regions. See [Multi-Region secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html).
-    ///
-    /// Returns the [`ReplicateSecretToRegions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Replicates the secret to a new Regions. See [Multi-Region secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html). Returns [`ReplicateSecretToRegions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replicate_secret_to_regions(&self) -> ReplicateSecretToRegions {
-        ReplicateSecretToRegions(
-            rt::Call::new(&self.handle, &op::REPLICATE_SECRET_TO_REGIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Cancels the scheduled deletion of a secret by removing the `DeletedDate` time stamp. You can access a secret again after it has been restored.
-    ///
-    /// Returns the [`RestoreSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels the scheduled deletion of a secret by removing the `DeletedDate` time stamp. You can access a secret again after it has been restored. Returns [`RestoreSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_secret(&self) -> RestoreSecret {
-        RestoreSecret(rt::Call::new(&self.handle, &op::RESTORE_SECRET))
+        rt::builder(&self.handle)
     }
-    /// Configures and starts the asynchronous process of rotating the secret. For information about rotation, see [Rotate secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) in the *Secrets Manager User Guide*. If you include the configuration parameters, the operation sets the values for the secret and then immediately starts a rotation. If you don't include the configuration parameters, the operation starts a rotation with the values already stored in the secret.
-    ///
-    /// Returns the [`RotateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Configures and starts the asynchronous process of rotating the secret. For information about rotation, see [Rotate secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) in the *Secrets Manager User Guide*. If you include the configuration parameters, the operation sets the values for the secret and then immediately starts a rotation. If you don't include the configuration parameters, the operation starts a rotation with the values already stored in the secret. Returns [`RotateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn rotate_secret(&self) -> RotateSecret {
-        RotateSecret(rt::Call::new(&self.handle, &op::ROTATE_SECRET))
+        rt::builder(&self.handle)
     }
 }
 /// The `RemoveRegionsFromReplication` operation.
@@ -60,74 +48,11 @@ rt::operation_type!(
     op::REMOVE_REGIONS_FROM_REPLICATION
 );
 impl RemoveRegionsFromReplication {
-    /// The ARN or name of the secret.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The Regions of the replicas to remove.
-    #[inline]
-    pub fn remove_replica_regions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().remove_replica_regions);
-        self
-    }
-    /// Adds one element to `RemoveReplicaRegions`; see [`remove_replica_regions`](Self::remove_replica_regions).
-    #[inline]
-    pub fn push_remove_replica_regions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().remove_replica_regions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::RemoveRegionsFromReplicationResponse,
-            e::RemoveRegionsFromReplicationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::RemoveRegionsFromReplicationResponse,
-        e::RemoveRegionsFromReplicationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RemoveRegionsFromReplicationRequest,
-        t::RemoveRegionsFromReplicationResponse,
-        e::RemoveRegionsFromReplicationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RemoveRegionsFromReplicationRequest secret_id(String));
+    rt::setter!(
+        items RemoveRegionsFromReplicationRequest remove_replica_regions(String)
+        push_remove_replica_regions
+    );
 }
 /// The `ReplicateSecretToRegions` operation.
 ///
@@ -149,86 +74,14 @@ rt::operation_type!(
     op::REPLICATE_SECRET_TO_REGIONS
 );
 impl ReplicateSecretToRegions {
-    /// The ARN or name of the secret to replicate.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// A list of Regions in which to replicate the secret.
-    #[inline]
-    pub fn add_replica_regions(
-        mut self,
-        value: impl rt::Items<t::ReplicaRegionType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().add_replica_regions);
-        self
-    }
-    /// Adds one element to `AddReplicaRegions`; see [`add_replica_regions`](Self::add_replica_regions).
-    #[inline]
-    pub fn push_add_replica_regions(
-        mut self,
-        item: impl Into<t::ReplicaRegionType>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().add_replica_regions, item);
-        self
-    }
-    /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
-    #[inline]
-    pub fn force_overwrite_replica_secret(mut self, value: bool) -> Self {
-        self.0.input_mut().force_overwrite_replica_secret = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ReplicateSecretToRegionsResponse,
-            e::ReplicateSecretToRegionsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ReplicateSecretToRegionsResponse,
-        e::ReplicateSecretToRegionsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplicateSecretToRegionsRequest,
-        t::ReplicateSecretToRegionsResponse,
-        e::ReplicateSecretToRegionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ReplicateSecretToRegionsRequest secret_id(String));
+    rt::setter!(
+        items ReplicateSecretToRegionsRequest add_replica_regions(t::ReplicaRegionType)
+        push_add_replica_regions
+    );
+    rt::setter!(
+        val_opt ReplicateSecretToRegionsRequest force_overwrite_replica_secret(bool)
+    );
 }
 /// The `RestoreSecret` operation.
 ///
@@ -249,56 +102,7 @@ rt::operation_type!(
     e::RestoreSecretError, op::RESTORE_SECRET
 );
 impl RestoreSecret {
-    /// The ARN or name of the secret to restore.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RestoreSecretResponse, e::RestoreSecretError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RestoreSecretResponse, e::RestoreSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreSecretRequest,
-        t::RestoreSecretResponse,
-        e::RestoreSecretError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RestoreSecretRequest secret_id(String));
 }
 /// The `RotateSecret` operation.
 ///
@@ -321,105 +125,15 @@ rt::operation_type!(
     op::ROTATE_SECRET
 );
 impl RotateSecret {
-    /// The ARN or name of the secret to rotate.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// A unique identifier for the new version of the secret. You only need to specify this value if you implement your own retry logic and you want to ensure that Secrets Manager doesn't attempt to create a secret version twice.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// For secrets that use a Lambda rotation function to rotate, the ARN of the Lambda rotation function.
-    #[inline]
-    pub fn rotation_lambda_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().rotation_lambda_arn = Some(value.into());
-        self
-    }
-    /// A structure that defines the rotation configuration for this secret.
-    #[inline]
-    pub fn rotation_rules(mut self, value: t::RotationRulesType) -> Self {
-        self.0.input_mut().rotation_rules = Some(value);
-        self
-    }
-    /// The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information about the required information, see [Using Secrets Manager managed external secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/managed-external-secrets.html)
-    #[inline]
-    pub fn external_secret_rotation_metadata(
-        mut self,
-        value: impl rt::Items<t::ExternalSecretRotationMetadataItem>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().external_secret_rotation_metadata);
-        self
-    }
-    /// Adds one element to `ExternalSecretRotationMetadata`; see [`external_secret_rotation_metadata`](Self::external_secret_rotation_metadata).
-    #[inline]
-    pub fn push_external_secret_rotation_metadata(
-        mut self,
-        item: impl Into<t::ExternalSecretRotationMetadataItem>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().external_secret_rotation_metadata, item);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see [Security and permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html).
-    #[inline]
-    pub fn external_secret_rotation_role_arn(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().external_secret_rotation_role_arn = Some(value.into());
-        self
-    }
-    /// Specifies whether to rotate the secret immediately or wait until the next scheduled rotation window. The rotation schedule is defined in RotateSecretRequest$RotationRules.
-    #[inline]
-    pub fn rotate_immediately(mut self, value: bool) -> Self {
-        self.0.input_mut().rotate_immediately = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RotateSecretResponse, e::RotateSecretError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RotateSecretResponse, e::RotateSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RotateSecretRequest,
-        t::RotateSecretResponse,
-        e::RotateSecretError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RotateSecretRequest secret_id(String));
+    rt::setter!(into_opt RotateSecretRequest client_request_token(String));
+    rt::setter!(into_opt RotateSecretRequest rotation_lambda_arn(String));
+    rt::setter!(val_opt RotateSecretRequest rotation_rules(t::RotationRulesType));
+    rt::setter!(
+        items RotateSecretRequest
+        external_secret_rotation_metadata(t::ExternalSecretRotationMetadataItem)
+        push_external_secret_rotation_metadata
+    );
+    rt::setter!(into_opt RotateSecretRequest external_secret_rotation_role_arn(String));
+    rt::setter!(val_opt RotateSecretRequest rotate_immediately(bool));
 }

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes the link between a replica secret and its primary secret, and stops replication to the replica. You call this operation from the replica account or Region. Depending on the type of replica, the behavior is:
-    ///
-    /// Returns the [`StopReplicationToReplica`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the link between a replica secret and its primary secret, and stops replication to the replica. You call this operation from the replica account or Region. Depending on the type of replica, the behavior is: Returns [`StopReplicationToReplica`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_replication_to_replica(&self) -> StopReplicationToReplica {
-        StopReplicationToReplica(
-            rt::Call::new(&self.handle, &op::STOP_REPLICATION_TO_REPLICA),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `StopReplicationToReplica` operation.
@@ -42,60 +38,5 @@ rt::operation_type!(
     op::STOP_REPLICATION_TO_REPLICA
 );
 impl StopReplicationToReplica {
-    /// The ARN or name of the replica secret.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::StopReplicationToReplicaResponse,
-            e::StopReplicationToReplicaError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::StopReplicationToReplicaResponse,
-        e::StopReplicationToReplicaError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StopReplicationToReplicaRequest,
-        t::StopReplicationToReplicaResponse,
-        e::StopReplicationToReplicaError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req StopReplicationToReplicaRequest secret_id(String));
 }

@@ -7,28 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes specific tags from a secret.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes specific tags from a secret. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Modifies the details of a secret, including metadata and the secret value. To change the secret value, you can also use PutSecretValue.
-    ///
-    /// Returns the [`UpdateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the details of a secret, including metadata and the secret value. To change the secret value, you can also use PutSecretValue. Returns [`UpdateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_secret(&self) -> UpdateSecret {
-        UpdateSecret(rt::Call::new(&self.handle, &op::UPDATE_SECRET))
+        rt::builder(&self.handle)
     }
-    /// Modifies the staging labels attached to a version of a secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process. Each staging label can be attached to only one version at a time. To add a staging label to a version when it is already attached to another version, Secrets Manager first removes it from the other version first and then attaches it to this one. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
-    ///
-    /// Returns the [`UpdateSecretVersionStage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Modifies the staging labels attached to a version of a secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process. Each staging label can be attached to only one version at a time. To add a staging label to a version when it is already attached to another version, Secrets Manager first removes it from the other version first and then attaches it to this one. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version). Returns [`UpdateSecretVersionStage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_secret_version_stage(&self) -> UpdateSecretVersionStage {
-        UpdateSecretVersionStage(
-            rt::Call::new(&self.handle, &op::UPDATE_SECRET_VERSION_STAGE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.
@@ -50,60 +42,8 @@ rt::operation_type!(
     op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The ARN or name of the secret.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// A list of tag key names to remove from the secret. You don't specify the value. Both the key and its associated value are removed.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError> {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceRequest secret_id(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }
 /// The `UpdateSecret` operation.
 ///
@@ -136,92 +76,13 @@ rt::operation_type!(
     op::UPDATE_SECRET
 );
 impl UpdateSecret {
-    /// The ARN or name of the secret.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// If you include `SecretString` or `SecretBinary`, then Secrets Manager creates a new version for the secret, and this parameter specifies the unique identifier for the new version.
-    #[inline]
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_request_token = Some(value.into());
-        self
-    }
-    /// The description of the secret.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt new secret versions as well as any existing versions with the staging labels `AWSCURRENT`, `AWSPENDING`, or `AWSPREVIOUS`. If you don't have `kms:Encrypt` permission to the new key, Secrets Manager does not re-encrypt existing secret versions with the new key. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The binary data to encrypt and store in the new version of the secret. We recommend that you store your binary data in a file and then pass the contents of the file as a parameter.
-    #[inline]
-    pub fn secret_binary(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().secret_binary = Some(value.into());
-        self
-    }
-    /// The text data to encrypt and store in the new version of the secret. We recommend you use a JSON structure of key/value pairs for your secret value.
-    #[inline]
-    pub fn secret_string(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_string = Some(value.into());
-        self
-    }
-    /// The exact string that identifies the third-party partner that holds the external secret. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
-    #[inline]
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UpdateSecretResponse, e::UpdateSecretError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UpdateSecretResponse, e::UpdateSecretError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSecretRequest,
-        t::UpdateSecretResponse,
-        e::UpdateSecretError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateSecretRequest secret_id(String));
+    rt::setter!(into_opt UpdateSecretRequest client_request_token(String));
+    rt::setter!(into_opt UpdateSecretRequest description(String));
+    rt::setter!(into_opt UpdateSecretRequest kms_key_id(String));
+    rt::setter!(into_opt UpdateSecretRequest secret_binary(rt::Blob));
+    rt::setter!(into_opt UpdateSecretRequest secret_string(String));
+    rt::setter!(into_opt UpdateSecretRequest type_(String));
 }
 /// The `UpdateSecretVersionStage` operation.
 ///
@@ -251,78 +112,8 @@ rt::operation_type!(
     op::UPDATE_SECRET_VERSION_STAGE
 );
 impl UpdateSecretVersionStage {
-    /// The ARN or the name of the secret with the version and staging labelsto modify.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = value.into();
-        self
-    }
-    /// The staging label to add to this version.
-    #[inline]
-    pub fn version_stage(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_stage = value.into();
-        self
-    }
-    /// The ID of the version that the staging label is to be removed from. If the staging label you are trying to attach to one version is already attached to a different version, then you must include this parameter and specify the version that the label is to be removed from. If the label is attached and you either do not specify this parameter, or the version ID does not match, then the operation fails.
-    #[inline]
-    pub fn remove_from_version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().remove_from_version_id = Some(value.into());
-        self
-    }
-    /// The ID of the version to add the staging label to. To remove a label from a version, then do not specify this parameter.
-    #[inline]
-    pub fn move_to_version_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().move_to_version_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::UpdateSecretVersionStageResponse,
-            e::UpdateSecretVersionStageError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::UpdateSecretVersionStageResponse,
-        e::UpdateSecretVersionStageError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UpdateSecretVersionStageRequest,
-        t::UpdateSecretVersionStageResponse,
-        e::UpdateSecretVersionStageError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UpdateSecretVersionStageRequest secret_id(String));
+    rt::setter!(into_req UpdateSecretVersionStageRequest version_stage(String));
+    rt::setter!(into_opt UpdateSecretVersionStageRequest remove_from_version_id(String));
+    rt::setter!(into_opt UpdateSecretVersionStageRequest move_to_version_id(String));
 }

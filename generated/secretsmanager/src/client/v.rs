@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Validates that a resource policy does not grant a wide range of principals access to your secret. A resource-based policy is optional for secrets.
-    ///
-    /// Returns the [`ValidateResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Validates that a resource policy does not grant a wide range of principals access to your secret. A resource-based policy is optional for secrets. Returns [`ValidateResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn validate_resource_policy(&self) -> ValidateResourcePolicy {
-        ValidateResourcePolicy(
-            rt::Call::new(&self.handle, &op::VALIDATE_RESOURCE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ValidateResourcePolicy` operation.
@@ -43,66 +39,6 @@ rt::operation_type!(
     op::VALIDATE_RESOURCE_POLICY
 );
 impl ValidateResourcePolicy {
-    /// The ARN or name of the secret with the resource-based policy you want to validate.
-    #[inline]
-    pub fn secret_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret_id = Some(value.into());
-        self
-    }
-    /// A JSON-formatted string that contains an Amazon Web Services resource-based policy. The policy in the string identifies who can access or manage this secret and its versions. For example policies, see [Permissions policy examples](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
-    #[inline]
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_policy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ValidateResourcePolicyResponse,
-            e::ValidateResourcePolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ValidateResourcePolicyResponse,
-        e::ValidateResourcePolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ValidateResourcePolicyRequest,
-        t::ValidateResourcePolicyResponse,
-        e::ValidateResourcePolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ValidateResourcePolicyRequest secret_id(String));
+    rt::setter!(into_req ValidateResourcePolicyRequest resource_policy(String));
 }

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Generates a random password. We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support. By default, Secrets Manager uses uppercase and lowercase letters, numbers, and the following characters in passwords: `` !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ``
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action.
-///
-/// **Required permissions:** `secretsmanager:GetRandomPassword`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`GetRandomPassword`](super::super::client::GetRandomPassword): HTTP binding, errors, auth.
 pub static GET_RANDOM_PASSWORD: rt::Operation = rt::Operation::new(
         "GetRandomPassword",
         "POST",
@@ -21,11 +17,7 @@ pub static GET_RANDOM_PASSWORD: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVICE_ERROR,
         ],
     );
-/// Retrieves the JSON text of the resource-based policy document attached to the secret. For more information about permissions policies attached to a secret, see [Permissions policies attached to a secret](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html).
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:GetResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`GetResourcePolicy`](super::super::client::GetResourcePolicy): HTTP binding, errors, auth.
 pub static GET_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "GetResourcePolicy",
         "POST",
@@ -41,17 +33,7 @@ pub static GET_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
             &t::INVALID_PARAMETER_EXCEPTION,
         ],
     );
-/// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` from the specified version of a secret, whichever contains content.
-///
-/// To retrieve the values for a group of secrets, call BatchGetSecretValue.
-///
-/// We recommend that you cache your secret values by using client-side caching. Caching secrets improves speed and reduces your costs. For more information, see [Cache secrets for your applications](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets.html).
-///
-/// To retrieve the previous version of a secret, use `VersionStage` and specify AWSPREVIOUS. To revert to the previous version of a secret, call [UpdateSecretVersionStage](https://docs.aws.amazon.com/cli/latest/reference/secretsmanager/update-secret-version-stage.html).
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:GetSecretValue`. If the secret is encrypted using a customer-managed key instead of the Amazon Web Services managed key `aws/secretsmanager`, then you also need `kms:Decrypt` permissions for that key. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`GetSecretValue`](super::super::client::GetSecretValue): HTTP binding, errors, auth.
 pub static GET_SECRET_VALUE: rt::Operation = rt::Operation::new(
         "GetSecretValue",
         "POST",

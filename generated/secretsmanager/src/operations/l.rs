@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Lists the resource-based policies attached to a secret. The response contains only the names of the policies, not their contents. Secrets Manager lists `default` first, followed by any other policies in alphabetical order. To get the contents of a policy, use GetResourcePolicy. You can modify only the `default` policy.
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:ListResourcePolicies`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`ListResourcePolicies`](super::super::client::ListResourcePolicies): HTTP binding, errors, auth.
 pub static LIST_RESOURCE_POLICIES: rt::Operation = rt::Operation::new(
         "ListResourcePolicies",
         "POST",
@@ -30,15 +26,7 @@ pub static LIST_RESOURCE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSp
     )
     .limit_key("MaxResults")
     .result_key(&["ResourcePolicies"]);
-/// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
-///
-/// To list the secrets in the account, use ListSecrets.
-///
-/// **Note:** `ListSecretVersionIds` only returns versions that contain a secret value. To see all version IDs that have staging labels attached, including ones without a secret value, call `DescribeSecret` and check `VersionIdsToStages`.
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:ListSecretVersionIds`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`ListSecretVersionIds`](super::super::client::ListSecretVersionIds): HTTP binding, errors, auth.
 pub static LIST_SECRET_VERSION_IDS: rt::Operation = rt::Operation::new(
         "ListSecretVersionIds",
         "POST",
@@ -54,19 +42,7 @@ pub static LIST_SECRET_VERSION_IDS: rt::Operation = rt::Operation::new(
             &t::INVALID_PARAMETER_EXCEPTION,
         ],
     );
-/// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console.
-///
-/// All Secrets Manager operations are eventually consistent. ListSecrets might not reflect changes from the last five minutes. You can get more recent information for a specific secret by calling DescribeSecret.
-///
-/// To list the versions of a secret, use ListSecretVersionIds.
-///
-/// To retrieve the values for the secrets, call BatchGetSecretValue or GetSecretValue.
-///
-/// For information about finding secrets in the console, see [Find secrets in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html).
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:ListSecrets`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`ListSecrets`](super::super::client::ListSecrets): HTTP binding, errors, auth.
 pub static LIST_SECRETS: rt::Operation = rt::Operation::new(
         "ListSecrets",
         "POST",

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// For a secret that is replicated to other Regions, deletes the secret replicas from the Regions you specify.
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:RemoveRegionsFromReplication`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`RemoveRegionsFromReplication`](super::super::client::RemoveRegionsFromReplication): HTTP binding, errors, auth.
 pub static REMOVE_REGIONS_FROM_REPLICATION: rt::Operation = rt::Operation::new(
         "RemoveRegionsFromReplication",
         "POST",
@@ -22,11 +18,7 @@ pub static REMOVE_REGIONS_FROM_REPLICATION: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVICE_ERROR,
         ],
     );
-/// Replicates the secret to a new Regions. See [Multi-Region secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html).
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:ReplicateSecretToRegions`. If the primary secret is encrypted with a KMS key other than `aws/secretsmanager`, you also need `kms:Decrypt` permission to the key. To encrypt the replicated secret with a KMS key other than `aws/secretsmanager`, you need `kms:GenerateDataKey` and `kms:Encrypt` to the key. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`ReplicateSecretToRegions`](super::super::client::ReplicateSecretToRegions): HTTP binding, errors, auth.
 pub static REPLICATE_SECRET_TO_REGIONS: rt::Operation = rt::Operation::new(
         "ReplicateSecretToRegions",
         "POST",
@@ -42,11 +34,7 @@ pub static REPLICATE_SECRET_TO_REGIONS: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVICE_ERROR,
         ],
     );
-/// Cancels the scheduled deletion of a secret by removing the `DeletedDate` time stamp. You can access a secret again after it has been restored.
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:RestoreSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`RestoreSecret`](super::super::client::RestoreSecret): HTTP binding, errors, auth.
 pub static RESTORE_SECRET: rt::Operation = rt::Operation::new(
         "RestoreSecret",
         "POST",
@@ -62,13 +50,7 @@ pub static RESTORE_SECRET: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVICE_ERROR,
         ],
     );
-/// Configures and starts the asynchronous process of rotating the secret. For information about rotation, see [Rotate secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) in the *Secrets Manager User Guide*. If you include the configuration parameters, the operation sets the values for the secret and then immediately starts a rotation. If you don't include the configuration parameters, the operation starts a rotation with the values already stored in the secret.
-///
-/// When rotation is successful, the `AWSPENDING` staging label might be attached to the same version as the `AWSCURRENT` version, or it might not be attached to any version. If the `AWSPENDING` staging label is present but not attached to the same version as `AWSCURRENT`, then any later invocation of `RotateSecret` assumes that a previous rotation request is still in progress and returns an error. When rotation is unsuccessful, the `AWSPENDING` staging label might be attached to an empty secret version. For more information, see [Troubleshoot rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot_rotation.html) in the *Secrets Manager User Guide*.
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:RotateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html). You also need `lambda:InvokeFunction` permissions on the rotation function. For more information, see [Permissions for rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
+/// The runtime's description of [`RotateSecret`](super::super::client::RotateSecret): HTTP binding, errors, auth.
 pub static ROTATE_SECRET: rt::Operation = rt::Operation::new(
         "RotateSecret",
         "POST",

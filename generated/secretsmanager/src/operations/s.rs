@@ -2,16 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes the link between a replica secret and its primary secret, and stops replication to the replica. You call this operation from the replica account or Region. Depending on the type of replica, the behavior is:
-///
-/// - **Cross-Region replica**: promotes the replica to a standalone primary secret in the replica Region.
-/// - **Cross-account replica**: promotes the replica in your account to a standalone secret and stops replication from its primary secret in the other account. Secrets Manager updates the primary secret's replication status to `Detached` for this replica.
-///
-/// To stop cross-account replication from the primary account instead, use DisassociateCrossAccountReplica.
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:StopReplicationToReplica`. For cross-account replica secrets, you must also have `secretsmanager:DeleteResourcePolicy` permissions. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`StopReplicationToReplica`](super::super::client::StopReplicationToReplica): HTTP binding, errors, auth.
 pub static STOP_REPLICATION_TO_REPLICA: rt::Operation = rt::Operation::new(
         "StopReplicationToReplica",
         "POST",

@@ -2,17 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Validates that a resource policy does not grant a wide range of principals access to your secret. A resource-based policy is optional for secrets.
-///
-/// The API performs three checks when validating the policy:
-///
-/// - Sends a call to [Zelkova](https://aws.amazon.com/blogs/security/protect-sensitive-data-in-the-cloud-with-automated-reasoning-zelkova/), an automated reasoning engine, to ensure your resource policy does not allow broad access to your secret, for example policies that use a wildcard for the principal.
-/// - Checks for correct syntax in a policy.
-/// - Verifies the policy does not lock out a caller.
-///
-/// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
-///
-/// **Required permissions:** `secretsmanager:ValidateResourcePolicy` and `secretsmanager:PutResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
+/// The runtime's description of [`ValidateResourcePolicy`](super::super::client::ValidateResourcePolicy): HTTP binding, errors, auth.
 pub static VALIDATE_RESOURCE_POLICY: rt::Operation = rt::Operation::new(
         "ValidateResourcePolicy",
         "POST",

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions.
-    ///
-    /// Returns the [`AddPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions. Returns [`AddPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_permission(&self) -> AddPermission {
-        AddPermission(rt::Call::new(&self.handle, &op::ADD_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `AddPermission` operation.
@@ -28,76 +26,8 @@ rt::operation_type!(
     op::ADD_PERMISSION
 );
 impl AddPermission {
-    /// The ARN of the topic whose access control policy you wish to modify.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// A unique identifier for the new policy statement.
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
-    /// The Amazon Web Services account IDs of the users (principals) who will be given access to the specified actions. The users must have Amazon Web Services account, but do not need to be signed up for this service.
-    #[inline]
-    pub fn aws_account_id(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().aws_account_id);
-        self
-    }
-    /// Adds one element to `AWSAccountId`; see [`aws_account_id`](Self::aws_account_id).
-    #[inline]
-    pub fn push_aws_account_id(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().aws_account_id, item);
-        self
-    }
-    /// The action you want to allow for the specified principal(s).
-    #[inline]
-    pub fn action_name(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().action_name);
-        self
-    }
-    /// Adds one element to `ActionName`; see [`action_name`](Self::action_name).
-    #[inline]
-    pub fn push_action_name(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().action_name, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AddPermissionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AddPermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AddPermissionInput, rt::Unit, e::AddPermissionError> {
-        self.0
-    }
+    rt::setter!(into_req AddPermissionInput topic_arn(String));
+    rt::setter!(into_req AddPermissionInput label(String));
+    rt::setter!(items AddPermissionInput aws_account_id(String) push_aws_account_id);
+    rt::setter!(items AddPermissionInput action_name(String) push_action_name);
 }

@@ -7,55 +7,35 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account. You cannot send SMS messages to a number that is opted out.
-    ///
-    /// Returns the [`CheckIfPhoneNumberIsOptedOut`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account. You cannot send SMS messages to a number that is opted out. Returns [`CheckIfPhoneNumberIsOptedOut`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn check_if_phone_number_is_opted_out(&self) -> CheckIfPhoneNumberIsOptedOut {
-        CheckIfPhoneNumberIsOptedOut(
-            rt::Call::new(&self.handle, &op::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
-    ///
-    /// Returns the [`ConfirmSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true". Returns [`ConfirmSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn confirm_subscription(&self) -> ConfirmSubscription {
-        ConfirmSubscription(rt::Call::new(&self.handle, &op::CONFIRM_SUBSCRIPTION))
+        rt::builder(&self.handle)
     }
-    /// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action.
-    ///
-    /// Returns the [`CreatePlatformApplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action. Returns [`CreatePlatformApplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_platform_application(&self) -> CreatePlatformApplication {
-        CreatePlatformApplication(
-            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_APPLICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`CreatePlatformEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`CreatePlatformEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_platform_endpoint(&self) -> CreatePlatformEndpoint {
-        CreatePlatformEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
-    ///
-    /// Returns the [`CreateSmsSandboxPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number. Returns [`CreateSmsSandboxPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_sms_sandbox_phone_number(&self) -> CreateSmsSandboxPhoneNumber {
-        CreateSmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::CREATE_SMS_SANDBOX_PHONE_NUMBER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
-    ///
-    /// Returns the [`CreateTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic. Returns [`CreateTopic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_topic(&self) -> CreateTopic {
-        CreateTopic(rt::Call::new(&self.handle, &op::CREATE_TOPIC))
+        rt::builder(&self.handle)
     }
 }
 /// The `CheckIfPhoneNumberIsOptedOut` operation.
@@ -76,62 +56,7 @@ rt::operation_type!(
     op::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT
 );
 impl CheckIfPhoneNumberIsOptedOut {
-    /// The phone number for which you want to check the opt out status.
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CheckIfPhoneNumberIsOptedOutResponse,
-            e::CheckIfPhoneNumberIsOptedOutError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CheckIfPhoneNumberIsOptedOutResponse,
-        e::CheckIfPhoneNumberIsOptedOutError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CheckIfPhoneNumberIsOptedOutInput,
-        t::CheckIfPhoneNumberIsOptedOutResponse,
-        e::CheckIfPhoneNumberIsOptedOutError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CheckIfPhoneNumberIsOptedOutInput phone_number(String));
 }
 /// The `ConfirmSubscription` operation.
 ///
@@ -148,71 +73,9 @@ rt::operation_type!(
     e::ConfirmSubscriptionError, op::CONFIRM_SUBSCRIPTION
 );
 impl ConfirmSubscription {
-    /// The ARN of the topic for which you wish to confirm a subscription.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Short-lived token sent to an endpoint during the `Subscribe` action.
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token = value.into();
-        self
-    }
-    /// Disallows unauthenticated unsubscribes of the subscription. If the value of this parameter is `true` and the request has an Amazon Web Services signature, then only the topic owner and the subscription owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services authentication.
-    #[inline]
-    pub fn authenticate_on_unsubscribe(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().authenticate_on_unsubscribe = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ConfirmSubscriptionResponse,
-            e::ConfirmSubscriptionError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ConfirmSubscriptionResponse, e::ConfirmSubscriptionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ConfirmSubscriptionInput,
-        t::ConfirmSubscriptionResponse,
-        e::ConfirmSubscriptionError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ConfirmSubscriptionInput topic_arn(String));
+    rt::setter!(into_req ConfirmSubscriptionInput token(String));
+    rt::setter!(into_opt ConfirmSubscriptionInput authenticate_on_unsubscribe(String));
 }
 /// The `CreatePlatformApplication` operation.
 ///
@@ -243,84 +106,12 @@ rt::operation_type!(
     op::CREATE_PLATFORM_APPLICATION
 );
 impl CreatePlatformApplication {
-    /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, hyphens, and periods, and must be between 1 and 256 characters long.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification Service), APNS\_SANDBOX, and GCM (Firebase Cloud Messaging).
-    #[inline]
-    pub fn platform(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform = value.into();
-        self
-    }
-    /// For a list of attributes, see [`SetPlatformApplicationAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetPlatformApplicationAttributes.html) .
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreatePlatformApplicationResponse,
-            e::CreatePlatformApplicationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreatePlatformApplicationResponse,
-        e::CreatePlatformApplicationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePlatformApplicationInput,
-        t::CreatePlatformApplicationResponse,
-        e::CreatePlatformApplicationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreatePlatformApplicationInput name(String));
+    rt::setter!(into_req CreatePlatformApplicationInput platform(String));
+    rt::setter!(
+        entries CreatePlatformApplicationInput attributes(String, String)
+        insert_attributes
+    );
 }
 /// The `CreatePlatformEndpoint` operation.
 ///
@@ -339,87 +130,12 @@ rt::operation_type!(
     e::CreatePlatformEndpointError, op::CREATE_PLATFORM_ENDPOINT
 );
 impl CreatePlatformEndpoint {
-    /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// Unique identifier created by the notification service for an app on a device. The specific name for Token will vary, depending on which notification service is being used. For example, when using APNS as the notification service, you need the device token. Alternatively, when using GCM (Firebase Cloud Messaging) or ADM, the device token equivalent is called the registration ID.
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token = value.into();
-        self
-    }
-    /// Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must be in UTF-8 format and less than 2KB.
-    #[inline]
-    pub fn custom_user_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().custom_user_data = Some(value.into());
-        self
-    }
-    /// For a list of attributes, see [`SetEndpointAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetEndpointAttributes.html) .
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateEndpointResponse,
-            e::CreatePlatformEndpointError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateEndpointResponse, e::CreatePlatformEndpointError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePlatformEndpointInput,
-        t::CreateEndpointResponse,
-        e::CreatePlatformEndpointError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreatePlatformEndpointInput platform_application_arn(String));
+    rt::setter!(into_req CreatePlatformEndpointInput token(String));
+    rt::setter!(into_opt CreatePlatformEndpointInput custom_user_data(String));
+    rt::setter!(
+        entries CreatePlatformEndpointInput attributes(String, String) insert_attributes
+    );
 }
 /// The `CreateSMSSandboxPhoneNumber` operation.
 ///
@@ -439,68 +155,10 @@ rt::operation_type!(
     op::CREATE_SMS_SANDBOX_PHONE_NUMBER
 );
 impl CreateSmsSandboxPhoneNumber {
-    /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the list of verified phone numbers that you can send SMS messages to.
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
-    /// The language to use for sending the OTP. The default value is `en-US`.
-    #[inline]
-    pub fn language_code(mut self, value: impl Into<t::LanguageCodeString>) -> Self {
-        self.0.input_mut().language_code = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateSmsSandboxPhoneNumberResult,
-            e::CreateSmsSandboxPhoneNumberError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::CreateSmsSandboxPhoneNumberResult,
-        e::CreateSmsSandboxPhoneNumberError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSmsSandboxPhoneNumberInput,
-        t::CreateSmsSandboxPhoneNumberResult,
-        e::CreateSmsSandboxPhoneNumberError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateSmsSandboxPhoneNumberInput phone_number(String));
+    rt::setter!(
+        into_opt CreateSmsSandboxPhoneNumberInput language_code(t::LanguageCodeString)
+    );
 }
 /// The `CreateTopic` operation.
 ///
@@ -513,84 +171,8 @@ rt::operation_type!(
     op::CREATE_TOPIC
 );
 impl CreateTopic {
-    /// The name of the topic you want to create.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A map of attributes with their corresponding values.
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// The list of tags to add to a new topic.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
-    #[inline]
-    pub fn data_protection_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_protection_policy = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateTopicResponse, e::CreateTopicError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateTopicResponse, e::CreateTopicError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError> {
-        self.0
-    }
+    rt::setter!(into_req CreateTopicInput name(String));
+    rt::setter!(entries CreateTopicInput attributes(String, String) insert_attributes);
+    rt::setter!(items CreateTopicInput tags(t::Tag) push_tags);
+    rt::setter!(into_opt CreateTopicInput data_protection_policy(String));
 }

@@ -7,37 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the endpoint for a device and mobile app from Amazon SNS. This action is idempotent. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`DeleteEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the endpoint for a device and mobile app from Amazon SNS. This action is idempotent. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`DeleteEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_endpoint(&self) -> DeleteEndpoint {
-        DeleteEndpoint(rt::Call::new(&self.handle, &op::DELETE_ENDPOINT))
+        rt::builder(&self.handle)
     }
-    /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`DeletePlatformApplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`DeletePlatformApplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_platform_application(&self) -> DeletePlatformApplication {
-        DeletePlatformApplication(
-            rt::Call::new(&self.handle, &op::DELETE_PLATFORM_APPLICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
-    ///
-    /// Returns the [`DeleteSmsSandboxPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox. Returns [`DeleteSmsSandboxPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_sms_sandbox_phone_number(&self) -> DeleteSmsSandboxPhoneNumber {
-        DeleteSmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::DELETE_SMS_SANDBOX_PHONE_NUMBER),
-        )
+        rt::builder(&self.handle)
     }
-    /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
-    ///
-    /// Returns the [`DeleteTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error. Returns [`DeleteTopic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_topic(&self) -> DeleteTopic {
-        DeleteTopic(rt::Call::new(&self.handle, &op::DELETE_TOPIC))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteEndpoint` operation.
@@ -53,48 +41,7 @@ rt::operation_type!(
     op::DELETE_ENDPOINT
 );
 impl DeleteEndpoint {
-    /// `EndpointArn` of endpoint to delete.
-    #[inline]
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteEndpointError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteEndpointError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteEndpointInput endpoint_arn(String));
 }
 /// The `DeletePlatformApplication` operation.
 ///
@@ -111,56 +58,9 @@ rt::operation_type!(
     e::DeletePlatformApplicationError, op::DELETE_PLATFORM_APPLICATION
 );
 impl DeletePlatformApplication {
-    /// `PlatformApplicationArn` of platform application object to delete.
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::DeletePlatformApplicationError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::DeletePlatformApplicationError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeletePlatformApplicationInput,
-        rt::Unit,
-        e::DeletePlatformApplicationError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req DeletePlatformApplicationInput platform_application_arn(String)
+    );
 }
 /// The `DeleteSMSSandboxPhoneNumber` operation.
 ///
@@ -180,62 +80,7 @@ rt::operation_type!(
     op::DELETE_SMS_SANDBOX_PHONE_NUMBER
 );
 impl DeleteSmsSandboxPhoneNumber {
-    /// The destination phone number to delete.
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DeleteSmsSandboxPhoneNumberResult,
-            e::DeleteSmsSandboxPhoneNumberError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DeleteSmsSandboxPhoneNumberResult,
-        e::DeleteSmsSandboxPhoneNumberError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSmsSandboxPhoneNumberInput,
-        t::DeleteSmsSandboxPhoneNumberResult,
-        e::DeleteSmsSandboxPhoneNumberError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteSmsSandboxPhoneNumberInput phone_number(String));
 }
 /// The `DeleteTopic` operation.
 ///
@@ -247,46 +92,5 @@ rt::operation_type!(
     DeleteTopic, t::DeleteTopicInput, rt::Unit, e::DeleteTopicError, op::DELETE_TOPIC
 );
 impl DeleteTopic {
-    /// The ARN of the topic you want to delete.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteTopicError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteTopicError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteTopicInput, rt::Unit, e::DeleteTopicError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteTopicInput topic_arn(String));
 }

@@ -7,64 +7,42 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
-    ///
-    /// Returns the [`GetDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html). Returns [`GetDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_protection_policy(&self) -> GetDataProtectionPolicy {
-        GetDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::GET_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`GetEndpointAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`GetEndpointAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_endpoint_attributes(&self) -> GetEndpointAttributes {
-        GetEndpointAttributes(rt::Call::new(&self.handle, &op::GET_ENDPOINT_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`GetPlatformApplicationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`GetPlatformApplicationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_platform_application_attributes(
         &self,
     ) -> GetPlatformApplicationAttributes {
-        GetPlatformApplicationAttributes(
-            rt::Call::new(&self.handle, &op::GET_PLATFORM_APPLICATION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns the settings for sending SMS messages from your Amazon Web Services account.
-    ///
-    /// Returns the [`GetSmsAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the settings for sending SMS messages from your Amazon Web Services account. Returns [`GetSmsAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_sms_attributes(&self) -> GetSmsAttributes {
-        GetSmsAttributes(rt::Call::new(&self.handle, &op::GET_SMS_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
-    /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
-    ///
-    /// Returns the [`GetSmsSandboxAccountStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region. Returns [`GetSmsSandboxAccountStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_sms_sandbox_account_status(&self) -> GetSmsSandboxAccountStatus {
-        GetSmsSandboxAccountStatus(
-            rt::Call::new(&self.handle, &op::GET_SMS_SANDBOX_ACCOUNT_STATUS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns all of the properties of a subscription.
-    ///
-    /// Returns the [`GetSubscriptionAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns all of the properties of a subscription. Returns [`GetSubscriptionAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_subscription_attributes(&self) -> GetSubscriptionAttributes {
-        GetSubscriptionAttributes(
-            rt::Call::new(&self.handle, &op::GET_SUBSCRIPTION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
-    ///
-    /// Returns the [`GetTopicAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user. Returns [`GetTopicAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_topic_attributes(&self) -> GetTopicAttributes {
-        GetTopicAttributes(rt::Call::new(&self.handle, &op::GET_TOPIC_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetDataProtectionPolicy` operation.
@@ -85,62 +63,7 @@ rt::operation_type!(
     op::GET_DATA_PROTECTION_POLICY
 );
 impl GetDataProtectionPolicy {
-    /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDataProtectionPolicyResponse,
-            e::GetDataProtectionPolicyError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDataProtectionPolicyInput,
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDataProtectionPolicyInput resource_arn(String));
 }
 /// The `GetEndpointAttributes` operation.
 ///
@@ -158,62 +81,7 @@ rt::operation_type!(
     op::GET_ENDPOINT_ATTRIBUTES
 );
 impl GetEndpointAttributes {
-    /// `EndpointArn` for `GetEndpointAttributes` input.
-    #[inline]
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetEndpointAttributesResponse,
-            e::GetEndpointAttributesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetEndpointAttributesResponse,
-        e::GetEndpointAttributesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEndpointAttributesInput,
-        t::GetEndpointAttributesResponse,
-        e::GetEndpointAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetEndpointAttributesInput endpoint_arn(String));
 }
 /// The `GetPlatformApplicationAttributes` operation.
 ///
@@ -231,62 +99,9 @@ rt::operation_type!(
     e::GetPlatformApplicationAttributesError, op::GET_PLATFORM_APPLICATION_ATTRIBUTES
 );
 impl GetPlatformApplicationAttributes {
-    /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetPlatformApplicationAttributesResponse,
-            e::GetPlatformApplicationAttributesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetPlatformApplicationAttributesResponse,
-        e::GetPlatformApplicationAttributesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetPlatformApplicationAttributesInput,
-        t::GetPlatformApplicationAttributesResponse,
-        e::GetPlatformApplicationAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req GetPlatformApplicationAttributesInput platform_application_arn(String)
+    );
 }
 /// The `GetSMSAttributes` operation.
 ///
@@ -305,62 +120,7 @@ rt::operation_type!(
     e::GetSmsAttributesError, op::GET_SMS_ATTRIBUTES
 );
 impl GetSmsAttributes {
-    /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one element to `attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn push_attributes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().attributes, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetSmsAttributesResponse, e::GetSmsAttributesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetSmsAttributesResponse, e::GetSmsAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSmsAttributesInput,
-        t::GetSmsAttributesResponse,
-        e::GetSmsAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(items GetSmsAttributesInput attributes(String) push_attributes);
 }
 /// The `GetSMSSandboxAccountStatus` operation.
 ///
@@ -379,58 +139,6 @@ rt::operation_type!(
     t::GetSmsSandboxAccountStatusResult, e::GetSmsSandboxAccountStatusError,
     op::GET_SMS_SANDBOX_ACCOUNT_STATUS
 );
-impl GetSmsSandboxAccountStatus {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetSmsSandboxAccountStatusResult,
-            e::GetSmsSandboxAccountStatusError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetSmsSandboxAccountStatusResult,
-        e::GetSmsSandboxAccountStatusError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSmsSandboxAccountStatusInput,
-        t::GetSmsSandboxAccountStatusResult,
-        e::GetSmsSandboxAccountStatusError,
-    > {
-        self.0
-    }
-}
 /// The `GetSubscriptionAttributes` operation.
 ///
 /// Returns all of the properties of a subscription.
@@ -447,62 +155,7 @@ rt::operation_type!(
     op::GET_SUBSCRIPTION_ATTRIBUTES
 );
 impl GetSubscriptionAttributes {
-    /// The ARN of the subscription whose properties you want to get.
-    #[inline]
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subscription_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetSubscriptionAttributesResponse,
-            e::GetSubscriptionAttributesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetSubscriptionAttributesResponse,
-        e::GetSubscriptionAttributesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSubscriptionAttributesInput,
-        t::GetSubscriptionAttributesResponse,
-        e::GetSubscriptionAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetSubscriptionAttributesInput subscription_arn(String));
 }
 /// The `GetTopicAttributes` operation.
 ///
@@ -519,57 +172,5 @@ rt::operation_type!(
     e::GetTopicAttributesError, op::GET_TOPIC_ATTRIBUTES
 );
 impl GetTopicAttributes {
-    /// The ARN of the topic whose properties you want to get.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetTopicAttributesResponse,
-            e::GetTopicAttributesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetTopicAttributesResponse, e::GetTopicAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTopicAttributesInput,
-        t::GetTopicAttributesResponse,
-        e::GetTopicAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetTopicAttributesInput topic_arn(String));
 }

@@ -7,82 +7,52 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for `ListEndpointsByPlatformApplication` are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListEndpointsByPlatformApplication` again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`ListEndpointsByPlatformApplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for `ListEndpointsByPlatformApplication` are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListEndpointsByPlatformApplication` again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`ListEndpointsByPlatformApplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_endpoints_by_platform_application(
         &self,
     ) -> ListEndpointsByPlatformApplication {
-        ListEndpointsByPlatformApplication(
-            rt::Call::new(&self.handle, &op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
-    ///
-    /// Returns the [`ListOriginationNumbers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*. Returns [`ListOriginationNumbers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_origination_numbers(&self) -> ListOriginationNumbers {
-        ListOriginationNumbers(
-            rt::Call::new(&self.handle, &op::LIST_ORIGINATION_NUMBERS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
-    ///
-    /// Returns the [`ListPhoneNumbersOptedOut`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them. Returns [`ListPhoneNumbersOptedOut`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_phone_numbers_opted_out(&self) -> ListPhoneNumbersOptedOut {
-        ListPhoneNumbersOptedOut(
-            rt::Call::new(&self.handle, &op::LIST_PHONE_NUMBERS_OPTED_OUT),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`ListPlatformApplications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`ListPlatformApplications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_platform_applications(&self) -> ListPlatformApplications {
-        ListPlatformApplications(
-            rt::Call::new(&self.handle, &op::LIST_PLATFORM_APPLICATIONS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
-    ///
-    /// Returns the [`ListSmsSandboxPhoneNumbers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox. Returns [`ListSmsSandboxPhoneNumbers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_sms_sandbox_phone_numbers(&self) -> ListSmsSandboxPhoneNumbers {
-        ListSmsSandboxPhoneNumbers(
-            rt::Call::new(&self.handle, &op::LIST_SMS_SANDBOX_PHONE_NUMBERS),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
-    ///
-    /// Returns the [`ListSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results. Returns [`ListSubscriptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_subscriptions(&self) -> ListSubscriptions {
-        ListSubscriptions(rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
-    ///
-    /// Returns the [`ListSubscriptionsByTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results. Returns [`ListSubscriptionsByTopic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_subscriptions_by_topic(&self) -> ListSubscriptionsByTopic {
-        ListSubscriptionsByTopic(
-            rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS_BY_TOPIC),
-        )
+        rt::builder(&self.handle)
     }
-    /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
-    ///
-    /// Returns the [`ListTopics`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results. Returns [`ListTopics`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_topics(&self) -> ListTopics {
-        ListTopics(rt::Call::new(&self.handle, &op::LIST_TOPICS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListEndpointsByPlatformApplication` operation.
@@ -104,68 +74,10 @@ rt::operation_type!(
     op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION
 );
 impl ListEndpointsByPlatformApplication {
-    /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve additional records that are available after the first page results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListEndpointsByPlatformApplicationResponse,
-            e::ListEndpointsByPlatformApplicationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListEndpointsByPlatformApplicationResponse,
-        e::ListEndpointsByPlatformApplicationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListEndpointsByPlatformApplicationInput,
-        t::ListEndpointsByPlatformApplicationResponse,
-        e::ListEndpointsByPlatformApplicationError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req ListEndpointsByPlatformApplicationInput platform_application_arn(String)
+    );
+    rt::setter!(into_opt ListEndpointsByPlatformApplicationInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -196,68 +108,8 @@ rt::operation_type!(
     op::LIST_ORIGINATION_NUMBERS
 );
 impl ListOriginationNumbers {
-    /// Token that the previous `ListOriginationNumbers` request returns.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of origination numbers to return.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListOriginationNumbersResult,
-            e::ListOriginationNumbersError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListOriginationNumbersResult,
-        e::ListOriginationNumbersError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListOriginationNumbersRequest,
-        t::ListOriginationNumbersResult,
-        e::ListOriginationNumbersError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListOriginationNumbersRequest next_token(String));
+    rt::setter!(val_opt ListOriginationNumbersRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -290,62 +142,7 @@ rt::operation_type!(
     op::LIST_PHONE_NUMBERS_OPTED_OUT
 );
 impl ListPhoneNumbersOptedOut {
-    /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve additional records that are available after the first page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListPhoneNumbersOptedOutResponse,
-            e::ListPhoneNumbersOptedOutError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListPhoneNumbersOptedOutResponse,
-        e::ListPhoneNumbersOptedOutError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPhoneNumbersOptedOutInput,
-        t::ListPhoneNumbersOptedOutResponse,
-        e::ListPhoneNumbersOptedOutError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListPhoneNumbersOptedOutInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -378,62 +175,7 @@ rt::operation_type!(
     op::LIST_PLATFORM_APPLICATIONS
 );
 impl ListPlatformApplications {
-    /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional records that are available after the first page results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListPlatformApplicationsResponse,
-            e::ListPlatformApplicationsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListPlatformApplicationsResponse,
-        e::ListPlatformApplicationsError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPlatformApplicationsInput,
-        t::ListPlatformApplicationsResponse,
-        e::ListPlatformApplicationsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListPlatformApplicationsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -466,68 +208,8 @@ rt::operation_type!(
     op::LIST_SMS_SANDBOX_PHONE_NUMBERS
 );
 impl ListSmsSandboxPhoneNumbers {
-    /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of phone numbers to return.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListSmsSandboxPhoneNumbersResult,
-            e::ListSmsSandboxPhoneNumbersError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListSmsSandboxPhoneNumbersResult,
-        e::ListSmsSandboxPhoneNumbersError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSmsSandboxPhoneNumbersInput,
-        t::ListSmsSandboxPhoneNumbersResult,
-        e::ListSmsSandboxPhoneNumbersError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListSmsSandboxPhoneNumbersInput next_token(String));
+    rt::setter!(val_opt ListSmsSandboxPhoneNumbersInput max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -559,56 +241,7 @@ rt::operation_type!(
     e::ListSubscriptionsError, op::LIST_SUBSCRIPTIONS
 );
 impl ListSubscriptions {
-    /// Token returned by the previous `ListSubscriptions` request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListSubscriptionsResponse, e::ListSubscriptionsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListSubscriptionsResponse, e::ListSubscriptionsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSubscriptionsInput,
-        t::ListSubscriptionsResponse,
-        e::ListSubscriptionsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListSubscriptionsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -641,68 +274,8 @@ rt::operation_type!(
     op::LIST_SUBSCRIPTIONS_BY_TOPIC
 );
 impl ListSubscriptionsByTopic {
-    /// The ARN of the topic for which you wish to find subscriptions.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// Token returned by the previous `ListSubscriptionsByTopic` request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListSubscriptionsByTopicResponse,
-            e::ListSubscriptionsByTopicError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListSubscriptionsByTopicResponse,
-        e::ListSubscriptionsByTopicError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSubscriptionsByTopicInput,
-        t::ListSubscriptionsByTopicResponse,
-        e::ListSubscriptionsByTopicError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListSubscriptionsByTopicInput topic_arn(String));
+    rt::setter!(into_opt ListSubscriptionsByTopicInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -732,59 +305,7 @@ rt::operation_type!(
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
-    /// The ARN of the topic for which to list tags.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListTagsForResourceResponse,
-            e::ListTagsForResourceError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListTagsForResourceRequest resource_arn(String));
 }
 /// The `ListTopics` operation.
 ///
@@ -799,52 +320,7 @@ rt::operation_type!(
     op::LIST_TOPICS
 );
 impl ListTopics {
-    /// Token returned by the previous `ListTopics` request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListTopicsResponse, e::ListTopicsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListTopicsResponse, e::ListTopicsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError> {
-        self.0
-    }
+    rt::setter!(into_opt ListTopicsInput next_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

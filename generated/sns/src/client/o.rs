@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number.
-    ///
-    /// Returns the [`OptInPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number. Returns [`OptInPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn opt_in_phone_number(&self) -> OptInPhoneNumber {
-        OptInPhoneNumber(rt::Call::new(&self.handle, &op::OPT_IN_PHONE_NUMBER))
+        rt::builder(&self.handle)
     }
 }
 /// The `OptInPhoneNumber` operation.
@@ -32,54 +30,5 @@ rt::operation_type!(
     e::OptInPhoneNumberError, op::OPT_IN_PHONE_NUMBER
 );
 impl OptInPhoneNumber {
-    /// The phone number to opt in. Use E.164 format.
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::OptInPhoneNumberResponse, e::OptInPhoneNumberError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::OptInPhoneNumberResponse, e::OptInPhoneNumberError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::OptInPhoneNumberInput,
-        t::OptInPhoneNumberResponse,
-        e::OptInPhoneNumberError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req OptInPhoneNumberInput phone_number(String));
 }

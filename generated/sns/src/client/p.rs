@@ -7,28 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`).
-    ///
-    /// Returns the [`Publish`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`). Returns [`Publish`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish(&self) -> Publish {
-        Publish(rt::Call::new(&self.handle, &op::PUBLISH))
+        rt::builder(&self.handle)
     }
-    /// Publishes up to 10 messages to the specified topic in a single batch. This is a batch version of the `Publish` API. If you try to send more than 10 messages in a single batch request, you will receive a `TooManyEntriesInBatchRequest` exception.
-    ///
-    /// Returns the [`PublishBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Publishes up to 10 messages to the specified topic in a single batch. This is a batch version of the `Publish` API. If you try to send more than 10 messages in a single batch request, you will receive a `TooManyEntriesInBatchRequest` exception. Returns [`PublishBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_batch(&self) -> PublishBatch {
-        PublishBatch(rt::Call::new(&self.handle, &op::PUBLISH_BATCH))
+        rt::builder(&self.handle)
     }
-    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
-    ///
-    /// Returns the [`PutDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html). Returns [`PutDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
-        PutDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `Publish` operation.
@@ -51,119 +43,18 @@ rt::operation_type!(
     Publish, t::PublishInput, t::PublishResponse, e::PublishError, op::PUBLISH
 );
 impl Publish {
-    /// The topic you want to publish to.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = Some(value.into());
-        self
-    }
-    /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the `PhoneNumber` or `TopicArn` parameters.
-    #[inline]
-    pub fn target_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_arn = Some(value.into());
-        self
-    }
-    /// The phone number to which you want to deliver an SMS message. Use E.164 format.
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = Some(value.into());
-        self
-    }
-    /// The message you want to send.
-    #[inline]
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message = value.into();
-        self
-    }
-    /// Optional parameter to be used as the "Subject" line when the message is delivered to email endpoints. This field will also be included, if present, in the standard JSON messages delivered to other endpoints.
-    #[inline]
-    pub fn subject(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subject = Some(value.into());
-        self
-    }
-    /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For example, using one publish action, you can send a short message to your SMS subscribers and a longer message to your email subscribers. If you set `MessageStructure` to `json`, the value of the `Message` parameter must:
-    #[inline]
-    pub fn message_structure(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_structure = Some(value.into());
-        self
-    }
-    /// Message attributes for Publish action.
-    #[inline]
-    pub fn message_attributes(
-        mut self,
-        value: impl rt::Entries<String, t::MessageAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_attributes);
-        self
-    }
-    /// Adds one entry to `MessageAttributes`; see [`message_attributes`](Self::message_attributes).
-    #[inline]
-    pub fn insert_message_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::MessageAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().message_attributes, key, value);
-        self
-    }
-    /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
-    /// - Every message must have a unique `MessageDeduplicationId`, which is a token used for deduplication of sent messages within the 5 minute minimum deduplication interval.
-    /// - The scope of deduplication depends on the `FifoThroughputScope` attribute, when set to `Topic` the message deduplication scope is across the entire topic, when set to `MessageGroup` the message deduplication scope is within each individual message group.
-    /// - If a message with a particular `MessageDeduplicationId` is sent successfully, subsequent messages within the deduplication scope and interval, with the same `MessageDeduplicationId`, are accepted successfully but aren't delivered.
-    /// - Every message must have a unique `MessageDeduplicationId`:
-    ///   - You may provide a `MessageDeduplicationId` explicitly.
-    ///   - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your topic, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
-    ///   - If you don't provide a `MessageDeduplicationId` and the topic doesn't have `ContentBasedDeduplication` set, the action fails with an error.
-    ///   - If the topic has a `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
-    /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication scope and interval are treated as duplicates and only one copy of the message is delivered.
-    /// - If you send one message with `ContentBasedDeduplication` enabled, and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication scope and interval, and only one copy of the message is delivered.
-    #[inline]
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_deduplication_id = Some(value.into());
-        self
-    }
-    /// The `MessageGroupId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
-    #[inline]
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_group_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PublishResponse, e::PublishError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PublishResponse, e::PublishError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PublishInput, t::PublishResponse, e::PublishError> {
-        self.0
-    }
+    rt::setter!(into_opt PublishInput topic_arn(String));
+    rt::setter!(into_opt PublishInput target_arn(String));
+    rt::setter!(into_opt PublishInput phone_number(String));
+    rt::setter!(into_req PublishInput message(String));
+    rt::setter!(into_opt PublishInput subject(String));
+    rt::setter!(into_opt PublishInput message_structure(String));
+    rt::setter!(
+        entries PublishInput message_attributes(String, t::MessageAttributeValue)
+        insert_message_attributes
+    );
+    rt::setter!(into_opt PublishInput message_deduplication_id(String));
+    rt::setter!(into_opt PublishInput message_group_id(String));
 }
 /// The `PublishBatch` operation.
 ///
@@ -200,70 +91,12 @@ rt::operation_type!(
     op::PUBLISH_BATCH
 );
 impl PublishBatch {
-    /// The Amazon resource name (ARN) of the topic you want to batch publish to.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// A list of `PublishBatch` request entries to be sent to the SNS topic.
-    #[inline]
-    pub fn publish_batch_request_entries(
-        mut self,
-        value: impl rt::Items<t::PublishBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().publish_batch_request_entries);
-        self
-    }
-    /// Adds one element to `PublishBatchRequestEntries`; see [`publish_batch_request_entries`](Self::publish_batch_request_entries).
-    #[inline]
-    pub fn push_publish_batch_request_entries(
-        mut self,
-        item: impl Into<t::PublishBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().publish_batch_request_entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::PublishBatchResponse, e::PublishBatchError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::PublishBatchResponse, e::PublishBatchError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PublishBatchInput, t::PublishBatchResponse, e::PublishBatchError> {
-        self.0
-    }
+    rt::setter!(into_req PublishBatchInput topic_arn(String));
+    rt::setter!(
+        items PublishBatchInput
+        publish_batch_request_entries(t::PublishBatchRequestEntry)
+        push_publish_batch_request_entries
+    );
 }
 /// The `PutDataProtectionPolicy` operation.
 ///
@@ -282,60 +115,6 @@ rt::operation_type!(
     e::PutDataProtectionPolicyError, op::PUT_DATA_PROTECTION_POLICY
 );
 impl PutDataProtectionPolicy {
-    /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The JSON serialization of the topic's `DataProtectionPolicy`.
-    #[inline]
-    pub fn data_protection_policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().data_protection_policy = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::PutDataProtectionPolicyError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::PutDataProtectionPolicyError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::PutDataProtectionPolicyInput,
-        rt::Unit,
-        e::PutDataProtectionPolicyError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req PutDataProtectionPolicyInput resource_arn(String));
+    rt::setter!(into_req PutDataProtectionPolicyInput data_protection_policy(String));
 }

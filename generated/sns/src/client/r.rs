@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Removes a statement from a topic's access control policy.
-    ///
-    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes a statement from a topic's access control policy. Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `RemovePermission` operation.
@@ -28,52 +26,6 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// The ARN of the topic whose access control policy you wish to modify.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// The unique label of the statement you want to remove.
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::RemovePermissionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::RemovePermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RemovePermissionInput, rt::Unit, e::RemovePermissionError> {
-        self.0
-    }
+    rt::setter!(into_req RemovePermissionInput topic_arn(String));
+    rt::setter!(into_req RemovePermissionInput label(String));
 }

@@ -7,53 +7,37 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`SetEndpointAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`SetEndpointAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_endpoint_attributes(&self) -> SetEndpointAttributes {
-        SetEndpointAttributes(rt::Call::new(&self.handle, &op::SET_ENDPOINT_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
-    /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
-    ///
-    /// Returns the [`SetPlatformApplicationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html). Returns [`SetPlatformApplicationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_platform_application_attributes(
         &self,
     ) -> SetPlatformApplicationAttributes {
-        SetPlatformApplicationAttributes(
-            rt::Call::new(&self.handle, &op::SET_PLATFORM_APPLICATION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
-    ///
-    /// Returns the [`SetSmsAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports. Returns [`SetSmsAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_sms_attributes(&self) -> SetSmsAttributes {
-        SetSmsAttributes(rt::Call::new(&self.handle, &op::SET_SMS_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
-    /// Allows a subscription owner to set an attribute of the subscription to a new value.
-    ///
-    /// Returns the [`SetSubscriptionAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allows a subscription owner to set an attribute of the subscription to a new value. Returns [`SetSubscriptionAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_subscription_attributes(&self) -> SetSubscriptionAttributes {
-        SetSubscriptionAttributes(
-            rt::Call::new(&self.handle, &op::SET_SUBSCRIPTION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Allows a topic owner to set an attribute of the topic to a new value.
-    ///
-    /// Returns the [`SetTopicAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Allows a topic owner to set an attribute of the topic to a new value. Returns [`SetTopicAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_topic_attributes(&self) -> SetTopicAttributes {
-        SetTopicAttributes(rt::Call::new(&self.handle, &op::SET_TOPIC_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
-    /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
-    ///
-    /// Returns the [`Subscribe`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription. Returns [`Subscribe`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn subscribe(&self) -> Subscribe {
-        Subscribe(rt::Call::new(&self.handle, &op::SUBSCRIBE))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetEndpointAttributes` operation.
@@ -71,72 +55,10 @@ rt::operation_type!(
     e::SetEndpointAttributesError, op::SET_ENDPOINT_ATTRIBUTES
 );
 impl SetEndpointAttributes {
-    /// EndpointArn used for `SetEndpointAttributes` action.
-    #[inline]
-    pub fn endpoint_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_arn = value.into();
-        self
-    }
-    /// A map of the endpoint attributes. Attributes in this map include the following:
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetEndpointAttributesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetEndpointAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetEndpointAttributesInput,
-        rt::Unit,
-        e::SetEndpointAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SetEndpointAttributesInput endpoint_arn(String));
+    rt::setter!(
+        entries SetEndpointAttributesInput attributes(String, String) insert_attributes
+    );
 }
 /// The `SetPlatformApplicationAttributes` operation.
 ///
@@ -153,72 +75,13 @@ rt::operation_type!(
     e::SetPlatformApplicationAttributesError, op::SET_PLATFORM_APPLICATION_ATTRIBUTES
 );
 impl SetPlatformApplicationAttributes {
-    /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
-    #[inline]
-    pub fn platform_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().platform_application_arn = value.into();
-        self
-    }
-    /// A map of the platform application attributes. Attributes in this map include the following:
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetPlatformApplicationAttributesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetPlatformApplicationAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetPlatformApplicationAttributesInput,
-        rt::Unit,
-        e::SetPlatformApplicationAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        into_req SetPlatformApplicationAttributesInput platform_application_arn(String)
+    );
+    rt::setter!(
+        entries SetPlatformApplicationAttributesInput attributes(String, String)
+        insert_attributes
+    );
 }
 /// The `SetSMSAttributes` operation.
 ///
@@ -239,66 +102,9 @@ rt::operation_type!(
     e::SetSmsAttributesError, op::SET_SMS_ATTRIBUTES
 );
 impl SetSmsAttributes {
-    /// The default settings for sending SMS messages from your Amazon Web Services account. You can set values for the following attribute names:
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SetSmsAttributesResponse, e::SetSmsAttributesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SetSmsAttributesResponse, e::SetSmsAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetSmsAttributesInput,
-        t::SetSmsAttributesResponse,
-        e::SetSmsAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(
+        entries SetSmsAttributesInput attributes(String, String) insert_attributes
+    );
 }
 /// The `SetSubscriptionAttributes` operation.
 ///
@@ -315,68 +121,9 @@ rt::operation_type!(
     e::SetSubscriptionAttributesError, op::SET_SUBSCRIPTION_ATTRIBUTES
 );
 impl SetSubscriptionAttributes {
-    /// The ARN of the subscription to modify.
-    #[inline]
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subscription_arn = value.into();
-        self
-    }
-    /// A map of attributes with their corresponding values.
-    #[inline]
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_name = value.into();
-        self
-    }
-    /// The new value for the attribute in JSON format.
-    #[inline]
-    pub fn attribute_value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_value = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::SetSubscriptionAttributesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::SetSubscriptionAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SetSubscriptionAttributesInput,
-        rt::Unit,
-        e::SetSubscriptionAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SetSubscriptionAttributesInput subscription_arn(String));
+    rt::setter!(into_req SetSubscriptionAttributesInput attribute_name(String));
+    rt::setter!(into_opt SetSubscriptionAttributesInput attribute_value(String));
 }
 /// The `SetTopicAttributes` operation.
 ///
@@ -391,60 +138,9 @@ rt::operation_type!(
     op::SET_TOPIC_ATTRIBUTES
 );
 impl SetTopicAttributes {
-    /// The ARN of the topic to modify.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// A map of attributes with their corresponding values.
-    #[inline]
-    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_name = value.into();
-        self
-    }
-    /// The new value for the attribute.
-    #[inline]
-    pub fn attribute_value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attribute_value = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SetTopicAttributesError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SetTopicAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError> {
-        self.0
-    }
+    rt::setter!(into_req SetTopicAttributesInput topic_arn(String));
+    rt::setter!(into_req SetTopicAttributesInput attribute_name(String));
+    rt::setter!(into_opt SetTopicAttributesInput attribute_value(String));
 }
 /// The `Subscribe` operation.
 ///
@@ -460,84 +156,9 @@ rt::operation_type!(
     Subscribe, t::SubscribeInput, t::SubscribeResponse, e::SubscribeError, op::SUBSCRIBE
 );
 impl Subscribe {
-    /// The ARN of the topic you want to subscribe to.
-    #[inline]
-    pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().topic_arn = value.into();
-        self
-    }
-    /// The protocol that you want to use. Supported protocols include:
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// The endpoint that you want to receive notifications. Endpoints vary by protocol:
-    #[inline]
-    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint = Some(value.into());
-        self
-    }
-    /// A map of attributes with their corresponding values.
-    #[inline]
-    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sets whether the response from the `Subscribe` request includes the subscription ARN, even if the subscription is not yet confirmed.
-    #[inline]
-    pub fn return_subscription_arn(mut self, value: bool) -> Self {
-        self.0.input_mut().return_subscription_arn = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SubscribeResponse, e::SubscribeError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SubscribeResponse, e::SubscribeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SubscribeInput, t::SubscribeResponse, e::SubscribeError> {
-        self.0
-    }
+    rt::setter!(into_req SubscribeInput topic_arn(String));
+    rt::setter!(into_req SubscribeInput protocol(String));
+    rt::setter!(into_opt SubscribeInput endpoint(String));
+    rt::setter!(entries SubscribeInput attributes(String, String) insert_attributes);
+    rt::setter!(val_opt SubscribeInput return_subscription_arn(bool));
 }

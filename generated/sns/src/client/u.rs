@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
-    ///
-    /// Returns the [`Unsubscribe`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended. Returns [`Unsubscribe`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unsubscribe(&self) -> Unsubscribe {
-        Unsubscribe(rt::Call::new(&self.handle, &op::UNSUBSCRIBE))
+        rt::builder(&self.handle)
     }
-    /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `Unsubscribe` operation.
@@ -34,48 +30,7 @@ rt::operation_type!(
     Unsubscribe, t::UnsubscribeInput, rt::Unit, e::UnsubscribeError, op::UNSUBSCRIBE
 );
 impl Unsubscribe {
-    /// The ARN of the subscription to be deleted.
-    #[inline]
-    pub fn subscription_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subscription_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UnsubscribeError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UnsubscribeError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UnsubscribeInput, rt::Unit, e::UnsubscribeError> {
-        self.0
-    }
+    rt::setter!(into_req UnsubscribeInput subscription_arn(String));
 }
 /// The `UntagResource` operation.
 ///
@@ -92,66 +47,6 @@ rt::operation_type!(
     e::UntagResourceError, op::UNTAG_RESOURCE
 );
 impl UntagResource {
-    /// The ARN of the topic from which to remove tags.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = value.into();
-        self
-    }
-    /// The list of tag keys to remove from the specified topic.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::UntagResourceResponse, e::UntagResourceError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::UntagResourceResponse, e::UntagResourceError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::UntagResourceRequest,
-        t::UntagResourceResponse,
-        e::UntagResourceError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req UntagResourceRequest resource_arn(String));
+    rt::setter!(items UntagResourceRequest tag_keys(String) push_tag_keys);
 }

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Verifies a destination phone number with a one-time password (OTP) for the calling Amazon Web Services account.
-    ///
-    /// Returns the [`VerifySmsSandboxPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Verifies a destination phone number with a one-time password (OTP) for the calling Amazon Web Services account. Returns [`VerifySmsSandboxPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn verify_sms_sandbox_phone_number(&self) -> VerifySmsSandboxPhoneNumber {
-        VerifySmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::VERIFY_SMS_SANDBOX_PHONE_NUMBER),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `VerifySMSSandboxPhoneNumber` operation.
@@ -35,66 +31,6 @@ rt::operation_type!(
     op::VERIFY_SMS_SANDBOX_PHONE_NUMBER
 );
 impl VerifySmsSandboxPhoneNumber {
-    /// The destination phone number to verify.
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().phone_number = value.into();
-        self
-    }
-    /// The OTP sent to the destination number from the `CreateSMSSandBoxPhoneNumber` call.
-    #[inline]
-    pub fn one_time_password(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().one_time_password = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::VerifySmsSandboxPhoneNumberResult,
-            e::VerifySmsSandboxPhoneNumberError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::VerifySmsSandboxPhoneNumberResult,
-        e::VerifySmsSandboxPhoneNumberError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::VerifySmsSandboxPhoneNumberInput,
-        t::VerifySmsSandboxPhoneNumberResult,
-        e::VerifySmsSandboxPhoneNumberError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req VerifySmsSandboxPhoneNumberInput phone_number(String));
+    rt::setter!(into_req VerifySmsSandboxPhoneNumberInput one_time_password(String));
 }

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions.
-///
-/// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
+/// The runtime's description of [`AddPermission`](super::super::client::AddPermission): HTTP binding, errors, auth.
 pub static ADD_PERMISSION: rt::Operation = rt::Operation::new(
         "AddPermission",
         "POST",

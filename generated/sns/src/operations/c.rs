@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account. You cannot send SMS messages to a number that is opted out.
-///
-/// To resume sending messages, you can opt in the number by using the `OptInPhoneNumber` action.
+/// The runtime's description of [`CheckIfPhoneNumberIsOptedOut`](super::super::client::CheckIfPhoneNumberIsOptedOut): HTTP binding, errors, auth.
 pub static CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT: rt::Operation = rt::Operation::new(
         "CheckIfPhoneNumberIsOptedOut",
         "POST",
@@ -21,7 +19,7 @@ pub static CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT: rt::Operation = rt::Operation::ne
         ],
     )
     .result_wrapper("CheckIfPhoneNumberIsOptedOutResult");
-/// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
+/// The runtime's description of [`ConfirmSubscription`](super::super::client::ConfirmSubscription): HTTP binding, errors, auth.
 pub static CONFIRM_SUBSCRIPTION: rt::Operation = rt::Operation::new(
         "ConfirmSubscription",
         "POST",
@@ -41,20 +39,7 @@ pub static CONFIRM_SUBSCRIPTION: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ConfirmSubscriptionResult");
-/// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action.
-///
-/// `PlatformPrincipal` and `PlatformCredential` are received from the notification service.
-///
-/// - For ADM, `PlatformPrincipal` is `client id` and `PlatformCredential` is `client secret`.
-/// - For APNS and `APNS_SANDBOX` using certificate credentials, `PlatformPrincipal` is `SSL certificate` and `PlatformCredential` is `private key`.
-/// - For APNS and `APNS_SANDBOX` using token credentials, `PlatformPrincipal` is `signing key ID` and `PlatformCredential` is `signing key`.
-/// - For Baidu, `PlatformPrincipal` is `API key` and `PlatformCredential` is `secret key`.
-/// - For GCM (Firebase Cloud Messaging) using key credentials, there is no `PlatformPrincipal`. The `PlatformCredential` is `API key`.
-/// - For GCM (Firebase Cloud Messaging) using token credentials, there is no `PlatformPrincipal`. The `PlatformCredential` is a JSON formatted private key file. When using the Amazon Web Services CLI or Amazon Web Services SDKs, the file must be in string format and special characters must be ignored. To format the file correctly, Amazon SNS recommends using the following command: `SERVICE_JSON=$(jq @json < service.json)`.
-/// - For MPNS, `PlatformPrincipal` is `TLS certificate` and `PlatformCredential` is `private key`.
-/// - For WNS, `PlatformPrincipal` is `Package Security Identifier` and `PlatformCredential` is `secret key`.
-///
-/// You can use the returned `PlatformApplicationArn` as an attribute for the `CreatePlatformEndpoint` action.
+/// The runtime's description of [`CreatePlatformApplication`](super::super::client::CreatePlatformApplication): HTTP binding, errors, auth.
 pub static CREATE_PLATFORM_APPLICATION: rt::Operation = rt::Operation::new(
         "CreatePlatformApplication",
         "POST",
@@ -70,9 +55,7 @@ pub static CREATE_PLATFORM_APPLICATION: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreatePlatformApplicationResult");
-/// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-///
-/// When using `CreatePlatformEndpoint` with Baidu, two attributes must be provided: ChannelId and UserId. The token field must also contain the ChannelId. For more information, see [Creating an Amazon SNS Endpoint for Baidu](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePushBaiduEndpoint.html).
+/// The runtime's description of [`CreatePlatformEndpoint`](super::super::client::CreatePlatformEndpoint): HTTP binding, errors, auth.
 pub static CREATE_PLATFORM_ENDPOINT: rt::Operation = rt::Operation::new(
         "CreatePlatformEndpoint",
         "POST",
@@ -89,9 +72,7 @@ pub static CREATE_PLATFORM_ENDPOINT: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreatePlatformEndpointResult");
-/// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
-///
-/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
+/// The runtime's description of [`CreateSmsSandboxPhoneNumber`](super::super::client::CreateSmsSandboxPhoneNumber): HTTP binding, errors, auth.
 pub static CREATE_SMS_SANDBOX_PHONE_NUMBER: rt::Operation = rt::Operation::new(
         "CreateSMSSandboxPhoneNumber",
         "POST",
@@ -110,7 +91,7 @@ pub static CREATE_SMS_SANDBOX_PHONE_NUMBER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("CreateSMSSandboxPhoneNumberResult");
-/// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
+/// The runtime's description of [`CreateTopic`](super::super::client::CreateTopic): HTTP binding, errors, auth.
 pub static CREATE_TOPIC: rt::Operation = rt::Operation::new(
         "CreateTopic",
         "POST",

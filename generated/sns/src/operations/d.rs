@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes the endpoint for a device and mobile app from Amazon SNS. This action is idempotent. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-///
-/// When you delete an endpoint that is also subscribed to a topic, then you must also unsubscribe the endpoint from the topic.
+/// The runtime's description of [`DeleteEndpoint`](super::super::client::DeleteEndpoint): HTTP binding, errors, auth.
 pub static DELETE_ENDPOINT: rt::Operation = rt::Operation::new(
         "DeleteEndpoint",
         "POST",
@@ -19,7 +17,7 @@ pub static DELETE_ENDPOINT: rt::Operation = rt::Operation::new(
             &t::AUTHORIZATION_ERROR_EXCEPTION,
         ],
     );
-/// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+/// The runtime's description of [`DeletePlatformApplication`](super::super::client::DeletePlatformApplication): HTTP binding, errors, auth.
 pub static DELETE_PLATFORM_APPLICATION: rt::Operation = rt::Operation::new(
         "DeletePlatformApplication",
         "POST",
@@ -34,9 +32,7 @@ pub static DELETE_PLATFORM_APPLICATION: rt::Operation = rt::Operation::new(
             &t::AUTHORIZATION_ERROR_EXCEPTION,
         ],
     );
-/// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
-///
-/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
+/// The runtime's description of [`DeleteSmsSandboxPhoneNumber`](super::super::client::DeleteSmsSandboxPhoneNumber): HTTP binding, errors, auth.
 pub static DELETE_SMS_SANDBOX_PHONE_NUMBER: rt::Operation = rt::Operation::new(
         "DeleteSMSSandboxPhoneNumber",
         "POST",
@@ -55,7 +51,7 @@ pub static DELETE_SMS_SANDBOX_PHONE_NUMBER: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DeleteSMSSandboxPhoneNumberResult");
-/// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
+/// The runtime's description of [`DeleteTopic`](super::super::client::DeleteTopic): HTTP binding, errors, auth.
 pub static DELETE_TOPIC: rt::Operation = rt::Operation::new(
         "DeleteTopic",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
-///
-/// Retrieves the specified inline `DataProtectionPolicy` document that is stored in the specified Amazon SNS topic.
+/// The runtime's description of [`GetDataProtectionPolicy`](super::super::client::GetDataProtectionPolicy): HTTP binding, errors, auth.
 pub static GET_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         "GetDataProtectionPolicy",
         "POST",
@@ -22,7 +20,7 @@ pub static GET_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetDataProtectionPolicyResult");
-/// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+/// The runtime's description of [`GetEndpointAttributes`](super::super::client::GetEndpointAttributes): HTTP binding, errors, auth.
 pub static GET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetEndpointAttributes",
         "POST",
@@ -39,7 +37,7 @@ pub static GET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetEndpointAttributesResult");
-/// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+/// The runtime's description of [`GetPlatformApplicationAttributes`](super::super::client::GetPlatformApplicationAttributes): HTTP binding, errors, auth.
 pub static GET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetPlatformApplicationAttributes",
         "POST",
@@ -56,9 +54,7 @@ pub static GET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::n
         ],
     )
     .result_wrapper("GetPlatformApplicationAttributesResult");
-/// Returns the settings for sending SMS messages from your Amazon Web Services account.
-///
-/// These settings are set with the `SetSMSAttributes` action.
+/// The runtime's description of [`GetSmsAttributes`](super::super::client::GetSmsAttributes): HTTP binding, errors, auth.
 pub static GET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetSMSAttributes",
         "POST",
@@ -75,9 +71,7 @@ pub static GET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetSMSAttributesResult");
-/// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
-///
-/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
+/// The runtime's description of [`GetSmsSandboxAccountStatus`](super::super::client::GetSmsSandboxAccountStatus): HTTP binding, errors, auth.
 pub static GET_SMS_SANDBOX_ACCOUNT_STATUS: rt::Operation = rt::Operation::new(
         "GetSMSSandboxAccountStatus",
         "POST",
@@ -93,7 +87,7 @@ pub static GET_SMS_SANDBOX_ACCOUNT_STATUS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetSMSSandboxAccountStatusResult");
-/// Returns all of the properties of a subscription.
+/// The runtime's description of [`GetSubscriptionAttributes`](super::super::client::GetSubscriptionAttributes): HTTP binding, errors, auth.
 pub static GET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetSubscriptionAttributes",
         "POST",
@@ -110,7 +104,7 @@ pub static GET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetSubscriptionAttributesResult");
-/// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
+/// The runtime's description of [`GetTopicAttributes`](super::super::client::GetTopicAttributes): HTTP binding, errors, auth.
 pub static GET_TOPIC_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetTopicAttributes",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for `ListEndpointsByPlatformApplication` are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListEndpointsByPlatformApplication` again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-///
-/// This action is throttled at 30 transactions per second (TPS).
+/// The runtime's description of [`ListEndpointsByPlatformApplication`](super::super::client::ListEndpointsByPlatformApplication): HTTP binding, errors, auth.
 pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION: rt::Operation = rt::Operation::new(
         "ListEndpointsByPlatformApplication",
         "POST",
@@ -27,7 +25,7 @@ pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_PAGINATOR: rt::PaginatorSpec =
         &["NextToken"],
     )
     .result_key(&["Endpoints"]);
-/// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
+/// The runtime's description of [`ListOriginationNumbers`](super::super::client::ListOriginationNumbers): HTTP binding, errors, auth.
 pub static LIST_ORIGINATION_NUMBERS: rt::Operation = rt::Operation::new(
         "ListOriginationNumbers",
         "POST",
@@ -52,9 +50,7 @@ pub static LIST_ORIGINATION_NUMBERS_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["PhoneNumbers"]);
-/// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
-///
-/// The results for `ListPhoneNumbersOptedOut` are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a `NextToken` string will be returned. To receive the next page, you call `ListPhoneNumbersOptedOut` again using the `NextToken` string received from the previous call. When there are no more records to return, `NextToken` will be null.
+/// The runtime's description of [`ListPhoneNumbersOptedOut`](super::super::client::ListPhoneNumbersOptedOut): HTTP binding, errors, auth.
 pub static LIST_PHONE_NUMBERS_OPTED_OUT: rt::Operation = rt::Operation::new(
         "ListPhoneNumbersOptedOut",
         "POST",
@@ -77,9 +73,7 @@ pub static LIST_PHONE_NUMBERS_OPTED_OUT_PAGINATOR: rt::PaginatorSpec = rt::Pagin
         &["nextToken"],
     )
     .result_key(&["phoneNumbers"]);
-/// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-///
-/// This action is throttled at 15 transactions per second (TPS).
+/// The runtime's description of [`ListPlatformApplications`](super::super::client::ListPlatformApplications): HTTP binding, errors, auth.
 pub static LIST_PLATFORM_APPLICATIONS: rt::Operation = rt::Operation::new(
         "ListPlatformApplications",
         "POST",
@@ -101,9 +95,7 @@ pub static LIST_PLATFORM_APPLICATIONS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
         &["NextToken"],
     )
     .result_key(&["PlatformApplications"]);
-/// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
-///
-/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
+/// The runtime's description of [`ListSmsSandboxPhoneNumbers`](super::super::client::ListSmsSandboxPhoneNumbers): HTTP binding, errors, auth.
 pub static LIST_SMS_SANDBOX_PHONE_NUMBERS: rt::Operation = rt::Operation::new(
         "ListSMSSandboxPhoneNumbers",
         "POST",
@@ -128,9 +120,7 @@ pub static LIST_SMS_SANDBOX_PHONE_NUMBERS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["PhoneNumbers"]);
-/// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
-///
-/// This action is throttled at 30 transactions per second (TPS).
+/// The runtime's description of [`ListSubscriptions`](super::super::client::ListSubscriptions): HTTP binding, errors, auth.
 pub static LIST_SUBSCRIPTIONS: rt::Operation = rt::Operation::new(
         "ListSubscriptions",
         "POST",
@@ -152,9 +142,7 @@ pub static LIST_SUBSCRIPTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
         &["NextToken"],
     )
     .result_key(&["Subscriptions"]);
-/// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
-///
-/// This action is throttled at 30 transactions per second (TPS).
+/// The runtime's description of [`ListSubscriptionsByTopic`](super::super::client::ListSubscriptionsByTopic): HTTP binding, errors, auth.
 pub static LIST_SUBSCRIPTIONS_BY_TOPIC: rt::Operation = rt::Operation::new(
         "ListSubscriptionsByTopic",
         "POST",
@@ -177,7 +165,7 @@ pub static LIST_SUBSCRIPTIONS_BY_TOPIC_PAGINATOR: rt::PaginatorSpec = rt::Pagina
         &["NextToken"],
     )
     .result_key(&["Subscriptions"]);
-/// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
+/// The runtime's description of [`ListTagsForResource`](super::super::client::ListTagsForResource): HTTP binding, errors, auth.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
         "POST",
@@ -195,9 +183,7 @@ pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListTagsForResourceResult");
-/// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
-///
-/// This action is throttled at 30 transactions per second (TPS).
+/// The runtime's description of [`ListTopics`](super::super::client::ListTopics): HTTP binding, errors, auth.
 pub static LIST_TOPICS: rt::Operation = rt::Operation::new(
         "ListTopics",
         "POST",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number.
-///
-/// You can opt in a phone number only once every 30 days.
+/// The runtime's description of [`OptInPhoneNumber`](super::super::client::OptInPhoneNumber): HTTP binding, errors, auth.
 pub static OPT_IN_PHONE_NUMBER: rt::Operation = rt::Operation::new(
         "OptInPhoneNumber",
         "POST",

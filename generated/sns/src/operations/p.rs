@@ -2,17 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`).
-///
-/// If you send a message to a topic, Amazon SNS delivers the message to each endpoint that is subscribed to the topic. The format of the message depends on the notification protocol for each subscribed endpoint.
-///
-/// When a `messageId` is returned, the message is saved and Amazon SNS immediately delivers it to subscribers.
-///
-/// To use the `Publish` action for publishing a message to a mobile endpoint, such as an app on a Kindle device or mobile phone, you must specify the EndpointArn for the TargetArn parameter. The EndpointArn is returned when making a call with the `CreatePlatformEndpoint` action.
-///
-/// For more information about formatting messages, see [Send Custom Platform-Specific Payloads in Messages to Mobile Devices](https://docs.aws.amazon.com/sns/latest/dg/mobile-push-send-custommessage.html).
-///
-/// **Important:** You can publish messages only to topics and endpoints in the same Amazon Web Services Region.
+/// The runtime's description of [`Publish`](super::super::client::Publish): HTTP binding, errors, auth.
 pub static PUBLISH: rt::Operation = rt::Operation::new(
         "Publish",
         "POST",
@@ -40,27 +30,7 @@ pub static PUBLISH: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PublishResult");
-/// Publishes up to 10 messages to the specified topic in a single batch. This is a batch version of the `Publish` API. If you try to send more than 10 messages in a single batch request, you will receive a `TooManyEntriesInBatchRequest` exception.
-///
-/// For FIFO topics, multiple messages within a single batch are published in the order they are sent, and messages are deduplicated within the batch and across batches for five minutes.
-///
-/// The result of publishing each message is reported individually in the response. Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of 200.
-///
-/// By default, the maximum allowed individual message size and the maximum total payload size (the sum of the individual lengths of all of the batched messages) are both 256 KiB (262,144 bytes). To publish larger batches, set the topic's `MaximumMessageSize` attribute, which supports values up to 1 MiB (1,048,576 bytes). The combined size of all messages in the batch, including each message's body and attributes, must not exceed the topic's `MaximumMessageSize`.
-///
-/// For more information, see [Large message payloads](https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html) in the *Amazon SNS Developer Guide.*
-///
-/// **Important:** The `PublishBatch` API can send up to 10 messages at a time. If you attempt to send more than 10 messages in one request, you will encounter a `TooManyEntriesInBatchRequest` exception. In such cases, split your messages into multiple requests, each containing no more than 10 messages.
-///
-/// Some actions take lists of parameters. These lists are specified using the `param.n` notation. Values of `n` are integers starting from **1**. For example, a parameter list with two elements looks like this:
-///
-/// `&AttributeName.1=first`
-///
-/// `&AttributeName.2=second`
-///
-/// If you send a batch message to a topic, Amazon SNS publishes the batch message to each endpoint that is subscribed to the topic. The format of the batch message depends on the notification protocol for each subscribed endpoint.
-///
-/// When a `messageId` is returned, the batch message is saved, and Amazon SNS immediately delivers the message to subscribers.
+/// The runtime's description of [`PublishBatch`](super::super::client::PublishBatch): HTTP binding, errors, auth.
 pub static PUBLISH_BATCH: rt::Operation = rt::Operation::new(
         "PublishBatch",
         "POST",
@@ -93,9 +63,7 @@ pub static PUBLISH_BATCH: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("PublishBatchResult");
-/// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
-///
-/// Adds or updates an inline policy document that is stored in the specified Amazon SNS topic.
+/// The runtime's description of [`PutDataProtectionPolicy`](super::super::client::PutDataProtectionPolicy): HTTP binding, errors, auth.
 pub static PUT_DATA_PROTECTION_POLICY: rt::Operation = rt::Operation::new(
         "PutDataProtectionPolicy",
         "POST",

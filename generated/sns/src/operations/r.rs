@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Removes a statement from a topic's access control policy.
-///
-/// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
+/// The runtime's description of [`RemovePermission`](super::super::client::RemovePermission): HTTP binding, errors, auth.
 pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         "RemovePermission",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+/// The runtime's description of [`SetEndpointAttributes`](super::super::client::SetEndpointAttributes): HTTP binding, errors, auth.
 pub static SET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetEndpointAttributes",
         "POST",
@@ -18,7 +18,7 @@ pub static SET_ENDPOINT_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::NOT_FOUND_EXCEPTION,
         ],
     );
-/// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
+/// The runtime's description of [`SetPlatformApplicationAttributes`](super::super::client::SetPlatformApplicationAttributes): HTTP binding, errors, auth.
 pub static SET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetPlatformApplicationAttributes",
         "POST",
@@ -34,11 +34,7 @@ pub static SET_PLATFORM_APPLICATION_ATTRIBUTES: rt::Operation = rt::Operation::n
             &t::NOT_FOUND_EXCEPTION,
         ],
     );
-/// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
-///
-/// You can override some of these settings for a single message when you use the `Publish` action with the `MessageAttributes.entry.N` parameter. For more information, see [Publishing to a mobile phone](https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html) in the *Amazon SNS Developer Guide*.
-///
-/// **Note:** To use this operation, you must grant the Amazon SNS service principal (`sns.amazonaws.com`) permission to perform the `s3:ListBucket` action.
+/// The runtime's description of [`SetSmsAttributes`](super::super::client::SetSmsAttributes): HTTP binding, errors, auth.
 pub static SET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetSMSAttributes",
         "POST",
@@ -55,7 +51,7 @@ pub static SET_SMS_ATTRIBUTES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("SetSMSAttributesResult");
-/// Allows a subscription owner to set an attribute of the subscription to a new value.
+/// The runtime's description of [`SetSubscriptionAttributes`](super::super::client::SetSubscriptionAttributes): HTTP binding, errors, auth.
 pub static SET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetSubscriptionAttributes",
         "POST",
@@ -73,9 +69,7 @@ pub static SET_SUBSCRIPTION_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::AUTHORIZATION_ERROR_EXCEPTION,
         ],
     );
-/// Allows a topic owner to set an attribute of the topic to a new value.
-///
-/// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
+/// The runtime's description of [`SetTopicAttributes`](super::super::client::SetTopicAttributes): HTTP binding, errors, auth.
 pub static SET_TOPIC_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetTopicAttributes",
         "POST",
@@ -92,11 +86,7 @@ pub static SET_TOPIC_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY_EXCEPTION,
         ],
     );
-/// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
-///
-/// You call the `ConfirmSubscription` action with the token from the subscription response. Confirmation tokens are valid for two days.
-///
-/// This action is throttled at 100 transactions per second (TPS).
+/// The runtime's description of [`Subscribe`](super::super::client::Subscribe): HTTP binding, errors, auth.
 pub static SUBSCRIBE: rt::Operation = rt::Operation::new(
         "Subscribe",
         "POST",

@@ -2,15 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Add tags to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
-///
-/// When you use topic tags, keep the following guidelines in mind:
-///
-/// - Adding more than 50 tags to a topic isn't recommended.
-/// - Tags don't have any semantic meaning. Amazon SNS interprets tags as character strings.
-/// - Tags are case-sensitive.
-/// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
-/// - Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services Region. If your application requires a higher throughput, file a [technical support request](https://console.aws.amazon.com/support/home#/case/create?issueType=technical).
+/// The runtime's description of [`TagResource`](super::super::client::TagResource): HTTP binding, errors, auth.
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",
         "POST",

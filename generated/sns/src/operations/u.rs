@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
-///
-/// This action is throttled at 100 transactions per second (TPS).
+/// The runtime's description of [`Unsubscribe`](super::super::client::Unsubscribe): HTTP binding, errors, auth.
 pub static UNSUBSCRIBE: rt::Operation = rt::Operation::new(
         "Unsubscribe",
         "POST",
@@ -21,7 +19,7 @@ pub static UNSUBSCRIBE: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY_EXCEPTION,
         ],
     );
-/// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
+/// The runtime's description of [`UntagResource`](super::super::client::UntagResource): HTTP binding, errors, auth.
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",
         "POST",

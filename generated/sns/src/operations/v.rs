@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Verifies a destination phone number with a one-time password (OTP) for the calling Amazon Web Services account.
-///
-/// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
+/// The runtime's description of [`VerifySmsSandboxPhoneNumber`](super::super::client::VerifySmsSandboxPhoneNumber): HTTP binding, errors, auth.
 pub static VERIFY_SMS_SANDBOX_PHONE_NUMBER: rt::Operation = rt::Operation::new(
         "VerifySMSSandboxPhoneNumber",
         "POST",

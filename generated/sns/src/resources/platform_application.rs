@@ -28,53 +28,28 @@ static PLATFORM_APPLICATION: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_PLATFORM_APPLICATION_ATTRIBUTES,
         input: rt::new_shape::<t::GetPlatformApplicationAttributesInput>,
         output: rt::new_shape::<t::GetPlatformApplicationAttributesResponse>,
-        params: &[
-            rt::Param {
-                target: "PlatformApplicationArn",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("PlatformApplicationArn", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static PLATFORM_APPLICATION_CREATE_PLATFORM_ENDPOINT: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PlatformApplicationArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PlatformApplicationArn", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("EndpointArn")],
         path: None,
     }),
 };
 static PLATFORM_APPLICATION_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PlatformApplicationArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PlatformApplicationArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static PLATFORM_APPLICATION_SET_ATTRIBUTES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "PlatformApplicationArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PlatformApplicationArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static PLATFORM_APPLICATION_ENDPOINTS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "PlatformApplicationArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("PlatformApplicationArn", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Endpoints[].EndpointArn")],
         path: None,

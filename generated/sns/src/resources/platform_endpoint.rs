@@ -26,41 +26,21 @@ static PLATFORM_ENDPOINT: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_ENDPOINT_ATTRIBUTES,
         input: rt::new_shape::<t::GetEndpointAttributesInput>,
         output: rt::new_shape::<t::GetEndpointAttributesResponse>,
-        params: &[
-            rt::Param {
-                target: "EndpointArn",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("EndpointArn", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static PLATFORM_ENDPOINT_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "EndpointArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("EndpointArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static PLATFORM_ENDPOINT_PUBLISH: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TargetArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TargetArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static PLATFORM_ENDPOINT_SET_ATTRIBUTES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "EndpointArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("EndpointArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for PlatformEndpoint {

@@ -26,32 +26,17 @@ static SUBSCRIPTION: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_SUBSCRIPTION_ATTRIBUTES,
         input: rt::new_shape::<t::GetSubscriptionAttributesInput>,
         output: rt::new_shape::<t::GetSubscriptionAttributesResponse>,
-        params: &[
-            rt::Param {
-                target: "SubscriptionArn",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("SubscriptionArn", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static SUBSCRIPTION_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SubscriptionArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SubscriptionArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static SUBSCRIPTION_SET_ATTRIBUTES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "SubscriptionArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("SubscriptionArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 impl rt::IsResource for Subscription {

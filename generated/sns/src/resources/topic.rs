@@ -26,92 +26,47 @@ static TOPIC: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::GET_TOPIC_ATTRIBUTES,
         input: rt::new_shape::<t::GetTopicAttributesInput>,
         output: rt::new_shape::<t::GetTopicAttributesResponse>,
-        params: &[
-            rt::Param {
-                target: "TopicArn",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
         path: "@",
         select: None,
     }),
 };
 static TOPIC_ADD_PERMISSION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TOPIC_CONFIRM_SUBSCRIPTION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("SubscriptionArn")],
         path: None,
     }),
 };
 static TOPIC_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TOPIC_PUBLISH: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TOPIC_REMOVE_PERMISSION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TOPIC_SET_ATTRIBUTES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static TOPIC_SUBSCRIBE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("SubscriptionArn")],
         path: None,
     }),
 };
 static TOPIC_SUBSCRIPTIONS: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "TopicArn",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("TopicArn", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("Subscriptions[].SubscriptionArn")],
         path: None,

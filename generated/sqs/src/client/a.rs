@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Adds a permission to a queue for a specific [principal](https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P). This allows sharing access to the queue.
-    ///
-    /// Returns the [`AddPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Adds a permission to a queue for a specific [principal](https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P). This allows sharing access to the queue. Returns [`AddPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_permission(&self) -> AddPermission {
-        AddPermission(rt::Call::new(&self.handle, &op::ADD_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `AddPermission` operation.
@@ -35,76 +33,8 @@ rt::operation_type!(
     op::ADD_PERMISSION
 );
 impl AddPermission {
-    /// The URL of the Amazon SQS queue to which permissions are added.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// The unique identification of the permission you're setting (for example, `AliceSendMessage`). Maximum 80 characters. Allowed characters include alphanumeric characters, hyphens (`-`), and underscores (`_`).
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
-    /// The Amazon Web Services account numbers of the [principals](https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P) who are to receive permission. For information about locating the Amazon Web Services account identification, see [Your Amazon Web Services Identifiers](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests.html#sqs-api-request-authentication) in the *Amazon SQS Developer Guide*.
-    #[inline]
-    pub fn aws_account_ids(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().aws_account_ids);
-        self
-    }
-    /// Adds one element to `AWSAccountIds`; see [`aws_account_ids`](Self::aws_account_ids).
-    #[inline]
-    pub fn push_aws_account_ids(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().aws_account_ids, item);
-        self
-    }
-    /// The action the client wants to allow for the specified principal. Valid values: the name of any action or `*`.
-    #[inline]
-    pub fn actions(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().actions);
-        self
-    }
-    /// Adds one element to `Actions`; see [`actions`](Self::actions).
-    #[inline]
-    pub fn push_actions(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().actions, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AddPermissionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AddPermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AddPermissionRequest, rt::Unit, e::AddPermissionError> {
-        self.0
-    }
+    rt::setter!(into_req AddPermissionRequest queue_url(String));
+    rt::setter!(into_req AddPermissionRequest label(String));
+    rt::setter!(items AddPermissionRequest aws_account_ids(String) push_aws_account_ids);
+    rt::setter!(items AddPermissionRequest actions(String) push_actions);
 }

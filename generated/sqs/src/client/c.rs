@@ -7,37 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Cancels a specified message movement task. A message movement can only be cancelled when the current status is RUNNING. Cancelling a message movement task does not revert the messages that have already been moved. It can only stop the messages that have not been moved yet.
-    ///
-    /// Returns the [`CancelMessageMoveTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Cancels a specified message movement task. A message movement can only be cancelled when the current status is RUNNING. Cancelling a message movement task does not revert the messages that have already been moved. It can only stop the messages that have not been moved yet. Returns [`CancelMessageMoveTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_message_move_task(&self) -> CancelMessageMoveTask {
-        CancelMessageMoveTask(rt::Call::new(&self.handle, &op::CANCEL_MESSAGE_MOVE_TASK))
+        rt::builder(&self.handle)
     }
-    /// Changes the visibility timeout of a specified message in a queue to a new value. The default visibility timeout for a message is 30 seconds. The minimum is 0 seconds. The maximum is 12 hours. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
-    ///
-    /// Returns the [`ChangeMessageVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the visibility timeout of a specified message in a queue to a new value. The default visibility timeout for a message is 30 seconds. The minimum is 0 seconds. The maximum is 12 hours. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*. Returns [`ChangeMessageVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_message_visibility(&self) -> ChangeMessageVisibility {
-        ChangeMessageVisibility(
-            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action.
-    ///
-    /// Returns the [`ChangeMessageVisibilityBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action. Returns [`ChangeMessageVisibilityBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_message_visibility_batch(&self) -> ChangeMessageVisibilityBatch {
-        ChangeMessageVisibilityBatch(
-            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY_BATCH),
-        )
+        rt::builder(&self.handle)
     }
-    /// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep the following in mind:
-    ///
-    /// Returns the [`CreateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep the following in mind: Returns [`CreateQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_queue(&self) -> CreateQueue {
-        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelMessageMoveTask` operation.
@@ -59,59 +47,7 @@ rt::operation_type!(
     op::CANCEL_MESSAGE_MOVE_TASK
 );
 impl CancelMessageMoveTask {
-    /// An identifier associated with a message movement task.
-    #[inline]
-    pub fn task_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_handle = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CancelMessageMoveTaskResult,
-            e::CancelMessageMoveTaskError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CancelMessageMoveTaskResult, e::CancelMessageMoveTaskError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CancelMessageMoveTaskRequest,
-        t::CancelMessageMoveTaskResult,
-        e::CancelMessageMoveTaskError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CancelMessageMoveTaskRequest task_handle(String));
 }
 /// The `ChangeMessageVisibility` operation.
 ///
@@ -148,68 +84,9 @@ rt::operation_type!(
     e::ChangeMessageVisibilityError, op::CHANGE_MESSAGE_VISIBILITY
 );
 impl ChangeMessageVisibility {
-    /// The URL of the Amazon SQS queue whose message's visibility is changed.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// The receipt handle associated with the message, whose visibility timeout is changed. This parameter is returned by the `ReceiveMessage` action.
-    #[inline]
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().receipt_handle = value.into();
-        self
-    }
-    /// The new value for the message's visibility timeout (in seconds). Values range: `0` to `43200`. Maximum: 12 hours.
-    #[inline]
-    pub fn visibility_timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<rt::Unit, e::ChangeMessageVisibilityError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<rt::Unit, e::ChangeMessageVisibilityError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ChangeMessageVisibilityRequest,
-        rt::Unit,
-        e::ChangeMessageVisibilityError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ChangeMessageVisibilityRequest queue_url(String));
+    rt::setter!(into_req ChangeMessageVisibilityRequest receipt_handle(String));
+    rt::setter!(val_req ChangeMessageVisibilityRequest visibility_timeout(i32));
 }
 /// The `ChangeMessageVisibilityBatch` operation.
 ///
@@ -229,80 +106,11 @@ rt::operation_type!(
     op::CHANGE_MESSAGE_VISIBILITY_BATCH
 );
 impl ChangeMessageVisibilityBatch {
-    /// The URL of the Amazon SQS queue whose messages' visibility is changed.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Lists the receipt handles of the messages for which the visibility timeout must be changed.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::ChangeMessageVisibilityBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::ChangeMessageVisibilityBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ChangeMessageVisibilityBatchResult,
-            e::ChangeMessageVisibilityBatchError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ChangeMessageVisibilityBatchResult,
-        e::ChangeMessageVisibilityBatchError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ChangeMessageVisibilityBatchRequest,
-        t::ChangeMessageVisibilityBatchResult,
-        e::ChangeMessageVisibilityBatchError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ChangeMessageVisibilityBatchRequest queue_url(String));
+    rt::setter!(
+        items ChangeMessageVisibilityBatchRequest
+        entries(t::ChangeMessageVisibilityBatchRequestEntry) push_entries
+    );
 }
 /// The `CreateQueue` operation.
 ///
@@ -332,85 +140,10 @@ rt::operation_type!(
     op::CREATE_QUEUE
 );
 impl CreateQueue {
-    /// The name of the new queue. The following limits apply to this name:
-    #[inline]
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name = value.into();
-        self
-    }
-    /// A map of attributes with their corresponding values.
-    #[inline]
-    pub fn attributes(
-        mut self,
-        value: impl rt::Entries<t::QueueAttributeName, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<t::QueueAttributeName>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one entry to `tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn insert_tags(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().tags, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateQueueResult, e::CreateQueueError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateQueueResult, e::CreateQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError> {
-        self.0
-    }
+    rt::setter!(into_req CreateQueueRequest queue_name(String));
+    rt::setter!(
+        entries CreateQueueRequest attributes(t::QueueAttributeName, String)
+        insert_attributes
+    );
+    rt::setter!(entries CreateQueueRequest tags(String, String) insert_tags);
 }

@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle` of the message (*not* the `MessageId` which you receive when you send the message). Amazon SQS can delete a message from a queue even if a visibility timeout setting causes the message to be locked by another consumer. Amazon SQS automatically deletes messages left in a queue longer than the retention period configured for the queue.
-    ///
-    /// Returns the [`DeleteMessage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle` of the message (*not* the `MessageId` which you receive when you send the message). Amazon SQS can delete a message from a queue even if a visibility timeout setting causes the message to be locked by another consumer. Amazon SQS automatically deletes messages left in a queue longer than the retention period configured for the queue. Returns [`DeleteMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_message(&self) -> DeleteMessage {
-        DeleteMessage(rt::Call::new(&self.handle, &op::DELETE_MESSAGE))
+        rt::builder(&self.handle)
     }
-    /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response.
-    ///
-    /// Returns the [`DeleteMessageBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response. Returns [`DeleteMessageBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_message_batch(&self) -> DeleteMessageBatch {
-        DeleteMessageBatch(rt::Call::new(&self.handle, &op::DELETE_MESSAGE_BATCH))
+        rt::builder(&self.handle)
     }
-    /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
-    ///
-    /// Returns the [`DeleteQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents. Returns [`DeleteQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_queue(&self) -> DeleteQueue {
-        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteMessage` operation.
@@ -44,54 +38,8 @@ rt::operation_type!(
     op::DELETE_MESSAGE
 );
 impl DeleteMessage {
-    /// The URL of the Amazon SQS queue from which messages are deleted.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// The receipt handle associated with the message to delete.
-    #[inline]
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().receipt_handle = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteMessageError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteMessageError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteMessageRequest queue_url(String));
+    rt::setter!(into_req DeleteMessageRequest receipt_handle(String));
 }
 /// The `DeleteMessageBatch` operation.
 ///
@@ -110,74 +58,11 @@ rt::operation_type!(
     e::DeleteMessageBatchError, op::DELETE_MESSAGE_BATCH
 );
 impl DeleteMessageBatch {
-    /// The URL of the Amazon SQS queue from which messages are deleted.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Lists the receipt handles for the messages to be deleted.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::DeleteMessageBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::DeleteMessageBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DeleteMessageBatchResult, e::DeleteMessageBatchError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DeleteMessageBatchResult, e::DeleteMessageBatchError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMessageBatchRequest,
-        t::DeleteMessageBatchResult,
-        e::DeleteMessageBatchError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DeleteMessageBatchRequest queue_url(String));
+    rt::setter!(
+        items DeleteMessageBatchRequest entries(t::DeleteMessageBatchRequestEntry)
+        push_entries
+    );
 }
 /// The `DeleteQueue` operation.
 ///
@@ -199,46 +84,5 @@ rt::operation_type!(
     DeleteQueue, t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );
 impl DeleteQueue {
-    /// The URL of the Amazon SQS queue to delete.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteQueueError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError> {
-        self.0
-    }
+    rt::setter!(into_req DeleteQueueRequest queue_url(String));
 }

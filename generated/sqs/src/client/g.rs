@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Gets attributes for the specified queue.
-    ///
-    /// Returns the [`GetQueueAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets attributes for the specified queue. Returns [`GetQueueAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_queue_attributes(&self) -> GetQueueAttributes {
-        GetQueueAttributes(rt::Call::new(&self.handle, &op::GET_QUEUE_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
-    /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
-    ///
-    /// Returns the [`GetQueueUrl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations. Returns [`GetQueueUrl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_queue_url(&self) -> GetQueueUrl {
-        GetQueueUrl(rt::Call::new(&self.handle, &op::GET_QUEUE_URL))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetQueueAttributes` operation.
@@ -39,74 +35,11 @@ rt::operation_type!(
     e::GetQueueAttributesError, op::GET_QUEUE_ATTRIBUTES
 );
 impl GetQueueAttributes {
-    /// The URL of the Amazon SQS queue whose attribute information is retrieved.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// A list of attributes for which to retrieve information.
-    #[inline]
-    pub fn attribute_names(
-        mut self,
-        value: impl rt::Items<t::QueueAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_names);
-        self
-    }
-    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
-    #[inline]
-    pub fn push_attribute_names(
-        mut self,
-        item: impl Into<t::QueueAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_names, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetQueueAttributesResult, e::GetQueueAttributesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetQueueAttributesResult, e::GetQueueAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetQueueAttributesRequest,
-        t::GetQueueAttributesResult,
-        e::GetQueueAttributesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetQueueAttributesRequest queue_url(String));
+    rt::setter!(
+        items GetQueueAttributesRequest attribute_names(t::QueueAttributeName)
+        push_attribute_names
+    );
 }
 /// The `GetQueueUrl` operation.
 ///
@@ -121,56 +54,6 @@ rt::operation_type!(
     op::GET_QUEUE_URL
 );
 impl GetQueueUrl {
-    /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80 characters long and can include alphanumeric characters, hyphens (-), and underscores (\_). Queue URLs and names are case-sensitive.
-    #[inline]
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name = value.into();
-        self
-    }
-    /// (Optional) The Amazon Web Services account ID of the account that created the queue. This is only required when you are attempting to access a queue owned by another Amazon Web Services account.
-    #[inline]
-    pub fn queue_owner_aws_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_owner_aws_account_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetQueueUrlResult, e::GetQueueUrlError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetQueueUrlResult, e::GetQueueUrlError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError> {
-        self.0
-    }
+    rt::setter!(into_req GetQueueUrlRequest queue_name(String));
+    rt::setter!(into_opt GetQueueUrlRequest queue_owner_aws_account_id(String));
 }

@@ -7,35 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns a list of your queues that have the `RedrivePolicy` queue attribute configured with a dead-letter queue.
-    ///
-    /// Returns the [`ListDeadLetterSourceQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of your queues that have the `RedrivePolicy` queue attribute configured with a dead-letter queue. Returns [`ListDeadLetterSourceQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_dead_letter_source_queues(&self) -> ListDeadLetterSourceQueues {
-        ListDeadLetterSourceQueues(
-            rt::Call::new(&self.handle, &op::LIST_DEAD_LETTER_SOURCE_QUEUES),
-        )
+        rt::builder(&self.handle)
     }
-    /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
-    ///
-    /// Returns the [`ListMessageMoveTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Gets the most recent message movement tasks (up to 10) under a specific source queue. Returns [`ListMessageMoveTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_message_move_tasks(&self) -> ListMessageMoveTasks {
-        ListMessageMoveTasks(rt::Call::new(&self.handle, &op::LIST_MESSAGE_MOVE_TASKS))
+        rt::builder(&self.handle)
     }
-    /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
-    ///
-    /// Returns the [`ListQueueTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*. Returns [`ListQueueTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queue_tags(&self) -> ListQueueTags {
-        ListQueueTags(rt::Call::new(&self.handle, &op::LIST_QUEUE_TAGS))
+        rt::builder(&self.handle)
     }
-    /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned.
-    ///
-    /// Returns the [`ListQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned. Returns [`ListQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListDeadLetterSourceQueues` operation.
@@ -58,74 +48,9 @@ rt::operation_type!(
     op::LIST_DEAD_LETTER_SOURCE_QUEUES
 );
 impl ListDeadLetterSourceQueues {
-    /// The URL of a dead-letter queue.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Pagination token to request the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Maximum number of results to include in the response. Value range is 1 to 1000. You must set `MaxResults` to receive a value for `NextToken` in the response.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListDeadLetterSourceQueuesResult,
-            e::ListDeadLetterSourceQueuesError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::ListDeadLetterSourceQueuesResult,
-        e::ListDeadLetterSourceQueuesError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListDeadLetterSourceQueuesRequest,
-        t::ListDeadLetterSourceQueuesResult,
-        e::ListDeadLetterSourceQueuesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListDeadLetterSourceQueuesRequest queue_url(String));
+    rt::setter!(into_opt ListDeadLetterSourceQueuesRequest next_token(String));
+    rt::setter!(val_opt ListDeadLetterSourceQueuesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -158,65 +83,8 @@ rt::operation_type!(
     e::ListMessageMoveTasksError, op::LIST_MESSAGE_MOVE_TASKS
 );
 impl ListMessageMoveTasks {
-    /// The ARN of the queue whose message movement tasks are to be listed.
-    #[inline]
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_arn = value.into();
-        self
-    }
-    /// The maximum number of results to include in the response. The default is 1, which provides the most recent message movement task. The upper limit is 10.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::ListMessageMoveTasksResult,
-            e::ListMessageMoveTasksError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListMessageMoveTasksResult, e::ListMessageMoveTasksError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListMessageMoveTasksRequest,
-        t::ListMessageMoveTasksResult,
-        e::ListMessageMoveTasksError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListMessageMoveTasksRequest source_arn(String));
+    rt::setter!(val_opt ListMessageMoveTasksRequest max_results(i32));
 }
 /// The `ListQueueTags` operation.
 ///
@@ -235,56 +103,7 @@ rt::operation_type!(
     e::ListQueueTagsError, op::LIST_QUEUE_TAGS
 );
 impl ListQueueTags {
-    /// The URL of the queue.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListQueueTagsResult, e::ListQueueTagsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListQueueTagsResult, e::ListQueueTagsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListQueueTagsRequest,
-        t::ListQueueTagsResult,
-        e::ListQueueTagsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ListQueueTagsRequest queue_url(String));
 }
 /// The `ListQueues` operation.
 ///
@@ -301,64 +120,9 @@ rt::operation_type!(
     op::LIST_QUEUES
 );
 impl ListQueues {
-    /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.
-    #[inline]
-    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name_prefix = Some(value.into());
-        self
-    }
-    /// Pagination token to request the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Maximum number of results to include in the response. Value range is 1 to 1000. You must set `MaxResults` to receive a value for `NextToken` in the response.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListQueuesResult, e::ListQueuesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListQueuesResult, e::ListQueuesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError> {
-        self.0
-    }
+    rt::setter!(into_opt ListQueuesRequest queue_name_prefix(String));
+    rt::setter!(into_opt ListQueuesRequest next_token(String));
+    rt::setter!(val_opt ListQueuesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

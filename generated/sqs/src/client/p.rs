@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL` parameter.
-    ///
-    /// Returns the [`PurgeQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL` parameter. Returns [`PurgeQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purge_queue(&self) -> PurgeQueue {
-        PurgeQueue(rt::Call::new(&self.handle, &op::PURGE_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `PurgeQueue` operation.
@@ -33,46 +31,5 @@ rt::operation_type!(
     PurgeQueue, t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError, op::PURGE_QUEUE
 );
 impl PurgeQueue {
-    /// The URL of the queue from which the `PurgeQueue` action deletes messages.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PurgeQueueError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PurgeQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError> {
-        self.0
-    }
+    rt::setter!(into_req PurgeQueueRequest queue_url(String));
 }

@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds` parameter enables long-poll support. For more information, see [Amazon SQS Long Polling](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-long-polling.html) in the *Amazon SQS Developer Guide*.
-    ///
-    /// Returns the [`ReceiveMessage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds` parameter enables long-poll support. For more information, see [Amazon SQS Long Polling](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-long-polling.html) in the *Amazon SQS Developer Guide*. Returns [`ReceiveMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn receive_message(&self) -> ReceiveMessage {
-        ReceiveMessage(rt::Call::new(&self.handle, &op::RECEIVE_MESSAGE))
+        rt::builder(&self.handle)
     }
-    /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
-    ///
-    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Revokes any permissions in the queue policy that matches the specified `Label` parameter. Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `ReceiveMessage` operation.
@@ -54,136 +50,26 @@ rt::operation_type!(
     e::ReceiveMessageError, op::RECEIVE_MESSAGE
 );
 impl ReceiveMessage {
-    /// The URL of the Amazon SQS queue from which messages are received.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// **Important:** This parameter has been discontinued but will be supported for backward compatibility. To provide attribute names, you are encouraged to use `MessageSystemAttributeNames`.
-    #[deprecated(
-        note = "AttributeNames has been replaced by MessageSystemAttributeNames"
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn attribute_names(
-        mut self,
-        value: impl rt::Items<t::QueueAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attribute_names);
-        self
-    }
-    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
-    #[deprecated(
-        note = "AttributeNames has been replaced by MessageSystemAttributeNames"
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn push_attribute_names(
-        mut self,
-        item: impl Into<t::QueueAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().attribute_names, item);
-        self
-    }
-    /// A list of attributes that need to be returned along with each message. These attributes include:
-    #[inline]
-    pub fn message_system_attribute_names(
-        mut self,
-        value: impl rt::Items<t::MessageSystemAttributeName>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_system_attribute_names);
-        self
-    }
-    /// Adds one element to `MessageSystemAttributeNames`; see [`message_system_attribute_names`](Self::message_system_attribute_names).
-    #[inline]
-    pub fn push_message_system_attribute_names(
-        mut self,
-        item: impl Into<t::MessageSystemAttributeName>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().message_system_attribute_names, item);
-        self
-    }
-    /// The name of the message attribute, where *N* is the index.
-    #[inline]
-    pub fn message_attribute_names(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().message_attribute_names);
-        self
-    }
-    /// Adds one element to `MessageAttributeNames`; see [`message_attribute_names`](Self::message_attribute_names).
-    #[inline]
-    pub fn push_message_attribute_names(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().message_attribute_names, item);
-        self
-    }
-    /// The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned). Valid values: 1 to 10. Default: 1.
-    #[inline]
-    pub fn max_number_of_messages(mut self, value: i32) -> Self {
-        self.0.input_mut().max_number_of_messages = Some(value);
-        self
-    }
-    /// The duration (in seconds) that the received messages are hidden from subsequent retrieve requests after being retrieved by a `ReceiveMessage` request. If not specified, the default visibility timeout for the queue is used, which is 30 seconds.
-    #[inline]
-    pub fn visibility_timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().visibility_timeout = Some(value);
-        self
-    }
-    /// The duration (in seconds) for which the call waits for a message to arrive in the queue before returning. If a message is available, the call returns sooner than `WaitTimeSeconds`. If no messages are available and the wait time expires, the call does not return a message list. If you are using the Java SDK, it returns a `ReceiveMessageResponse` object, which has a empty list instead of a Null object.
-    #[inline]
-    pub fn wait_time_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().wait_time_seconds = Some(value);
-        self
-    }
-    /// This parameter applies only to FIFO (first-in-first-out) queues.
-    #[inline]
-    pub fn receive_request_attempt_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().receive_request_attempt_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ReceiveMessageResult, e::ReceiveMessageError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ReceiveMessageResult, e::ReceiveMessageError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReceiveMessageRequest,
-        t::ReceiveMessageResult,
-        e::ReceiveMessageError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req ReceiveMessageRequest queue_url(String));
+    rt::setter!(
+        #[deprecated(note =
+        "AttributeNames has been replaced by MessageSystemAttributeNames")]
+        #[allow(deprecated)] items ReceiveMessageRequest
+        attribute_names(t::QueueAttributeName) push_attribute_names
+    );
+    rt::setter!(
+        items ReceiveMessageRequest
+        message_system_attribute_names(t::MessageSystemAttributeName)
+        push_message_system_attribute_names
+    );
+    rt::setter!(
+        items ReceiveMessageRequest message_attribute_names(String)
+        push_message_attribute_names
+    );
+    rt::setter!(val_opt ReceiveMessageRequest max_number_of_messages(i32));
+    rt::setter!(val_opt ReceiveMessageRequest visibility_timeout(i32));
+    rt::setter!(val_opt ReceiveMessageRequest wait_time_seconds(i32));
+    rt::setter!(into_opt ReceiveMessageRequest receive_request_attempt_id(String));
 }
 /// The `RemovePermission` operation.
 ///
@@ -200,52 +86,6 @@ rt::operation_type!(
     op::REMOVE_PERMISSION
 );
 impl RemovePermission {
-    /// The URL of the Amazon SQS queue from which permissions are removed.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// The identification of the permission to remove. This is the label added using the `AddPermission` action.
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().label = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::RemovePermissionError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::RemovePermissionError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError> {
-        self.0
-    }
+    rt::setter!(into_req RemovePermissionRequest queue_url(String));
+    rt::setter!(into_req RemovePermissionRequest label(String));
 }

@@ -7,33 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Delivers a message to the specified queue.
-    ///
-    /// Returns the [`SendMessage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Delivers a message to the specified queue. Returns [`SendMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_message(&self) -> SendMessage {
-        SendMessage(rt::Call::new(&self.handle, &op::SEND_MESSAGE))
+        rt::builder(&self.handle)
     }
-    /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
-    ///
-    /// Returns the [`SendMessageBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent. Returns [`SendMessageBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_message_batch(&self) -> SendMessageBatch {
-        SendMessageBatch(rt::Call::new(&self.handle, &op::SEND_MESSAGE_BATCH))
+        rt::builder(&self.handle)
     }
-    /// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
-    ///
-    /// Returns the [`SetQueueAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages. Returns [`SetQueueAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_queue_attributes(&self) -> SetQueueAttributes {
-        SetQueueAttributes(rt::Call::new(&self.handle, &op::SET_QUEUE_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
-    /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
-    ///
-    /// Returns the [`StartMessageMoveTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue. Returns [`StartMessageMoveTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_message_move_task(&self) -> StartMessageMoveTask {
-        StartMessageMoveTask(rt::Call::new(&self.handle, &op::START_MESSAGE_MOVE_TASK))
+        rt::builder(&self.handle)
     }
 }
 /// The `SendMessage` operation.
@@ -53,117 +45,20 @@ rt::operation_type!(
     op::SEND_MESSAGE
 );
 impl SendMessage {
-    /// The URL of the Amazon SQS queue to which a message is sent.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// The message to send. The minimum size is one character. The maximum size is 1 MiB or 1,048,576 bytes
-    #[inline]
-    pub fn message_body(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_body = value.into();
-        self
-    }
-    /// The length of time, in seconds, for which to delay a specific message. Valid values: 0 to 900. Maximum: 15 minutes. Messages with a positive `DelaySeconds` value become available for processing after the delay period is finished. If you don't specify a value, the default value for the queue applies.
-    #[inline]
-    pub fn delay_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().delay_seconds = Some(value);
-        self
-    }
-    /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
-    #[inline]
-    pub fn message_attributes(
-        mut self,
-        value: impl rt::Entries<String, t::MessageAttributeValue>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_attributes);
-        self
-    }
-    /// Adds one entry to `MessageAttributes`; see [`message_attributes`](Self::message_attributes).
-    #[inline]
-    pub fn insert_message_attributes(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<t::MessageAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().message_attributes, key, value);
-        self
-    }
-    /// The message system attribute to send. Each message system attribute consists of a `Name`, `Type`, and `Value`.
-    #[inline]
-    pub fn message_system_attributes(
-        mut self,
-        value: impl rt::Entries<
-            t::MessageSystemAttributeNameForSends,
-            t::MessageSystemAttributeValue,
-        >,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().message_system_attributes);
-        self
-    }
-    /// Adds one entry to `MessageSystemAttributes`; see [`message_system_attributes`](Self::message_system_attributes).
-    #[inline]
-    pub fn insert_message_system_attributes(
-        mut self,
-        key: impl Into<t::MessageSystemAttributeNameForSends>,
-        value: impl Into<t::MessageSystemAttributeValue>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().message_system_attributes, key, value);
-        self
-    }
-    /// This parameter applies only to FIFO (first-in-first-out) queues.
-    #[inline]
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_deduplication_id = Some(value.into());
-        self
-    }
-    /// `MessageGroupId` is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues. In FIFO queues, `MessageGroupId` organizes messages into distinct groups. Messages within the same message group are always processed one at a time, in strict order, ensuring that no two messages from the same group are processed simultaneously. In standard queues, using `MessageGroupId` enables fair queues. It is used to identify the tenant a message belongs to, helping maintain consistent message dwell time across all tenants during noisy neighbor events. Unlike FIFO queues, messages with the same `MessageGroupId` can be processed in parallel, maintaining the high throughput of standard queues.
-    #[inline]
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().message_group_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SendMessageResult, e::SendMessageError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SendMessageResult, e::SendMessageError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SendMessageRequest, t::SendMessageResult, e::SendMessageError> {
-        self.0
-    }
+    rt::setter!(into_req SendMessageRequest queue_url(String));
+    rt::setter!(into_req SendMessageRequest message_body(String));
+    rt::setter!(val_opt SendMessageRequest delay_seconds(i32));
+    rt::setter!(
+        entries SendMessageRequest message_attributes(String, t::MessageAttributeValue)
+        insert_message_attributes
+    );
+    rt::setter!(
+        entries SendMessageRequest
+        message_system_attributes(t::MessageSystemAttributeNameForSends,
+        t::MessageSystemAttributeValue) insert_message_system_attributes
+    );
+    rt::setter!(into_opt SendMessageRequest message_deduplication_id(String));
+    rt::setter!(into_opt SendMessageRequest message_group_id(String));
 }
 /// The `SendMessageBatch` operation.
 ///
@@ -192,74 +87,11 @@ rt::operation_type!(
     e::SendMessageBatchError, op::SEND_MESSAGE_BATCH
 );
 impl SendMessageBatch {
-    /// The URL of the Amazon SQS queue to which batched messages are sent.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// A list of `SendMessageBatchRequestEntry` items.
-    #[inline]
-    pub fn entries(
-        mut self,
-        value: impl rt::Items<t::SendMessageBatchRequestEntry>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().entries);
-        self
-    }
-    /// Adds one element to `Entries`; see [`entries`](Self::entries).
-    #[inline]
-    pub fn push_entries(
-        mut self,
-        item: impl Into<t::SendMessageBatchRequestEntry>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().entries, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::SendMessageBatchResult, e::SendMessageBatchError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::SendMessageBatchResult, e::SendMessageBatchError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::SendMessageBatchRequest,
-        t::SendMessageBatchResult,
-        e::SendMessageBatchError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req SendMessageBatchRequest queue_url(String));
+    rt::setter!(
+        items SendMessageBatchRequest entries(t::SendMessageBatchRequestEntry)
+        push_entries
+    );
 }
 /// The `SetQueueAttributes` operation.
 ///
@@ -280,67 +112,11 @@ rt::operation_type!(
     e::SetQueueAttributesError, op::SET_QUEUE_ATTRIBUTES
 );
 impl SetQueueAttributes {
-    /// The URL of the Amazon SQS queue whose attributes are set.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// A map of attributes to set.
-    #[inline]
-    pub fn attributes(
-        mut self,
-        value: impl rt::Entries<t::QueueAttributeName, String>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().attributes);
-        self
-    }
-    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
-    #[inline]
-    pub fn insert_attributes(
-        mut self,
-        key: impl Into<t::QueueAttributeName>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().attributes, key, value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SetQueueAttributesError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SetQueueAttributesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::SetQueueAttributesRequest, rt::Unit, e::SetQueueAttributesError> {
-        self.0
-    }
+    rt::setter!(into_req SetQueueAttributesRequest queue_url(String));
+    rt::setter!(
+        entries SetQueueAttributesRequest attributes(t::QueueAttributeName, String)
+        insert_attributes
+    );
 }
 /// The `StartMessageMoveTask` operation.
 ///
@@ -361,69 +137,9 @@ rt::operation_type!(
     e::StartMessageMoveTaskError, op::START_MESSAGE_MOVE_TASK
 );
 impl StartMessageMoveTask {
-    /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently supported.
-    #[inline]
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_arn = value.into();
-        self
-    }
-    /// The ARN of the queue that receives the moved messages. You can use this field to specify the destination queue where you would like to redrive messages. If this field is left blank, the messages will be redriven back to their respective original source queues.
-    #[inline]
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_arn = Some(value.into());
-        self
-    }
-    /// The number of messages to be moved per second (the message movement rate). You can use this field to define a fixed message movement rate. The maximum value for messages per second is 500. If this field is left blank, the system will optimize the rate based on the queue message backlog size, which may vary throughout the duration of the message movement task.
-    #[inline]
-    pub fn max_number_of_messages_per_second(mut self, value: i32) -> Self {
-        self.0.input_mut().max_number_of_messages_per_second = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::StartMessageMoveTaskResult,
-            e::StartMessageMoveTaskError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::StartMessageMoveTaskResult, e::StartMessageMoveTaskError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartMessageMoveTaskRequest,
-        t::StartMessageMoveTaskResult,
-        e::StartMessageMoveTaskError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req StartMessageMoveTaskRequest source_arn(String));
+    rt::setter!(into_opt StartMessageMoveTaskRequest destination_arn(String));
+    rt::setter!(
+        val_opt StartMessageMoveTaskRequest max_number_of_messages_per_second(i32)
+    );
 }

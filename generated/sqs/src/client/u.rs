@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
-    ///
-    /// Returns the [`UntagQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*. Returns [`UntagQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_queue(&self) -> UntagQueue {
-        UntagQueue(rt::Call::new(&self.handle, &op::UNTAG_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagQueue` operation.
@@ -27,58 +25,6 @@ rt::operation_type!(
     UntagQueue, t::UntagQueueRequest, rt::Unit, e::UntagQueueError, op::UNTAG_QUEUE
 );
 impl UntagQueue {
-    /// The URL of the queue.
-    #[inline]
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_url = value.into();
-        self
-    }
-    /// The list of tags to be removed from the specified queue.
-    #[inline]
-    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().tag_keys);
-        self
-    }
-    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
-    #[inline]
-    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().tag_keys, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagQueueError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagQueueError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::UntagQueueRequest, rt::Unit, e::UntagQueueError> {
-        self.0
-    }
+    rt::setter!(into_req UntagQueueRequest queue_url(String));
+    rt::setter!(items UntagQueueRequest tag_keys(String) push_tag_keys);
 }

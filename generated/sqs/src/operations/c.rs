@@ -2,10 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Cancels a specified message movement task. A message movement can only be cancelled when the current status is RUNNING. Cancelling a message movement task does not revert the messages that have already been moved. It can only stop the messages that have not been moved yet.
-///
-/// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
-/// - Only one active message movement task is supported per queue at any given time.
+/// The runtime's description of [`CancelMessageMoveTask`](super::super::client::CancelMessageMoveTask): HTTP binding, errors, auth.
 pub static CANCEL_MESSAGE_MOVE_TASK: rt::Operation = rt::Operation::new(
         "CancelMessageMoveTask",
         "POST",
@@ -22,27 +19,7 @@ pub static CANCEL_MESSAGE_MOVE_TASK: rt::Operation = rt::Operation::new(
             &t::UNSUPPORTED_OPERATION,
         ],
     );
-/// Changes the visibility timeout of a specified message in a queue to a new value. The default visibility timeout for a message is 30 seconds. The minimum is 0 seconds. The maximum is 12 hours. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
-///
-/// For example, if the default timeout for a queue is 60 seconds, 15 seconds have elapsed since you received the message, and you send a ChangeMessageVisibility call with `VisibilityTimeout` set to 10 seconds, the 10 seconds begin to count from the time that you make the `ChangeMessageVisibility` call. Thus, any attempt to change the visibility timeout or to delete that message 10 seconds after you initially change the visibility timeout (a total of 25 seconds) might result in an error.
-///
-/// An Amazon SQS message has three basic states:
-///
-/// 1. Sent to a queue by a producer.
-/// 2. Received from the queue by a consumer.
-/// 3. Deleted from the queue.
-///
-/// A message is considered to be *stored* after it is sent to a queue by a producer, but not yet received from the queue by a consumer (that is, between states 1 and 2). There is no limit to the number of stored messages. A message is considered to be *in flight* after it is received from a queue by a consumer, but not yet deleted from the queue (that is, between states 2 and 3). There is a limit to the number of in flight messages.
-///
-/// Limits that apply to in flight messages are unrelated to the *unlimited* number of stored messages.
-///
-/// For most standard queues (depending on queue traffic and message backlog), there can be a maximum of approximately 120,000 in flight messages (received from a queue by a consumer, but not yet deleted from the queue). If you reach this limit, Amazon SQS returns the `OverLimit` error message. To avoid reaching the limit, you should delete messages from the queue after they're processed. You can also increase the number of queues you use to process your messages. To request a limit increase, [file a support request](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-sqs).
-///
-/// For FIFO queues, there can be a maximum of 120,000 in flight messages (received from a queue by a consumer, but not yet deleted from the queue). If you reach this limit, Amazon SQS returns no error messages.
-///
-/// **Important:** If you attempt to set the `VisibilityTimeout` to a value greater than the maximum time left, Amazon SQS returns an error. Amazon SQS doesn't automatically recalculate and increase the timeout to the maximum remaining time.
-///
-/// Unlike with a queue, when you change the visibility timeout for a specific message the timeout value is applied immediately but isn't saved in memory for that message. If you don't delete a message after it is received, the visibility timeout for the message reverts to the original timeout value (not to the value you set using the `ChangeMessageVisibility` action) the next time the message is received.
+/// The runtime's description of [`ChangeMessageVisibility`](super::super::client::ChangeMessageVisibility): HTTP binding, errors, auth.
 pub static CHANGE_MESSAGE_VISIBILITY: rt::Operation = rt::Operation::new(
         "ChangeMessageVisibility",
         "POST",
@@ -61,9 +38,7 @@ pub static CHANGE_MESSAGE_VISIBILITY: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY,
         ],
     );
-/// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action.
-///
-/// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
+/// The runtime's description of [`ChangeMessageVisibilityBatch`](super::super::client::ChangeMessageVisibilityBatch): HTTP binding, errors, auth.
 pub static CHANGE_MESSAGE_VISIBILITY_BATCH: rt::Operation = rt::Operation::new(
         "ChangeMessageVisibilityBatch",
         "POST",
@@ -84,24 +59,7 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY,
         ],
     );
-/// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep the following in mind:
-///
-/// - If you don't specify the `FifoQueue` attribute, Amazon SQS creates a standard queue. **Note:** You can't change the queue type after you create it and you can't convert an existing standard queue into a FIFO queue. You must either create a new FIFO queue for your application or delete your existing standard queue and recreate it as a FIFO queue. For more information, see [Moving From a standard queue to a FIFO queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html#FIFO-queues-moving) in the *Amazon SQS Developer Guide*.
-/// - If you don't provide a value for an attribute, the queue is created with the default value for the attribute.
-/// - If you delete a queue, you must wait at least 60 seconds before creating a queue with the same name.
-///
-/// To successfully create a new queue, you must provide a queue name that adheres to the [limits related to queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/limits-queues.html) and is unique within the scope of your queues.
-///
-/// **Note:** After you create a queue, you must wait at least one second after the queue is created to be able to use the queue.
-///
-/// To retrieve the URL of a queue, use the [`GetQueueUrl`](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html) action. This action only requires the [`QueueName`](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html#API_CreateQueue_RequestSyntax) parameter.
-///
-/// When creating queues, keep the following points in mind:
-///
-/// - If you specify the name of an existing queue and provide the exact same names and values for all its attributes, the [`CreateQueue`](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html) action will return the URL of the existing queue instead of creating a new one.
-/// - If you attempt to create a queue with a name that already exists but with different attribute names or values, the `CreateQueue` action will return an error. This ensures that existing queues are not inadvertently altered.
-///
-/// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
+/// The runtime's description of [`CreateQueue`](super::super::client::CreateQueue): HTTP binding, errors, auth.
 pub static CREATE_QUEUE: rt::Operation = rt::Operation::new(
         "CreateQueue",
         "POST",

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle` of the message (*not* the `MessageId` which you receive when you send the message). Amazon SQS can delete a message from a queue even if a visibility timeout setting causes the message to be locked by another consumer. Amazon SQS automatically deletes messages left in a queue longer than the retention period configured for the queue.
-///
-/// **Note:** Each time you receive a message, meaning when a consumer retrieves a message from the queue, it comes with a unique `ReceiptHandle`. If you receive the same message more than once, you will get a different `ReceiptHandle` each time. When you want to delete a message using the `DeleteMessage` action, you must use the `ReceiptHandle` from the most recent time you received the message. If you use an old `ReceiptHandle`, the request will succeed, but the message might not be deleted.
-///
-/// For standard queues, it is possible to receive a message even after you delete it. This might happen on rare occasions if one of the servers which stores a copy of the message is unavailable when you send the request to delete the message. The copy remains on the server and might be returned to you during a subsequent receive request. You should ensure that your application is idempotent, so that receiving a message more than once does not cause issues.
+/// The runtime's description of [`DeleteMessage`](super::super::client::DeleteMessage): HTTP binding, errors, auth.
 pub static DELETE_MESSAGE: rt::Operation = rt::Operation::new(
         "DeleteMessage",
         "POST",
@@ -25,9 +21,7 @@ pub static DELETE_MESSAGE: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response.
-///
-/// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
+/// The runtime's description of [`DeleteMessageBatch`](super::super::client::DeleteMessageBatch): HTTP binding, errors, auth.
 pub static DELETE_MESSAGE_BATCH: rt::Operation = rt::Operation::new(
         "DeleteMessageBatch",
         "POST",
@@ -48,17 +42,7 @@ pub static DELETE_MESSAGE_BATCH: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY,
         ],
     );
-/// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
-///
-/// **Important:** Be careful with the `DeleteQueue` action: When you delete a queue, any messages in the queue are no longer available.
-///
-/// When you delete a queue, the deletion process takes up to 60 seconds. Requests you send involving that queue during the 60 seconds might succeed. For example, a `SendMessage` request might succeed, but after 60 seconds the queue and the message you sent no longer exist.
-///
-/// When you delete a queue, you must wait at least 60 seconds before creating a queue with the same name.
-///
-/// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-///
-/// The delete operation uses the HTTP `GET` verb.
+/// The runtime's description of [`DeleteQueue`](super::super::client::DeleteQueue): HTTP binding, errors, auth.
 pub static DELETE_QUEUE: rt::Operation = rt::Operation::new(
         "DeleteQueue",
         "POST",

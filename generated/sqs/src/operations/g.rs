@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Gets attributes for the specified queue.
-///
-/// **Note:** To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
+/// The runtime's description of [`GetQueueAttributes`](super::super::client::GetQueueAttributes): HTTP binding, errors, auth.
 pub static GET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetQueueAttributes",
         "POST",
@@ -22,9 +20,7 @@ pub static GET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
-///
-/// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the `AddPermission` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
+/// The runtime's description of [`GetQueueUrl`](super::super::client::GetQueueUrl): HTTP binding, errors, auth.
 pub static GET_QUEUE_URL: rt::Operation = rt::Operation::new(
         "GetQueueUrl",
         "POST",

@@ -2,11 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns a list of your queues that have the `RedrivePolicy` queue attribute configured with a dead-letter queue.
-///
-/// The `ListDeadLetterSourceQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `ListDeadLetterSourceQueues` to receive the next page of results.
-///
-/// For more information about using dead-letter queues, see [Using Amazon SQS Dead-Letter Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) in the *Amazon SQS Developer Guide*.
+/// The runtime's description of [`ListDeadLetterSourceQueues`](super::super::client::ListDeadLetterSourceQueues): HTTP binding, errors, auth.
 pub static LIST_DEAD_LETTER_SOURCE_QUEUES: rt::Operation = rt::Operation::new(
         "ListDeadLetterSourceQueues",
         "POST",
@@ -30,10 +26,7 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["queueUrls"]);
-/// Gets the most recent message movement tasks (up to 10) under a specific source queue.
-///
-/// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
-/// - Only one active message movement task is supported per queue at any given time.
+/// The runtime's description of [`ListMessageMoveTasks`](super::super::client::ListMessageMoveTasks): HTTP binding, errors, auth.
 pub static LIST_MESSAGE_MOVE_TASKS: rt::Operation = rt::Operation::new(
         "ListMessageMoveTasks",
         "POST",
@@ -50,9 +43,7 @@ pub static LIST_MESSAGE_MOVE_TASKS: rt::Operation = rt::Operation::new(
             &t::UNSUPPORTED_OPERATION,
         ],
     );
-/// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
-///
-/// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
+/// The runtime's description of [`ListQueueTags`](super::super::client::ListQueueTags): HTTP binding, errors, auth.
 pub static LIST_QUEUE_TAGS: rt::Operation = rt::Operation::new(
         "ListQueueTags",
         "POST",
@@ -69,11 +60,7 @@ pub static LIST_QUEUE_TAGS: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY,
         ],
     );
-/// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned.
-///
-/// The `listQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `listQueues` to receive the next page of results.
-///
-/// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
+/// The runtime's description of [`ListQueues`](super::super::client::ListQueues): HTTP binding, errors, auth.
 pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
         "ListQueues",
         "POST",

@@ -2,24 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds` parameter enables long-poll support. For more information, see [Amazon SQS Long Polling](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-long-polling.html) in the *Amazon SQS Developer Guide*.
-///
-/// Short poll is the default behavior where a weighted random set of machines is sampled on a `ReceiveMessage` call. Therefore, only the messages on the sampled machines are returned. If the number of messages in the queue is small (fewer than 1,000), you most likely get fewer messages than you requested per `ReceiveMessage` call. If the number of messages in the queue is extremely small, you might not receive any messages in a particular `ReceiveMessage` response. If this happens, repeat the request.
-///
-/// For each message returned, the response includes the following:
-///
-/// - The message body.
-/// - An MD5 digest of the message body. For information about MD5, see [RFC1321](https://www.ietf.org/rfc/rfc1321.txt).
-/// - The `MessageId` you received when you sent the message to the queue.
-/// - The receipt handle.
-/// - The message attributes.
-/// - An MD5 digest of the message attributes.
-///
-/// The receipt handle is the identifier you must provide when deleting the message. For more information, see [Queue and Message Identifiers](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html) in the *Amazon SQS Developer Guide*.
-///
-/// You can provide the `VisibilityTimeout` parameter in your request. The parameter is applied to the messages that Amazon SQS returns in the response. If you don't include the parameter, the overall visibility timeout for the queue is used for the returned messages. The default visibility timeout for a queue is 30 seconds.
-///
-/// **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
+/// The runtime's description of [`ReceiveMessage`](super::super::client::ReceiveMessage): HTTP binding, errors, auth.
 pub static RECEIVE_MESSAGE: rt::Operation = rt::Operation::new(
         "ReceiveMessage",
         "POST",
@@ -44,11 +27,7 @@ pub static RECEIVE_MESSAGE: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
-///
-/// - **Note:** Only the owner of a queue can remove permissions from it.
-/// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-/// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
+/// The runtime's description of [`RemovePermission`](super::super::client::RemovePermission): HTTP binding, errors, auth.
 pub static REMOVE_PERMISSION: rt::Operation = rt::Operation::new(
         "RemovePermission",
         "POST",

@@ -2,13 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Delivers a message to the specified queue.
-///
-/// **Important:** A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the [W3C specification for characters](http://www.w3.org/TR/REC-xml/#charsets).
-///
-/// `#x9` \| `#xA` \| `#xD` \| `#x20` to `#xD7FF` \| `#xE000` to `#xFFFD` \| `#x10000` to `#x10FFFF`
-///
-/// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
+/// The runtime's description of [`SendMessage`](super::super::client::SendMessage): HTTP binding, errors, auth.
 pub static SEND_MESSAGE: rt::Operation = rt::Operation::new(
         "SendMessage",
         "POST",
@@ -33,19 +27,7 @@ pub static SEND_MESSAGE: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
-///
-/// The result of sending each message is reported individually in the response. Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
-///
-/// The maximum allowed individual message size and the maximum total payload size (the sum of the individual lengths of all of the batched messages) are both 1 MiB 1,048,576 bytes.
-///
-/// **Important:** A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the [W3C specification for characters](http://www.w3.org/TR/REC-xml/#charsets).
-///
-/// `#x9` \| `#xA` \| `#xD` \| `#x20` to `#xD7FF` \| `#xE000` to `#xFFFD` \| `#x10000` to `#x10FFFF`
-///
-/// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
-///
-/// If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default value for the queue.
+/// The runtime's description of [`SendMessageBatch`](super::super::client::SendMessageBatch): HTTP binding, errors, auth.
 pub static SEND_MESSAGE_BATCH: rt::Operation = rt::Operation::new(
         "SendMessageBatch",
         "POST",
@@ -74,11 +56,7 @@ pub static SEND_MESSAGE_BATCH: rt::Operation = rt::Operation::new(
             &t::INVALID_ADDRESS,
         ],
     );
-/// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
-///
-/// - **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
-/// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-/// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
+/// The runtime's description of [`SetQueueAttributes`](super::super::client::SetQueueAttributes): HTTP binding, errors, auth.
 pub static SET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "SetQueueAttributes",
         "POST",
@@ -98,11 +76,7 @@ pub static SET_QUEUE_ATTRIBUTES: rt::Operation = rt::Operation::new(
             &t::INVALID_SECURITY,
         ],
     );
-/// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
-///
-/// - **Note:** This action is currently limited to supporting message redrive from queues that are configured as [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) of other Amazon SQS queues only. Non-SQS queue sources of dead-letter queues, such as Lambda or Amazon SNS topics, are currently not supported.
-/// - In dead-letter queues redrive context, the `StartMessageMoveTask` the source queue is the DLQ, while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
-/// - Only one active message movement task is supported per queue at any given time.
+/// The runtime's description of [`StartMessageMoveTask`](super::super::client::StartMessageMoveTask): HTTP binding, errors, auth.
 pub static START_MESSAGE_MOVE_TASK: rt::Operation = rt::Operation::new(
         "StartMessageMoveTask",
         "POST",

@@ -26,44 +26,23 @@ static MESSAGE: rt::ResourceSpec = rt::ResourceSpec {
 };
 static MESSAGE_CHANGE_VISIBILITY: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "ReceiptHandle",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("QueueUrl", rt::Source::Identifier(0usize)),
+        rt::param("ReceiptHandle", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static MESSAGE_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "ReceiptHandle",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("QueueUrl", rt::Source::Identifier(0usize)),
+        rt::param("ReceiptHandle", rt::Source::Identifier(1usize)),
     ],
     resource: None,
 };
 static MESSAGE_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
     params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Entries[*].Id",
-            source: rt::Source::Data("MessageId"),
-        },
-        rt::Param {
-            target: "Entries[*].ReceiptHandle",
-            source: rt::Source::Identifier(1usize),
-        },
+        rt::param("QueueUrl", rt::Source::Identifier(0usize)),
+        rt::param("Entries[*].Id", rt::Source::Data("MessageId")),
+        rt::param("Entries[*].ReceiptHandle", rt::Source::Identifier(1usize)),
     ],
 };
 impl rt::IsResource for Message {

@@ -27,71 +27,35 @@ static QUEUE: rt::ResourceSpec = rt::ResourceSpec {
         input: rt::new_shape::<t::GetQueueAttributesRequest>,
         output: rt::new_shape::<t::GetQueueAttributesResult>,
         params: &[
-            rt::Param {
-                target: "QueueUrl",
-                source: rt::Source::Identifier(0usize),
-            },
-            rt::Param {
-                target: "AttributeNames[]",
-                source: rt::Source::Str("All"),
-            },
+            rt::param("QueueUrl", rt::Source::Identifier(0usize)),
+            rt::param("AttributeNames[]", rt::Source::Str("All")),
         ],
         path: "@",
         select: None,
     }),
 };
 static QUEUE_ADD_PERMISSION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_CHANGE_MESSAGE_VISIBILITY_BATCH: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_DELETE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_DELETE_MESSAGES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_PURGE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_RECEIVE_MESSAGES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: Some(rt::ResourceRef {
         identifiers: &[
             rt::Source::Identifier(0usize),
@@ -101,48 +65,23 @@ static QUEUE_RECEIVE_MESSAGES: rt::ActionSpec = rt::ActionSpec {
     }),
 };
 static QUEUE_REMOVE_PERMISSION: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_SEND_MESSAGE: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_SEND_MESSAGES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_SET_ATTRIBUTES: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: None,
 };
 static QUEUE_DEAD_LETTER_SOURCE_QUEUES: rt::CollectionSpec = rt::CollectionSpec {
-    params: &[
-        rt::Param {
-            target: "QueueUrl",
-            source: rt::Source::Identifier(0usize),
-        },
-    ],
+    params: &[rt::param("QueueUrl", rt::Source::Identifier(0usize))],
     resource: rt::ResourceRef {
         identifiers: &[rt::Source::Response("queueUrls[]")],
         path: None,

@@ -7,19 +7,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
-    ///
-    /// Returns the [`CreateToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication. Returns [`CreateToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_token(&self) -> CreateToken {
-        CreateToken(rt::Call::new(&self.handle, &op::CREATE_TOKEN))
+        rt::builder(&self.handle)
     }
-    /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
-    ///
-    /// Returns the [`CreateTokenWithIam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication. Returns [`CreateTokenWithIam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_token_with_iam(&self) -> CreateTokenWithIam {
-        CreateTokenWithIam(rt::Call::new(&self.handle, &op::CREATE_TOKEN_WITH_IAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateToken` operation.
@@ -37,106 +33,15 @@ rt::operation_type!(
     op::CREATE_TOKEN
 );
 impl CreateToken {
-    /// The unique identifier string for the client or application. This value comes from the result of the RegisterClient API.
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// A secret string generated for the client. This value should come from the persisted result of the RegisterClient API.
-    #[inline]
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_secret = value.into();
-        self
-    }
-    /// Supports the following OAuth grant types: Authorization Code, Device Code, and Refresh Token. Specify one of the following values, depending on the grant type that you want:
-    #[inline]
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_type = value.into();
-        self
-    }
-    /// Used only when calling this API for the Device Code grant type. This short-lived code is used to identify this authorization request. This comes from the result of the StartDeviceAuthorization API.
-    #[inline]
-    pub fn device_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device_code = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Authorization Code grant type. The short-lived code is used to identify this authorization request.
-    #[inline]
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Refresh Token grant type. This token is used to refresh short-lived tokens, such as the access token, that might expire.
-    #[inline]
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().refresh_token = Some(value.into());
-        self
-    }
-    /// The list of scopes for which authorization is requested. This parameter has no effect; the access token will always include all scopes configured during client registration.
-    #[inline]
-    pub fn scope(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().scope);
-        self
-    }
-    /// Adds one element to `scope`; see [`scope`](Self::scope).
-    #[inline]
-    pub fn push_scope(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().scope, item);
-        self
-    }
-    /// Used only when calling this API for the Authorization Code grant type. This value specifies the location of the client or application that has registered to receive the authorization code.
-    #[inline]
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().redirect_uri = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Authorization Code grant type. This value is generated by the client and presented to validate the original code challenge value the client passed at authorization time.
-    #[inline]
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_verifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::CreateTokenResponse, e::CreateTokenError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateTokenResponse, e::CreateTokenError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateTokenRequest, t::CreateTokenResponse, e::CreateTokenError> {
-        self.0
-    }
+    rt::setter!(into_req CreateTokenRequest client_id(String));
+    rt::setter!(into_req CreateTokenRequest client_secret(String));
+    rt::setter!(into_req CreateTokenRequest grant_type(String));
+    rt::setter!(into_opt CreateTokenRequest device_code(String));
+    rt::setter!(into_opt CreateTokenRequest code(String));
+    rt::setter!(into_opt CreateTokenRequest refresh_token(String));
+    rt::setter!(items CreateTokenRequest scope(String) push_scope);
+    rt::setter!(into_opt CreateTokenRequest redirect_uri(String));
+    rt::setter!(into_opt CreateTokenRequest code_verifier(String));
 }
 /// The `CreateTokenWithIAM` operation.
 ///
@@ -155,123 +60,15 @@ rt::operation_type!(
     e::CreateTokenWithIamError, op::CREATE_TOKEN_WITH_IAM
 );
 impl CreateTokenWithIam {
-    /// The unique identifier string for the client or application. This value is an application ARN that has OAuth grants configured.
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// Supports the following OAuth grant types: Authorization Code, Refresh Token, JWT Bearer, and Token Exchange. Specify one of the following values, depending on the grant type that you want:
-    #[inline]
-    pub fn grant_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().grant_type = value.into();
-        self
-    }
-    /// Used only when calling this API for the Authorization Code grant type. This short-lived code is used to identify this authorization request. The code is obtained through a redirect from IAM Identity Center to a redirect URI persisted in the Authorization Code GrantOptions for the application.
-    #[inline]
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Refresh Token grant type. This token is used to refresh short-lived tokens, such as the access token, that might expire.
-    #[inline]
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().refresh_token = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the JWT Bearer grant type. This value specifies the JSON Web Token (JWT) issued by a trusted token issuer. To authorize a trusted token issuer, configure the JWT Bearer GrantOptions for the application.
-    #[inline]
-    pub fn assertion(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().assertion = Some(value.into());
-        self
-    }
-    /// The list of scopes for which authorization is requested. The access token that is issued is limited to the scopes that are granted. If the value is not specified, IAM Identity Center authorizes all scopes configured for the application, including the following default scopes: `openid`, `aws`, `sts:identity_context`.
-    #[inline]
-    pub fn scope(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().scope);
-        self
-    }
-    /// Adds one element to `scope`; see [`scope`](Self::scope).
-    #[inline]
-    pub fn push_scope(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().scope, item);
-        self
-    }
-    /// Used only when calling this API for the Authorization Code grant type. This value specifies the location of the client or application that has registered to receive the authorization code.
-    #[inline]
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().redirect_uri = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Token Exchange grant type. This value specifies the subject of the exchange. The value of the subject token must be an access token issued by IAM Identity Center to a different client or application. The access token must have authorized scopes that indicate the requested application as a target audience.
-    #[inline]
-    pub fn subject_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subject_token = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Token Exchange grant type. This value specifies the type of token that is passed as the subject of the exchange. The following value is supported:
-    #[inline]
-    pub fn subject_token_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subject_token_type = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Token Exchange grant type. This value specifies the type of token that the requester can receive. The following values are supported:
-    #[inline]
-    pub fn requested_token_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().requested_token_type = Some(value.into());
-        self
-    }
-    /// Used only when calling this API for the Authorization Code grant type. This value is generated by the client and presented to validate the original code challenge value the client passed at authorization time.
-    #[inline]
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().code_verifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::CreateTokenWithIamResponse,
-            e::CreateTokenWithIamError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::CreateTokenWithIamResponse, e::CreateTokenWithIamError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTokenWithIamRequest,
-        t::CreateTokenWithIamResponse,
-        e::CreateTokenWithIamError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req CreateTokenWithIamRequest client_id(String));
+    rt::setter!(into_req CreateTokenWithIamRequest grant_type(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest code(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest refresh_token(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest assertion(String));
+    rt::setter!(items CreateTokenWithIamRequest scope(String) push_scope);
+    rt::setter!(into_opt CreateTokenWithIamRequest redirect_uri(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest subject_token(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest subject_token_type(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest requested_token_type(String));
+    rt::setter!(into_opt CreateTokenWithIamRequest code_verifier(String));
 }

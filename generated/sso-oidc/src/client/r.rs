@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant.
-    ///
-    /// Returns the [`RegisterClient`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant. Returns [`RegisterClient`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_client(&self) -> RegisterClient {
-        RegisterClient(rt::Call::new(&self.handle, &op::REGISTER_CLIENT))
+        rt::builder(&self.handle)
     }
 }
 /// The `RegisterClient` operation.
@@ -30,108 +28,11 @@ rt::operation_type!(
     e::RegisterClientError, op::REGISTER_CLIENT
 );
 impl RegisterClient {
-    /// The friendly name of the client.
-    #[inline]
-    pub fn client_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_name = value.into();
-        self
-    }
-    /// The type of client. The service supports only `public` as a client type. Anything other than public will be rejected by the service.
-    #[inline]
-    pub fn client_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_type = value.into();
-        self
-    }
-    /// The list of scopes that are defined by the client. Upon authorization, this list is used to restrict permissions when granting an access token.
-    #[inline]
-    pub fn scopes(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().scopes);
-        self
-    }
-    /// Adds one element to `scopes`; see [`scopes`](Self::scopes).
-    #[inline]
-    pub fn push_scopes(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().scopes, item);
-        self
-    }
-    /// The list of redirect URI that are defined by the client. At completion of authorization, this list is used to restrict what locations the user agent can be redirected back to.
-    #[inline]
-    pub fn redirect_uris(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().redirect_uris);
-        self
-    }
-    /// Adds one element to `redirectUris`; see [`redirect_uris`](Self::redirect_uris).
-    #[inline]
-    pub fn push_redirect_uris(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().redirect_uris, item);
-        self
-    }
-    /// The list of OAuth 2.0 grant types that are defined by the client. This list is used to restrict the token granting flows available to the client. Supports the following OAuth 2.0 grant types: Authorization Code, Device Code, and Refresh Token.
-    #[inline]
-    pub fn grant_types(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().grant_types);
-        self
-    }
-    /// Adds one element to `grantTypes`; see [`grant_types`](Self::grant_types).
-    #[inline]
-    pub fn push_grant_types(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().grant_types, item);
-        self
-    }
-    /// The IAM Identity Center Issuer URL associated with an instance of IAM Identity Center. This value is needed for user access to resources through the client.
-    #[inline]
-    pub fn issuer_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().issuer_url = Some(value.into());
-        self
-    }
-    /// This IAM Identity Center application ARN is used to define administrator-managed configuration for public client access to resources. At authorization, the scopes, grants, and redirect URI available to this client will be restricted by this application resource.
-    #[inline]
-    pub fn entitled_application_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().entitled_application_arn = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::RegisterClientResponse, e::RegisterClientError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::RegisterClientResponse, e::RegisterClientError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RegisterClientRequest,
-        t::RegisterClientResponse,
-        e::RegisterClientError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req RegisterClientRequest client_name(String));
+    rt::setter!(into_req RegisterClientRequest client_type(String));
+    rt::setter!(items RegisterClientRequest scopes(String) push_scopes);
+    rt::setter!(items RegisterClientRequest redirect_uris(String) push_redirect_uris);
+    rt::setter!(items RegisterClientRequest grant_types(String) push_grant_types);
+    rt::setter!(into_opt RegisterClientRequest issuer_url(String));
+    rt::setter!(into_opt RegisterClientRequest entitled_application_arn(String));
 }

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Initiates device authorization by requesting a pair of verification codes from the authorization service.
-    ///
-    /// Returns the [`StartDeviceAuthorization`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Initiates device authorization by requesting a pair of verification codes from the authorization service. Returns [`StartDeviceAuthorization`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_device_authorization(&self) -> StartDeviceAuthorization {
-        StartDeviceAuthorization(
-            rt::Call::new(&self.handle, &op::START_DEVICE_AUTHORIZATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `StartDeviceAuthorization` operation.
@@ -33,72 +29,7 @@ rt::operation_type!(
     op::START_DEVICE_AUTHORIZATION
 );
 impl StartDeviceAuthorization {
-    /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the RegisterClient API operation.
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_id = value.into();
-        self
-    }
-    /// A secret string that is generated for the client. This value should come from the persisted result of the RegisterClient API operation.
-    #[inline]
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_secret = value.into();
-        self
-    }
-    /// The URL for the Amazon Web Services access portal. For more information, see [Using the Amazon Web Services access portal](https://docs.aws.amazon.com/singlesignon/latest/userguide/using-the-portal.html) in the *IAM Identity Center User Guide*.
-    #[inline]
-    pub fn start_url(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().start_url = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::StartDeviceAuthorizationResponse,
-            e::StartDeviceAuthorizationError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::StartDeviceAuthorizationResponse,
-        e::StartDeviceAuthorizationError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::StartDeviceAuthorizationRequest,
-        t::StartDeviceAuthorizationResponse,
-        e::StartDeviceAuthorizationError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req StartDeviceAuthorizationRequest client_id(String));
+    rt::setter!(into_req StartDeviceAuthorizationRequest client_secret(String));
+    rt::setter!(into_req StartDeviceAuthorizationRequest start_url(String));
 }

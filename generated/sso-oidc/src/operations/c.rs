@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
+/// The runtime's description of [`CreateToken`](super::super::client::CreateToken): HTTP binding, errors, auth.
 pub static CREATE_TOKEN: rt::Operation = rt::Operation::new(
         "CreateToken",
         "POST",
@@ -27,9 +27,7 @@ pub static CREATE_TOKEN: rt::Operation = rt::Operation::new(
     )
     .auth(&["smithy.api#noAuth"])
     .auth_type("none");
-/// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
-///
-/// **Note:** This API is used with Signature Version 4. For more information, see [Amazon Web Services Signature Version 4 for API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html).
+/// The runtime's description of [`CreateTokenWithIam`](super::super::client::CreateTokenWithIam): HTTP binding, errors, auth.
 pub static CREATE_TOKEN_WITH_IAM: rt::Operation = rt::Operation::new(
         "CreateTokenWithIAM",
         "POST",

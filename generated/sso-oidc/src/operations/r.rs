@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant.
+/// The runtime's description of [`RegisterClient`](super::super::client::RegisterClient): HTTP binding, errors, auth.
 pub static REGISTER_CLIENT: rt::Operation = rt::Operation::new(
         "RegisterClient",
         "POST",

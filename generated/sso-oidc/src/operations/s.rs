@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Initiates device authorization by requesting a pair of verification codes from the authorization service.
+/// The runtime's description of [`StartDeviceAuthorization`](super::super::client::StartDeviceAuthorization): HTTP binding, errors, auth.
 pub static START_DEVICE_AUTHORIZATION: rt::Operation = rt::Operation::new(
         "StartDeviceAuthorization",
         "POST",

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the STS short-term credentials for a given role name that is assigned to the user.
-    ///
-    /// Returns the [`GetRoleCredentials`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the STS short-term credentials for a given role name that is assigned to the user. Returns [`GetRoleCredentials`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_role_credentials(&self) -> GetRoleCredentials {
-        GetRoleCredentials(rt::Call::new(&self.handle, &op::GET_ROLE_CREDENTIALS))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetRoleCredentials` operation.
@@ -30,69 +28,7 @@ rt::operation_type!(
     e::GetRoleCredentialsError, op::GET_ROLE_CREDENTIALS
 );
 impl GetRoleCredentials {
-    /// The friendly name of the role that is assigned to the user.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// The identifier for the AWS account that is assigned to the user.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetRoleCredentialsResponse,
-            e::GetRoleCredentialsError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetRoleCredentialsResponse, e::GetRoleCredentialsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRoleCredentialsRequest,
-        t::GetRoleCredentialsResponse,
-        e::GetRoleCredentialsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetRoleCredentialsRequest role_name(String));
+    rt::setter!(into_req GetRoleCredentialsRequest account_id(String));
+    rt::setter!(into_req GetRoleCredentialsRequest access_token(String));
 }

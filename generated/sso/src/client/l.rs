@@ -7,26 +7,20 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Lists all roles that are assigned to the user for a given AWS account.
-    ///
-    /// Returns the [`ListAccountRoles`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all roles that are assigned to the user for a given AWS account. Returns [`ListAccountRoles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_account_roles(&self) -> ListAccountRoles {
-        ListAccountRoles(rt::Call::new(&self.handle, &op::LIST_ACCOUNT_ROLES))
+        rt::builder(&self.handle)
     }
-    /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
-    ///
-    /// Returns the [`ListAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response. Returns [`ListAccounts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_accounts(&self) -> ListAccounts {
-        ListAccounts(rt::Call::new(&self.handle, &op::LIST_ACCOUNTS))
+        rt::builder(&self.handle)
     }
-    /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
-    ///
-    /// Returns the [`Logout`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session. Returns [`Logout`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn logout(&self) -> Logout {
-        Logout(rt::Call::new(&self.handle, &op::LOGOUT))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAccountRoles` operation.
@@ -44,74 +38,10 @@ rt::operation_type!(
     e::ListAccountRolesError, op::LIST_ACCOUNT_ROLES
 );
 impl ListAccountRoles {
-    /// The page token from the previous response output when you request subsequent pages.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The number of items that clients can request per page.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
-    /// The identifier for the AWS account that is assigned to the user.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAccountRolesResponse, e::ListAccountRolesError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccountRolesResponse, e::ListAccountRolesError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccountRolesRequest,
-        t::ListAccountRolesResponse,
-        e::ListAccountRolesError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListAccountRolesRequest next_token(String));
+    rt::setter!(val_opt ListAccountRolesRequest max_results(i32));
+    rt::setter!(into_req ListAccountRolesRequest access_token(String));
+    rt::setter!(into_req ListAccountRolesRequest account_id(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -141,68 +71,9 @@ rt::operation_type!(
     op::LIST_ACCOUNTS
 );
 impl ListAccounts {
-    /// (Optional) When requesting subsequent pages, this is the page token from the previous response output.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// This is the number of items clients can request per page.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::ListAccountsResponse, e::ListAccountsError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::ListAccountsResponse, e::ListAccountsError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListAccountsRequest,
-        t::ListAccountsResponse,
-        e::ListAccountsError,
-    > {
-        self.0
-    }
+    rt::setter!(into_opt ListAccountsRequest next_token(String));
+    rt::setter!(val_opt ListAccountsRequest max_results(i32));
+    rt::setter!(into_req ListAccountsRequest access_token(String));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]
@@ -227,44 +98,5 @@ impl ListAccounts {
 pub struct Logout(pub(crate) rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError>);
 rt::operation_type!(Logout, t::LogoutRequest, rt::Unit, e::LogoutError, op::LOGOUT);
 impl Logout {
-    /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
-    #[inline]
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_token = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::LogoutError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::LogoutError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError> {
-        self.0
-    }
+    rt::setter!(into_req LogoutRequest access_token(String));
 }

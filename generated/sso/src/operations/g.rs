@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Returns the STS short-term credentials for a given role name that is assigned to the user.
+/// The runtime's description of [`GetRoleCredentials`](super::super::client::GetRoleCredentials): HTTP binding, errors, auth.
 pub static GET_ROLE_CREDENTIALS: rt::Operation = rt::Operation::new(
         "GetRoleCredentials",
         "GET",

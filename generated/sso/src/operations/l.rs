@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Lists all roles that are assigned to the user for a given AWS account.
+/// The runtime's description of [`ListAccountRoles`](super::super::client::ListAccountRoles): HTTP binding, errors, auth.
 pub static LIST_ACCOUNT_ROLES: rt::Operation = rt::Operation::new(
         "ListAccountRoles",
         "GET",
@@ -27,7 +27,7 @@ pub static LIST_ACCOUNT_ROLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     )
     .limit_key("maxResults")
     .result_key(&["roleList"]);
-/// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
+/// The runtime's description of [`ListAccounts`](super::super::client::ListAccounts): HTTP binding, errors, auth.
 pub static LIST_ACCOUNTS: rt::Operation = rt::Operation::new(
         "ListAccounts",
         "GET",
@@ -52,11 +52,7 @@ pub static LIST_ACCOUNTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("maxResults")
     .result_key(&["accountList"]);
-/// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
-///
-/// **Note:** If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client.
-///
-/// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
+/// The runtime's description of [`Logout`](super::super::client::Logout): HTTP binding, errors, auth.
 pub static LOGOUT: rt::Operation = rt::Operation::new(
         "Logout",
         "POST",

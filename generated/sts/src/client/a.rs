@@ -7,35 +7,25 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`AssumeRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*. Returns [`AssumeRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_role(&self) -> AssumeRole {
-        AssumeRole(rt::Call::new(&self.handle, &op::ASSUME_ROLE))
+        rt::builder(&self.handle)
     }
-    /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`AssumeRoleWithSaml`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*. Returns [`AssumeRoleWithSaml`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSaml {
-        AssumeRoleWithSaml(rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_SAML))
+        rt::builder(&self.handle)
     }
-    /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html).
-    ///
-    /// Returns the [`AssumeRoleWithWebIdentity`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html). Returns [`AssumeRoleWithWebIdentity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity {
-        AssumeRoleWithWebIdentity(
-            rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_WEB_IDENTITY),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization. You must use credentials from an Organizations management account or a delegated administrator account for IAM to call `AssumeRoot`. You cannot use root user credentials to make this call.
-    ///
-    /// Returns the [`AssumeRoot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization. You must use credentials from an Organizations management account or a delegated administrator account for IAM to call `AssumeRoot`. You cannot use root user credentials to make this call. Returns [`AssumeRoot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_root(&self) -> AssumeRoot {
-        AssumeRoot(rt::Call::new(&self.handle, &op::ASSUME_ROOT))
+        rt::builder(&self.handle)
     }
 }
 /// The `AssumeRole` operation.
@@ -86,157 +76,26 @@ rt::operation_type!(
     op::ASSUME_ROLE
 );
 impl AssumeRole {
-    /// The Amazon Resource Name (ARN) of the role to assume.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// An identifier for the assumed role session.
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_session_name = value.into();
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// An IAM policy in JSON format that you want to use as an inline session policy.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// The duration, in seconds, of the role session. The value specified can range from 900 seconds (15 minutes) up to the maximum session duration set for the role. The maximum session duration setting can have a value from 1 hour to 12 hours. If you specify a value higher than this setting or the administrator setting (whichever is lower), the operation fails. For example, if you specify a session duration of 12 hours, but your administrator set the maximum session duration to 6 hours, your operation fails.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// A list of keys for session tags that you want to set as transitive. If you set a tag key as transitive, the corresponding key and value passes to subsequent sessions in a role chain. For more information, see [Chaining Roles with Session Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_role-chaining) in the *IAM User Guide*.
-    #[inline]
-    pub fn transitive_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().transitive_tag_keys);
-        self
-    }
-    /// Adds one element to `TransitiveTagKeys`; see [`transitive_tag_keys`](Self::transitive_tag_keys).
-    #[inline]
-    pub fn push_transitive_tag_keys(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().transitive_tag_keys, item);
-        self
-    }
-    /// A unique identifier that might be required when you assume a role in another account. If the administrator of the account to which the role belongs provided you with an external ID, then provide that value in the `ExternalId` parameter. This value can be any string, such as a passphrase or account number. A cross-account role is usually set up to trust everyone in an account. Therefore, the administrator of the trusting account might send an external ID to the administrator of the trusted account. That way, only someone with the ID can assume the role, rather than everyone in the account. For more information about the external ID, see [How to Use an External ID When Granting Access to Your Amazon Web Services Resources to a Third Party](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().external_id = Some(value.into());
-        self
-    }
-    /// The identification number of the MFA device that is associated with the user who is making the `AssumeRole` call. Specify this value if the trust policy of the role being assumed includes a condition that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`).
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = Some(value.into());
-        self
-    }
-    /// The value provided by the MFA device, if the trust policy of the role being assumed requires MFA. (In other words, if the policy includes a condition that tests for MFA). If the role being assumed requires MFA and if the `TokenCode` value is missing or expired, the `AssumeRole` call returns an "access denied" error.
-    #[inline]
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token_code = Some(value.into());
-        self
-    }
-    /// The source identity specified by the principal that is calling the `AssumeRole` operation. The source identity value persists across [chained role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining) sessions.
-    #[inline]
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_identity = Some(value.into());
-        self
-    }
-    /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted context assertion is signed and encrypted by Amazon Web Services STS.
-    #[inline]
-    pub fn provided_contexts(
-        mut self,
-        value: impl rt::Items<t::ProvidedContext>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().provided_contexts);
-        self
-    }
-    /// Adds one element to `ProvidedContexts`; see [`provided_contexts`](Self::provided_contexts).
-    #[inline]
-    pub fn push_provided_contexts(
-        mut self,
-        item: impl Into<t::ProvidedContext>,
-    ) -> Self {
-        rt::push(&mut self.0.input_mut().provided_contexts, item);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssumeRoleResponse, e::AssumeRoleError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssumeRoleResponse, e::AssumeRoleError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError> {
-        self.0
-    }
+    rt::setter!(into_req AssumeRoleRequest role_arn(String));
+    rt::setter!(into_req AssumeRoleRequest role_session_name(String));
+    rt::setter!(
+        items AssumeRoleRequest policy_arns(t::PolicyDescriptorType) push_policy_arns
+    );
+    rt::setter!(into_opt AssumeRoleRequest policy(String));
+    rt::setter!(val_opt AssumeRoleRequest duration_seconds(i32));
+    rt::setter!(items AssumeRoleRequest tags(t::Tag) push_tags);
+    rt::setter!(
+        items AssumeRoleRequest transitive_tag_keys(String) push_transitive_tag_keys
+    );
+    rt::setter!(into_opt AssumeRoleRequest external_id(String));
+    rt::setter!(into_opt AssumeRoleRequest serial_number(String));
+    rt::setter!(into_opt AssumeRoleRequest token_code(String));
+    rt::setter!(into_opt AssumeRoleRequest source_identity(String));
+    rt::setter!(
+        items AssumeRoleRequest provided_contexts(t::ProvidedContext)
+        push_provided_contexts
+    );
+    rt::setter!(val_opt AssumeRoleRequest minimum_session_token_size(i32));
 }
 /// The `AssumeRoleWithSAML` operation.
 ///
@@ -298,104 +157,16 @@ rt::operation_type!(
     e::AssumeRoleWithSamlError, op::ASSUME_ROLE_WITH_SAML
 );
 impl AssumeRoleWithSaml {
-    /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
-    /// The base64 encoded SAML authentication response provided by the IdP.
-    #[inline]
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_assertion = value.into();
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// An IAM policy in JSON format that you want to use as an inline session policy.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// The duration, in seconds, of the role session. Your role session lasts for the duration that you specify for the `DurationSeconds` parameter, or until the time specified in the SAML authentication response's `SessionNotOnOrAfter` value, whichever is shorter. You can provide a `DurationSeconds` value from 900 seconds (15 minutes) up to the maximum session duration setting for the role. This setting can have a value from 1 hour to 12 hours. If you specify a value higher than this setting, the operation fails. For example, if you specify a session duration of 12 hours, but your administrator set the maximum session duration to 6 hours, your operation fails. To learn how to view the maximum value for your role, see [View the Maximum Session Duration Setting for a Role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session) in the *IAM User Guide*.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AssumeRoleWithSamlResponse,
-            e::AssumeRoleWithSamlError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssumeRoleWithSamlResponse, e::AssumeRoleWithSamlError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssumeRoleWithSamlRequest,
-        t::AssumeRoleWithSamlResponse,
-        e::AssumeRoleWithSamlError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AssumeRoleWithSamlRequest role_arn(String));
+    rt::setter!(into_req AssumeRoleWithSamlRequest principal_arn(String));
+    rt::setter!(into_req AssumeRoleWithSamlRequest saml_assertion(String));
+    rt::setter!(
+        items AssumeRoleWithSamlRequest policy_arns(t::PolicyDescriptorType)
+        push_policy_arns
+    );
+    rt::setter!(into_opt AssumeRoleWithSamlRequest policy(String));
+    rt::setter!(val_opt AssumeRoleWithSamlRequest duration_seconds(i32));
+    rt::setter!(val_opt AssumeRoleWithSamlRequest minimum_session_token_size(i32));
 }
 /// The `AssumeRoleWithWebIdentity` operation.
 ///
@@ -456,113 +227,19 @@ rt::operation_type!(
     op::ASSUME_ROLE_WITH_WEB_IDENTITY
 );
 impl AssumeRoleWithWebIdentity {
-    /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// An identifier for the assumed role session. Typically, you pass the name or identifier that is associated with the user who is using your application. That way, the temporary security credentials that your application will use are associated with that user. This session name is included as part of the ARN and assumed role ID in the `AssumedRoleUser` response element.
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_session_name = value.into();
-        self
-    }
-    /// The OAuth 2.0 access token or OpenID Connect ID token that is provided by the identity provider. Your application must get this token by authenticating the user who is using your application with a web identity provider before the application makes an `AssumeRoleWithWebIdentity` call. Timestamps in the token must be formatted as either an integer or a long integer. Tokens must be signed using either RSA keys (RS256, RS384, or RS512) or ECDSA keys (ES256, ES384, or ES512).
-    #[inline]
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().web_identity_token = value.into();
-        self
-    }
-    /// The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do not specify this value for an OpenID Connect identity provider.
-    #[inline]
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().provider_id = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// An IAM policy in JSON format that you want to use as an inline session policy.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// The duration, in seconds, of the role session. The value can range from 900 seconds (15 minutes) up to the maximum session duration setting for the role. This setting can have a value from 1 hour to 12 hours. If you specify a value higher than this setting, the operation fails. For example, if you specify a session duration of 12 hours, but your administrator set the maximum session duration to 6 hours, your operation fails. To learn how to view the maximum value for your role, see [View the Maximum Session Duration Setting for a Role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session) in the *IAM User Guide*.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::AssumeRoleWithWebIdentityResponse,
-            e::AssumeRoleWithWebIdentityError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::AssumeRoleWithWebIdentityResponse,
-        e::AssumeRoleWithWebIdentityError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssumeRoleWithWebIdentityRequest,
-        t::AssumeRoleWithWebIdentityResponse,
-        e::AssumeRoleWithWebIdentityError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req AssumeRoleWithWebIdentityRequest role_arn(String));
+    rt::setter!(into_req AssumeRoleWithWebIdentityRequest role_session_name(String));
+    rt::setter!(into_req AssumeRoleWithWebIdentityRequest web_identity_token(String));
+    rt::setter!(into_opt AssumeRoleWithWebIdentityRequest provider_id(String));
+    rt::setter!(
+        items AssumeRoleWithWebIdentityRequest policy_arns(t::PolicyDescriptorType)
+        push_policy_arns
+    );
+    rt::setter!(into_opt AssumeRoleWithWebIdentityRequest policy(String));
+    rt::setter!(val_opt AssumeRoleWithWebIdentityRequest duration_seconds(i32));
+    rt::setter!(
+        val_opt AssumeRoleWithWebIdentityRequest minimum_session_token_size(i32)
+    );
 }
 /// The `AssumeRoot` operation.
 ///
@@ -583,68 +260,8 @@ rt::operation_type!(
     op::ASSUME_ROOT
 );
 impl AssumeRoot {
-    /// The member account principal ARN or account ID.
-    #[inline]
-    pub fn target_principal(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_principal = value.into();
-        self
-    }
-    /// The identity based policy that scopes the session to the privileged tasks that can be performed. You must use one of following Amazon Web Services managed policies to scope root session actions:
-    #[inline]
-    pub fn task_policy_arn(mut self, value: t::PolicyDescriptorType) -> Self {
-        self.0.input_mut().task_policy_arn = value;
-        self
-    }
-    /// The duration, in seconds, of the privileged session. The value can range from 0 seconds up to the maximum session duration of 900 seconds (15 minutes). If you specify a value higher than this setting, the operation fails.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::AssumeRootResponse, e::AssumeRootError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::AssumeRootResponse, e::AssumeRootError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError> {
-        self.0
-    }
+    rt::setter!(into_req AssumeRootRequest target_principal(String));
+    rt::setter!(val_req AssumeRootRequest task_policy_arn(t::PolicyDescriptorType));
+    rt::setter!(val_opt AssumeRootRequest duration_seconds(i32));
+    rt::setter!(val_opt AssumeRootRequest minimum_session_token_size(i32));
 }

@@ -7,14 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request.
-    ///
-    /// Returns the [`DecodeAuthorizationMessage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request. Returns [`DecodeAuthorizationMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn decode_authorization_message(&self) -> DecodeAuthorizationMessage {
-        DecodeAuthorizationMessage(
-            rt::Call::new(&self.handle, &op::DECODE_AUTHORIZATION_MESSAGE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DecodeAuthorizationMessage` operation.
@@ -47,60 +43,5 @@ rt::operation_type!(
     op::DECODE_AUTHORIZATION_MESSAGE
 );
 impl DecodeAuthorizationMessage {
-    /// The encoded message that was returned with the response.
-    #[inline]
-    pub fn encoded_message(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().encoded_message = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::DecodeAuthorizationMessageResponse,
-            e::DecodeAuthorizationMessageError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::DecodeAuthorizationMessageResponse,
-        e::DecodeAuthorizationMessageError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DecodeAuthorizationMessageRequest,
-        t::DecodeAuthorizationMessageResponse,
-        e::DecodeAuthorizationMessageError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DecodeAuthorizationMessageRequest encoded_message(String));
 }

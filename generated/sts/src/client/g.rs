@@ -7,49 +7,35 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the account identifier for the specified access key ID.
-    ///
-    /// Returns the [`GetAccessKeyInfo`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the account identifier for the specified access key ID. Returns [`GetAccessKeyInfo`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_key_info(&self) -> GetAccessKeyInfo {
-        GetAccessKeyInfo(rt::Call::new(&self.handle, &op::GET_ACCESS_KEY_INFO))
+        rt::builder(&self.handle)
     }
-    /// Returns details about the IAM user or role whose credentials are used to call the operation.
-    ///
-    /// Returns the [`GetCallerIdentity`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns details about the IAM user or role whose credentials are used to call the operation. Returns [`GetCallerIdentity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_caller_identity(&self) -> GetCallerIdentity {
-        GetCallerIdentity(rt::Call::new(&self.handle, &op::GET_CALLER_IDENTITY))
+        rt::builder(&self.handle)
     }
-    /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
-    ///
-    /// Returns the [`GetDelegatedAccessToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources. Returns [`GetDelegatedAccessToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delegated_access_token(&self) -> GetDelegatedAccessToken {
-        GetDelegatedAccessToken(
-            rt::Call::new(&self.handle, &op::GET_DELEGATED_ACCESS_TOKEN),
-        )
+        rt::builder(&self.handle)
     }
-    /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network.
-    ///
-    /// Returns the [`GetFederationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network. Returns [`GetFederationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_federation_token(&self) -> GetFederationToken {
-        GetFederationToken(rt::Call::new(&self.handle, &op::GET_FEDERATION_TOKEN))
+        rt::builder(&self.handle)
     }
-    /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
-    ///
-    /// Returns the [`GetSessionToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`. Returns [`GetSessionToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_session_token(&self) -> GetSessionToken {
-        GetSessionToken(rt::Call::new(&self.handle, &op::GET_SESSION_TOKEN))
+        rt::builder(&self.handle)
     }
-    /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
-    ///
-    /// Returns the [`GetWebIdentityToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint. Returns [`GetWebIdentityToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_web_identity_token(&self) -> GetWebIdentityToken {
-        GetWebIdentityToken(rt::Call::new(&self.handle, &op::GET_WEB_IDENTITY_TOKEN))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccessKeyInfo` operation.
@@ -73,52 +59,7 @@ rt::operation_type!(
     rt::NoErrors, op::GET_ACCESS_KEY_INFO
 );
 impl GetAccessKeyInfo {
-    /// The identifier of an access key.
-    #[inline]
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_key_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessKeyInfoResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessKeyInfoResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetAccessKeyInfoRequest,
-        t::GetAccessKeyInfoResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetAccessKeyInfoRequest access_key_id(String));
 }
 /// The `GetCallerIdentity` operation.
 ///
@@ -136,48 +77,6 @@ rt::operation_type!(
     GetCallerIdentity, t::GetCallerIdentityRequest, t::GetCallerIdentityResponse,
     rt::NoErrors, op::GET_CALLER_IDENTITY
 );
-impl GetCallerIdentity {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::GetCallerIdentityResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetCallerIdentityResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetCallerIdentityRequest,
-        t::GetCallerIdentityResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
 /// The `GetDelegatedAccessToken` operation.
 ///
 /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
@@ -194,62 +93,7 @@ rt::operation_type!(
     op::GET_DELEGATED_ACCESS_TOKEN
 );
 impl GetDelegatedAccessToken {
-    /// The token to exchange for temporary Amazon Web Services credentials. This token must be valid and unexpired at the time of the request.
-    #[inline]
-    pub fn trade_in_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().trade_in_token = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetDelegatedAccessTokenResponse,
-            e::GetDelegatedAccessTokenError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<
-        t::GetDelegatedAccessTokenResponse,
-        e::GetDelegatedAccessTokenError,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDelegatedAccessTokenRequest,
-        t::GetDelegatedAccessTokenResponse,
-        e::GetDelegatedAccessTokenError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetDelegatedAccessTokenRequest trade_in_token(String));
 }
 /// The `GetFederationToken` operation.
 ///
@@ -301,104 +145,15 @@ rt::operation_type!(
     e::GetFederationTokenError, op::GET_FEDERATION_TOKEN
 );
 impl GetFederationToken {
-    /// The name of the federated user. The name is used as an identifier for the temporary security credentials (such as `Bob`). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// An IAM policy in JSON format that you want to use as an inline session policy.
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed session policy. The policies must exist in the same account as the IAM user that is requesting federated access.
-    #[inline]
-    pub fn policy_arns(
-        mut self,
-        value: impl rt::Items<t::PolicyDescriptorType>,
-    ) -> Self {
-        value.add_to(&mut self.0.input_mut().policy_arns);
-        self
-    }
-    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
-    #[inline]
-    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
-        rt::push(&mut self.0.input_mut().policy_arns, item);
-        self
-    }
-    /// The duration, in seconds, that the session should last. Acceptable durations for federation sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration is longer than one hour, the session obtained by using root user credentials defaults to one hour.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// A list of session tags. Each session tag consists of a key name and an associated value. For more information about session tags, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetFederationTokenResponse,
-            e::GetFederationTokenError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetFederationTokenResponse, e::GetFederationTokenError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFederationTokenRequest,
-        t::GetFederationTokenResponse,
-        e::GetFederationTokenError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req GetFederationTokenRequest name(String));
+    rt::setter!(into_opt GetFederationTokenRequest policy(String));
+    rt::setter!(
+        items GetFederationTokenRequest policy_arns(t::PolicyDescriptorType)
+        push_policy_arns
+    );
+    rt::setter!(val_opt GetFederationTokenRequest duration_seconds(i32));
+    rt::setter!(items GetFederationTokenRequest tags(t::Tag) push_tags);
+    rt::setter!(val_opt GetFederationTokenRequest minimum_session_token_size(i32));
 }
 /// The `GetSessionToken` operation.
 ///
@@ -436,74 +191,10 @@ rt::operation_type!(
     e::GetSessionTokenError, op::GET_SESSION_TOKEN
 );
 impl GetSessionToken {
-    /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// The identification number of the MFA device that is associated with the IAM user who is making the `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`). You can find the device for an IAM user by going to the Amazon Web Services Management Console and viewing the user's security credentials.
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().serial_number = Some(value.into());
-        self
-    }
-    /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to submit an MFA code, specify this value. If MFA authentication is required, the user must provide a code when requesting a set of temporary security credentials. A user who fails to provide the code receives an "access denied" response when requesting resources that require MFA authentication.
-    #[inline]
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token_code = Some(value.into());
-        self
-    }
-    /// Sets `MinimumSessionTokenSize`.
-    #[inline]
-    pub fn minimum_session_token_size(mut self, value: i32) -> Self {
-        self.0.input_mut().minimum_session_token_size = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::GetSessionTokenResponse, e::GetSessionTokenError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetSessionTokenResponse, e::GetSessionTokenError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSessionTokenRequest,
-        t::GetSessionTokenResponse,
-        e::GetSessionTokenError,
-    > {
-        self.0
-    }
+    rt::setter!(val_opt GetSessionTokenRequest duration_seconds(i32));
+    rt::setter!(into_opt GetSessionTokenRequest serial_number(String));
+    rt::setter!(into_opt GetSessionTokenRequest token_code(String));
+    rt::setter!(val_opt GetSessionTokenRequest minimum_session_token_size(i32));
 }
 /// The `GetWebIdentityToken` operation.
 ///
@@ -522,87 +213,8 @@ rt::operation_type!(
     e::GetWebIdentityTokenError, op::GET_WEB_IDENTITY_TOKEN
 );
 impl GetWebIdentityToken {
-    /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.
-    #[inline]
-    pub fn audience(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().audience);
-        self
-    }
-    /// Adds one element to `Audience`; see [`audience`](Self::audience).
-    #[inline]
-    pub fn push_audience(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().audience, item);
-        self
-    }
-    /// The duration, in seconds, for which the JSON Web Token (JWT) will remain valid. The value can range from 60 seconds (1 minute) to 3600 seconds (1 hour). If not specified, the default duration is 300 seconds (5 minutes). The token is designed to be short-lived and should be used for proof of identity, then exchanged for credentials or short-lived tokens in the external service.
-    #[inline]
-    pub fn duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().duration_seconds = Some(value);
-        self
-    }
-    /// The cryptographic algorithm to use for signing the JSON Web Token (JWT). Valid values are RS256 (RSA with SHA-256) and ES384 (ECDSA using P-384 curve with SHA-384).
-    #[inline]
-    pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().signing_algorithm = value.into();
-        self
-    }
-    /// An optional list of tags to include in the JSON Web Token (JWT). These tags are added as custom claims to the JWT and can be used by the downstream service for authorization decisions.
-    #[inline]
-    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
-        value.add_to(&mut self.0.input_mut().tags);
-        self
-    }
-    /// Adds one element to `Tags`; see [`tags`](Self::tags).
-    #[inline]
-    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
-        rt::push(&mut self.0.input_mut().tags, item);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<
-            t::GetWebIdentityTokenResponse,
-            e::GetWebIdentityTokenError,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::GetWebIdentityTokenResponse, e::GetWebIdentityTokenError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetWebIdentityTokenRequest,
-        t::GetWebIdentityTokenResponse,
-        e::GetWebIdentityTokenError,
-    > {
-        self.0
-    }
+    rt::setter!(items GetWebIdentityTokenRequest audience(String) push_audience);
+    rt::setter!(val_opt GetWebIdentityTokenRequest duration_seconds(i32));
+    rt::setter!(into_req GetWebIdentityTokenRequest signing_algorithm(String));
+    rt::setter!(items GetWebIdentityTokenRequest tags(t::Tag) push_tags);
 }

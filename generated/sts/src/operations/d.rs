@@ -2,21 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request.
-///
-/// For example, if a user is not authorized to perform an operation that he or she has requested, the request returns a `Client.UnauthorizedOperation` response (an HTTP 403 response). Some Amazon Web Services operations additionally return an encoded message that can provide details about this authorization failure.
-///
-/// **Note:** Only certain Amazon Web Services operations return an encoded authorization message. The documentation for an individual operation indicates whether that operation returns an encoded message in addition to returning an HTTP code.
-///
-/// The message is encoded because the details of the authorization status can contain privileged information that the user who requested the operation should not see. To decode an authorization status message, a user must be granted permissions through an IAM [policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html) to request the `DecodeAuthorizationMessage` (`sts:DecodeAuthorizationMessage`) action.
-///
-/// The decoded message includes the following type of information:
-///
-/// - Whether the request was denied due to an explicit deny or due to the absence of an explicit allow. For more information, see [Determining Whether a Request is Allowed or Denied](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-denyallow) in the *IAM User Guide*.
-/// - The principal who made the request.
-/// - The requested action.
-/// - The requested resource.
-/// - The values of condition keys in the context of the user's request.
+/// The runtime's description of [`DecodeAuthorizationMessage`](super::super::client::DecodeAuthorizationMessage): HTTP binding, errors, auth.
 pub static DECODE_AUTHORIZATION_MESSAGE: rt::Operation = rt::Operation::new(
         "DecodeAuthorizationMessage",
         "POST",

@@ -5,10 +5,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the [`PutRecord`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`PutRecord`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_record(&self) -> PutRecord {
-        PutRecord(rt::Call::new(&self.handle, &op::PUT_RECORD))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutRecord` operation.
@@ -19,62 +19,8 @@ rt::operation_type!(
     PutRecord, t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors, op::PUT_RECORD
 );
 impl PutRecord {
-    /// Sets `RecordId`.
-    #[inline]
-    pub fn record_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().record_id = value.into();
-        self
-    }
-    /// Sets `Trace`.
-    #[inline]
-    pub fn trace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().trace = Some(value.into());
-        self
-    }
-    /// Sets `Since`.
-    #[inline]
-    pub fn since(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().since = Some(value);
-        self
-    }
-    /// Sets `Record`.
-    #[inline]
-    pub fn record(mut self, value: t::Record) -> Self {
-        self.0.input_mut().record = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::PutRecordOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutRecordOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req PutRecordRequest record_id(String));
+    rt::setter!(into_opt PutRecordRequest trace(String));
+    rt::setter!(val_opt PutRecordRequest since(rt::DateTime));
+    rt::setter!(val_opt PutRecordRequest record(t::Record));
 }

@@ -2,6 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// The runtime's description of [`PutRecord`](super::super::client::PutRecord): HTTP binding, errors, auth.
 pub static PUT_RECORD: rt::Operation = rt::Operation::new(
     "PutRecord",
     "PUT",

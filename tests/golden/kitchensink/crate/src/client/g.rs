@@ -7,12 +7,11 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the [`GetThing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`GetThing`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Use PutThing twice.")]
-    #[allow(deprecated)]
     #[inline]
     pub fn get_thing(&self) -> GetThing {
-        GetThing(rt::Call::new(&self.handle, &op::GET_THING))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetThing` operation.
@@ -24,58 +23,10 @@ rt::operation_type!(
     op::GET_THING
 );
 impl GetThing {
-    /// Sets `Bucket`.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets `Key`.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets `Old`.
-    #[deprecated(note = "Ignored.")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn old(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().old = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::GetThingOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::GetThingOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetThingRequest, t::GetThingOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req GetThingRequest bucket(String));
+    rt::setter!(into_req GetThingRequest key(String));
+    rt::setter!(
+        #[deprecated(note = "Ignored.")] #[allow(deprecated)] into_opt GetThingRequest
+        old(String)
+    );
 }

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Puts a thing.
-    ///
-    /// Returns the [`PutThing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Puts a thing. Returns [`PutThing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_thing(&self) -> PutThing {
-        PutThing(rt::Call::new(&self.handle, &op::PUT_THING))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutThing` operation.
@@ -27,154 +25,24 @@ rt::operation_type!(
     PutThing, t::PutThingRequest, t::PutThingOutput, e::PutThingError, op::PUT_THING
 );
 impl PutThing {
-    /// Sets `Bucket`.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// Sets `Key`.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key = value.into();
-        self
-    }
-    /// Sets `AccountId`.
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().account_id = value.into();
-        self
-    }
-    /// The bytes.
-    #[inline]
-    pub fn body(mut self, value: impl Into<rt::Blob>) -> Self {
-        self.0.input_mut().body = Some(value.into());
-        self
-    }
-    /// Sets `ChecksumAlgorithm`.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `Metadata`.
-    #[inline]
-    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
-        value.add_to(&mut self.0.input_mut().metadata);
-        self
-    }
-    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
-    #[inline]
-    pub fn insert_metadata(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        rt::insert(&mut self.0.input_mut().metadata, key, value);
-        self
-    }
-    /// Sets `Token`.
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token = Some(value.into());
-        self
-    }
-    /// Sets `Expires`.
-    #[inline]
-    pub fn expires(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().expires = Some(value);
-        self
-    }
-    /// A keyword as a member name.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// Sets `Secret`.
-    #[inline]
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secret = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::PutThingOutput, e::PutThingError>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::PutThingOutput, e::PutThingError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutThingRequest, t::PutThingOutput, e::PutThingError> {
-        self.0
-    }
+    rt::setter!(into_req PutThingRequest bucket(String));
+    rt::setter!(into_req PutThingRequest key(String));
+    rt::setter!(into_req PutThingRequest account_id(String));
+    rt::setter!(into_opt PutThingRequest body(rt::Blob));
+    rt::setter!(into_opt PutThingRequest checksum_algorithm(t::ChecksumAlgorithm));
+    rt::setter!(entries PutThingRequest metadata(String, String) insert_metadata);
+    rt::setter!(into_opt PutThingRequest token(String));
+    rt::setter!(val_opt PutThingRequest expires(rt::DateTime));
+    rt::setter!(into_opt PutThingRequest type_(String));
+    rt::setter!(into_opt PutThingRequest secret(String));
 }
 impl super::Client {
-    /// Returns the [`Ping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`Ping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn ping(&self) -> Ping {
-        Ping(rt::Call::new(&self.handle, &op::PING))
+        rt::builder(&self.handle)
     }
 }
 /// The `Ping` operation.
 pub struct Ping(pub(crate) rt::Call<rt::Unit, rt::Unit, rt::NoErrors>);
 rt::operation_type!(Ping, rt::Unit, rt::Unit, rt::NoErrors, op::PING);
-impl Ping {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<rt::Unit, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}

@@ -7,12 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Streams changes to things; sends changes of its own as a stream too.
-    ///
-    /// Returns the [`WatchThings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Streams changes to things; sends changes of its own as a stream too. Returns [`WatchThings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn watch_things(&self) -> WatchThings {
-        WatchThings(rt::Call::new(&self.handle, &op::WATCH_THINGS))
+        rt::builder(&self.handle)
     }
 }
 /// The `WatchThings` operation.
@@ -26,50 +24,8 @@ rt::operation_type!(
     op::WATCH_THINGS
 );
 impl WatchThings {
-    /// Sets `Bucket`.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = Some(value.into());
-        self
-    }
-    /// Sets `Changes`.
-    #[inline]
-    pub fn changes(mut self, value: rt::EventStream<t::ChangeInputStream>) -> Self {
-        self.0.input_mut().changes = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::WatchThingsOutput>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::WatchThingsOutput> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::WatchThingsRequest, t::WatchThingsOutput, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt WatchThingsRequest bucket(String));
+    rt::setter!(
+        val_opt WatchThingsRequest changes(rt::EventStream < t::ChangeInputStream >)
+    );
 }

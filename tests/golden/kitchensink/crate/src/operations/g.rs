@@ -2,6 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// The runtime's description of [`GetThing`](super::super::client::GetThing): HTTP binding, errors, auth.
 #[deprecated(note = "Use PutThing twice.")]
 pub static GET_THING: rt::Operation = rt::Operation::new(
         "GetThing",

@@ -2,9 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Puts a thing.
-///
-/// **Note:** Things are `opaque`.
+/// The runtime's description of [`PutThing`](super::super::client::PutThing): HTTP binding, errors, auth.
 pub static PUT_THING: rt::Operation = rt::Operation::new(
         "PutThing",
         "PUT",
@@ -25,6 +23,7 @@ pub static PUT_THING: rt::Operation = rt::Operation::new(
         },
     )
     .static_params(&[("UseThings", rt::ParamValue::Bool(true))]);
+/// The runtime's description of [`Ping`](super::super::client::Ping): HTTP binding, errors, auth.
 pub static PING: rt::Operation = rt::Operation::new(
         "Ping",
         "POST",

@@ -2,7 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
-/// Streams changes to things; sends changes of its own as a stream too.
+/// The runtime's description of [`WatchThings`](super::super::client::WatchThings): HTTP binding, errors, auth.
 pub static WATCH_THINGS: rt::Operation = rt::Operation::new(
     "WatchThings",
     "POST",

@@ -5,10 +5,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the [`ListQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`ListQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListQueues` operation.
@@ -19,58 +19,9 @@ rt::operation_type!(
     ListQueues, t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors, op::LIST_QUEUES
 );
 impl ListQueues {
-    /// Sets `QueueNamePrefix`.
-    #[inline]
-    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().queue_name_prefix = Some(value.into());
-        self
-    }
-    /// Sets `NextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sets `MaxResults`.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListQueuesResult>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::ListQueuesResult> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_opt ListQueuesRequest queue_name_prefix(String));
+    rt::setter!(into_opt ListQueuesRequest next_token(String));
+    rt::setter!(val_opt ListQueuesRequest max_results(i32));
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
     /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
     #[inline]

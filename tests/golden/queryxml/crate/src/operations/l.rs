@@ -2,6 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// The runtime's description of [`ListQueues`](super::super::client::ListQueues): HTTP binding, errors, auth.
 pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
         "ListQueues",
         "POST",

@@ -7,10 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the [`CreateBook`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`CreateBook`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_book(&self) -> CreateBook {
-        CreateBook(rt::Call::new(&self.handle, &op::CREATE_BOOK))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateBook` operation.
@@ -22,52 +22,6 @@ rt::operation_type!(
     op::CREATE_BOOK
 );
 impl CreateBook {
-    /// Sets `Title`.
-    #[inline]
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().title = value.into();
-        self
-    }
-    /// Sets `Shelf`.
-    #[inline]
-    pub fn shelf(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().shelf = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::CreateBookResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::CreateBookResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateBookRequest, t::CreateBookResponse, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(into_req CreateBookRequest title(String));
+    rt::setter!(into_opt CreateBookRequest shelf(String));
 }

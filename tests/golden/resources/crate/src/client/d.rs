@@ -7,10 +7,10 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Returns the [`DescribeBook`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`DescribeBook`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_book(&self) -> DescribeBook {
-        DescribeBook(rt::Call::new(&self.handle, &op::DESCRIBE_BOOK))
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeBook` operation.
@@ -26,56 +26,7 @@ rt::operation_type!(
     op::DESCRIBE_BOOK
 );
 impl DescribeBook {
-    /// Sets `Isbn`.
-    #[inline]
-    pub fn isbn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().isbn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<
-        Output = rt::CallResult<t::DescribeBookResponse, e::DescribeBookError>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> rt::CallResult<t::DescribeBookResponse, e::DescribeBookError> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeBookRequest,
-        t::DescribeBookResponse,
-        e::DescribeBookError,
-    > {
-        self.0
-    }
+    rt::setter!(into_req DescribeBookRequest isbn(String));
     /// Calls `DescribeBook` until the `BookShelved` waiter's acceptors decide (boto3's `get_waiter("book_shelved")`): every 5 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BOOK_SHELVED_WAITER`](crate::operations::BOOK_SHELVED_WAITER).
     #[inline]
     pub fn wait_until_book_shelved(
@@ -89,10 +40,10 @@ impl DescribeBook {
     }
 }
 impl super::Client {
-    /// Returns the [`DeleteBooks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns [`DeleteBooks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_books(&self) -> DeleteBooks {
-        DeleteBooks(rt::Call::new(&self.handle, &op::DELETE_BOOKS))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteBooks` operation.
@@ -104,58 +55,6 @@ rt::operation_type!(
     op::DELETE_BOOKS
 );
 impl DeleteBooks {
-    /// Sets `Isbns`.
-    #[inline]
-    pub fn isbns(mut self, value: impl rt::Items<String>) -> Self {
-        value.add_to(&mut self.0.input_mut().isbns);
-        self
-    }
-    /// Adds one element to `Isbns`; see [`isbns`](Self::isbns).
-    #[inline]
-    pub fn push_isbns(mut self, item: impl Into<String>) -> Self {
-        rt::push(&mut self.0.input_mut().isbns, item);
-        self
-    }
-    /// Sets `Force`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`CallError::modeled`](rt::CallError::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteBooksResponse>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> rt::CallResult<t::DeleteBooksResponse> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteBooksRequest, t::DeleteBooksResponse, rt::NoErrors> {
-        self.0
-    }
+    rt::setter!(items DeleteBooksRequest isbns(String) push_isbns);
+    rt::setter!(val_opt DeleteBooksRequest force(bool));
 }

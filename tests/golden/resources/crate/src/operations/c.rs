@@ -2,6 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// The runtime's description of [`CreateBook`](super::super::client::CreateBook): HTTP binding, errors, auth.
 pub static CREATE_BOOK: rt::Operation = rt::Operation::new(
     "CreateBook",
     "POST",

@@ -2,6 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// The runtime's description of [`DescribeBook`](super::super::client::DescribeBook): HTTP binding, errors, auth.
 pub static DESCRIBE_BOOK: rt::Operation = rt::Operation::new(
         "DescribeBook",
         "POST",
@@ -26,6 +27,7 @@ pub static BOOK_SHELVED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
         rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Error("NoSuchBook")),
     ],
 );
+/// The runtime's description of [`DeleteBooks`](super::super::client::DeleteBooks): HTTP binding, errors, auth.
 pub static DELETE_BOOKS: rt::Operation = rt::Operation::new(
     "DeleteBooks",
     "POST",

@@ -2,6 +2,7 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// The runtime's description of [`ListBooks`](super::super::client::ListBooks): HTTP binding, errors, auth.
 pub static LIST_BOOKS: rt::Operation = rt::Operation::new(
     "ListBooks",
     "POST",

@@ -26,23 +26,13 @@ static BOOK: rt::ResourceSpec = rt::ResourceSpec {
         operation: &op::DESCRIBE_BOOK,
         input: rt::new_shape::<t::DescribeBookRequest>,
         output: rt::new_shape::<t::DescribeBookResponse>,
-        params: &[
-            rt::Param {
-                target: "Isbn",
-                source: rt::Source::Identifier(0usize),
-            },
-        ],
+        params: &[rt::param("Isbn", rt::Source::Identifier(0usize))],
         path: "Book",
         select: None,
     }),
 };
 static BOOK_NEIGHBOURS: rt::ActionSpec = rt::ActionSpec {
-    params: &[
-        rt::Param {
-            target: "Shelf",
-            source: rt::Source::Data("Shelf"),
-        },
-    ],
+    params: &[rt::param("Shelf", rt::Source::Data("Shelf"))],
     resource: Some(rt::ResourceRef {
         identifiers: &[rt::Source::Response("Books[].Isbn")],
         path: Some("Books[]"),
@@ -54,14 +44,8 @@ static BOOK_SEQUEL: rt::ResourceRef = rt::ResourceRef {
 };
 static BOOK_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
     params: &[
-        rt::Param {
-            target: "Isbns[]",
-            source: rt::Source::Identifier(0usize),
-        },
-        rt::Param {
-            target: "Force",
-            source: rt::Source::Bool(true),
-        },
+        rt::param("Isbns[]", rt::Source::Identifier(0usize)),
+        rt::param("Force", rt::Source::Bool(true)),
     ],
 };
 impl rt::IsResource for Book {
@@ -189,12 +173,7 @@ impl Book {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::Param {
-                            target: "Isbn",
-                            source: rt::Source::Identifier(0usize),
-                        },
-                    ],
+                    const { &[rt::param("Isbn", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_BOOK,
                 ),
             &op::BOOK_SHELVED_WAITER,
