@@ -209,6 +209,13 @@ impl<'a> Reader<'a> {
                     Some(at) => unescape_from(raw, at - start, start, false).map(|text| Some(Event::Text(text))),
                 };
             }
+            // Most markup is a start or an end tag: the byte after `<` tells them from the rest
+            // without trying each of the rarer prefixes first.
+            match self.text.as_bytes().get(self.pos + 1) {
+                Some(b'/') => return self.end_tag().map(Some),
+                Some(b'?' | b'!') => {}
+                _ => return self.start_tag().map(Some),
+            }
             let rest = self.rest();
             if rest.starts_with("<?") {
                 let Some(end) = self.find("?>") else {
@@ -236,12 +243,8 @@ impl<'a> Reader<'a> {
                     return self.fail(self.pos, "a DOCTYPE after the root element");
                 }
                 self.skip_doctype()?;
-            } else if rest.starts_with("<!") {
-                return self.fail(self.pos, "unsupported markup declaration");
-            } else if rest.starts_with("</") {
-                return self.end_tag().map(Some);
             } else {
-                return self.start_tag().map(Some);
+                return self.fail(self.pos, "unsupported markup declaration");
             }
         }
     }
