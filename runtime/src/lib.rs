@@ -32,6 +32,7 @@ mod test_rng;
 #[cfg(feature = "tracing")]
 mod trace;
 pub mod transfer;
+mod text;
 pub mod types;
 pub mod validate;
 pub mod waiter;

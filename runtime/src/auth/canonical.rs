@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 use super::{sha256_hex, SessionTokenMode, SignableBody, SignableRequest, SignatureLocation};
 use super::{SigningError, SigningOutput, SigningParams, MAX_PRESIGNED_EXPIRY};
-use crate::types::{DateTime, TimestampFormat};
+use crate::text::concat;
+use crate::types::DateTime;
 
 /// The session token header name (lowercase, as the signer sends it).
 pub(crate) const SECURITY_TOKEN: &str = "x-amz-security-token";
@@ -98,7 +99,7 @@ impl CanonicalRequest {
     /// request, one per line.
     pub fn string_to_sign(&self) -> String {
         let hash = sha256_hex(self.text.as_bytes());
-        format!("{}\n{}\n{}\n{hash}", self.algorithm, self.amz_date, self.scope)
+        concat(&[self.algorithm, "\n", &self.amz_date, "\n", &self.scope, "\n", &hash])
     }
 
     /// The `YYYYMMDD` date that starts the scope (and keys the SigV4 signing key).
@@ -128,9 +129,17 @@ impl CanonicalRequest {
             if let Some(token) = unsigned_token {
                 headers_to_add.push((SECURITY_TOKEN.to_owned(), token));
             }
-            let authorization = format!(
-                "{algorithm} Credential={access_key_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
-            );
+            let authorization = concat(&[
+                algorithm,
+                " Credential=",
+                &access_key_id,
+                "/",
+                &scope,
+                ", SignedHeaders=",
+                &signed_headers,
+                ", Signature=",
+                &signature,
+            ]);
             headers_to_add.push(("authorization".to_owned(), authorization));
         }
         SigningOutput { headers_to_add, query_to_add, signature }
@@ -205,8 +214,8 @@ pub(crate) fn build(
     // `amz_date` is 16 ASCII characters (the range check above guarantees four-digit years).
     let date = amz_date.get(..8).unwrap_or_default();
     let scope = match algorithm.uses_region_set() {
-        true => format!("{date}/{}/aws4_request", params.service),
-        false => format!("{date}/{}/{}/aws4_request", params.region, params.service),
+        true => concat(&[date, "/", params.service, "/aws4_request"]),
+        false => concat(&[date, "/", params.region, "/", params.service, "/aws4_request"]),
     };
     let expires_in = match settings.signature_location {
         SignatureLocation::Headers => None,
@@ -259,10 +268,19 @@ pub(crate) fn build(
     let canonical_query = canonical_query(query, &query_to_add, reserved_token, reserved_region_set)?;
     let canonical_path = canonical_path(path, settings.normalize_uri_path, settings.double_uri_encode);
 
-    let text = format!(
-        "{}\n{canonical_path}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
-        request.method
-    );
+    let text = concat(&[
+        request.method,
+        "\n",
+        &canonical_path,
+        "\n",
+        &canonical_query,
+        "\n",
+        &canonical_headers,
+        "\n",
+        &signed_headers,
+        "\n",
+        &payload_hash,
+    ]);
     let unsigned_token = match sign_token {
         true => None,
         false => token.map(str::to_owned),
@@ -286,10 +304,8 @@ fn amz_date(time: DateTime) -> Result<String, SigningError> {
     if !(MIN_SIGNING_SECS..=MAX_SIGNING_SECS).contains(&time.secs()) {
         return Err(SigningError::TimeOutOfRange(time));
     }
-    // Whole seconds only: RFC 3339 output then has exactly the 20 characters of
-    // `YYYY-MM-DDTHH:MM:SSZ`, and dropping the separators gives the basic format.
-    let rfc3339 = DateTime::from_secs(time.secs()).fmt(TimestampFormat::DateTime);
-    Ok(rfc3339.chars().filter(|c| *c != '-' && *c != ':').collect())
+    // The range check above keeps the year within the four digits the format has.
+    crate::types::datetime::basic_iso8601(time).ok_or(SigningError::TimeOutOfRange(time))
 }
 
 fn payload_hash(body: &SignableBody<'_>) -> Result<String, SigningError> {

@@ -1,6 +1,5 @@
 //! One call, end to end: serialise, resolve the endpoint, sign, send with retries, parse.
 
-use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
@@ -86,7 +85,8 @@ impl ClientHandle {
         authority.push_str(prefix.unwrap_or_default());
         authority.push_str(&endpoint.host);
         if let Some(port) = endpoint.port {
-            let _ = write!(authority, ":{port}");
+            authority.push(':');
+            authority.push_str(crate::text::decimal(port.into(), &mut [0; 20]));
         }
         checksums::add_request_checksum(
             op,
@@ -97,7 +97,7 @@ impl ClientHandle {
             presign,
         )
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
-        let origin = format!("{}://{authority}", endpoint.scheme);
+        let origin = crate::text::concat(&[&endpoint.scheme, "://", &authority]);
         let target = join_path(&endpoint.path, &request.uri);
         let unsigned = op.auth_type == Some("none") || op.auth == ["smithy.api#noAuth"];
         let auth = (!unsigned).then(|| endpoint.auth.clone());
@@ -432,7 +432,9 @@ fn sdk_request(attempt: u32, max_attempts: u32) -> String {
     if attempt <= 1 {
         "attempt=1".to_owned()
     } else {
-        format!("attempt={attempt}; max={max_attempts}")
+        let (mut a, mut m) = ([0; 20], [0; 20]);
+        let attempt = crate::text::decimal(attempt.into(), &mut a);
+        crate::text::concat(&["attempt=", attempt, "; max=", crate::text::decimal(max_attempts.into(), &mut m)])
     }
 }
 
@@ -450,9 +452,9 @@ pub(super) fn join_path(base: &str, uri: &str) -> String {
             base.to_owned()
         }
     } else if base.ends_with('/') && path.starts_with('/') {
-        format!("{}{path}", &base[..base.len() - 1])
+        crate::text::concat(&[&base[..base.len() - 1], path])
     } else {
-        format!("{base}{path}")
+        crate::text::concat(&[base, path])
     };
     if let Some(query) = query {
         out.push('?');
@@ -496,7 +498,7 @@ pub(crate) fn assemble_request(
     mark_sensitive_headers(&mut all);
     let mut request = Request::builder()
         .method(method)
-        .uri(format!("{origin}{target}"))
+        .uri(crate::text::concat(&[origin, target]))
         .body(body)
         .map_err(|_| RequestError::new("the request line is invalid"))?;
     *request.headers_mut() = all;

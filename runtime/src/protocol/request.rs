@@ -120,7 +120,7 @@ fn json_rpc(
     };
     set(&mut headers, CONTENT_TYPE, content_type);
     if let Some(prefix) = service.target_prefix {
-        let target = HeaderValue::try_from(format!("{prefix}.{}", op.name))
+        let target = HeaderValue::try_from(crate::text::concat(&[prefix, ".", op.name]))
             .map_err(|_| RequestError::new("the model's target prefix is not a valid header value"))?;
         headers.insert(HeaderName::from_static("x-amz-target"), target);
     }

@@ -665,9 +665,51 @@ fn parse_epoch_seconds(s: &[u8]) -> Result<DateTime, &'static str> {
     Ok(DateTime { secs, nanos: total.rem_euclid(1_000_000_000) as u32 })
 }
 
+/// `YYYYMMDDTHHMMSSZ` of the whole second of `time` (SigV4's `X-Amz-Date`), for years 0 to 9999;
+/// written digit by digit because every signed request needs one.
+pub(crate) fn basic_iso8601(time: DateTime) -> Option<String> {
+    let (days, secs_of_day) = split_days(time.secs);
+    let (year, month, day) = civil_from_days(days);
+    let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+    let clock = secs_of_day as u32;
+    let fields = [(year, 4), (month, 2), (day, 2), (clock / 3600, 2), (clock / 60 % 60, 2), (clock % 60, 2)];
+    let mut out = String::with_capacity(16);
+    for (i, (value, width)) in fields.into_iter().enumerate() {
+        if i == 3 {
+            out.push('T');
+        }
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+    }
+    out.push('Z');
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_iso8601_is_rfc3339_without_separators() {
+        // Every edge of the four-digit years, leap days, month ends and a spread of instants.
+        let mut samples = vec![-62_167_219_200, 253_402_300_799, 0, 951_782_400, 1_440_938_160, 4_107_542_399];
+        let mut x: i64 = 88_172_645_463_325_252;
+        for _ in 0..2_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(x.rem_euclid(253_402_300_800 + 62_167_219_200) - 62_167_219_200);
+        }
+        for secs in samples {
+            let time = DateTime::from_secs(secs);
+            let expected: String =
+                time.fmt(crate::types::TimestampFormat::DateTime).chars().filter(|c| !matches!(c, '-' | ':')).collect();
+            assert_eq!(basic_iso8601(time).as_deref(), Some(expected.as_str()), "{secs}");
+        }
+        assert_eq!(basic_iso8601(DateTime::from_secs(-62_167_219_201)), None);
+        assert_eq!(basic_iso8601(DateTime::from_secs(253_402_300_800)), None);
+    }
 
     /// Checks rows of `input | secs nanos | expected formatting`.
     fn check_table(format: Format, table: &str) {

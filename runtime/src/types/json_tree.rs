@@ -104,14 +104,16 @@ pub(crate) fn for_each_entry<'o, 'a, E>(
     Ok(())
 }
 
-/// Pairwise for small objects, through a hash set for larger ones, so that no object makes
-/// the check quadratic.
+/// Pairwise for small objects, by sorting the keys for larger ones, so that no object makes the
+/// check quadratic. Sorting short keys costs less than hashing each (a DynamoDB item of a few
+/// dozen attributes is the common large object).
 fn has_repeated_key(entries: &[(Cow<'_, str>, Json<'_>)]) -> bool {
     if entries.len() <= 16 {
         return entries.iter().enumerate().any(|(i, (key, _))| entries[i + 1..].iter().any(|(k, _)| k == key));
     }
-    let mut seen = std::collections::HashSet::with_capacity(entries.len());
-    !entries.iter().all(|(key, _)| seen.insert(&**key))
+    let mut keys: Vec<&str> = entries.iter().map(|(key, _)| &**key).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|pair| pair[0] == pair[1])
 }
 
 /// A recursive-descent parser. Every byte access is bounds-checked and every

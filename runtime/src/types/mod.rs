@@ -4,7 +4,7 @@
 //! Everything here is std-only so the runtime stays cheap to compile.
 
 mod blob;
-mod datetime;
+pub(crate) mod datetime;
 mod document;
 pub(crate) mod json_tree;
 
