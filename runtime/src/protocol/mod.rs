@@ -14,6 +14,9 @@ mod codec_error;
 mod errors;
 pub mod gzip;
 pub mod json;
+mod json_read;
+#[cfg(test)]
+mod json_read_tests;
 pub mod query;
 mod request;
 mod response;

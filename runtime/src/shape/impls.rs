@@ -138,6 +138,12 @@ impl<K: MapKey, V: Value + Default> MapValue for Map<K, V> {
     fn entry_mut(&mut self, key: &str) -> &mut dyn Value {
         self.entry(K::from_wire(key)).or_default()
     }
+    fn entry_mut_existing(&mut self, key: &str) -> (&mut dyn Value, bool) {
+        match self.entry(K::from_wire(key)) {
+            indexmap::map::Entry::Occupied(entry) => (entry.into_mut(), true),
+            indexmap::map::Entry::Vacant(entry) => (entry.insert(V::default()), false),
+        }
+    }
 }
 
 impl MapKey for String {

@@ -134,6 +134,14 @@ pub trait MapValue: Send + Sync {
     fn entry(&self, i: usize) -> Option<(&str, &dyn Value)>;
     /// The value under `key` for writing, inserted as a default when absent.
     fn entry_mut(&mut self, key: &str) -> &mut dyn Value;
+    /// [`entry_mut`](Self::entry_mut), also saying whether `key` was already there (a reader
+    /// replaces a repeated key's value rather than merging into it).
+    fn entry_mut_existing(&mut self, key: &str) -> (&mut dyn Value, bool) {
+        let before = self.len();
+        let _ = self.entry_mut(key);
+        let existed = self.len() == before;
+        (self.entry_mut(key), existed)
+    }
 }
 
 /// A type that can be the key of a modeled map: strings and string enums.

@@ -377,8 +377,8 @@ fn write_string<W: Write>(w: &mut W, s: &str) -> fmt::Result {
 /// Why JSON text could not be parsed into a [`Document`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentError {
-    pub(super) offset: usize,
-    pub(super) reason: &'static str,
+    pub(crate) offset: usize,
+    pub(crate) reason: &'static str,
 }
 
 impl DocumentError {

@@ -1,13 +1,12 @@
 //! The strict RFC 8259 parser behind [`Document::from_json`], producing a tree that borrows
 //! from the text.
 //!
-//! A response body is read once and thrown away, so the protocol codecs walk this tree directly:
-//! a string without escapes is a slice of the body and an object is a plain vector of entries,
-//! where a [`Document`] would copy every string and hash every key into a map. Documents are
-//! made from the same tree, so both agree on what is valid JSON, on every error and its offset.
+//! Documents are made from this tree, and the protocol codec's streaming reader
+//! (`protocol/json_read.rs`) drives the same [`Parser`] token by token, so both agree on what is
+//! valid JSON, on every error and its offset. A string without escapes stays a slice of the text.
 //!
-//! Duplicate keys are all kept in the tree; [`get`] answers with the last value and
-//! [`Json::into_document`] keeps the first position and the last value, as a `Document` does.
+//! Duplicate keys are all kept in the tree; [`Json::into_document`] keeps the first position and
+//! the last value, as a `Document` does.
 
 use std::borrow::Cow;
 
@@ -30,25 +29,13 @@ pub(crate) enum Json<'a> {
 impl<'a> Json<'a> {
     /// Parses `text`, which must hold exactly one JSON value (whitespace around it allowed).
     pub(crate) fn parse(text: &'a str) -> Result<Json<'a>, DocumentError> {
-        let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
+        let mut parser = Parser::new(text);
         let value = parser.value(0)?;
         parser.skip_whitespace();
         match parser.peek() {
             None => Ok(value),
             Some(_) => parser.fail("unexpected characters after the JSON value"),
         }
-    }
-
-    /// [`Json::parse`] for raw bytes, such as a response body.
-    pub(crate) fn parse_slice(bytes: &'a [u8]) -> Result<Json<'a>, DocumentError> {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Json::parse(text),
-            Err(e) => Err(DocumentError { offset: e.valid_up_to(), reason: "invalid UTF-8" }),
-        }
-    }
-
-    pub(crate) fn is_null(&self) -> bool {
-        matches!(self, Json::Null)
     }
 
     /// The owned [`Document`] of this value.
@@ -75,65 +62,31 @@ impl<'a> Json<'a> {
     }
 }
 
-/// The value of `key` among an object's entries: the last one if the key is repeated, as a map
-/// would keep.
-pub(crate) fn get<'o, 'a>(entries: &'o [(Cow<'a, str>, Json<'a>)], key: &str) -> Option<&'o Json<'a>> {
-    entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-/// The entries of an object as a map would hold them, each key once with its last value at the
-/// position of its first occurrence, handed to `visit` in that order. Responses practically never
-/// repeat a key, so the entries are only regrouped when a repeat is found.
-pub(crate) fn for_each_entry<'o, 'a, E>(
-    entries: &'o [(Cow<'a, str>, Json<'a>)],
-    mut visit: impl FnMut(&'o str, &'o Json<'a>) -> Result<(), E>,
-) -> Result<(), E> {
-    if !has_repeated_key(entries) {
-        for (key, value) in entries {
-            visit(key, value)?;
-        }
-        return Ok(());
-    }
-    let mut unique: Map<&'o str, &'o Json<'a>> = Map::with_capacity(entries.len());
-    for (key, value) in entries {
-        unique.insert(key, value);
-    }
-    for (key, value) in unique {
-        visit(key, value)?;
-    }
-    Ok(())
-}
-
-/// Pairwise for small objects, by sorting the keys for larger ones, so that no object makes the
-/// check quadratic. Sorting short keys costs less than hashing each (a DynamoDB item of a few
-/// dozen attributes is the common large object).
-fn has_repeated_key(entries: &[(Cow<'_, str>, Json<'_>)]) -> bool {
-    if entries.len() <= 16 {
-        return entries.iter().enumerate().any(|(i, (key, _))| entries[i + 1..].iter().any(|(k, _)| k == key));
-    }
-    let mut keys: Vec<&str> = entries.iter().map(|(key, _)| &**key).collect();
-    keys.sort_unstable();
-    keys.windows(2).any(|pair| pair[0] == pair[1])
-}
-
 /// A recursive-descent parser. Every byte access is bounds-checked and every
 /// slice of `text` starts and ends next to an ASCII byte, so no input panics.
-struct Parser<'a> {
+///
+/// The protocol codec's streaming reader (`protocol/json_read.rs`) drives the same parser token
+/// by token, so a response body and a `Document` accept the same text with the same errors.
+pub(crate) struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    pos: usize,
+    pub(crate) pos: usize,
 }
 
 impl<'a> Parser<'a> {
-    fn fail<T>(&self, reason: &'static str) -> Result<T, DocumentError> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Parser { text, bytes: text.as_bytes(), pos: 0 }
+    }
+
+    pub(crate) fn fail<T>(&self, reason: &'static str) -> Result<T, DocumentError> {
         Err(DocumentError { offset: self.pos, reason })
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_whitespace(&mut self) {
+    pub(crate) fn skip_whitespace(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
@@ -147,7 +100,7 @@ impl<'a> Parser<'a> {
         self.pos - start
     }
 
-    fn literal(&mut self, word: &str, value: Json<'a>) -> Result<Json<'a>, DocumentError> {
+    pub(crate) fn literal(&mut self, word: &str, value: Json<'a>) -> Result<Json<'a>, DocumentError> {
         if self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(word.as_bytes())) {
             self.pos += word.len();
             Ok(value)
@@ -156,7 +109,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json<'a>, DocumentError> {
+    /// One whole value whose containers start at nesting `depth`.
+    pub(crate) fn value(&mut self, depth: usize) -> Result<Json<'a>, DocumentError> {
         self.skip_whitespace();
         match self.peek() {
             None => self.fail("unexpected end of input"),
@@ -173,7 +127,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Consumes `,` (returning true) or `close` (returning false) after an item.
-    fn separator(&mut self, close: u8, reason: &'static str) -> Result<bool, DocumentError> {
+    pub(crate) fn separator(&mut self, close: u8, reason: &'static str) -> Result<bool, DocumentError> {
         self.skip_whitespace();
         match self.peek() {
             Some(b',') => {
@@ -231,7 +185,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string, borrowed from the text unless it holds an escape.
-    fn string(&mut self) -> Result<Cow<'a, str>, DocumentError> {
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, DocumentError> {
         self.pos += 1;
         let mut out: Option<String> = None;
         loop {
@@ -391,35 +345,9 @@ mod tests {
     }
 
     #[test]
-    fn repeated_keys_read_as_a_map_would() {
+    fn repeated_keys_become_a_document_as_a_map_would() {
+        // The first position, the last value.
         let json = Json::parse(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
-        let Json::Object(entries) = &json else { panic!("not an object") };
-        assert_eq!(get(entries, "a"), Some(&Json::Number(Number::PosInt(3))));
-        let mut seen = Vec::new();
-        for_each_entry(entries, |k, v| {
-            seen.push((k.to_owned(), v.clone()));
-            Ok::<(), ()>(())
-        })
-        .unwrap();
-        let number = |n| Json::Number(Number::PosInt(n));
-        assert_eq!(seen, vec![("a".to_owned(), number(3)), ("b".to_owned(), number(2))]);
-        let document = json.into_document();
-        assert_eq!(document.to_json_string(), r#"{"a":3,"b":2}"#);
-        // Past the pairwise check's size, the hash set finds the repeat as well.
-        let mut big: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
-        big.push("\"k7\": 99".into());
-        let text = format!("{{{}}}", big.join(","));
-        let json = Json::parse(&text).unwrap();
-        let Json::Object(entries) = &json else { panic!("not an object") };
-        let mut count = 0;
-        for_each_entry(entries, |k, v| {
-            count += 1;
-            if k == "k7" {
-                assert_eq!(v, &Json::Number(Number::PosInt(99)));
-            }
-            Ok::<(), ()>(())
-        })
-        .unwrap();
-        assert_eq!(count, 40);
+        assert_eq!(json.into_document().to_json_string(), r#"{"a":3,"b":2}"#);
     }
 }
