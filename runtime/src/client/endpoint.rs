@@ -71,6 +71,17 @@ pub(crate) struct AuthScheme {
 }
 
 impl Inner {
+    /// The configuration's endpoint parameters ([`config_params`](Self::config_params)), worked
+    /// out by the first call that succeeds; a failure (an invalid region, say) is not kept, so
+    /// each call reports it.
+    pub(crate) fn base_params(&self) -> Result<&Params, crate::Error> {
+        if let Some(params) = self.base_params.get() {
+            return Ok(params);
+        }
+        let params = self.config_params()?;
+        Ok(self.base_params.get_or_init(|| params))
+    }
+
     /// The region this client uses.
     pub(crate) fn region(&self) -> Result<String, crate::Error> {
         match &self.config.region {
@@ -97,8 +108,9 @@ impl Inner {
         Ok(self.session.config().endpoint_url(self.service.service_id)?.map(|s| s.value))
     }
 
-    /// The rule set's parameters for a call of `op` with `input`.
-    pub(crate) fn endpoint_params(&self, op: &Operation, input: &dyn Shape) -> Result<Params, crate::Error> {
+    /// The rule set's parameters that only the configuration decides: the same for every call
+    /// of this client, so they are worked out once (see [`Inner::base_params`]).
+    pub(crate) fn config_params(&self) -> Result<Params, crate::Error> {
         let config = self.session.config();
         let service: &Service = self.service;
         let mut params = Params::new();
@@ -119,19 +131,12 @@ impl Inner {
         if matches!(service.name, "s3" | "s3control") {
             // A custom endpoint (moto, MinIO) rarely resolves bucket subdomains, so S3 goes
             // path-style there unless the user asked for virtual hosting, as boto3 users expect.
+            // (Some calls override this: see `call_params`.)
             let path_style = self.config.s3_force_path_style.unwrap_or(match s3.addressing_style() {
                 Some(AddressingStyle::Path) => true,
                 Some(AddressingStyle::Virtual) => false,
                 _ => endpoint_url.is_some(),
             });
-            // botocore's `customize_endpoint_resolver_builtins`: `GetBucketLocation` always goes
-            // path-style (its caller does not know the bucket's region, and a virtual host there
-            // may refuse the signature), and a bucket given as an ARN never does.
-            let path_style = match service.name {
-                "s3" if op.name == "GetBucketLocation" => true,
-                "s3" if bucket_is_arn(input) => false,
-                _ => path_style,
-            };
             params.set("ForcePathStyle", path_style);
             let accelerate = self.config.s3_use_accelerate_endpoint.or(s3.use_accelerate_endpoint()).unwrap_or(false);
             params.set("Accelerate", accelerate);
@@ -163,6 +168,22 @@ impl Inner {
         params.set("AccountIdEndpointMode", mode);
         if let Some(account) = &self.config.account_id {
             params.set("AccountId", account.as_str());
+        }
+        Ok(params)
+    }
+
+    /// The parameters a call of `op` with `input` adds to (or changes in) the configuration's:
+    /// the operation's static context parameters and the input's context members. Usually few or
+    /// none, so that finding the call's endpoint among those already resolved costs little.
+    pub(crate) fn call_params(&self, op: &Operation, input: &dyn Shape) -> Params {
+        let mut params = Params::new();
+        // botocore's `customize_endpoint_resolver_builtins`: `GetBucketLocation` always goes
+        // path-style (its caller does not know the bucket's region, and a virtual host there
+        // may refuse the signature), and a bucket given as an ARN never does.
+        if self.service.name == "s3" && op.name == "GetBucketLocation" {
+            params.set("ForcePathStyle", true);
+        } else if self.service.name == "s3" && bucket_is_arn(input) {
+            params.set("ForcePathStyle", false);
         }
         for (name, value) in op.static_context_params {
             match value {
@@ -199,7 +220,7 @@ impl Inner {
                 _ => continue,
             };
         }
-        Ok(params)
+        params
     }
 }
 

@@ -159,9 +159,8 @@ mod tests {
         assert_eq!(cache.len(), CAPACITY);
         // The oldest entries went first: the newest is still there without resolving again.
         let newest = format!("bucket-{}", CAPACITY + 4);
-        let hit = cache
-            .get_or_resolve(Params::new().with("Bucket", newest.as_str()), |_| panic!("resolved again"))
-            .unwrap();
+        let hit =
+            cache.get_or_resolve(Params::new().with("Bucket", newest.as_str()), |_| panic!("resolved again")).unwrap();
         assert_eq!(hit.host, newest);
     }
 }

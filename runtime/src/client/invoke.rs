@@ -69,11 +69,14 @@ impl ClientHandle {
         if !presign {
             checksums::enable_response_validation(op, input, inner.response_checksum_validation());
         }
-        let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
+        let base = inner.base_params().map_err(|e| e.with_operation(op.name))?;
+        // Endpoints are remembered by what the call adds to the configuration's parameters,
+        // which are the same for every call of this client.
+        let params = inner.call_params(op, input);
         let endpoint = inner
             .endpoints
             .get_or_resolve(params, |params| {
-                let endpoint = rules.resolve(params)?;
+                let endpoint = rules.resolve(&base.overridden_by(params))?;
                 ResolvedEndpoint::new(endpoint, inner.service, &inner.region()?)
             })
             .map_err(|e| e.with_operation(op.name))?;

@@ -85,7 +85,10 @@ struct Inner {
     /// The session's interceptors followed by the client's; empty in the common case, which
     /// the call checks once per point.
     interceptors: crate::interceptor::Interceptors,
-    /// Endpoints already resolved, by their parameters.
+    /// The endpoint parameters the configuration decides, once the first call has worked
+    /// them out (the configuration of a client and its session never changes).
+    base_params: std::sync::OnceLock<crate::endpoint::Params>,
+    /// Endpoints already resolved, by the parameters their calls added.
     endpoints: endpoint_cache::EndpointCache,
     /// The endpoints discovered for this client.
     discovery: discovery::Cache,
@@ -126,6 +129,7 @@ impl ClientHandle {
             retry,
             user_agent,
             interceptors,
+            base_params: std::sync::OnceLock::new(),
             endpoints,
             discovery,
             http,

@@ -35,7 +35,10 @@ impl ClientHandle {
         if auth.name != "sigv4" {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
-                RequestError::new(format!("a presigned POST is signed with SigV4, but this endpoint needs {}", auth.name)),
+                RequestError::new(format!(
+                    "a presigned POST is signed with SigV4, but this endpoint needs {}",
+                    auth.name
+                )),
             )
             .with_operation(op.name));
         }

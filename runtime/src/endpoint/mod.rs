@@ -200,6 +200,15 @@ impl Params {
         Some(self.entries.remove(index).1)
     }
 
+    /// These parameters with `over`'s set on top, replacing any of the same name.
+    pub(crate) fn overridden_by(&self, over: &Params) -> Params {
+        let mut out = self.clone();
+        for (name, value) in &over.entries {
+            out.set(name.as_str(), value.clone());
+        }
+        out
+    }
+
     /// The parameters in the order they were first set.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries.iter().map(|(n, v)| (n.as_str(), v))

@@ -364,3 +364,21 @@ fn damaged_rule_sets_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_calls_parameters_override_the_configurations_and_add_to_them() {
+    let base = Params::new().with("Region", "us-east-1").with("ForcePathStyle", false).with("UseFIPS", false);
+    let call = Params::new().with("ForcePathStyle", true).with("Bucket", "b");
+    let merged = base.overridden_by(&call);
+    let entries: Vec<(&str, &Value)> = merged.iter().collect();
+    assert_eq!(
+        entries,
+        [
+            ("Region", &Value::from("us-east-1")),
+            ("ForcePathStyle", &Value::Bool(true)),
+            ("UseFIPS", &Value::Bool(false)),
+            ("Bucket", &Value::from("b")),
+        ]
+    );
+    assert_eq!(base.overridden_by(&Params::new()), base);
+}

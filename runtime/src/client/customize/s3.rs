@@ -223,7 +223,6 @@ fn decode_member(shape: &mut dyn Shape, name: &str) {
     }
 }
 
-
 /// S3's `CopySource` given as boto3's dictionary form, `{'Bucket': .., 'Key': .., 'VersionId': ..}`.
 ///
 /// A copy-source member accepts either this or a string `bucket/key[?versionId=id]`; both are
