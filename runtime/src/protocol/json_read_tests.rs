@@ -219,7 +219,8 @@ fn read_bytes(bytes: &[u8]) -> Result<Outer, DeserializeError> {
 #[test]
 fn nesting_is_limited_as_for_documents_and_deep_input_never_overflows() {
     // Maps of lists of maps nest through the schema; unknown keys nest through the skipper.
-    let deep = |n: usize| format!("{{\"Item\": {{\"a\": {}{{\"S\": \"x\"}}{}}}}}", "{\"L\": [".repeat(n), "]}".repeat(n));
+    let deep =
+        |n: usize| format!("{{\"Item\": {{\"a\": {}{{\"S\": \"x\"}}{}}}}}", "{\"L\": [".repeat(n), "]}".repeat(n));
     assert!(read(&deep(10)).is_ok());
     let err = read(&deep(100_000)).unwrap_err();
     assert_eq!(err.reason(), "nesting is deeper than 128 levels");
@@ -229,4 +230,51 @@ fn nesting_is_limited_as_for_documents_and_deep_input_never_overflows() {
     assert!(read(&text).is_ok());
     let text = format!("{{\"Doc\": {}{}}}", "[".repeat(128), "]".repeat(128));
     assert_eq!(read(&text).unwrap_err().offset(), Some(8 + 127));
+}
+
+/// Mutated bodies never panic, and a syntax error is the parser's own: when the text is not JSON,
+/// reading fails either where `Document::from_json` does or earlier, at a value that does not fit
+/// the schema (reading stops there); when it is JSON, there is no syntax error at all.
+#[test]
+fn mutated_bodies_fail_where_the_parser_does_or_earlier() {
+    let valid = br#"{"text": "a\u00e9", "When": "2024-01-02T03:04:05Z", "Inner": {"Name": "n", "Count": 3},
+        "Names": ["x", null], "Holes": [null, "y"], "Item": {"k": {"L": [{"S": "v"}, {"M": {"z": {"N": "1"}}}]}},
+        "Sparse": {"a": null}, "Doc": {"d": [1.5e3, true]}, "Required": [{}], "Flag": false, "Extra": [[{"q": 1}]]}"#;
+    let alphabet = b"{}[]:,\"\\ntf0-.e9 uSLMN";
+    let mut rng = crate::test_rng::Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..20_000 {
+        let mut body = valid.to_vec();
+        for _ in 0..1 + rng.below(3) {
+            if body.is_empty() {
+                break;
+            }
+            let at = rng.below(body.len());
+            match rng.below(3) {
+                0 => body[at] = alphabet[rng.below(alphabet.len())],
+                1 => {
+                    body.remove(at);
+                }
+                _ => body.truncate(at),
+            }
+        }
+        let ours = read_bytes(&body);
+        // An empty (or all-whitespace) body counts as `{}`: operations without output answer so.
+        if body.iter().all(u8::is_ascii_whitespace) {
+            assert!(ours.is_ok());
+            continue;
+        }
+        let parser = std::str::from_utf8(&body)
+            .map_err(|e| e.valid_up_to())
+            .and_then(|text| Document::from_json(text).map(drop).map_err(|e| e.offset()));
+        let text = String::from_utf8_lossy(&body);
+        match (&ours, parser) {
+            (Ok(_), Ok(())) => {}
+            (Err(e), Ok(())) => assert_eq!(e.offset(), None, "{text}: {e:?}"),
+            (Err(e), Err(at)) => match e.offset() {
+                Some(offset) => assert_eq!(offset, at, "{text}: {e:?}"),
+                None => assert!(!e.path().is_empty(), "{text}: {e:?}"),
+            },
+            (Ok(_), Err(at)) => panic!("{text}: read although the parser fails at {at}"),
+        }
+    }
 }
