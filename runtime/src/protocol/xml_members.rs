@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use crate::protocol::xml_read::same;
+use crate::protocol::xml_read::{is_plain_name, same, Reader as Pull};
 use crate::schema::{flags, Member, Schema, ShapeKind};
 
 /// Structures with more members than this are searched in their index, smaller ones linearly.
@@ -50,6 +50,11 @@ impl<'a> Members<'a> {
         Members { schema, index, last: ("", None), next: 0 }
     }
 
+    /// True when a member of the structure is an XML attribute.
+    pub(super) fn has_attributes(&self) -> bool {
+        self.index.attributes
+    }
+
     /// The member the element `local` belongs to; see [`member_for`].
     pub(super) fn find(&mut self, local: &'a str) -> Option<usize> {
         if !local.is_empty() && same(self.last.0.as_bytes(), local.as_bytes()) {
@@ -72,6 +77,41 @@ impl<'a> Members<'a> {
         }
         self.last = (local, answer);
         answer
+    }
+}
+
+impl<'a> Members<'a> {
+    /// Reads the next child's start tag when it is, as written, the element of the member found
+    /// last (a flattened list repeats it) or of one of the few after it, and returns its name
+    /// and that member; else reads nothing and returns `None`, and the caller reads the next
+    /// event and asks [`Members::find`]. Only when element names are unique, so that an exact
+    /// name is the answer [`Members::find`] would give; the guess and cache move as there.
+    #[inline]
+    pub(super) fn start_next(&mut self, pull: &mut Pull<'a>) -> Option<(&'a str, usize)> {
+        if !self.index.unique {
+            return None;
+        }
+        // An end tag is not worth a guess.
+        if pull.at_end_tag() {
+            return None;
+        }
+        let members = self.schema.members;
+        let guessable = &self.index.guessable;
+        // The member found last only when it may repeat (a flattened list or map).
+        let again = self.last.1.filter(|&j| guessable.get(j) == Some(&Guess::Repeats));
+        let window = self.next..members.len().min(self.next + GUESSES);
+        for j in again.into_iter().chain(window) {
+            if guessable.get(j).is_none_or(|g| *g == Guess::No) {
+                continue;
+            }
+            let Some(member) = members.get(j) else { continue };
+            if let Some(name) = pull.start_exact(member.wire_name()) {
+                self.next = j + 1;
+                self.last = (name, Some(j));
+                return Some((name, j));
+            }
+        }
+        None
     }
 }
 
@@ -104,6 +144,21 @@ struct Index {
     flattened: Box<[(&'static str, usize)]>,
     /// No two body members share an element name.
     unique: bool,
+    /// Per member: whether [`Members::start_next`] may look for its element name.
+    guessable: Box<[Guess]>,
+    /// Some member is an attribute, which the walk reads from the start tag.
+    pub(super) attributes: bool,
+}
+
+/// What [`Members::start_next`] may guess of a member.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guess {
+    /// Not a body member, or its element name is not plain.
+    No,
+    /// A body member with a plain element name.
+    Yes,
+    /// As `Yes`, and its element may repeat: a flattened list or map.
+    Repeats,
 }
 
 impl Index {
@@ -124,7 +179,14 @@ fn index(schema: &Schema) -> Rc<Index> {
     exact.sort_unstable();
     flattened.sort_unstable();
     let unique = exact.windows(2).all(|pair| matches!(pair, [a, b] if a.0 != b.0));
-    Rc::new(Index { exact: exact.into(), flattened: flattened.into(), unique })
+    let guess = |m: &Member| match in_body(m) && is_plain_name(m.wire_name()) {
+        false => Guess::No,
+        true if super::xml::is_flattened(m) => Guess::Repeats,
+        true => Guess::Yes,
+    };
+    let guessable = schema.members.iter().map(guess).collect();
+    let attributes = schema.members.iter().any(|m| m.has(flags::XML_ATTRIBUTE));
+    Rc::new(Index { exact: exact.into(), flattened: flattened.into(), unique, guessable, attributes })
 }
 
 /// Schema addresses are already well spread; hashing them again would only cost time.
@@ -156,8 +218,8 @@ mod tests {
     use super::*;
     use crate::schema::{prim, shape_flags, Location};
 
-    static ITEMS: Schema = Schema::list("Items", &[Member::new("member", &prim::STRING).named("Item")])
-        .flags(shape_flags::FLATTENED);
+    static ITEMS: Schema =
+        Schema::list("Items", &[Member::new("member", &prim::STRING).named("Item")]).flags(shape_flags::FLATTENED);
     static PLAIN_ITEMS: Schema = Schema::list("PlainItems", &[Member::new("member", &prim::STRING).named("Thing")]);
     // Wider than the linear limit, with the cases that decide a match: renamed members, a
     // repeated element name (the first member wins), members outside the body, an attribute,

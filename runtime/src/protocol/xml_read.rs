@@ -29,8 +29,9 @@ pub(crate) fn local_name(name: &str) -> &str {
 }
 
 /// Byte equality for the short names of XML elements, without a call to `memcmp`: lengths
-/// first, then eight bytes at a time.
-#[inline]
+/// first, then eight bytes at a time. Always inlined: a call costs as much as comparing the
+/// short names it is asked about.
+#[inline(always)]
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
@@ -44,6 +45,20 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     }
     let (Some(x), Some(y)) = (a.get(i..), b.get(i..)) else { return false };
     x.iter().zip(y).all(|(x, y)| x == y)
+}
+
+/// True when `name` reads as a whole name without a prefix: not empty, no byte that ends a
+/// name, no `:` (the codecs match local names, so a prefixed name never matches as a whole),
+/// and a first byte [`Reader::next_event`] accepts. Only such names may be given to
+/// [`Reader::start_exact`].
+pub(crate) fn is_plain_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    match bytes.first() {
+        Some(first) if !first.is_ascii_digit() && !matches!(first, b'-' | b'.') => {
+            !bytes.iter().any(|&b| ends_name(b) || b == b':')
+        }
+        _ => false,
+    }
 }
 
 /// One attribute of a start tag, its value already unescaped.
@@ -133,6 +148,7 @@ impl<'a> Reader<'a> {
     /// document) and where its first byte that [`unescape`] must rewrite is, if any. One pass
     /// finds both: text is most of a response, and scanning it once for `<` and again for `&`
     /// and `\r` cost twice.
+    #[inline]
     fn text_end(&self, from: usize) -> (usize, Option<usize>) {
         let bytes = self.text.as_bytes();
         let mut at = find_text_byte(bytes, from);
@@ -279,6 +295,68 @@ impl<'a> Reader<'a> {
         self.pos = after + 1;
         self.open.pop();
         Ok(Some(text))
+    }
+
+    /// Moves past whitespace inside an element when markup follows it, as an event reader
+    /// would return it as a text event that a structure's walk ignores. Other text is left for
+    /// [`Reader::next_event`], so it is read (and checked) exactly as before.
+    pub(crate) fn skip_blank(&mut self) {
+        if self.pending_end.is_some() || self.open.is_empty() {
+            return;
+        }
+        let bytes = self.text.as_bytes();
+        let mut at = self.pos;
+        while bytes.get(at).is_some_and(|&b| is_space(b)) {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b'<') {
+            self.pos = at;
+        }
+    }
+
+    /// True when an end tag comes next (a pending empty element's end included).
+    #[inline]
+    pub(crate) fn at_end_tag(&self) -> bool {
+        let bytes = self.text.as_bytes();
+        self.pending_end.is_some() || (bytes.get(self.pos) == Some(&b'<') && bytes.get(self.pos + 1) == Some(&b'/'))
+    }
+
+    /// Reads the start tag `<name>` or `<name/>` when it comes next exactly so, and returns the
+    /// name as written; otherwise reads nothing and returns `None`, and the caller takes the
+    /// next event. A structure's walk knows which elements its members expect, and comparing
+    /// one name costs less than scanning a name and then looking it up. `name` must satisfy
+    /// [`is_plain_name`]: then [`Reader::next_event`] would read the same tag as a start with
+    /// this name and no attributes (the bytes after `<` up to the first byte that ends a name
+    /// are `name`), with the same effect on the reader.
+    #[inline]
+    pub(crate) fn start_exact(&mut self, name: &str) -> Option<&'a str> {
+        debug_assert!(is_plain_name(name));
+        // An empty element's pending end comes first, outside the root the reader has errors to
+        // report, and too deep it refuses the tag: all left to `next_event`.
+        if self.pending_end.is_some() || self.open.is_empty() || self.open.len() >= MAX_DEPTH {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.pos + 1;
+        let end = start + name.len();
+        let close = *bytes.get(end)?;
+        if !matches!(close, b'>' | b'/')
+            || bytes.get(self.pos) != Some(&b'<')
+            || !bytes.get(start..end).is_some_and(|written| same(written, name.as_bytes()))
+        {
+            return None;
+        }
+        let found = self.text.get(start..end)?;
+        if close == b'>' {
+            self.pos = end + 1;
+        } else if bytes.get(end + 1) == Some(&b'>') {
+            self.pos = end + 2;
+            self.pending_end = Some(found);
+        } else {
+            return None;
+        }
+        self.open.push(found);
+        Some(found)
     }
 
     /// Skips `<!DOCTYPE ...>`, including an internal subset in brackets and quoted literals that
