@@ -161,19 +161,19 @@ impl<'a> Reader<'a> {
             // Most children are the member the order guess expects, written plainly: their
             // start tag is compared with that name instead of read and looked up.
             pull.skip_blank();
-            let (child, found) = match members.start_next(pull) {
-                Some((name, i)) => (Open { name, attributes: Vec::new() }, Some(i)),
+            // A name read by `start_next` has no prefix: it is its own local name.
+            let (child, local, found) = match members.start_next(pull) {
+                Some((name, i)) => (Open { name, attributes: Vec::new() }, name, Some(i)),
                 None => match next(pull)? {
                     Event::Start { name, attributes, .. } => {
                         let child = Open { name, attributes };
-                        let found = members.find(child.local());
-                        (child, found)
+                        let local = child.local();
+                        (child, local, members.find(local))
                     }
                     Event::Text(_) => continue,
                     Event::End { .. } => return Ok(()),
                 },
             };
-            let local = child.local();
             let Some(i) = found else {
                 skip(pull)?;
                 continue;
