@@ -598,8 +598,43 @@ fn find_any_of(bytes: &[u8], from: usize, [a, b, c]: [u8; 3]) -> usize {
 
 /// The offset of the first `<`, `&` or `\r` at or after `from`, or the length of `bytes`: the
 /// bytes that end character data or make [`unescape`] rewrite it.
+#[inline]
 fn find_text_byte(bytes: &[u8], from: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    let from = match find_text_byte_sse2(bytes, from) {
+        Ok(found) => return found,
+        Err(rest) => rest,
+    };
     find_any_of(bytes, from, [b'<', b'&', b'\r'])
+}
+
+/// [`find_text_byte`] sixteen bytes at a time while sixteen remain: `Ok` with the offset of
+/// the first of the three bytes, or `Err` with where fewer than sixteen bytes are left to
+/// search, which the word scan then finishes. Text is most of a response, and a vector compare tests sixteen bytes
+/// for all three values in a handful of instructions.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn find_text_byte_sse2(bytes: &[u8], from: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let mut i = from;
+    while i.checked_add(16).is_some_and(|end| end <= bytes.len()) {
+        // SAFETY: `i + 16 <= bytes.len()` (checked just above), so the sixteen bytes loaded
+        // from `bytes.as_ptr() + i` lie inside `bytes`; `_mm_loadu_si128` has no alignment
+        // requirement, and SSE2, which all of these intrinsics need, is part of every x86_64
+        // target, so the CPU has it.
+        let hits = unsafe {
+            let chunk = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+            let lt = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'<' as i8));
+            let amp = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'&' as i8));
+            let cr = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'\r' as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lt, amp), cr)) as u32
+        };
+        if hits != 0 {
+            return Ok(i + hits.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    Err(i)
 }
 
 /// The bytes [`unescape`] rewrites: `&` and `\r` in text (bit 1) and in attribute values (bit 2),

@@ -287,7 +287,8 @@ fn the_word_scans_agree_with_a_byte_by_byte_search() {
     // Every position and neighbour of a target byte across word boundaries, with bytes that
     // differ from the targets by one bit (where a carry could mislead the zero-byte trick).
     let fillers = [b'a', b'<' ^ 1, b'&' ^ 0x80, 0xFF, 0x00, b'\n'];
-    for len in 0..20 {
+    // Up to 40 bytes: two vector blocks, then the word scan's words and bytes.
+    for len in 0..40 {
         for filler in fillers {
             for target in [None, Some(b'<'), Some(b'&'), Some(b'\r')] {
                 for at in 0..len.max(1) {
