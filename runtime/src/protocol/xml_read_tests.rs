@@ -413,3 +413,27 @@ fn reading_a_start_tag_by_name_agrees_with_reading_the_next_event() {
     }
     assert!(checked > 500, "{checked}");
 }
+
+#[test]
+fn the_end_of_text_and_its_first_special_byte_agree_with_a_plain_search() {
+    // Texts with and without `&` and `\r`, some past sixteen bytes, from every start.
+    let pieces = ["a", "&quot;", "\r\n", "0123456789abcdef", "&amp;&lt;", "<", "é"];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..400 {
+        let mut doc = String::new();
+        for _ in 0..(state % 9) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            doc.push_str(pieces[(state % pieces.len() as u64) as usize]);
+        }
+        let reader = Reader::new(doc.as_bytes()).unwrap();
+        let bytes = doc.as_bytes();
+        for from in 0..=bytes.len() {
+            let end = bytes[from..].iter().position(|&b| b == b'<').map_or(bytes.len(), |i| from + i);
+            let special = bytes[from..end].iter().position(|&b| b == b'&' || b == b'\r').map(|i| from + i);
+            assert_eq!(reader.text_end(from), (end, special), "{doc:?} from {from}");
+        }
+        state = state.wrapping_add(1);
+    }
+}
