@@ -7,12 +7,12 @@
 //! identifies them, and the table holds one entry per structure the program reads (small ones
 //! too: the entry says whether their element names are unique, which the order guess needs).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use crate::protocol::xml_read::same;
+use crate::protocol::xml_read::{is_plain_name, same, Reader as Pull};
 use crate::schema::{flags, Member, Schema, ShapeKind};
 
 /// Structures with more members than this are searched in their index, smaller ones linearly.
@@ -31,12 +31,16 @@ pub(super) fn member_for(schema: &'static Schema, local: &str) -> Option<usize> 
 /// name (the index knows), because then an exact match is the first one, as [`member_for`]
 /// requires. The last answer is also kept with its name, since a flattened list repeats its
 /// element name once per item (S3's `<Contents>`) and an answer depends on the name only.
+/// Some services write members in an order of their own (EC2's `Instance`), so the index also
+/// learns which member followed which, and [`Members::start_next`] looks for that one first.
 pub(super) struct Members<'a> {
     schema: &'static Schema,
     index: Rc<Index>,
     last: (&'a str, Option<usize>),
     /// The member after the last one found: the first guess for the next element.
     next: usize,
+    /// The last member found, or the number of members before the first.
+    prev: usize,
 }
 
 /// How many members after the last one found a lookup tries before searching.
@@ -47,12 +51,29 @@ impl<'a> Members<'a> {
         let key = std::ptr::from_ref(schema) as usize;
         let index = INDEXES.with_borrow_mut(|indexes| Rc::clone(indexes.entry(key).or_insert_with(|| index(schema))));
         // Element names are never empty, so the empty name never answers from the cache.
-        Members { schema, index, last: ("", None), next: 0 }
+        Members { schema, index, last: ("", None), next: 0, prev: schema.members.len() }
+    }
+
+    /// Records that member `j` came after the one found before it.
+    #[inline]
+    fn learn(&mut self, j: usize) {
+        if let (Some(slot), Ok(j32)) = (self.index.follows.get(self.prev), u32::try_from(j)) {
+            slot.set(j32);
+        }
+        self.prev = j;
+    }
+
+    /// True when a member of the structure is an XML attribute.
+    pub(super) fn has_attributes(&self) -> bool {
+        self.index.attributes
     }
 
     /// The member the element `local` belongs to; see [`member_for`].
     pub(super) fn find(&mut self, local: &'a str) -> Option<usize> {
         if !local.is_empty() && same(self.last.0.as_bytes(), local.as_bytes()) {
+            if let Some(j) = self.last.1 {
+                self.learn(j);
+            }
             return self.last.1;
         }
         let members = self.schema.members;
@@ -69,9 +90,48 @@ impl<'a> Members<'a> {
         };
         if let Some(i) = answer {
             self.next = i + 1;
+            self.learn(i);
         }
         self.last = (local, answer);
         answer
+    }
+}
+
+impl<'a> Members<'a> {
+    /// Reads the next child's start tag when it is, as written, the element of the member that
+    /// followed the last one found the last time, of the member found last (a flattened list
+    /// repeats it) or of one of the few after it, and returns its name and that member; else
+    /// reads nothing and returns `None`, and the caller reads the next event and asks
+    /// [`Members::find`]. Only when element names are unique, so that an exact name is the
+    /// answer [`Members::find`] would give; the guess, cache and learned order move as there.
+    #[inline]
+    pub(super) fn start_next(&mut self, pull: &mut Pull<'a>) -> Option<(&'a str, usize)> {
+        if !self.index.unique {
+            return None;
+        }
+        // An end tag is not worth a guess.
+        if pull.at_end_tag() {
+            return None;
+        }
+        let members = self.schema.members;
+        let guessable = &self.index.guessable;
+        // The member found last only when it may repeat (a flattened list or map).
+        let again = self.last.1.filter(|&j| guessable.get(j) == Some(&Guess::Repeats));
+        let learned = self.index.follows.get(self.prev).map(|slot| slot.get() as usize).filter(|&j| j < members.len());
+        let window = self.next..members.len().min(self.next + GUESSES);
+        for j in learned.into_iter().chain(again).chain(window) {
+            if guessable.get(j).is_none_or(|g| *g == Guess::No) {
+                continue;
+            }
+            let Some(member) = members.get(j) else { continue };
+            if let Some(name) = pull.start_exact(member.wire_name()) {
+                self.next = j + 1;
+                self.last = (name, Some(j));
+                self.learn(j);
+                return Some((name, j));
+            }
+        }
+        None
     }
 }
 
@@ -104,6 +164,25 @@ struct Index {
     flattened: Box<[(&'static str, usize)]>,
     /// No two body members share an element name.
     unique: bool,
+    /// Per member: whether [`Members::start_next`] may look for its element name.
+    guessable: Box<[Guess]>,
+    /// Some member is an attribute, which the walk reads from the start tag.
+    pub(super) attributes: bool,
+    /// Per member, and last for the start of the structure: the member whose element came
+    /// next the last time one was read on this thread (`u32::MAX` for none yet). Only a guess,
+    /// checked against the document before it is taken.
+    follows: Box<[Cell<u32>]>,
+}
+
+/// What [`Members::start_next`] may guess of a member.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guess {
+    /// Not a body member, or its element name is not plain.
+    No,
+    /// A body member with a plain element name.
+    Yes,
+    /// As `Yes`, and its element may repeat: a flattened list or map.
+    Repeats,
 }
 
 impl Index {
@@ -124,7 +203,15 @@ fn index(schema: &Schema) -> Rc<Index> {
     exact.sort_unstable();
     flattened.sort_unstable();
     let unique = exact.windows(2).all(|pair| matches!(pair, [a, b] if a.0 != b.0));
-    Rc::new(Index { exact: exact.into(), flattened: flattened.into(), unique })
+    let guess = |m: &Member| match in_body(m) && is_plain_name(m.wire_name()) {
+        false => Guess::No,
+        true if super::xml::is_flattened(m) => Guess::Repeats,
+        true => Guess::Yes,
+    };
+    let guessable = schema.members.iter().map(guess).collect();
+    let attributes = schema.members.iter().any(|m| m.has(flags::XML_ATTRIBUTE));
+    let follows = (0..=schema.members.len()).map(|_| Cell::new(u32::MAX)).collect();
+    Rc::new(Index { exact: exact.into(), flattened: flattened.into(), unique, guessable, attributes, follows })
 }
 
 /// Schema addresses are already well spread; hashing them again would only cost time.
@@ -156,8 +243,8 @@ mod tests {
     use super::*;
     use crate::schema::{prim, shape_flags, Location};
 
-    static ITEMS: Schema = Schema::list("Items", &[Member::new("member", &prim::STRING).named("Item")])
-        .flags(shape_flags::FLATTENED);
+    static ITEMS: Schema =
+        Schema::list("Items", &[Member::new("member", &prim::STRING).named("Item")]).flags(shape_flags::FLATTENED);
     static PLAIN_ITEMS: Schema = Schema::list("PlainItems", &[Member::new("member", &prim::STRING).named("Thing")]);
     // Wider than the linear limit, with the cases that decide a match: renamed members, a
     // repeated element name (the first member wins), members outside the body, an attribute,
@@ -217,6 +304,55 @@ mod tests {
         }
         assert!(Members::of(&UNIQUE).index.unique);
         assert!(!Members::of(&WIDE).index.unique);
+    }
+
+    #[test]
+    fn start_tags_read_by_guess_agree_with_a_linear_scan_in_any_order() {
+        use crate::protocol::xml_read::{Event, Reader as Pull};
+        // Children in model order, reversed, shuffled, repeated, prefixed and unknown, each
+        // document read twice so that the second reading starts from the order the first one
+        // taught the index.
+        let orders: [&[&str]; 6] = [
+            &["A", "b", "Items", "C", "D"],
+            &["D", "C", "Items", "b", "A"],
+            &["C", "A", "D", "b", "Items", "Items", "Items"],
+            &["Items", "x", "A", "Items", "C", "zz", "D", "b"],
+            &["p:A", "b", "p:b", "A", "Item", "Item", "D"],
+            &["A", "A", "b", "b", "C", "C"],
+        ];
+        let mut guessed = 0;
+        for order in orders.iter().chain(orders.iter()).chain(orders.iter().rev()) {
+            let body: String = order.iter().map(|name| format!("<{name}>v</{name}> ")).collect();
+            let body = format!("<R> {body}</R>");
+            let mut pull = Pull::new(body.as_bytes()).unwrap();
+            assert!(matches!(pull.next_event(), Ok(Some(Event::Start { .. }))));
+            let mut members = Members::of(&UNIQUE);
+            let mut seen = Vec::new();
+            loop {
+                pull.skip_blank();
+                let (local, answer) = match members.start_next(&mut pull) {
+                    Some((name, i)) => {
+                        guessed += 1;
+                        (name, Some(i))
+                    }
+                    None => match pull.next_event().unwrap().unwrap() {
+                        Event::Start { name, .. } => {
+                            let local = crate::protocol::xml_read::local_name(name);
+                            (local, members.find(local))
+                        }
+                        Event::Text(_) => continue,
+                        Event::End { .. } => break,
+                    },
+                };
+                assert_eq!(answer, linear(&UNIQUE, local), "{local:?} in {body}");
+                seen.push(local);
+                // The element's text and end tag.
+                assert!(pull.text_and_end().unwrap().is_some());
+            }
+            let expected: Vec<&str> = order.iter().map(|n| crate::protocol::xml_read::local_name(n)).collect();
+            assert_eq!(seen, expected);
+        }
+        assert!(guessed > 40, "{guessed}");
     }
 
     #[test]

@@ -29,21 +29,47 @@ pub(crate) fn local_name(name: &str) -> &str {
 }
 
 /// Byte equality for the short names of XML elements, without a call to `memcmp`: lengths
-/// first, then eight bytes at a time.
-#[inline]
+/// first, then eight bytes at a time, the last word overlapping the one before it, so no name
+/// is compared byte by byte. Always inlined: a call costs as much as comparing the short
+/// names it is asked about.
+#[inline(always)]
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let mut i = 0;
-    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
-        match (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) {
-            (Ok(x), Ok(y)) if u64::from_ne_bytes(x) == u64::from_ne_bytes(y) => i += 8,
-            _ => return false,
+    let word =
+        |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_ne_bytes);
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
         }
+        return word(a, n - 8) == word(b, n - 8);
     }
-    let (Some(x), Some(y)) = (a.get(i..), b.get(i..)) else { return false };
-    x.iter().zip(y).all(|(x, y)| x == y)
+    let half =
+        |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map(u32::from_ne_bytes);
+    if n >= 4 {
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// True when `name` reads as a whole name without a prefix: not empty, no byte that ends a
+/// name, no `:` (the codecs match local names, so a prefixed name never matches as a whole),
+/// and a first byte [`Reader::next_event`] accepts. Only such names may be given to
+/// [`Reader::start_exact`].
+pub(crate) fn is_plain_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    match bytes.first() {
+        Some(first) if !first.is_ascii_digit() && !matches!(first, b'-' | b'.') => {
+            !bytes.iter().any(|&b| ends_name(b) || b == b':')
+        }
+        _ => false,
+    }
 }
 
 /// One attribute of a start tag, its value already unescaped.
@@ -133,6 +159,7 @@ impl<'a> Reader<'a> {
     /// document) and where its first byte that [`unescape`] must rewrite is, if any. One pass
     /// finds both: text is most of a response, and scanning it once for `<` and again for `&`
     /// and `\r` cost twice.
+    #[inline]
     fn text_end(&self, from: usize) -> (usize, Option<usize>) {
         let bytes = self.text.as_bytes();
         let mut at = find_text_byte(bytes, from);
@@ -140,9 +167,13 @@ impl<'a> Reader<'a> {
             Some(b'<') | None => return (at, None),
             Some(_) => at,
         };
-        // Past the first special byte, only `<` ends the text; `str::find` with one ASCII byte
-        // runs core's word-at-a-time `memchr`.
-        at = self.text.get(special..).and_then(|rest| rest.find('<')).map_or(bytes.len(), |i| special + i);
+        // Past the first special byte, only `<` ends the text: the same scan goes on from byte
+        // to special byte (an S3 ETag has two), which for the short texts of a response costs
+        // less than setting up a `memchr`. Each step moves forward, and `at < bytes.len()`
+        // here, so `at + 1` is at most the length, where the scan answers the length.
+        while matches!(bytes.get(at), Some(b'&' | b'\r')) {
+            at = find_text_byte(bytes, at + 1);
+        }
         (at, Some(special))
     }
 
@@ -279,6 +310,68 @@ impl<'a> Reader<'a> {
         self.pos = after + 1;
         self.open.pop();
         Ok(Some(text))
+    }
+
+    /// Moves past whitespace inside an element when markup follows it, as an event reader
+    /// would return it as a text event that a structure's walk ignores. Other text is left for
+    /// [`Reader::next_event`], so it is read (and checked) exactly as before.
+    pub(crate) fn skip_blank(&mut self) {
+        if self.pending_end.is_some() || self.open.is_empty() {
+            return;
+        }
+        let bytes = self.text.as_bytes();
+        let mut at = self.pos;
+        while bytes.get(at).is_some_and(|&b| is_space(b)) {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b'<') {
+            self.pos = at;
+        }
+    }
+
+    /// True when an end tag comes next (a pending empty element's end included).
+    #[inline]
+    pub(crate) fn at_end_tag(&self) -> bool {
+        let bytes = self.text.as_bytes();
+        self.pending_end.is_some() || (bytes.get(self.pos) == Some(&b'<') && bytes.get(self.pos + 1) == Some(&b'/'))
+    }
+
+    /// Reads the start tag `<name>` or `<name/>` when it comes next exactly so, and returns the
+    /// name as written; otherwise reads nothing and returns `None`, and the caller takes the
+    /// next event. A structure's walk knows which elements its members expect, and comparing
+    /// one name costs less than scanning a name and then looking it up. `name` must satisfy
+    /// [`is_plain_name`]: then [`Reader::next_event`] would read the same tag as a start with
+    /// this name and no attributes (the bytes after `<` up to the first byte that ends a name
+    /// are `name`), with the same effect on the reader.
+    #[inline(always)]
+    pub(crate) fn start_exact(&mut self, name: &str) -> Option<&'a str> {
+        debug_assert!(is_plain_name(name));
+        // An empty element's pending end comes first, outside the root the reader has errors to
+        // report, and too deep it refuses the tag: all left to `next_event`.
+        if self.pending_end.is_some() || self.open.is_empty() || self.open.len() >= MAX_DEPTH {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.pos + 1;
+        let end = start + name.len();
+        let close = *bytes.get(end)?;
+        if !matches!(close, b'>' | b'/')
+            || bytes.get(self.pos) != Some(&b'<')
+            || !bytes.get(start..end).is_some_and(|written| same(written, name.as_bytes()))
+        {
+            return None;
+        }
+        let found = self.text.get(start..end)?;
+        if close == b'>' {
+            self.pos = end + 1;
+        } else if bytes.get(end + 1) == Some(&b'>') {
+            self.pos = end + 2;
+            self.pending_end = Some(found);
+        } else {
+            return None;
+        }
+        self.open.push(found);
+        Some(found)
     }
 
     /// Skips `<!DOCTYPE ...>`, including an internal subset in brackets and quoted literals that
@@ -509,8 +602,43 @@ fn find_any_of(bytes: &[u8], from: usize, [a, b, c]: [u8; 3]) -> usize {
 
 /// The offset of the first `<`, `&` or `\r` at or after `from`, or the length of `bytes`: the
 /// bytes that end character data or make [`unescape`] rewrite it.
+#[inline]
 fn find_text_byte(bytes: &[u8], from: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    let from = match find_text_byte_sse2(bytes, from) {
+        Ok(found) => return found,
+        Err(rest) => rest,
+    };
     find_any_of(bytes, from, [b'<', b'&', b'\r'])
+}
+
+/// [`find_text_byte`] sixteen bytes at a time while sixteen remain: `Ok` with the offset of
+/// the first of the three bytes, or `Err` with where fewer than sixteen bytes are left to
+/// search, which the word scan then finishes. Text is most of a response, and a vector compare tests sixteen bytes
+/// for all three values in a handful of instructions.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn find_text_byte_sse2(bytes: &[u8], from: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let mut i = from;
+    while i.checked_add(16).is_some_and(|end| end <= bytes.len()) {
+        // SAFETY: `i + 16 <= bytes.len()` (checked just above), so the sixteen bytes loaded
+        // from `bytes.as_ptr() + i` lie inside `bytes`; `_mm_loadu_si128` has no alignment
+        // requirement, and SSE2, which all of these intrinsics need, is part of every x86_64
+        // target, so the CPU has it.
+        let hits = unsafe {
+            let chunk = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+            let lt = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'<' as i8));
+            let amp = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'&' as i8));
+            let cr = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'\r' as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lt, amp), cr)) as u32
+        };
+        if hits != 0 {
+            return Ok(i + hits.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    Err(i)
 }
 
 /// The bytes [`unescape`] rewrites: `&` and `\r` in text (bit 1) and in attribute values (bit 2),

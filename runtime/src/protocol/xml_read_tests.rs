@@ -287,7 +287,8 @@ fn the_word_scans_agree_with_a_byte_by_byte_search() {
     // Every position and neighbour of a target byte across word boundaries, with bytes that
     // differ from the targets by one bit (where a carry could mislead the zero-byte trick).
     let fillers = [b'a', b'<' ^ 1, b'&' ^ 0x80, 0xFF, 0x00, b'\n'];
-    for len in 0..20 {
+    // Up to 40 bytes: two vector blocks, then the word scan's words and bytes.
+    for len in 0..40 {
         for filler in fillers {
             for target in [None, Some(b'<'), Some(b'&'), Some(b'\r')] {
                 for at in 0..len.max(1) {
@@ -313,5 +314,126 @@ fn the_word_scans_agree_with_a_byte_by_byte_search() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn same_finds_a_difference_at_every_position() {
+    // The overlapping last word and the two half words must still see every byte.
+    for len in 0..40 {
+        let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+        assert!(same(&bytes, &bytes.clone()), "{len}");
+        for at in 0..len {
+            let mut changed = bytes.clone();
+            changed[at] ^= 0x20;
+            assert!(!same(&bytes, &changed), "{len} {at}");
+            assert!(!same(&changed, &bytes), "{len} {at}");
+        }
+        assert!(!same(&bytes, &bytes[..len.saturating_sub(1)]) || len == 0);
+    }
+}
+
+/// The rest of a reader's events, up to the end or the first error, with the error's offset
+/// and reason (start offsets are dropped: a tag read by name is not reported with one).
+fn rest_of(mut reader: Reader<'_>) -> (Vec<Event<'_>>, Option<(Option<usize>, String)>) {
+    let mut out = Vec::new();
+    loop {
+        match reader.next_event() {
+            Ok(Some(Event::Start { name, attributes, .. })) => out.push(Event::Start { name, attributes, offset: 0 }),
+            Ok(Some(event)) => out.push(event),
+            Ok(None) => return (out, None),
+            Err(e) => return (out, Some((e.offset, e.reason))),
+        }
+    }
+}
+
+#[test]
+fn reading_a_start_tag_by_name_agrees_with_reading_the_next_event() {
+    // At every point of each document (and of mutations of them), a blank skip and a start tag
+    // read by name must leave the reader where the events would: the same tag, then the same
+    // events and errors.
+    let documents = [
+        "<R><a>1</a>\n  <bb x='1'>t</bb><a/><ccc>&amp;<a >x</a></ccc><a:b>2</a:b> text <d/></R>",
+        "<R>  <Key>k</Key><Key/><Keys><Key>1</Key></Keys> <Key\n/>junk<Key></R>",
+        "<?xml version='1.0'?><R><a><a><a/></a></a>&bad;<b></b></R>",
+    ];
+    let names = ["a", "bb", "ccc", "b", "d", "Key", "Keys", "R", "x"];
+    let mut state: u64 = 0x5DEE_CE66_D1CE_4E5B;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut bodies: Vec<Vec<u8>> = documents.iter().map(|d| d.as_bytes().to_vec()).collect();
+    for i in 0..300 {
+        let mut bytes = bodies[i % documents.len()].clone();
+        let at = (next() % bytes.len() as u64) as usize;
+        let byte = b"<>/ a:&x"[(next() % 8) as usize];
+        match next() % 3 {
+            0 => bytes[at] = byte,
+            1 => bytes.insert(at, byte),
+            _ => {
+                bytes.remove(at);
+            }
+        }
+        bodies.push(bytes);
+    }
+    let mut checked = 0;
+    for body in &bodies {
+        let Ok(mut reader) = Reader::new(body) else { continue };
+        loop {
+            for name in names {
+                let mut fast = reader.clone();
+                fast.skip_blank();
+                let Some(found) = fast.start_exact(name) else { continue };
+                assert_eq!(found, name);
+                let mut slow = reader.clone();
+                let mut event = slow.next_event();
+                // The blank text the fast reader skipped.
+                while let Ok(Some(Event::Text(t))) = &event {
+                    assert!(t.bytes().all(is_space), "{t:?}");
+                    event = slow.next_event();
+                }
+                match event {
+                    Ok(Some(Event::Start { name: read, attributes, .. })) => {
+                        assert_eq!((read, attributes.len()), (name, 0), "{}", String::from_utf8_lossy(body));
+                    }
+                    other => panic!("{other:?} where {name} was read in {}", String::from_utf8_lossy(body)),
+                }
+                assert_eq!(fast.offset(), slow.offset());
+                assert_eq!(rest_of(fast), rest_of(slow), "{}", String::from_utf8_lossy(body));
+                checked += 1;
+            }
+            match reader.next_event() {
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
+
+#[test]
+fn the_end_of_text_and_its_first_special_byte_agree_with_a_plain_search() {
+    // Texts with and without `&` and `\r`, some past sixteen bytes, from every start.
+    let pieces = ["a", "&quot;", "\r\n", "0123456789abcdef", "&amp;&lt;", "<", "é"];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..400 {
+        let mut doc = String::new();
+        for _ in 0..(state % 9) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            doc.push_str(pieces[(state % pieces.len() as u64) as usize]);
+        }
+        let reader = Reader::new(doc.as_bytes()).unwrap();
+        let bytes = doc.as_bytes();
+        for from in 0..=bytes.len() {
+            let end = bytes[from..].iter().position(|&b| b == b'<').map_or(bytes.len(), |i| from + i);
+            let special = bytes[from..end].iter().position(|&b| b == b'&' || b == b'\r').map(|i| from + i);
+            assert_eq!(reader.text_end(from), (end, special), "{doc:?} from {from}");
+        }
+        state = state.wrapping_add(1);
     }
 }

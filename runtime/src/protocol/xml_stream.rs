@@ -16,7 +16,9 @@ use std::borrow::Cow;
 
 use super::{is_flattened, is_sparse, item_name, outside_xml_read, Reader, Step};
 use crate::protocol::xml_members::Members;
-use crate::protocol::xml_read::{local_name, read_element, same, Attribute, Element, Event, Reader as Pull};
+use crate::protocol::xml_read::{
+    is_plain_name, local_name, read_element, same, Attribute, Element, Event, Reader as Pull,
+};
 use crate::protocol::CodecError;
 use crate::schema::{flags, Member, Schema, ShapeKind};
 use crate::shape::{Shape, Value, ValueMut};
@@ -130,7 +132,13 @@ impl<'a> Reader<'a> {
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), CodecError> {
-        for (i, member) in schema.members.iter().enumerate() {
+        let mut members = Members::of(schema);
+        // Most structures have no attribute members, and their index says so.
+        let attribute_members = match members.has_attributes() {
+            true => schema.members,
+            false => &[],
+        };
+        for (i, member) in attribute_members.iter().enumerate() {
             if !member.has(flags::XML_ATTRIBUTE) || outside_xml_read(member) {
                 continue;
             }
@@ -149,16 +157,24 @@ impl<'a> Reader<'a> {
                 &mut heap
             }
         };
-        let mut members = Members::of(schema);
         loop {
-            let (name, attributes) = match next(pull)? {
-                Event::Start { name, attributes, .. } => (name, attributes),
-                Event::Text(_) => continue,
-                Event::End { .. } => return Ok(()),
+            // Most children are the member the order guess expects, written plainly: their
+            // start tag is compared with that name instead of read and looked up.
+            pull.skip_blank();
+            // A name read by `start_next` has no prefix: it is its own local name.
+            let (child, local, found) = match members.start_next(pull) {
+                Some((name, i)) => (Open { name, attributes: Vec::new() }, name, Some(i)),
+                None => match next(pull)? {
+                    Event::Start { name, attributes, .. } => {
+                        let child = Open { name, attributes };
+                        let local = child.local();
+                        (child, local, members.find(local))
+                    }
+                    Event::Text(_) => continue,
+                    Event::End { .. } => return Ok(()),
+                },
             };
-            let child = Open { name, attributes };
-            let local = child.local();
-            let Some(i) = members.find(local) else {
+            let Some(i) = found else {
                 skip(pull)?;
                 continue;
             };
@@ -253,8 +269,19 @@ impl<'a> Reader<'a> {
                 };
                 let item_name = item_name(item);
                 let sparse = is_sparse(member);
+                let plain = is_plain_name(item_name);
                 let mut n = 0;
                 loop {
+                    // Items written plainly are compared with their name, not read and compared.
+                    pull.skip_blank();
+                    if let Some(name) = plain.then(|| pull.start_exact(item_name)).flatten() {
+                        let child = Open { name, attributes: Vec::new() };
+                        self.at(Step::Item(item_name, n), |r| {
+                            r.stream_item(pull, child, item, sparse, list.push_default())
+                        })?;
+                        n += 1;
+                        continue;
+                    }
                     match next(pull)? {
                         Event::Start { name, attributes, .. }
                             if same(local_name(name).as_bytes(), item_name.as_bytes()) =>

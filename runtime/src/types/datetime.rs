@@ -180,7 +180,8 @@ impl DateTime {
     /// Parses `input` in the given wire format. Surrounding ASCII whitespace
     /// is ignored because XML text nodes and headers often carry it.
     pub fn parse(input: &str, format: Format) -> Result<Self, DateTimeError> {
-        let trimmed = input.trim_matches(|c: char| c.is_ascii_whitespace());
+        // The same characters as `char::is_ascii_whitespace`, trimmed by bytes.
+        let trimmed = input.trim_ascii();
         let result = match format {
             Format::DateTime => parse_rfc3339(trimmed.as_bytes()),
             Format::HttpDate => parse_http_date(trimmed.as_bytes()),
@@ -515,9 +516,15 @@ fn parse_rfc3339_general(s: &[u8]) -> Result<DateTime, &'static str> {
 /// full, so its answers and errors stay the definition: this only ever agrees with it.
 fn parse_rfc3339_utc(s: &[u8]) -> Option<DateTime> {
     let digit = |i: usize| s.get(i).filter(|b| b.is_ascii_digit()).map(|b| u32::from(b - b'0'));
-    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
-    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
-    if !separators.iter().all(|&(i, b)| s.get(i) == Some(&b)) || !matches!(s.get(10), Some(b'T' | b't')) {
+    // The fixed part as an array, so that its positions need no bounds checks.
+    let head: &[u8; 19] = s.get(..19)?.try_into().ok()?;
+    let value = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    };
+    let two = |i: usize| Some(value(head[i])? * 10 + value(head[i + 1])?);
+    let separators = head[4] == b'-' && head[7] == b'-' && head[13] == b':' && head[16] == b':';
+    if !separators || !matches!(head[10], b'T' | b't') {
         return None;
     }
     let year = two(0)? * 100 + two(2)?;
