@@ -106,7 +106,9 @@ enum State {
     Crc32c(u32),
     Crc64Nvme(u64),
     Sha1(Sha1),
-    Sha256(ring::digest::Context),
+    /// Boxed: ring's context holds a buffer for SHA-512's larger blocks too, and would make
+    /// every checksum (and every body that carries one) twice as large.
+    Sha256(Box<ring::digest::Context>),
 }
 
 impl Checksum {
@@ -117,7 +119,7 @@ impl Checksum {
             ChecksumAlgorithm::Crc32c => State::Crc32c(!0),
             ChecksumAlgorithm::Crc64Nvme => State::Crc64Nvme(!0),
             ChecksumAlgorithm::Sha1 => State::Sha1(Sha1::new()),
-            ChecksumAlgorithm::Sha256 => State::Sha256(ring::digest::Context::new(&ring::digest::SHA256)),
+            ChecksumAlgorithm::Sha256 => State::Sha256(Box::new(ring::digest::Context::new(&ring::digest::SHA256))),
         };
         Checksum { state }
     }
