@@ -350,20 +350,17 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// SHA-256 of `data` as lowercase hex.
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    use sha2::Digest;
-    hex(&sha2::Sha256::digest(data))
+    hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
 }
 
 /// HMAC-SHA256 of `data` under `key`.
 pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    use hmac::Mac;
-    // HMAC accepts keys of any length (long keys are hashed first), so this cannot fail; the
-    // fallback only exists so that no code path can panic.
-    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(key) else {
-        return [0; 32];
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+    let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key), data);
+    let mut out = [0; 32];
+    // An HMAC-SHA256 tag is always 32 bytes; copying through `zip` keeps even a wrong length
+    // from panicking.
+    out.iter_mut().zip(tag.as_ref()).for_each(|(o, t)| *o = *t);
+    out
 }
 
 #[cfg(test)]

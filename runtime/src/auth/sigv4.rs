@@ -20,18 +20,13 @@ pub fn sign(request: &SignableRequest<'_>, params: &SigningParams<'_>) -> Result
     Ok(canonical.into_output(signature))
 }
 
-/// The hex HMAC of the string to sign.
+/// The hex HMAC of the string to sign, under the scope's key from the thread's cache.
 fn signature(canonical: &CanonicalRequest, params: &SigningParams<'_>) -> String {
-    use hmac::Mac;
-    let mut mac =
-        cached_signing_mac(params.credentials.secret_access_key(), canonical.date(), params.region, params.service);
-    mac.update(canonical.string_to_sign().as_bytes());
-    hex(&mac.finalize().into_bytes())
+    let string_to_sign = canonical.string_to_sign();
+    cached(params.credentials.secret_access_key(), canonical.date(), params.region, params.service, |e| {
+        hex(ring::hmac::sign(&e.mac, string_to_sign.as_bytes()).as_ref())
+    })
 }
-
-/// An HMAC-SHA256 that has already absorbed its key: cloning it skips the two key blocks a
-/// fresh HMAC hashes first.
-type KeyedMac = hmac::Hmac<sha2::Sha256>;
 
 /// One derived key and what it was derived from.
 struct CachedKey {
@@ -42,7 +37,9 @@ struct CachedKey {
     /// The key itself, which only the tests compare: calls use the keyed `mac`.
     #[cfg(test)]
     key: [u8; 32],
-    mac: KeyedMac,
+    /// The derived key as ring holds it: HMAC's inner and outer blocks already hashed, so a
+    /// signature costs only the string to sign.
+    mac: ring::hmac::Key,
 }
 
 /// How many derived keys each thread keeps: enough for an app that talks to a few services
@@ -55,11 +52,6 @@ std::thread_local! {
     /// The whole secret is part of what is compared: credentials that share an access key id
     /// but not a secret never share a key. Nothing here is ever formatted.
     static KEY_CACHE: std::cell::RefCell<(usize, Vec<CachedKey>)> = const { std::cell::RefCell::new((0, Vec::new())) };
-}
-
-/// The HMAC keyed with [`signing_key`], through the thread's cache.
-fn cached_signing_mac(secret: &str, date: &str, region: &str, service: &str) -> KeyedMac {
-    cached(secret, date, region, service, |e| e.mac.clone())
 }
 
 /// [`signing_key`] through the thread's cache.
@@ -80,11 +72,7 @@ fn cached<T>(secret: &str, date: &str, region: &str, service: &str, read: impl F
         return value;
     }
     let key = signing_key(secret, date, region, service);
-    // A key shorter than SHA-256's 64-byte block is zero-padded by HMAC, so the padded block is
-    // the same key, given in the fixed-size form that cannot fail.
-    let mut block = [0u8; 64];
-    block[..32].copy_from_slice(&key);
-    let mac = <KeyedMac as hmac::digest::KeyInit>::new(&block.into());
+    let mac = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
     let entry = CachedKey {
         secret: secret.to_owned(),
         date: date.to_owned(),

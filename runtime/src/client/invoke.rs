@@ -1,5 +1,7 @@
 //! One call, end to end: serialise, resolve the endpoint, sign, send with retries, parse.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::SystemTime;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
@@ -130,7 +132,24 @@ impl ClientHandle {
 
     /// Runs one call of `op`, writing the response into `output`; returns the response's HTTP
     /// status (waiters' `status` matchers read it).
-    pub(crate) async fn invoke(
+    ///
+    /// The call's future is boxed here, in a function that is not generic, so that its state
+    /// machine (serialise, resolve, sign, retry, parse, and the HTTP stack under them) is compiled
+    /// once, in this crate: awaited unboxed from the generic `Call::send`, it was compiled again
+    /// in every crate that sends a call (each generated crate and each app). One allocation per
+    /// call is what that costs, beside the dozens a request makes anyway.
+    pub(crate) fn invoke<'a>(
+        &'a self,
+        op: &'static Operation,
+        input: &'a mut dyn Shape,
+        output: &'a mut dyn Shape,
+        decode_error: DecodeError,
+    ) -> Pin<Box<dyn Future<Output = Result<u16, Error>> + Send + 'a>> {
+        Box::pin(self.invoke_traced(op, input, output, decode_error))
+    }
+
+    /// [`ClientHandle::invoke`] unboxed, with the call's span when tracing is on.
+    async fn invoke_traced(
         &self,
         op: &'static Operation,
         input: &mut dyn Shape,

@@ -2,6 +2,8 @@
 //! request can be made later, by anyone, with a plain HTTP client.
 
 use core::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use http::header::{HeaderValue, CONTENT_TYPE, HOST};
@@ -42,8 +44,19 @@ impl fmt::Debug for PresignedRequest {
 }
 
 impl ClientHandle {
-    /// Presigns a call of `op` with `input`, valid for `expires_in`.
-    pub(crate) async fn presign(
+    /// Presigns a call of `op` with `input`, valid for `expires_in`. Boxed for the reason
+    /// `ClientHandle::invoke` is: compiled here once, not in every crate
+    /// that presigns.
+    pub(crate) fn presign<'a>(
+        &'a self,
+        op: &'static Operation,
+        input: &'a mut dyn Shape,
+        expires_in: Duration,
+    ) -> Pin<Box<dyn Future<Output = Result<PresignedRequest, Error>> + Send + 'a>> {
+        Box::pin(self.presign_unboxed(op, input, expires_in))
+    }
+
+    async fn presign_unboxed(
         &self,
         op: &'static Operation,
         input: &mut dyn Shape,

@@ -5,6 +5,8 @@
 //! the bucket's, virtual-hosted or path-style as the endpoint rules decide); the policy and
 //! signature come from [`crate::auth::post_policy`].
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
 use super::ClientHandle;
@@ -19,7 +21,20 @@ impl ClientHandle {
     /// Signs a POST policy of `conditions` valid for `expires_in`, with the URL of a call of
     /// `op` with `input`. `fields` and `conditions` must already hold the service's own entries
     /// (S3's bucket and key).
-    pub async fn presign_post(
+    ///
+    /// The future is boxed so that it is compiled here once, not in every crate that awaits it.
+    pub fn presign_post<'a>(
+        &'a self,
+        op: &'static Operation,
+        input: &'a mut dyn Shape,
+        fields: Vec<(String, String)>,
+        conditions: Vec<PostCondition>,
+        expires_in: Duration,
+    ) -> Pin<Box<dyn Future<Output = Result<PresignedPost, Error>> + Send + 'a>> {
+        Box::pin(self.presign_post_unboxed(op, input, fields, conditions, expires_in))
+    }
+
+    async fn presign_post_unboxed(
         &self,
         op: &'static Operation,
         input: &mut dyn Shape,

@@ -33,6 +33,7 @@
 //! A blocking call made from inside a blocking call's own future (an interceptor calling
 //! `send_blocking`, say) is refused too: its thread would wait on the runtime it is driving.
 
+use std::any::Any;
 use std::cell::Cell;
 use std::future::Future;
 use std::io;
@@ -52,6 +53,11 @@ use crate::stream::ByteStream;
 /// than the gap between the calls of a loop, so such a loop never hands the core back and
 /// forth, and short enough that an idle pool is serviced about as soon as it is idle.
 const IDLE: Duration = Duration::from_millis(10);
+
+/// A handed-over call's future, its output boxed: the task, its channel and the runtime's code
+/// for them are compiled once in this crate instead of once per future type in every crate that
+/// makes blocking calls (the hand-over is the rare path; its two allocations do not matter).
+type HandedFuture = Pin<Box<dyn Future<Output = Box<dyn Any + Send>> + Send>>;
 
 /// The shared runtime and what decides which thread drives it.
 struct Shared {
@@ -141,7 +147,7 @@ impl Shared {
     /// Runs the future on this thread, which drives the runtime while it holds the core. The
     /// future stays where the caller pinned it: a call's future is large, and moving it into
     /// each layer of `block_on` would copy it several times per call.
-    fn drive<F: Future>(&self, future: Pin<&mut F>) -> Result<F::Output, HttpError> {
+    fn drive(&self, future: Pin<&mut (dyn Future<Output = ()> + '_)>) -> Result<(), HttpError> {
         self.callers.fetch_add(1, SeqCst);
         self.started.fetch_add(1, SeqCst);
         // If the background thread holds the core, it lets go; otherwise this leaves a permit
@@ -167,11 +173,7 @@ impl Shared {
 
     /// Runs the future as a task on the shared runtime and waits for it on a channel, for a
     /// thread that may not drive the runtime itself.
-    fn hand_over<F>(&'static self, future: F) -> Result<F::Output, HttpError>
-    where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
+    fn hand_over(&'static self, future: HandedFuture) -> Result<Box<dyn Any + Send>, HttpError> {
         let (done, result) = mpsc::sync_channel(1);
         self.handed.fetch_add(1, SeqCst);
         let handed = Handed(self);
@@ -263,10 +265,21 @@ where
     }
     let shared = shared()?;
     if tokio::runtime::Handle::try_current().is_ok() {
-        shared.hand_over(future)
-    } else {
-        shared.drive(std::pin::pin!(future))
+        let boxed: HandedFuture = Box::pin(async move { Box::new(future.await) as Box<dyn Any + Send> });
+        // The box holds `F::Output`, which it was made from: the downcast cannot fail.
+        return shared.hand_over(boxed)?.downcast::<F::Output>().map(|output| *output).map_err(|_| panicked());
     }
+    // The future is pinned here once and driven through a `dyn Future` that writes its output
+    // to `slot`, so `drive` and Tokio's `block_on` under it are compiled once, not once per
+    // future type in every crate that makes blocking calls; the call's large future is not
+    // moved again on the way down.
+    let mut future = std::pin::pin!(future);
+    let mut slot = None;
+    {
+        let erased = std::pin::pin!(async { slot = Some(future.as_mut().await) });
+        shared.drive(erased)?;
+    }
+    slot.ok_or_else(panicked)
 }
 
 /// [`block_on`] for a future that reads a body, which the caller's runtime may drive: refused

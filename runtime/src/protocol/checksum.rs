@@ -6,13 +6,12 @@
 //! ("slicing-by-8"), with tables computed by `const fn` at compile time; on x86-64 CPUs with
 //! carry-less multiplication, inputs of 128 bytes and more are first folded sixteen bytes at a
 //! time (`fold`), which makes an upload part's CRC32 about ten times cheaper. SHA-256 comes
-//! from the `sha2` crate the signer already needs; SHA-1 and MD5 are written here because no
-//! dependency of the runtime has them and they are short. None of this is used as a security boundary:
-//! the checksums detect corruption, and signing is what authenticates a request.
+//! from ring, already compiled for TLS (it uses the CPU's SHA extensions where present); SHA-1
+//! and MD5 are written here because they are short and MD5 is in no dependency of the runtime.
+//! None of this is used as a security boundary: the checksums detect corruption, and signing is
+//! what authenticates a request.
 
 use core::fmt;
-
-use sha2::Digest;
 
 use crate::types::base64_encode;
 
@@ -107,7 +106,9 @@ enum State {
     Crc32c(u32),
     Crc64Nvme(u64),
     Sha1(Sha1),
-    Sha256(sha2::Sha256),
+    /// Boxed: ring's context holds a buffer for SHA-512's larger blocks too, and would make
+    /// every checksum (and every body that carries one) twice as large.
+    Sha256(Box<ring::digest::Context>),
 }
 
 impl Checksum {
@@ -118,7 +119,7 @@ impl Checksum {
             ChecksumAlgorithm::Crc32c => State::Crc32c(!0),
             ChecksumAlgorithm::Crc64Nvme => State::Crc64Nvme(!0),
             ChecksumAlgorithm::Sha1 => State::Sha1(Sha1::new()),
-            ChecksumAlgorithm::Sha256 => State::Sha256(sha2::Sha256::new()),
+            ChecksumAlgorithm::Sha256 => State::Sha256(Box::new(ring::digest::Context::new(&ring::digest::SHA256))),
         };
         Checksum { state }
     }
@@ -151,7 +152,7 @@ impl Checksum {
             State::Crc32(crc) | State::Crc32c(crc) => (!crc).to_be_bytes().to_vec(),
             State::Crc64Nvme(crc) => (!crc).to_be_bytes().to_vec(),
             State::Sha1(sha1) => sha1.finish().to_vec(),
-            State::Sha256(sha256) => sha256.finalize().to_vec(),
+            State::Sha256(sha256) => sha256.finish().as_ref().to_vec(),
         }
     }
 

@@ -6,7 +6,6 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use bytes::Bytes;
-use sha2::Digest;
 
 use super::*;
 use crate::http::HttpErrorKind;
@@ -74,8 +73,7 @@ fn chunks_are_one_mebibyte_whatever_the_source_hands_out() {
         assert_eq!(bytes.len(), 1_048_630, "{what}");
         assert!(bytes.starts_with(b"100000\r\n\0\x01\x02"), "{what}");
         assert!(bytes.ends_with(b"\r\n3\r\n\x95\x96\x97\r\n0\r\nx-amz-checksum-crc32:pBlIUQ==\r\n\r\n"), "{what}");
-        let hex: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, expected_sha256, "{what}");
+        assert_eq!(crate::auth::sha256_hex(&bytes), expected_sha256, "{what}");
     };
     check(encoded(ByteStream::from(data.clone()), ChecksumAlgorithm::Crc32), "in memory");
     // Uneven pieces, one straddling the chunk boundary, and an empty one: the same bytes.

@@ -4,11 +4,11 @@
 
 use http::HeaderMap;
 
-use super::errors::{error_facts, modeled_index, OperationErrors};
+use super::errors::{decode_exception, error_facts, modeled_index, OperationErrors};
 use super::rest::{bind_response, payload_member};
 use super::{cbor, header, json, snippet, xml, CodecError, ResponseError};
 use crate::error::ServiceError;
-use crate::schema::{flags, shape_flags, Location, Operation, Protocol, Schema, Service, ShapeKind};
+use crate::schema::{flags, shape_flags, DecodeException, Location, Operation, Protocol, Schema, Service, ShapeKind};
 use crate::shape::{Shape, ValueMut};
 use crate::stream::ByteStream;
 use crate::types::Document;
@@ -167,11 +167,24 @@ pub fn deserialize_error<E: OperationErrors>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Error {
+    deserialize_error_with(service, op, status, headers, body, decode_exception::<E>)
+}
+
+/// [`deserialize_error`] with the operation's decoder as a function pointer: the one copy of the
+/// work, where the generic shim above is compiled once per operation's error type.
+fn deserialize_error_with(
+    service: &'static Service,
+    op: &'static Operation,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    decode: DecodeException,
+) -> Error {
     let facts = error_facts(service, status, headers, body);
     let index = modeled_index(op.errors, &facts);
     let modeled = index.and_then(|i| {
         let schema = op.errors[i];
-        E::decode(i, &mut |shape| read_error_members(service, schema, status, headers, body, shape))
+        decode(i, &mut |shape| read_error_members(service, schema, status, headers, body, shape))
     });
     // The service-wide enum too, listed or not, so that `errors::Exception` matches any error
     // the service models; error bodies are small and rare, so reading one twice is cheap.
@@ -190,7 +203,7 @@ pub fn deserialize_error<E: OperationErrors>(
     };
     let mut error = Error::service(service_error).with_operation(op.name);
     if let Some(modeled) = modeled {
-        error = error.with_modeled(Box::new(modeled));
+        error = error.with_modeled(modeled);
     }
     if let Some(exception) = exception {
         error = error.with_exception(exception);

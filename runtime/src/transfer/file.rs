@@ -2,9 +2,12 @@
 //! one open file concurrently) on Tokio's blocking pool, and the temporary file a download
 //! writes before it is renamed into place.
 
+use std::any::Any;
 use std::fs::File;
+use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -14,17 +17,41 @@ use crate::protocol::checksum::crc32_continue;
 use crate::{Error, ErrorKind};
 
 /// Runs blocking file work on Tokio's blocking pool.
+///
+/// The work and its result are boxed on the way, so Tokio's task machinery is compiled once for
+/// [`blocking_boxed`] rather than once per closure in every crate with transfers; a piece of file
+/// work (a part's read or write) dwarfs the three small allocations (the work, its result and
+/// the future, boxed where it is made so that it is compiled here).
 pub(crate) async fn blocking<T: Send + 'static>(
     what: &str,
     work: impl FnOnce() -> io::Result<T> + Send + 'static,
 ) -> Result<T, Error> {
-    let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-        Error::new(ErrorKind::InvalidInput, "transfers run inside a Tokio runtime (or use the blocking API)")
-    })?;
-    match runtime.spawn_blocking(work).await {
-        Ok(result) => result.map_err(|e| io_error(what, e)),
-        Err(e) => Err(Error::new(ErrorKind::Dispatch, format!("{what}: the file task failed: {e}"))),
-    }
+    let work: BoxedWork = Box::new(move || work().map(|value| Box::new(value) as Box<dyn Any + Send>));
+    // The box holds the `T` the work returned: the downcast cannot fail.
+    blocking_boxed(what, work)
+        .await?
+        .downcast::<T>()
+        .map(|value| *value)
+        .map_err(|_| Error::new(ErrorKind::Dispatch, format!("{what}: the file task returned another type")))
+}
+
+/// File work with its result boxed.
+type BoxedWork = Box<dyn FnOnce() -> io::Result<Box<dyn Any + Send>> + Send>;
+
+/// The future of [`blocking_boxed`].
+type BoxedResult<'a> = Pin<Box<dyn Future<Output = Result<Box<dyn Any + Send>, Error>> + Send + 'a>>;
+
+/// [`blocking`] for boxed work: the one copy of the spawn.
+fn blocking_boxed<'a>(what: &'a str, work: BoxedWork) -> BoxedResult<'a> {
+    Box::pin(async move {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+            Error::new(ErrorKind::InvalidInput, "transfers run inside a Tokio runtime (or use the blocking API)")
+        })?;
+        match runtime.spawn_blocking(work).await {
+            Ok(result) => result.map_err(|e| io_error(what, e)),
+            Err(e) => Err(Error::new(ErrorKind::Dispatch, format!("{what}: the file task failed: {e}"))),
+        }
+    })
 }
 
 /// An I/O failure as a transfer error, saying what was being done.
