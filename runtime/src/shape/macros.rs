@@ -4,13 +4,64 @@
 //! keep the per-type code to what the compiler must see (a `match` over member indices); the
 //! behaviour lives in this crate, once.
 
-/// Implements [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for a
-/// generated structure: `structure!(Type, SCHEMA_STATIC, 0 => field_a, 1 => field_b)`.
+/// Declares the schema static of a generated structure and implements
+/// [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for it, from one
+/// list of members in schema order:
 ///
-/// Indices are the members' positions in the schema.
+/// ```text
+/// structure!(Type, SCHEMA_STATIC, [field_a = m("A", &STRING), field_b = m("B", &INTEGER)]);
+/// structure!(Type, SCHEMA_STATIC = "WireName", [...] .flags(SHAPE_SENSITIVE));
+/// ```
+///
+/// The schema is named after the type unless a wire name follows the static; schema modifiers
+/// (`.flags(..)`, `.ns(..)`, `.named(..)`, `.error(..)`) follow the list. A member's index is its
+/// position in the list, so the field and its schema cannot drift apart.
+///
+/// The older form, `structure!(Type, SCHEMA_STATIC, 0 => field_a, 1 => field_b)`, implements the
+/// traits for a schema declared separately (hand-written tests use it).
 #[macro_export]
 macro_rules! structure {
+    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($field:ident = $member:expr),* $(,)?]
+        $(.$modifier:ident($($arg:tt)*))*) => {
+        pub static $schema: $crate::schema::Schema =
+            $crate::schema::Schema::structure($crate::__wire_name!($($wire)? $ty), &[$($member),*])
+            $(.$modifier($($arg)*))*;
+        // The members' indices as constants named after the fields (the enum counts them), inside
+        // an anonymous const so that every structure can have its own.
+        const _: () = {
+            #[allow(non_camel_case_types, dead_code)]
+            enum Field { $($field),* }
+            #[allow(dead_code)]
+            struct At;
+            #[allow(non_upper_case_globals)]
+            impl At {
+                $(const $field: usize = Field::$field as usize;)*
+            }
+            $crate::__structure_impl!($ty, $schema, $(At::$field => $field),*);
+        };
+    };
     ($ty:ty, $schema:path $(, $i:literal => $field:ident)* $(,)?) => {
+        $crate::__structure_impl!($ty, $schema, $($i => $field),*);
+    };
+}
+
+/// The shape's wire name: the given literal, else the type's name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_name {
+    ($wire:literal $ty:ident) => {
+        $wire
+    };
+    ($ty:ident) => {
+        ::core::stringify!($ty)
+    };
+}
+
+/// The impls of [`structure!`](crate::structure), indices given as patterns.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __structure_impl {
+    ($ty:ty, $schema:path, $($i:pat => $field:ident),*) => {
         // Deprecated members are still members: the runtime must read and write them.
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {
@@ -34,14 +85,43 @@ macro_rules! structure {
     };
 }
 
-/// Implements [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for a
-/// generated union: `union!(Type, SCHEMA_STATIC, 0 => VariantA, 1 => VariantB)`.
+/// Declares the schema static of a generated union and implements
+/// [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for it, as
+/// [`structure!`](crate::structure) does: `union!(Type, SCHEMA_STATIC, [VariantA = m("A", &STRING)])`.
+/// The older form, `union!(Type, SCHEMA_STATIC, 0 => VariantA, 1 => VariantB)`, implements the
+/// traits for a schema declared separately.
 ///
 /// The enum must have a variant `Unknown(String)` for variants the model does not know (it keeps
 /// their name, and is the union's default).
 #[macro_export]
 macro_rules! union {
+    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($variant:ident = $member:expr),* $(,)?]
+        $(.$modifier:ident($($arg:tt)*))*) => {
+        pub static $schema: $crate::schema::Schema =
+            $crate::schema::Schema::union($crate::__wire_name!($($wire)? $ty), &[$($member),*])
+            $(.$modifier($($arg)*))*;
+        const _: () = {
+            #[allow(dead_code)]
+            enum Variant { $($variant),* }
+            #[allow(dead_code)]
+            struct At;
+            #[allow(non_upper_case_globals)]
+            impl At {
+                $(const $variant: usize = Variant::$variant as usize;)*
+            }
+            $crate::__union_impl!($ty, $schema, $(At::$variant => $variant),*);
+        };
+    };
     ($ty:ident, $schema:path $(, $i:literal => $variant:ident)* $(,)?) => {
+        $crate::__union_impl!($ty, $schema, $($i => $variant),*);
+    };
+}
+
+/// The impls of [`union!`](crate::union), indices given as patterns.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_impl {
+    ($ty:ident, $schema:path, $($i:pat => $variant:ident),*) => {
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {
             fn schema(&self) -> &'static $crate::schema::Schema {
@@ -54,16 +134,19 @@ macro_rules! union {
                 }
             }
             fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
-                $(
-                    if i == $i {
-                        if !matches!(self, $ty::$variant(_)) {
-                            *self = $ty::$variant(::core::default::Default::default());
+                match i {
+                    $(
+                        $i => {
+                            if !matches!(self, $ty::$variant(_)) {
+                                *self = $ty::$variant(::core::default::Default::default());
+                            }
+                            if let $ty::$variant(value) = self {
+                                return ::core::option::Option::Some(value);
+                            }
                         }
-                        if let $ty::$variant(value) = self {
-                            return ::core::option::Option::Some(value);
-                        }
-                    }
-                )*
+                    )*
+                    _ => {}
+                }
                 ::core::option::Option::None
             }
             fn set_unknown(&mut self, name: &str) {

@@ -6,20 +6,12 @@ use tucuxi::codegen as rt;
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateOrganizationsAccessInput {}
 rt::structure!(
-    DeactivateOrganizationsAccessInput, DEACTIVATE_ORGANIZATIONS_ACCESS_INPUT
-);
-pub static DEACTIVATE_ORGANIZATIONS_ACCESS_INPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateOrganizationsAccessInput",
-    &[],
+    DeactivateOrganizationsAccessInput, DEACTIVATE_ORGANIZATIONS_ACCESS_INPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateOrganizationsAccessOutput {}
 rt::structure!(
-    DeactivateOrganizationsAccessOutput, DEACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT
-);
-pub static DEACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateOrganizationsAccessOutput",
-    &[],
+    DeactivateOrganizationsAccessOutput, DEACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateTypeInput {
@@ -37,23 +29,13 @@ pub struct DeactivateTypeInput {
     pub arn: Option<String>,
 }
 rt::structure!(
-    DeactivateTypeInput, DEACTIVATE_TYPE_INPUT, 0 => type_name, 1 => type_, 2 => arn
-);
-pub static DEACTIVATE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateTypeInput",
-    &[
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("Type", &rt::ENUM),
-        rt::m("Arn", &rt::STRING),
-    ],
+    DeactivateTypeInput, DEACTIVATE_TYPE_INPUT, [type_name = rt::m("TypeName",
+    &rt::STRING).min(10.0), type_ = rt::m("Type", &rt::ENUM), arn = rt::m("Arn",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateTypeOutput {}
-rt::structure!(DeactivateTypeOutput, DEACTIVATE_TYPE_OUTPUT);
-pub static DEACTIVATE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateTypeOutput",
-    &[],
-);
+rt::structure!(DeactivateTypeOutput, DEACTIVATE_TYPE_OUTPUT, []);
 /// The input for the DeleteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChangeSetInput {
@@ -63,35 +45,23 @@ pub struct DeleteChangeSetInput {
     pub stack_name: Option<String>,
 }
 rt::structure!(
-    DeleteChangeSetInput, DELETE_CHANGE_SET_INPUT, 0 => change_set_name, 1 => stack_name
-);
-pub static DELETE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteChangeSetInput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-    ],
+    DeleteChangeSetInput, DELETE_CHANGE_SET_INPUT, [change_set_name =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name =
+    rt::m("StackName", &rt::STRING).min(1.0)]
 );
 /// The output for the DeleteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChangeSetOutput {}
-rt::structure!(DeleteChangeSetOutput, DELETE_CHANGE_SET_OUTPUT);
-pub static DELETE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteChangeSetOutput",
-    &[],
-);
+rt::structure!(DeleteChangeSetOutput, DELETE_CHANGE_SET_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGeneratedTemplateInput {
     /// The name or Amazon Resource Name (ARN) of a generated template.
     pub generated_template_name: String,
 }
 rt::structure!(
-    DeleteGeneratedTemplateInput, DELETE_GENERATED_TEMPLATE_INPUT, 0 =>
-    generated_template_name
-);
-pub static DELETE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteGeneratedTemplateInput",
-    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteGeneratedTemplateInput, DELETE_GENERATED_TEMPLATE_INPUT,
+    [generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// The input for DeleteStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -121,19 +91,12 @@ pub struct DeleteStackInput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    DeleteStackInput, DELETE_STACK_INPUT, 0 => stack_name, 1 => retain_resources, 2 =>
-    role_arn, 3 => client_request_token, 4 => deletion_mode, 5 => deployment_config
-);
-pub static DELETE_STACK_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RetainResources", &RETAIN_RESOURCES),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("DeletionMode", &rt::ENUM),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-    ],
+    DeleteStackInput, DELETE_STACK_INPUT, [stack_name = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), retain_resources = rt::m("RetainResources", &RETAIN_RESOURCES),
+    role_arn = rt::m("RoleARN", &rt::STRING).min(20.0), client_request_token =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), deletion_mode =
+    rt::m("DeletionMode", &rt::ENUM), deployment_config = rt::m("DeploymentConfig",
+    &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesInput {
@@ -172,22 +135,14 @@ pub struct DeleteStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DeleteStackInstancesInput, DELETE_STACK_INSTANCES_INPUT, 0 => stack_set_name, 1 =>
-    accounts, 2 => deployment_targets, 3 => regions, 4 => operation_preferences, 5 =>
-    retain_stacks, 6 => operation_id, 7 => call_as
-);
-pub static DELETE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackInstancesInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-        rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("RetainStacks", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DeleteStackInstancesInput, DELETE_STACK_INSTANCES_INPUT, [stack_set_name =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts = rt::m("Accounts",
+    &ACCOUNT_LIST), deployment_targets = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
+    regions = rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED), operation_preferences =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), retain_stacks =
+    rt::m("RetainStacks", &rt::BOOLEAN).flags(rt::REQUIRED), operation_id =
+    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesOutput {
@@ -195,11 +150,8 @@ pub struct DeleteStackInstancesOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    DeleteStackInstancesOutput, DELETE_STACK_INSTANCES_OUTPUT, 0 => operation_id
-);
-pub static DELETE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackInstancesOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+    DeleteStackInstancesOutput, DELETE_STACK_INSTANCES_OUTPUT, [operation_id =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackSetInput {
@@ -214,19 +166,12 @@ pub struct DeleteStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DeleteStackSetInput, DELETE_STACK_SET_INPUT, 0 => stack_set_name, 1 => call_as
-);
-pub static DELETE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackSetInput",
-    &[rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), rt::m("CallAs", &rt::ENUM)],
+    DeleteStackSetInput, DELETE_STACK_SET_INPUT, [stack_set_name = rt::m("StackSetName",
+    &rt::STRING).flags(rt::REQUIRED), call_as = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackSetOutput {}
-rt::structure!(DeleteStackSetOutput, DELETE_STACK_SET_OUTPUT);
-pub static DELETE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackSetOutput",
-    &[],
-);
+rt::structure!(DeleteStackSetOutput, DELETE_STACK_SET_OUTPUT, []);
 rt::string_enum! {
     pub enum DeletionMode { Standard = "STANDARD", ForceDeleteStack =
     "FORCE_DELETE_STACK" }
@@ -244,10 +189,9 @@ pub struct DeploymentConfig {
     /// Default: `false`
     pub disable_rollback: Option<bool>,
 }
-rt::structure!(DeploymentConfig, DEPLOYMENT_CONFIG, 0 => mode, 1 => disable_rollback);
-pub static DEPLOYMENT_CONFIG: rt::Schema = rt::Schema::structure(
-    "DeploymentConfig",
-    &[rt::m("Mode", &rt::ENUM), rt::m("DisableRollback", &rt::BOOLEAN)],
+rt::structure!(
+    DeploymentConfig, DEPLOYMENT_CONFIG, [mode = rt::m("Mode", &rt::ENUM),
+    disable_rollback = rt::m("DisableRollback", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum DeploymentConfigMode { Standard = "STANDARD", Express = "EXPRESS" }
@@ -283,17 +227,10 @@ pub struct DeploymentTargets {
     pub account_filter_type: Option<AccountFilterType>,
 }
 rt::structure!(
-    DeploymentTargets, DEPLOYMENT_TARGETS, 0 => accounts, 1 => accounts_url, 2 =>
-    organizational_unit_ids, 3 => account_filter_type
-);
-pub static DEPLOYMENT_TARGETS: rt::Schema = rt::Schema::structure(
-    "DeploymentTargets",
-    &[
-        rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("AccountsUrl", &rt::STRING).min(1.0),
-        rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST),
-        rt::m("AccountFilterType", &rt::ENUM),
-    ],
+    DeploymentTargets, DEPLOYMENT_TARGETS, [accounts = rt::m("Accounts", &ACCOUNT_LIST),
+    accounts_url = rt::m("AccountsUrl", &rt::STRING).min(1.0), organizational_unit_ids =
+    rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST), account_filter_type =
+    rt::m("AccountFilterType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum DeprecatedStatus { Live = "LIVE", Deprecated = "DEPRECATED" }
@@ -316,25 +253,13 @@ pub struct DeregisterTypeInput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    DeregisterTypeInput, DEREGISTER_TYPE_INPUT, 0 => arn, 1 => type_, 2 => type_name, 3
-    => version_id
-);
-pub static DEREGISTER_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeregisterTypeInput",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-    ],
+    DeregisterTypeInput, DEREGISTER_TYPE_INPUT, [arn = rt::m("Arn", &rt::STRING), type_ =
+    rt::m("Type", &rt::ENUM), type_name = rt::m("TypeName", &rt::STRING).min(10.0),
+    version_id = rt::m("VersionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTypeOutput {}
-rt::structure!(DeregisterTypeOutput, DEREGISTER_TYPE_OUTPUT);
-pub static DEREGISTER_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeregisterTypeOutput",
-    &[],
-);
+rt::structure!(DeregisterTypeOutput, DEREGISTER_TYPE_OUTPUT, []);
 /// The input for the DescribeAccountLimits action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountLimitsInput {
@@ -342,11 +267,8 @@ pub struct DescribeAccountLimitsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountLimitsInput, DESCRIBE_ACCOUNT_LIMITS_INPUT, 0 => next_token
-);
-pub static DESCRIBE_ACCOUNT_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountLimitsInput",
-    &[rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeAccountLimitsInput, DESCRIBE_ACCOUNT_LIMITS_INPUT, [next_token =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for the DescribeAccountLimits action.
 #[derive(Clone, Default, PartialEq)]
@@ -357,15 +279,9 @@ pub struct DescribeAccountLimitsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountLimitsOutput, DESCRIBE_ACCOUNT_LIMITS_OUTPUT, 0 => account_limits, 1
-    => next_token
-);
-pub static DESCRIBE_ACCOUNT_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountLimitsOutput",
-    &[
-        rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeAccountLimitsOutput, DESCRIBE_ACCOUNT_LIMITS_OUTPUT, [account_limits =
+    rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST), next_token = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksInput {
@@ -379,17 +295,10 @@ pub struct DescribeChangeSetHooksInput {
     pub logical_resource_id: Option<String>,
 }
 rt::structure!(
-    DescribeChangeSetHooksInput, DESCRIBE_CHANGE_SET_HOOKS_INPUT, 0 => change_set_name, 1
-    => stack_name, 2 => next_token, 3 => logical_resource_id
-);
-pub static DESCRIBE_CHANGE_SET_HOOKS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetHooksInput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING),
-    ],
+    DescribeChangeSetHooksInput, DESCRIBE_CHANGE_SET_HOOKS_INPUT, [change_set_name =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name =
+    rt::m("StackName", &rt::STRING).min(1.0), next_token = rt::m("NextToken",
+    &rt::STRING).min(1.0), logical_resource_id = rt::m("LogicalResourceId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksOutput {
@@ -409,21 +318,12 @@ pub struct DescribeChangeSetHooksOutput {
     pub stack_name: Option<String>,
 }
 rt::structure!(
-    DescribeChangeSetHooksOutput, DESCRIBE_CHANGE_SET_HOOKS_OUTPUT, 0 => change_set_id, 1
-    => change_set_name, 2 => hooks, 3 => status, 4 => next_token, 5 => stack_id, 6 =>
-    stack_name
-);
-pub static DESCRIBE_CHANGE_SET_HOOKS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetHooksOutput",
-    &[
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("Hooks", &CHANGE_SET_HOOKS),
-        rt::m("Status", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING),
-    ],
+    DescribeChangeSetHooksOutput, DESCRIBE_CHANGE_SET_HOOKS_OUTPUT, [change_set_id =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), change_set_name = rt::m("ChangeSetName",
+    &rt::STRING).min(1.0), hooks = rt::m("Hooks", &CHANGE_SET_HOOKS), status =
+    rt::m("Status", &rt::ENUM), next_token = rt::m("NextToken", &rt::STRING).min(1.0),
+    stack_id = rt::m("StackId", &rt::STRING), stack_name = rt::m("StackName",
+    &rt::STRING)]
 );
 /// The input for the DescribeChangeSet action.
 #[derive(Clone, Default, PartialEq)]
@@ -438,17 +338,11 @@ pub struct DescribeChangeSetInput {
     pub include_property_values: Option<bool>,
 }
 rt::structure!(
-    DescribeChangeSetInput, DESCRIBE_CHANGE_SET_INPUT, 0 => change_set_name, 1 =>
-    stack_name, 2 => next_token, 3 => include_property_values
-);
-pub static DESCRIBE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetInput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("IncludePropertyValues", &rt::BOOLEAN),
-    ],
+    DescribeChangeSetInput, DESCRIBE_CHANGE_SET_INPUT, [change_set_name =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name =
+    rt::m("StackName", &rt::STRING).min(1.0), next_token = rt::m("NextToken",
+    &rt::STRING).min(1.0), include_property_values = rt::m("IncludePropertyValues",
+    &rt::BOOLEAN)]
 );
 /// The output for the DescribeChangeSet action.
 #[derive(Clone, Default, PartialEq)]
@@ -516,43 +410,25 @@ pub struct DescribeChangeSetOutput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    DescribeChangeSetOutput, DESCRIBE_CHANGE_SET_OUTPUT, 0 => change_set_name, 1 =>
-    change_set_id, 2 => stack_id, 3 => stack_name, 4 => description, 5 => parameters, 6
-    => creation_time, 7 => execution_status, 8 => status, 9 => status_reason, 10 =>
-    stack_drift_status, 11 => notification_arns, 12 => rollback_configuration, 13 =>
-    capabilities, 14 => tags, 15 => changes, 16 => next_token, 17 =>
-    include_nested_stacks, 18 => parent_change_set_id, 19 => root_change_set_id, 20 =>
-    on_stack_failure, 21 => import_existing_resources, 22 => deployment_mode, 23 =>
-    deployment_config
-);
-pub static DESCRIBE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetOutput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("ExecutionStatus", &rt::ENUM),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StackDriftStatus", &rt::ENUM),
-        rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Tags", &TAGS),
-        rt::m("Changes", &CHANGES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("IncludeNestedStacks", &rt::BOOLEAN),
-        rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
-        rt::m("RootChangeSetId", &rt::STRING).min(1.0),
-        rt::m("OnStackFailure", &rt::ENUM),
-        rt::m("ImportExistingResources", &rt::BOOLEAN),
-        rt::m("DeploymentMode", &rt::ENUM),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-    ],
+    DescribeChangeSetOutput, DESCRIBE_CHANGE_SET_OUTPUT, [change_set_name =
+    rt::m("ChangeSetName", &rt::STRING).min(1.0), change_set_id = rt::m("ChangeSetId",
+    &rt::STRING).min(1.0), stack_id = rt::m("StackId", &rt::STRING), stack_name =
+    rt::m("StackName", &rt::STRING), description = rt::m("Description", &rt::STRING)
+    .min(1.0), parameters = rt::m("Parameters", &PARAMETERS), creation_time =
+    rt::m("CreationTime", &rt::TIMESTAMP), execution_status = rt::m("ExecutionStatus",
+    &rt::ENUM), status = rt::m("Status", &rt::ENUM), status_reason =
+    rt::m("StatusReason", &rt::STRING), stack_drift_status = rt::m("StackDriftStatus",
+    &rt::ENUM), notification_arns = rt::m("NotificationARNs", &NOTIFICATION_ARNS),
+    rollback_configuration = rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
+    capabilities = rt::m("Capabilities", &CAPABILITIES), tags = rt::m("Tags", &TAGS),
+    changes = rt::m("Changes", &CHANGES), next_token = rt::m("NextToken", &rt::STRING)
+    .min(1.0), include_nested_stacks = rt::m("IncludeNestedStacks", &rt::BOOLEAN),
+    parent_change_set_id = rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
+    root_change_set_id = rt::m("RootChangeSetId", &rt::STRING).min(1.0), on_stack_failure
+    = rt::m("OnStackFailure", &rt::ENUM), import_existing_resources =
+    rt::m("ImportExistingResources", &rt::BOOLEAN), deployment_mode =
+    rt::m("DeploymentMode", &rt::ENUM), deployment_config = rt::m("DeploymentConfig",
+    &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventsInput {
@@ -568,18 +444,11 @@ pub struct DescribeEventsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeEventsInput, DESCRIBE_EVENTS_INPUT, 0 => stack_name, 1 => change_set_name, 2
-    => operation_id, 3 => filters, 4 => next_token
-);
-pub static DESCRIBE_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeEventsInput",
-    &[
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("OperationId", &rt::STRING),
-        rt::m("Filters", &EVENT_FILTER),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeEventsInput, DESCRIBE_EVENTS_INPUT, [stack_name = rt::m("StackName",
+    &rt::STRING).min(1.0), change_set_name = rt::m("ChangeSetName", &rt::STRING)
+    .min(1.0), operation_id = rt::m("OperationId", &rt::STRING), filters =
+    rt::m("Filters", &EVENT_FILTER), next_token = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventsOutput {
@@ -589,14 +458,9 @@ pub struct DescribeEventsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeEventsOutput, DESCRIBE_EVENTS_OUTPUT, 0 => operation_events, 1 => next_token
-);
-pub static DESCRIBE_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeEventsOutput",
-    &[
-        rt::m("OperationEvents", &OPERATION_EVENTS),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeEventsOutput, DESCRIBE_EVENTS_OUTPUT, [operation_events =
+    rt::m("OperationEvents", &OPERATION_EVENTS), next_token = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateInput {
@@ -604,12 +468,9 @@ pub struct DescribeGeneratedTemplateInput {
     pub generated_template_name: String,
 }
 rt::structure!(
-    DescribeGeneratedTemplateInput, DESCRIBE_GENERATED_TEMPLATE_INPUT, 0 =>
-    generated_template_name
-);
-pub static DESCRIBE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGeneratedTemplateInput",
-    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DescribeGeneratedTemplateInput, DESCRIBE_GENERATED_TEMPLATE_INPUT,
+    [generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateOutput {
@@ -646,26 +507,16 @@ pub struct DescribeGeneratedTemplateOutput {
     pub total_warnings: Option<i32>,
 }
 rt::structure!(
-    DescribeGeneratedTemplateOutput, DESCRIBE_GENERATED_TEMPLATE_OUTPUT, 0 =>
-    generated_template_id, 1 => generated_template_name, 2 => resources, 3 => status, 4
-    => status_reason, 5 => creation_time, 6 => last_updated_time, 7 => progress, 8 =>
-    stack_id, 9 => template_configuration, 10 => total_warnings
-);
-pub static DESCRIBE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGeneratedTemplateOutput",
-    &[
-        rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
-        rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
-        rt::m("Resources", &RESOURCE_DETAILS).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING).min(1.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("Progress", &TEMPLATE_PROGRESS),
-        rt::m("StackId", &rt::STRING),
-        rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
-        rt::m("TotalWarnings", &rt::INTEGER).min(0.0),
-    ],
+    DescribeGeneratedTemplateOutput, DESCRIBE_GENERATED_TEMPLATE_OUTPUT,
+    [generated_template_id = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
+    generated_template_name = rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
+    resources = rt::m("Resources", &RESOURCE_DETAILS).min(1.0), status = rt::m("Status",
+    &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING).min(1.0),
+    creation_time = rt::m("CreationTime", &rt::TIMESTAMP), last_updated_time =
+    rt::m("LastUpdatedTime", &rt::TIMESTAMP), progress = rt::m("Progress",
+    &TEMPLATE_PROGRESS), stack_id = rt::m("StackId", &rt::STRING), template_configuration
+    = rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION), total_warnings =
+    rt::m("TotalWarnings", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOrganizationsAccessInput {
@@ -678,11 +529,8 @@ pub struct DescribeOrganizationsAccessInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeOrganizationsAccessInput, DESCRIBE_ORGANIZATIONS_ACCESS_INPUT, 0 => call_as
-);
-pub static DESCRIBE_ORGANIZATIONS_ACCESS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeOrganizationsAccessInput",
-    &[rt::m("CallAs", &rt::ENUM)],
+    DescribeOrganizationsAccessInput, DESCRIBE_ORGANIZATIONS_ACCESS_INPUT, [call_as =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOrganizationsAccessOutput {
@@ -690,11 +538,8 @@ pub struct DescribeOrganizationsAccessOutput {
     pub status: Option<OrganizationStatus>,
 }
 rt::structure!(
-    DescribeOrganizationsAccessOutput, DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT, 0 => status
-);
-pub static DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeOrganizationsAccessOutput",
-    &[rt::m("Status", &rt::ENUM)],
+    DescribeOrganizationsAccessOutput, DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT, [status =
+    rt::m("Status", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublisherInput {
@@ -703,10 +548,9 @@ pub struct DescribePublisherInput {
     /// If you don't supply a `PublisherId`, and you have registered as an extension publisher, `DescribePublisher` returns information about your own publisher account.
     pub publisher_id: Option<String>,
 }
-rt::structure!(DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, 0 => publisher_id);
-pub static DESCRIBE_PUBLISHER_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribePublisherInput",
-    &[rt::m("PublisherId", &rt::STRING).min(1.0)],
+rt::structure!(
+    DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, [publisher_id =
+    rt::m("PublisherId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublisherOutput {
@@ -720,17 +564,10 @@ pub struct DescribePublisherOutput {
     pub publisher_profile: Option<String>,
 }
 rt::structure!(
-    DescribePublisherOutput, DESCRIBE_PUBLISHER_OUTPUT, 0 => publisher_id, 1 =>
-    publisher_status, 2 => identity_provider, 3 => publisher_profile
-);
-pub static DESCRIBE_PUBLISHER_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribePublisherOutput",
-    &[
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("PublisherStatus", &rt::ENUM),
-        rt::m("IdentityProvider", &rt::ENUM),
-        rt::m("PublisherProfile", &rt::STRING),
-    ],
+    DescribePublisherOutput, DESCRIBE_PUBLISHER_OUTPUT, [publisher_id =
+    rt::m("PublisherId", &rt::STRING).min(1.0), publisher_status =
+    rt::m("PublisherStatus", &rt::ENUM), identity_provider = rt::m("IdentityProvider",
+    &rt::ENUM), publisher_profile = rt::m("PublisherProfile", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourceScanInput {
@@ -738,11 +575,8 @@ pub struct DescribeResourceScanInput {
     pub resource_scan_id: String,
 }
 rt::structure!(
-    DescribeResourceScanInput, DESCRIBE_RESOURCE_SCAN_INPUT, 0 => resource_scan_id
-);
-pub static DESCRIBE_RESOURCE_SCAN_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeResourceScanInput",
-    &[rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED)],
+    DescribeResourceScanInput, DESCRIBE_RESOURCE_SCAN_INPUT, [resource_scan_id =
+    rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourceScanOutput {
@@ -775,25 +609,14 @@ pub struct DescribeResourceScanOutput {
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
-    DescribeResourceScanOutput, DESCRIBE_RESOURCE_SCAN_OUTPUT, 0 => resource_scan_id, 1
-    => status, 2 => status_reason, 3 => start_time, 4 => end_time, 5 =>
-    percentage_completed, 6 => resource_types, 7 => resources_scanned, 8 =>
-    resources_read, 9 => scan_filters
-);
-pub static DESCRIBE_RESOURCE_SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeResourceScanOutput",
-    &[
-        rt::m("ResourceScanId", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("PercentageCompleted", &rt::DOUBLE),
-        rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("ResourcesScanned", &rt::INTEGER),
-        rt::m("ResourcesRead", &rt::INTEGER),
-        rt::m("ScanFilters", &SCAN_FILTERS).min(1.0),
-    ],
+    DescribeResourceScanOutput, DESCRIBE_RESOURCE_SCAN_OUTPUT, [resource_scan_id =
+    rt::m("ResourceScanId", &rt::STRING), status = rt::m("Status", &rt::ENUM),
+    status_reason = rt::m("StatusReason", &rt::STRING), start_time = rt::m("StartTime",
+    &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP), percentage_completed =
+    rt::m("PercentageCompleted", &rt::DOUBLE), resource_types = rt::m("ResourceTypes",
+    &RESOURCE_TYPES), resources_scanned = rt::m("ResourcesScanned", &rt::INTEGER),
+    resources_read = rt::m("ResourcesRead", &rt::INTEGER), scan_filters =
+    rt::m("ScanFilters", &SCAN_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusInput {
@@ -804,11 +627,8 @@ pub struct DescribeStackDriftDetectionStatusInput {
 }
 rt::structure!(
     DescribeStackDriftDetectionStatusInput, DESCRIBE_STACK_DRIFT_DETECTION_STATUS_INPUT,
-    0 => stack_drift_detection_id
-);
-pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackDriftDetectionStatusInput",
-    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    [stack_drift_detection_id = rt::m("StackDriftDetectionId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusOutput {
@@ -840,21 +660,14 @@ pub struct DescribeStackDriftDetectionStatusOutput {
 }
 rt::structure!(
     DescribeStackDriftDetectionStatusOutput,
-    DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT, 0 => stack_id, 1 =>
-    stack_drift_detection_id, 2 => stack_drift_status, 3 => detection_status, 4 =>
-    detection_status_reason, 5 => drifted_stack_resource_count, 6 => timestamp
-);
-pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackDriftDetectionStatusOutput",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackDriftStatus", &rt::ENUM),
-        rt::m("DetectionStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DetectionStatusReason", &rt::STRING),
-        rt::m("DriftedStackResourceCount", &rt::INTEGER),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT, [stack_id = rt::m("StackId",
+    &rt::STRING).flags(rt::REQUIRED), stack_drift_detection_id =
+    rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stack_drift_status = rt::m("StackDriftStatus", &rt::ENUM), detection_status =
+    rt::m("DetectionStatus", &rt::ENUM).flags(rt::REQUIRED), detection_status_reason =
+    rt::m("DetectionStatusReason", &rt::STRING), drifted_stack_resource_count =
+    rt::m("DriftedStackResourceCount", &rt::INTEGER), timestamp = rt::m("Timestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// The input for DescribeStackEvents action.
 #[derive(Clone, Default, PartialEq)]
@@ -868,15 +681,9 @@ pub struct DescribeStackEventsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackEventsInput, DESCRIBE_STACK_EVENTS_INPUT, 0 => stack_name, 1 =>
-    next_token
-);
-pub static DESCRIBE_STACK_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackEventsInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeStackEventsInput, DESCRIBE_STACK_EVENTS_INPUT, [stack_name =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), next_token = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 /// The output for a DescribeStackEvents action.
 #[derive(Clone, Default, PartialEq)]
@@ -887,12 +694,9 @@ pub struct DescribeStackEventsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackEventsOutput, DESCRIBE_STACK_EVENTS_OUTPUT, 0 => stack_events, 1 =>
-    next_token
-);
-pub static DESCRIBE_STACK_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackEventsOutput",
-    &[rt::m("StackEvents", &STACK_EVENTS), rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeStackEventsOutput, DESCRIBE_STACK_EVENTS_OUTPUT, [stack_events =
+    rt::m("StackEvents", &STACK_EVENTS), next_token = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceInput {
@@ -911,17 +715,11 @@ pub struct DescribeStackInstanceInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackInstanceInput, DESCRIBE_STACK_INSTANCE_INPUT, 0 => stack_set_name, 1 =>
-    stack_instance_account, 2 => stack_instance_region, 3 => call_as
-);
-pub static DESCRIBE_STACK_INSTANCE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackInstanceInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackInstanceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DescribeStackInstanceInput, DESCRIBE_STACK_INSTANCE_INPUT, [stack_set_name =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), stack_instance_account =
+    rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED), stack_instance_region
+    = rt::m("StackInstanceRegion", &rt::STRING).flags(rt::REQUIRED), call_as =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceOutput {
@@ -929,11 +727,8 @@ pub struct DescribeStackInstanceOutput {
     pub stack_instance: Option<StackInstance>,
 }
 rt::structure!(
-    DescribeStackInstanceOutput, DESCRIBE_STACK_INSTANCE_OUTPUT, 0 => stack_instance
-);
-pub static DESCRIBE_STACK_INSTANCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackInstanceOutput",
-    &[rt::m("StackInstance", &STACK_INSTANCE)],
+    DescribeStackInstanceOutput, DESCRIBE_STACK_INSTANCE_OUTPUT, [stack_instance =
+    rt::m("StackInstance", &STACK_INSTANCE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackRefactorInput {
@@ -941,11 +736,8 @@ pub struct DescribeStackRefactorInput {
     pub stack_refactor_id: String,
 }
 rt::structure!(
-    DescribeStackRefactorInput, DESCRIBE_STACK_REFACTOR_INPUT, 0 => stack_refactor_id
-);
-pub static DESCRIBE_STACK_REFACTOR_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackRefactorInput",
-    &[rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)],
+    DescribeStackRefactorInput, DESCRIBE_STACK_REFACTOR_INPUT, [stack_refactor_id =
+    rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackRefactorOutput {
@@ -965,21 +757,12 @@ pub struct DescribeStackRefactorOutput {
     pub status_reason: Option<String>,
 }
 rt::structure!(
-    DescribeStackRefactorOutput, DESCRIBE_STACK_REFACTOR_OUTPUT, 0 => description, 1 =>
-    stack_refactor_id, 2 => stack_ids, 3 => execution_status, 4 =>
-    execution_status_reason, 5 => status, 6 => status_reason
-);
-pub static DESCRIBE_STACK_REFACTOR_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackRefactorOutput",
-    &[
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("StackRefactorId", &rt::STRING),
-        rt::m("StackIds", &STACK_IDS),
-        rt::m("ExecutionStatus", &rt::ENUM),
-        rt::m("ExecutionStatusReason", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-    ],
+    DescribeStackRefactorOutput, DESCRIBE_STACK_REFACTOR_OUTPUT, [description =
+    rt::m("Description", &rt::STRING).min(1.0), stack_refactor_id =
+    rt::m("StackRefactorId", &rt::STRING), stack_ids = rt::m("StackIds", &STACK_IDS),
+    execution_status = rt::m("ExecutionStatus", &rt::ENUM), execution_status_reason =
+    rt::m("ExecutionStatusReason", &rt::STRING), status = rt::m("Status", &rt::ENUM),
+    status_reason = rt::m("StatusReason", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsInput {
@@ -999,19 +782,11 @@ pub struct DescribeStackResourceDriftsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeStackResourceDriftsInput, DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT, 0 =>
-    stack_name, 1 => stack_resource_drift_status_filters, 2 => next_token, 3 =>
-    max_results
-);
-pub static DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceDriftsInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackResourceDriftStatusFilters", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
-            .min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    DescribeStackResourceDriftsInput, DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT, [stack_name =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stack_resource_drift_status_filters = rt::m("StackResourceDriftStatusFilters",
+    &STACK_RESOURCE_DRIFT_STATUS_FILTERS).min(1.0), next_token = rt::m("NextToken",
+    &rt::STRING).min(1.0), max_results = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsOutput {
@@ -1023,15 +798,9 @@ pub struct DescribeStackResourceDriftsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackResourceDriftsOutput, DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT, 0 =>
-    stack_resource_drifts, 1 => next_token
-);
-pub static DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceDriftsOutput",
-    &[
-        rt::m("StackResourceDrifts", &STACK_RESOURCE_DRIFTS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeStackResourceDriftsOutput, DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT,
+    [stack_resource_drifts = rt::m("StackResourceDrifts", &STACK_RESOURCE_DRIFTS)
+    .flags(rt::REQUIRED), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The input for DescribeStackResource action.
 #[derive(Clone, Default, PartialEq)]
@@ -1045,15 +814,9 @@ pub struct DescribeStackResourceInput {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    DescribeStackResourceInput, DESCRIBE_STACK_RESOURCE_INPUT, 0 => stack_name, 1 =>
-    logical_resource_id
-);
-pub static DESCRIBE_STACK_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DescribeStackResourceInput, DESCRIBE_STACK_RESOURCE_INPUT, [stack_name =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), logical_resource_id =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The output for a DescribeStackResource action.
 #[derive(Clone, Default, PartialEq)]
@@ -1062,12 +825,8 @@ pub struct DescribeStackResourceOutput {
     pub stack_resource_detail: Option<StackResourceDetail>,
 }
 rt::structure!(
-    DescribeStackResourceOutput, DESCRIBE_STACK_RESOURCE_OUTPUT, 0 =>
-    stack_resource_detail
-);
-pub static DESCRIBE_STACK_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceOutput",
-    &[rt::m("StackResourceDetail", &STACK_RESOURCE_DETAIL)],
+    DescribeStackResourceOutput, DESCRIBE_STACK_RESOURCE_OUTPUT, [stack_resource_detail =
+    rt::m("StackResourceDetail", &STACK_RESOURCE_DETAIL)]
 );
 /// The input for DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -1089,16 +848,9 @@ pub struct DescribeStackResourcesInput {
     pub physical_resource_id: Option<String>,
 }
 rt::structure!(
-    DescribeStackResourcesInput, DESCRIBE_STACK_RESOURCES_INPUT, 0 => stack_name, 1 =>
-    logical_resource_id, 2 => physical_resource_id
-);
-pub static DESCRIBE_STACK_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourcesInput",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceId", &rt::STRING),
-    ],
+    DescribeStackResourcesInput, DESCRIBE_STACK_RESOURCES_INPUT, [stack_name =
+    rt::m("StackName", &rt::STRING), logical_resource_id = rt::m("LogicalResourceId",
+    &rt::STRING), physical_resource_id = rt::m("PhysicalResourceId", &rt::STRING)]
 );
 /// The output for a DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -1107,11 +859,8 @@ pub struct DescribeStackResourcesOutput {
     pub stack_resources: Option<Vec<StackResource>>,
 }
 rt::structure!(
-    DescribeStackResourcesOutput, DESCRIBE_STACK_RESOURCES_OUTPUT, 0 => stack_resources
-);
-pub static DESCRIBE_STACK_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourcesOutput",
-    &[rt::m("StackResources", &STACK_RESOURCES)],
+    DescribeStackResourcesOutput, DESCRIBE_STACK_RESOURCES_OUTPUT, [stack_resources =
+    rt::m("StackResources", &STACK_RESOURCES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetInput {
@@ -1126,11 +875,9 @@ pub struct DescribeStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackSetInput, DESCRIBE_STACK_SET_INPUT, 0 => stack_set_name, 1 => call_as
-);
-pub static DESCRIBE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetInput",
-    &[rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), rt::m("CallAs", &rt::ENUM)],
+    DescribeStackSetInput, DESCRIBE_STACK_SET_INPUT, [stack_set_name =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), call_as = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOperationInput {
@@ -1147,16 +894,10 @@ pub struct DescribeStackSetOperationInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackSetOperationInput, DESCRIBE_STACK_SET_OPERATION_INPUT, 0 =>
-    stack_set_name, 1 => operation_id, 2 => call_as
-);
-pub static DESCRIBE_STACK_SET_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetOperationInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DescribeStackSetOperationInput, DESCRIBE_STACK_SET_OPERATION_INPUT, [stack_set_name =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_id =
+    rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0), call_as =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOperationOutput {
@@ -1164,22 +905,17 @@ pub struct DescribeStackSetOperationOutput {
     pub stack_set_operation: Option<StackSetOperation>,
 }
 rt::structure!(
-    DescribeStackSetOperationOutput, DESCRIBE_STACK_SET_OPERATION_OUTPUT, 0 =>
-    stack_set_operation
-);
-pub static DESCRIBE_STACK_SET_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetOperationOutput",
-    &[rt::m("StackSetOperation", &STACK_SET_OPERATION)],
+    DescribeStackSetOperationOutput, DESCRIBE_STACK_SET_OPERATION_OUTPUT,
+    [stack_set_operation = rt::m("StackSetOperation", &STACK_SET_OPERATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOutput {
     /// The specified StackSet.
     pub stack_set: Option<StackSet>,
 }
-rt::structure!(DescribeStackSetOutput, DESCRIBE_STACK_SET_OUTPUT, 0 => stack_set);
-pub static DESCRIBE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetOutput",
-    &[rt::m("StackSet", &STACK_SET)],
+rt::structure!(
+    DescribeStackSetOutput, DESCRIBE_STACK_SET_OUTPUT, [stack_set = rt::m("StackSet",
+    &STACK_SET)]
 );
 /// The input for DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -1201,11 +937,8 @@ pub struct DescribeStacksInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStacksInput, DESCRIBE_STACKS_INPUT, 0 => stack_name, 1 => next_token
-);
-pub static DESCRIBE_STACKS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStacksInput",
-    &[rt::m("StackName", &rt::STRING), rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeStacksInput, DESCRIBE_STACKS_INPUT, [stack_name = rt::m("StackName",
+    &rt::STRING), next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for a DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -1216,11 +949,8 @@ pub struct DescribeStacksOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStacksOutput, DESCRIBE_STACKS_OUTPUT, 0 => stacks, 1 => next_token
-);
-pub static DESCRIBE_STACKS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStacksOutput",
-    &[rt::m("Stacks", &STACKS), rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeStacksOutput, DESCRIBE_STACKS_OUTPUT, [stacks = rt::m("Stacks", &STACKS),
+    next_token = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeInput {
@@ -1248,19 +978,11 @@ pub struct DescribeTypeInput {
     pub public_version_number: Option<String>,
 }
 rt::structure!(
-    DescribeTypeInput, DESCRIBE_TYPE_INPUT, 0 => type_, 1 => type_name, 2 => arn, 3 =>
-    version_id, 4 => publisher_id, 5 => public_version_number
-);
-pub static DESCRIBE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeInput",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("Arn", &rt::STRING),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
-    ],
+    DescribeTypeInput, DESCRIBE_TYPE_INPUT, [type_ = rt::m("Type", &rt::ENUM), type_name
+    = rt::m("TypeName", &rt::STRING).min(10.0), arn = rt::m("Arn", &rt::STRING),
+    version_id = rt::m("VersionId", &rt::STRING).min(1.0), publisher_id =
+    rt::m("PublisherId", &rt::STRING).min(1.0), public_version_number =
+    rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeOutput {
@@ -1377,46 +1099,28 @@ pub struct DescribeTypeOutput {
     pub auto_update: Option<bool>,
 }
 rt::structure!(
-    DescribeTypeOutput, DESCRIBE_TYPE_OUTPUT, 0 => arn, 1 => type_, 2 => type_name, 3 =>
-    default_version_id, 4 => is_default_version, 5 => type_tests_status, 6 =>
-    type_tests_status_description, 7 => description, 8 => schema, 9 => provisioning_type,
-    10 => deprecated_status, 11 => logging_config, 12 => required_activated_types, 13 =>
-    execution_role_arn, 14 => visibility, 15 => source_url, 16 => documentation_url, 17
-    => last_updated, 18 => time_created, 19 => configuration_schema, 20 => publisher_id,
-    21 => original_type_name, 22 => original_type_arn, 23 => public_version_number, 24 =>
-    latest_public_version, 25 => is_activated, 26 => auto_update
-);
-pub static DESCRIBE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeOutput",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("DefaultVersionId", &rt::STRING).min(1.0),
-        rt::m("IsDefaultVersion", &rt::BOOLEAN),
-        rt::m("TypeTestsStatus", &rt::ENUM),
-        rt::m("TypeTestsStatusDescription", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Schema", &rt::STRING).min(1.0),
-        rt::m("ProvisioningType", &rt::ENUM),
-        rt::m("DeprecatedStatus", &rt::ENUM),
-        rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("RequiredActivatedTypes", &REQUIRED_ACTIVATED_TYPES),
-        rt::m("ExecutionRoleArn", &rt::STRING).min(1.0),
-        rt::m("Visibility", &rt::ENUM),
-        rt::m("SourceUrl", &rt::STRING),
-        rt::m("DocumentationUrl", &rt::STRING),
-        rt::m("LastUpdated", &rt::TIMESTAMP),
-        rt::m("TimeCreated", &rt::TIMESTAMP),
-        rt::m("ConfigurationSchema", &rt::STRING).min(1.0),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
-        rt::m("OriginalTypeArn", &rt::STRING),
-        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
-        rt::m("LatestPublicVersion", &rt::STRING).min(5.0),
-        rt::m("IsActivated", &rt::BOOLEAN),
-        rt::m("AutoUpdate", &rt::BOOLEAN),
-    ],
+    DescribeTypeOutput, DESCRIBE_TYPE_OUTPUT, [arn = rt::m("Arn", &rt::STRING), type_ =
+    rt::m("Type", &rt::ENUM), type_name = rt::m("TypeName", &rt::STRING).min(10.0),
+    default_version_id = rt::m("DefaultVersionId", &rt::STRING).min(1.0),
+    is_default_version = rt::m("IsDefaultVersion", &rt::BOOLEAN), type_tests_status =
+    rt::m("TypeTestsStatus", &rt::ENUM), type_tests_status_description =
+    rt::m("TypeTestsStatusDescription", &rt::STRING).min(1.0), description =
+    rt::m("Description", &rt::STRING).min(1.0), schema = rt::m("Schema", &rt::STRING)
+    .min(1.0), provisioning_type = rt::m("ProvisioningType", &rt::ENUM),
+    deprecated_status = rt::m("DeprecatedStatus", &rt::ENUM), logging_config =
+    rt::m("LoggingConfig", &LOGGING_CONFIG), required_activated_types =
+    rt::m("RequiredActivatedTypes", &REQUIRED_ACTIVATED_TYPES), execution_role_arn =
+    rt::m("ExecutionRoleArn", &rt::STRING).min(1.0), visibility = rt::m("Visibility",
+    &rt::ENUM), source_url = rt::m("SourceUrl", &rt::STRING), documentation_url =
+    rt::m("DocumentationUrl", &rt::STRING), last_updated = rt::m("LastUpdated",
+    &rt::TIMESTAMP), time_created = rt::m("TimeCreated", &rt::TIMESTAMP),
+    configuration_schema = rt::m("ConfigurationSchema", &rt::STRING).min(1.0),
+    publisher_id = rt::m("PublisherId", &rt::STRING).min(1.0), original_type_name =
+    rt::m("OriginalTypeName", &rt::STRING).min(10.0), original_type_arn =
+    rt::m("OriginalTypeArn", &rt::STRING), public_version_number =
+    rt::m("PublicVersionNumber", &rt::STRING).min(5.0), latest_public_version =
+    rt::m("LatestPublicVersion", &rt::STRING).min(5.0), is_activated =
+    rt::m("IsActivated", &rt::BOOLEAN), auto_update = rt::m("AutoUpdate", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationInput {
@@ -1426,12 +1130,8 @@ pub struct DescribeTypeRegistrationInput {
     pub registration_token: String,
 }
 rt::structure!(
-    DescribeTypeRegistrationInput, DESCRIBE_TYPE_REGISTRATION_INPUT, 0 =>
-    registration_token
-);
-pub static DESCRIBE_TYPE_REGISTRATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeRegistrationInput",
-    &[rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DescribeTypeRegistrationInput, DESCRIBE_TYPE_REGISTRATION_INPUT, [registration_token
+    = rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationOutput {
@@ -1449,17 +1149,10 @@ pub struct DescribeTypeRegistrationOutput {
     pub type_version_arn: Option<String>,
 }
 rt::structure!(
-    DescribeTypeRegistrationOutput, DESCRIBE_TYPE_REGISTRATION_OUTPUT, 0 =>
-    progress_status, 1 => description, 2 => type_arn, 3 => type_version_arn
-);
-pub static DESCRIBE_TYPE_REGISTRATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeRegistrationOutput",
-    &[
-        rt::m("ProgressStatus", &rt::ENUM),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("TypeVersionArn", &rt::STRING),
-    ],
+    DescribeTypeRegistrationOutput, DESCRIBE_TYPE_REGISTRATION_OUTPUT, [progress_status =
+    rt::m("ProgressStatus", &rt::ENUM), description = rt::m("Description", &rt::STRING)
+    .min(1.0), type_arn = rt::m("TypeArn", &rt::STRING), type_version_arn =
+    rt::m("TypeVersionArn", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum DetailedStatus { ConfigurationComplete = "CONFIGURATION_COMPLETE",
@@ -1473,15 +1166,9 @@ pub struct DetectStackDriftInput {
     pub logical_resource_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DetectStackDriftInput, DETECT_STACK_DRIFT_INPUT, 0 => stack_name, 1 =>
-    logical_resource_ids
-);
-pub static DETECT_STACK_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackDriftInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0),
-    ],
+    DetectStackDriftInput, DETECT_STACK_DRIFT_INPUT, [stack_name = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_ids =
+    rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackDriftOutput {
@@ -1491,11 +1178,8 @@ pub struct DetectStackDriftOutput {
     pub stack_drift_detection_id: String,
 }
 rt::structure!(
-    DetectStackDriftOutput, DETECT_STACK_DRIFT_OUTPUT, 0 => stack_drift_detection_id
-);
-pub static DETECT_STACK_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackDriftOutput",
-    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DetectStackDriftOutput, DETECT_STACK_DRIFT_OUTPUT, [stack_drift_detection_id =
+    rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftInput {
@@ -1505,15 +1189,9 @@ pub struct DetectStackResourceDriftInput {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    DetectStackResourceDriftInput, DETECT_STACK_RESOURCE_DRIFT_INPUT, 0 => stack_name, 1
-    => logical_resource_id
-);
-pub static DETECT_STACK_RESOURCE_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackResourceDriftInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DetectStackResourceDriftInput, DETECT_STACK_RESOURCE_DRIFT_INPUT, [stack_name =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftOutput {
@@ -1521,12 +1199,9 @@ pub struct DetectStackResourceDriftOutput {
     pub stack_resource_drift: StackResourceDrift,
 }
 rt::structure!(
-    DetectStackResourceDriftOutput, DETECT_STACK_RESOURCE_DRIFT_OUTPUT, 0 =>
-    stack_resource_drift
-);
-pub static DETECT_STACK_RESOURCE_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackResourceDriftOutput",
-    &[rt::m("StackResourceDrift", &STACK_RESOURCE_DRIFT).flags(rt::REQUIRED)],
+    DetectStackResourceDriftOutput, DETECT_STACK_RESOURCE_DRIFT_OUTPUT,
+    [stack_resource_drift = rt::m("StackResourceDrift", &STACK_RESOURCE_DRIFT)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackSetDriftInput {
@@ -1547,17 +1222,11 @@ pub struct DetectStackSetDriftInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DetectStackSetDriftInput, DETECT_STACK_SET_DRIFT_INPUT, 0 => stack_set_name, 1 =>
-    operation_preferences, 2 => operation_id, 3 => call_as
-);
-pub static DETECT_STACK_SET_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackSetDriftInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DetectStackSetDriftInput, DETECT_STACK_SET_DRIFT_INPUT, [stack_set_name =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_preferences =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id =
+    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackSetDriftOutput {
@@ -1567,11 +1236,8 @@ pub struct DetectStackSetDriftOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    DetectStackSetDriftOutput, DETECT_STACK_SET_DRIFT_OUTPUT, 0 => operation_id
-);
-pub static DETECT_STACK_SET_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackSetDriftOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+    DetectStackSetDriftOutput, DETECT_STACK_SET_DRIFT_OUTPUT, [operation_id =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum DifferenceType { Add = "ADD", Remove = "REMOVE", NotEqual = "NOT_EQUAL" }

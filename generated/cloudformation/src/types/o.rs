@@ -19,10 +19,9 @@ pub struct OperationEntry {
     /// The unique identifier for the operation.
     pub operation_id: Option<String>,
 }
-rt::structure!(OperationEntry, OPERATION_ENTRY, 0 => operation_type, 1 => operation_id);
-pub static OPERATION_ENTRY: rt::Schema = rt::Schema::structure(
-    "OperationEntry",
-    &[rt::m("OperationType", &rt::ENUM), rt::m("OperationId", &rt::STRING)],
+rt::structure!(
+    OperationEntry, OPERATION_ENTRY, [operation_type = rt::m("OperationType", &rt::ENUM),
+    operation_id = rt::m("OperationId", &rt::STRING)]
 );
 /// Contains detailed information about an event that occurred during a CloudFormation operation.
 #[derive(Clone, Default, PartialEq)]
@@ -83,46 +82,27 @@ pub struct OperationEvent {
     pub validation_path: Option<String>,
 }
 rt::structure!(
-    OperationEvent, OPERATION_EVENT, 0 => event_id, 1 => stack_id, 2 => operation_id, 3
-    => operation_type, 4 => operation_status, 5 => event_type, 6 => logical_resource_id,
-    7 => physical_resource_id, 8 => resource_type, 9 => timestamp, 10 => start_time, 11
-    => end_time, 12 => resource_status, 13 => resource_status_reason, 14 =>
-    resource_properties, 15 => client_request_token, 16 => hook_type, 17 => hook_status,
-    18 => hook_status_reason, 19 => hook_invocation_point, 20 => hook_failure_mode, 21 =>
-    detailed_status, 22 => validation_failure_mode, 23 => validation_name, 24 =>
-    validation_status, 25 => validation_status_reason, 26 => validation_path
-);
-pub static OPERATION_EVENT: rt::Schema = rt::Schema::structure(
-    "OperationEvent",
-    &[
-        rt::m("EventId", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("OperationId", &rt::STRING),
-        rt::m("OperationType", &rt::ENUM),
-        rt::m("OperationStatus", &rt::ENUM),
-        rt::m("EventType", &rt::ENUM),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("ResourceStatus", &rt::ENUM),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("ResourceProperties", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("HookType", &rt::STRING).min(1.0),
-        rt::m("HookStatus", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING).min(1.0),
-        rt::m("HookInvocationPoint", &rt::ENUM),
-        rt::m("HookFailureMode", &rt::ENUM),
-        rt::m("DetailedStatus", &rt::ENUM),
-        rt::m("ValidationFailureMode", &rt::ENUM),
-        rt::m("ValidationName", &rt::STRING),
-        rt::m("ValidationStatus", &rt::ENUM),
-        rt::m("ValidationStatusReason", &rt::STRING),
-        rt::m("ValidationPath", &rt::STRING),
-    ],
+    OperationEvent, OPERATION_EVENT, [event_id = rt::m("EventId", &rt::STRING), stack_id
+    = rt::m("StackId", &rt::STRING), operation_id = rt::m("OperationId", &rt::STRING),
+    operation_type = rt::m("OperationType", &rt::ENUM), operation_status =
+    rt::m("OperationStatus", &rt::ENUM), event_type = rt::m("EventType", &rt::ENUM),
+    logical_resource_id = rt::m("LogicalResourceId", &rt::STRING), physical_resource_id =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
+    &rt::STRING).min(1.0), timestamp = rt::m("Timestamp", &rt::TIMESTAMP), start_time =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time = rt::m("EndTime", &rt::TIMESTAMP),
+    resource_status = rt::m("ResourceStatus", &rt::ENUM), resource_status_reason =
+    rt::m("ResourceStatusReason", &rt::STRING), resource_properties =
+    rt::m("ResourceProperties", &rt::STRING), client_request_token =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), hook_type = rt::m("HookType",
+    &rt::STRING).min(1.0), hook_status = rt::m("HookStatus", &rt::ENUM),
+    hook_status_reason = rt::m("HookStatusReason", &rt::STRING).min(1.0),
+    hook_invocation_point = rt::m("HookInvocationPoint", &rt::ENUM), hook_failure_mode =
+    rt::m("HookFailureMode", &rt::ENUM), detailed_status = rt::m("DetailedStatus",
+    &rt::ENUM), validation_failure_mode = rt::m("ValidationFailureMode", &rt::ENUM),
+    validation_name = rt::m("ValidationName", &rt::STRING), validation_status =
+    rt::m("ValidationStatus", &rt::ENUM), validation_status_reason =
+    rt::m("ValidationStatusReason", &rt::STRING), validation_path =
+    rt::m("ValidationPath", &rt::STRING)]
 );
 pub static OPERATION_EVENTS: rt::Schema = rt::Schema::list(
     "OperationEvents",
@@ -131,32 +111,25 @@ pub static OPERATION_EVENTS: rt::Schema = rt::Schema::list(
 /// The specified operation ID already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationIdAlreadyExistsException {}
-rt::structure!(OperationIdAlreadyExistsException, OPERATION_ID_ALREADY_EXISTS_EXCEPTION);
-pub static OPERATION_ID_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationIdAlreadyExistsException",
-        &[],
-    )
-    .error(
-        &rt::ErrorTraits::new(409u16, false).code("OperationIdAlreadyExistsException"),
-    );
+rt::structure!(
+    OperationIdAlreadyExistsException, OPERATION_ID_ALREADY_EXISTS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false)
+    .code("OperationIdAlreadyExistsException"))
+);
 /// Another operation is currently in progress for this StackSet. Only one operation can be performed for a stack set at a given time.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationInProgressException {}
-rt::structure!(OperationInProgressException, OPERATION_IN_PROGRESS_EXCEPTION);
-pub static OPERATION_IN_PROGRESS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationInProgressException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("OperationInProgressException"));
+rt::structure!(
+    OperationInProgressException, OPERATION_IN_PROGRESS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("OperationInProgressException"))
+);
 /// The specified ID refers to an operation that doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationNotFoundException {}
-rt::structure!(OperationNotFoundException, OPERATION_NOT_FOUND_EXCEPTION);
-pub static OPERATION_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("OperationNotFoundException"));
+rt::structure!(
+    OperationNotFoundException, OPERATION_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("OperationNotFoundException"))
+);
 /// The status that operation results are filtered by.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationResultFilter {
@@ -165,10 +138,9 @@ pub struct OperationResultFilter {
     /// The value to filter by.
     pub values: Option<String>,
 }
-rt::structure!(OperationResultFilter, OPERATION_RESULT_FILTER, 0 => name, 1 => values);
-pub static OPERATION_RESULT_FILTER: rt::Schema = rt::Schema::structure(
-    "OperationResultFilter",
-    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING).min(6.0)],
+rt::structure!(
+    OperationResultFilter, OPERATION_RESULT_FILTER, [name = rt::m("Name", &rt::ENUM),
+    values = rt::m("Values", &rt::STRING).min(6.0)]
 );
 rt::string_enum! {
     pub enum OperationResultFilterName { OperationResultStatus =
@@ -186,13 +158,9 @@ rt::string_enum! {
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationStatusCheckFailedException {}
 rt::structure!(
-    OperationStatusCheckFailedException, OPERATION_STATUS_CHECK_FAILED_EXCEPTION
+    OperationStatusCheckFailedException, OPERATION_STATUS_CHECK_FAILED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("ConditionalCheckFailed"))
 );
-pub static OPERATION_STATUS_CHECK_FAILED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationStatusCheckFailedException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ConditionalCheckFailed"));
 rt::string_enum! {
     pub enum OperationType { CreateStack = "CREATE_STACK", UpdateStack = "UPDATE_STACK",
     DeleteStack = "DELETE_STACK", ContinueRollback = "CONTINUE_ROLLBACK", Rollback =
@@ -219,17 +187,9 @@ pub struct Output {
     pub export_name: Option<String>,
 }
 rt::structure!(
-    Output, OUTPUT, 0 => output_key, 1 => output_value, 2 => description, 3 =>
-    export_name
-);
-pub static OUTPUT: rt::Schema = rt::Schema::structure(
-    "Output",
-    &[
-        rt::m("OutputKey", &rt::STRING),
-        rt::m("OutputValue", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("ExportName", &rt::STRING),
-    ],
+    Output, OUTPUT, [output_key = rt::m("OutputKey", &rt::STRING), output_value =
+    rt::m("OutputValue", &rt::STRING), description = rt::m("Description", &rt::STRING)
+    .min(1.0), export_name = rt::m("ExportName", &rt::STRING)]
 );
 pub static OUTPUTS: rt::Schema = rt::Schema::list(
     "Outputs",

@@ -11,10 +11,8 @@ pub struct ScanFilter {
     /// To scan all resource types within a service, you can use a wildcard, represented by an asterisk (`*`). You can place an asterisk at only the end of the string, for example, `AWS::S3::*`.
     pub types: Option<Vec<String>>,
 }
-rt::structure!(ScanFilter, SCAN_FILTER, 0 => types);
-pub static SCAN_FILTER: rt::Schema = rt::Schema::structure(
-    "ScanFilter",
-    &[rt::m("Types", &RESOURCE_TYPE_FILTERS)],
+rt::structure!(
+    ScanFilter, SCAN_FILTER, [types = rt::m("Types", &RESOURCE_TYPE_FILTERS)]
 );
 pub static SCAN_FILTERS: rt::Schema = rt::Schema::list(
     "ScanFilters",
@@ -34,16 +32,10 @@ pub struct ScannedResource {
     pub managed_by_stack: Option<bool>,
 }
 rt::structure!(
-    ScannedResource, SCANNED_RESOURCE, 0 => resource_type, 1 => resource_identifier, 2 =>
-    managed_by_stack
-);
-pub static SCANNED_RESOURCE: rt::Schema = rt::Schema::structure(
-    "ScannedResource",
-    &[
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES),
-        rt::m("ManagedByStack", &rt::BOOLEAN),
-    ],
+    ScannedResource, SCANNED_RESOURCE, [resource_type = rt::m("ResourceType",
+    &rt::STRING).min(1.0), resource_identifier = rt::m("ResourceIdentifier",
+    &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES), managed_by_stack = rt::m("ManagedByStack",
+    &rt::BOOLEAN)]
 );
 /// Identifies a scanned resource. This is used with the `ListResourceScanRelatedResources` API action.
 #[derive(Clone, Default, PartialEq)]
@@ -54,16 +46,10 @@ pub struct ScannedResourceIdentifier {
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
-    ScannedResourceIdentifier, SCANNED_RESOURCE_IDENTIFIER, 0 => resource_type, 1 =>
-    resource_identifier
-);
-pub static SCANNED_RESOURCE_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "ScannedResourceIdentifier",
-    &[
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES)
-            .flags(rt::REQUIRED),
-    ],
+    ScannedResourceIdentifier, SCANNED_RESOURCE_IDENTIFIER, [resource_type =
+    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_identifier
+    = rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES)
+    .flags(rt::REQUIRED)]
 );
 pub static SCANNED_RESOURCE_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ScannedResourceIdentifiers",
@@ -86,13 +72,10 @@ pub struct SetAliasInput {
     /// **Note:** An alias name can contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an alphabetic character and can't be longer than 128 characters.
     pub alias_name: String,
 }
-rt::structure!(SetAliasInput, SET_ALIAS_INPUT, 0 => stack_name, 1 => alias_name);
-pub static SET_ALIAS_INPUT: rt::Schema = rt::Schema::structure(
-    "SetAliasInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    SetAliasInput, SET_ALIAS_INPUT, [stack_name = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), alias_name = rt::m("AliasName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// The input for the SetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
@@ -107,16 +90,10 @@ pub struct SetStackPolicyInput {
     pub stack_policy_url: Option<String>,
 }
 rt::structure!(
-    SetStackPolicyInput, SET_STACK_POLICY_INPUT, 0 => stack_name, 1 => stack_policy_body,
-    2 => stack_policy_url
-);
-pub static SET_STACK_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "SetStackPolicyInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackPolicyBody", &rt::STRING).min(1.0),
-        rt::m("StackPolicyURL", &rt::STRING).min(1.0),
-    ],
+    SetStackPolicyInput, SET_STACK_POLICY_INPUT, [stack_name = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), stack_policy_body = rt::m("StackPolicyBody",
+    &rt::STRING).min(1.0), stack_policy_url = rt::m("StackPolicyURL", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeConfigurationInput {
@@ -144,18 +121,11 @@ pub struct SetTypeConfigurationInput {
     pub type_: Option<ThirdPartyType>,
 }
 rt::structure!(
-    SetTypeConfigurationInput, SET_TYPE_CONFIGURATION_INPUT, 0 => type_arn, 1 =>
-    configuration, 2 => configuration_alias, 3 => type_name, 4 => type_
-);
-pub static SET_TYPE_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeConfigurationInput",
-    &[
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("Configuration", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConfigurationAlias", &rt::STRING).min(1.0),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("Type", &rt::ENUM),
-    ],
+    SetTypeConfigurationInput, SET_TYPE_CONFIGURATION_INPUT, [type_arn = rt::m("TypeArn",
+    &rt::STRING), configuration = rt::m("Configuration", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), configuration_alias = rt::m("ConfigurationAlias", &rt::STRING).min(1.0),
+    type_name = rt::m("TypeName", &rt::STRING).min(10.0), type_ = rt::m("Type",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeConfigurationOutput {
@@ -165,11 +135,8 @@ pub struct SetTypeConfigurationOutput {
     pub configuration_arn: Option<String>,
 }
 rt::structure!(
-    SetTypeConfigurationOutput, SET_TYPE_CONFIGURATION_OUTPUT, 0 => configuration_arn
-);
-pub static SET_TYPE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeConfigurationOutput",
-    &[rt::m("ConfigurationArn", &rt::STRING)],
+    SetTypeConfigurationOutput, SET_TYPE_CONFIGURATION_OUTPUT, [configuration_arn =
+    rt::m("ConfigurationArn", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeDefaultVersionInput {
@@ -189,25 +156,13 @@ pub struct SetTypeDefaultVersionInput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    SetTypeDefaultVersionInput, SET_TYPE_DEFAULT_VERSION_INPUT, 0 => arn, 1 => type_, 2
-    => type_name, 3 => version_id
-);
-pub static SET_TYPE_DEFAULT_VERSION_INPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeDefaultVersionInput",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-    ],
+    SetTypeDefaultVersionInput, SET_TYPE_DEFAULT_VERSION_INPUT, [arn = rt::m("Arn",
+    &rt::STRING), type_ = rt::m("Type", &rt::ENUM), type_name = rt::m("TypeName",
+    &rt::STRING).min(10.0), version_id = rt::m("VersionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeDefaultVersionOutput {}
-rt::structure!(SetTypeDefaultVersionOutput, SET_TYPE_DEFAULT_VERSION_OUTPUT);
-pub static SET_TYPE_DEFAULT_VERSION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeDefaultVersionOutput",
-    &[],
-);
+rt::structure!(SetTypeDefaultVersionOutput, SET_TYPE_DEFAULT_VERSION_OUTPUT, []);
 /// The input for the SignalResource action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SignalResourceInput {
@@ -221,17 +176,11 @@ pub struct SignalResourceInput {
     pub status: ResourceSignalStatus,
 }
 rt::structure!(
-    SignalResourceInput, SIGNAL_RESOURCE_INPUT, 0 => stack_name, 1 =>
-    logical_resource_id, 2 => unique_id, 3 => status
-);
-pub static SIGNAL_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "SignalResourceInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    SignalResourceInput, SIGNAL_RESOURCE_INPUT, [stack_name = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), unique_id =
+    rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED).min(1.0), status = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// The `Stack` data type.
 #[derive(Clone, Default, PartialEq)]
@@ -308,47 +257,28 @@ pub struct Stack {
     pub alias_name: Option<String>,
 }
 rt::structure!(
-    Stack, STACK, 0 => stack_id, 1 => stack_name, 2 => change_set_id, 3 => description, 4
-    => parameters, 5 => creation_time, 6 => deletion_time, 7 => last_updated_time, 8 =>
-    rollback_configuration, 9 => stack_status, 10 => stack_status_reason, 11 =>
-    disable_rollback, 12 => deployment_config, 13 => notification_arns, 14 =>
-    timeout_in_minutes, 15 => capabilities, 16 => outputs, 17 => role_arn, 18 => tags, 19
-    => enable_termination_protection, 20 => parent_id, 21 => root_id, 22 =>
-    drift_information, 23 => retain_except_on_create, 24 => deletion_mode, 25 =>
-    detailed_status, 26 => last_operations, 27 => alias_name
-);
-pub static STACK: rt::Schema = rt::Schema::structure(
-    "Stack",
-    &[
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("DeletionTime", &rt::TIMESTAMP),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StackStatusReason", &rt::STRING),
-        rt::m("DisableRollback", &rt::BOOLEAN),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-        rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Outputs", &OUTPUTS),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("Tags", &TAGS),
-        rt::m("EnableTerminationProtection", &rt::BOOLEAN),
-        rt::m("ParentId", &rt::STRING),
-        rt::m("RootId", &rt::STRING),
-        rt::m("DriftInformation", &STACK_DRIFT_INFORMATION),
-        rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-        rt::m("DeletionMode", &rt::ENUM),
-        rt::m("DetailedStatus", &rt::ENUM),
-        rt::m("LastOperations", &LAST_OPERATIONS),
-        rt::m("AliasName", &rt::STRING).min(1.0),
-    ],
+    Stack, STACK, [stack_id = rt::m("StackId", &rt::STRING), stack_name =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), change_set_id =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), description = rt::m("Description",
+    &rt::STRING).min(1.0), parameters = rt::m("Parameters", &PARAMETERS), creation_time =
+    rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED), deletion_time =
+    rt::m("DeletionTime", &rt::TIMESTAMP), last_updated_time = rt::m("LastUpdatedTime",
+    &rt::TIMESTAMP), rollback_configuration = rt::m("RollbackConfiguration",
+    &ROLLBACK_CONFIGURATION), stack_status = rt::m("StackStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), stack_status_reason = rt::m("StackStatusReason", &rt::STRING),
+    disable_rollback = rt::m("DisableRollback", &rt::BOOLEAN), deployment_config =
+    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG), notification_arns =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), timeout_in_minutes =
+    rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0), capabilities =
+    rt::m("Capabilities", &CAPABILITIES), outputs = rt::m("Outputs", &OUTPUTS), role_arn
+    = rt::m("RoleARN", &rt::STRING).min(20.0), tags = rt::m("Tags", &TAGS),
+    enable_termination_protection = rt::m("EnableTerminationProtection", &rt::BOOLEAN),
+    parent_id = rt::m("ParentId", &rt::STRING), root_id = rt::m("RootId", &rt::STRING),
+    drift_information = rt::m("DriftInformation", &STACK_DRIFT_INFORMATION),
+    retain_except_on_create = rt::m("RetainExceptOnCreate", &rt::BOOLEAN), deletion_mode
+    = rt::m("DeletionMode", &rt::ENUM), detailed_status = rt::m("DetailedStatus",
+    &rt::ENUM), last_operations = rt::m("LastOperations", &LAST_OPERATIONS), alias_name =
+    rt::m("AliasName", &rt::STRING).min(1.0)]
 );
 /// Describes the stack and the template used by the stack.
 #[derive(Clone, Default, PartialEq)]
@@ -361,16 +291,9 @@ pub struct StackDefinition {
     pub template_url: Option<String>,
 }
 rt::structure!(
-    StackDefinition, STACK_DEFINITION, 0 => stack_name, 1 => template_body, 2 =>
-    template_url
-);
-pub static STACK_DEFINITION: rt::Schema = rt::Schema::structure(
-    "StackDefinition",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-    ],
+    StackDefinition, STACK_DEFINITION, [stack_name = rt::m("StackName", &rt::STRING),
+    template_body = rt::m("TemplateBody", &rt::STRING).min(1.0), template_url =
+    rt::m("TemplateURL", &rt::STRING).min(1.0)]
 );
 pub static STACK_DEFINITIONS: rt::Schema = rt::Schema::list(
     "StackDefinitions",
@@ -394,15 +317,9 @@ pub struct StackDriftInformation {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackDriftInformation, STACK_DRIFT_INFORMATION, 0 => stack_drift_status, 1 =>
-    last_check_timestamp
-);
-pub static STACK_DRIFT_INFORMATION: rt::Schema = rt::Schema::structure(
-    "StackDriftInformation",
-    &[
-        rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackDriftInformation, STACK_DRIFT_INFORMATION, [stack_drift_status =
+    rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp =
+    rt::m("LastCheckTimestamp", &rt::TIMESTAMP)]
 );
 /// Contains information about whether the stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted.
 #[derive(Clone, Default, PartialEq)]
@@ -418,15 +335,9 @@ pub struct StackDriftInformationSummary {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackDriftInformationSummary, STACK_DRIFT_INFORMATION_SUMMARY, 0 =>
-    stack_drift_status, 1 => last_check_timestamp
-);
-pub static STACK_DRIFT_INFORMATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackDriftInformationSummary",
-    &[
-        rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackDriftInformationSummary, STACK_DRIFT_INFORMATION_SUMMARY, [stack_drift_status =
+    rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp =
+    rt::m("LastCheckTimestamp", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum StackDriftStatus { Drifted = "DRIFTED", InSync = "IN_SYNC", Unknown2 =
@@ -485,36 +396,23 @@ pub struct StackEvent {
     pub detailed_status: Option<DetailedStatus>,
 }
 rt::structure!(
-    StackEvent, STACK_EVENT, 0 => stack_id, 1 => event_id, 2 => stack_name, 3 =>
-    operation_id, 4 => logical_resource_id, 5 => physical_resource_id, 6 =>
-    resource_type, 7 => timestamp, 8 => resource_status, 9 => resource_status_reason, 10
-    => resource_properties, 11 => client_request_token, 12 => hook_type, 13 =>
-    hook_status, 14 => hook_status_reason, 15 => hook_invocation_point, 16 =>
-    hook_invocation_id, 17 => hook_failure_mode, 18 => detailed_status
-);
-pub static STACK_EVENT: rt::Schema = rt::Schema::structure(
-    "StackEvent",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("ResourceProperties", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("HookType", &rt::STRING).min(1.0),
-        rt::m("HookStatus", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING).min(1.0),
-        rt::m("HookInvocationPoint", &rt::ENUM),
-        rt::m("HookInvocationId", &rt::STRING).min(36.0),
-        rt::m("HookFailureMode", &rt::ENUM),
-        rt::m("DetailedStatus", &rt::ENUM),
-    ],
+    StackEvent, STACK_EVENT, [stack_id = rt::m("StackId", &rt::STRING)
+    .flags(rt::REQUIRED), event_id = rt::m("EventId", &rt::STRING).flags(rt::REQUIRED),
+    stack_name = rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), operation_id =
+    rt::m("OperationId", &rt::STRING), logical_resource_id = rt::m("LogicalResourceId",
+    &rt::STRING), physical_resource_id = rt::m("PhysicalResourceId", &rt::STRING),
+    resource_type = rt::m("ResourceType", &rt::STRING).min(1.0), timestamp =
+    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status =
+    rt::m("ResourceStatus", &rt::ENUM), resource_status_reason =
+    rt::m("ResourceStatusReason", &rt::STRING), resource_properties =
+    rt::m("ResourceProperties", &rt::STRING), client_request_token =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), hook_type = rt::m("HookType",
+    &rt::STRING).min(1.0), hook_status = rt::m("HookStatus", &rt::ENUM),
+    hook_status_reason = rt::m("HookStatusReason", &rt::STRING).min(1.0),
+    hook_invocation_point = rt::m("HookInvocationPoint", &rt::ENUM), hook_invocation_id =
+    rt::m("HookInvocationId", &rt::STRING).min(36.0), hook_failure_mode =
+    rt::m("HookFailureMode", &rt::ENUM), detailed_status = rt::m("DetailedStatus",
+    &rt::ENUM)]
 );
 pub static STACK_EVENTS: rt::Schema = rt::Schema::list(
     "StackEvents",
@@ -568,27 +466,16 @@ pub struct StackInstance {
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
-    StackInstance, STACK_INSTANCE, 0 => stack_set_id, 1 => region, 2 => account, 3 =>
-    stack_id, 4 => parameter_overrides, 5 => status, 6 => stack_instance_status, 7 =>
-    status_reason, 8 => organizational_unit_id, 9 => drift_status, 10 =>
-    last_drift_check_timestamp, 11 => last_operation_id
-);
-pub static STACK_INSTANCE: rt::Schema = rt::Schema::structure(
-    "StackInstance",
-    &[
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Region", &rt::STRING),
-        rt::m("Account", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("ParameterOverrides", &PARAMETERS),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StackInstanceStatus", &STACK_INSTANCE_COMPREHENSIVE_STATUS),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("OrganizationalUnitId", &rt::STRING),
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("LastOperationId", &rt::STRING).min(1.0),
-    ],
+    StackInstance, STACK_INSTANCE, [stack_set_id = rt::m("StackSetId", &rt::STRING),
+    region = rt::m("Region", &rt::STRING), account = rt::m("Account", &rt::STRING),
+    stack_id = rt::m("StackId", &rt::STRING), parameter_overrides =
+    rt::m("ParameterOverrides", &PARAMETERS), status = rt::m("Status", &rt::ENUM),
+    stack_instance_status = rt::m("StackInstanceStatus",
+    &STACK_INSTANCE_COMPREHENSIVE_STATUS), status_reason = rt::m("StatusReason",
+    &rt::STRING), organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING),
+    drift_status = rt::m("DriftStatus", &rt::ENUM), last_drift_check_timestamp =
+    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), last_operation_id =
+    rt::m("LastOperationId", &rt::STRING).min(1.0)]
 );
 /// The detailed status of the stack instance.
 #[derive(Clone, Default, PartialEq)]
@@ -604,12 +491,8 @@ pub struct StackInstanceComprehensiveStatus {
     pub detailed_status: Option<StackInstanceDetailedStatus>,
 }
 rt::structure!(
-    StackInstanceComprehensiveStatus, STACK_INSTANCE_COMPREHENSIVE_STATUS, 0 =>
-    detailed_status
-);
-pub static STACK_INSTANCE_COMPREHENSIVE_STATUS: rt::Schema = rt::Schema::structure(
-    "StackInstanceComprehensiveStatus",
-    &[rt::m("DetailedStatus", &rt::ENUM)],
+    StackInstanceComprehensiveStatus, STACK_INSTANCE_COMPREHENSIVE_STATUS,
+    [detailed_status = rt::m("DetailedStatus", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum StackInstanceDetailedStatus { Pending = "PENDING", Running = "RUNNING",
@@ -625,10 +508,9 @@ pub struct StackInstanceFilter {
     /// The status to filter by.
     pub values: Option<String>,
 }
-rt::structure!(StackInstanceFilter, STACK_INSTANCE_FILTER, 0 => name, 1 => values);
-pub static STACK_INSTANCE_FILTER: rt::Schema = rt::Schema::structure(
-    "StackInstanceFilter",
-    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING).min(1.0)],
+rt::structure!(
+    StackInstanceFilter, STACK_INSTANCE_FILTER, [name = rt::m("Name", &rt::ENUM), values
+    = rt::m("Values", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum StackInstanceFilterName { DetailedStatus = "DETAILED_STATUS",
@@ -641,12 +523,10 @@ pub static STACK_INSTANCE_FILTERS: rt::Schema = rt::Schema::list(
 /// The specified stack instance doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstanceNotFoundException {}
-rt::structure!(StackInstanceNotFoundException, STACK_INSTANCE_NOT_FOUND_EXCEPTION);
-pub static STACK_INSTANCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackInstanceNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackInstanceNotFoundException"));
+rt::structure!(
+    StackInstanceNotFoundException, STACK_INSTANCE_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackInstanceNotFoundException"))
+);
 pub static STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackInstanceResourceDriftsSummaries",
     &[rt::m("member", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY)],
@@ -677,23 +557,15 @@ pub struct StackInstanceResourceDriftsSummary {
     pub timestamp: rt::DateTime,
 }
 rt::structure!(
-    StackInstanceResourceDriftsSummary, STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY, 0 =>
-    stack_id, 1 => logical_resource_id, 2 => physical_resource_id, 3 =>
-    physical_resource_id_context, 4 => resource_type, 5 => property_differences, 6 =>
-    stack_resource_drift_status, 7 => timestamp
-);
-pub static STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackInstanceResourceDriftsSummary",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    StackInstanceResourceDriftsSummary, STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY, [stack_id
+    = rt::m("StackId", &rt::STRING).flags(rt::REQUIRED), logical_resource_id =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
+    rt::m("PhysicalResourceId", &rt::STRING), physical_resource_id_context =
+    rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type =
+    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0), property_differences
+    = rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES), stack_resource_drift_status =
+    rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED), timestamp =
+    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum StackInstanceStatus { Current = "CURRENT", Outdated = "OUTDATED", Inoperable
@@ -741,36 +613,23 @@ pub struct StackInstanceSummary {
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
-    StackInstanceSummary, STACK_INSTANCE_SUMMARY, 0 => stack_set_id, 1 => region, 2 =>
-    account, 3 => stack_id, 4 => status, 5 => status_reason, 6 => stack_instance_status,
-    7 => organizational_unit_id, 8 => drift_status, 9 => last_drift_check_timestamp, 10
-    => last_operation_id
-);
-pub static STACK_INSTANCE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackInstanceSummary",
-    &[
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Region", &rt::STRING),
-        rt::m("Account", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StackInstanceStatus", &STACK_INSTANCE_COMPREHENSIVE_STATUS),
-        rt::m("OrganizationalUnitId", &rt::STRING),
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("LastOperationId", &rt::STRING).min(1.0),
-    ],
+    StackInstanceSummary, STACK_INSTANCE_SUMMARY, [stack_set_id = rt::m("StackSetId",
+    &rt::STRING), region = rt::m("Region", &rt::STRING), account = rt::m("Account",
+    &rt::STRING), stack_id = rt::m("StackId", &rt::STRING), status = rt::m("Status",
+    &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING), stack_instance_status
+    = rt::m("StackInstanceStatus", &STACK_INSTANCE_COMPREHENSIVE_STATUS),
+    organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING), drift_status =
+    rt::m("DriftStatus", &rt::ENUM), last_drift_check_timestamp =
+    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), last_operation_id =
+    rt::m("LastOperationId", &rt::STRING).min(1.0)]
 );
 /// The specified stack ARN doesn't exist or stack doesn't exist corresponding to the ARN in input.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackNotFoundException {}
-rt::structure!(StackNotFoundException, STACK_NOT_FOUND_EXCEPTION);
-pub static STACK_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackNotFoundException"));
+rt::structure!(
+    StackNotFoundException, STACK_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackNotFoundException"))
+);
 /// Describes the stack and the action that CloudFormation will perform on it if you execute the stack refactor.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackRefactorAction {
@@ -802,24 +661,15 @@ pub struct StackRefactorAction {
     pub resource_mapping: Option<ResourceMapping>,
 }
 rt::structure!(
-    StackRefactorAction, STACK_REFACTOR_ACTION, 0 => action, 1 => entity, 2 =>
-    physical_resource_id, 3 => resource_identifier, 4 => description, 5 => detection, 6
-    => detection_reason, 7 => tag_resources, 8 => untag_resources, 9 => resource_mapping
-);
-pub static STACK_REFACTOR_ACTION: rt::Schema = rt::Schema::structure(
-    "StackRefactorAction",
-    &[
-        rt::m("Action", &rt::ENUM),
-        rt::m("Entity", &rt::ENUM),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceIdentifier", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Detection", &rt::ENUM),
-        rt::m("DetectionReason", &rt::STRING),
-        rt::m("TagResources", &STACK_REFACTOR_TAG_RESOURCES),
-        rt::m("UntagResources", &STACK_REFACTOR_UNTAG_RESOURCES),
-        rt::m("ResourceMapping", &RESOURCE_MAPPING),
-    ],
+    StackRefactorAction, STACK_REFACTOR_ACTION, [action = rt::m("Action", &rt::ENUM),
+    entity = rt::m("Entity", &rt::ENUM), physical_resource_id =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_identifier =
+    rt::m("ResourceIdentifier", &rt::STRING), description = rt::m("Description",
+    &rt::STRING).min(1.0), detection = rt::m("Detection", &rt::ENUM), detection_reason =
+    rt::m("DetectionReason", &rt::STRING), tag_resources = rt::m("TagResources",
+    &STACK_REFACTOR_TAG_RESOURCES), untag_resources = rt::m("UntagResources",
+    &STACK_REFACTOR_UNTAG_RESOURCES), resource_mapping = rt::m("ResourceMapping",
+    &RESOURCE_MAPPING)]
 );
 rt::string_enum! {
     pub enum StackRefactorActionEntity { Resource = "RESOURCE", Stack = "STACK" }
@@ -848,12 +698,10 @@ pub static STACK_REFACTOR_EXECUTION_STATUS_FILTER: rt::Schema = rt::Schema::list
 /// The specified stack refactor can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackRefactorNotFoundException {}
-rt::structure!(StackRefactorNotFoundException, STACK_REFACTOR_NOT_FOUND_EXCEPTION);
-pub static STACK_REFACTOR_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackRefactorNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackRefactorNotFoundException"));
+rt::structure!(
+    StackRefactorNotFoundException, STACK_REFACTOR_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackRefactorNotFoundException"))
+);
 rt::string_enum! {
     pub enum StackRefactorStatus { CreateInProgress = "CREATE_IN_PROGRESS",
     CreateComplete = "CREATE_COMPLETE", CreateFailed = "CREATE_FAILED", DeleteInProgress
@@ -881,20 +729,11 @@ pub struct StackRefactorSummary {
     pub status_reason: Option<String>,
 }
 rt::structure!(
-    StackRefactorSummary, STACK_REFACTOR_SUMMARY, 0 => stack_refactor_id, 1 =>
-    description, 2 => execution_status, 3 => execution_status_reason, 4 => status, 5 =>
-    status_reason
-);
-pub static STACK_REFACTOR_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackRefactorSummary",
-    &[
-        rt::m("StackRefactorId", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("ExecutionStatus", &rt::ENUM),
-        rt::m("ExecutionStatusReason", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-    ],
+    StackRefactorSummary, STACK_REFACTOR_SUMMARY, [stack_refactor_id =
+    rt::m("StackRefactorId", &rt::STRING), description = rt::m("Description",
+    &rt::STRING).min(1.0), execution_status = rt::m("ExecutionStatus", &rt::ENUM),
+    execution_status_reason = rt::m("ExecutionStatusReason", &rt::STRING), status =
+    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING)]
 );
 pub static STACK_REFACTOR_TAG_RESOURCES: rt::Schema = rt::Schema::list(
     "StackRefactorTagResources",
@@ -931,26 +770,16 @@ pub struct StackResource {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResource, STACK_RESOURCE, 0 => stack_name, 1 => stack_id, 2 =>
-    logical_resource_id, 3 => physical_resource_id, 4 => resource_type, 5 => timestamp, 6
-    => resource_status, 7 => resource_status_reason, 8 => description, 9 =>
-    drift_information, 10 => module_info
-);
-pub static STACK_RESOURCE: rt::Schema = rt::Schema::structure(
-    "StackResource",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
-        rt::m("ModuleInfo", &MODULE_INFO),
-    ],
+    StackResource, STACK_RESOURCE, [stack_name = rt::m("StackName", &rt::STRING),
+    stack_id = rt::m("StackId", &rt::STRING), logical_resource_id =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), timestamp = rt::m("Timestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status = rt::m("ResourceStatus",
+    &rt::ENUM).flags(rt::REQUIRED), resource_status_reason =
+    rt::m("ResourceStatusReason", &rt::STRING), description = rt::m("Description",
+    &rt::STRING).min(1.0), drift_information = rt::m("DriftInformation",
+    &STACK_RESOURCE_DRIFT_INFORMATION), module_info = rt::m("ModuleInfo", &MODULE_INFO)]
 );
 /// Contains detailed information about the specified stack resource.
 #[derive(Clone, Default, PartialEq)]
@@ -981,27 +810,17 @@ pub struct StackResourceDetail {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResourceDetail, STACK_RESOURCE_DETAIL, 0 => stack_name, 1 => stack_id, 2 =>
-    logical_resource_id, 3 => physical_resource_id, 4 => resource_type, 5 =>
-    last_updated_timestamp, 6 => resource_status, 7 => resource_status_reason, 8 =>
-    description, 9 => metadata, 10 => drift_information, 11 => module_info
-);
-pub static STACK_RESOURCE_DETAIL: rt::Schema = rt::Schema::structure(
-    "StackResourceDetail",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Metadata", &rt::STRING),
-        rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
-        rt::m("ModuleInfo", &MODULE_INFO),
-    ],
+    StackResourceDetail, STACK_RESOURCE_DETAIL, [stack_name = rt::m("StackName",
+    &rt::STRING), stack_id = rt::m("StackId", &rt::STRING), logical_resource_id =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status =
+    rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason =
+    rt::m("ResourceStatusReason", &rt::STRING), description = rt::m("Description",
+    &rt::STRING).min(1.0), metadata = rt::m("Metadata", &rt::STRING), drift_information =
+    rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION), module_info =
+    rt::m("ModuleInfo", &MODULE_INFO)]
 );
 /// Contains the drift information for a resource that has been checked for drift. This includes actual and expected property values for resources in which CloudFormation has detected drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
 ///
@@ -1046,28 +865,18 @@ pub struct StackResourceDrift {
     pub drift_status_reason: Option<String>,
 }
 rt::structure!(
-    StackResourceDrift, STACK_RESOURCE_DRIFT, 0 => stack_id, 1 => logical_resource_id, 2
-    => physical_resource_id, 3 => physical_resource_id_context, 4 => resource_type, 5 =>
-    expected_properties, 6 => actual_properties, 7 => property_differences, 8 =>
-    stack_resource_drift_status, 9 => timestamp, 10 => module_info, 11 =>
-    drift_status_reason
-);
-pub static STACK_RESOURCE_DRIFT: rt::Schema = rt::Schema::structure(
-    "StackResourceDrift",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ExpectedProperties", &rt::STRING),
-        rt::m("ActualProperties", &rt::STRING),
-        rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ModuleInfo", &MODULE_INFO),
-        rt::m("DriftStatusReason", &rt::STRING),
-    ],
+    StackResourceDrift, STACK_RESOURCE_DRIFT, [stack_id = rt::m("StackId", &rt::STRING)
+    .flags(rt::REQUIRED), logical_resource_id = rt::m("LogicalResourceId", &rt::STRING)
+    .flags(rt::REQUIRED), physical_resource_id = rt::m("PhysicalResourceId",
+    &rt::STRING), physical_resource_id_context = rt::m("PhysicalResourceIdContext",
+    &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type = rt::m("ResourceType", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), expected_properties = rt::m("ExpectedProperties",
+    &rt::STRING), actual_properties = rt::m("ActualProperties", &rt::STRING),
+    property_differences = rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
+    stack_resource_drift_status = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), timestamp = rt::m("Timestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), module_info = rt::m("ModuleInfo", &MODULE_INFO),
+    drift_status_reason = rt::m("DriftStatusReason", &rt::STRING)]
 );
 /// Contains information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1083,15 +892,10 @@ pub struct StackResourceDriftInformation {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackResourceDriftInformation, STACK_RESOURCE_DRIFT_INFORMATION, 0 =>
-    stack_resource_drift_status, 1 => last_check_timestamp
-);
-pub static STACK_RESOURCE_DRIFT_INFORMATION: rt::Schema = rt::Schema::structure(
-    "StackResourceDriftInformation",
-    &[
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackResourceDriftInformation, STACK_RESOURCE_DRIFT_INFORMATION,
+    [stack_resource_drift_status = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), last_check_timestamp = rt::m("LastCheckTimestamp",
+    &rt::TIMESTAMP)]
 );
 /// Summarizes information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1107,15 +911,10 @@ pub struct StackResourceDriftInformationSummary {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackResourceDriftInformationSummary, STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY, 0 =>
-    stack_resource_drift_status, 1 => last_check_timestamp
-);
-pub static STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackResourceDriftInformationSummary",
-    &[
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackResourceDriftInformationSummary, STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY,
+    [stack_resource_drift_status = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), last_check_timestamp = rt::m("LastCheckTimestamp",
+    &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum StackResourceDriftStatus { InSync = "IN_SYNC", Modified = "MODIFIED",
@@ -1155,23 +954,15 @@ pub struct StackResourceSummary {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResourceSummary, STACK_RESOURCE_SUMMARY, 0 => logical_resource_id, 1 =>
-    physical_resource_id, 2 => resource_type, 3 => last_updated_timestamp, 4 =>
-    resource_status, 5 => resource_status_reason, 6 => drift_information, 7 =>
-    module_info
-);
-pub static STACK_RESOURCE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackResourceSummary",
-    &[
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY),
-        rt::m("ModuleInfo", &MODULE_INFO),
-    ],
+    StackResourceSummary, STACK_RESOURCE_SUMMARY, [logical_resource_id =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_type = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status =
+    rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason =
+    rt::m("ResourceStatusReason", &rt::STRING), drift_information =
+    rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY), module_info =
+    rt::m("ModuleInfo", &MODULE_INFO)]
 );
 pub static STACK_RESOURCES: rt::Schema = rt::Schema::list(
     "StackResources",
@@ -1225,33 +1016,20 @@ pub struct StackSet {
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
-    StackSet, STACK_SET, 0 => stack_set_name, 1 => stack_set_id, 2 => description, 3 =>
-    status, 4 => template_body, 5 => parameters, 6 => capabilities, 7 => tags, 8 =>
-    stack_set_arn, 9 => administration_role_arn, 10 => execution_role_name, 11 =>
-    stack_set_drift_detection_details, 12 => auto_deployment, 13 => permission_model, 14
-    => organizational_unit_ids, 15 => managed_execution, 16 => regions
-);
-pub static STACK_SET: rt::Schema = rt::Schema::structure(
-    "StackSet",
-    &[
-        rt::m("StackSetName", &rt::STRING),
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Tags", &TAGS),
-        rt::m("StackSetARN", &rt::STRING),
-        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-        rt::m("StackSetDriftDetectionDetails", &STACK_SET_DRIFT_DETECTION_DETAILS),
-        rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
-        rt::m("PermissionModel", &rt::ENUM),
-        rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST),
-        rt::m("ManagedExecution", &MANAGED_EXECUTION),
-        rt::m("Regions", &REGION_LIST),
-    ],
+    StackSet, STACK_SET, [stack_set_name = rt::m("StackSetName", &rt::STRING),
+    stack_set_id = rt::m("StackSetId", &rt::STRING), description = rt::m("Description",
+    &rt::STRING).min(1.0), status = rt::m("Status", &rt::ENUM), template_body =
+    rt::m("TemplateBody", &rt::STRING).min(1.0), parameters = rt::m("Parameters",
+    &PARAMETERS), capabilities = rt::m("Capabilities", &CAPABILITIES), tags =
+    rt::m("Tags", &TAGS), stack_set_arn = rt::m("StackSetARN", &rt::STRING),
+    administration_role_arn = rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
+    execution_role_name = rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
+    stack_set_drift_detection_details = rt::m("StackSetDriftDetectionDetails",
+    &STACK_SET_DRIFT_DETECTION_DETAILS), auto_deployment = rt::m("AutoDeployment",
+    &AUTO_DEPLOYMENT), permission_model = rt::m("PermissionModel", &rt::ENUM),
+    organizational_unit_ids = rt::m("OrganizationalUnitIds",
+    &ORGANIZATIONAL_UNIT_ID_LIST), managed_execution = rt::m("ManagedExecution",
+    &MANAGED_EXECUTION), regions = rt::m("Regions", &REGION_LIST)]
 );
 pub static STACK_SET_ARN_LIST: rt::Schema = rt::Schema::list(
     "StackSetARNList",
@@ -1270,12 +1048,9 @@ pub struct StackSetAutoDeploymentTargetSummary {
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
-    StackSetAutoDeploymentTargetSummary, STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY, 0 =>
-    organizational_unit_id, 1 => regions
-);
-pub static STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetAutoDeploymentTargetSummary",
-    &[rt::m("OrganizationalUnitId", &rt::STRING), rt::m("Regions", &REGION_LIST)],
+    StackSetAutoDeploymentTargetSummary, STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY,
+    [organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING), regions =
+    rt::m("Regions", &REGION_LIST)]
 );
 /// Detailed information about the drift status of the StackSet.
 ///
@@ -1321,24 +1096,17 @@ pub struct StackSetDriftDetectionDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 rt::structure!(
-    StackSetDriftDetectionDetails, STACK_SET_DRIFT_DETECTION_DETAILS, 0 => drift_status,
-    1 => drift_detection_status, 2 => last_drift_check_timestamp, 3 =>
-    total_stack_instances_count, 4 => drifted_stack_instances_count, 5 =>
-    in_sync_stack_instances_count, 6 => in_progress_stack_instances_count, 7 =>
-    failed_stack_instances_count
-);
-pub static STACK_SET_DRIFT_DETECTION_DETAILS: rt::Schema = rt::Schema::structure(
-    "StackSetDriftDetectionDetails",
-    &[
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("DriftDetectionStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("TotalStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("DriftedStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("InSyncStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("InProgressStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("FailedStackInstancesCount", &rt::INTEGER).min(0.0),
-    ],
+    StackSetDriftDetectionDetails, STACK_SET_DRIFT_DETECTION_DETAILS, [drift_status =
+    rt::m("DriftStatus", &rt::ENUM), drift_detection_status =
+    rt::m("DriftDetectionStatus", &rt::ENUM), last_drift_check_timestamp =
+    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), total_stack_instances_count =
+    rt::m("TotalStackInstancesCount", &rt::INTEGER).min(0.0),
+    drifted_stack_instances_count = rt::m("DriftedStackInstancesCount", &rt::INTEGER)
+    .min(0.0), in_sync_stack_instances_count = rt::m("InSyncStackInstancesCount",
+    &rt::INTEGER).min(0.0), in_progress_stack_instances_count =
+    rt::m("InProgressStackInstancesCount", &rt::INTEGER).min(0.0),
+    failed_stack_instances_count = rt::m("FailedStackInstancesCount", &rt::INTEGER)
+    .min(0.0)]
 );
 rt::string_enum! {
     pub enum StackSetDriftDetectionStatus { Completed = "COMPLETED", Failed = "FAILED",
@@ -1351,21 +1119,17 @@ rt::string_enum! {
 /// You can't yet delete this StackSet, because it still contains one or more stack instances. Delete all stack instances from the StackSet before deleting the StackSet.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetNotEmptyException {}
-rt::structure!(StackSetNotEmptyException, STACK_SET_NOT_EMPTY_EXCEPTION);
-pub static STACK_SET_NOT_EMPTY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackSetNotEmptyException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("StackSetNotEmptyException"));
+rt::structure!(
+    StackSetNotEmptyException, STACK_SET_NOT_EMPTY_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("StackSetNotEmptyException"))
+);
 /// The specified StackSet doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetNotFoundException {}
-rt::structure!(StackSetNotFoundException, STACK_SET_NOT_FOUND_EXCEPTION);
-pub static STACK_SET_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackSetNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackSetNotFoundException"));
+rt::structure!(
+    StackSetNotFoundException, STACK_SET_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackSetNotFoundException"))
+);
 /// The structure that contains information about a StackSet operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetOperation {
@@ -1414,30 +1178,19 @@ pub struct StackSetOperation {
     pub status_details: Option<StackSetOperationStatusDetails>,
 }
 rt::structure!(
-    StackSetOperation, STACK_SET_OPERATION, 0 => operation_id, 1 => stack_set_id, 2 =>
-    action, 3 => status, 4 => operation_preferences, 5 => retain_stacks, 6 =>
-    administration_role_arn, 7 => execution_role_name, 8 => creation_timestamp, 9 =>
-    end_timestamp, 10 => deployment_targets, 11 => stack_set_drift_detection_details, 12
-    => status_reason, 13 => status_details
-);
-pub static STACK_SET_OPERATION: rt::Schema = rt::Schema::structure(
-    "StackSetOperation",
-    &[
-        rt::m("OperationId", &rt::STRING).min(1.0),
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Action", &rt::ENUM),
-        rt::m("Status", &rt::ENUM),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("RetainStacks", &rt::BOOLEAN),
-        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-        rt::m("CreationTimestamp", &rt::TIMESTAMP),
-        rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-        rt::m("StackSetDriftDetectionDetails", &STACK_SET_DRIFT_DETECTION_DETAILS),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS),
-    ],
+    StackSetOperation, STACK_SET_OPERATION, [operation_id = rt::m("OperationId",
+    &rt::STRING).min(1.0), stack_set_id = rt::m("StackSetId", &rt::STRING), action =
+    rt::m("Action", &rt::ENUM), status = rt::m("Status", &rt::ENUM),
+    operation_preferences = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), retain_stacks = rt::m("RetainStacks",
+    &rt::BOOLEAN), administration_role_arn = rt::m("AdministrationRoleARN", &rt::STRING)
+    .min(20.0), execution_role_name = rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
+    creation_timestamp = rt::m("CreationTimestamp", &rt::TIMESTAMP), end_timestamp =
+    rt::m("EndTimestamp", &rt::TIMESTAMP), deployment_targets =
+    rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS), stack_set_drift_detection_details =
+    rt::m("StackSetDriftDetectionDetails", &STACK_SET_DRIFT_DETECTION_DETAILS),
+    status_reason = rt::m("StatusReason", &rt::STRING), status_details =
+    rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS)]
 );
 rt::string_enum! {
     pub enum StackSetOperationAction { Create = "CREATE", Update = "UPDATE", Delete =
@@ -1493,22 +1246,14 @@ pub struct StackSetOperationPreferences {
     pub concurrency_mode: Option<ConcurrencyMode>,
 }
 rt::structure!(
-    StackSetOperationPreferences, STACK_SET_OPERATION_PREFERENCES, 0 =>
-    region_concurrency_type, 1 => region_order, 2 => failure_tolerance_count, 3 =>
-    failure_tolerance_percentage, 4 => max_concurrent_count, 5 =>
-    max_concurrent_percentage, 6 => concurrency_mode
-);
-pub static STACK_SET_OPERATION_PREFERENCES: rt::Schema = rt::Schema::structure(
-    "StackSetOperationPreferences",
-    &[
-        rt::m("RegionConcurrencyType", &rt::ENUM),
-        rt::m("RegionOrder", &REGION_LIST),
-        rt::m("FailureToleranceCount", &rt::INTEGER).min(0.0),
-        rt::m("FailureTolerancePercentage", &rt::INTEGER).min(0.0),
-        rt::m("MaxConcurrentCount", &rt::INTEGER).min(1.0),
-        rt::m("MaxConcurrentPercentage", &rt::INTEGER).min(1.0),
-        rt::m("ConcurrencyMode", &rt::ENUM),
-    ],
+    StackSetOperationPreferences, STACK_SET_OPERATION_PREFERENCES,
+    [region_concurrency_type = rt::m("RegionConcurrencyType", &rt::ENUM), region_order =
+    rt::m("RegionOrder", &REGION_LIST), failure_tolerance_count =
+    rt::m("FailureToleranceCount", &rt::INTEGER).min(0.0), failure_tolerance_percentage =
+    rt::m("FailureTolerancePercentage", &rt::INTEGER).min(0.0), max_concurrent_count =
+    rt::m("MaxConcurrentCount", &rt::INTEGER).min(1.0), max_concurrent_percentage =
+    rt::m("MaxConcurrentPercentage", &rt::INTEGER).min(1.0), concurrency_mode =
+    rt::m("ConcurrencyMode", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum StackSetOperationResultStatus { Pending = "PENDING", Running = "RUNNING",
@@ -1541,20 +1286,11 @@ pub struct StackSetOperationResultSummary {
     pub organizational_unit_id: Option<String>,
 }
 rt::structure!(
-    StackSetOperationResultSummary, STACK_SET_OPERATION_RESULT_SUMMARY, 0 => account, 1
-    => region, 2 => status, 3 => status_reason, 4 => account_gate_result, 5 =>
-    organizational_unit_id
-);
-pub static STACK_SET_OPERATION_RESULT_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetOperationResultSummary",
-    &[
-        rt::m("Account", &rt::STRING),
-        rt::m("Region", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("AccountGateResult", &ACCOUNT_GATE_RESULT),
-        rt::m("OrganizationalUnitId", &rt::STRING),
-    ],
+    StackSetOperationResultSummary, STACK_SET_OPERATION_RESULT_SUMMARY, [account =
+    rt::m("Account", &rt::STRING), region = rt::m("Region", &rt::STRING), status =
+    rt::m("Status", &rt::ENUM), status_reason = rt::m("StatusReason", &rt::STRING),
+    account_gate_result = rt::m("AccountGateResult", &ACCOUNT_GATE_RESULT),
+    organizational_unit_id = rt::m("OrganizationalUnitId", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum StackSetOperationStatus { Running = "RUNNING", Succeeded = "SUCCEEDED",
@@ -1567,12 +1303,9 @@ pub struct StackSetOperationStatusDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 rt::structure!(
-    StackSetOperationStatusDetails, STACK_SET_OPERATION_STATUS_DETAILS, 0 =>
-    failed_stack_instances_count
-);
-pub static STACK_SET_OPERATION_STATUS_DETAILS: rt::Schema = rt::Schema::structure(
-    "StackSetOperationStatusDetails",
-    &[rt::m("FailedStackInstancesCount", &rt::INTEGER).min(0.0)],
+    StackSetOperationStatusDetails, STACK_SET_OPERATION_STATUS_DETAILS,
+    [failed_stack_instances_count = rt::m("FailedStackInstancesCount", &rt::INTEGER)
+    .min(0.0)]
 );
 pub static STACK_SET_OPERATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackSetOperationSummaries",
@@ -1608,22 +1341,13 @@ pub struct StackSetOperationSummary {
     pub operation_preferences: Option<StackSetOperationPreferences>,
 }
 rt::structure!(
-    StackSetOperationSummary, STACK_SET_OPERATION_SUMMARY, 0 => operation_id, 1 =>
-    action, 2 => status, 3 => creation_timestamp, 4 => end_timestamp, 5 => status_reason,
-    6 => status_details, 7 => operation_preferences
-);
-pub static STACK_SET_OPERATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetOperationSummary",
-    &[
-        rt::m("OperationId", &rt::STRING).min(1.0),
-        rt::m("Action", &rt::ENUM),
-        rt::m("Status", &rt::ENUM),
-        rt::m("CreationTimestamp", &rt::TIMESTAMP),
-        rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-    ],
+    StackSetOperationSummary, STACK_SET_OPERATION_SUMMARY, [operation_id =
+    rt::m("OperationId", &rt::STRING).min(1.0), action = rt::m("Action", &rt::ENUM),
+    status = rt::m("Status", &rt::ENUM), creation_timestamp = rt::m("CreationTimestamp",
+    &rt::TIMESTAMP), end_timestamp = rt::m("EndTimestamp", &rt::TIMESTAMP), status_reason
+    = rt::m("StatusReason", &rt::STRING), status_details = rt::m("StatusDetails",
+    &STACK_SET_OPERATION_STATUS_DETAILS), operation_preferences =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES)]
 );
 rt::string_enum! {
     pub enum StackSetStatus { Active = "ACTIVE", Deleted = "DELETED" }
@@ -1663,23 +1387,13 @@ pub struct StackSetSummary {
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
-    StackSetSummary, STACK_SET_SUMMARY, 0 => stack_set_name, 1 => stack_set_id, 2 =>
-    description, 3 => status, 4 => auto_deployment, 5 => permission_model, 6 =>
-    drift_status, 7 => last_drift_check_timestamp, 8 => managed_execution
-);
-pub static STACK_SET_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetSummary",
-    &[
-        rt::m("StackSetName", &rt::STRING),
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
-        rt::m("PermissionModel", &rt::ENUM),
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("ManagedExecution", &MANAGED_EXECUTION),
-    ],
+    StackSetSummary, STACK_SET_SUMMARY, [stack_set_name = rt::m("StackSetName",
+    &rt::STRING), stack_set_id = rt::m("StackSetId", &rt::STRING), description =
+    rt::m("Description", &rt::STRING).min(1.0), status = rt::m("Status", &rt::ENUM),
+    auto_deployment = rt::m("AutoDeployment", &AUTO_DEPLOYMENT), permission_model =
+    rt::m("PermissionModel", &rt::ENUM), drift_status = rt::m("DriftStatus", &rt::ENUM),
+    last_drift_check_timestamp = rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
+    managed_execution = rt::m("ManagedExecution", &MANAGED_EXECUTION)]
 );
 rt::string_enum! {
     pub enum StackStatus { CreateInProgress = "CREATE_IN_PROGRESS", CreateFailed =
@@ -1739,27 +1453,16 @@ pub struct StackSummary {
     pub last_operations: Option<Vec<OperationEntry>>,
 }
 rt::structure!(
-    StackSummary, STACK_SUMMARY, 0 => stack_id, 1 => stack_name, 2 =>
-    template_description, 3 => creation_time, 4 => last_updated_time, 5 => deletion_time,
-    6 => stack_status, 7 => stack_status_reason, 8 => parent_id, 9 => root_id, 10 =>
-    drift_information, 11 => last_operations
-);
-pub static STACK_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSummary",
-    &[
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemplateDescription", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("DeletionTime", &rt::TIMESTAMP),
-        rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StackStatusReason", &rt::STRING),
-        rt::m("ParentId", &rt::STRING),
-        rt::m("RootId", &rt::STRING),
-        rt::m("DriftInformation", &STACK_DRIFT_INFORMATION_SUMMARY),
-        rt::m("LastOperations", &LAST_OPERATIONS),
-    ],
+    StackSummary, STACK_SUMMARY, [stack_id = rt::m("StackId", &rt::STRING), stack_name =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), template_description =
+    rt::m("TemplateDescription", &rt::STRING), creation_time = rt::m("CreationTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), last_updated_time = rt::m("LastUpdatedTime",
+    &rt::TIMESTAMP), deletion_time = rt::m("DeletionTime", &rt::TIMESTAMP), stack_status
+    = rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED), stack_status_reason =
+    rt::m("StackStatusReason", &rt::STRING), parent_id = rt::m("ParentId", &rt::STRING),
+    root_id = rt::m("RootId", &rt::STRING), drift_information = rt::m("DriftInformation",
+    &STACK_DRIFT_INFORMATION_SUMMARY), last_operations = rt::m("LastOperations",
+    &LAST_OPERATIONS)]
 );
 pub static STACKS: rt::Schema = rt::Schema::list("Stacks", &[rt::m("member", &STACK)]);
 pub static STAGE_LIST: rt::Schema = rt::Schema::list(
@@ -1769,12 +1472,10 @@ pub static STAGE_LIST: rt::Schema = rt::Schema::list(
 /// Another operation has been performed on this StackSet since the specified operation was performed.
 #[derive(Clone, Default, PartialEq)]
 pub struct StaleRequestException {}
-rt::structure!(StaleRequestException, STALE_REQUEST_EXCEPTION);
-pub static STALE_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StaleRequestException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("StaleRequestException"));
+rt::structure!(
+    StaleRequestException, STALE_REQUEST_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("StaleRequestException"))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct StartResourceScanInput {
     /// A unique identifier for this `StartResourceScan` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to start a new resource scan.
@@ -1783,15 +1484,9 @@ pub struct StartResourceScanInput {
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
-    StartResourceScanInput, START_RESOURCE_SCAN_INPUT, 0 => client_request_token, 1 =>
-    scan_filters
-);
-pub static START_RESOURCE_SCAN_INPUT: rt::Schema = rt::Schema::structure(
-    "StartResourceScanInput",
-    &[
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("ScanFilters", &SCAN_FILTERS).min(1.0),
-    ],
+    StartResourceScanInput, START_RESOURCE_SCAN_INPUT, [client_request_token =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), scan_filters =
+    rt::m("ScanFilters", &SCAN_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartResourceScanOutput {
@@ -1799,11 +1494,8 @@ pub struct StartResourceScanOutput {
     pub resource_scan_id: Option<String>,
 }
 rt::structure!(
-    StartResourceScanOutput, START_RESOURCE_SCAN_OUTPUT, 0 => resource_scan_id
-);
-pub static START_RESOURCE_SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StartResourceScanOutput",
-    &[rt::m("ResourceScanId", &rt::STRING)],
+    StartResourceScanOutput, START_RESOURCE_SCAN_OUTPUT, [resource_scan_id =
+    rt::m("ResourceScanId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStackSetOperationInput {
@@ -1820,24 +1512,14 @@ pub struct StopStackSetOperationInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    StopStackSetOperationInput, STOP_STACK_SET_OPERATION_INPUT, 0 => stack_set_name, 1 =>
-    operation_id, 2 => call_as
-);
-pub static STOP_STACK_SET_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
-    "StopStackSetOperationInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    StopStackSetOperationInput, STOP_STACK_SET_OPERATION_INPUT, [stack_set_name =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_id =
+    rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0), call_as =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStackSetOperationOutput {}
-rt::structure!(StopStackSetOperationOutput, STOP_STACK_SET_OPERATION_OUTPUT);
-pub static STOP_STACK_SET_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StopStackSetOperationOutput",
-    &[],
-);
+rt::structure!(StopStackSetOperationOutput, STOP_STACK_SET_OPERATION_OUTPUT, []);
 pub static SUPPORTED_MAJOR_VERSIONS: rt::Schema = rt::Schema::list(
     "SupportedMajorVersions",
     &[rt::m("member", &rt::INTEGER).min(1.0)],

@@ -9,10 +9,9 @@ pub struct ActionConfiguration {
     /// Settings for including the alarm's tags in its action notifications and state-change events.
     pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
 }
-rt::structure!(ActionConfiguration, ACTION_CONFIGURATION, 0 => alarm_tags_propagation);
-pub static ACTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ActionConfiguration",
-    &[rt::m("AlarmTagsPropagation", &ALARM_TAGS_PROPAGATION)],
+rt::structure!(
+    ActionConfiguration, ACTION_CONFIGURATION, [alarm_tags_propagation =
+    rt::m("AlarmTagsPropagation", &ALARM_TAGS_PROPAGATION)]
 );
 rt::string_enum! {
     pub enum ActionsSuppressedBy { WaitPeriod = "WaitPeriod", ExtensionPeriod =
@@ -31,17 +30,11 @@ pub struct AlarmContributor {
     pub state_transitioned_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AlarmContributor, ALARM_CONTRIBUTOR, 0 => contributor_id, 1 =>
-    contributor_attributes, 2 => state_reason, 3 => state_transitioned_timestamp
-);
-pub static ALARM_CONTRIBUTOR: rt::Schema = rt::Schema::structure(
-    "AlarmContributor",
-    &[
-        rt::m("ContributorId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ContributorAttributes", &CONTRIBUTOR_ATTRIBUTES).flags(rt::REQUIRED),
-        rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
-    ],
+    AlarmContributor, ALARM_CONTRIBUTOR, [contributor_id = rt::m("ContributorId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), contributor_attributes =
+    rt::m("ContributorAttributes", &CONTRIBUTOR_ATTRIBUTES).flags(rt::REQUIRED),
+    state_reason = rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    state_transitioned_timestamp = rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP)]
 );
 pub static ALARM_CONTRIBUTORS: rt::Schema = rt::Schema::list(
     "AlarmContributors",
@@ -68,22 +61,13 @@ pub struct AlarmHistoryItem {
     pub alarm_contributor_attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    AlarmHistoryItem, ALARM_HISTORY_ITEM, 0 => alarm_name, 1 => alarm_contributor_id, 2
-    => alarm_type, 3 => timestamp, 4 => history_item_type, 5 => history_summary, 6 =>
-    history_data, 7 => alarm_contributor_attributes
-);
-pub static ALARM_HISTORY_ITEM: rt::Schema = rt::Schema::structure(
-    "AlarmHistoryItem",
-    &[
-        rt::m("AlarmName", &rt::STRING).min(1.0),
-        rt::m("AlarmContributorId", &rt::STRING).min(1.0),
-        rt::m("AlarmType", &rt::ENUM),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("HistoryItemType", &rt::ENUM),
-        rt::m("HistorySummary", &rt::STRING).min(1.0),
-        rt::m("HistoryData", &rt::STRING).min(1.0),
-        rt::m("AlarmContributorAttributes", &CONTRIBUTOR_ATTRIBUTES),
-    ],
+    AlarmHistoryItem, ALARM_HISTORY_ITEM, [alarm_name = rt::m("AlarmName", &rt::STRING)
+    .min(1.0), alarm_contributor_id = rt::m("AlarmContributorId", &rt::STRING).min(1.0),
+    alarm_type = rt::m("AlarmType", &rt::ENUM), timestamp = rt::m("Timestamp",
+    &rt::TIMESTAMP), history_item_type = rt::m("HistoryItemType", &rt::ENUM),
+    history_summary = rt::m("HistorySummary", &rt::STRING).min(1.0), history_data =
+    rt::m("HistoryData", &rt::STRING).min(1.0), alarm_contributor_attributes =
+    rt::m("AlarmContributorAttributes", &CONTRIBUTOR_ATTRIBUTES)]
 );
 pub static ALARM_HISTORY_ITEMS: rt::Schema = rt::Schema::list(
     "AlarmHistoryItems",
@@ -116,18 +100,10 @@ pub struct AlarmMuteRuleSummary {
     pub last_updated_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AlarmMuteRuleSummary, ALARM_MUTE_RULE_SUMMARY, 0 => alarm_mute_rule_arn, 1 =>
-    expire_date, 2 => status, 3 => mute_type, 4 => last_updated_timestamp
-);
-pub static ALARM_MUTE_RULE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "AlarmMuteRuleSummary",
-    &[
-        rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0),
-        rt::m("ExpireDate", &rt::TIMESTAMP),
-        rt::m("Status", &rt::ENUM),
-        rt::m("MuteType", &rt::STRING),
-        rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP),
-    ],
+    AlarmMuteRuleSummary, ALARM_MUTE_RULE_SUMMARY, [alarm_mute_rule_arn =
+    rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0), expire_date = rt::m("ExpireDate",
+    &rt::TIMESTAMP), status = rt::m("Status", &rt::ENUM), mute_type = rt::m("MuteType",
+    &rt::STRING), last_updated_timestamp = rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP)]
 );
 pub static ALARM_NAMES: rt::Schema = rt::Schema::list(
     "AlarmNames",
@@ -144,16 +120,10 @@ pub struct AlarmPromQlCriteria {
     pub recovery_period: Option<i32>,
 }
 rt::structure!(
-    AlarmPromQlCriteria, ALARM_PROM_QL_CRITERIA, 0 => query, 1 => pending_period, 2 =>
-    recovery_period
-);
-pub static ALARM_PROM_QL_CRITERIA: rt::Schema = rt::Schema::structure(
-    "AlarmPromQLCriteria",
-    &[
-        rt::m("Query", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PendingPeriod", &rt::INTEGER).min(0.0),
-        rt::m("RecoveryPeriod", &rt::INTEGER).min(0.0),
-    ],
+    AlarmPromQlCriteria, ALARM_PROM_QL_CRITERIA = "AlarmPromQLCriteria", [query =
+    rt::m("Query", &rt::STRING).flags(rt::REQUIRED).min(1.0), pending_period =
+    rt::m("PendingPeriod", &rt::INTEGER).min(0.0), recovery_period =
+    rt::m("RecoveryPeriod", &rt::INTEGER).min(0.0)]
 );
 /// Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions. The tags are also included in the alarm's state-change events in Amazon EventBridge. Other types of alarm actions don't receive the tags.
 ///
@@ -182,16 +152,10 @@ pub struct AlarmTagsPropagation {
     pub excluded_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    AlarmTagsPropagation, ALARM_TAGS_PROPAGATION, 0 => enabled, 1 => included_tag_keys, 2
-    => excluded_tag_keys
-);
-pub static ALARM_TAGS_PROPAGATION: rt::Schema = rt::Schema::structure(
-    "AlarmTagsPropagation",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("IncludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0),
-        rt::m("ExcludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0),
-    ],
+    AlarmTagsPropagation, ALARM_TAGS_PROPAGATION, [enabled = rt::m("Enabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), included_tag_keys = rt::m("IncludedTagKeys",
+    &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0), excluded_tag_keys =
+    rt::m("ExcludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0)]
 );
 pub static ALARM_TAGS_PROPAGATION_TAG_KEYS: rt::Schema = rt::Schema::list(
     "AlarmTagsPropagationTagKeys",
@@ -238,25 +202,17 @@ pub struct AnomalyDetector {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
-    AnomalyDetector, ANOMALY_DETECTOR, 0 => anomaly_detector_id, 1 => namespace, 2 =>
-    metric_name, 3 => dimensions, 4 => stat, 5 => configuration, 6 => state_value, 7 =>
-    metric_characteristics, 8 => single_metric_anomaly_detector, 9 =>
-    metric_math_anomaly_detector
-);
-pub static ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
-    "AnomalyDetector",
-    &[
-        rt::m("AnomalyDetectorId", &rt::STRING).min(1.0),
-        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED),
-        rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("Configuration", &ANOMALY_DETECTOR_CONFIGURATION),
-        rt::m("StateValue", &rt::ENUM),
-        rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
-        rt::m("SingleMetricAnomalyDetector", &SINGLE_METRIC_ANOMALY_DETECTOR),
-        rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR),
-    ],
+    AnomalyDetector, ANOMALY_DETECTOR, [anomaly_detector_id = rt::m("AnomalyDetectorId",
+    &rt::STRING).min(1.0), namespace = rt::m("Namespace", &rt::STRING)
+    .flags(rt::DEPRECATED).min(1.0), metric_name = rt::m("MetricName", &rt::STRING)
+    .flags(rt::DEPRECATED).min(1.0), dimensions = rt::m("Dimensions", &DIMENSIONS)
+    .flags(rt::DEPRECATED), stat = rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
+    configuration = rt::m("Configuration", &ANOMALY_DETECTOR_CONFIGURATION), state_value
+    = rt::m("StateValue", &rt::ENUM), metric_characteristics =
+    rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
+    single_metric_anomaly_detector = rt::m("SingleMetricAnomalyDetector",
+    &SINGLE_METRIC_ANOMALY_DETECTOR), metric_math_anomaly_detector =
+    rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR)]
 );
 rt::string_enum! {
     pub enum AnomalyDetectorAdaptationSpeed { Fast = "FAST", Normal = "NORMAL", Slow =
@@ -289,18 +245,11 @@ pub struct AnomalyDetectorConfiguration {
     pub outlier_filtering_strength: Option<AnomalyDetectorOutlierFilteringStrength>,
 }
 rt::structure!(
-    AnomalyDetectorConfiguration, ANOMALY_DETECTOR_CONFIGURATION, 0 =>
-    excluded_time_ranges, 1 => metric_timezone, 2 => adaptation_speed, 3 =>
-    outlier_filtering_strength
-);
-pub static ANOMALY_DETECTOR_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AnomalyDetectorConfiguration",
-    &[
-        rt::m("ExcludedTimeRanges", &ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES),
-        rt::m("MetricTimezone", &rt::STRING),
-        rt::m("AdaptationSpeed", &rt::ENUM),
-        rt::m("OutlierFilteringStrength", &rt::ENUM),
-    ],
+    AnomalyDetectorConfiguration, ANOMALY_DETECTOR_CONFIGURATION, [excluded_time_ranges =
+    rt::m("ExcludedTimeRanges", &ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES), metric_timezone
+    = rt::m("MetricTimezone", &rt::STRING), adaptation_speed = rt::m("AdaptationSpeed",
+    &rt::ENUM), outlier_filtering_strength = rt::m("OutlierFilteringStrength",
+    &rt::ENUM)]
 );
 pub static ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES: rt::Schema = rt::Schema::list(
     "AnomalyDetectorExcludedTimeRanges",
@@ -342,20 +291,10 @@ pub struct AssociateDatasetKmsKeyInput {
     pub kms_key_arn: String,
 }
 rt::structure!(
-    AssociateDatasetKmsKeyInput, ASSOCIATE_DATASET_KMS_KEY_INPUT, 0 =>
-    dataset_identifier, 1 => kms_key_arn
-);
-pub static ASSOCIATE_DATASET_KMS_KEY_INPUT: rt::Schema = rt::Schema::structure(
-    "AssociateDatasetKmsKeyInput",
-    &[
-        rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    AssociateDatasetKmsKeyInput, ASSOCIATE_DATASET_KMS_KEY_INPUT, [dataset_identifier =
+    rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), kms_key_arn =
+    rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateDatasetKmsKeyOutput {}
-rt::structure!(AssociateDatasetKmsKeyOutput, ASSOCIATE_DATASET_KMS_KEY_OUTPUT);
-pub static ASSOCIATE_DATASET_KMS_KEY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "AssociateDatasetKmsKeyOutput",
-    &[],
-);
+rt::structure!(AssociateDatasetKmsKeyOutput, ASSOCIATE_DATASET_KMS_KEY_OUTPUT, []);

@@ -34,22 +34,11 @@ pub struct JobParameters {
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
-    JobParameters, JOB_PARAMETERS, 0 => format, 1 => type_, 2 => archive_id, 3 =>
-    description, 4 => sns_topic, 5 => retrieval_byte_range, 6 => tier, 7 =>
-    inventory_retrieval_parameters, 8 => select_parameters, 9 => output_location
-);
-pub static JOB_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "JobParameters",
-    &[
-        rt::m("Format", &rt::STRING),
-        rt::m("Type", &rt::STRING),
-        rt::m("ArchiveId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("SNSTopic", &rt::STRING),
-        rt::m("RetrievalByteRange", &rt::STRING),
-        rt::m("Tier", &rt::STRING),
-        rt::m("InventoryRetrievalParameters", &INVENTORY_RETRIEVAL_JOB_INPUT),
-        rt::m("SelectParameters", &SELECT_PARAMETERS),
-        rt::m("OutputLocation", &OUTPUT_LOCATION),
-    ],
+    JobParameters, JOB_PARAMETERS, [format = rt::m("Format", &rt::STRING), type_ =
+    rt::m("Type", &rt::STRING), archive_id = rt::m("ArchiveId", &rt::STRING), description
+    = rt::m("Description", &rt::STRING), sns_topic = rt::m("SNSTopic", &rt::STRING),
+    retrieval_byte_range = rt::m("RetrievalByteRange", &rt::STRING), tier = rt::m("Tier",
+    &rt::STRING), inventory_retrieval_parameters = rt::m("InventoryRetrievalParameters",
+    &INVENTORY_RETRIEVAL_JOB_INPUT), select_parameters = rt::m("SelectParameters",
+    &SELECT_PARAMETERS), output_location = rt::m("OutputLocation", &OUTPUT_LOCATION)]
 );

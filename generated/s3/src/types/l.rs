@@ -14,19 +14,11 @@ pub struct LambdaFunctionConfiguration {
     pub filter: Option<NotificationConfigurationFilter>,
 }
 rt::structure!(
-    LambdaFunctionConfiguration, LAMBDA_FUNCTION_CONFIGURATION, 0 => id, 1 =>
-    lambda_function_arn, 2 => events, 3 => filter
-);
-pub static LAMBDA_FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LambdaFunctionConfiguration",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("LambdaFunctionArn", &rt::STRING)
-            .named("CloudFunction")
-            .flags(rt::REQUIRED),
-        rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED),
-        rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER),
-    ],
+    LambdaFunctionConfiguration, LAMBDA_FUNCTION_CONFIGURATION, [id = rt::m("Id",
+    &rt::STRING), lambda_function_arn = rt::m("LambdaFunctionArn", &rt::STRING)
+    .named("CloudFunction").flags(rt::REQUIRED), events = rt::m("Events", &EVENT_LIST)
+    .named("Event").flags(rt::REQUIRED), filter = rt::m("Filter",
+    &NOTIFICATION_CONFIGURATION_FILTER)]
 );
 pub static LAMBDA_FUNCTION_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "LambdaFunctionConfigurationList",
@@ -41,10 +33,9 @@ pub struct LifecycleConfiguration {
     /// Specifies lifecycle configuration rules for an Amazon S3 bucket.
     pub rules: Vec<Rule>,
 }
-rt::structure!(LifecycleConfiguration, LIFECYCLE_CONFIGURATION, 0 => rules);
-pub static LIFECYCLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LifecycleConfiguration",
-    &[rt::m("Rules", &RULES).named("Rule").flags(rt::REQUIRED)],
+rt::structure!(
+    LifecycleConfiguration, LIFECYCLE_CONFIGURATION, [rules = rt::m("Rules", &RULES)
+    .named("Rule").flags(rt::REQUIRED)]
 );
 /// Container for the expiration for the lifecycle of the object.
 ///
@@ -63,16 +54,9 @@ pub struct LifecycleExpiration {
     pub expired_object_delete_marker: Option<bool>,
 }
 rt::structure!(
-    LifecycleExpiration, LIFECYCLE_EXPIRATION, 0 => date, 1 => days, 2 =>
-    expired_object_delete_marker
-);
-pub static LIFECYCLE_EXPIRATION: rt::Schema = rt::Schema::structure(
-    "LifecycleExpiration",
-    &[
-        rt::m("Date", &rt::TIMESTAMP).ts(rt::TimestampFormat::DateTime),
-        rt::m("Days", &rt::INTEGER),
-        rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN),
-    ],
+    LifecycleExpiration, LIFECYCLE_EXPIRATION, [date = rt::m("Date", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime), days = rt::m("Days", &rt::INTEGER),
+    expired_object_delete_marker = rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN)]
 );
 /// A lifecycle rule for individual objects in an Amazon S3 bucket.
 ///
@@ -108,24 +92,16 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rt::structure!(
-    LifecycleRule, LIFECYCLE_RULE, 0 => expiration, 1 => id, 2 => prefix, 3 => filter, 4
-    => status, 5 => transitions, 6 => noncurrent_version_transitions, 7 =>
-    noncurrent_version_expiration, 8 => abort_incomplete_multipart_upload
-);
-pub static LIFECYCLE_RULE: rt::Schema = rt::Schema::structure(
-    "LifecycleRule",
-    &[
-        rt::m("Expiration", &LIFECYCLE_EXPIRATION),
-        rt::m("ID", &rt::STRING),
-        rt::m("Prefix", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("Filter", &LIFECYCLE_RULE_FILTER),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Transitions", &TRANSITION_LIST).named("Transition"),
-        rt::m("NoncurrentVersionTransitions", &NONCURRENT_VERSION_TRANSITION_LIST)
-            .named("NoncurrentVersionTransition"),
-        rt::m("NoncurrentVersionExpiration", &NONCURRENT_VERSION_EXPIRATION),
-        rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD),
-    ],
+    LifecycleRule, LIFECYCLE_RULE, [expiration = rt::m("Expiration",
+    &LIFECYCLE_EXPIRATION), id = rt::m("ID", &rt::STRING), prefix = rt::m("Prefix",
+    &rt::STRING).flags(rt::DEPRECATED), filter = rt::m("Filter", &LIFECYCLE_RULE_FILTER),
+    status = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), transitions =
+    rt::m("Transitions", &TRANSITION_LIST).named("Transition"),
+    noncurrent_version_transitions = rt::m("NoncurrentVersionTransitions",
+    &NONCURRENT_VERSION_TRANSITION_LIST).named("NoncurrentVersionTransition"),
+    noncurrent_version_expiration = rt::m("NoncurrentVersionExpiration",
+    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload =
+    rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
 );
 /// This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates. The Lifecycle Rule will apply to any object matching all of the predicates configured inside the And operator.
 #[derive(Clone, Default, PartialEq)]
@@ -140,17 +116,10 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
-    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, 0 => prefix, 1 => tags, 2 =>
-    object_size_greater_than, 3 => object_size_less_than
-);
-pub static LIFECYCLE_RULE_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "LifecycleRuleAndOperator",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
-        rt::m("ObjectSizeGreaterThan", &rt::LONG),
-        rt::m("ObjectSizeLessThan", &rt::LONG),
-    ],
+    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, [prefix = rt::m("Prefix",
+    &rt::STRING), tags = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
+    object_size_greater_than = rt::m("ObjectSizeGreaterThan", &rt::LONG),
+    object_size_less_than = rt::m("ObjectSizeLessThan", &rt::LONG)]
 );
 /// The `Filter` is used to identify objects that a Lifecycle Rule applies to. A `Filter` can have exactly one of `Prefix`, `Tag`, `ObjectSizeGreaterThan`, `ObjectSizeLessThan`, or `And` specified. If the `Filter` element is left empty, the Lifecycle Rule applies to all objects in the bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -170,18 +139,10 @@ pub struct LifecycleRuleFilter {
     pub and: Option<LifecycleRuleAndOperator>,
 }
 rt::structure!(
-    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, 0 => prefix, 1 => tag, 2 =>
-    object_size_greater_than, 3 => object_size_less_than, 4 => and
-);
-pub static LIFECYCLE_RULE_FILTER: rt::Schema = rt::Schema::structure(
-    "LifecycleRuleFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &TAG),
-        rt::m("ObjectSizeGreaterThan", &rt::LONG),
-        rt::m("ObjectSizeLessThan", &rt::LONG),
-        rt::m("And", &LIFECYCLE_RULE_AND_OPERATOR),
-    ],
+    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, [prefix = rt::m("Prefix", &rt::STRING),
+    tag = rt::m("Tag", &TAG), object_size_greater_than = rt::m("ObjectSizeGreaterThan",
+    &rt::LONG), object_size_less_than = rt::m("ObjectSizeLessThan", &rt::LONG), and =
+    rt::m("And", &LIFECYCLE_RULE_AND_OPERATOR)]
 );
 pub static LIFECYCLE_RULES: rt::Schema = rt::Schema::list(
         "LifecycleRules",
@@ -201,18 +162,11 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
 }
 rt::structure!(
     ListBucketAnalyticsConfigurationsOutput, LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT,
-    0 => is_truncated, 1 => continuation_token, 2 => next_continuation_token, 3 =>
-    analytics_configuration_list
-);
-pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketAnalyticsConfigurationsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("AnalyticsConfigurationList", &ANALYTICS_CONFIGURATION_LIST)
-            .named("AnalyticsConfiguration"),
-    ],
+    [is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
+    rt::m("NextContinuationToken", &rt::STRING), analytics_configuration_list =
+    rt::m("AnalyticsConfigurationList", &ANALYTICS_CONFIGURATION_LIST)
+    .named("AnalyticsConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketAnalyticsConfigurationsRequest {
@@ -225,20 +179,11 @@ pub struct ListBucketAnalyticsConfigurationsRequest {
 }
 rt::structure!(
     ListBucketAnalyticsConfigurationsRequest,
-    LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST, 0 => bucket, 1 => continuation_token, 2
-    => expected_bucket_owner
-);
-pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketAnalyticsConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
@@ -255,22 +200,11 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
 }
 rt::structure!(
     ListBucketIntelligentTieringConfigurationsOutput,
-    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT, 0 => is_truncated, 1 =>
-    continuation_token, 2 => next_continuation_token, 3 =>
-    intelligent_tiering_configuration_list
-);
-pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketIntelligentTieringConfigurationsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m(
-                "IntelligentTieringConfigurationList",
-                &INTELLIGENT_TIERING_CONFIGURATION_LIST,
-            )
-            .named("IntelligentTieringConfiguration"),
-    ],
+    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT, [is_truncated =
+    rt::m("IsTruncated", &rt::BOOLEAN), continuation_token = rt::m("ContinuationToken",
+    &rt::STRING), next_continuation_token = rt::m("NextContinuationToken", &rt::STRING),
+    intelligent_tiering_configuration_list = rt::m("IntelligentTieringConfigurationList",
+    &INTELLIGENT_TIERING_CONFIGURATION_LIST).named("IntelligentTieringConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsRequest {
@@ -283,20 +217,11 @@ pub struct ListBucketIntelligentTieringConfigurationsRequest {
 }
 rt::structure!(
     ListBucketIntelligentTieringConfigurationsRequest,
-    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST, 0 => bucket, 1 =>
-    continuation_token, 2 => expected_bucket_owner
-);
-pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketIntelligentTieringConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST, [bucket = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    continuation_token = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
+    "continuation-token"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketInventoryConfigurationsOutput {
@@ -311,18 +236,11 @@ pub struct ListBucketInventoryConfigurationsOutput {
 }
 rt::structure!(
     ListBucketInventoryConfigurationsOutput, LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT,
-    0 => continuation_token, 1 => inventory_configuration_list, 2 => is_truncated, 3 =>
-    next_continuation_token
-);
-pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketInventoryConfigurationsOutput",
-    &[
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("InventoryConfigurationList", &INVENTORY_CONFIGURATION_LIST)
-            .named("InventoryConfiguration"),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("NextContinuationToken", &rt::STRING),
-    ],
+    [continuation_token = rt::m("ContinuationToken", &rt::STRING),
+    inventory_configuration_list = rt::m("InventoryConfigurationList",
+    &INVENTORY_CONFIGURATION_LIST).named("InventoryConfiguration"), is_truncated =
+    rt::m("IsTruncated", &rt::BOOLEAN), next_continuation_token =
+    rt::m("NextContinuationToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketInventoryConfigurationsRequest {
@@ -339,20 +257,11 @@ pub struct ListBucketInventoryConfigurationsRequest {
 }
 rt::structure!(
     ListBucketInventoryConfigurationsRequest,
-    LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST, 0 => bucket, 1 => continuation_token, 2
-    => expected_bucket_owner
-);
-pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketInventoryConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketMetricsConfigurationsOutput {
@@ -366,19 +275,12 @@ pub struct ListBucketMetricsConfigurationsOutput {
     pub metrics_configuration_list: Option<Vec<MetricsConfiguration>>,
 }
 rt::structure!(
-    ListBucketMetricsConfigurationsOutput, LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT, 0
-    => is_truncated, 1 => continuation_token, 2 => next_continuation_token, 3 =>
-    metrics_configuration_list
-);
-pub static LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketMetricsConfigurationsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("MetricsConfigurationList", &METRICS_CONFIGURATION_LIST)
-            .named("MetricsConfiguration"),
-    ],
+    ListBucketMetricsConfigurationsOutput, LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT,
+    [is_truncated = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
+    rt::m("NextContinuationToken", &rt::STRING), metrics_configuration_list =
+    rt::m("MetricsConfigurationList", &METRICS_CONFIGURATION_LIST)
+    .named("MetricsConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketMetricsConfigurationsRequest {
@@ -394,20 +296,12 @@ pub struct ListBucketMetricsConfigurationsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    ListBucketMetricsConfigurationsRequest, LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST, 0
-    => bucket, 1 => continuation_token, 2 => expected_bucket_owner
-);
-pub static LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketMetricsConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    ListBucketMetricsConfigurationsRequest, LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST,
+    [bucket = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), continuation_token = rt::m("ContinuationToken", &rt::STRING)
+    .at(rt::QUERY, "continuation-token"), expected_bucket_owner =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketsOutput {
@@ -423,17 +317,9 @@ pub struct ListBucketsOutput {
     pub prefix: Option<String>,
 }
 rt::structure!(
-    ListBucketsOutput, LIST_BUCKETS_OUTPUT, 0 => buckets, 1 => owner, 2 =>
-    continuation_token, 3 => prefix
-);
-pub static LIST_BUCKETS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketsOutput",
-    &[
-        rt::m("Buckets", &BUCKETS),
-        rt::m("Owner", &OWNER),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-    ],
+    ListBucketsOutput, LIST_BUCKETS_OUTPUT, [buckets = rt::m("Buckets", &BUCKETS), owner
+    = rt::m("Owner", &OWNER), continuation_token = rt::m("ContinuationToken",
+    &rt::STRING), prefix = rt::m("Prefix", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketsRequest {
@@ -455,17 +341,11 @@ pub struct ListBucketsRequest {
     pub bucket_region: Option<String>,
 }
 rt::structure!(
-    ListBucketsRequest, LIST_BUCKETS_REQUEST, 0 => max_buckets, 1 => continuation_token,
-    2 => prefix, 3 => bucket_region
-);
-pub static LIST_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketsRequest",
-    &[
-        rt::m("MaxBuckets", &rt::INTEGER).at(rt::QUERY, "max-buckets").min(1.0),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix"),
-        rt::m("BucketRegion", &rt::STRING).at(rt::QUERY, "bucket-region"),
-    ],
+    ListBucketsRequest, LIST_BUCKETS_REQUEST, [max_buckets = rt::m("MaxBuckets",
+    &rt::INTEGER).at(rt::QUERY, "max-buckets").min(1.0), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"), prefix =
+    rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix"), bucket_region =
+    rt::m("BucketRegion", &rt::STRING).at(rt::QUERY, "bucket-region")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDirectoryBucketsOutput {
@@ -475,12 +355,9 @@ pub struct ListDirectoryBucketsOutput {
     pub continuation_token: Option<String>,
 }
 rt::structure!(
-    ListDirectoryBucketsOutput, LIST_DIRECTORY_BUCKETS_OUTPUT, 0 => buckets, 1 =>
-    continuation_token
-);
-pub static LIST_DIRECTORY_BUCKETS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListDirectoryBucketsOutput",
-    &[rt::m("Buckets", &BUCKETS), rt::m("ContinuationToken", &rt::STRING).min(0.0)],
+    ListDirectoryBucketsOutput, LIST_DIRECTORY_BUCKETS_OUTPUT, [buckets =
+    rt::m("Buckets", &BUCKETS), continuation_token = rt::m("ContinuationToken",
+    &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDirectoryBucketsRequest {
@@ -490,19 +367,10 @@ pub struct ListDirectoryBucketsRequest {
     pub max_directory_buckets: Option<i32>,
 }
 rt::structure!(
-    ListDirectoryBucketsRequest, LIST_DIRECTORY_BUCKETS_REQUEST, 0 => continuation_token,
-    1 => max_directory_buckets
-);
-pub static LIST_DIRECTORY_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListDirectoryBucketsRequest",
-    &[
-        rt::m("ContinuationToken", &rt::STRING)
-            .at(rt::QUERY, "continuation-token")
-            .min(0.0),
-        rt::m("MaxDirectoryBuckets", &rt::INTEGER)
-            .at(rt::QUERY, "max-directory-buckets")
-            .min(0.0),
-    ],
+    ListDirectoryBucketsRequest, LIST_DIRECTORY_BUCKETS_REQUEST, [continuation_token =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token").min(0.0),
+    max_directory_buckets = rt::m("MaxDirectoryBuckets", &rt::INTEGER).at(rt::QUERY,
+    "max-directory-buckets").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsOutput {
@@ -547,28 +415,16 @@ pub struct ListMultipartUploadsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, 0 => bucket, 1 =>
-    key_marker, 2 => upload_id_marker, 3 => next_key_marker, 4 => prefix, 5 => delimiter,
-    6 => next_upload_id_marker, 7 => max_uploads, 8 => is_truncated, 9 => uploads, 10 =>
-    common_prefixes, 11 => encoding_type, 12 => request_charged
-);
-pub static LIST_MULTIPART_UPLOADS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListMultipartUploadsOutput",
-    &[
-        rt::m("Bucket", &rt::STRING),
-        rt::m("KeyMarker", &rt::STRING),
-        rt::m("UploadIdMarker", &rt::STRING),
-        rt::m("NextKeyMarker", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("NextUploadIdMarker", &rt::STRING),
-        rt::m("MaxUploads", &rt::INTEGER),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Uploads", &MULTIPART_UPLOAD_LIST).named("Upload"),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, [bucket = rt::m("Bucket",
+    &rt::STRING), key_marker = rt::m("KeyMarker", &rt::STRING), upload_id_marker =
+    rt::m("UploadIdMarker", &rt::STRING), next_key_marker = rt::m("NextKeyMarker",
+    &rt::STRING), prefix = rt::m("Prefix", &rt::STRING), delimiter = rt::m("Delimiter",
+    &rt::STRING), next_upload_id_marker = rt::m("NextUploadIdMarker", &rt::STRING),
+    max_uploads = rt::m("MaxUploads", &rt::INTEGER), is_truncated = rt::m("IsTruncated",
+    &rt::BOOLEAN), uploads = rt::m("Uploads", &MULTIPART_UPLOAD_LIST).named("Upload"),
+    common_prefixes = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type =
+    rt::m("EncodingType", &rt::ENUM), request_charged = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsRequest {
@@ -611,27 +467,17 @@ pub struct ListMultipartUploadsRequest {
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
-    ListMultipartUploadsRequest, LIST_MULTIPART_UPLOADS_REQUEST, 0 => bucket, 1 =>
-    delimiter, 2 => encoding_type, 3 => key_marker, 4 => max_uploads, 5 => prefix, 6 =>
-    upload_id_marker, 7 => expected_bucket_owner, 8 => request_payer
-);
-pub static LIST_MULTIPART_UPLOADS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListMultipartUploadsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"),
-        rt::m("MaxUploads", &rt::INTEGER).at(rt::QUERY, "max-uploads"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("UploadIdMarker", &rt::STRING).at(rt::QUERY, "upload-id-marker"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    ],
+    ListMultipartUploadsRequest, LIST_MULTIPART_UPLOADS_REQUEST, [bucket =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    delimiter = rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type
+    = rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), key_marker =
+    rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"), max_uploads =
+    rt::m("MaxUploads", &rt::INTEGER).at(rt::QUERY, "max-uploads"), prefix =
+    rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), upload_id_marker
+    = rt::m("UploadIdMarker", &rt::STRING).at(rt::QUERY, "upload-id-marker"),
+    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectAnnotationsOutput {
@@ -656,25 +502,16 @@ pub struct ListObjectAnnotationsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectAnnotationsOutput, LIST_OBJECT_ANNOTATIONS_OUTPUT, 0 => annotations, 1 =>
-    bucket, 2 => key, 3 => object_version_id, 4 => annotation_prefix, 5 =>
-    max_annotation_results, 6 => annotation_count, 7 => continuation_token, 8 =>
-    next_continuation_token, 9 => request_charged
-);
-pub static LIST_OBJECT_ANNOTATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectAnnotationsOutput",
-    &[
-        rt::m("Annotations", &ANNOTATION_LIST),
-        rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
-        rt::m("AnnotationPrefix", &rt::STRING),
-        rt::m("MaxAnnotationResults", &rt::INTEGER).min(1.0),
-        rt::m("AnnotationCount", &rt::INTEGER),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectAnnotationsOutput, LIST_OBJECT_ANNOTATIONS_OUTPUT, [annotations =
+    rt::m("Annotations", &ANNOTATION_LIST), bucket = rt::m("Bucket", &rt::STRING), key =
+    rt::m("Key", &rt::STRING).min(1.0), object_version_id = rt::m("ObjectVersionId",
+    &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"), annotation_prefix =
+    rt::m("AnnotationPrefix", &rt::STRING), max_annotation_results =
+    rt::m("MaxAnnotationResults", &rt::INTEGER).min(1.0), annotation_count =
+    rt::m("AnnotationCount", &rt::INTEGER), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
+    rt::m("NextContinuationToken", &rt::STRING), request_charged =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectAnnotationsRequest {
@@ -695,28 +532,17 @@ pub struct ListObjectAnnotationsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    ListObjectAnnotationsRequest, LIST_OBJECT_ANNOTATIONS_REQUEST, 0 => bucket, 1 => key,
-    2 => version_id, 3 => max_annotation_results, 4 => annotation_prefix, 5 =>
-    continuation_token, 6 => request_payer, 7 => expected_bucket_owner
-);
-pub static LIST_OBJECT_ANNOTATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectAnnotationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("MaxAnnotationResults", &rt::INTEGER)
-            .at(rt::QUERY, "max-annotation-results")
-            .min(1.0),
-        rt::m("AnnotationPrefix", &rt::STRING).at(rt::QUERY, "annotation-prefix"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    ListObjectAnnotationsRequest, LIST_OBJECT_ANNOTATIONS_REQUEST, [bucket =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    max_annotation_results = rt::m("MaxAnnotationResults", &rt::INTEGER).at(rt::QUERY,
+    "max-annotation-results").min(1.0), annotation_prefix = rt::m("AnnotationPrefix",
+    &rt::STRING).at(rt::QUERY, "annotation-prefix"), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectVersionsOutput {
@@ -753,30 +579,18 @@ pub struct ListObjectVersionsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectVersionsOutput, LIST_OBJECT_VERSIONS_OUTPUT, 0 => is_truncated, 1 =>
-    key_marker, 2 => version_id_marker, 3 => next_key_marker, 4 =>
-    next_version_id_marker, 5 => versions, 6 => delete_markers, 7 => name, 8 => prefix, 9
-    => delimiter, 10 => max_keys, 11 => common_prefixes, 12 => encoding_type, 13 =>
-    request_charged
-);
-pub static LIST_OBJECT_VERSIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectVersionsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("KeyMarker", &rt::STRING),
-        rt::m("VersionIdMarker", &rt::STRING),
-        rt::m("NextKeyMarker", &rt::STRING),
-        rt::m("NextVersionIdMarker", &rt::STRING),
-        rt::m("Versions", &OBJECT_VERSION_LIST).named("Version"),
-        rt::m("DeleteMarkers", &DELETE_MARKERS).named("DeleteMarker"),
-        rt::m("Name", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxKeys", &rt::INTEGER),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectVersionsOutput, LIST_OBJECT_VERSIONS_OUTPUT, [is_truncated =
+    rt::m("IsTruncated", &rt::BOOLEAN), key_marker = rt::m("KeyMarker", &rt::STRING),
+    version_id_marker = rt::m("VersionIdMarker", &rt::STRING), next_key_marker =
+    rt::m("NextKeyMarker", &rt::STRING), next_version_id_marker =
+    rt::m("NextVersionIdMarker", &rt::STRING), versions = rt::m("Versions",
+    &OBJECT_VERSION_LIST).named("Version"), delete_markers = rt::m("DeleteMarkers",
+    &DELETE_MARKERS).named("DeleteMarker"), name = rt::m("Name", &rt::STRING), prefix =
+    rt::m("Prefix", &rt::STRING), delimiter = rt::m("Delimiter", &rt::STRING), max_keys =
+    rt::m("MaxKeys", &rt::INTEGER), common_prefixes = rt::m("CommonPrefixes",
+    &COMMON_PREFIX_LIST), encoding_type = rt::m("EncodingType", &rt::ENUM),
+    request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectVersionsRequest {
@@ -802,30 +616,19 @@ pub struct ListObjectVersionsRequest {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectVersionsRequest, LIST_OBJECT_VERSIONS_REQUEST, 0 => bucket, 1 => delimiter,
-    2 => encoding_type, 3 => key_marker, 4 => max_keys, 5 => prefix, 6 =>
-    version_id_marker, 7 => expected_bucket_owner, 8 => request_payer, 9 =>
-    optional_object_attributes
-);
-pub static LIST_OBJECT_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectVersionsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"),
-        rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("VersionIdMarker", &rt::STRING).at(rt::QUERY, "version-id-marker"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST)
-            .at(rt::HEADER, "x-amz-optional-object-attributes"),
-    ],
+    ListObjectVersionsRequest, LIST_OBJECT_VERSIONS_REQUEST, [bucket = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), key_marker =
+    rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"), max_keys =
+    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix = rt::m("Prefix",
+    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), version_id_marker =
+    rt::m("VersionIdMarker", &rt::STRING).at(rt::QUERY, "version-id-marker"),
+    expected_bucket_owner = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer"), optional_object_attributes =
+    rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER,
+    "x-amz-optional-object-attributes")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsOutput {
@@ -864,25 +667,14 @@ pub struct ListObjectsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectsOutput, LIST_OBJECTS_OUTPUT, 0 => is_truncated, 1 => marker, 2 =>
-    next_marker, 3 => contents, 4 => name, 5 => prefix, 6 => delimiter, 7 => max_keys, 8
-    => common_prefixes, 9 => encoding_type, 10 => request_charged
-);
-pub static LIST_OBJECTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-        rt::m("NextMarker", &rt::STRING),
-        rt::m("Contents", &OBJECT_LIST),
-        rt::m("Name", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxKeys", &rt::INTEGER),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectsOutput, LIST_OBJECTS_OUTPUT, [is_truncated = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker = rt::m("Marker", &rt::STRING), next_marker =
+    rt::m("NextMarker", &rt::STRING), contents = rt::m("Contents", &OBJECT_LIST), name =
+    rt::m("Name", &rt::STRING), prefix = rt::m("Prefix", &rt::STRING), delimiter =
+    rt::m("Delimiter", &rt::STRING), max_keys = rt::m("MaxKeys", &rt::INTEGER),
+    common_prefixes = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type =
+    rt::m("EncodingType", &rt::ENUM), request_charged = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsRequest {
@@ -915,28 +707,18 @@ pub struct ListObjectsRequest {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectsRequest, LIST_OBJECTS_REQUEST, 0 => bucket, 1 => delimiter, 2 =>
-    encoding_type, 3 => marker, 4 => max_keys, 5 => prefix, 6 => request_payer, 7 =>
-    expected_bucket_owner, 8 => optional_object_attributes
-);
-pub static LIST_OBJECTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST)
-            .at(rt::HEADER, "x-amz-optional-object-attributes"),
-    ],
+    ListObjectsRequest, LIST_OBJECTS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), marker =
+    rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"), max_keys = rt::m("MaxKeys",
+    &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix = rt::m("Prefix", &rt::STRING)
+    .at(rt::QUERY, "prefix").ctx("Prefix"), request_payer = rt::m("RequestPayer",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), optional_object_attributes =
+    rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER,
+    "x-amz-optional-object-attributes")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsV2Output {
@@ -988,28 +770,16 @@ pub struct ListObjectsV2Output {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectsV2Output, LIST_OBJECTS_V2_OUTPUT, 0 => is_truncated, 1 => contents, 2 =>
-    name, 3 => prefix, 4 => delimiter, 5 => max_keys, 6 => common_prefixes, 7 =>
-    encoding_type, 8 => key_count, 9 => continuation_token, 10 =>
-    next_continuation_token, 11 => start_after, 12 => request_charged
-);
-pub static LIST_OBJECTS_V2_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectsV2Output",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Contents", &OBJECT_LIST),
-        rt::m("Name", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxKeys", &rt::INTEGER),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("KeyCount", &rt::INTEGER),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("StartAfter", &rt::STRING),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectsV2Output, LIST_OBJECTS_V2_OUTPUT, [is_truncated = rt::m("IsTruncated",
+    &rt::BOOLEAN), contents = rt::m("Contents", &OBJECT_LIST), name = rt::m("Name",
+    &rt::STRING), prefix = rt::m("Prefix", &rt::STRING), delimiter = rt::m("Delimiter",
+    &rt::STRING), max_keys = rt::m("MaxKeys", &rt::INTEGER), common_prefixes =
+    rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type = rt::m("EncodingType",
+    &rt::ENUM), key_count = rt::m("KeyCount", &rt::INTEGER), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token =
+    rt::m("NextContinuationToken", &rt::STRING), start_after = rt::m("StartAfter",
+    &rt::STRING), request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsV2Request {
@@ -1060,31 +830,20 @@ pub struct ListObjectsV2Request {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectsV2Request, LIST_OBJECTS_V2_REQUEST, 0 => bucket, 1 => delimiter, 2 =>
-    encoding_type, 3 => max_keys, 4 => prefix, 5 => continuation_token, 6 => fetch_owner,
-    7 => start_after, 8 => request_payer, 9 => expected_bucket_owner, 10 =>
-    optional_object_attributes
-);
-pub static LIST_OBJECTS_V2_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectsV2Request",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("FetchOwner", &rt::BOOLEAN).at(rt::QUERY, "fetch-owner"),
-        rt::m("StartAfter", &rt::STRING).at(rt::QUERY, "start-after"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST)
-            .at(rt::HEADER, "x-amz-optional-object-attributes"),
-    ],
+    ListObjectsV2Request, LIST_OBJECTS_V2_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), max_keys =
+    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix = rt::m("Prefix",
+    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), continuation_token =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    fetch_owner = rt::m("FetchOwner", &rt::BOOLEAN).at(rt::QUERY, "fetch-owner"),
+    start_after = rt::m("StartAfter", &rt::STRING).at(rt::QUERY, "start-after"),
+    request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"),
+    optional_object_attributes = rt::m("OptionalObjectAttributes",
+    &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER, "x-amz-optional-object-attributes")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsOutput {
@@ -1137,33 +896,19 @@ pub struct ListPartsOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    ListPartsOutput, LIST_PARTS_OUTPUT, 0 => abort_date, 1 => abort_rule_id, 2 => bucket,
-    3 => key, 4 => upload_id, 5 => part_number_marker, 6 => next_part_number_marker, 7 =>
-    max_parts, 8 => is_truncated, 9 => parts, 10 => initiator, 11 => owner, 12 =>
-    storage_class, 13 => request_charged, 14 => checksum_algorithm, 15 => checksum_type,
-    16 => version_id
-);
-pub static LIST_PARTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListPartsOutput",
-    &[
-        rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"),
-        rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"),
-        rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("UploadId", &rt::STRING),
-        rt::m("PartNumberMarker", &rt::INTEGER),
-        rt::m("NextPartNumberMarker", &rt::INTEGER),
-        rt::m("MaxParts", &rt::INTEGER),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Parts", &PARTS).named("Part"),
-        rt::m("Initiator", &INITIATOR),
-        rt::m("Owner", &OWNER),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM),
-        rt::m("ChecksumType", &rt::ENUM),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-    ],
+    ListPartsOutput, LIST_PARTS_OUTPUT, [abort_date = rt::m("AbortDate", &rt::TIMESTAMP)
+    .at(rt::HEADER, "x-amz-abort-date"), abort_rule_id = rt::m("AbortRuleId",
+    &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"), bucket = rt::m("Bucket",
+    &rt::STRING), key = rt::m("Key", &rt::STRING).min(1.0), upload_id = rt::m("UploadId",
+    &rt::STRING), part_number_marker = rt::m("PartNumberMarker", &rt::INTEGER),
+    next_part_number_marker = rt::m("NextPartNumberMarker", &rt::INTEGER), max_parts =
+    rt::m("MaxParts", &rt::INTEGER), is_truncated = rt::m("IsTruncated", &rt::BOOLEAN),
+    parts = rt::m("Parts", &PARTS).named("Part"), initiator = rt::m("Initiator",
+    &INITIATOR), owner = rt::m("Owner", &OWNER), storage_class = rt::m("StorageClass",
+    &rt::ENUM), request_charged = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged"), checksum_algorithm = rt::m("ChecksumAlgorithm", &rt::ENUM),
+    checksum_type = rt::m("ChecksumType", &rt::ENUM), version_id = rt::m("VersionId",
+    &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsRequest {
@@ -1202,36 +947,21 @@ pub struct ListPartsRequest {
     pub sse_customer_key_md5: Option<String>,
 }
 rt::structure!(
-    ListPartsRequest, LIST_PARTS_REQUEST, 0 => bucket, 1 => key, 2 => max_parts, 3 =>
-    part_number_marker, 4 => upload_id, 5 => request_payer, 6 => expected_bucket_owner, 7
-    => sse_customer_algorithm, 8 => sse_customer_key, 9 => sse_customer_key_md5
-);
-pub static LIST_PARTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPartsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("MaxParts", &rt::INTEGER).at(rt::QUERY, "max-parts"),
-        rt::m("PartNumberMarker", &rt::INTEGER).at(rt::QUERY, "part-number-marker"),
-        rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-    ],
+    ListPartsRequest, LIST_PARTS_REQUEST, [bucket = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), max_parts =
+    rt::m("MaxParts", &rt::INTEGER).at(rt::QUERY, "max-parts"), part_number_marker =
+    rt::m("PartNumberMarker", &rt::INTEGER).at(rt::QUERY, "part-number-marker"),
+    upload_id = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
+    .flags(rt::REQUIRED), request_payer = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"), sse_customer_algorithm =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5 = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5")]
 );
 /// Specifies the location where the bucket will be created.
 ///
@@ -1247,10 +977,9 @@ pub struct LocationInfo {
     /// For directory buckets, the name of the location is the Zone ID of the Availability Zone (AZ) or Local Zone (LZ) where the bucket will be created. An example AZ ID value is `usw2-az1`.
     pub name: Option<String>,
 }
-rt::structure!(LocationInfo, LOCATION_INFO, 0 => type_, 1 => name);
-pub static LOCATION_INFO: rt::Schema = rt::Schema::structure(
-    "LocationInfo",
-    &[rt::m("Type", &rt::ENUM), rt::m("Name", &rt::STRING)],
+rt::structure!(
+    LocationInfo, LOCATION_INFO, [type_ = rt::m("Type", &rt::ENUM), name = rt::m("Name",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum LocationType { AvailabilityZone = "AvailabilityZone", LocalZone =
@@ -1271,15 +1000,8 @@ pub struct LoggingEnabled {
     pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
 rt::structure!(
-    LoggingEnabled, LOGGING_ENABLED, 0 => target_bucket, 1 => target_grants, 2 =>
-    target_prefix, 3 => target_object_key_format
-);
-pub static LOGGING_ENABLED: rt::Schema = rt::Schema::structure(
-    "LoggingEnabled",
-    &[
-        rt::m("TargetBucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetGrants", &TARGET_GRANTS),
-        rt::m("TargetPrefix", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetObjectKeyFormat", &TARGET_OBJECT_KEY_FORMAT),
-    ],
+    LoggingEnabled, LOGGING_ENABLED, [target_bucket = rt::m("TargetBucket", &rt::STRING)
+    .flags(rt::REQUIRED), target_grants = rt::m("TargetGrants", &TARGET_GRANTS),
+    target_prefix = rt::m("TargetPrefix", &rt::STRING).flags(rt::REQUIRED),
+    target_object_key_format = rt::m("TargetObjectKeyFormat", &TARGET_OBJECT_KEY_FORMAT)]
 );

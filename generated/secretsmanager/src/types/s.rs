@@ -56,38 +56,23 @@ pub struct SecretListEntry {
     pub primary_region: Option<String>,
 }
 rt::structure!(
-    SecretListEntry, SECRET_LIST_ENTRY, 0 => arn, 1 => name, 2 => type_, 3 =>
-    description, 4 => kms_key_id, 5 => rotation_enabled, 6 => rotation_lambda_arn, 7 =>
-    rotation_rules, 8 => external_secret_rotation_metadata, 9 =>
-    external_secret_rotation_role_arn, 10 => last_rotated_date, 11 => last_changed_date,
-    12 => last_accessed_date, 13 => deleted_date, 14 => next_rotation_date, 15 => tags,
-    16 => secret_versions_to_stages, 17 => owning_service, 18 => created_date, 19 =>
-    primary_region
-);
-pub static SECRET_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "SecretListEntry",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Type", &rt::STRING).min(0.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING).min(0.0),
-        rt::m("RotationEnabled", &rt::BOOLEAN),
-        rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
-        rt::m("RotationRules", &ROTATION_RULES_TYPE),
-        rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
-        rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0),
-        rt::m("LastRotatedDate", &rt::TIMESTAMP),
-        rt::m("LastChangedDate", &rt::TIMESTAMP),
-        rt::m("LastAccessedDate", &rt::TIMESTAMP),
-        rt::m("DeletedDate", &rt::TIMESTAMP),
-        rt::m("NextRotationDate", &rt::TIMESTAMP),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("SecretVersionsToStages", &SECRET_VERSIONS_TO_STAGES_MAP_TYPE),
-        rt::m("OwningService", &rt::STRING).min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("PrimaryRegion", &rt::STRING).min(1.0),
-    ],
+    SecretListEntry, SECRET_LIST_ENTRY, [arn = rt::m("ARN", &rt::STRING).min(20.0), name
+    = rt::m("Name", &rt::STRING).min(1.0), type_ = rt::m("Type", &rt::STRING).min(0.0),
+    description = rt::m("Description", &rt::STRING), kms_key_id = rt::m("KmsKeyId",
+    &rt::STRING).min(0.0), rotation_enabled = rt::m("RotationEnabled", &rt::BOOLEAN),
+    rotation_lambda_arn = rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
+    rotation_rules = rt::m("RotationRules", &ROTATION_RULES_TYPE),
+    external_secret_rotation_metadata = rt::m("ExternalSecretRotationMetadata",
+    &EXTERNAL_SECRET_ROTATION_METADATA_TYPE), external_secret_rotation_role_arn =
+    rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0), last_rotated_date =
+    rt::m("LastRotatedDate", &rt::TIMESTAMP), last_changed_date =
+    rt::m("LastChangedDate", &rt::TIMESTAMP), last_accessed_date =
+    rt::m("LastAccessedDate", &rt::TIMESTAMP), deleted_date = rt::m("DeletedDate",
+    &rt::TIMESTAMP), next_rotation_date = rt::m("NextRotationDate", &rt::TIMESTAMP), tags
+    = rt::m("Tags", &TAG_LIST_TYPE), secret_versions_to_stages =
+    rt::m("SecretVersionsToStages", &SECRET_VERSIONS_TO_STAGES_MAP_TYPE), owning_service
+    = rt::m("OwningService", &rt::STRING).min(1.0), created_date = rt::m("CreatedDate",
+    &rt::TIMESTAMP), primary_region = rt::m("PrimaryRegion", &rt::STRING).min(1.0)]
 );
 pub static SECRET_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretListType",
@@ -112,20 +97,13 @@ pub struct SecretValueEntry {
     pub created_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SecretValueEntry, SECRET_VALUE_ENTRY, 0 => arn, 1 => name, 2 => version_id, 3 =>
-    secret_binary, 4 => secret_string, 5 => version_stages, 6 => created_date
-);
-pub static SECRET_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
-    "SecretValueEntry",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-    ],
+    SecretValueEntry, SECRET_VALUE_ENTRY, [arn = rt::m("ARN", &rt::STRING).min(20.0),
+    name = rt::m("Name", &rt::STRING).min(1.0), version_id = rt::m("VersionId",
+    &rt::STRING).min(32.0), secret_binary = rt::m("SecretBinary", &rt::BLOB)
+    .flags(rt::SENSITIVE), secret_string = rt::m("SecretString", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0), version_stages = rt::m("VersionStages",
+    &SECRET_VERSION_STAGES_TYPE).min(1.0), created_date = rt::m("CreatedDate",
+    &rt::TIMESTAMP)]
 );
 pub static SECRET_VALUES_TYPE: rt::Schema = rt::Schema::list(
     "SecretValuesType",
@@ -150,18 +128,11 @@ pub struct SecretVersionsListEntry {
     pub kms_key_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    SecretVersionsListEntry, SECRET_VERSIONS_LIST_ENTRY, 0 => version_id, 1 =>
-    version_stages, 2 => last_accessed_date, 3 => created_date, 4 => kms_key_ids
-);
-pub static SECRET_VERSIONS_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "SecretVersionsListEntry",
-    &[
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
-        rt::m("LastAccessedDate", &rt::TIMESTAMP),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("KmsKeyIds", &KMS_KEY_ID_LIST_TYPE),
-    ],
+    SecretVersionsListEntry, SECRET_VERSIONS_LIST_ENTRY, [version_id = rt::m("VersionId",
+    &rt::STRING).min(32.0), version_stages = rt::m("VersionStages",
+    &SECRET_VERSION_STAGES_TYPE).min(1.0), last_accessed_date = rt::m("LastAccessedDate",
+    &rt::TIMESTAMP), created_date = rt::m("CreatedDate", &rt::TIMESTAMP), kms_key_ids =
+    rt::m("KmsKeyIds", &KMS_KEY_ID_LIST_TYPE)]
 );
 pub static SECRET_VERSIONS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretVersionsListType",
@@ -193,11 +164,8 @@ pub struct StopReplicationToReplicaRequest {
     pub secret_id: String,
 }
 rt::structure!(
-    StopReplicationToReplicaRequest, STOP_REPLICATION_TO_REPLICA_REQUEST, 0 => secret_id
-);
-pub static STOP_REPLICATION_TO_REPLICA_REQUEST: rt::Schema = rt::Schema::structure(
-    "StopReplicationToReplicaRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    StopReplicationToReplicaRequest, STOP_REPLICATION_TO_REPLICA_REQUEST, [secret_id =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopReplicationToReplicaResponse {
@@ -205,9 +173,6 @@ pub struct StopReplicationToReplicaResponse {
     pub arn: Option<String>,
 }
 rt::structure!(
-    StopReplicationToReplicaResponse, STOP_REPLICATION_TO_REPLICA_RESPONSE, 0 => arn
-);
-pub static STOP_REPLICATION_TO_REPLICA_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StopReplicationToReplicaResponse",
-    &[rt::m("ARN", &rt::STRING).min(20.0)],
+    StopReplicationToReplicaResponse, STOP_REPLICATION_TO_REPLICA_RESPONSE, [arn =
+    rt::m("ARN", &rt::STRING).min(20.0)]
 );
