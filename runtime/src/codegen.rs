@@ -32,7 +32,7 @@ pub use crate::session::Session;
 pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
 pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
-pub use crate::{operation_errors, operation_type, setter, string_enum, structure, union, Error};
+pub use crate::{operation_errors, operation_type, resource_class, setter, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, EventStream, Map};
 pub use core::future::Future;
 
