@@ -4,7 +4,7 @@
 //! the runtime can move its internals freely.
 
 pub use crate::client::{
-    discover_endpoints, insert, push, Call, CallError, CallResult, ClientConfig, ClientHandle, Entries, Items,
+    discover_endpoints, insert, push, Call, CallError, CallOf, CallResult, ClientConfig, ClientHandle, Entries, Items,
     ModeledAs, PresignedRequest, Rules,
 };
 pub use crate::paginate::{Paginator, PaginatorSpec};
