@@ -64,10 +64,10 @@ fn structure_indices_follow_the_member_list() {
 fn structure_fields_are_written_by_index() {
     let mut thing = Thing::default();
     match thing.field_mut(1).map(|v| v.get_mut()) {
-        Some(ValueMut::Str(s)) => s.push_str("x"),
+        Some(ValueMut::Str(s)) => s.push_str("xy"),
         _ => panic!("member 1 is the optional string `type`"),
     }
-    assert_eq!(thing.r#type.as_deref(), Some("x"));
+    assert_eq!(thing.r#type.as_deref(), Some("xy"));
     assert!(thing.field_mut(3).is_none());
 }
 

@@ -26,19 +26,7 @@ macro_rules! structure {
         pub static $schema: $crate::schema::Schema =
             $crate::schema::Schema::structure($crate::__wire_name!($($wire)? $ty), &[$($member),*])
             $(.$modifier($($arg)*))*;
-        // The members' indices as constants named after the fields (the enum counts them), inside
-        // an anonymous const so that every structure can have its own.
-        const _: () = {
-            #[allow(non_camel_case_types, dead_code)]
-            enum Field { $($field),* }
-            #[allow(dead_code)]
-            struct At;
-            #[allow(non_upper_case_globals)]
-            impl At {
-                $(const $field: usize = Field::$field as usize;)*
-            }
-            $crate::__structure_impl!($ty, $schema, $(At::$field => $field),*);
-        };
+        $crate::__structure_impl!($ty, $schema, counted $($field),*);
     };
     ($ty:ty, $schema:path $(, $i:literal => $field:ident)* $(,)?) => {
         $crate::__structure_impl!($ty, $schema, $($i => $field),*);
@@ -57,12 +45,48 @@ macro_rules! __wire_name {
     };
 }
 
-/// The impls of [`structure!`](crate::structure), indices given as patterns.
+/// The impls of [`structure!`](crate::structure): `counted` numbers the fields by their
+/// position, the older form gives the indices.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __structure_impl {
-    ($ty:ty, $schema:path, $($i:pat => $field:ident),*) => {
+    ($ty:ty, $schema:path, counted $($field:ident),*) => {
         // Deprecated members are still members: the runtime must read and write them.
+        #[allow(deprecated)]
+        impl $crate::shape::Shape for $ty {
+            fn schema(&self) -> &'static $crate::schema::Schema {
+                &$schema
+            }
+            // A macro cannot number, so the index is counted as the fields go by: plain
+            // expressions, no item per field (which would cost rustc more than the match did);
+            // the optimiser folds the chain back into a jump. A structure without members never
+            // reads `i`.
+            #[allow(unused_variables)]
+            fn field(&self, i: usize) -> ::core::option::Option<&dyn $crate::shape::Value> {
+                let _at = 0usize;
+                $(
+                    if i == _at {
+                        return ::core::option::Option::Some(&self.$field);
+                    }
+                    let _at = _at + 1;
+                )*
+                ::core::option::Option::None
+            }
+            #[allow(unused_variables)]
+            fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
+                let _at = 0usize;
+                $(
+                    if i == _at {
+                        return ::core::option::Option::Some(&mut self.$field);
+                    }
+                    let _at = _at + 1;
+                )*
+                ::core::option::Option::None
+            }
+        }
+        $crate::__shape_debug!($ty);
+    };
+    ($ty:ty, $schema:path, $($i:literal => $field:ident),*) => {
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {
             fn schema(&self) -> &'static $crate::schema::Schema {
@@ -100,53 +124,53 @@ macro_rules! union {
         pub static $schema: $crate::schema::Schema =
             $crate::schema::Schema::union($crate::__wire_name!($($wire)? $ty), &[$($member),*])
             $(.$modifier($($arg)*))*;
-        const _: () = {
-            #[allow(dead_code)]
-            enum Variant { $($variant),* }
-            #[allow(dead_code)]
-            struct At;
-            #[allow(non_upper_case_globals)]
-            impl At {
-                $(const $variant: usize = Variant::$variant as usize;)*
-            }
-            $crate::__union_impl!($ty, $schema, $(At::$variant => $variant),*);
-        };
+        $crate::__union_impl!($ty, $schema, counted $($variant),*);
     };
     ($ty:ident, $schema:path $(, $i:literal => $variant:ident)* $(,)?) => {
         $crate::__union_impl!($ty, $schema, $($i => $variant),*);
     };
 }
 
-/// The impls of [`union!`](crate::union), indices given as patterns.
+/// The impls of [`union!`](crate::union): `counted` numbers the variants by their position
+/// (as [`structure!`](crate::structure) does), the older form gives the indices.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __union_impl {
-    ($ty:ident, $schema:path, $($i:pat => $variant:ident),*) => {
+    ($ty:ident, $schema:path, counted $($variant:ident),*) => {
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {
             fn schema(&self) -> &'static $crate::schema::Schema {
                 &$schema
             }
+            #[allow(unused_variables)]
             fn field(&self, i: usize) -> ::core::option::Option<&dyn $crate::shape::Value> {
-                match (i, self) {
-                    $(($i, $ty::$variant(value)) => ::core::option::Option::Some(value),)*
-                    _ => ::core::option::Option::None,
-                }
+                let _at = 0usize;
+                $(
+                    if i == _at {
+                        return match self {
+                            $ty::$variant(value) => ::core::option::Option::Some(value),
+                            _ => ::core::option::Option::None,
+                        };
+                    }
+                    let _at = _at + 1;
+                )*
+                ::core::option::Option::None
             }
+            #[allow(unused_variables)]
             fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
-                match i {
-                    $(
-                        $i => {
-                            if !matches!(self, $ty::$variant(_)) {
-                                *self = $ty::$variant(::core::default::Default::default());
-                            }
-                            if let $ty::$variant(value) = self {
-                                return ::core::option::Option::Some(value);
-                            }
+                let _at = 0usize;
+                $(
+                    if i == _at {
+                        if !matches!(self, $ty::$variant(_)) {
+                            *self = $ty::$variant(::core::default::Default::default());
                         }
-                    )*
-                    _ => {}
-                }
+                        return match self {
+                            $ty::$variant(value) => ::core::option::Option::Some(value),
+                            _ => ::core::option::Option::None,
+                        };
+                    }
+                    let _at = _at + 1;
+                )*
                 ::core::option::Option::None
             }
             fn set_unknown(&mut self, name: &str) {
@@ -159,6 +183,52 @@ macro_rules! __union_impl {
                 }
             }
         }
+        $crate::__union_default!($ty);
+    };
+    ($ty:ident, $schema:path, $($i:literal => $variant:ident),*) => {
+        #[allow(deprecated)]
+        impl $crate::shape::Shape for $ty {
+            fn schema(&self) -> &'static $crate::schema::Schema {
+                &$schema
+            }
+            fn field(&self, i: usize) -> ::core::option::Option<&dyn $crate::shape::Value> {
+                match (i, self) {
+                    $(($i, $ty::$variant(value)) => ::core::option::Option::Some(value),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+            fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
+                $(
+                    if i == $i {
+                        if !matches!(self, $ty::$variant(_)) {
+                            *self = $ty::$variant(::core::default::Default::default());
+                        }
+                        if let $ty::$variant(value) = self {
+                            return ::core::option::Option::Some(value);
+                        }
+                    }
+                )*
+                ::core::option::Option::None
+            }
+            fn set_unknown(&mut self, name: &str) {
+                *self = $ty::Unknown(::std::borrow::ToOwned::to_owned(name));
+            }
+            fn unknown_name(&self) -> ::core::option::Option<&str> {
+                match self {
+                    $ty::Unknown(name) => ::core::option::Option::Some(name),
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+        $crate::__union_default!($ty);
+    };
+}
+
+/// `Default` (an unknown variant with no name) and `Debug` for a generated union.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_default {
+    ($ty:ident) => {
         impl ::core::default::Default for $ty {
             fn default() -> Self {
                 $ty::Unknown(::std::string::String::new())
